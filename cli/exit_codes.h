@@ -1,0 +1,10 @@
+// The eddy command's exit codes (documented in the README).
+#pragma once
+
+namespace cli {
+inline constexpr int kExitOk = 0;              // every check held
+inline constexpr int kExitSafetyViolation = 1; // a safety check failed (lost write, divergence, ...)
+inline constexpr int kExitUsage = 2;           // bad arguments or bad input file
+inline constexpr int kExitLiveness = 3;        // the system did not recover in time
+inline constexpr int kExitLabError = 4;        // the lab itself failed: deadlock, limit, unexpected exception
+}  // namespace cli

@@ -1,0 +1,39 @@
+// A fault schedule: timed actions on a World (crash, restart, pause, resume, partitions,
+// heal, clock jumps). Each action is traced when it fires. The richer fault catalogue and
+// its targeting language build on this.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "sim/world.h"
+
+namespace faults {
+
+struct FaultAction {
+  enum class Kind { kCrash, kRestart, kShutdown, kStart, kPause, kResume, kIsolate, kSplit, kBlockOneWay, kHeal,
+                    kClockJump };
+  Kind kind;
+  sim::Instant at;
+  std::vector<sim::NodeId> nodes;                 // targets (kSplit: first group; kBlockOneWay: from, to)
+  std::vector<sim::NodeId> other_group;           // kSplit: second group
+  sim::Duration amount;                           // kClockJump
+};
+
+const char* to_string(FaultAction::Kind k);
+std::string describe(const FaultAction& a);
+
+class FaultSchedule {
+ public:
+  void add(FaultAction a) { actions_.push_back(std::move(a)); }
+  const std::vector<FaultAction>& actions() const { return actions_; }
+  // Schedules every action as a kernel event on `world`.
+  void install(sim::World& world) const;
+
+ private:
+  std::vector<FaultAction> actions_;
+};
+
+void apply(sim::World& world, const FaultAction& a);
+
+}  // namespace faults

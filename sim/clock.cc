@@ -1,0 +1,27 @@
+#include "sim/clock.h"
+
+#include "sim/check.h"
+
+namespace sim {
+
+Instant NodeClock::monotonic(Instant sim_now) const {
+  __int128 elapsed = (sim_now - base_sim_).ns();
+  __int128 local = elapsed * (1'000'000 + drift_ppm_) / 1'000'000;
+  return base_local_ + nanoseconds(static_cast<int64_t>(local));
+}
+
+Duration NodeClock::to_sim(Duration local) const {
+  if (local == Duration::max()) return local;
+  __int128 num = static_cast<__int128>(local.ns()) * 1'000'000;
+  __int128 den = 1'000'000 + drift_ppm_;
+  return nanoseconds(static_cast<int64_t>((num + den - 1) / den));
+}
+
+void NodeClock::set_drift_ppm(int64_t ppm, Instant sim_now) {
+  EDDY_CHECK(ppm > -1'000'000);
+  base_local_ = monotonic(sim_now);
+  base_sim_ = sim_now;
+  drift_ppm_ = ppm;
+}
+
+}  // namespace sim

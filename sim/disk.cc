@@ -1,0 +1,235 @@
+#include "sim/disk.h"
+
+#include "sim/check.h"
+#include "sim/kernel.h"
+#include "sim/trace.h"
+
+namespace sim {
+
+const char* to_string(CrashMode m) {
+  switch (m) {
+    case CrashMode::kLoseUnsynced: return "lose-unsynced";
+    case CrashMode::kKeepPrefix: return "keep-prefix";
+    case CrashMode::kTornLastSector: return "torn-last-sector";
+  }
+  return "?";
+}
+
+const char* to_string(IoStatus s) {
+  switch (s) {
+    case IoStatus::kOk: return "ok";
+    case IoStatus::kIoError: return "EIO";
+    case IoStatus::kNoSpace: return "ENOSPC";
+    case IoStatus::kNotFound: return "ENOENT";
+  }
+  return "?";
+}
+
+Disk::Disk(Kernel& kernel, Trace& trace, int node, Prng prng, DiskModel model)
+    : kernel_(kernel), trace_(trace), node_(node), prng_(prng), model_(model) {}
+
+void Disk::apply(std::string& image, const PendingOp& op) {
+  if (op.truncate) {
+    image.resize(static_cast<size_t>(op.offset));
+    return;
+  }
+  size_t end = static_cast<size_t>(op.offset) + op.data.size();
+  if (image.size() < end) image.resize(end, '\0');
+  image.replace(static_cast<size_t>(op.offset), op.data.size(), op.data);
+}
+
+void Disk::charge(Duration latency, int64_t bytes, const char* what) {
+  Instant start = busy_until_ > kernel_.now() ? busy_until_ : kernel_.now();
+  Duration cost = latency * faults_.slowdown_factor;
+  if (model_.bandwidth_bytes_per_s > 0 && bytes > 0)
+    cost += nanoseconds(static_cast<int64_t>(static_cast<__int128>(bytes) * 1'000'000'000 / model_.bandwidth_bytes_per_s)) *
+            faults_.slowdown_factor;
+  busy_until_ = start + cost;
+  uint64_t token = kernel_.prepare_wait(what);
+  kernel_.arm_wake_at(busy_until_, token);
+  kernel_.block();
+}
+
+void Disk::recount_usage() {
+  used_bytes_ = 0;
+  for (const auto& [name, f] : files_) used_bytes_ += static_cast<int64_t>(f.current.size());
+}
+
+IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view data) {
+  EDDY_CHECK(offset >= 0);
+  auto it = files_.find(file);
+  int64_t old_size = it == files_.end() ? 0 : static_cast<int64_t>(it->second.current.size());
+  int64_t growth = std::max<int64_t>(0, offset + static_cast<int64_t>(data.size()) - old_size);
+  if (growth > 0 && (faults_.full || used_bytes_ + growth > model_.capacity_bytes)) {
+    trace_.record(kernel_.now(), node_, "disk.write", {{"file", file}, {"bytes", data.size()}, {"status", "ENOSPC"}});
+    charge(model_.write_latency, 0, "disk write");
+    return IoStatus::kNoSpace;
+  }
+  File& f = files_[file];
+  PendingOp op{false, offset, std::string(data)};
+  apply(f.current, op);
+  f.pending.push_back(std::move(op));
+  used_bytes_ += growth;
+  trace_.record(kernel_.now(), node_, "disk.write", {{"file", file}, {"offset", offset}, {"bytes", data.size()}});
+  charge(model_.write_latency, static_cast<int64_t>(data.size()), "disk write");
+  return IoStatus::kOk;
+}
+
+IoStatus Disk::append(const std::string& file, std::string_view data) {
+  auto s = size(file);
+  return write(file, s.value_or(0), data);
+}
+
+ReadResult Disk::read(const std::string& file, int64_t offset, int64_t length) {
+  auto it = files_.find(file);
+  if (it == files_.end()) {
+    charge(model_.read_latency, 0, "disk read");
+    return {IoStatus::kNotFound, {}};
+  }
+  const std::string& cur = it->second.current;
+  ReadResult r;
+  if (offset < static_cast<int64_t>(cur.size()))
+    r.data = cur.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
+  charge(model_.read_latency, static_cast<int64_t>(r.data.size()), "disk read");
+  return r;
+}
+
+ReadResult Disk::read_all(const std::string& file) { return read(file, 0, size(file).value_or(0)); }
+
+IoStatus Disk::fsync(const std::string& file) {
+  auto it = files_.find(file);
+  if (it == files_.end()) return IoStatus::kNotFound;
+  File& f = it->second;
+  int64_t bytes = 0;
+  for (const auto& op : f.pending) bytes += static_cast<int64_t>(op.data.size());
+  charge(model_.fsync_latency, bytes, "fsync");
+  // Re-find: the file may have been removed while this fiber waited.
+  it = files_.find(file);
+  if (it == files_.end()) return IoStatus::kNotFound;
+  File& g = it->second;
+  bool fail = false;
+  if (faults_.fail_next_fsyncs > 0) {
+    --faults_.fail_next_fsyncs;
+    fail = true;
+  } else if (faults_.fsync_error_probability > 0.0) {
+    fail = prng_.chance(faults_.fsync_error_probability);
+  }
+  if (fail) {
+    // Like Linux after a writeback error: the dirty pages are marked clean, so the data
+    // stays readable until a crash but will never reach the platter.
+    trace_.record(kernel_.now(), node_, "disk.fsync", {{"file", file}, {"status", "EIO"}, {"dropped_ops", g.pending.size()}});
+    g.pending.clear();
+    return IoStatus::kIoError;
+  }
+  g.durable = g.current;
+  g.pending.clear();
+  trace_.record(kernel_.now(), node_, "disk.fsync", {{"file", file}, {"status", "ok"}});
+  return IoStatus::kOk;
+}
+
+IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
+  auto it = files_.find(file);
+  if (it == files_.end()) return IoStatus::kNotFound;
+  PendingOp op{true, new_size, {}};
+  apply(it->second.current, op);
+  it->second.pending.push_back(std::move(op));
+  recount_usage();
+  trace_.record(kernel_.now(), node_, "disk.truncate", {{"file", file}, {"size", new_size}});
+  charge(model_.write_latency, 0, "disk truncate");
+  return IoStatus::kOk;
+}
+
+bool Disk::exists(const std::string& file) const { return files_.count(file) != 0; }
+
+std::optional<int64_t> Disk::size(const std::string& file) const {
+  auto it = files_.find(file);
+  if (it == files_.end()) return std::nullopt;
+  return static_cast<int64_t>(it->second.current.size());
+}
+
+std::vector<std::string> Disk::list(std::string_view prefix) const {
+  std::vector<std::string> out;
+  for (const auto& [name, f] : files_)
+    if (name.compare(0, prefix.size(), prefix) == 0) out.push_back(name);
+  return out;
+}
+
+IoStatus Disk::remove(const std::string& file) {
+  if (files_.erase(file) == 0) return IoStatus::kNotFound;
+  recount_usage();
+  trace_.record(kernel_.now(), node_, "disk.remove", {{"file", file}});
+  return IoStatus::kOk;
+}
+
+IoStatus Disk::rename(const std::string& from, const std::string& to) {
+  auto it = files_.find(from);
+  if (it == files_.end()) return IoStatus::kNotFound;
+  File f = std::move(it->second);
+  files_.erase(it);
+  files_[to] = std::move(f);
+  recount_usage();
+  trace_.record(kernel_.now(), node_, "disk.rename", {{"from", from}, {"to", to}});
+  return IoStatus::kOk;
+}
+
+int64_t Disk::unsynced_bytes(const std::string& file) const {
+  auto it = files_.find(file);
+  if (it == files_.end()) return 0;
+  int64_t n = 0;
+  for (const auto& op : it->second.pending) n += static_cast<int64_t>(op.data.size());
+  return n;
+}
+
+void Disk::crash() {
+  for (auto& [name, f] : files_) {
+    size_t pending = f.pending.size();
+    size_t kept = 0;
+    std::string image = f.durable;
+    if (pending > 0 && model_.crash_mode != CrashMode::kLoseUnsynced) {
+      kept = static_cast<size_t>(prng_.below(pending + 1));
+      for (size_t i = 0; i < kept; ++i) apply(image, f.pending[i]);
+      if (model_.crash_mode == CrashMode::kTornLastSector && kept < pending && !f.pending[kept].truncate &&
+          !f.pending[kept].data.empty()) {
+        // The next write reached the platter partly: whole sectors up to a seeded point,
+        // then one sector of garbage.
+        PendingOp torn = f.pending[kept];
+        size_t sector = model_.sector_bytes;
+        size_t sectors = (torn.data.size() + sector - 1) / sector;
+        size_t whole = static_cast<size_t>(prng_.below(sectors));
+        size_t torn_len = std::min(torn.data.size(), (whole + 1) * sector);
+        torn.data.resize(torn_len);
+        for (size_t i = whole * sector; i < torn_len; ++i) torn.data[i] = static_cast<char>(prng_.next_u64());
+        apply(image, torn);
+        trace_.record(kernel_.now(), node_, "disk.torn", {{"file", name}, {"offset", torn.offset + static_cast<int64_t>(whole * sector)}});
+      }
+    }
+    trace_.record(kernel_.now(), node_, "disk.crash",
+                  {{"file", name}, {"pending_ops", pending}, {"kept_ops", kept}, {"mode", to_string(model_.crash_mode)}});
+    f.durable = image;
+    f.current = std::move(image);
+    f.pending.clear();
+  }
+  recount_usage();
+  busy_until_ = kernel_.now();
+}
+
+std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int64_t> offset) {
+  auto it = files_.find(file);
+  if (it == files_.end() || it->second.durable.empty()) return std::nullopt;
+  File& f = it->second;
+  int64_t at = offset.value_or(static_cast<int64_t>(prng_.below(f.durable.size())));
+  if (at < 0 || at >= static_cast<int64_t>(f.durable.size())) return std::nullopt;
+  f.durable[static_cast<size_t>(at)] ^= static_cast<char>(1u << prng_.below(8));
+  // Re-derive the page cache from the corrupted platter, keeping pending writes on top.
+  f.current = f.durable;
+  for (const auto& op : f.pending) apply(f.current, op);
+  trace_.record(kernel_.now(), node_, "disk.corrupt", {{"file", file}, {"offset", at}});
+  return at;
+}
+
+std::string Disk::durable_image(const std::string& file) const {
+  auto it = files_.find(file);
+  return it == files_.end() ? std::string() : it->second.durable;
+}
+
+}  // namespace sim

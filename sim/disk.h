@@ -1,0 +1,119 @@
+// A node's disk: named files, each with a durable image and pending (unsynced) writes.
+// Reads see the page cache (durable + pending). fsync makes pending writes durable. A
+// crash keeps only what the crash model allows: nothing pending, a seeded prefix of the
+// pending writes, or that prefix plus a torn sector. Faults: fsync errors (the pending
+// writes are then silently dropped from what will reach the platter, as Linux does), latent
+// corruption of durable bytes, a full disk, a slow disk. File creation, removal and rename
+// are durable at once (a simplification; the data inside is not).
+//
+// Operations take simulated time (latency + bytes / bandwidth, one operation at a time per
+// disk) and are called from the node's fibers.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "sim/prng.h"
+#include "sim/time.h"
+
+namespace sim {
+
+class Trace;
+class Kernel;
+
+enum class CrashMode : uint8_t {
+  kLoseUnsynced,     // every pending write is lost
+  kKeepPrefix,       // a seeded prefix of the pending writes survives
+  kTornLastSector,   // a seeded prefix survives and the next write is torn mid-way
+};
+const char* to_string(CrashMode m);
+
+struct DiskModel {
+  Duration write_latency = microseconds(20);
+  Duration read_latency = microseconds(20);
+  Duration fsync_latency = milliseconds(1);
+  int64_t bandwidth_bytes_per_s = 500'000'000;  // 0: unlimited
+  uint32_t sector_bytes = 512;
+  int64_t capacity_bytes = int64_t{64} << 30;
+  CrashMode crash_mode = CrashMode::kLoseUnsynced;
+};
+
+// Fault knobs; the defaults are "no fault".
+struct DiskFaults {
+  double fsync_error_probability = 0.0;
+  uint32_t fail_next_fsyncs = 0;
+  bool full = false;            // every write that grows usage fails with kNoSpace
+  int64_t slowdown_factor = 1;  // latencies multiplied by this
+};
+
+enum class IoStatus : uint8_t { kOk, kIoError, kNoSpace, kNotFound };
+const char* to_string(IoStatus s);
+
+struct ReadResult {
+  IoStatus status = IoStatus::kOk;
+  std::string data;
+};
+
+class Disk {
+ public:
+  Disk(Kernel& kernel, Trace& trace, int node, Prng prng, DiskModel model = {});
+
+  // Blocking operations (inside a fiber of the owning node).
+  IoStatus write(const std::string& file, int64_t offset, std::string_view data);
+  IoStatus append(const std::string& file, std::string_view data);
+  ReadResult read(const std::string& file, int64_t offset, int64_t length);
+  ReadResult read_all(const std::string& file);
+  IoStatus fsync(const std::string& file);
+  IoStatus truncate(const std::string& file, int64_t size);
+
+  // Metadata (immediate, durable).
+  bool exists(const std::string& file) const;
+  std::optional<int64_t> size(const std::string& file) const;
+  std::vector<std::string> list(std::string_view prefix = {}) const;
+  IoStatus remove(const std::string& file);
+  IoStatus rename(const std::string& from, const std::string& to);
+  int64_t used_bytes() const { return used_bytes_; }
+  int64_t unsynced_bytes(const std::string& file) const;
+
+  // World side: faults and crashes.
+  void crash();
+  // Flips one bit of the durable image at `offset` (or a seeded offset); the page cache
+  // view is refreshed from it, as after a cache eviction. Returns the offset flipped.
+  std::optional<int64_t> corrupt(const std::string& file, std::optional<int64_t> offset = std::nullopt);
+  DiskFaults& faults() { return faults_; }
+  DiskModel& model() { return model_; }
+  // Durable image of a file, for checkers and tests (no simulated cost).
+  std::string durable_image(const std::string& file) const;
+  uint64_t draw() { return prng_.next_u64(); }  // for the fingerprint
+
+ private:
+  struct PendingOp {
+    bool truncate = false;
+    int64_t offset = 0;  // write offset, or new size for truncate
+    std::string data;
+  };
+  struct File {
+    std::string durable;
+    std::string current;  // durable with the pending ops applied (the page cache)
+    std::vector<PendingOp> pending;
+  };
+  static void apply(std::string& image, const PendingOp& op);
+  void charge(Duration latency, int64_t bytes, const char* what);
+  void recount_usage();
+
+  Kernel& kernel_;
+  Trace& trace_;
+  int node_;
+  Prng prng_;
+  DiskModel model_;
+  DiskFaults faults_;
+  Instant busy_until_;
+  int64_t used_bytes_ = 0;
+  std::map<std::string, File, std::less<>> files_;
+};
+
+}  // namespace sim

@@ -1,0 +1,74 @@
+// The event queue: a 4-ary min-heap keyed by one 128-bit value (time << 64 | sequence).
+// The sequence is a global counter, so ties at one instant resolve in scheduling order
+// and never depend on pointers, hashes or heap internals.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace sim {
+
+enum class EventKind : uint32_t { kWakeFiber = 0, kCallback = 1 };
+
+struct Event {
+  unsigned __int128 key;  // (time_ns << 64) | sequence
+  uint64_t token;         // validity token: a stale event (cancelled timer) is skipped
+  uint32_t target;        // fiber slot or callback slot
+  EventKind kind;
+
+  int64_t time_ns() const { return static_cast<int64_t>(static_cast<uint64_t>(key >> 64)); }
+  uint64_t sequence() const { return static_cast<uint64_t>(key); }
+};
+
+inline unsigned __int128 make_event_key(int64_t time_ns, uint64_t sequence) {
+  return (static_cast<unsigned __int128>(static_cast<uint64_t>(time_ns)) << 64) | sequence;
+}
+
+class EventQueue {
+ public:
+  bool empty() const { return heap_.empty(); }
+  size_t size() const { return heap_.size(); }
+  const Event& top() const { return heap_.front(); }
+  void clear() { heap_.clear(); }
+  void reserve(size_t n) { heap_.reserve(n); }
+
+  void push(const Event& e) {
+    size_t i = heap_.size();
+    heap_.push_back(e);
+    while (i > 0) {
+      size_t parent = (i - 1) / kArity;
+      if (!(e.key < heap_[parent].key)) break;
+      heap_[i] = heap_[parent];
+      i = parent;
+    }
+    heap_[i] = e;
+  }
+
+  Event pop() {
+    Event top = heap_.front();
+    Event last = heap_.back();
+    heap_.pop_back();
+    size_t n = heap_.size();
+    if (n == 0) return top;
+    size_t i = 0;
+    for (;;) {
+      size_t first = i * kArity + 1;
+      if (first >= n) break;
+      size_t best = first;
+      size_t end = first + kArity < n ? first + kArity : n;
+      for (size_t c = first + 1; c < end; ++c)
+        if (heap_[c].key < heap_[best].key) best = c;
+      if (!(heap_[best].key < last.key)) break;
+      heap_[i] = heap_[best];
+      i = best;
+    }
+    heap_[i] = last;
+    return top;
+  }
+
+ private:
+  static constexpr size_t kArity = 4;
+  std::vector<Event> heap_;
+};
+
+}  // namespace sim

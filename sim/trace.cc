@@ -1,0 +1,81 @@
+#include "sim/trace.h"
+
+#include <cinttypes>
+#include <cstdio>
+#include <cstring>
+
+namespace sim {
+
+void Trace::mix(std::string_view s) {
+  uint64_t word = 0;
+  size_t i = 0;
+  for (; i + 8 <= s.size(); i += 8) {
+    std::memcpy(&word, s.data() + i, 8);
+    mix(word);
+  }
+  word = s.size();
+  for (size_t shift = 8; i < s.size(); ++i, shift += 8) word ^= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (shift % 64);
+  mix(word);
+}
+
+void Trace::record(Instant t, int node, std::string_view kind, std::initializer_list<TraceField> fields) {
+  ++events_;
+  mix(static_cast<uint64_t>(t.ns()));
+  mix(static_cast<uint64_t>(static_cast<int64_t>(node)));
+  mix(kind);
+  for (const auto& f : fields) {
+    mix(f.key);
+    switch (f.value.kind()) {
+      case TraceValue::Kind::kString: mix(f.value.as_string()); break;
+      case TraceValue::Kind::kInt: mix(static_cast<uint64_t>(f.value.as_int())); break;
+      case TraceValue::Kind::kUInt:
+      case TraceValue::Kind::kBool: mix(f.value.as_uint() ^ 0x5bd1e995ULL); break;
+    }
+  }
+  if (sink_ != nullptr) write_json(t, node, kind, fields);
+}
+
+void append_json_string(std::string& out, std::string_view s) {
+  out.push_back('"');
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          char buf[8];
+          std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned>(static_cast<unsigned char>(c)));
+          out += buf;
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+  out.push_back('"');
+}
+
+void Trace::write_json(Instant t, int node, std::string_view kind, std::initializer_list<TraceField> fields) {
+  line_.clear();
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "{\"t\":%" PRId64 ",\"node\":%d,\"ev\":", t.ns(), node);
+  line_ += buf;
+  append_json_string(line_, kind);
+  for (const auto& f : fields) {
+    line_.push_back(',');
+    append_json_string(line_, f.key);
+    line_.push_back(':');
+    switch (f.value.kind()) {
+      case TraceValue::Kind::kString: append_json_string(line_, f.value.as_string()); break;
+      case TraceValue::Kind::kInt: line_ += std::to_string(f.value.as_int()); break;
+      case TraceValue::Kind::kUInt: line_ += std::to_string(f.value.as_uint()); break;
+      case TraceValue::Kind::kBool: line_ += f.value.as_uint() ? "true" : "false"; break;
+    }
+  }
+  line_ += "}\n";
+  sink_->write(line_.data(), static_cast<std::streamsize>(line_.size()));
+}
+
+}  // namespace sim

@@ -1,0 +1,78 @@
+// Trace: structured events (simulated time, node, kind, key/value fields). Every event is
+// folded into a running hash; when a sink is set, it is also written as one JSON line.
+// The run's fingerprint is that hash combined with one last draw of the root PRNG, so two
+// runs agree only if they did the same things in the same order with the same randomness.
+#pragma once
+
+#include <cstdint>
+#include <initializer_list>
+#include <ostream>
+#include <string>
+#include <string_view>
+
+#include "sim/time.h"
+
+namespace sim {
+
+class TraceValue {
+ public:
+  enum class Kind : uint8_t { kInt, kUInt, kBool, kString };
+  TraceValue(int v) : kind_(Kind::kInt), i_(v) {}
+  TraceValue(long v) : kind_(Kind::kInt), i_(v) {}
+  TraceValue(long long v) : kind_(Kind::kInt), i_(v) {}
+  TraceValue(unsigned v) : kind_(Kind::kUInt), u_(v) {}
+  TraceValue(unsigned long v) : kind_(Kind::kUInt), u_(v) {}
+  TraceValue(unsigned long long v) : kind_(Kind::kUInt), u_(v) {}
+  TraceValue(bool v) : kind_(Kind::kBool), u_(v ? 1 : 0) {}
+  TraceValue(std::string_view v) : kind_(Kind::kString), s_(v) {}
+  TraceValue(const char* v) : kind_(Kind::kString), s_(v) {}
+  TraceValue(const std::string& v) : kind_(Kind::kString), s_(v) {}
+  TraceValue(Duration d) : kind_(Kind::kInt), i_(d.ns()) {}
+  TraceValue(Instant t) : kind_(Kind::kInt), i_(t.ns()) {}
+
+  Kind kind() const { return kind_; }
+  int64_t as_int() const { return i_; }
+  uint64_t as_uint() const { return u_; }
+  std::string_view as_string() const { return s_; }
+
+ private:
+  Kind kind_;
+  union {
+    int64_t i_;
+    uint64_t u_;
+  };
+  std::string_view s_;
+};
+
+struct TraceField {
+  std::string_view key;
+  TraceValue value;
+};
+
+class Trace {
+ public:
+  static constexpr int kWorldNode = -1;
+
+  // `sink` receives JSON lines; nullptr hashes only (the fast path).
+  void set_sink(std::ostream* sink) { sink_ = sink; }
+  bool has_sink() const { return sink_ != nullptr; }
+
+  void record(Instant t, int node, std::string_view kind, std::initializer_list<TraceField> fields);
+
+  uint64_t hash() const { return hash_; }
+  uint64_t events() const { return events_; }
+
+ private:
+  void mix(uint64_t word) { hash_ = (hash_ ^ word) * 0x100000001b3ULL; hash_ ^= hash_ >> 29; }
+  void mix(std::string_view s);
+  void write_json(Instant t, int node, std::string_view kind, std::initializer_list<TraceField> fields);
+
+  std::ostream* sink_ = nullptr;
+  uint64_t hash_ = 0xcbf29ce484222325ULL;
+  uint64_t events_ = 0;
+  std::string line_;
+};
+
+void append_json_string(std::string& out, std::string_view s);
+
+}  // namespace sim

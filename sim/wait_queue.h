@@ -1,0 +1,37 @@
+// WaitQueue: the one blocking primitive the others are built on. Fibers wait in FIFO
+// order, optionally with a deadline; notify wakes them in that order.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+
+#include "sim/kernel.h"
+#include "sim/time.h"
+
+namespace sim {
+
+class WaitQueue {
+ public:
+  explicit WaitQueue(const char* what = "wait-queue") : what_(what) {}
+
+  // Blocks the current fiber until notified (true) or `deadline` (false).
+  bool wait_until(Instant deadline);
+  void wait() { wait_until(Instant::max()); }
+
+  // Wakes the longest waiter still waiting; false if there was none.
+  bool notify_one();
+  void notify_all();
+  bool empty() const { return waiters_.empty(); }
+
+ private:
+  struct Waiter {
+    uint32_t slot;
+    uint64_t token;
+  };
+  void forget(uint32_t slot, uint64_t token);
+
+  const char* what_;
+  std::deque<Waiter> waiters_;
+};
+
+}  // namespace sim
