@@ -121,7 +121,9 @@ IoStatus Disk::fsync(const std::string& file) {
     g.pending.clear();
     return IoStatus::kIoError;
   }
-  g.durable = g.current;
+  // Only what is pending reaches the platter: pages dropped by an earlier fsync error stay
+  // in the page cache (current) but are never written.
+  for (const auto& op : g.pending) apply(g.durable, op);
   g.pending.clear();
   trace_.record(kernel_.now(), node_, "disk.fsync", {{"file", file}, {"status", "ok"}});
   return IoStatus::kOk;

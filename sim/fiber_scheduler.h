@@ -31,7 +31,7 @@ class FiberScheduler final : public boost::fibers::algo::algorithm {
   bool has_ready_fibers() const noexcept override;
   // Nothing in a simulation waits on the host clock; the kernel never lets the
   // dispatcher get here with work outstanding.
-  void suspend_until(std::chrono::steady_clock::time_point const&) noexcept override {}
+  void suspend_until(std::chrono::steady_clock::time_point const&) noexcept override {}  // determinism-ok: Boost interface, never waits
   void notify() noexcept override {}
 
  private:

@@ -1,0 +1,101 @@
+// The eddy command, run as a user would: fingerprints, exit codes, error messages.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <string>
+#include <sys/wait.h>
+
+namespace {
+
+struct Result {
+  int exit_code;
+  std::string out;
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(EDDY_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  EXPECT_NE(p, nullptr);
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+std::string fingerprint_of(const std::string& out) {
+  std::smatch m;
+  EXPECT_TRUE(std::regex_search(out, m, std::regex("fingerprint=([0-9a-f]{16})"))) << out;
+  return m.size() > 1 ? m[1].str() : "";
+}
+
+TEST(Cli, SameSeedSameFingerprintOtherSeedOtherFingerprint) {
+  Result a = run("run --seed 7");
+  Result b = run("run --seed 7");
+  Result c = run("run --seed 8");
+  EXPECT_EQ(a.exit_code, 0) << a.out;
+  EXPECT_EQ(c.exit_code, 0) << c.out;
+  EXPECT_NE(a.out.find("seed=7"), std::string::npos);
+  EXPECT_EQ(fingerprint_of(a.out), fingerprint_of(b.out));
+  EXPECT_NE(fingerprint_of(a.out), fingerprint_of(c.out));
+  EXPECT_NE(a.out.find("converged=yes"), std::string::npos) << a.out;
+}
+
+TEST(Cli, DefaultRunWorksWithoutArguments) {
+  Result r = run("run");
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("seed=1 "), std::string::npos) << r.out;
+}
+
+TEST(Cli, HelpAndVersion) {
+  Result h = run("--help");
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_NE(h.out.find("run"), std::string::npos);
+  EXPECT_NE(h.out.find("Exit codes"), std::string::npos);
+  Result v = run("--version");
+  EXPECT_EQ(v.exit_code, 0);
+  EXPECT_NE(v.out.find("eddy 0."), std::string::npos);
+}
+
+TEST(Cli, BadArgumentsGiveOneLineErrorUsageAndExitTwo) {
+  for (const char* args : {"", "frobnicate", "run --seed banana", "run --seed", "run --bogus", "run --max-events 0"}) {
+    Result r = run(args);
+    EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
+    EXPECT_EQ(r.out.rfind("eddy: error: ", 0), 0u) << args << "\n" << r.out;
+    EXPECT_NE(r.out.find("usage: eddy run"), std::string::npos) << args << "\n" << r.out;
+  }
+}
+
+TEST(Cli, TraceIsWrittenAndNeverOverwrittenWithoutForce) {
+  auto dir = std::filesystem::temp_directory_path() / ("eddy-cli-test-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "trace.jsonl").string();
+  Result a = run("run --seed 3 --trace " + path);
+  ASSERT_EQ(a.exit_code, 0) << a.out;
+  std::ifstream in(path);
+  std::string first;
+  std::getline(in, first);
+  EXPECT_EQ(first.rfind("{\"t\":", 0), 0u) << first;
+  auto size = std::filesystem::file_size(path);
+  Result again = run("run --seed 4 --trace " + path);
+  EXPECT_EQ(again.exit_code, 2);
+  EXPECT_NE(again.out.find("--force"), std::string::npos);
+  EXPECT_EQ(std::filesystem::file_size(path), size);
+  Result forced = run("run --seed 3 --trace " + path + " --force");
+  EXPECT_EQ(forced.exit_code, 0);
+  EXPECT_EQ(std::filesystem::file_size(path), size) << "same seed, same trace";
+  std::filesystem::remove_all(dir);
+}
+
+TEST(Cli, RunLimitEndsWithLabErrorCode) {
+  Result r = run("run --max-events 1000");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("event limit"), std::string::npos) << r.out;
+}
+
+}  // namespace

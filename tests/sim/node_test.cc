@@ -1,0 +1,177 @@
+// Nodes: crash unwinds fibers and drops memory, restart recovers from disk, pause freezes.
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "sim/world.h"
+
+namespace sim {
+namespace {
+
+WorldConfig quiet_config(uint64_t seed = 1) {
+  WorldConfig c;
+  c.seed = seed;
+  c.link.latency = LatencyModel::constant(microseconds(100));
+  return c;
+}
+
+struct Tracker {
+  int constructed = 0;
+  int destroyed = 0;
+  int guards_unwound = 0;
+};
+
+struct ProcessState {
+  explicit ProcessState(Tracker& t) : t(t) { ++t.constructed; }
+  ~ProcessState() { ++t.destroyed; }
+  Tracker& t;
+};
+
+struct Guard {
+  explicit Guard(Tracker& t) : t(t) {}
+  ~Guard() { ++t.guards_unwound; }
+  Tracker& t;
+};
+
+TEST(Node, CrashUnwindsEveryFiberThenDropsProcessMemory) {
+  World w(quiet_config());
+  Tracker t;
+  NodeId n = w.add_node("n0", [&](NodeContext& ctx) {
+    ctx.make<ProcessState>(t);
+    for (int i = 0; i < 3; ++i)
+      ctx.spawn("worker", [&] {
+        Guard g(t);
+        for (;;) ctx.sleep_for(milliseconds(1));
+      });
+    Guard g(t);
+    ctx.receive();  // the main fiber blocks on its inbox
+  });
+  w.start(n);
+  w.at(Instant::epoch() + milliseconds(10), [&] { w.crash(n); });
+  w.run(Instant::epoch() + milliseconds(20));
+  EXPECT_EQ(t.constructed, 1);
+  EXPECT_EQ(t.guards_unwound, 4);  // main + 3 workers
+  EXPECT_EQ(t.destroyed, 1);
+  EXPECT_EQ(w.node(n).state(), NodeState::kDown);
+  EXPECT_EQ(w.kernel().live_fibers(), 0u);
+}
+
+TEST(Node, RestartBootsAFreshProcessThatRecoversFromDisk) {
+  World w(quiet_config());
+  std::vector<std::string> boots;
+  NodeId n = w.add_node("n0", [&](NodeContext& ctx) {
+    ReadResult r = ctx.disk().read_all("state");
+    boots.push_back("inc" + std::to_string(ctx.incarnation()) + ":" + r.data);
+    ctx.disk().append("state", "x");
+    ctx.disk().fsync("state");
+    ctx.disk().append("state", "u");  // never synced: lost in the crash
+    ctx.receive();
+  });
+  w.start(n);
+  w.at(Instant::epoch() + milliseconds(10), [&] { w.restart(n); });
+  w.at(Instant::epoch() + milliseconds(20), [&] { w.restart(n); });
+  w.run(Instant::epoch() + milliseconds(30));
+  EXPECT_EQ(boots, (std::vector<std::string>{"inc1:", "inc2:x", "inc3:xx"}));
+}
+
+TEST(Node, PausedNodesTimersFireLateAndMessagesWait) {
+  World w(quiet_config());
+  std::vector<int64_t> ticks_ms;
+  std::vector<int64_t> received_ms;
+  NodeId a = w.add_node("a", [&](NodeContext& ctx) {
+    ctx.spawn("ticker", [&] {
+      for (int i = 0; i < 6; ++i) {
+        ctx.sleep_for(milliseconds(10));
+        ticks_ms.push_back(ctx.true_now().ns() / 1'000'000);
+      }
+    });
+    for (;;) {
+      auto m = ctx.receive();
+      received_ms.push_back(ctx.true_now().ns() / 1'000'000);
+    }
+  });
+  NodeId b = w.add_node("b", [&](NodeContext& ctx) {
+    ctx.sleep_for(milliseconds(25));
+    ctx.send(a, "hello", 10, 1);
+  });
+  w.start(a);
+  w.start(b);
+  w.at(Instant::epoch() + milliseconds(15), [&] { w.pause(a); });
+  w.at(Instant::epoch() + milliseconds(47), [&] { w.resume(a); });
+  w.run(Instant::epoch() + milliseconds(200));
+  // Ticks at 10, then the one due at 20 fires late at 47 (resume), then every 10 ms.
+  EXPECT_EQ(ticks_ms, (std::vector<int64_t>{10, 47, 57, 67, 77, 87}));
+  EXPECT_EQ(received_ms, (std::vector<int64_t>{47}));
+}
+
+TEST(Node, MessagesToACrashedNodeAreDropped) {
+  World w(quiet_config());
+  int received = 0;
+  NodeId a = w.add_node("a", [&](NodeContext& ctx) {
+    for (;;) {
+      ctx.receive();
+      ++received;
+    }
+  });
+  NodeId b = w.add_node("b", [&](NodeContext& ctx) {
+    for (int i = 0; i < 10; ++i) {
+      ctx.send(a, "m", 10, i);
+      ctx.sleep_for(milliseconds(1));
+    }
+  });
+  w.start(a);
+  w.start(b);
+  w.at(Instant::epoch() + microseconds(4'500), [&] { w.crash(a); });
+  w.run();
+  EXPECT_EQ(received, 5);  // sent at 0..4 ms, arriving 0.1 ms later
+  EXPECT_EQ(w.net().stats().dropped_down, 5u);
+}
+
+TEST(Node, CleanShutdownKeepsUnsyncedData) {
+  World w(quiet_config());
+  std::string seen;
+  NodeId n = w.add_node("n", [&](NodeContext& ctx) {
+    seen = ctx.disk().read_all("f").data;
+    ctx.disk().append("f", "data");
+    ctx.receive();
+  });
+  w.start(n);
+  w.at(Instant::epoch() + milliseconds(5), [&] { w.shutdown(n); });
+  w.at(Instant::epoch() + milliseconds(6), [&] { w.start(n); });
+  w.run(Instant::epoch() + milliseconds(10));
+  EXPECT_EQ(seen, "data");
+}
+
+TEST(Node, FaultPointsFireDeterministicallyAndAreTraced) {
+  auto run = [](uint64_t seed, bool enabled) {
+    WorldConfig c = quiet_config(seed);
+    c.fault_points.enabled = enabled;
+    c.fault_points.site_activation = 1.0;
+    c.fault_points.fire_probability = 0.3;
+    World w(c);
+    std::ostringstream trace;
+    w.trace().set_sink(&trace);
+    int fired = 0;
+    NodeId n = w.add_node("n", [&](NodeContext& ctx) {
+      for (int i = 0; i < 100; ++i) {
+        if (EDDY_FAULT_POINT("test.site")) ++fired;
+        ctx.sleep_for(microseconds(10));
+      }
+    });
+    w.start(n);
+    w.run();
+    return std::make_pair(fired, trace.str());
+  };
+  auto [fired_a, trace_a] = run(5, true);
+  auto [fired_b, trace_b] = run(5, true);
+  EXPECT_GT(fired_a, 10);
+  EXPECT_LT(fired_a, 60);
+  EXPECT_EQ(fired_a, fired_b);
+  EXPECT_EQ(trace_a, trace_b);
+  EXPECT_NE(trace_a.find("\"ev\":\"fault_point\",\"name\":\"test.site\""), std::string::npos);
+  EXPECT_EQ(run(5, false).first, 0);
+}
+
+}  // namespace
+}  // namespace sim
