@@ -8,6 +8,7 @@
 
 #include "cli/exit_codes.h"
 #include "scenarios/counter_demo.h"
+#include "sim/log.h"
 
 #ifndef EDDY_VERSION
 #define EDDY_VERSION "0.0.0"
@@ -21,9 +22,15 @@ struct RunArgs {
   bool force = false;
   uint64_t max_events = 50'000'000;
   double max_time_s = 60.0;
+  std::string log_level = "warn";
 };
 
 int run_command(const RunArgs& args) {
+  if (!sim::set_log_level(args.log_level)) {
+    std::cerr << "eddy: error: --log-level: unknown level '" << args.log_level
+              << "' (expected trace, debug, info, warn, error or off)\n";
+    return cli::kExitUsage;
+  }
   scenarios::CounterDemoOptions opt;
   opt.seed = args.seed;
   opt.limits.max_events = args.max_events;
@@ -74,6 +81,7 @@ int main(int argc, char** argv) {
   run->add_option("--max-events", run_args.max_events, "Stop the run after this many events")->check(CLI::PositiveNumber);
   run->add_option("--max-time", run_args.max_time_s, "Stop the run at this simulated time, in seconds")
       ->check(CLI::PositiveNumber);
+  run->add_option("--log-level", run_args.log_level, "Human log level on stderr: trace, debug, info, warn, error, off");
 
   try {
     app.parse(argc, argv);
@@ -85,7 +93,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
     std::cerr << "eddy: error: " << e.what() << "\n";
-    std::cerr << "usage: eddy run [--seed N] [--trace FILE [--force]] [--max-events N] [--max-time SECONDS]\n"
+    std::cerr << "usage: eddy run [--seed N] [--trace FILE [--force]] [--max-events N] [--max-time SECONDS] [--log-level L]\n"
                  "       eddy --help | --version\n";
     return cli::kExitUsage;
   }

@@ -94,6 +94,8 @@ struct RunOutcome {
 class Kernel {
  public:
   explicit Kernel(RunLimits limits = {});
+  // Unwinds every live fiber: whatever they wait on (queues, channels) must still exist,
+  // so declare such objects before the kernel, or call shutdown() first.
   ~Kernel();
   Kernel(const Kernel&) = delete;
   Kernel& operator=(const Kernel&) = delete;

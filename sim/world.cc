@@ -4,6 +4,7 @@
 #include <cstdio>
 
 #include "sim/check.h"
+#include "sim/log.h"
 
 namespace sim {
 
@@ -140,6 +141,7 @@ void World::start(NodeId id) {
                                              root_.fork("node", id.value).fork("incarnation", n.incarnation_));
   n.state_ = NodeState::kUp;
   trace_.record(now(), static_cast<int>(id.value), "node.start", {{"incarnation", n.incarnation_}});
+  EDDY_LOG(info, "start {} (incarnation {})", n.name_, n.incarnation_);
   NodeContext* ctx = n.process_.get();
   BootFn boot = n.boot_;
   kernel_.spawn(n.name_ + "/main", [ctx, boot] { boot(*ctx); }, FiberOptions{g, true});
@@ -163,6 +165,7 @@ void World::crash(NodeId id) {
   Node& n = node(id);
   if (n.state_ == NodeState::kDown) return;
   trace_.record(now(), static_cast<int>(id.value), "node.crash", {{"incarnation", n.incarnation_}});
+  EDDY_LOG(info, "crash {} (incarnation {})", n.name_, n.incarnation_);
   end_process(n);
   n.disk_->crash();
 }

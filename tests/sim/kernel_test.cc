@@ -53,8 +53,8 @@ TEST(Kernel, CallbacksRunAtTheirTimeAndCanBeCancelled) {
 }
 
 TEST(Kernel, WaitQueueNotifyAndTimeout) {
-  Kernel k;
   WaitQueue q("test-queue");
+  Kernel k;
   std::vector<std::string> log;
   k.spawn("waiter-timeout", [&] {
     bool notified = q.wait_until(Instant::from_ns(100));
@@ -74,8 +74,8 @@ TEST(Kernel, WaitQueueNotifyAndTimeout) {
 }
 
 TEST(Kernel, ChannelIsFifoAndBounded) {
-  Kernel k;
   Channel<int> ch(2);
+  Kernel k;
   std::vector<int> got;
   k.spawn("producer", [&] {
     for (int i = 0; i < 5; ++i) ch.send(i);  // blocks while full
@@ -89,8 +89,8 @@ TEST(Kernel, ChannelIsFifoAndBounded) {
   });
   k.run();
   EXPECT_EQ(got, (std::vector<int>{0, 1, 2, 3, 4}));
-  Kernel k2;
   Channel<int> small(1);
+  Kernel k2;
   k2.spawn("t", [&] {
     EXPECT_TRUE(small.try_send(1));
     EXPECT_FALSE(small.try_send(2));
@@ -120,8 +120,8 @@ TEST(Kernel, DeadlockIsReportedWithTheBlockedFibers) {
 }
 
 TEST(Kernel, DaemonFibersMayWaitForever) {
+  WaitQueue q;  // declared before the kernel: the fiber waiting on it unwinds in ~Kernel
   Kernel k;
-  WaitQueue q;
   k.spawn("server", [&] { q.wait(); }, FiberOptions{kWorldGroup, true});
   EXPECT_EQ(k.run().status, RunStatus::kQuiescent);
 }
