@@ -45,11 +45,11 @@ struct Clocks {
 
   static Clocks now() {
     timespec ts{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);  // determinism-ok: a benchmark measures host time
     Clocks c;
     c.cpu_ns = static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
     c.wall_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
-                    std::chrono::steady_clock::now().time_since_epoch())
+                    std::chrono::steady_clock::now().time_since_epoch())  // determinism-ok
                     .count();
     return c;
   }

@@ -45,7 +45,7 @@ const char* to_string(RunStatus s) {
 
 Kernel::Kernel(RunLimits limits) : limits_(limits) {
   groups_.push_back(FiberGroup{"world", false, false, {}, {}, {}});
-  ready_ring_.resize(64);
+  ready_ring_.resize(64);  // a power of two: indices wrap with a mask
   events_.reserve(1024);
 }
 
@@ -64,17 +64,17 @@ const Fiber* Kernel::find_fiber(uint64_t id) const {
 void Kernel::push_ready(uint32_t slot) {
   if (ready_count_ == ready_ring_.size()) {
     std::vector<uint32_t> bigger(ready_ring_.size() * 2);
-    for (size_t i = 0; i < ready_count_; ++i) bigger[i] = ready_ring_[(ready_head_ + i) % ready_ring_.size()];
+    for (size_t i = 0; i < ready_count_; ++i) bigger[i] = ready_ring_[(ready_head_ + i) & (ready_ring_.size() - 1)];
     ready_ring_ = std::move(bigger);
     ready_head_ = 0;
   }
-  ready_ring_[(ready_head_ + ready_count_) % ready_ring_.size()] = slot;
+  ready_ring_[(ready_head_ + ready_count_) & (ready_ring_.size() - 1)] = slot;
   ++ready_count_;
 }
 
 uint32_t Kernel::pop_ready() {
   uint32_t slot = ready_ring_[ready_head_];
-  ready_head_ = (ready_head_ + 1) % ready_ring_.size();
+  ready_head_ = (ready_head_ + 1) & (ready_ring_.size() - 1);
   --ready_count_;
   return slot;
 }

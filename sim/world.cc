@@ -41,6 +41,10 @@ const std::string& NodeContext::name() const { return world_.node(id_).name(); }
 Instant NodeContext::now() const { return world_.node(id_).clock().monotonic(world_.now()); }
 Instant NodeContext::wall_now() const { return world_.node(id_).clock().wall(world_.now()); }
 Instant NodeContext::true_now() const { return world_.now(); }
+Instant NodeContext::sim_deadline(Duration local) const {
+  if (local == Duration::max()) return Instant::max();
+  return world_.now() + world_.node(id_).clock().to_sim(local);
+}
 
 void NodeContext::sleep_for(Duration local) {
   this_fiber::sleep_until(world_.now() + world_.node(id_).clock().to_sim(local));

@@ -56,6 +56,8 @@ class NodeContext {
   void sleep_until(Instant local_monotonic);
   // Simulated (true) time; for recording histories, not for protocol decisions.
   Instant true_now() const;
+  // The simulated instant at which `local` will have passed on this node's clock.
+  Instant sim_deadline(Duration local) const;
 
   // A fiber of this process. A daemon may block forever without counting as a deadlock.
   uint64_t spawn(std::string name, std::function<void()> body, bool daemon = true);

@@ -1,0 +1,99 @@
+#include "broker_model/rpc/rpc_endpoint.h"
+
+#include "sim/check.h"
+
+namespace broker_model {
+
+RpcEndpoint::RpcEndpoint(sim::NodeContext& ctx) : ctx_(ctx) {}
+
+void RpcEndpoint::start(Handler on_request) {
+  handler_ = std::move(on_request);
+  ctx_.spawn("rpc-receive", [this] { receive_loop(); });
+  ctx_.spawn("rpc-reaper", [this] { reaper_loop(); });
+}
+
+void RpcEndpoint::receive_loop() {
+  for (;;) {
+    std::optional<sim::Envelope> env = ctx_.receive();
+    if (!env) continue;
+    auto* frame = std::any_cast<RpcFrame>(&env->payload);
+    if (frame == nullptr) continue;  // not ours: ignore, as a server ignores garbage
+    if (frame->kind == RpcFrame::Kind::kResponse) {
+      auto it = pending_.find(frame->correlation_id);
+      if (it == pending_.end()) continue;  // late: the call already timed out
+      ResponseFn done = std::move(it->second.on_done);
+      deadlines_.erase({it->second.deadline_local.ns(), it->first});
+      pending_.erase(it);
+      done(std::optional<std::any>(std::move(frame->body)));
+      continue;
+    }
+    RequestInfo info{env->from, frame->correlation_id, std::move(env->type)};
+    if (handler_) handler_(info, std::move(frame->body));
+  }
+}
+
+void RpcEndpoint::reaper_loop() {
+  for (;;) {
+    if (deadlines_.empty()) {
+      reaper_wakeup_.wait();
+      continue;
+    }
+    auto first = deadlines_.begin();
+    sim::Instant due = sim::Instant::from_ns(first->first.first);
+    if (ctx_.now() < due) {
+      // Sleep until the earliest deadline, or until an earlier one is armed.
+      sim::Duration left = due - ctx_.now();
+      reaper_wakeup_.wait_until(ctx_.sim_deadline(left));
+      continue;
+    }
+    uint64_t id = first->second;
+    deadlines_.erase(first);
+    auto it = pending_.find(id);
+    if (it == pending_.end()) continue;
+    ResponseFn done = std::move(it->second.on_done);
+    pending_.erase(it);
+    done(std::nullopt);
+  }
+}
+
+void RpcEndpoint::call_async(sim::NodeId to, std::string type, uint32_t bytes, std::any body,
+                             sim::Duration timeout_local, ResponseFn on_done) {
+  if (pending_.size() >= kMaxPendingCalls) {
+    on_done(std::nullopt);
+    return;
+  }
+  uint64_t id = next_correlation_id_++;
+  sim::Instant deadline = ctx_.now() + timeout_local;
+  bool earliest = deadlines_.empty() || deadline.ns() < deadlines_.begin()->first.first;
+  pending_.emplace(id, Pending{deadline, std::move(on_done)});
+  deadlines_.emplace(std::make_pair(deadline.ns(), id), id);
+  if (earliest) reaper_wakeup_.notify_one();
+  ctx_.send(to, std::move(type), bytes, RpcFrame{RpcFrame::Kind::kRequest, id, std::move(body)});
+}
+
+std::optional<std::any> RpcEndpoint::call(sim::NodeId to, std::string type, uint32_t bytes, std::any body,
+                                          sim::Duration timeout_local) {
+  struct Slot {
+    bool done = false;
+    std::optional<std::any> response;
+    sim::WaitQueue wake{"rpc call"};
+  };
+  auto slot = std::make_shared<Slot>();  // outlives this frame if the caller unwinds first
+  call_async(to, std::move(type), bytes, std::move(body), timeout_local, [slot](std::optional<std::any>&& r) {
+    slot->response = std::move(r);
+    slot->done = true;
+    slot->wake.notify_all();
+  });
+  while (!slot->done) slot->wake.wait();
+  return std::move(slot->response);
+}
+
+void RpcEndpoint::reply(const RequestInfo& req, uint32_t bytes, std::any body) {
+  ctx_.send(req.from, req.type + ".response", bytes, RpcFrame{RpcFrame::Kind::kResponse, req.correlation_id, std::move(body)});
+}
+
+void RpcEndpoint::send_one_way(sim::NodeId to, std::string type, uint32_t bytes, std::any body) {
+  ctx_.send(to, std::move(type), bytes, RpcFrame{RpcFrame::Kind::kOneWay, 0, std::move(body)});
+}
+
+}  // namespace broker_model

@@ -1,0 +1,81 @@
+// Request/response messaging between simulated nodes, as a Kafka connection gives it:
+// every request carries a correlation id; the response comes back on the same id.
+//
+// One endpoint per process. It owns the process's inbox: a receive fiber routes responses to
+// their callers and requests to the handler; a reaper fiber expires calls whose timeout
+// passed (the caller sees nullopt, like a request timeout: the outcome is unknown). Both are
+// fibers of the process, so a pause freezes them and a crash unwinds them with everything
+// else. Handlers run on the receive fiber and must not block: a request that has to wait
+// (acks=all, a long-poll fetch) keeps its RequestInfo and replies later (Kafka's purgatory).
+#pragma once
+
+#include <any>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+
+#include "sim/wait_queue.h"
+#include "sim/world.h"
+
+namespace broker_model {
+
+// What travels in sim::Envelope::payload.
+struct RpcFrame {
+  enum class Kind : uint8_t { kRequest, kResponse, kOneWay };
+  Kind kind = Kind::kRequest;
+  uint64_t correlation_id = 0;
+  std::any body;
+};
+
+struct RequestInfo {
+  sim::NodeId from;
+  uint64_t correlation_id = 0;
+  std::string type;
+};
+
+class RpcEndpoint {
+ public:
+  using Handler = std::function<void(const RequestInfo&, std::any&& body)>;
+  using ResponseFn = std::function<void(std::optional<std::any>&& response)>;
+
+  // Requests in flight beyond this are refused at once (the caller sees nullopt).
+  static constexpr size_t kMaxPendingCalls = 16'384;
+
+  explicit RpcEndpoint(sim::NodeContext& ctx);
+  // Starts the receive and reaper fibers. `on_request` handles requests and one-way messages.
+  void start(Handler on_request);
+
+  // Sends a request; `on_done` runs once, on the receive fiber with the response, or on the
+  // reaper fiber with nullopt after `timeout_local` on this node's clock.
+  void call_async(sim::NodeId to, std::string type, uint32_t bytes, std::any body, sim::Duration timeout_local,
+                  ResponseFn on_done);
+  // Blocking form, for fibers that just wait.
+  std::optional<std::any> call(sim::NodeId to, std::string type, uint32_t bytes, std::any body,
+                               sim::Duration timeout_local);
+
+  void reply(const RequestInfo& req, uint32_t bytes, std::any body);
+  void send_one_way(sim::NodeId to, std::string type, uint32_t bytes, std::any body);
+
+  size_t pending_calls() const { return pending_.size(); }
+  sim::NodeContext& context() { return ctx_; }
+
+ private:
+  struct Pending {
+    sim::Instant deadline_local;
+    ResponseFn on_done;
+  };
+  void receive_loop();
+  void reaper_loop();
+
+  sim::NodeContext& ctx_;
+  Handler handler_;
+  uint64_t next_correlation_id_ = 1;
+  std::map<uint64_t, Pending> pending_;
+  // Deadlines in arming order; (deadline, correlation id) so the earliest comes first.
+  std::map<std::pair<int64_t, uint64_t>, uint64_t> deadlines_;
+  sim::WaitQueue reaper_wakeup_{"rpc reaper"};
+};
+
+}  // namespace broker_model

@@ -1,0 +1,125 @@
+// What a scenario file describes, after validation. The YAML form is documented in
+// scenarios/README.md; scenario_loader.h turns a file into this (or a located error).
+// Kafka configs keep Kafka's names and are carried as text, as in a .properties file; the
+// broker and clients parse the keys they know and the loader rejects the ones nobody knows.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "sim/time.h"
+
+namespace scenarios {
+
+using KafkaConfigs = std::map<std::string, std::string>;
+
+struct LatencySpec {
+  enum class Kind { kConstant, kUniform, kNormal, kExponential };
+  Kind kind = Kind::kUniform;
+  sim::Duration a = sim::microseconds(100);  // constant / min / mean
+  sim::Duration b = sim::microseconds(500);  // max / stddev
+};
+
+struct NetworkSpec {
+  LatencySpec latency;
+  int64_t bandwidth_bytes_per_s = 1'250'000'000;
+  double loss = 0.0;
+  double duplicate = 0.0;
+  double reorder = 0.0;
+};
+
+struct DiskSpec {
+  sim::Duration write_latency = sim::microseconds(20);
+  sim::Duration fsync_latency = sim::milliseconds(1);
+  int64_t bandwidth_bytes_per_s = 500'000'000;
+  std::string crash_mode = "lose-unsynced";  // lose-unsynced | keep-prefix | torn-last-sector
+};
+
+struct ClusterSpec {
+  int brokers = 3;
+  int controllers = 3;
+  std::vector<std::string> racks;  // broker.rack per broker (empty: no racks)
+  NetworkSpec network;
+  DiskSpec disk;
+  KafkaConfigs broker_configs;     // e.g. unclean.leader.election.enable, replica.lag.time.max.ms
+};
+
+struct TopicSpec {
+  std::string name;
+  int partitions = 1;
+  int replication_factor = 1;
+  KafkaConfigs configs;  // min.insync.replicas, unclean.leader.election.enable, segment.bytes, flush.messages, ...
+};
+
+struct KeySpec {
+  enum class Kind { kNone, kUniform, kFixedSet, kZipf };
+  Kind kind = Kind::kNone;  // none: null keys (sticky partitioner)
+  int count = 0;            // distinct keys for uniform / fixed set / zipf
+  double zipf_exponent = 1.0;
+};
+
+struct ProducerSpec {
+  std::string topic;
+  int count = 1;                 // producer instances, each on its own client node
+  double messages_per_s = 1000;  // per producer
+  int message_bytes = 1024;
+  KeySpec keys;
+  KafkaConfigs configs;          // acks, linger.ms, batch.size, retries, delivery.timeout.ms, ...
+};
+
+struct ConsumerSpec {
+  std::string topic;
+  int count = 1;
+  KafkaConfigs configs;
+};
+
+struct FaultSpec {
+  enum class Kind { kCrash, kRestart, kShutdown, kStart, kPause, kResume, kIsolate, kPartition, kHeal, kKillAll };
+  Kind kind = Kind::kCrash;
+  sim::Duration at;
+  std::optional<sim::Duration> duration;  // "for": the fault is undone after this long
+  // Targets, in the scenario's words: "broker 1", "controller 0", "leader of t/0",
+  // "active controller", "random broker". Resolved when the fault fires.
+  std::vector<std::string> targets;
+  std::vector<std::string> other_side;  // kPartition: the second group
+  int line = 0;                         // where it was written, for messages
+};
+
+// An expectation is a comparison on a counted outcome: "== 0", "> 0", "<= 3".
+struct CountExpectation {
+  enum class Op { kEq, kGt, kGe, kLt, kLe };
+  Op op = Op::kEq;
+  int64_t value = 0;
+  bool holds(int64_t n) const;
+  std::string str() const;
+};
+
+struct ExpectSpec {
+  std::optional<CountExpectation> lost_writes;
+  std::optional<CountExpectation> duplicates;
+  std::optional<CountExpectation> inconsistent_offsets;
+  std::optional<CountExpectation> order_violations;
+  std::optional<CountExpectation> acknowledged;  // e.g. "== 0" when nothing may be acknowledged
+  std::optional<bool> liveness;
+};
+
+struct ScenarioSpec {
+  std::string file;
+  std::string name;
+  std::string description;
+  ClusterSpec cluster;
+  std::vector<TopicSpec> topics;
+  std::vector<ProducerSpec> producers;
+  std::vector<ConsumerSpec> consumers;
+  std::vector<FaultSpec> faults;
+  sim::Duration duration = sim::seconds(10);       // workload and faults
+  sim::Duration heal_for = sim::seconds(10);       // quiet healed phase, then the final reads
+  sim::Duration liveness_bound = sim::seconds(30); // produce/consume must succeed within this after healing
+  ExpectSpec expect;
+  uint64_t max_events = 200'000'000;
+};
+
+}  // namespace scenarios
