@@ -57,7 +57,7 @@ case "$mode" in
     echo "setup: tests (ASan + UBSan build, build-asan/)"
     build_tree build-asan -DCMAKE_BUILD_TYPE=Debug -DEDDY_SANITIZE=ON -DEDDY_BENCHMARKS=OFF
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE lint
+      ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "lint|slow"
     ;;
   *)
     echo "usage: ./setup.sh [build | run [ARGS...] | test]" >&2

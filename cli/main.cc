@@ -1,5 +1,7 @@
 // eddy: the command-line entry point.
 #include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -8,6 +10,8 @@
 
 #include "cli/exit_codes.h"
 #include "scenarios/counter_demo.h"
+#include "scenarios/kafka_scenario.h"
+#include "scenarios/scenario_loader.h"
 #include "sim/log.h"
 
 #ifndef EDDY_VERSION
@@ -16,51 +20,112 @@
 
 namespace {
 
-struct RunArgs {
+constexpr const char* kUsage =
+    "usage: eddy run [FILE.yaml] [--seed N] [--trace FILE [--force]] [--max-events N] [--log-level L]\n"
+    "       eddy demo counter [--seed N] [--trace FILE [--force]]\n"
+    "       eddy --help | --version\n";
+
+struct CommonArgs {
   uint64_t seed = 1;
   std::string trace_path;
   bool force = false;
-  uint64_t max_events = 50'000'000;
-  double max_time_s = 60.0;
   std::string log_level = "warn";
 };
 
-int run_command(const RunArgs& args) {
-  if (!sim::set_log_level(args.log_level)) {
-    std::cerr << "eddy: error: --log-level: unknown level '" << args.log_level
-              << "' (expected trace, debug, info, warn, error or off)\n";
+struct RunArgs {
+  CommonArgs common;
+  std::string file;
+  uint64_t max_events = 0;
+};
+
+// Opens the trace file if asked; never overwrites without --force. Returns an exit code on error.
+int open_trace(const CommonArgs& args, std::ofstream& out) {
+  if (args.trace_path.empty()) return cli::kExitOk;
+  if (std::filesystem::exists(args.trace_path) && !args.force) {
+    std::cerr << "eddy: error: " << args.trace_path << " exists; pass --force to overwrite it\n";
     return cli::kExitUsage;
   }
+  out.open(args.trace_path, std::ios::trunc);
+  if (!out) {
+    std::cerr << "eddy: error: cannot write " << args.trace_path << "\n";
+    return cli::kExitUsage;
+  }
+  return cli::kExitOk;
+}
+
+int set_level(const CommonArgs& args) {
+  if (sim::set_log_level(args.log_level)) return cli::kExitOk;
+  std::cerr << "eddy: error: --log-level: unknown level '" << args.log_level
+            << "' (expected trace, debug, info, warn, error or off)\n";
+  return cli::kExitUsage;
+}
+
+int run_command(const RunArgs& args) {
+  if (int rc = set_level(args.common); rc != cli::kExitOk) return rc;
+  scenarios::ScenarioSpec spec;
+  if (args.file.empty()) {
+    spec = scenarios::default_scenario();
+  } else {
+    scenarios::LoadResult loaded = scenarios::load_scenario_file(args.file);
+    if (!loaded) {
+      std::cerr << loaded.error().str() << "\n";
+      return cli::kExitUsage;
+    }
+    spec = loaded.spec();
+  }
+  if (args.max_events > 0) spec.max_events = args.max_events;
+  std::ofstream trace;
+  if (int rc = open_trace(args.common, trace); rc != cli::kExitOk) return rc;
+  scenarios::RunOptions opt;
+  opt.seed = args.common.seed;
+  if (trace.is_open()) opt.trace_sink = &trace;
+  auto wall_start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
+  scenarios::ScenarioResult r = scenarios::run_scenario(spec, opt);
+  double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
+  std::cout << scenarios::format_summary(r);
+  double sim_s = static_cast<double>(r.end.ns()) / 1e9;
+  std::printf("  speed: %.1f simulated s in %.2f wall s (%.0fx real time), %.2f M events/s\n", sim_s, wall_s,
+              wall_s > 0 ? sim_s / wall_s : 0.0, wall_s > 0 ? static_cast<double>(r.events) / wall_s / 1e6 : 0.0);
+  std::string replay = "build/eddy run " + (args.file.empty() ? std::string() : args.file + " ") + "--seed " +
+                       std::to_string(args.common.seed) + " --trace trace.jsonl";
+  if (!r.outcome.ok() && r.outcome.status != sim::RunStatus::kStopped) {
+    std::cout << "  the lab stopped the run: " << r.outcome.message << "\n  replay: " << replay << "\n";
+    return cli::kExitLabError;
+  }
+  if (r.safety_failed()) {
+    std::cout << "  replay: " << replay << "\n";
+    return cli::kExitSafetyViolation;
+  }
+  if (r.liveness_failed()) {
+    std::cout << "  replay: " << replay << "\n";
+    return cli::kExitLiveness;
+  }
+  return cli::kExitOk;
+}
+
+int demo_command(const CommonArgs& args) {
+  if (int rc = set_level(args); rc != cli::kExitOk) return rc;
   scenarios::CounterDemoOptions opt;
   opt.seed = args.seed;
-  opt.limits.max_events = args.max_events;
-  opt.limits.max_time = sim::Instant::from_ns(static_cast<int64_t>(args.max_time_s * 1e9));
   std::ofstream trace;
-  if (!args.trace_path.empty()) {
-    if (std::filesystem::exists(args.trace_path) && !args.force) {
-      std::cerr << "eddy: error: " << args.trace_path << " exists; pass --force to overwrite it\n";
-      return cli::kExitUsage;
-    }
-    trace.open(args.trace_path, std::ios::trunc);
-    if (!trace) {
-      std::cerr << "eddy: error: cannot write " << args.trace_path << "\n";
-      return cli::kExitUsage;
-    }
-    opt.trace_sink = &trace;
-  }
+  if (int rc = open_trace(args, trace); rc != cli::kExitOk) return rc;
+  if (trace.is_open()) opt.trace_sink = &trace;
   scenarios::CounterDemoResult r = scenarios::run_counter_demo(opt);
-  std::cout << "eddy run: seed=" << args.seed << " " << r.summary_line() << "\n";
+  std::cout << "eddy demo counter: seed=" << args.seed << " " << r.summary_line() << "\n";
   for (const auto& f : r.faults) std::cout << "  fault: " << f << "\n";
   for (const auto& v : r.violations) std::cout << "  VIOLATION: " << v << "\n";
   if (!r.outcome.ok()) {
     std::cout << "  run ended early: " << r.outcome.message << "\n";
     return cli::kExitLabError;
   }
-  if (!r.violations.empty()) {
-    std::cout << "  replay: build/eddy run --seed " << args.seed << " --trace trace.jsonl\n";
-    return cli::kExitSafetyViolation;
-  }
-  return cli::kExitOk;
+  return r.violations.empty() ? cli::kExitOk : cli::kExitSafetyViolation;
+}
+
+void add_common(CLI::App* cmd, CommonArgs& a) {
+  cmd->add_option("--seed", a.seed, "Seed of the run (same seed, same run)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--trace", a.trace_path, "Write the full event trace to this JSONL file");
+  cmd->add_flag("--force", a.force, "Overwrite an existing --trace file");
+  cmd->add_option("--log-level", a.log_level, "Human log level on stderr: trace, debug, info, warn, error, off");
 }
 
 }  // namespace
@@ -70,18 +135,20 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("eddy ") + EDDY_VERSION);
   app.require_subcommand(1);
   app.footer(
-      "Exit codes: 0 all checks held; 1 safety violation; 2 bad arguments or input; 3 liveness failure; "
+      "Exit codes: 0 all expectations held; 1 safety violation; 2 bad arguments or input; 3 liveness failure; "
       "4 lab error (deadlock, run limit, crash of the lab).");
 
   RunArgs run_args;
-  CLI::App* run = app.add_subcommand("run", "Run one simulation (no scenario file: the built-in default)");
-  run->add_option("--seed", run_args.seed, "Seed of the run (same seed, same run)")->check(CLI::NonNegativeNumber);
-  run->add_option("--trace", run_args.trace_path, "Write the full event trace to this JSONL file");
-  run->add_flag("--force", run_args.force, "Overwrite an existing --trace file");
+  CLI::App* run = app.add_subcommand("run", "Run one scenario (no file: the built-in default scenario)");
+  run->add_option("file", run_args.file, "Scenario file (YAML, see scenarios/README.md)");
+  add_common(run, run_args.common);
   run->add_option("--max-events", run_args.max_events, "Stop the run after this many events")->check(CLI::PositiveNumber);
-  run->add_option("--max-time", run_args.max_time_s, "Stop the run at this simulated time, in seconds")
-      ->check(CLI::PositiveNumber);
-  run->add_option("--log-level", run_args.log_level, "Human log level on stderr: trace, debug, info, warn, error, off");
+
+  CommonArgs demo_args;
+  CLI::App* demo = app.add_subcommand("demo", "Kernel demos");
+  CLI::App* counter = demo->add_subcommand("counter", "A gossip-replicated counter with crashes and partitions");
+  demo->require_subcommand(1);
+  add_common(counter, demo_args);
 
   try {
     app.parse(argc, argv);
@@ -92,11 +159,10 @@ int main(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::cerr << "eddy: error: " << e.what() << "\n";
-    std::cerr << "usage: eddy run [--seed N] [--trace FILE [--force]] [--max-events N] [--max-time SECONDS] [--log-level L]\n"
-                 "       eddy --help | --version\n";
+    std::cerr << "eddy: error: " << e.what() << "\n" << kUsage;
     return cli::kExitUsage;
   }
   if (run->parsed()) return run_command(run_args);
+  if (counter->parsed()) return demo_command(demo_args);
   return cli::kExitUsage;
 }

@@ -50,6 +50,15 @@ void Disk::charge(Duration latency, int64_t bytes, const char* what) {
   kernel_.block();
 }
 
+void Disk::write_back_expired(File& f) {
+  if (model_.writeback_after == Duration::max() || f.pending.empty()) return;
+  Instant cutoff = kernel_.now() - model_.writeback_after;
+  while (!f.pending.empty() && f.pending.front().written <= cutoff) {
+    apply(f.durable, f.pending.front());
+    f.pending.pop_front();
+  }
+}
+
 void Disk::recount_usage() {
   used_bytes_ = 0;
   for (const auto& [name, f] : files_) used_bytes_ += static_cast<int64_t>(f.current.size());
@@ -66,7 +75,8 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
     return IoStatus::kNoSpace;
   }
   File& f = files_[file];
-  PendingOp op{false, offset, std::string(data)};
+  write_back_expired(f);
+  PendingOp op{false, offset, std::string(data), kernel_.now()};
   apply(f.current, op);
   f.pending.push_back(std::move(op));
   used_bytes_ += growth;
@@ -132,7 +142,8 @@ IoStatus Disk::fsync(const std::string& file) {
 IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
   auto it = files_.find(file);
   if (it == files_.end()) return IoStatus::kNotFound;
-  PendingOp op{true, new_size, {}};
+  write_back_expired(it->second);
+  PendingOp op{true, new_size, {}, kernel_.now()};
   apply(it->second.current, op);
   it->second.pending.push_back(std::move(op));
   recount_usage();
@@ -184,6 +195,7 @@ int64_t Disk::unsynced_bytes(const std::string& file) const {
 
 void Disk::crash() {
   for (auto& [name, f] : files_) {
+    write_back_expired(f);
     size_t pending = f.pending.size();
     size_t kept = 0;
     std::string image = f.durable;

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <optional>
 #include <string>
@@ -40,6 +41,9 @@ struct DiskModel {
   uint32_t sector_bytes = 512;
   int64_t capacity_bytes = int64_t{64} << 30;
   CrashMode crash_mode = CrashMode::kLoseUnsynced;
+  // The OS writes dirty pages back on its own after this long (Linux dirty_expire_centisecs
+  // = 30 s), fsync or not; Duration::max() never does. Bounds what a crash can lose.
+  Duration writeback_after = seconds(30);
 };
 
 // Fault knobs; the defaults are "no fault".
@@ -95,14 +99,16 @@ class Disk {
     bool truncate = false;
     int64_t offset = 0;  // write offset, or new size for truncate
     std::string data;
+    Instant written;
   };
   struct File {
     std::string durable;
     std::string current;  // durable with the pending ops applied (the page cache)
-    std::vector<PendingOp> pending;
+    std::deque<PendingOp> pending;
   };
   static void apply(std::string& image, const PendingOp& op);
   void charge(Duration latency, int64_t bytes, const char* what);
+  void write_back_expired(File& f);
   void recount_usage();
 
   Kernel& kernel_;

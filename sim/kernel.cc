@@ -6,6 +6,7 @@
 
 #include "sim/check.h"
 #include "sim/fiber_scheduler.h"
+#include "sim/world.h"
 
 namespace sim {
 
@@ -31,6 +32,8 @@ const char* to_string(RunStatus s) {
 }
 
 [[noreturn]] void check_failed(const char* expr, const char* file, int line, const char* msg) {
+  // Keep the trace up to the failure: it is what explains it.
+  if (World* w = World::current()) w->trace().flush();
   Kernel* k = Kernel::current_kernel();
   if (k != nullptr) {
     std::fprintf(stderr, "eddy: check failed: %s%s%s at %s:%d (seed %llu, simulated time %s)\n", expr,

@@ -56,6 +56,9 @@ class Trace {
   // `sink` receives JSON lines; nullptr hashes only (the fast path).
   void set_sink(std::ostream* sink) { sink_ = sink; }
   bool has_sink() const { return sink_ != nullptr; }
+  void flush() {
+    if (sink_ != nullptr) sink_->flush();
+  }
 
   void record(Instant t, int node, std::string_view kind, std::initializer_list<TraceField> fields);
 

@@ -34,10 +34,12 @@ std::string fingerprint_of(const std::string& out) {
   return m.size() > 1 ? m[1].str() : "";
 }
 
+const std::string kSmallScenario = std::string(EDDY_SOURCE_DIR) + "/scenarios/ci/acks-all-single-faults.yaml";
+
 TEST(Cli, SameSeedSameFingerprintOtherSeedOtherFingerprint) {
-  Result a = run("run --seed 7");
-  Result b = run("run --seed 7");
-  Result c = run("run --seed 8");
+  Result a = run("demo counter --seed 7");
+  Result b = run("demo counter --seed 7");
+  Result c = run("demo counter --seed 8");
   EXPECT_EQ(a.exit_code, 0) << a.out;
   EXPECT_EQ(c.exit_code, 0) << c.out;
   EXPECT_NE(a.out.find("seed=7"), std::string::npos);
@@ -46,10 +48,36 @@ TEST(Cli, SameSeedSameFingerprintOtherSeedOtherFingerprint) {
   EXPECT_NE(a.out.find("converged=yes"), std::string::npos) << a.out;
 }
 
-TEST(Cli, DefaultRunWorksWithoutArguments) {
+TEST(Cli, ScenarioRunsAreReproducible) {
+  Result a = run("run " + kSmallScenario + " --seed 5");
+  Result b = run("run " + kSmallScenario + " --seed 5");
+  Result c = run("run " + kSmallScenario + " --seed 6");
+  EXPECT_EQ(a.exit_code, 0) << a.out;
+  EXPECT_EQ(fingerprint_of(a.out), fingerprint_of(b.out));
+  EXPECT_NE(fingerprint_of(a.out), fingerprint_of(c.out));
+  EXPECT_NE(a.out.find("expect lost_writes == 0: 0 ok"), std::string::npos) << a.out;
+}
+
+TEST(Cli, BadScenarioFileNamesFileLineAndColumn) {
+  auto dir = std::filesystem::temp_directory_path() / ("eddy-cli-bad-" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "bad.yaml").string();
+  std::ofstream(path) << "name: bad\ncluster:\n  brokers: three\n";
+  Result r = run("run " + path);
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find(path + ":3:"), std::string::npos) << r.out;
+  Result missing = run("run " + (dir / "nope.yaml").string());
+  EXPECT_EQ(missing.exit_code, 2) << missing.out;
+  std::filesystem::remove_all(dir);
+}
+
+// The built-in default is the full-size scenario (60 simulated seconds, 10,000 messages/s):
+// labelled slow, run in the release build only.
+TEST(CliSlow, DefaultRunWorksWithoutArguments) {
   Result r = run("run");
   EXPECT_EQ(r.exit_code, 0) << r.out;
   EXPECT_NE(r.out.find("seed=1 "), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expect lost_writes == 0: 0 ok"), std::string::npos) << r.out;
 }
 
 TEST(Cli, HelpAndVersion) {
@@ -63,7 +91,8 @@ TEST(Cli, HelpAndVersion) {
 }
 
 TEST(Cli, BadArgumentsGiveOneLineErrorUsageAndExitTwo) {
-  for (const char* args : {"", "frobnicate", "run --seed banana", "run --seed", "run --bogus", "run --max-events 0"}) {
+  for (const char* args : {"", "frobnicate", "run --seed banana", "run --seed", "run --bogus", "run --max-events 0",
+                           "demo", "demo counter --seed -3"}) {
     Result r = run(args);
     EXPECT_EQ(r.exit_code, 2) << args << "\n" << r.out;
     EXPECT_EQ(r.out.rfind("eddy: error: ", 0), 0u) << args << "\n" << r.out;
@@ -75,27 +104,28 @@ TEST(Cli, TraceIsWrittenAndNeverOverwrittenWithoutForce) {
   auto dir = std::filesystem::temp_directory_path() / ("eddy-cli-test-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   auto path = (dir / "trace.jsonl").string();
-  Result a = run("run --seed 3 --trace " + path);
+  Result a = run("demo counter --seed 3 --trace " + path);
   ASSERT_EQ(a.exit_code, 0) << a.out;
   std::ifstream in(path);
   std::string first;
   std::getline(in, first);
   EXPECT_EQ(first.rfind("{\"t\":", 0), 0u) << first;
   auto size = std::filesystem::file_size(path);
-  Result again = run("run --seed 4 --trace " + path);
+  Result again = run("demo counter --seed 4 --trace " + path);
   EXPECT_EQ(again.exit_code, 2);
   EXPECT_NE(again.out.find("--force"), std::string::npos);
   EXPECT_EQ(std::filesystem::file_size(path), size);
-  Result forced = run("run --seed 3 --trace " + path + " --force");
+  Result forced = run("demo counter --seed 3 --trace " + path + " --force");
   EXPECT_EQ(forced.exit_code, 0);
   EXPECT_EQ(std::filesystem::file_size(path), size) << "same seed, same trace";
   std::filesystem::remove_all(dir);
 }
 
 TEST(Cli, RunLimitEndsWithLabErrorCode) {
-  Result r = run("run --max-events 1000");
+  Result r = run("run " + kSmallScenario + " --max-events 1000");
   EXPECT_EQ(r.exit_code, 4) << r.out;
   EXPECT_NE(r.out.find("event limit"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("replay: "), std::string::npos) << r.out;
 }
 
 }  // namespace

@@ -1,0 +1,117 @@
+#include "broker_model/broker/broker_server.h"
+
+#include "broker_model/broker/broker_metadata_client.h"
+
+namespace broker_model {
+
+namespace {
+// Requests queued per connection before new ones are dropped (the client times out).
+constexpr size_t kConnectionQueueMax = 1'024;
+}  // namespace
+
+sim::BootFn make_broker_boot(BrokerProcessConfig config) {
+  return [config](sim::NodeContext& ctx) {
+    BrokerServer& server = ctx.make<BrokerServer>(ctx, config);
+    server.run();
+  };
+}
+
+BrokerServer::BrokerServer(sim::NodeContext& ctx, BrokerProcessConfig config)
+    : ctx_(ctx), config_(std::move(config)), rpc_(ctx) {}
+
+BrokerServer::~BrokerServer() = default;
+
+void BrokerServer::run() {
+  replicas_ = std::make_unique<ReplicaManager>(
+      rpc_, config_.broker, config_.history,
+      [this](const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done) {
+        metadata_->alter_partition(p, std::move(done));
+      });
+  metadata_ = std::make_unique<BrokerMetadataClient>(
+      rpc_, config_.broker.id, config_.rack, config_.controllers,
+      sim::milliseconds(config_.broker_heartbeat_interval_ms),
+      [this](const MetadataImage& image) { replicas_->apply_metadata(image); });
+  rpc_.start([this](const RequestInfo& info, std::any&& body) { on_request(info, std::move(body)); });
+  replicas_->start();
+  metadata_->start();
+  ctx_.trace("broker.start", {{"id", config_.broker.id.value()}});
+}
+
+void BrokerServer::on_request(const RequestInfo& info, std::any&& body) {
+  auto& conn = connections_[info.from];
+  if (!conn) {
+    conn = std::make_unique<sim::Channel<Inbound>>(kConnectionQueueMax, "connection queue");
+    sim::NodeId peer = info.from;
+    ctx_.spawn("conn-" + std::to_string(peer.value), [this, peer] { connection_loop(peer); });
+  }
+  conn->try_send(Inbound{info, std::move(body)});  // full: dropped, the client's request times out
+}
+
+void BrokerServer::connection_loop(sim::NodeId peer) {
+  sim::Channel<Inbound>& queue = *connections_[peer];
+  for (;;) {
+    std::optional<Inbound> in = queue.receive();
+    if (!in) continue;
+    handle(in->info, in->body);
+  }
+}
+
+void BrokerServer::handle(const RequestInfo& info, std::any& body) {
+  if (auto* req = std::any_cast<ProduceRequest>(&body)) {
+    ProduceResponse resp = replicas_->handle_produce(*req);
+    if (req->acks != kAcksNone) rpc_.reply(info, wire_bytes(resp), std::move(resp));
+  } else if (auto* fetch = std::any_cast<FetchRequest>(&body)) {
+    FetchResponse resp = replicas_->handle_fetch(*fetch);
+    rpc_.reply(info, wire_bytes(resp), std::move(resp));
+  } else if (auto* epochs = std::any_cast<OffsetsForLeaderEpochRequest>(&body)) {
+    OffsetsForLeaderEpochResponse resp = replicas_->handle_offsets_for_leader_epoch(*epochs);
+    rpc_.reply(info, wire_bytes(resp), std::move(resp));
+  } else if (auto* md = std::any_cast<MetadataRequest>(&body)) {
+    MetadataResponse resp = handle_metadata(*md);
+    rpc_.reply(info, wire_bytes(resp), std::move(resp));
+  } else if (std::any_cast<DumpReplicasRequest>(&body) != nullptr) {
+    DumpReplicasResponse resp = replicas_->handle_dump();
+    uint32_t bytes = 64;
+    for (const auto& d : resp.replicas) bytes += 64 + 16 * static_cast<uint32_t>(d.records.size());
+    rpc_.reply(info, bytes, std::move(resp));
+  }
+}
+
+MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req) const {
+  const MetadataImage& image = metadata_->image();
+  MetadataResponse resp;
+  resp.brokers = image.active_brokers();
+  auto add_topic = [&](const std::string& name) {
+    TopicMetadata t;
+    t.name = name;
+    const TopicImage* topic = image.topic(name);
+    if (topic == nullptr) {
+      t.error = ErrorCode::kUnknownTopicOrPartition;
+      resp.topics.push_back(std::move(t));
+      return;
+    }
+    for (int32_t p = 0; p < topic->partitions; ++p) {
+      PartitionMetadata pm;
+      pm.partition = p;
+      if (const PartitionRegistration* reg = image.partition(TopicPartition{name, p})) {
+        pm.leader = reg->leader;
+        pm.leader_epoch = reg->leader_epoch;
+        pm.replicas = reg->replicas;
+        pm.isr = reg->isr;
+        if (!reg->has_leader()) pm.error = ErrorCode::kLeaderNotAvailable;
+      } else {
+        pm.error = ErrorCode::kLeaderNotAvailable;
+      }
+      t.partitions.push_back(std::move(pm));
+    }
+    resp.topics.push_back(std::move(t));
+  };
+  if (req.topics.empty()) {
+    for (const auto& [name, topic] : image.topics()) add_topic(name);
+  } else {
+    for (const auto& name : req.topics) add_topic(name);
+  }
+  return resp;
+}
+
+}  // namespace broker_model

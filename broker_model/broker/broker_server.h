@@ -1,0 +1,55 @@
+// A broker process: one RpcEndpoint; requests are queued per connection (the sending node)
+// and handled in order by one fiber per connection, as Kafka mutes a connection while its
+// request is in progress, so a request may block (acks=all, a long-poll fetch, disk I/O)
+// without holding up other clients. Metadata comes from the controller quorum through the
+// broker's MetadataClient; the ReplicaManager follows it.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <vector>
+
+#include "broker_model/broker/replica_manager.h"
+#include "broker_model/rpc/rpc_endpoint.h"
+#include "sim/channel.h"
+
+namespace broker_model {
+
+class BrokerMetadataClient;
+
+struct BrokerProcessConfig {
+  BrokerConfig broker;
+  std::string rack;
+  std::vector<sim::NodeId> controllers;
+  int64_t broker_heartbeat_interval_ms = 2'000;  // broker.heartbeat.interval.ms
+  History* history = nullptr;                    // the lab's record (outside the process)
+};
+
+// The boot function of a broker node.
+sim::BootFn make_broker_boot(BrokerProcessConfig config);
+
+class BrokerServer {
+ public:
+  BrokerServer(sim::NodeContext& ctx, BrokerProcessConfig config);
+  ~BrokerServer();
+  void run();  // the process's main fiber
+
+ private:
+  struct Inbound {
+    RequestInfo info;
+    std::any body;
+  };
+  void on_request(const RequestInfo& info, std::any&& body);
+  void connection_loop(sim::NodeId peer);
+  void handle(const RequestInfo& info, std::any& body);
+  MetadataResponse handle_metadata(const MetadataRequest& req) const;
+
+  sim::NodeContext& ctx_;
+  BrokerProcessConfig config_;
+  RpcEndpoint rpc_;
+  std::unique_ptr<BrokerMetadataClient> metadata_;
+  std::unique_ptr<ReplicaManager> replicas_;
+  std::map<sim::NodeId, std::unique_ptr<sim::Channel<Inbound>>> connections_;
+};
+
+}  // namespace broker_model

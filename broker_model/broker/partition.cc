@@ -1,0 +1,282 @@
+#include "broker_model/broker/partition.h"
+
+#include <algorithm>
+
+#include "sim/check.h"
+
+namespace broker_model {
+
+namespace {
+bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
+std::string list(const std::vector<BrokerId>& v) {
+  std::string s = "[";
+  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i].str();
+  return s + "]";
+}
+}  // namespace
+
+Partition::Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config, History* history,
+                     sim::WaitQueue* activity)
+    : ctx_(ctx), self_(self), tp_(tp), config_(config), history_(history), log_(ctx, tp, config.log), activity_(activity) {}
+
+void Partition::notify_activity() {
+  high_watermark_moved_.notify_all();
+  if (activity_ != nullptr) activity_->notify_all();
+}
+
+void Partition::timeline(const char* kind, std::string detail) {
+  if (history_ != nullptr) history_->timeline(TimelineEvent{ctx_.true_now(), kind, tp_, self_, std::move(detail)});
+}
+
+bool Partition::apply(const PartitionRegistration& reg) {
+  replicas_ = reg.replicas;
+  if (!contains(reg.replicas, self_)) {
+    bool changed = role_ != Role::kNone;
+    role_ = Role::kNone;
+    return changed;
+  }
+  bool epoch_changed = reg.leader_epoch != leader_epoch_;
+  if (reg.leader == self_) {
+    if (role_ != Role::kLeader || epoch_changed) {
+      become_leader(reg);
+      return true;
+    }
+  } else if (role_ != Role::kFollower || epoch_changed || reg.leader != leader_) {
+    become_follower(reg);
+    return true;
+  }
+  // Same leader and epoch: an ISR change committed by the controller.
+  if (reg.partition_epoch > partition_epoch_) {
+    if (reg.isr != isr_) timeline("isr", list(isr_) + " -> " + list(reg.isr));
+    isr_ = reg.isr;
+    partition_epoch_ = reg.partition_epoch;
+    if (is_leader()) maybe_advance_high_watermark();
+    notify_activity();
+  }
+  return false;
+}
+
+void Partition::become_leader(const PartitionRegistration& reg) {
+  role_ = Role::kLeader;
+  leader_ = self_;
+  leader_epoch_ = reg.leader_epoch;
+  partition_epoch_ = reg.partition_epoch;
+  isr_ = reg.isr;
+  alter_in_flight_ = false;
+  log_.assign_epoch_start_offset(leader_epoch_, log_.log_end_offset());
+  followers_.clear();
+  sim::Instant now = ctx_.now();
+  for (BrokerId r : replicas_)
+    if (r != self_) followers_[r] = FollowerProgress{Offset{-1}, now, now, Offset{-1}};
+  if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();
+  if (history_ != nullptr) history_->note_partition_leader(tp_, self_, leader_epoch_);
+  timeline(reg.last_election_unclean ? "leader (unclean)" : "leader",
+           "epoch " + leader_epoch_.str() + ", log end " + log_.log_end_offset().str() + ", high watermark " +
+               high_watermark_.str() + ", isr " + list(isr_));
+  maybe_advance_high_watermark();
+  notify_activity();
+}
+
+void Partition::become_follower(const PartitionRegistration& reg) {
+  role_ = Role::kFollower;
+  leader_ = reg.leader;
+  leader_epoch_ = reg.leader_epoch;
+  partition_epoch_ = reg.partition_epoch;
+  isr_ = reg.isr;
+  followers_.clear();
+  timeline("follower", "of broker " + leader_.str() + " at epoch " + leader_epoch_.str());
+  // Waiting producers and fetchers see the change and answer NOT_LEADER_OR_FOLLOWER.
+  notify_activity();
+}
+
+ProducePartitionResponse Partition::produce(const RecordBatch& batch, int16_t acks, sim::Duration timeout) {
+  ProducePartitionResponse r{tp_, ErrorCode::kNone, Offset{-1}, leader_epoch_};
+  if (!is_leader()) {
+    r.error = ErrorCode::kNotLeaderOrFollower;
+    return r;
+  }
+  if (acks == kAcksAll && static_cast<int32_t>(isr_.size()) < config_.min_insync_replicas) {
+    r.error = ErrorCode::kNotEnoughReplicas;
+    return r;
+  }
+  LeaderEpoch epoch = leader_epoch_;
+  storage::LogAppendInfo info = log_.append_as_leader(batch, epoch);
+  if (info.error != ErrorCode::kNone) {
+    r.error = info.error;
+    return r;
+  }
+  r.base_offset = info.first_offset;
+  maybe_advance_high_watermark();
+  notify_activity();
+  if (acks != kAcksAll) return r;
+  sim::Instant deadline = ctx_.sim_deadline(timeout);
+  for (;;) {
+    if (!is_leader() || leader_epoch_ != epoch) {
+      r.error = ErrorCode::kNotLeaderOrFollower;
+      return r;
+    }
+    if (high_watermark_ > info.last_offset) {
+      if (static_cast<int32_t>(isr_.size()) < config_.min_insync_replicas) r.error = ErrorCode::kNotEnoughReplicasAfterAppend;
+      return r;
+    }
+    if (ctx_.true_now() >= deadline) {
+      r.error = ErrorCode::kRequestTimedOut;
+      return r;
+    }
+    high_watermark_moved_.wait_until(deadline);
+  }
+}
+
+ErrorCode Partition::check_fetch_epoch(LeaderEpoch requested) const {
+  if (requested == kNoLeaderEpoch) return ErrorCode::kNone;
+  if (requested < leader_epoch_) return ErrorCode::kFencedLeaderEpoch;
+  if (requested > leader_epoch_) return ErrorCode::kUnknownLeaderEpoch;
+  return ErrorCode::kNone;
+}
+
+FetchPartitionResponse Partition::fetch(const FetchPartition& req, BrokerId replica) {
+  FetchPartitionResponse r;
+  r.tp = tp_;
+  bool follower = replica != kNoBroker;
+  if (!is_leader()) {
+    r.error = ErrorCode::kNotLeaderOrFollower;
+    return r;
+  }
+  if (ErrorCode e = check_fetch_epoch(req.current_leader_epoch); e != ErrorCode::kNone) {
+    r.error = e;
+    return r;
+  }
+  if (follower) update_follower(replica, req.fetch_offset, ctx_.now());
+  std::optional<Offset> max_offset;
+  if (!follower) max_offset = high_watermark_;
+  LeaderEpoch epoch = leader_epoch_;
+  storage::LogReadResult read = log_.read(req.fetch_offset, req.partition_max_bytes, max_offset);
+  if (!is_leader() || leader_epoch_ != epoch) {  // lost leadership while reading from disk
+    r.error = ErrorCode::kNotLeaderOrFollower;
+    return r;
+  }
+  r.error = read.error;
+  r.batches = std::move(read.batches);
+  r.high_watermark = high_watermark_;
+  r.log_start_offset = log_.log_start_offset();
+  r.log_end_offset = log_.log_end_offset();
+  r.leader_epoch = leader_epoch_;
+  return r;
+}
+
+EpochEndOffsetResult Partition::end_offset_for(const EpochQuery& q) const {
+  EpochEndOffsetResult r;
+  r.tp = tp_;
+  if (!is_leader()) {
+    r.error = ErrorCode::kNotLeaderOrFollower;
+    return r;
+  }
+  if (ErrorCode e = check_fetch_epoch(q.current_leader_epoch); e != ErrorCode::kNone) {
+    r.error = e;
+    return r;
+  }
+  storage::EpochEndOffset eo = log_.end_offset_for_epoch(q.leader_epoch);
+  r.leader_epoch = eo.leader_epoch;
+  r.end_offset = eo.end_offset;
+  return r;
+}
+
+void Partition::update_follower(BrokerId replica, Offset fetch_offset, sim::Instant now) {
+  auto it = followers_.find(replica);
+  if (it == followers_.end()) return;  // not a replica of this partition
+  FollowerProgress& p = it->second;
+  Offset leader_end = log_.log_end_offset();
+  // Kafka's lastCaughtUpTime: caught up to the log end now, or to where it was at the
+  // follower's previous fetch.
+  if (fetch_offset >= leader_end) p.last_caught_up = now;
+  else if (fetch_offset >= p.leader_end_at_last_fetch) p.last_caught_up = p.last_fetch;
+  p.log_end_offset = fetch_offset;
+  p.leader_end_at_last_fetch = leader_end;
+  p.last_fetch = now;
+  maybe_advance_high_watermark();
+}
+
+void Partition::maybe_advance_high_watermark() {
+  if (!is_leader()) return;
+  Offset hw = log_.log_end_offset();
+  for (BrokerId b : isr_) {
+    if (b == self_) continue;
+    auto it = followers_.find(b);
+    if (it == followers_.end() || it->second.log_end_offset < Offset{0}) return;  // unknown progress
+    hw = std::min(hw, it->second.log_end_offset);
+  }
+  if (hw <= high_watermark_) return;
+  high_watermark_ = hw;
+  EDDY_CHECK(high_watermark_ <= log_.log_end_offset());
+  notify_activity();
+}
+
+std::optional<IsrProposal> Partition::maybe_shrink_isr(sim::Instant now) {
+  if (!is_leader() || alter_in_flight_) return std::nullopt;
+  std::vector<BrokerId> keep;
+  std::vector<BrokerId> dropped;
+  for (BrokerId b : isr_) {
+    auto it = followers_.find(b);
+    bool lagging = b != self_ && (it == followers_.end() || now - it->second.last_caught_up > config_.replica_lag_time_max);
+    (lagging ? dropped : keep).push_back(b);
+  }
+  if (dropped.empty()) return std::nullopt;
+  timeline("isr-shrink-proposed", "drop " + list(dropped) + " (no catch-up within replica.lag.time.max.ms)");
+  return IsrProposal{tp_, leader_epoch_, partition_epoch_, keep};
+}
+
+std::optional<IsrProposal> Partition::maybe_expand_isr(BrokerId follower) {
+  if (!is_leader() || alter_in_flight_ || contains(isr_, follower) || !contains(replicas_, follower)) return std::nullopt;
+  auto it = followers_.find(follower);
+  if (it == followers_.end()) return std::nullopt;
+  auto epoch_start = log_.leader_epoch_cache().latest_entry();
+  Offset needed = std::max(high_watermark_, epoch_start ? epoch_start->start_offset : Offset{0});
+  if (it->second.log_end_offset < needed) return std::nullopt;
+  std::vector<BrokerId> isr = isr_;
+  isr.push_back(follower);
+  timeline("isr-expand-proposed", "add broker " + follower.str());
+  return IsrProposal{tp_, leader_epoch_, partition_epoch_, isr};
+}
+
+ErrorCode Partition::append_as_follower(const std::vector<RecordBatch>& batches, Offset leader_high_watermark) {
+  for (const auto& b : batches) {
+    if (b.next_offset() <= log_.log_end_offset()) continue;  // already have it (a duplicate response)
+    storage::LogAppendInfo info = log_.append_as_follower(b);
+    if (info.error != ErrorCode::kNone) return info.error;
+  }
+  Offset hw = std::min(leader_high_watermark, log_.log_end_offset());
+  if (hw > high_watermark_) high_watermark_ = hw;
+  if (activity_ != nullptr) activity_->notify_all();
+  return ErrorCode::kNone;
+}
+
+ErrorCode Partition::truncate_to(Offset offset, const char* why) {
+  if (offset >= log_.log_end_offset()) return ErrorCode::kNone;
+  timeline("truncate", "from log end " + log_.log_end_offset().str() + " to " + offset.str() + " (" + why + ")");
+  ErrorCode e = log_.truncate_to(offset);
+  if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();
+  return e;
+}
+
+ReplicaDump Partition::dump() {
+  ReplicaDump d;
+  d.tp = tp_;
+  d.leader = is_leader();
+  d.leader_epoch = leader_epoch_;
+  d.log_start_offset = log_.log_start_offset();
+  d.log_end_offset = log_.log_end_offset();
+  d.high_watermark = high_watermark_;
+  d.isr = isr_;
+  Offset at = log_.log_start_offset();
+  while (at < log_.log_end_offset()) {
+    storage::LogReadResult r = log_.read(at, 1 << 20);
+    if (r.error != ErrorCode::kNone || r.batches.empty()) break;
+    for (const auto& b : r.batches)
+      for (size_t i = 0; i < b.records.size(); ++i)
+        d.records.emplace_back(b.base_offset + static_cast<int64_t>(i), record_id_of(b.records[i]));
+    at = r.batches.back().next_offset();
+  }
+  return d;
+}
+
+}  // namespace broker_model

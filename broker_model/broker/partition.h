@@ -1,0 +1,115 @@
+// One partition replica on a broker (Kafka's Partition): its log, its role (leader or
+// follower) at a leader epoch, and, as leader, the progress of each follower, the ISR and
+// the high watermark.
+//
+// Leader: appends produce batches stamped with its epoch; acks=all waits until the high
+// watermark (min log end offset over the ISR) passes the batch; min.insync.replicas is
+// checked before the append (NOT_ENOUGH_REPLICAS) and at completion
+// (NOT_ENOUGH_REPLICAS_AFTER_APPEND). Followers' fetch offsets move the high watermark and
+// their "caught up" times; a follower lagging more than replica.lag.time.max.ms is proposed
+// out of the ISR, one caught up to the high watermark is proposed back in (AlterPartition).
+// Fetches carry the fetcher's view of the leader epoch and are fenced (KIP-320).
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <vector>
+
+#include "broker_model/controller/metadata_image.h"
+#include "broker_model/history/history.h"
+#include "broker_model/protocol/messages.h"
+#include "broker_model/storage/partition_log.h"
+
+namespace broker_model {
+
+struct PartitionConfig {
+  storage::LogConfig log;
+  int32_t min_insync_replicas = 1;
+  sim::Duration replica_lag_time_max = sim::milliseconds(30'000);  // replica.lag.time.max.ms
+};
+
+// The proposal a leader sends to the controller; the callback gets the committed state.
+struct IsrProposal {
+  TopicPartition tp;
+  LeaderEpoch leader_epoch;
+  PartitionEpoch partition_epoch;
+  std::vector<BrokerId> new_isr;
+};
+
+class Partition {
+ public:
+  // `activity` is notified whenever data or the high watermark moves (fetch long-polls wait on it).
+  Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config, History* history,
+            sim::WaitQueue* activity);
+
+  ErrorCode open() { return log_.open(); }
+  const TopicPartition& tp() const { return tp_; }
+  storage::PartitionLog& log() { return log_; }
+
+  // Applies the controller's state. Returns true when this broker's role or epoch changed.
+  bool apply(const PartitionRegistration& reg);
+  bool is_leader() const { return role_ == Role::kLeader; }
+  bool is_follower() const { return role_ == Role::kFollower; }
+  BrokerId leader() const { return leader_; }
+  LeaderEpoch leader_epoch() const { return leader_epoch_; }
+  PartitionEpoch partition_epoch() const { return partition_epoch_; }
+  const std::vector<BrokerId>& isr() const { return isr_; }
+  const std::vector<BrokerId>& replicas() const { return replicas_; }
+  Offset high_watermark() const { return high_watermark_; }
+
+  // Leader side. Blocks for acks=all until replicated, the timeout, or a leadership change.
+  ProducePartitionResponse produce(const RecordBatch& batch, int16_t acks, sim::Duration timeout);
+  // A fetch by a consumer (replica == kNoBroker, reads below the high watermark) or a
+  // follower (reads to the log end, and reports its progress). Does not wait.
+  FetchPartitionResponse fetch(const FetchPartition& req, BrokerId replica);
+  EpochEndOffsetResult end_offset_for(const EpochQuery& q) const;
+
+  // Follower side: the fetcher's appends and high watermark updates.
+  ErrorCode append_as_follower(const std::vector<RecordBatch>& batches, Offset leader_high_watermark);
+  ErrorCode truncate_to(Offset offset, const char* why);
+
+  // Periodic ISR maintenance (leader): the proposal to send, if any.
+  std::optional<IsrProposal> maybe_shrink_isr(sim::Instant now);
+  std::optional<IsrProposal> maybe_expand_isr(BrokerId follower);
+  bool alter_in_flight() const { return alter_in_flight_; }
+  void set_alter_in_flight(bool v) { alter_in_flight_ = v; }
+
+  ReplicaDump dump();
+
+ private:
+  enum class Role { kNone, kLeader, kFollower };
+  struct FollowerProgress {
+    Offset log_end_offset{-1};
+    sim::Instant last_caught_up;
+    sim::Instant last_fetch;
+    Offset leader_end_at_last_fetch{-1};
+  };
+  void become_leader(const PartitionRegistration& reg);
+  void become_follower(const PartitionRegistration& reg);
+  void update_follower(BrokerId replica, Offset fetch_offset, sim::Instant now);
+  void maybe_advance_high_watermark();
+  ErrorCode check_fetch_epoch(LeaderEpoch requested) const;
+  void timeline(const char* kind, std::string detail);
+  void notify_activity();
+
+  sim::NodeContext& ctx_;
+  BrokerId self_;
+  TopicPartition tp_;
+  PartitionConfig config_;
+  History* history_;
+  storage::PartitionLog log_;
+  Role role_ = Role::kNone;
+  BrokerId leader_ = kNoBroker;
+  LeaderEpoch leader_epoch_ = kNoLeaderEpoch;
+  PartitionEpoch partition_epoch_{-1};
+  std::vector<BrokerId> replicas_;
+  std::vector<BrokerId> isr_;
+  std::map<BrokerId, FollowerProgress> followers_;
+  Offset high_watermark_{0};
+  bool alter_in_flight_ = false;
+  sim::WaitQueue high_watermark_moved_{"high watermark"};
+  sim::WaitQueue* activity_;
+};
+
+}  // namespace broker_model

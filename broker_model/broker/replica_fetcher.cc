@@ -1,0 +1,138 @@
+#include "broker_model/broker/replica_fetcher.h"
+
+#include <algorithm>
+
+#include "broker_model/broker/partition.h"
+#include "broker_model/broker/replica_manager.h"
+
+namespace broker_model {
+
+namespace {
+sim::NodeId node_of(BrokerId b) { return sim::NodeId{static_cast<uint32_t>(b.value())}; }
+}  // namespace
+
+ReplicaFetcher::ReplicaFetcher(RpcEndpoint& rpc, const BrokerConfig& config, BrokerId leader)
+    : rpc_(rpc), config_(config), leader_(leader) {}
+
+void ReplicaFetcher::start() {
+  rpc_.context().spawn("fetcher-" + leader_.str(), [this] { loop(); });
+}
+
+void ReplicaFetcher::add(Partition* p) {
+  partitions_[p->tp()] = State{p, true, p->leader_epoch()};
+  wakeup_.notify_all();
+}
+
+void ReplicaFetcher::remove(Partition* p) { partitions_.erase(p->tp()); }
+
+void ReplicaFetcher::loop() {
+  for (;;) {
+    if (partitions_.empty()) {
+      wakeup_.wait();
+      continue;
+    }
+    std::vector<State*> truncate, fetch;
+    for (auto& [tp, s] : partitions_) (s.needs_truncation ? truncate : fetch).push_back(&s);
+    if (!truncate.empty()) truncate_by_epoch(std::move(truncate));
+    else fetch_once(std::move(fetch));
+  }
+}
+
+void ReplicaFetcher::truncate_by_epoch(std::vector<State*> states) {
+  sim::NodeContext& ctx = rpc_.context();
+  OffsetsForLeaderEpochRequest req;
+  req.replica_id = config_.id;
+  std::vector<TopicPartition> asked;
+  for (State* s : states) {
+    Partition* p = s->partition;
+    auto latest = p->log().latest_epoch();
+    if (!latest) {  // nothing written under any epoch: nothing to truncate
+      s->needs_truncation = false;
+      continue;
+    }
+    req.partitions.push_back(EpochQuery{p->tp(), p->leader_epoch(), *latest});
+    asked.push_back(p->tp());
+  }
+  if (asked.empty()) return;
+  auto resp = rpc_.call(node_of(leader_), "OffsetsForLeaderEpoch", wire_bytes(req), req,
+                        sim::milliseconds(config_.request_timeout_ms));
+  const auto* r = resp ? std::any_cast<OffsetsForLeaderEpochResponse>(&*resp) : nullptr;
+  bool backoff = r == nullptr;
+  if (r != nullptr) {
+    for (const auto& e : r->partitions) {
+      auto it = partitions_.find(e.tp);  // may have been reassigned while we waited
+      if (it == partitions_.end() || !it->second.needs_truncation) continue;
+      Partition* p = it->second.partition;
+      if (e.error != ErrorCode::kNone) {
+        backoff = true;
+        continue;
+      }
+      Offset target;
+      if (e.leader_epoch == kUndefinedEpoch) {
+        target = p->high_watermark();  // the leader knows none of our epochs
+      } else {
+        storage::EpochEndOffset mine = p->log().end_offset_for_epoch(e.leader_epoch);
+        target = mine.undefined() ? e.end_offset : std::min(e.end_offset, mine.end_offset);
+      }
+      p->truncate_to(target, "OffsetsForLeaderEpoch");  // blocks: re-find the state after it
+      if (auto again = partitions_.find(e.tp); again != partitions_.end()) again->second.needs_truncation = false;
+    }
+  }
+  if (backoff) ctx.sleep_for(sim::milliseconds(config_.replica_fetch_backoff_ms));
+}
+
+void ReplicaFetcher::fetch_once(std::vector<State*> states) {
+  sim::NodeContext& ctx = rpc_.context();
+  FetchRequest req;
+  req.replica_id = config_.id;
+  req.max_wait_ms = config_.replica_fetch_wait_max_ms;
+  req.min_bytes = 1;
+  for (State* s : states) {
+    Partition* p = s->partition;
+    req.partitions.push_back(FetchPartition{p->tp(), p->log().log_end_offset(), p->leader_epoch(), config_.replica_fetch_max_bytes});
+  }
+  auto resp = rpc_.call(node_of(leader_), "Fetch", wire_bytes(req), req,
+                        sim::milliseconds(config_.request_timeout_ms + config_.replica_fetch_wait_max_ms));
+  const auto* r = resp ? std::any_cast<FetchResponse>(&*resp) : nullptr;
+  if (r == nullptr) {
+    ctx.sleep_for(sim::milliseconds(config_.replica_fetch_backoff_ms));
+    return;
+  }
+  bool backoff = false;
+  for (const auto& pr : r->partitions) {
+    auto it = partitions_.find(pr.tp);
+    if (it == partitions_.end()) continue;
+    handle(it->second, pr);
+    if (pr.error != ErrorCode::kNone && pr.error != ErrorCode::kOffsetOutOfRange) backoff = true;
+  }
+  if (backoff) ctx.sleep_for(sim::milliseconds(config_.replica_fetch_backoff_ms));
+}
+
+void ReplicaFetcher::handle(State& s, const FetchPartitionResponse& r) {
+  Partition* p = s.partition;
+  switch (r.error) {
+    case ErrorCode::kNone: {
+      if (p->leader_epoch() != s.epoch) {  // our role changed while the fetch was out
+        s.needs_truncation = true;
+        s.epoch = p->leader_epoch();
+        return;
+      }
+      TopicPartition tp = p->tp();
+      ErrorCode e = p->append_as_follower(r.batches, r.high_watermark);  // blocks on disk
+      auto again = partitions_.find(tp);  // `s` may be gone: reassigned while we appended
+      if (e == ErrorCode::kUnexpectedAppendOffset && again != partitions_.end()) again->second.needs_truncation = true;
+      return;
+    }
+    case ErrorCode::kOffsetOutOfRange:
+      if (p->log().log_end_offset() > r.log_end_offset) {
+        s.needs_truncation = true;
+      } else if (p->log().log_end_offset() < r.log_start_offset) {
+        p->log().truncate_fully_and_start_at(r.log_start_offset);  // `s` not used after this
+      }
+      return;
+    default:
+      return;  // fenced, not leader, storage error: wait for metadata and retry
+  }
+}
+
+}  // namespace broker_model

@@ -1,0 +1,47 @@
+// A follower's fetcher for all partitions it follows on one leader broker (Kafka's
+// ReplicaFetcherThread). Before fetching a partition whose leader or epoch changed it
+// truncates its log by leader epoch (OffsetsForLeaderEpoch, KIP-101/279) instead of to its
+// high watermark; then it fetches from its log end offset with its view of the leader epoch
+// (KIP-320), appends what comes back and takes the leader's high watermark.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "broker_model/protocol/messages.h"
+#include "broker_model/rpc/rpc_endpoint.h"
+
+namespace broker_model {
+
+class Partition;
+struct BrokerConfig;
+
+class ReplicaFetcher {
+ public:
+  ReplicaFetcher(RpcEndpoint& rpc, const BrokerConfig& config, BrokerId leader);
+  void start();
+
+  // The partition needs truncation before its next fetch.
+  void add(Partition* p);
+  void remove(Partition* p);
+  bool empty() const { return partitions_.empty(); }
+
+ private:
+  struct State {
+    Partition* partition;
+    bool needs_truncation = true;
+    LeaderEpoch epoch;  // the leader epoch this state was added for
+  };
+  void loop();
+  void truncate_by_epoch(std::vector<State*> states);
+  void fetch_once(std::vector<State*> states);
+  void handle(State& s, const FetchPartitionResponse& r);
+
+  RpcEndpoint& rpc_;
+  const BrokerConfig& config_;
+  BrokerId leader_;
+  std::map<TopicPartition, State> partitions_;
+  sim::WaitQueue wakeup_{"replica fetcher idle"};
+};
+
+}  // namespace broker_model

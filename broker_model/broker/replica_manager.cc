@@ -1,0 +1,165 @@
+#include "broker_model/broker/replica_manager.h"
+
+#include <algorithm>
+
+#include "broker_model/clients/client_config.h"
+
+namespace broker_model {
+
+ReplicaManager::ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, History* history, AlterPartitionFn alter_partition)
+    : rpc_(rpc), config_(config), history_(history), alter_partition_(std::move(alter_partition)) {}
+
+void ReplicaManager::start() {
+  rpc_.context().spawn("isr-maintenance", [this] { isr_maintenance_loop(); });
+}
+
+Partition* ReplicaManager::partition(const TopicPartition& tp) {
+  auto it = partitions_.find(tp);
+  return it == partitions_.end() ? nullptr : it->second.get();
+}
+
+PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const MetadataImage& image) const {
+  PartitionConfig c;
+  c.log = config_.log;
+  c.replica_lag_time_max = sim::milliseconds(config_.replica_lag_time_max_ms);
+  c.min_insync_replicas = config_.min_insync_replicas;
+  if (const TopicImage* t = image.topic(tp.topic)) {
+    for (const auto& [key, value] : t->configs) {
+      auto v = parse_int(value);
+      if (key == "min.insync.replicas" && v) c.min_insync_replicas = static_cast<int32_t>(*v);
+      else if (v) c.log.set(key, *v);  // segment.bytes, retention.ms, flush.messages, ...
+    }
+  }
+  return c;
+}
+
+Partition* ReplicaManager::create_partition(const TopicPartition& tp, const MetadataImage& image) {
+  auto p = std::make_unique<Partition>(rpc_.context(), config_.id, tp, partition_config(tp, image), history_, &activity_);
+  Partition* raw = p.get();
+  partitions_[tp] = std::move(p);
+  raw->open();  // recovery from disk; a failed log stays offline and answers KAFKA_STORAGE_ERROR
+  return raw;
+}
+
+void ReplicaManager::apply_metadata(MetadataImage image) {
+  FiberLock lock(apply_mutex_);
+  for (const auto& [tp, reg] : image.partitions()) {
+    if (!reg.is_replica(config_.id) && partition(tp) == nullptr) continue;
+    Partition* p = partition(tp);
+    if (p == nullptr) p = create_partition(tp, image);
+    BrokerId old_leader = p->leader();
+    bool was_follower = p->is_follower();
+    bool changed = p->apply(reg);
+    if (!changed) continue;
+    if (was_follower && old_leader != kNoBroker) {
+      auto f = fetchers_.find(old_leader);
+      if (f != fetchers_.end()) f->second->remove(p);
+    }
+    if (p->is_follower() && p->leader() != kNoBroker) assign_fetcher(p);
+  }
+}
+
+void ReplicaManager::assign_fetcher(Partition* p) {
+  auto& f = fetchers_[p->leader()];
+  if (!f) {
+    f = std::make_unique<ReplicaFetcher>(rpc_, config_, p->leader());
+    f->start();
+  }
+  f->add(p);
+}
+
+ProduceResponse ReplicaManager::handle_produce(const ProduceRequest& req) {
+  ProduceResponse resp;
+  for (const auto& pd : req.partitions) {
+    Partition* p = partition(pd.tp);
+    if (p == nullptr) {
+      resp.partitions.push_back(ProducePartitionResponse{pd.tp, ErrorCode::kNotLeaderOrFollower, Offset{-1}, kNoLeaderEpoch});
+      continue;
+    }
+    resp.partitions.push_back(p->produce(pd.batch, req.acks, sim::milliseconds(req.timeout_ms)));
+  }
+  return resp;
+}
+
+FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
+  sim::NodeContext& ctx = rpc_.context();
+  sim::Instant deadline = ctx.sim_deadline(sim::milliseconds(std::max(0, req.max_wait_ms)));
+  for (;;) {
+    FetchResponse resp;
+    int64_t bytes = 0;
+    bool any_error = false;
+    for (const auto& fp : req.partitions) {
+      Partition* p = partition(fp.tp);
+      if (p == nullptr) {
+        FetchPartitionResponse r;
+        r.tp = fp.tp;
+        r.error = ErrorCode::kNotLeaderOrFollower;
+        resp.partitions.push_back(std::move(r));
+        any_error = true;
+        continue;
+      }
+      FetchPartitionResponse r = p->fetch(fp, req.replica_id);
+      if (r.error != ErrorCode::kNone) any_error = true;
+      for (const auto& b : r.batches) bytes += b.size_in_bytes();
+      resp.partitions.push_back(std::move(r));
+    }
+    if (bytes >= req.min_bytes || any_error || ctx.true_now() >= deadline) {
+      if (req.replica_id != kNoBroker) {
+        // A follower's fetch may have caught it up: propose it back into the ISR.
+        for (const auto& fp : req.partitions)
+          if (Partition* p = partition(fp.tp))
+            if (auto proposal = p->maybe_expand_isr(req.replica_id)) propose(*proposal);
+      }
+      return resp;
+    }
+    activity_.wait_until(deadline);  // long-poll: until data or the high watermark moves
+  }
+}
+
+OffsetsForLeaderEpochResponse ReplicaManager::handle_offsets_for_leader_epoch(const OffsetsForLeaderEpochRequest& req) {
+  OffsetsForLeaderEpochResponse resp;
+  for (const auto& q : req.partitions) {
+    Partition* p = partition(q.tp);
+    if (p == nullptr) {
+      EpochEndOffsetResult r;
+      r.tp = q.tp;
+      r.error = ErrorCode::kNotLeaderOrFollower;
+      resp.partitions.push_back(r);
+      continue;
+    }
+    resp.partitions.push_back(p->end_offset_for(q));
+  }
+  return resp;
+}
+
+DumpReplicasResponse ReplicaManager::handle_dump() {
+  DumpReplicasResponse resp;
+  for (auto& [tp, p] : partitions_) resp.replicas.push_back(p->dump());
+  return resp;
+}
+
+void ReplicaManager::propose(const IsrProposal& proposal) {
+  Partition* p = partition(proposal.tp);
+  if (p == nullptr || p->alter_in_flight()) return;
+  p->set_alter_in_flight(true);
+  TopicPartition tp = proposal.tp;
+  alter_partition_(proposal, [this, tp](ErrorCode, std::optional<PartitionRegistration> committed) {
+    Partition* q = partition(tp);
+    if (q == nullptr) return;
+    q->set_alter_in_flight(false);
+    if (committed) q->apply(*committed);
+  });
+}
+
+void ReplicaManager::isr_maintenance_loop() {
+  sim::NodeContext& ctx = rpc_.context();
+  // Kafka checks every replica.lag.time.max.ms / 2.
+  sim::Duration period = sim::milliseconds(std::max<int64_t>(1, config_.replica_lag_time_max_ms / 2));
+  for (;;) {
+    ctx.sleep_for(period);
+    for (auto& [tp, p] : partitions_)
+      if (auto proposal = p->maybe_shrink_isr(ctx.now())) propose(*proposal);
+  }
+}
+
+}  // namespace broker_model

@@ -1,0 +1,71 @@
+// The broker's replicas (Kafka's ReplicaManager): creates a Partition for every partition
+// the metadata assigns to this broker, makes it leader or follower as the controller says,
+// serves Produce / Fetch / OffsetsForLeaderEpoch, runs one ReplicaFetcher per leader broker
+// this broker follows, and keeps ISRs honest (periodic shrink, expand on catch-up) through
+// AlterPartition proposals to the controller.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "broker_model/broker/partition.h"
+#include "broker_model/broker/replica_fetcher.h"
+#include "broker_model/controller/metadata_image.h"
+#include "broker_model/fiber_mutex.h"
+#include "broker_model/rpc/rpc_endpoint.h"
+
+namespace broker_model {
+
+struct BrokerConfig {
+  BrokerId id;
+  int32_t min_insync_replicas = 1;                 // min.insync.replicas (broker default)
+  bool unclean_leader_election = false;            // unclean.leader.election.enable
+  int64_t replica_lag_time_max_ms = 30'000;        // replica.lag.time.max.ms
+  int32_t replica_fetch_wait_max_ms = 500;         // replica.fetch.wait.max.ms
+  int32_t replica_fetch_max_bytes = 1 << 20;       // replica.fetch.max.bytes
+  int64_t replica_fetch_backoff_ms = 1'000;        // replica.fetch.backoff.ms
+  int64_t request_timeout_ms = 30'000;             // replica.socket.timeout.ms: a follower's fetch timeout
+  storage::LogConfig log;                          // log.* defaults for topics
+};
+
+// Sends an ISR proposal to the controller; `done` gets the committed partition state or an error.
+using AlterPartitionFn =
+    std::function<void(const IsrProposal&, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done)>;
+
+class ReplicaManager {
+ public:
+  ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, History* history, AlterPartitionFn alter_partition);
+  void start();  // the ISR maintenance fiber
+
+  // Reconciles replicas with a new metadata image (blocks while logs open). Takes a copy:
+  // the metadata client may apply newer records while this blocks on disk.
+  void apply_metadata(MetadataImage image);
+
+  ProduceResponse handle_produce(const ProduceRequest& req);
+  FetchResponse handle_fetch(const FetchRequest& req);
+  OffsetsForLeaderEpochResponse handle_offsets_for_leader_epoch(const OffsetsForLeaderEpochRequest& req);
+  DumpReplicasResponse handle_dump();
+
+  Partition* partition(const TopicPartition& tp);
+  const BrokerConfig& config() const { return config_; }
+
+ private:
+  Partition* create_partition(const TopicPartition& tp, const MetadataImage& image);
+  PartitionConfig partition_config(const TopicPartition& tp, const MetadataImage& image) const;
+  void assign_fetcher(Partition* p);
+  void propose(const IsrProposal& proposal);
+  void isr_maintenance_loop();
+
+  RpcEndpoint& rpc_;
+  BrokerConfig config_;
+  History* history_;
+  AlterPartitionFn alter_partition_;
+  std::map<TopicPartition, std::unique_ptr<Partition>> partitions_;
+  std::map<BrokerId, std::unique_ptr<ReplicaFetcher>> fetchers_;
+  sim::WaitQueue activity_{"fetch long-poll"};
+  FiberMutex apply_mutex_{"apply metadata"};
+};
+
+}  // namespace broker_model

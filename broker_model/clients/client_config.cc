@@ -1,0 +1,83 @@
+#include "broker_model/clients/client_config.h"
+
+#include <cerrno>
+#include <cstdlib>
+
+namespace broker_model {
+
+std::optional<int64_t> parse_int(const std::string& s) {
+  if (s.empty()) return std::nullopt;
+  char* end = nullptr;
+  errno = 0;
+  long long v = std::strtoll(s.c_str(), &end, 10);
+  if (errno != 0 || end == nullptr || *end != '\0') return std::nullopt;
+  return static_cast<int64_t>(v);
+}
+
+std::optional<bool> parse_bool(const std::string& s) {
+  if (s == "true") return true;
+  if (s == "false") return false;
+  return std::nullopt;
+}
+
+namespace {
+
+template <class T>
+std::optional<std::string> take_int(const ConfigMap& in, const char* key, T& out, int64_t min, int64_t max) {
+  auto it = in.find(key);
+  if (it == in.end()) return std::nullopt;
+  auto v = parse_int(it->second);
+  if (!v || *v < min || *v > max)
+    return std::string(key) + ": expected an integer in [" + std::to_string(min) + ", " + std::to_string(max) +
+           "], got '" + it->second + "'";
+  out = static_cast<T>(*v);
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<std::string> ProducerConfig::parse(const ConfigMap& in, ProducerConfig& out) {
+  if (auto it = in.find("acks"); it != in.end()) {
+    if (it->second == "all" || it->second == "-1") out.acks = -1;
+    else if (it->second == "1") out.acks = 1;
+    else if (it->second == "0") out.acks = 0;
+    else return "acks: expected 0, 1, all or -1, got '" + it->second + "'";
+  }
+  if (auto it = in.find("enable.idempotence"); it != in.end()) {
+    auto b = parse_bool(it->second);
+    if (!b) return "enable.idempotence: expected true or false, got '" + it->second + "'";
+    out.enable_idempotence = *b;
+  }
+  const int64_t kMaxInt = 2'147'483'647;
+  for (auto err : {take_int(in, "linger.ms", out.linger_ms, 0, 3'600'000),
+                   take_int(in, "batch.size", out.batch_size, 0, kMaxInt),
+                   take_int(in, "retries", out.retries, 0, kMaxInt),
+                   take_int(in, "delivery.timeout.ms", out.delivery_timeout_ms, 1, kMaxInt),
+                   take_int(in, "request.timeout.ms", out.request_timeout_ms, 1, kMaxInt),
+                   take_int(in, "max.in.flight.requests.per.connection", out.max_in_flight, 1, 1'000),
+                   take_int(in, "retry.backoff.ms", out.retry_backoff_ms, 0, kMaxInt),
+                   take_int(in, "metadata.max.age.ms", out.metadata_max_age_ms, 1, kMaxInt),
+                   take_int(in, "buffer.memory", out.buffer_memory, 1, int64_t{1} << 40)}) {
+    if (err) return err;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> ConsumerConfig::parse(const ConfigMap& in, ConsumerConfig& out) {
+  const int64_t kMaxInt = 2'147'483'647;
+  for (auto err : {take_int(in, "fetch.max.wait.ms", out.fetch_max_wait_ms, 0, kMaxInt),
+                   take_int(in, "fetch.min.bytes", out.fetch_min_bytes, 0, kMaxInt),
+                   take_int(in, "max.partition.fetch.bytes", out.max_partition_fetch_bytes, 1, kMaxInt),
+                   take_int(in, "request.timeout.ms", out.request_timeout_ms, 1, kMaxInt),
+                   take_int(in, "retry.backoff.ms", out.retry_backoff_ms, 0, kMaxInt)}) {
+    if (err) return err;
+  }
+  if (auto it = in.find("auto.offset.reset"); it != in.end()) {
+    if (it->second != "earliest" && it->second != "latest" && it->second != "none")
+      return "auto.offset.reset: expected earliest, latest or none, got '" + it->second + "'";
+    out.auto_offset_reset = it->second;
+  }
+  return std::nullopt;
+}
+
+}  // namespace broker_model

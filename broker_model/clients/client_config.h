@@ -1,0 +1,46 @@
+// Client configs under Kafka's names, parsed from "key: value" text as in a .properties
+// file. Unknown keys are the scenario loader's business; here each parser takes what it knows.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+
+namespace broker_model {
+
+using ConfigMap = std::map<std::string, std::string>;
+
+struct ProducerConfig {
+  int16_t acks = -1;                       // acks: 0, 1, all (-1)
+  int64_t linger_ms = 5;                   // linger.ms (Kafka 3.x default 0; 5 since 4.0)
+  int32_t batch_size = 16'384;             // batch.size, bytes
+  int32_t retries = 2'147'483'647;         // retries
+  int64_t delivery_timeout_ms = 120'000;   // delivery.timeout.ms
+  int64_t request_timeout_ms = 30'000;     // request.timeout.ms
+  int32_t max_in_flight = 5;               // max.in.flight.requests.per.connection
+  int64_t retry_backoff_ms = 100;          // retry.backoff.ms
+  int64_t metadata_max_age_ms = 300'000;   // metadata.max.age.ms
+  int64_t buffer_memory = 32 << 20;        // buffer.memory, bytes
+  bool enable_idempotence = false;         // enable.idempotence (the idempotent producer comes later)
+
+  // Parses known keys; returns an error message for a malformed value of a known key.
+  static std::optional<std::string> parse(const ConfigMap& in, ProducerConfig& out);
+};
+
+struct ConsumerConfig {
+  int32_t fetch_max_wait_ms = 500;         // fetch.max.wait.ms
+  int32_t fetch_min_bytes = 1;             // fetch.min.bytes
+  int32_t max_partition_fetch_bytes = 1 << 20;  // max.partition.fetch.bytes
+  int64_t request_timeout_ms = 30'000;     // request.timeout.ms
+  int64_t retry_backoff_ms = 100;          // retry.backoff.ms
+  std::string auto_offset_reset = "earliest";  // auto.offset.reset (eddy's workload reads from the start)
+
+  static std::optional<std::string> parse(const ConfigMap& in, ConsumerConfig& out);
+};
+
+// Helpers shared by config parsers.
+std::optional<int64_t> parse_int(const std::string& s);
+std::optional<bool> parse_bool(const std::string& s);
+
+}  // namespace broker_model

@@ -1,0 +1,161 @@
+#include "broker_model/clients/consumer.h"
+
+namespace broker_model {
+
+namespace {
+sim::NodeId node_of(BrokerId b) { return sim::NodeId{static_cast<uint32_t>(b.value())}; }
+// How long the loop sleeps when it has nothing to send, at most.
+constexpr sim::Duration kIdlePoll = sim::milliseconds(50);
+}  // namespace
+
+Consumer::Consumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, History* history, int consumer_index,
+                   std::vector<TopicPartition> assignment)
+    : rpc_(rpc), metadata_(metadata), config_(config), history_(history), index_(consumer_index) {
+  for (auto& tp : assignment) positions_[tp] = Position{};
+}
+
+void Consumer::start() {
+  rpc_.context().spawn("consumer", [this] { loop(); });
+}
+
+Offset Consumer::position(const TopicPartition& tp) const {
+  auto it = positions_.find(tp);
+  return it == positions_.end() ? Offset{-1} : it->second.offset;
+}
+
+void Consumer::refresh_leaders() {
+  for (auto& [tp, p] : positions_) {
+    auto l = metadata_.leader(tp);
+    if (!l) continue;
+    if (p.leader_epoch != kNoLeaderEpoch && l->leader_epoch > p.leader_epoch && p.last_fetched_epoch != kNoLeaderEpoch)
+      p.needs_validation = true;
+    if (l->leader_epoch > p.leader_epoch) p.leader_epoch = l->leader_epoch;
+  }
+}
+
+void Consumer::loop() {
+  sim::NodeContext& ctx = rpc_.context();
+  for (;;) {
+    if (metadata_.version() != metadata_version_seen_) {
+      metadata_version_seen_ = metadata_.version();
+      refresh_leaders();
+    }
+    std::map<BrokerId, std::vector<TopicPartition>> to_fetch, to_validate;
+    sim::Instant now = ctx.now();
+    for (auto& [tp, p] : positions_) {
+      if (now < p.retry_after) continue;
+      auto l = metadata_.leader(tp);
+      if (!l) {
+        metadata_.request_refresh();
+        continue;
+      }
+      (p.needs_validation ? to_validate : to_fetch)[l->leader].push_back(tp);
+    }
+    for (auto& [broker, tps] : to_validate)
+      if (!in_flight_[broker]) validate(broker, std::move(tps));
+    for (auto& [broker, tps] : to_fetch)
+      if (!in_flight_[broker]) send_fetch(broker, std::move(tps));
+    wakeup_.wait_until(ctx.sim_deadline(kIdlePoll));
+  }
+}
+
+void Consumer::send_fetch(BrokerId broker, std::vector<TopicPartition> tps) {
+  FetchRequest req;
+  req.replica_id = kNoBroker;
+  req.max_wait_ms = config_.fetch_max_wait_ms;
+  req.min_bytes = config_.fetch_min_bytes;
+  for (const auto& tp : tps) {
+    const Position& p = positions_[tp];
+    req.partitions.push_back(FetchPartition{tp, p.offset, p.leader_epoch, config_.max_partition_fetch_bytes});
+  }
+  in_flight_[broker] = true;
+  rpc_.call_async(node_of(broker), "Fetch", wire_bytes(req), std::move(req),
+                  sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
+                  [this, broker](std::optional<std::any>&& r) { on_fetch(broker, std::move(r)); });
+}
+
+void Consumer::backoff(Position& p) { p.retry_after = rpc_.context().now() + sim::milliseconds(config_.retry_backoff_ms); }
+
+void Consumer::on_fetch(BrokerId broker, std::optional<std::any>&& response) {
+  in_flight_[broker] = false;
+  wakeup_.notify_all();
+  const auto* r = response ? std::any_cast<FetchResponse>(&*response) : nullptr;
+  if (r == nullptr) {
+    metadata_.request_refresh();
+    return;
+  }
+  sim::Instant now = rpc_.context().true_now();
+  for (const auto& pr : r->partitions) {
+    auto it = positions_.find(pr.tp);
+    if (it == positions_.end()) continue;
+    Position& p = it->second;
+    if (pr.error == ErrorCode::kOffsetOutOfRange) {
+      // auto.offset.reset=earliest: start over from the log start.
+      history_->timeline(TimelineEvent{now, "consumer-reset", pr.tp, broker,
+                                       "consumer " + std::to_string(index_) + " offset " + p.offset.str() +
+                                           " out of range; reset to log start " + pr.log_start_offset.str()});
+      p.offset = pr.log_start_offset;
+      p.reset_pending = true;
+      continue;
+    }
+    if (pr.error != ErrorCode::kNone) {
+      metadata_.request_refresh();
+      backoff(p);
+      continue;
+    }
+    for (const auto& b : pr.batches) {
+      for (size_t i = 0; i < b.records.size(); ++i) {
+        Offset off = b.base_offset + static_cast<int64_t>(i);
+        if (off < p.offset) continue;  // a batch starting before our position
+        history_->consumed(ConsumeOp{index_, pr.tp, off, record_id_of(b.records[i]), now, broker, p.reset_pending});
+        p.reset_pending = false;
+        ++consumed_;
+        p.offset = off + 1;
+      }
+      p.last_fetched_epoch = b.partition_leader_epoch;
+    }
+  }
+}
+
+void Consumer::validate(BrokerId broker, std::vector<TopicPartition> tps) {
+  OffsetsForLeaderEpochRequest req;
+  for (const auto& tp : tps) {
+    const Position& p = positions_[tp];
+    req.partitions.push_back(EpochQuery{tp, p.leader_epoch, p.last_fetched_epoch});
+  }
+  in_flight_[broker] = true;
+  rpc_.call_async(node_of(broker), "OffsetsForLeaderEpoch", wire_bytes(req), std::move(req),
+                  sim::milliseconds(config_.request_timeout_ms), [this, broker](std::optional<std::any>&& r) {
+                    in_flight_[broker] = false;
+                    on_validate(std::move(r));
+                  });
+}
+
+void Consumer::on_validate(std::optional<std::any>&& response) {
+  wakeup_.notify_all();
+  const auto* r = response ? std::any_cast<OffsetsForLeaderEpochResponse>(&*response) : nullptr;
+  if (r == nullptr) return;
+  sim::Instant now = rpc_.context().true_now();
+  for (const auto& e : r->partitions) {
+    auto it = positions_.find(e.tp);
+    if (it == positions_.end()) continue;
+    Position& p = it->second;
+    if (e.error != ErrorCode::kNone) {
+      metadata_.request_refresh();
+      backoff(p);
+      continue;
+    }
+    p.needs_validation = false;
+    if (e.end_offset != kUndefinedEpochOffset && e.end_offset < p.offset) {
+      // The log we read was truncated under us (KIP-320): go back to where it diverged.
+      history_->timeline(TimelineEvent{now, "consumer-truncation-detected", e.tp, kNoBroker,
+                                       "consumer " + std::to_string(index_) + " at offset " + p.offset.str() +
+                                           "; the leader's epoch " + e.leader_epoch.str() + " ends at " +
+                                           e.end_offset.str()});
+      p.offset = e.end_offset;
+      p.reset_pending = true;
+    }
+  }
+}
+
+}  // namespace broker_model

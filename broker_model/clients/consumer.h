@@ -1,0 +1,57 @@
+// A consumer reading assigned partitions from their leaders (Kafka's KafkaConsumer with
+// assign()): one fetch in flight per leader broker, positions per partition, leader changes
+// followed through metadata. After a leader change it validates its position with
+// OffsetsForLeaderEpoch against the epoch of the last record it consumed (KIP-320): when the
+// new leader's log ends before that position, the log was truncated under it, and it resets
+// to where the logs agree. Every record consumed goes into the History.
+#pragma once
+
+#include <map>
+#include <vector>
+
+#include "broker_model/clients/client_config.h"
+#include "broker_model/clients/client_metadata.h"
+#include "broker_model/history/history.h"
+#include "broker_model/rpc/rpc_endpoint.h"
+
+namespace broker_model {
+
+class Consumer {
+ public:
+  Consumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, History* history, int consumer_index,
+           std::vector<TopicPartition> assignment);
+  void start();
+
+  int64_t consumed() const { return consumed_; }
+  Offset position(const TopicPartition& tp) const;
+
+ private:
+  struct Position {
+    Offset offset{0};
+    LeaderEpoch last_fetched_epoch = kNoLeaderEpoch;  // epoch of the last batch consumed
+    LeaderEpoch leader_epoch = kNoLeaderEpoch;        // the leader epoch we fetch under
+    bool needs_validation = false;
+    bool reset_pending = false;                        // the next record follows a reset
+    sim::Instant retry_after;
+  };
+  void loop();
+  void refresh_leaders();
+  void send_fetch(BrokerId broker, std::vector<TopicPartition> tps);
+  void on_fetch(BrokerId broker, std::optional<std::any>&& response);
+  void validate(BrokerId broker, std::vector<TopicPartition> tps);
+  void on_validate(std::optional<std::any>&& response);
+  void backoff(Position& p);
+
+  RpcEndpoint& rpc_;
+  ClientMetadata& metadata_;
+  ConsumerConfig config_;
+  History* history_;
+  int index_;
+  std::map<TopicPartition, Position> positions_;
+  std::map<BrokerId, bool> in_flight_;
+  int64_t consumed_ = 0;
+  uint64_t metadata_version_seen_ = 0;
+  sim::WaitQueue wakeup_{"consumer"};
+};
+
+}  // namespace broker_model

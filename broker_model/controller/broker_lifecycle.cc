@@ -1,0 +1,73 @@
+#include "broker_model/controller/broker_lifecycle.h"
+
+namespace broker_model {
+
+BrokerLifecycle::BrokerLifecycle(sim::NodeContext& ctx, ControllerChannel& channel, MetadataClient& metadata,
+                                 BrokerLifecycleConfig config)
+    : ctx_(ctx), channel_(channel), metadata_(metadata), config_(std::move(config)), incarnation_id_(ctx.prng().next_u64()) {}
+
+void BrokerLifecycle::start() {
+  ctx_.spawn("broker-lifecycle", [this] { run(); });
+}
+
+void BrokerLifecycle::run() {
+  for (;;) {
+    if (!registered_) {
+      if (!register_once()) ctx_.sleep_for(sim::milliseconds(config_.registration_retry_backoff_ms));
+      continue;
+    }
+    heartbeat_once();
+    if (!registered_) continue;
+    sim::Duration interval = sim::milliseconds(config_.broker_heartbeat_interval_ms);
+    if (fenced_) {
+      // Heartbeat as soon as the registration is applied here: that is what unfences us.
+      metadata_.wait_for_offset(Offset(broker_epoch_.value() + 1), interval);
+      if (metadata_.applied_end_offset().value() > broker_epoch_.value()) {
+        ctx_.sleep_for(sim::milliseconds(config_.registration_retry_backoff_ms / 5));
+        continue;
+      }
+    } else {
+      ctx_.sleep_for(interval);
+    }
+  }
+}
+
+bool BrokerLifecycle::register_once() {
+  BrokerRegistrationRequest req{config_.broker_id, incarnation_id_, config_.rack, ctx_.id()};
+  auto resp = channel_.call<BrokerRegistrationResponse>(kBrokerRegistrationRpc, kBrokerRegistrationRequestBytes, req);
+  if (!resp || resp->error != ErrorCode::kNone) {
+    ctx_.trace("broker.registration_failed",
+               {{"broker", config_.broker_id.value()}, {"error", resp ? to_string(resp->error) : "no response"}});
+    return false;
+  }
+  registered_ = true;
+  fenced_ = true;
+  broker_epoch_ = resp->broker_epoch;
+  ctx_.trace("broker.registered", {{"broker", config_.broker_id.value()}, {"broker_epoch", broker_epoch_.value()}});
+  return true;
+}
+
+void BrokerLifecycle::heartbeat_once() {
+  BrokerHeartbeatRequest req{config_.broker_id, broker_epoch_, metadata_.applied_end_offset(), false};
+  auto resp = channel_.call<BrokerHeartbeatResponse>(kBrokerHeartbeatRpc, kBrokerHeartbeatBytes, req);
+  if (!resp) return;
+  if (resp->error == ErrorCode::kStaleBrokerEpoch || resp->error == ErrorCode::kBrokerIdNotRegistered) {
+    ctx_.trace("broker.reregister", {{"broker", config_.broker_id.value()}, {"error", to_string(resp->error)}});
+    registered_ = false;
+    return;
+  }
+  if (resp->error != ErrorCode::kNone) return;
+  if (resp->is_fenced != fenced_)
+    ctx_.trace(resp->is_fenced ? "broker.fenced" : "broker.unfenced", {{"broker", config_.broker_id.value()}});
+  fenced_ = resp->is_fenced;
+}
+
+void BrokerLifecycle::alter_partition(TopicPartition tp, LeaderEpoch leader_epoch, PartitionEpoch partition_epoch,
+                                      std::vector<BrokerId> new_isr,
+                                      std::function<void(std::optional<AlterPartitionResponse>)> done) {
+  AlterPartitionRequest req{config_.broker_id, broker_epoch_, std::move(tp), leader_epoch, partition_epoch, std::move(new_isr)};
+  uint32_t bytes = alter_partition_request_bytes(req);
+  channel_.send<AlterPartitionResponse>(kAlterPartitionRpc, bytes, std::move(req), std::move(done));
+}
+
+}  // namespace broker_model

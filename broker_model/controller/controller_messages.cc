@@ -1,0 +1,35 @@
+#include "broker_model/controller/controller_messages.h"
+
+namespace broker_model {
+
+uint32_t create_topics_request_bytes(const CreateTopicsRequest& r) {
+  uint32_t n = 16;
+  for (const CreatableTopic& t : r.topics) {
+    n += 16 + static_cast<uint32_t>(t.name.size());
+    for (const auto& [k, v] : t.configs) n += 8 + static_cast<uint32_t>(k.size() + v.size());
+  }
+  return n;
+}
+
+uint32_t create_topics_response_bytes(const CreateTopicsResponse& r) {
+  uint32_t n = kControllerResponseBytes;
+  for (const CreatableTopicResult& t : r.topics)
+    n += 8 + static_cast<uint32_t>(t.name.size() + t.error_message.size());
+  return n;
+}
+
+uint32_t alter_partition_request_bytes(const AlterPartitionRequest& r) {
+  return 48 + static_cast<uint32_t>(r.tp.topic.size() + 4 * r.new_isr.size());
+}
+
+uint32_t alter_partition_response_bytes(const AlterPartitionResponse& r) {
+  return kControllerResponseBytes + 24 + static_cast<uint32_t>(r.tp.topic.size() + 4 * r.isr.size());
+}
+
+uint32_t metadata_fetch_response_bytes(const MetadataFetchResponse& r) {
+  uint32_t n = kControllerResponseBytes + 16;
+  for (const LogEntry& e : r.entries) n += log_entry_bytes(e);
+  return n;
+}
+
+}  // namespace broker_model

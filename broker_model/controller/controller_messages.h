@@ -1,0 +1,107 @@
+// Requests the controller serves, named after Kafka's: BrokerRegistration, BrokerHeartbeat,
+// CreateTopics, AlterPartition, and MetadataFetch (how a broker reads the committed
+// metadata log; KRaft brokers do this with a Fetch on __cluster_metadata). Every response
+// starts with ControllerResponseHeader: an error, and when it is NOT_CONTROLLER, the quorum
+// leader as far as the answering controller knows.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker_model/controller/raft_log.h"
+#include "broker_model/errors.h"
+#include "broker_model/types.h"
+#include "sim/ids.h"
+
+namespace broker_model {
+
+inline constexpr const char* kBrokerRegistrationRpc = "BrokerRegistration";
+inline constexpr const char* kBrokerHeartbeatRpc = "BrokerHeartbeat";
+inline constexpr const char* kCreateTopicsRpc = "CreateTopics";
+inline constexpr const char* kAlterPartitionRpc = "AlterPartition";
+inline constexpr const char* kMetadataFetchRpc = "MetadataFetch";
+
+struct ControllerResponseHeader {
+  ErrorCode error = ErrorCode::kNone;
+  std::optional<sim::NodeId> leader_hint;  // with NOT_CONTROLLER
+};
+
+struct BrokerRegistrationRequest {
+  BrokerId broker_id;
+  uint64_t incarnation_id = 0;  // new for every start of the broker process
+  std::string rack;             // broker.rack
+  sim::NodeId endpoint;
+};
+struct BrokerRegistrationResponse : ControllerResponseHeader {
+  BrokerEpoch broker_epoch = kNoBrokerEpoch;
+};
+
+struct BrokerHeartbeatRequest {
+  BrokerId broker_id;
+  BrokerEpoch broker_epoch;
+  Offset current_metadata_offset;  // the broker has applied the metadata log below this
+  bool want_fence = false;
+};
+struct BrokerHeartbeatResponse : ControllerResponseHeader {
+  bool is_caught_up = false;
+  bool is_fenced = true;
+};
+
+struct CreatableTopic {
+  std::string name;
+  int32_t num_partitions = 1;
+  int16_t replication_factor = 1;
+  std::map<std::string, std::string> configs;
+};
+struct CreateTopicsRequest {
+  std::vector<CreatableTopic> topics;
+};
+struct CreatableTopicResult {
+  std::string name;
+  ErrorCode error = ErrorCode::kNone;
+  std::string error_message;
+};
+struct CreateTopicsResponse : ControllerResponseHeader {
+  std::vector<CreatableTopicResult> topics;
+};
+
+struct AlterPartitionRequest {
+  BrokerId broker_id;  // the partition leader asking
+  BrokerEpoch broker_epoch;
+  TopicPartition tp;
+  LeaderEpoch leader_epoch;
+  PartitionEpoch partition_epoch;
+  std::vector<BrokerId> new_isr;
+};
+struct AlterPartitionResponse : ControllerResponseHeader {
+  TopicPartition tp;
+  BrokerId leader = kNoBroker;
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;
+  std::vector<BrokerId> isr;
+  PartitionEpoch partition_epoch{-1};
+};
+
+struct MetadataFetchRequest {
+  BrokerId broker_id;
+  Offset fetch_offset;  // the first entry wanted
+  uint32_t max_entries = 256;
+};
+struct MetadataFetchResponse : ControllerResponseHeader {
+  std::vector<LogEntry> entries;  // committed entries from fetch_offset
+  Offset high_watermark;
+};
+
+// Wire sizes.
+inline constexpr uint32_t kBrokerRegistrationRequestBytes = 64;
+inline constexpr uint32_t kBrokerHeartbeatBytes = 48;
+inline constexpr uint32_t kControllerResponseBytes = 32;
+uint32_t create_topics_request_bytes(const CreateTopicsRequest& r);
+uint32_t create_topics_response_bytes(const CreateTopicsResponse& r);
+uint32_t alter_partition_request_bytes(const AlterPartitionRequest& r);
+uint32_t alter_partition_response_bytes(const AlterPartitionResponse& r);
+uint32_t metadata_fetch_response_bytes(const MetadataFetchResponse& r);
+inline constexpr uint32_t kMetadataFetchRequestBytes = 32;
+
+}  // namespace broker_model

@@ -1,0 +1,133 @@
+#include "broker_model/controller/metadata_image.h"
+
+#include <algorithm>
+
+#include "sim/check.h"
+
+namespace broker_model {
+
+bool PartitionRegistration::in_isr(BrokerId b) const { return std::find(isr.begin(), isr.end(), b) != isr.end(); }
+
+bool PartitionRegistration::is_replica(BrokerId b) const {
+  return std::find(replicas.begin(), replicas.end(), b) != replicas.end();
+}
+
+void MetadataImage::apply(const MetadataRecord& r) {
+  std::visit([this](const auto& rec) { apply_record(rec); }, r);
+}
+
+void MetadataImage::apply(const MetadataBatch& batch) {
+  for (const MetadataRecord& r : batch) apply(r);
+}
+
+void MetadataImage::apply_record(const RegisterBrokerRecord& r) {
+  auto it = brokers_.find(r.broker_id);
+  if (it != brokers_.end()) EDDY_CHECK_MSG(r.broker_epoch > it->second.epoch, "broker epoch went backwards");
+  brokers_[r.broker_id] = BrokerRegistration{r.broker_id, r.broker_epoch, r.incarnation_id, r.rack, r.endpoint, true};
+}
+
+void MetadataImage::apply_record(const FenceBrokerRecord& r) {
+  auto it = brokers_.find(r.broker_id);
+  EDDY_CHECK_MSG(it != brokers_.end(), "fencing an unregistered broker");
+  EDDY_CHECK_MSG(it->second.epoch == r.broker_epoch, "fencing a stale broker epoch");
+  it->second.fenced = true;
+}
+
+void MetadataImage::apply_record(const UnfenceBrokerRecord& r) {
+  auto it = brokers_.find(r.broker_id);
+  EDDY_CHECK_MSG(it != brokers_.end(), "unfencing an unregistered broker");
+  EDDY_CHECK_MSG(it->second.epoch == r.broker_epoch, "unfencing a stale broker epoch");
+  it->second.fenced = false;
+}
+
+void MetadataImage::apply_record(const TopicRecord& r) {
+  EDDY_CHECK_MSG(topics_.count(r.name) == 0, "topic created twice");
+  EDDY_CHECK(r.partitions > 0);
+  topics_[r.name] = TopicImage{r.name, r.partitions, r.configs};
+}
+
+void MetadataImage::check_partition(const PartitionRegistration& p) {
+  EDDY_CHECK_MSG(!p.replicas.empty(), "partition without replicas");
+  EDDY_CHECK_MSG(!p.isr.empty(), "empty ISR");
+  for (BrokerId b : p.isr) EDDY_CHECK_MSG(p.is_replica(b), "ISR member is not a replica");
+  if (p.has_leader()) EDDY_CHECK_MSG(p.in_isr(p.leader), "leader outside the ISR");
+}
+
+void MetadataImage::apply_record(const PartitionRecord& r) {
+  const TopicImage* t = topic(r.tp.topic);
+  EDDY_CHECK_MSG(t != nullptr, "partition of an unknown topic");
+  EDDY_CHECK_MSG(r.tp.partition >= 0 && r.tp.partition < t->partitions, "partition number out of range");
+  EDDY_CHECK_MSG(partitions_.count(r.tp) == 0, "partition created twice");
+  PartitionRegistration p{r.replicas, r.isr, r.leader, r.leader_epoch, r.partition_epoch, false};
+  check_partition(p);
+  partitions_[r.tp] = std::move(p);
+}
+
+void MetadataImage::apply_record(const PartitionChangeRecord& r) {
+  auto it = partitions_.find(r.tp);
+  EDDY_CHECK_MSG(it != partitions_.end(), "change to an unknown partition");
+  PartitionRegistration& p = it->second;
+  EDDY_CHECK_MSG(r.partition_epoch.value() == p.partition_epoch.value() + 1, "partition epoch must grow by one");
+  bool leader_changed = r.leader.has_value() && *r.leader != p.leader;
+  if (leader_changed) {
+    EDDY_CHECK_MSG(r.leader_epoch.value() == p.leader_epoch.value() + 1, "leader epoch must grow by one on a leader change");
+  } else {
+    EDDY_CHECK_MSG(r.leader_epoch == p.leader_epoch, "leader epoch changed without a leader change");
+  }
+  if (r.leader) p.leader = *r.leader;
+  if (r.isr) p.isr = *r.isr;
+  p.leader_epoch = r.leader_epoch;
+  p.partition_epoch = r.partition_epoch;
+  if (leader_changed) p.last_election_unclean = r.unclean_election;
+  check_partition(p);
+}
+
+const BrokerRegistration* MetadataImage::broker(BrokerId id) const {
+  auto it = brokers_.find(id);
+  return it == brokers_.end() ? nullptr : &it->second;
+}
+
+bool MetadataImage::is_active(BrokerId id) const {
+  const BrokerRegistration* b = broker(id);
+  return b != nullptr && !b->fenced;
+}
+
+std::vector<BrokerId> MetadataImage::active_brokers() const {
+  std::vector<BrokerId> out;
+  for (const auto& [id, b] : brokers_)
+    if (!b.fenced) out.push_back(id);
+  return out;
+}
+
+const TopicImage* MetadataImage::topic(const std::string& name) const {
+  auto it = topics_.find(name);
+  return it == topics_.end() ? nullptr : &it->second;
+}
+
+std::string MetadataImage::topic_config(const std::string& topic_name, const std::string& key,
+                                        const std::string& fallback) const {
+  const TopicImage* t = topic(topic_name);
+  if (t == nullptr) return fallback;
+  auto it = t->configs.find(key);
+  return it == t->configs.end() ? fallback : it->second;
+}
+
+const PartitionRegistration* MetadataImage::partition(const TopicPartition& tp) const {
+  auto it = partitions_.find(tp);
+  return it == partitions_.end() ? nullptr : &it->second;
+}
+
+std::string MetadataImage::dump() const {
+  std::string out;
+  for (const auto& [id, b] : brokers_)
+    out += "broker " + id.str() + " epoch " + b.epoch.str() + (b.fenced ? " fenced" : " active") + " rack '" +
+           b.rack + "'\n";
+  for (const auto& [name, t] : topics_) out += "topic " + name + " partitions " + std::to_string(t.partitions) + "\n";
+  for (const auto& [tp, p] : partitions_) {
+    PartitionRecord r{tp, p.replicas, p.isr, p.leader, p.leader_epoch, p.partition_epoch};
+    out += describe(r) + (p.last_election_unclean ? " (unclean)" : "") + "\n";
+  }
+  return out;
+}
+
+}  // namespace broker_model

@@ -1,0 +1,88 @@
+// MetadataImage: the cluster's metadata as of some offset of the metadata log — brokers
+// (registered, fenced or not, rack, endpoint), topics (partition count, configs) and every
+// partition's replicas, ISR, leader and epochs. Built by applying records in log order;
+// every controller and every broker keeps one. Applying checks the invariants a correct
+// controller never breaks (epochs only move forward, leader in ISR, ISR within replicas).
+// Ordered containers only, so iteration order (and everything decided from it) is
+// deterministic.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker_model/controller/metadata_records.h"
+
+namespace broker_model {
+
+struct BrokerRegistration {
+  BrokerId id;
+  BrokerEpoch epoch;
+  uint64_t incarnation_id = 0;
+  std::string rack;
+  sim::NodeId endpoint;
+  bool fenced = true;
+  bool operator==(const BrokerRegistration&) const = default;
+};
+
+struct TopicImage {
+  std::string name;
+  int32_t partitions = 0;
+  std::map<std::string, std::string> configs;
+  bool operator==(const TopicImage&) const = default;
+};
+
+struct PartitionRegistration {
+  std::vector<BrokerId> replicas;
+  std::vector<BrokerId> isr;
+  BrokerId leader = kNoBroker;
+  LeaderEpoch leader_epoch{0};
+  PartitionEpoch partition_epoch{0};
+  bool last_election_unclean = false;  // Kafka: leader_recovery_state == RECOVERING
+  bool has_leader() const { return leader != kNoBroker; }
+  bool in_isr(BrokerId b) const;
+  bool is_replica(BrokerId b) const;
+  bool operator==(const PartitionRegistration&) const = default;
+};
+
+class MetadataImage {
+ public:
+  void apply(const MetadataRecord& r);
+  void apply(const MetadataBatch& batch);
+
+  const std::map<BrokerId, BrokerRegistration>& brokers() const { return brokers_; }
+  const BrokerRegistration* broker(BrokerId id) const;
+  // Registered and not fenced.
+  bool is_active(BrokerId id) const;
+  std::vector<BrokerId> active_brokers() const;
+
+  const std::map<std::string, TopicImage>& topics() const { return topics_; }
+  const TopicImage* topic(const std::string& name) const;
+  // A topic config, or `fallback` when the topic does not set it.
+  std::string topic_config(const std::string& topic, const std::string& key, const std::string& fallback) const;
+
+  const std::map<TopicPartition, PartitionRegistration>& partitions() const { return partitions_; }
+  const PartitionRegistration* partition(const TopicPartition& tp) const;
+
+  bool operator==(const MetadataImage&) const = default;
+  // Multi-line dump for failure messages.
+  std::string dump() const;
+
+ private:
+  void apply_record(const RegisterBrokerRecord& r);
+  void apply_record(const FenceBrokerRecord& r);
+  void apply_record(const UnfenceBrokerRecord& r);
+  void apply_record(const TopicRecord& r);
+  void apply_record(const PartitionRecord& r);
+  void apply_record(const PartitionChangeRecord& r);
+  void apply_record(const LeaderChangeRecord&) {}
+  void apply_record(const NoOpRecord&) {}
+  static void check_partition(const PartitionRegistration& p);
+
+  std::map<BrokerId, BrokerRegistration> brokers_;
+  std::map<std::string, TopicImage> topics_;
+  std::map<TopicPartition, PartitionRegistration> partitions_;
+};
+
+}  // namespace broker_model

@@ -1,0 +1,207 @@
+#include "broker_model/controller/metadata_record_codec.h"
+
+#include <type_traits>
+
+namespace broker_model {
+
+namespace {
+
+// Tags are part of the on-disk format: never renumber, only add.
+enum class RecordTag : uint8_t {
+  kRegisterBroker = 1,
+  kFenceBroker = 2,
+  kUnfenceBroker = 3,
+  kTopic = 4,
+  kPartition = 5,
+  kPartitionChange = 6,
+  kLeaderChange = 7,
+  kNoOp = 8,
+};
+
+void put_tp(ByteWriter& w, const TopicPartition& tp) {
+  w.put_string(tp.topic);
+  w.put<int32_t>(tp.partition);
+}
+
+void put_ids(ByteWriter& w, const std::vector<BrokerId>& ids) {
+  w.put<uint32_t>(static_cast<uint32_t>(ids.size()));
+  for (BrokerId id : ids) w.put<int32_t>(id.value());
+}
+
+TopicPartition get_tp(ByteReader& r) {
+  TopicPartition tp;
+  tp.topic = r.get_string(kMaxMetadataStringBytes);
+  tp.partition = r.get<int32_t>();
+  return tp;
+}
+
+std::vector<BrokerId> get_ids(ByteReader& r) {
+  uint32_t n = r.get_count(kMaxReplicasPerPartition, 4);
+  std::vector<BrokerId> ids;
+  ids.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) ids.emplace_back(r.get<int32_t>());
+  return ids;
+}
+
+void encode_fields(ByteWriter& w, const RegisterBrokerRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kRegisterBroker));
+  w.put<int32_t>(r.broker_id.value());
+  w.put<int64_t>(r.broker_epoch.value());
+  w.put<uint64_t>(r.incarnation_id);
+  w.put_string(r.rack);
+  w.put<uint32_t>(r.endpoint.value);
+}
+
+void encode_fields(ByteWriter& w, const FenceBrokerRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kFenceBroker));
+  w.put<int32_t>(r.broker_id.value());
+  w.put<int64_t>(r.broker_epoch.value());
+}
+
+void encode_fields(ByteWriter& w, const UnfenceBrokerRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kUnfenceBroker));
+  w.put<int32_t>(r.broker_id.value());
+  w.put<int64_t>(r.broker_epoch.value());
+}
+
+void encode_fields(ByteWriter& w, const TopicRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kTopic));
+  w.put_string(r.name);
+  w.put<int32_t>(r.partitions);
+  w.put<uint32_t>(static_cast<uint32_t>(r.configs.size()));
+  for (const auto& [k, v] : r.configs) {
+    w.put_string(k);
+    w.put_string(v);
+  }
+}
+
+void encode_fields(ByteWriter& w, const PartitionRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kPartition));
+  put_tp(w, r.tp);
+  put_ids(w, r.replicas);
+  put_ids(w, r.isr);
+  w.put<int32_t>(r.leader.value());
+  w.put<int32_t>(r.leader_epoch.value());
+  w.put<int32_t>(r.partition_epoch.value());
+}
+
+void encode_fields(ByteWriter& w, const PartitionChangeRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kPartitionChange));
+  put_tp(w, r.tp);
+  w.put_bool(r.leader.has_value());
+  if (r.leader) w.put<int32_t>(r.leader->value());
+  w.put_bool(r.isr.has_value());
+  if (r.isr) put_ids(w, *r.isr);
+  w.put<int32_t>(r.leader_epoch.value());
+  w.put<int32_t>(r.partition_epoch.value());
+  w.put_bool(r.unclean_election);
+}
+
+void encode_fields(ByteWriter& w, const LeaderChangeRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kLeaderChange));
+  w.put<uint32_t>(r.leader.value);
+}
+
+void encode_fields(ByteWriter& w, const NoOpRecord&) { w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kNoOp)); }
+
+MetadataRecord decode_register(ByteReader& r) {
+  RegisterBrokerRecord rec;
+  rec.broker_id = BrokerId(r.get<int32_t>());
+  rec.broker_epoch = BrokerEpoch(r.get<int64_t>());
+  rec.incarnation_id = r.get<uint64_t>();
+  rec.rack = r.get_string(kMaxMetadataStringBytes);
+  rec.endpoint = sim::NodeId{r.get<uint32_t>()};
+  return rec;
+}
+
+MetadataRecord decode_topic(ByteReader& r) {
+  TopicRecord rec;
+  rec.name = r.get_string(kMaxMetadataStringBytes);
+  rec.partitions = r.get<int32_t>();
+  uint32_t n = r.get_count(kMaxTopicConfigs, 8);
+  for (uint32_t i = 0; i < n && r.ok(); ++i) {
+    std::string k = r.get_string(kMaxMetadataStringBytes);
+    rec.configs[k] = r.get_string(kMaxMetadataStringBytes);
+  }
+  return rec;
+}
+
+MetadataRecord decode_partition(ByteReader& r) {
+  PartitionRecord rec;
+  rec.tp = get_tp(r);
+  rec.replicas = get_ids(r);
+  rec.isr = get_ids(r);
+  rec.leader = BrokerId(r.get<int32_t>());
+  rec.leader_epoch = LeaderEpoch(r.get<int32_t>());
+  rec.partition_epoch = PartitionEpoch(r.get<int32_t>());
+  return rec;
+}
+
+MetadataRecord decode_partition_change(ByteReader& r) {
+  PartitionChangeRecord rec;
+  rec.tp = get_tp(r);
+  if (r.get_bool()) rec.leader = BrokerId(r.get<int32_t>());
+  if (r.get_bool()) rec.isr = get_ids(r);
+  rec.leader_epoch = LeaderEpoch(r.get<int32_t>());
+  rec.partition_epoch = PartitionEpoch(r.get<int32_t>());
+  rec.unclean_election = r.get_bool();
+  return rec;
+}
+
+}  // namespace
+
+void encode_record(const MetadataRecord& r, std::string& out) {
+  ByteWriter w(out);
+  std::visit([&w](const auto& rec) { encode_fields(w, rec); }, r);
+}
+
+std::string encode_batch(const MetadataBatch& batch) {
+  std::string out;
+  ByteWriter w(out);
+  w.put<uint32_t>(static_cast<uint32_t>(batch.size()));
+  for (const MetadataRecord& r : batch) encode_record(r, out);
+  return out;
+}
+
+std::optional<MetadataRecord> decode_record(ByteReader& in) {
+  auto tag = static_cast<RecordTag>(in.get<uint8_t>());
+  if (!in.ok()) return std::nullopt;
+  MetadataRecord rec;
+  switch (tag) {
+    case RecordTag::kRegisterBroker: rec = decode_register(in); break;
+    case RecordTag::kFenceBroker: {
+      BrokerId id(in.get<int32_t>());
+      rec = FenceBrokerRecord{id, BrokerEpoch(in.get<int64_t>())};
+      break;
+    }
+    case RecordTag::kUnfenceBroker: {
+      BrokerId id(in.get<int32_t>());
+      rec = UnfenceBrokerRecord{id, BrokerEpoch(in.get<int64_t>())};
+      break;
+    }
+    case RecordTag::kTopic: rec = decode_topic(in); break;
+    case RecordTag::kPartition: rec = decode_partition(in); break;
+    case RecordTag::kPartitionChange: rec = decode_partition_change(in); break;
+    case RecordTag::kLeaderChange: rec = LeaderChangeRecord{sim::NodeId{in.get<uint32_t>()}}; break;
+    case RecordTag::kNoOp: rec = NoOpRecord{}; break;
+    default: return std::nullopt;
+  }
+  if (!in.ok()) return std::nullopt;
+  return rec;
+}
+
+std::optional<MetadataBatch> decode_batch(std::string_view bytes) {
+  ByteReader in(bytes);
+  uint32_t n = in.get_count(kMaxRecordsPerBatch, 1);
+  MetadataBatch batch;
+  batch.reserve(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    std::optional<MetadataRecord> r = decode_record(in);
+    if (!r) return std::nullopt;
+    batch.push_back(std::move(*r));
+  }
+  if (!in.done()) return std::nullopt;
+  return batch;
+}
+
+}  // namespace broker_model

@@ -1,0 +1,101 @@
+// The records of the KRaft metadata log, with Kafka's names (org.apache.kafka.common.
+// metadata.*Record). Every change to the cluster's metadata is one of these, written by the
+// active controller through the Raft quorum and applied in log order by every controller
+// and broker (MetadataImage). Records are plain values; their wire/disk form is in
+// metadata_record_codec.h and their size (for bandwidth and disk) is that encoding's size.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "broker_model/types.h"
+#include "sim/ids.h"
+
+namespace broker_model {
+
+// A broker joins (or rejoins with a new incarnation). broker_epoch is the offset of the
+// batch holding this record; a registered broker starts fenced.
+struct RegisterBrokerRecord {
+  BrokerId broker_id;
+  BrokerEpoch broker_epoch;
+  uint64_t incarnation_id = 0;  // differs for every process start of the broker
+  std::string rack;             // broker.rack; empty when unset
+  sim::NodeId endpoint;         // where clients reach it
+  bool operator==(const RegisterBrokerRecord&) const = default;
+};
+
+struct FenceBrokerRecord {
+  BrokerId broker_id;
+  BrokerEpoch broker_epoch;
+  bool operator==(const FenceBrokerRecord&) const = default;
+};
+
+struct UnfenceBrokerRecord {
+  BrokerId broker_id;
+  BrokerEpoch broker_epoch;
+  bool operator==(const UnfenceBrokerRecord&) const = default;
+};
+
+struct TopicRecord {
+  std::string name;
+  int32_t partitions = 0;
+  std::map<std::string, std::string> configs;  // topic-level configs, Kafka keys
+  bool operator==(const TopicRecord&) const = default;
+};
+
+// A partition's full initial state.
+struct PartitionRecord {
+  TopicPartition tp;
+  std::vector<BrokerId> replicas;
+  std::vector<BrokerId> isr;
+  BrokerId leader = kNoBroker;
+  LeaderEpoch leader_epoch{0};
+  PartitionEpoch partition_epoch{0};
+  bool operator==(const PartitionRecord&) const = default;
+};
+
+// A change of leader and/or ISR. The epochs are the new absolute values: leader_epoch is
+// bumped when the leader changes, partition_epoch by every change. unclean_election marks a
+// leader taken from outside the ISR (Kafka writes LeaderRecoveryState.RECOVERING).
+struct PartitionChangeRecord {
+  TopicPartition tp;
+  std::optional<BrokerId> leader;
+  std::optional<std::vector<BrokerId>> isr;
+  LeaderEpoch leader_epoch{0};
+  PartitionEpoch partition_epoch{0};
+  bool unclean_election = false;
+  bool operator==(const PartitionChangeRecord&) const = default;
+};
+
+// Written by a new quorum leader as the first batch of its term (Kafka's LeaderChangeMessage
+// control record); its commit tells the new leader that everything before it is committed.
+struct LeaderChangeRecord {
+  sim::NodeId leader;
+  bool operator==(const LeaderChangeRecord&) const = default;
+};
+
+struct NoOpRecord {
+  bool operator==(const NoOpRecord&) const = default;
+};
+
+using MetadataRecord = std::variant<RegisterBrokerRecord, FenceBrokerRecord, UnfenceBrokerRecord, TopicRecord,
+                                    PartitionRecord, PartitionChangeRecord, LeaderChangeRecord, NoOpRecord>;
+
+// Records written together and applied atomically (one Raft log entry, like a KRaft batch).
+using MetadataBatch = std::vector<MetadataRecord>;
+
+// "RegisterBrokerRecord", ...
+const char* record_type_name(const MetadataRecord& r);
+// A short human-readable form for traces and failure messages.
+std::string describe(const MetadataRecord& r);
+// Encoded size in bytes (what the record costs on the network and on disk).
+uint32_t record_bytes(const MetadataRecord& r);
+uint32_t batch_bytes(const MetadataBatch& b);
+// A stable 64-bit digest of a batch's encoding (checkers compare batches by it).
+uint64_t batch_digest(const MetadataBatch& b);
+
+}  // namespace broker_model

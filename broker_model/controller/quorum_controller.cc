@@ -1,0 +1,226 @@
+#include "broker_model/controller/quorum_controller.h"
+
+#include "sim/check.h"
+
+namespace broker_model {
+
+QuorumController::QuorumController(sim::NodeContext& ctx, RpcEndpoint& rpc, RaftNode& raft,
+                                   QuorumControllerConfig config)
+    : ctx_(ctx), rpc_(rpc), raft_(raft), config_(config), cluster_(config.cluster), replication_(config.replication) {}
+
+void QuorumController::start() {
+  raft_.set_listener(this);
+  ctx_.spawn("controller-sessions", [this] { session_loop(); });
+}
+
+bool QuorumController::handle(const RequestInfo& info, std::any& body) {
+  if (auto* r = std::any_cast<BrokerRegistrationRequest>(&body)) {
+    on_registration(info, *r);
+  } else if (auto* h = std::any_cast<BrokerHeartbeatRequest>(&body)) {
+    on_heartbeat(info, *h);
+  } else if (auto* c = std::any_cast<CreateTopicsRequest>(&body)) {
+    on_create_topics(info, *c);
+  } else if (auto* a = std::any_cast<AlterPartitionRequest>(&body)) {
+    on_alter_partition(info, *a);
+  } else if (auto* f = std::any_cast<MetadataFetchRequest>(&body)) {
+    on_metadata_fetch(info, *f);
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// ---------------------------------------------------------------------------- Raft side
+
+void QuorumController::handle_commit(const LogEntry& entry) {
+  EDDY_CHECK_MSG(entry.offset == applied_end_, "committed entries must arrive in order");
+  committed_.apply(entry.batch);
+  applied_end_ = entry.offset + 1;
+  if (!active() && raft_.is_leader() && entry.term == raft_.term()) {
+    for (const MetadataRecord& r : entry.batch) {
+      const auto* lc = std::get_if<LeaderChangeRecord>(&r);
+      if (lc != nullptr && lc->leader == ctx_.id()) activate(entry.term);
+    }
+  }
+  // Replies wait for their batch; the multimap keeps them in offset order.
+  while (!pending_.empty() && pending_.begin()->first <= entry.offset) {
+    PendingReply p = std::move(pending_.begin()->second);
+    pending_.erase(pending_.begin());
+    rpc_.reply(p.info, p.bytes, std::move(p.body));
+  }
+}
+
+void QuorumController::handle_leader_change(Term, std::optional<sim::NodeId> leader) {
+  if (active() && leader != ctx_.id()) deactivate("lost leadership");
+}
+
+void QuorumController::activate(Term term) {
+  // Nothing but this term's LeaderChangeRecord was written since the term began, and it is
+  // committed: the committed image is the whole log.
+  EDDY_CHECK_MSG(raft_.log_end_offset() == applied_end_, "new active controller with uncommitted entries");
+  working_ = committed_;
+  active_term_ = term;
+  last_written_.reset();
+  cluster_.reset_sessions(committed_, ctx_.now());
+  ctx_.trace("controller.active", {{"term", term.value()}, {"applied_end", applied_end_.value()}});
+  // Settle anything the previous controller left undone (e.g. fenced leaders).
+  MetadataBatch changes = replication_.reconcile(*working_, kMaxPartitionChangesPerBatch);
+  if (!changes.empty()) write(std::move(changes));
+}
+
+void QuorumController::deactivate(const char* why) {
+  ctx_.trace("controller.inactive",
+             {{"term", active_term_.value()}, {"why", why}, {"dropped_replies", pending_.size()}});
+  working_.reset();
+  pending_.clear();  // outcome unknown to the callers: they time out and retry
+  last_written_.reset();
+}
+
+std::optional<Offset> QuorumController::write(MetadataBatch records) {
+  if (!active() || records.empty()) return std::nullopt;
+  Offset expected = raft_.log_end_offset();
+  std::optional<Offset> offset = raft_.propose(records);
+  if (!offset) return std::nullopt;
+  // Broker epochs are this offset, decided before proposing: nothing may append in between.
+  EDDY_CHECK_MSG(*offset == expected, "metadata batch landed at an unexpected offset");
+  working_->apply(records);
+  last_written_ = *offset;
+  trace_batch(*offset, records);
+  return offset;
+}
+
+MetadataBatch QuorumController::with_partition_changes(MetadataBatch records) const {
+  bool membership = false;
+  for (const MetadataRecord& r : records)
+    membership = membership || std::holds_alternative<RegisterBrokerRecord>(r) ||
+                 std::holds_alternative<FenceBrokerRecord>(r) || std::holds_alternative<UnfenceBrokerRecord>(r);
+  if (!membership) return records;
+  MetadataImage next = *working_;
+  next.apply(records);
+  MetadataBatch changes = replication_.reconcile(next, kMaxPartitionChangesPerBatch);
+  records.insert(records.end(), changes.begin(), changes.end());
+  return records;
+}
+
+void QuorumController::complete(const RequestInfo& info, uint32_t bytes, std::any body, std::optional<Offset> written) {
+  // A request that wrote nothing was still decided on the working image: it waits for the
+  // last batch written, so no reply reveals state that may never commit.
+  if (!written && last_written_ && *last_written_ >= raft_.high_watermark()) written = last_written_;
+  if (!written) {
+    rpc_.reply(info, bytes, std::move(body));
+    return;
+  }
+  if (pending_.size() >= kMaxPendingReplies) {
+    ctx_.trace("controller.reply_dropped", {{"type", info.type}});
+    return;
+  }
+  pending_.emplace(*written, PendingReply{info, bytes, std::move(body)});
+}
+
+ErrorCode QuorumController::write_error() const {
+  return raft_.is_leader() ? ErrorCode::kRequestTimedOut : ErrorCode::kNotController;
+}
+
+void QuorumController::trace_batch(Offset offset, const MetadataBatch& batch) {
+  for (const MetadataRecord& r : batch) {
+    if (const auto* c = std::get_if<PartitionChangeRecord>(&r)) {
+      ctx_.trace("controller.partition_change",
+                 {{"offset", offset.value()}, {"partition", c->tp.str()}, {"leader", c->leader ? c->leader->value() : -2},
+                  {"leader_epoch", c->leader_epoch.value()}, {"partition_epoch", c->partition_epoch.value()},
+                  {"unclean", c->unclean_election}});
+      if (c->unclean_election) ctx_.trace("controller.unclean_election", {{"partition", c->tp.str()}, {"leader", c->leader->value()}});
+    } else if (std::holds_alternative<PartitionRecord>(r)) {
+      continue;  // CreateTopics traces the TopicRecord only
+    } else {
+      ctx_.trace("controller.record", {{"offset", offset.value()}, {"record", describe(r)}});
+    }
+  }
+}
+
+template <class Response>
+bool QuorumController::reject_if_inactive(const RequestInfo& info) {
+  if (active()) return false;
+  Response resp;
+  resp.error = ErrorCode::kNotController;
+  resp.leader_hint = raft_.leader();
+  rpc_.reply(info, kControllerResponseBytes, std::move(resp));
+  return true;
+}
+
+// ---------------------------------------------------------------------------- requests
+
+void QuorumController::on_registration(const RequestInfo& info, const BrokerRegistrationRequest& req) {
+  if (reject_if_inactive<BrokerRegistrationResponse>(info)) return;
+  auto result = cluster_.register_broker(*working_, req, raft_.log_end_offset(), ctx_.now());
+  std::optional<Offset> written;
+  if (!result.records.empty()) {
+    written = write(with_partition_changes(std::move(result.records)));
+    if (!written) result.response = BrokerRegistrationResponse{{write_error(), raft_.leader()}, kNoBrokerEpoch};
+  }
+  complete(info, kControllerResponseBytes, std::move(result.response), written);
+}
+
+void QuorumController::on_heartbeat(const RequestInfo& info, const BrokerHeartbeatRequest& req) {
+  if (reject_if_inactive<BrokerHeartbeatResponse>(info)) return;
+  auto result = cluster_.heartbeat(*working_, req, ctx_.now());
+  std::optional<Offset> written;
+  if (!result.records.empty()) {
+    written = write(with_partition_changes(std::move(result.records)));
+    if (!written) result.response = BrokerHeartbeatResponse{{write_error(), raft_.leader()}, false, true};
+  }
+  complete(info, kControllerResponseBytes, std::move(result.response), written);
+}
+
+void QuorumController::on_create_topics(const RequestInfo& info, const CreateTopicsRequest& req) {
+  if (reject_if_inactive<CreateTopicsResponse>(info)) return;
+  auto result = replication_.create_topics(*working_, req);
+  std::optional<Offset> written;
+  if (!result.records.empty()) {
+    written = write(std::move(result.records));
+    if (!written) {
+      result.response.error = write_error();
+      result.response.leader_hint = raft_.leader();
+    }
+  }
+  uint32_t bytes = create_topics_response_bytes(result.response);
+  complete(info, bytes, std::move(result.response), written);
+}
+
+void QuorumController::on_alter_partition(const RequestInfo& info, const AlterPartitionRequest& req) {
+  if (reject_if_inactive<AlterPartitionResponse>(info)) return;
+  auto result = replication_.alter_partition(*working_, req);
+  std::optional<Offset> written;
+  if (!result.records.empty()) {
+    written = write(std::move(result.records));
+    if (!written) {
+      result.response.error = write_error();
+      result.response.leader_hint = raft_.leader();
+    }
+  }
+  if (result.response.error != ErrorCode::kNone)
+    ctx_.trace("controller.alter_partition_rejected",
+               {{"partition", req.tp.str()}, {"broker", req.broker_id.value()}, {"error", to_string(result.response.error)}});
+  uint32_t bytes = alter_partition_response_bytes(result.response);
+  complete(info, bytes, std::move(result.response), written);
+}
+
+void QuorumController::on_metadata_fetch(const RequestInfo& info, const MetadataFetchRequest& req) {
+  if (reject_if_inactive<MetadataFetchResponse>(info)) return;
+  MetadataFetchResponse resp;
+  size_t max = std::min<size_t>(req.max_entries, config_.metadata_fetch_max_entries);
+  resp.entries = raft_.read_committed(req.fetch_offset, max);
+  resp.high_watermark = raft_.high_watermark();
+  uint32_t bytes = metadata_fetch_response_bytes(resp);
+  rpc_.reply(info, bytes, std::move(resp));
+}
+
+void QuorumController::session_loop() {
+  for (;;) {
+    ctx_.sleep_for(sim::milliseconds(config_.session_check_interval_ms));
+    if (!active()) continue;
+    MetadataBatch fences = cluster_.fence_expired(*working_, ctx_.now());
+    if (!fences.empty()) write(with_partition_changes(std::move(fences)));
+  }
+}
+
+}  // namespace broker_model

@@ -1,0 +1,136 @@
+#include "broker_model/controller/replication_control.h"
+
+#include <algorithm>
+#include <set>
+
+#include "broker_model/controller/partition_change_builder.h"
+#include "broker_model/controller/replica_placer.h"
+
+namespace broker_model {
+
+namespace {
+
+bool valid_topic_name(const std::string& name) {
+  if (name.empty() || name.size() > ReplicationControl::kMaxTopicNameBytes || name == "." || name == "..") return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '.' || c == '_' ||
+           c == '-';
+  });
+}
+
+}  // namespace
+
+bool ReplicationControl::unclean_enabled(const MetadataImage& image, const std::string& topic) const {
+  std::string fallback = config_.unclean_leader_election_enable ? "true" : "false";
+  return image.topic_config(topic, kUncleanLeaderElectionEnableConfig, fallback) == "true";
+}
+
+ErrorCode ReplicationControl::validate_topic(const MetadataImage& image, const CreatableTopic& t,
+                                             size_t active_brokers, std::string& message) const {
+  if (!valid_topic_name(t.name)) {
+    message = "invalid topic name";
+    return ErrorCode::kInvalidTopicException;
+  }
+  if (image.topic(t.name) != nullptr) {
+    message = "topic '" + t.name + "' already exists";
+    return ErrorCode::kTopicAlreadyExists;
+  }
+  if (t.num_partitions <= 0 || t.num_partitions > kMaxPartitionsPerTopic) {
+    message = "number of partitions must be in [1, " + std::to_string(kMaxPartitionsPerTopic) + "]";
+    return ErrorCode::kInvalidPartitions;
+  }
+  if (t.replication_factor <= 0 || static_cast<size_t>(t.replication_factor) > active_brokers) {
+    message = "replication factor " + std::to_string(t.replication_factor) + " with " +
+              std::to_string(active_brokers) + " active brokers";
+    return ErrorCode::kInvalidReplicationFactor;
+  }
+  return ErrorCode::kNone;
+}
+
+ControllerResult<CreateTopicsResponse> ReplicationControl::create_topics(const MetadataImage& image,
+                                                                         const CreateTopicsRequest& req) const {
+  ControllerResult<CreateTopicsResponse> out;
+  std::vector<PlacementBroker> brokers;
+  for (BrokerId id : image.active_brokers()) brokers.push_back(PlacementBroker{id, image.broker(id)->rack});
+  std::map<std::string, int> seen;
+  for (const CreatableTopic& t : req.topics) ++seen[t.name];
+  uint64_t start = image.partitions().size();
+  for (size_t i = 0; i < req.topics.size(); ++i) {
+    const CreatableTopic& t = req.topics[i];
+    CreatableTopicResult result{t.name, ErrorCode::kNone, ""};
+    if (i >= kMaxTopicsPerRequest || seen[t.name] > 1) {
+      result.error = ErrorCode::kInvalidRequest;
+      result.error_message = "too many topics, or a topic named twice";
+    } else {
+      result.error = validate_topic(image, t, brokers.size(), result.error_message);
+    }
+    if (result.error == ErrorCode::kNone) {
+      auto placement = place_replicas(brokers, t.num_partitions, t.replication_factor, start);
+      start += static_cast<uint64_t>(t.num_partitions);
+      out.records.push_back(TopicRecord{t.name, t.num_partitions, t.configs});
+      for (int32_t p = 0; p < t.num_partitions; ++p) {
+        const std::vector<BrokerId>& replicas = (*placement)[static_cast<size_t>(p)];
+        out.records.push_back(
+            PartitionRecord{TopicPartition{t.name, p}, replicas, replicas, replicas.front(), LeaderEpoch(0), PartitionEpoch(0)});
+      }
+    }
+    out.response.topics.push_back(std::move(result));
+  }
+  return out;
+}
+
+ErrorCode ReplicationControl::validate_alter(const MetadataImage& image, const AlterPartitionRequest& req,
+                                             const PartitionRegistration* p) const {
+  if (p == nullptr) return ErrorCode::kUnknownTopicOrPartition;
+  const BrokerRegistration* b = image.broker(req.broker_id);
+  if (b == nullptr || b->epoch != req.broker_epoch) return ErrorCode::kStaleBrokerEpoch;
+  if (req.leader_epoch != p->leader_epoch) return ErrorCode::kFencedLeaderEpoch;
+  if (req.broker_id != p->leader) return ErrorCode::kInvalidRequest;
+  if (req.partition_epoch != p->partition_epoch) return ErrorCode::kInvalidUpdateVersion;
+  std::set<BrokerId> distinct(req.new_isr.begin(), req.new_isr.end());
+  if (req.new_isr.empty() || distinct.size() != req.new_isr.size() || distinct.count(p->leader) == 0)
+    return ErrorCode::kInvalidRequest;
+  for (BrokerId r : req.new_isr) {
+    if (!p->is_replica(r)) return ErrorCode::kInvalidRequest;
+    if (!image.is_active(r)) return ErrorCode::kIneligibleReplica;
+  }
+  return ErrorCode::kNone;
+}
+
+ControllerResult<AlterPartitionResponse> ReplicationControl::alter_partition(const MetadataImage& image,
+                                                                             const AlterPartitionRequest& req) const {
+  ControllerResult<AlterPartitionResponse> out;
+  out.response.tp = req.tp;
+  const PartitionRegistration* p = image.partition(req.tp);
+  out.response.error = validate_alter(image, req, p);
+  if (out.response.error != ErrorCode::kNone) return out;
+  PartitionRegistration next = *p;
+  if (req.new_isr != p->isr) {
+    PartitionChangeRecord rec;
+    rec.tp = req.tp;
+    rec.isr = req.new_isr;
+    rec.leader_epoch = p->leader_epoch;
+    rec.partition_epoch = PartitionEpoch(p->partition_epoch.value() + 1);
+    next.isr = req.new_isr;
+    next.partition_epoch = rec.partition_epoch;
+    out.records.push_back(std::move(rec));
+  }
+  out.response.leader = next.leader;
+  out.response.leader_epoch = next.leader_epoch;
+  out.response.isr = next.isr;
+  out.response.partition_epoch = next.partition_epoch;
+  return out;
+}
+
+MetadataBatch ReplicationControl::reconcile(const MetadataImage& image, size_t max_changes) const {
+  MetadataBatch out;
+  auto is_active = [&image](BrokerId b) { return image.is_active(b); };
+  for (const auto& [tp, p] : image.partitions()) {
+    if (out.size() >= max_changes) break;
+    PartitionChangeBuilder builder(tp, p, is_active, unclean_enabled(image, tp.topic));
+    if (std::optional<PartitionChangeRecord> rec = builder.build()) out.push_back(std::move(*rec));
+  }
+  return out;
+}
+
+}  // namespace broker_model

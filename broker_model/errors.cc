@@ -1,0 +1,44 @@
+#include "broker_model/errors.h"
+
+namespace broker_model {
+
+const char* to_string(ErrorCode e) {
+  switch (e) {
+    case ErrorCode::kUnknownServerError: return "UNKNOWN_SERVER_ERROR";
+    case ErrorCode::kNone: return "NONE";
+    case ErrorCode::kOffsetOutOfRange: return "OFFSET_OUT_OF_RANGE";
+    case ErrorCode::kCorruptMessage: return "CORRUPT_MESSAGE";
+    case ErrorCode::kUnknownTopicOrPartition: return "UNKNOWN_TOPIC_OR_PARTITION";
+    case ErrorCode::kNotLeaderOrFollower: return "NOT_LEADER_OR_FOLLOWER";
+    case ErrorCode::kMessageTooLarge: return "MESSAGE_TOO_LARGE";
+    case ErrorCode::kRecordListTooLarge: return "RECORD_LIST_TOO_LARGE";
+    case ErrorCode::kNotEnoughReplicas: return "NOT_ENOUGH_REPLICAS";
+    case ErrorCode::kNotEnoughReplicasAfterAppend: return "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+    case ErrorCode::kKafkaStorageError: return "KAFKA_STORAGE_ERROR";
+    case ErrorCode::kFencedLeaderEpoch: return "FENCED_LEADER_EPOCH";
+    case ErrorCode::kUnknownLeaderEpoch: return "UNKNOWN_LEADER_EPOCH";
+    case ErrorCode::kInvalidRecord: return "INVALID_RECORD";
+    case ErrorCode::kLeaderNotAvailable: return "LEADER_NOT_AVAILABLE";
+    case ErrorCode::kRequestTimedOut: return "REQUEST_TIMED_OUT";
+    case ErrorCode::kBrokerNotAvailable: return "BROKER_NOT_AVAILABLE";
+    case ErrorCode::kInvalidTopicException: return "INVALID_TOPIC_EXCEPTION";
+    case ErrorCode::kTopicAlreadyExists: return "TOPIC_ALREADY_EXISTS";
+    case ErrorCode::kInvalidPartitions: return "INVALID_PARTITIONS";
+    case ErrorCode::kInvalidReplicationFactor: return "INVALID_REPLICATION_FACTOR";
+    case ErrorCode::kNotController: return "NOT_CONTROLLER";
+    case ErrorCode::kInvalidRequest: return "INVALID_REQUEST";
+    case ErrorCode::kStaleBrokerEpoch: return "STALE_BROKER_EPOCH";
+    case ErrorCode::kInvalidUpdateVersion: return "INVALID_UPDATE_VERSION";
+    case ErrorCode::kDuplicateBrokerRegistration: return "DUPLICATE_BROKER_REGISTRATION";
+    case ErrorCode::kBrokerIdNotRegistered: return "BROKER_ID_NOT_REGISTERED";
+    case ErrorCode::kIneligibleReplica: return "INELIGIBLE_REPLICA";
+    case ErrorCode::kUnexpectedAppendOffset: return "UNEXPECTED_APPEND_OFFSET";
+  }
+  return "?";
+}
+
+ErrorCode from_io_status(sim::IoStatus s) {
+  return s == sim::IoStatus::kOk ? ErrorCode::kNone : ErrorCode::kKafkaStorageError;
+}
+
+}  // namespace broker_model

@@ -1,0 +1,54 @@
+// Kafka's error codes, with Kafka's names and numbers (org.apache.kafka.common.protocol.
+// Errors), for the ones the model produces. Codes from 1000 up are eddy-internal
+// conditions named after the Kafka exception that signals them; they never travel in a
+// response.
+#pragma once
+
+#include <cstdint>
+
+#include "sim/disk.h"
+
+namespace broker_model {
+
+enum class ErrorCode : int16_t {
+  kUnknownServerError = -1,
+  kNone = 0,
+  kOffsetOutOfRange = 1,
+  kCorruptMessage = 2,
+  kUnknownTopicOrPartition = 3,
+  kNotLeaderOrFollower = 6,
+  kMessageTooLarge = 10,
+  kRecordListTooLarge = 18,
+  kNotEnoughReplicas = 19,
+  kNotEnoughReplicasAfterAppend = 20,
+  kKafkaStorageError = 56,
+  kFencedLeaderEpoch = 74,
+  kUnknownLeaderEpoch = 75,
+  kInvalidRecord = 87,
+  // Controller and metadata quorum (broker_model/controller/).
+  kLeaderNotAvailable = 5,
+  kRequestTimedOut = 7,
+  kBrokerNotAvailable = 8,
+  kInvalidTopicException = 17,
+  kTopicAlreadyExists = 36,
+  kInvalidPartitions = 37,
+  kInvalidReplicationFactor = 38,
+  kNotController = 41,
+  kInvalidRequest = 42,
+  kStaleBrokerEpoch = 77,
+  kInvalidUpdateVersion = 95,
+  kDuplicateBrokerRegistration = 101,
+  kBrokerIdNotRegistered = 102,
+  kIneligibleReplica = 107,
+  // Internal: a follower append whose first offset is not the log end offset
+  // (Kafka's UnexpectedAppendOffsetException).
+  kUnexpectedAppendOffset = 1000,
+};
+
+// "OFFSET_OUT_OF_RANGE", as Kafka prints it.
+const char* to_string(ErrorCode e);
+
+// Any failed disk operation (EIO, ENOSPC, a file gone) is a KAFKA_STORAGE_ERROR.
+ErrorCode from_io_status(sim::IoStatus s);
+
+}  // namespace broker_model

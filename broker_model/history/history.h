@@ -1,0 +1,127 @@
+// The lab's record of what happened, as Jepsen keeps it: every client operation with its
+// invoke and completion times and outcome, what consumers read, what replicas held at the
+// end, and a timeline of protocol events (leader elections, ISR changes, truncations) used
+// to explain violations. The model only appends; checkers (scenarios/checkers) read.
+// It lives outside any simulated process, so a crash never loses it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker_model/types.h"
+#include "sim/time.h"
+
+namespace broker_model {
+
+// A produced record's identity, carried in the first 8 bytes of its value:
+// producer index << 40 | sequence within that producer.
+inline uint64_t make_record_id(uint32_t producer, uint64_t seq) { return (uint64_t{producer} << 40) | seq; }
+std::string format_record_id(uint64_t id);  // "p3#17"
+
+enum class OpOutcome : uint8_t { kPending, kOk, kFailed, kUnknown };
+const char* to_string(OpOutcome o);
+
+struct ProduceOp {
+  uint64_t record_id = 0;
+  int producer = 0;
+  TopicPartition tp;
+  sim::Instant invoked;
+  sim::Instant completed;
+  OpOutcome outcome = OpOutcome::kPending;
+  std::string error;          // Kafka error name when failed
+  Offset offset{-1};          // assigned offset when acknowledged
+  BrokerId acked_by = kNoBroker;
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;
+  int attempts = 0;
+};
+
+struct ConsumeOp {
+  int consumer = 0;
+  TopicPartition tp;
+  Offset offset;
+  uint64_t record_id = 0;
+  sim::Instant at;
+  BrokerId from = kNoBroker;
+  // First record after the consumer reset its position (log truncation detected, offset
+  // out of range): going backwards here is the protocol working, not an order violation.
+  bool position_reset = false;
+};
+
+struct TimelineEvent {
+  sim::Instant at;
+  std::string kind;  // "leader", "isr", "truncate", "fenced", "unclean-election", "fault", ...
+  TopicPartition tp; // empty topic: not about one partition
+  BrokerId broker = kNoBroker;
+  std::string detail;
+};
+
+struct ReplicaState {
+  BrokerId broker;
+  TopicPartition tp;
+  Offset log_start_offset;
+  Offset log_end_offset;
+  Offset high_watermark;
+  LeaderEpoch leader_epoch;
+  bool leader = false;
+  std::vector<BrokerId> isr;
+  std::vector<std::pair<Offset, uint64_t>> records;  // offset -> record id, whole log
+};
+
+struct FinalRead {
+  TopicPartition tp;
+  bool complete = false;  // read to the high watermark of a live leader
+  std::vector<std::pair<Offset, uint64_t>> records;
+};
+
+class History {
+ public:
+  size_t begin_produce(ProduceOp op) {
+    produces_.push_back(std::move(op));
+    return produces_.size() - 1;
+  }
+  ProduceOp& produce(size_t index) { return produces_[index]; }
+  void consumed(ConsumeOp op) { consumes_.push_back(std::move(op)); }
+  void timeline(TimelineEvent e) { timeline_.push_back(std::move(e)); }
+  void replica_state(ReplicaState s) { replicas_.push_back(std::move(s)); }
+  void final_read(FinalRead r) { final_reads_.push_back(std::move(r)); }
+
+  const std::vector<ProduceOp>& produces() const { return produces_; }
+  const std::vector<ConsumeOp>& consumes() const { return consumes_; }
+  const std::vector<TimelineEvent>& timeline_events() const { return timeline_; }
+  const std::vector<ReplicaState>& replicas() const { return replicas_; }
+  const std::vector<FinalRead>& final_reads() const { return final_reads_; }
+
+  // What the lab knows of who leads, for fault targeting ("leader of orders/0", "active
+  // controller"); written by the model when roles change, read only by the lab.
+  void note_partition_leader(const TopicPartition& tp, BrokerId broker, LeaderEpoch epoch) {
+    auto& cur = leaders_[tp];
+    if (epoch >= cur.second) cur = {broker, epoch};
+  }
+  std::optional<BrokerId> partition_leader(const TopicPartition& tp) const {
+    auto it = leaders_.find(tp);
+    if (it == leaders_.end()) return std::nullopt;
+    return it->second.first;
+  }
+  void note_active_controller(int node, int64_t term) {
+    if (term >= active_controller_term_) {
+      active_controller_term_ = term;
+      active_controller_ = node;
+    }
+  }
+  int active_controller() const { return active_controller_; }
+
+ private:
+  std::vector<ProduceOp> produces_;
+  std::vector<ConsumeOp> consumes_;
+  std::vector<TimelineEvent> timeline_;
+  std::vector<ReplicaState> replicas_;
+  std::vector<FinalRead> final_reads_;
+  std::map<TopicPartition, std::pair<BrokerId, LeaderEpoch>> leaders_;
+  int active_controller_ = -1;
+  int64_t active_controller_term_ = -1;
+};
+
+}  // namespace broker_model

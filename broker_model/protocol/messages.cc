@@ -1,0 +1,51 @@
+#include "broker_model/protocol/messages.h"
+
+#include <cstring>
+
+namespace broker_model {
+
+namespace {
+uint32_t batch_bytes(const RecordBatch& b) { return static_cast<uint32_t>(b.size_in_bytes()); }
+}  // namespace
+
+uint32_t wire_bytes(const ProduceRequest& r) {
+  uint32_t n = 40;
+  for (const auto& p : r.partitions) n += 24 + static_cast<uint32_t>(p.tp.topic.size()) + batch_bytes(p.batch);
+  return n;
+}
+
+uint32_t wire_bytes(const ProduceResponse& r) { return 24 + 40 * static_cast<uint32_t>(r.partitions.size()); }
+
+uint32_t wire_bytes(const FetchRequest& r) {
+  return 48 + static_cast<uint32_t>(r.partitions.size()) * 40;
+}
+
+uint32_t wire_bytes(const FetchResponse& r) {
+  uint32_t n = 24;
+  for (const auto& p : r.partitions) {
+    n += 48 + static_cast<uint32_t>(p.tp.topic.size());
+    for (const auto& b : p.batches) n += batch_bytes(b);
+  }
+  return n;
+}
+
+uint32_t wire_bytes(const MetadataResponse& r) {
+  uint32_t n = 32 + 16 * static_cast<uint32_t>(r.brokers.size());
+  for (const auto& t : r.topics) n += 16 + static_cast<uint32_t>(t.name.size()) + 40 * static_cast<uint32_t>(t.partitions.size());
+  return n;
+}
+
+uint64_t record_id_of(const Record& r) {
+  if (r.value.size() < 8) return 0;
+  uint64_t id;
+  std::memcpy(&id, r.value.data(), 8);
+  return id;
+}
+
+std::string value_with_record_id(uint64_t id, size_t value_bytes) {
+  std::string v(value_bytes < 8 ? 8 : value_bytes, '.');
+  std::memcpy(v.data(), &id, 8);
+  return v;
+}
+
+}  // namespace broker_model

@@ -1,0 +1,141 @@
+// The client and replication protocol between brokers and clients: plain structs named
+// after Kafka's requests, carried as values in RpcFrame bodies. wire_bytes() estimates the
+// size Kafka's encoding would have, for the network's bandwidth model.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "broker_model/errors.h"
+#include "broker_model/storage/record_batch.h"
+#include "broker_model/types.h"
+
+namespace broker_model {
+
+using storage::Record;
+using storage::RecordBatch;
+
+inline constexpr int16_t kAcksNone = 0;
+inline constexpr int16_t kAcksLeader = 1;
+inline constexpr int16_t kAcksAll = -1;
+
+// ---- Produce -------------------------------------------------------------------------
+struct ProducePartitionData {
+  TopicPartition tp;
+  RecordBatch batch;
+};
+struct ProduceRequest {
+  int16_t acks = kAcksAll;
+  int32_t timeout_ms = 30'000;
+  std::vector<ProducePartitionData> partitions;
+};
+struct ProducePartitionResponse {
+  TopicPartition tp;
+  ErrorCode error = ErrorCode::kNone;
+  Offset base_offset{-1};
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;  // eddy extra: the epoch that acknowledged
+};
+struct ProduceResponse {
+  std::vector<ProducePartitionResponse> partitions;
+};
+
+// ---- Fetch (consumers and followers) -------------------------------------------------
+struct FetchPartition {
+  TopicPartition tp;
+  Offset fetch_offset{0};
+  LeaderEpoch current_leader_epoch = kNoLeaderEpoch;  // KIP-320 fencing
+  int32_t partition_max_bytes = 1 << 20;
+};
+struct FetchRequest {
+  BrokerId replica_id = kNoBroker;  // a follower's broker id; kNoBroker for consumers
+  int32_t max_wait_ms = 500;
+  int32_t min_bytes = 1;
+  std::vector<FetchPartition> partitions;
+};
+struct FetchPartitionResponse {
+  TopicPartition tp;
+  ErrorCode error = ErrorCode::kNone;
+  Offset high_watermark{-1};
+  Offset log_start_offset{-1};
+  Offset log_end_offset{-1};
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;
+  std::vector<RecordBatch> batches;
+};
+struct FetchResponse {
+  std::vector<FetchPartitionResponse> partitions;
+};
+
+// ---- OffsetsForLeaderEpoch (KIP-101 / KIP-279) ----------------------------------------
+struct EpochQuery {
+  TopicPartition tp;
+  LeaderEpoch current_leader_epoch = kNoLeaderEpoch;
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;  // the epoch whose end offset is asked
+};
+struct OffsetsForLeaderEpochRequest {
+  BrokerId replica_id = kNoBroker;
+  std::vector<EpochQuery> partitions;
+};
+struct EpochEndOffsetResult {
+  TopicPartition tp;
+  ErrorCode error = ErrorCode::kNone;
+  LeaderEpoch leader_epoch = kUndefinedEpoch;
+  Offset end_offset = kUndefinedEpochOffset;
+};
+struct OffsetsForLeaderEpochResponse {
+  std::vector<EpochEndOffsetResult> partitions;
+};
+
+// ---- Metadata (clients ask any broker) -------------------------------------------------
+struct MetadataRequest {
+  std::vector<std::string> topics;  // empty: all
+};
+struct PartitionMetadata {
+  int32_t partition = 0;
+  ErrorCode error = ErrorCode::kNone;
+  BrokerId leader = kNoBroker;
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;
+  std::vector<BrokerId> replicas;
+  std::vector<BrokerId> isr;
+};
+struct TopicMetadata {
+  std::string name;
+  ErrorCode error = ErrorCode::kNone;
+  std::vector<PartitionMetadata> partitions;
+};
+struct MetadataResponse {
+  std::vector<BrokerId> brokers;  // live (unfenced) brokers; a broker's node id is its id
+  std::vector<TopicMetadata> topics;
+};
+
+// ---- Lab-only: the final state of a replica (like kafka-dump-log) ----------------------
+struct DumpReplicasRequest {};
+struct ReplicaDump {
+  TopicPartition tp;
+  bool leader = false;
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;
+  Offset log_start_offset{0};
+  Offset log_end_offset{0};
+  Offset high_watermark{0};
+  std::vector<BrokerId> isr;  // as this replica knows it (authoritative on the leader)
+  std::vector<std::pair<Offset, uint64_t>> records;  // offset -> record id
+};
+struct DumpReplicasResponse {
+  std::vector<ReplicaDump> replicas;
+};
+
+// Estimated encoded sizes, for the network model.
+uint32_t wire_bytes(const ProduceRequest& r);
+uint32_t wire_bytes(const ProduceResponse& r);
+uint32_t wire_bytes(const FetchRequest& r);
+uint32_t wire_bytes(const FetchResponse& r);
+inline uint32_t wire_bytes(const OffsetsForLeaderEpochRequest& r) { return 32 + 40 * static_cast<uint32_t>(r.partitions.size()); }
+inline uint32_t wire_bytes(const OffsetsForLeaderEpochResponse& r) { return 32 + 40 * static_cast<uint32_t>(r.partitions.size()); }
+inline uint32_t wire_bytes(const MetadataRequest& r) { return 32 + 32 * static_cast<uint32_t>(r.topics.size()); }
+uint32_t wire_bytes(const MetadataResponse& r);
+
+// The record id a workload producer put in the first 8 bytes of a value (0 if none).
+uint64_t record_id_of(const Record& r);
+std::string value_with_record_id(uint64_t id, size_t value_bytes);
+
+}  // namespace broker_model

@@ -1,0 +1,52 @@
+#include "broker_model/storage/log_config.h"
+
+#include "broker_model/storage/offset_index.h"
+
+namespace broker_model::storage {
+
+namespace {
+
+// Kafka's lower bounds: segment.bytes >= the legacy record overhead (14), the index holds
+// at least one entry, retention -1 or more, flush intervals at least 1 (messages) / 0 (ms).
+constexpr int64_t kSegmentBytesMin = 14;
+
+bool fits_int32(int64_t v) { return v >= 0 && v <= std::numeric_limits<int32_t>::max(); }
+
+}  // namespace
+
+bool LogConfig::set(std::string_view kafka_name, int64_t value) {
+  LogConfig next = *this;
+  if (kafka_name == "segment.bytes" && fits_int32(value)) {
+    next.segment_bytes = static_cast<int32_t>(value);
+  } else if (kafka_name == "segment.index.bytes" && fits_int32(value)) {
+    next.segment_index_bytes = static_cast<int32_t>(value);
+  } else if (kafka_name == "retention.ms") {
+    next.retention_ms = value;
+  } else if (kafka_name == "retention.bytes") {
+    next.retention_bytes = value;
+  } else if (kafka_name == "flush.messages") {
+    next.flush_messages = value;
+  } else if (kafka_name == "flush.ms") {
+    next.flush_ms = value;
+  } else if (kafka_name == "index.interval.bytes" && fits_int32(value)) {
+    next.index_interval_bytes = static_cast<int32_t>(value);
+  } else {
+    return false;
+  }
+  if (!next.validate().empty()) return false;
+  *this = next;
+  return true;
+}
+
+std::string LogConfig::validate() const {
+  if (segment_bytes < kSegmentBytesMin) return "segment.bytes must be at least 14";
+  if (segment_index_bytes < kOffsetIndexEntryBytes) return "segment.index.bytes must hold one index entry (8 bytes)";
+  if (retention_ms < -1) return "retention.ms must be -1 or more";
+  if (retention_bytes < -1) return "retention.bytes must be -1 or more";
+  if (flush_messages < 1) return "flush.messages must be at least 1";
+  if (flush_ms < 0) return "flush.ms must be at least 0";
+  if (index_interval_bytes < 0) return "index.interval.bytes must be at least 0";
+  return {};
+}
+
+}  // namespace broker_model::storage

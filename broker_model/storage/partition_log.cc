@@ -1,0 +1,431 @@
+#include "broker_model/storage/partition_log.h"
+
+#include <algorithm>
+#include <iterator>
+
+#include "sim/check.h"
+
+namespace broker_model::storage {
+
+PartitionLog::PartitionLog(sim::NodeContext& ctx, TopicPartition tp, LogConfig config)
+    : ctx_(ctx),
+      disk_(ctx.disk()),
+      tp_(std::move(tp)),
+      config_(config),
+      dir_(dir_for(tp_)),
+      epoch_cache_(ctx.disk(), dir_) {
+  EDDY_CHECK_MSG(config_.validate().empty(), config_.validate().c_str());
+  EDDY_CHECK(tp_.partition >= 0);
+}
+
+std::string PartitionLog::dir_for(const TopicPartition& tp) { return tp.str() + "/"; }
+
+// ---- state helpers ----------------------------------------------------------------------
+
+ErrorCode PartitionLog::check_online() const {
+  EDDY_CHECK_MSG(opened_, "PartitionLog used before open()");
+  return offline_ ? ErrorCode::kKafkaStorageError : ErrorCode::kNone;
+}
+
+ErrorCode PartitionLog::fail(ErrorCode e, std::string_view during) {
+  if (e == ErrorCode::kNone) return e;
+  if (e == ErrorCode::kKafkaStorageError && !offline_) {
+    offline_ = true;
+    ctx_.trace("log.offline", {{"dir", dir_}, {"during", during}});
+  }
+  return e;
+}
+
+LogSegment& PartitionLog::active() {
+  EDDY_CHECK(!segments_.empty());
+  return std::prev(segments_.end())->second;
+}
+
+const LogSegment& PartitionLog::active_segment() const {
+  EDDY_CHECK(!segments_.empty());
+  return std::prev(segments_.end())->second;
+}
+
+LogSegment PartitionLog::make_segment(Offset base_offset) const {
+  return LogSegment(disk_, dir_, base_offset, config_.index_interval_bytes, config_.segment_index_bytes);
+}
+
+int64_t PartitionLog::size_bytes() const {
+  int64_t total = 0;
+  for (const auto& [base, segment] : segments_) total += segment.size_bytes();
+  return total;
+}
+
+std::vector<Offset> PartitionLog::segment_base_offsets() const {
+  std::vector<Offset> out;
+  for (const auto& [base, segment] : segments_) out.push_back(base);
+  return out;
+}
+
+void PartitionLog::check_invariants() const {
+  EDDY_CHECK(!segments_.empty());
+  EDDY_CHECK(log_start_offset_ <= log_end_offset_);
+  EDDY_CHECK(log_start_offset_ <= recovery_point_);
+  EDDY_CHECK(recovery_point_ <= log_end_offset_);
+  EDDY_CHECK(segments_.begin()->first <= log_start_offset_);
+  EDDY_CHECK(active_segment().next_offset() == log_end_offset_);
+}
+
+// ---- open / recovery --------------------------------------------------------------------
+
+ErrorCode PartitionLog::open() {
+  FiberLock lock(mutex_);
+  EDDY_CHECK_MSG(!opened_, "PartitionLog opened twice");
+  opened_ = true;
+  ErrorCode e = open_locked();
+  if (e != ErrorCode::kNone && !offline_) {
+    offline_ = true;
+    ctx_.trace("log.offline", {{"dir", dir_}, {"during", "open"}, {"error", to_string(e)}});
+  }
+  return e;
+}
+
+ErrorCode PartitionLog::open_locked() {
+  ErrorCode e = epoch_cache_.load();
+  if (e == ErrorCode::kCorruptMessage) {
+    recovery_info_.leader_epoch_checkpoint_corrupt = true;
+    ctx_.trace("log.leader_epoch_checkpoint_corrupt", {{"dir", dir_}});
+    e = epoch_cache_.clear();  // rebuilt below from the batches' epochs
+  }
+  if (e != ErrorCode::kNone) return e;
+  if ((e = load_segments()) != ErrorCode::kNone) return e;
+  return finish_open();
+}
+
+ErrorCode PartitionLog::load_segments() {
+  std::vector<Offset> bases;
+  std::vector<std::string> orphan_indexes;
+  for (const std::string& file : disk_.list(dir_)) {
+    std::string_view name = std::string_view(file).substr(dir_.size());
+    if (std::optional<Offset> base = parse_segment_file_name(name, kLogFileSuffix)) {
+      bases.push_back(*base);
+    } else if (std::optional<Offset> ibase = parse_segment_file_name(name, kIndexFileSuffix)) {
+      if (!disk_.exists(segment_file_name(dir_, *ibase, kLogFileSuffix))) orphan_indexes.push_back(file);
+    }
+  }
+  for (const std::string& file : orphan_indexes)
+    if (sim::IoStatus s = disk_.remove(file); s != sim::IoStatus::kOk) return from_io_status(s);
+  std::sort(bases.begin(), bases.end());
+  return recover_segments(bases);
+}
+
+// Recovers segments in order. A damaged segment (tail cut) or one that does not end where
+// the next begins ends the log: the segments after it are deleted, as Kafka's recovery does.
+ErrorCode PartitionLog::recover_segments(const std::vector<Offset>& bases) {
+  for (size_t i = 0; i < bases.size(); ++i) {
+    LogSegment segment = make_segment(bases[i]);
+    SegmentRecoverResult r = segment.recover();
+    if (r.error != ErrorCode::kNone) return r.error;
+    note_epoch_changes(r.epoch_changes);
+    Offset next = segment.next_offset();
+    segments_.emplace(bases[i], std::move(segment));
+    if (r.truncated_bytes > 0) {
+      recovery_info_.truncated_bytes += r.truncated_bytes;
+      recovery_info_.truncation_reason = r.reason;
+      ctx_.trace("log.recover.truncate", {{"dir", dir_}, {"segment", bases[i].value()}, {"bytes", r.truncated_bytes},
+                                          {"valid_bytes", r.valid_bytes}, {"reason", r.reason}});
+    }
+    bool last = i + 1 == bases.size();
+    if (!last && (r.truncated_bytes > 0 || next != bases[i + 1])) {
+      for (size_t j = i + 1; j < bases.size(); ++j) {
+        LogSegment doomed = make_segment(bases[j]);
+        if (ErrorCode e = doomed.delete_files(); e != ErrorCode::kNone) return e;
+        ++recovery_info_.segments_deleted;
+        ctx_.trace("log.recover.delete_segment", {{"dir", dir_}, {"segment", bases[j].value()}});
+      }
+      break;
+    }
+  }
+  return ErrorCode::kNone;
+}
+
+// Batches carry their leader's epoch; the first batch of each epoch starts it (Kafka's
+// LogSegment.recover assigns them). Stale epochs are ignored by the cache.
+void PartitionLog::note_epoch_changes(const std::vector<BatchHeader>& changes) {
+  for (const BatchHeader& h : changes) {
+    if (h.partition_leader_epoch.value() < 0) continue;
+    if (ErrorCode e = epoch_cache_.assign(h.partition_leader_epoch, h.base_offset); e != ErrorCode::kNone)
+      fail(e, "open");
+  }
+}
+
+ErrorCode PartitionLog::finish_open() {
+  if (offline_) return ErrorCode::kKafkaStorageError;
+  if (segments_.empty()) {
+    LogSegment segment = make_segment(Offset(0));
+    if (ErrorCode e = segment.create(); e != ErrorCode::kNone) return e;
+    segments_.emplace(Offset(0), std::move(segment));
+  }
+  log_start_offset_ = segments_.begin()->first;
+  log_end_offset_ = active().next_offset();
+  // Recovery fsynced whatever it found unsynced or cut, so all of it is durable.
+  recovery_point_ = log_end_offset_;
+  last_flush_ = ctx_.now();
+  if (ErrorCode e = epoch_cache_.truncate_from_end(log_end_offset_); e != ErrorCode::kNone) return e;
+  if (ErrorCode e = epoch_cache_.truncate_from_start(log_start_offset_); e != ErrorCode::kNone) return e;
+  recovery_info_.segments = static_cast<int32_t>(segments_.size());
+  check_invariants();
+  ctx_.trace("log.open", {{"dir", dir_}, {"segments", recovery_info_.segments},
+                          {"log_start_offset", log_start_offset_.value()}, {"log_end_offset", log_end_offset_.value()},
+                          {"truncated_bytes", recovery_info_.truncated_bytes}});
+  return ErrorCode::kNone;
+}
+
+// ---- append -------------------------------------------------------------------------------
+
+LogAppendInfo PartitionLog::append_as_leader(RecordBatch batch, LeaderEpoch leader_epoch) {
+  FiberLock lock(mutex_);
+  if (ErrorCode e = check_online(); e != ErrorCode::kNone) return {.error = e};
+  if (batch.records.empty()) return {.error = ErrorCode::kInvalidRecord};
+  batch.fill_derived_fields();
+  batch.base_offset = log_end_offset_;
+  batch.partition_leader_epoch = leader_epoch;
+  return append_locked(std::move(batch));
+}
+
+LogAppendInfo PartitionLog::append_as_follower(const RecordBatch& batch) {
+  FiberLock lock(mutex_);
+  if (ErrorCode e = check_online(); e != ErrorCode::kNone) return {.error = e};
+  if (batch.records.empty() || batch.last_offset_delta != batch.record_count() - 1 || batch.magic != kMagicV2)
+    return {.error = ErrorCode::kInvalidRecord};
+  if (batch.base_offset != log_end_offset_) {
+    ctx_.trace("log.unexpected_append_offset",
+               {{"dir", dir_}, {"base_offset", batch.base_offset.value()}, {"log_end_offset", log_end_offset_.value()}});
+    return {.error = ErrorCode::kUnexpectedAppendOffset};
+  }
+  return append_locked(batch);
+}
+
+LogAppendInfo PartitionLog::append_locked(RecordBatch batch) {
+  LogAppendInfo info;
+  info.bytes = batch.size_in_bytes();
+  if (info.bytes > config_.segment_bytes) return {.error = ErrorCode::kRecordListTooLarge};
+  if ((info.error = fail(maybe_roll(batch), "roll")) != ErrorCode::kNone) return info;
+  if ((info.error = fail(active().append(batch), "append")) != ErrorCode::kNone) return info;
+  log_end_offset_ = batch.next_offset();
+  info.first_offset = batch.base_offset;
+  info.last_offset = batch.last_offset();
+  info.max_timestamp_ms = batch.max_timestamp;
+  info.records = batch.record_count();
+  if (batch.partition_leader_epoch.value() >= 0) {
+    ErrorCode e = epoch_cache_.assign(batch.partition_leader_epoch, batch.base_offset);
+    if ((info.error = fail(e, "leader-epoch-checkpoint")) != ErrorCode::kNone) return info;
+  }
+  info.error = fail(apply_flush_policy(info), "flush");
+  check_invariants();
+  return info;
+}
+
+// Rolls to a new segment at the batch's base offset when the active one cannot take it,
+// flushing the old one first (Kafka schedules that flush at every roll).
+ErrorCode PartitionLog::maybe_roll(const RecordBatch& batch) {
+  if (!active().should_roll(batch.size_in_bytes(), batch.last_offset(), config_.segment_bytes)) return ErrorCode::kNone;
+  if (ErrorCode e = flush_locked(); e != ErrorCode::kNone) return e;
+  Offset base = batch.base_offset;
+  EDDY_CHECK(base == log_end_offset_);
+  LogSegment segment = make_segment(base);
+  if (ErrorCode e = segment.create(); e != ErrorCode::kNone) return e;
+  segments_.emplace(base, std::move(segment));
+  ctx_.trace("log.roll", {{"dir", dir_}, {"segment", base.value()}});
+  return ErrorCode::kNone;
+}
+
+ErrorCode PartitionLog::apply_flush_policy(LogAppendInfo& info) {
+  bool by_count = unflushed_messages() >= config_.flush_messages;
+  bool by_time = config_.flush_ms != kLongMax && (ctx_.now() - last_flush_).ms() >= config_.flush_ms;
+  if (!by_count && !by_time) return ErrorCode::kNone;
+  ErrorCode e = flush_locked();
+  info.flushed = e == ErrorCode::kNone;
+  return e;
+}
+
+// ---- read ---------------------------------------------------------------------------------
+
+LogReadResult PartitionLog::read(Offset fetch_offset, int64_t max_bytes, std::optional<Offset> max_offset,
+                                 bool min_one_batch) {
+  FiberLock lock(mutex_);
+  EDDY_CHECK(max_bytes >= 0);
+  LogReadResult r;
+  if ((r.error = check_online()) != ErrorCode::kNone) return r;
+  r.log_start_offset = log_start_offset_;
+  r.log_end_offset = log_end_offset_;
+  if (fetch_offset < log_start_offset_ || fetch_offset > log_end_offset_) {
+    r.error = ErrorCode::kOffsetOutOfRange;
+    return r;
+  }
+  Offset upper = std::min(max_offset.value_or(log_end_offset_), log_end_offset_);
+  for (auto it = std::prev(segments_.upper_bound(fetch_offset)); it != segments_.end(); ++it) {
+    if (fetch_offset >= upper || (!r.batches.empty() && r.bytes >= max_bytes)) break;
+    bool first = min_one_batch && r.batches.empty();
+    SegmentReadResult s = it->second.read(fetch_offset, std::max<int64_t>(0, max_bytes - r.bytes), upper, first);
+    if (s.error != ErrorCode::kNone) {
+      r.error = fail(s.error, "read");
+      r.batches.clear();
+      r.bytes = 0;
+      return r;
+    }
+    r.bytes += s.bytes;
+    for (RecordBatch& b : s.batches) {
+      fetch_offset = b.next_offset();
+      r.batches.push_back(std::move(b));
+    }
+    // Stopped inside this segment (size or upper bound): the next one must not be read.
+    if (fetch_offset < it->second.next_offset()) break;
+  }
+  return r;
+}
+
+// ---- truncation ---------------------------------------------------------------------------
+
+ErrorCode PartitionLog::truncate_to(Offset offset) {
+  FiberLock lock(mutex_);
+  if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
+  EDDY_CHECK(offset.value() >= 0);
+  if (offset >= log_end_offset_) return ErrorCode::kNone;
+  if (offset < segments_.begin()->first) return fail(truncate_fully_locked(offset), "truncate");
+  while (active().base_offset() > offset) {
+    if (ErrorCode e = active().delete_files(); e != ErrorCode::kNone) return fail(e, "truncate");
+    segments_.erase(std::prev(segments_.end()));
+  }
+  // A truncation that a crash could undo would bring a divergent suffix back: fsync it.
+  if (ErrorCode e = active().truncate_to(offset); e != ErrorCode::kNone) return fail(e, "truncate");
+  if (ErrorCode e = active().flush(); e != ErrorCode::kNone) return fail(e, "truncate");
+  Offset previous_end = log_end_offset_;
+  log_end_offset_ = active().next_offset();
+  recovery_point_ = std::min(recovery_point_, log_end_offset_);
+  if (ErrorCode e = epoch_cache_.truncate_from_end(log_end_offset_); e != ErrorCode::kNone) return fail(e, "truncate");
+  check_invariants();
+  ctx_.trace("log.truncate", {{"dir", dir_}, {"to", offset.value()}, {"from_end", previous_end.value()},
+                              {"log_end_offset", log_end_offset_.value()}});
+  return ErrorCode::kNone;
+}
+
+ErrorCode PartitionLog::truncate_fully_and_start_at(Offset offset) {
+  FiberLock lock(mutex_);
+  if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
+  return fail(truncate_fully_locked(offset), "truncate");
+}
+
+ErrorCode PartitionLog::truncate_fully_locked(Offset offset) {
+  EDDY_CHECK(offset.value() >= 0);
+  while (!segments_.empty()) {
+    if (ErrorCode e = active().delete_files(); e != ErrorCode::kNone) return e;
+    segments_.erase(std::prev(segments_.end()));
+  }
+  LogSegment segment = make_segment(offset);
+  if (ErrorCode e = segment.create(); e != ErrorCode::kNone) return e;
+  segments_.emplace(offset, std::move(segment));
+  log_start_offset_ = log_end_offset_ = recovery_point_ = offset;
+  if (ErrorCode e = epoch_cache_.clear(); e != ErrorCode::kNone) return e;
+  check_invariants();
+  ctx_.trace("log.truncate_fully", {{"dir", dir_}, {"start_at", offset.value()}});
+  return ErrorCode::kNone;
+}
+
+// ---- retention ----------------------------------------------------------------------------
+
+RetentionResult PartitionLog::delete_old_segments(int64_t now_ms, std::optional<Offset> high_watermark) {
+  FiberLock lock(mutex_);
+  RetentionResult result;
+  if ((result.error = check_online()) != ErrorCode::kNone) return result;
+  Offset upper = std::min(high_watermark.value_or(log_end_offset_), log_end_offset_);
+  result.error = delete_segments(retention_ms_breached(now_ms, upper), result, "retention.ms");
+  if (result.error == ErrorCode::kNone)
+    result.error = delete_segments(retention_bytes_breached(upper), result, "retention.bytes");
+  result.error = fail(result.error, "retention");
+  return result;
+}
+
+// Leading segments, never the active one, all of whose offsets are below `upper_bound`.
+std::vector<Offset> PartitionLog::retention_ms_breached(int64_t now_ms, Offset upper_bound) const {
+  std::vector<Offset> out;
+  if (config_.retention_ms < 0) return out;
+  for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
+    if (std::next(it)->first > upper_bound) break;
+    if (now_ms - it->second.max_timestamp_ms() <= config_.retention_ms) break;
+    out.push_back(it->first);
+  }
+  return out;
+}
+
+std::vector<Offset> PartitionLog::retention_bytes_breached(Offset upper_bound) const {
+  std::vector<Offset> out;
+  if (config_.retention_bytes < 0) return out;
+  int64_t excess = size_bytes() - config_.retention_bytes;
+  for (auto it = segments_.begin(); excess > 0 && std::next(it) != segments_.end(); ++it) {
+    if (std::next(it)->first > upper_bound || excess - it->second.size_bytes() < 0) break;
+    excess -= it->second.size_bytes();
+    out.push_back(it->first);
+  }
+  return out;
+}
+
+ErrorCode PartitionLog::delete_segments(std::vector<Offset> bases, RetentionResult& result, const char* why) {
+  for (Offset base : bases) {
+    auto it = segments_.find(base);
+    EDDY_CHECK(it != segments_.end() && it == segments_.begin() && std::next(it) != segments_.end());
+    int64_t bytes = it->second.size_bytes();
+    if (ErrorCode e = it->second.delete_files(); e != ErrorCode::kNone) return e;
+    segments_.erase(it);
+    ++result.segments_deleted;
+    result.bytes_deleted += bytes;
+    ctx_.trace("log.delete_segment", {{"dir", dir_}, {"segment", base.value()}, {"bytes", bytes}, {"reason", why}});
+  }
+  if (bases.empty()) return ErrorCode::kNone;
+  log_start_offset_ = std::max(log_start_offset_, segments_.begin()->first);
+  recovery_point_ = std::max(recovery_point_, log_start_offset_);
+  if (ErrorCode e = epoch_cache_.truncate_from_start(log_start_offset_); e != ErrorCode::kNone) return e;
+  check_invariants();
+  return ErrorCode::kNone;
+}
+
+// ---- flush --------------------------------------------------------------------------------
+
+ErrorCode PartitionLog::flush() {
+  FiberLock lock(mutex_);
+  if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
+  return fail(flush_locked(), "flush");
+}
+
+ErrorCode PartitionLog::maybe_flush() {
+  FiberLock lock(mutex_);
+  if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
+  if (config_.flush_ms == kLongMax || (ctx_.now() - last_flush_).ms() < config_.flush_ms) return ErrorCode::kNone;
+  return fail(flush_locked(), "flush");
+}
+
+ErrorCode PartitionLog::close() { return flush(); }
+
+ErrorCode PartitionLog::flush_locked() {
+  Offset flushing_to = log_end_offset_;
+  int32_t fsynced = 0;
+  for (auto& [base, segment] : segments_) {
+    if (!segment.dirty()) continue;
+    if (ErrorCode e = segment.flush(); e != ErrorCode::kNone) return e;
+    ++fsynced;
+  }
+  recovery_point_ = flushing_to;
+  last_flush_ = ctx_.now();
+  if (fsynced > 0) ctx_.trace("log.flush", {{"dir", dir_}, {"recovery_point", recovery_point_.value()}});
+  return ErrorCode::kNone;
+}
+
+// ---- leader epochs ------------------------------------------------------------------------
+
+ErrorCode PartitionLog::assign_epoch_start_offset(LeaderEpoch epoch, Offset start_offset) {
+  FiberLock lock(mutex_);
+  if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
+  EDDY_CHECK(start_offset <= log_end_offset_);
+  return fail(epoch_cache_.assign(epoch, start_offset), "leader-epoch-checkpoint");
+}
+
+EpochEndOffset PartitionLog::end_offset_for_epoch(LeaderEpoch requested) const {
+  return epoch_cache_.end_offset_for(requested, log_end_offset_);
+}
+
+}  // namespace broker_model::storage

@@ -1,0 +1,175 @@
+// One partition's log on a node's simulated disk (Kafka's UnifiedLog + LocalLog): segments
+// ordered by base offset under the directory prefix "<topic>-<partition>/", the last one
+// active; appends as leader (assigning offsets and stamping the leader epoch) or as follower
+// (keeping the leader's offsets); reads of whole batches; follower truncation; retention by
+// time and size; Kafka's flush policy; a leader epoch cache kept in step with the log.
+//
+// Invariants: log_start_offset <= recovery_point <= log_end_offset; segments are contiguous
+// (each starts where the previous ends) and only the active one can hold unflushed data
+// (rolling flushes the old active segment, as Kafka's roll does).
+//
+// Every operation that touches the disk blocks the calling fiber and holds the log's lock,
+// so fibers of one process may share a log. Once a disk operation fails (EIO, ENOSPC) the
+// log goes offline, as Kafka takes a failed log directory offline: everything after returns
+// KAFKA_STORAGE_ERROR, and the next incarnation recovers from what the disk kept.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker_model/errors.h"
+#include "broker_model/fiber_mutex.h"
+#include "broker_model/storage/leader_epoch_cache.h"
+#include "broker_model/storage/log_config.h"
+#include "broker_model/storage/log_segment.h"
+#include "broker_model/storage/record_batch.h"
+#include "broker_model/types.h"
+#include "sim/world.h"
+
+namespace broker_model::storage {
+
+struct LogAppendInfo {
+  ErrorCode error = ErrorCode::kNone;
+  Offset first_offset = kUndefinedEpochOffset;
+  Offset last_offset = kUndefinedEpochOffset;
+  int64_t max_timestamp_ms = kNoTimestamp;
+  int32_t records = 0;
+  int64_t bytes = 0;
+  bool flushed = false;  // the flush policy fsynced the log before the append returned
+};
+
+struct LogReadResult {
+  ErrorCode error = ErrorCode::kNone;
+  std::vector<RecordBatch> batches;
+  int64_t bytes = 0;
+  // The log's bounds when it was read, so a fetcher can reset after OFFSET_OUT_OF_RANGE.
+  Offset log_start_offset{0};
+  Offset log_end_offset{0};
+};
+
+// What open() found and repaired.
+struct LogRecoveryInfo {
+  int32_t segments = 0;
+  int64_t truncated_bytes = 0;       // torn or corrupt tail cut from the damaged segment
+  const char* truncation_reason = "none";
+  int32_t segments_deleted = 0;      // segments after a damaged one, dropped to stay contiguous
+  bool leader_epoch_checkpoint_corrupt = false;
+};
+
+struct RetentionResult {
+  ErrorCode error = ErrorCode::kNone;
+  int32_t segments_deleted = 0;
+  int64_t bytes_deleted = 0;
+};
+
+class PartitionLog {
+ public:
+  // No I/O; call open() from one of the node's fibers before anything else.
+  PartitionLog(sim::NodeContext& ctx, TopicPartition tp, LogConfig config);
+  PartitionLog(const PartitionLog&) = delete;
+  PartitionLog& operator=(const PartitionLog&) = delete;
+
+  // "orders-3/"
+  static std::string dir_for(const TopicPartition& tp);
+
+  // Loads the leader epoch checkpoint, recovers every segment (validating every batch and
+  // cutting a torn or corrupt tail; segments after a damaged one are deleted), creates an
+  // empty segment at offset 0 for a new log, and brings the epoch cache in line with the log.
+  ErrorCode open();
+  const LogRecoveryInfo& recovery_info() const { return recovery_info_; }
+
+  // Appends `batch` at log_end_offset, stamping `leader_epoch`; the batch's own base offset
+  // and epoch are ignored, its derived fields recomputed. Applies the flush policy.
+  LogAppendInfo append_as_leader(RecordBatch batch, LeaderEpoch leader_epoch);
+  // Appends a batch fetched from the leader as it is; it must start at log_end_offset
+  // (else UNEXPECTED_APPEND_OFFSET). Applies the flush policy.
+  LogAppendInfo append_as_follower(const RecordBatch& batch);
+
+  // Whole batches from the one holding `fetch_offset`, up to `max_bytes` (the first batch
+  // even if larger, when `min_one_batch`, as Kafka's KIP-74), none reaching `max_offset`
+  // (exclusive; the high watermark for consumers; default log end). OFFSET_OUT_OF_RANGE
+  // below log_start_offset or above log_end_offset; empty at log_end_offset.
+  LogReadResult read(Offset fetch_offset, int64_t max_bytes, std::optional<Offset> max_offset = std::nullopt,
+                     bool min_one_batch = true);
+
+  // Follower truncation: drops every record at or above `offset` (a batch holding `offset` is
+  // dropped whole), deleting later segments; made durable at once. Below the first segment,
+  // the same as truncate_fully_and_start_at(offset). No effect at or above log_end_offset.
+  ErrorCode truncate_to(Offset offset);
+  // Deletes everything and starts an empty log at `offset` (log start = log end = offset).
+  ErrorCode truncate_fully_and_start_at(Offset offset);
+
+  // Retention (Kafka's deleteOldSegments): first deletes leading segments whose largest
+  // timestamp is more than retention.ms before `now_ms`, then leading segments while the log
+  // stays at least retention.bytes without them. Never the active segment, nor a segment
+  // holding offsets at or above `high_watermark` (default log end). Advances log_start_offset.
+  RetentionResult delete_old_segments(int64_t now_ms, std::optional<Offset> high_watermark = std::nullopt);
+
+  // fsync of every segment with unsynced writes; recovery_point = log_end_offset.
+  ErrorCode flush();
+  // Flushes when flush.ms has passed since the last flush (Kafka's periodic log flusher).
+  ErrorCode maybe_flush();
+  // Clean shutdown: flush.
+  ErrorCode close();
+
+  // Leader epochs: a new leader records its epoch's start (Kafka's Partition.makeLeader).
+  ErrorCode assign_epoch_start_offset(LeaderEpoch epoch, Offset start_offset);
+  // OffsetsForLeaderEpoch against this log (see LeaderEpochCache::end_offset_for).
+  EpochEndOffset end_offset_for_epoch(LeaderEpoch requested) const;
+  std::optional<LeaderEpoch> latest_epoch() const { return epoch_cache_.latest_epoch(); }
+  const LeaderEpochCache& leader_epoch_cache() const { return epoch_cache_; }
+
+  const TopicPartition& topic_partition() const { return tp_; }
+  const std::string& dir() const { return dir_; }
+  const LogConfig& config() const { return config_; }
+  Offset log_start_offset() const { return log_start_offset_; }
+  Offset log_end_offset() const { return log_end_offset_; }
+  // Offsets below it are durable (fsynced).
+  Offset recovery_point() const { return recovery_point_; }
+  int64_t unflushed_messages() const { return log_end_offset_ - recovery_point_; }
+  int64_t size_bytes() const;
+  std::vector<Offset> segment_base_offsets() const;
+  const LogSegment& active_segment() const;
+  bool offline() const { return offline_; }
+
+ private:
+  ErrorCode check_online() const;
+  ErrorCode fail(ErrorCode e, std::string_view during);
+  LogSegment& active();
+  LogSegment make_segment(Offset base_offset) const;
+  ErrorCode open_locked();
+  ErrorCode load_segments();
+  ErrorCode recover_segments(const std::vector<Offset>& bases);
+  void note_epoch_changes(const std::vector<BatchHeader>& changes);
+  ErrorCode finish_open();
+  LogAppendInfo append_locked(RecordBatch batch);
+  ErrorCode maybe_roll(const RecordBatch& batch);
+  ErrorCode apply_flush_policy(LogAppendInfo& info);
+  ErrorCode flush_locked();
+  ErrorCode truncate_fully_locked(Offset offset);
+  ErrorCode delete_segments(std::vector<Offset> bases, RetentionResult& result, const char* why);
+  std::vector<Offset> retention_ms_breached(int64_t now_ms, Offset upper_bound) const;
+  std::vector<Offset> retention_bytes_breached(Offset upper_bound) const;
+  void check_invariants() const;
+
+  sim::NodeContext& ctx_;
+  sim::Disk& disk_;
+  TopicPartition tp_;
+  LogConfig config_;
+  std::string dir_;
+  FiberMutex mutex_{"partition-log"};
+  std::map<Offset, LogSegment> segments_;
+  LeaderEpochCache epoch_cache_;
+  Offset log_start_offset_{0};
+  Offset log_end_offset_{0};
+  Offset recovery_point_{0};
+  sim::Instant last_flush_;
+  bool opened_ = false;
+  bool offline_ = false;
+  LogRecoveryInfo recovery_info_;
+};
+
+}  // namespace broker_model::storage

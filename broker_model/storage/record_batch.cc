@@ -1,0 +1,209 @@
+#include "broker_model/storage/record_batch.h"
+
+#include <algorithm>
+
+#include "broker_model/storage/byte_order.h"
+#include "sim/crc32c.h"
+
+namespace broker_model::storage {
+
+namespace {
+
+// Field positions in the header (see record_batch.h).
+constexpr size_t kBatchLengthAt = 8;
+constexpr size_t kLeaderEpochAt = 12;
+constexpr size_t kMagicAt = 16;
+constexpr size_t kCrcAt = 17;
+constexpr size_t kAttributesAt = 21;  // the CRC covers from here to the end
+constexpr size_t kLastOffsetDeltaAt = 23;
+constexpr size_t kBaseTimestampAt = 27;
+constexpr size_t kMaxTimestampAt = 35;
+constexpr size_t kProducerIdAt = 43;
+constexpr size_t kProducerEpochAt = 51;
+constexpr size_t kBaseSequenceAt = 53;
+constexpr size_t kRecordsCountAt = 57;
+
+// Timestamps are stored as deltas; garbage or extreme values wrap instead of overflowing.
+int64_t wrapping_add(int64_t a, uint64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + b); }
+int64_t wrapping_add(int64_t a, int64_t b) { return wrapping_add(a, static_cast<uint64_t>(b)); }
+
+void encode_record(std::string& out, const Record& r, int64_t base_timestamp, int32_t offset_delta) {
+  put_le<int32_t>(out, static_cast<int32_t>(r.size_in_bytes() - 4));
+  put_le<int8_t>(out, 0);
+  put_le<int64_t>(out, wrapping_add(r.timestamp_ms, -static_cast<uint64_t>(base_timestamp)));
+  put_le<int32_t>(out, offset_delta);
+  if (r.key) {
+    put_le<int32_t>(out, static_cast<int32_t>(r.key->size()));
+    out += *r.key;
+  } else {
+    put_le<int32_t>(out, -1);
+  }
+  put_le<int32_t>(out, static_cast<int32_t>(r.value.size()));
+  out += r.value;
+}
+
+// Reads `n` length-prefixed bytes at `pos`; -1 is null (only when `nullable`).
+bool read_bytes(std::string_view in, size_t& pos, size_t end, bool nullable, std::optional<std::string>& out) {
+  if (end - pos < 4) return false;
+  int32_t len = get_le<int32_t>(in, pos);
+  pos += 4;
+  if (len == -1 && nullable) {
+    out.reset();
+    return true;
+  }
+  if (len < 0 || end - pos < static_cast<size_t>(len)) return false;
+  out = std::string(in.substr(pos, static_cast<size_t>(len)));
+  pos += static_cast<size_t>(len);
+  return true;
+}
+
+// Parses record `index` at `pos` (inside [pos, end)), advancing pos past it.
+bool decode_record(std::string_view in, size_t& pos, size_t end, int64_t base_timestamp, int32_t index, Record& r) {
+  if (end - pos < static_cast<size_t>(kRecordOverheadBytes)) return false;
+  int32_t length = get_le<int32_t>(in, pos);
+  if (length < kRecordOverheadBytes - 4 || end - pos - 4 < static_cast<size_t>(length)) return false;
+  size_t record_end = pos + 4 + static_cast<size_t>(length);
+  pos += 4;
+  if (get_le<int8_t>(in, pos) != 0) return false;
+  r.timestamp_ms = wrapping_add(base_timestamp, get_le<int64_t>(in, pos + 1));
+  if (get_le<int32_t>(in, pos + 9) != index) return false;
+  pos += 13;
+  std::optional<std::string> value;
+  if (!read_bytes(in, pos, record_end, true, r.key)) return false;
+  if (!read_bytes(in, pos, record_end, false, value)) return false;
+  r.value = std::move(*value);
+  return pos == record_end;
+}
+
+bool decode_records(std::string_view in, size_t end, RecordBatch& b) {
+  int32_t count = get_le<int32_t>(in, kRecordsCountAt);
+  if (count < 1 || count != int64_t{b.last_offset_delta} + 1) return false;  // no empty batches
+  if (static_cast<int64_t>(count) * kRecordOverheadBytes > static_cast<int64_t>(end)) return false;
+  b.records.resize(static_cast<size_t>(count));
+  size_t pos = static_cast<size_t>(kRecordBatchOverheadBytes);
+  for (int32_t i = 0; i < count; ++i)
+    if (!decode_record(in, pos, end, b.base_timestamp, i, b.records[static_cast<size_t>(i)])) return false;
+  return pos == end;
+}
+
+}  // namespace
+
+const char* to_string(DecodeFailure f) {
+  switch (f) {
+    case DecodeFailure::kNone: return "none";
+    case DecodeFailure::kTruncated: return "truncated";
+    case DecodeFailure::kBadLength: return "bad-length";
+    case DecodeFailure::kBadMagic: return "bad-magic";
+    case DecodeFailure::kCrcMismatch: return "crc-mismatch";
+    case DecodeFailure::kBadRecords: return "bad-records";
+  }
+  return "?";
+}
+
+int64_t Record::size_in_bytes() const {
+  return kRecordOverheadBytes + static_cast<int64_t>(key ? key->size() : 0) + static_cast<int64_t>(value.size());
+}
+
+RecordBatch RecordBatch::of(std::vector<Record> records) {
+  RecordBatch b;
+  b.records = std::move(records);
+  b.fill_derived_fields();
+  return b;
+}
+
+void RecordBatch::fill_derived_fields() {
+  last_offset_delta = static_cast<int32_t>(records.size()) - 1;
+  base_timestamp = records.empty() ? kNoTimestamp : records.front().timestamp_ms;
+  max_timestamp = kNoTimestamp;
+  for (const Record& r : records) max_timestamp = std::max(max_timestamp, r.timestamp_ms);
+}
+
+int64_t RecordBatch::size_in_bytes() const {
+  int64_t size = kRecordBatchOverheadBytes;
+  for (const Record& r : records) size += r.size_in_bytes();
+  return size;
+}
+
+std::string RecordBatch::encode() const {
+  std::string out;
+  out.reserve(static_cast<size_t>(size_in_bytes()));
+  put_le<int64_t>(out, base_offset.value());
+  put_le<int32_t>(out, static_cast<int32_t>(size_in_bytes() - kLogOverheadBytes));
+  put_le<int32_t>(out, partition_leader_epoch.value());
+  put_le<int8_t>(out, magic);
+  put_le<uint32_t>(out, 0);  // crc, filled in below
+  put_le<int16_t>(out, attributes);
+  put_le<int32_t>(out, last_offset_delta);
+  put_le<int64_t>(out, base_timestamp);
+  put_le<int64_t>(out, max_timestamp);
+  put_le<int64_t>(out, producer_id.value());
+  put_le<int16_t>(out, producer_epoch);
+  put_le<int32_t>(out, base_sequence);
+  put_le<int32_t>(out, record_count());
+  for (size_t i = 0; i < records.size(); ++i) encode_record(out, records[i], base_timestamp, static_cast<int32_t>(i));
+  store_le<uint32_t>(out, kCrcAt, sim::crc32c(std::string_view(out).substr(kAttributesAt)));
+  return out;
+}
+
+uint32_t RecordBatch::compute_crc() const { return get_le<uint32_t>(encode(), kCrcAt); }
+
+HeaderResult peek_header(std::string_view in) {
+  HeaderResult r;
+  if (static_cast<int64_t>(in.size()) < kRecordBatchOverheadBytes) {
+    r.failure = DecodeFailure::kTruncated;
+    return r;
+  }
+  int64_t batch_length = get_le<int32_t>(in, kBatchLengthAt);
+  if (batch_length < kRecordBatchOverheadBytes - kLogOverheadBytes || batch_length > kRecordBatchBytesMax) {
+    r.failure = DecodeFailure::kBadLength;
+    return r;
+  }
+  if (get_le<int8_t>(in, kMagicAt) != kMagicV2) {
+    r.failure = DecodeFailure::kBadMagic;
+    return r;
+  }
+  r.header.base_offset = Offset(get_le<int64_t>(in, 0));
+  r.header.size_bytes = batch_length + kLogOverheadBytes;
+  r.header.last_offset_delta = get_le<int32_t>(in, kLastOffsetDeltaAt);
+  r.header.partition_leader_epoch = LeaderEpoch(get_le<int32_t>(in, kLeaderEpochAt));
+  r.header.max_timestamp = get_le<int64_t>(in, kMaxTimestampAt);
+  return r;
+}
+
+DecodeResult decode(std::string_view in) {
+  DecodeResult r;
+  HeaderResult h = peek_header(in);
+  r.failure = h.failure;
+  if (r.failure == DecodeFailure::kNone && static_cast<int64_t>(in.size()) < h.header.size_bytes)
+    r.failure = DecodeFailure::kTruncated;
+  std::string_view bytes = in.substr(0, static_cast<size_t>(h.header.size_bytes));
+  if (r.failure == DecodeFailure::kNone &&
+      sim::crc32c(bytes.substr(kAttributesAt)) != get_le<uint32_t>(bytes, kCrcAt))
+    r.failure = DecodeFailure::kCrcMismatch;
+  if (r.failure != DecodeFailure::kNone) {
+    r.error = ErrorCode::kCorruptMessage;
+    return r;
+  }
+  RecordBatch& b = r.batch;
+  b.base_offset = h.header.base_offset;
+  b.partition_leader_epoch = h.header.partition_leader_epoch;
+  b.magic = kMagicV2;
+  b.crc = get_le<uint32_t>(bytes, kCrcAt);
+  b.attributes = get_le<int16_t>(bytes, kAttributesAt);
+  b.last_offset_delta = h.header.last_offset_delta;
+  b.base_timestamp = get_le<int64_t>(bytes, kBaseTimestampAt);
+  b.max_timestamp = h.header.max_timestamp;
+  b.producer_id = ProducerId(get_le<int64_t>(bytes, kProducerIdAt));
+  b.producer_epoch = get_le<int16_t>(bytes, kProducerEpochAt);
+  b.base_sequence = get_le<int32_t>(bytes, kBaseSequenceAt);
+  if (!decode_records(bytes, bytes.size(), b)) {
+    r.error = ErrorCode::kCorruptMessage;
+    r.failure = DecodeFailure::kBadRecords;
+    r.batch = RecordBatch{};
+    return r;
+  }
+  r.size_bytes = h.header.size_bytes;
+  return r;
+}
+
+}  // namespace broker_model::storage

@@ -1,0 +1,142 @@
+// Record batches, modelled on Kafka's v2 format (magic 2): a header carrying the base offset,
+// the partition leader epoch, a CRC-32C and the producer's idempotence fields, then the
+// records. A batch is the unit the log appends, indexes, reads and replicates.
+//
+// Encoding: fixed-width little-endian integers (Kafka uses big-endian and varints; the field
+// order and the CRC coverage are Kafka's):
+//
+//   offset size field
+//        0    8 base_offset             int64
+//        8    4 batch_length            int32  bytes after this field (size - 12)
+//       12    4 partition_leader_epoch  int32
+//       16    1 magic                   int8   always 2
+//       17    4 crc                     uint32 CRC-32C of bytes [21, end)
+//       21    2 attributes              int16
+//       23    4 last_offset_delta       int32
+//       27    8 base_timestamp          int64
+//       35    8 max_timestamp           int64
+//       43    8 producer_id             int64
+//       51    2 producer_epoch          int16
+//       53    4 base_sequence           int32
+//       57    4 records_count           int32
+//       61      records, each:
+//                 4 length              int32  bytes after this field
+//                 1 attributes          int8   0
+//                 8 timestamp_delta     int64  timestamp_ms - base_timestamp
+//                 4 offset_delta        int32  the record's index in the batch
+//                 4 key_length          int32  -1 for a null key
+//                 k key
+//                 4 value_length        int32
+//                 v value
+//
+// As in Kafka, base_offset and partition_leader_epoch sit outside the CRC, so the leader can
+// stamp them without re-checksumming; a flipped bit there is not caught by the CRC (the log's
+// recovery checks offset continuity instead). There is no compaction, so the records of a
+// batch have consecutive offsets: record i is at base_offset + i.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "broker_model/errors.h"
+#include "broker_model/types.h"
+
+namespace broker_model::storage {
+
+inline constexpr int8_t kMagicV2 = 2;
+// Bytes before the first record; also the smallest valid batch.
+inline constexpr int64_t kRecordBatchOverheadBytes = 61;
+// base_offset + batch_length: the part of the header not counted in batch_length.
+inline constexpr int64_t kLogOverheadBytes = 12;
+// Bytes a record takes besides its key and value.
+inline constexpr int64_t kRecordOverheadBytes = 25;
+// Decode rejects a batch_length claiming more than this (a garbage length in a torn tail).
+inline constexpr int64_t kRecordBatchBytesMax = int64_t{64} << 20;
+
+struct Record {
+  int64_t timestamp_ms = 0;
+  std::optional<std::string> key;
+  std::string value;
+
+  bool operator==(const Record&) const = default;
+  int64_t size_in_bytes() const;
+};
+
+struct RecordBatch {
+  Offset base_offset{0};
+  LeaderEpoch partition_leader_epoch = kNoPartitionLeaderEpoch;
+  int8_t magic = kMagicV2;
+  uint32_t crc = 0;  // as read by decode(); encode() computes a fresh one
+  int16_t attributes = 0;
+  int32_t last_offset_delta = -1;
+  int64_t base_timestamp = kNoTimestamp;
+  int64_t max_timestamp = kNoTimestamp;
+  ProducerId producer_id = kNoProducerId;
+  int16_t producer_epoch = kNoProducerEpoch;
+  int32_t base_sequence = kNoSequence;
+  std::vector<Record> records;
+
+  // A batch of `records` with last_offset_delta and the timestamps filled in, no producer
+  // (non-idempotent), base offset 0 until the log assigns one.
+  static RecordBatch of(std::vector<Record> records);
+
+  // Recomputes last_offset_delta, base_timestamp and max_timestamp from the records.
+  void fill_derived_fields();
+
+  Offset last_offset() const { return base_offset + last_offset_delta; }
+  Offset next_offset() const { return base_offset + last_offset_delta + 1; }
+  int32_t record_count() const { return static_cast<int32_t>(records.size()); }
+  int64_t size_in_bytes() const;
+
+  // The batch in the layout above, with its CRC computed.
+  std::string encode() const;
+  // CRC-32C of the covered part of the encoding.
+  uint32_t compute_crc() const;
+};
+
+enum class DecodeFailure : uint8_t {
+  kNone,
+  kTruncated,    // fewer bytes than the header or than batch_length announces
+  kBadLength,    // batch_length smaller than a header or beyond kRecordBatchBytesMax
+  kBadMagic,     // not magic 2
+  kCrcMismatch,  // the CRC-32C does not match the covered bytes
+  kBadRecords,   // CRC ok, but the records do not parse to exactly batch_length bytes
+};
+const char* to_string(DecodeFailure f);
+
+// The header fields needed to walk a log without decoding records.
+struct BatchHeader {
+  Offset base_offset{0};
+  int64_t size_bytes = 0;  // the whole batch
+  int32_t last_offset_delta = 0;
+  LeaderEpoch partition_leader_epoch = kNoPartitionLeaderEpoch;
+  int64_t max_timestamp = kNoTimestamp;
+
+  Offset last_offset() const { return base_offset + last_offset_delta; }
+  Offset next_offset() const { return base_offset + last_offset_delta + 1; }
+};
+
+struct HeaderResult {
+  DecodeFailure failure = DecodeFailure::kNone;
+  BatchHeader header;
+};
+
+struct DecodeResult {
+  ErrorCode error = ErrorCode::kNone;  // kCorruptMessage on any failure
+  DecodeFailure failure = DecodeFailure::kNone;
+  RecordBatch batch;
+  int64_t size_bytes = 0;  // bytes of `in` the batch took
+};
+
+// Reads the header at the start of `in` (at least kRecordBatchOverheadBytes) and checks the
+// length field and magic; no CRC check.
+HeaderResult peek_header(std::string_view in);
+
+// Decodes and validates (length, magic, CRC, records) the batch at the start of `in`;
+// bytes after it are ignored. Never crashes on bad input.
+DecodeResult decode(std::string_view in);
+
+}  // namespace broker_model::storage

@@ -1,0 +1,210 @@
+#include "scenarios/checkers/checkers.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace scenarios {
+
+using broker_model::FinalRead;
+using broker_model::History;
+using broker_model::OpOutcome;
+using broker_model::ProduceOp;
+using broker_model::TopicPartition;
+
+namespace {
+
+std::string at(sim::Instant t) { return "t=" + sim::format_instant(t); }
+
+void add_example(CheckResult& r, Violation v) {
+  ++r.count;
+  if (r.examples.size() < kMaxExamples) r.examples.push_back(std::move(v));
+}
+
+const FinalRead* final_read_of(const History& h, const TopicPartition& tp) {
+  for (const auto& r : h.final_reads())
+    if (r.tp == tp) return &r;
+  return nullptr;
+}
+
+// The timeline of one partition from `from` on: leader changes, ISR changes, truncations.
+std::vector<std::string> partition_story(const History& h, const TopicPartition& tp, sim::Instant from) {
+  std::vector<std::string> out;
+  for (const auto& e : h.timeline_events()) {
+    if (e.at < from) continue;
+    if (!e.tp.topic.empty() && !(e.tp == tp)) continue;
+    std::string who = e.broker == broker_model::kNoBroker ? "" : " broker " + e.broker.str();
+    out.push_back(at(e.at) + " " + e.kind + who + (e.tp.topic.empty() ? "" : " " + e.tp.str()) +
+                  (e.detail.empty() ? "" : ": " + e.detail));
+  }
+  return out;
+}
+
+std::string produce_line(const ProduceOp& p) {
+  return at(p.invoked) + " producer " + std::to_string(p.producer) + " sent " + broker_model::format_record_id(p.record_id) +
+         " to " + p.tp.str();
+}
+
+std::string ack_line(const ProduceOp& p) {
+  return at(p.completed) + " acknowledged by broker " + p.acked_by.str() + " (leader epoch " + p.leader_epoch.str() +
+         ") at offset " + p.offset.str() + " after " + std::to_string(p.attempts) + " attempt(s)";
+}
+
+}  // namespace
+
+CheckResult check_lost_writes(const History& h) {
+  CheckResult r{"lost_writes", 0, {}, {}};
+  std::map<TopicPartition, std::map<uint64_t, int64_t>> present;  // tp -> record -> offset
+  for (const auto& fr : h.final_reads())
+    for (const auto& [off, id] : fr.records) present[fr.tp].emplace(id, off.value());
+  int64_t verified = 0, unverifiable = 0;
+  for (const auto& p : h.produces()) {
+    if (p.outcome != OpOutcome::kOk) continue;
+    const FinalRead* fr = final_read_of(h, p.tp);
+    if (fr == nullptr || !fr->complete) {
+      ++unverifiable;
+      continue;
+    }
+    ++verified;
+    if (present[p.tp].count(p.record_id)) continue;
+    Violation v;
+    v.summary = "lost write: " + broker_model::format_record_id(p.record_id) + " acknowledged at " + p.tp.str() +
+                " offset " + p.offset.str() + " by broker " + p.acked_by.str() + " is not in the final log";
+    v.story.push_back(produce_line(p));
+    v.story.push_back(ack_line(p));
+    for (auto& line : partition_story(h, p.tp, p.invoked)) v.story.push_back(line);
+    std::string there = "nothing";
+    for (const auto& [off, id] : fr->records)
+      if (off == p.offset) there = broker_model::format_record_id(id);
+    v.story.push_back("final log of " + p.tp.str() + " holds " + there + " at offset " + p.offset.str() + " (" +
+                      std::to_string(fr->records.size()) + " records read)");
+    add_example(r, std::move(v));
+  }
+  r.note = std::to_string(verified) + " acknowledged records verified";
+  if (unverifiable > 0) r.note += ", " + std::to_string(unverifiable) + " on partitions with no complete final read";
+  return r;
+}
+
+CheckResult check_duplicates(const History& h) {
+  CheckResult r{"duplicates", 0, {}, {}};
+  for (const auto& fr : h.final_reads()) {
+    std::map<uint64_t, std::vector<int64_t>> offsets;
+    for (const auto& [off, id] : fr.records) offsets[id].push_back(off.value());
+    for (const auto& [id, offs] : offsets) {
+      if (offs.size() < 2) continue;
+      Violation v;
+      v.summary = "duplicate: " + broker_model::format_record_id(id) + " appears " + std::to_string(offs.size()) +
+                  " times in " + fr.tp.str();
+      std::string where = "at offsets";
+      for (int64_t o : offs) where += " " + std::to_string(o);
+      v.story.push_back(where);
+      for (const auto& p : h.produces())
+        if (p.record_id == id) v.story.push_back(produce_line(p) + " (" + std::to_string(p.attempts) + " attempts, outcome " +
+                                                 broker_model::to_string(p.outcome) + ")");
+      add_example(r, std::move(v));
+    }
+  }
+  return r;
+}
+
+CheckResult check_inconsistent_offsets(const History& h) {
+  CheckResult r{"inconsistent_offsets", 0, {}, {}};
+  // Two acknowledgements for one offset.
+  std::map<std::pair<TopicPartition, int64_t>, const ProduceOp*> acked_at;
+  for (const auto& p : h.produces()) {
+    if (p.outcome != OpOutcome::kOk) continue;
+    auto [it, fresh] = acked_at.emplace(std::make_pair(p.tp, p.offset.value()), &p);
+    if (fresh || it->second->record_id == p.record_id) continue;
+    Violation v;
+    v.summary = "two records acknowledged at " + p.tp.str() + " offset " + p.offset.str() + ": " +
+                broker_model::format_record_id(it->second->record_id) + " and " + broker_model::format_record_id(p.record_id);
+    v.story = {produce_line(*it->second), ack_line(*it->second), produce_line(p), ack_line(p)};
+    for (auto& line : partition_story(h, p.tp, it->second->completed)) v.story.push_back(line);
+    add_example(r, std::move(v));
+  }
+  // Replicas disagreeing below the leader's high watermark.
+  std::map<TopicPartition, std::vector<const broker_model::ReplicaState*>> by_tp;
+  for (const auto& s : h.replicas()) by_tp[s.tp].push_back(&s);
+  for (const auto& [tp, states] : by_tp) {
+    // Kafka promises identical committed data on the in-sync replicas; a replica outside the
+    // ISR may still hold a suffix it will truncate when it next fetches.
+    int64_t hw = -1;
+    std::vector<broker_model::BrokerId> isr;
+    for (const auto* s : states)
+      if (s->leader) {
+        hw = s->high_watermark.value();
+        isr = s->isr;
+      }
+    if (hw < 0) continue;
+    std::map<int64_t, std::pair<uint64_t, broker_model::BrokerId>> first_seen;
+    for (const auto* s : states) {
+      if (std::find(isr.begin(), isr.end(), s->broker) == isr.end()) continue;
+      for (const auto& [off, id] : s->records) {
+        if (off.value() >= hw) break;
+        auto [it, fresh] = first_seen.emplace(off.value(), std::make_pair(id, s->broker));
+        if (fresh || it->second.first == id) continue;
+        Violation v;
+        v.summary = "replicas diverge at " + tp.str() + " offset " + off.str() + " below the high watermark " +
+                    std::to_string(hw) + ": broker " + it->second.second.str() + " has " +
+                    broker_model::format_record_id(it->second.first) + ", broker " + s->broker.str() + " has " +
+                    broker_model::format_record_id(id);
+        v.story = partition_story(h, tp, sim::Instant::epoch());
+        add_example(r, std::move(v));
+        break;  // one report per replica pair is enough
+      }
+    }
+  }
+  return r;
+}
+
+CheckResult check_order(const History& h) {
+  CheckResult r{"order_violations", 0, {}, {}};
+  std::map<TopicPartition, std::map<int64_t, uint64_t>> final_log;
+  for (const auto& fr : h.final_reads())
+    for (const auto& [off, id] : fr.records) final_log[fr.tp][off.value()] = id;
+  std::map<std::pair<int, TopicPartition>, const broker_model::ConsumeOp*> last;
+  for (const auto& c : h.consumes()) {
+    auto key = std::make_pair(c.consumer, c.tp);
+    auto it = last.find(key);
+    if (it != last.end() && !c.position_reset) {
+      const auto* prev = it->second;
+      if (c.offset <= prev->offset) {
+        Violation v;
+        v.summary = "consumer " + std::to_string(c.consumer) + " went backwards on " + c.tp.str() + ": offset " +
+                    c.offset.str() + " after " + prev->offset.str();
+        v.story = {at(prev->at) + " read " + broker_model::format_record_id(prev->record_id) + " at " + prev->offset.str(),
+                   at(c.at) + " read " + broker_model::format_record_id(c.record_id) + " at " + c.offset.str()};
+        add_example(r, std::move(v));
+      } else if (c.offset.value() > prev->offset.value() + 1) {
+        // A gap counts only where the final log still holds both ends as they were read.
+        const auto& log = final_log[c.tp];
+        auto a = log.find(prev->offset.value());
+        auto b = log.find(c.offset.value());
+        bool ends_intact = a != log.end() && b != log.end() && a->second == prev->record_id && b->second == c.record_id;
+        if (ends_intact && std::next(a) != b) {
+          Violation v;
+          v.summary = "consumer " + std::to_string(c.consumer) + " skipped offsets " +
+                      std::to_string(prev->offset.value() + 1) + ".." + std::to_string(c.offset.value() - 1) + " of " + c.tp.str();
+          v.story = {at(prev->at) + " read offset " + prev->offset.str(), at(c.at) + " read offset " + c.offset.str()};
+          add_example(r, std::move(v));
+        }
+      }
+    }
+    last[key] = &c;
+  }
+  return r;
+}
+
+OutcomeCounts count_outcomes(const History& h) {
+  OutcomeCounts c;
+  for (const auto& p : h.produces()) {
+    ++c.attempted;
+    if (p.outcome == OpOutcome::kOk) ++c.acknowledged;
+    else if (p.outcome == OpOutcome::kFailed) ++c.failed;
+    else ++c.unknown;
+  }
+  c.consumed = static_cast<int64_t>(h.consumes().size());
+  return c;
+}
+
+}  // namespace scenarios

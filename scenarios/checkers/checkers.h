@@ -1,0 +1,47 @@
+// Checkers: read the History after a run and count violations of what Kafka promises.
+// They live outside the model and never look inside a broker: only at what clients saw,
+// what the final reads returned and what replicas held at the end.
+//
+// A violation names the record, partition and offset, and tells the story of events that
+// led to it (produced, acknowledged by whom, leader changes and truncations afterwards).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "broker_model/history/history.h"
+
+namespace scenarios {
+
+struct Violation {
+  std::string summary;             // one line: what, where
+  std::vector<std::string> story;  // the events that led to it, in time order
+};
+
+struct CheckResult {
+  std::string check;  // "lost_writes", "duplicates", "inconsistent_offsets", "order_violations"
+  int64_t count = 0;
+  std::vector<Violation> examples;  // the first few (kMaxExamples)
+  std::string note;                 // e.g. how many acknowledged records were verified
+};
+
+inline constexpr size_t kMaxExamples = 5;
+
+// Acknowledged (ok) produces whose record is absent from the final read of its partition.
+CheckResult check_lost_writes(const broker_model::History& h);
+// A record found at two or more offsets in the final read.
+CheckResult check_duplicates(const broker_model::History& h);
+// An acknowledged record at another offset than acknowledged, two records acknowledged at
+// one offset, or two replicas holding different records at one offset below the high watermark.
+CheckResult check_inconsistent_offsets(const broker_model::History& h);
+// A consumer seeing a partition's offsets go backwards, or skipping offsets that the final
+// log holds below the high watermark.
+CheckResult check_order(const broker_model::History& h);
+
+struct OutcomeCounts {
+  int64_t attempted = 0, acknowledged = 0, failed = 0, unknown = 0, consumed = 0;
+};
+OutcomeCounts count_outcomes(const broker_model::History& h);
+
+}  // namespace scenarios

@@ -1,0 +1,282 @@
+#include "scenarios/client_processes.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "broker_model/clients/client_metadata.h"
+#include "broker_model/clients/consumer.h"
+#include "broker_model/clients/producer.h"
+#include "broker_model/controller/controller_messages.h"
+#include "broker_model/protocol/messages.h"
+
+namespace scenarios {
+
+using namespace broker_model;
+
+namespace {
+
+constexpr sim::Duration kClientRequestTimeout = sim::seconds(5);
+constexpr sim::Duration kMetadataMaxAge = sim::seconds(5);
+// The final reader's producer index: its marker records never collide with the workload's.
+constexpr uint32_t kMarkerProducer = 0xFFFF;
+
+sim::NodeId node_of(BrokerId b) { return sim::NodeId{static_cast<uint32_t>(b.value())}; }
+
+std::vector<std::string> topic_names(const ScenarioSpec& spec) {
+  std::vector<std::string> out;
+  for (const auto& t : spec.topics) out.push_back(t.name);
+  return out;
+}
+
+RpcEndpoint& client_rpc(sim::NodeContext& ctx) {
+  RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
+  rpc.start([](const RequestInfo&, std::any&&) {});  // clients serve nothing
+  return rpc;
+}
+
+void wait_ready(LabState& lab) {
+  while (!lab.ready) lab.changed.wait();
+}
+
+// Key choice per the scenario's key distribution; zipf by inverse CDF over N keys.
+class KeyChooser {
+ public:
+  KeyChooser(const KeySpec& spec, sim::Prng prng) : spec_(spec), prng_(prng) {
+    if (spec.kind == KeySpec::Kind::kZipf && spec.count > 0) {
+      double sum = 0;
+      for (int i = 1; i <= spec.count; ++i) sum += 1.0 / std::pow(i, spec.zipf_exponent);
+      double acc = 0;
+      for (int i = 1; i <= spec.count; ++i) {
+        acc += 1.0 / std::pow(i, spec.zipf_exponent) / sum;
+        cdf_.push_back(acc);
+      }
+    }
+  }
+  std::optional<std::string> next() {
+    switch (spec_.kind) {
+      case KeySpec::Kind::kNone: return std::nullopt;
+      case KeySpec::Kind::kUniform: return "key-" + std::to_string(prng_.below(static_cast<uint64_t>(spec_.count)));
+      case KeySpec::Kind::kFixedSet: return "key-" + std::to_string(round_robin_++ % static_cast<uint64_t>(spec_.count));
+      case KeySpec::Kind::kZipf: {
+        double u = prng_.unit();
+        auto it = std::lower_bound(cdf_.begin(), cdf_.end(), u);
+        return "key-" + std::to_string(it == cdf_.end() ? cdf_.size() - 1 : static_cast<size_t>(it - cdf_.begin()));
+      }
+    }
+    return std::nullopt;
+  }
+
+ private:
+  KeySpec spec_;
+  sim::Prng prng_;
+  std::vector<double> cdf_;
+  uint64_t round_robin_ = 0;
+};
+
+// Sends CreateTopics to the controllers until the active one accepts it.
+void create_topics(sim::NodeContext& ctx, RpcEndpoint& rpc, const ScenarioSpec& spec, LabState& lab) {
+  CreateTopicsRequest req;
+  for (const auto& t : spec.topics)
+    req.topics.push_back(CreatableTopic{t.name, t.partitions, static_cast<int16_t>(t.replication_factor), t.configs});
+  size_t next = 0;
+  for (int attempt = 0; attempt < 10'000; ++attempt) {
+    sim::NodeId target = lab.controllers[next % lab.controllers.size()];
+    auto resp = rpc.call(target, kCreateTopicsRpc, create_topics_request_bytes(req), req, kClientRequestTimeout);
+    const auto* r = resp ? std::any_cast<CreateTopicsResponse>(&*resp) : nullptr;
+    if (r != nullptr && r->error == ErrorCode::kNone) {
+      bool all_done = true;
+      for (const auto& t : r->topics)
+        if (t.error != ErrorCode::kNone && t.error != ErrorCode::kTopicAlreadyExists) all_done = false;
+      if (all_done) return;
+    }
+    if (r != nullptr && r->error == ErrorCode::kNotController && r->leader_hint) {
+      for (size_t i = 0; i < lab.controllers.size(); ++i)
+        if (lab.controllers[i] == *r->leader_hint) next = i;
+    } else {
+      ++next;
+    }
+    ctx.sleep_for(sim::milliseconds(100));
+  }
+}
+
+}  // namespace
+
+sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab) {
+  return [&spec, &lab](sim::NodeContext& ctx) {
+    RpcEndpoint& rpc = client_rpc(ctx);
+    create_topics(ctx, rpc, spec, lab);
+    ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, topic_names(spec), kMetadataMaxAge, kClientRequestTimeout);
+    md.start();
+    for (;;) {
+      bool all = true;
+      for (const auto& t : spec.topics) {
+        if (md.partitions(t.name) != t.partitions) all = false;
+        for (int32_t p = 0; all && p < t.partitions; ++p)
+          if (!md.leader(TopicPartition{t.name, p})) all = false;
+      }
+      if (all) break;
+      ctx.sleep_for(sim::milliseconds(100));
+      md.request_refresh();
+    }
+    lab.ready = true;
+    lab.changed.notify_all();
+  };
+}
+
+sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, int producer_index, LabState& lab) {
+  return [&spec, &p, producer_index, &lab](sim::NodeContext& ctx) {
+    (void)spec;
+    RpcEndpoint& rpc = client_rpc(ctx);
+    ProducerConfig config;
+    ProducerConfig::parse(p.configs, config);  // validated by the loader
+    ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{p.topic}, kMetadataMaxAge,
+                                                  sim::milliseconds(config.request_timeout_ms));
+    md.start();
+    Producer& producer = ctx.make<Producer>(rpc, md, config, &lab.history, producer_index);
+    producer.start();
+    wait_ready(lab);
+    while (md.partitions(p.topic) == 0) md.refresh_now();
+    KeyChooser keys(p.keys, ctx.prng().fork("keys"));
+    sim::Duration interval = sim::nanoseconds(static_cast<int64_t>(1e9 / std::max(p.messages_per_s, 1e-3)));
+    uint64_t seq = 0;
+    while (!lab.workload_stopped) {
+      uint64_t id = make_record_id(static_cast<uint32_t>(producer_index), ++seq);
+      producer.send(p.topic, keys.next(), value_with_record_id(id, static_cast<size_t>(p.message_bytes)), id);
+      ctx.sleep_for(interval);
+    }
+  };
+}
+
+sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int consumers_of_topic,
+                               LabState& lab) {
+  return [&spec, &c, consumer_index, consumers_of_topic, &lab](sim::NodeContext& ctx) {
+    RpcEndpoint& rpc = client_rpc(ctx);
+    ConsumerConfig config;
+    ConsumerConfig::parse(c.configs, config);
+    ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{c.topic}, kMetadataMaxAge,
+                                                  sim::milliseconds(config.request_timeout_ms));
+    md.start();
+    wait_ready(lab);
+    int32_t partitions = 0;
+    for (const auto& t : spec.topics)
+      if (t.name == c.topic) partitions = t.partitions;
+    std::vector<TopicPartition> mine;
+    for (int32_t p = 0; p < partitions; ++p)
+      if (p % consumers_of_topic == consumer_index % consumers_of_topic) mine.push_back(TopicPartition{c.topic, p});
+    while (md.partitions(c.topic) == 0) md.refresh_now();
+    Consumer& consumer = ctx.make<Consumer>(rpc, md, config, &lab.history, consumer_index, mine);
+    consumer.start();
+  };
+}
+
+namespace {
+
+bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md, const ScenarioSpec& spec, LabState& lab) {
+  ProducerConfig config;
+  config.acks = kAcksAll;
+  config.linger_ms = 0;
+  config.delivery_timeout_ms = spec.liveness_bound.ms();
+  config.request_timeout_ms = std::min<int64_t>(5'000, spec.liveness_bound.ms());
+  Producer& producer = ctx.make<Producer>(rpc, md, config, &lab.history, static_cast<int>(kMarkerProducer));
+  producer.start();
+  size_t first_op = lab.history.produces().size();
+  uint64_t seq = 0;
+  for (const auto& t : spec.topics) {
+    for (int32_t p = 0; p < t.partitions; ++p) {
+      uint64_t id = make_record_id(kMarkerProducer, ++seq);
+      // A keyed record would be hashed; name the partition through a key that hashes there.
+      std::string value = value_with_record_id(id, 16);
+      for (uint64_t salt = 0;; ++salt) {
+        std::string key = "marker-" + std::to_string(p) + "-" + std::to_string(salt);
+        if (to_positive(murmur2(key)) % t.partitions == p) {
+          producer.send(t.name, key, value, id);
+          break;
+        }
+      }
+    }
+  }
+  producer.flush();
+  int64_t failed = 0;
+  for (size_t i = first_op; i < lab.history.produces().size(); ++i)
+    if (lab.history.produces()[i].outcome != OpOutcome::kOk) ++failed;
+  lab.liveness_note = failed == 0 ? "every partition accepted an acks=all write within " + sim::format_duration(spec.liveness_bound)
+                                  : std::to_string(failed) + " partition(s) did not accept an acks=all write within " +
+                                        sim::format_duration(spec.liveness_bound);
+  return failed == 0;
+}
+
+void dump_replicas(RpcEndpoint& rpc, LabState& lab) {
+  for (BrokerId b : lab.brokers) {
+    auto resp = rpc.call(node_of(b), "DumpReplicas", 32, DumpReplicasRequest{}, kClientRequestTimeout);
+    const auto* r = resp ? std::any_cast<DumpReplicasResponse>(&*resp) : nullptr;
+    if (r == nullptr) continue;
+    for (const auto& d : r->replicas)
+      lab.history.replica_state(ReplicaState{b, d.tp, d.log_start_offset, d.log_end_offset, d.high_watermark,
+                                             d.leader_epoch, d.leader, d.isr, d.records});
+  }
+}
+
+FinalRead read_partition(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md, const TopicPartition& tp,
+                         sim::Instant deadline) {
+  FinalRead out;
+  out.tp = tp;
+  Offset at{0};
+  while (ctx.true_now() < deadline) {
+    auto leader = md.leader(tp);
+    if (!leader) {
+      md.refresh_now();
+      continue;
+    }
+    FetchRequest req;
+    req.max_wait_ms = 0;
+    req.partitions.push_back(FetchPartition{tp, at, leader->leader_epoch, 4 << 20});
+    auto resp = rpc.call(node_of(leader->leader), "Fetch", wire_bytes(req), req, kClientRequestTimeout);
+    const auto* r = resp ? std::any_cast<FetchResponse>(&*resp) : nullptr;
+    if (r == nullptr || r->partitions.empty()) {
+      md.refresh_now();
+      continue;
+    }
+    const FetchPartitionResponse& pr = r->partitions.front();
+    if (pr.error == ErrorCode::kOffsetOutOfRange) {
+      at = pr.log_start_offset;
+      continue;
+    }
+    if (pr.error != ErrorCode::kNone) {
+      md.refresh_now();
+      ctx.sleep_for(sim::milliseconds(100));
+      continue;
+    }
+    for (const auto& b : pr.batches)
+      for (size_t i = 0; i < b.records.size(); ++i) {
+        Offset off = b.base_offset + static_cast<int64_t>(i);
+        if (off >= at) out.records.emplace_back(off, record_id_of(b.records[i]));
+      }
+    if (!pr.batches.empty()) at = pr.batches.back().next_offset();
+    if (at >= pr.high_watermark) {
+      out.complete = true;
+      return out;
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+sim::BootFn make_final_reader_boot(const ScenarioSpec& spec, LabState& lab) {
+  return [&spec, &lab](sim::NodeContext& ctx) {
+    RpcEndpoint& rpc = client_rpc(ctx);
+    ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, topic_names(spec), sim::seconds(1), kClientRequestTimeout);
+    md.start();
+    md.refresh_now();
+    sim::Instant deadline = ctx.true_now() + spec.liveness_bound;
+    lab.liveness = check_liveness(ctx, rpc, md, spec, lab);
+    dump_replicas(rpc, lab);
+    for (const auto& t : spec.topics)
+      for (int32_t p = 0; p < t.partitions; ++p)
+        lab.history.final_read(read_partition(ctx, rpc, md, TopicPartition{t.name, p}, deadline + spec.liveness_bound));
+    lab.final_phase_done = true;
+    lab.changed.notify_all();
+  };
+}
+
+}  // namespace scenarios

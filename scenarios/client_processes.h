@@ -1,0 +1,34 @@
+// The lab's client nodes: the admin that creates topics and waits for leaders, the workload
+// producers and consumers, and the final reader that checks liveness, dumps every replica
+// and reads every partition to its end. They run real clients (broker_model/clients) and
+// write what they see into the History.
+#pragma once
+
+#include <vector>
+
+#include "broker_model/history/history.h"
+#include "scenarios/scenario_spec.h"
+#include "sim/world.h"
+
+namespace scenarios {
+
+// State shared by the lab's client processes and the driver; lives outside every process.
+struct LabState {
+  broker_model::History history;
+  std::vector<broker_model::BrokerId> brokers;
+  std::vector<sim::NodeId> controllers;
+  bool ready = false;               // topics exist and every partition has a leader
+  bool workload_stopped = false;
+  bool final_phase_done = false;
+  bool liveness = false;
+  std::string liveness_note;
+  sim::WaitQueue changed{"lab state"};
+};
+
+sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab);
+sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, int producer_index, LabState& lab);
+sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int consumers_of_topic,
+                               LabState& lab);
+sim::BootFn make_final_reader_boot(const ScenarioSpec& spec, LabState& lab);
+
+}  // namespace scenarios

@@ -1,0 +1,227 @@
+#include "scenarios/kafka_scenario.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "broker_model/broker/broker_server.h"
+#include "broker_model/clients/client_config.h"
+#include "broker_model/controller_process.h"
+#include "scenarios/client_processes.h"
+#include "scenarios/fault_targets.h"
+#include "sim/world.h"
+
+namespace scenarios {
+
+using namespace broker_model;
+
+namespace {
+
+sim::CrashMode crash_mode_of(const std::string& s) {
+  if (s == "keep-prefix") return sim::CrashMode::kKeepPrefix;
+  if (s == "torn-last-sector") return sim::CrashMode::kTornLastSector;
+  return sim::CrashMode::kLoseUnsynced;
+}
+
+sim::LinkModel link_of(const NetworkSpec& n) {
+  sim::LinkModel l;
+  using K = LatencySpec::Kind;
+  switch (n.latency.kind) {
+    case K::kConstant: l.latency = sim::LatencyModel::constant(n.latency.a); break;
+    case K::kUniform: l.latency = sim::LatencyModel::uniform(n.latency.a, n.latency.b); break;
+    case K::kNormal: l.latency = sim::LatencyModel::normal(n.latency.a, n.latency.b); break;
+    case K::kExponential: l.latency = sim::LatencyModel::exponential(n.latency.a); break;
+  }
+  l.bandwidth_bytes_per_s = n.bandwidth_bytes_per_s;
+  l.loss = n.loss;
+  l.duplicate = n.duplicate;
+  l.reorder = n.reorder;
+  return l;
+}
+
+BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
+  BrokerConfig c;
+  c.id = BrokerId{id};
+  for (const auto& [key, value] : spec.cluster.broker_configs) {
+    auto v = parse_int(value);
+    auto b = parse_bool(value);
+    if (key == "min.insync.replicas" && v) c.min_insync_replicas = static_cast<int32_t>(*v);
+    else if (key == "unclean.leader.election.enable" && b) c.unclean_leader_election = *b;
+    else if (key == "replica.lag.time.max.ms" && v) c.replica_lag_time_max_ms = *v;
+    else if (key == "replica.fetch.wait.max.ms" && v) c.replica_fetch_wait_max_ms = static_cast<int32_t>(*v);
+    else if (key == "replica.fetch.max.bytes" && v) c.replica_fetch_max_bytes = static_cast<int32_t>(*v);
+    else if (key == "replica.socket.timeout.ms" && v) c.request_timeout_ms = *v;
+    else if (key == "replica.fetch.backoff.ms" && v) c.replica_fetch_backoff_ms = *v;
+    else if (key == "log.segment.bytes" && v) c.log.set("segment.bytes", *v);
+    else if (key == "log.retention.ms" && v) c.log.set("retention.ms", *v);
+    else if (key == "log.retention.bytes" && v) c.log.set("retention.bytes", *v);
+    else if (key == "log.flush.interval.messages" && v) c.log.set("flush.messages", *v);
+    else if (key == "log.flush.interval.ms" && v) c.log.set("flush.ms", *v);
+  }
+  return c;
+}
+
+int64_t broker_config_int(const ScenarioSpec& spec, const std::string& key, int64_t fallback) {
+  auto it = spec.cluster.broker_configs.find(key);
+  if (it == spec.cluster.broker_configs.end()) return fallback;
+  return parse_int(it->second).value_or(fallback);
+}
+
+LatencySummary latency_of(const History& h) {
+  std::vector<int64_t> ns;
+  for (const auto& p : h.produces())
+    if (p.outcome == OpOutcome::kOk) ns.push_back((p.completed - p.invoked).ns());
+  LatencySummary s;
+  s.count = static_cast<int64_t>(ns.size());
+  if (ns.empty()) return s;
+  std::sort(ns.begin(), ns.end());
+  auto q = [&](double f) { return sim::nanoseconds(ns[std::min(ns.size() - 1, static_cast<size_t>(f * static_cast<double>(ns.size())))]); };
+  s.p50 = q(0.5);
+  s.p99 = q(0.99);
+  s.max = sim::nanoseconds(ns.back());
+  return s;
+}
+
+void add_expectation(ScenarioResult& r, const char* check, const std::optional<CountExpectation>& e, int64_t actual) {
+  if (!e) return;
+  r.expectations.push_back(ExpectationResult{check, e->str(), std::to_string(actual), e->holds(actual), true});
+}
+
+void judge(const ScenarioSpec& spec, ScenarioResult& r) {
+  auto count_of = [&](const char* name) {
+    for (const auto& c : r.checks)
+      if (c.check == name) return c.count;
+    return int64_t{0};
+  };
+  // Safety checks default to "none" when the scenario says nothing.
+  CountExpectation zero{CountExpectation::Op::kEq, 0};
+  add_expectation(r, "lost_writes", spec.expect.lost_writes.value_or(zero), count_of("lost_writes"));
+  add_expectation(r, "duplicates", spec.expect.duplicates, count_of("duplicates"));
+  add_expectation(r, "inconsistent_offsets", spec.expect.inconsistent_offsets.value_or(zero), count_of("inconsistent_offsets"));
+  add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
+  add_expectation(r, "acknowledged", spec.expect.acknowledged, r.counts.acknowledged);
+  bool want_live = spec.expect.liveness.value_or(true);
+  r.expectations.push_back(ExpectationResult{"liveness", want_live ? "true" : "false", r.liveness ? "true" : "false",
+                                             r.liveness == want_live, false});
+}
+
+}  // namespace
+
+bool ScenarioResult::expectations_met() const {
+  return std::all_of(expectations.begin(), expectations.end(), [](const auto& e) { return e.held; });
+}
+bool ScenarioResult::safety_failed() const {
+  return std::any_of(expectations.begin(), expectations.end(), [](const auto& e) { return e.safety && !e.held; });
+}
+bool ScenarioResult::liveness_failed() const {
+  return std::any_of(expectations.begin(), expectations.end(), [](const auto& e) { return !e.safety && !e.held; });
+}
+
+ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
+  sim::WorldConfig wc;
+  wc.seed = options.seed;
+  wc.limits.max_events = spec.max_events;
+  // Setup, workload, healing, final phase and a margin: a run that goes past it is stuck.
+  wc.limits.max_time = sim::Instant::epoch() + sim::seconds(60) + spec.duration + spec.heal_for + spec.liveness_bound * 3;
+  wc.link = link_of(spec.cluster.network);
+  sim::World world(wc);
+  if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
+
+  auto lab = std::make_unique<LabState>();
+  const int brokers = spec.cluster.brokers;
+  const int controllers = spec.cluster.controllers;
+  for (int i = 0; i < brokers; ++i) lab->brokers.push_back(BrokerId{i});
+  for (int i = 0; i < controllers; ++i) lab->controllers.push_back(sim::NodeId{static_cast<uint32_t>(brokers + i)});
+
+  sim::NodeOptions server_node;
+  server_node.disk.write_latency = spec.cluster.disk.write_latency;
+  server_node.disk.fsync_latency = spec.cluster.disk.fsync_latency;
+  server_node.disk.bandwidth_bytes_per_s = spec.cluster.disk.bandwidth_bytes_per_s;
+  server_node.disk.crash_mode = crash_mode_of(spec.cluster.disk.crash_mode);
+
+  for (int i = 0; i < brokers; ++i) {
+    BrokerProcessConfig bc;
+    bc.broker = broker_config_of(spec, i);
+    bc.rack = i < static_cast<int>(spec.cluster.racks.size()) ? spec.cluster.racks[static_cast<size_t>(i)] : "";
+    bc.controllers = lab->controllers;
+    bc.broker_heartbeat_interval_ms = broker_config_int(spec, "broker.heartbeat.interval.ms", 2'000);
+    bc.history = &lab->history;
+    world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_node);
+  }
+  for (int i = 0; i < controllers; ++i) {
+    ControllerProcessConfig cc;
+    cc.voters = lab->controllers;
+    cc.broker_session_timeout_ms = broker_config_int(spec, "broker.session.timeout.ms", 9'000);
+    cc.unclean_leader_election = broker_config_of(spec, 0).unclean_leader_election;
+    cc.min_insync_replicas = broker_config_of(spec, 0).min_insync_replicas;
+    cc.history = &lab->history;
+    world.add_node("controller-" + std::to_string(i), make_controller_boot(cc), server_node);
+  }
+  std::vector<sim::NodeId> workload_nodes;
+  sim::NodeId admin = world.add_node("admin", make_admin_boot(spec, *lab));
+  int producer_index = 0;
+  for (const auto& p : spec.producers) {
+    for (int k = 0; k < p.count; ++k) {
+      workload_nodes.push_back(
+          world.add_node("producer-" + std::to_string(producer_index), make_producer_boot(spec, p, producer_index, *lab)));
+      ++producer_index;
+    }
+  }
+  int consumer_index = 0;
+  for (const auto& c : spec.consumers)
+    for (int k = 0; k < c.count; ++k)
+      workload_nodes.push_back(world.add_node("consumer-" + std::to_string(consumer_index++),
+                                              make_consumer_boot(spec, c, k, c.count, *lab)));
+  sim::NodeId final_reader = world.add_node("final-reader", make_final_reader_boot(spec, *lab));
+
+  for (uint32_t i = 0; i < static_cast<uint32_t>(brokers + controllers); ++i) world.start(sim::NodeId{i});
+  world.start(admin);
+  for (auto n : workload_nodes) world.start(n);
+
+  ScenarioResult result;
+  result.scenario = spec.name;
+  result.seed = options.seed;
+  FaultTargets targets(world, *lab, spec);
+  world.spawn("scenario-driver", [&] {
+    sim::Instant setup_deadline = world.now() + sim::seconds(60);
+    while (!lab->ready && world.now() < setup_deadline) lab->changed.wait_until(setup_deadline);
+    if (!lab->ready) {
+      world.kernel().stop("the cluster did not become ready within 60 s (topics created, leaders elected)");
+      return;
+    }
+    result.cluster_ready = true;
+    sim::Instant start = world.now();
+    for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
+    sim::this_fiber::sleep_until(start + spec.duration);
+    lab->workload_stopped = true;
+    targets.heal_everything(result.faults_fired);
+    sim::this_fiber::sleep_for(spec.heal_for);
+    world.start(final_reader);
+    sim::Instant final_deadline = world.now() + spec.liveness_bound * 3;
+    while (!lab->final_phase_done && world.now() < final_deadline) lab->changed.wait_until(final_deadline);
+    world.kernel().stop(lab->final_phase_done ? "final phase done" : "final phase did not finish");
+  });
+
+  result.outcome = world.run();
+  result.end = world.now();
+  result.events = world.kernel().events_processed();
+  result.history = std::move(lab->history);
+  const History& h = result.history;
+  result.checks = {check_lost_writes(h), check_duplicates(h), check_inconsistent_offsets(h), check_order(h)};
+  result.counts = count_outcomes(h);
+  result.liveness = lab->final_phase_done && lab->liveness;
+  result.liveness_note = lab->final_phase_done ? lab->liveness_note : "the final phase did not finish";
+  for (const auto& fr : h.final_reads())
+    if (!fr.complete) {
+      result.liveness = false;
+      result.liveness_note += "; " + fr.tp.str() + " could not be read to its end";
+    }
+  double seconds = static_cast<double>(spec.duration.ns()) / 1e9;
+  result.produce_records_per_s = static_cast<double>(result.counts.acknowledged) / seconds;
+  result.consume_records_per_s = static_cast<double>(result.counts.consumed) / seconds;
+  result.produce_latency = latency_of(h);
+  judge(spec, result);
+  result.fingerprint = world.fingerprint();
+  return result;
+}
+
+}  // namespace scenarios

@@ -1,0 +1,72 @@
+// Runs a ScenarioSpec on a simulated Kafka-style cluster: builds the world (controllers,
+// brokers, client nodes), waits for the cluster to be ready (topics created, leaders
+// elected), runs the workload with the fault schedule, heals everything, lets it settle,
+// then reads every partition to its end, dumps every replica, checks liveness, runs the
+// checkers and compares them with the scenario's expectations.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "broker_model/history/history.h"
+#include "scenarios/checkers/checkers.h"
+#include "scenarios/scenario_spec.h"
+#include "sim/kernel.h"
+
+namespace scenarios {
+
+struct RunOptions {
+  uint64_t seed = 1;
+  std::ostream* trace_sink = nullptr;
+};
+
+struct LatencySummary {
+  int64_t count = 0;
+  sim::Duration p50, p99, max;
+};
+
+struct ExpectationResult {
+  std::string check;
+  std::string expected;
+  std::string actual;
+  bool held = true;
+  bool safety = true;  // a safety expectation (else liveness)
+};
+
+struct ScenarioResult {
+  std::string scenario;
+  uint64_t seed = 0;
+  sim::RunOutcome outcome;
+  uint64_t fingerprint = 0;
+  sim::Instant end;
+  uint64_t events = 0;
+  bool cluster_ready = false;
+  OutcomeCounts counts;
+  std::vector<CheckResult> checks;
+  bool liveness = false;
+  std::string liveness_note;
+  std::vector<ExpectationResult> expectations;
+  std::vector<std::string> faults_fired;
+  double produce_records_per_s = 0;
+  double consume_records_per_s = 0;
+  LatencySummary produce_latency;
+  broker_model::History history;
+
+  bool expectations_met() const;
+  bool safety_failed() const;
+  bool liveness_failed() const;
+};
+
+ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options);
+
+// The built-in default: 3 brokers, 3 controllers, one topic of 12 partitions (RF 3,
+// min.insync.replicas 2), acks=all, 10,000 messages/s of 1 KiB, leader crashes and
+// isolations; expects no lost writes and no divergence.
+ScenarioSpec default_scenario();
+
+// Multi-line human summary (verdicts, throughput, latency, fingerprint).
+std::string format_summary(const ScenarioResult& r);
+
+}  // namespace scenarios

@@ -1,0 +1,144 @@
+// Files and includes; spec_builder.cc does the validation, yaml_reader.cc the YAML.
+#include "scenarios/scenario_loader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <system_error>
+#include <vector>
+
+#include "scenarios/spec_builder.h"
+#include "scenarios/yaml_reader.h"
+
+namespace scenarios {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr size_t kIncludeDepthMax = 8;  // included files below the one being loaded
+
+struct IncludeFrame {
+  fs::path identity;    // canonical, to find cycles
+  std::string display;  // as errors name it
+};
+
+fs::path identity_of(const fs::path& path) {
+  std::error_code ec;
+  fs::path absolute = fs::absolute(path, ec);
+  if (ec) return path.lexically_normal();
+  fs::path canonical = fs::weakly_canonical(absolute, ec);
+  return ec ? absolute.lexically_normal() : canonical;
+}
+
+// The whole file, or nullopt with the reason in `why`.
+std::optional<std::string> read_file(const fs::path& path, std::string& why) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) {
+    why = "it is a directory";
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    why = std::strerror(errno);
+    return std::nullopt;
+  }
+  std::string text;
+  char buf[8192];
+  while (in.read(buf, sizeof buf) || in.gcount() > 0) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+    if (static_cast<int64_t>(text.size()) > kYamlFileBytesMax) break;  // parse_yaml reports it
+  }
+  if (in.bad()) {
+    why = "read error";
+    return std::nullopt;
+  }
+  return text;
+}
+
+std::string cycle_description(const std::vector<IncludeFrame>& stack, size_t from, const std::string& again) {
+  std::string out;
+  for (size_t i = from; i < stack.size(); ++i) out += stack[i].display + " -> ";
+  return out + again;
+}
+
+// Parses `text` and, when it has an `include`, lays it over the included file (recursively).
+YamlValue load_document(std::string_view text, const std::string& display, std::vector<IncludeFrame>& stack) {
+  YamlValue doc = parse_yaml(text, std::make_shared<const std::string>(display));
+  if (!doc.is_map()) return doc;  // the builder says what was expected
+  auto it = std::find_if(doc.entries.begin(), doc.entries.end(), [](const YamlEntry& e) { return e.key == "include"; });
+  if (it == doc.entries.end()) return doc;
+  const YamlValue include = std::move(it->value);
+  doc.entries.erase(it);
+
+  std::string relative = read_text(include, "include", "the path of a scenario file to build on");
+  if (relative.empty()) fail_at(include.where, "include: expected the path of a scenario file, got ''");
+  if (stack.size() > kIncludeDepthMax) {
+    fail_at(include.where, "include: more than " + std::to_string(kIncludeDepthMax) +
+                               " nested includes; expected at most " + std::to_string(kIncludeDepthMax) + " levels");
+  }
+  fs::path path = fs::path(display).parent_path() / relative;
+  fs::path identity = identity_of(path);
+  for (size_t i = 0; i < stack.size(); ++i) {
+    if (stack[i].identity == identity) {
+      fail_at(include.where, "include: cycle " + cycle_description(stack, i, path.string()) +
+                                 "; expected includes that never lead back to an including file");
+    }
+  }
+  std::string why;
+  std::optional<std::string> base_text = read_file(path, why);
+  if (!base_text) {
+    fail_at(include.where, "include: cannot read '" + path.string() + "' (" + why +
+                               "); expected a scenario file, relative to the including file");
+  }
+  stack.push_back({identity, path.string()});
+  YamlValue base = load_document(*base_text, path.string(), stack);
+  stack.pop_back();
+  if (!base.is_map()) {
+    fail_at(base.where, "an included file must hold a map of scenario settings; expected a map, got " + base.describe());
+  }
+  return merge_yaml(std::move(base), std::move(doc));
+}
+
+LoadResult load(std::string_view text, const std::string& display_name) {
+  try {
+    std::vector<IncludeFrame> stack{{identity_of(display_name), display_name}};
+    YamlValue root = load_document(text, display_name, stack);
+    ScenarioSpec spec = build_scenario_spec(root);
+    spec.file = display_name;
+    return spec;
+  } catch (const LoadFailure& failure) {
+    return failure.error();
+  } catch (const std::exception& e) {
+    return ScenarioError{display_name, 1, 1, std::string("internal error while loading the scenario: ") + e.what()};
+  } catch (...) {
+    return ScenarioError{display_name, 1, 1, "internal error while loading the scenario"};
+  }
+}
+
+}  // namespace
+
+std::string ScenarioError::str() const {
+  if (line <= 0) return file + ": error: " + message;
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": error: " + message;
+}
+
+LoadResult load_scenario_file(const std::string& path) {
+  std::string why;
+  std::optional<std::string> text;
+  try {
+    text = read_file(path, why);
+  } catch (const std::exception& e) {
+    why = e.what();
+  }
+  if (!text) return ScenarioError{path, 0, 0, "cannot read the scenario file (" + why + ")"};
+  return load(*text, path);
+}
+
+LoadResult load_scenario_text(std::string_view yaml, const std::string& display_name) {
+  return load(yaml, display_name);
+}
+
+}  // namespace scenarios

@@ -1,0 +1,555 @@
+#include "scenarios/spec_builder.h"
+
+#include <algorithm>
+#include <limits>
+#include <set>
+
+#include "scenarios/kafka_configs.h"
+#include "scenarios/value_syntax.h"
+
+namespace scenarios {
+namespace {
+
+constexpr int64_t kInt64Max = std::numeric_limits<int64_t>::max();
+// Kafka's defaults, for relations between configs when only one side is set.
+constexpr int64_t kKafkaRequestTimeoutMsDefault = 30'000;
+constexpr int64_t kKafkaSessionTimeoutMsDefault = 45'000;
+constexpr int64_t kKafkaReplicaLagTimeMaxMsDefault = 30'000;
+constexpr int64_t kIdempotentInFlightMax = 5;
+
+std::string list_names(const std::vector<std::string_view>& names) {
+  std::string out;
+  for (std::string_view n : names) out += (out.empty() ? "" : ", ") + std::string(n);
+  return out.empty() ? std::string("(none)") : out;
+}
+
+bool name_chars_ok(std::string_view name, bool upper_allowed) {
+  return !name.empty() && std::all_of(name.begin(), name.end(), [&](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == '-' ||
+           (upper_allowed && c >= 'A' && c <= 'Z');
+  });
+}
+
+// Runs one of value_syntax's parsers on a scalar, failing at the value with the parser's message.
+template <typename T, typename Parser>
+T read_parsed(const YamlValue& v, std::string_view path, std::string_view expected, Parser parse) {
+  std::string text = read_text(v, path, expected);
+  Parsed<T> p = parse(text);
+  if (!p.value) fail_at(v.where, std::string(path) + ": " + p.error);
+  return *p.value;
+}
+
+sim::Duration read_duration(const YamlValue& v, std::string_view path, sim::Duration min, sim::Duration max) {
+  sim::Duration d = read_parsed<sim::Duration>(v, path, "a duration like 250ms or 2s", parse_duration);
+  if (d < min || d > max) {
+    fail_at(v.where, std::string(path) + ": expected a duration from " + sim::format_duration(min) + " to " +
+                         sim::format_duration(max) + ", got " + sim::format_duration(d));
+  }
+  return d;
+}
+
+int64_t config_int_or(const KafkaConfigs& configs, const std::string& key, int64_t fallback) {
+  auto it = configs.find(key);
+  std::optional<int64_t> n = it == configs.end() ? std::nullopt : config_integer(it->second);
+  return n.value_or(fallback);
+}
+
+bool config_is(const KafkaConfigs& configs, const std::string& key, std::string_view value) {
+  auto it = configs.find(key);
+  return it != configs.end() && it->second == value;
+}
+
+class SpecBuilder {
+ public:
+  explicit SpecBuilder(const YamlValue& root) : root_(root) {}
+
+  ScenarioSpec build() {
+    if (root_.is_null()) {
+      fail_at(root_.where, "the scenario is empty; expected a map of scenario settings (name, cluster, topics, "
+                           "producers, consumers, faults, duration, ...)");
+    }
+    require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
+    check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
+                           "faults", "duration", "heal_for", "liveness_bound", "max_events", "expect"});
+    read_name();
+    if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
+    read_phases();
+    if (const YamlValue* v = root_.find("cluster")) read_cluster(*v);
+    if (const YamlValue* v = root_.find("topics")) read_topics(*v);
+    check_broker_configs();
+    if (const YamlValue* v = root_.find("producers")) read_producers(*v);
+    if (const YamlValue* v = root_.find("consumers")) read_consumers(*v);
+    if (const YamlValue* v = root_.find("faults")) read_faults(*v);
+    if (const YamlValue* v = root_.find("expect")) read_expect(*v);
+    return std::move(spec_);
+  }
+
+ private:
+  void read_name() {
+    const YamlValue& v = require_key(root_, "", "name");
+    spec_.name = read_text(v, "name", "a name like acks-all-failover");
+    if (!name_chars_ok(spec_.name, false) || static_cast<int64_t>(spec_.name.size()) > kNameLengthMax) {
+      fail_at(v.where, "name: expected a name of 1 to " + std::to_string(kNameLengthMax) +
+                           " characters from [a-z0-9._-], got " + v.describe());
+    }
+  }
+
+  void read_phases() {
+    if (const YamlValue* v = root_.find("duration")) {
+      spec_.duration = read_duration(*v, "duration", sim::nanoseconds(1), kScenarioDurationMax);
+    }
+    if (const YamlValue* v = root_.find("heal_for")) {
+      spec_.heal_for = read_duration(*v, "heal_for", sim::Duration::zero(), kScenarioDurationMax);
+    }
+    if (const YamlValue* v = root_.find("liveness_bound")) {
+      spec_.liveness_bound = read_duration(*v, "liveness_bound", sim::nanoseconds(1), kScenarioDurationMax);
+    }
+    if (const YamlValue* v = root_.find("max_events")) {
+      spec_.max_events = static_cast<uint64_t>(read_int(*v, "max_events", 1, kMaxEventsMax));
+    }
+  }
+
+  // --- cluster
+
+  void read_cluster(const YamlValue& v) {
+    require_map(v, "cluster", "a map of cluster settings");
+    check_keys(v, "cluster", {"brokers", "controllers", "racks", "network", "disk", "broker_configs"});
+    ClusterSpec& c = spec_.cluster;
+    if (const YamlValue* b = v.find("brokers")) c.brokers = static_cast<int>(read_int(*b, "cluster.brokers", 1, kBrokersMax));
+    if (const YamlValue* n = v.find("controllers")) {
+      c.controllers = static_cast<int>(read_int(*n, "cluster.controllers", 1, 5));
+      if (c.controllers % 2 == 0) {
+        fail_at(n->where, "cluster.controllers: expected 1, 3 or 5 (a KRaft quorum of odd size), got " +
+                              std::to_string(c.controllers));
+      }
+    }
+    if (const YamlValue* r = v.find("racks")) read_racks(*r);
+    if (const YamlValue* n = v.find("network")) read_network(*n);
+    if (const YamlValue* d = v.find("disk")) read_disk(*d);
+    if (const YamlValue* b = v.find("broker_configs")) {
+      c.broker_configs = read_configs(*b, "cluster.broker_configs", ConfigScope::kBroker);
+    }
+  }
+
+  void read_racks(const YamlValue& v) {
+    if (!v.is_list()) fail_at(v.where, "cluster.racks: expected a list of rack names, one per broker, got " + v.describe());
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      std::string rack = read_text(v.items[i], index_path("cluster.racks", i), "a rack name");
+      if (rack.empty()) fail_at(v.items[i].where, index_path("cluster.racks", i) + ": expected a rack name, got ''");
+      spec_.cluster.racks.push_back(rack);
+    }
+    if (static_cast<int>(v.items.size()) != spec_.cluster.brokers) {
+      fail_at(v.where, "cluster.racks: expected one rack per broker (" + std::to_string(spec_.cluster.brokers) +
+                           "), got " + std::to_string(v.items.size()));
+    }
+  }
+
+  void read_network(const YamlValue& v) {
+    require_map(v, "cluster.network", "a map of network settings");
+    check_keys(v, "cluster.network", {"latency", "bandwidth", "loss", "duplicate", "reorder"});
+    NetworkSpec& n = spec_.cluster.network;
+    if (const YamlValue* x = v.find("latency")) {
+      n.latency = read_parsed<LatencySpec>(*x, "cluster.network.latency", "a latency like 'uniform 100us 500us'",
+                                           parse_latency);
+    }
+    if (const YamlValue* x = v.find("bandwidth")) {
+      n.bandwidth_bytes_per_s =
+          read_parsed<int64_t>(*x, "cluster.network.bandwidth", "a bandwidth like 10Gbit/s", parse_bandwidth);
+    }
+    if (const YamlValue* x = v.find("loss")) n.loss = read_number(*x, "cluster.network.loss", 0, 1);
+    if (const YamlValue* x = v.find("duplicate")) n.duplicate = read_number(*x, "cluster.network.duplicate", 0, 1);
+    if (const YamlValue* x = v.find("reorder")) n.reorder = read_number(*x, "cluster.network.reorder", 0, 1);
+  }
+
+  void read_disk(const YamlValue& v) {
+    require_map(v, "cluster.disk", "a map of disk settings");
+    check_keys(v, "cluster.disk", {"write_latency", "fsync_latency", "bandwidth", "crash_mode"});
+    DiskSpec& d = spec_.cluster.disk;
+    if (const YamlValue* x = v.find("write_latency")) {
+      d.write_latency = read_duration(*x, "cluster.disk.write_latency", sim::Duration::zero(), kScenarioDurationMax);
+    }
+    if (const YamlValue* x = v.find("fsync_latency")) {
+      d.fsync_latency = read_duration(*x, "cluster.disk.fsync_latency", sim::Duration::zero(), kScenarioDurationMax);
+    }
+    if (const YamlValue* x = v.find("bandwidth")) {
+      d.bandwidth_bytes_per_s =
+          read_parsed<int64_t>(*x, "cluster.disk.bandwidth", "a bandwidth like 500MB/s", parse_bandwidth);
+    }
+    if (const YamlValue* x = v.find("crash_mode")) {
+      std::string mode = read_text(*x, "cluster.disk.crash_mode", "a crash mode");
+      if (mode != "lose-unsynced" && mode != "keep-prefix" && mode != "torn-last-sector") {
+        fail_at(x->where, "cluster.disk.crash_mode: expected one of lose-unsynced, keep-prefix, torn-last-sector, got " +
+                              x->describe());
+      }
+      d.crash_mode = mode;
+    }
+  }
+
+  KafkaConfigs read_configs(const YamlValue& v, std::string_view path, ConfigScope scope) {
+    const std::string scope_name = config_scope_name(scope);
+    require_map(v, path, "a map of " + scope_name + " configs with Kafka's names");
+    KafkaConfigs configs;
+    for (const YamlEntry& e : v.entries) {
+      if (!is_known_config_key(scope, e.key)) {
+        std::vector<std::string_view> known = known_config_keys(scope);
+        std::string hint = closest_match(e.key, known);
+        fail_at(e.key_where, "unknown " + scope_name + " config '" + e.key + "' in " + std::string(path) +
+                                 (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                                 "; expected one of: " + list_names(known));
+      }
+      std::string key_path = join_path(path, e.key);
+      if (!e.value.is_scalar()) {
+        fail_at(e.value.where, key_path + ": expected a single value (text, number or boolean), got " + e.value.describe());
+      }
+      std::string problem = check_config_value(scope, e.key, e.value.text);
+      if (!problem.empty()) fail_at(e.value.where, key_path + ": " + problem);
+      configs[e.key] = e.value.text;
+    }
+    return configs;
+  }
+
+  // Where a config was written (its value), for errors about relations between configs.
+  static const YamlValue& config_value(const YamlValue& entry, std::string_view configs_key, const std::string& key) {
+    return *entry.find(configs_key)->find(key);
+  }
+
+  void check_broker_configs() {
+    const KafkaConfigs& b = spec_.cluster.broker_configs;
+    if (b.empty()) return;
+    const YamlValue& configs = *root_.find("cluster")->find("broker_configs");
+    const int brokers = spec_.cluster.brokers;
+    for (const char* key : {"default.replication.factor", "offsets.topic.replication.factor", "min.insync.replicas"}) {
+      if (b.count(key) != 0 && config_int_or(b, key, 0) > brokers) {
+        fail_at(configs.find(key)->where, "cluster.broker_configs." + std::string(key) + ": expected at most " +
+                                              std::to_string(brokers) + " (cluster.brokers), got " + b.at(key));
+      }
+    }
+    if (b.count("replica.fetch.wait.max.ms") != 0 &&
+        config_int_or(b, "replica.fetch.wait.max.ms", 0) >
+            config_int_or(b, "replica.lag.time.max.ms", kKafkaReplicaLagTimeMaxMsDefault)) {
+      fail_at(configs.find("replica.fetch.wait.max.ms")->where,
+              "cluster.broker_configs.replica.fetch.wait.max.ms: expected at most replica.lag.time.max.ms (" +
+                  std::to_string(config_int_or(b, "replica.lag.time.max.ms", kKafkaReplicaLagTimeMaxMsDefault)) +
+                  "), as Kafka requires, got " + b.at("replica.fetch.wait.max.ms"));
+    }
+    // A broker-wide min.insync.replicas above a topic's replication factor fails every acks=all write.
+    for (size_t i = 0; i < spec_.topics.size(); ++i) {
+      const TopicSpec& t = spec_.topics[i];
+      if (t.configs.count("min.insync.replicas") != 0 || b.count("min.insync.replicas") == 0) continue;
+      if (config_int_or(b, "min.insync.replicas", 1) > t.replication_factor) {
+        fail_at(configs.find("min.insync.replicas")->where,
+                "cluster.broker_configs.min.insync.replicas: " + b.at("min.insync.replicas") +
+                    " is more than the replication factor " + std::to_string(t.replication_factor) + " of topic '" +
+                    t.name + "' (every acks=all write would fail); expected at most " +
+                    std::to_string(t.replication_factor) + ", or set min.insync.replicas on the topic");
+      }
+    }
+  }
+
+  // --- topics
+
+  void read_topics(const YamlValue& v) {
+    if (!v.is_list()) fail_at(v.where, "topics: expected a list of topic entries, got " + v.describe());
+    for (size_t i = 0; i < v.items.size(); ++i) spec_.topics.push_back(read_topic(v.items[i], index_path("topics", i)));
+  }
+
+  TopicSpec read_topic(const YamlValue& v, const std::string& path) {
+    require_map(v, path, "a topic entry (a map with name, partitions, replication_factor, configs)");
+    check_keys(v, path, {"name", "partitions", "replication_factor", "configs"});
+    TopicSpec t;
+    const YamlValue& name = require_key(v, path, "name");
+    t.name = read_text(name, path + ".name", "a topic name");
+    if (!name_chars_ok(t.name, true) || t.name == "." || t.name == ".." ||
+        static_cast<int64_t>(t.name.size()) > kTopicNameLengthMax) {
+      fail_at(name.where, path + ".name: expected a Kafka topic name (1 to 249 characters from [a-zA-Z0-9._-], not "
+                                 "'.' or '..'), got " + name.describe());
+    }
+    for (const TopicSpec& other : spec_.topics) {
+      if (other.name == t.name) fail_at(name.where, path + ".name: topic '" + t.name + "' is declared twice; expected unique topic names");
+    }
+    if (const YamlValue* p = v.find("partitions")) t.partitions = static_cast<int>(read_int(*p, path + ".partitions", 1, kPartitionsMax));
+    if (const YamlValue* rf = v.find("replication_factor")) {
+      t.replication_factor = static_cast<int>(read_int(*rf, path + ".replication_factor", 1, kBrokersMax));
+      if (t.replication_factor > spec_.cluster.brokers) {
+        fail_at(rf->where, path + ".replication_factor: expected at most " + std::to_string(spec_.cluster.brokers) +
+                               " (cluster.brokers; each replica needs its own broker), got " +
+                               std::to_string(t.replication_factor));
+      }
+    }
+    if (const YamlValue* c = v.find("configs")) {
+      t.configs = read_configs(*c, path + ".configs", ConfigScope::kTopic);
+      if (t.configs.count("min.insync.replicas") != 0 &&
+          config_int_or(t.configs, "min.insync.replicas", 1) > t.replication_factor) {
+        fail_at(config_value(v, "configs", "min.insync.replicas").where,
+                path + ".configs.min.insync.replicas: expected at most the replication factor (" +
+                    std::to_string(t.replication_factor) + "; more makes every acks=all write fail), got " +
+                    t.configs.at("min.insync.replicas"));
+      }
+    }
+    return t;
+  }
+
+  const TopicSpec* find_topic(std::string_view name) const {
+    for (const TopicSpec& t : spec_.topics) {
+      if (t.name == name) return &t;
+    }
+    return nullptr;
+  }
+
+  std::string read_topic_ref(const YamlValue& entry, const std::string& path) {
+    const YamlValue& v = require_key(entry, path, "topic");
+    std::string name = read_text(v, path + ".topic", "a topic name");
+    if (find_topic(name) == nullptr) {
+      std::vector<std::string_view> names;
+      for (const TopicSpec& t : spec_.topics) names.push_back(t.name);
+      std::string hint = closest_match(name, names);
+      fail_at(v.where, path + ".topic: unknown topic '" + name + "'" +
+                           (hint.empty() ? "" : " (did you mean '" + hint + "'?)") +
+                           "; expected one of the topics declared under topics: " + list_names(names));
+    }
+    return name;
+  }
+
+  // --- clients
+
+  void read_producers(const YamlValue& v) {
+    if (!v.is_list()) fail_at(v.where, "producers: expected a list of producer entries, got " + v.describe());
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      spec_.producers.push_back(read_producer(v.items[i], index_path("producers", i)));
+    }
+  }
+
+  ProducerSpec read_producer(const YamlValue& v, const std::string& path) {
+    require_map(v, path, "a producer entry (a map with topic, count, rate, message_size, keys, configs)");
+    check_keys(v, path, {"topic", "count", "rate", "message_size", "keys", "configs"});
+    ProducerSpec p;
+    p.topic = read_topic_ref(v, path);
+    if (const YamlValue* x = v.find("count")) p.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
+    if (const YamlValue* x = v.find("rate")) p.messages_per_s = read_parsed<double>(*x, path + ".rate", "a rate like 1000/s", parse_rate);
+    if (const YamlValue* x = v.find("message_size")) {
+      int64_t bytes = read_parsed<int64_t>(*x, path + ".message_size", "a size like 1KiB", parse_size);
+      if (bytes < 1 || bytes > kMessageBytesMax) {
+        fail_at(x->where, path + ".message_size: expected a size from 1B to 64MiB, got " + x->describe());
+      }
+      p.message_bytes = static_cast<int>(bytes);
+    }
+    if (const YamlValue* x = v.find("keys")) p.keys = read_parsed<KeySpec>(*x, path + ".keys", "keys like 'uniform 100'", parse_keys);
+    if (const YamlValue* x = v.find("configs")) {
+      p.configs = read_configs(*x, path + ".configs", ConfigScope::kProducer);
+      check_producer_configs(v, path, p.configs);
+    }
+    return p;
+  }
+
+  void check_producer_configs(const YamlValue& entry, const std::string& path, const KafkaConfigs& c) {
+    auto where = [&](const std::string& key) { return config_value(entry, "configs", key).where; };
+    const std::string at = path + ".configs.";
+    if (config_is(c, "enable.idempotence", "true")) {
+      if (c.count("acks") != 0 && c.at("acks") != "all" && c.at("acks") != "-1") {
+        fail_at(where("acks"), at + "acks: the idempotent producer (enable.idempotence: true) needs acks all; "
+                                    "expected all or -1, got " + c.at("acks"));
+      }
+      if (config_int_or(c, "max.in.flight.requests.per.connection", 1) > kIdempotentInFlightMax) {
+        fail_at(where("max.in.flight.requests.per.connection"),
+                at + "max.in.flight.requests.per.connection: the idempotent producer allows at most 5; expected 1 "
+                     "to 5, got " + c.at("max.in.flight.requests.per.connection"));
+      }
+      if (config_is(c, "retries", "0")) {
+        fail_at(where("retries"), at + "retries: the idempotent producer needs retries; expected at least 1, got 0");
+      }
+    }
+    if (c.count("delivery.timeout.ms") != 0) {
+      int64_t linger = config_int_or(c, "linger.ms", 0);
+      int64_t request = config_int_or(c, "request.timeout.ms", kKafkaRequestTimeoutMsDefault);
+      int64_t floor = linger > kInt64Max - request ? kInt64Max : linger + request;
+      if (config_int_or(c, "delivery.timeout.ms", 0) < floor) {
+        fail_at(where("delivery.timeout.ms"), at + "delivery.timeout.ms: expected at least linger.ms + "
+                                                   "request.timeout.ms (" + std::to_string(floor) +
+                                                   "), as Kafka requires, got " + c.at("delivery.timeout.ms"));
+      }
+    }
+  }
+
+  void read_consumers(const YamlValue& v) {
+    if (!v.is_list()) fail_at(v.where, "consumers: expected a list of consumer entries, got " + v.describe());
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const std::string path = index_path("consumers", i);
+      const YamlValue& e = v.items[i];
+      require_map(e, path, "a consumer entry (a map with topic, count, configs)");
+      check_keys(e, path, {"topic", "count", "configs"});
+      ConsumerSpec c;
+      c.topic = read_topic_ref(e, path);
+      if (const YamlValue* x = e.find("count")) c.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
+      if (const YamlValue* x = e.find("configs")) {
+        c.configs = read_configs(*x, path + ".configs", ConfigScope::kConsumer);
+        check_consumer_configs(e, path, c.configs);
+      }
+      spec_.consumers.push_back(std::move(c));
+    }
+  }
+
+  void check_consumer_configs(const YamlValue& entry, const std::string& path, const KafkaConfigs& c) {
+    auto where = [&](const std::string& key) { return config_value(entry, "configs", key).where; };
+    const std::string at = path + ".configs.";
+    if (c.count("heartbeat.interval.ms") != 0) {
+      int64_t session = config_int_or(c, "session.timeout.ms", kKafkaSessionTimeoutMsDefault);
+      if (config_int_or(c, "heartbeat.interval.ms", 0) >= session) {
+        fail_at(where("heartbeat.interval.ms"), at + "heartbeat.interval.ms: expected less than session.timeout.ms (" +
+                                                     std::to_string(session) + "), got " + c.at("heartbeat.interval.ms"));
+      }
+    }
+    if (config_is(c, "enable.auto.commit", "true") && c.count("group.id") == 0) {
+      fail_at(where("enable.auto.commit"), at + "enable.auto.commit: auto-commit needs a consumer group; expected "
+                                                "group.id to be set as well");
+    }
+  }
+
+  // --- faults
+
+  void read_faults(const YamlValue& v) {
+    if (!v.is_list()) fail_at(v.where, "faults: expected a list of fault entries, got " + v.describe());
+    for (size_t i = 0; i < v.items.size(); ++i) spec_.faults.push_back(read_fault(v.items[i], index_path("faults", i)));
+  }
+
+  FaultSpec read_fault(const YamlValue& v, const std::string& path) {
+    require_map(v, path, "a fault entry (a map with at, kind, and target where the kind needs one)");
+    check_keys(v, path, {"at", "for", "kind", "target", "other_side"});
+    FaultSpec f;
+    f.line = v.where.line;
+    const YamlValue& kind = require_key(v, path, "kind");
+    const char* kinds = "crash, restart, shutdown, start, pause, resume, isolate, partition, heal, kill-all";
+    std::optional<FaultSpec::Kind> k = parse_fault_kind(read_text(kind, path + ".kind", std::string("a fault kind (") + kinds + ")"));
+    if (!k) fail_at(kind.where, path + ".kind: unknown fault kind " + kind.describe() + "; expected one of: " + kinds);
+    f.kind = *k;
+    const std::string name = fault_kind_name(f.kind);
+    const YamlValue& at = require_key(v, path, "at");
+    f.at = read_duration(at, path + ".at", sim::Duration::zero(), kScenarioDurationMax);
+    if (f.at > spec_.duration) {
+      fail_at(at.where, path + ".at: expected a time within the fault phase (at most duration: " +
+                            sim::format_duration(spec_.duration) + "), got " + sim::format_duration(f.at));
+    }
+    if (const YamlValue* x = v.find("for")) {
+      bool undoable = f.kind != FaultSpec::Kind::kRestart && f.kind != FaultSpec::Kind::kStart &&
+                      f.kind != FaultSpec::Kind::kResume && f.kind != FaultSpec::Kind::kHeal;
+      if (!undoable) {
+        fail_at(x->where, path + ".for: '" + name + "' is not undone later, so it takes no 'for'; expected 'for' only "
+                                 "with crash, shutdown, pause, isolate, partition or kill-all");
+      }
+      f.duration = read_duration(*x, path + ".for", sim::nanoseconds(1), kScenarioDurationMax);
+    }
+    const YamlValue* target = v.find("target");
+    const YamlValue* other = v.find("other_side");
+    bool targetless = f.kind == FaultSpec::Kind::kHeal || f.kind == FaultSpec::Kind::kKillAll;
+    if (targetless && target != nullptr) {
+      fail_at(target->where, path + ".target: '" + name + "' acts on the whole cluster; expected no target");
+    }
+    if (!targetless) {
+      if (target == nullptr) {
+        fail_at(v.where, path + ": missing required key 'target'; expected a target like 'broker 1' for a '" + name +
+                             "' fault");
+      }
+      f.targets = read_targets(*target, path + ".target");
+    }
+    if (f.kind == FaultSpec::Kind::kPartition && other == nullptr) {
+      fail_at(v.where, path + ": missing required key 'other_side'; expected both sides of a partition (target and "
+                              "other_side)");
+    }
+    if (other != nullptr) {
+      if (f.kind != FaultSpec::Kind::kPartition) {
+        fail_at(other->where, path + ".other_side: only a partition has another side; expected no other_side for '" + name + "'");
+      }
+      f.other_side = read_targets(*other, path + ".other_side");
+      for (size_t i = 0; i < f.other_side.size(); ++i) {
+        if (std::find(f.targets.begin(), f.targets.end(), f.other_side[i]) != f.targets.end()) {
+          const YamlValue& item = other->is_list() ? other->items[i] : *other;
+          fail_at(item.where, path + ".other_side: '" + f.other_side[i] + "' is on both sides of the partition; "
+                                     "expected disjoint sides");
+        }
+      }
+    }
+    return f;
+  }
+
+  std::vector<std::string> read_targets(const YamlValue& v, const std::string& path) {
+    std::vector<std::string> targets;
+    if (v.is_list()) {
+      if (v.items.empty()) fail_at(v.where, path + ": expected at least one target, got an empty list");
+      for (size_t i = 0; i < v.items.size(); ++i) {
+        std::string t = read_target(v.items[i], index_path(path, i));
+        if (std::find(targets.begin(), targets.end(), t) != targets.end()) {
+          fail_at(v.items[i].where, index_path(path, i) + ": '" + t + "' is listed twice; expected distinct targets");
+        }
+        targets.push_back(t);
+      }
+      return targets;
+    }
+    targets.push_back(read_target(v, path));
+    return targets;
+  }
+
+  std::string read_target(const YamlValue& v, const std::string& path) {
+    FaultTarget t = read_parsed<FaultTarget>(v, path, "a target like 'broker 1' (or a list of targets)", parse_fault_target);
+    auto out_of_range = [&](const std::string& what, int64_t count, const std::string& setting) {
+      fail_at(v.where, path + ": " + what + " does not exist; expected " + what.substr(0, what.find(' ')) + " 0 to " +
+                           std::to_string(count - 1) + " (" + setting + " is " + std::to_string(count) + ")");
+    };
+    switch (t.kind) {
+      case FaultTarget::Kind::kBroker:
+        if (t.index >= spec_.cluster.brokers) out_of_range(t.str(), spec_.cluster.brokers, "cluster.brokers");
+        break;
+      case FaultTarget::Kind::kController:
+        if (t.index >= spec_.cluster.controllers) out_of_range(t.str(), spec_.cluster.controllers, "cluster.controllers");
+        break;
+      case FaultTarget::Kind::kLeaderOf: {
+        const TopicSpec* topic = find_topic(t.topic);
+        if (topic == nullptr) {
+          fail_at(v.where, path + ": unknown topic '" + t.topic + "'; expected a topic declared under topics");
+        }
+        if (t.partition >= topic->partitions) {
+          fail_at(v.where, path + ": partition " + std::to_string(t.partition) + " of '" + t.topic +
+                               "' does not exist; expected a partition from 0 to " + std::to_string(topic->partitions - 1));
+        }
+        break;
+      }
+      case FaultTarget::Kind::kActiveController:
+      case FaultTarget::Kind::kRandomBroker: break;
+    }
+    return t.str();
+  }
+
+  // --- expect
+
+  void read_expect(const YamlValue& v) {
+    require_map(v, "expect", "a map of expectations");
+    check_keys(v, "expect", {"lost_writes", "duplicates", "inconsistent_offsets", "order_violations", "acknowledged",
+                             "liveness"});
+    ExpectSpec& e = spec_.expect;
+    const std::pair<const char*, std::optional<CountExpectation>*> counts[] = {
+        {"lost_writes", &e.lost_writes},
+        {"duplicates", &e.duplicates},
+        {"inconsistent_offsets", &e.inconsistent_offsets},
+        {"order_violations", &e.order_violations},
+        {"acknowledged", &e.acknowledged},
+    };
+    for (const auto& [key, slot] : counts) {
+      if (const YamlValue* x = v.find(key)) *slot = read_expectation(*x, join_path("expect", key));
+    }
+    if (const YamlValue* x = v.find("liveness")) e.liveness = read_bool(*x, "expect.liveness");
+  }
+
+  static CountExpectation read_expectation(const YamlValue& v, const std::string& path) {
+    if (v.is_scalar() && v.plain && parse_integer(v.text)) {
+      return CountExpectation{CountExpectation::Op::kEq, read_int(v, path, 0, kInt64Max)};
+    }
+    return read_parsed<CountExpectation>(v, path, "a count or a comparison like '> 0'", parse_count_expectation);
+  }
+
+  const YamlValue& root_;
+  ScenarioSpec spec_;
+};
+
+}  // namespace
+
+ScenarioSpec build_scenario_spec(const YamlValue& root) { return SpecBuilder(root).build(); }
+
+}  // namespace scenarios

@@ -1,0 +1,171 @@
+// Record batches: encode/decode round trip, the CRC catching flipped bits, and decode
+// rejecting short, oversized, wrong-magic and garbage input without crashing.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "broker_model/storage/byte_order.h"
+#include "broker_model/storage/record_batch.h"
+#include "broker_model/types.h"
+#include "sim/crc32c.h"
+#include "sim/prng.h"
+
+namespace broker_model::storage {
+namespace {
+
+RecordBatch sample_batch() {
+  RecordBatch b = RecordBatch::of({
+      Record{1'700'000'000'000, "user-1", "first value"},
+      Record{1'699'999'999'990, std::nullopt, "null key, earlier timestamp"},
+      Record{1'700'000'000'123, std::string(), std::string()},  // empty key and value
+  });
+  b.base_offset = Offset(4'242);
+  b.partition_leader_epoch = LeaderEpoch(7);
+  b.producer_id = ProducerId(99);
+  b.producer_epoch = 3;
+  b.base_sequence = 17;
+  return b;
+}
+
+TEST(RecordBatch, RoundTripKeepsEveryField) {
+  RecordBatch b = sample_batch();
+  std::string bytes = b.encode();
+  ASSERT_EQ(static_cast<int64_t>(bytes.size()), b.size_in_bytes());
+  DecodeResult d = decode(bytes);
+  ASSERT_EQ(d.error, ErrorCode::kNone) << to_string(d.failure);
+  EXPECT_EQ(d.size_bytes, b.size_in_bytes());
+  const RecordBatch& r = d.batch;
+  EXPECT_EQ(r.base_offset, Offset(4'242));
+  EXPECT_EQ(r.last_offset(), Offset(4'244));
+  EXPECT_EQ(r.partition_leader_epoch, LeaderEpoch(7));
+  EXPECT_EQ(r.magic, kMagicV2);
+  EXPECT_EQ(r.crc, b.compute_crc());
+  EXPECT_EQ(r.last_offset_delta, 2);
+  EXPECT_EQ(r.base_timestamp, 1'700'000'000'000);
+  EXPECT_EQ(r.max_timestamp, 1'700'000'000'123);
+  EXPECT_EQ(r.producer_id, ProducerId(99));
+  EXPECT_EQ(r.producer_epoch, 3);
+  EXPECT_EQ(r.base_sequence, 17);
+  EXPECT_EQ(r.records, b.records);
+  EXPECT_FALSE(r.records[1].key.has_value());
+  EXPECT_TRUE(r.records[2].key.has_value());
+  EXPECT_EQ(r.encode(), bytes);
+}
+
+TEST(RecordBatch, LayoutFollowsKafkasV2FieldOrder) {
+  RecordBatch b = sample_batch();
+  std::string bytes = b.encode();
+  EXPECT_EQ(get_le<int64_t>(bytes, 0), 4'242);                                   // base_offset
+  EXPECT_EQ(get_le<int32_t>(bytes, 8), b.size_in_bytes() - kLogOverheadBytes);   // batch_length
+  EXPECT_EQ(get_le<int32_t>(bytes, 12), 7);                                      // partition_leader_epoch
+  EXPECT_EQ(get_le<int8_t>(bytes, 16), 2);                                       // magic
+  EXPECT_EQ(get_le<uint32_t>(bytes, 17), sim::crc32c(std::string_view(bytes).substr(21)));
+  EXPECT_EQ(get_le<int32_t>(bytes, 57), 3);                                      // records_count
+  HeaderResult h = peek_header(bytes);
+  ASSERT_EQ(h.failure, DecodeFailure::kNone);
+  EXPECT_EQ(h.header.base_offset, Offset(4'242));
+  EXPECT_EQ(h.header.last_offset(), Offset(4'244));
+  EXPECT_EQ(h.header.size_bytes, b.size_in_bytes());
+  EXPECT_EQ(h.header.max_timestamp, 1'700'000'000'123);
+}
+
+TEST(RecordBatch, CrcCatchesEveryFlippedBitItCovers) {
+  std::string good = sample_batch().encode();
+  // From the crc field to the end: the crc itself and every byte it covers.
+  for (size_t i = 17; i < good.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      std::string bad = good;
+      bad[i] = static_cast<char>(bad[i] ^ (1 << bit));
+      DecodeResult d = decode(bad);
+      EXPECT_EQ(d.error, ErrorCode::kCorruptMessage) << "byte " << i << " bit " << bit;
+      EXPECT_EQ(d.failure, DecodeFailure::kCrcMismatch) << "byte " << i << " bit " << bit;
+    }
+  }
+}
+
+TEST(RecordBatch, BaseOffsetAndLeaderEpochAreOutsideTheCrcLikeKafka) {
+  std::string bytes = sample_batch().encode();
+  bytes[0] = static_cast<char>(bytes[0] ^ 1);   // base offset 4242 -> 4243
+  bytes[12] = static_cast<char>(bytes[12] ^ 2);  // epoch 7 -> 5
+  DecodeResult d = decode(bytes);
+  ASSERT_EQ(d.error, ErrorCode::kNone);
+  EXPECT_EQ(d.batch.base_offset, Offset(4'243));
+  EXPECT_EQ(d.batch.partition_leader_epoch, LeaderEpoch(5));
+}
+
+TEST(RecordBatch, ShortInputIsAnErrorNotACrash) {
+  std::string good = sample_batch().encode();
+  for (size_t n = 0; n < good.size(); ++n) {
+    DecodeResult d = decode(std::string_view(good).substr(0, n));
+    EXPECT_EQ(d.error, ErrorCode::kCorruptMessage) << n;
+    EXPECT_EQ(d.failure, DecodeFailure::kTruncated) << n;
+  }
+  // Bytes after the batch are not part of it.
+  DecodeResult d = decode(good + "trailing");
+  EXPECT_EQ(d.error, ErrorCode::kNone);
+  EXPECT_EQ(d.size_bytes, static_cast<int64_t>(good.size()));
+}
+
+TEST(RecordBatch, BadLengthAndBadMagicAreRejected) {
+  std::string good = sample_batch().encode();
+  std::string small = good;
+  store_le<int32_t>(small, 8, 10);
+  EXPECT_EQ(decode(small).failure, DecodeFailure::kBadLength);
+  std::string huge = good;
+  store_le<int32_t>(huge, 8, std::numeric_limits<int32_t>::max());
+  EXPECT_EQ(decode(huge).failure, DecodeFailure::kBadLength);
+  std::string negative = good;
+  store_le<int32_t>(negative, 8, -5);
+  EXPECT_EQ(decode(negative).failure, DecodeFailure::kBadLength);
+  std::string longer = good;
+  store_le<int32_t>(longer, 8, get_le<int32_t>(good, 8) + 100);
+  EXPECT_EQ(decode(longer).failure, DecodeFailure::kTruncated);
+  std::string magic1 = good;
+  magic1[16] = 1;
+  EXPECT_EQ(decode(magic1).failure, DecodeFailure::kBadMagic);
+  EXPECT_EQ(decode(magic1).error, ErrorCode::kCorruptMessage);
+}
+
+// A batch whose CRC holds but whose records do not parse: written by a buggy writer.
+TEST(RecordBatch, ValidCrcOverMalformedRecordsIsRejected) {
+  std::string bytes = sample_batch().encode();
+  auto recrc = [](std::string& s) { store_le<uint32_t>(s, 17, sim::crc32c(std::string_view(s).substr(21))); };
+  std::string wrong_count = bytes;
+  store_le<int32_t>(wrong_count, 57, 2);
+  recrc(wrong_count);
+  EXPECT_EQ(decode(wrong_count).failure, DecodeFailure::kBadRecords);
+  std::string key_too_long = bytes;
+  store_le<int32_t>(key_too_long, 61 + 17, 1'000);  // first record's key length
+  recrc(key_too_long);
+  EXPECT_EQ(decode(key_too_long).failure, DecodeFailure::kBadRecords);
+  RecordBatch empty = RecordBatch::of({});
+  EXPECT_EQ(decode(empty.encode()).failure, DecodeFailure::kBadRecords) << "a batch holds at least one record";
+}
+
+TEST(RecordBatch, RandomGarbageNeverDecodes) {
+  sim::Prng prng(42);
+  std::string good = sample_batch().encode();
+  for (int i = 0; i < 2'000; ++i) {
+    std::string junk(static_cast<size_t>(prng.int_in_range(0, 400)), '\0');
+    for (char& c : junk) c = static_cast<char>(prng.next_u64());
+    if (i % 2 == 0 && junk.size() >= 17) junk.replace(0, 17, good.substr(0, 17));  // plausible header start
+    EXPECT_EQ(decode(junk).error, ErrorCode::kCorruptMessage);
+  }
+}
+
+TEST(Types, StrongTypesCompareAndPrint) {
+  EXPECT_EQ(Offset(5) + 3, Offset(8));
+  EXPECT_EQ(Offset(8) - Offset(5), 3);
+  EXPECT_LT(Offset(1), Offset(2));
+  EXPECT_EQ(LeaderEpoch(4).str(), "4");
+  TopicPartition a{"orders", 3};
+  TopicPartition b{"orders", 10};
+  TopicPartition c{"payments", 0};
+  EXPECT_EQ(a.str(), "orders-3");
+  EXPECT_LT(a, b);
+  EXPECT_LT(b, c);
+  EXPECT_EQ(a, (TopicPartition{"orders", 3}));
+}
+
+}  // namespace
+}  // namespace broker_model::storage

@@ -1,0 +1,168 @@
+// Records, image and the controller's pure decisions: the codec round-trips every record;
+// the image follows a log and checks epochs; the PartitionChangeBuilder's leader election
+// rules (clean, unclean, offline, ISR shrink on fencing); rack-aware placement.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "broker_model/controller/cluster_control.h"
+#include "broker_model/controller/metadata_image.h"
+#include "broker_model/controller/metadata_record_codec.h"
+#include "broker_model/controller/partition_change_builder.h"
+#include "broker_model/controller/replica_placer.h"
+
+namespace broker_model {
+namespace {
+
+std::vector<BrokerId> ids(std::initializer_list<int> v) {
+  std::vector<BrokerId> out;
+  for (int i : v) out.emplace_back(i);
+  return out;
+}
+
+TEST(MetadataRecords, CodecRoundTripsEveryRecordAndRejectsTruncation) {
+  MetadataBatch all{
+      RegisterBrokerRecord{BrokerId(1), BrokerEpoch(7), 0xabcdef, "rack-a", sim::NodeId{4}},
+      FenceBrokerRecord{BrokerId(1), BrokerEpoch(7)},
+      UnfenceBrokerRecord{BrokerId(1), BrokerEpoch(7)},
+      TopicRecord{"orders", 3, {{"unclean.leader.election.enable", "true"}, {"retention.ms", "1000"}}},
+      PartitionRecord{TopicPartition{"orders", 2}, ids({1, 2, 3}), ids({1, 2}), BrokerId(1), LeaderEpoch(4), PartitionEpoch(9)},
+      PartitionChangeRecord{TopicPartition{"orders", 2}, BrokerId(2), ids({2}), LeaderEpoch(5), PartitionEpoch(10), true},
+      PartitionChangeRecord{TopicPartition{"orders", 2}, std::nullopt, std::nullopt, LeaderEpoch(5), PartitionEpoch(11), false},
+      LeaderChangeRecord{sim::NodeId{2}},
+      NoOpRecord{},
+  };
+  std::string bytes = encode_batch(all);
+  std::optional<MetadataBatch> back = decode_batch(bytes);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(*back, all);
+  EXPECT_EQ(batch_bytes(all), bytes.size());
+  for (size_t cut = 0; cut < bytes.size(); ++cut) EXPECT_FALSE(decode_batch(bytes.substr(0, cut)).has_value()) << cut;
+  EXPECT_NE(batch_digest(all), batch_digest({NoOpRecord{}}));
+}
+
+MetadataImage sample_image() {
+  MetadataImage img;
+  for (int b = 1; b <= 3; ++b) {
+    img.apply(RegisterBrokerRecord{BrokerId(b), BrokerEpoch(b), 1, "", sim::NodeId{static_cast<uint32_t>(b)}});
+    img.apply(UnfenceBrokerRecord{BrokerId(b), BrokerEpoch(b)});
+  }
+  img.apply(TopicRecord{"t", 1, {}});
+  img.apply(PartitionRecord{TopicPartition{"t", 0}, ids({1, 2, 3}), ids({1, 2, 3}), BrokerId(1), LeaderEpoch(0), PartitionEpoch(0)});
+  return img;
+}
+
+TEST(MetadataImage, AppliesRecordsInOrder) {
+  MetadataImage img = sample_image();
+  EXPECT_EQ(img.active_brokers().size(), 3u);
+  img.apply(FenceBrokerRecord{BrokerId(2), BrokerEpoch(2)});
+  EXPECT_FALSE(img.is_active(BrokerId(2)));
+  img.apply(PartitionChangeRecord{TopicPartition{"t", 0}, BrokerId(3), ids({3, 1}), LeaderEpoch(1), PartitionEpoch(1), false});
+  const PartitionRegistration* p = img.partition(TopicPartition{"t", 0});
+  EXPECT_EQ(p->leader, BrokerId(3));
+  EXPECT_EQ(p->isr, ids({3, 1}));
+  EXPECT_EQ(p->leader_epoch, LeaderEpoch(1));
+  EXPECT_EQ(p->partition_epoch, PartitionEpoch(1));
+  img.apply(RegisterBrokerRecord{BrokerId(2), BrokerEpoch(20), 2, "", sim::NodeId{2}});
+  EXPECT_EQ(img.broker(BrokerId(2))->epoch, BrokerEpoch(20));
+  EXPECT_TRUE(img.broker(BrokerId(2))->fenced);
+}
+
+std::optional<PartitionChangeRecord> elect(const PartitionRegistration& p, std::set<int> active, bool unclean) {
+  return PartitionChangeBuilder(TopicPartition{"t", 0}, p, [active](BrokerId b) { return active.count(b.value()) != 0; },
+                                unclean)
+      .build();
+}
+
+PartitionRegistration reg(std::vector<BrokerId> replicas, std::vector<BrokerId> isr, int leader) {
+  return PartitionRegistration{std::move(replicas), std::move(isr), BrokerId(leader), LeaderEpoch(3), PartitionEpoch(7), false};
+}
+
+TEST(PartitionChangeBuilder, FencedLeaderIsReplacedFromTheIsr) {
+  auto r = elect(reg(ids({1, 2, 3}), ids({1, 2, 3}), 1), {2, 3}, false);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->leader, BrokerId(2));
+  EXPECT_EQ(r->isr, ids({2, 3}));
+  EXPECT_EQ(r->leader_epoch, LeaderEpoch(4));
+  EXPECT_EQ(r->partition_epoch, PartitionEpoch(8));
+  EXPECT_FALSE(r->unclean_election);
+}
+
+TEST(PartitionChangeBuilder, FencedFollowerLeavesTheIsrLeaderStays) {
+  auto r = elect(reg(ids({1, 2, 3}), ids({1, 2, 3}), 1), {1, 3}, false);
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->leader.has_value());
+  EXPECT_EQ(r->isr, ids({1, 3}));
+  EXPECT_EQ(r->leader_epoch, LeaderEpoch(3));
+  EXPECT_EQ(r->partition_epoch, PartitionEpoch(8));
+}
+
+TEST(PartitionChangeBuilder, NoLiveIsrMemberMeansOfflineUnlessUncleanIsEnabled) {
+  PartitionRegistration p = reg(ids({1, 2, 3}), ids({1}), 1);
+  auto offline = elect(p, {2, 3}, false);
+  ASSERT_TRUE(offline);
+  EXPECT_EQ(offline->leader, kNoBroker);
+  EXPECT_FALSE(offline->isr.has_value()) << "the last ISR member stays in the ISR";
+  auto unclean = elect(p, {3}, true);
+  ASSERT_TRUE(unclean);
+  EXPECT_EQ(unclean->leader, BrokerId(3));
+  EXPECT_EQ(unclean->isr, ids({3}));
+  EXPECT_TRUE(unclean->unclean_election);
+}
+
+TEST(PartitionChangeBuilder, OfflinePartitionGetsItsIsrMemberBackAsLeader) {
+  PartitionRegistration p = reg(ids({1, 2, 3}), ids({2}), -1);
+  EXPECT_FALSE(elect(p, {1, 3}, false).has_value()) << "nothing to do while the ISR member is away";
+  auto back = elect(p, {1, 2, 3}, false);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->leader, BrokerId(2));
+  EXPECT_FALSE(back->unclean_election);
+  EXPECT_FALSE(elect(reg(ids({1, 2, 3}), ids({1, 2, 3}), 1), {1, 2, 3}, false).has_value());
+}
+
+TEST(ReplicaPlacer, RoundRobinAndRackAware) {
+  std::vector<PlacementBroker> brokers{{BrokerId(1), "a"}, {BrokerId(2), "a"}, {BrokerId(3), "b"}, {BrokerId(4), "b"},
+                                       {BrokerId(5), "c"}, {BrokerId(6), "c"}};
+  auto placed = place_replicas(brokers, 6, 3, 0);
+  ASSERT_TRUE(placed);
+  std::set<BrokerId> leaders;
+  for (const auto& replicas : *placed) {
+    ASSERT_EQ(replicas.size(), 3u);
+    std::set<std::string> racks;
+    for (BrokerId b : replicas) racks.insert(brokers[static_cast<size_t>(b.value() - 1)].rack);
+    EXPECT_EQ(racks.size(), 3u);
+    leaders.insert(replicas.front());
+  }
+  EXPECT_EQ(leaders.size(), 6u);
+  EXPECT_FALSE(place_replicas(brokers, 1, 7, 0).has_value());
+  auto no_racks = place_replicas({{BrokerId(1), ""}, {BrokerId(2), ""}}, 2, 2, 1);
+  ASSERT_TRUE(no_racks);
+  EXPECT_EQ((*no_racks)[0], ids({2, 1}));
+  EXPECT_EQ((*no_racks)[1], ids({1, 2}));
+}
+
+TEST(ClusterControl, SessionsExpireAndCaughtUpBrokersAreUnfenced) {
+  ClusterControl cc(ClusterControlConfig{9'000});
+  MetadataImage img;
+  sim::Instant t0 = sim::Instant::epoch();
+  auto reg1 = cc.register_broker(img, BrokerRegistrationRequest{BrokerId(1), 11, "", sim::NodeId{5}}, Offset(4), t0);
+  ASSERT_EQ(reg1.records.size(), 1u);
+  EXPECT_EQ(reg1.response.broker_epoch, BrokerEpoch(4));
+  img.apply(reg1.records);
+  auto early = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(4), Offset(4), false}, t0);
+  EXPECT_TRUE(early.records.empty()) << "not caught up with its own registration yet";
+  EXPECT_TRUE(early.response.is_fenced);
+  auto caught = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(4), Offset(5), false}, t0);
+  ASSERT_EQ(caught.records.size(), 1u);
+  EXPECT_FALSE(caught.response.is_fenced);
+  img.apply(caught.records);
+  auto stale = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(3), Offset(5), false}, t0);
+  EXPECT_EQ(stale.response.error, ErrorCode::kStaleBrokerEpoch);
+  auto dup = cc.register_broker(img, BrokerRegistrationRequest{BrokerId(1), 12, "", sim::NodeId{5}}, Offset(9), t0);
+  EXPECT_EQ(dup.response.error, ErrorCode::kDuplicateBrokerRegistration);
+  EXPECT_TRUE(cc.fence_expired(img, t0 + sim::milliseconds(9'000)).empty());
+  EXPECT_EQ(cc.fence_expired(img, t0 + sim::milliseconds(9'001)).size(), 1u);
+}
+
+}  // namespace
+}  // namespace broker_model
