@@ -8,6 +8,7 @@
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/protocol/messages.h"
+#include "scenarios/checkers/checkers.h"
 
 namespace scenarios {
 
@@ -18,7 +19,7 @@ namespace {
 constexpr sim::Duration kClientRequestTimeout = sim::seconds(5);
 constexpr sim::Duration kMetadataMaxAge = sim::seconds(5);
 // The final reader's producer index: its marker records never collide with the workload's.
-constexpr uint32_t kMarkerProducer = 0xFFFF;
+constexpr uint32_t kMarkerProducer = kLivenessProbeProducer;
 
 sim::NodeId node_of(BrokerId b) { return sim::NodeId{static_cast<uint32_t>(b.value())}; }
 

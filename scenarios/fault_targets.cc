@@ -1,5 +1,6 @@
 #include "scenarios/fault_targets.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace scenarios {
@@ -73,7 +74,11 @@ void FaultTargets::schedule(const FaultSpec& f, sim::Instant start, std::vector<
 void FaultTargets::apply(const FaultSpec& f, std::vector<std::string>& fired) {
   using K = FaultSpec::Kind;
   std::vector<sim::NodeId> nodes = resolve(f.targets);
-  std::vector<sim::NodeId> other = resolve(f.other_side);
+  std::vector<sim::NodeId> other;
+  // A node named on both sides (the leader, resolved at fire time, among "broker 0..N")
+  // stays on the first side only.
+  for (sim::NodeId n : resolve(f.other_side))
+    if (std::find(nodes.begin(), nodes.end(), n) == nodes.end()) other.push_back(n);
   switch (f.kind) {
     case K::kCrash: for (auto n : nodes) world_.crash(n); break;
     case K::kRestart: for (auto n : nodes) world_.restart(n); break;

@@ -198,6 +198,7 @@ CheckResult check_order(const History& h) {
 OutcomeCounts count_outcomes(const History& h) {
   OutcomeCounts c;
   for (const auto& p : h.produces()) {
+    if (p.producer == kLivenessProbeProducer) continue;  // the final phase's probes, not the workload
     ++c.attempted;
     if (p.outcome == OpOutcome::kOk) ++c.acknowledged;
     else if (p.outcome == OpOutcome::kFailed) ++c.failed;

@@ -39,6 +39,10 @@ CheckResult check_inconsistent_offsets(const broker_model::History& h);
 // log holds below the high watermark.
 CheckResult check_order(const broker_model::History& h);
 
+// The producer index of the final phase's liveness probes (one record per partition).
+inline constexpr int kLivenessProbeProducer = 0xFFFF;
+
+// Workload outcomes (the liveness probes are not counted).
 struct OutcomeCounts {
   int64_t attempted = 0, acknowledged = 0, failed = 0, unknown = 0, consumed = 0;
 };

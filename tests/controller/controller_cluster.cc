@@ -105,16 +105,18 @@ ControllerServer* ControllerCluster::active_controller() {
   return nullptr;
 }
 
-void ControllerCluster::admin(std::function<void(AdminProcess&)> fn) {
+bool ControllerCluster::admin(std::function<void(AdminProcess&)> fn) {
   AdminProcess* a = live(admin_, admin_node());
-  if (a == nullptr) return;
+  if (a == nullptr) return false;
   admin_.commands->post([a, fn = std::move(fn)] { fn(*a); });
+  return true;
 }
 
-void ControllerCluster::on_broker(int i, std::function<void(BrokerProcess&)> fn) {
+bool ControllerCluster::on_broker(int i, std::function<void(BrokerProcess&)> fn) {
   BrokerProcess* b = broker(i);
-  if (b == nullptr) return;
+  if (b == nullptr) return false;
   brokers_[static_cast<size_t>(i)].commands->post([b, fn = std::move(fn)] { fn(*b); });
+  return true;
 }
 
 }  // namespace broker_model::testing

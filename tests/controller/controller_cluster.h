@@ -84,9 +84,10 @@ class ControllerCluster {
   ControllerServer* active_controller();
   int active_controller_count();
 
-  // Runs `fn` on a fiber of the admin node / of broker i.
-  void admin(std::function<void(AdminProcess&)> fn);
-  void on_broker(int i, std::function<void(BrokerProcess&)> fn);
+  // Runs `fn` on a fiber of the admin node / of broker i; false (and nothing runs) if that
+  // node is down or has not booted yet (run the world first).
+  bool admin(std::function<void(AdminProcess&)> fn);
+  bool on_broker(int i, std::function<void(BrokerProcess&)> fn);
 
   std::string trace() const { return trace_.str(); }
 

@@ -24,7 +24,7 @@ ScenarioRun metadata_scenario(uint64_t seed) {
   o.racks = {"a", "b", "c"};
   ControllerCluster c(o);
   c.run_for(sim::seconds(8));
-  c.admin([](AdminProcess& a) { create_topics(a.channel, {CreatableTopic{"orders", 4, 3, {}}}); });
+  EXPECT_TRUE(c.admin([](AdminProcess& a) { create_topics(a.channel, {CreatableTopic{"orders", 4, 3, {}}}); }));
   c.run_for(sim::seconds(2));
   c.world().crash(c.broker_node(static_cast<int>(seed % 3)));
   c.run_for(sim::seconds(3));

@@ -46,7 +46,7 @@ const PartitionRegistration& partition(ControllerCluster& c, const std::string& 
 
 std::optional<CreateTopicsResponse> create(ControllerCluster& c, CreatableTopic t) {
   std::optional<CreateTopicsResponse> out;
-  c.admin([&out, t](AdminProcess& a) { out = create_topics(a.channel, {t}); });
+  EXPECT_TRUE(c.admin([&out, t](AdminProcess& a) { out = create_topics(a.channel, {t}); }));
   c.run_for(seconds(2));
   return out;
 }
@@ -158,9 +158,9 @@ TEST_F(MetadataFlow, AlterPartitionChecksTheLeaderAndTheEpochs) {
   int follower = c.broker_index(p.replicas.at(1));
   std::map<std::string, std::optional<AlterPartitionResponse>> got;
   auto alter = [&](const std::string& name, int broker, LeaderEpoch le, PartitionEpoch pe, std::vector<BrokerId> isr) {
-    c.on_broker(broker, [&got, name, tp, le, pe, isr](BrokerProcess& b) {
+    EXPECT_TRUE(c.on_broker(broker, [&got, name, tp, le, pe, isr](BrokerProcess& b) {
       b.lifecycle.alter_partition(tp, le, pe, isr, [&got, name](std::optional<AlterPartitionResponse> r) { got[name] = r; });
-    });
+    }));
     c.run_for(seconds(1));
   };
   alter("stale partition epoch", leader, p.leader_epoch, PartitionEpoch(p.partition_epoch.value() - 1), {p.leader});
@@ -198,9 +198,9 @@ TEST_F(MetadataFlow, UncleanLeaderElectionOnlyWhereEnabled) {
   std::set<BrokerId> dead;
   for (const char* topic : {"clean", "dirty"}) {
     const PartitionRegistration p = partition(c, topic, 0);
-    c.on_broker(c.broker_index(p.leader), [p, topic](BrokerProcess& b) {
+    EXPECT_TRUE(c.on_broker(c.broker_index(p.leader), [p, topic](BrokerProcess& b) {
       b.lifecycle.alter_partition(TopicPartition{topic, 0}, p.leader_epoch, p.partition_epoch, {p.leader}, [](auto) {});
-    });
+    }));
     c.run_for(seconds(1));
     ASSERT_EQ(partition(c, topic, 0).isr, std::vector<BrokerId>{p.leader});
     dead.insert(p.leader);
@@ -249,12 +249,12 @@ TEST_F(MetadataFlow, NonActiveControllersAnswerNotControllerWithTheLeader) {
   ASSERT_NE(active, nullptr);
   sim::NodeId leader = active->raft().id();
   std::vector<std::optional<std::any>> answers(3);
-  c.admin([&](AdminProcess& a) {
+  EXPECT_TRUE(c.admin([&](AdminProcess& a) {
     for (int i = 0; i < 3; ++i)
       answers[static_cast<size_t>(i)] = a.rpc.call(c.controller_node(i), kCreateTopicsRpc, 64,
                                                    CreateTopicsRequest{{CreatableTopic{"t" + std::to_string(i), 1, 1, {}}}},
                                                    seconds(1));
-  });
+  }));
   c.run_for(seconds(2));
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(answers[static_cast<size_t>(i)].has_value());

@@ -52,15 +52,27 @@ LoadResult load(std::string_view yaml) { return load_scenario_text(yaml, "test.y
 
 std::string describe(const LoadResult& r) { return r.ok() ? std::string("(loaded)") : r.error().str(); }
 
-// A fresh directory per test (ctest runs tests in parallel processes).
-fs::path scratch_dir() {
-  const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-  fs::path dir = fs::temp_directory_path() / ("eddy_scenario_tests_" + std::string(info->test_suite_name()) + "_" +
-                                              std::string(info->name()));
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  return dir;
-}
+// A fresh directory per test (ctest runs tests in parallel processes), removed afterwards.
+class ScratchDir {
+ public:
+  ScratchDir() {
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    path_ = fs::temp_directory_path() /
+            ("eddy_scenario_tests_" + std::string(info->test_suite_name()) + "_" + std::string(info->name()));
+    fs::remove_all(path_);
+    fs::create_directories(path_);
+  }
+  ~ScratchDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
 
 void write_file(const fs::path& path, std::string_view text) {
   std::ofstream out(path, std::ios::binary);
@@ -394,7 +406,8 @@ TEST(ScenarioLoader, CountExpectationHoldsAndPrints) {
 // --- Files and includes.
 
 TEST(ScenarioInclude, LoadsAFileAndNamesIt) {
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   write_file(dir / "full.yaml", kFullScenario);
   LoadResult r = load_scenario_file((dir / "full.yaml").string());
   ASSERT_TRUE(r.ok()) << describe(r);
@@ -411,7 +424,8 @@ TEST(ScenarioInclude, MissingFileIsAnErrorWithoutPosition) {
 }
 
 TEST(ScenarioInclude, OverridesMergeMapsAndReplaceLists) {
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   fs::create_directories(dir / "base");
   write_file(dir / "base" / "root.yaml", "name: root\nduration: 20s\ncluster: {brokers: 5}\n");
   write_file(dir / "base" / "common.yaml", R"(include: root.yaml
@@ -445,7 +459,8 @@ faults:
 }
 
 TEST(ScenarioInclude, CycleIsAnError) {
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   write_file(dir / "a.yaml", "include: b.yaml\nname: a\n");
   write_file(dir / "b.yaml", "name: b\ninclude: a.yaml\n");
   LoadResult r = load_scenario_file((dir / "a.yaml").string());
@@ -458,7 +473,8 @@ TEST(ScenarioInclude, CycleIsAnError) {
 }
 
 TEST(ScenarioInclude, SelfIncludeIsACycle) {
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   write_file(dir / "self.yaml", "name: s\ninclude: ./self.yaml\n");
   LoadResult r = load_scenario_file((dir / "self.yaml").string());
   ASSERT_FALSE(r.ok());
@@ -468,7 +484,8 @@ TEST(ScenarioInclude, SelfIncludeIsACycle) {
 }
 
 TEST(ScenarioInclude, MissingIncludedFile) {
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   write_file(dir / "main.yaml", "name: m\ninclude: nowhere.yaml\n");
   LoadResult r = load_scenario_file((dir / "main.yaml").string());
   ASSERT_FALSE(r.ok());
@@ -480,7 +497,8 @@ TEST(ScenarioInclude, MissingIncludedFile) {
 }
 
 TEST(ScenarioInclude, ErrorInsideAnIncludedFileNamesThatFile) {
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   write_file(dir / "base.yaml", "name: base\ncluster:\n  brokers: 3\n  racks: [a, b, c]\n  disk: {fsync_latency: 1}\n");
   write_file(dir / "main.yaml", "include: base.yaml\nname: main\n");
   LoadResult r = load_scenario_file((dir / "main.yaml").string());
@@ -493,7 +511,8 @@ TEST(ScenarioInclude, ErrorInsideAnIncludedFileNamesThatFile) {
 }
 
 TEST(ScenarioInclude, SyntaxErrorInsideAnIncludedFileNamesThatFile) {
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   write_file(dir / "base.yaml", "name: base\ntopics: [{name: a}\n");
   write_file(dir / "main.yaml", "include: base.yaml\nname: main\n");
   LoadResult r = load_scenario_file((dir / "main.yaml").string());
@@ -505,7 +524,8 @@ TEST(ScenarioInclude, SyntaxErrorInsideAnIncludedFileNamesThatFile) {
 TEST(ScenarioInclude, CrossChecksSeeMergedValues) {
   // The base's racks match its 3 brokers; the override changes brokers, so racks no longer match,
   // and the error points at the racks in the base file.
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   write_file(dir / "base.yaml", "name: base\ncluster:\n  brokers: 3\n  racks: [a, b, c]\n");
   write_file(dir / "main.yaml", "include: base.yaml\nname: main\ncluster: {brokers: 4}\n");
   LoadResult r = load_scenario_file((dir / "main.yaml").string());
@@ -517,7 +537,8 @@ TEST(ScenarioInclude, CrossChecksSeeMergedValues) {
 }
 
 TEST(ScenarioInclude, DepthIsLimitedToEight) {
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   write_file(dir / "f9.yaml", "name: deepest\n");
   for (int i = 0; i < 9; ++i) {
     write_file(dir / ("f" + std::to_string(i) + ".yaml"), "include: f" + std::to_string(i + 1) + ".yaml\n");
@@ -535,7 +556,8 @@ TEST(ScenarioInclude, DepthIsLimitedToEight) {
 }
 
 TEST(ScenarioInclude, TextIncludesResolveRelativeToTheDisplayName) {
-  fs::path dir = scratch_dir();
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
   write_file(dir / "base.yaml", "name: base\nduration: 3s\n");
   LoadResult r = load_scenario_text("include: base.yaml\nname: text\n", (dir / "virtual.yaml").string());
   ASSERT_TRUE(r.ok()) << describe(r);
