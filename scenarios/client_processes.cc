@@ -142,7 +142,7 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     uint64_t seq = 0;
     while (!lab.workload_stopped) {
       uint64_t id = make_record_id(static_cast<uint32_t>(producer_index), ++seq);
-      producer.send(p.topic, keys.next(), value_with_record_id(id, static_cast<size_t>(p.message_bytes)), id);
+      producer.send(p.topic, keys.next(), value_with_record_id(id), id, std::max(0, p.message_bytes - 8));
       ctx.sleep_for(interval);
     }
   };
@@ -186,7 +186,7 @@ bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md,
     for (int32_t p = 0; p < t.partitions; ++p) {
       uint64_t id = make_record_id(kMarkerProducer, ++seq);
       // A keyed record would be hashed; name the partition through a key that hashes there.
-      std::string value = value_with_record_id(id, 16);
+      std::string value = value_with_record_id(id);
       for (uint64_t salt = 0;; ++salt) {
         std::string key = "marker-" + std::to_string(p) + "-" + std::to_string(salt);
         if (to_positive(murmur2(key)) % t.partitions == p) {

@@ -17,7 +17,10 @@ ScenarioSpec default_scenario() {
   s.cluster.brokers = 3;
   s.cluster.controllers = 3;
   s.cluster.network.latency = LatencySpec{LatencySpec::Kind::kUniform, sim::microseconds(100), sim::microseconds(500)};
-  s.cluster.broker_configs = {{"replica.lag.time.max.ms", "10000"}};
+  s.cluster.broker_configs = {{"replica.lag.time.max.ms", "10000"},
+                              {"replica.socket.timeout.ms", "5000"},
+                              {"broker.session.timeout.ms", "6000"},
+                              {"broker.heartbeat.interval.ms", "1000"}};
   s.topics.push_back(TopicSpec{"events", 12, 3, {{"min.insync.replicas", "2"}}});
   ProducerSpec p;
   p.topic = "events";
@@ -25,9 +28,9 @@ ScenarioSpec default_scenario() {
   p.messages_per_s = 5'000;
   p.message_bytes = 1024;
   p.keys = KeySpec{KeySpec::Kind::kUniform, 1'000, 1.0};
-  p.configs = {{"acks", "all"}, {"linger.ms", "5"}, {"delivery.timeout.ms", "120000"}};
+  p.configs = {{"acks", "all"}, {"linger.ms", "5"}, {"request.timeout.ms", "5000"}, {"delivery.timeout.ms", "60000"}};
   s.producers.push_back(p);
-  s.consumers.push_back(ConsumerSpec{"events", 2, {}});
+  s.consumers.push_back(ConsumerSpec{"events", 2, {{"request.timeout.ms", "5000"}}});
   auto fault = [](FaultSpec::Kind k, int64_t at_s, std::optional<int64_t> for_s, std::string target) {
     FaultSpec f;
     f.kind = k;

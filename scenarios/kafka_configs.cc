@@ -42,6 +42,7 @@ constexpr Rule kBrokerRules[] = {
     {"log.flush.interval.messages", Type::kLong, 1},
     {"log.flush.interval.ms", Type::kLong, 0},
     {"log.retention.bytes", Type::kLong, -1},
+    {"log.retention.check.interval.ms", Type::kLong, 1},
     {"log.retention.ms", Type::kLong, -1},
     {"log.segment.bytes", Type::kInt, 14},
     {"min.insync.replicas", Type::kInt, 1},

@@ -56,6 +56,7 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     else if (key == "log.retention.bytes" && v) c.log.set("retention.bytes", *v);
     else if (key == "log.flush.interval.messages" && v) c.log.set("flush.messages", *v);
     else if (key == "log.flush.interval.ms" && v) c.log.set("flush.ms", *v);
+    else if (key == "log.retention.check.interval.ms" && v) c.log_retention_check_interval_ms = *v;
   }
   return c;
 }
@@ -123,10 +124,12 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   // Setup, workload, healing, final phase and a margin: a run that goes past it is stuck.
   wc.limits.max_time = sim::Instant::epoch() + sim::seconds(60) + spec.duration + spec.heal_for + spec.liveness_bound * 3;
   wc.link = link_of(spec.cluster.network);
+  // The lab's state outlives the world: fibers still waiting on it at the end are unwound
+  // when the world is destroyed.
+  auto lab = std::make_unique<LabState>();
   sim::World world(wc);
   if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
 
-  auto lab = std::make_unique<LabState>();
   const int brokers = spec.cluster.brokers;
   const int controllers = spec.cluster.controllers;
   for (int i = 0; i < brokers; ++i) lab->brokers.push_back(BrokerId{i});

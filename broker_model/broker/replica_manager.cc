@@ -11,6 +11,30 @@ ReplicaManager::ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, History* h
 
 void ReplicaManager::start() {
   rpc_.context().spawn("isr-maintenance", [this] { isr_maintenance_loop(); });
+  rpc_.context().spawn("log-manager", [this] { log_manager_loop(); });
+}
+
+// Kafka's LogManager background tasks: the flush.ms scheduler and retention (time and size),
+// which deletes whole segments below the high watermark and advances the log start offset.
+void ReplicaManager::log_manager_loop() {
+  sim::NodeContext& ctx = rpc_.context();
+  sim::Duration flush_period = sim::milliseconds(std::max<int64_t>(1, config_.log_flush_scheduler_interval_ms));
+  sim::Duration retention_period = sim::milliseconds(std::max<int64_t>(1, config_.log_retention_check_interval_ms));
+  sim::Instant next_retention = ctx.now() + retention_period;
+  for (;;) {
+    ctx.sleep_for(flush_period);
+    for (auto& [tp, p] : partitions_) p->log().maybe_flush();
+    if (ctx.now() < next_retention) continue;
+    next_retention = ctx.now() + retention_period;
+    int64_t now_ms = ctx.wall_now().ns() / 1'000'000;
+    for (auto& [tp, p] : partitions_) {
+      storage::RetentionResult r = p->log().delete_old_segments(now_ms, p->high_watermark());
+      if (r.segments_deleted > 0 && history_ != nullptr)
+        history_->timeline(TimelineEvent{ctx.true_now(), "retention", tp, config_.id,
+                                         std::to_string(r.segments_deleted) + " segment(s) deleted, log start now " +
+                                             p->log().log_start_offset().str()});
+    }
+  }
 }
 
 Partition* ReplicaManager::partition(const TopicPartition& tp) {
@@ -100,7 +124,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
       }
       FetchPartitionResponse r = p->fetch(fp, req.replica_id);
       if (r.error != ErrorCode::kNone) any_error = true;
-      for (const auto& b : r.batches) bytes += b.size_in_bytes();
+      for (const auto& b : r.batches) bytes += b.logical_size_in_bytes();
       resp.partitions.push_back(std::move(r));
     }
     if (bytes >= req.min_bytes || any_error || ctx.true_now() >= deadline) {

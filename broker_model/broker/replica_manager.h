@@ -27,6 +27,8 @@ struct BrokerConfig {
   int32_t replica_fetch_max_bytes = 1 << 20;       // replica.fetch.max.bytes
   int64_t replica_fetch_backoff_ms = 1'000;        // replica.fetch.backoff.ms
   int64_t request_timeout_ms = 30'000;             // replica.socket.timeout.ms: a follower's fetch timeout
+  int64_t log_retention_check_interval_ms = 300'000;  // log.retention.check.interval.ms
+  int64_t log_flush_scheduler_interval_ms = 1'000;    // how often flush.ms is checked
   storage::LogConfig log;                          // log.* defaults for topics
 };
 
@@ -37,7 +39,7 @@ using AlterPartitionFn =
 class ReplicaManager {
  public:
   ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, History* history, AlterPartitionFn alter_partition);
-  void start();  // the ISR maintenance fiber
+  void start();  // the ISR maintenance and log manager (flush.ms, retention) fibers
 
   // Reconciles replicas with a new metadata image (blocks while logs open). Takes a copy:
   // the metadata client may apply newer records while this blocks on disk.
@@ -57,6 +59,7 @@ class ReplicaManager {
   void assign_fetcher(Partition* p);
   void propose(const IsrProposal& proposal);
   void isr_maintenance_loop();
+  void log_manager_loop();
 
   RpcEndpoint& rpc_;
   BrokerConfig config_;

@@ -44,7 +44,8 @@ size_t Producer::in_flight_requests() const {
   return n;
 }
 
-bool Producer::send(const std::string& topic, std::optional<std::string> key, std::string value, uint64_t record_id) {
+bool Producer::send(const std::string& topic, std::optional<std::string> key, std::string value, uint64_t record_id,
+                    int32_t value_padding) {
   sim::NodeContext& ctx = rpc_.context();
   int32_t parts = metadata_.partitions(topic);
   TopicPartition tp{topic, parts > 0 ? partitioner_.partition(key, parts) : 0};
@@ -54,8 +55,8 @@ bool Producer::send(const std::string& topic, std::optional<std::string> key, st
   op.tp = tp;
   op.invoked = ctx.true_now();
   size_t op_index = history_->begin_produce(op);
-  Record rec{ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value)};
-  int64_t size = rec.size_in_bytes();
+  Record rec{ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value), value_padding};
+  int64_t size = rec.logical_size_in_bytes();
   if (parts == 0 || queued_bytes_ + size > config_.buffer_memory) {
     ProduceOp& p = history_->produce(op_index);
     p.completed = ctx.true_now();

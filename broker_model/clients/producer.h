@@ -28,7 +28,8 @@ class Producer {
 
   // Queues one record (non-blocking). Returns false, recording a failure, when the buffer is
   // full or the topic is unknown.
-  bool send(const std::string& topic, std::optional<std::string> key, std::string value, uint64_t record_id);
+  bool send(const std::string& topic, std::optional<std::string> key, std::string value, uint64_t record_id,
+            int32_t value_padding = 0);
 
   size_t queued_records() const { return queued_records_; }
   size_t in_flight_requests() const;

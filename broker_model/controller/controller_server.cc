@@ -16,7 +16,7 @@ void ControllerServer::on_request(const RequestInfo& info, std::any&& body) {
   controller_.handle(info, body);  // anything else is ignored, as a server ignores garbage
 }
 
-sim::BootFn make_controller_boot(ControllerServerConfig config,
+sim::BootFn make_controller_server_boot(ControllerServerConfig config,
                                  std::function<void(sim::NodeContext&, ControllerServer&)> on_started) {
   return [config = std::move(config), on_started = std::move(on_started)](sim::NodeContext& ctx) {
     ControllerServer& server = ctx.make<ControllerServer>(ctx, config);

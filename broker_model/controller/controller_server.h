@@ -1,7 +1,7 @@
 // ControllerServer: the process of a KRaft controller node — one RpcEndpoint whose handler
 // hands Raft messages to the RaftNode and controller requests to the QuorumController.
-// make_controller_boot() gives the sim::BootFn that builds it in process memory and starts
-// it (a restart builds a fresh one that recovers from the node's disk).
+// make_controller_server_boot() gives the sim::BootFn that builds it in process memory and
+// starts it (a restart builds a fresh one that recovers from the node's disk).
 #pragma once
 
 #include <functional>
@@ -41,7 +41,7 @@ class ControllerServer {
 };
 
 // `on_started` (optional) sees every incarnation's server once it runs — tests keep a handle.
-sim::BootFn make_controller_boot(ControllerServerConfig config,
+sim::BootFn make_controller_server_boot(ControllerServerConfig config,
                                  std::function<void(sim::NodeContext&, ControllerServer&)> on_started = {});
 
 }  // namespace broker_model

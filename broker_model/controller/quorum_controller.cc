@@ -122,10 +122,12 @@ ErrorCode QuorumController::write_error() const {
 }
 
 void QuorumController::trace_batch(Offset offset, const MetadataBatch& batch) {
+  constexpr int32_t kLeaderUnchanged = -2;  // in traces; -1 is "no leader"
   for (const MetadataRecord& r : batch) {
     if (const auto* c = std::get_if<PartitionChangeRecord>(&r)) {
       ctx_.trace("controller.partition_change",
-                 {{"offset", offset.value()}, {"partition", c->tp.str()}, {"leader", c->leader ? c->leader->value() : -2},
+                 {{"offset", offset.value()}, {"partition", c->tp.str()},
+                  {"leader", c->leader ? c->leader->value() : kLeaderUnchanged},
                   {"leader_epoch", c->leader_epoch.value()}, {"partition_epoch", c->partition_epoch.value()},
                   {"unclean", c->unclean_election}});
       if (c->unclean_election) ctx_.trace("controller.unclean_election", {{"partition", c->tp.str()}, {"leader", c->leader->value()}});

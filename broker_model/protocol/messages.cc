@@ -5,7 +5,7 @@
 namespace broker_model {
 
 namespace {
-uint32_t batch_bytes(const RecordBatch& b) { return static_cast<uint32_t>(b.size_in_bytes()); }
+uint32_t batch_bytes(const RecordBatch& b) { return static_cast<uint32_t>(b.logical_size_in_bytes()); }
 }  // namespace
 
 uint32_t wire_bytes(const ProduceRequest& r) {
@@ -42,8 +42,8 @@ uint64_t record_id_of(const Record& r) {
   return id;
 }
 
-std::string value_with_record_id(uint64_t id, size_t value_bytes) {
-  std::string v(value_bytes < 8 ? 8 : value_bytes, '.');
+std::string value_with_record_id(uint64_t id) {
+  std::string v(8, '\0');
   std::memcpy(v.data(), &id, 8);
   return v;
 }

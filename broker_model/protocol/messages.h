@@ -136,6 +136,8 @@ uint32_t wire_bytes(const MetadataResponse& r);
 
 // The record id a workload producer put in the first 8 bytes of a value (0 if none).
 uint64_t record_id_of(const Record& r);
-std::string value_with_record_id(uint64_t id, size_t value_bytes);
+// The 8-byte value carrying a record id; a workload's larger message size is carried as
+// Record::value_padding.
+std::string value_with_record_id(uint64_t id);
 
 }  // namespace broker_model

@@ -9,6 +9,9 @@ namespace broker_model::storage {
 
 namespace {
 
+// Record attributes bit 0: a value_padding count follows the value (eddy extension).
+constexpr int8_t kRecordHasPadding = 1;
+
 // Field positions in the header (see record_batch.h).
 constexpr size_t kBatchLengthAt = 8;
 constexpr size_t kLeaderEpochAt = 12;
@@ -29,7 +32,7 @@ int64_t wrapping_add(int64_t a, int64_t b) { return wrapping_add(a, static_cast<
 
 void encode_record(std::string& out, const Record& r, int64_t base_timestamp, int32_t offset_delta) {
   put_le<int32_t>(out, static_cast<int32_t>(r.size_in_bytes() - 4));
-  put_le<int8_t>(out, 0);
+  put_le<int8_t>(out, r.value_padding > 0 ? kRecordHasPadding : 0);
   put_le<int64_t>(out, wrapping_add(r.timestamp_ms, -static_cast<uint64_t>(base_timestamp)));
   put_le<int32_t>(out, offset_delta);
   if (r.key) {
@@ -40,6 +43,7 @@ void encode_record(std::string& out, const Record& r, int64_t base_timestamp, in
   }
   put_le<int32_t>(out, static_cast<int32_t>(r.value.size()));
   out += r.value;
+  if (r.value_padding > 0) put_le<int32_t>(out, r.value_padding);
 }
 
 // Reads `n` length-prefixed bytes at `pos`; -1 is null (only when `nullable`).
@@ -64,7 +68,8 @@ bool decode_record(std::string_view in, size_t& pos, size_t end, int64_t base_ti
   if (length < kRecordOverheadBytes - 4 || end - pos - 4 < static_cast<size_t>(length)) return false;
   size_t record_end = pos + 4 + static_cast<size_t>(length);
   pos += 4;
-  if (get_le<int8_t>(in, pos) != 0) return false;
+  int8_t attributes = get_le<int8_t>(in, pos);
+  if (attributes != 0 && attributes != kRecordHasPadding) return false;
   r.timestamp_ms = wrapping_add(base_timestamp, get_le<int64_t>(in, pos + 1));
   if (get_le<int32_t>(in, pos + 9) != index) return false;
   pos += 13;
@@ -72,6 +77,13 @@ bool decode_record(std::string_view in, size_t& pos, size_t end, int64_t base_ti
   if (!read_bytes(in, pos, record_end, true, r.key)) return false;
   if (!read_bytes(in, pos, record_end, false, value)) return false;
   r.value = std::move(*value);
+  r.value_padding = 0;
+  if (attributes == kRecordHasPadding) {
+    if (record_end - pos < 4) return false;
+    r.value_padding = get_le<int32_t>(in, pos);
+    pos += 4;
+    if (r.value_padding <= 0) return false;
+  }
   return pos == record_end;
 }
 
@@ -101,7 +113,14 @@ const char* to_string(DecodeFailure f) {
 }
 
 int64_t Record::size_in_bytes() const {
-  return kRecordOverheadBytes + static_cast<int64_t>(key ? key->size() : 0) + static_cast<int64_t>(value.size());
+  return kRecordOverheadBytes + static_cast<int64_t>(key ? key->size() : 0) + static_cast<int64_t>(value.size()) +
+         (value_padding > 0 ? 4 : 0);
+}
+
+int64_t RecordBatch::logical_size_in_bytes() const {
+  int64_t n = size_in_bytes();
+  for (const Record& r : records) n += r.value_padding;
+  return n;
 }
 
 RecordBatch RecordBatch::of(std::vector<Record> records) {

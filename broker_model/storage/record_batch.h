@@ -28,6 +28,7 @@
 //                 k key
 //                 4 value_length        int32
 //                 v value
+//                 4 value_padding       int32  only when attributes bit 0 is set (eddy)
 //
 // As in Kafka, base_offset and partition_leader_epoch sit outside the CRC, so the leader can
 // stamp them without re-checksumming; a flipped bit there is not caught by the CRC (the log's
@@ -60,9 +61,17 @@ struct Record {
   int64_t timestamp_ms = 0;
   std::optional<std::string> key;
   std::string value;
+  // eddy extension: filler bytes the value is said to have after `value`, not materialized.
+  // A workload's 1 KiB messages carry their id in `value` and the rest as padding, so the
+  // network and the producer's batching see 1 KiB while memory and CRC work stay small.
+  // Encoded as record attributes bit 0 plus an int32 count after the value.
+  int32_t value_padding = 0;
 
   bool operator==(const Record&) const = default;
+  // Bytes in the encoded batch (the log's positions and segment sizes).
   int64_t size_in_bytes() const;
+  // Bytes as Kafka would carry them: the encoded size plus the padding.
+  int64_t logical_size_in_bytes() const { return size_in_bytes() + value_padding; }
 };
 
 struct RecordBatch {
@@ -90,6 +99,8 @@ struct RecordBatch {
   Offset next_offset() const { return base_offset + last_offset_delta + 1; }
   int32_t record_count() const { return static_cast<int32_t>(records.size()); }
   int64_t size_in_bytes() const;
+  // With the records' padding (see Record::value_padding): what the network carries.
+  int64_t logical_size_in_bytes() const;
 
   // The batch in the layout above, with its CRC computed.
   std::string encode() const;

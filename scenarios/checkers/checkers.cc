@@ -88,20 +88,30 @@ CheckResult check_lost_writes(const History& h) {
 CheckResult check_duplicates(const History& h) {
   CheckResult r{"duplicates", 0, {}, {}};
   for (const auto& fr : h.final_reads()) {
-    std::map<uint64_t, std::vector<int64_t>> offsets;
-    for (const auto& [off, id] : fr.records) offsets[id].push_back(off.value());
-    for (const auto& [id, offs] : offsets) {
-      if (offs.size() < 2) continue;
-      Violation v;
-      v.summary = "duplicate: " + broker_model::format_record_id(id) + " appears " + std::to_string(offs.size()) +
-                  " times in " + fr.tp.str();
-      std::string where = "at offsets";
-      for (int64_t o : offs) where += " " + std::to_string(o);
-      v.story.push_back(where);
-      for (const auto& p : h.produces())
-        if (p.record_id == id) v.story.push_back(produce_line(p) + " (" + std::to_string(p.attempts) + " attempts, outcome " +
-                                                 broker_model::to_string(p.outcome) + ")");
-      add_example(r, std::move(v));
+    // (record id, offset) sorted by id: copies of one record sit next to each other.
+    std::vector<std::pair<uint64_t, int64_t>> by_id;
+    by_id.reserve(fr.records.size());
+    for (const auto& [off, id] : fr.records) by_id.emplace_back(id, off.value());
+    std::sort(by_id.begin(), by_id.end());
+    for (size_t i = 0; i < by_id.size();) {
+      size_t j = i + 1;
+      while (j < by_id.size() && by_id[j].first == by_id[i].first) ++j;
+      if (j - i >= 2) {
+        uint64_t id = by_id[i].first;
+        Violation v;
+        v.summary = "duplicate: " + broker_model::format_record_id(id) + " appears " + std::to_string(j - i) +
+                    " times in " + fr.tp.str();
+        std::string where = "at offsets";
+        for (size_t k = i; k < j; ++k) where += " " + std::to_string(by_id[k].second);
+        v.story.push_back(where);
+        if (r.examples.size() < kMaxExamples)
+          for (const auto& p : h.produces())
+            if (p.record_id == id)
+              v.story.push_back(produce_line(p) + " (" + std::to_string(p.attempts) + " attempts, outcome " +
+                                broker_model::to_string(p.outcome) + ")");
+        add_example(r, std::move(v));
+      }
+      i = j;
     }
   }
   return r;

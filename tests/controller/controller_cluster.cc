@@ -13,13 +13,13 @@ void CommandQueue::run(sim::NodeContext& ctx) {
   }
 }
 
-BrokerProcess::BrokerProcess(sim::NodeContext& c, const std::vector<sim::NodeId>& controllers, BrokerId id,
-                             std::string rack)
+BrokerProcess::BrokerProcess(sim::NodeContext& c, const std::vector<sim::NodeId>& controllers,
+                             BrokerLifecycleConfig config)
     : ctx(c),
       rpc(c),
       channel(c, rpc, controllers),
-      metadata(c, channel, MetadataClientConfig{id}),
-      lifecycle(c, channel, metadata, BrokerLifecycleConfig{id, std::move(rack)}) {}
+      metadata(c, channel, MetadataClientConfig{config.broker_id}),
+      lifecycle(c, channel, metadata, std::move(config)) {}
 
 void BrokerProcess::start() {
   metadata.add_listener([this](Offset o, const MetadataRecord& r, const MetadataImage&) { applied.emplace_back(o, r); });
@@ -37,6 +37,8 @@ ControllerCluster::ControllerCluster(ClusterOptions options) : options_(std::mov
   sim::WorldConfig wc;
   wc.seed = options_.seed;
   wc.link.latency = sim::LatencyModel::uniform(sim::microseconds(200), sim::milliseconds(1));
+  wc.link.loss = options_.loss;
+  wc.link.duplicate = options_.duplicate;
   world_ = std::make_unique<sim::World>(wc);
   if (options_.record_trace) world_->trace().set_sink(&trace_);
   std::vector<sim::NodeId> voters;
@@ -47,16 +49,17 @@ ControllerCluster::ControllerCluster(ClusterOptions options) : options_(std::mov
   for (int i = 0; i < options_.controllers; ++i) {
     auto* h = &controllers_[static_cast<size_t>(i)];
     world_->add_node("controller" + std::to_string(i),
-                     make_controller_boot(cfg, [h](sim::NodeContext& ctx, ControllerServer& s) {
+                     make_controller_server_boot(cfg, [h](sim::NodeContext& ctx, ControllerServer& s) {
                        *h = Handle<ControllerServer>{ctx.incarnation(), &s, nullptr};
                      }));
   }
   for (int i = 0; i < options_.brokers; ++i) {
     auto* h = &brokers_[static_cast<size_t>(i)];
     std::string rack = static_cast<size_t>(i) < options_.racks.size() ? options_.racks[static_cast<size_t>(i)] : "";
-    BrokerId id = broker_id(i);
-    world_->add_node("broker" + std::to_string(i), [h, voters, id, rack](sim::NodeContext& ctx) {
-      BrokerProcess& b = ctx.make<BrokerProcess>(ctx, voters, id, rack);
+    BrokerLifecycleConfig lc{broker_id(i), rack};
+    lc.broker_heartbeat_interval_ms = options_.broker_heartbeat_interval_ms;
+    world_->add_node("broker" + std::to_string(i), [h, voters, lc](sim::NodeContext& ctx) {
+      BrokerProcess& b = ctx.make<BrokerProcess>(ctx, voters, lc);
       CommandQueue& q = ctx.make<CommandQueue>();
       *h = Handle<BrokerProcess>{ctx.incarnation(), &b, &q};
       b.start();

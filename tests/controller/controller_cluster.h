@@ -35,7 +35,7 @@ class CommandQueue {
 // What a broker process runs for the metadata plane; a real broker adds its replica manager
 // and its request handler on the same RpcEndpoint.
 struct BrokerProcess {
-  BrokerProcess(sim::NodeContext& ctx, const std::vector<sim::NodeId>& controllers, BrokerId id, std::string rack);
+  BrokerProcess(sim::NodeContext& ctx, const std::vector<sim::NodeId>& controllers, BrokerLifecycleConfig config);
   void start();
 
   sim::NodeContext& ctx;
@@ -60,6 +60,9 @@ struct ClusterOptions {
   RaftConfig raft;
   QuorumControllerConfig controller;
   RaftObserver* observer = nullptr;
+  int64_t broker_heartbeat_interval_ms = 2'000;
+  double loss = 0.0;
+  double duplicate = 0.0;
   bool record_trace = false;
 };
 

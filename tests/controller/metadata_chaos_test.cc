@@ -62,10 +62,21 @@ struct ChaosResult {
   size_t leaders = 0;
 };
 
-ChaosResult run_chaos(uint64_t seed) {
+ChaosResult run_chaos(uint64_t seed, bool fast) {
   RaftSafetyChecker checker;
   ClusterOptions o;
   o.seed = seed;
+  if (fast) {
+    // Elections in a few hundred ms, sessions of 1.5 s, a lossy network: many failovers.
+    o.raft.fetch_timeout_ms = 300;
+    o.raft.election_timeout_ms = 150;
+    o.raft.heartbeat_interval_ms = 50;
+    o.raft.request_timeout_ms = 100;
+    o.controller.cluster.broker_session_timeout_ms = 1'500;
+    o.broker_heartbeat_interval_ms = 300;
+    o.loss = 0.02;
+    o.duplicate = 0.01;
+  }
   o.observer = &checker;
   o.racks = {"a", "b", "c"};
   ControllerCluster c(o);
@@ -108,21 +119,25 @@ ChaosResult run_chaos(uint64_t seed) {
   return r;
 }
 
-TEST(MetadataChaos, HealedClusterConvergesAfterFaults) {
+void chaos_sweep(bool fast, uint64_t first_seed) {
   uint64_t seeds = std::max<uint64_t>(1, seeds_from_env(100) / 5);
   size_t topics = 0;
   size_t leaders = 0;
-  for (uint64_t seed = 1; seed <= seeds; ++seed) {
-    ChaosResult r = run_chaos(seed);
+  for (uint64_t seed = first_seed; seed < first_seed + seeds; ++seed) {
+    ChaosResult r = run_chaos(seed, fast);
     ASSERT_EQ(r.violations, "") << "seed " << seed;
     ASSERT_EQ(r.problem, "") << "seed " << seed << " did not converge after healing";
     topics += r.topics;
     leaders += r.leaders;
   }
   EXPECT_GT(topics, seeds * 5);
-  std::printf("[ chaos    ] %llu seeds: %zu topics created, %zu quorum leaders elected\n",
-              static_cast<unsigned long long>(seeds), topics, leaders);
+  std::printf("[ chaos    ] %s timeouts, %llu seeds: %zu topics created, %zu quorum leaders elected\n",
+              fast ? "fast" : "Kafka", static_cast<unsigned long long>(seeds), topics, leaders);
 }
+
+TEST(MetadataChaos, HealedClusterConvergesAfterFaults) { chaos_sweep(false, 1); }
+
+TEST(MetadataChaos, FastTimeoutsLossyNetworkConverge) { chaos_sweep(true, 500'001); }
 
 }  // namespace
 }  // namespace broker_model::testing

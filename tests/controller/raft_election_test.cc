@@ -117,3 +117,48 @@ TEST(RaftElection, SingleVoterLeadsAloneAndRecoversItsLog) {
 
 }  // namespace
 }  // namespace broker_model::testing
+
+namespace broker_model::testing {
+namespace {
+
+// A state machine's writer proposes on the leader and blocks until its offset commits.
+TEST(RaftElection, ProposerWaitsForItsOffsetToCommit) {
+  struct Member {
+    Member(sim::NodeContext& ctx, const std::vector<sim::NodeId>& voters)
+        : rpc(ctx), raft(ctx, rpc, voters, RaftConfig{}) {}
+    RpcEndpoint rpc;
+    RaftNode raft;
+  };
+  struct Waited {
+    Offset offset;
+    bool committed;
+    Offset high_watermark;
+  };
+  std::vector<Waited> waited;
+  sim::World w(sim::WorldConfig{});
+  std::vector<sim::NodeId> voters{sim::NodeId{0}, sim::NodeId{1}, sim::NodeId{2}};
+  for (sim::NodeId n : voters) {
+    w.add_node(n.str(), [&voters, &waited](sim::NodeContext& ctx) {
+      Member& m = ctx.make<Member>(ctx, voters);
+      m.raft.start();
+      m.rpc.start([&m](const RequestInfo& info, std::any&& body) { m.raft.handle(info, body); });
+      for (int i = 0; i < 50 && waited.size() < 5; ++i) {
+        ctx.sleep_for(sim::milliseconds(200));
+        std::optional<Offset> o = m.raft.propose(NoOpRecord{});
+        if (!o) continue;
+        bool committed = m.raft.wait_for_commit(*o, sim::seconds(1));
+        waited.push_back(Waited{*o, committed, m.raft.high_watermark()});
+      }
+    });
+    w.start(n);
+  }
+  w.run(sim::Instant::epoch() + sim::seconds(15));
+  ASSERT_EQ(waited.size(), 5u);
+  for (const Waited& x : waited) {
+    EXPECT_TRUE(x.committed);
+    EXPECT_GT(x.high_watermark, x.offset);
+  }
+}
+
+}  // namespace
+}  // namespace broker_model::testing
