@@ -5,7 +5,7 @@
 
 #include "broker_model/broker/broker_server.h"
 #include "broker_model/clients/client_config.h"
-#include "broker_model/controller_process.h"
+#include "broker_model/controller/controller_server.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
 #include "sim/world.h"
@@ -15,6 +15,20 @@ namespace scenarios {
 using namespace broker_model;
 
 namespace {
+
+// Tells the lab which controller is active, for fault targeting ("active controller").
+// Lives outside the world, like the History it writes to.
+class LabRaftObserver final : public RaftObserver {
+ public:
+  explicit LabRaftObserver(History& history) : history_(history) {}
+  void on_become_leader(Term term, sim::NodeId node) override {
+    history_.note_active_controller(static_cast<int>(node.value), term.value());
+  }
+  void on_commit(sim::NodeId, Offset, Term, uint64_t) override {}
+
+ private:
+  History& history_;
+};
 
 sim::CrashMode crash_mode_of(const std::string& s) {
   if (s == "keep-prefix") return sim::CrashMode::kKeepPrefix;
@@ -127,6 +141,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   // The lab's state outlives the world: fibers still waiting on it at the end are unwound
   // when the world is destroyed.
   auto lab = std::make_unique<LabState>();
+  LabRaftObserver raft_observer(lab->history);
   sim::World world(wc);
   if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
 
@@ -151,13 +166,12 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
     world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_node);
   }
   for (int i = 0; i < controllers; ++i) {
-    ControllerProcessConfig cc;
+    ControllerServerConfig cc;
     cc.voters = lab->controllers;
-    cc.broker_session_timeout_ms = broker_config_int(spec, "broker.session.timeout.ms", 9'000);
-    cc.unclean_leader_election = broker_config_of(spec, 0).unclean_leader_election;
-    cc.min_insync_replicas = broker_config_of(spec, 0).min_insync_replicas;
-    cc.history = &lab->history;
-    world.add_node("controller-" + std::to_string(i), make_controller_boot(cc), server_node);
+    cc.controller.cluster.broker_session_timeout_ms = broker_config_int(spec, "broker.session.timeout.ms", 9'000);
+    cc.controller.replication.unclean_leader_election_enable = broker_config_of(spec, 0).unclean_leader_election;
+    cc.observer = &raft_observer;
+    world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc), server_node);
   }
   std::vector<sim::NodeId> workload_nodes;
   sim::NodeId admin = world.add_node("admin", make_admin_boot(spec, *lab));
