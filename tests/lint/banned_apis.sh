@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Fails when simulated code (sim/, broker_model/ by default) uses what would make runs
-# irreproducible: host clocks, host entropy, threads, real sleeps, the standard library's
+# Fails when simulated code uses what would make runs
+# irreproducible (sim/, broker_model/, faults/, scenarios/ by default): host clocks, host entropy, threads, real sleeps, the standard library's
 # random distributions, or unordered containers (their iteration order can leak). It also
 # rejects a bare `catch (...)` in broker_model/ that does not rethrow: the kernel unwinds a
 # crashed node's fibers with an exception that simulated code must let through.
@@ -10,7 +10,7 @@ set -u
 root=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$root" || exit 2
 dirs=("$@")
-[ ${#dirs[@]} -gt 0 ] || dirs=(sim broker_model)
+[ ${#dirs[@]} -gt 0 ] || dirs=(sim broker_model faults scenarios)
 
 pattern='system_clock|steady_clock|high_resolution_clock|random_device|[^_a-zA-Z.>:]rand\(|srand\(|std::rand\b|gettimeofday|clock_gettime|\btime\(nullptr\)|\btime\(NULL\)|std::thread|std::jthread|std::async|pthread_create|this_thread::sleep|boost::this_fiber::sleep|\busleep\(|\bnanosleep\(|\bsleep\([0-9]|_distribution<|std::mt19937|std::minstd_rand|std::default_random_engine|unordered_map|unordered_set'
 
