@@ -2,8 +2,8 @@
 
 namespace faults {
 
-const char* to_string(FaultAction::Kind k) {
-  using K = FaultAction::Kind;
+const char* to_string(FaultKind k) {
+  using K = FaultKind;
   switch (k) {
     case K::kCrash: return "crash";
     case K::kRestart: return "restart";
@@ -12,9 +12,10 @@ const char* to_string(FaultAction::Kind k) {
     case K::kPause: return "pause";
     case K::kResume: return "resume";
     case K::kIsolate: return "isolate";
-    case K::kSplit: return "split";
+    case K::kPartition: return "partition";
     case K::kBlockOneWay: return "block-one-way";
     case K::kHeal: return "heal";
+    case K::kKillAll: return "kill-all";
     case K::kClockJump: return "clock-jump";
   }
   return "?";
@@ -47,10 +48,13 @@ void apply(sim::World& w, const FaultAction& a) {
     case K::kPause: for (auto n : a.nodes) w.pause(n); break;
     case K::kResume: for (auto n : a.nodes) w.resume(n); break;
     case K::kIsolate: for (auto n : a.nodes) w.net().isolate(n); break;
-    case K::kSplit: w.net().split({a.nodes, a.other_group}); break;
+    case K::kPartition: w.net().split({a.nodes, a.other_group}); break;
     case K::kBlockOneWay: w.net().block(a.nodes.at(0), a.nodes.at(1)); break;
     case K::kHeal: w.net().heal(); break;
     case K::kClockJump: for (auto n : a.nodes) w.node(n).clock().jump(a.amount); break;
+    case K::kKillAll:
+      for (uint32_t i = 0; i < w.node_count(); ++i) w.crash(sim::NodeId{i});
+      break;
   }
 }
 

@@ -6,21 +6,20 @@
 #include <string>
 #include <vector>
 
+#include "faults/fault_kind.h"
 #include "sim/world.h"
 
 namespace faults {
 
 struct FaultAction {
-  enum class Kind { kCrash, kRestart, kShutdown, kStart, kPause, kResume, kIsolate, kSplit, kBlockOneWay, kHeal,
-                    kClockJump };
+  using Kind = FaultKind;
   Kind kind;
   sim::Instant at;
-  std::vector<sim::NodeId> nodes;                 // targets (kSplit: first group; kBlockOneWay: from, to)
-  std::vector<sim::NodeId> other_group;           // kSplit: second group
+  std::vector<sim::NodeId> nodes;                 // targets (kPartition: first side; kBlockOneWay: from, to)
+  std::vector<sim::NodeId> other_group;           // kPartition: second side
   sim::Duration amount;                           // kClockJump
 };
 
-const char* to_string(FaultAction::Kind k);
 std::string describe(const FaultAction& a);
 
 class FaultSchedule {

@@ -23,7 +23,7 @@ faults::FaultSchedule draw_schedule(sim::Prng prng) {
   size_t minority = static_cast<size_t>(prng.int_in_range(1, 3));
   std::vector<sim::NodeId> left(all.begin(), all.begin() + static_cast<ptrdiff_t>(minority));
   std::vector<sim::NodeId> right(all.begin() + static_cast<ptrdiff_t>(minority), all.end());
-  s.add({K::kSplit, ms(split_at), left, right, {}});
+  s.add({K::kPartition, ms(split_at), left, right, {}});
   s.add({K::kHeal, ms(split_at + prng.int_in_range(500, 2'000)), {}, {}, {}});
   // A crash (power cut) and a restart.
   sim::NodeId victim = prng.pick(all);

@@ -5,22 +5,7 @@
 
 namespace scenarios {
 
-std::string to_string(FaultSpec::Kind k) {
-  using K = FaultSpec::Kind;
-  switch (k) {
-    case K::kCrash: return "crash";
-    case K::kRestart: return "restart";
-    case K::kShutdown: return "shutdown";
-    case K::kStart: return "start";
-    case K::kPause: return "pause";
-    case K::kResume: return "resume";
-    case K::kIsolate: return "isolate";
-    case K::kPartition: return "partition";
-    case K::kHeal: return "heal";
-    case K::kKillAll: return "kill-all";
-  }
-  return "?";
-}
+using faults::to_string;
 
 FaultTargets::FaultTargets(sim::World& world, LabState& lab, const ScenarioSpec& spec)
     : world_(world), lab_(lab), spec_(spec), prng_(world.fork_prng("fault-targets")) {}
@@ -89,6 +74,10 @@ void FaultTargets::apply(const FaultSpec& f, std::vector<std::string>& fired) {
     case K::kIsolate: for (auto n : nodes) world_.net().isolate(n); break;
     case K::kPartition: world_.net().split({nodes, other}); break;
     case K::kHeal: world_.net().heal(); break;
+    case K::kBlockOneWay:
+      if (!nodes.empty() && !other.empty()) world_.net().block(nodes.front(), other.front());
+      break;
+    case K::kClockJump: break;  // not in scenario files yet
     case K::kKillAll:
       nodes.clear();
       for (uint32_t i = 0; i < static_cast<uint32_t>(spec_.cluster.brokers + spec_.cluster.controllers); ++i) {
@@ -97,7 +86,7 @@ void FaultTargets::apply(const FaultSpec& f, std::vector<std::string>& fired) {
       }
       break;
   }
-  std::string what = to_string(f.kind) + " " + names(world_, nodes);
+  std::string what = std::string(to_string(f.kind)) + " " + names(world_, nodes);
   if (f.kind == K::kPartition) what += " | " + names(world_, other);
   if (f.kind == K::kHeal) what = "heal";
   note(fired, what);
@@ -130,7 +119,7 @@ void FaultTargets::undo(const FaultSpec& f, const std::vector<sim::NodeId>& node
       break;
     default: return;  // restart, start, resume, heal: nothing to undo
   }
-  note(fired, "end of " + to_string(f.kind) + " " + names(world_, nodes));
+  note(fired, std::string("end of ") + to_string(f.kind) + " " + names(world_, nodes));
 }
 
 void FaultTargets::heal_everything(std::vector<std::string>& fired) {

@@ -34,6 +34,5 @@ class FaultTargets {
   sim::Prng prng_;
 };
 
-std::string to_string(FaultSpec::Kind k);
 
 }  // namespace scenarios

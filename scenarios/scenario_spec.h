@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "faults/fault_kind.h"
 #include "sim/time.h"
 
 namespace scenarios {
@@ -77,7 +78,7 @@ struct ConsumerSpec {
 };
 
 struct FaultSpec {
-  enum class Kind { kCrash, kRestart, kShutdown, kStart, kPause, kResume, kIsolate, kPartition, kHeal, kKillAll };
+  using Kind = faults::FaultKind;  // scenario files use all but block-one-way and clock-jump so far
   Kind kind = Kind::kCrash;
   sim::Duration at;
   std::optional<sim::Duration> duration;  // "for": the fault is undone after this long
