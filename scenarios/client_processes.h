@@ -19,6 +19,7 @@ struct LabState {
   std::vector<sim::NodeId> controllers;
   bool ready = false;               // topics exist and every partition has a leader
   bool workload_stopped = false;
+  int producers_drained = 0;        // producers whose every record has an outcome after the stop
   bool final_phase_done = false;
   bool liveness = false;
   std::string liveness_note;

@@ -5,6 +5,7 @@
 
 #include "broker_model/broker/broker_server.h"
 #include "broker_model/clients/client_config.h"
+#include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
@@ -79,6 +80,16 @@ int64_t broker_config_int(const ScenarioSpec& spec, const std::string& key, int6
   auto it = spec.cluster.broker_configs.find(key);
   if (it == spec.cluster.broker_configs.end()) return fallback;
   return parse_int(it->second).value_or(fallback);
+}
+
+sim::Duration max_delivery_timeout(const ScenarioSpec& spec) {
+  sim::Duration longest = sim::Duration::zero();
+  for (const auto& p : spec.producers) {
+    ProducerConfig c;
+    ProducerConfig::parse(p.configs, c);
+    longest = std::max(longest, sim::milliseconds(c.delivery_timeout_ms));
+  }
+  return longest;
 }
 
 LatencySummary latency_of(const History& h) {
@@ -210,6 +221,11 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
     for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
     sim::this_fiber::sleep_until(start + spec.duration);
     lab->workload_stopped = true;
+    // Let every produced record reach its outcome before healing (Jepsen's "stop the
+    // clients, then heal"): what was acknowledged was acknowledged under the faults.
+    sim::Instant drain_deadline = world.now() + max_delivery_timeout(spec) + sim::seconds(1);
+    while (lab->producers_drained < producer_index && world.now() < drain_deadline)
+      lab->changed.wait_until(drain_deadline);
     targets.heal_everything(result.faults_fired);
     sim::this_fiber::sleep_for(spec.heal_for);
     world.start(final_reader);

@@ -1,12 +1,16 @@
 #include "broker_model/broker/broker_server.h"
 
-#include "broker_model/broker/broker_metadata_client.h"
+#include "broker_model/controller/broker_lifecycle.h"
+#include "broker_model/controller/controller_channel.h"
+#include "broker_model/controller/metadata_client.h"
 
 namespace broker_model {
 
 namespace {
 // Requests queued per connection before new ones are dropped (the client times out).
 constexpr size_t kConnectionQueueMax = 1'024;
+// How often the applier looks again while fenced (unfencing is learned from heartbeats).
+constexpr sim::Duration kFencedRecheck = sim::milliseconds(100);
 }  // namespace
 
 sim::BootFn make_broker_boot(BrokerProcessConfig config) {
@@ -25,16 +29,61 @@ void BrokerServer::run() {
   replicas_ = std::make_unique<ReplicaManager>(
       rpc_, config_.broker, config_.history,
       [this](const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done) {
-        metadata_->alter_partition(p, std::move(done));
+        alter_partition(p, std::move(done));
       });
-  metadata_ = std::make_unique<BrokerMetadataClient>(
-      rpc_, config_.broker.id, config_.rack, config_.controllers,
-      sim::milliseconds(config_.broker_heartbeat_interval_ms),
-      [this](const MetadataImage& image) { replicas_->apply_metadata(image); });
+  channel_ = std::make_unique<ControllerChannel>(ctx_, rpc_, config_.controllers);
+  metadata_ = std::make_unique<MetadataClient>(ctx_, *channel_, MetadataClientConfig{config_.broker.id});
+  lifecycle_ = std::make_unique<BrokerLifecycle>(
+      ctx_, *channel_, *metadata_, BrokerLifecycleConfig{config_.broker.id, config_.rack, config_.broker_heartbeat_interval_ms});
   rpc_.start([this](const RequestInfo& info, std::any&& body) { on_request(info, std::move(body)); });
   replicas_->start();
   metadata_->start();
+  lifecycle_->start();
+  ctx_.spawn("metadata-applier", [this] { apply_metadata_loop(); });
   ctx_.trace("broker.start", {{"id", config_.broker.id.value()}});
+}
+
+void BrokerServer::apply_metadata_loop() {
+  bool unfenced_once = false;
+  uint64_t applied_version = 0;
+  for (;;) {
+    if (!unfenced_once) {
+      if (!lifecycle_->registered() || lifecycle_->fenced()) {
+        ctx_.sleep_for(kFencedRecheck);
+        continue;
+      }
+      unfenced_once = true;
+      ctx_.trace("broker.unfenced", {{"epoch", lifecycle_->broker_epoch().value()}});
+    }
+    if (metadata_->version() == applied_version) {
+      metadata_->wait_for_change(applied_version, kFencedRecheck);
+      continue;
+    }
+    applied_version = metadata_->version();
+    replicas_->apply_metadata(metadata_->image());  // may block opening logs: newer records wait
+  }
+}
+
+void BrokerServer::alter_partition(const IsrProposal& p,
+                                   std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done) {
+  lifecycle_->alter_partition(
+      p.tp, p.leader_epoch, p.partition_epoch, p.new_isr, [this, done](std::optional<AlterPartitionResponse> r) {
+        if (!r) {
+          done(ErrorCode::kRequestTimedOut, std::nullopt);
+          return;
+        }
+        if (r->error != ErrorCode::kNone) {
+          done(r->error, std::nullopt);
+          return;
+        }
+        PartitionRegistration reg;
+        if (const PartitionRegistration* cur = metadata_->image().partition(r->tp)) reg = *cur;
+        reg.leader = r->leader;
+        reg.leader_epoch = r->leader_epoch;
+        reg.isr = r->isr;
+        reg.partition_epoch = r->partition_epoch;
+        done(ErrorCode::kNone, reg);
+      });
 }
 
 void BrokerServer::on_request(const RequestInfo& info, std::any&& body) {

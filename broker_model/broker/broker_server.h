@@ -2,7 +2,10 @@
 // and handled in order by one fiber per connection, as Kafka mutes a connection while its
 // request is in progress, so a request may block (acks=all, a long-poll fetch, disk I/O)
 // without holding up other clients. Metadata comes from the controller quorum through the
-// broker's MetadataClient; the ReplicaManager follows it.
+// broker's MetadataClient; the ReplicaManager follows it, but only once this incarnation has
+// been registered and unfenced: replaying the metadata log after a crash would otherwise make
+// the broker leader again under an epoch it held before, with a log that lost its unsynced
+// tail (a divergence no epoch check can see).
 #pragma once
 
 #include <map>
@@ -15,7 +18,9 @@
 
 namespace broker_model {
 
-class BrokerMetadataClient;
+class BrokerLifecycle;
+class ControllerChannel;
+class MetadataClient;
 
 struct BrokerProcessConfig {
   BrokerConfig broker;
@@ -43,11 +48,15 @@ class BrokerServer {
   void connection_loop(sim::NodeId peer);
   void handle(const RequestInfo& info, std::any& body);
   MetadataResponse handle_metadata(const MetadataRequest& req) const;
+  void apply_metadata_loop();
+  void alter_partition(const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done);
 
   sim::NodeContext& ctx_;
   BrokerProcessConfig config_;
   RpcEndpoint rpc_;
-  std::unique_ptr<BrokerMetadataClient> metadata_;
+  std::unique_ptr<ControllerChannel> channel_;
+  std::unique_ptr<MetadataClient> metadata_;
+  std::unique_ptr<BrokerLifecycle> lifecycle_;
   std::unique_ptr<ReplicaManager> replicas_;
   std::map<sim::NodeId, std::unique_ptr<sim::Channel<Inbound>>> connections_;
 };
