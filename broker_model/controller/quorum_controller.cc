@@ -176,14 +176,7 @@ void QuorumController::on_heartbeat(const RequestInfo& info, const BrokerHeartbe
 void QuorumController::on_create_topics(const RequestInfo& info, const CreateTopicsRequest& req) {
   if (reject_if_inactive<CreateTopicsResponse>(info)) return;
   auto result = replication_.create_topics(*working_, req);
-  std::optional<Offset> written;
-  if (!result.records.empty()) {
-    written = write(std::move(result.records));
-    if (!written) {
-      result.response.error = write_error();
-      result.response.leader_hint = raft_.leader();
-    }
-  }
+  std::optional<Offset> written = write_result(result);
   uint32_t bytes = create_topics_response_bytes(result.response);
   complete(info, bytes, std::move(result.response), written);
 }
@@ -191,14 +184,7 @@ void QuorumController::on_create_topics(const RequestInfo& info, const CreateTop
 void QuorumController::on_alter_partition(const RequestInfo& info, const AlterPartitionRequest& req) {
   if (reject_if_inactive<AlterPartitionResponse>(info)) return;
   auto result = replication_.alter_partition(*working_, req);
-  std::optional<Offset> written;
-  if (!result.records.empty()) {
-    written = write(std::move(result.records));
-    if (!written) {
-      result.response.error = write_error();
-      result.response.leader_hint = raft_.leader();
-    }
-  }
+  std::optional<Offset> written = write_result(result);
   if (result.response.error != ErrorCode::kNone)
     ctx_.trace("controller.alter_partition_rejected",
                {{"partition", req.tp.str()}, {"broker", req.broker_id.value()}, {"error", to_string(result.response.error)}});

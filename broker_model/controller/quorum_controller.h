@@ -79,6 +79,18 @@ class QuorumController final : public RaftClientListener {
   // Replies now, or once the batch at `written` (or the last batch written) commits.
   void complete(const RequestInfo& info, uint32_t bytes, std::any body, std::optional<Offset> written);
   ErrorCode write_error() const;
+  // Writes a decision's records, if any; when the write is refused, the response says why
+  // and where the leader is.
+  template <class Response>
+  std::optional<Offset> write_result(ControllerResult<Response>& result) {
+    if (result.records.empty()) return std::nullopt;
+    std::optional<Offset> written = write(std::move(result.records));
+    if (!written) {
+      result.response.error = write_error();
+      result.response.leader_hint = raft_.leader();
+    }
+    return written;
+  }
   void trace_batch(Offset offset, const MetadataBatch& batch);
   template <class Response>
   bool reject_if_inactive(const RequestInfo& info);
