@@ -6,7 +6,9 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <csignal>
 #include <string>
+#include <unistd.h>
 
 #include "cli/exit_codes.h"
 #include "scenarios/counter_demo.h"
@@ -21,7 +23,7 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: eddy run [FILE.yaml] [--seed N] [--trace FILE [--force]] [--max-events N] [--log-level L]\n"
+    "usage: eddy run [FILE.yaml] [--seed N] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
     "       eddy demo counter [--seed N] [--trace FILE [--force]]\n"
     "       eddy --help | --version\n";
 
@@ -36,7 +38,30 @@ struct RunArgs {
   CommonArgs common;
   std::string file;
   uint64_t max_events = 0;
+  unsigned wall_timeout_s = 900;
 };
+
+// A simulated fiber that never blocks cannot be preempted by the kernel; the host watchdog
+// turns such a hang into a clear exit instead of a stuck CI job.
+uint64_t g_watchdog_seed = 0;
+extern "C" void on_watchdog(int) {
+  char msg[160];
+  int n = std::snprintf(msg, sizeof msg,
+                        "eddy: error: the lab hung (no progress within --wall-timeout) at seed %llu; exit 4\n",
+                        static_cast<unsigned long long>(g_watchdog_seed));
+  if (n > 0) {
+    ssize_t ignored = write(STDERR_FILENO, msg, static_cast<size_t>(n));
+    (void)ignored;
+  }
+  _exit(cli::kExitLabError);
+}
+
+void arm_watchdog(uint64_t seed, unsigned seconds) {
+  if (seconds == 0) return;
+  g_watchdog_seed = seed;
+  std::signal(SIGALRM, on_watchdog);
+  alarm(seconds);
+}
 
 // Opens the trace file if asked; never overwrites without --force. Returns an exit code on error.
 int open_trace(const CommonArgs& args, std::ofstream& out) {
@@ -79,6 +104,7 @@ int run_command(const RunArgs& args) {
   scenarios::RunOptions opt;
   opt.seed = args.common.seed;
   if (trace.is_open()) opt.trace_sink = &trace;
+  arm_watchdog(args.common.seed, args.wall_timeout_s);
   auto wall_start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
   scenarios::ScenarioResult r = scenarios::run_scenario(spec, opt);
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
@@ -143,6 +169,9 @@ int main(int argc, char** argv) {
   run->add_option("file", run_args.file, "Scenario file (YAML, see scenarios/README.md)");
   add_common(run, run_args.common);
   run->add_option("--max-events", run_args.max_events, "Stop the run after this many events")->check(CLI::PositiveNumber);
+  run->add_option("--wall-timeout", run_args.wall_timeout_s,
+                  "Give up (exit 4) if the run takes longer than this many wall-clock seconds; 0: never")
+      ->check(CLI::NonNegativeNumber);
 
   CommonArgs demo_args;
   CLI::App* demo = app.add_subcommand("demo", "Kernel demos");

@@ -121,6 +121,14 @@ TEST(Cli, TraceIsWrittenAndNeverOverwrittenWithoutForce) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(Cli, WallClockWatchdogEndsAStuckRunWithLabErrorCode) {
+  // The full-size default takes seconds; a one-second budget must end it with exit 4.
+  Result r = run("run --wall-timeout 1 --seed 3");
+  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_NE(r.out.find("the lab hung"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("seed 3"), std::string::npos) << r.out;
+}
+
 TEST(Cli, RunLimitEndsWithLabErrorCode) {
   Result r = run("run " + kSmallScenario + " --max-events 1000");
   EXPECT_EQ(r.exit_code, 4) << r.out;
