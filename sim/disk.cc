@@ -93,14 +93,20 @@ IoStatus Disk::append(const std::string& file, std::string_view data) {
 ReadResult Disk::read(const std::string& file, int64_t offset, int64_t length) {
   auto it = files_.find(file);
   if (it == files_.end()) {
-    charge(model_.read_latency, 0, "disk read");
+    if (model_.read_latency > Duration::zero()) charge(model_.read_latency, 0, "disk read");
     return {IoStatus::kNotFound, {}};
   }
-  const std::string& cur = it->second.current;
   ReadResult r;
+  if (model_.read_latency > Duration::zero()) {
+    charge(model_.read_latency, length, "disk read");
+    it = files_.find(file);  // the file may have changed while this fiber waited
+    if (it == files_.end()) return {IoStatus::kNotFound, {}};
+  } else {
+    kernel_.check_alive();  // a page-cache hit: no simulated time, but a dead process reads nothing
+  }
+  const std::string& cur = it->second.current;
   if (offset < static_cast<int64_t>(cur.size()))
     r.data = cur.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
-  charge(model_.read_latency, static_cast<int64_t>(r.data.size()), "disk read");
   return r;
 }
 
