@@ -54,30 +54,44 @@ std::string ack_line(const ProduceOp& p) {
 
 CheckResult check_lost_writes(const History& h) {
   CheckResult r{"lost_writes", 0, {}, {}};
-  std::map<TopicPartition, std::map<uint64_t, int64_t>> present;  // tp -> record -> offset
-  for (const auto& fr : h.final_reads())
-    for (const auto& [off, id] : fr.records) present[fr.tp].emplace(id, off.value());
+  // Per partition, the record ids of its final read, sorted for binary search.
+  std::map<TopicPartition, std::vector<uint64_t>> present;
+  for (const auto& fr : h.final_reads()) {
+    std::vector<uint64_t>& ids = present[fr.tp];
+    ids.reserve(fr.records.size());
+    for (const auto& [off, id] : fr.records) ids.push_back(id);
+    std::sort(ids.begin(), ids.end());
+  }
   int64_t verified = 0, unverifiable = 0;
+  const TopicPartition* last_tp = nullptr;
+  const FinalRead* fr = nullptr;
+  const std::vector<uint64_t>* ids = nullptr;
   for (const auto& p : h.produces()) {
     if (p.outcome != OpOutcome::kOk) continue;
-    const FinalRead* fr = final_read_of(h, p.tp);
+    if (last_tp == nullptr || !(*last_tp == p.tp)) {  // produces cluster by partition: cache the look-ups
+      last_tp = &p.tp;
+      fr = final_read_of(h, p.tp);
+      ids = &present[p.tp];
+    }
     if (fr == nullptr || !fr->complete) {
       ++unverifiable;
       continue;
     }
     ++verified;
-    if (present[p.tp].count(p.record_id)) continue;
+    if (std::binary_search(ids->begin(), ids->end(), p.record_id)) continue;
     Violation v;
     v.summary = "lost write: " + broker_model::format_record_id(p.record_id) + " acknowledged at " + p.tp.str() +
                 " offset " + p.offset.str() + " by broker " + p.acked_by.str() + " is not in the final log";
-    v.story.push_back(produce_line(p));
-    v.story.push_back(ack_line(p));
-    for (auto& line : partition_story(h, p.tp, p.invoked)) v.story.push_back(line);
-    std::string there = "nothing";
-    for (const auto& [off, id] : fr->records)
-      if (off == p.offset) there = broker_model::format_record_id(id);
-    v.story.push_back("final log of " + p.tp.str() + " holds " + there + " at offset " + p.offset.str() + " (" +
-                      std::to_string(fr->records.size()) + " records read)");
+    if (r.examples.size() < kMaxExamples) {
+      v.story.push_back(produce_line(p));
+      v.story.push_back(ack_line(p));
+      for (auto& line : partition_story(h, p.tp, p.invoked)) v.story.push_back(line);
+      std::string there = "nothing";
+      for (const auto& [off, id] : fr->records)
+        if (off == p.offset) there = broker_model::format_record_id(id);
+      v.story.push_back("final log of " + p.tp.str() + " holds " + there + " at offset " + p.offset.str() + " (" +
+                        std::to_string(fr->records.size()) + " records read)");
+    }
     add_example(r, std::move(v));
   }
   r.note = std::to_string(verified) + " acknowledged records verified";
@@ -119,17 +133,26 @@ CheckResult check_duplicates(const History& h) {
 
 CheckResult check_inconsistent_offsets(const History& h) {
   CheckResult r{"inconsistent_offsets", 0, {}, {}};
-  // Two acknowledgements for one offset.
-  std::map<std::pair<TopicPartition, int64_t>, const ProduceOp*> acked_at;
-  for (const auto& p : h.produces()) {
-    if (p.outcome != OpOutcome::kOk) continue;
-    auto [it, fresh] = acked_at.emplace(std::make_pair(p.tp, p.offset.value()), &p);
-    if (fresh || it->second->record_id == p.record_id) continue;
+  // Two acknowledgements for one offset: sort the acknowledged produces by (partition,
+  // offset, history order) and compare neighbours.
+  std::vector<const ProduceOp*> acked;
+  for (const auto& p : h.produces())
+    if (p.outcome == OpOutcome::kOk) acked.push_back(&p);
+  std::stable_sort(acked.begin(), acked.end(), [](const ProduceOp* a, const ProduceOp* b) {
+    if (a->offset != b->offset) return a->offset < b->offset;
+    return a->tp < b->tp;
+  });
+  for (size_t i = 1; i < acked.size(); ++i) {
+    const ProduceOp* first = acked[i - 1];
+    const ProduceOp& p = *acked[i];
+    if (first->offset != p.offset || !(first->tp == p.tp) || first->record_id == p.record_id) continue;
     Violation v;
     v.summary = "two records acknowledged at " + p.tp.str() + " offset " + p.offset.str() + ": " +
-                broker_model::format_record_id(it->second->record_id) + " and " + broker_model::format_record_id(p.record_id);
-    v.story = {produce_line(*it->second), ack_line(*it->second), produce_line(p), ack_line(p)};
-    for (auto& line : partition_story(h, p.tp, it->second->completed)) v.story.push_back(line);
+                broker_model::format_record_id(first->record_id) + " and " + broker_model::format_record_id(p.record_id);
+    if (r.examples.size() < kMaxExamples) {
+      v.story = {produce_line(*first), ack_line(*first), produce_line(p), ack_line(p)};
+      for (auto& line : partition_story(h, p.tp, first->completed)) v.story.push_back(line);
+    }
     add_example(r, std::move(v));
   }
   // Replicas disagreeing below the leader's high watermark.
