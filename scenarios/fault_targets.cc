@@ -1,5 +1,7 @@
 #include "scenarios/fault_targets.h"
 
+#include "faults/random_faults.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -123,15 +125,7 @@ void FaultTargets::undo(const FaultSpec& f, const std::vector<sim::NodeId>& node
 }
 
 void FaultTargets::heal_everything(std::vector<std::string>& fired) {
-  world_.net().heal();
-  for (uint32_t i = 0; i < world_.node_count(); ++i) {
-    sim::NodeId n{i};
-    if (world_.node(n).state() == sim::NodeState::kPaused) world_.resume(n);
-  }
-  for (uint32_t i = 0; i < static_cast<uint32_t>(spec_.cluster.brokers + spec_.cluster.controllers); ++i) {
-    sim::NodeId n{i};
-    if (world_.node(n).state() == sim::NodeState::kDown) world_.start(n);
-  }
+  faults::heal_everything(world_, static_cast<uint32_t>(spec_.cluster.brokers + spec_.cluster.controllers));
   note(fired, "end of workload: heal network, resume and start every node");
 }
 

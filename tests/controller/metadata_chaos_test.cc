@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "broker_model/controller/admin_client.h"
+#include "faults/random_faults.h"
 #include "tests/controller/controller_cluster.h"
 #include "tests/controller/raft_safety_checker.h"
 
@@ -20,19 +21,10 @@ void nemesis_step(ControllerCluster& c, sim::Prng& p) {
   int nodes = kControllers + kBrokers;  // the admin node is left alone
   sim::NodeId n{static_cast<uint32_t>(p.below(static_cast<uint64_t>(nodes)))};
   sim::World& w = c.world();
-  switch (p.below(8)) {
-    case 0: w.crash(n); break;
-    case 1: w.restart(n); break;
-    case 2: w.start(n); break;
-    case 3: w.pause(n); break;
-    case 4: w.resume(n); break;
-    case 5: w.net().isolate(n); break;
-    case 6: w.net().heal(); break;
-    case 7: {
-      ControllerServer* active = c.active_controller();
-      if (active != nullptr) w.crash(active->raft().id());
-      break;
-    }
+  if (p.below(8) != 0) {
+    faults::apply(w, faults::random_node_fault(p, n, w.now()));
+  } else if (ControllerServer* active = c.active_controller()) {
+    w.crash(active->raft().id());
   }
 }
 

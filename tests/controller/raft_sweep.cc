@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "broker_model/controller/raft_node.h"
+#include "faults/random_faults.h"
 #include "sim/world.h"
 #include "tests/controller/raft_safety_checker.h"
 
@@ -46,14 +47,6 @@ void nemesis_step(sim::World& w, sim::Prng& p, int voters, sim::NodeId leader) {
   }
 }
 
-void heal_all(sim::World& w, int voters) {
-  w.net().heal();
-  for (int i = 0; i < voters; ++i) {
-    sim::NodeId n{static_cast<uint32_t>(i)};
-    w.resume(n);
-    w.start(n);
-  }
-}
 
 // After healing: wait for a commit made after the heal, stop proposing, and wait until every
 // member reports the same commit end. True when that happened within the limit.
@@ -130,7 +123,7 @@ RaftSweepResult run_raft_sweep(uint64_t seed, const RaftSweepOptions& options) {
           sim::milliseconds(p.int_in_range(options.nemesis_interval_ms_min, options.nemesis_interval_ms_max)));
       nemesis_step(w, p, options.voters, checker.latest_leader());
     }
-    heal_all(w, options.voters);
+    faults::heal_everything(w, static_cast<uint32_t>(options.voters));
     result.converged = converge(w, checker, state, options.voters, options.heal_limit_ms);
     w.kernel().stop("sweep done");
   });
