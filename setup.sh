@@ -17,6 +17,8 @@ packages=(
   libboost-fiber-dev libboost-context-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium
+  python3-pandas python3-matplotlib python3-nbconvert python3-nbclient python3-ipykernel
 )
 
 install_packages() {
@@ -32,6 +34,22 @@ install_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# The report's chart libraries (inlined into report.html at build time) and the headless
+# browser driver of its test, pinned in reports/web/package-lock.json. Reinstalled only when
+# the lock file changed.
+install_web() {
+  local web=reports/web
+  if ! command -v npm >/dev/null; then
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends nodejs npm
+  fi
+  if [ ! -f "$web/node_modules/.package-lock.json" ] || [ "$web/package-lock.json" -nt "$web/node_modules/.package-lock.json" ]; then
+    echo "setup: npm ci in $web"
+    (cd "$web" && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+}
+
 jobs=$(nproc 2>/dev/null || echo 2)
 
 build_tree() {  # build_tree DIR CMAKE_ARGS...
@@ -44,6 +62,7 @@ build_tree() {  # build_tree DIR CMAKE_ARGS...
 }
 
 install_packages
+install_web
 build_tree build -DCMAKE_BUILD_TYPE=RelWithDebInfo
 
 case "$mode" in

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cli/exit_codes.h"
+#include "cli/run_output.h"
 #include "scenarios/counter_demo.h"
 #include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
@@ -23,7 +24,7 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: eddy run [FILE.yaml] [--seed N] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
+    "usage: eddy run [FILE.yaml] [--seed N] [--out DIR | --no-out] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
     "       eddy demo counter [--seed N] [--trace FILE [--force]]\n"
     "       eddy --help | --version\n";
 
@@ -39,6 +40,7 @@ struct RunArgs {
   std::string file;
   uint64_t max_events = 0;
   unsigned wall_timeout_s = 900;
+  cli::OutputArgs output;
 };
 
 // A simulated fiber that never blocks cannot be preempted by the kernel; the host watchdog
@@ -99,6 +101,8 @@ int run_command(const RunArgs& args) {
     spec = loaded.spec();
   }
   if (args.max_events > 0) spec.max_events = args.max_events;
+  cli::OutputArgs output = args.output;
+  if (int rc = cli::prepare_output(output, spec, args.common.seed); rc != cli::kExitOk) return rc;
   std::ofstream trace;
   if (int rc = open_trace(args.common, trace); rc != cli::kExitOk) return rc;
   scenarios::RunOptions opt;
@@ -114,19 +118,19 @@ int run_command(const RunArgs& args) {
               wall_s > 0 ? sim_s / wall_s : 0.0, wall_s > 0 ? static_cast<double>(r.events) / wall_s / 1e6 : 0.0);
   std::string replay = "build/eddy run " + (args.file.empty() ? std::string() : args.file + " ") + "--seed " +
                        std::to_string(args.common.seed) + " --trace trace.jsonl";
+  int rc = cli::kExitOk;
   if (!r.outcome.ok() && r.outcome.status != sim::RunStatus::kStopped) {
     std::cout << "  the lab stopped the run: " << r.outcome.message << "\n  replay: " << replay << "\n";
-    return cli::kExitLabError;
-  }
-  if (r.safety_failed()) {
+    rc = cli::kExitLabError;
+  } else if (r.safety_failed()) {
     std::cout << "  replay: " << replay << "\n";
-    return cli::kExitSafetyViolation;
-  }
-  if (r.liveness_failed()) {
+    rc = cli::kExitSafetyViolation;
+  } else if (r.liveness_failed()) {
     std::cout << "  replay: " << replay << "\n";
-    return cli::kExitLiveness;
+    rc = cli::kExitLiveness;
   }
-  return cli::kExitOk;
+  if (int orc = cli::write_output(output, spec, r, rc, replay, EDDY_VERSION); orc != cli::kExitOk) return orc;
+  return rc;
 }
 
 int demo_command(const CommonArgs& args) {
@@ -172,6 +176,7 @@ int main(int argc, char** argv) {
   run->add_option("--wall-timeout", run_args.wall_timeout_s,
                   "Give up (exit 4) if the run takes longer than this many wall-clock seconds; 0: never")
       ->check(CLI::NonNegativeNumber);
+  cli::add_output_options(run, run_args.output);
 
   CommonArgs demo_args;
   CLI::App* demo = app.add_subcommand("demo", "Kernel demos");

@@ -24,11 +24,17 @@ class LabRaftObserver final : public RaftObserver {
   explicit LabRaftObserver(History& history) : history_(history) {}
   void on_become_leader(Term term, sim::NodeId node) override {
     history_.note_active_controller(static_cast<int>(node.value), term.value());
+    // For the reports' controller timeline.
+    if (world_ != nullptr)
+      history_.timeline(TimelineEvent{world_->now(), "controller-leader", {}, kNoBroker,
+                                      world_->node(node).name() + " term " + std::to_string(term.value())});
   }
+  void attach(sim::World* world) { world_ = world; }
   void on_commit(sim::NodeId, Offset, Term, uint64_t) override {}
 
  private:
   History& history_;
+  sim::World* world_ = nullptr;
 };
 
 sim::CrashMode crash_mode_of(const std::string& s) {
@@ -154,6 +160,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   auto lab = std::make_unique<LabState>();
   LabRaftObserver raft_observer(lab->history);
   sim::World world(wc);
+  raft_observer.attach(&world);
   if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
 
   const int brokers = spec.cluster.brokers;

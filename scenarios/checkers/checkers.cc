@@ -80,6 +80,7 @@ CheckResult check_lost_writes(const History& h) {
     ++verified;
     if (std::binary_search(ids->begin(), ids->end(), p.record_id)) continue;
     Violation v;
+    v.record_id = p.record_id;
     v.summary = "lost write: " + broker_model::format_record_id(p.record_id) + " acknowledged at " + p.tp.str() +
                 " offset " + p.offset.str() + " by broker " + p.acked_by.str() + " is not in the final log";
     if (r.examples.size() < kMaxExamples) {

@@ -17,6 +17,7 @@ namespace scenarios {
 struct Violation {
   std::string summary;             // one line: what, where
   std::vector<std::string> story;  // the events that led to it, in time order
+  uint64_t record_id = 0;          // the record it is about (lost_writes), 0 when none
 };
 
 struct CheckResult {

@@ -1,0 +1,69 @@
+// `eddy run --out`: the run directory as a user gets it, and the refusal to write into a
+// directory eddy did not make.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct Result {
+  int exit_code;
+  std::string out;
+};
+
+Result run(const std::string& args) {
+  std::string cmd = std::string(EDDY_BINARY) + " " + args + " 2>&1";
+  FILE* p = popen(cmd.c_str(), "r");
+  EXPECT_NE(p, nullptr);
+  std::string out;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
+  int status = pclose(p);
+  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
+}
+
+const std::string kScenario = std::string(EDDY_SOURCE_DIR) + "/scenarios/ci/acks-all-single-faults.yaml";
+
+TEST(RunOutputCli, WritesTheRunDirectoryAndReusesItsOwn) {
+  fs::path dir = fs::temp_directory_path() / ("eddy-out-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  Result a = run("run " + kScenario + " --seed 3 --out " + dir.string());
+  ASSERT_EQ(a.exit_code, 0) << a.out;
+  EXPECT_NE(a.out.find("report: " + dir.string() + "/report.html"), std::string::npos) << a.out;
+  for (const char* f : {"summary.json", "summary.md", "metrics.csv", "history.jsonl", "timeline.jsonl", "report.html", ".eddy-run"})
+    EXPECT_TRUE(fs::exists(dir / f)) << f;
+  std::ifstream in(dir / "summary.json");
+  nlohmann::json s = nlohmann::json::parse(in);
+  EXPECT_NE(a.out.find("fingerprint=" + s["fingerprint"].get<std::string>()), std::string::npos);
+  EXPECT_EQ(s["seed"], 3);
+  EXPECT_EQ(s["verdict"], "pass");
+  Result b = run("run " + kScenario + " --seed 4 --out " + dir.string() + " --no-history");
+  EXPECT_EQ(b.exit_code, 0) << b.out;
+  EXPECT_FALSE(fs::exists(dir / "history.jsonl"));  // the earlier run's is gone, not left stale
+  fs::remove_all(dir);
+}
+
+TEST(RunOutputCli, RefusesADirectoryItDidNotMake) {
+  fs::path dir = fs::temp_directory_path() / ("eddy-foreign-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "thesis.tex") << "precious";
+  Result r = run("run " + kScenario + " --seed 3 --out " + dir.string());
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("is not an eddy run directory"), std::string::npos) << r.out;
+  EXPECT_FALSE(fs::exists(dir / "summary.json"));
+  EXPECT_TRUE(fs::exists(dir / "thesis.tex"));
+  fs::remove_all(dir);
+}
+
+}  // namespace
