@@ -4,7 +4,7 @@ namespace faults {
 
 FaultAction random_node_fault(sim::Prng& prng, sim::NodeId target, sim::Instant at) {
   FaultKind kind = kNodeFaultKinds[prng.below(kNodeFaultKindCount)];
-  FaultAction a{kind, at, {}, {}, {}};
+  FaultAction a{kind, at, {}, {}, {}, {}};
   if (kind != FaultKind::kHeal) a.nodes.push_back(target);
   return a;
 }

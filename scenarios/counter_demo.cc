@@ -23,20 +23,20 @@ faults::FaultSchedule draw_schedule(sim::Prng prng) {
   size_t minority = static_cast<size_t>(prng.int_in_range(1, 3));
   std::vector<sim::NodeId> left(all.begin(), all.begin() + static_cast<ptrdiff_t>(minority));
   std::vector<sim::NodeId> right(all.begin() + static_cast<ptrdiff_t>(minority), all.end());
-  s.add({K::kPartition, ms(split_at), left, right, {}});
-  s.add({K::kHeal, ms(split_at + prng.int_in_range(500, 2'000)), {}, {}, {}});
+  s.add({K::kPartition, ms(split_at), left, right, {}, {}});
+  s.add({K::kHeal, ms(split_at + prng.int_in_range(500, 2'000)), {}, {}, {}, {}});
   // A crash (power cut) and a restart.
   sim::NodeId victim = prng.pick(all);
   int64_t crash_at = prng.int_in_range(3'000, 5'000);
-  s.add({K::kCrash, ms(crash_at), {victim}, {}, {}});
-  s.add({K::kRestart, ms(crash_at + prng.int_in_range(200, 1'500)), {victim}, {}, {}});
+  s.add({K::kCrash, ms(crash_at), {victim}, {}, {}, {}});
+  s.add({K::kRestart, ms(crash_at + prng.int_in_range(200, 1'500)), {victim}, {}, {}, {}});
   // A stop-the-world pause of another node, and a clock jump.
   sim::NodeId paused = prng.pick(all);
   int64_t pause_at = prng.int_in_range(5'500, 7'000);
-  s.add({K::kPause, ms(pause_at), {paused}, {}, {}});
-  s.add({K::kResume, ms(pause_at + prng.int_in_range(100, 800)), {paused}, {}, {}});
-  s.add({K::kClockJump, ms(prng.int_in_range(1'000, 7'000)), {prng.pick(all)}, {}, sim::seconds(prng.int_in_range(-5, 6))});
-  s.add({K::kHeal, ms(8'500), {}, {}, {}});
+  s.add({K::kPause, ms(pause_at), {paused}, {}, {}, {}});
+  s.add({K::kResume, ms(pause_at + prng.int_in_range(100, 800)), {paused}, {}, {}, {}});
+  s.add({K::kClockJump, ms(prng.int_in_range(1'000, 7'000)), {prng.pick(all)}, {}, sim::seconds(prng.int_in_range(-5, 6)), {}});
+  s.add({K::kHeal, ms(8'500), {}, {}, {}, {}});
   return s;
 }
 

@@ -64,6 +64,7 @@ std::string format_summary(const ScenarioResult& r) {
   std::snprintf(buf, sizeof buf, "  produce latency (acknowledged): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
                 ms(r.produce_latency.p50), ms(r.produce_latency.p99), ms(r.produce_latency.max));
   o << buf;
+  for (const auto& d : r.drawn) o << "  drawn: " << d << "\n";
   for (const auto& f : r.faults_fired) o << "  fault: " << f << "\n";
   for (const auto& c : r.checks) {
     o << "  check " << c.check << ": " << c.count << (c.note.empty() ? "" : " (" + c.note + ")") << "\n";

@@ -1,11 +1,17 @@
 // Resolves a scenario's fault targets ("broker 1", "leader of orders/0", "active
-// controller", "random broker") to nodes when the fault fires, applies the fault, and undoes
-// it after its `for` duration. Everything is traced and listed for the summary.
+// controller", "random broker", "zone a", "coordinator of group g", "all brokers") to nodes
+// when the fault fires, applies the fault through faults::FaultInjector, and undoes it after
+// its `for` duration. Runs the random nemesis of the scenario, if any. Everything is traced
+// and listed for the summary.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "faults/fault_injector.h"
+#include "faults/nemesis.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/scenario_spec.h"
 #include "sim/world.h"
@@ -15,24 +21,41 @@ namespace scenarios {
 class FaultTargets {
  public:
   FaultTargets(sim::World& world, LabState& lab, const ScenarioSpec& spec);
+
+  // "coordinator of group G": the broker coordinating group G right now, or nullopt. The
+  // consumer-group code fills this hook; until it does, such targets resolve to no node.
+  std::function<std::optional<int>(const std::string& group)> coordinator_of;
+
+  // Call once every node exists and links are configured: remembers the links heal restores.
+  void capture_baseline() { injector_.capture_link_baseline(); }
   // Schedules `f` at start + f.at (and its undo at + f.duration).
   void schedule(const FaultSpec& f, sim::Instant start, std::vector<std::string>& fired);
-  // End of the workload: heal the network, resume paused nodes, start stopped ones.
+  // Runs the nemesis from `start` to `end` (faults start before `end`).
+  void schedule_nemesis(const faults::NemesisPlan& plan, sim::Instant start, sim::Instant end,
+                        std::vector<std::string>& fired);
+  // End of the workload: heal the network and links, resume paused nodes, start stopped ones,
+  // clear disk faults and fault points.
   void heal_everything(std::vector<std::string>& fired);
 
- private:
+  // Resolves targets now (public for tests).
   std::vector<sim::NodeId> resolve(const std::vector<std::string>& targets);
-  std::optional<sim::NodeId> resolve_one(const std::string& target);
+
+ private:
+  std::vector<sim::NodeId> resolve_one(const std::string& target);
   void apply(const FaultSpec& f, std::vector<std::string>& fired);
-  void undo(const FaultSpec& f, const std::vector<sim::NodeId>& nodes, const std::vector<sim::NodeId>& other,
-            std::vector<std::string>& fired);
+  void fire(const faults::FaultAction& a, std::optional<sim::Duration> lasts, std::vector<std::string>& fired);
+  void nemesis_step(const faults::NemesisPlan& plan, sim::Instant end, std::vector<std::string>& fired);
   void note(std::vector<std::string>& fired, const std::string& what);
 
   sim::World& world_;
   LabState& lab_;
   const ScenarioSpec& spec_;
   sim::Prng prng_;
+  sim::Prng nemesis_prng_;
+  std::vector<sim::NodeId> brokers_, controllers_, servers_;
+  faults::FaultInjector injector_;
 };
 
+std::vector<sim::NodeId> server_nodes(const ScenarioSpec& spec);
 
 }  // namespace scenarios

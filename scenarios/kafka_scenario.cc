@@ -9,6 +9,7 @@
 #include "broker_model/controller/controller_server.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
+#include "scenarios/swarm.h"
 #include "sim/world.h"
 
 namespace scenarios {
@@ -57,6 +58,57 @@ sim::LinkModel link_of(const NetworkSpec& n) {
   l.duplicate = n.duplicate;
   l.reorder = n.reorder;
   return l;
+}
+
+sim::DiskModel disk_model_of(const DiskSpec& d) {
+  sim::DiskModel m;
+  m.write_latency = d.write_latency;
+  m.fsync_latency = d.fsync_latency;
+  m.bandwidth_bytes_per_s = d.bandwidth_bytes_per_s;
+  m.crash_mode = crash_mode_of(d.crash_mode);
+  return m;
+}
+
+// A server's disk and clock: the cluster's, or its own from cluster.nodes.
+sim::NodeOptions server_options(const ScenarioSpec& spec, const std::string& node) {
+  DiskSpec disk = spec.cluster.disk;
+  ClockSpec clock = spec.cluster.clock;
+  for (const NodeOverrideSpec& o : spec.cluster.nodes) {
+    if (o.node != node) continue;
+    if (o.disk) disk = *o.disk;
+    if (o.clock) clock = *o.clock;
+  }
+  sim::NodeOptions opt;
+  opt.disk = disk_model_of(disk);
+  opt.clock.offset = clock.offset;
+  opt.clock.drift_ppm = clock.drift_ppm;
+  return opt;
+}
+
+// Link classes: same zone, cross zone, client (cluster.network.same_zone / cross_zone / client).
+void configure_link_classes(const ScenarioSpec& spec, sim::World& world) {
+  const ClusterSpec& c = spec.cluster;
+  if (!c.network_same_zone && !c.network_cross_zone && !c.network_client) return;
+  const uint32_t servers = static_cast<uint32_t>(c.brokers + c.controllers);
+  auto zone_of = [&](uint32_t n) -> std::string {
+    if (n < static_cast<uint32_t>(c.brokers)) return n < c.racks.size() ? c.racks[n] : "";
+    uint32_t k = n - static_cast<uint32_t>(c.brokers);
+    return k < c.controller_racks.size() ? c.controller_racks[k] : "";
+  };
+  for (uint32_t a = 0; a < world.node_count(); ++a) {
+    for (uint32_t b = 0; b < world.node_count(); ++b) {
+      if (a == b) continue;
+      const NetworkSpec* m = nullptr;
+      if (a >= servers || b >= servers) {
+        if (c.network_client) m = &*c.network_client;
+      } else {
+        std::string za = zone_of(a), zb = zone_of(b);
+        if (!za.empty() && !zb.empty()) m = za == zb ? (c.network_same_zone ? &*c.network_same_zone : nullptr)
+                                                     : (c.network_cross_zone ? &*c.network_cross_zone : nullptr);
+      }
+      if (m != nullptr) world.net().set_link(sim::NodeId{a}, sim::NodeId{b}, link_of(*m));
+    }
+  }
 }
 
 BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
@@ -148,7 +200,18 @@ bool ScenarioResult::liveness_failed() const {
   return std::any_of(expectations.begin(), expectations.end(), [](const auto& e) { return !e.safety && !e.held; });
 }
 
-ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options) {
+ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& options) {
+  // Swarm: the seed picks the knobs the file leaves open, and the nemesis mix.
+  ScenarioSpec spec = file_spec;
+  std::vector<std::string> drawn;
+  faults::NemesisPlan nemesis_plan;
+  if (spec.nemesis) {
+    sim::Prng swarm_prng = sim::Prng(options.seed).fork("swarm");
+    if (spec.nemesis->options.swarm) drawn = draw_swarm_knobs(spec, swarm_prng.fork("knobs"));
+    sim::Prng plan_prng = swarm_prng.fork("nemesis-plan");
+    nemesis_plan = faults::plan_nemesis(spec.nemesis->options, plan_prng);
+    for (const std::string& line : nemesis_plan.lines()) drawn.push_back(line);
+  }
   sim::WorldConfig wc;
   wc.seed = options.seed;
   wc.limits.max_events = spec.max_events;
@@ -168,11 +231,6 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   for (int i = 0; i < brokers; ++i) lab->brokers.push_back(BrokerId{i});
   for (int i = 0; i < controllers; ++i) lab->controllers.push_back(sim::NodeId{static_cast<uint32_t>(brokers + i)});
 
-  sim::NodeOptions server_node;
-  server_node.disk.write_latency = spec.cluster.disk.write_latency;
-  server_node.disk.fsync_latency = spec.cluster.disk.fsync_latency;
-  server_node.disk.bandwidth_bytes_per_s = spec.cluster.disk.bandwidth_bytes_per_s;
-  server_node.disk.crash_mode = crash_mode_of(spec.cluster.disk.crash_mode);
 
   for (int i = 0; i < brokers; ++i) {
     BrokerProcessConfig bc;
@@ -181,7 +239,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
     bc.controllers = lab->controllers;
     bc.broker_heartbeat_interval_ms = broker_config_int(spec, "broker.heartbeat.interval.ms", 2'000);
     bc.history = &lab->history;
-    world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_node);
+    world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
   }
   for (int i = 0; i < controllers; ++i) {
     ControllerServerConfig cc;
@@ -189,7 +247,8 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
     cc.controller.cluster.broker_session_timeout_ms = broker_config_int(spec, "broker.session.timeout.ms", 9'000);
     cc.controller.replication.unclean_leader_election_enable = broker_config_of(spec, 0).unclean_leader_election;
     cc.observer = &raft_observer;
-    world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc), server_node);
+    world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc),
+                   server_options(spec, "controller " + std::to_string(i)));
   }
   std::vector<sim::NodeId> workload_nodes;
   sim::NodeId admin = world.add_node("admin", make_admin_boot(spec, *lab));
@@ -212,10 +271,13 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
   world.start(admin);
   for (auto n : workload_nodes) world.start(n);
 
+  configure_link_classes(spec, world);
   ScenarioResult result;
   result.scenario = spec.name;
   result.seed = options.seed;
+  result.drawn = drawn;
   FaultTargets targets(world, *lab, spec);
+  targets.capture_baseline();
   world.spawn("scenario-driver", [&] {
     sim::Instant setup_deadline = world.now() + sim::seconds(60);
     while (!lab->ready && world.now() < setup_deadline) lab->changed.wait_until(setup_deadline);
@@ -226,6 +288,7 @@ ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options)
     result.cluster_ready = true;
     sim::Instant start = world.now();
     for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
+    targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
     sim::this_fiber::sleep_until(start + spec.duration);
     lab->workload_stopped = true;
     // Let every produced record reach its outcome before healing (Jepsen's "stop the

@@ -49,6 +49,7 @@ struct ScenarioResult {
   std::string liveness_note;
   std::vector<ExpectationResult> expectations;
   std::vector<std::string> faults_fired;
+  std::vector<std::string> drawn;  // what the nemesis / swarm drew from the seed
   double produce_records_per_s = 0;
   double consume_records_per_s = 0;
   LatencySummary produce_latency;

@@ -11,6 +11,8 @@
 #include <vector>
 
 #include "faults/fault_kind.h"
+#include "faults/fault_schedule.h"
+#include "faults/nemesis.h"
 #include "sim/time.h"
 
 namespace scenarios {
@@ -39,12 +41,34 @@ struct DiskSpec {
   std::string crash_mode = "lose-unsynced";  // lose-unsynced | keep-prefix | torn-last-sector
 };
 
+// A node's clock: wall-clock offset from true time (signed) and drift.
+struct ClockSpec {
+  sim::Duration offset;
+  int64_t drift_ppm = 0;
+};
+
+// cluster.nodes[i]: one server's own disk and clock models.
+struct NodeOverrideSpec {
+  std::string node;  // "broker N" or "controller N"
+  std::optional<DiskSpec> disk;
+  std::optional<ClockSpec> clock;
+};
+
 struct ClusterSpec {
   int brokers = 3;
   int controllers = 3;
-  std::vector<std::string> racks;  // broker.rack per broker (empty: no racks)
+  std::vector<std::string> racks;             // broker.rack per broker (empty: no racks); a rack is a zone
+  std::vector<std::string> controller_racks;  // zone of each controller (empty: none)
   NetworkSpec network;
+  // Link classes (each the whole model for its links): between two servers of one zone,
+  // between servers of two zones, and every link with a client at one end.
+  std::optional<NetworkSpec> network_same_zone;
+  std::optional<NetworkSpec> network_cross_zone;
+  std::optional<NetworkSpec> network_client;
+  bool network_latency_set = false;           // the file chose a latency (swarm leaves it alone)
   DiskSpec disk;
+  ClockSpec clock;                            // every server's clock
+  std::vector<NodeOverrideSpec> nodes;
   KafkaConfigs broker_configs;     // e.g. unclean.leader.election.enable, replica.lag.time.max.ms
 };
 
@@ -78,15 +102,23 @@ struct ConsumerSpec {
 };
 
 struct FaultSpec {
-  using Kind = faults::FaultKind;  // scenario files use all but block-one-way and clock-jump so far
+  using Kind = faults::FaultKind;  // spellings in faults/fault_catalogue.h
   Kind kind = Kind::kCrash;
   sim::Duration at;
   std::optional<sim::Duration> duration;  // "for": the fault is undone after this long
   // Targets, in the scenario's words: "broker 1", "controller 0", "leader of t/0",
   // "active controller", "random broker". Resolved when the fault fires.
   std::vector<std::string> targets;
-  std::vector<std::string> other_side;  // kPartition: the second group
+  std::vector<std::string> other_side;  // kPartition, one-way, link faults: the second group
+  sim::Duration amount;                 // clock-jump, clock-skew (signed)
+  faults::FaultParams params;           // probability, latency, bandwidth, factor, drift_ppm, activation
   int line = 0;                         // where it was written, for messages
+};
+
+// `nemesis:` random faults of the listed kinds (swarm: the seed picks which are on).
+struct NemesisSpec {
+  faults::NemesisOptions options;
+  int line = 0;
 };
 
 // An expectation is a comparison on a counted outcome: "== 0", "> 0", "<= 3".
@@ -116,6 +148,7 @@ struct ScenarioSpec {
   std::vector<ProducerSpec> producers;
   std::vector<ConsumerSpec> consumers;
   std::vector<FaultSpec> faults;
+  std::optional<NemesisSpec> nemesis;
   sim::Duration duration = sim::seconds(10);       // workload and faults
   sim::Duration heal_for = sim::seconds(10);       // quiet healed phase, then the final reads
   sim::Duration liveness_bound = sim::seconds(30); // produce/consume must succeed within this after healing

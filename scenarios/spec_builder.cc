@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "faults/fault_catalogue.h"
 #include "scenarios/kafka_configs.h"
 #include "scenarios/value_syntax.h"
 
@@ -59,6 +60,17 @@ bool config_is(const KafkaConfigs& configs, const std::string& key, std::string_
   return it != configs.end() && it->second == value;
 }
 
+sim::LatencyModel to_latency_model(const LatencySpec& l) {
+  using K = LatencySpec::Kind;
+  switch (l.kind) {
+    case K::kConstant: return sim::LatencyModel::constant(l.a);
+    case K::kUniform: return sim::LatencyModel::uniform(l.a, l.b);
+    case K::kNormal: return sim::LatencyModel::normal(l.a, l.b);
+    case K::kExponential: return sim::LatencyModel::exponential(l.a);
+  }
+  return sim::LatencyModel{};
+}
+
 class SpecBuilder {
  public:
   explicit SpecBuilder(const YamlValue& root) : root_(root) {}
@@ -70,7 +82,7 @@ class SpecBuilder {
     }
     require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
     check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
-                           "faults", "duration", "heal_for", "liveness_bound", "max_events", "expect"});
+                           "faults", "nemesis", "duration", "heal_for", "liveness_bound", "max_events", "expect"});
     read_name();
     if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
     read_phases();
@@ -80,6 +92,7 @@ class SpecBuilder {
     if (const YamlValue* v = root_.find("producers")) read_producers(*v);
     if (const YamlValue* v = root_.find("consumers")) read_consumers(*v);
     if (const YamlValue* v = root_.find("faults")) read_faults(*v);
+    if (const YamlValue* v = root_.find("nemesis")) read_nemesis(*v);
     if (const YamlValue* v = root_.find("expect")) read_expect(*v);
     return std::move(spec_);
   }
@@ -113,7 +126,8 @@ class SpecBuilder {
 
   void read_cluster(const YamlValue& v) {
     require_map(v, "cluster", "a map of cluster settings");
-    check_keys(v, "cluster", {"brokers", "controllers", "racks", "network", "disk", "broker_configs"});
+    check_keys(v, "cluster", {"brokers", "controllers", "racks", "controller_racks", "network", "disk", "clock",
+                              "nodes", "broker_configs"});
     ClusterSpec& c = spec_.cluster;
     if (const YamlValue* b = v.find("brokers")) c.brokers = static_cast<int>(read_int(*b, "cluster.brokers", 1, kBrokersMax));
     if (const YamlValue* n = v.find("controllers")) {
@@ -124,8 +138,11 @@ class SpecBuilder {
       }
     }
     if (const YamlValue* r = v.find("racks")) read_racks(*r);
+    if (const YamlValue* r = v.find("controller_racks")) read_controller_racks(*r);
     if (const YamlValue* n = v.find("network")) read_network(*n);
-    if (const YamlValue* d = v.find("disk")) read_disk(*d);
+    if (const YamlValue* d = v.find("disk")) read_disk_into(*d, "cluster.disk", c.disk);
+    if (const YamlValue* k = v.find("clock")) read_clock_into(*k, "cluster.clock", c.clock);
+    if (const YamlValue* n = v.find("nodes")) read_node_overrides(*n);
     if (const YamlValue* b = v.find("broker_configs")) {
       c.broker_configs = read_configs(*b, "cluster.broker_configs", ConfigScope::kBroker);
     }
@@ -146,39 +163,42 @@ class SpecBuilder {
 
   void read_network(const YamlValue& v) {
     require_map(v, "cluster.network", "a map of network settings");
-    check_keys(v, "cluster.network", {"latency", "bandwidth", "loss", "duplicate", "reorder"});
+    check_keys(v, "cluster.network",
+               {"latency", "bandwidth", "loss", "duplicate", "reorder", "same_zone", "cross_zone", "client"});
     NetworkSpec& n = spec_.cluster.network;
-    if (const YamlValue* x = v.find("latency")) {
-      n.latency = read_parsed<LatencySpec>(*x, "cluster.network.latency", "a latency like 'uniform 100us 500us'",
-                                           parse_latency);
-    }
-    if (const YamlValue* x = v.find("bandwidth")) {
-      n.bandwidth_bytes_per_s =
-          read_parsed<int64_t>(*x, "cluster.network.bandwidth", "a bandwidth like 10Gbit/s", parse_bandwidth);
-    }
-    if (const YamlValue* x = v.find("loss")) n.loss = read_number(*x, "cluster.network.loss", 0, 1);
-    if (const YamlValue* x = v.find("duplicate")) n.duplicate = read_number(*x, "cluster.network.duplicate", 0, 1);
-    if (const YamlValue* x = v.find("reorder")) n.reorder = read_number(*x, "cluster.network.reorder", 0, 1);
+    read_link_keys(v, "cluster.network", n);
+    spec_.cluster.network_latency_set = v.find("latency") != nullptr;
+    read_link_classes(v);
   }
 
-  void read_disk(const YamlValue& v) {
-    require_map(v, "cluster.disk", "a map of disk settings");
-    check_keys(v, "cluster.disk", {"write_latency", "fsync_latency", "bandwidth", "crash_mode"});
-    DiskSpec& d = spec_.cluster.disk;
-    if (const YamlValue* x = v.find("write_latency")) {
-      d.write_latency = read_duration(*x, "cluster.disk.write_latency", sim::Duration::zero(), kScenarioDurationMax);
-    }
-    if (const YamlValue* x = v.find("fsync_latency")) {
-      d.fsync_latency = read_duration(*x, "cluster.disk.fsync_latency", sim::Duration::zero(), kScenarioDurationMax);
+  void read_link_keys(const YamlValue& v, const std::string& path, NetworkSpec& n) {
+    if (const YamlValue* x = v.find("latency")) {
+      n.latency = read_parsed<LatencySpec>(*x, path + ".latency", "a latency like 'uniform 100us 500us'", parse_latency);
     }
     if (const YamlValue* x = v.find("bandwidth")) {
-      d.bandwidth_bytes_per_s =
-          read_parsed<int64_t>(*x, "cluster.disk.bandwidth", "a bandwidth like 500MB/s", parse_bandwidth);
+      n.bandwidth_bytes_per_s = read_parsed<int64_t>(*x, path + ".bandwidth", "a bandwidth like 10Gbit/s", parse_bandwidth);
+    }
+    if (const YamlValue* x = v.find("loss")) n.loss = read_number(*x, path + ".loss", 0, 1);
+    if (const YamlValue* x = v.find("duplicate")) n.duplicate = read_number(*x, path + ".duplicate", 0, 1);
+    if (const YamlValue* x = v.find("reorder")) n.reorder = read_number(*x, path + ".reorder", 0, 1);
+  }
+
+  void read_disk_into(const YamlValue& v, const std::string& path, DiskSpec& d) {
+    require_map(v, path, "a map of disk settings");
+    check_keys(v, path, {"write_latency", "fsync_latency", "bandwidth", "crash_mode"});
+    if (const YamlValue* x = v.find("write_latency")) {
+      d.write_latency = read_duration(*x, path + ".write_latency", sim::Duration::zero(), kScenarioDurationMax);
+    }
+    if (const YamlValue* x = v.find("fsync_latency")) {
+      d.fsync_latency = read_duration(*x, path + ".fsync_latency", sim::Duration::zero(), kScenarioDurationMax);
+    }
+    if (const YamlValue* x = v.find("bandwidth")) {
+      d.bandwidth_bytes_per_s = read_parsed<int64_t>(*x, path + ".bandwidth", "a bandwidth like 500MB/s", parse_bandwidth);
     }
     if (const YamlValue* x = v.find("crash_mode")) {
-      std::string mode = read_text(*x, "cluster.disk.crash_mode", "a crash mode");
+      std::string mode = read_text(*x, path + ".crash_mode", "a crash mode");
       if (mode != "lose-unsynced" && mode != "keep-prefix" && mode != "torn-last-sector") {
-        fail_at(x->where, "cluster.disk.crash_mode: expected one of lose-unsynced, keep-prefix, torn-last-sector, got " +
+        fail_at(x->where, path + ".crash_mode: expected one of lose-unsynced, keep-prefix, torn-last-sector, got " +
                               x->describe());
       }
       d.crash_mode = mode;
@@ -243,6 +263,108 @@ class SpecBuilder {
                     t.name + "' (every acks=all write would fail); expected at most " +
                     std::to_string(t.replication_factor) + ", or set min.insync.replicas on the topic");
       }
+    }
+  }
+
+  // --- cluster: zones, link classes, clocks, per-node models
+
+  void read_controller_racks(const YamlValue& v) {
+    if (!v.is_list()) {
+      fail_at(v.where, "cluster.controller_racks: expected a list of rack (zone) names, one per controller, got " +
+                           v.describe());
+    }
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      std::string rack = read_text(v.items[i], index_path("cluster.controller_racks", i), "a rack name");
+      if (rack.empty()) fail_at(v.items[i].where, index_path("cluster.controller_racks", i) + ": expected a rack name, got ''");
+      spec_.cluster.controller_racks.push_back(rack);
+    }
+    if (static_cast<int>(v.items.size()) != spec_.cluster.controllers) {
+      fail_at(v.where, "cluster.controller_racks: expected one rack per controller (" +
+                           std::to_string(spec_.cluster.controllers) + "), got " + std::to_string(v.items.size()));
+    }
+  }
+
+  bool has_zones() const { return !spec_.cluster.racks.empty() || !spec_.cluster.controller_racks.empty(); }
+
+  bool zone_exists(const std::string& zone) const {
+    const ClusterSpec& c = spec_.cluster;
+    return std::find(c.racks.begin(), c.racks.end(), zone) != c.racks.end() ||
+           std::find(c.controller_racks.begin(), c.controller_racks.end(), zone) != c.controller_racks.end();
+  }
+
+  std::vector<std::string_view> zone_names() const {
+    std::vector<std::string_view> out;
+    for (const auto* list : {&spec_.cluster.racks, &spec_.cluster.controller_racks})
+      for (const std::string& z : *list)
+        if (std::find(out.begin(), out.end(), z) == out.end()) out.push_back(z);
+    return out;
+  }
+
+  // cluster.network.same_zone / cross_zone / client: the cluster's network with these keys over it.
+  void read_link_classes(const YamlValue& v) {
+    const std::pair<const char*, std::optional<NetworkSpec>*> classes[] = {
+        {"same_zone", &spec_.cluster.network_same_zone},
+        {"cross_zone", &spec_.cluster.network_cross_zone},
+        {"client", &spec_.cluster.network_client},
+    };
+    for (const auto& [key, slot] : classes) {
+      const YamlValue* x = v.find(key);
+      if (x == nullptr) continue;
+      const std::string path = std::string("cluster.network.") + key;
+      require_map(*x, path, "a map of network settings for these links (latency, bandwidth, loss, duplicate, reorder)");
+      check_keys(*x, path, {"latency", "bandwidth", "loss", "duplicate", "reorder"});
+      if (std::string_view(key) != "client" && !has_zones()) {
+        fail_at(x->where, path + ": the cluster has no zones; expected cluster.racks (and cluster.controller_racks) "
+                                 "to say which node is in which zone");
+      }
+      NetworkSpec n = spec_.cluster.network;
+      read_link_keys(*x, path, n);
+      *slot = n;
+    }
+  }
+
+  void read_clock_into(const YamlValue& v, const std::string& path, ClockSpec& c) {
+    require_map(v, path, "a map of clock settings (offset, drift_ppm)");
+    check_keys(v, path, {"offset", "drift_ppm"});
+    if (const YamlValue* x = v.find("offset")) {
+      c.offset = read_parsed<sim::Duration>(*x, path + ".offset", "a duration like 2s or -500ms", parse_signed_duration);
+      if (c.offset > kScenarioDurationMax || c.offset < sim::Duration::zero() - kScenarioDurationMax) {
+        fail_at(x->where, path + ".offset: expected an offset within 7 days either way, got " + sim::format_duration(c.offset));
+      }
+    }
+    if (const YamlValue* x = v.find("drift_ppm")) c.drift_ppm = read_int(*x, path + ".drift_ppm", -999'999, 1'000'000);
+  }
+
+  void read_node_overrides(const YamlValue& v) {
+    if (!v.is_list()) fail_at(v.where, "cluster.nodes: expected a list of node entries (node, disk, clock), got " + v.describe());
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const std::string path = index_path("cluster.nodes", i);
+      const YamlValue& e = v.items[i];
+      require_map(e, path, "a node entry (a map with node, and disk and/or clock)");
+      check_keys(e, path, {"node", "disk", "clock"});
+      const YamlValue& node = require_key(e, path, "node");
+      FaultTarget t = read_parsed<FaultTarget>(node, path + ".node", "a node like 'broker 1'", parse_fault_target);
+      if (t.kind != FaultTarget::Kind::kBroker && t.kind != FaultTarget::Kind::kController) {
+        fail_at(node.where, path + ".node: expected one server, 'broker N' or 'controller N', got " + node.describe());
+      }
+      read_target(node, path + ".node");  // range check
+      NodeOverrideSpec o;
+      o.node = t.str();
+      for (const NodeOverrideSpec& other : spec_.cluster.nodes) {
+        if (other.node == o.node) fail_at(node.where, path + ".node: '" + o.node + "' has two entries; expected one entry per node");
+      }
+      if (const YamlValue* d = e.find("disk")) {
+        DiskSpec disk = spec_.cluster.disk;
+        read_disk_into(*d, path + ".disk", disk);
+        o.disk = disk;
+      }
+      if (const YamlValue* c = e.find("clock")) {
+        ClockSpec clock = spec_.cluster.clock;
+        read_clock_into(*c, path + ".clock", clock);
+        o.clock = clock;
+      }
+      if (!o.disk && !o.clock) fail_at(e.where, path + ": expected a disk or a clock for " + o.node);
+      spec_.cluster.nodes.push_back(std::move(o));
     }
   }
 
@@ -411,17 +533,43 @@ class SpecBuilder {
     for (size_t i = 0; i < v.items.size(); ++i) spec_.faults.push_back(read_fault(v.items[i], index_path("faults", i)));
   }
 
+  static std::string fault_kind_names() {
+    std::string out;
+    for (const faults::FaultKindInfo& i : faults::fault_catalogue()) out += (out.empty() ? "" : ", ") + std::string(i.name);
+    return out;
+  }
+
+  static std::string kinds_where(bool (*pred)(const faults::FaultKindInfo&)) {
+    std::string out;
+    for (const faults::FaultKindInfo& i : faults::fault_catalogue())
+      if (pred(i)) out += (out.empty() ? "" : ", ") + std::string(i.name);
+    return out;
+  }
+
+  FaultSpec::Kind read_fault_kind(const YamlValue& kind, const std::string& path) {
+    std::string name = read_text(kind, path, "a fault kind (" + fault_kind_names() + ")");
+    std::optional<FaultSpec::Kind> k = parse_fault_kind(name);
+    if (!k) {
+      std::vector<std::string_view> names;
+      for (const faults::FaultKindInfo& i : faults::fault_catalogue()) names.push_back(i.name);
+      std::string hint = closest_match(name, names);
+      fail_at(kind.where, path + ": unknown fault kind " + kind.describe() +
+                              (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected one of: " +
+                              fault_kind_names());
+    }
+    return *k;
+  }
+
   FaultSpec read_fault(const YamlValue& v, const std::string& path) {
     require_map(v, path, "a fault entry (a map with at, kind, and target where the kind needs one)");
-    check_keys(v, path, {"at", "for", "kind", "target", "other_side"});
+    check_keys(v, path, {"at", "for", "kind", "target", "other_side", "amount", "probability", "latency", "bandwidth",
+                         "factor", "drift_ppm", "activation"});
     FaultSpec f;
     f.line = v.where.line;
     const YamlValue& kind = require_key(v, path, "kind");
-    const char* kinds = "crash, restart, shutdown, start, pause, resume, isolate, partition, heal, kill-all";
-    std::optional<FaultSpec::Kind> k = parse_fault_kind(read_text(kind, path + ".kind", std::string("a fault kind (") + kinds + ")"));
-    if (!k) fail_at(kind.where, path + ".kind: unknown fault kind " + kind.describe() + "; expected one of: " + kinds);
-    f.kind = *k;
-    const std::string name = fault_kind_name(f.kind);
+    f.kind = read_fault_kind(kind, path + ".kind");
+    const faults::FaultKindInfo& info = faults::info(f.kind);
+    const std::string name = info.name;
     const YamlValue& at = require_key(v, path, "at");
     f.at = read_duration(at, path + ".at", sim::Duration::zero(), kScenarioDurationMax);
     if (f.at > spec_.duration) {
@@ -429,45 +577,154 @@ class SpecBuilder {
                             sim::format_duration(spec_.duration) + "), got " + sim::format_duration(f.at));
     }
     if (const YamlValue* x = v.find("for")) {
-      bool undoable = f.kind != FaultSpec::Kind::kRestart && f.kind != FaultSpec::Kind::kStart &&
-                      f.kind != FaultSpec::Kind::kResume && f.kind != FaultSpec::Kind::kHeal;
-      if (!undoable) {
+      if (!info.undoable) {
         fail_at(x->where, path + ".for: '" + name + "' is not undone later, so it takes no 'for'; expected 'for' only "
-                                 "with crash, shutdown, pause, isolate, partition or kill-all");
+                                 "with " + kinds_where([](const faults::FaultKindInfo& i) { return i.undoable; }));
       }
       f.duration = read_duration(*x, path + ".for", sim::nanoseconds(1), kScenarioDurationMax);
     }
+    read_fault_targets(v, path, info, f);
+    read_fault_params(v, path, info, f);
+    return f;
+  }
+
+  void read_fault_targets(const YamlValue& v, const std::string& path, const faults::FaultKindInfo& info, FaultSpec& f) {
+    using faults::TargetUse;
+    const std::string name = info.name;
     const YamlValue* target = v.find("target");
     const YamlValue* other = v.find("other_side");
-    bool targetless = f.kind == FaultSpec::Kind::kHeal || f.kind == FaultSpec::Kind::kKillAll;
-    if (targetless && target != nullptr) {
+    if (info.target == TargetUse::kNone && target != nullptr) {
       fail_at(target->where, path + ".target: '" + name + "' acts on the whole cluster; expected no target");
     }
-    if (!targetless) {
-      if (target == nullptr) {
-        fail_at(v.where, path + ": missing required key 'target'; expected a target like 'broker 1' for a '" + name +
-                             "' fault");
-      }
-      f.targets = read_targets(*target, path + ".target");
+    bool target_required = info.target == TargetUse::kNodes || info.target == TargetUse::kTwoSides ||
+                           info.target == TargetUse::kNodesOptionalOtherSide || info.target == TargetUse::kZone;
+    if (target_required && target == nullptr) {
+      fail_at(v.where, path + ": missing required key 'target'; expected a target like '" +
+                           std::string(info.target == TargetUse::kZone ? "zone a" : "broker 1") + "' for a '" + name +
+                           "' fault");
     }
-    if (f.kind == FaultSpec::Kind::kPartition && other == nullptr) {
-      fail_at(v.where, path + ": missing required key 'other_side'; expected both sides of a partition (target and "
-                              "other_side)");
+    if (target != nullptr) f.targets = read_targets(*target, path + ".target");
+    if (info.target == TargetUse::kZone) {
+      if (f.targets.size() != 1 || f.targets[0].rfind("zone ", 0) != 0) {
+        fail_at(target->where, path + ".target: '" + name + "' takes one zone; expected a target like 'zone a', got " +
+                                   target->describe());
+      }
+    }
+    if (info.target == TargetUse::kTwoSides && other == nullptr) {
+      fail_at(v.where, path + ": missing required key 'other_side'; expected both sides of a " + name +
+                           " (target and other_side)");
     }
     if (other != nullptr) {
-      if (f.kind != FaultSpec::Kind::kPartition) {
-        fail_at(other->where, path + ".other_side: only a partition has another side; expected no other_side for '" + name + "'");
+      if (info.target != TargetUse::kTwoSides && info.target != TargetUse::kNodesOptionalOtherSide) {
+        fail_at(other->where, path + ".other_side: only partition, one-way and link faults have another side; expected "
+                                     "no other_side for '" + name + "'");
       }
       f.other_side = read_targets(*other, path + ".other_side");
       for (size_t i = 0; i < f.other_side.size(); ++i) {
         if (std::find(f.targets.begin(), f.targets.end(), f.other_side[i]) != f.targets.end()) {
           const YamlValue& item = other->is_list() ? other->items[i] : *other;
-          fail_at(item.where, path + ".other_side: '" + f.other_side[i] + "' is on both sides of the partition; "
-                                     "expected disjoint sides");
+          fail_at(item.where, path + ".other_side: '" + f.other_side[i] + "' is on both sides of the " + name +
+                                     "; expected disjoint sides");
         }
       }
     }
-    return f;
+  }
+
+  void read_fault_params(const YamlValue& v, const std::string& path, const faults::FaultKindInfo& info, FaultSpec& f) {
+    using faults::FaultParam;
+    const std::string name = info.name;
+    std::string allowed;
+    for (uint32_t bit = 1; bit <= faults::kParamActivation; bit <<= 1)
+      if ((info.params & bit) != 0) allowed += (allowed.empty() ? "" : ", ") + std::string(faults::param_name(static_cast<FaultParam>(bit)));
+    for (uint32_t bit = 1; bit <= faults::kParamActivation; bit <<= 1) {
+      const char* key = faults::param_name(static_cast<FaultParam>(bit));
+      const YamlValue* x = v.find(key);
+      if (x == nullptr) {
+        if ((info.required & bit) != 0) {
+          fail_at(v.where, path + ": missing required key '" + key + "' for a '" + name + "' fault; expected " +
+                               param_form(static_cast<FaultParam>(bit)));
+        }
+        continue;
+      }
+      if ((info.params & bit) == 0) {
+        fail_at(x->where, path + "." + key + ": '" + name + "' takes no " + key + "; expected " +
+                              (allowed.empty() ? std::string("no parameters") : "only " + allowed));
+      }
+      const std::string at = path + "." + key;
+      switch (static_cast<FaultParam>(bit)) {
+        case faults::kParamAmount:
+          f.amount = read_parsed<sim::Duration>(*x, at, "a duration like 5s or -5s", parse_signed_duration);
+          if (f.amount > kScenarioDurationMax || f.amount < sim::Duration::zero() - kScenarioDurationMax) {
+            fail_at(x->where, at + ": expected an amount within 7 days either way, got " + sim::format_duration(f.amount));
+          }
+          break;
+        case faults::kParamProbability: f.params.probability = read_number(*x, at, 0, 1); break;
+        case faults::kParamActivation: f.params.activation = read_number(*x, at, 0, 1); break;
+        case faults::kParamLatency: {
+          LatencySpec l = read_parsed<LatencySpec>(*x, at, "a latency like 'uniform 100ms 500ms'", parse_latency);
+          f.params.latency = to_latency_model(l);
+          break;
+        }
+        case faults::kParamBandwidth:
+          f.params.bandwidth_bytes_per_s = read_parsed<int64_t>(*x, at, "a bandwidth like 1MB/s", parse_bandwidth);
+          break;
+        case faults::kParamFactor: f.params.factor = read_int(*x, at, 2, 1'000'000); break;
+        case faults::kParamDriftPpm: f.params.drift_ppm = read_int(*x, at, -999'999, 1'000'000); break;
+        case faults::kParamNone: break;
+      }
+    }
+    if (f.kind == FaultSpec::Kind::kFaultPointsOn && v.find("probability") == nullptr) f.params.probability = 0.05;
+  }
+
+  static std::string param_form(faults::FaultParam p) {
+    switch (p) {
+      case faults::kParamAmount: return "a signed duration like 5s or -5s";
+      case faults::kParamProbability: return "a probability from 0 to 1";
+      case faults::kParamLatency: return "a latency like 'uniform 100ms 500ms'";
+      case faults::kParamBandwidth: return "a bandwidth like 1MB/s";
+      case faults::kParamFactor: return "an integer factor from 2 to 1000000";
+      case faults::kParamDriftPpm: return "an integer from -999999 to 1000000 (parts per million)";
+      case faults::kParamActivation: return "a share of sites from 0 to 1";
+      case faults::kParamNone: break;
+    }
+    return "a value";
+  }
+
+  // --- nemesis
+
+  void read_nemesis(const YamlValue& v) {
+    require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm)");
+    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm"});
+    NemesisSpec n;
+    n.line = v.where.line;
+    faults::NemesisOptions& o = n.options;
+    const YamlValue& kinds = require_key(v, "nemesis", "kinds");
+    if (!kinds.is_list() || kinds.items.empty()) {
+      fail_at(kinds.where, "nemesis.kinds: expected a non-empty list of fault kinds, got " + kinds.describe());
+    }
+    for (size_t i = 0; i < kinds.items.size(); ++i) {
+      const std::string at = index_path("nemesis.kinds", i);
+      FaultSpec::Kind k = read_fault_kind(kinds.items[i], at);
+      if (!faults::nemesis_can_draw(k)) {
+        fail_at(kinds.items[i].where, at + ": a nemesis cannot draw '" + std::string(faults::to_string(k)) +
+                                          "'; expected one of: " +
+                                          kinds_where([](const faults::FaultKindInfo& e) { return faults::nemesis_can_draw(e.kind); }));
+      }
+      if (std::find(o.kinds.begin(), o.kinds.end(), k) != o.kinds.end()) {
+        fail_at(kinds.items[i].where, at + ": '" + std::string(faults::to_string(k)) + "' is listed twice; expected distinct kinds");
+      }
+      o.kinds.push_back(k);
+    }
+    if (const YamlValue* x = v.find("interval")) o.interval = read_duration(*x, "nemesis.interval", sim::milliseconds(1), kScenarioDurationMax);
+    if (const YamlValue* x = v.find("lasts_min")) o.lasts_min = read_duration(*x, "nemesis.lasts_min", sim::milliseconds(1), kScenarioDurationMax);
+    if (const YamlValue* x = v.find("lasts_max")) o.lasts_max = read_duration(*x, "nemesis.lasts_max", sim::milliseconds(1), kScenarioDurationMax);
+    if (o.lasts_min > o.lasts_max) {
+      const YamlValue* where = v.find("lasts_max") != nullptr ? v.find("lasts_max") : v.find("lasts_min");
+      fail_at(where->where, "nemesis.lasts_max: expected at least lasts_min (" + sim::format_duration(o.lasts_min) +
+                                "), got " + sim::format_duration(o.lasts_max));
+    }
+    if (const YamlValue* x = v.find("swarm")) o.swarm = read_bool(*x, "nemesis.swarm");
+    spec_.nemesis = n;
   }
 
   std::vector<std::string> read_targets(const YamlValue& v, const std::string& path) {
@@ -511,8 +768,22 @@ class SpecBuilder {
         }
         break;
       }
+      case FaultTarget::Kind::kZone:
+        if (!has_zones()) {
+          fail_at(v.where, path + ": the cluster has no zones; expected cluster.racks (and cluster.controller_racks) "
+                                  "to name them");
+        }
+        if (!zone_exists(t.topic)) {
+          std::vector<std::string_view> zones = zone_names();
+          fail_at(v.where, path + ": unknown zone '" + t.topic + "'; expected one of the zones in cluster.racks and "
+                                  "cluster.controller_racks: " + list_names(zones));
+        }
+        break;
+      case FaultTarget::Kind::kCoordinatorOf:
       case FaultTarget::Kind::kActiveController:
-      case FaultTarget::Kind::kRandomBroker: break;
+      case FaultTarget::Kind::kRandomBroker:
+      case FaultTarget::Kind::kAllBrokers:
+      case FaultTarget::Kind::kAllControllers: break;
     }
     return t.str();
   }

@@ -1,5 +1,7 @@
 #include "scenarios/value_syntax.h"
 
+#include "faults/fault_catalogue.h"
+
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -310,13 +312,18 @@ std::string FaultTarget::str() const {
     case Kind::kLeaderOf: return "leader of " + topic + "/" + std::to_string(partition);
     case Kind::kActiveController: return "active controller";
     case Kind::kRandomBroker: return "random broker";
+    case Kind::kZone: return "zone " + topic;
+    case Kind::kCoordinatorOf: return "coordinator of group " + topic;
+    case Kind::kAllBrokers: return "all brokers";
+    case Kind::kAllControllers: return "all controllers";
   }
   return "?";
 }
 
 Parsed<FaultTarget> parse_fault_target(std::string_view text) {
   const std::string expected = "expected a target 'broker N', 'controller N', 'leader of TOPIC/PARTITION', "
-                               "'active controller' or 'random broker'";
+                               "'active controller', 'random broker', 'zone Z', 'coordinator of group G', "
+                               "'all brokers' or 'all controllers'";
   std::vector<std::string_view> w = split_words(text);
   FaultTarget t;
   auto bad = [&](std::string why = "") {
@@ -337,6 +344,20 @@ Parsed<FaultTarget> parse_fault_target(std::string_view text) {
     t.kind = FaultTarget::Kind::kRandomBroker;
     return Parsed<FaultTarget>::ok(t);
   }
+  if (w.size() == 2 && w[0] == "zone") {
+    t.kind = FaultTarget::Kind::kZone;
+    t.topic = std::string(w[1]);
+    return Parsed<FaultTarget>::ok(t);
+  }
+  if (w.size() == 4 && w[0] == "coordinator" && w[1] == "of" && w[2] == "group") {
+    t.kind = FaultTarget::Kind::kCoordinatorOf;
+    t.topic = std::string(w[3]);
+    return Parsed<FaultTarget>::ok(t);
+  }
+  if (w.size() == 2 && w[0] == "all" && (w[1] == "brokers" || w[1] == "controllers")) {
+    t.kind = w[1] == "brokers" ? FaultTarget::Kind::kAllBrokers : FaultTarget::Kind::kAllControllers;
+    return Parsed<FaultTarget>::ok(t);
+  }
   if (w.size() == 3 && w[0] == "leader" && w[1] == "of") {
     size_t slash = w[2].rfind('/');
     if (slash == std::string_view::npos || slash == 0) return bad(" (write the partition as TOPIC/PARTITION)");
@@ -350,33 +371,15 @@ Parsed<FaultTarget> parse_fault_target(std::string_view text) {
   return bad();
 }
 
-namespace {
-constexpr std::array<std::pair<std::string_view, FaultSpec::Kind>, 10> kFaultKinds = {{
-    {"crash", FaultSpec::Kind::kCrash},
-    {"restart", FaultSpec::Kind::kRestart},
-    {"shutdown", FaultSpec::Kind::kShutdown},
-    {"start", FaultSpec::Kind::kStart},
-    {"pause", FaultSpec::Kind::kPause},
-    {"resume", FaultSpec::Kind::kResume},
-    {"isolate", FaultSpec::Kind::kIsolate},
-    {"partition", FaultSpec::Kind::kPartition},
-    {"heal", FaultSpec::Kind::kHeal},
-    {"kill-all", FaultSpec::Kind::kKillAll},
-}};
-}  // namespace
-
-std::optional<FaultSpec::Kind> parse_fault_kind(std::string_view text) {
-  for (const auto& [name, kind] : kFaultKinds) {
-    if (name == text) return kind;
-  }
-  return std::nullopt;
+Parsed<sim::Duration> parse_signed_duration(std::string_view text) {
+  bool negative = !text.empty() && text[0] == '-';
+  Parsed<sim::Duration> d = parse_duration(negative ? text.substr(1) : text);
+  if (!d.value || !negative) return d;
+  return Parsed<sim::Duration>::ok(sim::Duration::zero() - *d.value);
 }
 
-const char* fault_kind_name(FaultSpec::Kind kind) {
-  for (const auto& [name, k] : kFaultKinds) {
-    if (k == kind) return name.data();
-  }
-  return "?";
-}
+std::optional<FaultSpec::Kind> parse_fault_kind(std::string_view text) { return faults::fault_kind_from_name(text); }
+
+const char* fault_kind_name(FaultSpec::Kind kind) { return faults::to_string(kind); }
 
 }  // namespace scenarios

@@ -47,19 +47,28 @@ Parsed<KeySpec> parse_keys(std::string_view text);
 Parsed<CountExpectation> parse_count_expectation(std::string_view text);
 
 struct FaultTarget {
-  enum class Kind { kBroker, kController, kLeaderOf, kActiveController, kRandomBroker };
+  enum class Kind {
+    kBroker, kController, kLeaderOf, kActiveController, kRandomBroker,
+    kZone,           // "zone Z": every broker and controller in rack Z
+    kCoordinatorOf,  // "coordinator of group G": resolved through the lab's group hook
+    kAllBrokers, kAllControllers,
+  };
   Kind kind = Kind::kBroker;
   int64_t index = 0;      // kBroker, kController
-  std::string topic;      // kLeaderOf
+  std::string topic;      // kLeaderOf; kZone: the zone; kCoordinatorOf: the group
   int64_t partition = 0;  // kLeaderOf
   // The canonical spelling ("broker 1", "leader of orders/0").
   std::string str() const;
 };
 // "broker N" | "controller N" | "leader of TOPIC/PARTITION" | "active controller" |
-// "random broker" (words separated by blanks). Ranges are the caller's to check.
+// "random broker" | "zone Z" | "coordinator of group G" | "all brokers" | "all controllers"
+// (words separated by blanks). Ranges are the caller's to check.
 Parsed<FaultTarget> parse_fault_target(std::string_view text);
 
-// Fault kinds as written in YAML ("crash", "kill-all").
+// A duration with an optional leading '-' ("-5s").
+Parsed<sim::Duration> parse_signed_duration(std::string_view text);
+
+// Fault kinds as written in YAML ("crash", "kill-all"): faults/fault_catalogue.h.
 std::optional<FaultSpec::Kind> parse_fault_kind(std::string_view text);
 const char* fault_kind_name(FaultSpec::Kind kind);
 

@@ -233,6 +233,77 @@ expect: {lost_writes: "==0", duplicates: "< 3", liveness: false}
   EXPECT_FALSE(*s.expect.liveness);
 }
 
+TEST(ScenarioLoader, ZonesClocksNodesLinkClassesFaultsAndNemesis) {
+  const char* yaml = R"(name: zones
+cluster:
+  brokers: 3
+  controllers: 3
+  racks: [a, b, c]
+  controller_racks: [a, b, c]
+  network:
+    latency: constant 1ms
+    same_zone: {latency: constant 100us}
+    cross_zone: {latency: "uniform 2ms 4ms", loss: 0.01}
+    client: {bandwidth: 1Gbit/s}
+  disk: {fsync_latency: 2ms}
+  clock: {offset: -50ms, drift_ppm: 20}
+  nodes:
+    - {node: broker 2, disk: {fsync_latency: 80ms}}
+    - {node: controller 0, clock: {drift_ppm: -300}}
+topics: [{name: t, partitions: 2, replication_factor: 3}]
+faults:
+  - {at: 1s, for: 2s, kind: zone-outage, target: zone b}
+  - {at: 2s, kind: clock-jump, target: all brokers, amount: -10s}
+  - {at: 2s, for: 1s, kind: link-loss, target: broker 0, other_side: zone c, probability: 0.3}
+  - {at: 3s, for: 1s, kind: delay-spike, target: broker 1, latency: constant 200ms}
+  - {at: 3s, for: 1s, kind: throttle, target: broker 1, bandwidth: 1MB/s}
+  - {at: 4s, for: 1s, kind: slow-disk, target: leader of t/1, factor: 20}
+  - {at: 4s, kind: fault-points-on, activation: 0.5}
+  - {at: 5s, kind: ring}
+  - {at: 5s, kind: crash, target: coordinator of group g1}
+nemesis: {kinds: [crash, pause, link-loss, clock-drift], interval: 2s, lasts_min: 500ms, lasts_max: 3s, swarm: true}
+)";
+  LoadResult r = load(yaml);
+  ASSERT_TRUE(r.ok()) << describe(r);
+  const ScenarioSpec& s = r.spec();
+  EXPECT_EQ(s.cluster.controller_racks, (std::vector<std::string>{"a", "b", "c"}));
+  EXPECT_TRUE(s.cluster.network_latency_set);
+  ASSERT_TRUE(s.cluster.network_same_zone && s.cluster.network_cross_zone && s.cluster.network_client);
+  EXPECT_EQ(s.cluster.network_same_zone->latency.a, sim::microseconds(100));
+  EXPECT_EQ(s.cluster.network_cross_zone->latency.b, sim::milliseconds(4));
+  EXPECT_DOUBLE_EQ(s.cluster.network_cross_zone->loss, 0.01);
+  EXPECT_EQ(s.cluster.network_client->latency.a, sim::milliseconds(1));  // the cluster's, under the class's keys
+  EXPECT_EQ(s.cluster.network_client->bandwidth_bytes_per_s, 125'000'000);
+  EXPECT_EQ(s.cluster.clock.offset, sim::Duration::zero() - sim::milliseconds(50));
+  EXPECT_EQ(s.cluster.clock.drift_ppm, 20);
+  ASSERT_EQ(s.cluster.nodes.size(), 2u);
+  EXPECT_EQ(s.cluster.nodes[0].node, "broker 2");
+  EXPECT_EQ(s.cluster.nodes[0].disk->fsync_latency, sim::milliseconds(80));
+  EXPECT_FALSE(s.cluster.nodes[0].clock.has_value());
+  EXPECT_EQ(s.cluster.nodes[1].clock->drift_ppm, -300);
+  EXPECT_EQ(s.cluster.nodes[1].clock->offset, sim::Duration::zero() - sim::milliseconds(50));  // inherited
+  ASSERT_EQ(s.faults.size(), 9u);
+  EXPECT_EQ(s.faults[0].kind, FaultSpec::Kind::kZoneOutage);
+  EXPECT_EQ(s.faults[0].targets, (std::vector<std::string>{"zone b"}));
+  EXPECT_EQ(s.faults[1].amount, sim::Duration::zero() - sim::seconds(10));
+  EXPECT_EQ(s.faults[1].targets, (std::vector<std::string>{"all brokers"}));
+  EXPECT_DOUBLE_EQ(s.faults[2].params.probability, 0.3);
+  EXPECT_EQ(s.faults[2].other_side, (std::vector<std::string>{"zone c"}));
+  EXPECT_EQ(s.faults[3].params.latency.a, sim::milliseconds(200));
+  EXPECT_EQ(s.faults[4].params.bandwidth_bytes_per_s, 1'000'000);
+  EXPECT_EQ(s.faults[5].params.factor, 20);
+  EXPECT_DOUBLE_EQ(s.faults[6].params.activation, 0.5);
+  EXPECT_DOUBLE_EQ(s.faults[6].params.probability, 0.05);  // Kafka-lab default for fault points
+  EXPECT_EQ(s.faults[7].kind, FaultSpec::Kind::kRing);
+  EXPECT_TRUE(s.faults[7].targets.empty());
+  EXPECT_EQ(s.faults[8].targets, (std::vector<std::string>{"coordinator of group g1"}));
+  ASSERT_TRUE(s.nemesis.has_value());
+  EXPECT_EQ(s.nemesis->options.kinds.size(), 4u);
+  EXPECT_EQ(s.nemesis->options.interval, sim::seconds(2));
+  EXPECT_EQ(s.nemesis->options.lasts_min, sim::milliseconds(500));
+  EXPECT_TRUE(s.nemesis->options.swarm);
+}
+
 // --- Malformed inputs: each fails at an exact place with a message saying what was expected.
 
 struct BadCase {
@@ -353,7 +424,7 @@ const BadCase kBadCases[] = {
      "'restart' is not undone later, so it takes no 'for'"},
     {"OtherSideOnCrash",
      "name: x\nfaults:\n  - {at: 1s, kind: crash, target: \"broker 0\", other_side: [\"broker 1\"]}\n", 3, 59,
-     "only a partition has another side"},
+     "only partition, one-way and link faults have another side"},
     {"PartitionNeedsOtherSide", "name: x\nfaults:\n  - {at: 1s, kind: partition, target: broker 0}\n", 3, 5,
      "missing required key 'other_side'; expected both sides of a partition"},
     {"PartitionSidesOverlap",
@@ -373,6 +444,66 @@ const BadCase kBadCases[] = {
     {"TargetNodeOutOfRangeInOtherSide",
      "name: x\ncluster: {brokers: 2}\nfaults:\n  - {at: 1s, kind: partition, target: broker 0, other_side: [broker 2]}\n",
      4, 62, "broker 2 does not exist"},
+    // Zones, link classes, clocks, per-node models, the fault catalogue and the nemesis.
+    {"ControllerRacksCount", "name: x\ncluster: {controllers: 3, controller_racks: [a, b]}\n", 2, 45,
+     "expected one rack per controller (3), got 2"},
+    {"LinkClassWithoutZones", "name: x\ncluster:\n  network:\n    cross_zone: {latency: constant 2ms}\n", 4, 17,
+     "cluster.network.cross_zone: the cluster has no zones; expected cluster.racks"},
+    {"UnknownLinkClassKey", "name: x\ncluster:\n  network:\n    client: {jitter: 1ms}\n", 4, 14,
+     "unknown key 'jitter' in cluster.network.client"},
+    {"ClockDriftOutOfRange", "name: x\ncluster:\n  clock: {drift_ppm: -1000000}\n", 3, 22,
+     "cluster.clock.drift_ppm: expected an integer from -999999 to 1000000"},
+    {"ClockOffsetWithoutUnit", "name: x\ncluster:\n  clock: {offset: -5}\n", 3, 19, "a duration needs a unit"},
+    {"NodeOverrideUnknownNode", "name: x\ncluster:\n  nodes:\n    - {node: broker 7, clock: {offset: 1s}}\n", 4, 14,
+     "broker 7 does not exist"},
+    {"NodeOverrideNotAServer", "name: x\ncluster:\n  nodes:\n    - {node: random broker, clock: {offset: 1s}}\n", 4,
+     14, "expected one server, 'broker N' or 'controller N'"},
+    {"NodeOverrideTwice",
+     "name: x\ncluster:\n  nodes:\n    - {node: broker 1, clock: {offset: 1s}}\n    - {node: broker   1, disk: "
+     "{fsync_latency: 5ms}}\n",
+     5, 14, "'broker 1' has two entries"},
+    {"NodeOverrideEmpty", "name: x\ncluster:\n  nodes:\n    - {node: broker 1}\n", 4, 7, "expected a disk or a clock"},
+    {"ZoneTargetWithoutZones", "name: x\nfaults:\n  - {at: 1s, kind: zone-outage, target: zone a}\n", 3, 41,
+     "the cluster has no zones"},
+    {"UnknownZone",
+     "name: x\ncluster: {racks: [a, b, c]}\nfaults:\n  - {at: 1s, kind: zone-outage, target: zone d}\n", 4, 41,
+     "unknown zone 'd'; expected one of the zones in cluster.racks and cluster.controller_racks: a, b, c"},
+    {"ZoneOutageNeedsAZone", "name: x\ncluster: {racks: [a, b, c]}\nfaults:\n  - {at: 1s, kind: zone-outage, target: broker 1}\n",
+     4, 41, "'zone-outage' takes one zone; expected a target like 'zone a'"},
+    {"FaultParamMissing", "name: x\nfaults:\n  - {at: 1s, kind: link-loss, target: broker 1}\n", 3, 5,
+     "missing required key 'probability' for a 'link-loss' fault; expected a probability from 0 to 1"},
+    {"FaultParamNotForKind", "name: x\nfaults:\n  - {at: 1s, kind: crash, target: broker 1, factor: 3}\n", 3, 53,
+     "faults[0].factor: 'crash' takes no factor; expected no parameters"},
+    {"FaultParamWrongKindOfParam", "name: x\nfaults:\n  - {at: 1s, kind: slow-disk, target: broker 1, probability: 0.5}\n",
+     3, 62, "'slow-disk' takes no probability; expected only factor"},
+    {"SlowDiskFactorTooSmall", "name: x\nfaults:\n  - {at: 1s, kind: slow-disk, target: broker 1, factor: 1}\n", 3, 57,
+     "faults[0].factor: expected an integer from 2 to 1000000, got 1"},
+    {"ClockJumpBadAmount", "name: x\nfaults:\n  - {at: 1s, kind: clock-jump, target: broker 1, amount: soon}\n", 3, 58,
+     "faults[0].amount: expected a duration like 250ms or 2s"},
+    {"DelaySpikeBadLatency",
+     "name: x\nfaults:\n  - {at: 1s, kind: delay-spike, target: broker 1, latency: \"uniform 5ms 1ms\"}\n", 3, 60,
+     "MIN <= MAX"},
+    {"ThrottleBadBandwidth", "name: x\nfaults:\n  - {at: 1s, kind: throttle, target: broker 1, bandwidth: fast}\n", 3, 59,
+     "expected a bandwidth like 10Gbit/s"},
+    {"FaultKindTypo", "name: x\nfaults:\n  - {at: 1s, kind: slow-disc, target: broker 1}\n", 3, 20,
+     "unknown fault kind 'slow-disc' (did you mean 'slow-disk'?)"},
+    {"ForOnCorrupt", "name: x\nfaults:\n  - {at: 1s, for: 1s, kind: corrupt, target: broker 1}\n", 3, 19,
+     "'corrupt' is not undone later, so it takes no 'for'"},
+    {"TargetOnFaultPoints", "name: x\nfaults:\n  - {at: 1s, kind: fault-points-on, target: broker 1}\n", 3, 45,
+     "'fault-points-on' acts on the whole cluster; expected no target"},
+    {"OneWayNeedsOtherSide", "name: x\nfaults:\n  - {at: 1s, kind: one-way, target: broker 0}\n", 3, 5,
+     "missing required key 'other_side'; expected both sides of a one-way"},
+    {"BadCoordinatorTarget", "name: x\nfaults:\n  - {at: 1s, kind: crash, target: coordinator of g}\n", 3, 35,
+     "'coordinator of group G'"},
+    {"NemesisWithoutKinds", "name: x\nnemesis: {interval: 1s}\n", 2, 10, "missing required key 'kinds' in nemesis"},
+    {"NemesisKindItCannotDraw", "name: x\nnemesis: {kinds: [crash, zone-outage]}\n", 2, 26,
+     "nemesis.kinds[1]: a nemesis cannot draw 'zone-outage'"},
+    {"NemesisKindTwice", "name: x\nnemesis: {kinds: [crash, crash]}\n", 2, 26, "'crash' is listed twice"},
+    {"NemesisLastsInverted", "name: x\nnemesis: {kinds: [pause], lasts_min: 5s, lasts_max: 1s}\n", 2, 53,
+     "nemesis.lasts_max: expected at least lasts_min (5"},
+    {"NemesisSwarmNotABool", "name: x\nnemesis: {kinds: [pause], swarm: on}\n", 2, 34,
+     "nemesis.swarm: expected true or false, got 'on'"},
+    {"NemesisUnknownKey", "name: x\nnemesis: {kinds: [pause], rate: 1/s}\n", 2, 27, "unknown key 'rate' in nemesis"},
 };
 
 INSTANTIATE_TEST_SUITE_P(Errors, MalformedScenario, ::testing::ValuesIn(kBadCases),

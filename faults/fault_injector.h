@@ -1,0 +1,59 @@
+// Applies catalogue faults (fault_catalogue.h) to a World and undoes them: what each
+// application changed (links blocked, link models replaced, clock offsets, disk knobs) is
+// kept in an AppliedFault so that a `for` can undo exactly that, and heal_all() puts every
+// server back: network healed, link models and disks restored, fault points off, paused
+// nodes resumed, stopped nodes started.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "faults/fault_schedule.h"
+#include "sim/prng.h"
+#include "sim/world.h"
+
+namespace faults {
+
+struct AppliedFault {
+  FaultAction action;                                         // with the nodes it hit
+  std::vector<std::pair<sim::NodeId, sim::NodeId>> blocked;   // directed links it cut
+  std::vector<std::pair<sim::NodeId, sim::NodeId>> links;     // directed links whose model it changed
+  std::vector<std::pair<sim::NodeId, sim::Duration>> clock_offsets;  // wall offsets before a skew
+  std::string what;                                           // for the summary: "isolate broker-1"
+};
+
+class FaultInjector {
+ public:
+  // `servers`: the nodes that kill-all, heal_all and "every server" defaults act on.
+  FaultInjector(sim::World& world, sim::Prng prng, std::vector<sim::NodeId> servers);
+
+  // Remembers every link's current model as the one heal and undo restore.
+  void capture_link_baseline();
+
+  AppliedFault apply(const FaultAction& a);
+  // Undoes what `applied` did; returns a description ("" when the kind is not undone).
+  std::string undo(const AppliedFault& applied);
+  // End of the fault phase: everything back to normal (clocks keep their offsets).
+  void heal_all();
+
+ private:
+  void cut(AppliedFault& out, sim::NodeId from, sim::NodeId to);
+  void cut_both(AppliedFault& out, sim::NodeId a, sim::NodeId b);
+  void split_groups(AppliedFault& out, const std::vector<std::vector<sim::NodeId>>& groups);
+  void change_links(AppliedFault& out, const FaultAction& a);
+  void restore_link(sim::NodeId from, sim::NodeId to);
+  std::vector<sim::NodeId> shuffled(std::vector<sim::NodeId> nodes);
+  void ring(AppliedFault& out, const std::vector<sim::NodeId>& nodes);
+  void corrupt(AppliedFault& out, sim::NodeId n);
+  std::string name(sim::NodeId n);
+  std::string names(const std::vector<sim::NodeId>& ns);
+
+  sim::World& world_;
+  sim::Prng prng_;
+  std::vector<sim::NodeId> servers_;
+  std::vector<sim::LinkModel> baseline_;  // node_count^2, row-major from->to; empty: default link
+  size_t baseline_nodes_ = 0;
+};
+
+}  // namespace faults
