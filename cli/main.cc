@@ -12,6 +12,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/run_output.h"
+#include "cli/omb_run.h"
 #include "scenarios/counter_demo.h"
 #include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
@@ -24,7 +25,7 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: eddy run [FILE.yaml] [--seed N] [--out DIR | --no-out] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
+    "usage: eddy run [FILE.yaml] [--omb-driver DRIVER.yaml --omb-workload WORKLOAD.yaml] [--seed N] [--out DIR | --no-out] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
     "       eddy demo counter [--seed N] [--trace FILE [--force]]\n"
     "       eddy --help | --version\n";
 
@@ -41,6 +42,7 @@ struct RunArgs {
   uint64_t max_events = 0;
   unsigned wall_timeout_s = 900;
   cli::OutputArgs output;
+  cli::OmbArgs omb;
 };
 
 // A simulated fiber that never blocks cannot be preempted by the kernel; the host watchdog
@@ -90,7 +92,9 @@ int set_level(const CommonArgs& args) {
 int run_command(const RunArgs& args) {
   if (int rc = set_level(args.common); rc != cli::kExitOk) return rc;
   scenarios::ScenarioSpec spec;
-  if (args.file.empty()) {
+  if (args.omb.given()) {
+    if (int rc = cli::load_omb_spec(args.omb, args.file, spec); rc != cli::kExitOk) return rc;
+  } else if (args.file.empty()) {
     spec = scenarios::default_scenario();
   } else {
     scenarios::LoadResult loaded = scenarios::load_scenario_file(args.file);
@@ -116,7 +120,8 @@ int run_command(const RunArgs& args) {
   double sim_s = static_cast<double>(r.end.ns()) / 1e9;
   std::printf("  speed: %.1f simulated s in %.2f wall s (%.0fx real time), %.2f M events/s\n", sim_s, wall_s,
               wall_s > 0 ? sim_s / wall_s : 0.0, wall_s > 0 ? static_cast<double>(r.events) / wall_s / 1e6 : 0.0);
-  std::string replay = "build/eddy run " + (args.file.empty() ? std::string() : args.file + " ") + "--seed " +
+  std::string omb = args.omb.given() ? "--omb-driver " + args.omb.driver + " --omb-workload " + args.omb.workload + " " : "";
+  std::string replay = "build/eddy run " + (args.file.empty() ? std::string() : args.file + " ") + omb + "--seed " +
                        std::to_string(args.common.seed) + " --trace trace.jsonl";
   int rc = cli::kExitOk;
   if (!r.outcome.ok() && r.outcome.status != sim::RunStatus::kStopped) {
@@ -172,6 +177,8 @@ int main(int argc, char** argv) {
   CLI::App* run = app.add_subcommand("run", "Run one scenario (no file: the built-in default scenario)");
   run->add_option("file", run_args.file, "Scenario file (YAML, see scenarios/README.md)");
   add_common(run, run_args.common);
+  run->add_option("--omb-driver", run_args.omb.driver, "OpenMessaging Benchmark Kafka driver file (FILE, if given, is laid over it)");
+  run->add_option("--omb-workload", run_args.omb.workload, "OpenMessaging Benchmark workload file");
   run->add_option("--max-events", run_args.max_events, "Stop the run after this many events")->check(CLI::PositiveNumber);
   run->add_option("--wall-timeout", run_args.wall_timeout_s,
                   "Give up (exit 4) if the run takes longer than this many wall-clock seconds; 0: never")

@@ -10,6 +10,7 @@
 #include <system_error>
 #include <vector>
 
+#include "scenarios/scenario_document.h"
 #include "scenarios/spec_builder.h"
 #include "scenarios/yaml_reader.h"
 
@@ -119,6 +120,14 @@ LoadResult load(std::string_view text, const std::string& display_name) {
 }
 
 }  // namespace
+
+YamlValue read_scenario_document(const std::string& path) {
+  std::string why;
+  std::optional<std::string> text = read_file(path, why);
+  if (!text) throw LoadFailure(ScenarioError{path, 0, 0, "cannot read the scenario file (" + why + ")"});
+  std::vector<IncludeFrame> stack{{identity_of(path), path}};
+  return load_document(*text, path, stack);
+}
 
 std::string ScenarioError::str() const {
   if (line <= 0) return file + ": error: " + message;

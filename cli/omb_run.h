@@ -1,0 +1,21 @@
+// `eddy run [OVERLAY.yaml] --omb-driver DRIVER.yaml --omb-workload WORKLOAD.yaml`: the
+// scenario an OpenMessaging Benchmark driver + workload pair describes (scenarios/omb_import.h).
+#pragma once
+
+#include <string>
+
+#include "scenarios/scenario_spec.h"
+
+namespace cli {
+
+struct OmbArgs {
+  std::string driver;
+  std::string workload;
+  bool given() const { return !driver.empty() || !workload.empty(); }
+};
+
+// Loads the OMB pair (with `overlay` laid over it, if not empty) into `spec`, printing the
+// ignored properties as notes. Returns an exit code (kExitOk, or kExitUsage with the error on stderr).
+int load_omb_spec(const OmbArgs& args, const std::string& overlay, scenarios::ScenarioSpec& spec);
+
+}  // namespace cli
