@@ -233,8 +233,7 @@ expect: {lost_writes: "==0", duplicates: "< 3", liveness: false}
   EXPECT_FALSE(*s.expect.liveness);
 }
 
-TEST(ScenarioLoader, ZonesClocksNodesLinkClassesFaultsAndNemesis) {
-  const char* yaml = R"(name: zones
+constexpr const char* kZonesScenario = R"(name: zones
 cluster:
   brokers: 3
   controllers: 3
@@ -263,6 +262,9 @@ faults:
   - {at: 5s, kind: crash, target: coordinator of group g1}
 nemesis: {kinds: [crash, pause, link-loss, clock-drift], interval: 2s, lasts_min: 500ms, lasts_max: 3s, swarm: true}
 )";
+
+TEST(ScenarioLoader, ZonesClocksNodesLinkClassesFaultsAndNemesis) {
+  const char* yaml = kZonesScenario;
   LoadResult r = load(yaml);
   ASSERT_TRUE(r.ok()) << describe(r);
   const ScenarioSpec& s = r.spec();
@@ -760,8 +762,12 @@ std::string mutate(const std::string& original, XorShift64& rng) {
   return text;
 }
 
-TEST(ScenarioLoaderFuzz, MutatedFilesNeverCrashTheLoader) {
-  const std::string original = kFullScenario;
+class ScenarioLoaderFuzz : public ::testing::TestWithParam<const char*> {};
+
+INSTANTIATE_TEST_SUITE_P(Files, ScenarioLoaderFuzz, ::testing::Values(kFullScenario, kZonesScenario));
+
+TEST_P(ScenarioLoaderFuzz, MutatedFilesNeverCrashTheLoader) {
+  const std::string original = GetParam();
   XorShift64 rng(0x9e3779b97f4a7c15ULL);
   int loaded = 0;
   int failed = 0;
@@ -788,7 +794,7 @@ TEST(ScenarioLoaderFuzz, MutatedFilesNeverCrashTheLoader) {
   EXPECT_GT(failed, kMutations / 2);
 }
 
-TEST(ScenarioLoaderFuzz, HostileYamlIsRejectedNotExpanded) {
+TEST(ScenarioLoaderHostile, HostileYamlIsRejectedNotExpanded) {
   // An alias that contains itself, a billion-laughs expansion and very deep nesting.
   LoadResult cyclic = load("name: x\ntopics: &a [*a]\n");
   ASSERT_FALSE(cyclic.ok());
