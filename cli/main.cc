@@ -10,6 +10,7 @@
 #include <string>
 #include <unistd.h>
 
+#include "cli/compare_command.h"
 #include "cli/exit_codes.h"
 #include "cli/run_output.h"
 #include "cli/omb_run.h"
@@ -27,6 +28,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: eddy run [FILE.yaml] [--omb-driver DRIVER.yaml --omb-workload WORKLOAD.yaml] [--seed N] [--out DIR | --no-out] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
     "       eddy demo counter [--seed N] [--trace FILE [--force]]\n"
+    "       eddy compare RUN_DIR RUN_DIR... [--html FILE [--force]]\n"
     "       eddy --help | --version\n";
 
 struct CommonArgs {
@@ -173,6 +175,9 @@ int main(int argc, char** argv) {
       "Exit codes: 0 all expectations held; 1 safety violation; 2 bad arguments or input; 3 liveness failure; "
       "4 lab error (deadlock, run limit, crash of the lab).");
 
+  cli::CompareArgs compare_args;
+  CLI::App* compare = cli::add_compare_command(app, compare_args);
+
   RunArgs run_args;
   CLI::App* run = app.add_subcommand("run", "Run one scenario (no file: the built-in default scenario)");
   run->add_option("file", run_args.file, "Scenario file (YAML, see scenarios/README.md)");
@@ -203,6 +208,7 @@ int main(int argc, char** argv) {
     std::cerr << "eddy: error: " << e.what() << "\n" << kUsage;
     return cli::kExitUsage;
   }
+  if (compare->parsed()) return cli::compare_command(compare_args);
   if (run->parsed()) return run_command(run_args);
   if (counter->parsed()) return demo_command(demo_args);
   return cli::kExitUsage;

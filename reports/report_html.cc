@@ -2,6 +2,7 @@
 // chart libraries inlined, so the file opens from disk with no network.
 #include <cmath>
 
+#include "reports/page.h"
 #include "reports/run_report.h"
 #include "reports/web_assets.h"
 
@@ -29,31 +30,6 @@ json distribution(const LogLinearHistogram& h, const char* op) {
     out.push_back({{"op", op}, {"q", q}, {"nines", nines}, {"ms", msv(h.percentile(q))}});
   }
   return out;
-}
-
-std::string html_escape(const std::string& s) {
-  std::string o;
-  for (char c : s) {
-    switch (c) {
-      case '&': o += "&amp;"; break;
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '"': o += "&quot;"; break;
-      default: o += c;
-    }
-  }
-  return o;
-}
-
-// JSON inside <script>: "</" would end the element early.
-std::string script_safe(std::string s) {
-  for (size_t i = 0; (i = s.find("</", i)) != std::string::npos; i += 3) s.replace(i, 2, "<\\/");
-  return s;
-}
-
-void replace_once(std::string& s, const std::string& token, const std::string& with) {
-  size_t i = s.find(token);
-  if (i != std::string::npos) s.replace(i, token.size(), with);
 }
 
 json page_data(const json& summary, const RunMetrics& m) {
@@ -129,16 +105,9 @@ json page_data(const json& summary, const RunMetrics& m) {
 }  // namespace
 
 std::string report_html(const json& summary, const RunMetrics& m) {
-  std::string page = kReportTemplate;
   std::string title = "eddy · " + summary["scenario"].get<std::string>() + " · seed " +
                       std::to_string(summary["seed"].get<uint64_t>());
-  replace_once(page, "@@TITLE@@", html_escape(title));
-  replace_once(page, "@@VEGA@@", kVegaJs);
-  replace_once(page, "@@VEGALITE@@", kVegaLiteJs);
-  replace_once(page, "@@VEGAEMBED@@", kVegaEmbedJs);
-  // Last: the data must not be searched for tokens.
-  replace_once(page, "@@DATA@@", script_safe(page_data(summary, m).dump()));
-  return page;
+  return render_page(kReportTemplate, title, page_data(summary, m));
 }
 
 }  // namespace reports

@@ -5,6 +5,8 @@
 
 namespace reports {
 extern const char* const kReportTemplate;
+extern const char* const kSweepTemplate;
+extern const char* const kCompareTemplate;
 extern const char* const kVegaJs;
 extern const char* const kVegaLiteJs;
 extern const char* const kVegaEmbedJs;

@@ -1,0 +1,47 @@
+#include "reports/page.h"
+
+#include "reports/web_assets.h"
+
+namespace reports {
+
+namespace {
+
+// JSON inside <script>: "</" would end the element early.
+std::string script_safe(std::string s) {
+  for (size_t i = 0; (i = s.find("</", i)) != std::string::npos; i += 3) s.replace(i, 2, "<\\/");
+  return s;
+}
+
+void replace_once(std::string& s, const std::string& token, const std::string& with) {
+  size_t i = s.find(token);
+  if (i != std::string::npos) s.replace(i, token.size(), with);
+}
+
+}  // namespace
+
+std::string html_escape(const std::string& s) {
+  std::string o;
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += c;
+    }
+  }
+  return o;
+}
+
+std::string render_page(const char* page_template, const std::string& title, const nlohmann::json& data) {
+  std::string page = page_template;
+  replace_once(page, "@@TITLE@@", html_escape(title));
+  replace_once(page, "@@VEGA@@", kVegaJs);
+  replace_once(page, "@@VEGALITE@@", kVegaLiteJs);
+  replace_once(page, "@@VEGAEMBED@@", kVegaEmbedJs);
+  // Last: the data must not be searched for tokens.
+  replace_once(page, "@@DATA@@", script_safe(data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)));
+  return page;
+}
+
+}  // namespace reports

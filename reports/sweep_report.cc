@@ -1,0 +1,325 @@
+#include "reports/sweep_report.h"
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+
+#include "reports/web_assets.h"
+
+namespace reports {
+
+using nlohmann::json;
+
+namespace {
+
+template <typename T>
+T get_or(const json& j, const char* key, T fallback) {
+  auto it = j.find(key);
+  if (it == j.end() || it->is_null()) return fallback;
+  try {
+    return it->get<T>();
+  } catch (const json::exception&) {
+    return fallback;
+  }
+}
+
+double r3(double x) { return std::round(x * 1000.0) / 1000.0; }
+
+json distribution_json(const LogLinearHistogram& h, double scale) {
+  if (h.count() == 0) return nullptr;
+  auto v = [&](int64_t x) { return r3(static_cast<double>(x) / scale); };
+  return {{"seeds", h.count()}, {"min", v(h.min())},          {"p10", v(h.percentile(10))}, {"p50", v(h.percentile(50))},
+          {"p90", v(h.percentile(90))}, {"p99", v(h.percentile(99))}, {"max", v(h.max())},  {"mean", r3(h.mean() / scale)}};
+}
+
+std::string xml_escape(const std::string& s) {
+  std::string o;
+  o.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      case '\'': o += "&apos;"; break;
+      default:
+        // XML 1.0 forbids most control characters, even escaped.
+        if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t' && c != '\r') o += ' ';
+        else o += c;
+    }
+  }
+  return o;
+}
+
+std::string fmt(const char* f, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, f, v);
+  return buf;
+}
+
+}  // namespace
+
+std::string SweepSeed::reason() const {
+  if (!failed.empty()) {
+    std::string s;
+    for (const auto& f : failed) s += (s.empty() ? "" : "; ") + f;
+    return s;
+  }
+  if (!message.empty()) return message;
+  return verdict;
+}
+
+std::optional<SweepSeed> sweep_seed_from_json(const json& j) {
+  if (!j.is_object() || get_or<std::string>(j, "type", "") != "seed") return std::nullopt;
+  SweepSeed s;
+  s.scenario = get_or<std::string>(j, "scenario", "");
+  s.name = get_or<std::string>(j, "name", "");
+  s.seed = get_or<uint64_t>(j, "seed", 0);
+  s.verdict = get_or<std::string>(j, "verdict", "lab_error");
+  s.fingerprint = get_or<std::string>(j, "fingerprint", "");
+  s.failed = get_or<std::vector<std::string>>(j, "failed", {});
+  s.message = get_or<std::string>(j, "message", "");
+  s.wall_s = get_or<double>(j, "wall_s", 0);
+  s.simulated_s = get_or<double>(j, "simulated_s", 0);
+  s.checks = get_or<std::map<std::string, int64_t>>(j, "checks", {});
+  s.produce_records_per_s = get_or<double>(j, "produce_records_per_s", 0);
+  if (auto l = j.find("produce_latency_ms"); l != j.end() && l->is_object()) s.produce_p99_ms = get_or<double>(*l, "p99", 0);
+  s.replay = get_or<std::string>(j, "replay", "");
+  return s;
+}
+
+void SweepAggregate::add(const SweepSeed& s) {
+  ScenarioAggregate* agg = nullptr;
+  for (auto& a : scenarios)
+    if (a.scenario == s.scenario) agg = &a;
+  if (agg == nullptr) {
+    scenarios.push_back(ScenarioAggregate{});
+    agg = &scenarios.back();
+    agg->scenario = s.scenario;
+    agg->name = s.name;
+  }
+  ++agg->seeds;
+  ++agg->verdicts[s.verdict];
+  for (const auto& [check, n] : s.checks) {
+    if (n > 0) ++agg->check_seeds[check];
+    agg->check_violations[check] += n;
+  }
+  for (const auto& f : s.failed) {
+    // "lost_writes == 0: 968" -> "lost_writes == 0"
+    size_t colon = f.rfind(':');
+    ++agg->failed_expectations[colon == std::string::npos ? f : f.substr(0, colon)];
+  }
+  agg->wall_s += s.wall_s;
+  agg->simulated_s += s.simulated_s;
+  if (!s.lab_problem()) {
+    agg->throughput.record(std::llround(s.produce_records_per_s));
+    if (s.produce_p99_ms > 0) agg->p99_us.record(std::llround(s.produce_p99_ms * 1000.0));
+  }
+  if (!s.ok()) {
+    ++agg->failing_total;
+    if (agg->failing.size() < kSweepFailingKept) agg->failing.push_back(s);
+  }
+  if (agg->points.size() < kSweepPointsKept || !s.ok())
+    if (agg->points.size() < 2 * kSweepPointsKept)
+      agg->points.push_back(ScenarioAggregate::Point{s.seed, s.produce_records_per_s, s.produce_p99_ms, s.verdict});
+}
+
+void SweepAggregate::add_line(const std::string& line) {
+  if (line.empty()) return;
+  json j = json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) {
+    ++bad_lines;
+    return;
+  }
+  std::string type = get_or<std::string>(j, "type", "");
+  if (type == "sweep") {
+    header = j;
+  } else if (type == "seed") {
+    if (auto s = sweep_seed_from_json(j)) add(*s);
+  } else if (type == "determinism") {
+    ++determinism_checked;
+    if (!get_or<bool>(j, "equal", true) && determinism_mismatches.size() < kSweepFailingKept) determinism_mismatches.push_back(j);
+  }
+}
+
+int64_t SweepAggregate::runs() const {
+  int64_t n = 0;
+  for (const auto& s : scenarios) n += s.seeds;
+  return n;
+}
+
+int64_t SweepAggregate::failures() const {
+  int64_t n = 0;
+  for (const auto& s : scenarios) n += s.failing_total;
+  return n;
+}
+
+SweepAggregate aggregate_sweep(std::istream& in) {
+  SweepAggregate a;
+  std::string line;
+  while (std::getline(in, line)) a.add_line(line);
+  return a;
+}
+
+json sweep_json(const SweepAggregate& a) {
+  json j;
+  j["schema"] = kSweepSchema;
+  j["sweep"] = a.header;
+  j["runs"] = a.runs();
+  j["failures"] = a.failures();
+  j["verdict"] = a.failures() == 0 && a.determinism_mismatches.empty() ? "pass" : "fail";
+  j["latency_relative_error"] = LogLinearHistogram::kRelativeError;
+  j["scenarios"] = json::array();
+  for (const auto& s : a.scenarios) {
+    json sj;
+    sj["scenario"] = s.scenario;
+    sj["name"] = s.name;
+    sj["seeds"] = s.seeds;
+    sj["verdicts"] = s.verdicts;
+    json checks = json::object();
+    for (const auto& [c, n] : s.check_violations)
+      checks[c] = {{"violations", n}, {"seeds", s.check_seeds.count(c) ? s.check_seeds.at(c) : 0}};
+    sj["checks"] = checks;
+    sj["failed_expectations"] = s.failed_expectations;
+    sj["produce_records_per_s"] = distribution_json(s.throughput, 1.0);
+    sj["produce_p99_ms"] = distribution_json(s.p99_us, 1000.0);
+    sj["wall_s"] = r3(s.wall_s);
+    sj["simulated_s"] = r3(s.simulated_s);
+    sj["failing_total"] = s.failing_total;
+    sj["failing"] = json::array();
+    for (const auto& f : s.failing)
+      sj["failing"].push_back({{"seed", f.seed}, {"verdict", f.verdict}, {"reason", f.reason()},
+                               {"fingerprint", f.fingerprint}, {"replay", f.replay}});
+    j["scenarios"].push_back(std::move(sj));
+  }
+  j["determinism"] = {{"checked", a.determinism_checked}, {"mismatches", a.determinism_mismatches}};
+  j["bad_lines"] = a.bad_lines;
+  return j;
+}
+
+std::string sweep_markdown(const json& s) {
+  std::string out = "### eddy sweep — " + std::string(s["verdict"] == "pass" ? "✅ pass" : "❌ fail") + " (" +
+                    std::to_string(s["runs"].get<int64_t>()) + " runs, " + std::to_string(s["failures"].get<int64_t>()) +
+                    " failing)\n\n";
+  out += "| scenario | seeds | ok | safety | liveness | lab | throughput p50 (rec/s) | produce p99 p50 / max (ms) |\n";
+  out += "|---|---|---|---|---|---|---|---|\n";
+  auto v = [](const json& verdicts, const char* k) { return verdicts.contains(k) ? verdicts[k].get<int64_t>() : 0; };
+  for (const auto& sc : s["scenarios"]) {
+    const json& vd = sc["verdicts"];
+    int64_t lab = v(vd, "lab_error") + v(vd, "lab_crash") + v(vd, "lab_hang");
+    std::string tp = sc["produce_records_per_s"].is_null() ? "—" : fmt("%.0f", sc["produce_records_per_s"]["p50"].get<double>());
+    std::string p99 = sc["produce_p99_ms"].is_null() ? "—"
+                                                     : fmt("%.2f", sc["produce_p99_ms"]["p50"].get<double>()) + " / " +
+                                                           fmt("%.2f", sc["produce_p99_ms"]["max"].get<double>());
+    out += "| " + sc["name"].get<std::string>() + " | " + std::to_string(sc["seeds"].get<int64_t>()) + " | " +
+           std::to_string(v(vd, "ok")) + " | " + std::to_string(v(vd, "safety")) + " | " + std::to_string(v(vd, "liveness")) +
+           " | " + std::to_string(lab) + " | " + tp + " | " + p99 + " |\n";
+  }
+  bool any = false;
+  for (const auto& sc : s["scenarios"]) {
+    size_t shown = 0;
+    for (const auto& f : sc["failing"]) {
+      if (!any) out += "\nFailing seeds:\n\n";
+      any = true;
+      if (shown++ >= 10) break;
+      out += "- `" + sc["name"].get<std::string>() + "` seed " + std::to_string(f["seed"].get<uint64_t>()) + " (" +
+             f["verdict"].get<std::string>() + "): " + f["reason"].get<std::string>() + " — `" +
+             f["replay"].get<std::string>() + "`\n";
+    }
+    if (sc["failing_total"].get<int64_t>() > 10)
+      out += "- … " + std::to_string(sc["failing_total"].get<int64_t>() - 10) + " more for `" +
+             sc["name"].get<std::string>() + "` (sweep.json)\n";
+  }
+  const json& d = s["determinism"];
+  out += "\nDeterminism re-runs: " + std::to_string(d["checked"].get<int64_t>()) + " checked, " +
+         std::to_string(d["mismatches"].size()) + " mismatched.\n";
+  return out;
+}
+
+void write_junit(const SweepAggregate& a, std::istream& in, std::ostream& out) {
+  int64_t errors_total = 0;
+  double time_total = 0;
+  for (const auto& s : a.scenarios) {
+    errors_total += s.verdicts.count("lab_error") ? s.verdicts.at("lab_error") : 0;
+    errors_total += s.verdicts.count("lab_crash") ? s.verdicts.at("lab_crash") : 0;
+    errors_total += s.verdicts.count("lab_hang") ? s.verdicts.at("lab_hang") : 0;
+    time_total += s.wall_s;
+  }
+  out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  auto mismatches = static_cast<int64_t>(a.determinism_mismatches.size());
+  out << "<testsuites name=\"eddy sweep\" tests=\"" << a.runs() + mismatches << "\" failures=\""
+      << (a.failures() - errors_total + mismatches)
+      << "\" errors=\"" << errors_total << "\" time=\"" << fmt("%.3f", time_total) << "\">\n";
+  // Test cases grouped by scenario: one streaming pass per scenario over the results.
+  for (const auto& s : a.scenarios) {
+    int64_t errors = 0;
+    for (const char* k : {"lab_error", "lab_crash", "lab_hang"}) errors += s.verdicts.count(k) ? s.verdicts.at(k) : 0;
+    out << "  <testsuite name=\"" << xml_escape(s.scenario) << "\" tests=\"" << s.seeds << "\" failures=\""
+        << (s.failing_total - errors) << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << fmt("%.3f", s.wall_s)
+        << "\">\n";
+    in.clear();
+    in.seekg(0);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find("\"seed\"") == std::string::npos) continue;
+      json j = json::parse(line, nullptr, false);
+      if (j.is_discarded()) continue;
+      auto seed = sweep_seed_from_json(j);
+      if (!seed || seed->scenario != s.scenario) continue;
+      out << "    <testcase classname=\"eddy." << xml_escape(s.name.empty() ? s.scenario : s.name) << "\" name=\"seed "
+          << seed->seed << "\" time=\"" << fmt("%.3f", seed->wall_s) << "\"";
+      if (seed->ok()) {
+        out << "/>\n";
+        continue;
+      }
+      const char* tag = seed->lab_problem() ? "error" : "failure";
+      out << ">\n      <" << tag << " message=\"" << xml_escape(seed->reason()) << "\" type=\"" << xml_escape(seed->verdict)
+          << "\">" << xml_escape(seed->reason() + "\nfingerprint: " + seed->fingerprint + "\nreplay: " + seed->replay)
+          << "</" << tag << ">\n    </testcase>\n";
+    }
+    out << "  </testsuite>\n";
+  }
+  if (!a.determinism_mismatches.empty()) {
+    // Only the re-runs that mismatched are listed (the others are not kept), so only they count.
+    out << "  <testsuite name=\"determinism\" tests=\"" << mismatches << "\" failures=\""
+        << a.determinism_mismatches.size() << "\" errors=\"0\" skipped=\"0\" time=\"0\">\n";
+    for (const auto& d : a.determinism_mismatches) {
+      std::string name = get_or<std::string>(d, "scenario", "") + " seed " + std::to_string(get_or<uint64_t>(d, "seed", 0));
+      std::string msg = "fingerprint " + get_or<std::string>(d, "fingerprint_first", "") + " then " +
+                        get_or<std::string>(d, "fingerprint_second", "") + " " + get_or<std::string>(d, "message", "");
+      out << "    <testcase classname=\"eddy.determinism\" name=\"" << xml_escape(name) << "\" time=\"0\">\n"
+          << "      <failure message=\"" << xml_escape(msg) << "\" type=\"determinism\">" << xml_escape(msg)
+          << "</failure>\n    </testcase>\n";
+    }
+    out << "  </testsuite>\n";
+  }
+  out << "</testsuites>\n";
+}
+
+std::optional<std::string> write_sweep_reports(const std::filesystem::path& dir, const std::string& junit) {
+  std::filesystem::path results = dir / "results.jsonl";
+  std::ifstream in(results);
+  if (!in) return "cannot read " + results.string();
+  SweepAggregate a = aggregate_sweep(in);
+  json s = sweep_json(a);
+  auto write = [](const std::filesystem::path& p, const std::string& text) -> std::optional<std::string> {
+    std::ofstream o(p, std::ios::trunc | std::ios::binary);
+    o << text;
+    o.flush();
+    if (!o) return "cannot write " + p.string();
+    return std::nullopt;
+  };
+  if (auto e = write(dir / "sweep.json", s.dump(2) + "\n")) return e;
+  if (auto e = write(dir / "summary.md", sweep_markdown(s))) return e;
+  if (auto e = write(dir / "sweep.html", sweep_html(s, a))) return e;
+  if (!junit.empty()) {
+    std::ofstream o(junit, std::ios::trunc | std::ios::binary);
+    if (!o) return "cannot write " + junit;
+    write_junit(a, in, o);
+    o.flush();
+    if (!o) return "cannot write " + junit;
+  }
+  return std::nullopt;
+}
+
+}  // namespace reports

@@ -1,0 +1,92 @@
+// A sweep's aggregate, read from its results.jsonl (written by `eddy sweep`, format in
+// cli/README.md) in one streaming pass, so sweeps of many thousands of seeds aggregate in
+// little memory: verdict counts per scenario and check, failing seeds with their replay
+// commands, the distribution of throughput and p99 produce latency across seeds, and the
+// determinism re-runs. Writes sweep.json, sweep.html, summary.md and JUnit XML.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <istream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "reports/histogram.h"
+
+namespace reports {
+
+inline constexpr const char* kSweepSchema = "eddy.sweep/1";
+inline constexpr size_t kSweepFailingKept = 200;    // failing seeds listed per scenario (all are counted)
+inline constexpr size_t kSweepPointsKept = 5'000;   // per-seed points per scenario for the charts
+
+// One "type":"seed" line of results.jsonl, as far as reports need it.
+struct SweepSeed {
+  std::string scenario;  // the file as given
+  std::string name;
+  uint64_t seed = 0;
+  std::string verdict;   // ok, safety, liveness, lab_error, lab_crash, lab_hang
+  std::string fingerprint;
+  std::vector<std::string> failed;  // failed expectations
+  std::string message;
+  double wall_s = 0, simulated_s = 0;
+  std::map<std::string, int64_t> checks;
+  double produce_records_per_s = 0;
+  double produce_p99_ms = 0;
+  std::string replay;
+  bool ok() const { return verdict == "ok"; }
+  bool lab_problem() const { return verdict.rfind("lab_", 0) == 0; }
+  // The one-line reason a failing seed failed.
+  std::string reason() const;
+};
+
+std::optional<SweepSeed> sweep_seed_from_json(const nlohmann::json& j);
+
+struct ScenarioAggregate {
+  std::string scenario, name;
+  int64_t seeds = 0;
+  std::map<std::string, int64_t> verdicts;
+  std::map<std::string, int64_t> check_seeds;       // check -> seeds with at least one violation
+  std::map<std::string, int64_t> check_violations;  // check -> violations over all seeds
+  std::map<std::string, int64_t> failed_expectations;  // "lost_writes == 0" -> seeds
+  LogLinearHistogram throughput;  // records/s, one sample per seed that ran
+  LogLinearHistogram p99_us;      // produce p99 in microseconds, one sample per seed with acks
+  double wall_s = 0, simulated_s = 0;
+  std::vector<SweepSeed> failing;  // the first kSweepFailingKept
+  int64_t failing_total = 0;
+  struct Point { uint64_t seed; double records_per_s, p99_ms; std::string verdict; };
+  std::vector<Point> points;
+};
+
+struct SweepAggregate {
+  nlohmann::json header;  // the "type":"sweep" line, or null
+  std::vector<ScenarioAggregate> scenarios;  // in order of first appearance
+  int64_t determinism_checked = 0;
+  std::vector<nlohmann::json> determinism_mismatches;
+  int64_t bad_lines = 0;  // lines that are not JSON (e.g. a torn last line)
+
+  void add_line(const std::string& line);
+  void add(const SweepSeed& s);
+  int64_t runs() const;
+  int64_t failures() const;
+};
+
+SweepAggregate aggregate_sweep(std::istream& results_jsonl);
+
+nlohmann::json sweep_json(const SweepAggregate& a);
+std::string sweep_markdown(const nlohmann::json& sweep);
+std::string sweep_html(const nlohmann::json& sweep, const SweepAggregate& a);
+
+// JUnit XML: <testsuites> / <testsuite> per scenario / <testcase> per seed, <failure> for a
+// violated expectation, <error> for a lab error, crash or hang. Reads results.jsonl a second
+// time so the test cases stream out without being held in memory.
+void write_junit(const SweepAggregate& a, std::istream& results_jsonl, std::ostream& out);
+
+// Reads DIR/results.jsonl and writes DIR/sweep.json, DIR/sweep.html, DIR/summary.md and, when
+// `junit` is not empty, that JUnit file. Returns an error message on failure.
+std::optional<std::string> write_sweep_reports(const std::filesystem::path& dir, const std::string& junit);
+
+}  // namespace reports
