@@ -47,7 +47,7 @@ int write_output(const OutputArgs& args, const scenarios::ScenarioSpec& spec, co
   std::printf("  report: %s/report.html (%.2f MB; %.1f MB in all, written in %.2f s)\n", args.dir.string().c_str(),
               static_cast<double>(written.report_html_bytes) / 1e6, static_cast<double>(written.total_bytes) / 1e6,
               wall_s);
-  if (!written.history_skipped.empty()) std::printf("  history.jsonl not written: %s\n", written.history_skipped.c_str());
+  if (!written.history_skipped.empty() && !args.no_history) std::printf("  history.jsonl not written: %s\n", written.history_skipped.c_str());
   return kExitOk;
 }
 
