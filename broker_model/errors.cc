@@ -18,6 +18,11 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::kFencedLeaderEpoch: return "FENCED_LEADER_EPOCH";
     case ErrorCode::kUnknownLeaderEpoch: return "UNKNOWN_LEADER_EPOCH";
     case ErrorCode::kInvalidRecord: return "INVALID_RECORD";
+    case ErrorCode::kCoordinatorLoadInProgress: return "COORDINATOR_LOAD_IN_PROGRESS";
+    case ErrorCode::kOutOfOrderSequenceNumber: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
+    case ErrorCode::kDuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";
+    case ErrorCode::kInvalidProducerEpoch: return "INVALID_PRODUCER_EPOCH";
+    case ErrorCode::kUnknownProducerId: return "UNKNOWN_PRODUCER_ID";
     case ErrorCode::kLeaderNotAvailable: return "LEADER_NOT_AVAILABLE";
     case ErrorCode::kRequestTimedOut: return "REQUEST_TIMED_OUT";
     case ErrorCode::kBrokerNotAvailable: return "BROKER_NOT_AVAILABLE";

@@ -25,6 +25,12 @@ enum class ErrorCode : int16_t {
   kFencedLeaderEpoch = 74,
   kUnknownLeaderEpoch = 75,
   kInvalidRecord = 87,
+  // The idempotent producer.
+  kCoordinatorLoadInProgress = 14,
+  kOutOfOrderSequenceNumber = 45,
+  kDuplicateSequenceNumber = 46,
+  kInvalidProducerEpoch = 47,
+  kUnknownProducerId = 59,
   // Controller and metadata quorum (broker_model/controller/).
   kLeaderNotAvailable = 5,
   kRequestTimedOut = 7,

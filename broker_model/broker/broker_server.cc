@@ -1,5 +1,6 @@
 #include "broker_model/broker/broker_server.h"
 
+#include "broker_model/broker/producer_id_manager.h"
 #include "broker_model/controller/broker_lifecycle.h"
 #include "broker_model/controller/controller_channel.h"
 #include "broker_model/controller/metadata_client.h"
@@ -35,6 +36,11 @@ void BrokerServer::run() {
   metadata_ = std::make_unique<MetadataClient>(ctx_, *channel_, MetadataClientConfig{config_.broker.id});
   lifecycle_ = std::make_unique<BrokerLifecycle>(
       ctx_, *channel_, *metadata_, BrokerLifecycleConfig{config_.broker.id, config_.rack, config_.broker_heartbeat_interval_ms});
+  producer_ids_ = std::make_unique<ProducerIdManager>([this]() -> std::optional<AllocateProducerIdsResponse> {
+    if (!lifecycle_->registered()) return std::nullopt;
+    AllocateProducerIdsRequest req{config_.broker.id, lifecycle_->broker_epoch()};
+    return channel_->call<AllocateProducerIdsResponse>(kAllocateProducerIdsRpc, kAllocateProducerIdsRequestBytes, req);
+  });
   rpc_.start([this](const RequestInfo& info, std::any&& body) { on_request(info, std::move(body)); });
   replicas_->start();
   metadata_->start();
@@ -115,6 +121,9 @@ void BrokerServer::handle(const RequestInfo& info, std::any& body) {
   } else if (auto* epochs = std::any_cast<OffsetsForLeaderEpochRequest>(&body)) {
     OffsetsForLeaderEpochResponse resp = replicas_->handle_offsets_for_leader_epoch(*epochs);
     rpc_.reply(info, wire_bytes(resp), std::move(resp));
+  } else if (auto* init = std::any_cast<InitProducerIdRequest>(&body)) {
+    InitProducerIdResponse resp = handle_init_producer_id(*init);
+    rpc_.reply(info, kInitProducerIdResponseBytes, std::move(resp));
   } else if (auto* md = std::any_cast<MetadataRequest>(&body)) {
     MetadataResponse resp = handle_metadata(*md);
     rpc_.reply(info, wire_bytes(resp), std::move(resp));
@@ -124,6 +133,20 @@ void BrokerServer::handle(const RequestInfo& info, std::any& body) {
     for (const auto& d : resp.replicas) bytes += 64 + 16 * static_cast<uint32_t>(d.records.size());
     rpc_.reply(info, bytes, std::move(resp));
   }
+}
+
+// Without a transactional.id, every InitProducerId gets a new producer id at epoch 0 (Kafka's
+// TransactionCoordinator.handleInitProducerId for a null transactional id).
+InitProducerIdResponse BrokerServer::handle_init_producer_id(const InitProducerIdRequest&) {
+  InitProducerIdResponse resp;
+  ProducerIdManager::Result id = producer_ids_->generate();  // may wait for a block from the controller
+  resp.error = id.error;
+  if (id.error == ErrorCode::kNone) {
+    resp.producer_id = id.id;
+    resp.producer_epoch = 0;
+  }
+  ctx_.trace("broker.init_producer_id", {{"producer_id", resp.producer_id.value()}, {"error", to_string(resp.error)}});
+  return resp;
 }
 
 MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req) const {

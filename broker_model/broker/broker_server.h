@@ -21,6 +21,7 @@ namespace broker_model {
 class BrokerLifecycle;
 class ControllerChannel;
 class MetadataClient;
+class ProducerIdManager;
 
 struct BrokerProcessConfig {
   BrokerConfig broker;
@@ -48,6 +49,7 @@ class BrokerServer {
   void connection_loop(sim::NodeId peer);
   void handle(const RequestInfo& info, std::any& body);
   MetadataResponse handle_metadata(const MetadataRequest& req) const;
+  InitProducerIdResponse handle_init_producer_id(const InitProducerIdRequest& req);
   void apply_metadata_loop();
   void alter_partition(const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done);
 
@@ -58,6 +60,7 @@ class BrokerServer {
   std::unique_ptr<MetadataClient> metadata_;
   std::unique_ptr<BrokerLifecycle> lifecycle_;
   std::unique_ptr<ReplicaManager> replicas_;
+  std::unique_ptr<ProducerIdManager> producer_ids_;
   std::map<sim::NodeId, std::unique_ptr<sim::Channel<Inbound>>> connections_;
 };
 

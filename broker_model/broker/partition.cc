@@ -7,6 +7,11 @@
 namespace broker_model {
 
 namespace {
+// A rebuild that keeps racing truncations gives up after this many tries (the produce gets
+// a retriable error).
+constexpr int kProducerStateRebuildTries = 8;
+// Bytes read per step of a rebuild scan.
+constexpr int64_t kProducerStateScanBytes = int64_t{1} << 20;
 bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
 std::string list(const std::vector<BrokerId>& v) {
   std::string s = "[";
@@ -18,6 +23,55 @@ std::string list(const std::vector<BrokerId>& v) {
 Partition::Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config, History* history,
                      sim::WaitQueue* activity)
     : ctx_(ctx), self_(self), tp_(tp), config_(config), history_(history), log_(ctx, tp, config.log), activity_(activity) {}
+
+ErrorCode Partition::open() {
+  ErrorCode e = log_.open();
+  producer_state_invalidated();  // a restart: the state is in the log only
+  // An empty log has no producers: the empty state is exact, and followers keep it current.
+  if (e == ErrorCode::kNone && log_.log_end_offset() == log_.log_start_offset()) producer_state_stale_ = false;
+  return e;
+}
+
+void Partition::producer_state_invalidated() {
+  producer_state_stale_ = true;
+  ++log_rewrites_;
+  producer_state_.clear();
+}
+
+ErrorCode Partition::ensure_producer_state() {
+  for (int attempt = 0; producer_state_stale_ && attempt < kProducerStateRebuildTries; ++attempt) {
+    uint64_t rewrites = log_rewrites_;
+    ProducerStateTable fresh;
+    Offset at = log_.log_start_offset();
+    int64_t batches = 0;
+    ErrorCode error = ErrorCode::kNone;
+    while (at < log_.log_end_offset() && log_rewrites_ == rewrites) {
+      storage::LogReadResult r = log_.read(at, kProducerStateScanBytes);
+      if (r.error != ErrorCode::kNone || r.batches.empty()) {
+        error = r.error == ErrorCode::kNone ? ErrorCode::kKafkaStorageError : r.error;
+        break;
+      }
+      for (const RecordBatch& b : r.batches) fresh.update(b);
+      batches += static_cast<int64_t>(r.batches.size());
+      at = r.batches.back().next_offset();
+    }
+    if (log_rewrites_ != rewrites) continue;  // truncated (or restarted at a new offset) meanwhile
+    if (error == ErrorCode::kOffsetOutOfRange) continue;  // retention moved the log start
+    if (error != ErrorCode::kNone) return error;
+    producer_state_ = std::move(fresh);
+    producer_state_stale_ = false;
+    ctx_.trace("partition.producer_state_rebuilt", {{"partition", tp_.str()},
+                                                    {"producers", static_cast<int64_t>(producer_state_.producer_count())},
+                                                    {"batches_scanned", batches},
+                                                    {"log_end", log_.log_end_offset().value()}});
+  }
+  return producer_state_stale_ ? ErrorCode::kNotLeaderOrFollower : ErrorCode::kNone;
+}
+
+const ProducerStateTable& Partition::producer_state() {
+  ensure_producer_state();
+  return producer_state_;
+}
 
 void Partition::notify_activity() {
   high_watermark_moved_.notify_all();
@@ -89,6 +143,59 @@ void Partition::become_follower(const PartitionRegistration& reg) {
   notify_activity();
 }
 
+storage::LogAppendInfo Partition::append_checked(const RecordBatch& batch, LeaderEpoch epoch, bool& duplicate) {
+  FiberLock lock(append_mutex_);
+  storage::LogAppendInfo info;
+  duplicate = false;
+  bool idempotent = batch.producer_id != kNoProducerId;
+  if (idempotent) {
+    info.error = ensure_producer_state();  // may block: leadership is re-checked below
+    if (info.error != ErrorCode::kNone) return info;
+  }
+  if (!is_leader() || leader_epoch_ != epoch) {
+    info.error = ErrorCode::kNotLeaderOrFollower;
+    return info;
+  }
+  if (idempotent) {
+    ProducerCheckResult check = producer_state_.check(batch);
+    if (check.verdict == ProducerCheck::kReject) {
+      ctx_.trace("partition.producer_rejected",
+                 {{"partition", tp_.str()}, {"producer_id", batch.producer_id.value()},
+                  {"error", to_string(check.error)}, {"why", check.reason}});
+      info.error = check.error;
+      return info;
+    }
+    if (check.verdict == ProducerCheck::kDuplicate) {
+      // A retry of a batch already in the log: answer with where it is (Kafka's
+      // DUPLICATE_SEQUENCE semantics), append nothing.
+      duplicate = true;
+      info.first_offset = check.duplicate_of.first_offset;
+      info.last_offset = check.duplicate_of.last_offset;
+      ctx_.trace("partition.duplicate_batch",
+                 {{"partition", tp_.str()}, {"producer_id", batch.producer_id.value()},
+                  {"epoch", static_cast<int64_t>(batch.producer_epoch)},
+                  {"first_sequence", static_cast<int64_t>(batch.base_sequence)},
+                  {"first_offset", info.first_offset.value()}});
+      timeline("duplicate-batch", "producer id " + batch.producer_id.str() + " epoch " +
+                                      std::to_string(batch.producer_epoch) + " sequence " +
+                                      std::to_string(batch.base_sequence) + " already at offset " +
+                                      info.first_offset.str() + ": not appended again");
+      return info;
+    }
+  }
+  info = log_.append_as_leader(batch, epoch);
+  if (info.error == ErrorCode::kNone && idempotent && !producer_state_stale_) {
+    RecordBatch appended;  // the header as the log holds it
+    appended.producer_id = batch.producer_id;
+    appended.producer_epoch = batch.producer_epoch;
+    appended.base_sequence = batch.base_sequence;
+    appended.base_offset = info.first_offset;
+    appended.last_offset_delta = static_cast<int32_t>(info.last_offset - info.first_offset);
+    producer_state_.update(appended);
+  }
+  return info;
+}
+
 ProducePartitionResponse Partition::produce(const RecordBatch& batch, int16_t acks, sim::Duration timeout) {
   ProducePartitionResponse r{tp_, ErrorCode::kNone, Offset{-1}, leader_epoch_};
   if (!is_leader()) {
@@ -100,15 +207,19 @@ ProducePartitionResponse Partition::produce(const RecordBatch& batch, int16_t ac
     return r;
   }
   LeaderEpoch epoch = leader_epoch_;
-  storage::LogAppendInfo info = log_.append_as_leader(batch, epoch);
+  bool duplicate = false;
+  storage::LogAppendInfo info = append_checked(batch, epoch, duplicate);
   if (info.error != ErrorCode::kNone) {
     r.error = info.error;
     return r;
   }
   r.base_offset = info.first_offset;
-  maybe_advance_high_watermark();
-  notify_activity();
+  if (!duplicate) {
+    maybe_advance_high_watermark();
+    notify_activity();
+  }
   if (acks != kAcksAll) return r;
+  // A duplicate is acknowledged like the original would be: once replicated.
   sim::Instant deadline = ctx_.sim_deadline(timeout);
   for (;;) {
     if (!is_leader() || leader_epoch_ != epoch) {
@@ -243,6 +354,7 @@ ErrorCode Partition::append_as_follower(const std::vector<RecordBatch>& batches,
     if (b.next_offset() <= log_.log_end_offset()) continue;  // already have it (a duplicate response)
     storage::LogAppendInfo info = log_.append_as_follower(b);
     if (info.error != ErrorCode::kNone) return info.error;
+    if (!producer_state_stale_) producer_state_.update(b);  // followers keep producer state too
   }
   Offset hw = std::min(leader_high_watermark, log_.log_end_offset());
   if (hw > high_watermark_) high_watermark_ = hw;
@@ -253,7 +365,17 @@ ErrorCode Partition::append_as_follower(const std::vector<RecordBatch>& batches,
 ErrorCode Partition::truncate_to(Offset offset, const char* why) {
   if (offset >= log_.log_end_offset()) return ErrorCode::kNone;
   timeline("truncate", "from log end " + log_.log_end_offset().str() + " to " + offset.str() + " (" + why + ")");
+  producer_state_invalidated();  // the state may name batches no longer in the log
   ErrorCode e = log_.truncate_to(offset);
+  if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();
+  return e;
+}
+
+ErrorCode Partition::truncate_fully_and_start_at(Offset offset, const char* why) {
+  timeline("truncate", "everything (log end " + log_.log_end_offset().str() + "), restart at " + offset.str() + " (" +
+                           why + ")");
+  producer_state_invalidated();
+  ErrorCode e = log_.truncate_fully_and_start_at(offset);
   if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();
   return e;
 }

@@ -9,6 +9,14 @@
 // their "caught up" times; a follower lagging more than replica.lag.time.max.ms is proposed
 // out of the ISR, one caught up to the high watermark is proposed back in (AlterPartition).
 // Fetches carry the fetcher's view of the leader epoch and are fenced (KIP-320).
+//
+// Idempotent producers (producer_state.h): the leader checks each idempotent batch against
+// the producer's state before appending; a retried batch is answered with its original
+// offsets, a gap with OUT_OF_ORDER_SEQUENCE_NUMBER, an old epoch with INVALID_PRODUCER_EPOCH.
+// Every replica updates the state from the batches it appends (followers included), and
+// rebuilds it by scanning its log when the state may no longer match the log: after open
+// (a restart) and after any truncation. The rebuild is lazy: the first idempotent produce
+// on a leader with stale state does it, under the append lock.
 #pragma once
 
 #include <functional>
@@ -16,7 +24,9 @@
 #include <optional>
 #include <vector>
 
+#include "broker_model/broker/producer_state.h"
 #include "broker_model/controller/metadata_image.h"
+#include "broker_model/fiber_mutex.h"
 #include "broker_model/history/history.h"
 #include "broker_model/protocol/messages.h"
 #include "broker_model/storage/partition_log.h"
@@ -43,7 +53,7 @@ class Partition {
   Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config, History* history,
             sim::WaitQueue* activity);
 
-  ErrorCode open() { return log_.open(); }
+  ErrorCode open();
   const TopicPartition& tp() const { return tp_; }
   storage::PartitionLog& log() { return log_; }
 
@@ -68,6 +78,12 @@ class Partition {
   // Follower side: the fetcher's appends and high watermark updates.
   ErrorCode append_as_follower(const std::vector<RecordBatch>& batches, Offset leader_high_watermark);
   ErrorCode truncate_to(Offset offset, const char* why);
+  // The follower's log start moved past its log end (OFFSET_OUT_OF_RANGE below the start).
+  ErrorCode truncate_fully_and_start_at(Offset offset, const char* why);
+
+  // The idempotent producers' state as this replica has it (rebuilt first if stale).
+  const ProducerStateTable& producer_state();
+  bool producer_state_stale() const { return producer_state_stale_; }
 
   // Periodic ISR maintenance (leader): the proposal to send, if any.
   std::optional<IsrProposal> maybe_shrink_isr(sim::Instant now);
@@ -92,6 +108,11 @@ class Partition {
   ErrorCode check_fetch_epoch(LeaderEpoch requested) const;
   void timeline(const char* kind, std::string detail);
   void notify_activity();
+  // Rebuilds the producer state from the log when it is stale. Blocks on disk.
+  ErrorCode ensure_producer_state();
+  void producer_state_invalidated();
+  // Validates and appends (or finds the duplicate of) a leader's batch, under append_mutex_.
+  storage::LogAppendInfo append_checked(const RecordBatch& batch, LeaderEpoch epoch, bool& duplicate);
 
   sim::NodeContext& ctx_;
   BrokerId self_;
@@ -110,6 +131,10 @@ class Partition {
   bool alter_in_flight_ = false;
   sim::WaitQueue high_watermark_moved_{"high watermark"};
   sim::WaitQueue* activity_;
+  ProducerStateTable producer_state_;
+  bool producer_state_stale_ = true;  // rebuild from the log before trusting it
+  uint64_t log_rewrites_ = 0;         // truncations so far: a rebuild racing one starts again
+  FiberMutex append_mutex_{"partition append"};
 };
 
 }  // namespace broker_model

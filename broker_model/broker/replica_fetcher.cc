@@ -127,7 +127,7 @@ void ReplicaFetcher::handle(State& s, const FetchPartitionResponse& r) {
       if (p->log().log_end_offset() > r.log_end_offset) {
         s.needs_truncation = true;
       } else if (p->log().log_end_offset() < r.log_start_offset) {
-        p->log().truncate_fully_and_start_at(r.log_start_offset);  // `s` not used after this
+        p->truncate_fully_and_start_at(r.log_start_offset, "below the leader's log start");  // `s` not used after this
       }
       return;
     default:

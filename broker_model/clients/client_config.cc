@@ -43,10 +43,12 @@ std::optional<std::string> ProducerConfig::parse(const ConfigMap& in, ProducerCo
     else if (it->second == "0") out.acks = 0;
     else return "acks: expected 0, 1, all or -1, got '" + it->second + "'";
   }
+  bool idempotence_explicit = false;
   if (auto it = in.find("enable.idempotence"); it != in.end()) {
     auto b = parse_bool(it->second);
     if (!b) return "enable.idempotence: expected true or false, got '" + it->second + "'";
     out.enable_idempotence = *b;
+    idempotence_explicit = true;
   }
   const int64_t kMaxInt = 2'147'483'647;
   for (auto err : {take_int(in, "linger.ms", out.linger_ms, 0, 3'600'000),
@@ -59,6 +61,14 @@ std::optional<std::string> ProducerConfig::parse(const ConfigMap& in, ProducerCo
                    take_int(in, "metadata.max.age.ms", out.metadata_max_age_ms, 1, kMaxInt),
                    take_int(in, "buffer.memory", out.buffer_memory, 1, int64_t{1} << 40)}) {
     if (err) return err;
+  }
+  if (out.enable_idempotence) {
+    std::optional<std::string> conflict;
+    if (out.acks != -1) conflict = "acks=all";
+    else if (out.max_in_flight > kIdempotentMaxInFlight) conflict = "max.in.flight.requests.per.connection <= 5";
+    else if (out.retries == 0) conflict = "retries >= 1";
+    if (conflict && idempotence_explicit) return "enable.idempotence: the idempotent producer needs " + *conflict;
+    if (conflict) out.enable_idempotence = false;  // Kafka 3.2+: off when not asked for explicitly
   }
   return std::nullopt;
 }

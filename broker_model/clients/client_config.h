@@ -22,11 +22,19 @@ struct ProducerConfig {
   int64_t retry_backoff_ms = 100;          // retry.backoff.ms
   int64_t metadata_max_age_ms = 300'000;   // metadata.max.age.ms
   int64_t buffer_memory = 32 << 20;        // buffer.memory, bytes
-  bool enable_idempotence = false;         // enable.idempotence (the idempotent producer comes later)
+  // enable.idempotence: true by default, as in Kafka 3.x. It needs acks=all, retries >= 1 and
+  // max.in.flight.requests.per.connection <= 5; when it was not set explicitly, a config
+  // that conflicts (acks=1, say) turns it off quietly, as Kafka 3.2+ does; set explicitly,
+  // the conflict is an error.
+  bool enable_idempotence = true;
 
   // Parses known keys; returns an error message for a malformed value of a known key.
   static std::optional<std::string> parse(const ConfigMap& in, ProducerConfig& out);
 };
+
+// The idempotent producer's cap on in-flight requests per connection (the broker keeps the
+// last five batches per producer to recognise retries).
+inline constexpr int32_t kIdempotentMaxInFlight = 5;
 
 struct ConsumerConfig {
   int32_t fetch_max_wait_ms = 500;         // fetch.max.wait.ms

@@ -28,6 +28,8 @@ class ClientMetadata {
   // Partition count of a topic (0 while unknown).
   int32_t partitions(const std::string& topic) const;
   std::optional<PartitionLeader> leader(const TopicPartition& tp) const;
+  // Brokers known to be alive (the bootstrap list until the first answer).
+  const std::vector<BrokerId>& brokers() const { return known_brokers_; }
   void request_refresh();
   // Blocks until a refresh completed after this call (bounded by request timeouts).
   void refresh_now();

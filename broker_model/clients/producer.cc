@@ -17,6 +17,8 @@ bool retriable(ErrorCode e) {
     case ErrorCode::kFencedLeaderEpoch:
     case ErrorCode::kUnknownLeaderEpoch:
     case ErrorCode::kBrokerNotAvailable:
+    case ErrorCode::kOutOfOrderSequenceNumber:  // idempotence: see on_sequence_error
+    case ErrorCode::kUnknownProducerId:
       return true;
     default:
       return false;
@@ -28,6 +30,10 @@ bool maybe_appended(ErrorCode e) {
          e == ErrorCode::kKafkaStorageError;
 }
 sim::NodeId node_of(BrokerId b) { return sim::NodeId{static_cast<uint32_t>(b.value())}; }
+int32_t add_sequence(int32_t seq, int32_t n) {  // wraps past INT32_MAX as Kafka's sequences do
+  int64_t v = int64_t{seq} + n;
+  return static_cast<int32_t>(v > INT32_MAX ? v - (int64_t{INT32_MAX} + 1) : v);
+}
 }  // namespace
 
 Producer::Producer(RpcEndpoint& rpc, ClientMetadata& metadata, ProducerConfig config, History* history, int producer_index)
@@ -95,6 +101,10 @@ void Producer::sender_loop() {
   for (;;) {
     sim::Instant now = ctx.now();
     expire_old_batches(now);
+    if (config_.enable_idempotence) {
+      maybe_init_producer_id(now);
+      resolve_sequences();
+    }
     // Collect, per leader, the first ready batch of each partition (Kafka's drain).
     std::map<BrokerId, std::vector<Batch*>> by_leader;
     sim::Instant next_wake = now + sim::milliseconds(config_.linger_ms > 0 ? config_.linger_ms : 100);
@@ -105,6 +115,7 @@ void Producer::sender_loop() {
       while (first != queue.end() && first->in_flight) ++first;
       if (first == queue.end()) continue;
       Batch& b = *first;
+      if (config_.enable_idempotence && !idempotent_ready(tp, queue, b)) continue;
       if (!batch_ready(b, now)) {
         sim::Instant due = b.attempts > 0 ? b.retry_after : b.created + sim::milliseconds(config_.linger_ms);
         if (due < next_wake) next_wake = due;
@@ -122,6 +133,8 @@ void Producer::sender_loop() {
       if (in_flight_[broker] >= config_.max_in_flight) continue;
       send_to(broker, std::move(list));
     }
+    if (config_.enable_idempotence && producer_id_ == kNoProducerId && init_retry_after_ < next_wake)
+      next_wake = std::max(init_retry_after_, now + sim::milliseconds(1));
     sim::Duration wait = next_wake - now;
     if (wait < sim::milliseconds(1)) wait = sim::milliseconds(1);
     wakeup_.wait_until(ctx.sim_deadline(wait));
@@ -136,7 +149,17 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
     b->in_flight = true;
     ++b->attempts;
     for (size_t op : b->history_ops) history_->produce(op).attempts = b->attempts;
-    req.partitions.push_back(ProducePartitionData{b->tp, RecordBatch::of(b->records)});
+    RecordBatch batch = RecordBatch::of(b->records);
+    if (config_.enable_idempotence) {
+      if (!b->has_sequence) assign_sequence(*b);
+      PartitionSequences& s = sequences_[b->tp];
+      if (auto l = metadata_.leader(b->tp); l && l->leader_epoch > s.max_leader_epoch) s.max_leader_epoch = l->leader_epoch;
+      batch.producer_id = b->producer_id;
+      batch.producer_epoch = b->producer_epoch;
+      batch.base_sequence = b->base_sequence;
+    }
+    record_send(b, broker);
+    req.partitions.push_back(ProducePartitionData{b->tp, std::move(batch)});
   }
   uint32_t bytes = wire_bytes(req);
   if (config_.acks == kAcksNone) {
@@ -160,10 +183,20 @@ void Producer::on_response(BrokerId broker, std::vector<Batch*> batches, std::op
       for (const auto& p : r->partitions)
         if (p.tp == b->tp) pr = &p;
     if (pr == nullptr) {
+      record_answer(b, r == nullptr ? "no response (request.timeout.ms): may have been appended" : "partition missing");
       retry_or_fail(b, ErrorCode::kRequestTimedOut);
-    } else if (pr->error == ErrorCode::kNone) {
+    } else if (pr->error == ErrorCode::kNone || pr->error == ErrorCode::kDuplicateSequenceNumber) {
+      if (config_.enable_idempotence) {
+        PartitionSequences& s = sequences_[b->tp];
+        if (pr->leader_epoch > s.max_leader_epoch) s.max_leader_epoch = pr->leader_epoch;
+      }
+      // DUPLICATE_SEQUENCE_NUMBER: an old broker's way of saying "already written".
+      record_answer(b, "acknowledged at offset " + pr->base_offset.str());
+      if (config_.enable_idempotence) on_idempotent_ack(b);
       complete(b, OpOutcome::kOk, ErrorCode::kNone, pr->base_offset, broker, pr->leader_epoch);
     } else {
+      record_answer(b, to_string(pr->error));
+      if (config_.enable_idempotence) on_sequence_error(b, pr->error, pr->leader_epoch);
       retry_or_fail(b, pr->error);
     }
   }
@@ -196,6 +229,16 @@ void Producer::expire_old_batches(sim::Instant now) {
 
 void Producer::complete(Batch* b, OpOutcome outcome, ErrorCode error, Offset base, BrokerId by, LeaderEpoch epoch) {
   sim::Instant now = rpc_.context().true_now();
+  if (b->sends.size() > 1)
+    for (ProduceAttempt& a : b->sends) history_->produce_attempt(std::move(a));
+  if (config_.enable_idempotence && b->has_sequence && outcome != OpOutcome::kOk) {
+    // Given up with sequences the broker may or may not have: resolve before going on.
+    PartitionSequences& s = sequences_[b->tp];
+    if (b->producer_epoch == s.epoch && b->producer_id == s.producer_id) {
+      s.unresolved = true;
+      s.unresolved_sequence = b->last_sequence();
+    }
+  }
   for (size_t i = 0; i < b->history_ops.size(); ++i) {
     ProduceOp& p = history_->produce(b->history_ops[i]);
     p.completed = now;
@@ -223,6 +266,185 @@ void Producer::remove_batch(Batch* b) {
     }
   }
   EDDY_CHECK_MSG(false, "completed batch not found in its partition queue");
+}
+
+// ---------------------------------------------------------------------------- idempotence
+//
+// How the producer keeps "retries never duplicate" true, following Kafka's TransactionManager
+// for an idempotent producer without transactions (KIP-360 epoch bumps on the client):
+//
+// - Sequences are per partition and per epoch. A batch gets its sequences when first sent and
+//   keeps them on every retry. Batches of a partition are sent in sequence order: a retry
+//   waits until it is the oldest unanswered batch of its partition, and at most five batches
+//   of a partition are in flight (the broker's dedup window).
+// - OUT_OF_ORDER_SEQUENCE_NUMBER on a batch that is not the oldest pending one of its
+//   partition: an earlier batch failed and will be retried first; retry this one after it.
+//   On the oldest pending batch: the broker is missing sequences we will never resend (a
+//   batch we gave up, or data lost by the log), and neither that batch nor any later one is in
+//   its log. The partition needs an epoch bump: once nothing of it is in flight, the epoch goes
+//   up by one and its pending batches are renumbered from sequence 0 (a new epoch must start
+//   at 0). Renumbering is safe exactly because the broker showed they are absent.
+// - UNKNOWN_PRODUCER_ID (the broker has no state for us, so none of our batches are in its
+//   log): the same epoch bump. (eddy's brokers accept an unknown producer at any sequence,
+//   as Kafka's do since KIP-360, so they do not send it; the client handles it anyway.)
+// - A batch given up with sequences (delivery.timeout.ms, retries, a fatal error) leaves its
+//   partition "unresolved": no new batch is sequenced there until either a later batch is
+//   acknowledged (the broker accepted the sequence after it, so it was written) or the broker
+//   shows the gap (OUT_OF_ORDER on the oldest pending batch, above), or nothing sequenced is
+//   left to ask with; the last two bump the epoch. The given-up batch is never resent, so a
+//   bump cannot duplicate it.
+// - An OUT_OF_ORDER_SEQUENCE_NUMBER proves a gap only when it comes from the newest leader
+//   epoch seen for the partition (in metadata or any response): a deposed leader that has
+//   not heard of its successor may lack sequences the new one holds. Otherwise: retry.
+// - INVALID_PRODUCER_EPOCH (the partition has seen a newer epoch of ours) fails the batch.
+// - Other partitions move to a new epoch only when none of their batches of the old epoch
+//   is pending: their sequences then restart at 0.
+// - At epoch 32767 a bump asks for a new producer id instead.
+
+void Producer::maybe_init_producer_id(sim::Instant now) {
+  if (producer_id_ != kNoProducerId || init_in_flight_ || now < init_retry_after_) return;
+  const std::vector<BrokerId>& brokers = metadata_.brokers();
+  if (brokers.empty()) {
+    metadata_.request_refresh();
+    init_retry_after_ = now + sim::milliseconds(config_.retry_backoff_ms);
+    return;
+  }
+  BrokerId target = brokers[init_broker_++ % brokers.size()];
+  init_in_flight_ = true;
+  rpc_.call_async(node_of(target), "InitProducerId", kInitProducerIdRequestBytes, InitProducerIdRequest{},
+                  sim::milliseconds(config_.request_timeout_ms),
+                  [this](std::optional<std::any>&& resp) { on_init_producer_id(std::move(resp)); });
+}
+
+void Producer::on_init_producer_id(std::optional<std::any>&& response) {
+  sim::NodeContext& ctx = rpc_.context();
+  init_in_flight_ = false;
+  const auto* r = response ? std::any_cast<InitProducerIdResponse>(&*response) : nullptr;
+  if (r == nullptr || r->error != ErrorCode::kNone || r->producer_id == kNoProducerId) {
+    init_retry_after_ = ctx.now() + sim::milliseconds(config_.retry_backoff_ms);
+    ctx.trace("producer.init_producer_id_failed", {{"producer", index_}, {"error", r ? to_string(r->error) : "no response"}});
+  } else {
+    producer_id_ = r->producer_id;
+    producer_epoch_ = r->producer_epoch;
+    ctx.trace("producer.init_producer_id", {{"producer", index_}, {"producer_id", producer_id_.value()},
+                                            {"epoch", static_cast<int64_t>(producer_epoch_)}});
+  }
+  wakeup_.notify_all();
+}
+
+bool Producer::idempotent_ready(const TopicPartition& tp, const std::list<Batch>& queue, const Batch& b) {
+  if (producer_id_ == kNoProducerId) return false;
+  PartitionSequences& s = sequences_[tp];
+  if (s.needs_bump) return false;  // resolve_sequences bumps once nothing is in flight
+  int in_flight = 0;
+  bool older_sequenced = false;  // batches before `b` are in flight (the drain takes the first one that is not)
+  for (const Batch& other : queue) {
+    if (&other == &b) break;
+    ++in_flight;
+    older_sequenced = older_sequenced || other.has_sequence;
+  }
+  if (in_flight >= kIdempotentMaxInFlight) return false;
+  if (b.has_sequence) return !older_sequenced;  // a retry goes only as the oldest pending batch
+  if (s.unresolved) return false;
+  // New sequences: only in the current epoch, and only once no batch of an older epoch is pending.
+  if (!in_current_epoch(s) && older_sequenced) return false;
+  return true;
+}
+
+void Producer::assign_sequence(Batch& b) {
+  PartitionSequences& s = sequences_[b.tp];
+  if (!in_current_epoch(s)) {  // first batch of this partition in a new epoch (or producer id)
+    s.producer_id = producer_id_;
+    s.epoch = producer_epoch_;
+    s.next_sequence = 0;
+    s.last_acked_sequence = kNoSequence;
+  }
+  b.has_sequence = true;
+  b.producer_id = producer_id_;
+  b.producer_epoch = s.epoch;
+  b.base_sequence = s.next_sequence;
+  s.next_sequence = add_sequence(s.next_sequence, static_cast<int32_t>(b.records.size()));
+}
+
+void Producer::on_idempotent_ack(Batch* b) {
+  PartitionSequences& s = sequences_[b->tp];
+  if (!b->has_sequence || b->producer_epoch != s.epoch || b->producer_id != s.producer_id) return;
+  s.last_acked_sequence = b->last_sequence();
+  // The broker took this batch in sequence, so every earlier sequence is in its log: a
+  // given-up batch before it was written after all.
+  if (s.unresolved && b->base_sequence > s.unresolved_sequence) s.unresolved = false;
+}
+
+void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responder_epoch) {
+  PartitionSequences& s = sequences_[b->tp];
+  // Only the newest leader we know of can show a gap: a deposed leader that has not heard of
+  // its successor may lack sequences the new one holds (retry: metadata will move us on).
+  bool stale_responder = responder_epoch < s.max_leader_epoch;
+  if (responder_epoch > s.max_leader_epoch) s.max_leader_epoch = responder_epoch;
+  if (stale_responder) return;
+  sim::NodeContext& ctx = rpc_.context();
+  // INVALID_PRODUCER_EPOCH is not retriable: retry_or_fail gives the batch up.
+  if (error != ErrorCode::kOutOfOrderSequenceNumber && error != ErrorCode::kUnknownProducerId) return;
+  auto& queue = batches_[b->tp];
+  bool oldest = !queue.empty() && &queue.front() == b;
+  if (error == ErrorCode::kOutOfOrderSequenceNumber && !oldest) return;  // an earlier batch goes first
+  if (!b->has_sequence || b->producer_epoch != s.epoch || b->producer_id != s.producer_id) return;  // renumbered since
+  s.needs_bump = true;
+  ctx.trace("producer.epoch_bump_needed", {{"producer", index_}, {"partition", b->tp.str()}, {"error", to_string(error)},
+                                           {"sequence", static_cast<int64_t>(b->base_sequence)}});
+}
+
+void Producer::resolve_sequences() {
+  if (producer_id_ == kNoProducerId) return;
+  bool bumped = false;
+  for (auto& [tp, s] : sequences_) {
+    auto& queue = batches_[tp];
+    bool any_in_flight = false, any_sequenced = false;
+    for (const Batch& b : queue) {
+      any_in_flight = any_in_flight || b.in_flight;
+      any_sequenced = any_sequenced || b.has_sequence;
+    }
+    // Unresolved with nothing left to ask about: assume the worst (a gap) and start over.
+    if (s.unresolved && !any_sequenced) s.needs_bump = true;
+    if (!s.needs_bump || any_in_flight) continue;
+    if (in_current_epoch(s) && !bumped) {
+      bumped = true;
+      if (producer_epoch_ == INT16_MAX) {
+        producer_id_ = kNoProducerId;  // a new id (and epoch 0) from InitProducerId
+        producer_epoch_ = kNoProducerEpoch;
+      } else {
+        ++producer_epoch_;
+      }
+      rpc_.context().trace("producer.epoch_bump", {{"producer", index_}, {"partition", tp.str()},
+                                                   {"epoch", static_cast<int64_t>(producer_epoch_)}});
+    }
+    // Pending batches were shown absent from the log: they get new sequences when sent.
+    for (Batch& b : queue) b.has_sequence = false;
+    s.needs_bump = false;
+    s.unresolved = false;
+    s.epoch = kNoProducerEpoch;  // the next send starts the new epoch at sequence 0
+    if (producer_id_ == kNoProducerId) return;
+  }
+}
+
+void Producer::record_send(Batch* b, BrokerId broker) {
+  ProduceAttempt a;
+  a.producer = index_;
+  a.tp = b->tp;
+  a.attempt = b->attempts;
+  a.sent = rpc_.context().true_now();
+  a.broker = broker;
+  a.producer_id = b->producer_id;
+  a.producer_epoch = b->producer_epoch;
+  a.base_sequence = b->base_sequence;
+  if (b->sends.empty()) a.ops = b->history_ops;  // the first send carries the record list
+  b->sends.push_back(std::move(a));
+}
+
+void Producer::record_answer(Batch* b, const std::string& result) {
+  if (b->sends.empty()) return;
+  b->sends.back().answered = rpc_.context().true_now();
+  b->sends.back().result = result;
 }
 
 void Producer::flush() {

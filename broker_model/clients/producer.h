@@ -5,6 +5,15 @@
 // metadata on leadership errors. Every record's fate goes into the History: acknowledged
 // (with offset and acknowledging broker), failed (certainly not written), or unknown (a
 // timeout or an error after the append: it may or may not be in the log).
+//
+// enable.idempotence (Kafka's TransactionManager for a producer without transactional.id):
+// before its first batch the producer gets a producer id and epoch (InitProducerId from any
+// broker). Each batch gets the next sequence numbers of its partition when it is first sent;
+// a retry resends it with the same producer id, epoch and sequence, so the leader can answer
+// it with the original offset instead of appending it again. Batches of a partition go out
+// in sequence order: a retried batch waits until the batches before it are answered, and at
+// most five are in flight per partition (the broker remembers five per producer). See
+// producer.cc for how OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID bump the epoch.
 #pragma once
 
 #include <list>
@@ -33,6 +42,9 @@ class Producer {
 
   size_t queued_records() const { return queued_records_; }
   size_t in_flight_requests() const;
+  bool idempotent() const { return config_.enable_idempotence; }
+  ProducerId producer_id() const { return producer_id_; }
+  int16_t producer_epoch() const { return producer_epoch_; }
   // Blocks until every queued record has completed (acknowledged, failed or unknown).
   void flush();
 
@@ -47,6 +59,27 @@ class Producer {
     int attempts = 0;
     bool maybe_written = false;       // some attempt may have appended it
     bool in_flight = false;
+    // Idempotence: set when first sent, kept by retries (reassigned only by an epoch bump,
+    // when the broker has shown the batch is not in its log).
+    bool has_sequence = false;
+    ProducerId producer_id = kNoProducerId;
+    int16_t producer_epoch = kNoProducerEpoch;
+    int32_t base_sequence = kNoSequence;
+    std::vector<ProduceAttempt> sends;  // for the History, kept if the batch is sent twice
+    int32_t last_sequence() const { return base_sequence + static_cast<int32_t>(records.size()) - 1; }
+  };
+  // The idempotent producer's per-partition state (Kafka's TxnPartitionEntry).
+  struct PartitionSequences {
+    ProducerId producer_id = kNoProducerId;  // the id and epoch this partition's sequences belong to
+    int16_t epoch = kNoProducerEpoch;
+    int32_t next_sequence = 0;
+    int32_t last_acked_sequence = kNoSequence;
+    // A batch holding sequences was given up (expired, failed): until a later batch is
+    // acknowledged (then it was written) or shown missing, nothing new is sequenced.
+    bool unresolved = false;
+    int32_t unresolved_sequence = kNoSequence;  // last sequence of that batch
+    bool needs_bump = false;            // the broker lacks sequences we sent: new epoch first
+    LeaderEpoch max_leader_epoch = kNoLeaderEpoch;  // newest leader epoch seen for the partition
   };
 
   void sender_loop();
@@ -57,6 +90,19 @@ class Producer {
   void retry_or_fail(Batch* b, ErrorCode error);
   void expire_old_batches(sim::Instant now);
   void remove_batch(Batch* b);
+  // Idempotence.
+  void maybe_init_producer_id(sim::Instant now);
+  void on_init_producer_id(std::optional<std::any>&& response);
+  void resolve_sequences();
+  bool in_current_epoch(const PartitionSequences& s) const {
+    return s.producer_id == producer_id_ && s.epoch == producer_epoch_;
+  }
+  bool idempotent_ready(const TopicPartition& tp, const std::list<Batch>& queue, const Batch& b);
+  void assign_sequence(Batch& b);
+  void on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responder_epoch);
+  void on_idempotent_ack(Batch* b);
+  void record_send(Batch* b, BrokerId broker);
+  void record_answer(Batch* b, const std::string& result);
 
   RpcEndpoint& rpc_;
   ClientMetadata& metadata_;
@@ -69,6 +115,12 @@ class Producer {
   std::map<BrokerId, int> in_flight_;
   size_t queued_records_ = 0;
   int64_t queued_bytes_ = 0;
+  ProducerId producer_id_ = kNoProducerId;
+  int16_t producer_epoch_ = kNoProducerEpoch;
+  bool init_in_flight_ = false;
+  sim::Instant init_retry_after_;
+  size_t init_broker_ = 0;
+  std::map<TopicPartition, PartitionSequences> sequences_;
   sim::WaitQueue wakeup_{"producer sender"};
   sim::WaitQueue drained_{"producer flush"};
 };

@@ -22,6 +22,7 @@ inline constexpr const char* kBrokerHeartbeatRpc = "BrokerHeartbeat";
 inline constexpr const char* kCreateTopicsRpc = "CreateTopics";
 inline constexpr const char* kAlterPartitionRpc = "AlterPartition";
 inline constexpr const char* kMetadataFetchRpc = "MetadataFetch";
+inline constexpr const char* kAllocateProducerIdsRpc = "AllocateProducerIds";
 
 struct ControllerResponseHeader {
   ErrorCode error = ErrorCode::kNone;
@@ -93,6 +94,16 @@ struct MetadataFetchResponse : ControllerResponseHeader {
   Offset high_watermark;
 };
 
+// A broker asks for a block of producer ids to hand out in InitProducerId (KIP-730).
+struct AllocateProducerIdsRequest {
+  BrokerId broker_id;
+  BrokerEpoch broker_epoch;
+};
+struct AllocateProducerIdsResponse : ControllerResponseHeader {
+  int64_t producer_id_start = -1;
+  int32_t producer_id_len = 0;
+};
+
 // Wire sizes.
 inline constexpr uint32_t kBrokerRegistrationRequestBytes = 64;
 inline constexpr uint32_t kBrokerHeartbeatBytes = 48;
@@ -103,5 +114,7 @@ uint32_t alter_partition_request_bytes(const AlterPartitionRequest& r);
 uint32_t alter_partition_response_bytes(const AlterPartitionResponse& r);
 uint32_t metadata_fetch_response_bytes(const MetadataFetchResponse& r);
 inline constexpr uint32_t kMetadataFetchRequestBytes = 32;
+inline constexpr uint32_t kAllocateProducerIdsRequestBytes = 24;
+inline constexpr uint32_t kAllocateProducerIdsResponseBytes = kControllerResponseBytes + 12;
 
 }  // namespace broker_model

@@ -82,6 +82,11 @@ void MetadataImage::apply_record(const PartitionChangeRecord& r) {
   check_partition(p);
 }
 
+void MetadataImage::apply_record(const ProducerIdsRecord& r) {
+  EDDY_CHECK_MSG(r.next_producer_id > next_producer_id_, "producer id blocks must only move forward");
+  next_producer_id_ = r.next_producer_id;
+}
+
 const BrokerRegistration* MetadataImage::broker(BrokerId id) const {
   auto it = brokers_.find(id);
   return it == brokers_.end() ? nullptr : &it->second;
@@ -123,6 +128,7 @@ std::string MetadataImage::dump() const {
     out += "broker " + id.str() + " epoch " + b.epoch.str() + (b.fenced ? " fenced" : " active") + " rack '" +
            b.rack + "'\n";
   for (const auto& [name, t] : topics_) out += "topic " + name + " partitions " + std::to_string(t.partitions) + "\n";
+  if (next_producer_id_ > 0) out += "next producer id " + std::to_string(next_producer_id_) + "\n";
   for (const auto& [tp, p] : partitions_) {
     PartitionRecord r{tp, p.replicas, p.isr, p.leader, p.leader_epoch, p.partition_epoch};
     out += describe(r) + (p.last_election_unclean ? " (unclean)" : "") + "\n";

@@ -65,6 +65,9 @@ class MetadataImage {
   const std::map<TopicPartition, PartitionRegistration>& partitions() const { return partitions_; }
   const PartitionRegistration* partition(const TopicPartition& tp) const;
 
+  // Producer ids below this have been handed out in blocks (ProducerIdsRecord).
+  int64_t next_producer_id() const { return next_producer_id_; }
+
   bool operator==(const MetadataImage&) const = default;
   // Multi-line dump for failure messages.
   std::string dump() const;
@@ -78,11 +81,13 @@ class MetadataImage {
   void apply_record(const PartitionChangeRecord& r);
   void apply_record(const LeaderChangeRecord&) {}
   void apply_record(const NoOpRecord&) {}
+  void apply_record(const ProducerIdsRecord& r);
   static void check_partition(const PartitionRegistration& p);
 
   std::map<BrokerId, BrokerRegistration> brokers_;
   std::map<std::string, TopicImage> topics_;
   std::map<TopicPartition, PartitionRegistration> partitions_;
+  int64_t next_producer_id_ = 0;
 };
 
 }  // namespace broker_model

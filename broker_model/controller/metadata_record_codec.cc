@@ -16,6 +16,7 @@ enum class RecordTag : uint8_t {
   kPartitionChange = 6,
   kLeaderChange = 7,
   kNoOp = 8,
+  kProducerIds = 9,
 };
 
 void put_tp(ByteWriter& w, const TopicPartition& tp) {
@@ -104,6 +105,13 @@ void encode_fields(ByteWriter& w, const LeaderChangeRecord& r) {
 
 void encode_fields(ByteWriter& w, const NoOpRecord&) { w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kNoOp)); }
 
+void encode_fields(ByteWriter& w, const ProducerIdsRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kProducerIds));
+  w.put<int32_t>(r.broker_id.value());
+  w.put<int64_t>(r.broker_epoch.value());
+  w.put<int64_t>(r.next_producer_id);
+}
+
 MetadataRecord decode_register(ByteReader& r) {
   RegisterBrokerRecord rec;
   rec.broker_id = BrokerId(r.get<int32_t>());
@@ -184,6 +192,14 @@ std::optional<MetadataRecord> decode_record(ByteReader& in) {
     case RecordTag::kPartitionChange: rec = decode_partition_change(in); break;
     case RecordTag::kLeaderChange: rec = LeaderChangeRecord{sim::NodeId{in.get<uint32_t>()}}; break;
     case RecordTag::kNoOp: rec = NoOpRecord{}; break;
+    case RecordTag::kProducerIds: {
+      ProducerIdsRecord p;
+      p.broker_id = BrokerId(in.get<int32_t>());
+      p.broker_epoch = BrokerEpoch(in.get<int64_t>());
+      p.next_producer_id = in.get<int64_t>();
+      rec = p;
+      break;
+    }
     default: return std::nullopt;
   }
   if (!in.ok()) return std::nullopt;

@@ -38,13 +38,17 @@ std::string describe_fields(const PartitionChangeRecord& r) {
 }
 std::string describe_fields(const LeaderChangeRecord& r) { return "leader " + r.leader.str(); }
 std::string describe_fields(const NoOpRecord&) { return ""; }
+std::string describe_fields(const ProducerIdsRecord& r) {
+  return "broker " + r.broker_id.str() + " epoch " + r.broker_epoch.str() + " next_producer_id " +
+         std::to_string(r.next_producer_id);
+}
 
 }  // namespace
 
 const char* record_type_name(const MetadataRecord& r) {
   static constexpr const char* kNames[] = {"RegisterBrokerRecord",  "FenceBrokerRecord", "UnfenceBrokerRecord",
                                            "TopicRecord",           "PartitionRecord",   "PartitionChangeRecord",
-                                           "LeaderChangeRecord",    "NoOpRecord"};
+                                           "LeaderChangeRecord",    "NoOpRecord",        "ProducerIdsRecord"};
   static_assert(std::size(kNames) == std::variant_size_v<MetadataRecord>);
   return kNames[r.index()];
 }

@@ -78,12 +78,23 @@ struct LeaderChangeRecord {
   bool operator==(const LeaderChangeRecord&) const = default;
 };
 
+// A block of producer ids handed to a broker (Kafka's ProducerIdsRecord, written for
+// AllocateProducerIds): ids below next_producer_id are taken, so no two brokers, nor one
+// broker across restarts, ever hand out the same producer id.
+struct ProducerIdsRecord {
+  BrokerId broker_id;
+  BrokerEpoch broker_epoch;
+  int64_t next_producer_id = 0;  // the first id after the block just allocated
+  bool operator==(const ProducerIdsRecord&) const = default;
+};
+
 struct NoOpRecord {
   bool operator==(const NoOpRecord&) const = default;
 };
 
 using MetadataRecord = std::variant<RegisterBrokerRecord, FenceBrokerRecord, UnfenceBrokerRecord, TopicRecord,
-                                    PartitionRecord, PartitionChangeRecord, LeaderChangeRecord, NoOpRecord>;
+                                    PartitionRecord, PartitionChangeRecord, LeaderChangeRecord, NoOpRecord,
+                                    ProducerIdsRecord>;
 
 // Records written together and applied atomically (one Raft log entry, like a KRaft batch).
 using MetadataBatch = std::vector<MetadataRecord>;

@@ -1,5 +1,6 @@
 #include "broker_model/controller/quorum_controller.h"
 
+#include "broker_model/controller/producer_id_control.h"
 #include "sim/check.h"
 
 namespace broker_model {
@@ -24,6 +25,8 @@ bool QuorumController::handle(const RequestInfo& info, std::any& body) {
     on_alter_partition(info, *a);
   } else if (auto* f = std::any_cast<MetadataFetchRequest>(&body)) {
     on_metadata_fetch(info, *f);
+  } else if (auto* p = std::any_cast<AllocateProducerIdsRequest>(&body)) {
+    on_allocate_producer_ids(info, *p);
   } else {
     return false;
   }
@@ -200,6 +203,17 @@ void QuorumController::on_metadata_fetch(const RequestInfo& info, const Metadata
   resp.high_watermark = raft_.high_watermark();
   uint32_t bytes = metadata_fetch_response_bytes(resp);
   rpc_.reply(info, bytes, std::move(resp));
+}
+
+void QuorumController::on_allocate_producer_ids(const RequestInfo& info, const AllocateProducerIdsRequest& req) {
+  if (reject_if_inactive<AllocateProducerIdsResponse>(info)) return;
+  auto result = ProducerIdControl::allocate(*working_, req);
+  std::optional<Offset> written = write_result(result);
+  if (!written) {  // an error, or the write was refused: no block to hand out
+    result.response.producer_id_start = -1;
+    result.response.producer_id_len = 0;
+  }
+  complete(info, kAllocateProducerIdsResponseBytes, std::move(result.response), written);
 }
 
 void QuorumController::session_loop() {

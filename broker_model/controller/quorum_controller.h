@@ -100,6 +100,7 @@ class QuorumController final : public RaftClientListener {
   void on_create_topics(const RequestInfo& info, const CreateTopicsRequest& req);
   void on_alter_partition(const RequestInfo& info, const AlterPartitionRequest& req);
   void on_metadata_fetch(const RequestInfo& info, const MetadataFetchRequest& req);
+  void on_allocate_producer_ids(const RequestInfo& info, const AllocateProducerIdsRequest& req);
   void session_loop();
 
   sim::NodeContext& ctx_;

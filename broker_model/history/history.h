@@ -38,6 +38,22 @@ struct ProduceOp {
   int attempts = 0;
 };
 
+// One send of a produce batch. Kept only for batches sent more than once: the retries that,
+// without idempotence, put one record at two offsets (checkers tell that story from these).
+struct ProduceAttempt {
+  int producer = 0;
+  TopicPartition tp;
+  int attempt = 0;                 // 1: the first send
+  sim::Instant sent;
+  sim::Instant answered;           // response or timeout
+  BrokerId broker = kNoBroker;
+  std::string result;              // "acknowledged at offset 812", "REQUEST_TIMED_OUT", "no response"
+  ProducerId producer_id = kNoProducerId;  // kNoProducerId: not idempotent
+  int16_t producer_epoch = -1;
+  int32_t base_sequence = -1;
+  std::vector<size_t> ops;         // the batch's records: indexes into History::produces()
+};
+
 struct ConsumeOp {
   int consumer = 0;
   TopicPartition tp;
@@ -83,12 +99,14 @@ class History {
     return produces_.size() - 1;
   }
   ProduceOp& produce(size_t index) { return produces_[index]; }
+  void produce_attempt(ProduceAttempt a) { produce_attempts_.push_back(std::move(a)); }
   void consumed(ConsumeOp op) { consumes_.push_back(std::move(op)); }
   void timeline(TimelineEvent e) { timeline_.push_back(std::move(e)); }
   void replica_state(ReplicaState s) { replicas_.push_back(std::move(s)); }
   void final_read(FinalRead r) { final_reads_.push_back(std::move(r)); }
 
   const std::vector<ProduceOp>& produces() const { return produces_; }
+  const std::vector<ProduceAttempt>& produce_attempts() const { return produce_attempts_; }
   const std::vector<ConsumeOp>& consumes() const { return consumes_; }
   const std::vector<TimelineEvent>& timeline_events() const { return timeline_; }
   const std::vector<ReplicaState>& replicas() const { return replicas_; }
@@ -115,6 +133,7 @@ class History {
 
  private:
   std::vector<ProduceOp> produces_;
+  std::vector<ProduceAttempt> produce_attempts_;
   std::vector<ConsumeOp> consumes_;
   std::vector<TimelineEvent> timeline_;
   std::vector<ReplicaState> replicas_;

@@ -40,6 +40,22 @@ struct ProduceResponse {
   std::vector<ProducePartitionResponse> partitions;
 };
 
+// ---- InitProducerId (the idempotent producer; no transactional.id) -----------------------
+// Any broker answers with a fresh producer id at epoch 0, taken from its block of ids
+// (ProducerIdManager). Epoch bumps of an idempotent producer happen on the client (KIP-360).
+struct InitProducerIdRequest {
+  int32_t transaction_timeout_ms = 60'000;
+  ProducerId producer_id = kNoProducerId;       // for a transactional producer's re-init; unused
+  int16_t producer_epoch = kNoProducerEpoch;
+};
+struct InitProducerIdResponse {
+  ErrorCode error = ErrorCode::kNone;
+  ProducerId producer_id = kNoProducerId;
+  int16_t producer_epoch = kNoProducerEpoch;
+};
+inline constexpr uint32_t kInitProducerIdRequestBytes = 40;
+inline constexpr uint32_t kInitProducerIdResponseBytes = 24;
+
 // ---- Fetch (consumers and followers) -------------------------------------------------
 struct FetchPartition {
   TopicPartition tp;

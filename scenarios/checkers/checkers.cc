@@ -50,6 +50,32 @@ std::string ack_line(const ProduceOp& p) {
          ") at offset " + p.offset.str() + " after " + std::to_string(p.attempts) + " attempt(s)";
 }
 
+// The sends of the batch that carried produce op `op` (recorded for batches sent more than
+// once): each is one line of a duplicate's story.
+std::vector<std::string> attempt_story(const History& h, size_t op) {
+  std::vector<std::string> out;
+  const auto& attempts = h.produce_attempts();
+  for (size_t i = 0; i < attempts.size(); ++i) {
+    if (attempts[i].attempt != 1 || std::find(attempts[i].ops.begin(), attempts[i].ops.end(), op) == attempts[i].ops.end())
+      continue;
+    bool idempotent = attempts[i].producer_id != broker_model::kNoProducerId;
+    for (size_t j = i; j < attempts.size() && (j == i || attempts[j].attempt != 1); ++j) {
+      const broker_model::ProduceAttempt& a = attempts[j];
+      std::string who = idempotent ? " (producer id " + a.producer_id.str() + ", epoch " + std::to_string(a.producer_epoch) +
+                                         ", sequence " + std::to_string(a.base_sequence) + ")"
+                                   : " (no producer id: enable.idempotence=false)";
+      out.push_back(at(a.sent) + " attempt " + std::to_string(a.attempt) + " of the batch sent to broker " + a.broker.str() +
+                    who + " -> " + (a.result.empty() ? "no answer" : a.result) + " at " + at(a.answered));
+    }
+    out.push_back(idempotent ? "the batch was retried with the same sequence: the leader should have answered the "
+                               "retry with the original offset"
+                             : "the batch was retried after an attempt that may have been appended (the acknowledgement "
+                               "was lost or came too late): without idempotence the leader appends it again");
+    return out;
+  }
+  return out;
+}
+
 }  // namespace
 
 CheckResult check_lost_writes(const History& h) {
@@ -119,11 +145,15 @@ CheckResult check_duplicates(const History& h) {
         std::string where = "at offsets";
         for (size_t k = i; k < j; ++k) where += " " + std::to_string(by_id[k].second);
         v.story.push_back(where);
-        if (r.examples.size() < kMaxExamples)
-          for (const auto& p : h.produces())
-            if (p.record_id == id)
-              v.story.push_back(produce_line(p) + " (" + std::to_string(p.attempts) + " attempts, outcome " +
-                                broker_model::to_string(p.outcome) + ")");
+        if (r.examples.size() < kMaxExamples) {
+          const auto& ops = h.produces();
+          for (size_t op = 0; op < ops.size(); ++op) {
+            if (ops[op].record_id != id) continue;
+            v.story.push_back(produce_line(ops[op]) + " (" + std::to_string(ops[op].attempts) + " attempts, outcome " +
+                              broker_model::to_string(ops[op].outcome) + ")");
+            for (auto& line : attempt_story(h, op)) v.story.push_back(std::move(line));
+          }
+        }
         add_example(r, std::move(v));
       }
       i = j;

@@ -3,13 +3,15 @@
 // crashed broker is fenced after broker.session.timeout.ms and its partitions move to
 // another ISR member with a higher leader epoch; brokers' images converge to the
 // controller's; AlterPartition with stale epochs is rejected; unclean leader election only
-// happens where it is enabled; a controller failover keeps the cluster served.
+// happens where it is enabled; a controller failover keeps the cluster served; producer id
+// blocks never overlap.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <set>
 
 #include "broker_model/controller/admin_client.h"
+#include "broker_model/controller/producer_id_control.h"
 #include "tests/controller/controller_cluster.h"
 #include "tests/controller/raft_safety_checker.h"
 
@@ -289,6 +291,47 @@ TEST_F(MetadataFlow, ControllerFailoverKeepsBrokersRegisteredAndServed) {
   c.run_for(seconds(3));
   expect_images_converged(c, 3);
   EXPECT_EQ(c.controller(static_cast<int>(old_node.value))->controller().image(), now->controller().image());
+}
+
+// AllocateProducerIds: blocks come from the metadata log, so they never overlap, not across
+// brokers, not across a controller failover, and a stale broker epoch gets none.
+TEST_F(MetadataFlow, ProducerIdBlocksAreUniqueAcrossBrokersAndControllerFailover) {
+  ControllerCluster& c = *cluster_;
+  std::vector<std::pair<int64_t, int64_t>> blocks;  // [start, end)
+  auto allocate = [&](int broker, BrokerEpoch epoch) {
+    std::optional<AllocateProducerIdsResponse> resp;
+    EXPECT_TRUE(c.on_broker(broker, [&](BrokerProcess& b) {
+      resp = b.channel.call<AllocateProducerIdsResponse>(
+          kAllocateProducerIdsRpc, kAllocateProducerIdsRequestBytes,
+          AllocateProducerIdsRequest{c.broker_id(broker), epoch});
+    }));
+    c.run_for(seconds(2));
+    return resp;
+  };
+  auto current_epoch = [&](int broker) { return c.broker(broker)->lifecycle.broker_epoch(); };
+  for (int round = 0; round < 2; ++round) {
+    for (int b = 0; b < 3; ++b) {
+      auto r = allocate(b, current_epoch(b));
+      ASSERT_TRUE(r.has_value());
+      ASSERT_EQ(r->error, ErrorCode::kNone);
+      EXPECT_EQ(r->producer_id_len, ProducerIdControl::kBlockSize);
+      blocks.emplace_back(r->producer_id_start, r->producer_id_start + r->producer_id_len);
+    }
+    if (round == 0) {  // the active controller dies; its successor continues from the log
+      ControllerServer* old = c.active_controller();
+      ASSERT_NE(old, nullptr);
+      c.world().crash(old->raft().id());
+      c.run_for(seconds(6));
+      ASSERT_NE(c.active_controller(), nullptr);
+    }
+  }
+  std::sort(blocks.begin(), blocks.end());
+  for (size_t i = 1; i < blocks.size(); ++i) EXPECT_LE(blocks[i - 1].second, blocks[i].first) << "overlap at " << i;
+  EXPECT_EQ(c.active_controller()->controller().image().next_producer_id(), blocks.back().second);
+  auto stale = allocate(0, BrokerEpoch(current_epoch(0).value() - 1));
+  ASSERT_TRUE(stale.has_value());
+  EXPECT_EQ(stale->error, ErrorCode::kStaleBrokerEpoch);
+  EXPECT_EQ(stale->producer_id_len, 0);
 }
 
 TEST_F(MetadataFlow, RestartedBrokerWaitsForItsOldSessionBeforeRegisteringAgain) {

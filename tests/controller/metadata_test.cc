@@ -31,6 +31,7 @@ TEST(MetadataRecords, CodecRoundTripsEveryRecordAndRejectsTruncation) {
       PartitionChangeRecord{TopicPartition{"orders", 2}, std::nullopt, std::nullopt, LeaderEpoch(5), PartitionEpoch(11), false},
       LeaderChangeRecord{sim::NodeId{2}},
       NoOpRecord{},
+      ProducerIdsRecord{BrokerId(2), BrokerEpoch(7), 3'000},
   };
   std::string bytes = encode_batch(all);
   std::optional<MetadataBatch> back = decode_batch(bytes);
