@@ -17,6 +17,7 @@ struct LabState {
   broker_model::History history;
   std::vector<broker_model::BrokerId> brokers;
   std::vector<sim::NodeId> controllers;
+  std::vector<sim::NodeId> producer_nodes;  // producer instance i's client node ("producer i" targets)
   bool ready = false;               // topics exist and every partition has a leader
   bool workload_stopped = false;
   int producers_drained = 0;        // producers whose every record has an outcome after the stop

@@ -38,6 +38,10 @@ std::vector<sim::NodeId> FaultTargets::resolve_one(const std::string& target) {
     case K::kRandomBroker: return {prng_.pick(brokers_)};
     case K::kAllBrokers: return brokers_;
     case K::kAllControllers: return controllers_;
+    case K::kProducer: {
+      if (t.index < 0 || static_cast<size_t>(t.index) >= lab_.producer_nodes.size()) return {};
+      return {lab_.producer_nodes[static_cast<size_t>(t.index)]};
+    }
     case K::kActiveController: {
       int c = lab_.history.active_controller();
       if (c < 0) return {};

@@ -257,6 +257,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     for (int k = 0; k < p.count; ++k) {
       workload_nodes.push_back(
           world.add_node("producer-" + std::to_string(producer_index), make_producer_boot(spec, p, producer_index, *lab)));
+      lab->producer_nodes.push_back(workload_nodes.back());
       ++producer_index;
     }
   }

@@ -604,6 +604,16 @@ class SpecBuilder {
                            "' fault");
     }
     if (target != nullptr) f.targets = read_targets(*target, path + ".target");
+    // A client node is only cut off (its acknowledgements dropped, say), never crashed,
+    // paused or given disk or clock faults: its workload and its record ids live in it.
+    if (info.group != faults::FaultGroup::kNetwork && info.group != faults::FaultGroup::kLink) {
+      for (const std::string& t : f.targets) {
+        if (t.rfind("producer ", 0) == 0) {
+          fail_at(target->where, path + ".target: '" + t + "' is a client; expected a broker or controller target for "
+                                 "a '" + name + "' fault (producers can only be targets of network and link faults)");
+        }
+      }
+    }
     if (info.target == TargetUse::kZone) {
       if (f.targets.size() != 1 || f.targets[0].rfind("zone ", 0) != 0) {
         fail_at(target->where, path + ".target: '" + name + "' takes one zone; expected a target like 'zone a', got " +
@@ -779,6 +789,12 @@ class SpecBuilder {
                                   "cluster.controller_racks: " + list_names(zones));
         }
         break;
+      case FaultTarget::Kind::kProducer: {
+        int64_t producers = 0;
+        for (const ProducerSpec& p : spec_.producers) producers += p.count;
+        if (t.index >= producers) out_of_range(t.str(), producers, "the producers' total count");
+        break;
+      }
       case FaultTarget::Kind::kCoordinatorOf:
       case FaultTarget::Kind::kActiveController:
       case FaultTarget::Kind::kRandomBroker:

@@ -316,6 +316,7 @@ std::string FaultTarget::str() const {
     case Kind::kCoordinatorOf: return "coordinator of group " + topic;
     case Kind::kAllBrokers: return "all brokers";
     case Kind::kAllControllers: return "all controllers";
+    case Kind::kProducer: return "producer " + std::to_string(index);
   }
   return "?";
 }
@@ -323,14 +324,16 @@ std::string FaultTarget::str() const {
 Parsed<FaultTarget> parse_fault_target(std::string_view text) {
   const std::string expected = "expected a target 'broker N', 'controller N', 'leader of TOPIC/PARTITION', "
                                "'active controller', 'random broker', 'zone Z', 'coordinator of group G', "
-                               "'all brokers' or 'all controllers'";
+                               "'all brokers', 'all controllers' or 'producer N'";
   std::vector<std::string_view> w = split_words(text);
   FaultTarget t;
   auto bad = [&](std::string why = "") {
     return Parsed<FaultTarget>::fail(expected + ", got " + quoted(text) + why);
   };
-  if (w.size() == 2 && (w[0] == "broker" || w[0] == "controller")) {
-    t.kind = w[0] == "broker" ? FaultTarget::Kind::kBroker : FaultTarget::Kind::kController;
+  if (w.size() == 2 && (w[0] == "broker" || w[0] == "controller" || w[0] == "producer")) {
+    t.kind = w[0] == "broker"       ? FaultTarget::Kind::kBroker
+             : w[0] == "controller" ? FaultTarget::Kind::kController
+                                    : FaultTarget::Kind::kProducer;
     std::optional<int64_t> n = parse_integer(w[1]);
     if (!n || *n < 0) return bad(" (N is a node number from 0)");
     t.index = *n;

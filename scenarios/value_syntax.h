@@ -52,9 +52,10 @@ struct FaultTarget {
     kZone,           // "zone Z": every broker and controller in rack Z
     kCoordinatorOf,  // "coordinator of group G": resolved through the lab's group hook
     kAllBrokers, kAllControllers,
+    kProducer,       // "producer N": the workload's Nth producer instance (a client node)
   };
   Kind kind = Kind::kBroker;
-  int64_t index = 0;      // kBroker, kController
+  int64_t index = 0;      // kBroker, kController, kProducer
   std::string topic;      // kLeaderOf; kZone: the zone; kCoordinatorOf: the group
   int64_t partition = 0;  // kLeaderOf
   // The canonical spelling ("broker 1", "leader of orders/0").

@@ -59,7 +59,20 @@ std::vector<std::string> attempt_story(const History& h, size_t op) {
     if (attempts[i].attempt != 1 || std::find(attempts[i].ops.begin(), attempts[i].ops.end(), op) == attempts[i].ops.end())
       continue;
     bool idempotent = attempts[i].producer_id != broker_model::kNoProducerId;
-    for (size_t j = i; j < attempts.size() && (j == i || attempts[j].attempt != 1); ++j) {
+    size_t end = i + 1;
+    while (end < attempts.size() && attempts[end].attempt != 1) ++end;
+    // What happened to the partition (and the cluster) while the batch was being retried.
+    std::vector<std::pair<sim::Instant, std::string>> events;
+    for (const auto& e : h.timeline_events()) {
+      if (e.at < attempts[i].sent || e.at > attempts[end - 1].answered) continue;
+      if (!e.tp.topic.empty() && !(e.tp == attempts[i].tp)) continue;
+      std::string who = e.broker == broker_model::kNoBroker ? "" : " broker " + e.broker.str();
+      events.emplace_back(e.at, at(e.at) + " " + e.kind + who + (e.detail.empty() ? "" : ": " + e.detail));
+    }
+    size_t next_event = 0;
+    for (size_t j = i; j < end; ++j) {
+      while (next_event < events.size() && events[next_event].first <= attempts[j].sent)
+        out.push_back("  " + events[next_event++].second);
       const broker_model::ProduceAttempt& a = attempts[j];
       std::string who = idempotent ? " (producer id " + a.producer_id.str() + ", epoch " + std::to_string(a.producer_epoch) +
                                          ", sequence " + std::to_string(a.base_sequence) + ")"
@@ -67,6 +80,7 @@ std::vector<std::string> attempt_story(const History& h, size_t op) {
       out.push_back(at(a.sent) + " attempt " + std::to_string(a.attempt) + " of the batch sent to broker " + a.broker.str() +
                     who + " -> " + (a.result.empty() ? "no answer" : a.result) + " at " + at(a.answered));
     }
+    while (next_event < events.size()) out.push_back("  " + events[next_event++].second);
     out.push_back(idempotent ? "the batch was retried with the same sequence: the leader should have answered the "
                                "retry with the original offset"
                              : "the batch was retried after an attempt that may have been appended (the acknowledgement "
