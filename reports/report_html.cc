@@ -1,6 +1,7 @@
 // report.html: the page template (report_template.html) with the run's data as JSON and the
 // chart libraries inlined, so the file opens from disk with no network.
 #include <cmath>
+#include <cstdio>
 
 #include "reports/page.h"
 #include "reports/run_report.h"
@@ -84,6 +85,21 @@ json page_data(const json& summary, const RunMetrics& m) {
   for (const auto& l : m.leaders)
     leaders.push_back({{"partition", l.partition}, {"broker", "broker " + std::to_string(l.broker)}, {"epoch", l.epoch},
                        {"start", sec(l.start_ns)}, {"end", sec(l.end_ns)}, {"unclean", l.unclean}});
+  // The active controller as one more lane: from each controller-leader event to the next.
+  const TimelineRow* prev = nullptr;
+  auto controller_span = [&](const TimelineRow& r, int64_t end_ns) {
+    char node[64] = "";
+    long long term = -1;
+    std::sscanf(r.detail.c_str(), "%63s term %lld", node, &term);
+    leaders.push_back({{"partition", "active controller"}, {"broker", std::string(node)}, {"epoch", term},
+                       {"start", sec(r.at_ns)}, {"end", sec(end_ns)}, {"unclean", false}});
+  };
+  for (const auto& r : m.timeline) {
+    if (r.category != "controller") continue;
+    if (prev != nullptr) controller_span(*prev, r.at_ns);
+    prev = &r;
+  }
+  if (prev != nullptr) controller_span(*prev, m.end_ns);
   d["leaders"] = std::move(leaders);
   json marks = json::array(), events = json::array();
   for (const auto& r : m.timeline) {
