@@ -122,6 +122,22 @@ json lost_write_story(const History& h, uint64_t record_id) {
                            {"to_offset", to}, {"detail", e.detail}};
     }
   }
+  // A power cut of the acknowledging broker after the acknowledgement (its unsynced tail is
+  // what a crash loses).
+  s["crash"] = nullptr;
+  std::string node = "broker-" + p->acked_by.str();
+  for (const auto& e : h.timeline_events()) {
+    if (e.kind != "fault" || e.at < p->completed) continue;
+    const std::string& d = e.detail;
+    bool crash_like = d.rfind("crash ", 0) == 0 || d.rfind("kill-all ", 0) == 0;
+    size_t at = d.find(node);
+    bool names_it = at != std::string::npos && (at + node.size() == d.size() || d[at + node.size()] == ',' ||
+                                                d[at + node.size()] == ' ');
+    if (crash_like && names_it) {
+      s["crash"] = {{"at_s", seconds(e.at.ns())}, {"what", d}};
+      break;
+    }
+  }
   int64_t from = p->invoked.ns();
   if (!s["leader_change"].is_null())
     from = std::min<int64_t>(from, static_cast<int64_t>(s["leader_change"]["at_s"].get<double>() * 1e9) - 1);
@@ -139,6 +155,9 @@ json lost_write_story(const History& h, uint64_t record_id) {
       key = true;
     if (here && !s["truncation"].is_null() && e.kind == "truncate" && e.broker == p->acked_by &&
         seconds(e.at.ns()) == s["truncation"]["at_s"].get<double>())
+      key = true;
+    if (!here && !s["crash"].is_null() && e.kind == "fault" && e.detail == s["crash"]["what"].get<std::string>() &&
+        seconds(e.at.ns()) == s["crash"]["at_s"].get<double>())
       key = true;
     std::string who = e.broker == broker_model::kNoBroker ? "" : "broker " + e.broker.str() + " ";
     std::string kind = e.kind;
