@@ -64,6 +64,9 @@ ErrorCode Partition::ensure_producer_state() {
                                                     {"producers", static_cast<int64_t>(producer_state_.producer_count())},
                                                     {"batches_scanned", batches},
                                                     {"log_end", log_.log_end_offset().value()}});
+    timeline("producer-state-rebuilt", std::to_string(producer_state_.producer_count()) + " producer(s) from " +
+                                           std::to_string(batches) + " batches scanned up to log end " +
+                                           log_.log_end_offset().str());
   }
   return producer_state_stale_ ? ErrorCode::kNotLeaderOrFollower : ErrorCode::kNone;
 }

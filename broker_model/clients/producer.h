@@ -16,6 +16,7 @@
 // producer.cc for how OUT_OF_ORDER_SEQUENCE_NUMBER and UNKNOWN_PRODUCER_ID bump the epoch.
 #pragma once
 
+#include <climits>
 #include <list>
 #include <map>
 #include <optional>
@@ -66,7 +67,10 @@ class Producer {
     int16_t producer_epoch = kNoProducerEpoch;
     int32_t base_sequence = kNoSequence;
     std::vector<ProduceAttempt> sends;  // for the History, kept if the batch is sent twice
-    int32_t last_sequence() const { return base_sequence + static_cast<int32_t>(records.size()) - 1; }
+    int32_t last_sequence() const {  // wraps past INT32_MAX, as Kafka's sequences do
+      int64_t last = int64_t{base_sequence} + static_cast<int64_t>(records.size()) - 1;
+      return static_cast<int32_t>(last > INT32_MAX ? last - (int64_t{INT32_MAX} + 1) : last);
+    }
   };
   // The idempotent producer's per-partition state (Kafka's TxnPartitionEntry).
   struct PartitionSequences {
