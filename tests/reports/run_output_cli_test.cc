@@ -67,3 +67,25 @@ TEST(RunOutputCli, RefusesADirectoryItDidNotMake) {
 }
 
 }  // namespace
+
+namespace {
+
+// The built-in default: 60 simulated seconds at 10,000 messages/s (1.2 M operations). Its
+// report stays small because the page holds sampled points and per-window numbers, not the
+// operations (history.jsonl is skipped at this size unless --history).
+TEST(RunOutputCliSlow, SixtySecondRunReportIsUnderFiveMegabytes) {
+  fs::path dir = fs::temp_directory_path() / ("eddy-default-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  Result r = run("run --out " + dir.string());
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_LT(fs::file_size(dir / "report.html"), 5'000'000u);
+  EXPECT_FALSE(fs::exists(dir / "history.jsonl"));
+  EXPECT_NE(r.out.find("history.jsonl not written"), std::string::npos) << r.out;
+  std::ifstream in(dir / "summary.json");
+  nlohmann::json s = nlohmann::json::parse(in);
+  EXPECT_EQ(s["files"]["history_jsonl"], nullptr);
+  EXPECT_GT(s["counts"]["acknowledged"].get<int64_t>(), 500'000);
+  fs::remove_all(dir);
+}
+
+}  // namespace
