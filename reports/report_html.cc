@@ -63,7 +63,8 @@ json page_data(const json& summary, const RunMetrics& m) {
     }
     windows.push_back(std::move(row));
     for (const auto& [name, v] : w.lag) lag.push_back({{"t", sec(w.end_ns)}, {"consumer", name}, {"lag", v}});
-    for (const auto& [kind, v] : w.errors) errors.push_back({{"t", t}, {"kind", kind}, {"count", v}});
+    for (const auto& [kind, v] : w.errors)
+      errors.push_back({{"t", t}, {"start", sec(w.start_ns)}, {"end", sec(w.end_ns)}, {"kind", kind}, {"count", v}});
   }
   d["windows"] = std::move(windows);
   d["lag"] = std::move(lag);
