@@ -173,6 +173,13 @@ CheckResult check_duplicates(const History& h) {
       i = j;
     }
   }
+  // The idempotent producer's side of the story: retries the leaders recognised.
+  int64_t recognised = 0;
+  for (const auto& e : h.timeline_events())
+    if (e.kind == "duplicate-batch") ++recognised;
+  if (recognised > 0)
+    r.note = "idempotent producer: " + std::to_string(recognised) +
+             " retried batch(es) recognised by their leaders and answered with their original offsets";
   return r;
 }
 

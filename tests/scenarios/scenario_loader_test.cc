@@ -497,6 +497,13 @@ const BadCase kBadCases[] = {
      "missing required key 'other_side'; expected both sides of a one-way"},
     {"BadCoordinatorTarget", "name: x\nfaults:\n  - {at: 1s, kind: crash, target: coordinator of g}\n", 3, 35,
      "'coordinator of group G'"},
+    {"ProducerTargetOnACrash",
+     "name: x\ntopics: [{name: t}]\nproducers: [{topic: t}]\nfaults:\n  - {at: 1s, kind: crash, target: producer 0}\n", 5,
+     35, "'producer 0' is a client; expected a broker or controller target for a 'crash' fault"},
+    {"ProducerTargetOutOfRange",
+     "name: x\ntopics: [{name: t}]\nproducers: [{topic: t}]\nfaults:\n"
+     "  - {at: 1s, for: 1s, kind: one-way, target: broker 0, other_side: producer 1}\n",
+     5, 68, "producer 1 does not exist; expected producer 0 to 0 (the producers' total count is 1)"},
     {"NemesisWithoutKinds", "name: x\nnemesis: {interval: 1s}\n", 2, 10, "missing required key 'kinds' in nemesis"},
     {"NemesisKindItCannotDraw", "name: x\nnemesis: {kinds: [crash, zone-outage]}\n", 2, 26,
      "nemesis.kinds[1]: a nemesis cannot draw 'zone-outage'"},
