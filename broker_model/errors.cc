@@ -37,6 +37,14 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::kDuplicateBrokerRegistration: return "DUPLICATE_BROKER_REGISTRATION";
     case ErrorCode::kBrokerIdNotRegistered: return "BROKER_ID_NOT_REGISTERED";
     case ErrorCode::kIneligibleReplica: return "INELIGIBLE_REPLICA";
+    case ErrorCode::kCoordinatorNotAvailable: return "COORDINATOR_NOT_AVAILABLE";
+    case ErrorCode::kNotCoordinator: return "NOT_COORDINATOR";
+    case ErrorCode::kIllegalGeneration: return "ILLEGAL_GENERATION";
+    case ErrorCode::kInconsistentGroupProtocol: return "INCONSISTENT_GROUP_PROTOCOL";
+    case ErrorCode::kUnknownMemberId: return "UNKNOWN_MEMBER_ID";
+    case ErrorCode::kInvalidSessionTimeout: return "INVALID_SESSION_TIMEOUT";
+    case ErrorCode::kRebalanceInProgress: return "REBALANCE_IN_PROGRESS";
+    case ErrorCode::kFencedInstanceId: return "FENCED_INSTANCE_ID";
     case ErrorCode::kUnexpectedAppendOffset: return "UNEXPECTED_APPEND_OFFSET";
   }
   return "?";

@@ -46,6 +46,15 @@ enum class ErrorCode : int16_t {
   kDuplicateBrokerRegistration = 101,
   kBrokerIdNotRegistered = 102,
   kIneligibleReplica = 107,
+  // Consumer groups (broker_model/group/; COORDINATOR_LOAD_IN_PROGRESS above).
+  kCoordinatorNotAvailable = 15,
+  kNotCoordinator = 16,
+  kIllegalGeneration = 22,
+  kInconsistentGroupProtocol = 23,
+  kUnknownMemberId = 25,
+  kInvalidSessionTimeout = 26,
+  kRebalanceInProgress = 27,
+  kFencedInstanceId = 82,
   // Internal: a follower append whose first offset is not the log end offset
   // (Kafka's UnexpectedAppendOffsetException).
   kUnexpectedAppendOffset = 1000,

@@ -73,6 +73,7 @@ std::string format_summary(const ScenarioResult& r) {
       for (const auto& line : v.story) o << "      " << line << "\n";
     }
   }
+  if (!r.groups_note.empty()) o << "  groups: " << r.groups_note << "\n";
   o << "  liveness: " << (r.liveness ? "ok" : "FAILED") << " (" << r.liveness_note << ")\n";
   for (const auto& e : r.expectations)
     o << "  expect " << e.check << " " << e.expected << ": " << e.actual << (e.held ? " ok" : " VIOLATED") << "\n";

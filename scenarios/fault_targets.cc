@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "faults/fault_catalogue.h"
+#include "scenarios/group_workload.h"
 #include "scenarios/value_syntax.h"
 
 namespace scenarios {
@@ -58,6 +59,13 @@ std::vector<sim::NodeId> FaultTargets::resolve_one(const std::string& target) {
       if (!b) return {};
       return {sim::NodeId{static_cast<uint32_t>(*b)}};
     }
+    case K::kConsumer:
+    case K::kMemberOf: {
+      if (groups_ == nullptr) return {};
+      std::optional<sim::NodeId> n = groups_->resolve(t);
+      if (!n) return {};
+      return {*n};
+    }
     case K::kZone: {
       std::vector<sim::NodeId> out;
       const ClusterSpec& c = spec_.cluster;
@@ -101,6 +109,9 @@ void FaultTargets::apply(const FaultSpec& f, std::vector<std::string>& fired) {
 
 void FaultTargets::fire(const faults::FaultAction& a, std::optional<sim::Duration> lasts, std::vector<std::string>& fired) {
   faults::AppliedFault applied = injector_.apply(a);
+  if (groups_ != nullptr && (a.kind == faults::FaultKind::kCrash || a.kind == faults::FaultKind::kRestart ||
+                             a.kind == faults::FaultKind::kShutdown))
+    for (sim::NodeId n : a.nodes) groups_->member_down(n, a.kind == faults::FaultKind::kShutdown ? "shut down" : "crashed");
   note(fired, applied.what);
   if (!lasts) return;
   world_.at(world_.now() + *lasts, [this, applied, &fired] {

@@ -18,6 +18,8 @@
 
 namespace scenarios {
 
+class GroupLab;
+
 class FaultTargets {
  public:
   FaultTargets(sim::World& world, LabState& lab, const ScenarioSpec& spec);
@@ -36,6 +38,8 @@ class FaultTargets {
   // End of the workload: heal the network and links, resume paused nodes, start stopped ones,
   // clear disk faults and fault points.
   void heal_everything(std::vector<std::string>& fired);
+  // Consumer-group targets ("consumer N", "member N of G", "coordinator of G") and members.
+  void set_group_lab(GroupLab* groups) { groups_ = groups; }
 
   // Resolves targets now (public for tests).
   std::vector<sim::NodeId> resolve(const std::vector<std::string>& targets);
@@ -54,6 +58,7 @@ class FaultTargets {
   sim::Prng nemesis_prng_;
   std::vector<sim::NodeId> brokers_, controllers_, servers_;
   faults::FaultInjector injector_;
+  GroupLab* groups_ = nullptr;
 };
 
 std::vector<sim::NodeId> server_nodes(const ScenarioSpec& spec);

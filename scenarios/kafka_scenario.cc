@@ -7,6 +7,7 @@
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
+#include "scenarios/checkers/group_checkers.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
 #include "scenarios/swarm.h"
@@ -170,6 +171,26 @@ void add_expectation(ScenarioResult& r, const char* check, const std::optional<C
   r.expectations.push_back(ExpectationResult{check, e->str(), std::to_string(actual), e->holds(actual), true});
 }
 
+bool has_groups(const ScenarioSpec& spec) {
+  return std::any_of(spec.consumers.begin(), spec.consumers.end(), [](const ConsumerSpec& c) { return c.in_group(); });
+}
+
+template <class CountOf>
+void judge_groups(const ScenarioSpec& spec, ScenarioResult& r, CountOf count_of) {
+  if (!has_groups(spec)) return;
+  // Safety of the group protocol defaults to "never"; what processing guarantees a scenario
+  // expects (at-least-once, at-most-once) it states.
+  CountExpectation zero{CountExpectation::Op::kEq, 0};
+  const ExpectSpec& e = spec.expect;
+  add_expectation(r, "group_exclusivity", e.group_exclusivity.value_or(zero), count_of("group_exclusivity"));
+  add_expectation(r, "offset_regressions", e.offset_regressions.value_or(zero), count_of("offset_regressions"));
+  add_expectation(r, "stale_commits", e.stale_commits.value_or(zero), count_of("stale_commits"));
+  add_expectation(r, "zombie_overlaps", e.zombie_overlaps, count_of("zombie_overlaps"));
+  add_expectation(r, "unprocessed", e.unprocessed, count_of("unprocessed"));
+  add_expectation(r, "duplicates_processed", e.duplicates_processed, count_of("duplicates_processed"));
+  add_expectation(r, "commits_rejected", e.commits_rejected, count_of("commits_rejected"));
+}
+
 void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   auto count_of = [&](const char* name) {
     for (const auto& c : r.checks)
@@ -183,6 +204,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "inconsistent_offsets", spec.expect.inconsistent_offsets.value_or(zero), count_of("inconsistent_offsets"));
   add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
   add_expectation(r, "acknowledged", spec.expect.acknowledged, r.counts.acknowledged);
+  judge_groups(spec, r, count_of);
   bool want_live = spec.expect.liveness.value_or(true);
   r.expectations.push_back(ExpectationResult{"liveness", want_live ? "true" : "false", r.liveness ? "true" : "false",
                                              r.liveness == want_live, false});
@@ -239,6 +261,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     bc.controllers = lab->controllers;
     bc.broker_heartbeat_interval_ms = broker_config_int(spec, "broker.heartbeat.interval.ms", 2'000);
     bc.history = &lab->history;
+    bc.group = group_coordinator_config(spec);
     world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
   }
   for (int i = 0; i < controllers; ++i) {
@@ -262,10 +285,16 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     }
   }
   int consumer_index = 0;
-  for (const auto& c : spec.consumers)
+  GroupLab groups(world, *lab, spec);
+  for (const auto& c : spec.consumers) {
+    if (c.in_group()) {
+      groups.add_members(workload_nodes, consumer_index, c);
+      continue;
+    }
     for (int k = 0; k < c.count; ++k)
       workload_nodes.push_back(world.add_node("consumer-" + std::to_string(consumer_index++),
                                               make_consumer_boot(spec, c, k, c.count, *lab)));
+  }
   sim::NodeId final_reader = world.add_node("final-reader", make_final_reader_boot(spec, *lab));
 
   for (uint32_t i = 0; i < static_cast<uint32_t>(brokers + controllers); ++i) world.start(sim::NodeId{i});
@@ -279,6 +308,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.drawn = drawn;
   FaultTargets targets(world, *lab, spec);
   targets.capture_baseline();
+  targets.set_group_lab(&groups);
+  targets.coordinator_of = [&groups](const std::string& group) { return groups.coordinator_of(group); };
   world.spawn("scenario-driver", [&] {
     sim::Instant setup_deadline = world.now() + sim::seconds(60);
     while (!lab->ready && world.now() < setup_deadline) lab->changed.wait_until(setup_deadline);
@@ -288,6 +319,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     }
     result.cluster_ready = true;
     sim::Instant start = world.now();
+    groups.start_lag_sampler();
     for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
     targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
     sim::this_fiber::sleep_until(start + spec.duration);
@@ -298,7 +330,9 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     while (lab->producers_drained < producer_index && world.now() < drain_deadline)
       lab->changed.wait_until(drain_deadline);
     targets.heal_everything(result.faults_fired);
+    groups.heal(result.faults_fired);
     sim::this_fiber::sleep_for(spec.heal_for);
+    if (groups.active()) groups.wait_caught_up(world.now() + spec.liveness_bound, result.groups_note);
     world.start(final_reader);
     sim::Instant final_deadline = world.now() + spec.liveness_bound * 3;
     while (!lab->final_phase_done && world.now() < final_deadline) lab->changed.wait_until(final_deadline);
@@ -311,6 +345,13 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.history = std::move(lab->history);
   const History& h = result.history;
   result.checks = {check_lost_writes(h), check_duplicates(h), check_inconsistent_offsets(h), check_order(h)};
+  if (groups.active()) {
+    result.rebalance_timeline = ownership_intervals(h, result.end);
+    GroupTopics group_topics;
+    for (const auto& c : spec.consumers)
+      if (c.in_group()) group_topics[c.configs.at("group.id")] = c.topic;
+    for (auto& c : check_groups(h, result.rebalance_timeline, group_topics)) result.checks.push_back(std::move(c));
+  }
   result.counts = count_outcomes(h);
   result.liveness = lab->final_phase_done && lab->liveness;
   result.liveness_note = lab->final_phase_done ? lab->liveness_note : "the final phase did not finish";

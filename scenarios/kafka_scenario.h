@@ -12,6 +12,7 @@
 
 #include "broker_model/history/history.h"
 #include "scenarios/checkers/checkers.h"
+#include "scenarios/group_workload.h"
 #include "scenarios/scenario_spec.h"
 #include "sim/kernel.h"
 
@@ -54,6 +55,10 @@ struct ScenarioResult {
   double consume_records_per_s = 0;
   LatencySummary produce_latency;
   broker_model::History history;
+  // Consumer groups (empty without them): who owned which partition when, for reports (the
+  // lag over time is history.groups().lag), and whether the groups caught up after healing.
+  std::vector<OwnershipInterval> rebalance_timeline;
+  std::string groups_note;
 
   bool expectations_met() const;
   bool safety_failed() const;

@@ -99,6 +99,16 @@ struct ConsumerSpec {
   std::string topic;
   int count = 1;
   KafkaConfigs configs;
+  // Consumer groups (configs has group.id): the application's processing model.
+  enum class Commit {
+    kAuto,                  // enable.auto.commit: poll commits what earlier polls returned
+    kSyncAfterProcessing,   // commitSync after processing each poll's records (at-least-once)
+    kAsyncAfterProcessing,  // commitAsync after processing
+    kSyncBeforeProcessing,  // commitSync right after poll, then process (at-most-once)
+  };
+  Commit commit = Commit::kAuto;
+  sim::Duration processing_time = sim::Duration::zero();  // per record
+  bool in_group() const { return configs.count("group.id") != 0; }
 };
 
 struct FaultSpec {
@@ -137,6 +147,15 @@ struct ExpectSpec {
   std::optional<CountExpectation> order_violations;
   std::optional<CountExpectation> acknowledged;  // e.g. "== 0" when nothing may be acknowledged
   std::optional<bool> liveness;
+  // Consumer groups (scenarios/checkers/group_checkers.h). With groups in the scenario,
+  // group_exclusivity, offset_regressions and stale_commits default to 0.
+  std::optional<CountExpectation> group_exclusivity;     // same-generation ownership overlaps
+  std::optional<CountExpectation> zombie_overlaps;       // cross-generation ownership overlaps
+  std::optional<CountExpectation> offset_regressions;    // committed offsets moving backwards
+  std::optional<CountExpectation> stale_commits;         // commits accepted from a stale generation
+  std::optional<CountExpectation> unprocessed;           // acknowledged records never processed
+  std::optional<CountExpectation> duplicates_processed;  // records processed more than once
+  std::optional<CountExpectation> commits_rejected;      // commits the coordinator refused
 };
 
 struct ScenarioSpec {

@@ -17,6 +17,8 @@ constexpr int64_t kKafkaRequestTimeoutMsDefault = 30'000;
 constexpr int64_t kKafkaSessionTimeoutMsDefault = 45'000;
 constexpr int64_t kKafkaReplicaLagTimeMaxMsDefault = 30'000;
 constexpr int64_t kIdempotentInFlightMax = 5;
+constexpr int64_t kGroupMinSessionTimeoutMsDefault = 6'000;
+constexpr int64_t kGroupMaxSessionTimeoutMsDefault = 1'800'000;
 
 std::string list_names(const std::vector<std::string_view>& names) {
   std::string out;
@@ -498,7 +500,7 @@ class SpecBuilder {
       const std::string path = index_path("consumers", i);
       const YamlValue& e = v.items[i];
       require_map(e, path, "a consumer entry (a map with topic, count, configs)");
-      check_keys(e, path, {"topic", "count", "configs"});
+      check_keys(e, path, {"topic", "count", "configs", "processing_time", "commit"});
       ConsumerSpec c;
       c.topic = read_topic_ref(e, path);
       if (const YamlValue* x = e.find("count")) c.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
@@ -506,6 +508,7 @@ class SpecBuilder {
         c.configs = read_configs(*x, path + ".configs", ConfigScope::kConsumer);
         check_consumer_configs(e, path, c.configs);
       }
+      read_group_processing(e, path, c);
       spec_.consumers.push_back(std::move(c));
     }
   }
@@ -523,6 +526,85 @@ class SpecBuilder {
     if (config_is(c, "enable.auto.commit", "true") && c.count("group.id") == 0) {
       fail_at(where("enable.auto.commit"), at + "enable.auto.commit: auto-commit needs a consumer group; expected "
                                                 "group.id to be set as well");
+    }
+  }
+
+  // --- consumer groups: the processing model of a group member
+
+  void read_group_processing(const YamlValue& e, const std::string& path, ConsumerSpec& c) {
+    const YamlValue* time = e.find("processing_time");
+    const YamlValue* commit = e.find("commit");
+    if (!c.in_group()) {
+      const YamlValue* x = time != nullptr ? time : commit;
+      if (x != nullptr) {
+        fail_at(x->where, path + (time != nullptr ? ".processing_time" : ".commit") +
+                              ": the processing model belongs to consumer-group members; expected configs.group.id "
+                              "to be set as well");
+      }
+      return;
+    }
+    if (c.configs.count("session.timeout.ms") != 0) {
+      const KafkaConfigs& b = spec_.cluster.broker_configs;
+      int64_t session = config_int_or(c.configs, "session.timeout.ms", 0);
+      int64_t lo = config_int_or(b, "group.min.session.timeout.ms", kGroupMinSessionTimeoutMsDefault);
+      int64_t hi = config_int_or(b, "group.max.session.timeout.ms", kGroupMaxSessionTimeoutMsDefault);
+      if (session < lo || session > hi) {
+        fail_at(config_value(e, "configs", "session.timeout.ms").where,
+                path + ".configs.session.timeout.ms: expected " + std::to_string(lo) + " to " + std::to_string(hi) +
+                    " (the brokers' group.min.session.timeout.ms and group.max.session.timeout.ms), got " +
+                    c.configs.at("session.timeout.ms"));
+      }
+    }
+    if (time != nullptr) c.processing_time = read_duration(*time, path + ".processing_time", sim::Duration::zero(), sim::seconds(3600));
+    bool auto_commit = !config_is(c.configs, "enable.auto.commit", "false");
+    if (commit == nullptr) {
+      // Without auto-commit the application commits; by default as OpenMessaging Benchmark's
+      // Kafka consumer does: commitAsync after processing each poll.
+      if (!auto_commit) c.commit = ConsumerSpec::Commit::kAsyncAfterProcessing;
+      return;
+    }
+    const char* modes = "auto, sync-after-processing, async-after-processing, sync-before-processing";
+    std::string m = read_text(*commit, path + ".commit", std::string("a commit mode (") + modes + ")");
+    using C = ConsumerSpec::Commit;
+    if (m == "auto") c.commit = C::kAuto;
+    else if (m == "sync-after-processing") c.commit = C::kSyncAfterProcessing;
+    else if (m == "async-after-processing") c.commit = C::kAsyncAfterProcessing;
+    else if (m == "sync-before-processing") c.commit = C::kSyncBeforeProcessing;
+    else fail_at(commit->where, path + ".commit: unknown commit mode " + commit->describe() + "; expected one of: " + modes);
+    if (c.commit == C::kAuto && !auto_commit) {
+      fail_at(commit->where, path + ".commit: 'auto' needs enable.auto.commit true (its default); expected "
+                                    "enable.auto.commit not set to false, or another commit mode");
+    }
+    if (c.commit != C::kAuto && config_is(c.configs, "enable.auto.commit", "true")) {
+      fail_at(commit->where, path + ".commit: '" + m + "' is the application committing; expected enable.auto.commit: "
+                                    "false with it");
+    }
+  }
+
+  int group_member_count(const std::string& group) const {
+    int n = 0;
+    for (const auto& c : spec_.consumers)
+      if (c.in_group() && c.configs.at("group.id") == group) n += c.count;
+    return n;
+  }
+
+  void check_group_target(const FaultTarget& t, const YamlValue& v, const std::string& path) {
+    int consumers = 0;
+    for (const auto& c : spec_.consumers) consumers += c.count;
+    if (t.kind == FaultTarget::Kind::kConsumer && t.index >= consumers) {
+      fail_at(v.where, path + ": " + t.str() + " does not exist; expected consumer 0 to " + std::to_string(consumers - 1) +
+                           " (the scenario has " + std::to_string(consumers) + " consumer(s))");
+    }
+    // "coordinator of group G" needs no such group: any group id has a coordinator.
+    if (t.kind == FaultTarget::Kind::kMemberOf) {
+      int members = group_member_count(t.topic);
+      if (members == 0) {
+        fail_at(v.where, path + ": unknown group '" + t.topic + "'; expected the group.id of a consumers entry");
+      }
+      if (t.index >= members) {
+        fail_at(v.where, path + ": " + t.str() + " does not exist; expected member 0 to " + std::to_string(members - 1) +
+                             " of group " + t.topic);
+      }
     }
   }
 
@@ -795,11 +877,13 @@ class SpecBuilder {
         if (t.index >= producers) out_of_range(t.str(), producers, "the producers' total count");
         break;
       }
-      case FaultTarget::Kind::kCoordinatorOf:
       case FaultTarget::Kind::kActiveController:
       case FaultTarget::Kind::kRandomBroker:
       case FaultTarget::Kind::kAllBrokers:
       case FaultTarget::Kind::kAllControllers: break;
+      case FaultTarget::Kind::kConsumer:
+      case FaultTarget::Kind::kMemberOf:
+      case FaultTarget::Kind::kCoordinatorOf: check_group_target(t, v, path); break;
     }
     return t.str();
   }
@@ -809,7 +893,8 @@ class SpecBuilder {
   void read_expect(const YamlValue& v) {
     require_map(v, "expect", "a map of expectations");
     check_keys(v, "expect", {"lost_writes", "duplicates", "inconsistent_offsets", "order_violations", "acknowledged",
-                             "liveness"});
+                             "liveness", "group_exclusivity", "zombie_overlaps", "offset_regressions", "stale_commits",
+                             "unprocessed", "duplicates_processed", "commits_rejected"});
     ExpectSpec& e = spec_.expect;
     const std::pair<const char*, std::optional<CountExpectation>*> counts[] = {
         {"lost_writes", &e.lost_writes},
@@ -817,6 +902,13 @@ class SpecBuilder {
         {"inconsistent_offsets", &e.inconsistent_offsets},
         {"order_violations", &e.order_violations},
         {"acknowledged", &e.acknowledged},
+        {"group_exclusivity", &e.group_exclusivity},
+        {"zombie_overlaps", &e.zombie_overlaps},
+        {"offset_regressions", &e.offset_regressions},
+        {"stale_commits", &e.stale_commits},
+        {"unprocessed", &e.unprocessed},
+        {"duplicates_processed", &e.duplicates_processed},
+        {"commits_rejected", &e.commits_rejected},
     };
     for (const auto& [key, slot] : counts) {
       if (const YamlValue* x = v.find(key)) *slot = read_expectation(*x, join_path("expect", key));

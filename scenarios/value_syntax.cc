@@ -317,14 +317,39 @@ std::string FaultTarget::str() const {
     case Kind::kAllBrokers: return "all brokers";
     case Kind::kAllControllers: return "all controllers";
     case Kind::kProducer: return "producer " + std::to_string(index);
+    case Kind::kConsumer: return "consumer " + std::to_string(index);
+    case Kind::kMemberOf: return "member " + std::to_string(index) + " of group " + topic;
   }
   return "?";
 }
 
+namespace {
+// Consumer-group targets: "consumer N", "member N of group G".
+std::optional<FaultTarget> parse_group_fault_target(const std::vector<std::string_view>& w) {
+  FaultTarget t;
+  if (w.size() == 2 && w[0] == "consumer") {
+    std::optional<int64_t> n = parse_integer(w[1]);
+    if (!n || *n < 0) return std::nullopt;
+    t.kind = FaultTarget::Kind::kConsumer;
+    t.index = *n;
+    return t;
+  }
+  if (w.size() == 5 && w[0] == "member" && w[2] == "of" && w[3] == "group") {
+    std::optional<int64_t> n = parse_integer(w[1]);
+    if (!n || *n < 0) return std::nullopt;
+    t.kind = FaultTarget::Kind::kMemberOf;
+    t.index = *n;
+    t.topic = std::string(w[4]);
+    return t;
+  }
+  return std::nullopt;
+}
+}  // namespace
+
 Parsed<FaultTarget> parse_fault_target(std::string_view text) {
   const std::string expected = "expected a target 'broker N', 'controller N', 'leader of TOPIC/PARTITION', "
                                "'active controller', 'random broker', 'zone Z', 'coordinator of group G', "
-                               "'all brokers', 'all controllers' or 'producer N'";
+                               "'all brokers', 'all controllers', 'producer N', 'consumer N' or 'member N of group G'";
   std::vector<std::string_view> w = split_words(text);
   FaultTarget t;
   auto bad = [&](std::string why = "") {
@@ -371,6 +396,7 @@ Parsed<FaultTarget> parse_fault_target(std::string_view text) {
     t.partition = *p;
     return Parsed<FaultTarget>::ok(t);
   }
+  if (std::optional<FaultTarget> g = parse_group_fault_target(w)) return Parsed<FaultTarget>::ok(*g);
   return bad();
 }
 

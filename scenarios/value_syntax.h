@@ -53,17 +53,19 @@ struct FaultTarget {
     kCoordinatorOf,  // "coordinator of group G": resolved through the lab's group hook
     kAllBrokers, kAllControllers,
     kProducer,       // "producer N": the workload's Nth producer instance (a client node)
+    kConsumer,       // "consumer N": consumer node N (numbered across all consumer entries)
+    kMemberOf,       // "member N of group G": the N-th member of group G
   };
   Kind kind = Kind::kBroker;
-  int64_t index = 0;      // kBroker, kController, kProducer
-  std::string topic;      // kLeaderOf; kZone: the zone; kCoordinatorOf: the group
+  int64_t index = 0;      // kBroker, kController, kProducer, kConsumer, kMemberOf
+  std::string topic;      // kLeaderOf; kZone: the zone; kCoordinatorOf, kMemberOf: the group
   int64_t partition = 0;  // kLeaderOf
   // The canonical spelling ("broker 1", "leader of orders/0").
   std::string str() const;
 };
 // "broker N" | "controller N" | "leader of TOPIC/PARTITION" | "active controller" |
-// "random broker" | "zone Z" | "coordinator of group G" | "all brokers" | "all controllers"
-// (words separated by blanks). Ranges are the caller's to check.
+// "random broker" | "zone Z" | "coordinator of group G" | "all brokers" | "all controllers" |
+// "consumer N" | "member N of group G" (words separated by blanks). Ranges are the caller's to check.
 Parsed<FaultTarget> parse_fault_target(std::string_view text);
 
 // A duration with an optional leading '-' ("-5s").

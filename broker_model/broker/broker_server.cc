@@ -4,6 +4,7 @@
 #include "broker_model/controller/broker_lifecycle.h"
 #include "broker_model/controller/controller_channel.h"
 #include "broker_model/controller/metadata_client.h"
+#include "broker_model/controller/controller_messages.h"
 
 namespace broker_model {
 
@@ -32,6 +33,7 @@ void BrokerServer::run() {
       [this](const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done) {
         alter_partition(p, std::move(done));
       });
+  groups_ = std::make_unique<GroupCoordinator>(ctx_, *replicas_, config_.broker.id, config_.group, config_.history);
   channel_ = std::make_unique<ControllerChannel>(ctx_, rpc_, config_.controllers);
   metadata_ = std::make_unique<MetadataClient>(ctx_, *channel_, MetadataClientConfig{config_.broker.id});
   lifecycle_ = std::make_unique<BrokerLifecycle>(
@@ -43,6 +45,7 @@ void BrokerServer::run() {
   });
   rpc_.start([this](const RequestInfo& info, std::any&& body) { on_request(info, std::move(body)); });
   replicas_->start();
+  groups_->start();
   metadata_->start();
   lifecycle_->start();
   ctx_.spawn("metadata-applier", [this] { apply_metadata_loop(); });
@@ -112,6 +115,7 @@ void BrokerServer::connection_loop(sim::NodeId peer) {
 }
 
 void BrokerServer::handle(const RequestInfo& info, std::any& body) {
+  if (handle_group_request(info, body)) return;
   if (auto* req = std::any_cast<ProduceRequest>(&body)) {
     ProduceResponse resp = replicas_->handle_produce(*req);
     if (req->acks != kAcksNone) rpc_.reply(info, wire_bytes(resp), std::move(resp));
@@ -147,6 +151,50 @@ InitProducerIdResponse BrokerServer::handle_init_producer_id(const InitProducerI
   }
   ctx_.trace("broker.init_producer_id", {{"producer_id", resp.producer_id.value()}, {"error", to_string(resp.error)}});
   return resp;
+}
+
+bool BrokerServer::handle_group_request(const RequestInfo& info, std::any& body) {
+  auto reply = [&](auto resp) { rpc_.reply(info, wire_bytes(resp), std::move(resp)); };
+  if (auto* r = std::any_cast<FindCoordinatorRequest>(&body)) reply(find_coordinator(*r));
+  else if (auto* j = std::any_cast<JoinGroupRequest>(&body)) reply(groups_->join(*j, "consumer-" + std::to_string(info.from.value)));
+  else if (auto* s = std::any_cast<SyncGroupRequest>(&body)) reply(groups_->sync(*s));
+  else if (auto* h = std::any_cast<HeartbeatRequest>(&body)) reply(groups_->heartbeat(*h));
+  else if (auto* l = std::any_cast<LeaveGroupRequest>(&body)) reply(groups_->leave(*l));
+  else if (auto* c = std::any_cast<OffsetCommitRequest>(&body)) reply(groups_->commit(*c));
+  else if (auto* f = std::any_cast<OffsetFetchRequest>(&body)) reply(groups_->fetch_offsets(*f));
+  else return false;
+  return true;
+}
+
+// Any broker answers; the coordinator is the leader of the group's offsets partition. The
+// offsets topic is created on first use, through the controller, as Kafka's brokers do.
+FindCoordinatorResponse BrokerServer::find_coordinator(const FindCoordinatorRequest& req) {
+  FindCoordinatorResponse resp;
+  const MetadataImage& image = metadata_->image();
+  if (image.topic(kConsumerOffsetsTopic) == nullptr) {
+    create_offsets_topic();
+    resp.error = ErrorCode::kCoordinatorNotAvailable;
+    return resp;
+  }
+  int32_t p = offsets_partition_for(req.key, config_.group.offsets_topic_partitions);
+  const PartitionRegistration* reg = image.partition(TopicPartition{kConsumerOffsetsTopic, p});
+  if (reg == nullptr || !reg->has_leader() || !image.is_active(reg->leader)) {
+    resp.error = ErrorCode::kCoordinatorNotAvailable;
+    return resp;
+  }
+  resp.node_id = reg->leader;
+  return resp;
+}
+
+void BrokerServer::create_offsets_topic() {
+  if (offsets_topic_creation_in_flight_) return;
+  offsets_topic_creation_in_flight_ = true;
+  CreateTopicsRequest req;
+  req.topics.push_back(CreatableTopic{kConsumerOffsetsTopic, config_.group.offsets_topic_partitions,
+                                      config_.group.offsets_topic_replication_factor, {}});
+  ctx_.trace("group.create-offsets-topic", {{"partitions", config_.group.offsets_topic_partitions}});
+  channel_->send<CreateTopicsResponse>(kCreateTopicsRpc, create_topics_request_bytes(req), req,
+                                       [this](std::optional<CreateTopicsResponse>) { offsets_topic_creation_in_flight_ = false; });
 }
 
 MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req) const {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "broker_model/broker/replica_manager.h"
+#include "broker_model/group/group_coordinator.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 #include "sim/channel.h"
 
@@ -29,6 +30,7 @@ struct BrokerProcessConfig {
   std::vector<sim::NodeId> controllers;
   int64_t broker_heartbeat_interval_ms = 2'000;  // broker.heartbeat.interval.ms
   History* history = nullptr;                    // the lab's record (outside the process)
+  GroupCoordinatorConfig group;                  // offsets.topic.*, group.* broker configs
 };
 
 // The boot function of a broker node.
@@ -51,6 +53,10 @@ class BrokerServer {
   MetadataResponse handle_metadata(const MetadataRequest& req) const;
   InitProducerIdResponse handle_init_producer_id(const InitProducerIdRequest& req);
   void apply_metadata_loop();
+  // Consumer-group requests (broker_model/group/); false if `body` is not one.
+  bool handle_group_request(const RequestInfo& info, std::any& body);
+  FindCoordinatorResponse find_coordinator(const FindCoordinatorRequest& req);
+  void create_offsets_topic();
   void alter_partition(const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done);
 
   sim::NodeContext& ctx_;
@@ -61,6 +67,8 @@ class BrokerServer {
   std::unique_ptr<BrokerLifecycle> lifecycle_;
   std::unique_ptr<ReplicaManager> replicas_;
   std::unique_ptr<ProducerIdManager> producer_ids_;
+  std::unique_ptr<GroupCoordinator> groups_;
+  bool offsets_topic_creation_in_flight_ = false;
   std::map<sim::NodeId, std::unique_ptr<sim::Channel<Inbound>>> connections_;
 };
 

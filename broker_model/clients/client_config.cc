@@ -87,6 +87,48 @@ std::optional<std::string> ConsumerConfig::parse(const ConfigMap& in, ConsumerCo
       return "auto.offset.reset: expected earliest, latest or none, got '" + it->second + "'";
     out.auto_offset_reset = it->second;
   }
+  return parse_group_keys(in, out);
+}
+
+std::optional<std::string> ConsumerConfig::parse_group_keys(const ConfigMap& in, ConsumerConfig& out) {
+  const int64_t kMaxInt = 2'147'483'647;
+  for (auto err : {take_int(in, "session.timeout.ms", out.session_timeout_ms, 1, kMaxInt),
+                   take_int(in, "heartbeat.interval.ms", out.heartbeat_interval_ms, 1, kMaxInt),
+                   take_int(in, "max.poll.interval.ms", out.max_poll_interval_ms, 1, kMaxInt),
+                   take_int(in, "max.poll.records", out.max_poll_records, 1, kMaxInt),
+                   take_int(in, "auto.commit.interval.ms", out.auto_commit_interval_ms, 0, kMaxInt)}) {
+    if (err) return err;
+  }
+  if (auto it = in.find("group.id"); it != in.end()) out.group_id = it->second;
+  if (auto it = in.find("group.instance.id"); it != in.end()) out.group_instance_id = it->second;
+  if (auto it = in.find("enable.auto.commit"); it != in.end()) {
+    auto b = parse_bool(it->second);
+    if (!b) return "enable.auto.commit: expected true or false, got '" + it->second + "'";
+    out.enable_auto_commit = *b;
+  }
+  if (auto it = in.find("partition.assignment.strategy"); it != in.end()) {
+    out.assignors.clear();
+    std::string list = it->second;
+    size_t start = 0;
+    while (start <= list.size()) {
+      size_t end = list.find(',', start);
+      if (end == std::string::npos) end = list.size();
+      std::string item = list.substr(start, end - start);
+      while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+      while (!item.empty() && item.back() == ' ') item.pop_back();
+      const std::string prefix = "org.apache.kafka.clients.consumer.";
+      if (item == prefix + "RangeAssignor" || item == "range") out.assignors.push_back("range");
+      else if (item == prefix + "RoundRobinAssignor" || item == "roundrobin") out.assignors.push_back("roundrobin");
+      else if (item == prefix + "StickyAssignor" || item == "sticky") out.assignors.push_back("sticky");
+      else if (item == prefix + "CooperativeStickyAssignor" || item == "cooperative-sticky")
+        out.assignors.push_back("cooperative-sticky");
+      else if (!item.empty())
+        return "partition.assignment.strategy: eddy has RangeAssignor, RoundRobinAssignor, StickyAssignor and CooperativeStickyAssignor, got '" +
+               item + "'";
+      start = end + 1;
+    }
+    if (out.assignors.empty()) return "partition.assignment.strategy: expected at least one assignor";
+  }
   return std::nullopt;
 }
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace broker_model {
 
@@ -43,8 +44,20 @@ struct ConsumerConfig {
   int64_t request_timeout_ms = 30'000;     // request.timeout.ms
   int64_t retry_backoff_ms = 100;          // retry.backoff.ms
   std::string auto_offset_reset = "earliest";  // auto.offset.reset (eddy's workload reads from the start)
+  // Consumer groups (subscribe mode; see group_consumer.h).
+  std::string group_id;                    // group.id (empty: assign mode)
+  std::optional<std::string> group_instance_id;  // group.instance.id (static membership)
+  int64_t session_timeout_ms = 45'000;     // session.timeout.ms
+  int64_t heartbeat_interval_ms = 3'000;   // heartbeat.interval.ms
+  int64_t max_poll_interval_ms = 300'000;  // max.poll.interval.ms (also the rebalance timeout)
+  int32_t max_poll_records = 500;          // max.poll.records
+  bool enable_auto_commit = true;          // enable.auto.commit
+  int64_t auto_commit_interval_ms = 5'000; // auto.commit.interval.ms
+  // partition.assignment.strategy, as assignor names in order of preference (Kafka 3's default).
+  std::vector<std::string> assignors = {"range", "cooperative-sticky"};
 
   static std::optional<std::string> parse(const ConfigMap& in, ConsumerConfig& out);
+  static std::optional<std::string> parse_group_keys(const ConfigMap& in, ConsumerConfig& out);
 };
 
 // Helpers shared by config parsers.

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/history/group_history.h"
 #include "broker_model/types.h"
 #include "sim/time.h"
 
@@ -131,6 +132,10 @@ class History {
   }
   int active_controller() const { return active_controller_; }
 
+  // Consumer groups (written by coordinators and group members, read by the group checkers).
+  GroupHistory& groups() { return groups_; }
+  const GroupHistory& groups() const { return groups_; }
+
  private:
   std::vector<ProduceOp> produces_;
   std::vector<ProduceAttempt> produce_attempts_;
@@ -139,6 +144,7 @@ class History {
   std::vector<ReplicaState> replicas_;
   std::vector<FinalRead> final_reads_;
   std::map<TopicPartition, std::pair<BrokerId, LeaderEpoch>> leaders_;
+  GroupHistory groups_;
   int active_controller_ = -1;
   int64_t active_controller_term_ = -1;
 };

@@ -289,7 +289,8 @@ OutcomeCounts count_outcomes(const History& h) {
     else if (p.outcome == OpOutcome::kFailed) ++c.failed;
     else ++c.unknown;
   }
-  c.consumed = static_cast<int64_t>(h.consumes().size());
+  // Records handed to applications: assign-mode consumers' reads and group members' processing.
+  c.consumed = static_cast<int64_t>(h.consumes().size() + h.groups().processed.size());
   return c;
 }
 

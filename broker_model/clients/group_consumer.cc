@@ -1,0 +1,566 @@
+#include "broker_model/clients/group_consumer.h"
+
+#include <algorithm>
+
+#include "broker_model/group/assignors.h"
+#include "broker_model/group/consumer_protocol.h"
+
+namespace broker_model {
+
+namespace {
+sim::NodeId node_of(BrokerId b) { return sim::NodeId{static_cast<uint32_t>(b.value())}; }
+// Rounds of join/sync one poll may go through before it returns to the application.
+constexpr int kJoinRoundsPerPoll = 8;
+// Attempts of a synchronous commit on retriable errors.
+constexpr int kCommitAttemptsMax = 5;
+constexpr sim::Duration kJoinSlack = sim::seconds(5);
+
+bool retriable_coordinator_error(ErrorCode e) {
+  return e == ErrorCode::kNotCoordinator || e == ErrorCode::kCoordinatorNotAvailable ||
+         e == ErrorCode::kCoordinatorLoadInProgress || e == ErrorCode::kRequestTimedOut;
+}
+
+std::vector<TopicPartition> minus(const std::vector<TopicPartition>& a, const std::vector<TopicPartition>& b) {
+  std::vector<TopicPartition> out;
+  for (const auto& tp : a)
+    if (std::find(b.begin(), b.end(), tp) == b.end()) out.push_back(tp);
+  return out;
+}
+}  // namespace
+
+GroupConsumer::GroupConsumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, std::vector<std::string> topics,
+                             History* history, int consumer_index)
+    : rpc_(rpc), metadata_(metadata), config_(std::move(config)), topics_(std::move(topics)), history_(history),
+      index_(consumer_index) {}
+
+void GroupConsumer::start() {
+  last_poll_ = rpc_.context().now();
+  next_auto_commit_ = last_poll_ + sim::milliseconds(config_.auto_commit_interval_ms);
+  rpc_.context().spawn("heartbeat", [this] { heartbeat_loop(); });
+}
+
+void GroupConsumer::event(const std::string& kind, const std::string& detail) {
+  if (history_ == nullptr) return;
+  history_->groups().events.push_back(
+      GroupEvent{rpc_.context().true_now(), config_.group_id, kind, coordinator_.value_or(kNoBroker), index_, generation_, detail});
+}
+
+void GroupConsumer::ownership(const TopicPartition& tp, bool owned, const char* reason) {
+  if (history_ == nullptr) return;
+  history_->groups().ownership.push_back(
+      OwnershipChange{rpc_.context().true_now(), config_.group_id, index_, member_id_, generation_, tp, owned, reason});
+}
+
+// ---- coordinator ----------------------------------------------------------------------------
+
+bool GroupConsumer::ensure_coordinator() {
+  if (coordinator_) return true;
+  std::vector<BrokerId> brokers;
+  for (int32_t i = 0;; ++i) {  // any broker answers FindCoordinator; try them in turn
+    auto l = metadata_.leader(TopicPartition{topics_.empty() ? std::string() : topics_.front(), i});
+    if (!l) break;
+    if (std::find(brokers.begin(), brokers.end(), l->leader) == brokers.end()) brokers.push_back(l->leader);
+  }
+  if (brokers.empty()) {
+    metadata_.request_refresh();
+    return false;
+  }
+  for (BrokerId b : brokers) {
+    FindCoordinatorRequest req{config_.group_id};
+    auto resp = rpc_.call(node_of(b), kFindCoordinatorRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
+    const auto* r = resp ? std::any_cast<FindCoordinatorResponse>(&*resp) : nullptr;
+    if (r != nullptr && r->error == ErrorCode::kNone) {
+      coordinator_ = r->node_id;
+      event("coordinator-found", "broker " + r->node_id.str());
+      return true;
+    }
+  }
+  return false;
+}
+
+void GroupConsumer::coordinator_unknown(const char* why) {
+  if (coordinator_) event("coordinator-lost", std::string("broker ") + coordinator_->str() + ": " + why);
+  coordinator_.reset();
+}
+
+std::optional<std::any> GroupConsumer::call_coordinator(const char* type, uint32_t bytes, std::any body, sim::Duration timeout) {
+  if (!coordinator_) return std::nullopt;
+  auto r = rpc_.call(node_of(*coordinator_), type, bytes, std::move(body), timeout);
+  if (!r) coordinator_unknown("request timed out");
+  return r;
+}
+
+// ---- heartbeats -----------------------------------------------------------------------------
+
+void GroupConsumer::heartbeat_loop() {
+  sim::NodeContext& ctx = rpc_.context();
+  for (;;) {
+    ctx.sleep_for(sim::milliseconds(config_.heartbeat_interval_ms));
+    if (state_ != State::kStable || !coordinator_ || fatal_ || lost_ || rejoin_needed_) continue;
+    if (ctx.now() - last_poll_ > sim::milliseconds(config_.max_poll_interval_ms)) {
+      // Kafka's heartbeat thread: the application stopped polling, leave so the group moves on.
+      event("poll-timeout", "no poll for more than max.poll.interval.ms (" + std::to_string(config_.max_poll_interval_ms) +
+                                " ms): leaving the group");
+      if (!config_.group_instance_id) {
+        LeaveGroupRequest req{config_.group_id, member_id_, config_.group_instance_id, "consumer poll timeout has expired"};
+        call_coordinator(kLeaveGroupRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
+      }
+      lost_ = true;
+      continue;
+    }
+    HeartbeatRequest req{config_.group_id, generation_, member_id_, config_.group_instance_id};
+    int64_t timeout_ms = std::min(config_.request_timeout_ms, config_.session_timeout_ms);
+    auto resp = call_coordinator(kHeartbeatRpc, wire_bytes(req), req, sim::milliseconds(timeout_ms));
+    const auto* r = resp ? std::any_cast<HeartbeatResponse>(&*resp) : nullptr;
+    if (r == nullptr) continue;
+    switch (r->error) {
+      case ErrorCode::kNone: break;
+      case ErrorCode::kRebalanceInProgress: rejoin_needed_ = true; break;
+      case ErrorCode::kIllegalGeneration:
+      case ErrorCode::kUnknownMemberId:
+      case ErrorCode::kFencedInstanceId:
+        event("heartbeat-fenced", std::string(to_string(r->error)) + " for member " + member_id_ + " generation " +
+                                      std::to_string(generation_));
+        lost_ = true;
+        if (r->error == ErrorCode::kFencedInstanceId) fatal_ = true;
+        break;
+      default: coordinator_unknown(to_string(r->error)); break;
+    }
+  }
+}
+
+// ---- rebalancing ----------------------------------------------------------------------------
+
+std::string GroupConsumer::subscription_metadata() const {
+  ConsumerSubscription s;
+  s.topics = topics_;
+  s.owned_partitions = is_cooperative(protocol_) || assigned_.size() > 0 ? assigned_ : previously_owned_;
+  s.generation = generation_;
+  return encode_subscription(s);
+}
+
+void GroupConsumer::revoke(const std::vector<TopicPartition>& tps, const char* reason) {
+  if (tps.empty()) return;
+  if (listener_.on_revoked) listener_.on_revoked(tps);
+  for (const auto& tp : tps) {
+    ownership(tp, false, reason);
+    parts_.erase(tp);
+  }
+  assigned_ = minus(assigned_, tps);
+  ++assignment_epoch_;
+}
+
+void GroupConsumer::handle_lost() {
+  if (!lost_) return;
+  lost_ = false;
+  if (!assigned_.empty()) {
+    std::vector<TopicPartition> tps = assigned_;
+    if (listener_.on_lost) listener_.on_lost(tps);
+    for (const auto& tp : tps) ownership(tp, false, "lost");
+    event("partitions-lost", format_partitions(tps));
+  }
+  assigned_.clear();
+  previously_owned_.clear();
+  parts_.clear();
+  ++assignment_epoch_;
+  member_id_.clear();
+  generation_ = kNoGeneration;
+  state_ = State::kUnjoined;
+  rejoin_needed_ = true;
+}
+
+bool GroupConsumer::ensure_group(sim::Instant deadline) {
+  sim::NodeContext& ctx = rpc_.context();
+  for (int round = 0; round < kJoinRoundsPerPoll && !fatal_; ++round) {
+    if (!rejoin_needed_ && state_ == State::kStable) return true;
+    if (ctx.now() >= deadline && round > 0) return false;
+    if (!ensure_coordinator()) {
+      ctx.sleep_for(sim::milliseconds(std::max<int64_t>(1, config_.retry_backoff_ms)));
+      continue;
+    }
+    join_and_sync();
+  }
+  return state_ == State::kStable && !rejoin_needed_;
+}
+
+// One JoinGroup + SyncGroup round. Returns true when the member is stable afterwards.
+bool GroupConsumer::join_and_sync() {
+  sim::NodeContext& ctx = rpc_.context();
+  const bool cooperative = is_cooperative(protocol_);
+  if (!cooperative && !assigned_.empty()) {
+    // Eager: give everything up before rejoining (auto-commit first, as Kafka's onJoinPrepare).
+    if (config_.enable_auto_commit) commit_sync(positions());
+    previously_owned_ = assigned_;
+    revoke(assigned_, "revoked");
+  }
+  state_ = State::kRebalancing;
+  JoinGroupRequest join;
+  join.group_id = config_.group_id;
+  join.session_timeout_ms = static_cast<int32_t>(config_.session_timeout_ms);
+  join.rebalance_timeout_ms = static_cast<int32_t>(config_.max_poll_interval_ms);
+  join.member_id = member_id_;
+  join.group_instance_id = config_.group_instance_id;
+  std::string metadata = subscription_metadata();
+  for (const auto& a : config_.assignors) join.protocols.push_back(JoinGroupProtocol{a, metadata});
+  // Kafka's JoinGroup/SyncGroup timeout: max(request.timeout.ms, rebalance timeout + 5 s).
+  const sim::Duration join_timeout =
+      std::max(sim::milliseconds(config_.request_timeout_ms), sim::milliseconds(config_.max_poll_interval_ms) + kJoinSlack);
+  auto resp = call_coordinator(kJoinGroupRpc, wire_bytes(join), join, join_timeout);
+  const auto* jr = resp ? std::any_cast<JoinGroupResponse>(&*resp) : nullptr;
+  if (jr == nullptr) return false;
+  switch (jr->error) {
+    case ErrorCode::kNone: break;
+    case ErrorCode::kUnknownMemberId:
+    case ErrorCode::kIllegalGeneration:
+      ctx.sleep_for(sim::milliseconds(std::max<int64_t>(1, config_.retry_backoff_ms)));
+      event("join-failed", std::string(to_string(jr->error)) + ": starting over as a new member");
+      if (!assigned_.empty()) {
+        lost_ = true;
+        handle_lost();
+      }
+      member_id_.clear();
+      generation_ = kNoGeneration;
+      return false;
+    case ErrorCode::kFencedInstanceId:
+    case ErrorCode::kInconsistentGroupProtocol:
+    case ErrorCode::kInvalidSessionTimeout:
+      event("fatal", std::string("JoinGroup: ") + to_string(jr->error));
+      fatal_ = true;
+      return false;
+    default:
+      if (retriable_coordinator_error(jr->error) && jr->error != ErrorCode::kCoordinatorLoadInProgress)
+        coordinator_unknown(to_string(jr->error));
+      ctx.sleep_for(sim::milliseconds(std::max<int64_t>(1, config_.retry_backoff_ms)));
+      return false;
+  }
+  member_id_ = jr->member_id;
+  int32_t joined_generation = jr->generation_id;
+  std::string protocol = jr->protocol_name;
+  SyncGroupRequest sync;
+  sync.group_id = config_.group_id;
+  sync.generation_id = joined_generation;
+  sync.member_id = member_id_;
+  sync.group_instance_id = config_.group_instance_id;
+  if (jr->leader == member_id_ && !jr->members.empty()) sync.assignments = run_assignor(*jr);
+  auto sresp = call_coordinator(kSyncGroupRpc, wire_bytes(sync), sync, join_timeout);
+  const auto* sr = sresp ? std::any_cast<SyncGroupResponse>(&*sresp) : nullptr;
+  if (sr == nullptr) return false;
+  if (sr->error != ErrorCode::kNone) {
+    ctx.sleep_for(sim::milliseconds(std::max<int64_t>(1, config_.retry_backoff_ms)));
+    event("sync-failed", std::string(to_string(sr->error)) + " at generation " + std::to_string(joined_generation));
+    if (sr->error == ErrorCode::kUnknownMemberId) {
+      if (!assigned_.empty()) {
+        lost_ = true;
+        handle_lost();
+      }
+      member_id_.clear();
+      generation_ = kNoGeneration;
+    } else if (sr->error == ErrorCode::kFencedInstanceId) {
+      fatal_ = true;
+    } else if (retriable_coordinator_error(sr->error) && sr->error != ErrorCode::kCoordinatorLoadInProgress) {
+      coordinator_unknown(to_string(sr->error));
+    }
+    return false;
+  }
+  std::optional<ConsumerAssignment> a = decode_assignment(sr->assignment);
+  int32_t old_generation = generation_;
+  generation_ = joined_generation;
+  protocol_ = protocol;
+  rejoin_needed_ = false;
+  state_ = State::kStable;
+  last_poll_ = ctx.now();
+  std::vector<TopicPartition> assignment = a ? a->partitions : std::vector<TopicPartition>{};
+  std::sort(assignment.begin(), assignment.end());
+  event("assigned", "generation " + std::to_string(generation_) + " (" + protocol_ + "): " + format_partitions(assignment));
+  // Partitions kept across generations: the ownership continues under the new generation.
+  for (const auto& tp : assigned_)
+    if (std::find(assignment.begin(), assignment.end(), tp) != assignment.end() && old_generation != generation_) {
+      if (history_ != nullptr) {
+        history_->groups().ownership.push_back(
+            OwnershipChange{ctx.true_now(), config_.group_id, index_, member_id_, old_generation, tp, false, "kept"});
+        history_->groups().ownership.push_back(
+            OwnershipChange{ctx.true_now(), config_.group_id, index_, member_id_, generation_, tp, true, "kept"});
+      }
+    }
+  apply_assignment(std::move(assignment));
+  return true;
+}
+
+std::vector<SyncGroupAssignment> GroupConsumer::run_assignor(const JoinGroupResponse& join) {
+  std::vector<AssignorMember> members;
+  std::map<std::string, int32_t> partitions;
+  for (const auto& m : join.members) {
+    std::optional<ConsumerSubscription> s = decode_subscription(m.metadata);
+    members.push_back(AssignorMember{m.member_id, m.group_instance_id, s ? *s : ConsumerSubscription{}});
+    if (s)
+      for (const auto& t : s->topics) {
+        int32_t n = metadata_.partitions(t);
+        if (n > 0) partitions[t] = n;
+      }
+  }
+  GroupAssignment assignment = assign(join.protocol_name, members, partitions);
+  std::vector<SyncGroupAssignment> out;
+  for (const auto& [member, tps] : assignment) out.push_back(SyncGroupAssignment{member, encode_assignment(ConsumerAssignment{tps})});
+  return out;
+}
+
+void GroupConsumer::apply_assignment(std::vector<TopicPartition> assignment) {
+  std::vector<TopicPartition> revoked = minus(assigned_, assignment);
+  std::vector<TopicPartition> added = minus(assignment, assigned_);
+  if (!revoked.empty()) {
+    // Cooperative: give up only what moves, then rejoin so the next round can hand it over.
+    revoke(revoked, "revoked");
+    rejoin_needed_ = true;
+  }
+  for (const auto& tp : added) {
+    assigned_.push_back(tp);
+    parts_[tp] = PartitionState{};
+    ownership(tp, true, "assigned");
+  }
+  std::sort(assigned_.begin(), assigned_.end());
+  ++assignment_epoch_;
+  if (listener_.on_assigned) listener_.on_assigned(added);
+}
+
+// ---- commits --------------------------------------------------------------------------------
+
+void GroupConsumer::record_commit(sim::Instant invoked, bool sync, const std::map<TopicPartition, Offset>& offsets,
+                                  const std::string& member_id, int32_t generation, const std::string& outcome) {
+  if (history_ == nullptr) return;
+  CommitOp op{invoked, rpc_.context().true_now(), config_.group_id, index_, member_id, generation, sync, {}, outcome};
+  for (const auto& [tp, o] : offsets) op.offsets.emplace_back(tp, o);
+  history_->groups().commits.push_back(std::move(op));
+}
+
+ErrorCode GroupConsumer::commit_sync(const std::map<TopicPartition, Offset>& offsets) {
+  if (offsets.empty()) return ErrorCode::kNone;
+  sim::NodeContext& ctx = rpc_.context();
+  ErrorCode last = ErrorCode::kCoordinatorNotAvailable;
+  for (int attempt = 0; attempt < kCommitAttemptsMax; ++attempt) {
+    if (!ensure_coordinator()) {
+      ctx.sleep_for(sim::milliseconds(std::max<int64_t>(1, config_.retry_backoff_ms)));
+      continue;
+    }
+    OffsetCommitRequest req{config_.group_id, generation_, member_id_, config_.group_instance_id, {}};
+    for (const auto& [tp, o] : offsets) req.partitions.push_back(OffsetCommitPartition{tp, o});
+    sim::Instant invoked = ctx.true_now();
+    std::string member = member_id_;
+    int32_t generation = generation_;
+    auto resp = call_coordinator(kOffsetCommitRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
+    const auto* r = resp ? std::any_cast<OffsetCommitResponse>(&*resp) : nullptr;
+    if (r == nullptr) {
+      record_commit(invoked, true, offsets, member, generation, "unknown");
+      last = ErrorCode::kRequestTimedOut;
+      continue;
+    }
+    last = r->first_error();
+    record_commit(invoked, true, offsets, member, generation, last == ErrorCode::kNone ? "ok" : to_string(last));
+    if (last == ErrorCode::kNone) return last;
+    if (last == ErrorCode::kRebalanceInProgress) {
+      rejoin_needed_ = true;
+      return last;
+    }
+    if (last == ErrorCode::kIllegalGeneration || last == ErrorCode::kUnknownMemberId || last == ErrorCode::kFencedInstanceId) {
+      // Kafka's CommitFailedException: this member's generation is over.
+      event("commit-failed", std::string(to_string(last)) + ": the commit of member " + member + " at generation " +
+                                 std::to_string(generation) + " was rejected");
+      lost_ = true;
+      return last;
+    }
+    if (!retriable_coordinator_error(last)) return last;
+    if (last != ErrorCode::kCoordinatorLoadInProgress && last != ErrorCode::kRequestTimedOut)
+      coordinator_unknown(to_string(last));
+    ctx.sleep_for(sim::milliseconds(std::max<int64_t>(1, config_.retry_backoff_ms)));
+  }
+  return last;
+}
+
+void GroupConsumer::commit_async(const std::map<TopicPartition, Offset>& offsets) {
+  if (offsets.empty() || !coordinator_) return;
+  OffsetCommitRequest req{config_.group_id, generation_, member_id_, config_.group_instance_id, {}};
+  for (const auto& [tp, o] : offsets) req.partitions.push_back(OffsetCommitPartition{tp, o});
+  sim::Instant invoked = rpc_.context().true_now();
+  std::string member = member_id_;
+  int32_t generation = generation_;
+  rpc_.call_async(node_of(*coordinator_), kOffsetCommitRpc, wire_bytes(req), std::move(req),
+                  sim::milliseconds(config_.request_timeout_ms),
+                  [this, invoked, offsets, member, generation](std::optional<std::any>&& resp) {
+                    const auto* r = resp ? std::any_cast<OffsetCommitResponse>(&*resp) : nullptr;
+                    ErrorCode e = r == nullptr ? ErrorCode::kRequestTimedOut : r->first_error();
+                    record_commit(invoked, false, offsets, member, generation,
+                                  r == nullptr ? "unknown" : (e == ErrorCode::kNone ? "ok" : to_string(e)));
+                    if (e == ErrorCode::kRebalanceInProgress) rejoin_needed_ = true;
+                    if (e == ErrorCode::kIllegalGeneration || e == ErrorCode::kUnknownMemberId) lost_ = true;
+                  });
+}
+
+void GroupConsumer::maybe_auto_commit() {
+  if (!config_.enable_auto_commit || state_ != State::kStable) return;
+  sim::Instant now = rpc_.context().now();
+  if (now < next_auto_commit_) return;
+  next_auto_commit_ = now + sim::milliseconds(config_.auto_commit_interval_ms);
+  commit_async(positions());
+}
+
+std::map<TopicPartition, Offset> GroupConsumer::positions() const {
+  std::map<TopicPartition, Offset> out;
+  for (const auto& tp : assigned_) {
+    auto it = parts_.find(tp);
+    if (it != parts_.end() && it->second.position && *it->second.position >= Offset{0}) out[tp] = *it->second.position;
+  }
+  return out;
+}
+
+// ---- fetching -------------------------------------------------------------------------------
+
+void GroupConsumer::ensure_positions() {
+  std::vector<TopicPartition> unknown;
+  for (const auto& tp : assigned_)
+    if (!parts_[tp].position) unknown.push_back(tp);
+  if (unknown.empty() || !ensure_coordinator()) return;
+  OffsetFetchRequest req{config_.group_id, unknown};
+  auto resp = call_coordinator(kOffsetFetchRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
+  const auto* r = resp ? std::any_cast<OffsetFetchResponse>(&*resp) : nullptr;
+  if (r == nullptr) return;
+  if (r->error != ErrorCode::kNone) {
+    if (r->error != ErrorCode::kCoordinatorLoadInProgress) coordinator_unknown(to_string(r->error));
+    return;
+  }
+  for (const auto& p : r->partitions) {
+    auto it = parts_.find(p.tp);
+    if (it == parts_.end()) continue;
+    it->second.position = p.offset;  // -1: nothing committed, reset per auto.offset.reset at the first fetch
+    event("position", p.tp.str() + (p.offset >= Offset{0} ? " from committed offset " + p.offset.str()
+                                                            : " has no committed offset: auto.offset.reset=" +
+                                                                  config_.auto_offset_reset));
+  }
+}
+
+void GroupConsumer::send_fetches() {
+  std::map<BrokerId, std::vector<TopicPartition>> by_leader;
+  sim::Instant now = rpc_.context().now();
+  for (const auto& tp : assigned_) {
+    PartitionState& p = parts_[tp];
+    if (!p.position || !p.buffer.empty() || now < p.retry_after) continue;
+    auto l = metadata_.leader(tp);
+    if (!l) {
+      metadata_.request_refresh();
+      continue;
+    }
+    by_leader[l->leader].push_back(tp);
+  }
+  for (auto& [broker, tps] : by_leader) {
+    if (in_flight_[broker]) continue;
+    FetchRequest req;
+    req.replica_id = kNoBroker;
+    req.max_wait_ms = config_.fetch_max_wait_ms;
+    req.min_bytes = config_.fetch_min_bytes;
+    for (const auto& tp : tps) {
+      auto l = metadata_.leader(tp);
+      req.partitions.push_back(FetchPartition{tp, *parts_[tp].position, l ? l->leader_epoch : kNoLeaderEpoch,
+                                              config_.max_partition_fetch_bytes});
+    }
+    in_flight_[broker] = true;
+    uint64_t epoch = assignment_epoch_;
+    rpc_.call_async(node_of(broker), "Fetch", wire_bytes(req), std::move(req),
+                    sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
+                    [this, epoch, broker](std::optional<std::any>&& r) { on_fetch(epoch, broker, std::move(r)); });
+  }
+}
+
+void GroupConsumer::on_fetch(uint64_t assignment_epoch, BrokerId broker, std::optional<std::any>&& response) {
+  in_flight_[broker] = false;
+  fetched_.notify_all();
+  const auto* r = response ? std::any_cast<FetchResponse>(&*response) : nullptr;
+  if (r == nullptr) {
+    metadata_.request_refresh();
+    return;
+  }
+  if (assignment_epoch != assignment_epoch_) return;  // the assignment changed meanwhile
+  for (const auto& pr : r->partitions) {
+    auto it = parts_.find(pr.tp);
+    if (it == parts_.end() || !it->second.position) continue;
+    PartitionState& p = it->second;
+    if (pr.error == ErrorCode::kOffsetOutOfRange) {
+      Offset reset = config_.auto_offset_reset == "latest" ? pr.high_watermark : pr.log_start_offset;
+      if (config_.auto_offset_reset == "none") {
+        event("no-offset", pr.tp.str() + ": out of range and auto.offset.reset=none; not consuming it");
+        p.retry_after = sim::Instant::max();
+        continue;
+      }
+      if (*p.position >= Offset{0})
+        event("offset-reset", pr.tp.str() + " offset " + p.position->str() + " out of range; reset to " + reset.str());
+      p.position = reset;
+      continue;
+    }
+    if (*p.position < Offset{0}) continue;  // waiting for the reset above
+    if (pr.error != ErrorCode::kNone) {
+      metadata_.request_refresh();
+      p.retry_after = rpc_.context().now() + sim::milliseconds(config_.retry_backoff_ms);
+      continue;
+    }
+    Offset next = *p.position;
+    for (const auto& b : pr.batches)
+      for (size_t i = 0; i < b.records.size(); ++i) {
+        Offset off = b.base_offset + static_cast<int64_t>(i);
+        if (off < next) continue;
+        p.buffer.push_back(ConsumedRecord{pr.tp, off, record_id_of(b.records[i])});
+        next = off + 1;
+      }
+  }
+}
+
+bool GroupConsumer::has_records() const {
+  for (const auto& tp : assigned_) {
+    auto it = parts_.find(tp);
+    if (it != parts_.end() && !it->second.buffer.empty()) return true;
+  }
+  return false;
+}
+
+std::vector<ConsumedRecord> GroupConsumer::collect() {
+  std::vector<ConsumedRecord> out;
+  if (assigned_.empty()) return out;
+  size_t n = assigned_.size();
+  for (size_t k = 0; k < n && static_cast<int32_t>(out.size()) < config_.max_poll_records; ++k) {
+    const TopicPartition& tp = assigned_[(collect_cursor_ + k) % n];
+    PartitionState& p = parts_[tp];
+    while (!p.buffer.empty() && static_cast<int32_t>(out.size()) < config_.max_poll_records) {
+      out.push_back(p.buffer.front());
+      p.position = p.buffer.front().offset + 1;
+      p.buffer.pop_front();
+    }
+  }
+  collect_cursor_ = (collect_cursor_ + 1) % n;
+  return out;
+}
+
+// ---- poll -----------------------------------------------------------------------------------
+
+std::vector<ConsumedRecord> GroupConsumer::poll(sim::Duration timeout) {
+  sim::NodeContext& ctx = rpc_.context();
+  last_poll_ = ctx.now();
+  sim::Instant deadline = ctx.now() + timeout;
+  if (fatal_) {
+    ctx.sleep_for(timeout);
+    return {};
+  }
+  handle_lost();
+  maybe_auto_commit();
+  if (rejoin_needed_ || state_ != State::kStable) {
+    if (!ensure_group(deadline)) {
+      last_poll_ = ctx.now();
+      return {};
+    }
+  }
+  ensure_positions();
+  for (;;) {
+    send_fetches();
+    if (has_records() || ctx.now() >= deadline || rejoin_needed_ || lost_) break;
+    fetched_.wait_until(ctx.sim_deadline(deadline - ctx.now()));
+  }
+  last_poll_ = ctx.now();
+  return collect();
+}
+
+}  // namespace broker_model

@@ -1,0 +1,125 @@
+// A consumer in subscribe mode (Kafka's KafkaConsumer with subscribe() and its
+// ConsumerCoordinator): it finds the group's coordinator, joins the group (the leader runs
+// the assignor), syncs to get its partitions, heartbeats from a background fiber, and hands
+// records to the application through poll().
+//
+// Like Kafka's, it is driven by the application's poll loop: poll() performs rebalances
+// (calling the rebalance callbacks), auto-commits, fetches committed offsets for new
+// partitions (auto.offset.reset when none), sends fetches and returns up to
+// max.poll.records records. The heartbeat fiber only reports: REBALANCE_IN_PROGRESS makes
+// the next poll rejoin; ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID / FENCED_INSTANCE_ID mark the
+// partitions lost; a poll gap beyond max.poll.interval.ms makes the member leave the group.
+// Until the application polls again it still believes it owns its partitions, as a real
+// consumer does, which is how zombies happen.
+//
+// Eager protocol (range, roundrobin): every partition is revoked before rejoining.
+// Cooperative (cooperative-sticky): the member rejoins keeping its partitions, revokes only
+// those the new assignment takes away, and rejoins once more when it revoked any.
+//
+// Ownership changes, commits and events go into the History (the lab's record).
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker_model/clients/client_config.h"
+#include "broker_model/clients/client_metadata.h"
+#include "broker_model/group/group_messages.h"
+#include "broker_model/history/history.h"
+#include "broker_model/rpc/rpc_endpoint.h"
+
+namespace broker_model {
+
+struct ConsumedRecord {
+  TopicPartition tp;
+  Offset offset;
+  uint64_t record_id = 0;
+};
+
+struct RebalanceListener {
+  std::function<void(const std::vector<TopicPartition>&)> on_revoked;
+  std::function<void(const std::vector<TopicPartition>&)> on_assigned;
+  std::function<void(const std::vector<TopicPartition>&)> on_lost;
+};
+
+class GroupConsumer {
+ public:
+  GroupConsumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, std::vector<std::string> topics,
+                History* history, int consumer_index);
+  void set_listener(RebalanceListener listener) { listener_ = std::move(listener); }
+  void start();  // the heartbeat fiber
+
+  // Blocks up to about `timeout` (longer while a rebalance is in progress).
+  std::vector<ConsumedRecord> poll(sim::Duration timeout);
+  // Commits and waits; retries retriable errors a bounded number of times. Returns the error.
+  ErrorCode commit_sync(const std::map<TopicPartition, Offset>& offsets);
+  void commit_async(const std::map<TopicPartition, Offset>& offsets);
+  // Offsets of the next record to hand out, for owned partitions with a position.
+  std::map<TopicPartition, Offset> positions() const;
+  const std::vector<TopicPartition>& assignment() const { return assigned_; }
+  int32_t generation() const { return generation_; }
+  const std::string& member_id() const { return member_id_; }
+  bool fenced() const { return fatal_; }
+
+ private:
+  enum class State { kUnjoined, kRebalancing, kStable };
+  struct PartitionState {
+    std::optional<Offset> position;  // nullopt: ask the committed offset; -1: reset per auto.offset.reset
+    std::deque<ConsumedRecord> buffer;
+    sim::Instant retry_after;
+  };
+
+  void heartbeat_loop();
+  bool ensure_coordinator();
+  void coordinator_unknown(const char* why);
+  bool ensure_group(sim::Instant deadline);
+  bool join_and_sync();
+  std::string subscription_metadata() const;
+  std::vector<SyncGroupAssignment> run_assignor(const JoinGroupResponse& join);
+  void apply_assignment(std::vector<TopicPartition> assignment);
+  void handle_lost();
+  void revoke(const std::vector<TopicPartition>& tps, const char* reason);
+  void maybe_auto_commit();
+  void ensure_positions();
+  void send_fetches();
+  void on_fetch(uint64_t assignment_epoch, BrokerId broker, std::optional<std::any>&& response);
+  std::vector<ConsumedRecord> collect();
+  bool has_records() const;
+  void ownership(const TopicPartition& tp, bool owned, const char* reason);
+  void event(const std::string& kind, const std::string& detail);
+  std::optional<std::any> call_coordinator(const char* type, uint32_t bytes, std::any body, sim::Duration timeout);
+  void record_commit(sim::Instant invoked, bool sync, const std::map<TopicPartition, Offset>& offsets,
+                     const std::string& member_id, int32_t generation, const std::string& outcome);
+
+  RpcEndpoint& rpc_;
+  ClientMetadata& metadata_;
+  ConsumerConfig config_;
+  std::vector<std::string> topics_;
+  History* history_;
+  int index_;
+  RebalanceListener listener_;
+
+  std::optional<BrokerId> coordinator_;
+  State state_ = State::kUnjoined;
+  std::string member_id_;
+  int32_t generation_ = kNoGeneration;
+  std::string protocol_;
+  bool rejoin_needed_ = true;
+  bool lost_ = false;           // the heartbeat learned we were fenced
+  bool fatal_ = false;          // FENCED_INSTANCE_ID or an inconsistent protocol: stop
+  sim::Instant last_poll_;
+  sim::Instant next_auto_commit_;
+  std::vector<TopicPartition> assigned_;
+  std::vector<TopicPartition> previously_owned_;  // eager StickyAssignor: what was revoked before rejoining
+  std::map<TopicPartition, PartitionState> parts_;
+  std::map<BrokerId, bool> in_flight_;
+  uint64_t assignment_epoch_ = 0;
+  size_t collect_cursor_ = 0;
+  sim::WaitQueue fetched_{"group consumer fetch"};
+};
+
+}  // namespace broker_model

@@ -1,0 +1,644 @@
+#include "broker_model/group/group_coordinator.h"
+
+#include <algorithm>
+#include <cstdio>
+
+#include "broker_model/broker/replica_manager.h"
+#include "broker_model/group/consumer_protocol.h"
+
+namespace broker_model {
+
+namespace {
+// How often leadership of the offsets partitions and member sessions are looked at.
+constexpr sim::Duration kTick = sim::milliseconds(50);
+// Longest a JoinGroup or SyncGroup waits in the coordinator beyond its rebalance timeout.
+constexpr sim::Duration kWaitSlack = sim::seconds(5);
+// Bytes read per step while loading an offsets partition.
+constexpr int64_t kLoadReadBytes = 1 << 20;
+}  // namespace
+
+const char* GroupCoordinator::state_name(State s) {
+  switch (s) {
+    case State::kEmpty: return "Empty";
+    case State::kPreparingRebalance: return "PreparingRebalance";
+    case State::kCompletingRebalance: return "CompletingRebalance";
+    case State::kStable: return "Stable";
+  }
+  return "?";
+}
+
+GroupCoordinator::GroupCoordinator(sim::NodeContext& ctx, ReplicaManager& replicas, BrokerId self,
+                                   GroupCoordinatorConfig config, History* history)
+    : ctx_(ctx), replicas_(replicas), self_(self), config_(config), history_(history),
+      prng_(ctx.prng().fork("group-coordinator")) {}
+
+void GroupCoordinator::start() {
+  ctx_.spawn("group-coordinator", [this] { tick_loop(); });
+}
+
+void GroupCoordinator::tick_loop() {
+  for (;;) {
+    ctx_.sleep_for(kTick);
+    follow_leadership();
+    expire_members();
+  }
+}
+
+// ---- leadership of the offsets partitions -------------------------------------------------
+
+void GroupCoordinator::follow_leadership() {
+  for (int32_t p = 0; p < config_.offsets_topic_partitions; ++p) {
+    Partition* part = replicas_.partition(offsets_tp(p));
+    bool leader = part != nullptr && part->is_leader();
+    auto it = loaded_.find(p);
+    if (leader && (it == loaded_.end() || it->second.epoch != part->leader_epoch())) {
+      if (it != loaded_.end()) unload(p, "leader epoch changed");
+      load(p, part->leader_epoch());
+    } else if (!leader && it != loaded_.end()) {
+      unload(p, "no longer leader of the offsets partition");
+    }
+  }
+}
+
+void GroupCoordinator::load(int32_t partition, LeaderEpoch epoch) {
+  loaded_[partition] = Loaded{epoch, true};
+  Partition* part = replicas_.partition(offsets_tp(partition));
+  std::map<std::string, Group> loaded;
+  int64_t records = 0;
+  Offset at = part->log().log_start_offset();
+  // Kafka reads to the log end: what this leader holds is what the group's log will be.
+  while (at < part->log().log_end_offset()) {
+    storage::LogReadResult r = part->log().read(at, kLoadReadBytes);
+    if (r.error != ErrorCode::kNone || r.batches.empty()) break;
+    for (const auto& b : r.batches) {
+      for (const auto& rec : b.records) {
+        std::optional<GroupLogRecord> gr = decode_group_record(rec);
+        if (!gr) continue;
+        ++records;
+        if (const auto* o = std::get_if<OffsetCommitRecord>(&*gr)) {
+          Group& g = loaded[o->group];
+          g.id = o->group;
+          g.offsets[o->tp] = o->offset;
+        } else {
+          const auto& m = std::get<GroupMetadataRecord>(*gr);
+          Group& g = loaded[m.group];
+          g.id = m.group;
+          g.generation = m.generation;
+          g.protocol = m.protocol;
+          g.leader = m.leader;
+          g.members.clear();
+          g.static_members.clear();
+          for (const auto& sm : m.members) {
+            Member mem;
+            mem.id = sm.member_id;
+            mem.instance_id = sm.group_instance_id;
+            mem.session_timeout_ms = sm.session_timeout_ms;
+            mem.rebalance_timeout_ms = sm.rebalance_timeout_ms;
+            mem.protocols = {JoinGroupProtocol{m.protocol, sm.protocol_metadata}};
+            mem.assignment = sm.assignment;
+            mem.synced = true;
+            g.members[mem.id] = mem;
+            if (mem.instance_id) g.static_members[*mem.instance_id] = mem.id;
+          }
+          g.state = g.members.empty() ? State::kEmpty : State::kStable;
+        }
+      }
+    }
+    at = r.batches.back().next_offset();
+  }
+  if (!part->is_leader() || part->leader_epoch() != epoch) {  // lost it while reading
+    loaded_.erase(partition);
+    return;
+  }
+  sim::Instant now = ctx_.now();
+  for (auto& [id, g] : loaded) {
+    g.partition = partition;
+    for (auto& [mid, m] : g.members) m.last_seen = now;  // sessions start over with the new coordinator
+    groups_[id] = std::move(g);
+    event(groups_[id], "coordinator-loaded",
+          "state " + std::string(state_name(groups_[id].state)) + ", generation " + std::to_string(groups_[id].generation) +
+              ", " + std::to_string(groups_[id].members.size()) + " member(s), " + std::to_string(groups_[id].offsets.size()) +
+              " committed offset(s); " + std::to_string(records) + " record(s) replayed from " + offsets_tp(partition).str() +
+              " at leader epoch " + epoch.str());
+  }
+  loaded_[partition].loading = false;
+  changed_.notify_all();
+}
+
+void GroupCoordinator::unload(int32_t partition, const char* why) {
+  loaded_.erase(partition);
+  for (auto it = groups_.begin(); it != groups_.end();) {
+    if (it->second.partition == partition) {
+      event(it->second, "coordinator-unloaded", why);
+      it = groups_.erase(it);
+    } else {
+      ++it;
+    }
+  }
+  changed_.notify_all();
+}
+
+ErrorCode GroupCoordinator::coordinator_error(const std::string& group_id) const {
+  int32_t p = offsets_partition_for(group_id, config_.offsets_topic_partitions);
+  auto it = loaded_.find(p);
+  if (it == loaded_.end()) return ErrorCode::kNotCoordinator;
+  if (it->second.loading) return ErrorCode::kCoordinatorLoadInProgress;
+  Partition* part = replicas_.partition(offsets_tp(p));
+  if (part == nullptr || !part->is_leader() || part->leader_epoch() != it->second.epoch) return ErrorCode::kNotCoordinator;
+  return ErrorCode::kNone;
+}
+
+GroupCoordinator::Group* GroupCoordinator::find(const std::string& group_id) {
+  if (coordinator_error(group_id) != ErrorCode::kNone) return nullptr;
+  auto it = groups_.find(group_id);
+  return it == groups_.end() ? nullptr : &it->second;
+}
+
+ErrorCode GroupCoordinator::unknown_member_error(const Group& g, const std::string& member_id,
+                                                 const std::optional<std::string>& instance_id) {
+  if (instance_id) {
+    auto it = g.static_members.find(*instance_id);
+    if (it != g.static_members.end() && it->second != member_id) return ErrorCode::kFencedInstanceId;
+  }
+  return ErrorCode::kUnknownMemberId;
+}
+
+std::string GroupCoordinator::new_member_id(const std::string& client, const std::optional<std::string>& instance_id) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(prng_.next_u64()));
+  return (instance_id ? *instance_id : client) + "-" + hex;
+}
+
+void GroupCoordinator::event(const Group& g, const std::string& kind, const std::string& detail) {
+  if (history_ == nullptr) return;
+  history_->groups().events.push_back(GroupEvent{ctx_.true_now(), g.id, kind, self_, -1, g.generation, detail});
+}
+
+// ---- rebalancing --------------------------------------------------------------------------
+
+void GroupCoordinator::prepare_rebalance(Group& g, const std::string& reason) {
+  bool was_empty = g.state == State::kEmpty;
+  if (g.state == State::kCompletingRebalance) {
+    for (auto& [id, m] : g.members)
+      if (!g.sync_results.count(id)) g.sync_results[id] = SyncGroupResponse{ErrorCode::kRebalanceInProgress, ""};
+  }
+  g.state = State::kPreparingRebalance;
+  sim::Instant now = ctx_.now();
+  int32_t timeout_ms = 0;
+  for (const auto& [id, m] : g.members) timeout_ms = std::max(timeout_ms, m.rebalance_timeout_ms);
+  g.rebalance_deadline = now + sim::milliseconds(timeout_ms);
+  g.initial_delay_until = was_empty ? std::min(g.rebalance_deadline, now + sim::milliseconds(config_.group_initial_rebalance_delay_ms))
+                                    : now;
+  event(g, "rebalance", "preparing rebalance after generation " + std::to_string(g.generation) + ": " + reason);
+  changed_.notify_all();
+}
+
+void GroupCoordinator::maybe_complete_join(Group& g) {
+  if (g.state != State::kPreparingRebalance) return;
+  sim::Instant now = ctx_.now();
+  bool all = std::all_of(g.members.begin(), g.members.end(), [](const auto& kv) { return kv.second.awaiting_join; });
+  if ((all && now >= g.initial_delay_until) || now >= g.rebalance_deadline) complete_join(g);
+}
+
+void GroupCoordinator::complete_join(Group& g) {
+  std::vector<std::string> late;
+  for (const auto& [id, m] : g.members)
+    if (!m.awaiting_join) late.push_back(id);
+  for (const auto& id : late) remove_member(g, id, "did not rejoin within the rebalance timeout");
+  ++g.generation;
+  g.sync_results.clear();
+  if (g.members.empty()) {
+    g.state = State::kEmpty;
+    g.protocol.clear();
+    g.leader.clear();
+    event(g, "empty", "generation " + std::to_string(g.generation) + ": no members left");
+    persist(g);
+    changed_.notify_all();
+    return;
+  }
+  g.protocol = select_protocol(g);
+  if (g.members.count(g.leader) == 0) g.leader = g.members.begin()->first;
+  g.state = State::kCompletingRebalance;
+  sim::Instant now = ctx_.now();
+  int32_t timeout_ms = 0;
+  std::string names;
+  for (const auto& [id, m] : g.members) {
+    timeout_ms = std::max(timeout_ms, m.rebalance_timeout_ms);
+    names += (names.empty() ? "" : ", ") + id;
+  }
+  g.sync_deadline = now + sim::milliseconds(timeout_ms);
+  for (auto& [id, m] : g.members) {
+    JoinGroupResponse r;
+    r.generation_id = g.generation;
+    r.protocol_name = g.protocol;
+    r.leader = g.leader;
+    r.member_id = id;
+    if (id == g.leader) {
+      for (const auto& [oid, om] : g.members) {
+        std::string metadata;
+        for (const auto& p : om.protocols)
+          if (p.name == g.protocol) metadata = p.metadata;
+        r.members.push_back(JoinGroupMember{oid, om.instance_id, metadata});
+      }
+    }
+    g.join_results[id] = std::move(r);
+    m.awaiting_join = false;
+    m.synced = false;
+    m.last_seen = now;
+  }
+  event(g, "join-complete", "generation " + std::to_string(g.generation) + " protocol " + g.protocol + " leader " + g.leader +
+                                " members [" + names + "]");
+  changed_.notify_all();
+}
+
+void GroupCoordinator::remove_member(Group& g, const std::string& member_id, const std::string& reason) {
+  auto it = g.members.find(member_id);
+  if (it == g.members.end()) return;
+  if (it->second.awaiting_join) g.join_results[member_id] = JoinGroupResponse{ErrorCode::kUnknownMemberId, -1, "", "", member_id, {}};
+  g.sync_results[member_id] = SyncGroupResponse{ErrorCode::kUnknownMemberId, ""};
+  if (it->second.instance_id) {
+    auto s = g.static_members.find(*it->second.instance_id);
+    if (s != g.static_members.end() && s->second == member_id) g.static_members.erase(s);
+  }
+  g.members.erase(it);
+  if (g.leader == member_id) g.leader.clear();
+  event(g, "member-removed", member_id + ": " + reason);
+  changed_.notify_all();
+}
+
+std::string GroupCoordinator::select_protocol(const Group& g) const {
+  // The first protocol, in the first member's order of preference, that every member supports.
+  const Member& first = g.members.begin()->second;
+  for (const auto& p : first.protocols) {
+    bool all = std::all_of(g.members.begin(), g.members.end(), [&](const auto& kv) {
+      return std::any_of(kv.second.protocols.begin(), kv.second.protocols.end(), [&](const auto& q) { return q.name == p.name; });
+    });
+    if (all) return p.name;
+  }
+  return first.protocols.empty() ? "" : first.protocols.front().name;
+}
+
+bool GroupCoordinator::supports_protocols(const Group& g, const std::vector<JoinGroupProtocol>& protocols) const {
+  if (g.members.empty()) return true;
+  for (const auto& p : protocols) {
+    bool all = std::all_of(g.members.begin(), g.members.end(), [&](const auto& kv) {
+      return std::any_of(kv.second.protocols.begin(), kv.second.protocols.end(), [&](const auto& q) { return q.name == p.name; });
+    });
+    if (all) return true;
+  }
+  return false;
+}
+
+GroupMetadataRecord GroupCoordinator::snapshot(const Group& g) const {
+  GroupMetadataRecord r{g.id, g.generation, g.protocol, g.leader, {}};
+  for (const auto& [id, m] : g.members) {
+    std::string metadata;
+    for (const auto& p : m.protocols)
+      if (p.name == g.protocol) metadata = p.metadata;
+    r.members.push_back(StoredMember{id, m.instance_id, m.session_timeout_ms, m.rebalance_timeout_ms, metadata, m.assignment});
+  }
+  return r;
+}
+
+void GroupCoordinator::persist(const Group& g) {
+  int32_t partition = g.partition;
+  append(partition, {encode_group_record(snapshot(g), ctx_.wall_now().ns() / 1'000'000)});
+}
+
+ErrorCode GroupCoordinator::append(int32_t partition, std::vector<storage::Record> records) {
+  auto it = loaded_.find(partition);
+  Partition* part = replicas_.partition(offsets_tp(partition));
+  if (it == loaded_.end() || part == nullptr || !part->is_leader() || part->leader_epoch() != it->second.epoch)
+    return ErrorCode::kNotCoordinator;
+  ProducePartitionResponse r =
+      part->produce(RecordBatch::of(std::move(records)), kAcksAll, sim::milliseconds(config_.offsets_commit_timeout_ms));
+  switch (r.error) {
+    case ErrorCode::kNone: return ErrorCode::kNone;
+    case ErrorCode::kNotLeaderOrFollower: return ErrorCode::kNotCoordinator;
+    case ErrorCode::kNotEnoughReplicas:
+    case ErrorCode::kNotEnoughReplicasAfterAppend: return ErrorCode::kCoordinatorNotAvailable;
+    case ErrorCode::kRequestTimedOut: return ErrorCode::kRequestTimedOut;
+    default: return ErrorCode::kUnknownServerError;
+  }
+}
+
+void GroupCoordinator::record_stable(const Group& g) {
+  if (history_ == nullptr) return;
+  StableGeneration s{ctx_.true_now(), g.id, self_, g.generation, g.protocol, g.leader, {}};
+  for (const auto& [id, m] : g.members) {
+    std::optional<ConsumerAssignment> a = decode_assignment(m.assignment);
+    s.assignment.emplace_back(id, a ? a->partitions : std::vector<TopicPartition>{});
+  }
+  history_->groups().generations.push_back(std::move(s));
+}
+
+// ---- member expiry ------------------------------------------------------------------------
+
+void GroupCoordinator::expire_members() {
+  sim::Instant now = ctx_.now();
+  std::vector<std::string> ids;
+  for (const auto& [id, g] : groups_) ids.push_back(id);
+  for (const auto& id : ids) {
+    Group* g = find(id);
+    if (g == nullptr) continue;
+    if (g->state == State::kEmpty) continue;
+    std::vector<std::string> expired;
+    for (const auto& [mid, m] : g->members) {
+      bool pending = m.awaiting_join || (g->state == State::kCompletingRebalance && m.synced);  // a request is waiting
+      if (!pending && now - m.last_seen > sim::milliseconds(m.session_timeout_ms)) expired.push_back(mid);
+    }
+    for (const auto& mid : expired) remove_member(*g, mid, "session timeout (no heartbeat for session.timeout.ms)");
+    if (!expired.empty() && g->state != State::kPreparingRebalance)
+      prepare_rebalance(*g, "member(s) removed after session timeout");
+    if (g->state == State::kCompletingRebalance && now >= g->sync_deadline) {
+      std::vector<std::string> missing;
+      for (const auto& [mid, m] : g->members)
+        if (!m.synced) missing.push_back(mid);
+      for (const auto& mid : missing) remove_member(*g, mid, "no SyncGroup within the rebalance timeout");
+      prepare_rebalance(*g, "the leader's SyncGroup did not arrive within the rebalance timeout");
+    }
+    maybe_complete_join(*g);
+  }
+}
+
+// ---- requests -----------------------------------------------------------------------------
+
+JoinGroupResponse GroupCoordinator::join(const JoinGroupRequest& req, const std::string& client) {
+  JoinGroupResponse fail;
+  fail.member_id = req.member_id;
+  if ((fail.error = coordinator_error(req.group_id)) != ErrorCode::kNone) return fail;
+  if (req.session_timeout_ms < config_.group_min_session_timeout_ms || req.session_timeout_ms > config_.group_max_session_timeout_ms) {
+    fail.error = ErrorCode::kInvalidSessionTimeout;
+    return fail;
+  }
+  Group& g = groups_[req.group_id];
+  if (g.id.empty()) {
+    g.id = req.group_id;
+    g.partition = offsets_partition_for(req.group_id, config_.offsets_topic_partitions);
+  }
+  if (req.protocols.empty() || req.protocol_type != "consumer" || !supports_protocols(g, req.protocols)) {
+    fail.error = ErrorCode::kInconsistentGroupProtocol;
+    return fail;
+  }
+  sim::Instant now = ctx_.now();
+  std::string member_id = req.member_id;
+  if (member_id.empty()) {
+    member_id = new_member_id(client, req.group_instance_id);
+    Member m;
+    m.id = member_id;
+    m.instance_id = req.group_instance_id;
+    if (req.group_instance_id) {
+      auto s = g.static_members.find(*req.group_instance_id);
+      if (s != g.static_members.end() && g.members.count(s->second)) {
+        // A static member came back: it takes the old member's place (and assignment); the
+        // old member id is fenced from now on.
+        Member old = g.members[s->second];
+        bool same = old.protocols.size() == req.protocols.size() &&
+                    std::equal(old.protocols.begin(), old.protocols.end(), req.protocols.begin(),
+                               [](const auto& a, const auto& b) { return a.name == b.name && a.metadata == b.metadata; });
+        g.members.erase(s->second);
+        if (g.leader == s->second) g.leader = member_id;
+        m.assignment = old.assignment;
+        m.synced = old.synced;
+        event(g, "static-member-replaced", *req.group_instance_id + ": member " + s->second + " fenced, now " + member_id);
+        s->second = member_id;
+        m.session_timeout_ms = req.session_timeout_ms;
+        m.rebalance_timeout_ms = req.rebalance_timeout_ms;
+        m.protocols = req.protocols;
+        m.last_seen = now;
+        g.members[member_id] = m;
+        if (g.state == State::kStable && same) {
+          JoinGroupResponse r;
+          r.generation_id = g.generation;
+          r.protocol_name = g.protocol;
+          r.leader = g.leader;
+          r.member_id = member_id;  // no member list: a returning leader skips assignment (KIP-814)
+          persist(g);               // the new member id survives a coordinator move (blocks: g not used after)
+          return r;
+        }
+      } else {
+        g.static_members[*req.group_instance_id] = member_id;
+      }
+    }
+    g.members[member_id] = m;
+  } else if (g.members.count(member_id) == 0) {
+    fail.error = unknown_member_error(g, member_id, req.group_instance_id);
+    return fail;
+  }
+  Member& m = g.members[member_id];
+  m.session_timeout_ms = req.session_timeout_ms;
+  m.rebalance_timeout_ms = req.rebalance_timeout_ms;
+  m.protocols = req.protocols;
+  m.awaiting_join = true;
+  m.last_seen = now;
+  g.join_results.erase(member_id);
+  if (g.state != State::kPreparingRebalance) prepare_rebalance(g, "member " + member_id + " joined");
+  maybe_complete_join(g);
+  // Wait for the join to complete (purgatory).
+  sim::Instant deadline = ctx_.sim_deadline(sim::milliseconds(req.rebalance_timeout_ms) + kWaitSlack);
+  for (;;) {
+    Group* cur = find(req.group_id);
+    if (cur == nullptr) {
+      fail.error = ErrorCode::kNotCoordinator;
+      return fail;
+    }
+    auto it = cur->join_results.find(member_id);
+    if (it != cur->join_results.end()) {
+      JoinGroupResponse r = std::move(it->second);
+      cur->join_results.erase(it);
+      return r;
+    }
+    if (ctx_.true_now() >= deadline) {
+      fail.error = ErrorCode::kRebalanceInProgress;
+      return fail;
+    }
+    changed_.wait_until(deadline);
+  }
+}
+
+SyncGroupResponse GroupCoordinator::sync(const SyncGroupRequest& req) {
+  SyncGroupResponse fail;
+  if ((fail.error = coordinator_error(req.group_id)) != ErrorCode::kNone) return fail;
+  Group* g = find(req.group_id);
+  if (g == nullptr || g->members.count(req.member_id) == 0) {
+    fail.error = g == nullptr ? ErrorCode::kUnknownMemberId : unknown_member_error(*g, req.member_id, req.group_instance_id);
+    return fail;
+  }
+  if (req.generation_id != g->generation) {
+    fail.error = ErrorCode::kIllegalGeneration;
+    return fail;
+  }
+  Member& m = g->members[req.member_id];
+  m.last_seen = ctx_.now();
+  switch (g->state) {
+    case State::kEmpty: fail.error = ErrorCode::kUnknownMemberId; return fail;
+    case State::kPreparingRebalance: fail.error = ErrorCode::kRebalanceInProgress; return fail;
+    case State::kStable: return SyncGroupResponse{ErrorCode::kNone, m.assignment};
+    case State::kCompletingRebalance: break;
+  }
+  m.synced = true;
+  const int32_t rebalance_timeout_ms = m.rebalance_timeout_ms;
+  const int32_t generation = g->generation;
+  const std::string group_id = g->id;
+  if (req.member_id == g->leader) {
+    for (auto& [id, mem] : g->members) mem.assignment.clear();
+    for (const auto& a : req.assignments) {
+      auto it = g->members.find(a.member_id);
+      if (it != g->members.end()) it->second.assignment = a.assignment;
+    }
+    GroupMetadataRecord snap = snapshot(*g);
+    int32_t partition = g->partition;
+    ErrorCode e = append(partition, {encode_group_record(snap, ctx_.wall_now().ns() / 1'000'000)});
+    g = find(group_id);
+    if (g != nullptr && g->generation == generation && g->state == State::kCompletingRebalance) {
+      if (e != ErrorCode::kNone) {
+        for (auto& [id, mem] : g->members) {
+          mem.assignment.clear();
+          g->sync_results[id] = SyncGroupResponse{e, ""};
+        }
+        event(*g, "sync-failed", std::string("writing the group's assignment failed: ") + to_string(e));
+        prepare_rebalance(*g, "the assignment could not be written");
+      } else {
+        g->state = State::kStable;
+        sim::Instant now = ctx_.now();
+        for (auto& [id, mem] : g->members) {
+          g->sync_results[id] = SyncGroupResponse{ErrorCode::kNone, mem.assignment};
+          mem.last_seen = now;
+        }
+        event(*g, "stable", "generation " + std::to_string(g->generation) + " assignment written to " +
+                                offsets_tp(g->partition).str());
+        record_stable(*g);
+      }
+      changed_.notify_all();
+    }
+  }
+  sim::Instant deadline = ctx_.sim_deadline(sim::milliseconds(rebalance_timeout_ms) + kWaitSlack);
+  for (;;) {
+    g = find(group_id);
+    if (g == nullptr) {
+      fail.error = ErrorCode::kNotCoordinator;
+      return fail;
+    }
+    auto it = g->sync_results.find(req.member_id);
+    if (it != g->sync_results.end()) {
+      SyncGroupResponse r = it->second;
+      g->sync_results.erase(it);
+      if (r.error == ErrorCode::kNone && g->generation != generation) r.error = ErrorCode::kRebalanceInProgress;
+      return r;
+    }
+    if (g->generation != generation) {
+      fail.error = ErrorCode::kRebalanceInProgress;
+      return fail;
+    }
+    if (ctx_.true_now() >= deadline) {
+      fail.error = ErrorCode::kRebalanceInProgress;
+      return fail;
+    }
+    changed_.wait_until(deadline);
+  }
+}
+
+HeartbeatResponse GroupCoordinator::heartbeat(const HeartbeatRequest& req) {
+  HeartbeatResponse r;
+  if ((r.error = coordinator_error(req.group_id)) != ErrorCode::kNone) return r;
+  Group* g = find(req.group_id);
+  if (g == nullptr || g->members.count(req.member_id) == 0) {
+    r.error = g == nullptr ? ErrorCode::kUnknownMemberId : unknown_member_error(*g, req.member_id, req.group_instance_id);
+    return r;
+  }
+  if (req.generation_id != g->generation) {
+    r.error = ErrorCode::kIllegalGeneration;
+    return r;
+  }
+  g->members[req.member_id].last_seen = ctx_.now();
+  if (g->state == State::kPreparingRebalance) r.error = ErrorCode::kRebalanceInProgress;
+  if (g->state == State::kEmpty) r.error = ErrorCode::kUnknownMemberId;
+  return r;
+}
+
+LeaveGroupResponse GroupCoordinator::leave(const LeaveGroupRequest& req) {
+  LeaveGroupResponse r;
+  if ((r.error = coordinator_error(req.group_id)) != ErrorCode::kNone) return r;
+  Group* g = find(req.group_id);
+  if (g == nullptr || g->members.count(req.member_id) == 0) {
+    r.error = g == nullptr ? ErrorCode::kUnknownMemberId : unknown_member_error(*g, req.member_id, req.group_instance_id);
+    return r;
+  }
+  remove_member(*g, req.member_id, "left the group" + (req.reason.empty() ? std::string() : " (" + req.reason + ")"));
+  if (g->state == State::kStable || g->state == State::kCompletingRebalance)
+    prepare_rebalance(*g, "member " + req.member_id + " left");
+  maybe_complete_join(*g);
+  return r;
+}
+
+OffsetCommitResponse GroupCoordinator::commit(const OffsetCommitRequest& req) {
+  auto answer = [&](ErrorCode e) {
+    OffsetCommitResponse resp;
+    for (const auto& p : req.partitions) resp.partitions.push_back(OffsetCommitPartitionResponse{p.tp, e});
+    return resp;
+  };
+  if (ErrorCode e = coordinator_error(req.group_id); e != ErrorCode::kNone) return answer(e);
+  Group* g = find(req.group_id);
+  ErrorCode e = ErrorCode::kNone;
+  if (g == nullptr) {
+    if (req.generation_id >= 0) e = ErrorCode::kIllegalGeneration;
+  } else if (req.generation_id < 0) {
+    if (g->state != State::kEmpty) e = ErrorCode::kIllegalGeneration;
+  } else if (g->members.count(req.member_id) == 0) {
+    e = unknown_member_error(*g, req.member_id, req.group_instance_id);
+  } else if (req.generation_id != g->generation) {
+    e = ErrorCode::kIllegalGeneration;
+  } else if (g->state == State::kCompletingRebalance) {
+    e = ErrorCode::kRebalanceInProgress;
+  }
+  if (e != ErrorCode::kNone) {
+    if (history_ != nullptr)
+      history_->groups().events.push_back(GroupEvent{ctx_.true_now(), req.group_id, "commit-rejected", self_, -1,
+                                                     g == nullptr ? -1 : g->generation,
+                                                     std::string(to_string(e)) + ": member " + req.member_id +
+                                                         " at generation " + std::to_string(req.generation_id) +
+                                                         " committing " + std::to_string(req.partitions.size()) +
+                                                         " partition(s)"});
+    return answer(e);
+  }
+  if (g == nullptr) {
+    Group& created = groups_[req.group_id];
+    created.id = req.group_id;
+    created.partition = offsets_partition_for(req.group_id, config_.offsets_topic_partitions);
+    g = &created;
+  }
+  if (req.generation_id >= 0) g->members[req.member_id].last_seen = ctx_.now();
+  const sim::Instant validated = ctx_.true_now();
+  const int32_t partition = g->partition;
+  std::vector<storage::Record> records;
+  int64_t ts = ctx_.wall_now().ns() / 1'000'000;
+  for (const auto& p : req.partitions)
+    records.push_back(encode_group_record(OffsetCommitRecord{req.group_id, p.tp, p.offset, req.generation_id, req.member_id}, ts));
+  e = append(partition, std::move(records));
+  if (e == ErrorCode::kNone) {
+    if (Group* cur = find(req.group_id))
+      for (const auto& p : req.partitions) cur->offsets[p.tp] = p.offset;
+    if (history_ != nullptr)
+      for (const auto& p : req.partitions)
+        history_->groups().accepted_commits.push_back(AcceptedCommit{validated, ctx_.true_now(), req.group_id, self_,
+                                                                     req.member_id, req.generation_id, p.tp, p.offset});
+  }
+  return answer(e);
+}
+
+OffsetFetchResponse GroupCoordinator::fetch_offsets(const OffsetFetchRequest& req) {
+  OffsetFetchResponse r;
+  if ((r.error = coordinator_error(req.group_id)) != ErrorCode::kNone) return r;
+  Group* g = find(req.group_id);
+  for (const auto& tp : req.partitions) {
+    Offset o{-1};
+    if (g != nullptr) {
+      auto it = g->offsets.find(tp);
+      if (it != g->offsets.end()) o = it->second;
+    }
+    r.partitions.push_back(OffsetFetchPartition{tp, o});
+  }
+  return r;
+}
+
+}  // namespace broker_model

@@ -1,0 +1,133 @@
+// The group coordinator of one broker (Kafka's GroupCoordinator + GroupMetadataManager): it
+// serves the groups whose __consumer_offsets partition this broker leads, and moves with
+// that leadership. On becoming leader of an offsets partition it replays the partition's log
+// (group metadata and offset commits) before answering for those groups
+// (COORDINATOR_LOAD_IN_PROGRESS meanwhile); on losing it, it drops them (NOT_COORDINATOR).
+//
+// Group state machine, as Kafka's: Empty -> PreparingRebalance (members (re)join, until all
+// known members did or the rebalance timeout) -> CompletingRebalance (the new generation;
+// the leader's SyncGroup brings the assignment, written to the log with acks=all) -> Stable.
+// Members that stop heartbeating for session.timeout.ms are removed, which starts a
+// rebalance. Stale members are fenced: UNKNOWN_MEMBER_ID, ILLEGAL_GENERATION,
+// FENCED_INSTANCE_ID (static membership), REBALANCE_IN_PROGRESS. Offset commits are
+// validated against member and generation, then appended with acks=all; only an append
+// that reached the high watermark is acknowledged and cached.
+//
+// Requests run on the broker's per-connection fibers and may block (a join waits for the
+// rebalance, a commit for replication); every wait re-reads the group afterwards.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker_model/group/group_messages.h"
+#include "broker_model/group/group_records.h"
+#include "broker_model/history/history.h"
+#include "sim/prng.h"
+#include "sim/wait_queue.h"
+#include "sim/world.h"
+
+namespace broker_model {
+
+class ReplicaManager;
+
+struct GroupCoordinatorConfig {
+  int32_t offsets_topic_partitions = 50;             // offsets.topic.num.partitions
+  int16_t offsets_topic_replication_factor = 3;      // offsets.topic.replication.factor
+  int64_t group_initial_rebalance_delay_ms = 3'000;  // group.initial.rebalance.delay.ms
+  int64_t offsets_commit_timeout_ms = 5'000;         // offsets.commit.timeout.ms
+  int32_t group_min_session_timeout_ms = 6'000;      // group.min.session.timeout.ms
+  int32_t group_max_session_timeout_ms = 1'800'000;  // group.max.session.timeout.ms
+};
+
+class GroupCoordinator {
+ public:
+  GroupCoordinator(sim::NodeContext& ctx, ReplicaManager& replicas, BrokerId self, GroupCoordinatorConfig config,
+                   History* history);
+  void start();  // the fiber that follows offsets-partition leadership and expires members
+
+  JoinGroupResponse join(const JoinGroupRequest& req, const std::string& client);
+  SyncGroupResponse sync(const SyncGroupRequest& req);
+  HeartbeatResponse heartbeat(const HeartbeatRequest& req);
+  LeaveGroupResponse leave(const LeaveGroupRequest& req);
+  OffsetCommitResponse commit(const OffsetCommitRequest& req);
+  OffsetFetchResponse fetch_offsets(const OffsetFetchRequest& req);
+
+  const GroupCoordinatorConfig& config() const { return config_; }
+
+ private:
+  enum class State { kEmpty, kPreparingRebalance, kCompletingRebalance, kStable };
+  static const char* state_name(State s);
+  struct Member {
+    std::string id;
+    std::optional<std::string> instance_id;
+    int32_t session_timeout_ms = 0;
+    int32_t rebalance_timeout_ms = 0;
+    std::vector<JoinGroupProtocol> protocols;
+    std::string assignment;
+    sim::Instant last_seen;
+    bool awaiting_join = false;
+    bool synced = false;  // sent SyncGroup in the current generation
+  };
+  struct Group {
+    std::string id;
+    int32_t partition = 0;
+    State state = State::kEmpty;
+    int32_t generation = 0;
+    std::string protocol;
+    std::string leader;
+    std::map<std::string, Member> members;
+    std::map<std::string, std::string> static_members;  // group.instance.id -> member id
+    std::map<TopicPartition, Offset> offsets;
+    sim::Instant rebalance_deadline;
+    sim::Instant initial_delay_until;
+    sim::Instant sync_deadline;
+    std::map<std::string, JoinGroupResponse> join_results;  // answers for waiting joins
+    std::map<std::string, SyncGroupResponse> sync_results;  // answers for waiting syncs
+  };
+  struct Loaded {
+    LeaderEpoch epoch;
+    bool loading = true;
+  };
+
+  void tick_loop();
+  void follow_leadership();
+  void load(int32_t partition, LeaderEpoch epoch);
+  void unload(int32_t partition, const char* why);
+  void expire_members();
+
+  TopicPartition offsets_tp(int32_t partition) const { return TopicPartition{kConsumerOffsetsTopic, partition}; }
+  ErrorCode coordinator_error(const std::string& group_id) const;
+  Group* find(const std::string& group_id);
+  // FENCED_INSTANCE_ID or UNKNOWN_MEMBER_ID for a member id the group does not know.
+  static ErrorCode unknown_member_error(const Group& g, const std::string& member_id,
+                                        const std::optional<std::string>& instance_id);
+  std::string new_member_id(const std::string& client, const std::optional<std::string>& instance_id);
+
+  void prepare_rebalance(Group& g, const std::string& reason);
+  void maybe_complete_join(Group& g);
+  void complete_join(Group& g);
+  void remove_member(Group& g, const std::string& member_id, const std::string& reason);
+  std::string select_protocol(const Group& g) const;
+  bool supports_protocols(const Group& g, const std::vector<JoinGroupProtocol>& protocols) const;
+  GroupMetadataRecord snapshot(const Group& g) const;
+  void persist(const Group& g);  // best effort: a failed write is re-done by the next rebalance
+  // Appends with acks=all to the group's offsets partition; blocks until committed or failed.
+  ErrorCode append(int32_t partition, std::vector<storage::Record> records);
+  void event(const Group& g, const std::string& kind, const std::string& detail);
+  void record_stable(const Group& g);
+
+  sim::NodeContext& ctx_;
+  ReplicaManager& replicas_;
+  BrokerId self_;
+  GroupCoordinatorConfig config_;
+  History* history_;
+  sim::Prng prng_;
+  std::map<std::string, Group> groups_;
+  std::map<int32_t, Loaded> loaded_;
+  sim::WaitQueue changed_{"group coordinator"};
+};
+
+}  // namespace broker_model

@@ -1,0 +1,153 @@
+// The consumer-group protocol between consumers and the group coordinator, named after Kafka's
+// requests: FindCoordinator, JoinGroup, SyncGroup, Heartbeat, LeaveGroup, OffsetCommit,
+// OffsetFetch. The coordinator treats protocol metadata and assignments as opaque bytes, as
+// Kafka does; the consumer's own encoding of them is in consumer_protocol.h.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker_model/errors.h"
+#include "broker_model/types.h"
+
+namespace broker_model {
+
+// Kafka's internal offsets topic and its group-metadata record keys.
+inline constexpr const char* kConsumerOffsetsTopic = "__consumer_offsets";
+inline constexpr int32_t kNoGeneration = -1;
+
+// Kafka's Utils.abs(groupId.hashCode()) % offsets.topic.num.partitions, with Java's
+// String.hashCode (over UTF-16 code units; group ids here are ASCII or UTF-8 bytes).
+int32_t offsets_partition_for(const std::string& group_id, int32_t offsets_partitions);
+int32_t java_string_hash(const std::string& s);
+
+struct FindCoordinatorRequest {
+  std::string key;  // the group id
+};
+struct FindCoordinatorResponse {
+  ErrorCode error = ErrorCode::kNone;
+  BrokerId node_id = kNoBroker;
+};
+
+struct JoinGroupProtocol {
+  std::string name;      // assignor: "range", "roundrobin", "cooperative-sticky"
+  std::string metadata;  // the member's subscription, opaque to the coordinator
+};
+struct JoinGroupRequest {
+  std::string group_id;
+  int32_t session_timeout_ms = 45'000;
+  int32_t rebalance_timeout_ms = 300'000;
+  std::string member_id;  // empty on the first join
+  std::optional<std::string> group_instance_id;
+  std::string protocol_type = "consumer";
+  std::vector<JoinGroupProtocol> protocols;
+};
+struct JoinGroupMember {
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
+  std::string metadata;
+};
+struct JoinGroupResponse {
+  ErrorCode error = ErrorCode::kNone;
+  int32_t generation_id = kNoGeneration;
+  std::string protocol_name;
+  std::string leader;
+  std::string member_id;
+  std::vector<JoinGroupMember> members;  // only for the leader (empty when it must skip assignment)
+};
+
+struct SyncGroupAssignment {
+  std::string member_id;
+  std::string assignment;
+};
+struct SyncGroupRequest {
+  std::string group_id;
+  int32_t generation_id = kNoGeneration;
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
+  std::vector<SyncGroupAssignment> assignments;  // the leader's; empty from followers
+};
+struct SyncGroupResponse {
+  ErrorCode error = ErrorCode::kNone;
+  std::string assignment;
+};
+
+struct HeartbeatRequest {
+  std::string group_id;
+  int32_t generation_id = kNoGeneration;
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
+};
+struct HeartbeatResponse {
+  ErrorCode error = ErrorCode::kNone;
+};
+
+struct LeaveGroupRequest {
+  std::string group_id;
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
+  std::string reason;
+};
+struct LeaveGroupResponse {
+  ErrorCode error = ErrorCode::kNone;
+};
+
+struct OffsetCommitPartition {
+  TopicPartition tp;
+  Offset offset{-1};
+};
+struct OffsetCommitRequest {
+  std::string group_id;
+  int32_t generation_id = kNoGeneration;  // -1: a commit outside group management
+  std::string member_id;
+  std::optional<std::string> group_instance_id;
+  std::vector<OffsetCommitPartition> partitions;
+};
+struct OffsetCommitPartitionResponse {
+  TopicPartition tp;
+  ErrorCode error = ErrorCode::kNone;
+};
+struct OffsetCommitResponse {
+  std::vector<OffsetCommitPartitionResponse> partitions;
+  ErrorCode first_error() const;
+};
+
+struct OffsetFetchRequest {
+  std::string group_id;
+  std::vector<TopicPartition> partitions;
+};
+struct OffsetFetchPartition {
+  TopicPartition tp;
+  Offset offset{-1};  // -1: nothing committed
+};
+struct OffsetFetchResponse {
+  ErrorCode error = ErrorCode::kNone;
+  std::vector<OffsetFetchPartition> partitions;
+};
+
+inline constexpr const char* kFindCoordinatorRpc = "FindCoordinator";
+inline constexpr const char* kJoinGroupRpc = "JoinGroup";
+inline constexpr const char* kSyncGroupRpc = "SyncGroup";
+inline constexpr const char* kHeartbeatRpc = "Heartbeat";
+inline constexpr const char* kLeaveGroupRpc = "LeaveGroup";
+inline constexpr const char* kOffsetCommitRpc = "OffsetCommit";
+inline constexpr const char* kOffsetFetchRpc = "OffsetFetch";
+
+uint32_t wire_bytes(const FindCoordinatorRequest& r);
+uint32_t wire_bytes(const FindCoordinatorResponse& r);
+uint32_t wire_bytes(const JoinGroupRequest& r);
+uint32_t wire_bytes(const JoinGroupResponse& r);
+uint32_t wire_bytes(const SyncGroupRequest& r);
+uint32_t wire_bytes(const SyncGroupResponse& r);
+uint32_t wire_bytes(const HeartbeatRequest& r);
+uint32_t wire_bytes(const HeartbeatResponse& r);
+uint32_t wire_bytes(const LeaveGroupRequest& r);
+uint32_t wire_bytes(const LeaveGroupResponse& r);
+uint32_t wire_bytes(const OffsetCommitRequest& r);
+uint32_t wire_bytes(const OffsetCommitResponse& r);
+uint32_t wire_bytes(const OffsetFetchRequest& r);
+uint32_t wire_bytes(const OffsetFetchResponse& r);
+
+}  // namespace broker_model

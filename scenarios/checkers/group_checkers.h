@@ -1,0 +1,40 @@
+// Consumer-group checkers: read the History's group record (broker_model/history/
+// group_history.h) after a run.
+//
+// - group_exclusivity: two members owning one partition at one simulated instant under the
+//   same generation (the assignment or the fencing is broken).
+// - zombie_overlaps: the same across generations: a member the group moved on from that
+//   still believes it owns the partition (a paused or cut-off member), counted and shown.
+// - offset_regressions: a committed offset of a group's partition moving backwards.
+// - stale_commits: a commit accepted from a generation older than one already stable.
+// - unprocessed: acknowledged records of the group's topic the group never processed
+//   (at-least-once demands none; at-most-once configurations report them here).
+// - duplicates_processed: records processed more than once (at-least-once's price).
+// - commits_rejected: commits the coordinator refused (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID,
+//   FENCED_INSTANCE_ID, REBALANCE_IN_PROGRESS): fencing at work.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "scenarios/checkers/checkers.h"
+#include "scenarios/group_workload.h"
+
+namespace scenarios {
+
+// group -> topic it consumes
+using GroupTopics = std::map<std::string, std::string>;
+
+std::vector<CheckResult> check_groups(const broker_model::History& h, const std::vector<OwnershipInterval>& timeline,
+                                      const GroupTopics& groups);
+
+CheckResult check_group_exclusivity(const std::vector<OwnershipInterval>& timeline, bool same_generation);
+CheckResult check_offset_regressions(const broker_model::History& h);
+CheckResult check_stale_commits(const broker_model::History& h);
+CheckResult check_unprocessed(const broker_model::History& h, const std::vector<OwnershipInterval>& timeline,
+                              const GroupTopics& groups);
+CheckResult check_duplicates_processed(const broker_model::History& h);
+CheckResult check_commits_rejected(const broker_model::History& h);
+
+}  // namespace scenarios

@@ -1,0 +1,274 @@
+#include "scenarios/group_workload.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+#include "broker_model/clients/client_config.h"
+#include "broker_model/clients/client_metadata.h"
+#include "broker_model/clients/group_consumer.h"
+#include "broker_model/group/group_messages.h"
+#include "faults/random_faults.h"
+#include "scenarios/checkers/checkers.h"
+
+namespace scenarios {
+
+using namespace broker_model;
+
+namespace {
+
+constexpr sim::Duration kPollTimeout = sim::milliseconds(100);
+constexpr sim::Duration kMetadataMaxAge = sim::seconds(5);
+constexpr sim::Duration kLagSampleEvery = sim::milliseconds(500);
+constexpr sim::Duration kCatchUpCheckEvery = sim::milliseconds(200);
+
+int64_t broker_int(const ScenarioSpec& spec, const char* key, int64_t fallback) {
+  auto it = spec.cluster.broker_configs.find(key);
+  if (it == spec.cluster.broker_configs.end()) return fallback;
+  return parse_int(it->second).value_or(fallback);
+}
+
+std::string group_of(const ConsumerSpec& c) { return c.configs.at("group.id"); }
+
+// The application of one member; lives in the member's process memory.
+struct MemberApp {
+  std::map<TopicPartition, Offset> processed;  // next offset to commit, per owned partition
+
+  std::map<TopicPartition, Offset> processed_of(const std::vector<TopicPartition>& tps) const {
+    std::map<TopicPartition, Offset> out;
+    for (const auto& tp : tps) {
+      auto it = processed.find(tp);
+      if (it != processed.end()) out[tp] = it->second;
+    }
+    return out;
+  }
+  void forget(const std::vector<TopicPartition>& tps) {
+    for (const auto& tp : tps) processed.erase(tp);
+  }
+};
+
+}  // namespace
+
+GroupCoordinatorConfig group_coordinator_config(const ScenarioSpec& spec) {
+  GroupCoordinatorConfig g;
+  g.offsets_topic_partitions = static_cast<int32_t>(broker_int(spec, "offsets.topic.num.partitions", 50));
+  // Kafka's default is 3; a smaller cluster gets one replica per broker.
+  g.offsets_topic_replication_factor =
+      static_cast<int16_t>(broker_int(spec, "offsets.topic.replication.factor", std::min(3, spec.cluster.brokers)));
+  g.group_initial_rebalance_delay_ms = broker_int(spec, "group.initial.rebalance.delay.ms", 3'000);
+  g.offsets_commit_timeout_ms = broker_int(spec, "offsets.commit.timeout.ms", 5'000);
+  g.group_min_session_timeout_ms = static_cast<int32_t>(broker_int(spec, "group.min.session.timeout.ms", 6'000));
+  g.group_max_session_timeout_ms = static_cast<int32_t>(broker_int(spec, "group.max.session.timeout.ms", 1'800'000));
+  return g;
+}
+
+sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, LabState& lab) {
+  return [&spec, &c, consumer_index, &lab](sim::NodeContext& ctx) {
+    (void)spec;
+    RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
+    rpc.start([](const RequestInfo&, std::any&&) {});
+    ConsumerConfig config;
+    ConsumerConfig::parse(c.configs, config);  // validated by the loader
+    using Commit = ConsumerSpec::Commit;
+    if (c.commit != Commit::kAuto) config.enable_auto_commit = false;
+    ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{c.topic}, kMetadataMaxAge,
+                                                  sim::milliseconds(config.request_timeout_ms));
+    md.start();
+    while (!lab.ready) lab.changed.wait();
+    while (md.partitions(c.topic) == 0) md.refresh_now();
+    GroupConsumer& consumer =
+        ctx.make<GroupConsumer>(rpc, md, config, std::vector<std::string>{c.topic}, &lab.history, consumer_index);
+    MemberApp& app = ctx.make<MemberApp>();
+    const bool commit_after = c.commit == Commit::kSyncAfterProcessing || c.commit == Commit::kAsyncAfterProcessing;
+    RebalanceListener listener;
+    // The usual pattern: commit what was processed before giving partitions up.
+    listener.on_revoked = [&consumer, &app, commit_after](const std::vector<TopicPartition>& tps) {
+      if (commit_after) consumer.commit_sync(app.processed_of(tps));
+      app.forget(tps);
+    };
+    listener.on_lost = [&app](const std::vector<TopicPartition>& tps) { app.forget(tps); };
+    consumer.set_listener(std::move(listener));
+    consumer.start();
+    const std::string group = config.group_id;
+    for (;;) {
+      std::vector<ConsumedRecord> records = consumer.poll(kPollTimeout);
+      if (records.empty()) continue;
+      if (c.commit == Commit::kSyncBeforeProcessing) {
+        std::map<TopicPartition, Offset> next;
+        for (const auto& r : records) next[r.tp] = r.offset + 1;
+        // At-most-once: what is committed is never processed again, even if we crash now. A
+        // failed commit drops the batch (the partitions' next owner reads it again).
+        if (consumer.commit_sync(next) != ErrorCode::kNone) continue;
+      }
+      for (const auto& r : records) {
+        if (c.processing_time > sim::Duration::zero()) ctx.sleep_for(c.processing_time);
+        lab.history.groups().processed.push_back(
+            ProcessOp{ctx.true_now(), group, consumer_index, consumer.generation(), r.tp, r.offset, r.record_id});
+        app.processed[r.tp] = r.offset + 1;
+      }
+      if (c.commit == Commit::kSyncAfterProcessing) consumer.commit_sync(app.processed_of(consumer.assignment()));
+      if (c.commit == Commit::kAsyncAfterProcessing) consumer.commit_async(app.processed_of(consumer.assignment()));
+    }
+  };
+}
+
+// ---- the rebalance timeline -------------------------------------------------------------------
+
+std::vector<OwnershipInterval> ownership_intervals(const History& h, sim::Instant end) {
+  std::vector<OwnershipInterval> out;
+  std::map<std::tuple<std::string, int, TopicPartition>, size_t> open;  // -> index in out
+  for (const auto& c : h.groups().ownership) {
+    auto key = std::make_tuple(c.group, c.consumer, c.tp);
+    auto it = open.find(key);
+    if (c.owned) {
+      if (it != open.end()) continue;  // already owned (a duplicate start)
+      out.push_back(OwnershipInterval{c.group, c.consumer, c.member_id, c.generation, c.tp, c.at, sim::Instant::max(), ""});
+      open[key] = out.size() - 1;
+    } else if (it != open.end()) {
+      out[it->second].to = c.at;
+      out[it->second].end_reason = c.reason;
+      open.erase(it);
+    }
+  }
+  for (const auto& [key, i] : open) {
+    out[i].to = end;
+    out[i].end_reason = "end of run";
+  }
+  return out;
+}
+
+// ---- GroupLab ---------------------------------------------------------------------------------
+
+GroupLab::GroupLab(sim::World& world, LabState& lab, const ScenarioSpec& spec)
+    : world_(world), lab_(lab), spec_(spec), offsets_partitions_(group_coordinator_config(spec).offsets_topic_partitions) {}
+
+void GroupLab::add_members(std::vector<sim::NodeId>& workload_nodes, int& consumer_index, const ConsumerSpec& c) {
+  for (int k = 0; k < c.count; ++k) {
+    int index = consumer_index++;
+    sim::NodeId node = world_.add_node("consumer-" + std::to_string(index), make_group_member_boot(spec_, c, index, lab_));
+    workload_nodes.push_back(node);
+    members_.push_back(Member{node, index, group_of(c), c.topic});
+  }
+}
+
+bool GroupLab::is_member_node(sim::NodeId n) const {
+  return std::any_of(members_.begin(), members_.end(), [&](const Member& m) { return m.node == n; });
+}
+
+std::optional<sim::NodeId> GroupLab::resolve(const FaultTarget& t) const {
+  if (t.kind == FaultTarget::Kind::kConsumer) {
+    for (const auto& m : members_)
+      if (m.consumer == t.index) return m.node;
+    // A consumer outside any group: its node is named the same way.
+    for (uint32_t i = 0; i < world_.node_count(); ++i)
+      if (world_.node(sim::NodeId{i}).name() == "consumer-" + std::to_string(t.index)) return sim::NodeId{i};
+    return std::nullopt;
+  }
+  if (t.kind == FaultTarget::Kind::kMemberOf) {
+    int64_t k = 0;
+    for (const auto& m : members_)
+      if (m.group == t.topic && k++ == t.index) return m.node;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> GroupLab::coordinator_of(const std::string& group) const {
+  int32_t p = offsets_partition_for(group, offsets_partitions_);
+  auto leader = lab_.history.partition_leader(TopicPartition{kConsumerOffsetsTopic, p});
+  if (!leader) return std::nullopt;
+  return leader->value();
+}
+
+void GroupLab::member_down(sim::NodeId node, const char* reason) {
+  const Member* m = nullptr;
+  for (const auto& x : members_)
+    if (x.node == node) m = &x;
+  if (m == nullptr) return;
+  auto& changes = lab_.history.groups().ownership;
+  std::map<TopicPartition, const OwnershipChange*> open;
+  for (const auto& c : changes) {
+    if (c.consumer != m->consumer) continue;
+    if (c.owned) open[c.tp] = &c;
+    else open.erase(c.tp);
+  }
+  std::vector<OwnershipChange> ends;
+  for (const auto& [tp, start] : open)
+    ends.push_back(OwnershipChange{world_.now(), start->group, start->consumer, start->member_id, start->generation, tp, false, reason});
+  for (auto& e : ends) changes.push_back(std::move(e));
+}
+
+void GroupLab::heal(std::vector<std::string>& fired) {
+  std::vector<sim::NodeId> nodes;
+  for (const auto& m : members_) nodes.push_back(m.node);
+  if (nodes.empty()) return;
+  faults::heal_everything(world_, nodes);
+  fired.push_back(sim::format_instant(world_.now()) + " resume and start every group member");
+}
+
+void GroupLab::start_lag_sampler() {
+  if (members_.empty()) return;
+  world_.spawn("group-lag-sampler", [this] {
+    for (;;) {
+      sim::this_fiber::sleep_for(kLagSampleEvery);
+      sample_lag();
+    }
+  });
+}
+
+void GroupLab::sample_lag() {
+  std::map<std::string, std::string> topic_of;  // group -> topic
+  for (const auto& m : members_) topic_of[m.group] = m.topic;
+  std::map<TopicPartition, int64_t> log_end;
+  for (const auto& p : lab_.history.produces())
+    if (p.outcome == OpOutcome::kOk && p.offset >= Offset{0}) {
+      int64_t& e = log_end[p.tp];
+      e = std::max(e, p.offset.value() + 1);
+    }
+  std::map<std::pair<std::string, TopicPartition>, int64_t> committed;
+  for (const auto& c : lab_.history.groups().accepted_commits) committed[{c.group, c.tp}] = c.offset.value();
+  for (const auto& [group, topic] : topic_of) {
+    GroupLagSample s{world_.now(), group, 0, {}};
+    for (const auto& [tp, end] : log_end) {
+      if (tp.topic != topic) continue;
+      auto it = committed.find({group, tp});
+      int64_t lag = std::max<int64_t>(0, end - (it == committed.end() ? 0 : it->second));
+      s.total_lag += lag;
+      s.partitions.emplace_back(tp, lag);
+    }
+    lab_.history.groups().lag.push_back(std::move(s));
+  }
+}
+
+bool GroupLab::wait_caught_up(sim::Instant deadline, std::string& note) {
+  // Producers have drained: every produce has its outcome. What each group still has to
+  // process shrinks as processing is recorded.
+  std::map<std::string, std::set<uint64_t>> missing;  // group -> acknowledged record ids not processed yet
+  for (const auto& m : members_) {
+    if (missing.count(m.group) != 0) continue;
+    std::set<uint64_t>& ids = missing[m.group];
+    for (const auto& p : lab_.history.produces())
+      if (p.outcome == OpOutcome::kOk && p.tp.topic == m.topic && p.producer != kLivenessProbeProducer) ids.insert(p.record_id);
+  }
+  size_t cursor = 0;
+  for (;;) {
+    const auto& processed = lab_.history.groups().processed;
+    for (; cursor < processed.size(); ++cursor) {
+      auto it = missing.find(processed[cursor].group);
+      if (it != missing.end()) it->second.erase(processed[cursor].record_id);
+    }
+    std::string behind;
+    for (const auto& [group, ids] : missing)
+      if (!ids.empty()) behind += (behind.empty() ? "" : ", ") + group + " (" + std::to_string(ids.size()) + " record(s) not processed)";
+    if (behind.empty()) {
+      note = "every group processed every acknowledged record";
+      return true;
+    }
+    if (world_.now() >= deadline) {
+      note = "groups still behind at the end of the wait: " + behind;
+      return false;
+    }
+    sim::this_fiber::sleep_for(kCatchUpCheckEvery);
+  }
+}
+
+}  // namespace scenarios

@@ -1,0 +1,99 @@
+// The group checkers on hand-made histories: each must count the violation it exists for (so
+// a broken protocol would be caught), and stay silent on the legitimate look-alikes.
+#include <gtest/gtest.h>
+
+#include "scenarios/checkers/group_checkers.h"
+
+namespace scenarios {
+namespace {
+
+using namespace broker_model;
+
+sim::Instant t(int64_t ms) { return sim::Instant::epoch() + sim::milliseconds(ms); }
+const TopicPartition kP0{"orders", 0};
+
+void own(History& h, int64_t from_ms, int64_t to_ms, int consumer, int32_t generation, const char* end = "revoked") {
+  h.groups().ownership.push_back(OwnershipChange{t(from_ms), "g", consumer, "m" + std::to_string(consumer), generation, kP0, true, "assigned"});
+  h.groups().ownership.push_back(OwnershipChange{t(to_ms), "g", consumer, "m" + std::to_string(consumer), generation, kP0, false, end});
+}
+
+std::vector<OwnershipInterval> timeline_of(const History& h) {
+  std::vector<OwnershipInterval> tl = ownership_intervals(h, t(100'000));
+  return tl;
+}
+
+TEST(GroupCheckers, TwoOwnersInOneGenerationIsAViolationAcrossGenerationsAZombie) {
+  History same;
+  own(same, 0, 5'000, 0, 3);
+  own(same, 4'000, 9'000, 1, 3);
+  EXPECT_EQ(check_group_exclusivity(timeline_of(same), true).count, 1);
+  EXPECT_EQ(check_group_exclusivity(timeline_of(same), false).count, 0);
+
+  History zombie;
+  own(zombie, 0, 5'000, 0, 3, "lost");
+  own(zombie, 4'000, 9'000, 1, 4);
+  EXPECT_EQ(check_group_exclusivity(timeline_of(zombie), true).count, 0);
+  CheckResult z = check_group_exclusivity(timeline_of(zombie), false);
+  EXPECT_EQ(z.count, 1);
+  ASSERT_FALSE(z.examples.empty());
+  EXPECT_NE(z.examples[0].summary.find("zombie"), std::string::npos) << z.examples[0].summary;
+
+  History handover;  // revoked, then assigned to the next owner: no overlap
+  own(handover, 0, 5'000, 0, 3);
+  own(handover, 5'000, 9'000, 1, 4);
+  EXPECT_EQ(check_group_exclusivity(timeline_of(handover), true).count, 0);
+  EXPECT_EQ(check_group_exclusivity(timeline_of(handover), false).count, 0);
+}
+
+TEST(GroupCheckers, CommittedOffsetsMovingBackIsCounted) {
+  History h;
+  auto commit = [&](int64_t ms, int64_t offset, int32_t generation) {
+    h.groups().accepted_commits.push_back(AcceptedCommit{t(ms), t(ms), "g", BrokerId{0}, "m", generation, kP0, Offset{offset}});
+  };
+  commit(1'000, 10, 1);
+  commit(2'000, 20, 1);
+  commit(3'000, 20, 2);  // equal is fine
+  EXPECT_EQ(check_offset_regressions(h).count, 0);
+  commit(4'000, 15, 2);
+  EXPECT_EQ(check_offset_regressions(h).count, 1);
+}
+
+TEST(GroupCheckers, ACommitFromAGenerationOlderThanAStableOneIsStale) {
+  History h;
+  h.groups().generations.push_back(StableGeneration{t(5'000), "g", BrokerId{0}, 2, "range", "m1", {}});
+  h.groups().accepted_commits.push_back(AcceptedCommit{t(4'000), t(4'500), "g", BrokerId{0}, "m0", 1, kP0, Offset{10}});
+  EXPECT_EQ(check_stale_commits(h).count, 0) << "validated before generation 2 was stable";
+  h.groups().accepted_commits.push_back(AcceptedCommit{t(6'000), t(6'100), "g", BrokerId{0}, "m0", 1, kP0, Offset{11}});
+  EXPECT_EQ(check_stale_commits(h).count, 1);
+}
+
+TEST(GroupCheckers, UnprocessedAndDuplicatesProcessed) {
+  History h;
+  for (uint64_t seq = 1; seq <= 3; ++seq) {
+    size_t i = h.begin_produce(ProduceOp{make_record_id(0, seq), 0, kP0, t(0), t(1), OpOutcome::kOk, "", Offset{static_cast<int64_t>(seq - 1)}, BrokerId{0}, LeaderEpoch{0}, 1});
+    (void)i;
+  }
+  auto process = [&](uint64_t seq, int consumer) {
+    h.groups().processed.push_back(ProcessOp{t(10), "g", consumer, 1, kP0, Offset{static_cast<int64_t>(seq - 1)}, make_record_id(0, seq)});
+  };
+  process(1, 0);
+  process(2, 0);
+  process(2, 1);
+  GroupTopics groups{{"g", "orders"}};
+  CheckResult u = check_unprocessed(h, timeline_of(h), groups);
+  EXPECT_EQ(u.count, 1);
+  ASSERT_FALSE(u.examples.empty());
+  EXPECT_NE(u.examples[0].summary.find("p0#3"), std::string::npos) << u.examples[0].summary;
+  EXPECT_EQ(check_duplicates_processed(h).count, 1);
+}
+
+TEST(GroupCheckers, FencedCommitsAreCountedAsRejected) {
+  History h;
+  h.groups().commits.push_back(CommitOp{t(1), t(2), "g", 0, "m0", 1, true, {{kP0, Offset{5}}}, "ok"});
+  h.groups().commits.push_back(CommitOp{t(3), t(4), "g", 0, "m0", 1, true, {{kP0, Offset{6}}}, "ILLEGAL_GENERATION"});
+  h.groups().commits.push_back(CommitOp{t(5), t(6), "g", 0, "m0", 1, true, {{kP0, Offset{6}}}, "unknown"});
+  EXPECT_EQ(check_commits_rejected(h).count, 1);
+}
+
+}  // namespace
+}  // namespace scenarios
