@@ -102,6 +102,15 @@ json page_data(const json& summary, const RunMetrics& m) {
   }
   if (prev != nullptr) controller_span(*prev, m.end_ns);
   d["leaders"] = std::move(leaders);
+  json ownership = json::array(), generations = json::array();
+  for (const auto& o : m.ownership)
+    ownership.push_back({{"group", o.group}, {"lane", o.group + " " + o.partition}, {"consumer", "consumer " + std::to_string(o.consumer)},
+                         {"generation", o.generation}, {"partition", o.partition}, {"start", sec(o.from_ns)},
+                         {"end", sec(o.to_ns)}, {"end_reason", o.end_reason}});
+  for (const auto& r : m.timeline)
+    if (r.kind == "group-generation") generations.push_back({{"t", sec(r.at_ns)}, {"detail", r.detail}});
+  d["ownership"] = std::move(ownership);
+  d["generations"] = std::move(generations);
   json marks = json::array(), events = json::array();
   for (const auto& r : m.timeline) {
     if (!r.partition.empty() && (r.category == "isr" || r.category == "truncate" || r.kind.rfind("leader", 0) == 0))

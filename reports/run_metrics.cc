@@ -213,6 +213,45 @@ void compute_lag(const History& h, RunMetrics& m) {
   }
 }
 
+std::string partitions_str(const std::vector<broker_model::TopicPartition>& tps) {
+  std::string s;
+  for (const auto& tp : tps) s += (s.empty() ? "" : ",") + tp.str();
+  return "[" + s + "]";
+}
+
+// Consumer groups: ownership spans, lag samples (also into each window as "group G"), and
+// generations and group events into the timeline.
+void compute_groups(const scenarios::ScenarioResult& result, RunMetrics& m) {
+  const auto& g = result.history.groups();
+  for (const auto& o : result.rebalance_timeline)
+    m.ownership.push_back(OwnershipSpan{o.group, o.consumer, o.generation, o.tp.str(), o.from.ns(), o.to.ns(), o.end_reason});
+  for (const auto& s : g.lag) m.group_lag.push_back(GroupLagPoint{s.at.ns(), s.group, s.total_lag});
+  std::stable_sort(m.group_lag.begin(), m.group_lag.end(), [](const auto& a, const auto& b) { return a.at_ns < b.at_ns; });
+  size_t i = 0;
+  std::map<std::string, int64_t> last;
+  for (auto& w : m.windows) {
+    while (i < m.group_lag.size() && m.group_lag[i].at_ns < w.end_ns) {
+      last[m.group_lag[i].group] = m.group_lag[i].lag;
+      ++i;
+    }
+    for (const auto& [group, lag] : last) w.lag["group " + group] = lag;
+  }
+  for (const auto& gen : g.generations) {
+    std::string detail = "group " + gen.group + " generation " + std::to_string(gen.generation) + " stable (" + gen.protocol +
+                         ", leader " + gen.leader + "):";
+    for (const auto& [member, tps] : gen.assignment) detail += " " + member + " " + partitions_str(tps);
+    m.timeline.push_back(TimelineRow{gen.at.ns(), "group", "group-generation", "",
+                                     gen.coordinator == broker_model::kNoBroker ? -1 : static_cast<int>(gen.coordinator.value()),
+                                     detail});
+  }
+  for (const auto& e : g.events)
+    m.timeline.push_back(TimelineRow{e.at.ns(), "group", "group-" + e.kind, "",
+                                     e.broker == broker_model::kNoBroker ? -1 : static_cast<int>(e.broker.value()),
+                                     "group " + e.group + (e.generation >= 0 ? " generation " + std::to_string(e.generation) : "") +
+                                         (e.consumer >= 0 ? " consumer " + std::to_string(e.consumer) : "") +
+                                         (e.detail.empty() ? "" : ": " + e.detail)});
+}
+
 }  // namespace
 
 RunMetrics compute_metrics(const scenarios::ScenarioResult& result, const scenarios::ScenarioSpec& spec) {
@@ -277,18 +316,21 @@ RunMetrics compute_metrics(const scenarios::ScenarioResult& result, const scenar
     ++m.errors[kind];
   }
   std::sort(sent_at.begin(), sent_at.end());
-  for (const auto& c : h.consumes()) {
-    if (producer_of(c.record_id) == kProbeProducer) continue;
-    Window& w = window_of(c.at.ns());
+  // A read by a standalone consumer, or a record a group member processed.
+  auto consumed = [&](uint64_t record_id, sim::Instant at) {
+    if (producer_of(record_id) == kProbeProducer) return;
+    Window& w = window_of(at.ns());
     ++w.consumed;
-    w.consumed_bytes += bytes_of(c.record_id);
-    auto it = std::lower_bound(sent_at.begin(), sent_at.end(), std::make_pair(c.record_id, INT64_MIN));
-    if (it == sent_at.end() || it->first != c.record_id) continue;
-    int64_t lat = c.at.ns() - it->second;
-    win_e2e[win_index(c.at.ns())].record(lat);
+    w.consumed_bytes += bytes_of(record_id);
+    auto it = std::lower_bound(sent_at.begin(), sent_at.end(), std::make_pair(record_id, INT64_MIN));
+    if (it == sent_at.end() || it->first != record_id) return;
+    int64_t lat = at.ns() - it->second;
+    win_e2e[win_index(at.ns())].record(lat);
     m.end_to_end_hist.record(lat);
-    e2e_pts.push_back(LatencyPoint{c.at.ns(), lat});
-  }
+    e2e_pts.push_back(LatencyPoint{at.ns(), lat});
+  };
+  for (const auto& c : h.consumes()) consumed(c.record_id, c.at);
+  for (const auto& p : h.groups().processed) consumed(p.record_id, p.at);
   for (size_t i = 0; i < m.windows.size(); ++i) {
     Window& w = m.windows[i];
     w.produce = LatencyStats::of(win_produce[i]);
@@ -302,6 +344,7 @@ RunMetrics compute_metrics(const scenarios::ScenarioResult& result, const scenar
   m.end_to_end_points = thin(std::move(e2e_pts));
   compute_lag(h, m);
 
+  compute_groups(result, m);
   m.faults = fault_periods(h, m.end_ns);
   m.leaders = leader_spans(h, m.faults, m.end_ns);
   for (const auto& e : h.timeline_events()) {

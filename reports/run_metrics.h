@@ -67,6 +67,22 @@ struct LeaderSpan {
   bool unclean = false;
 };
 
+// A consumer group member's ownership of a partition, from the groups' history.
+struct OwnershipSpan {
+  std::string group;
+  int consumer = 0;
+  int32_t generation = -1;
+  std::string partition;
+  int64_t from_ns = 0, to_ns = 0;
+  std::string end_reason;
+};
+
+struct GroupLagPoint {
+  int64_t at_ns = 0;
+  std::string group;
+  int64_t lag = 0;  // log end minus committed offset, summed over the group's partitions
+};
+
 struct LatencyPoint {
   int64_t at_ns = 0;   // completion (produce) or consumption (end-to-end)
   int64_t latency_ns = 0;
@@ -84,6 +100,8 @@ struct RunMetrics {
   std::vector<FaultPeriod> faults;
   std::vector<TimelineRow> timeline;
   std::vector<LeaderSpan> leaders;
+  std::vector<OwnershipSpan> ownership;   // consumer groups (empty without them)
+  std::vector<GroupLagPoint> group_lag;
   std::vector<LatencyPoint> produce_points, end_to_end_points;  // deterministic samples
 
   double workload_seconds() const;

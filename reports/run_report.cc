@@ -4,6 +4,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <map>
 #include <set>
 
 #include "reports/web_assets.h"
@@ -237,6 +238,22 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
                     {"relative_error", LogLinearHistogram::kRelativeError}}},
                   {"produce", latency_json(LatencyStats::of(m.produce_hist))},
                   {"end_to_end", latency_json(LatencyStats::of(m.end_to_end_hist))}};
+  j["groups"] = json::array();
+  {
+    std::map<std::string, json> groups;
+    for (const auto& gen : r.history.groups().generations) {
+      json& g = groups[gen.group];
+      g["group"] = gen.group;
+      g["generations"] = g.value("generations", 0) + 1;
+      g["last_generation"] = gen.generation;
+    }
+    for (const auto& s : m.group_lag) {
+      json& g = groups[s.group];
+      g["group"] = s.group;
+      g["final_lag"] = s.lag;
+    }
+    for (auto& [name, g] : groups) j["groups"].push_back(std::move(g));
+  }
   j["window_s"] = seconds(m.window_ns);
   j["faults"] = json::array();
   for (const auto& f : m.faults)

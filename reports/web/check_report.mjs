@@ -1,7 +1,7 @@
 // Opens a report.html in headless Chromium (Debian's /usr/bin/chromium) and checks it the way
 // a reader would see it: no console errors or page errors, every chart the page announced
 // rendered as a non-empty SVG, fault bands drawn when the run had faults. Saves a screenshot.
-// usage: node check_report.mjs REPORT.html SCREENSHOT.png [--expect-faults] [--expect-text TEXT]...
+// usage: node check_report.mjs REPORT.html SCREENSHOT.png [--expect-faults] [--expect-text TEXT]... [--expect-chart ID]...
 import puppeteer from "puppeteer-core";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -15,8 +15,11 @@ if (args.length < 2) {
 }
 const [report, screenshot] = args;
 const expectFaults = args.includes("--expect-faults");
-const texts = [];
-for (let i = 2; i < args.length; i++) if (args[i] === "--expect-text") texts.push(args[++i]);
+const texts = [], wanted = [];
+for (let i = 2; i < args.length; i++) {
+  if (args[i] === "--expect-text") texts.push(args[++i]);
+  if (args[i] === "--expect-chart") wanted.push(args[++i]);
+}
 
 const profile = mkdtempSync(join(tmpdir(), "eddy-chromium-"));
 const browser = await puppeteer.launch({
@@ -56,6 +59,7 @@ try {
   for (const e of info.errors) problems.push("chart error: " + e);
   if (expectFaults && info.bands === 0) problems.push("no fault bands drawn");
   for (const t of texts) if (!info.text.includes(t)) problems.push("page text lacks: " + t);
+  for (const id of wanted) if (!info.charts.some((c) => c.id === id)) problems.push("chart " + id + " was not drawn");
   await page.screenshot({ path: screenshot, fullPage: true });
   console.log(`charts: ${info.charts.map((c) => c.id + "(" + c.marks + " marks)").join(", ")}`);
   console.log(`fault bands: ${info.bands} [${[...new Set(info.labels)].join(", ")}]; screenshot: ${screenshot}`);

@@ -210,3 +210,37 @@ TEST(RunReport, RunDirectoryRefusesForeignDirectoriesAndWritesEveryFile) {
 
 }  // namespace
 }  // namespace reports
+
+namespace reports {
+namespace {
+
+// A consumer-group scenario: ownership spans, group lag per window, generations in the
+// timeline, end-to-end latency from what members processed, groups in summary.json.
+TEST(RunReport, ConsumerGroupsReachMetricsTimelineAndSummary) {
+  auto loaded =
+      scenarios::load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/groups/members-and-coordinator-crash.yaml");
+  ASSERT_TRUE(static_cast<bool>(loaded));
+  scenarios::RunOptions opt;
+  opt.seed = 1;
+  scenarios::ScenarioResult result = scenarios::run_scenario(loaded.spec(), opt);
+  ASSERT_FALSE(result.history.groups().processed.empty());
+  RunMetrics m = compute_metrics(result, loaded.spec());
+  EXPECT_FALSE(m.ownership.empty());
+  EXPECT_FALSE(m.group_lag.empty());
+  EXPECT_GT(m.end_to_end_hist.count(), 0);
+  size_t generations = 0;
+  for (const auto& r : m.timeline) generations += r.kind == "group-generation" ? 1 : 0;
+  EXPECT_EQ(generations, result.history.groups().generations.size());
+  bool lag_in_windows = false;
+  for (const auto& w : m.windows)
+    for (const auto& [name, v] : w.lag) lag_in_windows |= name.rfind("group ", 0) == 0;
+  EXPECT_TRUE(lag_in_windows);
+  RunContext ctx{result, loaded.spec(), 0, "eddy run x --seed 1", "test"};
+  nlohmann::json s = summary_json(ctx, m);
+  ASSERT_FALSE(s["groups"].empty());
+  EXPECT_GE(s["groups"][0]["generations"].get<int>(), 1);
+  EXPECT_TRUE(s["groups"][0].contains("final_lag"));
+}
+
+}  // namespace
+}  // namespace reports
