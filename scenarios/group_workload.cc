@@ -62,13 +62,15 @@ GroupCoordinatorConfig group_coordinator_config(const ScenarioSpec& spec) {
   return g;
 }
 
-sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, LabState& lab) {
-  return [&spec, &c, consumer_index, &lab](sim::NodeContext& ctx) {
+sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int index_in_entry,
+                                   LabState& lab) {
+  return [&spec, &c, consumer_index, index_in_entry, &lab](sim::NodeContext& ctx) {
     (void)spec;
     RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
     rpc.start([](const RequestInfo&, std::any&&) {});
     ConsumerConfig config;
     ConsumerConfig::parse(c.configs, config);  // validated by the loader
+    if (config.group_instance_id && c.count > 1) *config.group_instance_id += "-" + std::to_string(index_in_entry);
     using Commit = ConsumerSpec::Commit;
     if (c.commit != Commit::kAuto) config.enable_auto_commit = false;
     ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{c.topic}, kMetadataMaxAge,
@@ -145,7 +147,7 @@ GroupLab::GroupLab(sim::World& world, LabState& lab, const ScenarioSpec& spec)
 void GroupLab::add_members(std::vector<sim::NodeId>& workload_nodes, int& consumer_index, const ConsumerSpec& c) {
   for (int k = 0; k < c.count; ++k) {
     int index = consumer_index++;
-    sim::NodeId node = world_.add_node("consumer-" + std::to_string(index), make_group_member_boot(spec_, c, index, lab_));
+    sim::NodeId node = world_.add_node("consumer-" + std::to_string(index), make_group_member_boot(spec_, c, index, k, lab_));
     workload_nodes.push_back(node);
     members_.push_back(Member{node, index, group_of(c), c.topic});
   }

@@ -18,7 +18,10 @@
 namespace scenarios {
 
 // A member's application: poll, (commit), process each record for processing_time, (commit).
-sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, LabState& lab);
+// `index_in_entry` numbers the entry's members: with group.instance.id set and count > 1,
+// member k uses "<group.instance.id>-k" (instance ids are unique per member in Kafka).
+sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int index_in_entry,
+                                   LabState& lab);
 
 // The brokers' coordinator settings from cluster.broker_configs (offsets.topic.*, group.*).
 broker_model::GroupCoordinatorConfig group_coordinator_config(const ScenarioSpec& spec);

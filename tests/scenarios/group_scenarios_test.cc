@@ -10,6 +10,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <string>
 
@@ -170,6 +171,68 @@ TEST(GroupScenarios, RebalanceTimelineRecordsWhoOwnedWhatWhen) {
   EXPECT_FALSE(r.history.groups().lag.empty());
   // Same seed, same run.
   EXPECT_EQ(run_scenario(spec, RunOptions{1, nullptr}).fingerprint, r.fingerprint);
+}
+
+}  // namespace
+}  // namespace scenarios
+
+namespace scenarios {
+namespace {
+
+// Static membership (group.instance.id): a member that crashes and comes back within
+// session.timeout.ms takes its old place without a rebalance; the others keep their partitions.
+TEST(GroupScenarios, StaticMemberRestartDoesNotRebalance) {
+  ScenarioSpec spec = load("members-and-coordinator-crash.yaml");
+  spec.name = "groups-static-member-restart";
+  spec.faults.clear();
+  FaultSpec crash;
+  crash.kind = FaultSpec::Kind::kCrash;
+  crash.at = sim::seconds(10);
+  crash.duration = sim::seconds(2);
+  crash.targets = {"member 1 of group readers"};
+  spec.faults.push_back(crash);
+  spec.consumers[0].configs["group.instance.id"] = "reader";
+  spec.consumers[0].configs["session.timeout.ms"] = "10000";
+  for (uint64_t seed = 1; seed <= seeds_or(2); ++seed) {
+    ScenarioResult r = run_ok(spec, "members-and-coordinator-crash.yaml (static members)", seed);
+    int32_t last_generation = -1;
+    for (const auto& g : r.history.groups().generations) last_generation = std::max(last_generation, g.generation);
+    EXPECT_EQ(last_generation, 1) << "no rebalance after the first\n" << format_summary(r);
+    bool replaced = false;
+    for (const auto& e : r.history.groups().events) replaced |= e.kind == "static-member-replaced";
+    EXPECT_TRUE(replaced);
+    std::map<int32_t, std::set<int>> owners;  // partition -> consumers that ever owned it
+    for (const auto& o : r.rebalance_timeline) {
+      owners[o.tp.partition].insert(o.consumer);
+      if (o.consumer != 1) {
+        EXPECT_EQ(o.end_reason, "end of run") << "consumer " << o.consumer << " lost " << o.tp.str();
+      }
+    }
+    for (const auto& [p, who] : owners) EXPECT_EQ(who.size(), 1u) << "partition " << p << " changed owner";
+  }
+}
+
+// max.poll.interval.ms: members whose processing between polls takes longer leave the group
+// (their heartbeat fiber sends LeaveGroup), and the group still never has two owners in one
+// generation.
+TEST(GroupScenarios, SlowProcessingPastMaxPollIntervalLeavesTheGroup) {
+  ScenarioSpec spec = load("paused-member-zombie.yaml");
+  spec.name = "groups-max-poll-interval";
+  spec.faults.clear();
+  spec.consumers[0].processing_time = sim::milliseconds(100);  // 40 records a poll: 4 s between polls
+  spec.consumers[0].configs["max.poll.interval.ms"] = "3000";
+  spec.expect.zombie_overlaps.reset();
+  spec.expect.commits_rejected.reset();
+  spec.expect.unprocessed.reset();  // the group may not keep up at all
+  ScenarioResult r = run_ok(spec, "paused-member-zombie.yaml (slow processing)", 1);
+  bool poll_timeout = false, left = false;
+  for (const auto& e : r.history.groups().events) {
+    poll_timeout |= e.kind == "poll-timeout";
+    left |= e.kind == "member-removed" && e.detail.find("consumer poll timeout has expired") != std::string::npos;
+  }
+  EXPECT_TRUE(poll_timeout) << format_summary(r);
+  EXPECT_TRUE(left) << format_summary(r);
+  EXPECT_EQ(check(r, "group_exclusivity").count, 0);
 }
 
 }  // namespace
