@@ -1,5 +1,7 @@
 #include "reports/run_dir.h"
 
+#include "reports/group_report.h"
+
 #include <cctype>
 #include <fstream>
 #include <string>
@@ -77,6 +79,7 @@ std::optional<std::string> write_run_dir(const RunContext& run, const fs::path& 
   if (!skipped.empty()) fs::remove(dir / "history.jsonl", ec);  // not a stale one from an earlier run
   if (skipped.empty()) step("history.jsonl", [&](std::ostream& o) { write_history_jsonl(run.result.history, o); });
   step("timeline.jsonl", [&](std::ostream& o) { write_timeline_jsonl(m, o); });
+  if (has_groups(run.result)) step("groups.jsonl", [&](std::ostream& o) { write_groups_jsonl(run.result, o); });
   step("report.html", [&](std::ostream& o) { o << report_html(summary, m); });
   if (!err && written != nullptr) {
     written->report_html_bytes = fs::file_size(dir / "report.html", ec);
