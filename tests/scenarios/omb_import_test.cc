@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 
+#include <unistd.h>
+
 #include "scenarios/omb_import.h"
 
 namespace scenarios {
@@ -59,11 +61,16 @@ TEST(OmbImport, AScenarioFileOverlaysThePair) {
 class OmbScratch : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("eddy_omb_" + std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    // Per process: other checkouts may run the same test at the same time on this machine.
+    dir_ = fs::temp_directory_path() / ("eddy_omb_" + std::to_string(::getpid()) + "_" +
+                                        std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
-  void TearDown() override { fs::remove_all(dir_); }
+  void TearDown() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
   std::string write(const std::string& name, const std::string& text) {
     std::ofstream(dir_ / name) << text;
     return (dir_ / name).string();

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <unistd.h>
+
 #include "scenarios/scenario_loader.h"
 
 namespace scenarios {
@@ -58,7 +60,7 @@ class ScratchDir {
   ScratchDir() {
     const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
     path_ = fs::temp_directory_path() /
-            ("eddy_scenario_tests_" + std::string(info->test_suite_name()) + "_" + std::string(info->name()));
+            ("eddy_scenario_tests_" + std::to_string(::getpid()) + "_" + std::string(info->test_suite_name()) + "_" + std::string(info->name()));
     fs::remove_all(path_);
     fs::create_directories(path_);
   }
