@@ -44,6 +44,19 @@ class EventQueue {
     heap_[i] = e;
   }
 
+  // Drops every event `dead(e)` says will never fire and restores the heap (Floyd's
+  // bottom-up build). Keys are unique, so the pop order of the survivors is unchanged.
+  template <class Dead>
+  size_t remove_if(Dead dead) {
+    size_t kept = 0;
+    for (size_t i = 0; i < heap_.size(); ++i)
+      if (!dead(heap_[i])) heap_[kept++] = heap_[i];
+    size_t removed = heap_.size() - kept;
+    heap_.resize(kept);
+    for (size_t i = kept / kArity + 1; i-- > 0;) sift_down(i);
+    return removed;
+  }
+
   Event pop() {
     Event top = heap_.front();
     Event last = heap_.back();
@@ -77,6 +90,24 @@ class EventQueue {
 
  private:
   static constexpr size_t kArity = 4;
+
+  void sift_down(size_t i) {
+    size_t n = heap_.size();
+    if (i >= n) return;
+    Event* h = heap_.data();
+    Event moving = h[i];
+    for (;;) {
+      size_t first = i * kArity + 1;
+      if (first >= n) break;
+      size_t best = first;
+      for (size_t c = first + 1; c < n && c < first + kArity; ++c)
+        if (h[c].key < h[best].key) best = c;
+      if (!(h[best].key < moving.key)) break;
+      h[i] = h[best];
+      i = best;
+    }
+    h[i] = moving;
+  }
   std::vector<Event> heap_;
 };
 

@@ -1,6 +1,7 @@
 #include "sim/kernel.h"
 
 #include <boost/fiber/all.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -235,6 +236,7 @@ TimerHandle Kernel::at(Instant t, std::function<void()> callback) {
     callback_tokens_.push_back(0);
   }
   uint64_t token = next_token_++;
+  maybe_compact_events();
   callbacks_[slot] = std::move(callback);
   callback_tokens_[slot] = token;
   events_.push(Event{make_event_key(t.ns(), next_sequence_++), token, slot, EventKind::kCallback});
@@ -246,6 +248,23 @@ void Kernel::cancel(TimerHandle h) {
   // The heap entry stays and is skipped as stale; the slot is freed when it is popped.
   callbacks_[h.slot] = nullptr;
   callback_tokens_[h.slot] = 0;
+}
+
+// A wait that is notified before its deadline, or a cancelled timer, leaves its event in
+// the heap until the deadline (a fetch long-poll, an acks=all produce waiting seconds for the
+// high watermark): with thousands of those per simulated second most of the heap would be
+// dead weight and every pop would pay for it in cache misses. When the heap has doubled
+// since the last sweep, drop the stale events. Live events keep their keys, so the order in
+// which events fire is exactly the same with or without sweeps.
+void Kernel::maybe_compact_events() {
+  if (events_.size() < compact_at_) return;
+  events_.remove_if([this](const Event& e) {
+    if (!stale(e)) return false;
+    if (e.kind == EventKind::kCallback && callbacks_[e.target] == nullptr && callback_tokens_[e.target] == 0)
+      free_callback_slots_.push_back(e.target);
+    return true;
+  });
+  compact_at_ = std::max(kCompactEventsMin, 2 * events_.size());
 }
 
 bool Kernel::stale(const Event& e) const {
@@ -268,6 +287,7 @@ uint64_t Kernel::prepare_wait(const char* what) {
 
 void Kernel::arm_wake_at(Instant deadline, uint64_t token) {
   if (deadline < now_) deadline = now_;
+  maybe_compact_events();
   events_.push(Event{make_event_key(deadline.ns(), next_sequence_++), token, current_->slot, EventKind::kWakeFiber});
 }
 

@@ -178,6 +178,7 @@ class Kernel {
   boost::fibers::context* run_fiber(Fiber* f, boost::fibers::context* active);
   boost::fibers::context* finish(boost::fibers::context* active);
   bool stale(const Event& e) const;
+  void maybe_compact_events();
   void on_fiber_exit(uint32_t slot);
   void fiber_main(uint32_t slot);
   std::string describe_blocked() const;
@@ -195,6 +196,8 @@ class Kernel {
   size_t live_fibers_ = 0;
 
   EventQueue events_;
+  static constexpr size_t kCompactEventsMin = 1024;
+  size_t compact_at_ = kCompactEventsMin;  // sweep stale events when the heap reaches this
   std::vector<std::unique_ptr<Fiber>> fibers_;  // by slot
   std::vector<uint32_t> free_fiber_slots_;
   std::vector<std::function<void()>> callbacks_;  // by slot
