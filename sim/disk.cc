@@ -110,6 +110,12 @@ ReadResult Disk::read(const std::string& file, int64_t offset, int64_t length) {
   return r;
 }
 
+bool Disk::serve_cached_read(uint64_t generation) {
+  if (!reads_free() || generation != generation_) return false;
+  kernel_.check_alive();
+  return true;
+}
+
 ReadResult Disk::read_all(const std::string& file) { return read(file, 0, size(file).value_or(0)); }
 
 IoStatus Disk::fsync(const std::string& file) {
@@ -200,6 +206,7 @@ int64_t Disk::unsynced_bytes(const std::string& file) const {
 }
 
 void Disk::crash() {
+  ++generation_;
   for (auto& [name, f] : files_) {
     write_back_expired(f);
     size_t pending = f.pending.size();
@@ -240,6 +247,7 @@ std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int6
   int64_t at = offset.value_or(static_cast<int64_t>(prng_.below(f.durable.size())));
   if (at < 0 || at >= static_cast<int64_t>(f.durable.size())) return std::nullopt;
   f.durable[static_cast<size_t>(at)] ^= static_cast<char>(1u << prng_.below(8));
+  ++generation_;
   // Re-derive the page cache from the corrupted platter, keeping pending writes on top.
   f.current = f.durable;
   for (const auto& op : f.pending) apply(f.current, op);

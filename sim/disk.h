@@ -83,6 +83,18 @@ class Disk {
   IoStatus remove(const std::string& file);
   IoStatus rename(const std::string& from, const std::string& to);
   int64_t used_bytes() const { return used_bytes_; }
+
+  // For a process that keeps in its own memory a copy of bytes it wrote (a cache of the
+  // page cache, as a broker keeps the tail of its logs): whether a read now costs no
+  // simulated time (read_latency zero), and a counter that changes whenever the page cache
+  // is replaced behind the writers' backs (corrupt(), crash()). A copy taken under one
+  // generation reads the same as the disk while the generation stays the same.
+  bool reads_free() const { return model_.read_latency == Duration::zero(); }
+  uint64_t generation() const { return generation_; }
+  // Called instead of read() when serving such a copy: true when a read now would return
+  // the copy taken at `generation` at no simulated cost; like a read, throws FiberUnwind
+  // when the calling process is dead.
+  bool serve_cached_read(uint64_t generation);
   int64_t unsynced_bytes(const std::string& file) const;
 
   // World side: faults and crashes.
@@ -121,6 +133,7 @@ class Disk {
   DiskFaults faults_;
   Instant busy_until_;
   int64_t used_bytes_ = 0;
+  uint64_t generation_ = 0;
   std::map<std::string, File, std::less<>> files_;
 };
 

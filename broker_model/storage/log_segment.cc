@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 
+#include "broker_model/storage/byte_order.h"
 #include "sim/check.h"
 
 namespace broker_model::storage {
@@ -205,13 +206,14 @@ bool LogSegment::should_roll(int64_t batch_bytes, Offset batch_last_offset, int6
          batch_last_offset - base_offset_ > std::numeric_limits<int32_t>::max();
 }
 
-ErrorCode LogSegment::append(const RecordBatch& batch) {
+ErrorCode LogSegment::append(const RecordBatch& batch, uint32_t* crc) {
   EDDY_CHECK(batch.base_offset == next_offset_);
   EDDY_CHECK(batch.last_offset() >= batch.base_offset);
   EDDY_CHECK(disk_->size(data_file_) == size_bytes_);
   std::string bytes = batch.encode();
   EDDY_CHECK(size_bytes_ + static_cast<int64_t>(bytes.size()) <= std::numeric_limits<int32_t>::max());
   int64_t position = size_bytes_;
+  if (crc != nullptr) *crc = get_le<uint32_t>(bytes, kBatchCrcAt);
   if (sim::IoStatus s = disk_->write(data_file_, position, bytes); s != sim::IoStatus::kOk) return from_io_status(s);
   data_dirty_ = true;
   size_bytes_ += static_cast<int64_t>(bytes.size());

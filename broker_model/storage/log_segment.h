@@ -77,8 +77,9 @@ class LogSegment {
   // it would pass `segment_bytes`, the index is full, or the offset would not fit the index.
   bool should_roll(int64_t batch_bytes, Offset batch_last_offset, int64_t segment_bytes) const;
   // Appends a batch whose base offset is next_offset(); adds an index entry when more than
-  // index.interval.bytes were appended since the last one (Kafka's rule).
-  ErrorCode append(const RecordBatch& batch);
+  // index.interval.bytes were appended since the last one (Kafka's rule). `crc`, when
+  // given, gets the CRC the encoding carries.
+  ErrorCode append(const RecordBatch& batch, uint32_t* crc = nullptr);
 
   // Whole batches from the one holding `start_offset`, up to `max_bytes` (the first batch
   // even if larger, when `min_one_batch`), stopping before any batch that reaches

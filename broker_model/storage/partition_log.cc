@@ -69,6 +69,7 @@ void PartitionLog::check_invariants() const {
   EDDY_CHECK(recovery_point_ <= log_end_offset_);
   EDDY_CHECK(segments_.begin()->first <= log_start_offset_);
   EDDY_CHECK(active_segment().next_offset() == log_end_offset_);
+  EDDY_CHECK(tail_.empty() || tail_.entries().back().batch.next_offset() == log_end_offset_);
 }
 
 // ---- open / recovery --------------------------------------------------------------------
@@ -206,14 +207,20 @@ LogAppendInfo PartitionLog::append_locked(RecordBatch batch) {
   info.bytes = batch.size_in_bytes();
   if (info.bytes > config_.segment_bytes) return {.error = ErrorCode::kRecordListTooLarge};
   if ((info.error = fail(maybe_roll(batch), "roll")) != ErrorCode::kNone) return info;
-  if ((info.error = fail(active().append(batch), "append")) != ErrorCode::kNone) return info;
+  uint32_t crc = 0;
+  if ((info.error = fail(active().append(batch, &crc), "append")) != ErrorCode::kNone) {
+    tail_.clear();
+    return info;
+  }
   log_end_offset_ = batch.next_offset();
   info.first_offset = batch.base_offset;
   info.last_offset = batch.last_offset();
   info.max_timestamp_ms = batch.max_timestamp;
   info.records = batch.record_count();
-  if (batch.partition_leader_epoch.value() >= 0) {
-    ErrorCode e = epoch_cache_.assign(batch.partition_leader_epoch, batch.base_offset);
+  LeaderEpoch epoch = batch.partition_leader_epoch;
+  tail_.append(std::move(batch), crc, info.bytes, disk_.generation());
+  if (epoch.value() >= 0) {
+    ErrorCode e = epoch_cache_.assign(epoch, info.first_offset);
     if ((info.error = fail(e, "leader-epoch-checkpoint")) != ErrorCode::kNone) return info;
   }
   info.error = fail(apply_flush_policy(info), "flush");
@@ -259,6 +266,7 @@ LogReadResult PartitionLog::read(Offset fetch_offset, int64_t max_bytes, std::op
     return r;
   }
   Offset upper = std::min(max_offset.value_or(log_end_offset_), log_end_offset_);
+  if (read_from_tail(fetch_offset, max_bytes, upper, min_one_batch, r)) return r;
   for (auto it = std::prev(segments_.upper_bound(fetch_offset)); it != segments_.end(); ++it) {
     if (fetch_offset >= upper || (!r.batches.empty() && r.bytes >= max_bytes)) break;
     bool first = min_one_batch && r.batches.empty();
@@ -280,6 +288,15 @@ LogReadResult PartitionLog::read(Offset fetch_offset, int64_t max_bytes, std::op
   return r;
 }
 
+// A read of the tail, served from the batches kept in memory when they are what the disk
+// would return: same batches, same byte count, no simulated cost either way.
+bool PartitionLog::read_from_tail(Offset fetch_offset, int64_t max_bytes, Offset upper, bool min_one_batch,
+                                  LogReadResult& r) {
+  if (!tail_.covers(fetch_offset) || !disk_.serve_cached_read(tail_.generation())) return false;
+  r.batches = tail_.read(fetch_offset, max_bytes, upper, min_one_batch, r.bytes);
+  return true;
+}
+
 // ---- truncation ---------------------------------------------------------------------------
 
 ErrorCode PartitionLog::truncate_to(Offset offset) {
@@ -297,6 +314,7 @@ ErrorCode PartitionLog::truncate_to(Offset offset) {
   if (ErrorCode e = active().flush(); e != ErrorCode::kNone) return fail(e, "truncate");
   Offset previous_end = log_end_offset_;
   log_end_offset_ = active().next_offset();
+  tail_.truncate_to(log_end_offset_);
   recovery_point_ = std::min(recovery_point_, log_end_offset_);
   if (ErrorCode e = epoch_cache_.truncate_from_end(log_end_offset_); e != ErrorCode::kNone) return fail(e, "truncate");
   check_invariants();
@@ -313,6 +331,7 @@ ErrorCode PartitionLog::truncate_fully_and_start_at(Offset offset) {
 
 ErrorCode PartitionLog::truncate_fully_locked(Offset offset) {
   EDDY_CHECK(offset.value() >= 0);
+  tail_.clear();
   while (!segments_.empty()) {
     if (ErrorCode e = active().delete_files(); e != ErrorCode::kNone) return e;
     segments_.erase(std::prev(segments_.end()));
@@ -378,6 +397,7 @@ ErrorCode PartitionLog::delete_segments(std::vector<Offset> bases, RetentionResu
   }
   if (bases.empty()) return ErrorCode::kNone;
   log_start_offset_ = std::max(log_start_offset_, segments_.begin()->first);
+  tail_.drop_before(log_start_offset_);
   recovery_point_ = std::max(recovery_point_, log_start_offset_);
   if (ErrorCode e = epoch_cache_.truncate_from_start(log_start_offset_); e != ErrorCode::kNone) return e;
   check_invariants();

@@ -26,6 +26,7 @@
 #include "broker_model/storage/log_config.h"
 #include "broker_model/storage/log_segment.h"
 #include "broker_model/storage/record_batch.h"
+#include "broker_model/storage/tail_cache.h"
 #include "broker_model/types.h"
 #include "sim/world.h"
 
@@ -146,6 +147,7 @@ class PartitionLog {
   void note_epoch_changes(const std::vector<BatchHeader>& changes);
   ErrorCode finish_open();
   LogAppendInfo append_locked(RecordBatch batch);
+  bool read_from_tail(Offset fetch_offset, int64_t max_bytes, Offset upper, bool min_one_batch, LogReadResult& r);
   ErrorCode maybe_roll(const RecordBatch& batch);
   ErrorCode apply_flush_policy(LogAppendInfo& info);
   ErrorCode flush_locked();
@@ -163,6 +165,7 @@ class PartitionLog {
   FiberMutex mutex_{"partition-log"};
   std::map<Offset, LogSegment> segments_;
   LeaderEpochCache epoch_cache_;
+  TailCache tail_;  // the last batches appended, served to tail reads without the disk
   Offset log_start_offset_{0};
   Offset log_end_offset_{0};
   Offset recovery_point_{0};

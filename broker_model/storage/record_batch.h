@@ -52,6 +52,8 @@ inline constexpr int8_t kMagicV2 = 2;
 inline constexpr int64_t kRecordBatchOverheadBytes = 61;
 // base_offset + batch_length: the part of the header not counted in batch_length.
 inline constexpr int64_t kLogOverheadBytes = 12;
+// Where the CRC field sits in an encoded batch.
+inline constexpr size_t kBatchCrcAt = 17;
 // Bytes a record takes besides its key and value.
 inline constexpr int64_t kRecordOverheadBytes = 25;
 // Decode rejects a batch_length claiming more than this (a garbage length in a torn tail).
