@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <span>
 
 #include "sim/kernel.h"
 #include "sim/time.h"
@@ -17,6 +18,10 @@ class WaitQueue {
   // Blocks the current fiber until notified (true) or `deadline` (false).
   bool wait_until(Instant deadline);
   void wait() { wait_until(Instant::max()); }
+  // Blocks the current fiber until any of `queues` notifies it (true) or `deadline`
+  // (false). It waits in each queue in FIFO order like wait_until; the first notify wakes
+  // it and it leaves the other queues (a notify that finds it gone wakes the next waiter).
+  static bool wait_any(std::span<WaitQueue* const> queues, Instant deadline);
 
   // Wakes the longest waiter still waiting; false if there was none.
   bool notify_one();

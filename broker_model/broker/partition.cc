@@ -78,6 +78,7 @@ const ProducerStateTable& Partition::producer_state() {
 
 void Partition::notify_activity() {
   high_watermark_moved_.notify_all();
+  fetch_waiters_.notify_all();
   if (activity_ != nullptr) activity_->notify_all();
 }
 
@@ -361,6 +362,7 @@ ErrorCode Partition::append_as_follower(const std::vector<RecordBatch>& batches,
   }
   Offset hw = std::min(leader_high_watermark, log_.log_end_offset());
   if (hw > high_watermark_) high_watermark_ = hw;
+  fetch_waiters_.notify_all();
   if (activity_ != nullptr) activity_->notify_all();
   return ErrorCode::kNone;
 }

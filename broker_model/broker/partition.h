@@ -49,7 +49,8 @@ struct IsrProposal {
 
 class Partition {
  public:
-  // `activity` is notified whenever data or the high watermark moves (fetch long-polls wait on it).
+  // fetch_waiters() and `activity` (if any) are notified whenever data, the high watermark,
+  // the ISR or the role moves (fetch long-polls wait on them).
   Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config, History* history,
             sim::WaitQueue* activity);
 
@@ -93,6 +94,9 @@ class Partition {
 
   ReplicaDump dump();
 
+  // Fetches waiting for this partition to move (long-polls).
+  sim::WaitQueue& fetch_waiters() { return fetch_waiters_; }
+
  private:
   enum class Role { kNone, kLeader, kFollower };
   struct FollowerProgress {
@@ -130,6 +134,7 @@ class Partition {
   Offset high_watermark_{0};
   bool alter_in_flight_ = false;
   sim::WaitQueue high_watermark_moved_{"high watermark"};
+  sim::WaitQueue fetch_waiters_{"fetch long-poll"};
   sim::WaitQueue* activity_;
   ProducerStateTable producer_state_;
   bool producer_state_stale_ = true;  // rebuild from the log before trusting it

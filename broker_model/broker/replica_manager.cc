@@ -58,7 +58,7 @@ PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const
 }
 
 Partition* ReplicaManager::create_partition(const TopicPartition& tp, const MetadataImage& image) {
-  auto p = std::make_unique<Partition>(rpc_.context(), config_.id, tp, partition_config(tp, image), history_, &activity_);
+  auto p = std::make_unique<Partition>(rpc_.context(), config_.id, tp, partition_config(tp, image), history_, nullptr);
   Partition* raw = p.get();
   partitions_[tp] = std::move(p);
   raw->open();  // recovery from disk; a failed log stays offline and answers KAFKA_STORAGE_ERROR
@@ -108,10 +108,16 @@ ProduceResponse ReplicaManager::handle_produce(const ProduceRequest& req) {
 FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
   sim::NodeContext& ctx = rpc_.context();
   sim::Instant deadline = ctx.sim_deadline(sim::milliseconds(std::max(0, req.max_wait_ms)));
+  // Long-poll on the partitions asked for: woken when one of them moves, not on every
+  // append anywhere on the broker.
+  std::vector<sim::WaitQueue*> waiters;
+  waiters.reserve(req.partitions.size());
   for (;;) {
     FetchResponse resp;
+    resp.partitions.reserve(req.partitions.size());
     int64_t bytes = 0;
     bool any_error = false;
+    waiters.clear();
     for (const auto& fp : req.partitions) {
       Partition* p = partition(fp.tp);
       if (p == nullptr) {
@@ -122,6 +128,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
         any_error = true;
         continue;
       }
+      waiters.push_back(&p->fetch_waiters());
       FetchPartitionResponse r = p->fetch(fp, req.replica_id);
       if (r.error != ErrorCode::kNone) any_error = true;
       for (const auto& b : r.batches) bytes += b.logical_size_in_bytes();
@@ -136,7 +143,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
       }
       return resp;
     }
-    activity_.wait_until(deadline);  // long-poll: until data or the high watermark moves
+    sim::WaitQueue::wait_any(waiters, deadline);  // until data or the high watermark moves
   }
 }
 

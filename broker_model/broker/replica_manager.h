@@ -67,7 +67,6 @@ class ReplicaManager {
   AlterPartitionFn alter_partition_;
   std::map<TopicPartition, std::unique_ptr<Partition>> partitions_;
   std::map<BrokerId, std::unique_ptr<ReplicaFetcher>> fetchers_;
-  sim::WaitQueue activity_{"fetch long-poll"};
   FiberMutex apply_mutex_{"apply metadata"};
 };
 
