@@ -187,16 +187,45 @@ CheckResult check_inconsistent_offsets(const History& h) {
   CheckResult r{"inconsistent_offsets", 0, {}, {}};
   // Two acknowledgements for one offset: sort the acknowledged produces by (partition,
   // offset, history order) and compare neighbours.
-  std::vector<const ProduceOp*> acked;
-  for (const auto& p : h.produces())
-    if (p.outcome == OpOutcome::kOk) acked.push_back(&p);
-  std::stable_sort(acked.begin(), acked.end(), [](const ProduceOp* a, const ProduceOp* b) {
-    if (a->offset != b->offset) return a->offset < b->offset;
-    return a->tp < b->tp;
-  });
+  // Sorted as small keys (offset, partition rank, history index): the same order as a
+  // stable sort of the operations by (offset, partition), without touching them.
+  struct AckKey {
+    int64_t offset;
+    uint32_t tp_rank;
+    uint32_t index;
+    bool operator<(const AckKey& o) const {
+      if (offset != o.offset) return offset < o.offset;
+      if (tp_rank != o.tp_rank) return tp_rank < o.tp_rank;
+      return index < o.index;
+    }
+  };
+  const auto& ops = h.produces();
+  std::map<TopicPartition, uint32_t> tp_rank;
+  const TopicPartition* last_tp = nullptr;
+  for (const auto& p : ops) {
+    if (p.outcome != OpOutcome::kOk || (last_tp != nullptr && *last_tp == p.tp)) continue;
+    last_tp = &p.tp;
+    tp_rank.emplace(p.tp, 0);
+  }
+  uint32_t rank = 0;
+  for (auto& entry : tp_rank) entry.second = rank++;
+  std::vector<AckKey> acked;
+  last_tp = nullptr;
+  uint32_t last_rank = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const ProduceOp& p = ops[i];
+    if (p.outcome != OpOutcome::kOk) continue;
+    if (last_tp == nullptr || !(*last_tp == p.tp)) {  // produces cluster by partition
+      last_tp = &p.tp;
+      last_rank = tp_rank.at(p.tp);
+    }
+    acked.push_back(AckKey{p.offset.value(), last_rank, static_cast<uint32_t>(i)});
+  }
+  std::sort(acked.begin(), acked.end());
   for (size_t i = 1; i < acked.size(); ++i) {
-    const ProduceOp* first = acked[i - 1];
-    const ProduceOp& p = *acked[i];
+    if (acked[i - 1].offset != acked[i].offset || acked[i - 1].tp_rank != acked[i].tp_rank) continue;
+    const ProduceOp* first = &ops[acked[i - 1].index];
+    const ProduceOp& p = ops[acked[i].index];
     if (first->offset != p.offset || !(first->tp == p.tp) || first->record_id == p.record_id) continue;
     Violation v;
     v.summary = "two records acknowledged at " + p.tp.str() + " offset " + p.offset.str() + ": " +
@@ -221,17 +250,32 @@ CheckResult check_inconsistent_offsets(const History& h) {
         isr = s->isr;
       }
     if (hw < 0) continue;
-    std::map<int64_t, std::pair<uint64_t, broker_model::BrokerId>> first_seen;
+    // The first replica (in dump order) to hold an offset below the high watermark sets
+    // what the others must hold there: a dense table over [lowest offset held, hw).
+    int64_t base = hw;
+    for (const auto* s : states)
+      if (!s->records.empty()) base = std::min(base, s->records.front().first.value());
+    struct Seen {
+      bool set = false;
+      uint64_t id = 0;
+      broker_model::BrokerId broker = broker_model::kNoBroker;
+    };
+    std::vector<Seen> first_seen(static_cast<size_t>(hw - base));
+    std::map<int64_t, Seen> sparse;  // offsets a dump holds out of order (never, for a sane log)
     for (const auto* s : states) {
       if (std::find(isr.begin(), isr.end(), s->broker) == isr.end()) continue;
       for (const auto& [off, id] : s->records) {
         if (off.value() >= hw) break;
-        auto [it, fresh] = first_seen.emplace(off.value(), std::make_pair(id, s->broker));
-        if (fresh || it->second.first == id) continue;
+        Seen& seen = off.value() >= base ? first_seen[static_cast<size_t>(off.value() - base)] : sparse[off.value()];
+        if (!seen.set) {
+          seen = Seen{true, id, s->broker};
+          continue;
+        }
+        if (seen.id == id) continue;
         Violation v;
         v.summary = "replicas diverge at " + tp.str() + " offset " + off.str() + " below the high watermark " +
-                    std::to_string(hw) + ": broker " + it->second.second.str() + " has " +
-                    broker_model::format_record_id(it->second.first) + ", broker " + s->broker.str() + " has " +
+                    std::to_string(hw) + ": broker " + seen.broker.str() + " has " +
+                    broker_model::format_record_id(seen.id) + ", broker " + s->broker.str() + " has " +
                     broker_model::format_record_id(id);
         v.story = partition_story(h, tp, sim::Instant::epoch());
         add_example(r, std::move(v));
@@ -244,14 +288,39 @@ CheckResult check_inconsistent_offsets(const History& h) {
 
 CheckResult check_order(const History& h) {
   CheckResult r{"order_violations", 0, {}, {}};
-  std::map<TopicPartition, std::map<int64_t, uint64_t>> final_log;
-  for (const auto& fr : h.final_reads())
-    for (const auto& [off, id] : fr.records) final_log[fr.tp][off.value()] = id;
+  // Per partition, the final log as (offset, record id) sorted by offset; for an offset read
+  // twice, the last read wins.
+  std::map<TopicPartition, std::vector<std::pair<int64_t, uint64_t>>> final_log;
+  for (const auto& fr : h.final_reads()) {
+    auto& log = final_log[fr.tp];
+    for (const auto& [off, id] : fr.records) log.emplace_back(off.value(), id);
+  }
+  for (auto& [tp, log] : final_log) {
+    std::stable_sort(log.begin(), log.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    std::vector<std::pair<int64_t, uint64_t>> unique;
+    unique.reserve(log.size());
+    for (const auto& e : log) {
+      if (!unique.empty() && unique.back().first == e.first) unique.back() = e;
+      else unique.push_back(e);
+    }
+    log = std::move(unique);
+  }
+  auto find_offset = [](const std::vector<std::pair<int64_t, uint64_t>>& log, int64_t off) {
+    auto it = std::lower_bound(log.begin(), log.end(), off, [](const auto& e, int64_t o) { return e.first < o; });
+    return it != log.end() && it->first == off ? it : log.end();
+  };
   std::map<std::pair<int, TopicPartition>, const broker_model::ConsumeOp*> last;
+  const broker_model::ConsumeOp* previous = nullptr;  // consumes come in runs of one consumer and partition
+  decltype(last)::iterator previous_it;
   for (const auto& c : h.consumes()) {
-    auto key = std::make_pair(c.consumer, c.tp);
-    auto it = last.find(key);
-    if (it != last.end() && !c.position_reset) {
+    decltype(last)::iterator it;
+    if (previous != nullptr && previous->consumer == c.consumer && previous->tp == c.tp) {
+      it = previous_it;
+    } else {
+      it = last.find(std::make_pair(c.consumer, c.tp));
+      if (it == last.end()) it = last.emplace(std::make_pair(c.consumer, c.tp), nullptr).first;
+    }
+    if (it->second != nullptr && !c.position_reset) {
       const auto* prev = it->second;
       if (c.offset <= prev->offset) {
         Violation v;
@@ -263,8 +332,8 @@ CheckResult check_order(const History& h) {
       } else if (c.offset.value() > prev->offset.value() + 1) {
         // A gap counts only where the final log still holds both ends as they were read.
         const auto& log = final_log[c.tp];
-        auto a = log.find(prev->offset.value());
-        auto b = log.find(c.offset.value());
+        auto a = find_offset(log, prev->offset.value());
+        auto b = find_offset(log, c.offset.value());
         bool ends_intact = a != log.end() && b != log.end() && a->second == prev->record_id && b->second == c.record_id;
         if (ends_intact && std::next(a) != b) {
           Violation v;
@@ -275,7 +344,9 @@ CheckResult check_order(const History& h) {
         }
       }
     }
-    last[key] = &c;
+    it->second = &c;
+    previous = &c;
+    previous_it = it;
   }
   return r;
 }
