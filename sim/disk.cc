@@ -33,9 +33,15 @@ void Disk::apply(std::string& image, const PendingOp& op) {
     image.resize(static_cast<size_t>(op.offset));
     return;
   }
-  size_t end = static_cast<size_t>(op.offset) + op.data.size();
+  size_t at = static_cast<size_t>(op.offset);
+  if (at >= image.size()) {  // an append (logs only ever append): one copy, no zero fill
+    image.resize(at, '\0');
+    image.append(op.data);
+    return;
+  }
+  size_t end = at + op.data.size();
   if (image.size() < end) image.resize(end, '\0');
-  image.replace(static_cast<size_t>(op.offset), op.data.size(), op.data);
+  op.data.copy(image.data() + at, op.data.size());
 }
 
 void Disk::charge(Duration latency, int64_t bytes, const char* what) {
