@@ -6,5 +6,6 @@ inline constexpr int kExitOk = 0;              // every check held
 inline constexpr int kExitSafetyViolation = 1; // a safety check failed (lost write, divergence, ...)
 inline constexpr int kExitUsage = 2;           // bad arguments or bad input file
 inline constexpr int kExitLiveness = 3;        // the system did not recover in time
-inline constexpr int kExitLabError = 4;        // the lab itself failed: deadlock, limit, unexpected exception
+inline constexpr int kExitLabError = 4;        // the lab itself failed: deadlock, limit, unexpected exception, nondeterminism
+inline constexpr int kExitLabCrash = 5;        // sweep: a worker process crashed (signal) or hung (--seed-timeout)
 }  // namespace cli

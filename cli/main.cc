@@ -13,8 +13,10 @@
 
 #include "cli/compare_command.h"
 #include "cli/exit_codes.h"
+#include "cli/lab_commands.h"
 #include "cli/run_output.h"
 #include "cli/omb_run.h"
+#include "cli/seed_run.h"
 #include "scenarios/counter_demo.h"
 #include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
@@ -28,6 +30,11 @@ namespace {
 
 constexpr const char* kUsage =
     "usage: eddy run [FILE.yaml] [--omb-driver DRIVER.yaml --omb-workload WORKLOAD.yaml] [--seed N] [--out DIR | --no-out] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
+    "       eddy sweep FILE... --seeds A..B [--jobs N] [--shard I/N] [--time-budget 10m] [--out DIR [--resume]]\n"
+    "       eddy replay FILE --seed N [--trace FILE [--force]] [--all]\n"
+    "       eddy check-determinism FILE --seed N [--traces DIR]\n"
+    "       eddy merge DIR... [--out DIR]\n"
+    "       eddy list\n"
     "       eddy demo counter [--seed N] [--trace FILE [--force]]\n"
     "       eddy compare RUN_DIR RUN_DIR... [--html FILE [--force]]\n"
     "       eddy --help | --version\n";
@@ -116,6 +123,7 @@ int run_command(const RunArgs& args) {
   opt.seed = args.common.seed;
   if (trace.is_open()) opt.trace_sink = &trace;
   arm_watchdog(args.common.seed, args.wall_timeout_s);
+  cli::apply_lab_test_faults(args.common.seed);
   auto wall_start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
   std::clock_t cpu_start = std::clock();  // CPU time too: the machine may be shared
   scenarios::ScenarioResult r = scenarios::run_scenario(spec, opt);
@@ -178,7 +186,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 all expectations held; 1 safety violation; 2 bad arguments or input; 3 liveness failure; "
-      "4 lab error (deadlock, run limit, crash of the lab).");
+      "4 lab error (deadlock, run limit, nondeterminism); 5 the lab crashed or hung (sweep).");
 
   cli::CompareArgs compare_args;
   CLI::App* compare = cli::add_compare_command(app, compare_args);
@@ -201,6 +209,8 @@ int main(int argc, char** argv) {
   demo->require_subcommand(1);
   add_common(counter, demo_args);
 
+  std::vector<cli::LabCommand> lab_commands = cli::add_lab_commands(app, argc > 0 ? argv[0] : "eddy");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -216,5 +226,8 @@ int main(int argc, char** argv) {
   if (compare->parsed()) return cli::compare_command(compare_args);
   if (run->parsed()) return run_command(run_args);
   if (counter->parsed()) return demo_command(demo_args);
+  for (const auto& c : lab_commands) {
+    if (c.app->parsed()) return c.run();
+  }
   return cli::kExitUsage;
 }

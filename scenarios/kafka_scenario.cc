@@ -366,6 +366,9 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.produce_latency = latency_of(h);
   judge(spec, result);
   result.fingerprint = world.fingerprint();
+  for (size_t i = 0; i < world.node_count(); ++i) {
+    result.node_names.push_back(world.node(sim::NodeId{static_cast<uint32_t>(i)}).name());
+  }
   return result;
 }
 

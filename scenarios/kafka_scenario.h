@@ -59,6 +59,7 @@ struct ScenarioResult {
   // lag over time is history.groups().lag), and whether the groups caught up after healing.
   std::vector<OwnershipInterval> rebalance_timeline;
   std::string groups_note;
+  std::vector<std::string> node_names;  // by node id, as the trace numbers them ("broker-0", "controller-0", ...)
 
   bool expectations_met() const;
   bool safety_failed() const;

@@ -1,0 +1,141 @@
+// eddy list [--scenarios DIR]: the bundled scenarios (with their names and what they expect),
+// the fault kinds and the checkers.
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <memory>
+
+#include "cli/exit_codes.h"
+#include "cli/lab_commands.h"
+#include "faults/fault_kind.h"
+#include "scenarios/scenario_loader.h"
+#include "scenarios/value_syntax.h"
+
+namespace cli {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr int kFaultKindsMax = 256;  // enum values tried when listing fault kinds
+
+struct ListArgs {
+  std::string scenarios_dir;
+};
+
+// Where the bundled scenarios are: EDDY_SCENARIOS_DIR, then beside the binary (build/eddy in a
+// checkout: ../scenarios; installed bin/eddy: ../share/eddy/scenarios), then the source tree
+// this binary was built from, then ./scenarios.
+fs::path find_scenarios_dir() {
+  std::vector<fs::path> candidates;
+  if (const char* env = std::getenv("EDDY_SCENARIOS_DIR"); env != nullptr && *env != '\0') candidates.emplace_back(env);
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    candidates.push_back(exe.parent_path().parent_path() / "scenarios");
+    candidates.push_back(exe.parent_path().parent_path() / "share" / "eddy" / "scenarios");
+  }
+#ifdef EDDY_SOURCE_DIR
+  candidates.push_back(fs::path(EDDY_SOURCE_DIR) / "scenarios");
+#endif
+  candidates.emplace_back("scenarios");
+  for (const auto& c : candidates) {
+    if (fs::is_directory(c, ec)) return c;
+  }
+  return {};
+}
+
+// The first comment line of a scenario file: its one-line story.
+std::string first_comment(const fs::path& p) {
+  std::ifstream in(p);
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("#", 0) != 0) break;
+    line.erase(0, line.find_first_not_of("# "));
+    if (!line.empty()) return line;
+  }
+  return "";
+}
+
+std::string shown_path(const fs::path& p) {
+  std::error_code ec;
+  fs::path rel = fs::relative(p, fs::current_path(), ec);
+  if (!ec && !rel.empty() && rel.string().rfind("../../..", 0) != 0) return rel.string();
+  return p.string();
+}
+
+std::string expectations(const scenarios::ExpectSpec& e) {
+  std::string s;
+  auto add = [&](const char* name, const std::optional<scenarios::CountExpectation>& x) {
+    if (x) s += (s.empty() ? "" : ", ") + std::string(name) + " " + x->str();
+  };
+  add("lost_writes", e.lost_writes);
+  add("duplicates", e.duplicates);
+  add("inconsistent_offsets", e.inconsistent_offsets);
+  add("order_violations", e.order_violations);
+  add("acknowledged", e.acknowledged);
+  if (e.liveness) s += (s.empty() ? "" : ", ") + std::string("liveness ") + (*e.liveness ? "true" : "false");
+  return s;
+}
+
+int list_command(const ListArgs& args) {
+  fs::path dir = args.scenarios_dir.empty() ? find_scenarios_dir() : fs::path(args.scenarios_dir);
+  std::error_code ec;
+  std::cout << "scenarios";
+  if (dir.empty() || !fs::is_directory(dir, ec)) {
+    std::cout << ": none found (set EDDY_SCENARIOS_DIR or pass --scenarios DIR)\n";
+  } else {
+    std::cout << " (" << shown_path(dir) << "):\n";
+    std::vector<fs::path> files;
+    for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::recursive_directory_iterator();
+         it.increment(ec)) {
+      if (it->is_regular_file() && (it->path().extension() == ".yaml" || it->path().extension() == ".yml")) {
+        files.push_back(it->path());
+      }
+    }
+    std::sort(files.begin(), files.end());
+    for (const auto& f : files) {
+      scenarios::LoadResult r = scenarios::load_scenario_file(f.string());
+      std::cout << "  " << shown_path(f) << "\n";
+      if (!r) {
+        std::cout << "      does not load: " << r.error().str() << "\n";
+        continue;
+      }
+      std::string about = r.spec().description.empty() ? first_comment(f) : r.spec().description;
+      if (!about.empty()) std::cout << "      " << about << "\n";
+      std::string ex = expectations(r.spec().expect);
+      if (!ex.empty()) std::cout << "      expects: " << ex << "\n";
+    }
+  }
+  std::cout << "fault kinds (scenario `faults:` entries; * = not yet accepted in scenario files):\n ";
+  for (int k = 0; k < kFaultKindsMax; ++k) {
+    std::string name = faults::to_string(static_cast<faults::FaultKind>(k));
+    if (name == "?") break;
+    bool usable = scenarios::parse_fault_kind(name).has_value();
+    std::cout << " " << name << (usable ? "" : "*");
+  }
+  std::cout << "\ncheckers (scenario `expect:` keys):\n"
+               "  lost_writes            acknowledged records missing from the final log\n"
+               "  duplicates             a record found at two or more offsets\n"
+               "  inconsistent_offsets   a record at another offset than acknowledged, two records acknowledged at\n"
+               "                         one offset, or in-sync replicas disagreeing below the high watermark\n"
+               "  order_violations       a consumer seeing offsets go backwards or skipping records below the HW\n"
+               "  acknowledged           the count of acknowledged records (e.g. == 0 when nothing may succeed)\n"
+               "  liveness               after healing, every partition takes an acks=all write and reads to its end\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+LabCommand add_list_command(CLI::App& app, const std::string&) {
+  auto args = std::make_shared<ListArgs>();
+  CLI::App* cmd = app.add_subcommand("list", "List the bundled scenarios, fault kinds and checkers");
+  cmd->add_option("--scenarios", args->scenarios_dir, "Scenario directory to list (default: the bundled one)");
+  return {cmd, [args] { return list_command(*args); }};
+}
+
+}  // namespace cli

@@ -1,0 +1,64 @@
+// One scenario run for one seed, as the lab's commands see it: the verdict, the exit code it
+// maps to, and the per-seed record that sweeps write to results.jsonl (cli/README.md documents
+// the record). Host-side code: wall clocks and environment variables are fine here, never in
+// the simulation.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "scenarios/kafka_scenario.h"
+#include "scenarios/scenario_spec.h"
+
+namespace cli {
+
+// What became of one (scenario, seed). The order is not a ranking; see exit_code_of.
+enum class Verdict { kOk, kSafety, kLiveness, kLabError, kLabCrash, kLabHang };
+
+const char* to_string(Verdict v);                       // "ok", "safety", "liveness", "lab_error", "lab_crash", "lab_hang"
+std::optional<Verdict> verdict_from_string(const std::string& s);
+int exit_code_of(Verdict v);                            // the kExit* code for that verdict
+
+// One line of results.jsonl with "type":"seed".
+struct SeedRecord {
+  std::string scenario;   // the scenario file as given on the command line
+  std::string name;       // the scenario's name
+  uint64_t seed = 0;
+  Verdict verdict = Verdict::kOk;
+  std::string fingerprint;  // 16 hex digits; empty when the lab crashed or hung
+  double simulated_s = 0;
+  double wall_s = 0;
+  uint64_t events = 0;
+  std::vector<std::string> failed;  // failed expectations, e.g. "lost_writes == 0: 968"
+  std::string message;              // lab error / crash / hang explanation
+  std::map<std::string, int64_t> checks;  // check name -> violations counted
+  scenarios::OutcomeCounts counts;
+  bool liveness = false;
+  double produce_records_per_s = 0;
+  double consume_records_per_s = 0;
+  double produce_p50_ms = 0, produce_p99_ms = 0, produce_max_ms = 0;
+  std::vector<std::string> faults;  // faults fired, in order ("5.22s crash broker-0")
+  std::string replay;               // the command that replays this seed
+};
+
+Verdict verdict_of(const scenarios::ScenarioResult& r);
+
+// The record of a finished run.
+SeedRecord record_of(const scenarios::ScenarioResult& r, const std::string& file, double wall_s,
+                     const std::string& replay);
+
+// `<eddy> replay FILE --seed N`, with the eddy binary as it was invoked.
+std::string replay_command(const std::string& eddy, const std::string& file, uint64_t seed);
+
+// Test-only faults of the lab itself, for the tests of sweeps (cli/README.md):
+// EDDY_TEST_CRASH_SEED=N aborts the process when seed N is about to run, EDDY_TEST_HANG_SEED=N
+// blocks forever. Called before every run by run, replay, check-determinism and sweep workers.
+void apply_lab_test_faults(uint64_t seed);
+
+// Loads a scenario file, or prints its located error to stderr and returns nullopt.
+std::optional<scenarios::ScenarioSpec> load_or_report(const std::string& file);
+
+}  // namespace cli
