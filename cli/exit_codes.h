@@ -7,5 +7,5 @@ inline constexpr int kExitSafetyViolation = 1; // a safety check failed (lost wr
 inline constexpr int kExitUsage = 2;           // bad arguments or bad input file
 inline constexpr int kExitLiveness = 3;        // the system did not recover in time
 inline constexpr int kExitLabError = 4;        // the lab itself failed: deadlock, limit, unexpected exception, nondeterminism
-inline constexpr int kExitLabCrash = 5;        // sweep: a worker process crashed (signal) or hung (--seed-timeout)
+inline constexpr int kExitLabCrash = 5;        // the lab crashed (signal) or hung (--wall-timeout, sweep --seed-timeout)
 }  // namespace cli

@@ -61,13 +61,13 @@ uint64_t g_watchdog_seed = 0;
 extern "C" void on_watchdog(int) {
   char msg[160];
   int n = std::snprintf(msg, sizeof msg,
-                        "eddy: error: the lab hung (no progress within --wall-timeout) at seed %llu; exit 4\n",
+                        "eddy: error: the lab hung (no progress within --wall-timeout) at seed %llu; exit 5\n",
                         static_cast<unsigned long long>(g_watchdog_seed));
   if (n > 0) {
     ssize_t ignored = write(STDERR_FILENO, msg, static_cast<size_t>(n));
     (void)ignored;
   }
-  _exit(cli::kExitLabError);
+  _exit(cli::kExitLabCrash);
 }
 
 void arm_watchdog(uint64_t seed, unsigned seconds) {
@@ -186,7 +186,7 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 all expectations held; 1 safety violation; 2 bad arguments or input; 3 liveness failure; "
-      "4 lab error (deadlock, run limit, nondeterminism); 5 the lab crashed or hung (sweep).");
+      "4 lab error (deadlock, run limit, nondeterminism); 5 the lab crashed or hung.");
 
   cli::CompareArgs compare_args;
   CLI::App* compare = cli::add_compare_command(app, compare_args);
@@ -199,7 +199,7 @@ int main(int argc, char** argv) {
   run->add_option("--omb-workload", run_args.omb.workload, "OpenMessaging Benchmark workload file");
   run->add_option("--max-events", run_args.max_events, "Stop the run after this many events")->check(CLI::PositiveNumber);
   run->add_option("--wall-timeout", run_args.wall_timeout_s,
-                  "Give up (exit 4) if the run takes longer than this many wall-clock seconds; 0: never")
+                  "Give up (exit 5) if the run takes longer than this many wall-clock seconds; 0: never")
       ->check(CLI::NonNegativeNumber);
   cli::add_output_options(run, run_args.output);
 

@@ -121,10 +121,10 @@ TEST(Cli, TraceIsWrittenAndNeverOverwrittenWithoutForce) {
   std::filesystem::remove_all(dir);
 }
 
-TEST(Cli, WallClockWatchdogEndsAStuckRunWithLabErrorCode) {
-  // The full-size default takes seconds; a one-second budget must end it with exit 4.
+TEST(Cli, WallClockWatchdogEndsAStuckRunWithLabCrashCode) {
+  // The full-size default takes seconds; a one-second budget must end it with exit 5.
   Result r = run("run --wall-timeout 1 --seed 3");
-  EXPECT_EQ(r.exit_code, 4) << r.out;
+  EXPECT_EQ(r.exit_code, 5) << r.out;
   EXPECT_NE(r.out.find("the lab hung"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("seed 3"), std::string::npos) << r.out;
 }
