@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -11,17 +12,14 @@
 
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
-#include "faults/fault_kind.h"
+#include "faults/fault_catalogue.h"
 #include "scenarios/scenario_loader.h"
-#include "scenarios/value_syntax.h"
 
 namespace cli {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-constexpr int kFaultKindsMax = 256;  // enum values tried when listing fault kinds
 
 struct ListArgs {
   std::string scenarios_dir;
@@ -111,14 +109,16 @@ int list_command(const ListArgs& args) {
       if (!ex.empty()) std::cout << "      expects: " << ex << "\n";
     }
   }
-  std::cout << "fault kinds (scenario `faults:` entries; * = not yet accepted in scenario files):\n ";
-  for (int k = 0; k < kFaultKindsMax; ++k) {
-    std::string name = faults::to_string(static_cast<faults::FaultKind>(k));
-    if (name == "?") break;
-    bool usable = scenarios::parse_fault_kind(name).has_value();
-    std::cout << " " << name << (usable ? "" : "*");
+  std::cout << "fault kinds (scenario `faults:` entries; see faults/fault_catalogue.h):\n";
+  const char* group = "";
+  for (const faults::FaultKindInfo& k : faults::fault_catalogue()) {
+    if (std::string(faults::to_string(k.group)) != group) {
+      group = faults::to_string(k.group);
+      std::cout << "  " << group << ":\n";
+    }
+    std::printf("    %-18s %s\n", k.name, k.does);
   }
-  std::cout << "\ncheckers (scenario `expect:` keys):\n"
+  std::cout << "checkers (scenario `expect:` keys):\n"
                "  lost_writes            acknowledged records missing from the final log\n"
                "  duplicates             a record found at two or more offsets\n"
                "  inconsistent_offsets   a record at another offset than acknowledged, two records acknowledged at\n"
