@@ -96,7 +96,13 @@ int list_command(const ListArgs& args) {
       }
     }
     std::sort(files.begin(), files.end());
+    bool omb = false;
     for (const auto& f : files) {
+      // OpenMessaging Benchmark files are not scenarios: `eddy run --omb-driver D --omb-workload W`.
+      if (f.parent_path().filename() == "omb") {
+        omb = true;
+        continue;
+      }
       scenarios::LoadResult r = scenarios::load_scenario_file(f.string());
       std::cout << "  " << shown_path(f) << "\n";
       if (!r) {
@@ -107,6 +113,10 @@ int list_command(const ListArgs& args) {
       if (!about.empty()) std::cout << "      " << about << "\n";
       std::string ex = expectations(r.spec().expect);
       if (!ex.empty()) std::cout << "      expects: " << ex << "\n";
+    }
+    if (omb) {
+      std::cout << "  " << shown_path(dir / "omb") << "/: OpenMessaging Benchmark driver and workload files, run with\n"
+                << "      eddy run [OVERLAY.yaml] --omb-driver DRIVER.yaml --omb-workload WORKLOAD.yaml\n";
     }
   }
   std::cout << "fault kinds (scenario `faults:` entries; see faults/fault_catalogue.h):\n";

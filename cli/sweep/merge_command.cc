@@ -13,6 +13,7 @@
 #include "cli/sweep/results.h"
 #include "cli/sweep/sweep_plan.h"
 #include "cli/sweep/tally.h"
+#include "reports/sweep_report.h"
 
 namespace cli {
 
@@ -21,6 +22,7 @@ namespace {
 struct MergeArgs {
   std::vector<std::string> dirs;
   std::string out;
+  std::string junit;
 };
 
 int merge_command(const MergeArgs& args, const std::string& eddy) {
@@ -107,6 +109,12 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
     for (const auto& [key, r] : runs) out.append(sweep::to_json_line(*r));
     for (const auto& d : determinism) out.append(sweep::to_json_line(d));
     std::cout << "  merged results: " << path << "\n";
+    if (auto report_error = reports::write_sweep_reports(args.out, args.junit)) {
+      std::cerr << "eddy: error: sweep reports: " << *report_error << "\n";
+    } else {
+      std::cout << "  reports: " << args.out << "/sweep.html, sweep.json, summary.md"
+                << (args.junit.empty() ? "" : ", JUnit " + args.junit) << "\n";
+    }
   }
   int rc = tally.exit_code();
   if (missing > 0) {
@@ -127,7 +135,8 @@ LabCommand add_merge_command(CLI::App& app, const std::string& eddy) {
   auto args = std::make_shared<MergeArgs>();
   CLI::App* cmd = app.add_subcommand("merge", "Merge the results of sweep shards (eddy sweep --shard I/N)");
   cmd->add_option("dirs", args->dirs, "Sweep output directories (or their results.jsonl files)")->required();
-  cmd->add_option("--out", args->out, "Write the merged results.jsonl into this (new) directory");
+  cmd->add_option("--out", args->out, "Write the merged results.jsonl and the sweep reports into this (new) directory");
+  cmd->add_option("--junit", args->junit, "With --out: also write a JUnit XML file");
   return {cmd, [args, eddy] { return merge_command(*args, eddy); }};
 }
 

@@ -23,6 +23,7 @@
 #include "cli/sweep/sweep_plan.h"
 #include "cli/sweep/tally.h"
 #include "cli/sweep/worker_pool.h"
+#include "reports/sweep_report.h"
 #include "scenarios/value_syntax.h"
 
 #ifndef EDDY_VERSION
@@ -44,6 +45,7 @@ struct SweepArgs {
   std::string shard = "1/1";
   std::string time_budget;
   std::string out;
+  std::string junit;
   bool resume = false;
   bool fail_fast = false;
   bool no_progress = false;
@@ -300,6 +302,13 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   }
   tally.print(std::cout);
   std::cout << "  results: " << results_path.string() << "\n";
+  // The aggregate reports (reports/sweep_report.h) over everything in results.jsonl so far.
+  if (auto report_error = reports::write_sweep_reports(out, args.junit)) {
+    std::cerr << "eddy: error: sweep reports: " << *report_error << "\n";
+  } else {
+    std::cout << "  reports: " << out << "/sweep.html, sweep.json, summary.md"
+              << (args.junit.empty() ? "" : ", JUnit " + args.junit) << "\n";
+  }
   std::string resume = eddy + " sweep";
   for (const auto& f : args.files) resume += " " + f;
   resume += " --seeds " + args.seeds + (shard->count > 1 ? " --shard " + args.shard : "") + " --out " + out +
@@ -332,6 +341,7 @@ LabCommand add_sweep_command(CLI::App& app, const std::string& eddy) {
   cmd->add_option("--shard", args->shard, "Run only shard I of N (seeds s with (s - A) % N == I - 1)");
   cmd->add_option("--time-budget", args->time_budget, "Stop starting new runs after this long (e.g. 10m)");
   cmd->add_option("--out", args->out, "Directory for results.jsonl (default: eddy-out/sweep-DATE-TIME)");
+  cmd->add_option("--junit", args->junit, "Also write a JUnit XML file (one test case per scenario and seed)");
   cmd->add_flag("--resume", args->resume, "Finish the sweep whose results are in --out");
   cmd->add_flag("--fail-fast", args->fail_fast, "Start no new runs after the first failure");
   cmd->add_flag("--no-progress", args->no_progress, "No progress on stderr");
