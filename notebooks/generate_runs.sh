@@ -32,6 +32,7 @@ fi
 [ "$what" = tradeoff ] && exit 0
 if "$eddy" --help 2>&1 | grep -q "sweep"; then
   rm -rf "$out/sweep"
+  mkdir -p "$out"
   set +e
   "$eddy" sweep "$src/scenarios/ci/acks-all-single-faults.yaml" "$src/scenarios/durability/acks1-leader-cut-off.yaml" \
     --seeds 1..6 --jobs 1 --out "$out/sweep" --junit "$out/sweep/junit.xml" >"$out/sweep.log" 2>&1

@@ -139,8 +139,9 @@ for ax in axes: ax.legend(fontsize=7)
 fig.tight_layout()
 out = pathlib.Path(os.environ.get("EDDY_FIGURES", "."))
 fig.savefig(out / "sweep.png", dpi=110)"""),
-    new_code_cell("""checks = pd.json_normalize(seeds["checks"]).fillna(0)
-checks.index = seeds.index
+    new_code_cell("""# json_normalize flattened each seed's "checks" map into "checks.<name>" columns
+checks = seeds.filter(regex=r"^checks\\.").fillna(0)
+checks.columns = [c.split(".", 1)[1] for c in checks.columns]
 violations = (checks > 0).groupby(seeds["name"]).sum()
 violations.columns = [c + " (seeds)" for c in violations.columns]
 violations"""),

@@ -107,8 +107,13 @@ std::map<uint64_t, Line> seeds_of(const std::vector<Line>& lines) {
 
 TEST(Cli, SweepOfAPlantedViolationExitsOneAndItsReplayCommandReproducesIt) {
   TempDir dir("planted");
-  Result r = eddy("sweep " + kPlanted + " --seeds 1..2 --jobs 2 --no-progress --out " + dir.str("out"));
+  Result r = eddy("sweep " + kPlanted + " --seeds 1..2 --jobs 2 --no-progress --out " + dir.str("out") + " --junit " +
+                  dir.str("junit.xml"));
   ASSERT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_TRUE(fs::exists(dir.path / "out/sweep.json"));
+  std::ifstream junit(dir.str("junit.xml"));
+  std::string xml((std::istreambuf_iterator<char>(junit)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("<failure"), std::string::npos) << xml;
   EXPECT_NE(r.out.find("safety 2"), std::string::npos) << r.out;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m,
