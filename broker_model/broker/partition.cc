@@ -108,6 +108,7 @@ bool Partition::apply(const PartitionRegistration& reg) {
     if (reg.isr != isr_) timeline("isr", list(isr_) + " -> " + list(reg.isr));
     isr_ = reg.isr;
     partition_epoch_ = reg.partition_epoch;
+    pending_alter_.reset();  // a newer committed state supersedes whatever was proposed
     if (is_leader()) maybe_advance_high_watermark();
     notify_activity();
   }
@@ -120,7 +121,7 @@ void Partition::become_leader(const PartitionRegistration& reg) {
   leader_epoch_ = reg.leader_epoch;
   partition_epoch_ = reg.partition_epoch;
   isr_ = reg.isr;
-  alter_in_flight_ = false;
+  pending_alter_.reset();
   log_.assign_epoch_start_offset(leader_epoch_, log_.log_end_offset());
   followers_.clear();
   sim::Instant now = ctx_.now();
@@ -141,6 +142,7 @@ void Partition::become_follower(const PartitionRegistration& reg) {
   leader_epoch_ = reg.leader_epoch;
   partition_epoch_ = reg.partition_epoch;
   isr_ = reg.isr;
+  pending_alter_.reset();
   followers_.clear();
   timeline("follower", "of broker " + leader_.str() + " at epoch " + leader_epoch_.str());
   // Waiting producers and fetchers see the change and answer NOT_LEADER_OR_FOLLOWER.
@@ -314,20 +316,48 @@ void Partition::update_follower(BrokerId replica, Offset fetch_offset, sim::Inst
 void Partition::maybe_advance_high_watermark() {
   if (!is_leader()) return;
   Offset hw = log_.log_end_offset();
-  for (BrokerId b : isr_) {
-    if (b == self_) continue;
+  // Over the maximal ISR: the committed ISR and, while an AlterPartition is unsettled, the
+  // members it proposes (no allocation: this runs on every follower fetch).
+  auto bound_by = [&](BrokerId b) {
+    if (b == self_) return true;
     auto it = followers_.find(b);
-    if (it == followers_.end() || it->second.log_end_offset < Offset{0}) return;  // unknown progress
+    if (it == followers_.end() || it->second.log_end_offset < Offset{0}) return false;  // unknown progress
     hw = std::min(hw, it->second.log_end_offset);
-  }
+    return true;
+  };
+  for (BrokerId b : isr_)
+    if (!bound_by(b)) return;
+  if (pending_alter_)
+    for (BrokerId b : pending_alter_->new_isr)
+      if (!contains(isr_, b) && !bound_by(b)) return;
   if (hw <= high_watermark_) return;
   high_watermark_ = hw;
   EDDY_CHECK(high_watermark_ <= log_.log_end_offset());
   notify_activity();
 }
 
+bool Partition::alter_pending(const IsrProposal& p) const {
+  return pending_alter_ && pending_alter_->leader_epoch == p.leader_epoch &&
+         pending_alter_->partition_epoch == p.partition_epoch && pending_alter_->new_isr == p.new_isr;
+}
+
+void Partition::alter_sent(const IsrProposal& p) { pending_alter_ = p; }
+
+void Partition::alter_settled(const IsrProposal& p) {
+  if (alter_pending(p)) pending_alter_.reset();
+  if (is_leader()) maybe_advance_high_watermark();
+}
+
+std::vector<BrokerId> Partition::maximal_isr() const {
+  std::vector<BrokerId> out = isr_;
+  if (pending_alter_)
+    for (BrokerId b : pending_alter_->new_isr)
+      if (!contains(out, b)) out.push_back(b);
+  return out;
+}
+
 std::optional<IsrProposal> Partition::maybe_shrink_isr(sim::Instant now) {
-  if (!is_leader() || alter_in_flight_) return std::nullopt;
+  if (!is_leader() || alter_in_flight()) return std::nullopt;
   std::vector<BrokerId> keep;
   std::vector<BrokerId> dropped;
   for (BrokerId b : isr_) {
@@ -341,7 +371,7 @@ std::optional<IsrProposal> Partition::maybe_shrink_isr(sim::Instant now) {
 }
 
 std::optional<IsrProposal> Partition::maybe_expand_isr(BrokerId follower) {
-  if (!is_leader() || alter_in_flight_ || contains(isr_, follower) || !contains(replicas_, follower)) return std::nullopt;
+  if (!is_leader() || alter_in_flight() || contains(isr_, follower) || !contains(replicas_, follower)) return std::nullopt;
   auto it = followers_.find(follower);
   if (it == followers_.end()) return std::nullopt;
   auto epoch_start = log_.leader_epoch_cache().latest_entry();

@@ -89,8 +89,18 @@ class Partition {
   // Periodic ISR maintenance (leader): the proposal to send, if any.
   std::optional<IsrProposal> maybe_shrink_isr(sim::Instant now);
   std::optional<IsrProposal> maybe_expand_isr(BrokerId follower);
-  bool alter_in_flight() const { return alter_in_flight_; }
-  void set_alter_in_flight(bool v) { alter_in_flight_ = v; }
+  // An ISR change sent to the controller whose outcome this leader does not know yet. Until
+  // the controller's answer or a newer registration settles it, the high watermark counts the
+  // union of the committed and the proposed ISR (Kafka's "maximal ISR", KIP-497): the
+  // controller may already have committed the proposal, and a replica it counts as in sync
+  // can be elected leader without an unclean election.
+  bool alter_in_flight() const { return pending_alter_.has_value(); }
+  bool alter_pending(const IsrProposal& p) const;
+  void alter_sent(const IsrProposal& p);
+  // The controller answered this proposal definitively (committed, or explicitly not applied).
+  void alter_settled(const IsrProposal& p);
+  // Committed ISR plus the pending proposal's members.
+  std::vector<BrokerId> maximal_isr() const;
 
   ReplicaDump dump();
 
@@ -132,7 +142,7 @@ class Partition {
   std::vector<BrokerId> isr_;
   std::map<BrokerId, FollowerProgress> followers_;
   Offset high_watermark_{0};
-  bool alter_in_flight_ = false;
+  std::optional<IsrProposal> pending_alter_;
   sim::WaitQueue high_watermark_moved_{"high watermark"};
   sim::WaitQueue fetch_waiters_{"fetch long-poll"};
   sim::WaitQueue* activity_;

@@ -6,6 +6,11 @@
 
 namespace broker_model {
 
+namespace {
+// Between re-sends of an AlterPartition whose outcome is unknown.
+constexpr sim::Duration kAlterPartitionRetryBackoff = sim::milliseconds(100);
+}  // namespace
+
 ReplicaManager::ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, History* history, AlterPartitionFn alter_partition)
     : rpc_(rpc), config_(config), history_(history), alter_partition_(std::move(alter_partition)) {}
 
@@ -172,13 +177,35 @@ DumpReplicasResponse ReplicaManager::handle_dump() {
 void ReplicaManager::propose(const IsrProposal& proposal) {
   Partition* p = partition(proposal.tp);
   if (p == nullptr || p->alter_in_flight()) return;
-  p->set_alter_in_flight(true);
-  TopicPartition tp = proposal.tp;
-  alter_partition_(proposal, [this, tp](ErrorCode, std::optional<PartitionRegistration> committed) {
-    Partition* q = partition(tp);
-    if (q == nullptr) return;
-    q->set_alter_in_flight(false);
-    if (committed) q->apply(*committed);
+  p->alter_sent(proposal);
+  send_alter(proposal);
+}
+
+// Sends (or re-sends) an AlterPartition. Only a definitive answer settles the proposal: the
+// committed registration, or an error saying the controller did not apply it. Any other
+// outcome (timeout, lost answer, controller moved, stale partition epoch because the change
+// already committed) leaves it pending, so the high watermark keeps counting the proposed
+// members, and it is re-sent after a backoff until an answer or a newer registration from the
+// metadata log settles it.
+void ReplicaManager::send_alter(const IsrProposal& proposal) {
+  alter_partition_(proposal, [this, proposal](ErrorCode error, std::optional<PartitionRegistration> committed) {
+    Partition* q = partition(proposal.tp);
+    if (q == nullptr || !q->alter_pending(proposal)) return;  // superseded meanwhile
+    if (committed) {
+      q->apply(*committed);
+      q->alter_settled(proposal);
+      return;
+    }
+    if (error == ErrorCode::kIneligibleReplica || error == ErrorCode::kInvalidRequest ||
+        error == ErrorCode::kUnknownTopicOrPartition) {
+      q->alter_settled(proposal);  // the controller did not apply it
+      return;
+    }
+    rpc_.context().spawn("alter-partition-retry", [this, proposal] {
+      rpc_.context().sleep_for(kAlterPartitionRetryBackoff);
+      Partition* r = partition(proposal.tp);
+      if (r != nullptr && r->is_leader() && r->alter_pending(proposal)) send_alter(proposal);
+    });
   });
 }
 

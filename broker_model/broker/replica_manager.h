@@ -58,6 +58,7 @@ class ReplicaManager {
   PartitionConfig partition_config(const TopicPartition& tp, const MetadataImage& image) const;
   void assign_fetcher(Partition* p);
   void propose(const IsrProposal& proposal);
+  void send_alter(const IsrProposal& proposal);
   void isr_maintenance_loop();
   void log_manager_loop();
 
