@@ -35,6 +35,8 @@ std::string html_escape(const std::string& s) {
 
 std::string render_page(const char* page_template, const std::string& title, const nlohmann::json& data) {
   std::string page = page_template;
+  // The pages share one <head> (styles and the chart libraries); each template starts with it.
+  replace_once(page, "@@HEAD@@", kPageHead);
   replace_once(page, "@@TITLE@@", html_escape(title));
   replace_once(page, "@@VEGA@@", kVegaJs);
   replace_once(page, "@@VEGALITE@@", kVegaLiteJs);

@@ -4,6 +4,7 @@
 #pragma once
 
 namespace reports {
+extern const char* const kPageHead;  // the <head> every page template starts with (@@HEAD@@)
 extern const char* const kReportTemplate;
 extern const char* const kSweepTemplate;
 extern const char* const kCompareTemplate;
