@@ -11,22 +11,14 @@
 
 #include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
+#include "bundled_scenario_util.h"
 
 namespace scenarios {
 namespace {
 
-uint64_t seeds_or(uint64_t fallback) {
-  const char* env = std::getenv("EDDY_SEEDS");
-  if (env == nullptr) return fallback;
-  uint64_t n = std::strtoull(env, nullptr, 10);
-  return n > 0 ? n : fallback;
-}
+using testing::seeds_or;
 
-ScenarioSpec load(const std::string& relative) {
-  LoadResult r = load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/" + relative);
-  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().str());
-  return r.ok() ? r.spec() : ScenarioSpec{};
-}
+ScenarioSpec load(const std::string& relative) { return testing::load_bundled(relative); }
 
 std::string failed_expectations(const ScenarioResult& r) {
   std::string out;

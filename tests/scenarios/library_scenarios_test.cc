@@ -13,18 +13,14 @@
 
 #include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
+#include "bundled_scenario_util.h"
 
 namespace scenarios {
 namespace {
 
 namespace fs = std::filesystem;
 
-uint64_t seeds_or(uint64_t fallback) {
-  const char* env = std::getenv("EDDY_SEEDS");
-  if (env == nullptr) return fallback;
-  uint64_t n = std::strtoull(env, nullptr, 10);
-  return n > 0 ? n : fallback;
-}
+using testing::seeds_or;
 
 std::vector<fs::path> bundled_files() {
   std::vector<fs::path> out;
