@@ -158,14 +158,15 @@ TEST(Cli, SweepRecordsALabCrashWithItsSeedAndFinishesTheRest) {
 // The timeout is generous so that a slow (sanitizer, loaded machine) run of seed 5 never hits it.
 TEST(Cli, SweepRecordsALabHangAndGoesOn) {
   TempDir dir("hang");
-  Result r = eddy("sweep " + kCi + " --seeds 4..5 --jobs 1 --no-progress --seed-timeout 5 --out " + dir.str("out"),
+  // The timeout must leave the healthy seed room on a loaded machine under ASan (5 s did not).
+  Result r = eddy("sweep " + kCi + " --seeds 4..5 --jobs 1 --no-progress --seed-timeout 20 --out " + dir.str("out"),
                   "EDDY_TEST_HANG_SEED=4");
   EXPECT_EQ(r.exit_code, 5) << r.out;
   auto seeds = seeds_of(read_lines(dir.str("out/results.jsonl")));
   ASSERT_EQ(seeds.size(), 2u) << r.out;
   EXPECT_EQ(seeds[4].verdict, "lab_hang");
   EXPECT_EQ(seeds[5].verdict, "ok");
-  EXPECT_NE(r.out.find("no answer within the per-seed timeout of 5 s"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("no answer within the per-seed timeout of 20 s"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("EDDY_TEST_HANG_SEED=4: hanging"), std::string::npos) << r.out;
 }
 
