@@ -9,24 +9,13 @@
 #include <string>
 #include <sys/wait.h>
 
+#include "run_command.h"
+
 namespace {
 
-struct Result {
-  int exit_code;
-  std::string out;
-};
+using eddy_test::Result;
 
-Result run(const std::string& args) {
-  std::string cmd = std::string(EDDY_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  EXPECT_NE(p, nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+Result run(const std::string& args) { return eddy_test::shell(std::string(EDDY_BINARY) + " " + args); }
 
 std::string fingerprint_of(const std::string& out) {
   std::smatch m;

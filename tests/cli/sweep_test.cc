@@ -22,25 +22,14 @@
 
 extern char** environ;
 
+#include "run_command.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code;
-  std::string out;
-};
-
-Result shell(const std::string& cmd) {
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  EXPECT_NE(p, nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+using eddy_test::Result;
+using eddy_test::shell;
 
 Result eddy(const std::string& args, const std::string& env = "") {
   return shell(env + (env.empty() ? "" : " ") + EDDY_BINARY + " " + args);

@@ -11,26 +11,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "../cli/run_command.h"
+
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code;
-  std::string out;
-};
+using eddy_test::Result;
 
-Result run(const std::string& args) {
-  std::string cmd = std::string(EDDY_BINARY) + " " + args + " 2>&1";
-  FILE* p = popen(cmd.c_str(), "r");
-  EXPECT_NE(p, nullptr);
-  std::string out;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) out.append(buf.data(), n);
-  int status = pclose(p);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, out};
-}
+Result run(const std::string& args) { return eddy_test::shell(std::string(EDDY_BINARY) + " " + args); }
 
 const std::string kScenario = std::string(EDDY_SOURCE_DIR) + "/scenarios/ci/acks-all-single-faults.yaml";
 
