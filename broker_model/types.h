@@ -88,7 +88,21 @@ struct TopicPartition {
   std::string topic;
   int32_t partition = 0;
 
-  auto operator<=>(const TopicPartition&) const = default;
+  // The member-wise order (topic, then partition). Spelled out because TopicPartition keys
+  // every per-partition map and the defaulted form calls memcmp for topic names that are
+  // short and nearly always equal: an inline byte loop is several times cheaper there.
+  friend std::strong_ordering operator<=>(const TopicPartition& a, const TopicPartition& b) {
+    size_t n = a.topic.size() < b.topic.size() ? a.topic.size() : b.topic.size();
+    const char* x = a.topic.data();
+    const char* y = b.topic.data();
+    for (size_t i = 0; i < n; ++i)
+      if (x[i] != y[i]) return static_cast<unsigned char>(x[i]) <=> static_cast<unsigned char>(y[i]);
+    if (a.topic.size() != b.topic.size()) return a.topic.size() <=> b.topic.size();
+    return a.partition <=> b.partition;
+  }
+  friend bool operator==(const TopicPartition& a, const TopicPartition& b) {
+    return a.partition == b.partition && a.topic == b.topic;
+  }
   std::string str() const { return topic + "-" + std::to_string(partition); }
 };
 

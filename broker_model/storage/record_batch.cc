@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "broker_model/storage/byte_order.h"
+#include "sim/check.h"
 #include "sim/crc32c.h"
 
 namespace broker_model::storage {
@@ -30,20 +31,20 @@ constexpr size_t kRecordsCountAt = 57;
 int64_t wrapping_add(int64_t a, uint64_t b) { return static_cast<int64_t>(static_cast<uint64_t>(a) + b); }
 int64_t wrapping_add(int64_t a, int64_t b) { return wrapping_add(a, static_cast<uint64_t>(b)); }
 
-void encode_record(std::string& out, const Record& r, int64_t base_timestamp, int32_t offset_delta) {
-  put_le<int32_t>(out, static_cast<int32_t>(r.size_in_bytes() - 4));
-  put_le<int8_t>(out, r.value_padding > 0 ? kRecordHasPadding : 0);
-  put_le<int64_t>(out, wrapping_add(r.timestamp_ms, -static_cast<uint64_t>(base_timestamp)));
-  put_le<int32_t>(out, offset_delta);
+void encode_record(ByteWriter& out, const Record& r, int64_t base_timestamp, int32_t offset_delta) {
+  out.put<int32_t>(static_cast<int32_t>(r.size_in_bytes() - 4));
+  out.put<int8_t>(r.value_padding > 0 ? kRecordHasPadding : 0);
+  out.put<int64_t>(wrapping_add(r.timestamp_ms, -static_cast<uint64_t>(base_timestamp)));
+  out.put<int32_t>(offset_delta);
   if (r.key) {
-    put_le<int32_t>(out, static_cast<int32_t>(r.key->size()));
-    out += *r.key;
+    out.put<int32_t>(static_cast<int32_t>(r.key->size()));
+    out.put_bytes(*r.key);
   } else {
-    put_le<int32_t>(out, -1);
+    out.put<int32_t>(-1);
   }
-  put_le<int32_t>(out, static_cast<int32_t>(r.value.size()));
-  out += r.value;
-  if (r.value_padding > 0) put_le<int32_t>(out, r.value_padding);
+  out.put<int32_t>(static_cast<int32_t>(r.value.size()));
+  out.put_bytes(r.value);
+  if (r.value_padding > 0) out.put<int32_t>(r.value_padding);
 }
 
 // Reads `n` length-prefixed bytes at `pos`; -1 is null (only when `nullable`).
@@ -144,22 +145,24 @@ int64_t RecordBatch::size_in_bytes() const {
 }
 
 std::string RecordBatch::encode() const {
-  std::string out;
-  out.reserve(static_cast<size_t>(size_in_bytes()));
-  put_le<int64_t>(out, base_offset.value());
-  put_le<int32_t>(out, static_cast<int32_t>(size_in_bytes() - kLogOverheadBytes));
-  put_le<int32_t>(out, partition_leader_epoch.value());
-  put_le<int8_t>(out, magic);
-  put_le<uint32_t>(out, 0);  // crc, filled in below
-  put_le<int16_t>(out, attributes);
-  put_le<int32_t>(out, last_offset_delta);
-  put_le<int64_t>(out, base_timestamp);
-  put_le<int64_t>(out, max_timestamp);
-  put_le<int64_t>(out, producer_id.value());
-  put_le<int16_t>(out, producer_epoch);
-  put_le<int32_t>(out, base_sequence);
-  put_le<int32_t>(out, record_count());
-  for (size_t i = 0; i < records.size(); ++i) encode_record(out, records[i], base_timestamp, static_cast<int32_t>(i));
+  int64_t size = size_in_bytes();
+  std::string out(static_cast<size_t>(size), '\0');
+  ByteWriter w(out.data());
+  w.put<int64_t>(base_offset.value());
+  w.put<int32_t>(static_cast<int32_t>(size - kLogOverheadBytes));
+  w.put<int32_t>(partition_leader_epoch.value());
+  w.put<int8_t>(magic);
+  w.put<uint32_t>(0);  // crc, filled in below
+  w.put<int16_t>(attributes);
+  w.put<int32_t>(last_offset_delta);
+  w.put<int64_t>(base_timestamp);
+  w.put<int64_t>(max_timestamp);
+  w.put<int64_t>(producer_id.value());
+  w.put<int16_t>(producer_epoch);
+  w.put<int32_t>(base_sequence);
+  w.put<int32_t>(record_count());
+  for (size_t i = 0; i < records.size(); ++i) encode_record(w, records[i], base_timestamp, static_cast<int32_t>(i));
+  EDDY_CHECK(w.position() == out.data() + out.size());
   store_le<uint32_t>(out, kCrcAt, sim::crc32c(std::string_view(out).substr(kAttributesAt)));
   return out;
 }
