@@ -43,8 +43,10 @@ void ReplicaManager::log_manager_loop() {
 }
 
 Partition* ReplicaManager::partition(const TopicPartition& tp) {
-  auto it = partitions_.find(tp);
-  return it == partitions_.end() ? nullptr : it->second.get();
+  auto it = partitions_by_topic_.find(tp.topic);
+  if (it == partitions_by_topic_.end() || tp.partition < 0) return nullptr;
+  const std::vector<Partition*>& by_number = it->second;
+  return static_cast<size_t>(tp.partition) < by_number.size() ? by_number[static_cast<size_t>(tp.partition)] : nullptr;
 }
 
 PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const MetadataImage& image) const {
@@ -66,6 +68,9 @@ Partition* ReplicaManager::create_partition(const TopicPartition& tp, const Meta
   auto p = std::make_unique<Partition>(rpc_.context(), config_.id, tp, partition_config(tp, image), history_, nullptr);
   Partition* raw = p.get();
   partitions_[tp] = std::move(p);
+  std::vector<Partition*>& by_number = partitions_by_topic_[tp.topic];
+  if (by_number.size() <= static_cast<size_t>(tp.partition)) by_number.resize(static_cast<size_t>(tp.partition) + 1);
+  by_number[static_cast<size_t>(tp.partition)] = raw;
   raw->open();  // recovery from disk; a failed log stays offline and answers KAFKA_STORAGE_ERROR
   return raw;
 }

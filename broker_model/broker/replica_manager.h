@@ -9,6 +9,8 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <string>
+#include <vector>
 
 #include "broker_model/broker/partition.h"
 #include "broker_model/broker/replica_fetcher.h"
@@ -67,6 +69,10 @@ class ReplicaManager {
   History* history_;
   AlterPartitionFn alter_partition_;
   std::map<TopicPartition, std::unique_ptr<Partition>> partitions_;
+  // The same partitions indexed for lookup: every fetch evaluation looks up each partition it
+  // asks for (500,000 lookups in a 20 s run), and a topic name compare per level of a
+  // 60-entry map cost 5% of the run. Partitions are never removed, so the pointers stay valid.
+  std::map<std::string, std::vector<Partition*>, std::less<>> partitions_by_topic_;
   std::map<BrokerId, std::unique_ptr<ReplicaFetcher>> fetchers_;
   FiberMutex apply_mutex_{"apply metadata"};
 };

@@ -398,8 +398,8 @@ void Producer::resolve_sequences() {
   if (producer_id_ == kNoProducerId) return;
   bool bumped = false;
   for (auto& [tp, s] : sequences_) {
+    if (!s.unresolved && !s.needs_bump) continue;  // nothing to resolve: skip the queue lookup and scan
     auto& queue = batches_[tp];
-    if (!s.unresolved && !s.needs_bump) continue;  // nothing to resolve: skip the scan of the queue
     bool any_in_flight = false, any_sequenced = false;
     for (const Batch& b : queue) {
       any_in_flight = any_in_flight || b.in_flight;

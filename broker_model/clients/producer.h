@@ -52,7 +52,7 @@ class Producer {
  private:
   struct Batch {
     TopicPartition tp;
-    std::vector<Record> records;
+    SharedRecords records;  // shared with the RecordBatch of each send (no copy per attempt)
     std::vector<size_t> history_ops;  // indexes into History::produces()
     int64_t bytes = 0;
     sim::Instant created;             // local clock

@@ -14,6 +14,7 @@
 namespace broker_model {
 
 using storage::Record;
+using storage::SharedRecords;
 using storage::RecordBatch;
 
 inline constexpr int16_t kAcksNone = 0;

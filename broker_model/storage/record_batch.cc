@@ -92,10 +92,11 @@ bool decode_records(std::string_view in, size_t end, RecordBatch& b) {
   int32_t count = get_le<int32_t>(in, kRecordsCountAt);
   if (count < 1 || count != int64_t{b.last_offset_delta} + 1) return false;  // no empty batches
   if (static_cast<int64_t>(count) * kRecordOverheadBytes > static_cast<int64_t>(end)) return false;
-  b.records.resize(static_cast<size_t>(count));
+  std::vector<Record>& records = b.records.mutate();
+  records.resize(static_cast<size_t>(count));
   size_t pos = static_cast<size_t>(kRecordBatchOverheadBytes);
   for (int32_t i = 0; i < count; ++i)
-    if (!decode_record(in, pos, end, b.base_timestamp, i, b.records[static_cast<size_t>(i)])) return false;
+    if (!decode_record(in, pos, end, b.base_timestamp, i, records[static_cast<size_t>(i)])) return false;
   return pos == end;
 }
 
@@ -124,7 +125,25 @@ int64_t RecordBatch::logical_size_in_bytes() const {
   return n;
 }
 
-RecordBatch RecordBatch::of(std::vector<Record> records) {
+SharedRecords::SharedRecords(std::vector<Record> records) : rep_(new Rep{1, std::move(records)}) {}
+
+const std::vector<Record>& SharedRecords::empty_records() {
+  static const std::vector<Record> empty;
+  return empty;
+}
+
+std::vector<Record>& SharedRecords::mutate() {
+  if (rep_ == nullptr) {
+    rep_ = new Rep{};
+  } else if (rep_->refs > 1) {
+    Rep* own = new Rep{1, rep_->records};
+    release();
+    rep_ = own;
+  }
+  return rep_->records;
+}
+
+RecordBatch RecordBatch::of(SharedRecords records) {
   RecordBatch b;
   b.records = std::move(records);
   b.fill_derived_fields();

@@ -454,8 +454,8 @@ TEST(PartitionLog, TailReadsFromMemoryMatchTheDisk) {
     ASSERT_EQ(log.open(), ErrorCode::kNone);
     for (int i = 0; i < 30; ++i) {
       RecordBatch b = make_batch("t" + std::to_string(i), 1 + i % 4, 10 + static_cast<size_t>(i % 5) * 30, 5'000 - i * 7);
-      if (i % 3 == 0) b.records[0].key.reset();
-      if (i % 4 == 1) b.records.back().value_padding = 1000 + i;
+      if (i % 3 == 0) b.records.mutate()[0].key.reset();
+      if (i % 4 == 1) b.records.mutate().back().value_padding = 1000 + i;
       if (i % 5 == 2) {
         b.producer_id = ProducerId(7);
         b.producer_epoch = 2;
