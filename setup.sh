@@ -16,7 +16,7 @@ packages=(
   g++ cmake ninja-build pkg-config
   libboost-fiber-dev libboost-context-dev
   libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev libyaml-cpp-dev
-  libgtest-dev libgmock-dev libbenchmark-dev
+  libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
   chromium
   python3-pandas python3-matplotlib python3-nbconvert python3-nbclient python3-ipykernel
 )
