@@ -118,19 +118,19 @@ void BrokerServer::handle(const RequestInfo& info, std::any& body) {
   if (handle_group_request(info, body)) return;
   if (auto* req = std::any_cast<ProduceRequest>(&body)) {
     ProduceResponse resp = replicas_->handle_produce(*req);
-    if (req->acks != kAcksNone) rpc_.reply(info, wire_bytes(resp), std::move(resp));
+    if (req->acks != kAcksNone) rpc_.reply_sized(info, std::move(resp));
   } else if (auto* fetch = std::any_cast<FetchRequest>(&body)) {
     FetchResponse resp = replicas_->handle_fetch(*fetch);
-    rpc_.reply(info, wire_bytes(resp), std::move(resp));
+    rpc_.reply_sized(info, std::move(resp));
   } else if (auto* epochs = std::any_cast<OffsetsForLeaderEpochRequest>(&body)) {
     OffsetsForLeaderEpochResponse resp = replicas_->handle_offsets_for_leader_epoch(*epochs);
-    rpc_.reply(info, wire_bytes(resp), std::move(resp));
+    rpc_.reply_sized(info, std::move(resp));
   } else if (auto* init = std::any_cast<InitProducerIdRequest>(&body)) {
     InitProducerIdResponse resp = handle_init_producer_id(*init);
     rpc_.reply(info, kInitProducerIdResponseBytes, std::move(resp));
   } else if (auto* md = std::any_cast<MetadataRequest>(&body)) {
     MetadataResponse resp = handle_metadata(*md);
-    rpc_.reply(info, wire_bytes(resp), std::move(resp));
+    rpc_.reply_sized(info, std::move(resp));
   } else if (std::any_cast<DumpReplicasRequest>(&body) != nullptr) {
     DumpReplicasResponse resp = replicas_->handle_dump();
     uint32_t bytes = 64;
@@ -154,7 +154,7 @@ InitProducerIdResponse BrokerServer::handle_init_producer_id(const InitProducerI
 }
 
 bool BrokerServer::handle_group_request(const RequestInfo& info, std::any& body) {
-  auto reply = [&](auto resp) { rpc_.reply(info, wire_bytes(resp), std::move(resp)); };
+  auto reply = [&](auto resp) { rpc_.reply_sized(info, std::move(resp)); };
   if (auto* r = std::any_cast<FindCoordinatorRequest>(&body)) reply(find_coordinator(*r));
   else if (auto* j = std::any_cast<JoinGroupRequest>(&body)) reply(groups_->join(*j, "consumer-" + std::to_string(info.from.value)));
   else if (auto* s = std::any_cast<SyncGroupRequest>(&body)) reply(groups_->sync(*s));

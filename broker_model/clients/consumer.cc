@@ -69,7 +69,8 @@ void Consumer::send_fetch(BrokerId broker, std::vector<TopicPartition> tps) {
     req.partitions.push_back(FetchPartition{tp, p.offset, p.leader_epoch, config_.max_partition_fetch_bytes});
   }
   in_flight_[broker] = true;
-  rpc_.call_async(node_of(broker), "Fetch", wire_bytes(req), std::move(req),
+  uint32_t bytes = wire_bytes(req);  // before the move below: argument order is unspecified
+  rpc_.call_async(node_of(broker), "Fetch", bytes, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
                   [this, broker](std::optional<std::any>&& r) { on_fetch(broker, std::move(r)); });
 }
@@ -124,7 +125,8 @@ void Consumer::validate(BrokerId broker, std::vector<TopicPartition> tps) {
     req.partitions.push_back(EpochQuery{tp, p.leader_epoch, p.last_fetched_epoch});
   }
   in_flight_[broker] = true;
-  rpc_.call_async(node_of(broker), "OffsetsForLeaderEpoch", wire_bytes(req), std::move(req),
+  uint32_t bytes = wire_bytes(req);  // before the move below: argument order is unspecified
+  rpc_.call_async(node_of(broker), "OffsetsForLeaderEpoch", bytes, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms), [this, broker](std::optional<std::any>&& r) {
                     in_flight_[broker] = false;
                     on_validate(std::move(r));

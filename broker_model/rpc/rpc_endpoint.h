@@ -56,6 +56,14 @@ class RpcEndpoint {
                                sim::Duration timeout_local);
 
   void reply(const RequestInfo& req, uint32_t bytes, std::any body);
+  // reply() sized by the body's wire_bytes(), computed before the body is moved: in
+  // `reply(info, wire_bytes(resp), std::move(resp))` the order in which the arguments are
+  // evaluated is unspecified, and GCC moves `resp` first (every response was sized empty).
+  template <class Body>
+  void reply_sized(const RequestInfo& req, Body body) {
+    uint32_t bytes = wire_bytes(body);
+    reply(req, bytes, std::move(body));
+  }
   void send_one_way(sim::NodeId to, std::string type, uint32_t bytes, std::any body);
 
   size_t pending_calls() const { return pending_.size(); }
