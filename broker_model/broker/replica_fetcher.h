@@ -41,6 +41,7 @@ class ReplicaFetcher {
   const BrokerConfig& config_;
   BrokerId leader_;
   std::map<TopicPartition, State> partitions_;
+  uint64_t membership_changes_ = 0;  // add() and remove() calls: see fetch_once
   sim::WaitQueue wakeup_{"replica fetcher idle"};
 };
 
