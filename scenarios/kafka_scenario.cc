@@ -243,6 +243,21 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   // The lab's state outlives the world: fibers still waiting on it at the end are unwound
   // when the world is destroyed.
   auto lab = std::make_unique<LabState>();
+  {
+    // Expected records (a default run records 600,000 produces and 1.2 M consumes), capped so
+    // that a scenario with an absurd rate reserves nothing it will not reach quickly.
+    double produced = 0, consumed = 0;
+    const double seconds = static_cast<double>(spec.duration.ns()) / 1e9;
+    for (const auto& p : spec.producers) {
+      double records = p.messages_per_s * p.count * seconds;
+      produced += records;
+      for (const auto& c : spec.consumers)
+        if (c.topic == p.topic) consumed += records;  // the spec's instances share the partitions
+    }
+    constexpr double kReserveMax = 4'000'000;
+    lab->history.reserve(static_cast<size_t>(std::min(produced * 1.05, kReserveMax)),
+                         static_cast<size_t>(std::min(consumed * 1.05, kReserveMax)));
+  }
   LabRaftObserver raft_observer(lab->history);
   sim::World world(wc);
   raft_observer.attach(&world);

@@ -95,6 +95,12 @@ struct FinalRead {
 
 class History {
  public:
+  // Room for the operations a run is expected to record, so the vectors do not move (and
+  // copy) hundreds of megabytes of operations as they grow. Only a hint.
+  void reserve(size_t produces, size_t consumes) {
+    produces_.reserve(produces);
+    consumes_.reserve(consumes);
+  }
   size_t begin_produce(ProduceOp op) {
     produces_.push_back(std::move(op));
     return produces_.size() - 1;
