@@ -44,6 +44,35 @@ void Disk::apply(std::string& image, const PendingOp& op) {
   op.data.copy(image.data() + at, op.data.size());
 }
 
+// Gives the file the general representation: the platter as its own image, and every
+// pending write its own bytes, both taken from the page cache (valid in prefix mode only:
+// there the platter is current's prefix and each op's bytes are still where it wrote them).
+void Disk::to_general(File& f) {
+  if (!f.prefix) return;
+  f.durable.assign(f.current, 0, static_cast<size_t>(f.durable_size));
+  for (PendingOp& op : f.pending)
+    if (!op.truncate) op.data.assign(f.current, static_cast<size_t>(op.offset), static_cast<size_t>(op.length));
+  f.prefix = false;
+  f.dropped = false;
+}
+
+// Back to one image once nothing is pending and no fsync error dropped pages: then the
+// platter equals the page cache (current == durable with no ops applied).
+void Disk::to_prefix_if_synced(File& f) {
+  if (f.prefix || f.dropped || !f.pending.empty()) return;
+  f.durable_size = static_cast<int64_t>(f.durable.size());
+  f.durable = std::string();  // release the second image
+  f.prefix = true;
+}
+
+int64_t Disk::pending_bytes(const File& f) {
+  // Prefix mode: the ops tile current from durable_size to the end.
+  if (f.prefix) return static_cast<int64_t>(f.current.size()) - f.durable_size;
+  int64_t n = 0;
+  for (const PendingOp& op : f.pending) n += op.length;
+  return n;
+}
+
 void Disk::charge(Duration latency, int64_t bytes, const char* what) {
   Instant start = busy_until_ > kernel_.now() ? busy_until_ : kernel_.now();
   Duration cost = latency * faults_.slowdown_factor;
@@ -60,9 +89,15 @@ void Disk::write_back_expired(File& f) {
   if (model_.writeback_after == Duration::max() || f.pending.empty()) return;
   Instant cutoff = kernel_.now() - model_.writeback_after;
   while (!f.pending.empty() && f.pending.front().written <= cutoff) {
-    apply(f.durable, f.pending.front());
+    const PendingOp& op = f.pending.front();
+    if (f.prefix) {
+      f.durable_size = op.offset + op.length;  // the op's end: its bytes are on the platter now
+    } else {
+      apply(f.durable, op);
+    }
     f.pending.pop_front();
   }
+  to_prefix_if_synced(f);
 }
 
 void Disk::recount_usage() {
@@ -82,9 +117,18 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
   }
   File& f = files_[file];
   write_back_expired(f);
-  PendingOp op{false, offset, std::string(data), kernel_.now()};
-  apply(f.current, op);
-  f.pending.push_back(std::move(op));
+  int64_t length = static_cast<int64_t>(data.size());
+  if (f.prefix && offset == static_cast<int64_t>(f.current.size())) {
+    // Right after the previous op (or the platter's end): the file stays a prefix and the
+    // op keeps no copy of its bytes.
+    f.current.append(data);
+    f.pending.push_back(PendingOp{false, offset, length, {}, kernel_.now()});
+  } else {
+    to_general(f);
+    PendingOp op{false, offset, length, std::string(data), kernel_.now()};
+    apply(f.current, op);
+    f.pending.push_back(std::move(op));
+  }
   used_bytes_ += growth;
   trace_.record(kernel_.now(), node_, "disk.write", {{"file", file}, {"offset", offset}, {"bytes", data.size()}});
   charge(model_.write_latency, static_cast<int64_t>(data.size()), "disk write");
@@ -128,9 +172,7 @@ IoStatus Disk::fsync(const std::string& file) {
   auto it = files_.find(file);
   if (it == files_.end()) return IoStatus::kNotFound;
   File& f = it->second;
-  int64_t bytes = 0;
-  for (const auto& op : f.pending) bytes += static_cast<int64_t>(op.data.size());
-  charge(model_.fsync_latency, bytes, "fsync");
+  charge(model_.fsync_latency, pending_bytes(f), "fsync");
   // Re-find: the file may have been removed while this fiber waited.
   it = files_.find(file);
   if (it == files_.end()) return IoStatus::kNotFound;
@@ -146,13 +188,24 @@ IoStatus Disk::fsync(const std::string& file) {
     // Like Linux after a writeback error: the dirty pages are marked clean, so the data
     // stays readable until a crash but will never reach the platter.
     trace_.record(kernel_.now(), node_, "disk.fsync", {{"file", file}, {"status", "EIO"}, {"dropped_ops", g.pending.size()}});
+    bool dropped = !g.pending.empty();
     g.pending.clear();
+    if (dropped) {
+      // current now holds bytes the platter will never get: the platter needs its own image.
+      to_general(g);
+      g.dropped = true;
+    }
     return IoStatus::kIoError;
   }
   // Only what is pending reaches the platter: pages dropped by an earlier fsync error stay
   // in the page cache (current) but are never written.
-  for (const auto& op : g.pending) apply(g.durable, op);
+  if (g.prefix) {
+    g.durable_size = static_cast<int64_t>(g.current.size());
+  } else {
+    for (const auto& op : g.pending) apply(g.durable, op);
+  }
   g.pending.clear();
+  to_prefix_if_synced(g);
   trace_.record(kernel_.now(), node_, "disk.fsync", {{"file", file}, {"status", "ok"}});
   return IoStatus::kOk;
 }
@@ -160,10 +213,17 @@ IoStatus Disk::fsync(const std::string& file) {
 IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
   auto it = files_.find(file);
   if (it == files_.end()) return IoStatus::kNotFound;
-  write_back_expired(it->second);
-  PendingOp op{true, new_size, {}, kernel_.now()};
-  apply(it->second.current, op);
-  it->second.pending.push_back(std::move(op));
+  File& f = it->second;
+  write_back_expired(f);
+  if (f.prefix && new_size == static_cast<int64_t>(f.current.size())) {
+    // Changes nothing wherever a crash cuts the pending ops (see File): stays a prefix.
+    f.pending.push_back(PendingOp{true, new_size, 0, {}, kernel_.now()});
+  } else {
+    to_general(f);
+    PendingOp op{true, new_size, 0, {}, kernel_.now()};
+    apply(f.current, op);
+    f.pending.push_back(std::move(op));
+  }
   recount_usage();
   trace_.record(kernel_.now(), node_, "disk.truncate", {{"file", file}, {"size", new_size}});
   charge(model_.write_latency, 0, "disk truncate");
@@ -206,9 +266,7 @@ IoStatus Disk::rename(const std::string& from, const std::string& to) {
 int64_t Disk::unsynced_bytes(const std::string& file) const {
   auto it = files_.find(file);
   if (it == files_.end()) return 0;
-  int64_t n = 0;
-  for (const auto& op : it->second.pending) n += static_cast<int64_t>(op.data.size());
-  return n;
+  return pending_bytes(it->second);
 }
 
 void Disk::crash() {
@@ -217,30 +275,60 @@ void Disk::crash() {
     write_back_expired(f);
     size_t pending = f.pending.size();
     size_t kept = 0;
-    std::string image = f.durable;
-    if (pending > 0 && model_.crash_mode != CrashMode::kLoseUnsynced) {
-      kept = static_cast<size_t>(prng_.below(pending + 1));
-      for (size_t i = 0; i < kept; ++i) apply(image, f.pending[i]);
-      if (model_.crash_mode == CrashMode::kTornLastSector && kept < pending && !f.pending[kept].truncate &&
-          !f.pending[kept].data.empty()) {
-        // The next write reached the platter partly: whole sectors up to a seeded point,
-        // then one sector of garbage.
-        PendingOp torn = f.pending[kept];
-        size_t sector = model_.sector_bytes;
-        size_t sectors = (torn.data.size() + sector - 1) / sector;
-        size_t whole = static_cast<size_t>(prng_.below(sectors));
-        size_t torn_len = std::min(torn.data.size(), (whole + 1) * sector);
-        torn.data.resize(torn_len);
-        for (size_t i = whole * sector; i < torn_len; ++i) torn.data[i] = static_cast<char>(prng_.next_u64());
-        apply(image, torn);
-        trace_.record(kernel_.now(), node_, "disk.torn", {{"file", name}, {"offset", torn.offset + static_cast<int64_t>(whole * sector)}});
+    bool keeps_some = pending > 0 && model_.crash_mode != CrashMode::kLoseUnsynced;
+    if (f.prefix) {
+      // What survives is the platter plus the first `kept` ops, maybe plus a torn start of
+      // the next one: always a prefix of current (torn garbage written over it in place).
+      int64_t survives = f.durable_size;
+      if (keeps_some) {
+        kept = static_cast<size_t>(prng_.below(pending + 1));
+        if (kept > 0) survives = f.pending[kept - 1].offset + f.pending[kept - 1].length;
+        if (model_.crash_mode == CrashMode::kTornLastSector && kept < pending && !f.pending[kept].truncate &&
+            f.pending[kept].length > 0) {
+          // Same draws as the general case below; the op starts at `survives`.
+          const PendingOp& op = f.pending[kept];
+          size_t sector = model_.sector_bytes;
+          size_t length = static_cast<size_t>(op.length);
+          size_t sectors = (length + sector - 1) / sector;
+          size_t whole = static_cast<size_t>(prng_.below(sectors));
+          size_t torn_len = std::min(length, (whole + 1) * sector);
+          char* bytes = f.current.data() + op.offset;
+          for (size_t i = whole * sector; i < torn_len; ++i) bytes[i] = static_cast<char>(prng_.next_u64());
+          survives = op.offset + static_cast<int64_t>(torn_len);
+          trace_.record(kernel_.now(), node_, "disk.torn", {{"file", name}, {"offset", op.offset + static_cast<int64_t>(whole * sector)}});
+        }
       }
+      f.current.resize(static_cast<size_t>(survives));
+      f.durable_size = survives;
+    } else {
+      std::string image = std::move(f.durable);
+      if (keeps_some) {
+        kept = static_cast<size_t>(prng_.below(pending + 1));
+        for (size_t i = 0; i < kept; ++i) apply(image, f.pending[i]);
+        if (model_.crash_mode == CrashMode::kTornLastSector && kept < pending && !f.pending[kept].truncate &&
+            !f.pending[kept].data.empty()) {
+          // The next write reached the platter partly: whole sectors up to a seeded point,
+          // then one sector of garbage.
+          PendingOp torn = f.pending[kept];
+          size_t sector = model_.sector_bytes;
+          size_t sectors = (torn.data.size() + sector - 1) / sector;
+          size_t whole = static_cast<size_t>(prng_.below(sectors));
+          size_t torn_len = std::min(torn.data.size(), (whole + 1) * sector);
+          torn.data.resize(torn_len);
+          for (size_t i = whole * sector; i < torn_len; ++i) torn.data[i] = static_cast<char>(prng_.next_u64());
+          apply(image, torn);
+          trace_.record(kernel_.now(), node_, "disk.torn", {{"file", name}, {"offset", torn.offset + static_cast<int64_t>(whole * sector)}});
+        }
+      }
+      f.current = std::move(image);
+      f.durable = std::string();
+      f.durable_size = static_cast<int64_t>(f.current.size());
+      f.prefix = true;  // the page cache is the platter again
+      f.dropped = false;
     }
+    f.pending.clear();
     trace_.record(kernel_.now(), node_, "disk.crash",
                   {{"file", name}, {"pending_ops", pending}, {"kept_ops", kept}, {"mode", to_string(model_.crash_mode)}});
-    f.durable = image;
-    f.current = std::move(image);
-    f.pending.clear();
   }
   recount_usage();
   busy_until_ = kernel_.now();
@@ -248,22 +336,33 @@ void Disk::crash() {
 
 std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int64_t> offset) {
   auto it = files_.find(file);
-  if (it == files_.end() || it->second.durable.empty()) return std::nullopt;
+  if (it == files_.end() || it->second.platter_size() == 0) return std::nullopt;
   File& f = it->second;
-  int64_t at = offset.value_or(static_cast<int64_t>(prng_.below(f.durable.size())));
-  if (at < 0 || at >= static_cast<int64_t>(f.durable.size())) return std::nullopt;
-  f.durable[static_cast<size_t>(at)] ^= static_cast<char>(1u << prng_.below(8));
+  int64_t platter = f.platter_size();
+  int64_t at = offset.value_or(static_cast<int64_t>(prng_.below(static_cast<uint64_t>(platter))));
+  if (at < 0 || at >= platter) return std::nullopt;
+  char bit = static_cast<char>(1u << prng_.below(8));
   ++generation_;
-  // Re-derive the page cache from the corrupted platter, keeping pending writes on top.
-  f.current = f.durable;
-  for (const auto& op : f.pending) apply(f.current, op);
+  // The page cache is re-derived from the corrupted platter, keeping pending writes on top.
+  if (f.prefix) {
+    // The pending ops all lie past the platter's end: that is current with the bit flipped.
+    f.current[static_cast<size_t>(at)] ^= bit;
+  } else {
+    f.durable[static_cast<size_t>(at)] ^= bit;
+    f.current = f.durable;
+    for (const auto& op : f.pending) apply(f.current, op);
+    f.dropped = false;  // pages dropped by an fsync error are gone from the cache too
+    to_prefix_if_synced(f);
+  }
   trace_.record(kernel_.now(), node_, "disk.corrupt", {{"file", file}, {"offset", at}});
   return at;
 }
 
 std::string Disk::durable_image(const std::string& file) const {
   auto it = files_.find(file);
-  return it == files_.end() ? std::string() : it->second.durable;
+  if (it == files_.end()) return std::string();
+  const File& f = it->second;
+  return f.prefix ? f.current.substr(0, static_cast<size_t>(f.durable_size)) : f.durable;
 }
 
 }  // namespace sim

@@ -109,18 +109,44 @@ class Disk {
   uint64_t draw() { return prng_.next_u64(); }  // for the fingerprint
 
  private:
+  // One pending (unsynced) operation, oldest first in File::pending.
   struct PendingOp {
     bool truncate = false;
     int64_t offset = 0;  // write offset, or new size for truncate
-    std::string data;
+    int64_t length = 0;  // bytes written (0 for a truncate)
+    std::string data;    // the bytes written: general representation only (see File)
     Instant written;
   };
+  // A file has two representations; which one is in use is invisible from outside.
+  //
+  // Prefix (`prefix`, the common case: logs only ever append): the platter holds exactly
+  // current[0, durable_size). Every pending op starts where the previous one ended, the
+  // first at durable_size, so current = platter + pending ops in order, and an op's bytes
+  // are current[offset, offset + length): ops keep no copy and `durable` stays empty.
+  // Write-back and fsync only move durable_size forward. A truncate to the current size is
+  // such an op too (offset = that size, length 0): wherever a crash cuts the sequence, it
+  // finds the file at exactly that size and changes nothing.
+  //
+  // General: `durable` is the platter's own image and every write op carries its data.
+  // Used after anything that breaks the prefix shape: an overwrite, a write leaving a hole,
+  // a truncate that changes the size, an fsync error that drops pending pages (they stay in
+  // `current` but will never reach the platter). Unless `dropped`, current == durable with
+  // the pending ops applied, so once nothing is pending the two images are equal and the
+  // file goes back to prefix mode (to_prefix_if_synced).
   struct File {
-    std::string durable;
-    std::string current;  // durable with the pending ops applied (the page cache)
+    std::string current;  // the page cache: what reads see
     std::deque<PendingOp> pending;
+    bool prefix = true;
+    int64_t durable_size = 0;  // prefix mode: the platter's size
+    std::string durable;       // general mode: the platter's image
+    bool dropped = false;      // general mode: an fsync error dropped pending writes
+
+    int64_t platter_size() const { return prefix ? durable_size : static_cast<int64_t>(durable.size()); }
   };
   static void apply(std::string& image, const PendingOp& op);
+  static void to_general(File& f);
+  static void to_prefix_if_synced(File& f);
+  static int64_t pending_bytes(const File& f);
   void charge(Duration latency, int64_t bytes, const char* what);
   void write_back_expired(File& f);
   void recount_usage();
