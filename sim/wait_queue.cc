@@ -39,19 +39,31 @@ bool WaitQueue::wait_any(std::span<WaitQueue* const> queues, Instant deadline) {
 }
 
 void WaitQueue::forget(uint32_t slot, uint64_t token) {
-  for (auto it = waiters_.begin(); it != waiters_.end(); ++it) {
-    if (it->slot == slot && it->token == token) {
-      waiters_.erase(it);
+  for (size_t i = head_; i < waiters_.size(); ++i) {
+    if (waiters_[i].slot == slot && waiters_[i].token == token) {
+      if (i == head_) pop_front();
+      else waiters_.erase(waiters_.begin() + static_cast<std::ptrdiff_t>(i));
       return;
     }
   }
 }
 
+void WaitQueue::pop_front() {
+  ++head_;
+  if (head_ == waiters_.size()) {  // drained: start over at the front of the buffer
+    waiters_.clear();
+    head_ = 0;
+  } else if (head_ >= 64 && head_ * 2 >= waiters_.size()) {  // never drained: drop the dead prefix
+    waiters_.erase(waiters_.begin(), waiters_.begin() + static_cast<std::ptrdiff_t>(head_));
+    head_ = 0;
+  }
+}
+
 bool WaitQueue::notify_one() {
   Kernel* k = Kernel::current_kernel();
-  while (!waiters_.empty()) {
-    Waiter w = waiters_.front();
-    waiters_.pop_front();
+  while (!empty()) {
+    Waiter w = waiters_[head_];
+    pop_front();
     if (k->wake(w.slot, w.token, WakeReason::kNotified)) return true;
   }
   return false;

@@ -3,8 +3,8 @@
 #pragma once
 
 #include <cstdint>
-#include <deque>
 #include <span>
+#include <vector>
 
 #include "sim/kernel.h"
 #include "sim/time.h"
@@ -26,7 +26,7 @@ class WaitQueue {
   // Wakes the longest waiter still waiting; false if there was none.
   bool notify_one();
   void notify_all();
-  bool empty() const { return waiters_.empty(); }
+  bool empty() const { return head_ == waiters_.size(); }
 
  private:
   struct Waiter {
@@ -34,9 +34,13 @@ class WaitQueue {
     uint64_t token;
   };
   void forget(uint32_t slot, uint64_t token);
+  void pop_front();
 
   const char* what_;
-  std::deque<Waiter> waiters_;
+  // FIFO in [head_, size()): a vector with a moving head instead of a std::deque, which
+  // allocates on construction and a WaitQueue is built for every blocking RPC call.
+  std::vector<Waiter> waiters_;
+  size_t head_ = 0;
 };
 
 }  // namespace sim
