@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <tuple>
+#include <vector>
 
 #include "broker_model/storage/byte_order.h"
 #include "broker_model/storage/record_batch.h"
@@ -151,6 +153,38 @@ TEST(RecordBatch, RandomGarbageNeverDecodes) {
     if (i % 2 == 0 && junk.size() >= 17) junk.replace(0, 17, good.substr(0, 17));  // plausible header start
     EXPECT_EQ(decode(junk).error, ErrorCode::kCorruptMessage);
   }
+}
+
+TEST(SharedRecords, CopiesShareUntilOneIsChanged) {
+  RecordBatch a = sample_batch();
+  RecordBatch b = a;  // a copy shares the records: no per-record copy
+  EXPECT_EQ(&a.records.front(), &b.records.front());
+  b.records.mutate()[0].value = "changed";  // copy on write: `a` keeps its records
+  EXPECT_NE(&a.records.front(), &b.records.front());
+  EXPECT_NE(a.records[0].value, "changed");
+  EXPECT_EQ(b.records[0].value, "changed");
+  EXPECT_FALSE(a.records == b.records);
+  RecordBatch c = a;
+  c.records.push_back(Record{1, std::nullopt, "more"});
+  EXPECT_EQ(c.records.size(), a.records.size() + 1);
+  EXPECT_EQ(decode(a.encode()).batch.records, a.records) << "equal by content, not only by sharing";
+  SharedRecords empty;
+  EXPECT_TRUE(empty.empty());
+  EXPECT_EQ(empty.size(), 0u);
+  empty.push_back(Record{2, "k", "v"});  // an empty one gets its own vector on first write
+  EXPECT_EQ(empty.size(), 1u);
+}
+
+TEST(Types, TopicPartitionOrdersByTopicThenPartition) {
+  // The hand-written operator<=> must give the member-wise order (maps of partitions iterate
+  // in it): prefixes, bytes above 0x7f and partitions all compared as the defaulted form would.
+  std::vector<TopicPartition> tps = {{"b", 1}, {"a", 2}, {"ab", 0}, {"a", 10}, {"\xff", 0}, {"", 3}, {"a\x80", 1}, {"b", 0}};
+  for (const auto& x : tps)
+    for (const auto& y : tps) {
+      auto want = std::tie(x.topic, x.partition) <=> std::tie(y.topic, y.partition);
+      EXPECT_EQ(x <=> y, want) << x.str() << " vs " << y.str();
+      EXPECT_EQ(x == y, want == 0);
+    }
 }
 
 TEST(Types, StrongTypesCompareAndPrint) {
