@@ -1,6 +1,7 @@
 #include "scenarios/checkers/checkers.h"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -19,12 +20,6 @@ std::string at(sim::Instant t) { return "t=" + sim::format_instant(t); }
 void add_example(CheckResult& r, Violation v) {
   ++r.count;
   if (r.examples.size() < kMaxExamples) r.examples.push_back(std::move(v));
-}
-
-const FinalRead* final_read_of(const History& h, const TopicPartition& tp) {
-  for (const auto& r : h.final_reads())
-    if (r.tp == tp) return &r;
-  return nullptr;
 }
 
 // The timeline of one partition from `from` on: leader changes, ISR changes, truncations.
@@ -94,31 +89,53 @@ std::vector<std::string> attempt_story(const History& h, size_t op) {
 
 CheckResult check_lost_writes(const History& h) {
   CheckResult r{"lost_writes", 0, {}, {}};
-  // Per partition, the record ids of its final read, sorted for binary search.
-  std::map<TopicPartition, std::vector<uint64_t>> present;
+  // Per partition, its final read: the record ids by offset (the read is contiguous, so the id
+  // at an offset is one index away) and sorted, for a record found at another offset.
+  struct FinalLog {
+    const FinalRead* read = nullptr;
+    int64_t first_offset = 0;
+    std::vector<uint64_t> by_offset;  // empty when the read is not contiguous
+    std::vector<uint64_t> sorted;
+  };
+  std::map<TopicPartition, FinalLog> finals;
+  std::map<TopicPartition, int> reads_of;
   for (const auto& fr : h.final_reads()) {
-    std::vector<uint64_t>& ids = present[fr.tp];
-    ids.reserve(fr.records.size());
-    for (const auto& [off, id] : fr.records) ids.push_back(id);
-    std::sort(ids.begin(), ids.end());
+    FinalLog& f = finals[fr.tp];
+    if (f.read == nullptr) f.read = &fr;  // the first read of a partition is the one judged
+    for (const auto& [off, id] : fr.records) f.sorted.push_back(id);  // ids of every read count
+    ++reads_of[fr.tp];
   }
+  for (auto& [tp, f] : finals) {
+    const FinalRead& fr = *f.read;
+    bool contiguous = reads_of[tp] == 1 && !fr.records.empty();
+    for (size_t i = 1; contiguous && i < fr.records.size(); ++i)
+      contiguous = fr.records[i].first == fr.records[i - 1].first + 1;
+    if (contiguous) {
+      f.first_offset = fr.records.front().first.value();
+      f.by_offset = f.sorted;
+    }
+    std::sort(f.sorted.begin(), f.sorted.end());
+  }
+  auto holds = [](const FinalLog& f, const ProduceOp& p) {
+    int64_t at = p.offset.value() - f.first_offset;
+    if (!f.by_offset.empty() && at >= 0 && at < static_cast<int64_t>(f.by_offset.size()) &&
+        f.by_offset[static_cast<size_t>(at)] == p.record_id)
+      return true;  // where it was acknowledged: the common case, no search
+    return std::binary_search(f.sorted.begin(), f.sorted.end(), p.record_id);
+  };
   int64_t verified = 0, unverifiable = 0;
-  const TopicPartition* last_tp = nullptr;
-  const FinalRead* fr = nullptr;
-  const std::vector<uint64_t>* ids = nullptr;
+  static const FinalLog kNoFinalLog;
   for (const auto& p : h.produces()) {
     if (p.outcome != OpOutcome::kOk) continue;
-    if (last_tp == nullptr || !(*last_tp == p.tp)) {  // produces cluster by partition: cache the look-ups
-      last_tp = &p.tp;
-      fr = final_read_of(h, p.tp);
-      ids = &present[p.tp];
-    }
+    auto it = finals.find(p.tp);
+    const FinalLog& f = it == finals.end() ? kNoFinalLog : it->second;
+    const FinalRead* fr = f.read;
     if (fr == nullptr || !fr->complete) {
       ++unverifiable;
       continue;
     }
     ++verified;
-    if (std::binary_search(ids->begin(), ids->end(), p.record_id)) continue;
+    if (holds(f, p)) continue;
     Violation v;
     v.record_id = p.record_id;
     v.summary = "lost write: " + broker_model::format_record_id(p.record_id) + " acknowledged at " + p.tp.str() +
@@ -221,11 +238,40 @@ CheckResult check_inconsistent_offsets(const History& h) {
     }
     acked.push_back(AckKey{p.offset.value(), last_rank, static_cast<uint32_t>(i)});
   }
-  std::sort(acked.begin(), acked.end());
-  for (size_t i = 1; i < acked.size(); ++i) {
-    if (acked[i - 1].offset != acked[i].offset || acked[i - 1].tp_rank != acked[i].tp_rank) continue;
-    const ProduceOp* first = &ops[acked[i - 1].index];
-    const ProduceOp& p = ops[acked[i].index];
+  // Acknowledgements of one (partition, offset), in history order: each is compared with the
+  // one before it. A dense table of the last index per (partition, offset) finds them in one
+  // pass; when the offsets are too spread out for a table, sorting the keys does.
+  std::vector<std::pair<AckKey, uint32_t>> clashes;  // the later acknowledgement, the earlier one's index
+  const size_t ranks = tp_rank.size();
+  std::vector<int64_t> lo(ranks, std::numeric_limits<int64_t>::max()), hi(ranks, std::numeric_limits<int64_t>::min());
+  for (const AckKey& k : acked) {
+    lo[k.tp_rank] = std::min(lo[k.tp_rank], k.offset);
+    hi[k.tp_rank] = std::max(hi[k.tp_rank], k.offset);
+  }
+  std::vector<uint64_t> first_cell(ranks, 0);
+  uint64_t cells = 0;
+  for (size_t t = 0; t < ranks; ++t) {
+    first_cell[t] = cells;
+    if (lo[t] <= hi[t]) cells += static_cast<uint64_t>(hi[t] - lo[t]) + 1;
+  }
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  if (cells <= 4 * static_cast<uint64_t>(acked.size()) + (uint64_t{1} << 20)) {
+    std::vector<uint32_t> last(static_cast<size_t>(cells), kNone);
+    for (const AckKey& k : acked) {
+      uint32_t& cell = last[static_cast<size_t>(first_cell[k.tp_rank] + static_cast<uint64_t>(k.offset - lo[k.tp_rank]))];
+      if (cell != kNone) clashes.emplace_back(k, cell);
+      cell = k.index;
+    }
+    std::sort(clashes.begin(), clashes.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  } else {
+    std::sort(acked.begin(), acked.end());
+    for (size_t i = 1; i < acked.size(); ++i)
+      if (acked[i - 1].offset == acked[i].offset && acked[i - 1].tp_rank == acked[i].tp_rank)
+        clashes.emplace_back(acked[i], acked[i - 1].index);
+  }
+  for (const auto& [key, earlier] : clashes) {
+    const ProduceOp* first = &ops[earlier];
+    const ProduceOp& p = ops[key.index];
     if (first->offset != p.offset || !(first->tp == p.tp) || first->record_id == p.record_id) continue;
     Violation v;
     v.summary = "two records acknowledged at " + p.tp.str() + " offset " + p.offset.str() + ": " +
