@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "broker_model/clients/client_config.h"
+#include "sim/check.h"
 
 namespace broker_model {
 
@@ -28,25 +29,25 @@ void ReplicaManager::log_manager_loop() {
   sim::Instant next_retention = ctx.now() + retention_period;
   for (;;) {
     ctx.sleep_for(flush_period);
-    for (auto& [tp, p] : partitions_) p->log().maybe_flush();
+    for_each_partition([](Partition& p) { p.log().maybe_flush(); });
     if (ctx.now() < next_retention) continue;
     next_retention = ctx.now() + retention_period;
     int64_t now_ms = ctx.wall_now().ns() / 1'000'000;
-    for (auto& [tp, p] : partitions_) {
-      storage::RetentionResult r = p->log().delete_old_segments(now_ms, p->high_watermark());
+    for_each_partition([&](Partition& p) {
+      storage::RetentionResult r = p.log().delete_old_segments(now_ms, p.high_watermark());
       if (r.segments_deleted > 0 && history_ != nullptr)
-        history_->timeline(TimelineEvent{ctx.true_now(), "retention", tp, config_.id,
+        history_->timeline(TimelineEvent{ctx.true_now(), "retention", p.tp(), config_.id,
                                          std::to_string(r.segments_deleted) + " segment(s) deleted, log start now " +
-                                             p->log().log_start_offset().str()});
-    }
+                                             p.log().log_start_offset().str()});
+    });
   }
 }
 
 Partition* ReplicaManager::partition(const TopicPartition& tp) {
-  auto it = partitions_by_topic_.find(tp.topic);
-  if (it == partitions_by_topic_.end() || tp.partition < 0) return nullptr;
-  const std::vector<Partition*>& by_number = it->second;
-  return static_cast<size_t>(tp.partition) < by_number.size() ? by_number[static_cast<size_t>(tp.partition)] : nullptr;
+  auto it = partitions_.find(tp.topic);
+  if (it == partitions_.end() || tp.partition < 0) return nullptr;
+  const auto& by_number = it->second;
+  return static_cast<size_t>(tp.partition) < by_number.size() ? by_number[static_cast<size_t>(tp.partition)].get() : nullptr;
 }
 
 PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const MetadataImage& image) const {
@@ -67,10 +68,10 @@ PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const
 Partition* ReplicaManager::create_partition(const TopicPartition& tp, const MetadataImage& image) {
   auto p = std::make_unique<Partition>(rpc_.context(), config_.id, tp, partition_config(tp, image), history_, nullptr);
   Partition* raw = p.get();
-  partitions_[tp] = std::move(p);
-  std::vector<Partition*>& by_number = partitions_by_topic_[tp.topic];
+  EDDY_CHECK(tp.partition >= 0);
+  auto& by_number = partitions_[tp.topic];
   if (by_number.size() <= static_cast<size_t>(tp.partition)) by_number.resize(static_cast<size_t>(tp.partition) + 1);
-  by_number[static_cast<size_t>(tp.partition)] = raw;
+  by_number[static_cast<size_t>(tp.partition)] = std::move(p);
   raw->open();  // recovery from disk; a failed log stays offline and answers KAFKA_STORAGE_ERROR
   return raw;
 }
@@ -175,7 +176,7 @@ OffsetsForLeaderEpochResponse ReplicaManager::handle_offsets_for_leader_epoch(co
 
 DumpReplicasResponse ReplicaManager::handle_dump() {
   DumpReplicasResponse resp;
-  for (auto& [tp, p] : partitions_) resp.replicas.push_back(p->dump());
+  for_each_partition([&](Partition& p) { resp.replicas.push_back(p.dump()); });
   return resp;
 }
 
@@ -220,8 +221,9 @@ void ReplicaManager::isr_maintenance_loop() {
   sim::Duration period = sim::milliseconds(std::max<int64_t>(1, config_.replica_lag_time_max_ms / 2));
   for (;;) {
     ctx.sleep_for(period);
-    for (auto& [tp, p] : partitions_)
-      if (auto proposal = p->maybe_shrink_isr(ctx.now())) propose(*proposal);
+    for_each_partition([&](Partition& p) {
+      if (auto proposal = p.maybe_shrink_isr(ctx.now())) propose(*proposal);
+    });
   }
 }
 
