@@ -58,8 +58,7 @@ void ReplicaFetcher::truncate_by_epoch(std::vector<State*> states) {
     asked.push_back(p->tp());
   }
   if (asked.empty()) return;
-  uint32_t bytes = wire_bytes(req);  // before the move below: argument order is unspecified
-  auto resp = rpc_.call(node_of(leader_), "OffsetsForLeaderEpoch", bytes, std::move(req),
+  auto resp = rpc_.call_sized(node_of(leader_), "OffsetsForLeaderEpoch", std::move(req),
                         sim::milliseconds(config_.request_timeout_ms));
   const auto* r = resp ? std::any_cast<OffsetsForLeaderEpochResponse>(&*resp) : nullptr;
   bool backoff = r == nullptr;
@@ -96,8 +95,7 @@ void ReplicaFetcher::fetch_once(std::vector<State*> states) {
     Partition* p = s->partition;
     req.partitions.push_back(FetchPartition{p->tp(), p->log().log_end_offset(), p->leader_epoch(), config_.replica_fetch_max_bytes});
   }
-  uint32_t bytes = wire_bytes(req);  // before the move below: argument order is unspecified
-  auto resp = rpc_.call(node_of(leader_), "Fetch", bytes, std::move(req),
+  auto resp = rpc_.call_sized(node_of(leader_), "Fetch", std::move(req),
                         sim::milliseconds(config_.request_timeout_ms + config_.replica_fetch_wait_max_ms));
   const auto* r = resp ? std::any_cast<FetchResponse>(&*resp) : nullptr;
   if (r == nullptr) {

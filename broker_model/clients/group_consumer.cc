@@ -382,8 +382,7 @@ void GroupConsumer::commit_async(const std::map<TopicPartition, Offset>& offsets
   sim::Instant invoked = rpc_.context().true_now();
   std::string member = member_id_;
   int32_t generation = generation_;
-  uint32_t bytes = wire_bytes(req);  // before the move below: argument order is unspecified
-  rpc_.call_async(node_of(*coordinator_), kOffsetCommitRpc, bytes, std::move(req),
+  rpc_.call_async_sized(node_of(*coordinator_), kOffsetCommitRpc, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms),
                   [this, invoked, offsets, member, generation](std::optional<std::any>&& resp) {
                     const auto* r = resp ? std::any_cast<OffsetCommitResponse>(&*resp) : nullptr;
@@ -463,8 +462,7 @@ void GroupConsumer::send_fetches() {
     }
     in_flight_[broker] = true;
     uint64_t epoch = assignment_epoch_;
-    uint32_t bytes = wire_bytes(req);  // before the move below: argument order is unspecified
-    rpc_.call_async(node_of(broker), "Fetch", bytes, std::move(req),
+    rpc_.call_async_sized(node_of(broker), "Fetch", std::move(req),
                     sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
                     [this, epoch, broker](std::optional<std::any>&& r) { on_fetch(epoch, broker, std::move(r)); });
   }

@@ -56,13 +56,24 @@ class RpcEndpoint {
                                sim::Duration timeout_local);
 
   void reply(const RequestInfo& req, uint32_t bytes, std::any body);
-  // reply() sized by the body's wire_bytes(), computed before the body is moved: in
+
+  // The same, sized by the body's wire_bytes(), computed before the body is moved: in
   // `reply(info, wire_bytes(resp), std::move(resp))` the order in which the arguments are
   // evaluated is unspecified, and GCC moves `resp` first (every response was sized empty).
   template <class Body>
   void reply_sized(const RequestInfo& req, Body body) {
     uint32_t bytes = wire_bytes(body);
     reply(req, bytes, std::move(body));
+  }
+  template <class Body>
+  void call_async_sized(sim::NodeId to, std::string type, Body body, sim::Duration timeout_local, ResponseFn on_done) {
+    uint32_t bytes = wire_bytes(body);
+    call_async(to, std::move(type), bytes, std::move(body), timeout_local, std::move(on_done));
+  }
+  template <class Body>
+  std::optional<std::any> call_sized(sim::NodeId to, std::string type, Body body, sim::Duration timeout_local) {
+    uint32_t bytes = wire_bytes(body);
+    return call(to, std::move(type), bytes, std::move(body), timeout_local);
   }
   void send_one_way(sim::NodeId to, std::string type, uint32_t bytes, std::any body);
 
