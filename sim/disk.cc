@@ -269,56 +269,47 @@ int64_t Disk::unsynced_bytes(const std::string& file) const {
   return pending_bytes(it->second);
 }
 
+// A write a crash interrupts reaches the platter partly: whole sectors up to a seeded point,
+// then one sector of garbage, written over `bytes` (the write's `length` bytes at `offset`).
+// Returns how many of its bytes survive.
+size_t Disk::tear(const std::string& file, int64_t offset, char* bytes, size_t length) {
+  size_t sector = model_.sector_bytes;
+  size_t sectors = (length + sector - 1) / sector;
+  size_t whole = static_cast<size_t>(prng_.below(sectors));
+  size_t torn_len = std::min(length, (whole + 1) * sector);
+  for (size_t i = whole * sector; i < torn_len; ++i) bytes[i] = static_cast<char>(prng_.next_u64());
+  trace_.record(kernel_.now(), node_, "disk.torn", {{"file", file}, {"offset", offset + static_cast<int64_t>(whole * sector)}});
+  return torn_len;
+}
+
 void Disk::crash() {
   ++generation_;
   for (auto& [name, f] : files_) {
     write_back_expired(f);
     size_t pending = f.pending.size();
     size_t kept = 0;
-    bool keeps_some = pending > 0 && model_.crash_mode != CrashMode::kLoseUnsynced;
+    if (pending > 0 && model_.crash_mode != CrashMode::kLoseUnsynced) kept = static_cast<size_t>(prng_.below(pending + 1));
+    // The write after the kept ones may reach the platter partly (see tear()).
+    bool torn = model_.crash_mode == CrashMode::kTornLastSector && kept < pending && !f.pending[kept].truncate &&
+                f.pending[kept].length > 0;
     if (f.prefix) {
       // What survives is the platter plus the first `kept` ops, maybe plus a torn start of
       // the next one: always a prefix of current (torn garbage written over it in place).
-      int64_t survives = f.durable_size;
-      if (keeps_some) {
-        kept = static_cast<size_t>(prng_.below(pending + 1));
-        if (kept > 0) survives = f.pending[kept - 1].offset + f.pending[kept - 1].length;
-        if (model_.crash_mode == CrashMode::kTornLastSector && kept < pending && !f.pending[kept].truncate &&
-            f.pending[kept].length > 0) {
-          // Same draws as the general case below; the op starts at `survives`.
-          const PendingOp& op = f.pending[kept];
-          size_t sector = model_.sector_bytes;
-          size_t length = static_cast<size_t>(op.length);
-          size_t sectors = (length + sector - 1) / sector;
-          size_t whole = static_cast<size_t>(prng_.below(sectors));
-          size_t torn_len = std::min(length, (whole + 1) * sector);
-          char* bytes = f.current.data() + op.offset;
-          for (size_t i = whole * sector; i < torn_len; ++i) bytes[i] = static_cast<char>(prng_.next_u64());
-          survives = op.offset + static_cast<int64_t>(torn_len);
-          trace_.record(kernel_.now(), node_, "disk.torn", {{"file", name}, {"offset", op.offset + static_cast<int64_t>(whole * sector)}});
-        }
+      int64_t survives = kept > 0 ? f.pending[kept - 1].offset + f.pending[kept - 1].length : f.durable_size;
+      if (torn) {
+        const PendingOp& op = f.pending[kept];  // starts at `survives`; its bytes are in current
+        survives = op.offset + static_cast<int64_t>(tear(name, op.offset, f.current.data() + op.offset,
+                                                         static_cast<size_t>(op.length)));
       }
       f.current.resize(static_cast<size_t>(survives));
       f.durable_size = survives;
     } else {
       std::string image = std::move(f.durable);
-      if (keeps_some) {
-        kept = static_cast<size_t>(prng_.below(pending + 1));
-        for (size_t i = 0; i < kept; ++i) apply(image, f.pending[i]);
-        if (model_.crash_mode == CrashMode::kTornLastSector && kept < pending && !f.pending[kept].truncate &&
-            !f.pending[kept].data.empty()) {
-          // The next write reached the platter partly: whole sectors up to a seeded point,
-          // then one sector of garbage.
-          PendingOp torn = f.pending[kept];
-          size_t sector = model_.sector_bytes;
-          size_t sectors = (torn.data.size() + sector - 1) / sector;
-          size_t whole = static_cast<size_t>(prng_.below(sectors));
-          size_t torn_len = std::min(torn.data.size(), (whole + 1) * sector);
-          torn.data.resize(torn_len);
-          for (size_t i = whole * sector; i < torn_len; ++i) torn.data[i] = static_cast<char>(prng_.next_u64());
-          apply(image, torn);
-          trace_.record(kernel_.now(), node_, "disk.torn", {{"file", name}, {"offset", torn.offset + static_cast<int64_t>(whole * sector)}});
-        }
+      for (size_t i = 0; i < kept; ++i) apply(image, f.pending[i]);
+      if (torn) {
+        PendingOp op = f.pending[kept];
+        op.data.resize(tear(name, op.offset, op.data.data(), op.data.size()));
+        apply(image, op);
       }
       f.current = std::move(image);
       f.durable = std::string();

@@ -148,6 +148,7 @@ class Disk {
   static void to_prefix_if_synced(File& f);
   static int64_t pending_bytes(const File& f);
   void charge(Duration latency, int64_t bytes, const char* what);
+  size_t tear(const std::string& file, int64_t offset, char* bytes, size_t length);
   void write_back_expired(File& f);
   void recount_usage();
 
