@@ -93,21 +93,20 @@ CheckResult check_lost_writes(const History& h) {
   // at an offset is one index away) and sorted, for a record found at another offset.
   struct FinalLog {
     const FinalRead* read = nullptr;
+    int reads = 0;
     int64_t first_offset = 0;
     std::vector<uint64_t> by_offset;  // empty when the read is not contiguous
     std::vector<uint64_t> sorted;
   };
   std::map<TopicPartition, FinalLog> finals;
-  std::map<TopicPartition, int> reads_of;
   for (const auto& fr : h.final_reads()) {
     FinalLog& f = finals[fr.tp];
-    if (f.read == nullptr) f.read = &fr;  // the first read of a partition is the one judged
+    if (f.reads++ == 0) f.read = &fr;  // the first read of a partition is the one judged
     for (const auto& [off, id] : fr.records) f.sorted.push_back(id);  // ids of every read count
-    ++reads_of[fr.tp];
   }
   for (auto& [tp, f] : finals) {
     const FinalRead& fr = *f.read;
-    bool contiguous = reads_of[tp] == 1 && !fr.records.empty();
+    bool contiguous = f.reads == 1 && !fr.records.empty();
     for (size_t i = 1; contiguous && i < fr.records.size(); ++i)
       contiguous = fr.records[i].first == fr.records[i - 1].first + 1;
     if (contiguous) {
