@@ -1,6 +1,6 @@
 // Shared by the tests that run bundled scenario files over seeds: the seed count (EDDY_SEEDS
 // overrides a test's default, so CI stays small and sweep targets run many) and loading a file
-// under scenarios/ with the loader's error as the test failure.
+// under scenarios/ with the loader's error as the test failure; what the tests read of a run.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
 
 namespace scenarios::testing {
@@ -25,6 +26,21 @@ inline ScenarioSpec load_bundled(const std::string& relative) {
   LoadResult r = load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/" + relative);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().str());
   return r.ok() ? r.spec() : ScenarioSpec{};
+}
+
+// The count a check reported in a run (0 when it did not run).
+inline int64_t check_count(const ScenarioResult& r, const std::string& check) {
+  for (const auto& c : r.checks)
+    if (c.check == check) return c.count;
+  return 0;
+}
+
+// The same scenario with acks=1 and min.insync.replicas=1 for its first producer and topic:
+// what a "nothing lost" scenario should lose once its durability settings are taken away.
+inline ScenarioSpec with_acks1(ScenarioSpec spec) {
+  spec.topics[0].configs["min.insync.replicas"] = "1";
+  spec.producers[0].configs["acks"] = "1";
+  return spec;
 }
 
 }  // namespace scenarios::testing

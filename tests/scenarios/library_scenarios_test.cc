@@ -86,17 +86,10 @@ INSTANTIATE_TEST_SUITE_P(Bundled, LibraryScenario,
 // The 10-second CI gate's "nothing lost" comes from acks=all and min.insync.replicas=2: with
 // acks=1 the same crash and cut-off lose acknowledged writes (every seed tried here does).
 TEST(ScenarioLibrary, LeaderFailover10sWithAcks1LosesWrites) {
-  LoadResult loaded = load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/ci/leader-failover-10s.yaml");
-  ASSERT_TRUE(loaded.ok());
-  ScenarioSpec spec = loaded.spec();
-  spec.topics[0].configs["min.insync.replicas"] = "1";
-  spec.producers[0].configs["acks"] = "1";
+  ScenarioSpec spec = testing::with_acks1(testing::load_bundled("ci/leader-failover-10s.yaml"));
   for (uint64_t seed = 1; seed <= 2; ++seed) {
     ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
-    int64_t lost = 0;
-    for (const auto& c : r.checks)
-      if (c.check == "lost_writes") lost = c.count;
-    EXPECT_GT(lost, 0) << "seed " << seed;
+    EXPECT_GT(testing::check_count(r, "lost_writes"), 0) << "seed " << seed;
   }
 }
 
@@ -105,10 +98,8 @@ TEST(ScenarioLibrary, LeaderFailover10sWithAcks1LosesWrites) {
 // were once sized after being moved from (an unspecified argument order that GCC evaluates
 // right to left), so every fetch response went out at the size of an empty one.
 TEST(ScenarioLibrary, FetchResponsesAreSizedByTheRecordsTheyCarry) {
-  LoadResult loaded = load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/ci/leader-failover-10s.yaml");
-  ASSERT_TRUE(loaded.ok());
   std::ostringstream trace;
-  ScenarioResult r = run_scenario(loaded.spec(), RunOptions{1, &trace});
+  ScenarioResult r = run_scenario(testing::load_bundled("ci/leader-failover-10s.yaml"), RunOptions{1, &trace});
   ASSERT_TRUE(r.expectations_met());
   std::istringstream lines(trace.str());
   std::string line;
@@ -134,17 +125,10 @@ TEST(ScenarioLibrary, FetchResponsesAreSizedByTheRecordsTheyCarry) {
 // min.insync.replicas=1 can lose acknowledged writes (seed 2 does), so the scenario's
 // "nothing lost" is a property of its settings, not of a blind checker.
 TEST(ScenarioLibrary, ZoneOutageWithAcks1CanLoseWrites) {
-  LoadResult loaded = load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/durability/zone-outage-rack-aware.yaml");
-  ASSERT_TRUE(loaded.ok());
-  ScenarioSpec spec = loaded.spec();
-  spec.topics[0].configs["min.insync.replicas"] = "1";
-  spec.producers[0].configs["acks"] = "1";
+  ScenarioSpec spec = testing::with_acks1(testing::load_bundled("durability/zone-outage-rack-aware.yaml"));
   int64_t lost = 0;
-  for (uint64_t seed = 1; seed <= 3; ++seed) {
-    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
-    for (const auto& c : r.checks)
-      if (c.check == "lost_writes") lost += c.count;
-  }
+  for (uint64_t seed = 1; seed <= 3; ++seed)
+    lost += testing::check_count(run_scenario(spec, RunOptions{seed, nullptr}), "lost_writes");
   EXPECT_GT(lost, 0);
 }
 
