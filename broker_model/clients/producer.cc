@@ -60,7 +60,7 @@ bool Producer::send(const std::string& topic, std::optional<std::string> key, st
   op.producer = index_;
   op.tp = tp;
   op.invoked = ctx.true_now();
-  size_t op_index = history_->begin_produce(op);
+  size_t op_index = history_->begin_produce(std::move(op));
   Record rec{ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value), value_padding};
   int64_t size = rec.logical_size_in_bytes();
   if (parts == 0 || queued_bytes_ + size > config_.buffer_memory) {
@@ -71,12 +71,14 @@ bool Producer::send(const std::string& topic, std::optional<std::string> key, st
     if (parts == 0) metadata_.request_refresh();
     return false;
   }
-  auto& queue = batches_[tp];
+  PartitionQueue& partition = partitions_[tp];
+  auto& queue = partition.batches;
   if (queue.empty() || queue.back().in_flight || queue.back().attempts > 0 ||
       queue.back().bytes + size > config_.batch_size) {
     if (!queue.empty()) partitioner_.on_new_batch(parts);
     Batch b;
     b.tp = tp;
+    b.partition = &partition;
     b.created = ctx.now();
     queue.push_back(std::move(b));
   }
@@ -109,13 +111,14 @@ void Producer::sender_loop() {
     std::map<BrokerId, std::vector<Batch*>> by_leader;
     sim::Instant next_wake = now + sim::milliseconds(config_.linger_ms > 0 ? config_.linger_ms : 100);
     bool need_metadata = false;
-    for (auto& [tp, queue] : batches_) {
+    for (auto& [tp, partition] : partitions_) {
       // Like Kafka's drain: the first batch not already in flight, if it is ready.
+      auto& queue = partition.batches;
       auto first = queue.begin();
       while (first != queue.end() && first->in_flight) ++first;
       if (first == queue.end()) continue;
       Batch& b = *first;
-      if (config_.enable_idempotence && !idempotent_ready(tp, queue, b)) continue;
+      if (config_.enable_idempotence && !idempotent_ready(partition, b)) continue;
       if (!batch_ready(b, now)) {
         sim::Instant due = b.attempts > 0 ? b.retry_after : b.created + sim::milliseconds(config_.linger_ms);
         if (due < next_wake) next_wake = due;
@@ -152,7 +155,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
     RecordBatch batch = RecordBatch::of(b->records);
     if (config_.enable_idempotence) {
       if (!b->has_sequence) assign_sequence(*b);
-      PartitionSequences& s = sequences_[b->tp];
+      PartitionSequences& s = b->partition->sequences;
       if (auto l = metadata_.leader(b->tp); l && l->leader_epoch > s.max_leader_epoch) s.max_leader_epoch = l->leader_epoch;
       batch.producer_id = b->producer_id;
       batch.producer_epoch = b->producer_epoch;
@@ -187,7 +190,7 @@ void Producer::on_response(BrokerId broker, std::vector<Batch*> batches, std::op
       retry_or_fail(b, ErrorCode::kRequestTimedOut);
     } else if (pr->error == ErrorCode::kNone || pr->error == ErrorCode::kDuplicateSequenceNumber) {
       if (config_.enable_idempotence) {
-        PartitionSequences& s = sequences_[b->tp];
+        PartitionSequences& s = b->partition->sequences;
         if (pr->leader_epoch > s.max_leader_epoch) s.max_leader_epoch = pr->leader_epoch;
       }
       // DUPLICATE_SEQUENCE_NUMBER: an old broker's way of saying "already written".
@@ -218,7 +221,8 @@ void Producer::retry_or_fail(Batch* b, ErrorCode error) {
 void Producer::expire_old_batches(sim::Instant now) {
   // Batches of a partition are in creation order: only the oldest not in flight can be
   // the first to expire, so look no further than that.
-  for (auto& [tp, queue] : batches_) {
+  for (auto& [tp, partition] : partitions_) {
+    auto& queue = partition.batches;
     auto it = queue.begin();
     while (it != queue.end() && it->in_flight) ++it;
     if (it == queue.end() || now - it->created < sim::milliseconds(config_.delivery_timeout_ms)) continue;
@@ -233,7 +237,7 @@ void Producer::complete(Batch* b, OpOutcome outcome, ErrorCode error, Offset bas
     for (ProduceAttempt& a : b->sends) history_->produce_attempt(std::move(a));
   if (config_.enable_idempotence && b->has_sequence && outcome != OpOutcome::kOk) {
     // Given up with sequences the broker may or may not have: resolve before going on.
-    PartitionSequences& s = sequences_[b->tp];
+    PartitionSequences& s = b->partition->sequences;
     if (b->producer_epoch == s.epoch && b->producer_id == s.producer_id) {
       s.unresolved = true;
       s.unresolved_sequence = b->last_sequence();
@@ -258,7 +262,7 @@ void Producer::complete(Batch* b, OpOutcome outcome, ErrorCode error, Offset bas
 }
 
 void Producer::remove_batch(Batch* b) {
-  auto& queue = batches_[b->tp];
+  auto& queue = b->partition->batches;
   for (auto it = queue.begin(); it != queue.end(); ++it) {
     if (&*it == b) {
       queue.erase(it);
@@ -332,9 +336,10 @@ void Producer::on_init_producer_id(std::optional<std::any>&& response) {
   wakeup_.notify_all();
 }
 
-bool Producer::idempotent_ready(const TopicPartition& tp, const std::list<Batch>& queue, const Batch& b) {
+bool Producer::idempotent_ready(const PartitionQueue& partition, const Batch& b) const {
   if (producer_id_ == kNoProducerId) return false;
-  PartitionSequences& s = sequences_[tp];
+  const PartitionSequences& s = partition.sequences;
+  const std::list<Batch>& queue = partition.batches;
   if (s.needs_bump) return false;  // resolve_sequences bumps once nothing is in flight
   int in_flight = 0;
   bool older_sequenced = false;  // batches before `b` are in flight (the drain takes the first one that is not)
@@ -352,7 +357,7 @@ bool Producer::idempotent_ready(const TopicPartition& tp, const std::list<Batch>
 }
 
 void Producer::assign_sequence(Batch& b) {
-  PartitionSequences& s = sequences_[b.tp];
+  PartitionSequences& s = b.partition->sequences;
   if (!in_current_epoch(s)) {  // first batch of this partition in a new epoch (or producer id)
     s.producer_id = producer_id_;
     s.epoch = producer_epoch_;
@@ -367,7 +372,7 @@ void Producer::assign_sequence(Batch& b) {
 }
 
 void Producer::on_idempotent_ack(Batch* b) {
-  PartitionSequences& s = sequences_[b->tp];
+  PartitionSequences& s = b->partition->sequences;
   if (!b->has_sequence || b->producer_epoch != s.epoch || b->producer_id != s.producer_id) return;
   s.last_acked_sequence = b->last_sequence();
   // The broker took this batch in sequence, so every earlier sequence is in its log: a
@@ -376,7 +381,7 @@ void Producer::on_idempotent_ack(Batch* b) {
 }
 
 void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responder_epoch) {
-  PartitionSequences& s = sequences_[b->tp];
+  PartitionSequences& s = b->partition->sequences;
   // Only the newest leader we know of can show a gap: a deposed leader that has not heard of
   // its successor may lack sequences the new one holds (retry: metadata will move us on).
   bool stale_responder = responder_epoch < s.max_leader_epoch;
@@ -385,7 +390,7 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
   sim::NodeContext& ctx = rpc_.context();
   // INVALID_PRODUCER_EPOCH is not retriable: retry_or_fail gives the batch up.
   if (error != ErrorCode::kOutOfOrderSequenceNumber && error != ErrorCode::kUnknownProducerId) return;
-  auto& queue = batches_[b->tp];
+  auto& queue = b->partition->batches;
   bool oldest = !queue.empty() && &queue.front() == b;
   if (error == ErrorCode::kOutOfOrderSequenceNumber && !oldest) return;  // an earlier batch goes first
   if (!b->has_sequence || b->producer_epoch != s.epoch || b->producer_id != s.producer_id) return;  // renumbered since
@@ -397,9 +402,10 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
 void Producer::resolve_sequences() {
   if (producer_id_ == kNoProducerId) return;
   bool bumped = false;
-  for (auto& [tp, s] : sequences_) {
-    if (!s.unresolved && !s.needs_bump) continue;  // nothing to resolve: skip the queue lookup and scan
-    auto& queue = batches_[tp];
+  for (auto& [tp, partition] : partitions_) {
+    PartitionSequences& s = partition.sequences;
+    if (!s.unresolved && !s.needs_bump) continue;  // nothing to resolve: skip the queue scan
+    auto& queue = partition.batches;
     bool any_in_flight = false, any_sequenced = false;
     for (const Batch& b : queue) {
       any_in_flight = any_in_flight || b.in_flight;

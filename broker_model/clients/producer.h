@@ -50,8 +50,10 @@ class Producer {
   void flush();
 
  private:
+  struct PartitionQueue;
   struct Batch {
     TopicPartition tp;
+    PartitionQueue* partition = nullptr;  // the entry of partitions_ this batch is queued in
     SharedRecords records;  // shared with the RecordBatch of each send (no copy per attempt)
     std::vector<size_t> history_ops;  // indexes into History::produces()
     int64_t bytes = 0;
@@ -101,7 +103,7 @@ class Producer {
   bool in_current_epoch(const PartitionSequences& s) const {
     return s.producer_id == producer_id_ && s.epoch == producer_epoch_;
   }
-  bool idempotent_ready(const TopicPartition& tp, const std::list<Batch>& queue, const Batch& b);
+  bool idempotent_ready(const PartitionQueue& partition, const Batch& b) const;
   void assign_sequence(Batch& b);
   void on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responder_epoch);
   void on_idempotent_ack(Batch* b);
@@ -114,8 +116,15 @@ class Producer {
   History* history_;
   int index_;
   Partitioner partitioner_;
-  // Per partition, in send order. A list: callbacks hold pointers to in-flight batches.
-  std::map<TopicPartition, std::list<Batch>> batches_;
+  // Per partition: its batches in send order (a list: callbacks hold pointers to in-flight
+  // batches) and, with idempotence, its sequences. One entry for both, and each batch points
+  // at its entry, so the sender loop and the response path find a partition's state without
+  // a map lookup (they run for every batch on every turn).
+  struct PartitionQueue {
+    std::list<Batch> batches;
+    PartitionSequences sequences;
+  };
+  std::map<TopicPartition, PartitionQueue> partitions_;
   std::map<BrokerId, int> in_flight_;
   size_t queued_records_ = 0;
   int64_t queued_bytes_ = 0;
@@ -124,7 +133,6 @@ class Producer {
   bool init_in_flight_ = false;
   sim::Instant init_retry_after_;
   size_t init_broker_ = 0;
-  std::map<TopicPartition, PartitionSequences> sequences_;
   sim::WaitQueue wakeup_{"producer sender"};
   sim::WaitQueue drained_{"producer flush"};
 };
