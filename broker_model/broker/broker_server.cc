@@ -115,13 +115,16 @@ void BrokerServer::connection_loop(sim::NodeId peer) {
 }
 
 void BrokerServer::handle(const RequestInfo& info, std::any& body) {
-  if (handle_group_request(info, body)) return;
-  if (auto* req = std::any_cast<ProduceRequest>(&body)) {
-    ProduceResponse resp = replicas_->handle_produce(*req);
-    if (req->acks != kAcksNone) rpc_.reply_sized(info, std::move(resp));
-  } else if (auto* fetch = std::any_cast<FetchRequest>(&body)) {
+  // Fetch and Produce are nearly every request: try them before the rarer kinds (each
+  // any_cast is a type comparison).
+  if (auto* fetch = std::any_cast<FetchRequest>(&body)) {
     FetchResponse resp = replicas_->handle_fetch(*fetch);
     rpc_.reply_sized(info, std::move(resp));
+  } else if (auto* req = std::any_cast<ProduceRequest>(&body)) {
+    ProduceResponse resp = replicas_->handle_produce(*req);
+    if (req->acks != kAcksNone) rpc_.reply_sized(info, std::move(resp));
+  } else if (handle_group_request(info, body)) {
+    return;
   } else if (auto* epochs = std::any_cast<OffsetsForLeaderEpochRequest>(&body)) {
     OffsetsForLeaderEpochResponse resp = replicas_->handle_offsets_for_leader_epoch(*epochs);
     rpc_.reply_sized(info, std::move(resp));
