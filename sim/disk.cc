@@ -115,7 +115,8 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
     charge(model_.write_latency, 0, "disk write");
     return IoStatus::kNoSpace;
   }
-  File& f = files_[file];
+  if (it == files_.end()) it = files_.emplace(file, File{}).first;  // one lookup per write, not two
+  File& f = it->second;
   write_back_expired(f);
   int64_t length = static_cast<int64_t>(data.size());
   if (f.prefix && offset == static_cast<int64_t>(f.current.size())) {
