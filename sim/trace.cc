@@ -13,9 +13,29 @@ void Trace::mix(std::string_view s) {
     std::memcpy(&word, s.data() + i, 8);
     mix(word);
   }
-  word = s.size();
-  for (size_t shift = 8; i < s.size(); ++i, shift += 8) word ^= static_cast<uint64_t>(static_cast<unsigned char>(s[i])) << (shift % 64);
-  mix(word);
+  // The last 0-7 bytes, little-endian, above the length: byte k of the tail lands at bit
+  // 8 * (k + 1) (at most 56), so one load replaces the byte loop this hash was defined with.
+  // Fixed-size loads (4, 2, 1 bytes as the count needs): a variable-length memcpy is a call.
+  uint64_t tail = 0;
+  size_t rest = s.size() - i;
+  const char* p = s.data() + i;
+  unsigned shift = 0;
+  if (rest & 4) {
+    uint32_t x;
+    std::memcpy(&x, p, 4);
+    tail = x;
+    p += 4;
+    shift = 32;
+  }
+  if (rest & 2) {
+    uint16_t x;
+    std::memcpy(&x, p, 2);
+    tail |= static_cast<uint64_t>(x) << shift;
+    p += 2;
+    shift += 16;
+  }
+  if (rest & 1) tail |= static_cast<uint64_t>(static_cast<unsigned char>(*p)) << shift;
+  mix(static_cast<uint64_t>(s.size()) ^ (tail << 8));
 }
 
 void Trace::record(Instant t, int node, std::string_view kind, std::initializer_list<TraceField> fields) {

@@ -9,6 +9,7 @@
 #include "sim/event_queue.h"
 #include "sim/prng.h"
 #include "sim/time.h"
+#include "sim/trace.h"
 
 namespace sim {
 namespace {
@@ -22,6 +23,40 @@ TEST(Time, ArithmeticAndFormatting) {
   EXPECT_EQ(format_duration(nanoseconds(7)), "7ns");
   // Deadlines far in the future saturate instead of wrapping into the past.
   EXPECT_EQ(t + Duration::max(), Instant::max());
+}
+
+// The trace hash as it was first defined: strings mixed 8 bytes at a time, then the length
+// with the last bytes XORed in one by one. Trace::mix loads those bytes at once; fingerprints
+// of every earlier run depend on both giving the same words.
+uint64_t reference_trace_hash(int64_t t, int node, const std::string& kind) {
+  uint64_t h = 0xcbf29ce484222325ULL;
+  auto mix = [&h](uint64_t w) {
+    h = (h ^ w) * 0x100000001b3ULL;
+    h ^= h >> 29;
+  };
+  mix(static_cast<uint64_t>(t));
+  mix(static_cast<uint64_t>(static_cast<int64_t>(node)));
+  size_t i = 0;
+  for (; i + 8 <= kind.size(); i += 8) {
+    uint64_t w = 0;
+    for (size_t k = 0; k < 8; ++k) w |= static_cast<uint64_t>(static_cast<unsigned char>(kind[i + k])) << (8 * k);
+    mix(w);
+  }
+  uint64_t word = kind.size();
+  for (size_t shift = 8; i < kind.size(); ++i, shift += 8)
+    word ^= static_cast<uint64_t>(static_cast<unsigned char>(kind[i])) << (shift % 64);
+  mix(word);
+  return h;
+}
+
+TEST(Trace, StringHashingMatchesItsByteByByteDefinition) {
+  std::string kind;
+  for (int n = 0; n <= 40; ++n) {
+    Trace trace;
+    trace.record(Instant::from_ns(1234 + n), n % 5, kind, {});
+    EXPECT_EQ(trace.hash(), reference_trace_hash(1234 + n, n % 5, kind)) << "length " << n;
+    kind.push_back(static_cast<char>(0x80 + 7 * n));  // high bytes too: no sign extension
+  }
 }
 
 TEST(Prng, SameSeedSameStreamAndForksAreStable) {
