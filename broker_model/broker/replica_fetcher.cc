@@ -132,8 +132,9 @@ void ReplicaFetcher::handle(State& s, const FetchPartitionResponse& r) {
       }
       TopicPartition tp = p->tp();
       ErrorCode e = p->append_as_follower(r.batches, r.high_watermark);  // blocks on disk
+      if (e != ErrorCode::kUnexpectedAppendOffset) return;
       auto again = partitions_.find(tp);  // `s` may be gone: reassigned while we appended
-      if (e == ErrorCode::kUnexpectedAppendOffset && again != partitions_.end()) again->second.needs_truncation = true;
+      if (again != partitions_.end()) again->second.needs_truncation = true;
       return;
     }
     case ErrorCode::kOffsetOutOfRange:
