@@ -71,7 +71,7 @@ bool Producer::send(const std::string& topic, std::optional<std::string> key, st
     if (parts == 0) metadata_.request_refresh();
     return false;
   }
-  PartitionQueue& partition = partitions_[tp];
+  PartitionQueue& partition = queue_for(tp);
   auto& queue = partition.batches;
   if (queue.empty() || queue.back().in_flight || queue.back().attempts > 0 ||
       queue.back().bytes + size > config_.batch_size) {
@@ -90,6 +90,14 @@ bool Producer::send(const std::string& topic, std::optional<std::string> key, st
   queued_bytes_ += size;
   if (b.bytes >= config_.batch_size || config_.linger_ms == 0) wakeup_.notify_all();
   return true;
+}
+
+Producer::PartitionQueue& Producer::queue_for(const TopicPartition& tp) {
+  auto& by_number = queue_index_[tp.topic];
+  auto n = static_cast<size_t>(tp.partition);
+  if (by_number.size() <= n) by_number.resize(n + 1, nullptr);
+  if (by_number[n] == nullptr) by_number[n] = &partitions_[tp];
+  return *by_number[n];
 }
 
 bool Producer::batch_ready(const Batch& b, sim::Instant now) const {

@@ -125,6 +125,11 @@ class Producer {
     PartitionSequences sequences;
   };
   std::map<TopicPartition, PartitionQueue> partitions_;
+  // send() runs once per record: it finds the partition's entry by topic, then by number,
+  // instead of a TopicPartition search of partitions_ (entries are never erased, so the
+  // pointers stay valid).
+  std::map<std::string, std::vector<PartitionQueue*>, std::less<>> queue_index_;
+  PartitionQueue& queue_for(const TopicPartition& tp);
   std::map<BrokerId, int> in_flight_;
   size_t queued_records_ = 0;
   int64_t queued_bytes_ = 0;
