@@ -9,6 +9,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -42,6 +43,18 @@ struct SegmentReadResult {
   ErrorCode error = ErrorCode::kNone;
   std::vector<RecordBatch> batches;
   int64_t bytes = 0;
+};
+
+// Called per batch by a scan: the batch's base offset and its records' values (record i is
+// at base_offset + i), views valid during the call only.
+using BatchValuesVisitor = std::function<void(Offset base_offset, const std::vector<std::string_view>& values)>;
+
+struct SegmentScanResult {
+  ErrorCode error = ErrorCode::kNone;  // the disk read failed
+  // Why the scan stopped before the end of the segment (a DecodeFailure name, "offset-gap"),
+  // or nullptr when it reached it.
+  const char* stopped = nullptr;
+  Offset next_offset{0};  // one past the last batch passed
 };
 
 class LogSegment {
@@ -85,6 +98,13 @@ class LogSegment {
   // even if larger, when `min_one_batch`), stopping before any batch that reaches
   // `max_offset` (exclusive bound, e.g. the high watermark).
   SegmentReadResult read(Offset start_offset, int64_t max_bytes, Offset max_offset, bool min_one_batch);
+
+  // Every batch from the one holding `from` to the end of the segment, in order, as values
+  // (visit), from one read of the whole data file: each batch validated as read() validates
+  // it (decode_values: length, magic, CRC, records) and its offsets following on from the
+  // previous batch's, from the segment's base offset. Stops at the first batch that does not
+  // pass. For the end-of-run dump, which wants every record's id and no Records.
+  SegmentScanResult scan(Offset from, const BatchValuesVisitor& visit);
 
   // Drops every batch holding an offset >= `offset` (a batch holding it is dropped whole).
   ErrorCode truncate_to(Offset offset);

@@ -297,6 +297,31 @@ bool PartitionLog::read_from_tail(Offset fetch_offset, int64_t max_bytes, Offset
   return true;
 }
 
+LogScanResult PartitionLog::scan_values(const BatchValuesVisitor& visit) {
+  EDDY_CHECK_MSG(opened_, "PartitionLog used before open()");
+  // What a series of read() calls would do that a scan must not: go offline (a failed disk
+  // read), wait for the lock (other fibers run meanwhile), spend simulated time reading.
+  if (offline_) return {false, "offline"};
+  if (!disk_.reads_free()) return {false, "reads-cost-time"};
+  if (mutex_.locked()) return {false, "busy"};
+  FiberLock lock(mutex_);
+  Offset at = log_start_offset_;
+  if (at >= log_end_offset_) return {true, nullptr};
+  bool first = true;
+  for (auto it = std::prev(segments_.upper_bound(at)); it != segments_.end(); ++it) {
+    // Segments are contiguous; read() relies on that too, and a scan checks it.
+    if (first ? it->first > at : it->first != at) return {false, "segment-gap"};
+    first = false;
+    SegmentScanResult s = it->second.scan(at, visit);
+    if (s.error != ErrorCode::kNone) return {false, "io-error"};
+    if (s.stopped != nullptr) return {false, s.stopped};
+    if (s.next_offset != it->second.next_offset()) return {false, "segment-end-mismatch"};
+    at = std::max(at, s.next_offset);
+  }
+  if (at != log_end_offset_) return {false, "log-end-mismatch"};
+  return {true, nullptr};
+}
+
 // ---- truncation ---------------------------------------------------------------------------
 
 ErrorCode PartitionLog::truncate_to(Offset offset) {

@@ -66,6 +66,15 @@ struct RetentionResult {
   int64_t bytes_deleted = 0;
 };
 
+struct LogScanResult {
+  // Every record from log start to log end was visited, in offset order, exactly as reads
+  // from the log start in any steps would return them (same batches, same validation).
+  bool complete = false;
+  // Why not, when not: "offline", "reads-cost-time", "busy", or where a segment's scan
+  // stopped ("crc-mismatch", "offset-gap", "io-error", ...).
+  const char* why_not = nullptr;
+};
+
 class PartitionLog {
  public:
   // No I/O; call open() from one of the node's fibers before anything else.
@@ -95,6 +104,16 @@ class PartitionLog {
   // below log_start_offset or above log_end_offset; empty at log_end_offset.
   LogReadResult read(Offset fetch_offset, int64_t max_bytes, std::optional<Offset> max_offset = std::nullopt,
                      bool min_one_batch = true);
+
+  // The values of every record from log start to log end, batch by batch, without
+  // building Records (see LogSegment::scan): for the end-of-run dump. Only when the result
+  // is `complete` do the visits equal what read() would return; otherwise the visits so far
+  // are to be discarded and the log read with read(), which then meets the same problem
+  // (a corrupt batch, a failing disk) and reacts to it as it always does. Never blocks,
+  // costs no simulated time and leaves no trace: it declines (incomplete, nothing visited)
+  // when reads cost simulated time or another fiber holds the log's lock, where a series of
+  // read() calls would block and let the simulation move on.
+  LogScanResult scan_values(const BatchValuesVisitor& visit);
 
   // Follower truncation: drops every record at or above `offset` (a batch holding `offset` is
   // dropped whole), deleting later segments; made durable at once. Below the first segment,

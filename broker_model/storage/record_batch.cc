@@ -47,23 +47,37 @@ void encode_record(ByteWriter& out, const Record& r, int64_t base_timestamp, int
   if (r.value_padding > 0) out.put<int32_t>(r.value_padding);
 }
 
-// Reads `n` length-prefixed bytes at `pos`; -1 is null (only when `nullable`).
-bool read_bytes(std::string_view in, size_t& pos, size_t end, bool nullable, std::optional<std::string>& out) {
+// A record as it lies in an encoded batch: key and value are views into the batch's bytes.
+// decode() copies them into a Record; decode_values() keeps only the value's view.
+struct RecordView {
+  int64_t timestamp_ms = 0;
+  bool null_key = true;
+  std::string_view key;
+  std::string_view value;
+  int32_t value_padding = 0;
+};
+
+// Points `out` at the `n` length-prefixed bytes at `pos`; -1 is null (only when `nullable`).
+bool read_bytes(std::string_view in, size_t& pos, size_t end, bool nullable, bool& null, std::string_view& out) {
   if (end - pos < 4) return false;
   int32_t len = get_le<int32_t>(in, pos);
   pos += 4;
+  null = false;
+  out = {};
   if (len == -1 && nullable) {
-    out.reset();
+    null = true;
     return true;
   }
   if (len < 0 || end - pos < static_cast<size_t>(len)) return false;
-  out = std::string(in.substr(pos, static_cast<size_t>(len)));
+  out = in.substr(pos, static_cast<size_t>(len));
   pos += static_cast<size_t>(len);
   return true;
 }
 
-// Parses record `index` at `pos` (inside [pos, end)), advancing pos past it.
-bool decode_record(std::string_view in, size_t& pos, size_t end, int64_t base_timestamp, int32_t index, Record& r) {
+// Parses record `index` at `pos` (inside [pos, end)), advancing pos past it. The one place
+// that says what a valid record is: decode() and decode_values() both parse through here,
+// so a scan without Records accepts and rejects exactly what decode() does.
+bool parse_record(std::string_view in, size_t& pos, size_t end, int64_t base_timestamp, int32_t index, RecordView& r) {
   if (end - pos < static_cast<size_t>(kRecordOverheadBytes)) return false;
   int32_t length = get_le<int32_t>(in, pos);
   if (length < kRecordOverheadBytes - 4 || end - pos - 4 < static_cast<size_t>(length)) return false;
@@ -74,10 +88,9 @@ bool decode_record(std::string_view in, size_t& pos, size_t end, int64_t base_ti
   r.timestamp_ms = wrapping_add(base_timestamp, get_le<int64_t>(in, pos + 1));
   if (get_le<int32_t>(in, pos + 9) != index) return false;
   pos += 13;
-  std::optional<std::string> value;
-  if (!read_bytes(in, pos, record_end, true, r.key)) return false;
-  if (!read_bytes(in, pos, record_end, false, value)) return false;
-  r.value = std::move(*value);
+  bool null_value = false;
+  if (!read_bytes(in, pos, record_end, true, r.null_key, r.key)) return false;
+  if (!read_bytes(in, pos, record_end, false, null_value, r.value)) return false;
   r.value_padding = 0;
   if (attributes == kRecordHasPadding) {
     if (record_end - pos < 4) return false;
@@ -88,16 +101,57 @@ bool decode_record(std::string_view in, size_t& pos, size_t end, int64_t base_ti
   return pos == record_end;
 }
 
-bool decode_records(std::string_view in, size_t end, RecordBatch& b) {
+// The batch's record count when it agrees with last_offset_delta and can fit in `end`
+// bytes; -1 otherwise (checked before anything is sized by it: a garbage count must not
+// allocate).
+int32_t checked_record_count(std::string_view in, size_t end, int32_t last_offset_delta) {
   int32_t count = get_le<int32_t>(in, kRecordsCountAt);
-  if (count < 1 || count != int64_t{b.last_offset_delta} + 1) return false;  // no empty batches
-  if (static_cast<int64_t>(count) * kRecordOverheadBytes > static_cast<int64_t>(end)) return false;
+  if (count < 1 || count != int64_t{last_offset_delta} + 1) return -1;  // no empty batches
+  if (static_cast<int64_t>(count) * kRecordOverheadBytes > static_cast<int64_t>(end)) return -1;
+  return count;
+}
+
+// Parses the `count` records of the batch `in` (exactly `end` bytes, header checked),
+// calling on_record(index, view) for each; false when they do not parse to exactly the
+// batch's bytes.
+template <typename OnRecord>
+bool parse_records(std::string_view in, size_t end, int32_t count, int64_t base_timestamp, OnRecord&& on_record) {
+  size_t pos = static_cast<size_t>(kRecordBatchOverheadBytes);
+  RecordView view;
+  for (int32_t i = 0; i < count; ++i) {
+    if (!parse_record(in, pos, end, base_timestamp, i, view)) return false;
+    on_record(i, view);
+  }
+  return pos == end;
+}
+
+bool decode_records(std::string_view in, size_t end, RecordBatch& b) {
+  int32_t count = checked_record_count(in, end, b.last_offset_delta);
+  if (count < 0) return false;
   std::vector<Record>& records = b.records.mutate();
   records.resize(static_cast<size_t>(count));
-  size_t pos = static_cast<size_t>(kRecordBatchOverheadBytes);
-  for (int32_t i = 0; i < count; ++i)
-    if (!decode_record(in, pos, end, b.base_timestamp, i, records[static_cast<size_t>(i)])) return false;
-  return pos == end;
+  return parse_records(in, end, count, b.base_timestamp, [&](int32_t i, const RecordView& v) {
+    Record& r = records[static_cast<size_t>(i)];
+    r.timestamp_ms = v.timestamp_ms;
+    if (v.null_key) {
+      r.key.reset();
+    } else {
+      r.key = std::string(v.key);
+    }
+    r.value = std::string(v.value);
+    r.value_padding = v.value_padding;
+  });
+}
+
+// decode()'s checks before the records (header, length, magic, CRC); `bytes` gets the batch.
+DecodeFailure check_batch(std::string_view in, BatchHeader& header, std::string_view& bytes) {
+  HeaderResult h = peek_header(in);
+  if (h.failure != DecodeFailure::kNone) return h.failure;
+  if (static_cast<int64_t>(in.size()) < h.header.size_bytes) return DecodeFailure::kTruncated;
+  bytes = in.substr(0, static_cast<size_t>(h.header.size_bytes));
+  if (sim::crc32c(bytes.substr(kAttributesAt)) != get_le<uint32_t>(bytes, kCrcAt)) return DecodeFailure::kCrcMismatch;
+  header = h.header;
+  return DecodeFailure::kNone;
 }
 
 }  // namespace
@@ -213,18 +267,14 @@ HeaderResult peek_header(std::string_view in) {
 
 DecodeResult decode(std::string_view in) {
   DecodeResult r;
-  HeaderResult h = peek_header(in);
-  r.failure = h.failure;
-  if (r.failure == DecodeFailure::kNone && static_cast<int64_t>(in.size()) < h.header.size_bytes)
-    r.failure = DecodeFailure::kTruncated;
-  std::string_view bytes = in.substr(0, static_cast<size_t>(h.header.size_bytes));
-  if (r.failure == DecodeFailure::kNone &&
-      sim::crc32c(bytes.substr(kAttributesAt)) != get_le<uint32_t>(bytes, kCrcAt))
-    r.failure = DecodeFailure::kCrcMismatch;
+  BatchHeader header;
+  std::string_view bytes;
+  r.failure = check_batch(in, header, bytes);
   if (r.failure != DecodeFailure::kNone) {
     r.error = ErrorCode::kCorruptMessage;
     return r;
   }
+  HeaderResult h{DecodeFailure::kNone, header};
   RecordBatch& b = r.batch;
   b.base_offset = h.header.base_offset;
   b.partition_leader_epoch = h.header.partition_leader_epoch;
@@ -245,6 +295,20 @@ DecodeResult decode(std::string_view in) {
   }
   r.size_bytes = h.header.size_bytes;
   return r;
+}
+
+DecodeFailure decode_values(std::string_view in, BatchHeader& header, std::vector<std::string_view>& values) {
+  values.clear();
+  std::string_view bytes;
+  if (DecodeFailure f = check_batch(in, header, bytes); f != DecodeFailure::kNone) return f;
+  int32_t count = checked_record_count(bytes, bytes.size(), header.last_offset_delta);
+  bool ok = count >= 0 && parse_records(bytes, bytes.size(), count, get_le<int64_t>(bytes, kBaseTimestampAt),
+                                        [&](int32_t, const RecordView& v) { values.push_back(v.value); });
+  if (!ok) {
+    values.clear();
+    return DecodeFailure::kBadRecords;
+  }
+  return DecodeFailure::kNone;
 }
 
 }  // namespace broker_model::storage

@@ -210,4 +210,10 @@ HeaderResult peek_header(std::string_view in);
 // bytes after it are ignored. Never crashes on bad input.
 DecodeResult decode(std::string_view in);
 
+// The values of the records of the batch at the start of `in`, as views into `in`, without
+// building Records: decode()'s validation (the same failure in the same case, through the
+// same parser) for scans that need only each record's value and offset (record i is at
+// header.base_offset + i). `values` is cleared first and left empty on failure.
+DecodeFailure decode_values(std::string_view in, BatchHeader& header, std::vector<std::string_view>& values);
+
 }  // namespace broker_model::storage
