@@ -1,6 +1,8 @@
 #include "broker_model/broker/partition.h"
 
 #include <algorithm>
+#include <cstring>
+#include <string_view>
 
 #include "sim/check.h"
 
@@ -415,6 +417,18 @@ ErrorCode Partition::truncate_fully_and_start_at(Offset offset, const char* why)
   return e;
 }
 
+namespace {
+
+// record_id_of() on a value still in the log's bytes: the first 8 bytes, 0 when shorter.
+uint64_t record_id_of_value(std::string_view value) {
+  if (value.size() < 8) return 0;
+  uint64_t id;
+  std::memcpy(&id, value.data(), 8);
+  return id;
+}
+
+}  // namespace
+
 ReplicaDump Partition::dump() {
   ReplicaDump d;
   d.tp = tp_;
@@ -424,6 +438,17 @@ ReplicaDump Partition::dump() {
   d.log_end_offset = log_.log_end_offset();
   d.high_watermark = high_watermark_;
   d.isr = isr_;
+  // Every record's id straight from the log's bytes (one disk copy per segment, no Records):
+  // this dump runs for every replica at the end of every run and decoding the whole log
+  // into Records was ~5% of a run. When the scan cannot promise what reads would return
+  // (corruption, a busy log, reads that cost time) the log is read as before.
+  d.records.reserve(static_cast<size_t>(std::max<int64_t>(0, d.log_end_offset - d.log_start_offset)));
+  storage::LogScanResult scan = log_.scan_values([&](Offset base, const std::vector<std::string_view>& values) {
+    for (size_t i = 0; i < values.size(); ++i)
+      d.records.emplace_back(base + static_cast<int64_t>(i), record_id_of_value(values[i]));
+  });
+  if (scan.complete) return d;
+  d.records.clear();
   Offset at = log_.log_start_offset();
   while (at < log_.log_end_offset()) {
     storage::LogReadResult r = log_.read(at, 1 << 20);
