@@ -5,6 +5,8 @@
 #include <map>
 #include <set>
 
+#include "sim/check.h"
+
 namespace scenarios {
 
 using broker_model::FinalRead;
@@ -16,6 +18,66 @@ using broker_model::TopicPartition;
 namespace {
 
 std::string at(sim::Instant t) { return "t=" + sim::format_instant(t); }
+
+// Dense numbers for the partitions a check meets, in TopicPartition order (topic, then
+// partition), found without a map search per operation: a run has ~100,000s of operations
+// spread over a few partitions of a few topics, and searching a map keyed by TopicPartition
+// for each was most of what the checks cost. The topic found last is tried first.
+class PartitionRanks {
+ public:
+  static constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+
+  // Before ranks(): notes a partition.
+  void add(const TopicPartition& tp) {
+    uint32_t& slot = slot_of(tp);
+    if (slot == kNone) slot = 0;
+  }
+  // Numbers the partitions added, 0..size()-1 in TopicPartition order.
+  void number() {
+    std::vector<size_t> order(topics_.size());
+    for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return topics_[a].name < topics_[b].name; });
+    size_ = 0;
+    for (size_t t : order)
+      for (uint32_t& slot : topics_[t].by_partition)
+        if (slot != kNone) slot = size_++;
+  }
+  uint32_t size() const { return size_; }
+  // After number(): the partition's number, kNone when it was not added.
+  uint32_t rank(const TopicPartition& tp) {
+    const Topic* t = find_topic(tp.topic);
+    if (t == nullptr || tp.partition < 0 || static_cast<size_t>(tp.partition) >= t->by_partition.size()) return kNone;
+    return t->by_partition[static_cast<size_t>(tp.partition)];
+  }
+
+ private:
+  struct Topic {
+    std::string name;
+    std::vector<uint32_t> by_partition;  // kNone where not added
+  };
+  Topic* find_topic(const std::string& name) {
+    if (last_ < topics_.size() && topics_[last_].name == name) return &topics_[last_];
+    for (size_t i = 0; i < topics_.size(); ++i)
+      if (topics_[i].name == name) return &topics_[last_ = i];
+    return nullptr;
+  }
+  uint32_t& slot_of(const TopicPartition& tp) {
+    Topic* t = find_topic(tp.topic);
+    if (t == nullptr) {
+      topics_.push_back(Topic{tp.topic, {}});
+      last_ = topics_.size() - 1;
+      t = &topics_.back();
+    }
+    EDDY_CHECK_MSG(tp.partition >= 0, "a partition number in the history is negative");
+    size_t p = static_cast<size_t>(tp.partition);
+    if (p >= t->by_partition.size()) t->by_partition.resize(p + 1, kNone);
+    return t->by_partition[p];
+  }
+
+  std::vector<Topic> topics_;
+  size_t last_ = 0;
+  uint32_t size_ = 0;
+};
 
 void add_example(CheckResult& r, Violation v) {
   ++r.count;
@@ -85,56 +147,143 @@ std::vector<std::string> attempt_story(const History& h, size_t op) {
   return out;
 }
 
+// The (record id, offset) pairs of a final read whose record id occurs more than once in it,
+// in read order. Record ids are producer << 40 | sequence with sequences dense per producer,
+// so occurrences are counted in a table over each producer's sequence range; ids too spread
+// out for a table (not a workload's) are found by sorting instead.
+std::vector<std::pair<uint64_t, int64_t>> held_more_than_once(const FinalRead& fr) {
+  std::vector<std::pair<uint64_t, int64_t>> out;
+  const auto& records = fr.records;
+  struct Range {
+    uint64_t producer;
+    uint64_t lo, hi;  // sequences seen
+    uint64_t first_cell = 0;
+  };
+  constexpr int kSequenceBits = 40;
+  constexpr uint64_t kSequenceMask = (uint64_t{1} << kSequenceBits) - 1;
+  std::vector<Range> ranges;
+  size_t last = 0;
+  auto range_of = [&](uint64_t producer) -> Range* {
+    if (last < ranges.size() && ranges[last].producer == producer) return &ranges[last];
+    for (size_t i = 0; i < ranges.size(); ++i)
+      if (ranges[i].producer == producer) return &ranges[last = i];
+    return nullptr;
+  };
+  constexpr size_t kRangesMax = 64;
+  bool table = true;
+  for (const auto& [off, id] : records) {
+    uint64_t seq = id & kSequenceMask;
+    Range* r = range_of(id >> kSequenceBits);
+    if (r == nullptr) {
+      if (ranges.size() == kRangesMax) {
+        table = false;
+        break;
+      }
+      ranges.push_back(Range{id >> kSequenceBits, seq, seq});
+      last = ranges.size() - 1;
+      continue;
+    }
+    r->lo = std::min(r->lo, seq);
+    r->hi = std::max(r->hi, seq);
+  }
+  uint64_t cells = 0;
+  if (table) {
+    for (Range& r : ranges) {
+      r.first_cell = cells;
+      cells += r.hi - r.lo + 1;
+      if (cells > 4 * static_cast<uint64_t>(records.size()) + (uint64_t{1} << 20)) {
+        table = false;
+        break;
+      }
+    }
+  }
+  if (!table) {  // sort (id, offset) and keep the runs of one id
+    std::vector<std::pair<uint64_t, int64_t>> by_id;
+    by_id.reserve(records.size());
+    for (const auto& [off, id] : records) by_id.emplace_back(id, off.value());
+    std::sort(by_id.begin(), by_id.end());
+    for (size_t i = 0; i < by_id.size();) {
+      size_t j = i + 1;
+      while (j < by_id.size() && by_id[j].first == by_id[i].first) ++j;
+      if (j - i >= 2) out.insert(out.end(), by_id.begin() + static_cast<ptrdiff_t>(i), by_id.begin() + static_cast<ptrdiff_t>(j));
+      i = j;
+    }
+    return out;
+  }
+  std::vector<uint8_t> count(static_cast<size_t>(cells), 0);
+  auto cell_of = [&](uint64_t id) {
+    const Range* r = range_of(id >> kSequenceBits);
+    return static_cast<size_t>(r->first_cell + ((id & kSequenceMask) - r->lo));
+  };
+  bool any = false;
+  for (const auto& [off, id] : records) {
+    uint8_t& c = count[cell_of(id)];
+    if (c < 2) ++c;
+    any = any || c == 2;
+  }
+  if (!any) return out;
+  for (const auto& [off, id] : records)
+    if (count[cell_of(id)] == 2) out.emplace_back(id, off.value());
+  return out;
+}
+
 }  // namespace
 
 CheckResult check_lost_writes(const History& h) {
   CheckResult r{"lost_writes", 0, {}, {}};
   // Per partition, its final read: the record ids by offset (the read is contiguous, so the id
-  // at an offset is one index away) and sorted, for a record found at another offset.
+  // at an offset is one index away) and sorted, for a record found at another offset. The
+  // sorted copy is made only for a partition where some record is not where it was
+  // acknowledged: a run without lost writes never needs one.
   struct FinalLog {
     const FinalRead* read = nullptr;
     int reads = 0;
     int64_t first_offset = 0;
-    std::vector<uint64_t> by_offset;  // empty when the read is not contiguous
-    std::vector<uint64_t> sorted;
+    bool contiguous = false;        // ids are by offset from first_offset
+    std::vector<uint64_t> ids;      // the ids of every read of the partition, in read order
+    std::vector<uint64_t> sorted;   // ids sorted, once needed
+    bool sorted_made = false;
   };
-  std::map<TopicPartition, FinalLog> finals;
+  PartitionRanks ranks;
+  for (const auto& fr : h.final_reads()) ranks.add(fr.tp);
+  ranks.number();
+  std::vector<FinalLog> finals(ranks.size());
   for (const auto& fr : h.final_reads()) {
-    FinalLog& f = finals[fr.tp];
+    FinalLog& f = finals[ranks.rank(fr.tp)];
     if (f.reads++ == 0) f.read = &fr;  // the first read of a partition is the one judged
-    for (const auto& [off, id] : fr.records) f.sorted.push_back(id);  // ids of every read count
+    for (const auto& [off, id] : fr.records) f.ids.push_back(id);  // ids of every read count
   }
-  for (auto& [tp, f] : finals) {
+  for (FinalLog& f : finals) {
     const FinalRead& fr = *f.read;
     bool contiguous = f.reads == 1 && !fr.records.empty();
     for (size_t i = 1; contiguous && i < fr.records.size(); ++i)
       contiguous = fr.records[i].first == fr.records[i - 1].first + 1;
-    if (contiguous) {
-      f.first_offset = fr.records.front().first.value();
-      f.by_offset = f.sorted;
-    }
-    std::sort(f.sorted.begin(), f.sorted.end());
+    if (contiguous) f.first_offset = fr.records.front().first.value();
+    f.contiguous = contiguous;
   }
-  auto holds = [](const FinalLog& f, const ProduceOp& p) {
+  auto holds = [](FinalLog& f, const ProduceOp& p) {
     int64_t at = p.offset.value() - f.first_offset;
-    if (!f.by_offset.empty() && at >= 0 && at < static_cast<int64_t>(f.by_offset.size()) &&
-        f.by_offset[static_cast<size_t>(at)] == p.record_id)
+    if (f.contiguous && at >= 0 && at < static_cast<int64_t>(f.ids.size()) && f.ids[static_cast<size_t>(at)] == p.record_id)
       return true;  // where it was acknowledged: the common case, no search
+    if (!f.sorted_made) {
+      f.sorted = f.ids;
+      std::sort(f.sorted.begin(), f.sorted.end());
+      f.sorted_made = true;
+    }
     return std::binary_search(f.sorted.begin(), f.sorted.end(), p.record_id);
   };
   int64_t verified = 0, unverifiable = 0;
-  static const FinalLog kNoFinalLog;
   for (const auto& p : h.produces()) {
     if (p.outcome != OpOutcome::kOk) continue;
-    auto it = finals.find(p.tp);
-    const FinalLog& f = it == finals.end() ? kNoFinalLog : it->second;
-    const FinalRead* fr = f.read;
+    uint32_t rank = ranks.rank(p.tp);
+    FinalLog* f = rank == PartitionRanks::kNone ? nullptr : &finals[rank];
+    const FinalRead* fr = f == nullptr ? nullptr : f->read;
     if (fr == nullptr || !fr->complete) {
       ++unverifiable;
       continue;
     }
     ++verified;
-    if (holds(f, p)) continue;
+    if (holds(*f, p)) continue;
     Violation v;
     v.record_id = p.record_id;
     v.summary = "lost write: " + broker_model::format_record_id(p.record_id) + " acknowledged at " + p.tp.str() +
@@ -159,10 +308,9 @@ CheckResult check_lost_writes(const History& h) {
 CheckResult check_duplicates(const History& h) {
   CheckResult r{"duplicates", 0, {}, {}};
   for (const auto& fr : h.final_reads()) {
-    // (record id, offset) sorted by id: copies of one record sit next to each other.
-    std::vector<std::pair<uint64_t, int64_t>> by_id;
-    by_id.reserve(fr.records.size());
-    for (const auto& [off, id] : fr.records) by_id.emplace_back(id, off.value());
+    // (record id, offset) sorted by id: copies of one record sit next to each other. Only
+    // records held more than once matter, and they are found first without sorting.
+    std::vector<std::pair<uint64_t, int64_t>> by_id = held_more_than_once(fr);
     std::sort(by_id.begin(), by_id.end());
     for (size_t i = 0; i < by_id.size();) {
       size_t j = i + 1;
@@ -216,26 +364,15 @@ CheckResult check_inconsistent_offsets(const History& h) {
     }
   };
   const auto& ops = h.produces();
-  std::map<TopicPartition, uint32_t> tp_rank;
-  const TopicPartition* last_tp = nullptr;
-  for (const auto& p : ops) {
-    if (p.outcome != OpOutcome::kOk || (last_tp != nullptr && *last_tp == p.tp)) continue;
-    last_tp = &p.tp;
-    tp_rank.emplace(p.tp, 0);
-  }
-  uint32_t rank = 0;
-  for (auto& entry : tp_rank) entry.second = rank++;
+  PartitionRanks tp_rank;
+  for (const auto& p : ops)
+    if (p.outcome == OpOutcome::kOk) tp_rank.add(p.tp);
+  tp_rank.number();
   std::vector<AckKey> acked;
-  last_tp = nullptr;
-  uint32_t last_rank = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
     const ProduceOp& p = ops[i];
     if (p.outcome != OpOutcome::kOk) continue;
-    if (last_tp == nullptr || !(*last_tp == p.tp)) {  // produces cluster by partition
-      last_tp = &p.tp;
-      last_rank = tp_rank.at(p.tp);
-    }
-    acked.push_back(AckKey{p.offset.value(), last_rank, static_cast<uint32_t>(i)});
+    acked.push_back(AckKey{p.offset.value(), tp_rank.rank(p.tp), static_cast<uint32_t>(i)});
   }
   // Acknowledgements of one (partition, offset), in history order: each is compared with the
   // one before it. A dense table of the last index per (partition, offset) finds them in one
@@ -341,7 +478,10 @@ CheckResult check_order(const History& h) {
     for (const auto& [off, id] : fr.records) log.emplace_back(off.value(), id);
   }
   for (auto& [tp, log] : final_log) {
-    std::stable_sort(log.begin(), log.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    // A final read comes in offset order: sort only when it does not (a sorted log is left
+    // as it is by a stable sort anyway).
+    auto by_offset = [](const auto& a, const auto& b) { return a.first < b.first; };
+    if (!std::is_sorted(log.begin(), log.end(), by_offset)) std::stable_sort(log.begin(), log.end(), by_offset);
     std::vector<std::pair<int64_t, uint64_t>> unique;
     unique.reserve(log.size());
     for (const auto& e : log) {
