@@ -80,7 +80,19 @@ const ProducerStateTable& Partition::producer_state() {
 
 void Partition::notify_activity() {
   high_watermark_moved_.notify_all();
-  fetch_waiters_.notify_all();
+  follower_fetch_waiters_.notify_all();
+  consumer_fetch_waiters_.notify_all();
+  if (activity_ != nullptr) activity_->notify_all();
+}
+
+void Partition::notify_appended() {
+  follower_fetch_waiters_.notify_all();
+  if (activity_ != nullptr) activity_->notify_all();
+}
+
+void Partition::notify_high_watermark() {
+  high_watermark_moved_.notify_all();
+  consumer_fetch_waiters_.notify_all();
   if (activity_ != nullptr) activity_->notify_all();
 }
 
@@ -223,8 +235,8 @@ ProducePartitionResponse Partition::produce(const RecordBatch& batch, int16_t ac
   }
   r.base_offset = info.first_offset;
   if (!duplicate) {
-    maybe_advance_high_watermark();
-    notify_activity();
+    maybe_advance_high_watermark();  // notifies if the append alone commits (ISR of one)
+    notify_appended();
   }
   if (acks != kAcksAll) return r;
   // A duplicate is acknowledged like the original would be: once replicated.
@@ -335,7 +347,7 @@ void Partition::maybe_advance_high_watermark() {
   if (hw <= high_watermark_) return;
   high_watermark_ = hw;
   EDDY_CHECK(high_watermark_ <= log_.log_end_offset());
-  notify_activity();
+  notify_high_watermark();
 }
 
 bool Partition::alter_pending(const IsrProposal& p) const {
@@ -394,7 +406,10 @@ ErrorCode Partition::append_as_follower(const std::vector<RecordBatch>& batches,
   }
   Offset hw = std::min(leader_high_watermark, log_.log_end_offset());
   if (hw > high_watermark_) high_watermark_ = hw;
-  fetch_waiters_.notify_all();
+  // Nobody long-polls a follower (fetches from it are answered NOT_LEADER_OR_FOLLOWER at
+  // once); kept for any waiter that outlived a role change.
+  follower_fetch_waiters_.notify_all();
+  consumer_fetch_waiters_.notify_all();
   if (activity_ != nullptr) activity_->notify_all();
   return ErrorCode::kNone;
 }

@@ -50,7 +50,7 @@ struct IsrProposal {
 class Partition {
  public:
   // fetch_waiters() and `activity` (if any) are notified whenever data, the high watermark,
-  // the ISR or the role moves (fetch long-polls wait on them).
+  // the ISR or the role moves (fetch long-polls wait on them; see fetch_waiters()).
   Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config, History* history,
             sim::WaitQueue* activity);
 
@@ -104,8 +104,12 @@ class Partition {
 
   ReplicaDump dump();
 
-  // Fetches waiting for this partition to move (long-polls).
-  sim::WaitQueue& fetch_waiters() { return fetch_waiters_; }
+  // Fetches waiting for this partition to move (long-polls). A follower's fetch reads to the
+  // log end and a consumer's to the high watermark, so new data can only answer the first and
+  // a high-watermark move only the second; each waits on its own queue and is not woken to
+  // re-read for nothing (that was ~2 wasted evaluations per fetch). A change of role, epoch or
+  // ISR wakes both.
+  sim::WaitQueue& fetch_waiters(bool follower) { return follower ? follower_fetch_waiters_ : consumer_fetch_waiters_; }
 
  private:
   enum class Role { kNone, kLeader, kFollower };
@@ -121,7 +125,9 @@ class Partition {
   void maybe_advance_high_watermark();
   ErrorCode check_fetch_epoch(LeaderEpoch requested) const;
   void timeline(const char* kind, std::string detail);
-  void notify_activity();
+  void notify_activity();      // role, epoch or ISR changed: every waiter re-checks
+  void notify_appended();      // the leader's log grew: follower fetches
+  void notify_high_watermark();  // the high watermark moved: acks=all produces, consumer fetches
   // Rebuilds the producer state from the log when it is stale. Blocks on disk.
   ErrorCode ensure_producer_state();
   void producer_state_invalidated();
@@ -144,7 +150,8 @@ class Partition {
   Offset high_watermark_{0};
   std::optional<IsrProposal> pending_alter_;
   sim::WaitQueue high_watermark_moved_{"high watermark"};
-  sim::WaitQueue fetch_waiters_{"fetch long-poll"};
+  sim::WaitQueue follower_fetch_waiters_{"follower fetch long-poll"};
+  sim::WaitQueue consumer_fetch_waiters_{"consumer fetch long-poll"};
   sim::WaitQueue* activity_;
   ProducerStateTable producer_state_;
   bool producer_state_stale_ = true;  // rebuild from the log before trusting it

@@ -139,7 +139,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
         any_error = true;
         continue;
       }
-      waiters.push_back(&p->fetch_waiters());
+      waiters.push_back(&p->fetch_waiters(req.replica_id != kNoBroker));
       FetchPartitionResponse r = p->fetch(fp, req.replica_id);
       if (r.error != ErrorCode::kNone) any_error = true;
       for (const auto& b : r.batches) bytes += b.logical_size_in_bytes();
@@ -154,7 +154,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
       }
       return resp;
     }
-    sim::WaitQueue::wait_any(waiters, deadline);  // until data or the high watermark moves
+    sim::WaitQueue::wait_any(waiters, deadline);  // until what this fetch reads to moves
   }
 }
 

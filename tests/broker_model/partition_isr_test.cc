@@ -93,5 +93,56 @@ TEST(PartitionIsr, ANewerRegistrationFromTheMetadataLogSettlesThePendingChange) 
   });
 }
 
+// Fetch long-polls wait on what they read to: a follower to the log end, a consumer to the high
+// watermark. An append that does not move the high watermark wakes only followers; a
+// high-watermark move only consumers; a new registration (role, epoch, ISR) both.
+TEST(PartitionIsr, FetchLongPollsWakeOnlyForWhatTheyRead) {
+  run_on_node([](sim::NodeContext& ctx) {
+    Partition p(ctx, BrokerId(0), kTp, config(), nullptr, nullptr);
+    ASSERT_EQ(p.open(), ErrorCode::kNone);
+    p.apply(leader_with_isr({BrokerId(0), BrokerId(1)}));
+    int follower_wakes = 0, consumer_wakes = 0;
+    bool stop = false;
+    auto waiter = [&](bool follower, int& wakes) {
+      while (!stop)
+        if (p.fetch_waiters(follower).wait_until(ctx.sim_deadline(sim::seconds(10)))) ++wakes;
+    };
+    ctx.spawn("follower-long-poll", [&] { waiter(true, follower_wakes); });
+    ctx.spawn("consumer-long-poll", [&] { waiter(false, consumer_wakes); });
+    ctx.sleep_for(sim::milliseconds(1));
+
+    // Broker 1 has not fetched: the append is not committed, the high watermark stays.
+    ASSERT_EQ(p.produce(make_batch("a", 3), kAcksLeader, sim::seconds(1)).error, ErrorCode::kNone);
+    ctx.sleep_for(sim::milliseconds(1));
+    EXPECT_EQ(p.high_watermark(), Offset(0));
+    EXPECT_EQ(follower_wakes, 1);
+    EXPECT_EQ(consumer_wakes, 0);
+
+    // Broker 1 fetches past it: the high watermark moves.
+    follower_fetch(p, BrokerId(1), Offset(3));
+    ctx.sleep_for(sim::milliseconds(1));
+    EXPECT_EQ(p.high_watermark(), Offset(3));
+    EXPECT_EQ(follower_wakes, 1);
+    EXPECT_EQ(consumer_wakes, 1);
+
+    // The controller commits an ISR change: every waiter re-checks.
+    PartitionRegistration grown = leader_with_isr({BrokerId(0), BrokerId(1), BrokerId(2)});
+    grown.partition_epoch = PartitionEpoch(2);
+    p.apply(grown);
+    ctx.sleep_for(sim::milliseconds(1));
+    EXPECT_EQ(follower_wakes, 2);
+    EXPECT_EQ(consumer_wakes, 2);
+
+    // A last change wakes both so they end before `p` goes out of scope.
+    stop = true;
+    PartitionRegistration shrunk = leader_with_isr({BrokerId(0), BrokerId(1)});
+    shrunk.partition_epoch = PartitionEpoch(3);
+    p.apply(shrunk);
+    ctx.sleep_for(sim::milliseconds(1));
+    EXPECT_EQ(follower_wakes, 3);
+    EXPECT_EQ(consumer_wakes, 3);
+  });
+}
+
 }  // namespace
 }  // namespace broker_model

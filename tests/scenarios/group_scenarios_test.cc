@@ -93,14 +93,21 @@ TEST(GroupScenarios, PausedMemberIsFencedAndItsZombieOverlapShown) {
 TEST(GroupScenarios, CommitBeforeProcessingSkipsRecordsProcessThenCommitDoesNot) {
   ScenarioSpec before = load("commit-before-processing.yaml");
   ScenarioSpec after = load("commit-after-processing.yaml");
+  int64_t reprocessed = 0;
   for (uint64_t seed = 1; seed <= seeds_or(3); ++seed) {
     ScenarioResult b = run_ok(before, "commit-before-processing.yaml", seed);
     ScenarioResult a = run_ok(after, "commit-after-processing.yaml", seed);
     EXPECT_GT(check(b, "unprocessed").count, 0) << format_summary(b);
     ASSERT_FALSE(check(b, "unprocessed").examples.empty());
     EXPECT_EQ(check(a, "unprocessed").count, 0) << format_summary(a);
-    EXPECT_GT(check(a, "duplicates_processed").count, 0) << "at-least-once reprocesses what was not committed";
+    reprocessed += check(a, "duplicates_processed").count;
   }
+  // Reprocessing needs a crash between processing and the commit reaching the coordinator.
+  // A busy member's cycle is 40 records x 10 ms then a commit, and the two crashes are 12 s
+  // (~30 cycles) apart: when the first lands just after a commit the second tends to as well,
+  // and nothing is processed twice (seed 1 today: each crash within 2 ms of its member's
+  // commit, which the coordinator had taken). Hence counted over the seeds, not per seed.
+  EXPECT_GT(reprocessed, 0) << "at-least-once reprocesses what was not committed";
 }
 
 struct Moves {
