@@ -255,12 +255,13 @@ SegmentReadResult LogSegment::read(Offset start_offset, int64_t max_bytes, Offse
   return r;
 }
 
-SegmentScanResult LogSegment::scan(Offset from, const BatchValuesVisitor& visit) {
+SegmentScanResult LogSegment::scan(Offset from, int64_t end, const BatchValuesVisitor& visit) {
+  EDDY_CHECK(end >= 0 && end <= size_bytes_);
   SegmentScanResult r;
   r.next_offset = base_offset_;
-  if (size_bytes_ == 0) return r;
-  // One copy of the segment instead of read()'s window refills and per-batch decoding.
-  sim::ReadResult data = disk_->read(data_file_, 0, size_bytes_);
+  if (end == 0) return r;
+  // One copy of the bytes instead of read()'s window refills and per-batch decoding.
+  sim::ReadResult data = disk_->read(data_file_, 0, end);
   if ((r.error = from_io_status(data.status)) != ErrorCode::kNone) return r;
   std::string_view bytes(data.data);
   std::vector<std::string_view> values;
@@ -290,7 +291,7 @@ SegmentScanResult LogSegment::scan(Offset from, const BatchValuesVisitor& visit)
     r.next_offset = h.header.next_offset();
     pos += static_cast<size_t>(h.header.size_bytes);
   }
-  if (r.stopped == nullptr && static_cast<int64_t>(bytes.size()) < size_bytes_) r.stopped = "short-read";
+  if (r.stopped == nullptr && static_cast<int64_t>(bytes.size()) < end) r.stopped = "short-read";
   return r;
 }
 

@@ -99,12 +99,13 @@ class LogSegment {
   // `max_offset` (exclusive bound, e.g. the high watermark).
   SegmentReadResult read(Offset start_offset, int64_t max_bytes, Offset max_offset, bool min_one_batch);
 
-  // Every batch from the one holding `from` to the end of the segment, in order, as values
-  // (visit), from one read of the whole data file: each batch validated as read() validates
-  // it (decode_values: length, magic, CRC, records) and its offsets following on from the
-  // previous batch's, from the segment's base offset. Stops at the first batch that does not
-  // pass. For the end-of-run dump, which wants every record's id and no Records.
-  SegmentScanResult scan(Offset from, const BatchValuesVisitor& visit);
+  // Every batch from the one holding `from` to byte `end` of the segment (a batch boundary;
+  // the segment's size for all of it), in order, as values (visit), from one read of those
+  // bytes: each batch validated as read() validates it (decode_values: length, magic, CRC,
+  // records) and its offsets following on from the previous batch's, from the segment's
+  // base offset. Stops at the first batch that does not pass or does not end by `end`. For
+  // the end-of-run dump, which wants every record's id and no Records.
+  SegmentScanResult scan(Offset from, int64_t end, const BatchValuesVisitor& visit);
 
   // Drops every batch holding an offset >= `offset` (a batch holding it is dropped whole).
   ErrorCode truncate_to(Offset offset);

@@ -307,16 +307,41 @@ LogScanResult PartitionLog::scan_values(const BatchValuesVisitor& visit) {
   FiberLock lock(mutex_);
   Offset at = log_start_offset_;
   if (at >= log_end_offset_) return {true, nullptr};
+  // The batches the tail cache holds are taken from it, as read() takes them (same disk
+  // generation, reads free: what the disk holds there); the disk is scanned up to them.
+  bool use_tail = !tail_.empty() && tail_.generation() == disk_.generation();
+  Offset tail_start = use_tail ? tail_.entries().front().batch.base_offset : log_end_offset_;
   bool first = true;
-  for (auto it = std::prev(segments_.upper_bound(at)); it != segments_.end(); ++it) {
+  for (auto it = std::prev(segments_.upper_bound(at)); it != segments_.end() && it->first < tail_start; ++it) {
+    LogSegment& segment = it->second;
     // Segments are contiguous; read() relies on that too, and a scan checks it.
     if (first ? it->first > at : it->first != at) return {false, "segment-gap"};
     first = false;
-    SegmentScanResult s = it->second.scan(at, visit);
+    // The segment's bytes before the tail: its size less the tail's batches in it.
+    int64_t end = segment.size_bytes();
+    Offset stop = segment.next_offset();
+    if (tail_start < stop) {
+      stop = tail_start;
+      for (const TailCache::Entry& e : tail_.entries())
+        if (e.batch.base_offset < segment.next_offset()) end -= e.size_bytes;
+      if (end < 0) return {false, "tail-mismatch"};
+    }
+    SegmentScanResult s = segment.scan(at, end, visit);
     if (s.error != ErrorCode::kNone) return {false, "io-error"};
     if (s.stopped != nullptr) return {false, s.stopped};
-    if (s.next_offset != it->second.next_offset()) return {false, "segment-end-mismatch"};
+    if (s.next_offset != stop) return {false, "segment-end-mismatch"};
     at = std::max(at, s.next_offset);
+  }
+  if (use_tail) {
+    if (at < tail_start) return {false, "tail-gap"};
+    std::vector<std::string_view> values;
+    for (const TailCache::Entry& e : tail_.entries()) {
+      if (e.batch.last_offset() < at) continue;  // below the log start
+      values.clear();
+      for (const Record& r : e.batch.records) values.push_back(r.value);
+      visit(e.batch.base_offset, values);
+      at = e.batch.next_offset();
+    }
   }
   if (at != log_end_offset_) return {false, "log-end-mismatch"};
   return {true, nullptr};

@@ -106,7 +106,9 @@ class PartitionLog {
                      bool min_one_batch = true);
 
   // The values of every record from log start to log end, batch by batch, without
-  // building Records (see LogSegment::scan): for the end-of-run dump. Only when the result
+  // building Records: the disk's bytes up to the batches the tail cache holds (see
+  // LogSegment::scan), then those batches, as read() serves them, under the same condition
+  // (the disk generation they were cached under): for the end-of-run dump. Only when the result
   // is `complete` do the visits equal what read() would return; otherwise the visits so far
   // are to be discarded and the log read with read(), which then meets the same problem
   // (a corrupt batch, a failing disk) and reacts to it as it always does. Never blocks,
