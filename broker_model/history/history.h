@@ -25,18 +25,21 @@ std::string format_record_id(uint64_t id);  // "p3#17"
 enum class OpOutcome : uint8_t { kPending, kOk, kFailed, kUnknown };
 const char* to_string(OpOutcome o);
 
+// One per produced record (600,000 in a default run): the 4-byte fields and the outcome are
+// packed at the end so that no field is padded (128 bytes instead of 136 on x86-64 with
+// libstdc++). Build it by field name: the declaration order is a layout choice.
 struct ProduceOp {
   uint64_t record_id = 0;
-  int producer = 0;
   TopicPartition tp;
   sim::Instant invoked;
   sim::Instant completed;
-  OpOutcome outcome = OpOutcome::kPending;
   std::string error;          // Kafka error name when failed
   Offset offset{-1};          // assigned offset when acknowledged
+  int producer = 0;
   BrokerId acked_by = kNoBroker;
   LeaderEpoch leader_epoch = kNoLeaderEpoch;
   int attempts = 0;
+  OpOutcome outcome = OpOutcome::kPending;
 };
 
 // One send of a produce batch. Kept only for batches sent more than once: the retries that,

@@ -70,7 +70,10 @@ TEST(GroupCheckers, ACommitFromAGenerationOlderThanAStableOneIsStale) {
 TEST(GroupCheckers, UnprocessedAndDuplicatesProcessed) {
   History h;
   for (uint64_t seq = 1; seq <= 3; ++seq) {
-    size_t i = h.begin_produce(ProduceOp{make_record_id(0, seq), 0, kP0, t(0), t(1), OpOutcome::kOk, "", Offset{static_cast<int64_t>(seq - 1)}, BrokerId{0}, LeaderEpoch{0}, 1});
+    size_t i = h.begin_produce(ProduceOp{.record_id = make_record_id(0, seq), .tp = kP0, .invoked = t(0), .completed = t(1),
+                                         .error = "", .offset = Offset{static_cast<int64_t>(seq - 1)}, .producer = 0,
+                                         .acked_by = BrokerId{0}, .leader_epoch = LeaderEpoch{0}, .attempts = 1,
+                                         .outcome = OpOutcome::kOk});
     (void)i;
   }
   auto process = [&](uint64_t seq, int consumer) {
