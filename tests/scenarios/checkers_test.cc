@@ -86,6 +86,43 @@ TEST(Checkers, TwoAcknowledgementsAtOneOffsetOnInterleavedPartitions) {
   EXPECT_NE(r.examples[1].summary.find("b-2 offset 5: p1#0 and p1#3"), std::string::npos) << r.examples[1].summary;
 }
 
+ReplicaState replica(int broker, const TopicPartition& tp, bool leader, int64_t hw, std::vector<BrokerId> isr,
+                     std::vector<std::pair<int64_t, uint64_t>> records) {
+  ReplicaState s;
+  s.broker = BrokerId(broker);
+  s.tp = tp;
+  s.leader = leader;
+  s.high_watermark = Offset(hw);
+  s.isr = std::move(isr);
+  for (const auto& [off, id] : records) s.records.emplace_back(Offset(off), id);
+  s.log_start_offset = s.records.empty() ? Offset(0) : s.records.front().first;
+  s.log_end_offset = s.records.empty() ? Offset(0) : s.records.back().first + 1;
+  return s;
+}
+
+// Replicas in the ISR must agree below the leader's high watermark; a replica outside it,
+// and offsets at or above the high watermark, may differ.
+TEST(Checkers, ReplicasDivergingBelowTheHighWatermark) {
+  History h;
+  std::vector<BrokerId> isr = {BrokerId(1), BrokerId(2), BrokerId(3)};
+  auto log = [](uint64_t at3, uint64_t at6) {
+    return std::vector<std::pair<int64_t, uint64_t>>{{2, 12}, {3, at3}, {4, 14}, {5, 15}, {6, at6}};
+  };
+  h.replica_state(replica(2, kA0, false, 5, isr, log(13, 16)));
+  h.replica_state(replica(1, kA0, true, 6, isr, log(13, 16)));
+  h.replica_state(replica(4, kA0, false, 5, isr, log(99, 16)));  // not in the ISR
+  h.replica_state(replica(3, kA0, false, 5, isr, log(98, 97)));  // differs at 3 (and at 6, above the hw)
+  h.replica_state(replica(1, kB2, true, 3, {BrokerId(1), BrokerId(2)}, {{0, 1}, {1, 2}, {2, 3}}));
+  h.replica_state(replica(2, kB2, false, 3, {BrokerId(1), BrokerId(2)}, {{1, 2}, {2, 4}, {3, 5}}));
+  CheckResult r = check_inconsistent_offsets(h);
+  EXPECT_EQ(r.count, 2);
+  ASSERT_EQ(r.examples.size(), 2u);
+  EXPECT_EQ(r.examples[0].summary,
+            "replicas diverge at a-0 offset 3 below the high watermark 6: broker 2 has p0#13, broker 3 has p0#98");
+  EXPECT_EQ(r.examples[1].summary,
+            "replicas diverge at b-2 offset 2 below the high watermark 3: broker 1 has p0#3, broker 2 has p0#4");
+}
+
 TEST(Checkers, DuplicatesWithDenseAndSpreadOutRecordIds) {
   History h;
   // Dense ids from two producers, p1#3 held twice and p2#0 three times.
