@@ -80,6 +80,11 @@ bool Producer::send(const std::string& topic, std::optional<std::string> key, st
     b.tp = tp;
     b.partition = &partition;
     b.created = ctx.now();
+    // Room for as many records as this partition's last batch had: batches of a steady
+    // workload are alike, and growing one record at a time reallocated (and moved every
+    // record) at 1, 2, 4, ...
+    b.records.reserve(partition.last_batch_records);
+    b.history_ops.reserve(partition.last_batch_records);
     queue.push_back(std::move(b));
   }
   Batch& b = queue.back();
@@ -159,6 +164,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   for (Batch* b : batches) {
     b->in_flight = true;
     ++b->attempts;
+    if (b->attempts == 1) b->partition->last_batch_records = b->records.size();
     for (size_t op : b->history_ops) history_->produce(op).attempts = b->attempts;
     RecordBatch batch = RecordBatch::of(b->records);
     if (config_.enable_idempotence) {

@@ -123,6 +123,7 @@ class Producer {
   struct PartitionQueue {
     std::list<Batch> batches;
     PartitionSequences sequences;
+    size_t last_batch_records = 1;  // records in the last batch sent: the next one's capacity
   };
   std::map<TopicPartition, PartitionQueue> partitions_;
   // send() runs once per record: it finds the partition's entry by topic, then by number,

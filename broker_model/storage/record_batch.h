@@ -115,6 +115,7 @@ class SharedRecords {
   // The records for writing, no longer shared with any other batch.
   std::vector<Record>& mutate();
   void push_back(Record r) { mutate().push_back(std::move(r)); }
+  void reserve(size_t n) { mutate().reserve(n); }
 
   friend bool operator==(const SharedRecords& a, const SharedRecords& b) {
     return a.rep_ == b.rep_ || a.vector() == b.vector();
