@@ -43,12 +43,21 @@ struct LinkModel {
   Duration reorder_delay_max = milliseconds(5);
 };
 
+// A protocol's own header, carried beside the payload (an RPC layer's correlation id and
+// message kind), so a protocol needs no wrapper object around its payload: a wrapper is a
+// std::any too large for its inline storage, one heap allocation per message.
+struct EnvelopeHeader {
+  uint64_t correlation = 0;
+  uint8_t kind = 0;  // 0: none
+};
+
 struct Envelope {
   NodeId from;
   NodeId to;
   uint64_t id = 0;     // assigned by the network
   uint32_t bytes = 0;  // wire size, for bandwidth
   std::string type;    // for traces and diagnostics
+  EnvelopeHeader header;
   std::any payload;
 };
 

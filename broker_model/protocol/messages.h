@@ -1,5 +1,5 @@
 // The client and replication protocol between brokers and clients: plain structs named
-// after Kafka's requests, carried as values in RpcFrame bodies. wire_bytes() estimates the
+// after Kafka's requests, carried as values in RPC envelopes' payloads. wire_bytes() estimates the
 // size Kafka's encoding would have, for the network's bandwidth model.
 #pragma once
 

@@ -16,19 +16,20 @@ void RpcEndpoint::receive_loop() {
   for (;;) {
     std::optional<sim::Envelope> env = ctx_.receive();
     if (!env) continue;
-    auto* frame = std::any_cast<RpcFrame>(&env->payload);
-    if (frame == nullptr) continue;  // not ours: ignore, as a server ignores garbage
-    if (frame->kind == RpcFrame::Kind::kResponse) {
-      auto it = pending_.find(frame->correlation_id);
+    auto kind = static_cast<RpcKind>(env->header.kind);
+    if (kind != RpcKind::kRequest && kind != RpcKind::kResponse && kind != RpcKind::kOneWay)
+      continue;  // not ours: ignore, as a server ignores garbage
+    if (kind == RpcKind::kResponse) {
+      auto it = pending_.find(env->header.correlation);
       if (it == pending_.end()) continue;  // late: the call already timed out
       ResponseFn done = std::move(it->second.on_done);
       deadlines_.erase({it->second.deadline_local.ns(), it->first});
       pending_.erase(it);
-      done(std::optional<std::any>(std::move(frame->body)));
+      done(std::optional<std::any>(std::move(env->payload)));
       continue;
     }
-    RequestInfo info{env->from, frame->correlation_id, std::move(env->type)};
-    if (handler_) handler_(info, std::move(frame->body));
+    RequestInfo info{env->from, env->header.correlation, std::move(env->type)};
+    if (handler_) handler_(info, std::move(env->payload));
   }
 }
 
@@ -68,7 +69,7 @@ void RpcEndpoint::call_async(sim::NodeId to, std::string type, uint32_t bytes, s
   pending_.emplace(id, Pending{deadline, std::move(on_done)});
   deadlines_.emplace(std::make_pair(deadline.ns(), id), id);
   if (earliest) reaper_wakeup_.notify_one();
-  ctx_.send(to, std::move(type), bytes, RpcFrame{RpcFrame::Kind::kRequest, id, std::move(body)});
+  ctx_.send(to, std::move(type), bytes, std::move(body), sim::EnvelopeHeader{id, static_cast<uint8_t>(RpcKind::kRequest)});
 }
 
 std::optional<std::any> RpcEndpoint::call(sim::NodeId to, std::string type, uint32_t bytes, std::any body,
@@ -89,11 +90,12 @@ std::optional<std::any> RpcEndpoint::call(sim::NodeId to, std::string type, uint
 }
 
 void RpcEndpoint::reply(const RequestInfo& req, uint32_t bytes, std::any body) {
-  ctx_.send(req.from, req.type + ".response", bytes, RpcFrame{RpcFrame::Kind::kResponse, req.correlation_id, std::move(body)});
+  ctx_.send(req.from, req.type + ".response", bytes, std::move(body),
+            sim::EnvelopeHeader{req.correlation_id, static_cast<uint8_t>(RpcKind::kResponse)});
 }
 
 void RpcEndpoint::send_one_way(sim::NodeId to, std::string type, uint32_t bytes, std::any body) {
-  ctx_.send(to, std::move(type), bytes, RpcFrame{RpcFrame::Kind::kOneWay, 0, std::move(body)});
+  ctx_.send(to, std::move(type), bytes, std::move(body), sim::EnvelopeHeader{0, static_cast<uint8_t>(RpcKind::kOneWay)});
 }
 
 }  // namespace broker_model

@@ -21,13 +21,9 @@
 
 namespace broker_model {
 
-// What travels in sim::Envelope::payload.
-struct RpcFrame {
-  enum class Kind : uint8_t { kRequest, kResponse, kOneWay };
-  Kind kind = Kind::kRequest;
-  uint64_t correlation_id = 0;
-  std::any body;
-};
+// An RPC message is a sim::Envelope whose payload is the request or response itself and whose
+// header carries the correlation id and this kind (0, no kind, is not an RPC message).
+enum class RpcKind : uint8_t { kRequest = 1, kResponse = 2, kOneWay = 3 };
 
 struct RequestInfo {
   sim::NodeId from;
