@@ -221,11 +221,11 @@ bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md,
 void dump_replicas(RpcEndpoint& rpc, LabState& lab) {
   for (BrokerId b : lab.brokers) {
     auto resp = rpc.call(node_of(b), "DumpReplicas", 32, DumpReplicasRequest{}, kClientRequestTimeout);
-    const auto* r = resp ? std::any_cast<DumpReplicasResponse>(&*resp) : nullptr;
+    auto* r = resp ? std::any_cast<DumpReplicasResponse>(&*resp) : nullptr;
     if (r == nullptr) continue;
-    for (const auto& d : r->replicas)
+    for (auto& d : r->replicas)  // moved: a replica's record list is its whole log
       lab.history.replica_state(ReplicaState{b, d.tp, d.log_start_offset, d.log_end_offset, d.high_watermark,
-                                             d.leader_epoch, d.leader, d.isr, d.records});
+                                             d.leader_epoch, d.leader, std::move(d.isr), std::move(d.records)});
   }
 }
 
