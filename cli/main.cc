@@ -135,9 +135,16 @@ int run_command(const RunArgs& args) {
               "second)\n",
               sim_s, wall_s, wall_s > 0 ? sim_s / wall_s : 0.0, wall_s > 0 ? static_cast<double>(r.events) / wall_s / 1e6 : 0.0,
               cpu_s, cpu_s > 0 ? sim_s / cpu_s : 0.0);
-  std::string omb = args.omb.given() ? "--omb-driver " + args.omb.driver + " --omb-workload " + args.omb.workload + " " : "";
-  std::string replay = "build/eddy run " + (args.file.empty() ? std::string() : args.file + " ") + omb + "--seed " +
-                       std::to_string(args.common.seed) + " --trace trace.jsonl";
+  // `eddy replay` takes a scenario file; the built-in default and OpenMessaging imports are
+  // replayed by running them again with a trace.
+  std::string replay;
+  if (!args.file.empty() && !args.omb.given()) {
+    replay = cli::replay_command("build/eddy", args.file, args.common.seed);
+  } else {
+    std::string omb = args.omb.given() ? "--omb-driver " + args.omb.driver + " --omb-workload " + args.omb.workload + " " : "";
+    replay = "build/eddy run " + (args.file.empty() ? std::string() : args.file + " ") + omb + "--seed " +
+             std::to_string(args.common.seed) + " --trace trace.jsonl";
+  }
   int rc = cli::kExitOk;
   if (!r.outcome.ok() && r.outcome.status != sim::RunStatus::kStopped) {
     std::cout << "  the lab stopped the run: " << r.outcome.message << "\n  replay: " << replay << "\n";

@@ -125,4 +125,14 @@ TEST(Cli, RunLimitEndsWithLabErrorCode) {
   EXPECT_NE(r.out.find("replay: "), std::string::npos) << r.out;
 }
 
+// A violated expectation exits 1 and names the command that replays the seed: `eddy replay`
+// for a scenario file, as the sweep prints it.
+TEST(Cli, ViolationPrintsTheReplayCommand) {
+  const std::string planted = std::string(EDDY_SOURCE_DIR) + "/tests/scenarios/planted-acks1-expects-no-loss.yaml";
+  Result r = run("run " + planted + " --seed 1 --no-out");
+  EXPECT_EQ(r.exit_code, 1) << r.out;
+  EXPECT_NE(r.out.find("VIOLATED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("replay: build/eddy replay " + planted + " --seed 1\n"), std::string::npos) << r.out;
+}
+
 }  // namespace
