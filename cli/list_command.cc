@@ -14,6 +14,7 @@
 #include "cli/lab_commands.h"
 #include "faults/fault_catalogue.h"
 #include "scenarios/scenario_loader.h"
+#include "scenarios/scenario_spec.h"
 
 namespace cli {
 
@@ -128,14 +129,8 @@ int list_command(const ListArgs& args) {
     }
     std::printf("    %-18s %s\n", k.name, k.does);
   }
-  std::cout << "checkers (scenario `expect:` keys):\n"
-               "  lost_writes            acknowledged records missing from the final log\n"
-               "  duplicates             a record found at two or more offsets\n"
-               "  inconsistent_offsets   a record at another offset than acknowledged, two records acknowledged at\n"
-               "                         one offset, or in-sync replicas disagreeing below the high watermark\n"
-               "  order_violations       a consumer seeing offsets go backwards or skipping records below the HW\n"
-               "  acknowledged           the count of acknowledged records (e.g. == 0 when nothing may succeed)\n"
-               "  liveness               after healing, every partition takes an acks=all write and reads to its end\n";
+  std::cout << "checkers (scenario `expect:` keys):\n";
+  for (const scenarios::ExpectKey& k : scenarios::expect_keys()) std::printf("  %-22s %s\n", k.name, k.meaning);
   return kExitOk;
 }
 

@@ -25,4 +25,28 @@ std::string CountExpectation::str() const {
   return std::string(spelling) + " " + std::to_string(value);
 }
 
+const std::vector<ExpectKey>& expect_keys() {
+  static const std::vector<ExpectKey> keys = {
+      {"lost_writes", &ExpectSpec::lost_writes, "acknowledged records missing from the final log"},
+      {"duplicates", &ExpectSpec::duplicates, "a record found at two or more offsets"},
+      {"inconsistent_offsets", &ExpectSpec::inconsistent_offsets,
+       "a record at another offset than acknowledged, two records acknowledged at one offset, or in-sync "
+       "replicas disagreeing below the high watermark"},
+      {"order_violations", &ExpectSpec::order_violations,
+       "a consumer seeing offsets go backwards or skipping records below the HW"},
+      {"acknowledged", &ExpectSpec::acknowledged, "the count of acknowledged records (e.g. == 0 when nothing may succeed)"},
+      {"liveness", nullptr, "after healing, every partition takes an acks=all write and reads to its end (true/false)"},
+      {"group_exclusivity", &ExpectSpec::group_exclusivity,
+       "two members of one generation owning a partition at once (default 0 with groups)"},
+      {"zombie_overlaps", &ExpectSpec::zombie_overlaps,
+       "a member of an older generation still working on a partition a newer one owns"},
+      {"offset_regressions", &ExpectSpec::offset_regressions, "a group's committed offset moving backwards (default 0 with groups)"},
+      {"stale_commits", &ExpectSpec::stale_commits, "commits accepted from a stale generation (default 0 with groups)"},
+      {"unprocessed", &ExpectSpec::unprocessed, "acknowledged records no group member ever processed"},
+      {"duplicates_processed", &ExpectSpec::duplicates_processed, "records processed more than once"},
+      {"commits_rejected", &ExpectSpec::commits_rejected, "commits the coordinator refused"},
+  };
+  return keys;
+}
+
 }  // namespace scenarios

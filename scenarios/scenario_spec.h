@@ -158,6 +158,15 @@ struct ExpectSpec {
   std::optional<CountExpectation> commits_rejected;      // commits the coordinator refused
 };
 
+// Every `expect:` key, in the order `eddy list` shows them: the loader accepts exactly these
+// and `eddy list` describes them from here, so the two cannot drift apart.
+struct ExpectKey {
+  const char* name;
+  std::optional<CountExpectation> ExpectSpec::*count;  // nullptr: `liveness`, a boolean
+  const char* meaning;
+};
+const std::vector<ExpectKey>& expect_keys();
+
 struct ScenarioSpec {
   std::string file;
   std::string name;

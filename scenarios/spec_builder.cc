@@ -892,28 +892,16 @@ class SpecBuilder {
 
   void read_expect(const YamlValue& v) {
     require_map(v, "expect", "a map of expectations");
-    check_keys(v, "expect", {"lost_writes", "duplicates", "inconsistent_offsets", "order_violations", "acknowledged",
-                             "liveness", "group_exclusivity", "zombie_overlaps", "offset_regressions", "stale_commits",
-                             "unprocessed", "duplicates_processed", "commits_rejected"});
+    std::vector<std::string_view> names;
+    for (const ExpectKey& k : expect_keys()) names.push_back(k.name);
+    check_keys(v, "expect", names);
     ExpectSpec& e = spec_.expect;
-    const std::pair<const char*, std::optional<CountExpectation>*> counts[] = {
-        {"lost_writes", &e.lost_writes},
-        {"duplicates", &e.duplicates},
-        {"inconsistent_offsets", &e.inconsistent_offsets},
-        {"order_violations", &e.order_violations},
-        {"acknowledged", &e.acknowledged},
-        {"group_exclusivity", &e.group_exclusivity},
-        {"zombie_overlaps", &e.zombie_overlaps},
-        {"offset_regressions", &e.offset_regressions},
-        {"stale_commits", &e.stale_commits},
-        {"unprocessed", &e.unprocessed},
-        {"duplicates_processed", &e.duplicates_processed},
-        {"commits_rejected", &e.commits_rejected},
-    };
-    for (const auto& [key, slot] : counts) {
-      if (const YamlValue* x = v.find(key)) *slot = read_expectation(*x, join_path("expect", key));
+    for (const ExpectKey& k : expect_keys()) {
+      const YamlValue* x = v.find(k.name);
+      if (x == nullptr) continue;
+      if (k.count != nullptr) e.*k.count = read_expectation(*x, join_path("expect", k.name));
+      else e.liveness = read_bool(*x, "expect.liveness");
     }
-    if (const YamlValue* x = v.find("liveness")) e.liveness = read_bool(*x, "expect.liveness");
   }
 
   static CountExpectation read_expectation(const YamlValue& v, const std::string& path) {

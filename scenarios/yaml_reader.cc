@@ -340,11 +340,15 @@ void require_map(const YamlValue& map, std::string_view path, std::string_view e
 }
 
 void check_keys(const YamlValue& map, std::string_view path, std::initializer_list<std::string_view> allowed) {
+  check_keys(map, path, std::vector<std::string_view>(allowed));
+}
+
+void check_keys(const YamlValue& map, std::string_view path, const std::vector<std::string_view>& allowed) {
   for (const YamlEntry& e : map.entries) {
     if (std::find(allowed.begin(), allowed.end(), e.key) != allowed.end()) continue;
     std::string list;
     for (std::string_view a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
-    std::string hint = closest_match(e.key, std::vector<std::string_view>(allowed));
+    std::string hint = closest_match(e.key, allowed);
     fail_at(e.key_where, "unknown key " + quote_text(e.key, '\'') + " " + where_in(path) +
                              (hint.empty() ? "" : " (did you mean '" + hint + "'?)") + "; expected one of: " + list);
   }

@@ -82,6 +82,7 @@ YamlValue merge_yaml(YamlValue base, YamlValue top);
 void require_map(const YamlValue& map, std::string_view path, std::string_view expected);
 // Fails on the first key not in `allowed`, naming it and listing the allowed ones.
 void check_keys(const YamlValue& map, std::string_view path, std::initializer_list<std::string_view> allowed);
+void check_keys(const YamlValue& map, std::string_view path, const std::vector<std::string_view>& allowed);
 // The value of a required key; fails at the map when it is missing.
 const YamlValue& require_key(const YamlValue& map, std::string_view path, std::string_view key);
 

@@ -298,7 +298,8 @@ TEST(Cli, ListShowsBundledScenariosFaultKindsAndCheckers) {
   EXPECT_EQ(r.out.find("does not load"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" crash "), std::string::npos) << r.out;
   EXPECT_NE(r.out.find(" partition "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("lost_writes  "), std::string::npos) << r.out;
+  for (const char* key : {"lost_writes  ", "liveness  ", "group_exclusivity  ", "commits_rejected  "})
+    EXPECT_NE(r.out.find(key), std::string::npos) << key << "\n" << r.out;
 }
 
 TEST(Cli, SweepRejectsBadArgumentsAndBadScenariosBeforeRunning) {

@@ -191,6 +191,29 @@ TEST(ScenarioLoader, MinimalFileTakesTheDefaults) {
   EXPECT_FALSE(s.expect.liveness.has_value());
 }
 
+// The loader accepts every key `eddy list` describes (one table serves both), each into its
+// own field.
+TEST(ScenarioLoader, EveryListedExpectKeyLoadsIntoItsField) {
+  std::string yaml = "name: expectations\nexpect:\n";
+  int64_t n = 0;
+  for (const ExpectKey& k : expect_keys())
+    yaml += std::string("  ") + k.name + ": " + (k.count == nullptr ? std::string("true") : std::to_string(++n)) + "\n";
+  LoadResult r = load(yaml);
+  ASSERT_TRUE(r.ok()) << describe(r);
+  const ExpectSpec& e = r.spec().expect;
+  n = 0;
+  for (const ExpectKey& k : expect_keys()) {
+    if (k.count == nullptr) {
+      EXPECT_EQ(e.liveness, std::optional<bool>(true));
+      continue;
+    }
+    ASSERT_TRUE((e.*k.count).has_value()) << k.name;
+    EXPECT_TRUE((e.*k.count)->holds(++n)) << k.name;
+    EXPECT_FALSE((e.*k.count)->holds(n + 1)) << k.name;
+  }
+  EXPECT_EQ(n, 12);
+}
+
 TEST(ScenarioLoader, ValueForms) {
   const char* yaml = R"(name: forms
 cluster:
