@@ -123,12 +123,17 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
   // append anywhere on the broker.
   std::vector<sim::WaitQueue*> waiters;
   waiters.reserve(req.partitions.size());
+  // The partitions found, for the ISR check when the fetch returns (partitions are never
+  // removed from partitions_, so the pointers stay valid while fetches block).
+  std::vector<Partition*> found;
+  found.reserve(req.partitions.size());
   for (;;) {
     FetchResponse resp;
     resp.partitions.reserve(req.partitions.size());
     int64_t bytes = 0;
     bool any_error = false;
     waiters.clear();
+    found.clear();
     for (const auto& fp : req.partitions) {
       Partition* p = partition(fp.tp);
       if (p == nullptr) {
@@ -139,6 +144,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
         any_error = true;
         continue;
       }
+      found.push_back(p);
       waiters.push_back(&p->fetch_waiters(req.replica_id != kNoBroker));
       FetchPartitionResponse r = p->fetch(fp, req.replica_id);
       if (r.error != ErrorCode::kNone) any_error = true;
@@ -148,9 +154,8 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
     if (bytes >= req.min_bytes || any_error || ctx.true_now() >= deadline) {
       if (req.replica_id != kNoBroker) {
         // A follower's fetch may have caught it up: propose it back into the ISR.
-        for (const auto& fp : req.partitions)
-          if (Partition* p = partition(fp.tp))
-            if (auto proposal = p->maybe_expand_isr(req.replica_id)) propose(*proposal);
+        for (Partition* p : found)
+          if (auto proposal = p->maybe_expand_isr(req.replica_id)) propose(*proposal);
       }
       return resp;
     }
