@@ -276,16 +276,15 @@ DecodeResult decode(std::string_view in) {
     r.error = ErrorCode::kCorruptMessage;
     return r;
   }
-  HeaderResult h{DecodeFailure::kNone, header};
   RecordBatch& b = r.batch;
-  b.base_offset = h.header.base_offset;
-  b.partition_leader_epoch = h.header.partition_leader_epoch;
+  b.base_offset = header.base_offset;
+  b.partition_leader_epoch = header.partition_leader_epoch;
   b.magic = kMagicV2;
   b.crc = get_le<uint32_t>(bytes, kCrcAt);
   b.attributes = get_le<int16_t>(bytes, kAttributesAt);
-  b.last_offset_delta = h.header.last_offset_delta;
+  b.last_offset_delta = header.last_offset_delta;
   b.base_timestamp = get_le<int64_t>(bytes, kBaseTimestampAt);
-  b.max_timestamp = h.header.max_timestamp;
+  b.max_timestamp = header.max_timestamp;
   b.producer_id = ProducerId(get_le<int64_t>(bytes, kProducerIdAt));
   b.producer_epoch = get_le<int16_t>(bytes, kProducerEpochAt);
   b.base_sequence = get_le<int32_t>(bytes, kBaseSequenceAt);
@@ -295,7 +294,7 @@ DecodeResult decode(std::string_view in) {
     r.batch = RecordBatch{};
     return r;
   }
-  r.size_bytes = h.header.size_bytes;
+  r.size_bytes = header.size_bytes;
   return r;
 }
 
