@@ -1,6 +1,6 @@
-// The event queue: a 4-ary min-heap keyed by one 128-bit value (time << 64 | sequence).
-// The sequence is a global counter, so ties at one instant resolve in scheduling order
-// and never depend on pointers, hashes or heap internals.
+// Events keyed by one 128-bit value (time << 64 | sequence). The sequence is a global
+// counter, so ties at one instant resolve in scheduling order and never depend on pointers,
+// hashes or heap internals.
 #pragma once
 
 #include <cstdint>
@@ -24,7 +24,8 @@ inline unsigned __int128 make_event_key(int64_t time_ns, uint64_t sequence) {
   return (static_cast<unsigned __int128>(static_cast<uint64_t>(time_ns)) << 64) | sequence;
 }
 
-class EventQueue {
+// One 4-ary min-heap of events.
+class EventHeap {
  public:
   bool empty() const { return heap_.empty(); }
   size_t size() const { return heap_.size(); }
@@ -45,7 +46,7 @@ class EventQueue {
   }
 
   // Drops every event `dead(e)` says will never fire and restores the heap (Floyd's
-  // bottom-up build). Keys are unique, so the pop order of the survivors is unchanged.
+  // bottom-up build).
   template <class Dead>
   size_t remove_if(Dead dead) {
     size_t kept = 0;
@@ -109,6 +110,52 @@ class EventQueue {
     h[i] = moving;
   }
   std::vector<Event> heap_;
+};
+
+// The event queue: two heaps split by how far ahead an event is when it is pushed. A run's
+// pending events are mostly far-off deadlines (fetch long-polls, request and session
+// timeouts, most of them notified early and left stale) and a few near ones (network
+// deliveries, disk completions, linger timers) that make up nearly every pop. In one heap
+// every pop sifts the last entry, usually a far deadline, from the root down the whole
+// depth; with the far ones apart, the near heap stays a few levels deep. The earliest event
+// is the smaller of the two tops, so the pop order is exactly that of one heap (keys are
+// unique): the split changes cost, never order.
+class EventQueue {
+ public:
+  // Events further ahead of the last popped event's time than this go to the far heap.
+  static constexpr int64_t kNearHorizonNs = 20'000'000;  // 20 ms
+
+  bool empty() const { return near_.empty() && far_.empty(); }
+  size_t size() const { return near_.size() + far_.size(); }
+  const Event& top() const { return near_first() ? near_.top() : far_.top(); }
+  void clear() {
+    near_.clear();
+    far_.clear();
+  }
+  void reserve(size_t n) { near_.reserve(n); }
+
+  void push(const Event& e) {
+    if (e.time_ns() - now_ns_ < kNearHorizonNs) near_.push(e);
+    else far_.push(e);
+  }
+
+  template <class Dead>
+  size_t remove_if(Dead dead) {
+    return near_.remove_if(dead) + far_.remove_if(dead);
+  }
+
+  Event pop() {
+    Event e = near_first() ? near_.pop() : far_.pop();
+    now_ns_ = e.time_ns();
+    return e;
+  }
+
+ private:
+  bool near_first() const { return far_.empty() || (!near_.empty() && near_.top().key < far_.top().key); }
+
+  EventHeap near_;
+  EventHeap far_;
+  int64_t now_ns_ = 0;  // time of the last popped event: nothing is pushed before it
 };
 
 }  // namespace sim

@@ -136,6 +136,48 @@ TEST(EventQueue, OrdersByTimeThenSequence) {
   }
 }
 
+// The queue keeps near and far events in two heaps; popping must still give exactly the
+// order of one heap: by time, then sequence. A hold model (each pop schedules a successor)
+// with delays from 0 to 10x the near horizon moves events across the split both ways, and
+// a sweep of stale events now and then rebuilds both heaps.
+TEST(EventQueue, NearAndFarEventsPopInKeyOrder) {
+  EventQueue q;
+  std::set<unsigned __int128> reference;
+  Prng p(11);
+  uint64_t seq = 0;
+  auto push = [&](int64_t t) {
+    Event e{make_event_key(t, ++seq), seq, 0, EventKind::kCallback};
+    q.push(e);
+    reference.insert(e.key);
+  };
+  for (int i = 0; i < 2'000; ++i) push(p.int_in_range(0, 10 * EventQueue::kNearHorizonNs));
+  size_t far_pushes = 0;
+  for (int step = 0; step < 50'000; ++step) {
+    ASSERT_FALSE(q.empty());
+    ASSERT_EQ(q.size(), reference.size());
+    ASSERT_EQ(q.top().key, *reference.begin());
+    Event e = q.pop();
+    ASSERT_EQ(e.key, *reference.begin()) << "step " << step;
+    reference.erase(reference.begin());
+    int64_t delay = p.int_in_range(0, 3) == 0 ? p.int_in_range(0, 10 * EventQueue::kNearHorizonNs)
+                                              : p.int_in_range(0, EventQueue::kNearHorizonNs / 100);
+    if (delay >= EventQueue::kNearHorizonNs) ++far_pushes;
+    push(e.time_ns() + delay);
+    if (step % 5'000 == 4'999) {  // drop every event whose token is odd, as a stale sweep would
+      size_t removed = q.remove_if([](const Event& x) { return x.token % 2 == 1; });
+      size_t before = reference.size();
+      std::erase_if(reference, [](unsigned __int128 k) { return static_cast<uint64_t>(k) % 2 == 1; });
+      ASSERT_EQ(removed, before - reference.size());
+    }
+  }
+  EXPECT_GT(far_pushes, 1'000u);  // both heaps were exercised
+  while (!q.empty()) {
+    ASSERT_EQ(q.pop().key, *reference.begin());
+    reference.erase(reference.begin());
+  }
+  EXPECT_TRUE(reference.empty());
+}
+
 TEST(Crc32c, KnownVector) {
   EXPECT_EQ(crc32c("123456789"), 0xe3069283u);
   EXPECT_EQ(crc32c(""), 0u);
