@@ -175,10 +175,17 @@ int64_t Record::size_in_bytes() const {
          (value_padding > 0 ? 4 : 0);
 }
 
-int64_t RecordBatch::logical_size_in_bytes() const {
-  int64_t n = size_in_bytes();
-  for (const Record& r : records) n += r.value_padding;
-  return n;
+int64_t RecordBatch::logical_size_in_bytes() const { return size_in_bytes() + records.padding_bytes(); }
+
+void SharedRecords::measure() const {
+  int64_t bytes = 0;
+  int64_t padding = 0;
+  for (const Record& r : rep_->records) {
+    bytes += r.size_in_bytes();
+    padding += r.value_padding;
+  }
+  rep_->bytes = bytes;
+  rep_->padding = padding;
 }
 
 SharedRecords::SharedRecords(std::vector<Record> records) : rep_(new Rep{1, std::move(records)}) {}
@@ -196,6 +203,7 @@ std::vector<Record>& SharedRecords::mutate() {
     release();
     rep_ = own;
   }
+  rep_->bytes = -1;
   return rep_->records;
 }
 
@@ -213,11 +221,7 @@ void RecordBatch::fill_derived_fields() {
   for (const Record& r : records) max_timestamp = std::max(max_timestamp, r.timestamp_ms);
 }
 
-int64_t RecordBatch::size_in_bytes() const {
-  int64_t size = kRecordBatchOverheadBytes;
-  for (const Record& r : records) size += r.size_in_bytes();
-  return size;
-}
+int64_t RecordBatch::size_in_bytes() const { return kRecordBatchOverheadBytes + records.records_bytes(); }
 
 std::string RecordBatch::encode() const {
   int64_t size = size_in_bytes();

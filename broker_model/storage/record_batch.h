@@ -112,7 +112,22 @@ class SharedRecords {
   const_iterator begin() const { return vector().begin(); }
   const_iterator end() const { return vector().end(); }
 
-  // The records for writing, no longer shared with any other batch.
+  // Sum of the records' size_in_bytes() and of their value_padding, computed once per set of
+  // records and kept with them: every hop of a batch (wire size, fetch limits, the tail
+  // cache, encoding) asks for its size, and a batch's records do not change once shared.
+  int64_t records_bytes() const {
+    if (rep_ == nullptr) return 0;
+    if (rep_->bytes < 0) measure();
+    return rep_->bytes;
+  }
+  int64_t padding_bytes() const {
+    if (rep_ == nullptr) return 0;
+    if (rep_->bytes < 0) measure();
+    return rep_->padding;
+  }
+
+  // The records for writing, no longer shared with any other batch. Forgets the sizes: the
+  // reference it returns must not be kept across a size query.
   std::vector<Record>& mutate();
   void push_back(Record r) { mutate().push_back(std::move(r)); }
   void reserve(size_t n) { mutate().reserve(n); }
@@ -125,7 +140,10 @@ class SharedRecords {
   struct Rep {
     int64_t refs = 1;
     std::vector<Record> records;
+    int64_t bytes = -1;  // records_bytes(), -1 until measured
+    int64_t padding = 0;
   };
+  void measure() const;
   static const std::vector<Record>& empty_records();
   void release() {
     if (rep_ != nullptr && --rep_->refs == 0) delete rep_;

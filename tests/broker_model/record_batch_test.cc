@@ -168,6 +168,17 @@ TEST(SharedRecords, CopiesShareUntilOneIsChanged) {
   c.records.push_back(Record{1, std::nullopt, "more"});
   EXPECT_EQ(c.records.size(), a.records.size() + 1);
   EXPECT_EQ(decode(a.encode()).batch.records, a.records) << "equal by content, not only by sharing";
+  // Sizes are measured once per set of records and forgotten when a writer changes them.
+  RecordBatch d = a;
+  int64_t size_before = d.size_in_bytes();
+  EXPECT_EQ(size_before, static_cast<int64_t>(d.encode().size()));
+  d.records.mutate()[0].value += "0123456789";
+  EXPECT_EQ(d.size_in_bytes(), size_before + 10);
+  EXPECT_EQ(d.size_in_bytes(), static_cast<int64_t>(d.encode().size()));
+  EXPECT_EQ(a.size_in_bytes(), size_before) << "the shared original keeps its size";
+  d.records.mutate()[0].value_padding = 1000;
+  EXPECT_EQ(d.logical_size_in_bytes(), d.size_in_bytes() + 1000);
+  EXPECT_EQ(d.size_in_bytes(), static_cast<int64_t>(d.encode().size())) << "padding adds its length field";
   SharedRecords empty;
   EXPECT_TRUE(empty.empty());
   EXPECT_EQ(empty.size(), 0u);
