@@ -91,6 +91,7 @@ void ReplicaFetcher::fetch_once(std::vector<State*> states) {
   req.replica_id = config_.id;
   req.max_wait_ms = config_.replica_fetch_wait_max_ms;
   req.min_bytes = 1;
+  req.partitions.reserve(states.size());
   for (State* s : states) {
     Partition* p = s->partition;
     req.partitions.push_back(FetchPartition{p->tp(), p->log().log_end_offset(), p->leader_epoch(), config_.replica_fetch_max_bytes});

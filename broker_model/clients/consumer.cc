@@ -49,6 +49,9 @@ void Consumer::loop() {
         metadata_.request_refresh();
         continue;
       }
+      // A broker with a request in flight is skipped below: build no list for it (the loop
+      // runs after every response, and mostly one broker is free then).
+      if (in_flight_[l->leader]) continue;
       (p.needs_validation ? to_validate : to_fetch)[l->leader].push_back(tp);
     }
     for (auto& [broker, tps] : to_validate)
@@ -64,6 +67,7 @@ void Consumer::send_fetch(BrokerId broker, std::vector<TopicPartition> tps) {
   req.replica_id = kNoBroker;
   req.max_wait_ms = config_.fetch_max_wait_ms;
   req.min_bytes = config_.fetch_min_bytes;
+  req.partitions.reserve(tps.size());
   for (const auto& tp : tps) {
     const Position& p = positions_[tp];
     req.partitions.push_back(FetchPartition{tp, p.offset, p.leader_epoch, config_.max_partition_fetch_bytes});

@@ -142,6 +142,7 @@ void Producer::sender_loop() {
         need_metadata = true;
         continue;
       }
+      if (in_flight_[leader->leader] >= config_.max_in_flight) continue;  // would be skipped below
       by_leader[leader->leader].push_back(&b);
     }
     if (need_metadata) metadata_.request_refresh();
@@ -161,6 +162,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   ProduceRequest req;
   req.acks = config_.acks;
   req.timeout_ms = static_cast<int32_t>(config_.request_timeout_ms);
+  req.partitions.reserve(batches.size());
   for (Batch* b : batches) {
     b->in_flight = true;
     ++b->attempts;
