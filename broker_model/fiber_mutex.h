@@ -31,7 +31,7 @@ class FiberMutex {
   void unlock() {
     EDDY_CHECK(locked_);
     // Outside a run (the world tearing down) no fiber can take the lock anyway.
-    if (sim::Kernel::current_kernel() != nullptr && waiters_.notify_one()) return;  // handed over
+    if (!waiters_.empty() && sim::Kernel::current_kernel() != nullptr && waiters_.notify_one()) return;  // handed over
     locked_ = false;
   }
   bool locked() const { return locked_; }

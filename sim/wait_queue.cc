@@ -60,6 +60,7 @@ void WaitQueue::pop_front() {
 }
 
 bool WaitQueue::notify_one() {
+  if (empty()) return false;  // the common case (an append nobody waits for): no kernel lookup
   Kernel* k = Kernel::current_kernel();
   while (!empty()) {
     Waiter w = waiters_[head_];

@@ -255,8 +255,20 @@ ErrorCode PartitionLog::apply_flush_policy(LogAppendInfo& info) {
 
 LogReadResult PartitionLog::read(Offset fetch_offset, int64_t max_bytes, std::optional<Offset> max_offset,
                                  bool min_one_batch) {
-  FiberLock lock(mutex_);
   EDDY_CHECK(max_bytes >= 0);
+  // Nothing to read: the fetch is at the end it may read to (a caught-up follower or
+  // consumer, most fetches of a long-poll). The answer is the empty read below, without the
+  // lock, the tail cache or the segments. Only while the lock is free, so that such a read
+  // still waits for an append in progress as the full path does.
+  if (!mutex_.locked() && opened_ && !offline_ && fetch_offset >= log_start_offset_ &&
+      fetch_offset <= log_end_offset_ && fetch_offset >= std::min(max_offset.value_or(log_end_offset_), log_end_offset_))
+  {
+    LogReadResult empty;
+    empty.log_start_offset = log_start_offset_;
+    empty.log_end_offset = log_end_offset_;
+    return empty;
+  }
+  FiberLock lock(mutex_);
   LogReadResult r;
   if ((r.error = check_online()) != ErrorCode::kNone) return r;
   r.log_start_offset = log_start_offset_;
