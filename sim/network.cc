@@ -52,7 +52,7 @@ void Network::set_default_link(const LinkModel& m) {
 
 void Network::set_link(NodeId from, NodeId to, const LinkModel& m) { links_[index(from, to)].model = m; }
 
-void Network::send(Envelope env) {
+void Network::send(Envelope&& env) {
   EDDY_CHECK(env.from.value < n_ && env.to.value < n_);
   env.id = next_message_id_++;
   ++stats_.sent;
@@ -96,7 +96,7 @@ void Network::send(Envelope env) {
   schedule_delivery(std::move(env), arrival);
 }
 
-void Network::schedule_delivery(Envelope env, Instant at) {
+void Network::schedule_delivery(Envelope&& env, Instant at) {
   kernel_.at(at, [this, env = std::move(env)]() mutable {
     const int to = static_cast<int>(env.to.value);
     if (!reachable(env.from, env.to)) {

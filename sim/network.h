@@ -79,7 +79,7 @@ class Network {
   void set_link(NodeId from, NodeId to, const LinkModel& m);
   LinkModel& link(NodeId from, NodeId to) { return links_[index(from, to)].model; }
 
-  void send(Envelope env);
+  void send(Envelope&& env);
 
   // Reachability (directed).
   bool reachable(NodeId from, NodeId to) const { return !blocked_[index(from, to)]; }
@@ -102,7 +102,7 @@ class Network {
     Instant last_arrival;  // FIFO order
   };
   size_t index(NodeId from, NodeId to) const { return static_cast<size_t>(from.value) * n_ + to.value; }
-  void schedule_delivery(Envelope env, Instant at);
+  void schedule_delivery(Envelope&& env, Instant at);
 
   Kernel& kernel_;
   Trace& trace_;
