@@ -321,10 +321,14 @@ void Partition::update_follower(BrokerId replica, Offset fetch_offset, sim::Inst
   // follower's previous fetch.
   if (fetch_offset >= leader_end) p.last_caught_up = now;
   else if (fetch_offset >= p.leader_end_at_last_fetch) p.last_caught_up = p.last_fetch;
+  bool moved = fetch_offset != p.log_end_offset;
   p.log_end_offset = fetch_offset;
   p.leader_end_at_last_fetch = leader_end;
   p.last_fetch = now;
-  maybe_advance_high_watermark();
+  // Only this follower's progress can have changed the high watermark's inputs here: every
+  // other change (appends, ISR, leadership, AlterPartition settling) checks it itself. A
+  // long-poll re-evaluated at the same offset leaves it where it is.
+  if (moved) maybe_advance_high_watermark();
 }
 
 void Partition::maybe_advance_high_watermark() {
