@@ -44,9 +44,13 @@ void ReplicaManager::log_manager_loop() {
 }
 
 Partition* ReplicaManager::partition(const TopicPartition& tp) {
-  auto it = partitions_.find(tp.topic);
-  if (it == partitions_.end() || tp.partition < 0) return nullptr;
-  const auto& by_number = it->second;
+  if (tp.partition < 0) return nullptr;
+  if (last_topic_ == nullptr || !same_topic(last_topic_->first, tp.topic)) {
+    auto it = partitions_.find(tp.topic);
+    if (it == partitions_.end()) return nullptr;
+    last_topic_ = &*it;
+  }
+  const auto& by_number = last_topic_->second;
   return static_cast<size_t>(tp.partition) < by_number.size() ? by_number[static_cast<size_t>(tp.partition)].get() : nullptr;
 }
 

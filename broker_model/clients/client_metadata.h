@@ -49,6 +49,10 @@ class ClientMetadata {
   bool refresh_wanted_ = true;
   uint64_t version_ = 0;
   std::map<std::string, std::vector<PartitionLeader>> topics_state_;
+  // The topic a lookup found last (entries are replaced in place, never erased, so the
+  // pointer stays valid): a client asks about one topic for every record and batch.
+  const std::vector<PartitionLeader>* topic_state(const std::string& topic) const;
+  mutable const std::pair<const std::string, std::vector<PartitionLeader>>* last_topic_ = nullptr;
   sim::WaitQueue wakeup_{"metadata refresh"};
   sim::WaitQueue changed_{"metadata changed"};
 };

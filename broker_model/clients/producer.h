@@ -130,6 +130,9 @@ class Producer {
   // instead of a TopicPartition search of partitions_ (entries are never erased, so the
   // pointers stay valid).
   std::map<std::string, std::vector<PartitionQueue*>, std::less<>> queue_index_;
+  // The queue_index_ entry send() used last (entries are never erased): a producer's
+  // records mostly go to one topic.
+  std::pair<const std::string, std::vector<PartitionQueue*>>* last_topic_ = nullptr;
   PartitionQueue& queue_for(const TopicPartition& tp);
   std::map<BrokerId, int> in_flight_;
   size_t queued_records_ = 0;
