@@ -107,7 +107,7 @@ void Disk::recount_usage() {
 
 IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view data) {
   EDDY_CHECK(offset >= 0);
-  auto it = files_.find(file);
+  auto it = find_file(file);
   int64_t old_size = it == files_.end() ? 0 : static_cast<int64_t>(it->second.current.size());
   int64_t growth = std::max<int64_t>(0, offset + static_cast<int64_t>(data.size()) - old_size);
   if (growth > 0 && (faults_.full || used_bytes_ + growth > model_.capacity_bytes)) {
@@ -142,7 +142,7 @@ IoStatus Disk::append(const std::string& file, std::string_view data) {
 }
 
 ReadResult Disk::read(const std::string& file, int64_t offset, int64_t length) {
-  auto it = files_.find(file);
+  auto it = find_file(file);
   if (it == files_.end()) {
     if (model_.read_latency > Duration::zero()) charge(model_.read_latency, 0, "disk read");
     return {IoStatus::kNotFound, {}};
@@ -150,7 +150,7 @@ ReadResult Disk::read(const std::string& file, int64_t offset, int64_t length) {
   ReadResult r;
   if (model_.read_latency > Duration::zero()) {
     charge(model_.read_latency, length, "disk read");
-    it = files_.find(file);  // the file may have changed while this fiber waited
+    it = find_file(file);  // the file may have changed while this fiber waited
     if (it == files_.end()) return {IoStatus::kNotFound, {}};
   } else {
     kernel_.check_alive();  // a page-cache hit: no simulated time, but a dead process reads nothing
@@ -170,12 +170,12 @@ bool Disk::serve_cached_read(uint64_t generation) {
 ReadResult Disk::read_all(const std::string& file) { return read(file, 0, size(file).value_or(0)); }
 
 IoStatus Disk::fsync(const std::string& file) {
-  auto it = files_.find(file);
+  auto it = find_file(file);
   if (it == files_.end()) return IoStatus::kNotFound;
   File& f = it->second;
   charge(model_.fsync_latency, pending_bytes(f), "fsync");
   // Re-find: the file may have been removed while this fiber waited.
-  it = files_.find(file);
+  it = find_file(file);
   if (it == files_.end()) return IoStatus::kNotFound;
   File& g = it->second;
   bool fail = false;
@@ -212,7 +212,7 @@ IoStatus Disk::fsync(const std::string& file) {
 }
 
 IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
-  auto it = files_.find(file);
+  auto it = find_file(file);
   if (it == files_.end()) return IoStatus::kNotFound;
   File& f = it->second;
   write_back_expired(f);
@@ -231,10 +231,10 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
   return IoStatus::kOk;
 }
 
-bool Disk::exists(const std::string& file) const { return files_.count(file) != 0; }
+bool Disk::exists(const std::string& file) const { return find_file(file) != files_.end(); }
 
 std::optional<int64_t> Disk::size(const std::string& file) const {
-  auto it = files_.find(file);
+  auto it = find_file(file);
   if (it == files_.end()) return std::nullopt;
   return static_cast<int64_t>(it->second.current.size());
 }
@@ -246,7 +246,20 @@ std::vector<std::string> Disk::list(std::string_view prefix) const {
   return out;
 }
 
+Disk::Files::iterator Disk::find_file(std::string_view file) {
+  if (last_file_ != files_.end() && last_file_->first == file) return last_file_;
+  auto it = files_.find(file);
+  if (it != files_.end()) last_file_ = it;
+  return it;
+}
+
+Disk::Files::const_iterator Disk::find_file(std::string_view file) const {
+  // The cache is not part of the disk's state: a const lookup may move it.
+  return const_cast<Disk*>(this)->find_file(file);
+}
+
 IoStatus Disk::remove(const std::string& file) {
+  last_file_ = files_.end();
   if (files_.erase(file) == 0) return IoStatus::kNotFound;
   recount_usage();
   trace_.record(kernel_.now(), node_, "disk.remove", {{"file", file}});
@@ -254,9 +267,10 @@ IoStatus Disk::remove(const std::string& file) {
 }
 
 IoStatus Disk::rename(const std::string& from, const std::string& to) {
-  auto it = files_.find(from);
+  auto it = find_file(from);
   if (it == files_.end()) return IoStatus::kNotFound;
   File f = std::move(it->second);
+  last_file_ = files_.end();
   files_.erase(it);
   files_[to] = std::move(f);
   recount_usage();
@@ -265,7 +279,7 @@ IoStatus Disk::rename(const std::string& from, const std::string& to) {
 }
 
 int64_t Disk::unsynced_bytes(const std::string& file) const {
-  auto it = files_.find(file);
+  auto it = find_file(file);
   if (it == files_.end()) return 0;
   return pending_bytes(it->second);
 }
@@ -327,7 +341,7 @@ void Disk::crash() {
 }
 
 std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int64_t> offset) {
-  auto it = files_.find(file);
+  auto it = find_file(file);
   if (it == files_.end() || it->second.platter_size() == 0) return std::nullopt;
   File& f = it->second;
   int64_t platter = f.platter_size();
@@ -351,7 +365,7 @@ std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int6
 }
 
 std::string Disk::durable_image(const std::string& file) const {
-  auto it = files_.find(file);
+  auto it = find_file(file);
   if (it == files_.end()) return std::string();
   const File& f = it->second;
   return f.prefix ? f.current.substr(0, static_cast<size_t>(f.durable_size)) : f.durable;

@@ -67,6 +67,9 @@ struct ReadResult {
 class Disk {
  public:
   Disk(Kernel& kernel, Trace& trace, int node, Prng prng, DiskModel model = {});
+  // Not copyable: the lookup cache points into its own file map.
+  Disk(const Disk&) = delete;
+  Disk& operator=(const Disk&) = delete;
 
   // Blocking operations (inside a fiber of the owning node).
   IoStatus write(const std::string& file, int64_t offset, std::string_view data);
@@ -161,7 +164,14 @@ class Disk {
   Instant busy_until_;
   int64_t used_bytes_ = 0;
   uint64_t generation_ = 0;
-  std::map<std::string, File, std::less<>> files_;
+  using Files = std::map<std::string, File, std::less<>>;
+  // files_.find(file) through a one-entry cache of the file found last: a log appends to one
+  // segment for many writes in a row, and its path shares a long prefix with every other
+  // file, which each level of the map compares. Reset whenever an entry is erased.
+  Files::iterator find_file(std::string_view file);
+  Files::const_iterator find_file(std::string_view file) const;
+  Files files_;
+  mutable Files::iterator last_file_ = files_.end();
 };
 
 }  // namespace sim
