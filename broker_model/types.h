@@ -124,6 +124,7 @@ struct TopicPartition {
   // every per-partition map and the defaulted form calls memcmp for topic names that are
   // short and nearly always equal: an inline byte loop is several times cheaper there.
   friend std::strong_ordering operator<=>(const TopicPartition& a, const TopicPartition& b) {
+    if (same_topic(a.topic, b.topic)) return a.partition <=> b.partition;
     size_t n = a.topic.size() < b.topic.size() ? a.topic.size() : b.topic.size();
     const char* x = a.topic.data();
     const char* y = b.topic.data();
