@@ -44,7 +44,11 @@ void Trace::record(Instant t, int node, std::string_view kind, std::initializer_
   mix(static_cast<uint64_t>(static_cast<int64_t>(node)));
   mix(kind);
   for (const auto& f : fields) {
-    mix(f.key);
+    if (f.key.word_count() == 0) {
+      mix(f.key.str());
+    } else {
+      for (uint8_t i = 0; i < f.key.word_count(); ++i) mix(f.key.word(i));
+    }
     switch (f.value.kind()) {
       case TraceValue::Kind::kString: mix(f.value.as_string()); break;
       case TraceValue::Kind::kInt: mix(static_cast<uint64_t>(f.value.as_int())); break;
@@ -85,7 +89,7 @@ void Trace::write_json(Instant t, int node, std::string_view kind, std::initiali
   append_json_string(line_, kind);
   for (const auto& f : fields) {
     line_.push_back(',');
-    append_json_string(line_, f.key);
+    append_json_string(line_, f.key.str());
     line_.push_back(':');
     switch (f.value.kind()) {
       case TraceValue::Kind::kString: append_json_string(line_, f.value.as_string()); break;

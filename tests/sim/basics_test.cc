@@ -59,6 +59,33 @@ TEST(Trace, StringHashingMatchesItsByteByByteDefinition) {
   }
 }
 
+// Literal field keys are mixed from words worked out at compile time; keys built at run
+// time go through Trace::mix(string). Both must give one hash, for keys of every length class
+// (empty, under 8, exactly 8, 9-15, 16 and over: mixed at run time either way).
+TEST(Trace, LiteralKeysHashAsRuntimeKeys) {
+  auto with_literals = [] {
+    Trace t;
+    t.record(Instant::from_ns(5), 1, "kind", {{"", 1}, {"id", 2}, {"seven77", 3}, {"eight888", 4}, {"fifteen-chars15", 5},
+                                            {"sixteen-chars-16", 6}, {"a-key-longer-than-sixteen", "v"}});
+    return t.hash();
+  };
+  auto with_runtime_keys = [] {
+    std::string k[] = {"", "id", "seven77", "eight888", "fifteen-chars15", "sixteen-chars-16", "a-key-longer-than-sixteen"};
+    Trace t;
+    t.record(Instant::from_ns(5), 1, "kind",
+             {{std::string_view(k[0]), 1}, {std::string_view(k[1]), 2}, {std::string_view(k[2]), 3},
+              {std::string_view(k[3]), 4}, {std::string_view(k[4]), 5}, {std::string_view(k[5]), 6},
+              {std::string_view(k[6]), "v"}});
+    return t.hash();
+  };
+  EXPECT_EQ(with_literals(), with_runtime_keys());
+  Trace other;
+  other.record(Instant::from_ns(5), 1, "kind", {{"iD", 2}});
+  Trace same;
+  same.record(Instant::from_ns(5), 1, "kind", {{"id", 2}});
+  EXPECT_NE(other.hash(), same.hash()) << "the key is part of the hash";
+}
+
 TEST(Prng, SameSeedSameStreamAndForksAreStable) {
   Prng a(42), b(42), c(43);
   for (int i = 0; i < 100; ++i) EXPECT_EQ(a.next_u64(), b.next_u64());
