@@ -129,17 +129,19 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
   waiters.reserve(req.partitions.size());
   // The partitions found, for the ISR check when the fetch returns (partitions are never
   // removed from partitions_, so the pointers stay valid while fetches block).
+  // A partition not found answers at once, so a fetch that waits found every partition on
+  // its first pass: later passes reuse that list and its wait queues.
   std::vector<Partition*> found;
   found.reserve(req.partitions.size());
-  for (;;) {
+  for (bool first_pass = true;; first_pass = false) {
     FetchResponse resp;
     resp.partitions.reserve(req.partitions.size());
     int64_t bytes = 0;
     bool any_error = false;
-    waiters.clear();
-    found.clear();
-    for (const auto& fp : req.partitions) {
-      Partition* p = partition(fp.tp);
+    EDDY_CHECK(first_pass || found.size() == req.partitions.size());
+    for (size_t i = 0; i < req.partitions.size(); ++i) {
+      const FetchPartition& fp = req.partitions[i];
+      Partition* p = first_pass ? partition(fp.tp) : found[i];
       if (p == nullptr) {
         FetchPartitionResponse r;
         r.tp = fp.tp;
@@ -148,8 +150,10 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
         any_error = true;
         continue;
       }
-      found.push_back(p);
-      waiters.push_back(&p->fetch_waiters(req.replica_id != kNoBroker));
+      if (first_pass) {
+        found.push_back(p);
+        waiters.push_back(&p->fetch_waiters(req.replica_id != kNoBroker));
+      }
       FetchPartitionResponse r = p->fetch(fp, req.replica_id);
       if (r.error != ErrorCode::kNone) any_error = true;
       for (const auto& b : r.batches) bytes += b.logical_size_in_bytes();
