@@ -129,7 +129,8 @@ class SharedRecords {
   // The records for writing, no longer shared with any other batch. Forgets the sizes: the
   // reference it returns must not be kept across a size query.
   std::vector<Record>& mutate();
-  void push_back(Record r) { mutate().push_back(std::move(r)); }
+  void push_back(Record&& r) { mutate().push_back(std::move(r)); }
+  void push_back(const Record& r) { mutate().push_back(r); }
   void reserve(size_t n) { mutate().reserve(n); }
 
   friend bool operator==(const SharedRecords& a, const SharedRecords& b) {
