@@ -85,31 +85,29 @@ inline constexpr int16_t kNoProducerEpoch = -1;
 inline constexpr int32_t kNoSequence = -1;
 inline constexpr int64_t kNoTimestamp = -1;
 
+namespace detail {
+// Whether n bytes (sizeof(Word) <= n <= 2 * sizeof(Word)) are equal, by comparing the first
+// and the last sizeof(Word) of them (the two loads overlap when n < 2 * sizeof(Word)).
+template <class Word>
+inline bool equal_by_two_loads(const char* x, const char* y, size_t n) {
+  Word x0, y0, x1, y1;
+  std::memcpy(&x0, x, sizeof(Word));
+  std::memcpy(&y0, y, sizeof(Word));
+  std::memcpy(&x1, x + n - sizeof(Word), sizeof(Word));
+  std::memcpy(&y1, y + n - sizeof(Word), sizeof(Word));
+  return ((x0 ^ y0) | (x1 ^ y1)) == 0;
+}
+}  // namespace detail
+
 // Topic names are short and, where it matters, nearly always equal: a length check and two
-// overlapping fixed-size loads per side (first and last 8 or 4 bytes) instead of a call to
-// memcmp or a byte loop.
+// overlapping fixed-size loads per side instead of a call to memcmp or a byte loop.
 inline bool same_topic(std::string_view a, std::string_view b) {
   size_t n = a.size();
   if (n != b.size()) return false;
   const char* x = a.data();
   const char* y = b.data();
-  if (n >= 8 && n <= 16) {
-    uint64_t x0, y0, x1, y1;
-    std::memcpy(&x0, x, 8);
-    std::memcpy(&y0, y, 8);
-    std::memcpy(&x1, x + n - 8, 8);
-    std::memcpy(&y1, y + n - 8, 8);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n >= 4 && n < 8) {
-    uint32_t x0, y0, x1, y1;
-    std::memcpy(&x0, x, 4);
-    std::memcpy(&y0, y, 4);
-    std::memcpy(&x1, x + n - 4, 4);
-    std::memcpy(&y1, y + n - 4, 4);
-    return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-  }
-  if (n > 16) return std::memcmp(x, y, n) == 0;
+  if (n >= 8 && n <= 16) return detail::equal_by_two_loads<uint64_t>(x, y, n);
+  if (n >= 4) return n < 8 ? detail::equal_by_two_loads<uint32_t>(x, y, n) : std::memcmp(x, y, n) == 0;
   for (size_t i = 0; i < n; ++i)
     if (x[i] != y[i]) return false;
   return true;
