@@ -44,14 +44,10 @@ void ReplicaManager::log_manager_loop() {
 }
 
 Partition* ReplicaManager::partition(const TopicPartition& tp) {
-  if (tp.partition < 0) return nullptr;
-  if (last_topic_ == nullptr || !same_topic(last_topic_->first, tp.topic)) {
-    auto it = partitions_.find(tp.topic);
-    if (it == partitions_.end()) return nullptr;
-    last_topic_ = &*it;
-  }
-  const auto& by_number = last_topic_->second;
-  return static_cast<size_t>(tp.partition) < by_number.size() ? by_number[static_cast<size_t>(tp.partition)].get() : nullptr;
+  const auto* by_number = partitions_.find(tp.topic);
+  if (by_number == nullptr || tp.partition < 0) return nullptr;
+  auto n = static_cast<size_t>(tp.partition);
+  return n < by_number->size() ? (*by_number)[n].get() : nullptr;
 }
 
 PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const MetadataImage& image) const {
@@ -128,9 +124,9 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
   std::vector<sim::WaitQueue*> waiters;
   waiters.reserve(req.partitions.size());
   // The partitions found, for the ISR check when the fetch returns (partitions are never
-  // removed from partitions_, so the pointers stay valid while fetches block).
-  // A partition not found answers at once, so a fetch that waits found every partition on
-  // its first pass: later passes reuse that list and its wait queues.
+  // removed from partitions_, so the pointers stay valid while fetches block). A partition
+  // not found answers at once, so a fetch that waits found every partition on its first
+  // pass: later passes reuse that list and its wait queues.
   std::vector<Partition*> found;
   found.reserve(req.partitions.size());
   for (bool first_pass = true;; first_pass = false) {

@@ -17,6 +17,7 @@
 #include "broker_model/controller/metadata_image.h"
 #include "broker_model/fiber_mutex.h"
 #include "broker_model/rpc/rpc_endpoint.h"
+#include "broker_model/topic_map.h"
 
 namespace broker_model {
 
@@ -80,11 +81,7 @@ class ReplicaManager {
   // TopicPartition sorts in): every fetch evaluation looks up each partition it asks for, and
   // a lookup in one map keyed by TopicPartition compared topic names at every level (5% of a
   // run). Partitions are never removed; unassigned numbers stay null.
-  using PartitionsOfTopic = std::vector<std::unique_ptr<Partition>>;
-  std::map<std::string, PartitionsOfTopic, std::less<>> partitions_;
-  // The topic partition() found last (map entries are never erased, so the pointer stays
-  // valid): a broker's requests name one or two topics, one after the other.
-  const std::pair<const std::string, PartitionsOfTopic>* last_topic_ = nullptr;
+  TopicMap<std::vector<std::unique_ptr<Partition>>> partitions_;
   std::map<BrokerId, std::unique_ptr<ReplicaFetcher>> fetchers_;
   FiberMutex apply_mutex_{"apply metadata"};
 };

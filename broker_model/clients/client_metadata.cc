@@ -16,22 +16,13 @@ void ClientMetadata::start() {
   rpc_.context().spawn("metadata", [this] { refresher_loop(); });
 }
 
-const std::vector<PartitionLeader>* ClientMetadata::topic_state(const std::string& topic) const {
-  if (last_topic_ == nullptr || !same_topic(last_topic_->first, topic)) {
-    auto it = topics_state_.find(topic);
-    if (it == topics_state_.end()) return nullptr;
-    last_topic_ = &*it;
-  }
-  return &last_topic_->second;
-}
-
 int32_t ClientMetadata::partitions(const std::string& topic) const {
-  const std::vector<PartitionLeader>* parts = topic_state(topic);
+  const std::vector<PartitionLeader>* parts = topics_state_.find(topic);
   return parts == nullptr ? 0 : static_cast<int32_t>(parts->size());
 }
 
 std::optional<PartitionLeader> ClientMetadata::leader(const TopicPartition& tp) const {
-  const std::vector<PartitionLeader>* parts = topic_state(tp.topic);
+  const std::vector<PartitionLeader>* parts = topics_state_.find(tp.topic);
   if (parts == nullptr || tp.partition < 0 || tp.partition >= static_cast<int32_t>(parts->size())) return std::nullopt;
   const PartitionLeader& l = (*parts)[static_cast<size_t>(tp.partition)];
   if (l.leader == kNoBroker) return std::nullopt;

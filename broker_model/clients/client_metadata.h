@@ -11,6 +11,7 @@
 
 #include "broker_model/protocol/messages.h"
 #include "broker_model/rpc/rpc_endpoint.h"
+#include "broker_model/topic_map.h"
 
 namespace broker_model {
 
@@ -48,11 +49,7 @@ class ClientMetadata {
   size_t next_broker_ = 0;
   bool refresh_wanted_ = true;
   uint64_t version_ = 0;
-  std::map<std::string, std::vector<PartitionLeader>> topics_state_;
-  // The topic a lookup found last (entries are replaced in place, never erased, so the
-  // pointer stays valid): a client asks about one topic for every record and batch.
-  const std::vector<PartitionLeader>* topic_state(const std::string& topic) const;
-  mutable const std::pair<const std::string, std::vector<PartitionLeader>>* last_topic_ = nullptr;
+  TopicMap<std::vector<PartitionLeader>> topics_state_;
   sim::WaitQueue wakeup_{"metadata refresh"};
   sim::WaitQueue changed_{"metadata changed"};
 };

@@ -98,9 +98,7 @@ bool Producer::send(const std::string& topic, std::optional<std::string> key, st
 }
 
 Producer::PartitionQueue& Producer::queue_for(const TopicPartition& tp) {
-  if (last_topic_ == nullptr || !same_topic(last_topic_->first, tp.topic))
-    last_topic_ = &*queue_index_.try_emplace(tp.topic).first;
-  auto& by_number = last_topic_->second;
+  auto& by_number = queue_index_[tp.topic];
   auto n = static_cast<size_t>(tp.partition);
   if (by_number.size() <= n) by_number.resize(n + 1, nullptr);
   if (by_number[n] == nullptr) by_number[n] = &partitions_[tp];

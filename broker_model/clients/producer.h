@@ -28,6 +28,7 @@
 #include "broker_model/clients/partitioner.h"
 #include "broker_model/history/history.h"
 #include "broker_model/rpc/rpc_endpoint.h"
+#include "broker_model/topic_map.h"
 
 namespace broker_model {
 
@@ -129,10 +130,7 @@ class Producer {
   // send() runs once per record: it finds the partition's entry by topic, then by number,
   // instead of a TopicPartition search of partitions_ (entries are never erased, so the
   // pointers stay valid).
-  std::map<std::string, std::vector<PartitionQueue*>, std::less<>> queue_index_;
-  // The queue_index_ entry send() used last (entries are never erased): a producer's
-  // records mostly go to one topic.
-  std::pair<const std::string, std::vector<PartitionQueue*>>* last_topic_ = nullptr;
+  TopicMap<std::vector<PartitionQueue*>> queue_index_;
   PartitionQueue& queue_for(const TopicPartition& tp);
   std::map<BrokerId, int> in_flight_;
   size_t queued_records_ = 0;
