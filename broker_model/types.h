@@ -9,6 +9,8 @@
 #include <string>
 #include <string_view>
 
+#include "sim/symbol.h"
+
 namespace broker_model {
 
 // A position in a partition's log: the index of a record, starting at 0.

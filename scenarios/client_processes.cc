@@ -243,7 +243,7 @@ FinalRead read_partition(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata
     FetchRequest req;
     req.max_wait_ms = 0;
     req.partitions.push_back(FetchPartition{tp, at, leader->leader_epoch, 4 << 20});
-    auto resp = rpc.call(node_of(leader->leader), "Fetch", wire_bytes(req), req, kClientRequestTimeout);
+    auto resp = rpc.call(node_of(leader->leader), kFetchRpc, wire_bytes(req), req, kClientRequestTimeout);
     const auto* r = resp ? std::any_cast<FetchResponse>(&*resp) : nullptr;
     if (r == nullptr || r->partitions.empty()) {
       md.refresh_now();

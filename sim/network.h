@@ -14,6 +14,7 @@
 
 #include "sim/ids.h"
 #include "sim/prng.h"
+#include "sim/symbol.h"
 #include "sim/time.h"
 
 namespace sim {
@@ -56,7 +57,7 @@ struct Envelope {
   NodeId to;
   uint64_t id = 0;     // assigned by the network
   uint32_t bytes = 0;  // wire size, for bandwidth
-  std::string type;    // for traces and diagnostics
+  Symbol type;         // for traces and diagnostics
   EnvelopeHeader header;
   std::any payload;
 };

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "sim/symbol.h"
 #include "sim/time.h"
 
 namespace sim {
@@ -28,6 +29,7 @@ class TraceValue {
   TraceValue(std::string_view v) : kind_(Kind::kString), s_(v) {}
   TraceValue(const char* v) : kind_(Kind::kString), s_(v) {}
   TraceValue(const std::string& v) : kind_(Kind::kString), s_(v) {}
+  TraceValue(Symbol v) : kind_(Kind::kString), s_(v.view()) {}
   TraceValue(Duration d) : kind_(Kind::kInt), i_(d.ns()) {}
   TraceValue(Instant t) : kind_(Kind::kInt), i_(t.ns()) {}
 

@@ -63,13 +63,13 @@ uint64_t NodeContext::spawn(std::string name, std::function<void()> body, bool d
   return world_.kernel().spawn(world_.node(id_).name() + "/" + name, std::move(body), FiberOptions{group_, daemon});
 }
 
-void NodeContext::send(NodeId to, std::string type, uint32_t bytes, std::any payload, EnvelopeHeader header) {
+void NodeContext::send(NodeId to, Symbol type, uint32_t bytes, std::any payload, EnvelopeHeader header) {
   world_.kernel().check_alive();
   Envelope env;
   env.from = id_;
   env.to = to;
   env.bytes = bytes;
-  env.type = std::move(type);
+  env.type = type;
   env.header = header;
   env.payload = std::move(payload);
   world_.net().send(std::move(env));

@@ -58,7 +58,7 @@ void ReplicaFetcher::truncate_by_epoch(std::vector<State*> states) {
     asked.push_back(p->tp());
   }
   if (asked.empty()) return;
-  auto resp = rpc_.call_sized(node_of(leader_), "OffsetsForLeaderEpoch", std::move(req),
+  auto resp = rpc_.call_sized(node_of(leader_), kOffsetsForLeaderEpochRpc, std::move(req),
                         sim::milliseconds(config_.request_timeout_ms));
   const auto* r = resp ? std::any_cast<OffsetsForLeaderEpochResponse>(&*resp) : nullptr;
   bool backoff = r == nullptr;
@@ -96,7 +96,7 @@ void ReplicaFetcher::fetch_once(std::vector<State*> states) {
     Partition* p = s->partition;
     req.partitions.push_back(FetchPartition{p->tp(), p->log().log_end_offset(), p->leader_epoch(), config_.replica_fetch_max_bytes});
   }
-  auto resp = rpc_.call_sized(node_of(leader_), "Fetch", std::move(req),
+  auto resp = rpc_.call_sized(node_of(leader_), kFetchRpc, std::move(req),
                         sim::milliseconds(config_.request_timeout_ms + config_.replica_fetch_wait_max_ms));
   const auto* r = resp ? std::any_cast<FetchResponse>(&*resp) : nullptr;
   if (r == nullptr) {

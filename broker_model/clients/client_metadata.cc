@@ -45,7 +45,7 @@ bool ClientMetadata::fetch_once() {
   if (known_brokers_.empty()) return false;
   BrokerId target = known_brokers_[next_broker_ % known_brokers_.size()];
   MetadataRequest req{topics_};
-  auto resp = rpc_.call(sim::NodeId{static_cast<uint32_t>(target.value())}, "Metadata", wire_bytes(req), req,
+  auto resp = rpc_.call(sim::NodeId{static_cast<uint32_t>(target.value())}, kMetadataRpc, wire_bytes(req), req,
                         request_timeout_);
   const auto* m = resp ? std::any_cast<MetadataResponse>(&*resp) : nullptr;
   if (m == nullptr) {

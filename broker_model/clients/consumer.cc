@@ -73,7 +73,7 @@ void Consumer::send_fetch(BrokerId broker, std::vector<TopicPartition> tps) {
     req.partitions.push_back(FetchPartition{tp, p.offset, p.leader_epoch, config_.max_partition_fetch_bytes});
   }
   in_flight_[broker] = true;
-  rpc_.call_async_sized(node_of(broker), "Fetch", std::move(req),
+  rpc_.call_async_sized(node_of(broker), kFetchRpc, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
                   [this, broker](std::optional<std::any>&& r) { on_fetch(broker, std::move(r)); });
 }
@@ -128,7 +128,7 @@ void Consumer::validate(BrokerId broker, std::vector<TopicPartition> tps) {
     req.partitions.push_back(EpochQuery{tp, p.leader_epoch, p.last_fetched_epoch});
   }
   in_flight_[broker] = true;
-  rpc_.call_async_sized(node_of(broker), "OffsetsForLeaderEpoch", std::move(req),
+  rpc_.call_async_sized(node_of(broker), kOffsetsForLeaderEpochRpc, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms), [this, broker](std::optional<std::any>&& r) {
                     in_flight_[broker] = false;
                     on_validate(std::move(r));

@@ -83,7 +83,7 @@ void GroupConsumer::coordinator_unknown(const char* why) {
   coordinator_.reset();
 }
 
-std::optional<std::any> GroupConsumer::call_coordinator(const char* type, uint32_t bytes, std::any body, sim::Duration timeout) {
+std::optional<std::any> GroupConsumer::call_coordinator(sim::Symbol type, uint32_t bytes, std::any body, sim::Duration timeout) {
   if (!coordinator_) return std::nullopt;
   auto r = rpc_.call(node_of(*coordinator_), type, bytes, std::move(body), timeout);
   if (!r) coordinator_unknown("request timed out");
@@ -462,7 +462,7 @@ void GroupConsumer::send_fetches() {
     }
     in_flight_[broker] = true;
     uint64_t epoch = assignment_epoch_;
-    rpc_.call_async_sized(node_of(broker), "Fetch", std::move(req),
+    rpc_.call_async_sized(node_of(broker), kFetchRpc, std::move(req),
                     sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
                     [this, epoch, broker](std::optional<std::any>&& r) { on_fetch(epoch, broker, std::move(r)); });
   }

@@ -91,7 +91,7 @@ class GroupConsumer {
   bool has_records() const;
   void ownership(const TopicPartition& tp, bool owned, const char* reason);
   void event(const std::string& kind, const std::string& detail);
-  std::optional<std::any> call_coordinator(const char* type, uint32_t bytes, std::any body, sim::Duration timeout);
+  std::optional<std::any> call_coordinator(sim::Symbol type, uint32_t bytes, std::any body, sim::Duration timeout);
   void record_commit(sim::Instant invoked, bool sync, const std::map<TopicPartition, Offset>& offsets,
                      const std::string& member_id, int32_t generation, const std::string& outcome);
 

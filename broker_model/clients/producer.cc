@@ -183,12 +183,12 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   uint32_t bytes = wire_bytes(req);
   if (config_.acks == kAcksNone) {
     // Fire and forget: nobody will ever say whether these records were written.
-    rpc_.send_one_way(node_of(broker), "Produce", bytes, std::move(req));
+    rpc_.send_one_way(node_of(broker), kProduceRpc, bytes, std::move(req));
     for (Batch* b : batches) complete(b, OpOutcome::kUnknown, ErrorCode::kNone, Offset{-1}, broker, kNoLeaderEpoch);
     return;
   }
   ++in_flight_[broker];
-  rpc_.call_async(node_of(broker), "Produce", bytes, std::move(req), sim::milliseconds(config_.request_timeout_ms),
+  rpc_.call_async(node_of(broker), kProduceRpc, bytes, std::move(req), sim::milliseconds(config_.request_timeout_ms),
                   [this, broker, batches](std::optional<std::any>&& resp) { on_response(broker, batches, std::move(resp)); });
 }
 
@@ -331,7 +331,7 @@ void Producer::maybe_init_producer_id(sim::Instant now) {
   }
   BrokerId target = brokers[init_broker_++ % brokers.size()];
   init_in_flight_ = true;
-  rpc_.call_async(node_of(target), "InitProducerId", kInitProducerIdRequestBytes, InitProducerIdRequest{},
+  rpc_.call_async(node_of(target), kInitProducerIdRpc, kInitProducerIdRequestBytes, InitProducerIdRequest{},
                   sim::milliseconds(config_.request_timeout_ms),
                   [this](std::optional<std::any>&& resp) { on_init_producer_id(std::move(resp)); });
 }

@@ -15,9 +15,9 @@ ControllerChannel::ControllerChannel(sim::NodeContext& ctx, RpcEndpoint& rpc, st
   current_ = static_cast<size_t>(ctx_.prng().below(controllers_.size()));
 }
 
-void ControllerChannel::send_any(std::string type, uint32_t bytes, std::any request, HeaderFn header, DoneFn done) {
+void ControllerChannel::send_any(sim::Symbol type, uint32_t bytes, std::any request, HeaderFn header, DoneFn done) {
   auto a = std::make_shared<Attempt>();
-  a->type = std::move(type);
+  a->type = type;
   a->bytes = bytes;
   a->request = std::move(request);
   a->header = header;
@@ -68,7 +68,7 @@ void ControllerChannel::retry_later(std::shared_ptr<Attempt> a) {
   });
 }
 
-std::optional<std::any> ControllerChannel::call_any(std::string type, uint32_t bytes, std::any request,
+std::optional<std::any> ControllerChannel::call_any(sim::Symbol type, uint32_t bytes, std::any request,
                                                     HeaderFn header) {
   struct Slot {
     bool done = false;
@@ -76,7 +76,7 @@ std::optional<std::any> ControllerChannel::call_any(std::string type, uint32_t b
     sim::WaitQueue wake{"controller call"};
   };
   auto slot = std::make_shared<Slot>();  // outlives this frame if the caller unwinds first
-  send_any(std::move(type), bytes, std::move(request), header, [slot](std::optional<std::any>&& r) {
+  send_any(type, bytes, std::move(request), header, [slot](std::optional<std::any>&& r) {
     slot->response = std::move(r);
     slot->done = true;
     slot->wake.notify_all();

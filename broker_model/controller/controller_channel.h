@@ -32,8 +32,8 @@ class ControllerChannel {
   // Async: `done` runs once, on an RPC or retry fiber, with the last response (which may
   // carry NOT_CONTROLLER when attempts ran out), or nullopt when no controller answered.
   template <class Response>
-  void send(std::string type, uint32_t bytes, std::any request, std::function<void(std::optional<Response>)> done) {
-    send_any(std::move(type), bytes, std::move(request), &header_of<Response>,
+  void send(sim::Symbol type, uint32_t bytes, std::any request, std::function<void(std::optional<Response>)> done) {
+    send_any(type, bytes, std::move(request), &header_of<Response>,
              [done = std::move(done)](std::optional<std::any>&& r) {
                const Response* resp = r ? std::any_cast<Response>(&*r) : nullptr;
                done(resp ? std::optional<Response>(*resp) : std::nullopt);
@@ -42,8 +42,8 @@ class ControllerChannel {
 
   // Blocking form, for fibers that just wait.
   template <class Response>
-  std::optional<Response> call(std::string type, uint32_t bytes, std::any request) {
-    std::optional<std::any> r = call_any(std::move(type), bytes, std::move(request), &header_of<Response>);
+  std::optional<Response> call(sim::Symbol type, uint32_t bytes, std::any request) {
+    std::optional<std::any> r = call_any(type, bytes, std::move(request), &header_of<Response>);
     const Response* resp = r ? std::any_cast<Response>(&*r) : nullptr;
     return resp ? std::optional<Response>(*resp) : std::nullopt;
   }
@@ -55,7 +55,7 @@ class ControllerChannel {
   using HeaderFn = const ControllerResponseHeader* (*)(const std::any&);
   using DoneFn = std::function<void(std::optional<std::any>&&)>;
   struct Attempt {
-    std::string type;
+    sim::Symbol type;
     uint32_t bytes = 0;
     std::any request;
     HeaderFn header = nullptr;
@@ -68,8 +68,8 @@ class ControllerChannel {
     return std::any_cast<Response>(&a);
   }
 
-  void send_any(std::string type, uint32_t bytes, std::any request, HeaderFn header, DoneFn done);
-  std::optional<std::any> call_any(std::string type, uint32_t bytes, std::any request, HeaderFn header);
+  void send_any(sim::Symbol type, uint32_t bytes, std::any request, HeaderFn header, DoneFn done);
+  std::optional<std::any> call_any(sim::Symbol type, uint32_t bytes, std::any request, HeaderFn header);
   void attempt(std::shared_ptr<Attempt> a);
   void on_response(std::shared_ptr<Attempt> a, size_t target, std::optional<std::any>&& r);
   void retry_later(std::shared_ptr<Attempt> a);

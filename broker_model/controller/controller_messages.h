@@ -17,12 +17,12 @@
 
 namespace broker_model {
 
-inline constexpr const char* kBrokerRegistrationRpc = "BrokerRegistration";
-inline constexpr const char* kBrokerHeartbeatRpc = "BrokerHeartbeat";
-inline constexpr const char* kCreateTopicsRpc = "CreateTopics";
-inline constexpr const char* kAlterPartitionRpc = "AlterPartition";
-inline constexpr const char* kMetadataFetchRpc = "MetadataFetch";
-inline constexpr const char* kAllocateProducerIdsRpc = "AllocateProducerIds";
+inline const sim::Symbol kBrokerRegistrationRpc{"BrokerRegistration"};
+inline const sim::Symbol kBrokerHeartbeatRpc{"BrokerHeartbeat"};
+inline const sim::Symbol kCreateTopicsRpc{"CreateTopics"};
+inline const sim::Symbol kAlterPartitionRpc{"AlterPartition"};
+inline const sim::Symbol kMetadataFetchRpc{"MetadataFetch"};
+inline const sim::Symbol kAllocateProducerIdsRpc{"AllocateProducerIds"};
 
 struct ControllerResponseHeader {
   ErrorCode error = ErrorCode::kNone;

@@ -12,8 +12,8 @@
 
 namespace broker_model {
 
-inline constexpr const char* kVoteRpc = "Vote";
-inline constexpr const char* kAppendEntriesRpc = "AppendEntries";
+inline const sim::Symbol kVoteRpc{"Vote"};
+inline const sim::Symbol kAppendEntriesRpc{"AppendEntries"};
 
 struct VoteRequest {
   Term candidate_term;

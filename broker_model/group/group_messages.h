@@ -127,13 +127,13 @@ struct OffsetFetchResponse {
   std::vector<OffsetFetchPartition> partitions;
 };
 
-inline constexpr const char* kFindCoordinatorRpc = "FindCoordinator";
-inline constexpr const char* kJoinGroupRpc = "JoinGroup";
-inline constexpr const char* kSyncGroupRpc = "SyncGroup";
-inline constexpr const char* kHeartbeatRpc = "Heartbeat";
-inline constexpr const char* kLeaveGroupRpc = "LeaveGroup";
-inline constexpr const char* kOffsetCommitRpc = "OffsetCommit";
-inline constexpr const char* kOffsetFetchRpc = "OffsetFetch";
+inline const sim::Symbol kFindCoordinatorRpc{"FindCoordinator"};
+inline const sim::Symbol kJoinGroupRpc{"JoinGroup"};
+inline const sim::Symbol kSyncGroupRpc{"SyncGroup"};
+inline const sim::Symbol kHeartbeatRpc{"Heartbeat"};
+inline const sim::Symbol kLeaveGroupRpc{"LeaveGroup"};
+inline const sim::Symbol kOffsetCommitRpc{"OffsetCommit"};
+inline const sim::Symbol kOffsetFetchRpc{"OffsetFetch"};
 
 uint32_t wire_bytes(const FindCoordinatorRequest& r);
 uint32_t wire_bytes(const FindCoordinatorResponse& r);

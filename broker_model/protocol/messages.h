@@ -21,6 +21,13 @@ inline constexpr int16_t kAcksNone = 0;
 inline constexpr int16_t kAcksLeader = 1;
 inline constexpr int16_t kAcksAll = -1;
 
+// The client-facing request types (an envelope's type; a reply's is the type + ".response").
+inline const sim::Symbol kProduceRpc{"Produce"};
+inline const sim::Symbol kFetchRpc{"Fetch"};
+inline const sim::Symbol kMetadataRpc{"Metadata"};
+inline const sim::Symbol kOffsetsForLeaderEpochRpc{"OffsetsForLeaderEpoch"};
+inline const sim::Symbol kInitProducerIdRpc{"InitProducerId"};
+
 // ---- Produce -------------------------------------------------------------------------
 struct ProducePartitionData {
   TopicPartition tp;

@@ -1,8 +1,25 @@
 #include "broker_model/rpc/rpc_endpoint.h"
 
+#include <utility>
+#include <vector>
+
 #include "sim/check.h"
 
 namespace broker_model {
+
+namespace {
+
+// "Fetch" -> "Fetch.response", worked out once per request type (a handful) instead of
+// concatenated and interned on every reply.
+sim::Symbol response_type_of(sim::Symbol request) {
+  static std::vector<std::pair<sim::Symbol, sim::Symbol>> known;
+  for (const auto& [req, resp] : known)
+    if (req == request) return resp;
+  known.emplace_back(request, sim::Symbol(request + ".response"));
+  return known.back().second;
+}
+
+}  // namespace
 
 RpcEndpoint::RpcEndpoint(sim::NodeContext& ctx) : ctx_(ctx) {}
 
@@ -57,7 +74,7 @@ void RpcEndpoint::reaper_loop() {
   }
 }
 
-void RpcEndpoint::call_async(sim::NodeId to, std::string type, uint32_t bytes, std::any body,
+void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body,
                              sim::Duration timeout_local, ResponseFn on_done) {
   if (pending_.size() >= kMaxPendingCalls) {
     on_done(std::nullopt);
@@ -69,10 +86,10 @@ void RpcEndpoint::call_async(sim::NodeId to, std::string type, uint32_t bytes, s
   pending_.emplace(id, Pending{deadline, std::move(on_done)});
   deadlines_.emplace(std::make_pair(deadline.ns(), id), id);
   if (earliest) reaper_wakeup_.notify_one();
-  ctx_.send(to, std::move(type), bytes, std::move(body), sim::EnvelopeHeader{id, static_cast<uint8_t>(RpcKind::kRequest)});
+  ctx_.send(to, type, bytes, std::move(body), sim::EnvelopeHeader{id, static_cast<uint8_t>(RpcKind::kRequest)});
 }
 
-std::optional<std::any> RpcEndpoint::call(sim::NodeId to, std::string type, uint32_t bytes, std::any body,
+std::optional<std::any> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body,
                                           sim::Duration timeout_local) {
   struct Slot {
     bool done = false;
@@ -80,7 +97,7 @@ std::optional<std::any> RpcEndpoint::call(sim::NodeId to, std::string type, uint
     sim::WaitQueue wake{"rpc call"};
   };
   auto slot = std::make_shared<Slot>();  // outlives this frame if the caller unwinds first
-  call_async(to, std::move(type), bytes, std::move(body), timeout_local, [slot](std::optional<std::any>&& r) {
+  call_async(to, type, bytes, std::move(body), timeout_local, [slot](std::optional<std::any>&& r) {
     slot->response = std::move(r);
     slot->done = true;
     slot->wake.notify_all();
@@ -90,12 +107,12 @@ std::optional<std::any> RpcEndpoint::call(sim::NodeId to, std::string type, uint
 }
 
 void RpcEndpoint::reply(const RequestInfo& req, uint32_t bytes, std::any body) {
-  ctx_.send(req.from, req.type + ".response", bytes, std::move(body),
+  ctx_.send(req.from, response_type_of(req.type), bytes, std::move(body),
             sim::EnvelopeHeader{req.correlation_id, static_cast<uint8_t>(RpcKind::kResponse)});
 }
 
-void RpcEndpoint::send_one_way(sim::NodeId to, std::string type, uint32_t bytes, std::any body) {
-  ctx_.send(to, std::move(type), bytes, std::move(body), sim::EnvelopeHeader{0, static_cast<uint8_t>(RpcKind::kOneWay)});
+void RpcEndpoint::send_one_way(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body) {
+  ctx_.send(to, type, bytes, std::move(body), sim::EnvelopeHeader{0, static_cast<uint8_t>(RpcKind::kOneWay)});
 }
 
 }  // namespace broker_model

@@ -28,7 +28,7 @@ enum class RpcKind : uint8_t { kRequest = 1, kResponse = 2, kOneWay = 3 };
 struct RequestInfo {
   sim::NodeId from;
   uint64_t correlation_id = 0;
-  std::string type;
+  sim::Symbol type;
 };
 
 class RpcEndpoint {
@@ -45,10 +45,10 @@ class RpcEndpoint {
 
   // Sends a request; `on_done` runs once, on the receive fiber with the response, or on the
   // reaper fiber with nullopt after `timeout_local` on this node's clock.
-  void call_async(sim::NodeId to, std::string type, uint32_t bytes, std::any body, sim::Duration timeout_local,
+  void call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body, sim::Duration timeout_local,
                   ResponseFn on_done);
   // Blocking form, for fibers that just wait.
-  std::optional<std::any> call(sim::NodeId to, std::string type, uint32_t bytes, std::any body,
+  std::optional<std::any> call(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body,
                                sim::Duration timeout_local);
 
   void reply(const RequestInfo& req, uint32_t bytes, std::any body);
@@ -62,16 +62,16 @@ class RpcEndpoint {
     reply(req, bytes, std::move(body));
   }
   template <class Body>
-  void call_async_sized(sim::NodeId to, std::string type, Body body, sim::Duration timeout_local, ResponseFn on_done) {
+  void call_async_sized(sim::NodeId to, sim::Symbol type, Body body, sim::Duration timeout_local, ResponseFn on_done) {
     uint32_t bytes = wire_bytes(body);
-    call_async(to, std::move(type), bytes, std::move(body), timeout_local, std::move(on_done));
+    call_async(to, type, bytes, std::move(body), timeout_local, std::move(on_done));
   }
   template <class Body>
-  std::optional<std::any> call_sized(sim::NodeId to, std::string type, Body body, sim::Duration timeout_local) {
+  std::optional<std::any> call_sized(sim::NodeId to, sim::Symbol type, Body body, sim::Duration timeout_local) {
     uint32_t bytes = wire_bytes(body);
-    return call(to, std::move(type), bytes, std::move(body), timeout_local);
+    return call(to, type, bytes, std::move(body), timeout_local);
   }
-  void send_one_way(sim::NodeId to, std::string type, uint32_t bytes, std::any body);
+  void send_one_way(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body);
 
   size_t pending_calls() const { return pending_.size(); }
   sim::NodeContext& context() { return ctx_; }
