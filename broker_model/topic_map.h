@@ -1,41 +1,40 @@
-// A map keyed by topic name that remembers the entry it found last.
+// A map keyed by (interned) topic name that remembers the entry it found last.
 #pragma once
 
 #include <map>
-#include <string>
-#include <string_view>
 #include <utility>
 
 #include "broker_model/types.h"
+#include "sim/symbol.h"
 
 namespace broker_model {
 
 // Per-topic lookups come one topic after another (a client's records, a broker's requests),
 // and the map's own search compares topic names at every level of the tree: a lookup first
-// tries the entry found last, with one same_topic() compare. Entries are never erased, so the
-// remembered one stays valid; not copyable or movable for the same reason.
+// tries the entry found last, one pointer compare of interned names. Entries are never
+// erased, so the remembered one stays valid; not copyable or movable for the same reason.
 template <class V>
 class TopicMap {
  public:
-  using Entry = std::pair<const std::string, V>;
+  using Entry = std::pair<const sim::Symbol, V>;
 
   TopicMap() = default;
   TopicMap(const TopicMap&) = delete;
   TopicMap& operator=(const TopicMap&) = delete;
 
   // The value for `topic`, or nullptr.
-  V* find(std::string_view topic) {
-    if (last_ != nullptr && same_topic(last_->first, topic)) [[likely]]
+  V* find(sim::Symbol topic) {
+    if (last_ != nullptr && last_->first == topic) [[likely]]
       return &last_->second;
     return search(topic);
   }
   // The cache is not part of the map's value: a const lookup may move it.
-  const V* find(std::string_view topic) const { return const_cast<TopicMap*>(this)->find(topic); }
+  const V* find(sim::Symbol topic) const { return const_cast<TopicMap*>(this)->find(topic); }
 
   // The value for `topic`, default-constructed if there was none.
-  V& operator[](std::string_view topic) {
+  V& operator[](sim::Symbol topic) {
     if (V* v = find(topic)) return *v;
-    last_ = &*map_.try_emplace(std::string(topic)).first;
+    last_ = &*map_.try_emplace(topic).first;
     return last_->second;
   }
 
@@ -47,14 +46,14 @@ class TopicMap {
 
  private:
   // The map's own search; small hit path above, so find() inlines where it is called.
-  [[gnu::noinline]] V* search(std::string_view topic) {
+  [[gnu::noinline]] V* search(sim::Symbol topic) {
     auto it = map_.find(topic);
     if (it == map_.end()) return nullptr;
     last_ = &*it;
     return &last_->second;
   }
 
-  std::map<std::string, V, std::less<>> map_;
+  std::map<sim::Symbol, V> map_;
   Entry* last_ = nullptr;
 };
 

@@ -5,7 +5,6 @@
 
 #include <compare>
 #include <cstdint>
-#include <cstring>
 #include <string>
 #include <string_view>
 
@@ -87,56 +86,22 @@ inline constexpr int16_t kNoProducerEpoch = -1;
 inline constexpr int32_t kNoSequence = -1;
 inline constexpr int64_t kNoTimestamp = -1;
 
-namespace detail {
-// Whether n bytes (sizeof(Word) <= n <= 2 * sizeof(Word)) are equal, by comparing the first
-// and the last sizeof(Word) of them (the two loads overlap when n < 2 * sizeof(Word)).
-template <class Word>
-inline bool equal_by_two_loads(const char* x, const char* y, size_t n) {
-  Word x0, y0, x1, y1;
-  std::memcpy(&x0, x, sizeof(Word));
-  std::memcpy(&y0, y, sizeof(Word));
-  std::memcpy(&x1, x + n - sizeof(Word), sizeof(Word));
-  std::memcpy(&y1, y + n - sizeof(Word), sizeof(Word));
-  return ((x0 ^ y0) | (x1 ^ y1)) == 0;
-}
-}  // namespace detail
-
-// Topic names are short and, where it matters, nearly always equal: a length check and two
-// overlapping fixed-size loads per side instead of a call to memcmp or a byte loop.
-inline bool same_topic(std::string_view a, std::string_view b) {
-  size_t n = a.size();
-  if (n != b.size()) return false;
-  const char* x = a.data();
-  const char* y = b.data();
-  if (n >= 8 && n <= 16) return detail::equal_by_two_loads<uint64_t>(x, y, n);
-  if (n >= 4) return n < 8 ? detail::equal_by_two_loads<uint32_t>(x, y, n) : std::memcmp(x, y, n) == 0;
-  for (size_t i = 0; i < n; ++i)
-    if (x[i] != y[i]) return false;
-  return true;
-}
-
 // One partition of one topic: "orders-3".
 struct TopicPartition {
-  std::string topic;
+  // Interned: TopicPartition keys every per-partition map and rides in every request,
+  // response, record and history op, so the name is copied and compared by a pointer.
+  sim::Symbol topic;
   int32_t partition = 0;
 
-  // The member-wise order (topic, then partition). Spelled out because TopicPartition keys
-  // every per-partition map and the defaulted form calls memcmp for topic names that are
-  // short and nearly always equal: an inline byte loop is several times cheaper there.
+  // The member-wise order (topic by its text, then partition).
   friend std::strong_ordering operator<=>(const TopicPartition& a, const TopicPartition& b) {
-    if (same_topic(a.topic, b.topic)) return a.partition <=> b.partition;
-    size_t n = a.topic.size() < b.topic.size() ? a.topic.size() : b.topic.size();
-    const char* x = a.topic.data();
-    const char* y = b.topic.data();
-    for (size_t i = 0; i < n; ++i)
-      if (x[i] != y[i]) return static_cast<unsigned char>(x[i]) <=> static_cast<unsigned char>(y[i]);
-    if (a.topic.size() != b.topic.size()) return a.topic.size() <=> b.topic.size();
-    return a.partition <=> b.partition;
+    if (a.topic == b.topic) return a.partition <=> b.partition;
+    return a.topic <=> b.topic;
   }
   friend bool operator==(const TopicPartition& a, const TopicPartition& b) {
-    return a.partition == b.partition && same_topic(a.topic, b.topic);
+    return a.partition == b.partition && a.topic == b.topic;
   }
-  std::string str() const { return topic + "-" + std::to_string(partition); }
+  std::string str() const { return topic.str() + "-" + std::to_string(partition); }
 };
 
 }  // namespace broker_model

@@ -145,10 +145,11 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     const int64_t burst = std::max<int64_t>(1, static_cast<int64_t>(per_ns * static_cast<double>(kSendTick.ns())));
     const sim::Duration interval = sim::nanoseconds(static_cast<int64_t>(static_cast<double>(burst) / per_ns));
     uint64_t seq = 0;
+    const sim::Symbol topic(p.topic);  // interned once, not per message
     while (!lab.workload_stopped) {
       for (int64_t i = 0; i < burst; ++i) {
         uint64_t id = make_record_id(static_cast<uint32_t>(producer_index), ++seq);
-        producer.send(p.topic, keys.next(), value_with_record_id(id), id, std::max(0, p.message_bytes - 8));
+        producer.send(topic, keys.next(), value_with_record_id(id), id, std::max(0, p.message_bytes - 8));
       }
       ctx.sleep_for(interval);
     }

@@ -16,7 +16,7 @@ void ClientMetadata::start() {
   rpc_.context().spawn("metadata", [this] { refresher_loop(); });
 }
 
-int32_t ClientMetadata::partitions(const std::string& topic) const {
+int32_t ClientMetadata::partitions(sim::Symbol topic) const {
   const std::vector<PartitionLeader>* parts = topics_state_.find(topic);
   return parts == nullptr ? 0 : static_cast<int32_t>(parts->size());
 }

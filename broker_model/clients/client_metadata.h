@@ -27,7 +27,7 @@ class ClientMetadata {
   void start();  // spawns the refresher fiber
 
   // Partition count of a topic (0 while unknown).
-  int32_t partitions(const std::string& topic) const;
+  int32_t partitions(sim::Symbol topic) const;
   std::optional<PartitionLeader> leader(const TopicPartition& tp) const;
   // Brokers known to be alive (the bootstrap list until the first answer).
   const std::vector<BrokerId>& brokers() const { return known_brokers_; }

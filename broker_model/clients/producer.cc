@@ -50,7 +50,7 @@ size_t Producer::in_flight_requests() const {
   return n;
 }
 
-bool Producer::send(const std::string& topic, std::optional<std::string> key, std::string value, uint64_t record_id,
+bool Producer::send(sim::Symbol topic, std::optional<std::string> key, std::string value, uint64_t record_id,
                     int32_t value_padding) {
   sim::NodeContext& ctx = rpc_.context();
   int32_t parts = metadata_.partitions(topic);

@@ -39,7 +39,7 @@ class Producer {
 
   // Queues one record (non-blocking). Returns false, recording a failure, when the buffer is
   // full or the topic is unknown.
-  bool send(const std::string& topic, std::optional<std::string> key, std::string value, uint64_t record_id,
+  bool send(sim::Symbol topic, std::optional<std::string> key, std::string value, uint64_t record_id,
             int32_t value_padding = 0);
 
   size_t queued_records() const { return queued_records_; }

@@ -15,7 +15,7 @@
 namespace broker_model {
 
 // Kafka's internal offsets topic and its group-metadata record keys.
-inline constexpr const char* kConsumerOffsetsTopic = "__consumer_offsets";
+inline const sim::Symbol kConsumerOffsetsTopic{"__consumer_offsets"};
 inline constexpr int32_t kNoGeneration = -1;
 
 // Kafka's Utils.abs(groupId.hashCode()) % offsets.topic.num.partitions, with Java's
