@@ -38,27 +38,6 @@ void Trace::mix(std::string_view s) {
   mix(static_cast<uint64_t>(s.size()) ^ (tail << 8));
 }
 
-void Trace::record(Instant t, int node, std::string_view kind, std::initializer_list<TraceField> fields) {
-  ++events_;
-  mix(static_cast<uint64_t>(t.ns()));
-  mix(static_cast<uint64_t>(static_cast<int64_t>(node)));
-  mix(kind);
-  for (const auto& f : fields) {
-    if (f.key.word_count() == 0) {
-      mix(f.key.str());
-    } else {
-      for (uint8_t i = 0; i < f.key.word_count(); ++i) mix(f.key.word(i));
-    }
-    switch (f.value.kind()) {
-      case TraceValue::Kind::kString: mix(f.value.as_string()); break;
-      case TraceValue::Kind::kInt: mix(static_cast<uint64_t>(f.value.as_int())); break;
-      case TraceValue::Kind::kUInt:
-      case TraceValue::Kind::kBool: mix(f.value.as_uint() ^ 0x5bd1e995ULL); break;
-    }
-  }
-  if (sink_ != nullptr) write_json(t, node, kind, fields);
-}
-
 void append_json_string(std::string& out, std::string_view s) {
   out.push_back('"');
   for (char c : s) {

@@ -87,7 +87,7 @@ Disk& NodeContext::disk() {
   return world_.node(id_).disk();
 }
 
-void NodeContext::trace(std::string_view kind, std::initializer_list<TraceField> fields) {
+void NodeContext::trace(TraceKey kind, std::initializer_list<TraceField> fields) {
   world_.trace().record(world_.now(), static_cast<int>(id_.value), kind, fields);
 }
 

@@ -70,7 +70,7 @@ class NodeContext {
 
   Disk& disk();
   Prng& prng() { return prng_; }
-  void trace(std::string_view kind, std::initializer_list<TraceField> fields);
+  void trace(TraceKey kind, std::initializer_list<TraceField> fields);
 
   // Process memory: objects that live until this incarnation ends (crash or stop), and
   // are destroyed only after every fiber of the process has unwound.

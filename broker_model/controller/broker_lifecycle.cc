@@ -57,8 +57,10 @@ void BrokerLifecycle::heartbeat_once() {
     return;
   }
   if (resp->error != ErrorCode::kNone) return;
-  if (resp->is_fenced != fenced_)
-    ctx_.trace(resp->is_fenced ? "broker.fenced" : "broker.unfenced", {{"broker", config_.broker_id.value()}});
+  if (resp->is_fenced != fenced_) {
+    if (resp->is_fenced) ctx_.trace("broker.fenced", {{"broker", config_.broker_id.value()}});
+    else ctx_.trace("broker.unfenced", {{"broker", config_.broker_id.value()}});
+  }
   fenced_ = resp->is_fenced;
 }
 
