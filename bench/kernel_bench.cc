@@ -19,7 +19,6 @@
 // next to it (the wall_* counters).
 #include <benchmark/benchmark.h>
 
-#include <any>
 #include <chrono>
 #include <cstdint>
 #include <ctime>
@@ -31,6 +30,7 @@
 #include "sim/event_queue.h"
 #include "sim/kernel.h"
 #include "sim/network.h"
+#include "sim/payload.h"
 #include "sim/prng.h"
 #include "sim/time.h"
 #include "sim/world.h"
@@ -251,14 +251,14 @@ void BM_WorldNetworkHop(benchmark::State& state) {
       for (int64_t i = 0; i < p.round_trips; ++i) {
         ctx.send(p.ponger, "ping", 8, static_cast<int>(i));
         std::optional<sim::Envelope> reply = ctx.receive();
-        p.checksum += std::any_cast<int>(reply->payload);
+        p.checksum += sim::payload_cast<int>(reply->payload);
       }
       p.end = Clocks::now();
     });
     p.ponger = world.add_node("ponger", [](sim::NodeContext& ctx) {
       for (;;) {
         std::optional<sim::Envelope> msg = ctx.receive();
-        ctx.send(msg->from, "pong", 8, std::any_cast<int>(msg->payload) + 1);
+        ctx.send(msg->from, "pong", 8, sim::payload_cast<int>(msg->payload) + 1);
       }
     });
     world.start(pinger);

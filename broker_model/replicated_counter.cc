@@ -37,7 +37,7 @@ class CounterNode {
     for (;;) {
       auto msg = ctx_.receive();
       if (!msg) continue;
-      if (const auto* g = std::any_cast<GossipMessage>(&msg->payload)) merge(g->counters);
+      if (const auto* g = sim::payload_cast<GossipMessage>(&msg->payload)) merge(g->counters);
     }
   }
 

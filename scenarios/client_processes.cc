@@ -31,7 +31,7 @@ std::vector<std::string> topic_names(const ScenarioSpec& spec) {
 
 RpcEndpoint& client_rpc(sim::NodeContext& ctx) {
   RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
-  rpc.start([](const RequestInfo&, std::any&&) {});  // clients serve nothing
+  rpc.start([](const RequestInfo&, sim::Payload&&) {});  // clients serve nothing
   return rpc;
 }
 
@@ -83,7 +83,7 @@ void create_topics(sim::NodeContext& ctx, RpcEndpoint& rpc, const ScenarioSpec& 
   for (int attempt = 0; attempt < 10'000; ++attempt) {
     sim::NodeId target = lab.controllers[next % lab.controllers.size()];
     auto resp = rpc.call(target, kCreateTopicsRpc, create_topics_request_bytes(req), req, kClientRequestTimeout);
-    const auto* r = resp ? std::any_cast<CreateTopicsResponse>(&*resp) : nullptr;
+    const auto* r = resp ? sim::payload_cast<CreateTopicsResponse>(&*resp) : nullptr;
     if (r != nullptr && r->error == ErrorCode::kNone) {
       bool all_done = true;
       for (const auto& t : r->topics)
@@ -222,7 +222,7 @@ bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md,
 void dump_replicas(RpcEndpoint& rpc, LabState& lab) {
   for (BrokerId b : lab.brokers) {
     auto resp = rpc.call(node_of(b), "DumpReplicas", 32, DumpReplicasRequest{}, kClientRequestTimeout);
-    auto* r = resp ? std::any_cast<DumpReplicasResponse>(&*resp) : nullptr;
+    auto* r = resp ? sim::payload_cast<DumpReplicasResponse>(&*resp) : nullptr;
     if (r == nullptr) continue;
     for (auto& d : r->replicas)  // moved: a replica's record list is its whole log
       lab.history.replica_state(ReplicaState{b, d.tp, d.log_start_offset, d.log_end_offset, d.high_watermark,
@@ -245,7 +245,7 @@ FinalRead read_partition(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata
     req.max_wait_ms = 0;
     req.partitions.push_back(FetchPartition{tp, at, leader->leader_epoch, 4 << 20});
     auto resp = rpc.call(node_of(leader->leader), kFetchRpc, wire_bytes(req), req, kClientRequestTimeout);
-    const auto* r = resp ? std::any_cast<FetchResponse>(&*resp) : nullptr;
+    const auto* r = resp ? sim::payload_cast<FetchResponse>(&*resp) : nullptr;
     if (r == nullptr || r->partitions.empty()) {
       md.refresh_now();
       continue;

@@ -67,7 +67,7 @@ sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec&
   return [&spec, &c, consumer_index, index_in_entry, &lab](sim::NodeContext& ctx) {
     (void)spec;
     RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
-    rpc.start([](const RequestInfo&, std::any&&) {});
+    rpc.start([](const RequestInfo&, sim::Payload&&) {});
     ConsumerConfig config;
     ConsumerConfig::parse(c.configs, config);  // validated by the loader
     if (config.group_instance_id && c.count > 1) *config.group_instance_id += "-" + std::to_string(index_in_entry);

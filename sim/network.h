@@ -1,18 +1,18 @@
 // The simulated network: point-to-point messages between nodes. A message is a copied
-// value (its payload is held by value in std::any) with a byte size used for bandwidth.
+// value (its payload is held by value in sim::Payload) with a byte size used for bandwidth.
 // Per directed link: a latency distribution, bandwidth (serialization delay plus queueing
 // behind earlier messages), loss, duplication and reordering; links are FIFO unless a
 // message is picked for reordering. Partitions are a directed reachability matrix,
 // checked when a message is sent and again when it would be delivered.
 #pragma once
 
-#include <any>
 #include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>
 
 #include "sim/ids.h"
+#include "sim/payload.h"
 #include "sim/prng.h"
 #include "sim/symbol.h"
 #include "sim/time.h"
@@ -45,8 +45,8 @@ struct LinkModel {
 };
 
 // A protocol's own header, carried beside the payload (an RPC layer's correlation id and
-// message kind), so a protocol needs no wrapper object around its payload: a wrapper is a
-// std::any too large for its inline storage, one heap allocation per message.
+// message kind), so a protocol needs no wrapper object around its payload (a wrapper would
+// be a second heap box per message).
 struct EnvelopeHeader {
   uint64_t correlation = 0;
   uint8_t kind = 0;  // 0: none
@@ -59,7 +59,7 @@ struct Envelope {
   uint32_t bytes = 0;  // wire size, for bandwidth
   Symbol type;         // for traces and diagnostics
   EnvelopeHeader header;
-  std::any payload;
+  sim::Payload payload;
 };
 
 struct NetworkStats {

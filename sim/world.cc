@@ -63,7 +63,7 @@ uint64_t NodeContext::spawn(std::string name, std::function<void()> body, bool d
   return world_.kernel().spawn(world_.node(id_).name() + "/" + name, std::move(body), FiberOptions{group_, daemon});
 }
 
-void NodeContext::send(NodeId to, Symbol type, uint32_t bytes, std::any payload, EnvelopeHeader header) {
+void NodeContext::send(NodeId to, Symbol type, uint32_t bytes, sim::Payload payload, EnvelopeHeader header) {
   world_.kernel().check_alive();
   Envelope env;
   env.from = id_;

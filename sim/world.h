@@ -7,7 +7,6 @@
 // must recover from the disk; pause() freezes the process while time moves on.
 #pragma once
 
-#include <any>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -22,6 +21,7 @@
 #include "sim/ids.h"
 #include "sim/kernel.h"
 #include "sim/network.h"
+#include "sim/payload.h"
 #include "sim/prng.h"
 #include "sim/trace.h"
 
@@ -62,7 +62,7 @@ class NodeContext {
   // A fiber of this process. A daemon may block forever without counting as a deadlock.
   uint64_t spawn(std::string name, std::function<void()> body, bool daemon = true);
 
-  void send(NodeId to, Symbol type, uint32_t bytes, std::any payload, EnvelopeHeader header = {});
+  void send(NodeId to, Symbol type, uint32_t bytes, sim::Payload payload, EnvelopeHeader header = {});
   // Next message, or nullopt after `timeout_local` on this node's clock.
   std::optional<Envelope> receive_for(Duration timeout_local);
   std::optional<Envelope> receive();

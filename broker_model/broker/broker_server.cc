@@ -43,7 +43,7 @@ void BrokerServer::run() {
     AllocateProducerIdsRequest req{config_.broker.id, lifecycle_->broker_epoch()};
     return channel_->call<AllocateProducerIdsResponse>(kAllocateProducerIdsRpc, kAllocateProducerIdsRequestBytes, req);
   });
-  rpc_.start([this](const RequestInfo& info, std::any&& body) { on_request(info, std::move(body)); });
+  rpc_.start([this](const RequestInfo& info, sim::Payload&& body) { on_request(info, std::move(body)); });
   replicas_->start();
   groups_->start();
   metadata_->start();
@@ -95,7 +95,7 @@ void BrokerServer::alter_partition(const IsrProposal& p,
       });
 }
 
-void BrokerServer::on_request(const RequestInfo& info, std::any&& body) {
+void BrokerServer::on_request(const RequestInfo& info, sim::Payload&& body) {
   auto& conn = connections_[info.from];
   if (!conn) {
     conn = std::make_unique<sim::Channel<Inbound>>(kConnectionQueueMax, "connection queue");
@@ -114,27 +114,27 @@ void BrokerServer::connection_loop(sim::NodeId peer) {
   }
 }
 
-void BrokerServer::handle(const RequestInfo& info, std::any& body) {
+void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
   // Fetch and Produce are nearly every request: try them before the rarer kinds (each
-  // any_cast is a type comparison).
-  if (auto* fetch = std::any_cast<FetchRequest>(&body)) {
+  // payload_cast is a type comparison).
+  if (auto* fetch = sim::payload_cast<FetchRequest>(&body)) {
     FetchResponse resp = replicas_->handle_fetch(*fetch);
     rpc_.reply_sized(info, std::move(resp));
-  } else if (auto* req = std::any_cast<ProduceRequest>(&body)) {
+  } else if (auto* req = sim::payload_cast<ProduceRequest>(&body)) {
     ProduceResponse resp = replicas_->handle_produce(*req);
     if (req->acks != kAcksNone) rpc_.reply_sized(info, std::move(resp));
   } else if (handle_group_request(info, body)) {
     return;
-  } else if (auto* epochs = std::any_cast<OffsetsForLeaderEpochRequest>(&body)) {
+  } else if (auto* epochs = sim::payload_cast<OffsetsForLeaderEpochRequest>(&body)) {
     OffsetsForLeaderEpochResponse resp = replicas_->handle_offsets_for_leader_epoch(*epochs);
     rpc_.reply_sized(info, std::move(resp));
-  } else if (auto* init = std::any_cast<InitProducerIdRequest>(&body)) {
+  } else if (auto* init = sim::payload_cast<InitProducerIdRequest>(&body)) {
     InitProducerIdResponse resp = handle_init_producer_id(*init);
     rpc_.reply(info, kInitProducerIdResponseBytes, std::move(resp));
-  } else if (auto* md = std::any_cast<MetadataRequest>(&body)) {
+  } else if (auto* md = sim::payload_cast<MetadataRequest>(&body)) {
     MetadataResponse resp = handle_metadata(*md);
     rpc_.reply_sized(info, std::move(resp));
-  } else if (std::any_cast<DumpReplicasRequest>(&body) != nullptr) {
+  } else if (sim::payload_cast<DumpReplicasRequest>(&body) != nullptr) {
     DumpReplicasResponse resp = replicas_->handle_dump();
     uint32_t bytes = 64;
     for (const auto& d : resp.replicas) bytes += 64 + 16 * static_cast<uint32_t>(d.records.size());
@@ -156,15 +156,15 @@ InitProducerIdResponse BrokerServer::handle_init_producer_id(const InitProducerI
   return resp;
 }
 
-bool BrokerServer::handle_group_request(const RequestInfo& info, std::any& body) {
+bool BrokerServer::handle_group_request(const RequestInfo& info, sim::Payload& body) {
   auto reply = [&](auto resp) { rpc_.reply_sized(info, std::move(resp)); };
-  if (auto* r = std::any_cast<FindCoordinatorRequest>(&body)) reply(find_coordinator(*r));
-  else if (auto* j = std::any_cast<JoinGroupRequest>(&body)) reply(groups_->join(*j, "consumer-" + std::to_string(info.from.value)));
-  else if (auto* s = std::any_cast<SyncGroupRequest>(&body)) reply(groups_->sync(*s));
-  else if (auto* h = std::any_cast<HeartbeatRequest>(&body)) reply(groups_->heartbeat(*h));
-  else if (auto* l = std::any_cast<LeaveGroupRequest>(&body)) reply(groups_->leave(*l));
-  else if (auto* c = std::any_cast<OffsetCommitRequest>(&body)) reply(groups_->commit(*c));
-  else if (auto* f = std::any_cast<OffsetFetchRequest>(&body)) reply(groups_->fetch_offsets(*f));
+  if (auto* r = sim::payload_cast<FindCoordinatorRequest>(&body)) reply(find_coordinator(*r));
+  else if (auto* j = sim::payload_cast<JoinGroupRequest>(&body)) reply(groups_->join(*j, "consumer-" + std::to_string(info.from.value)));
+  else if (auto* s = sim::payload_cast<SyncGroupRequest>(&body)) reply(groups_->sync(*s));
+  else if (auto* h = sim::payload_cast<HeartbeatRequest>(&body)) reply(groups_->heartbeat(*h));
+  else if (auto* l = sim::payload_cast<LeaveGroupRequest>(&body)) reply(groups_->leave(*l));
+  else if (auto* c = sim::payload_cast<OffsetCommitRequest>(&body)) reply(groups_->commit(*c));
+  else if (auto* f = sim::payload_cast<OffsetFetchRequest>(&body)) reply(groups_->fetch_offsets(*f));
   else return false;
   return true;
 }

@@ -45,16 +45,16 @@ class BrokerServer {
  private:
   struct Inbound {
     RequestInfo info;
-    std::any body;
+    sim::Payload body;
   };
-  void on_request(const RequestInfo& info, std::any&& body);
+  void on_request(const RequestInfo& info, sim::Payload&& body);
   void connection_loop(sim::NodeId peer);
-  void handle(const RequestInfo& info, std::any& body);
+  void handle(const RequestInfo& info, sim::Payload& body);
   MetadataResponse handle_metadata(const MetadataRequest& req) const;
   InitProducerIdResponse handle_init_producer_id(const InitProducerIdRequest& req);
   void apply_metadata_loop();
   // Consumer-group requests (broker_model/group/); false if `body` is not one.
-  bool handle_group_request(const RequestInfo& info, std::any& body);
+  bool handle_group_request(const RequestInfo& info, sim::Payload& body);
   FindCoordinatorResponse find_coordinator(const FindCoordinatorRequest& req);
   void create_offsets_topic();
   void alter_partition(const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done);

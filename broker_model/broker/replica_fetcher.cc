@@ -60,7 +60,7 @@ void ReplicaFetcher::truncate_by_epoch(std::vector<State*> states) {
   if (asked.empty()) return;
   auto resp = rpc_.call_sized(node_of(leader_), kOffsetsForLeaderEpochRpc, std::move(req),
                         sim::milliseconds(config_.request_timeout_ms));
-  const auto* r = resp ? std::any_cast<OffsetsForLeaderEpochResponse>(&*resp) : nullptr;
+  const auto* r = resp ? sim::payload_cast<OffsetsForLeaderEpochResponse>(&*resp) : nullptr;
   bool backoff = r == nullptr;
   if (r != nullptr) {
     for (const auto& e : r->partitions) {
@@ -98,7 +98,7 @@ void ReplicaFetcher::fetch_once(std::vector<State*> states) {
   }
   auto resp = rpc_.call_sized(node_of(leader_), kFetchRpc, std::move(req),
                         sim::milliseconds(config_.request_timeout_ms + config_.replica_fetch_wait_max_ms));
-  const auto* r = resp ? std::any_cast<FetchResponse>(&*resp) : nullptr;
+  const auto* r = resp ? sim::payload_cast<FetchResponse>(&*resp) : nullptr;
   if (r == nullptr) {
     ctx.sleep_for(sim::milliseconds(config_.replica_fetch_backoff_ms));
     return;

@@ -47,7 +47,7 @@ bool ClientMetadata::fetch_once() {
   MetadataRequest req{topics_};
   auto resp = rpc_.call(sim::NodeId{static_cast<uint32_t>(target.value())}, kMetadataRpc, wire_bytes(req), req,
                         request_timeout_);
-  const auto* m = resp ? std::any_cast<MetadataResponse>(&*resp) : nullptr;
+  const auto* m = resp ? sim::payload_cast<MetadataResponse>(&*resp) : nullptr;
   if (m == nullptr) {
     ++next_broker_;  // try another broker next time
     return false;

@@ -75,15 +75,15 @@ void Consumer::send_fetch(BrokerId broker, std::vector<TopicPartition> tps) {
   in_flight_[broker] = true;
   rpc_.call_async_sized(node_of(broker), kFetchRpc, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
-                  [this, broker](std::optional<std::any>&& r) { on_fetch(broker, std::move(r)); });
+                  [this, broker](std::optional<sim::Payload>&& r) { on_fetch(broker, std::move(r)); });
 }
 
 void Consumer::backoff(Position& p) { p.retry_after = rpc_.context().now() + sim::milliseconds(config_.retry_backoff_ms); }
 
-void Consumer::on_fetch(BrokerId broker, std::optional<std::any>&& response) {
+void Consumer::on_fetch(BrokerId broker, std::optional<sim::Payload>&& response) {
   in_flight_[broker] = false;
   wakeup_.notify_all();
-  const auto* r = response ? std::any_cast<FetchResponse>(&*response) : nullptr;
+  const auto* r = response ? sim::payload_cast<FetchResponse>(&*response) : nullptr;
   if (r == nullptr) {
     metadata_.request_refresh();
     return;
@@ -129,15 +129,15 @@ void Consumer::validate(BrokerId broker, std::vector<TopicPartition> tps) {
   }
   in_flight_[broker] = true;
   rpc_.call_async_sized(node_of(broker), kOffsetsForLeaderEpochRpc, std::move(req),
-                  sim::milliseconds(config_.request_timeout_ms), [this, broker](std::optional<std::any>&& r) {
+                  sim::milliseconds(config_.request_timeout_ms), [this, broker](std::optional<sim::Payload>&& r) {
                     in_flight_[broker] = false;
                     on_validate(std::move(r));
                   });
 }
 
-void Consumer::on_validate(std::optional<std::any>&& response) {
+void Consumer::on_validate(std::optional<sim::Payload>&& response) {
   wakeup_.notify_all();
-  const auto* r = response ? std::any_cast<OffsetsForLeaderEpochResponse>(&*response) : nullptr;
+  const auto* r = response ? sim::payload_cast<OffsetsForLeaderEpochResponse>(&*response) : nullptr;
   if (r == nullptr) return;
   sim::Instant now = rpc_.context().true_now();
   for (const auto& e : r->partitions) {

@@ -37,9 +37,9 @@ class Consumer {
   void loop();
   void refresh_leaders();
   void send_fetch(BrokerId broker, std::vector<TopicPartition> tps);
-  void on_fetch(BrokerId broker, std::optional<std::any>&& response);
+  void on_fetch(BrokerId broker, std::optional<sim::Payload>&& response);
   void validate(BrokerId broker, std::vector<TopicPartition> tps);
-  void on_validate(std::optional<std::any>&& response);
+  void on_validate(std::optional<sim::Payload>&& response);
   void backoff(Position& p);
 
   RpcEndpoint& rpc_;

@@ -68,7 +68,7 @@ bool GroupConsumer::ensure_coordinator() {
   for (BrokerId b : brokers) {
     FindCoordinatorRequest req{config_.group_id};
     auto resp = rpc_.call(node_of(b), kFindCoordinatorRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
-    const auto* r = resp ? std::any_cast<FindCoordinatorResponse>(&*resp) : nullptr;
+    const auto* r = resp ? sim::payload_cast<FindCoordinatorResponse>(&*resp) : nullptr;
     if (r != nullptr && r->error == ErrorCode::kNone) {
       coordinator_ = r->node_id;
       event("coordinator-found", "broker " + r->node_id.str());
@@ -83,7 +83,7 @@ void GroupConsumer::coordinator_unknown(const char* why) {
   coordinator_.reset();
 }
 
-std::optional<std::any> GroupConsumer::call_coordinator(sim::Symbol type, uint32_t bytes, std::any body, sim::Duration timeout) {
+std::optional<sim::Payload> GroupConsumer::call_coordinator(sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout) {
   if (!coordinator_) return std::nullopt;
   auto r = rpc_.call(node_of(*coordinator_), type, bytes, std::move(body), timeout);
   if (!r) coordinator_unknown("request timed out");
@@ -111,7 +111,7 @@ void GroupConsumer::heartbeat_loop() {
     HeartbeatRequest req{config_.group_id, generation_, member_id_, config_.group_instance_id};
     int64_t timeout_ms = std::min(config_.request_timeout_ms, config_.session_timeout_ms);
     auto resp = call_coordinator(kHeartbeatRpc, wire_bytes(req), req, sim::milliseconds(timeout_ms));
-    const auto* r = resp ? std::any_cast<HeartbeatResponse>(&*resp) : nullptr;
+    const auto* r = resp ? sim::payload_cast<HeartbeatResponse>(&*resp) : nullptr;
     if (r == nullptr) continue;
     switch (r->error) {
       case ErrorCode::kNone: break;
@@ -206,7 +206,7 @@ bool GroupConsumer::join_and_sync() {
   const sim::Duration join_timeout =
       std::max(sim::milliseconds(config_.request_timeout_ms), sim::milliseconds(config_.max_poll_interval_ms) + kJoinSlack);
   auto resp = call_coordinator(kJoinGroupRpc, wire_bytes(join), join, join_timeout);
-  const auto* jr = resp ? std::any_cast<JoinGroupResponse>(&*resp) : nullptr;
+  const auto* jr = resp ? sim::payload_cast<JoinGroupResponse>(&*resp) : nullptr;
   if (jr == nullptr) return false;
   switch (jr->error) {
     case ErrorCode::kNone: break;
@@ -243,7 +243,7 @@ bool GroupConsumer::join_and_sync() {
   sync.group_instance_id = config_.group_instance_id;
   if (jr->leader == member_id_ && !jr->members.empty()) sync.assignments = run_assignor(*jr);
   auto sresp = call_coordinator(kSyncGroupRpc, wire_bytes(sync), sync, join_timeout);
-  const auto* sr = sresp ? std::any_cast<SyncGroupResponse>(&*sresp) : nullptr;
+  const auto* sr = sresp ? sim::payload_cast<SyncGroupResponse>(&*sresp) : nullptr;
   if (sr == nullptr) return false;
   if (sr->error != ErrorCode::kNone) {
     ctx.sleep_for(sim::milliseconds(std::max<int64_t>(1, config_.retry_backoff_ms)));
@@ -347,7 +347,7 @@ ErrorCode GroupConsumer::commit_sync(const std::map<TopicPartition, Offset>& off
     std::string member = member_id_;
     int32_t generation = generation_;
     auto resp = call_coordinator(kOffsetCommitRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
-    const auto* r = resp ? std::any_cast<OffsetCommitResponse>(&*resp) : nullptr;
+    const auto* r = resp ? sim::payload_cast<OffsetCommitResponse>(&*resp) : nullptr;
     if (r == nullptr) {
       record_commit(invoked, true, offsets, member, generation, "unknown");
       last = ErrorCode::kRequestTimedOut;
@@ -384,8 +384,8 @@ void GroupConsumer::commit_async(const std::map<TopicPartition, Offset>& offsets
   int32_t generation = generation_;
   rpc_.call_async_sized(node_of(*coordinator_), kOffsetCommitRpc, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms),
-                  [this, invoked, offsets, member, generation](std::optional<std::any>&& resp) {
-                    const auto* r = resp ? std::any_cast<OffsetCommitResponse>(&*resp) : nullptr;
+                  [this, invoked, offsets, member, generation](std::optional<sim::Payload>&& resp) {
+                    const auto* r = resp ? sim::payload_cast<OffsetCommitResponse>(&*resp) : nullptr;
                     ErrorCode e = r == nullptr ? ErrorCode::kRequestTimedOut : r->first_error();
                     record_commit(invoked, false, offsets, member, generation,
                                   r == nullptr ? "unknown" : (e == ErrorCode::kNone ? "ok" : to_string(e)));
@@ -420,7 +420,7 @@ void GroupConsumer::ensure_positions() {
   if (unknown.empty() || !ensure_coordinator()) return;
   OffsetFetchRequest req{config_.group_id, unknown};
   auto resp = call_coordinator(kOffsetFetchRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
-  const auto* r = resp ? std::any_cast<OffsetFetchResponse>(&*resp) : nullptr;
+  const auto* r = resp ? sim::payload_cast<OffsetFetchResponse>(&*resp) : nullptr;
   if (r == nullptr) return;
   if (r->error != ErrorCode::kNone) {
     if (r->error != ErrorCode::kCoordinatorLoadInProgress) coordinator_unknown(to_string(r->error));
@@ -464,14 +464,14 @@ void GroupConsumer::send_fetches() {
     uint64_t epoch = assignment_epoch_;
     rpc_.call_async_sized(node_of(broker), kFetchRpc, std::move(req),
                     sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
-                    [this, epoch, broker](std::optional<std::any>&& r) { on_fetch(epoch, broker, std::move(r)); });
+                    [this, epoch, broker](std::optional<sim::Payload>&& r) { on_fetch(epoch, broker, std::move(r)); });
   }
 }
 
-void GroupConsumer::on_fetch(uint64_t assignment_epoch, BrokerId broker, std::optional<std::any>&& response) {
+void GroupConsumer::on_fetch(uint64_t assignment_epoch, BrokerId broker, std::optional<sim::Payload>&& response) {
   in_flight_[broker] = false;
   fetched_.notify_all();
-  const auto* r = response ? std::any_cast<FetchResponse>(&*response) : nullptr;
+  const auto* r = response ? sim::payload_cast<FetchResponse>(&*response) : nullptr;
   if (r == nullptr) {
     metadata_.request_refresh();
     return;

@@ -86,12 +86,12 @@ class GroupConsumer {
   void maybe_auto_commit();
   void ensure_positions();
   void send_fetches();
-  void on_fetch(uint64_t assignment_epoch, BrokerId broker, std::optional<std::any>&& response);
+  void on_fetch(uint64_t assignment_epoch, BrokerId broker, std::optional<sim::Payload>&& response);
   std::vector<ConsumedRecord> collect();
   bool has_records() const;
   void ownership(const TopicPartition& tp, bool owned, const char* reason);
   void event(const std::string& kind, const std::string& detail);
-  std::optional<std::any> call_coordinator(sim::Symbol type, uint32_t bytes, std::any body, sim::Duration timeout);
+  std::optional<sim::Payload> call_coordinator(sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout);
   void record_commit(sim::Instant invoked, bool sync, const std::map<TopicPartition, Offset>& offsets,
                      const std::string& member_id, int32_t generation, const std::string& outcome);
 

@@ -189,12 +189,12 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   }
   ++in_flight_[broker];
   rpc_.call_async(node_of(broker), kProduceRpc, bytes, std::move(req), sim::milliseconds(config_.request_timeout_ms),
-                  [this, broker, batches](std::optional<std::any>&& resp) { on_response(broker, batches, std::move(resp)); });
+                  [this, broker, batches](std::optional<sim::Payload>&& resp) { on_response(broker, batches, std::move(resp)); });
 }
 
-void Producer::on_response(BrokerId broker, std::vector<Batch*> batches, std::optional<std::any>&& response) {
+void Producer::on_response(BrokerId broker, std::vector<Batch*> batches, std::optional<sim::Payload>&& response) {
   --in_flight_[broker];
-  const auto* r = response ? std::any_cast<ProduceResponse>(&*response) : nullptr;
+  const auto* r = response ? sim::payload_cast<ProduceResponse>(&*response) : nullptr;
   for (Batch* b : batches) {
     b->in_flight = false;
     const ProducePartitionResponse* pr = nullptr;
@@ -333,13 +333,13 @@ void Producer::maybe_init_producer_id(sim::Instant now) {
   init_in_flight_ = true;
   rpc_.call_async(node_of(target), kInitProducerIdRpc, kInitProducerIdRequestBytes, InitProducerIdRequest{},
                   sim::milliseconds(config_.request_timeout_ms),
-                  [this](std::optional<std::any>&& resp) { on_init_producer_id(std::move(resp)); });
+                  [this](std::optional<sim::Payload>&& resp) { on_init_producer_id(std::move(resp)); });
 }
 
-void Producer::on_init_producer_id(std::optional<std::any>&& response) {
+void Producer::on_init_producer_id(std::optional<sim::Payload>&& response) {
   sim::NodeContext& ctx = rpc_.context();
   init_in_flight_ = false;
-  const auto* r = response ? std::any_cast<InitProducerIdResponse>(&*response) : nullptr;
+  const auto* r = response ? sim::payload_cast<InitProducerIdResponse>(&*response) : nullptr;
   if (r == nullptr || r->error != ErrorCode::kNone || r->producer_id == kNoProducerId) {
     init_retry_after_ = ctx.now() + sim::milliseconds(config_.retry_backoff_ms);
     ctx.trace("producer.init_producer_id_failed", {{"producer", index_}, {"error", r ? to_string(r->error) : "no response"}});

@@ -92,14 +92,14 @@ class Producer {
   void sender_loop();
   bool batch_ready(const Batch& b, sim::Instant now) const;
   void send_to(BrokerId broker, std::vector<Batch*> batches);
-  void on_response(BrokerId broker, std::vector<Batch*> batches, std::optional<std::any>&& response);
+  void on_response(BrokerId broker, std::vector<Batch*> batches, std::optional<sim::Payload>&& response);
   void complete(Batch* b, OpOutcome outcome, ErrorCode error, Offset base, BrokerId by, LeaderEpoch epoch);
   void retry_or_fail(Batch* b, ErrorCode error);
   void expire_old_batches(sim::Instant now);
   void remove_batch(Batch* b);
   // Idempotence.
   void maybe_init_producer_id(sim::Instant now);
-  void on_init_producer_id(std::optional<std::any>&& response);
+  void on_init_producer_id(std::optional<sim::Payload>&& response);
   void resolve_sequences();
   bool in_current_epoch(const PartitionSequences& s) const {
     return s.producer_id == producer_id_ && s.epoch == producer_epoch_;

@@ -15,7 +15,7 @@ ControllerChannel::ControllerChannel(sim::NodeContext& ctx, RpcEndpoint& rpc, st
   current_ = static_cast<size_t>(ctx_.prng().below(controllers_.size()));
 }
 
-void ControllerChannel::send_any(sim::Symbol type, uint32_t bytes, std::any request, HeaderFn header, DoneFn done) {
+void ControllerChannel::send_any(sim::Symbol type, uint32_t bytes, sim::Payload request, HeaderFn header, DoneFn done) {
   auto a = std::make_shared<Attempt>();
   a->type = type;
   a->bytes = bytes;
@@ -30,10 +30,10 @@ void ControllerChannel::attempt(std::shared_ptr<Attempt> a) {
   --a->attempts_left;
   size_t target = current_;
   rpc_.call_async(controllers_[target], a->type, a->bytes, a->request, sim::milliseconds(config_.request_timeout_ms),
-                  [this, a, target](std::optional<std::any>&& r) { on_response(a, target, std::move(r)); });
+                  [this, a, target](std::optional<sim::Payload>&& r) { on_response(a, target, std::move(r)); });
 }
 
-void ControllerChannel::on_response(std::shared_ptr<Attempt> a, size_t target, std::optional<std::any>&& r) {
+void ControllerChannel::on_response(std::shared_ptr<Attempt> a, size_t target, std::optional<sim::Payload>&& r) {
   const ControllerResponseHeader* h = r ? a->header(*r) : nullptr;
   bool not_controller = h != nullptr && h->error == ErrorCode::kNotController;
   if (r && !not_controller) {
@@ -68,15 +68,15 @@ void ControllerChannel::retry_later(std::shared_ptr<Attempt> a) {
   });
 }
 
-std::optional<std::any> ControllerChannel::call_any(sim::Symbol type, uint32_t bytes, std::any request,
+std::optional<sim::Payload> ControllerChannel::call_any(sim::Symbol type, uint32_t bytes, sim::Payload request,
                                                     HeaderFn header) {
   struct Slot {
     bool done = false;
-    std::optional<std::any> response;
+    std::optional<sim::Payload> response;
     sim::WaitQueue wake{"controller call"};
   };
   auto slot = std::make_shared<Slot>();  // outlives this frame if the caller unwinds first
-  send_any(type, bytes, std::move(request), header, [slot](std::optional<std::any>&& r) {
+  send_any(type, bytes, std::move(request), header, [slot](std::optional<sim::Payload>&& r) {
     slot->response = std::move(r);
     slot->done = true;
     slot->wake.notify_all();

@@ -6,7 +6,6 @@
 // enough to find the rest.
 #pragma once
 
-#include <any>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -15,6 +14,7 @@
 
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/rpc/rpc_endpoint.h"
+#include "sim/payload.h"
 
 namespace broker_model {
 
@@ -32,19 +32,19 @@ class ControllerChannel {
   // Async: `done` runs once, on an RPC or retry fiber, with the last response (which may
   // carry NOT_CONTROLLER when attempts ran out), or nullopt when no controller answered.
   template <class Response>
-  void send(sim::Symbol type, uint32_t bytes, std::any request, std::function<void(std::optional<Response>)> done) {
+  void send(sim::Symbol type, uint32_t bytes, sim::Payload request, std::function<void(std::optional<Response>)> done) {
     send_any(type, bytes, std::move(request), &header_of<Response>,
-             [done = std::move(done)](std::optional<std::any>&& r) {
-               const Response* resp = r ? std::any_cast<Response>(&*r) : nullptr;
+             [done = std::move(done)](std::optional<sim::Payload>&& r) {
+               const Response* resp = r ? sim::payload_cast<Response>(&*r) : nullptr;
                done(resp ? std::optional<Response>(*resp) : std::nullopt);
              });
   }
 
   // Blocking form, for fibers that just wait.
   template <class Response>
-  std::optional<Response> call(sim::Symbol type, uint32_t bytes, std::any request) {
-    std::optional<std::any> r = call_any(type, bytes, std::move(request), &header_of<Response>);
-    const Response* resp = r ? std::any_cast<Response>(&*r) : nullptr;
+  std::optional<Response> call(sim::Symbol type, uint32_t bytes, sim::Payload request) {
+    std::optional<sim::Payload> r = call_any(type, bytes, std::move(request), &header_of<Response>);
+    const Response* resp = r ? sim::payload_cast<Response>(&*r) : nullptr;
     return resp ? std::optional<Response>(*resp) : std::nullopt;
   }
 
@@ -52,26 +52,26 @@ class ControllerChannel {
   sim::NodeId current_controller() const { return controllers_[current_]; }
 
  private:
-  using HeaderFn = const ControllerResponseHeader* (*)(const std::any&);
-  using DoneFn = std::function<void(std::optional<std::any>&&)>;
+  using HeaderFn = const ControllerResponseHeader* (*)(const sim::Payload&);
+  using DoneFn = std::function<void(std::optional<sim::Payload>&&)>;
   struct Attempt {
     sim::Symbol type;
     uint32_t bytes = 0;
-    std::any request;
+    sim::Payload request;
     HeaderFn header = nullptr;
     uint32_t attempts_left = 0;
     DoneFn done;
   };
 
   template <class Response>
-  static const ControllerResponseHeader* header_of(const std::any& a) {
-    return std::any_cast<Response>(&a);
+  static const ControllerResponseHeader* header_of(const sim::Payload& a) {
+    return sim::payload_cast<Response>(&a);
   }
 
-  void send_any(sim::Symbol type, uint32_t bytes, std::any request, HeaderFn header, DoneFn done);
-  std::optional<std::any> call_any(sim::Symbol type, uint32_t bytes, std::any request, HeaderFn header);
+  void send_any(sim::Symbol type, uint32_t bytes, sim::Payload request, HeaderFn header, DoneFn done);
+  std::optional<sim::Payload> call_any(sim::Symbol type, uint32_t bytes, sim::Payload request, HeaderFn header);
   void attempt(std::shared_ptr<Attempt> a);
-  void on_response(std::shared_ptr<Attempt> a, size_t target, std::optional<std::any>&& r);
+  void on_response(std::shared_ptr<Attempt> a, size_t target, std::optional<sim::Payload>&& r);
   void retry_later(std::shared_ptr<Attempt> a);
 
   sim::NodeContext& ctx_;

@@ -8,10 +8,10 @@ ControllerServer::ControllerServer(sim::NodeContext& ctx, const ControllerServer
 void ControllerServer::start() {
   controller_.start();  // registers as the Raft listener before any commit
   raft_.start();
-  rpc_.start([this](const RequestInfo& info, std::any&& body) { on_request(info, std::move(body)); });
+  rpc_.start([this](const RequestInfo& info, sim::Payload&& body) { on_request(info, std::move(body)); });
 }
 
-void ControllerServer::on_request(const RequestInfo& info, std::any&& body) {
+void ControllerServer::on_request(const RequestInfo& info, sim::Payload&& body) {
   if (raft_.handle(info, body)) return;
   controller_.handle(info, body);  // anything else is ignored, as a server ignores garbage
 }

@@ -33,7 +33,7 @@ class ControllerServer {
   QuorumController& controller() { return controller_; }
 
  private:
-  void on_request(const RequestInfo& info, std::any&& body);
+  void on_request(const RequestInfo& info, sim::Payload&& body);
 
   RpcEndpoint rpc_;
   RaftNode raft_;

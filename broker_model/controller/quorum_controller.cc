@@ -14,18 +14,18 @@ void QuorumController::start() {
   ctx_.spawn("controller-sessions", [this] { session_loop(); });
 }
 
-bool QuorumController::handle(const RequestInfo& info, std::any& body) {
-  if (auto* r = std::any_cast<BrokerRegistrationRequest>(&body)) {
+bool QuorumController::handle(const RequestInfo& info, sim::Payload& body) {
+  if (auto* r = sim::payload_cast<BrokerRegistrationRequest>(&body)) {
     on_registration(info, *r);
-  } else if (auto* h = std::any_cast<BrokerHeartbeatRequest>(&body)) {
+  } else if (auto* h = sim::payload_cast<BrokerHeartbeatRequest>(&body)) {
     on_heartbeat(info, *h);
-  } else if (auto* c = std::any_cast<CreateTopicsRequest>(&body)) {
+  } else if (auto* c = sim::payload_cast<CreateTopicsRequest>(&body)) {
     on_create_topics(info, *c);
-  } else if (auto* a = std::any_cast<AlterPartitionRequest>(&body)) {
+  } else if (auto* a = sim::payload_cast<AlterPartitionRequest>(&body)) {
     on_alter_partition(info, *a);
-  } else if (auto* f = std::any_cast<MetadataFetchRequest>(&body)) {
+  } else if (auto* f = sim::payload_cast<MetadataFetchRequest>(&body)) {
     on_metadata_fetch(info, *f);
-  } else if (auto* p = std::any_cast<AllocateProducerIdsRequest>(&body)) {
+  } else if (auto* p = sim::payload_cast<AllocateProducerIdsRequest>(&body)) {
     on_allocate_producer_ids(info, *p);
   } else {
     return false;
@@ -105,7 +105,7 @@ MetadataBatch QuorumController::with_partition_changes(MetadataBatch records) co
   return records;
 }
 
-void QuorumController::complete(const RequestInfo& info, uint32_t bytes, std::any body, std::optional<Offset> written) {
+void QuorumController::complete(const RequestInfo& info, uint32_t bytes, sim::Payload body, std::optional<Offset> written) {
   // A request that wrote nothing was still decided on the working image: it waits for the
   // last batch written, so no reply reveals state that may never commit.
   if (!written && last_written_ && *last_written_ >= raft_.high_watermark()) written = last_written_;

@@ -18,7 +18,6 @@
 // changes that follow (ReplicationControl::reconcile).
 #pragma once
 
-#include <any>
 #include <map>
 #include <optional>
 
@@ -27,6 +26,7 @@
 #include "broker_model/controller/raft_node.h"
 #include "broker_model/controller/replication_control.h"
 #include "broker_model/rpc/rpc_endpoint.h"
+#include "sim/payload.h"
 
 namespace broker_model {
 
@@ -51,7 +51,7 @@ class QuorumController final : public RaftClientListener {
   // Registers with the RaftNode (call before RaftNode::start) and starts the session fiber.
   void start();
   // Takes the controller's requests; false for any other body.
-  bool handle(const RequestInfo& info, std::any& body);
+  bool handle(const RequestInfo& info, sim::Payload& body);
 
   bool active() const { return working_.has_value(); }
   // The committed image (what every member has applied).
@@ -66,7 +66,7 @@ class QuorumController final : public RaftClientListener {
   struct PendingReply {
     RequestInfo info;
     uint32_t bytes = 0;
-    std::any body;
+    sim::Payload body;
   };
 
   void activate(Term term);
@@ -77,7 +77,7 @@ class QuorumController final : public RaftClientListener {
   // Appends the partition changes that broker membership records in `records` call for.
   MetadataBatch with_partition_changes(MetadataBatch records) const;
   // Replies now, or once the batch at `written` (or the last batch written) commits.
-  void complete(const RequestInfo& info, uint32_t bytes, std::any body, std::optional<Offset> written);
+  void complete(const RequestInfo& info, uint32_t bytes, sim::Payload body, std::optional<Offset> written);
   ErrorCode write_error() const;
   // Writes a decision's records, if any; when the write is refused, the response says why
   // and where the leader is.

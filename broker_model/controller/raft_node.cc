@@ -43,12 +43,12 @@ void RaftNode::start() {
   ctx_.spawn("raft", [this] { run(); });
 }
 
-bool RaftNode::handle(const RequestInfo& info, std::any& body) {
-  if (auto* v = std::any_cast<VoteRequest>(&body)) {
+bool RaftNode::handle(const RequestInfo& info, sim::Payload& body) {
+  if (auto* v = sim::payload_cast<VoteRequest>(&body)) {
     enqueue_request(InboundRequest{info, std::move(*v)});
     return true;
   }
-  if (auto* a = std::any_cast<AppendEntriesRequest>(&body)) {
+  if (auto* a = sim::payload_cast<AppendEntriesRequest>(&body)) {
     enqueue_request(InboundRequest{info, std::move(*a)});
     return true;
   }
@@ -195,10 +195,10 @@ void RaftNode::start_election() {
     if (peer == id()) continue;
     Term term = state_.term;
     rpc_.call_async(peer, kVoteRpc, kVoteRequestBytes, req, sim::milliseconds(config_.request_timeout_ms),
-                    [this, peer, term](std::optional<std::any>&& r) {
+                    [this, peer, term](std::optional<sim::Payload>&& r) {
                       VoteReply reply{peer, term, std::nullopt};
                       if (r)
-                        if (auto* resp = std::any_cast<VoteResponse>(&*r)) reply.response = *resp;
+                        if (auto* resp = sim::payload_cast<VoteResponse>(&*r)) reply.response = *resp;
                       push_event(Event(std::move(reply)));
                     });
   }
@@ -324,10 +324,10 @@ void RaftNode::send_append(sim::NodeId peer, PeerProgress& p) {
   AppendReply pending{peer, state_.term, req.prev_log_offset, std::nullopt};
   uint32_t wire = append_entries_request_bytes(req);
   rpc_.call_async(peer, kAppendEntriesRpc, wire, std::move(req), sim::milliseconds(config_.request_timeout_ms),
-                  [this, pending](std::optional<std::any>&& r) {
+                  [this, pending](std::optional<sim::Payload>&& r) {
                     AppendReply reply = pending;
                     if (r)
-                      if (auto* resp = std::any_cast<AppendEntriesResponse>(&*r)) reply.response = *resp;
+                      if (auto* resp = sim::payload_cast<AppendEntriesResponse>(&*r)) reply.response = *resp;
                     push_event(Event(std::move(reply)));
                   });
 }

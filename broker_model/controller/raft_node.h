@@ -17,7 +17,6 @@
 // come to it in order, each once per process incarnation (from offset 0 after a restart).
 #pragma once
 
-#include <any>
 #include <deque>
 #include <optional>
 #include <set>
@@ -30,6 +29,7 @@
 #include "broker_model/controller/raft_messages.h"
 #include "broker_model/controller/raft_observer.h"
 #include "broker_model/rpc/rpc_endpoint.h"
+#include "sim/payload.h"
 #include "sim/wait_queue.h"
 
 namespace broker_model {
@@ -64,7 +64,7 @@ class RaftNode {
   // Spawns the raft fiber, which first recovers term, vote and log from the disk.
   void start();
   // Takes Vote and AppendEntries requests; false for any other body.
-  bool handle(const RequestInfo& info, std::any& body);
+  bool handle(const RequestInfo& info, sim::Payload& body);
 
   // Appends a batch if this member is the leader (and not overloaded); its offset, or nullopt.
   std::optional<Offset> propose(MetadataBatch batch);

@@ -42,7 +42,7 @@ void RpcEndpoint::receive_loop() {
       ResponseFn done = std::move(it->second.on_done);
       deadlines_.erase({it->second.deadline_local.ns(), it->first});
       pending_.erase(it);
-      done(std::optional<std::any>(std::move(env->payload)));
+      done(std::optional<sim::Payload>(std::move(env->payload)));
       continue;
     }
     RequestInfo info{env->from, env->header.correlation, std::move(env->type)};
@@ -74,7 +74,7 @@ void RpcEndpoint::reaper_loop() {
   }
 }
 
-void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body,
+void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
                              sim::Duration timeout_local, ResponseFn on_done) {
   if (pending_.size() >= kMaxPendingCalls) {
     on_done(std::nullopt);
@@ -89,15 +89,15 @@ void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, s
   ctx_.send(to, type, bytes, std::move(body), sim::EnvelopeHeader{id, static_cast<uint8_t>(RpcKind::kRequest)});
 }
 
-std::optional<std::any> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body,
+std::optional<sim::Payload> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
                                           sim::Duration timeout_local) {
   struct Slot {
     bool done = false;
-    std::optional<std::any> response;
+    std::optional<sim::Payload> response;
     sim::WaitQueue wake{"rpc call"};
   };
   auto slot = std::make_shared<Slot>();  // outlives this frame if the caller unwinds first
-  call_async(to, type, bytes, std::move(body), timeout_local, [slot](std::optional<std::any>&& r) {
+  call_async(to, type, bytes, std::move(body), timeout_local, [slot](std::optional<sim::Payload>&& r) {
     slot->response = std::move(r);
     slot->done = true;
     slot->wake.notify_all();
@@ -106,12 +106,12 @@ std::optional<std::any> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, uint
   return std::move(slot->response);
 }
 
-void RpcEndpoint::reply(const RequestInfo& req, uint32_t bytes, std::any body) {
+void RpcEndpoint::reply(const RequestInfo& req, uint32_t bytes, sim::Payload body) {
   ctx_.send(req.from, response_type_of(req.type), bytes, std::move(body),
             sim::EnvelopeHeader{req.correlation_id, static_cast<uint8_t>(RpcKind::kResponse)});
 }
 
-void RpcEndpoint::send_one_way(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body) {
+void RpcEndpoint::send_one_way(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body) {
   ctx_.send(to, type, bytes, std::move(body), sim::EnvelopeHeader{0, static_cast<uint8_t>(RpcKind::kOneWay)});
 }
 

@@ -9,13 +9,13 @@
 // (acks=all, a long-poll fetch) keeps its RequestInfo and replies later (Kafka's purgatory).
 #pragma once
 
-#include <any>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <optional>
 #include <string>
 
+#include "sim/payload.h"
 #include "sim/wait_queue.h"
 #include "sim/world.h"
 
@@ -33,8 +33,8 @@ struct RequestInfo {
 
 class RpcEndpoint {
  public:
-  using Handler = std::function<void(const RequestInfo&, std::any&& body)>;
-  using ResponseFn = std::function<void(std::optional<std::any>&& response)>;
+  using Handler = std::function<void(const RequestInfo&, sim::Payload&& body)>;
+  using ResponseFn = std::function<void(std::optional<sim::Payload>&& response)>;
 
   // Requests in flight beyond this are refused at once (the caller sees nullopt).
   static constexpr size_t kMaxPendingCalls = 16'384;
@@ -45,13 +45,13 @@ class RpcEndpoint {
 
   // Sends a request; `on_done` runs once, on the receive fiber with the response, or on the
   // reaper fiber with nullopt after `timeout_local` on this node's clock.
-  void call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body, sim::Duration timeout_local,
+  void call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout_local,
                   ResponseFn on_done);
   // Blocking form, for fibers that just wait.
-  std::optional<std::any> call(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body,
+  std::optional<sim::Payload> call(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
                                sim::Duration timeout_local);
 
-  void reply(const RequestInfo& req, uint32_t bytes, std::any body);
+  void reply(const RequestInfo& req, uint32_t bytes, sim::Payload body);
 
   // The same, sized by the body's wire_bytes(), computed before the body is moved: in
   // `reply(info, wire_bytes(resp), std::move(resp))` the order in which the arguments are
@@ -67,11 +67,11 @@ class RpcEndpoint {
     call_async(to, type, bytes, std::move(body), timeout_local, std::move(on_done));
   }
   template <class Body>
-  std::optional<std::any> call_sized(sim::NodeId to, sim::Symbol type, Body body, sim::Duration timeout_local) {
+  std::optional<sim::Payload> call_sized(sim::NodeId to, sim::Symbol type, Body body, sim::Duration timeout_local) {
     uint32_t bytes = wire_bytes(body);
     return call(to, type, bytes, std::move(body), timeout_local);
   }
-  void send_one_way(sim::NodeId to, sim::Symbol type, uint32_t bytes, std::any body);
+  void send_one_way(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body);
 
   size_t pending_calls() const { return pending_.size(); }
   sim::NodeContext& context() { return ctx_; }

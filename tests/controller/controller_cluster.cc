@@ -23,7 +23,7 @@ BrokerProcess::BrokerProcess(sim::NodeContext& c, const std::vector<sim::NodeId>
 
 void BrokerProcess::start() {
   metadata.add_listener([this](Offset o, const MetadataRecord& r, const MetadataImage&) { applied.emplace_back(o, r); });
-  rpc.start([](const RequestInfo&, std::any&&) {});  // this test broker serves nothing
+  rpc.start([](const RequestInfo&, sim::Payload&&) {});  // this test broker serves nothing
   metadata.start();
   lifecycle.start();
 }
@@ -71,7 +71,7 @@ ControllerCluster::ControllerCluster(ClusterOptions options) : options_(std::mov
     AdminProcess& a = ctx.make<AdminProcess>(ctx, voters);
     CommandQueue& q = ctx.make<CommandQueue>();
     *ah = Handle<AdminProcess>{ctx.incarnation(), &a, &q};
-    a.rpc.start([](const RequestInfo&, std::any&&) {});
+    a.rpc.start([](const RequestInfo&, sim::Payload&&) {});
     q.run(ctx);
   });
   for (size_t n = 0; n < world_->node_count(); ++n) world_->start(sim::NodeId{static_cast<uint32_t>(n)});

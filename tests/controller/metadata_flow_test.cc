@@ -250,7 +250,7 @@ TEST_F(MetadataFlow, NonActiveControllersAnswerNotControllerWithTheLeader) {
   ControllerServer* active = c.active_controller();
   ASSERT_NE(active, nullptr);
   sim::NodeId leader = active->raft().id();
-  std::vector<std::optional<std::any>> answers(3);
+  std::vector<std::optional<sim::Payload>> answers(3);
   EXPECT_TRUE(c.admin([&](AdminProcess& a) {
     for (int i = 0; i < 3; ++i)
       answers[static_cast<size_t>(i)] = a.rpc.call(c.controller_node(i), kCreateTopicsRpc, 64,
@@ -260,7 +260,7 @@ TEST_F(MetadataFlow, NonActiveControllersAnswerNotControllerWithTheLeader) {
   c.run_for(seconds(2));
   for (int i = 0; i < 3; ++i) {
     ASSERT_TRUE(answers[static_cast<size_t>(i)].has_value());
-    const auto& r = std::any_cast<const CreateTopicsResponse&>(*answers[static_cast<size_t>(i)]);
+    const auto& r = sim::payload_cast<const CreateTopicsResponse&>(*answers[static_cast<size_t>(i)]);
     if (c.controller_node(i) == leader) {
       EXPECT_EQ(r.error, ErrorCode::kNone);
     } else {

@@ -141,7 +141,7 @@ TEST(RaftElection, ProposerWaitsForItsOffsetToCommit) {
     w.add_node(n.str(), [&voters, &waited](sim::NodeContext& ctx) {
       Member& m = ctx.make<Member>(ctx, voters);
       m.raft.start();
-      m.rpc.start([&m](const RequestInfo& info, std::any&& body) { m.raft.handle(info, body); });
+      m.rpc.start([&m](const RequestInfo& info, sim::Payload&& body) { m.raft.handle(info, body); });
       for (int i = 0; i < 50 && waited.size() < 5; ++i) {
         ctx.sleep_for(sim::milliseconds(200));
         std::optional<Offset> o = m.raft.propose(NoOpRecord{});

@@ -73,7 +73,7 @@ sim::BootFn quorum_member_boot(std::vector<sim::NodeId> voters, RaftConfig confi
   return [voters, config, observer, proposing](sim::NodeContext& ctx) {
     QuorumMember& m = ctx.make<QuorumMember>(ctx, voters, config, observer);
     m.raft.start();
-    m.rpc.start([&m](const RequestInfo& info, std::any&& body) { m.raft.handle(info, body); });
+    m.rpc.start([&m](const RequestInfo& info, sim::Payload&& body) { m.raft.handle(info, body); });
     ctx.spawn("proposer", [&ctx, &m, proposing] {
       for (uint64_t seq = 0;; ++seq) {
         ctx.sleep_for(sim::milliseconds(ctx.prng().int_in_range(10, 60)));

@@ -49,7 +49,7 @@ void storage_node(NodeContext& ctx) {
       ctx.trace("idle", {});
       continue;
     }
-    const auto* r = std::any_cast<Request>(&m->payload);
+    const auto* r = sim::payload_cast<Request>(&m->payload);
     if (r == nullptr) continue;
     std::string rec = std::to_string(r->key) + "=" + r->value + ";";
     if (EDDY_FAULT_POINT("server.slow_write")) ctx.sleep_for(milliseconds(2));

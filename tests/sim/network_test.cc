@@ -102,7 +102,7 @@ Received stream(const LinkModel& link, int count, uint32_t bytes, uint64_t seed 
   NodeId b = w.add_node("b", [&](NodeContext& ctx) {
     for (;;) {
       auto m = ctx.receive();
-      r.values.push_back(std::any_cast<int>(m->payload));
+      r.values.push_back(sim::payload_cast<int>(m->payload));
       r.times_ns.push_back(ctx.true_now().ns());
     }
   });
@@ -169,7 +169,7 @@ TEST(Network, PayloadsAreCopiedValues) {
   NodeId b = w.add_node("b", [&](NodeContext& ctx) {
     for (;;) {
       auto m = ctx.receive();
-      auto& v = std::any_cast<std::string&>(m->payload);
+      auto& v = sim::payload_cast<std::string&>(m->payload);
       got.push_back(v);
       v = "mutated by receiver";  // nor does one copy changing reach the duplicate
     }
