@@ -52,10 +52,10 @@ class PartitionRanks {
 
  private:
   struct Topic {
-    std::string name;
+    sim::Symbol name;
     std::vector<uint32_t> by_partition;  // kNone where not added
   };
-  Topic* find_topic(const std::string& name) {
+  Topic* find_topic(sim::Symbol name) {
     if (last_ < topics_.size() && topics_[last_].name == name) return &topics_[last_];
     for (size_t i = 0; i < topics_.size(); ++i)
       if (topics_[i].name == name) return &topics_[last_ = i];
