@@ -1,5 +1,7 @@
 #include "sim/disk.h"
 
+#include <cstring>
+
 #include "sim/check.h"
 #include "sim/kernel.h"
 #include "sim/trace.h"
@@ -26,7 +28,9 @@ const char* to_string(IoStatus s) {
 }
 
 Disk::Disk(Kernel& kernel, Trace& trace, int node, Prng prng, DiskModel model)
-    : kernel_(kernel), trace_(trace), node_(node), prng_(prng), model_(model) {}
+    : kernel_(kernel), trace_(trace), node_(node), prng_(prng), model_(model) {
+  forget_cached_files();
+}
 
 void Disk::apply(std::string& image, const PendingOp& op) {
   if (op.truncate) {
@@ -246,10 +250,24 @@ std::vector<std::string> Disk::list(std::string_view prefix) const {
   return out;
 }
 
+size_t Disk::file_cache_slot(std::string_view file) {
+  // Only picks a slot (a hit is confirmed by comparing the path), so any mix will do.
+  uint64_t h = file.size();
+  size_t i = 0;
+  for (; i + 8 <= file.size(); i += 8) {
+    uint64_t word;
+    std::memcpy(&word, file.data() + i, 8);
+    h = (h ^ word) * 0x9e3779b97f4a7c15ULL;
+  }
+  for (; i < file.size(); ++i) h = (h ^ static_cast<unsigned char>(file[i])) * 0x9e3779b97f4a7c15ULL;
+  return static_cast<size_t>(h >> 58) % kFileCacheSlots;
+}
+
 Disk::Files::iterator Disk::find_file(std::string_view file) {
-  if (last_file_ != files_.end() && last_file_->first == file) return last_file_;
+  Files::iterator& cached = file_cache_[file_cache_slot(file)];
+  if (cached != files_.end() && cached->first == file) return cached;
   auto it = files_.find(file);
-  if (it != files_.end()) last_file_ = it;
+  if (it != files_.end()) cached = it;
   return it;
 }
 
@@ -259,7 +277,7 @@ Disk::Files::const_iterator Disk::find_file(std::string_view file) const {
 }
 
 IoStatus Disk::remove(const std::string& file) {
-  last_file_ = files_.end();
+  forget_cached_files();
   if (files_.erase(file) == 0) return IoStatus::kNotFound;
   recount_usage();
   trace_.record(kernel_.now(), node_, "disk.remove", {{"file", file}});
@@ -270,7 +288,7 @@ IoStatus Disk::rename(const std::string& from, const std::string& to) {
   auto it = find_file(from);
   if (it == files_.end()) return IoStatus::kNotFound;
   File f = std::move(it->second);
-  last_file_ = files_.end();
+  forget_cached_files();
   files_.erase(it);
   files_[to] = std::move(f);
   recount_usage();

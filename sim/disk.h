@@ -10,6 +10,7 @@
 // disk) and are called from the node's fibers.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -165,13 +166,17 @@ class Disk {
   int64_t used_bytes_ = 0;
   uint64_t generation_ = 0;
   using Files = std::map<std::string, File, std::less<>>;
-  // files_.find(file) through a one-entry cache of the file found last: a log appends to one
-  // segment for many writes in a row, and its path shares a long prefix with every other
-  // file, which each level of the map compares. Reset whenever an entry is erased.
+  // files_.find(file) through a small cache of files found before, one slot per hash of the
+  // path: a broker's appends go round its partitions' segments and indexes, whose paths share
+  // long prefixes that each level of the map compares (a one-entry cache missed on nearly
+  // every append). Emplacing keeps map iterators valid; every erase clears the cache.
+  static constexpr size_t kFileCacheSlots = 64;
+  static size_t file_cache_slot(std::string_view file);
   Files::iterator find_file(std::string_view file);
   Files::const_iterator find_file(std::string_view file) const;
+  void forget_cached_files() { file_cache_.fill(files_.end()); }
   Files files_;
-  mutable Files::iterator last_file_ = files_.end();
+  std::array<Files::iterator, kFileCacheSlots> file_cache_;
 };
 
 }  // namespace sim
