@@ -1,5 +1,7 @@
 #include "broker_model/rpc/rpc_endpoint.h"
 
+#include <algorithm>
+#include <functional>
 #include <utility>
 #include <vector>
 
@@ -37,11 +39,9 @@ void RpcEndpoint::receive_loop() {
     if (kind != RpcKind::kRequest && kind != RpcKind::kResponse && kind != RpcKind::kOneWay)
       continue;  // not ours: ignore, as a server ignores garbage
     if (kind == RpcKind::kResponse) {
-      auto it = pending_.find(env->header.correlation);
-      if (it == pending_.end()) continue;  // late: the call already timed out
-      ResponseFn done = std::move(it->second.on_done);
-      deadlines_.erase({it->second.deadline_local.ns(), it->first});
-      pending_.erase(it);
+      Pending* call = find_live(env->header.correlation);
+      if (call == nullptr) continue;  // late: the call already timed out
+      ResponseFn done = finish(*call);
       done(std::optional<sim::Payload>(std::move(env->payload)));
       continue;
     }
@@ -50,41 +50,70 @@ void RpcEndpoint::receive_loop() {
   }
 }
 
+RpcEndpoint::Pending* RpcEndpoint::find_live(uint64_t id) {
+  if (id < first_call_id_ || id - first_call_id_ >= calls_.size()) return nullptr;
+  Pending& call = calls_[id - first_call_id_];
+  return call.live ? &call : nullptr;
+}
+
+RpcEndpoint::ResponseFn RpcEndpoint::finish(Pending& call) {
+  ResponseFn done = std::move(call.on_done);
+  call.on_done = nullptr;
+  call.live = false;
+  --live_calls_;
+  while (!calls_.empty() && !calls_.front().live) {
+    calls_.pop_front();
+    ++first_call_id_;
+  }
+  return done;
+}
+
+void RpcEndpoint::drop_finished_deadlines() {
+  while (!deadlines_.empty() && find_live(deadlines_.front().second) == nullptr) {
+    std::pop_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
+    deadlines_.pop_back();
+  }
+}
+
 void RpcEndpoint::reaper_loop() {
   for (;;) {
+    drop_finished_deadlines();
     if (deadlines_.empty()) {
       reaper_wakeup_.wait();
       continue;
     }
-    auto first = deadlines_.begin();
-    sim::Instant due = sim::Instant::from_ns(first->first.first);
+    sim::Instant due = sim::Instant::from_ns(deadlines_.front().first);
     if (ctx_.now() < due) {
       // Sleep until the earliest deadline, or until an earlier one is armed.
       sim::Duration left = due - ctx_.now();
       reaper_wakeup_.wait_until(ctx_.sim_deadline(left));
       continue;
     }
-    uint64_t id = first->second;
-    deadlines_.erase(first);
-    auto it = pending_.find(id);
-    if (it == pending_.end()) continue;
-    ResponseFn done = std::move(it->second.on_done);
-    pending_.erase(it);
+    uint64_t id = deadlines_.front().second;
+    std::pop_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
+    deadlines_.pop_back();
+    Pending* call = find_live(id);
+    if (call == nullptr) continue;
+    ResponseFn done = finish(*call);
     done(std::nullopt);
   }
 }
 
 void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
                              sim::Duration timeout_local, ResponseFn on_done) {
-  if (pending_.size() >= kMaxPendingCalls) {
+  if (live_calls_ >= kMaxPendingCalls) {
     on_done(std::nullopt);
     return;
   }
   uint64_t id = next_correlation_id_++;
   sim::Instant deadline = ctx_.now() + timeout_local;
-  bool earliest = deadlines_.empty() || deadline.ns() < deadlines_.begin()->first.first;
-  pending_.emplace(id, Pending{deadline, std::move(on_done)});
-  deadlines_.emplace(std::make_pair(deadline.ns(), id), id);
+  drop_finished_deadlines();
+  bool earliest = deadlines_.empty() || deadline.ns() < deadlines_.front().first;
+  if (calls_.empty()) first_call_id_ = id;
+  calls_.push_back(Pending{deadline, std::move(on_done), true});
+  ++live_calls_;
+  deadlines_.emplace_back(deadline.ns(), id);
+  std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
   if (earliest) reaper_wakeup_.notify_one();
   ctx_.send(to, type, bytes, std::move(body), sim::EnvelopeHeader{id, static_cast<uint8_t>(RpcKind::kRequest)});
 }

@@ -1,0 +1,108 @@
+// The RPC layer's bookkeeping of calls in flight: every call ends exactly once, with its
+// answer or, at its own deadline, with nothing; answers after the deadline are dropped.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker_model/rpc/rpc_endpoint.h"
+#include "sim/world.h"
+
+namespace broker_model {
+namespace {
+
+const sim::Symbol kEchoRpc{"RpcTestEcho"};
+
+// The server answers `value` after `delay_ms` (never, when negative).
+struct EchoRequest {
+  int value = 0;
+  int delay_ms = 0;
+};
+
+struct Ending {
+  int value;          // the request's value
+  int64_t at_ms;      // when the call ended
+  bool answered;      // with an answer (else timed out)
+};
+
+TEST(RpcEndpoint, EveryCallEndsOnceWithItsAnswerOrAtItsOwnDeadline) {
+  sim::WorldConfig c;
+  c.seed = 1;
+  c.link.latency = sim::LatencyModel::constant(sim::microseconds(100));
+  sim::World w(c);
+  sim::NodeId server = w.add_node("server", [](sim::NodeContext& ctx) {
+    auto& rpc = ctx.make<RpcEndpoint>(ctx);
+    rpc.start([&ctx, &rpc](const RequestInfo& info, sim::Payload&& body) {
+      const EchoRequest* req = sim::payload_cast<EchoRequest>(&body);
+      if (req == nullptr || req->delay_ms < 0) return;  // never answered
+      EchoRequest copy = *req;
+      ctx.spawn("answer", [&ctx, &rpc, info, copy] {
+        ctx.sleep_for(sim::milliseconds(copy.delay_ms));
+        rpc.reply(info, 8, copy.value);
+      });
+    });
+    for (;;) ctx.sleep_for(sim::seconds(1));
+  });
+  std::vector<Ending> endings;
+  size_t pending_at_end = 99;
+  sim::NodeId client = w.add_node("client", [&](sim::NodeContext& ctx) {
+    auto& rpc = ctx.make<RpcEndpoint>(ctx);
+    rpc.start([](const RequestInfo&, sim::Payload&&) {});
+    // (value, answer delay, timeout): a long call stays open while many short ones finish,
+    // timeouts differ so deadlines are not in issue order, and one answer comes too late.
+    struct Call {
+      int value, delay_ms, timeout_ms;
+    };
+    std::vector<Call> calls = {{1, -1, 500}, {2, 5, 100}, {3, -1, 50}, {4, 200, 100}, {5, 1, 1000}};
+    for (int i = 0; i < 200; ++i) calls.push_back({100 + i, i % 7, 300});
+    for (const Call& call : calls)
+      rpc.call_async(server, kEchoRpc, 16, EchoRequest{call.value, call.delay_ms}, sim::milliseconds(call.timeout_ms),
+                     [&ctx, &endings, value = call.value](std::optional<sim::Payload>&& r) {
+                       endings.push_back(Ending{value, (ctx.true_now() - sim::Instant::epoch()).ms(), r.has_value()});
+                       if (r) {
+                         EXPECT_EQ(sim::payload_cast<int>(*r), value);
+                       }
+                     });
+    ctx.sleep_for(sim::seconds(2));
+    pending_at_end = rpc.pending_calls();
+    for (;;) ctx.sleep_for(sim::seconds(1));
+  });
+  w.start(server);
+  w.start(client);
+  w.run(sim::Instant::epoch() + sim::seconds(3));
+
+  EXPECT_EQ(pending_at_end, 0u);
+  ASSERT_EQ(endings.size(), 205u);  // each call ended once
+  std::vector<int> seen(400, 0);
+  for (const Ending& e : endings) ++seen[static_cast<size_t>(e.value)];
+  for (int v : {1, 2, 3, 4, 5}) EXPECT_EQ(seen[static_cast<size_t>(v)], 1) << v;
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(seen[static_cast<size_t>(100 + i)], 1) << 100 + i;
+  auto ending_of = [&](int value) {
+    for (const Ending& e : endings)
+      if (e.value == value) return e;
+    return Ending{value, -1, false};
+  };
+  // Unanswered: ended by the reaper at their own deadlines, the shorter first.
+  EXPECT_FALSE(ending_of(3).answered);
+  EXPECT_EQ(ending_of(3).at_ms, 50);
+  EXPECT_FALSE(ending_of(1).answered);
+  EXPECT_EQ(ending_of(1).at_ms, 500);
+  // Answered after its deadline: timed out at 100 ms, the late answer dropped.
+  EXPECT_FALSE(ending_of(4).answered);
+  EXPECT_EQ(ending_of(4).at_ms, 100);
+  // Answered in time.
+  EXPECT_TRUE(ending_of(2).answered);
+  EXPECT_TRUE(ending_of(5).answered);
+  for (int i = 0; i < 200; ++i) EXPECT_TRUE(ending_of(100 + i).answered) << 100 + i;
+  size_t idx3 = 0, idx1 = 0;
+  for (size_t i = 0; i < endings.size(); ++i) {
+    if (endings[i].value == 3) idx3 = i;
+    if (endings[i].value == 1) idx1 = i;
+  }
+  EXPECT_LT(idx3, idx1);
+}
+
+}  // namespace
+}  // namespace broker_model
