@@ -322,11 +322,9 @@ void Kernel::yield() {
   check_alive();
 }
 
-void Kernel::check_alive() const {
-  const Fiber* f = current_;
-  if (f == nullptr) return;
+void Kernel::throw_unwind() const {
   if (shutting_down_) throw FiberUnwind{"simulation ended"};
-  if (groups_[f->group].killed) throw FiberUnwind{"process killed"};
+  throw FiberUnwind{"process killed"};
 }
 
 // ---------------------------------------------------------------- scheduling
