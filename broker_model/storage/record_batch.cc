@@ -1,6 +1,7 @@
 #include "broker_model/storage/record_batch.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include "broker_model/storage/byte_order.h"
 #include "sim/check.h"
@@ -204,6 +205,7 @@ std::vector<Record>& SharedRecords::mutate() {
     rep_ = own;
   }
   rep_->bytes = -1;
+  if (!rep_->encoding.empty()) rep_->encoding = std::string();
   return rep_->records;
 }
 
@@ -225,24 +227,37 @@ int64_t RecordBatch::size_in_bytes() const { return kRecordBatchOverheadBytes + 
 
 std::string RecordBatch::encode() const {
   int64_t size = size_in_bytes();
+  char header[kRecordBatchOverheadBytes];
+  ByteWriter h(header);
+  h.put<int64_t>(base_offset.value());
+  h.put<int32_t>(static_cast<int32_t>(size - kLogOverheadBytes));
+  h.put<int32_t>(partition_leader_epoch.value());
+  h.put<int8_t>(magic);
+  h.put<uint32_t>(0);  // crc, filled in below
+  h.put<int16_t>(attributes);
+  h.put<int32_t>(last_offset_delta);
+  h.put<int64_t>(base_timestamp);
+  h.put<int64_t>(max_timestamp);
+  h.put<int64_t>(producer_id.value());
+  h.put<int16_t>(producer_epoch);
+  h.put<int32_t>(base_sequence);
+  h.put<int32_t>(record_count());
+  EDDY_CHECK(h.position() == header + sizeof header);
+  // The same records (not mutated since) under the same header encode to the same bytes:
+  // the leader's append encodes a batch, and each follower appends a copy of it sharing its
+  // records. Everything but the CRC compared (the CRC only depends on the rest).
+  if (const std::string* cached = records.encoding();
+      cached != nullptr && static_cast<int64_t>(cached->size()) == size &&
+      std::memcmp(cached->data(), header, kCrcAt) == 0 &&
+      std::memcmp(cached->data() + kAttributesAt, header + kAttributesAt, sizeof header - kAttributesAt) == 0)
+    return *cached;
   std::string out(static_cast<size_t>(size), '\0');
-  ByteWriter w(out.data());
-  w.put<int64_t>(base_offset.value());
-  w.put<int32_t>(static_cast<int32_t>(size - kLogOverheadBytes));
-  w.put<int32_t>(partition_leader_epoch.value());
-  w.put<int8_t>(magic);
-  w.put<uint32_t>(0);  // crc, filled in below
-  w.put<int16_t>(attributes);
-  w.put<int32_t>(last_offset_delta);
-  w.put<int64_t>(base_timestamp);
-  w.put<int64_t>(max_timestamp);
-  w.put<int64_t>(producer_id.value());
-  w.put<int16_t>(producer_epoch);
-  w.put<int32_t>(base_sequence);
-  w.put<int32_t>(record_count());
+  std::memcpy(out.data(), header, sizeof header);
+  ByteWriter w(out.data() + sizeof header);
   for (size_t i = 0; i < records.size(); ++i) encode_record(w, records[i], base_timestamp, static_cast<int32_t>(i));
   EDDY_CHECK(w.position() == out.data() + out.size());
   store_le<uint32_t>(out, kCrcAt, sim::crc32c(std::string_view(out).substr(kAttributesAt)));
+  records.remember_encoding(out);
   return out;
 }
 

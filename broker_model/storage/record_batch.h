@@ -126,8 +126,15 @@ class SharedRecords {
     return rep_->padding;
   }
 
-  // The records for writing, no longer shared with any other batch. Forgets the sizes: the
-  // reference it returns must not be kept across a size query.
+  // The last batch encoding of these records (RecordBatch::encode checks that its header
+  // matches before using it), or nullptr; forgotten, like the sizes, by mutate().
+  const std::string* encoding() const { return rep_ != nullptr && !rep_->encoding.empty() ? &rep_->encoding : nullptr; }
+  void remember_encoding(const std::string& bytes) const {
+    if (rep_ != nullptr) rep_->encoding = bytes;
+  }
+
+  // The records for writing, no longer shared with any other batch. Forgets the sizes and
+  // the encoding: the reference it returns must not be kept across a size query.
   std::vector<Record>& mutate();
   void push_back(Record&& r) { mutate().push_back(std::move(r)); }
   void push_back(const Record& r) { mutate().push_back(r); }
@@ -143,6 +150,7 @@ class SharedRecords {
     std::vector<Record> records;
     int64_t bytes = -1;  // records_bytes(), -1 until measured
     int64_t padding = 0;
+    std::string encoding{};  // see encoding()
   };
   void measure() const;
   static const std::vector<Record>& empty_records();

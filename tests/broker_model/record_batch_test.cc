@@ -155,6 +155,45 @@ TEST(RecordBatch, RandomGarbageNeverDecodes) {
   }
 }
 
+// encode() reuses the bytes of an earlier encoding of the same records under the same
+// header (a follower appending the leader's batch). Whatever changed since (a header field,
+// the records themselves), the bytes must equal those of a batch encoded from scratch.
+TEST(RecordBatch, ARememberedEncodingIsUsedOnlyWhenNothingChanged) {
+  auto fresh = [](const RecordBatch& b) {
+    RecordBatch copy = b;
+    copy.records = SharedRecords(std::vector<Record>(b.records.begin(), b.records.end()));  // unshared: nothing remembered
+    return copy.encode();
+  };
+  RecordBatch leader = sample_batch();
+  std::string first = leader.encode();
+  RecordBatch follower = leader;  // shares the records and their remembered encoding
+  EXPECT_EQ(follower.encode(), first);
+  EXPECT_EQ(follower.encode(), fresh(follower));
+  // Header fields inside and outside the CRC.
+  auto changed = [&](auto change) {
+    RecordBatch b = leader;
+    change(b);
+    std::string bytes = b.encode();
+    EXPECT_NE(bytes, first);
+    EXPECT_EQ(bytes, fresh(b));
+    EXPECT_EQ(decode(bytes).error, ErrorCode::kNone);
+  };
+  changed([](RecordBatch& b) { b.base_offset = Offset(5'000); });
+  changed([](RecordBatch& b) { b.partition_leader_epoch = LeaderEpoch(8); });
+  changed([](RecordBatch& b) { b.producer_epoch = 4; });
+  changed([](RecordBatch& b) { b.base_sequence = 18; });
+  changed([](RecordBatch& b) { b.max_timestamp += 1; });
+  // Records changed in place (held by this batch alone): the remembered bytes are forgotten.
+  RecordBatch own = sample_batch();
+  own.encode();
+  own.records.mutate()[0].value = "other value";  // as long as "first value": same size, same header
+  std::string after = own.encode();
+  EXPECT_EQ(after, fresh(own));
+  EXPECT_EQ(decode(after).batch.records[0].value, "other value");
+  // And the leader's batch still encodes as it did.
+  EXPECT_EQ(leader.encode(), first);
+}
+
 TEST(SharedRecords, CopiesShareUntilOneIsChanged) {
   RecordBatch a = sample_batch();
   RecordBatch b = a;  // a copy shares the records: no per-record copy
