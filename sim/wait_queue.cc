@@ -71,7 +71,14 @@ bool WaitQueue::notify_one() {
 }
 
 void WaitQueue::notify_all() {
-  while (notify_one()) {
+  if (empty()) return;
+  // notify_one() until it finds nobody, in one loop: every waiter is woken or, if its
+  // wait already ended, dropped, in FIFO order.
+  Kernel* k = Kernel::current_kernel();
+  while (!empty()) {
+    Waiter w = waiters_[head_];
+    pop_front();
+    k->wake(w.slot, w.token, WakeReason::kNotified);
   }
 }
 
