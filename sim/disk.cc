@@ -81,7 +81,7 @@ void Disk::charge(Duration latency, int64_t bytes, const char* what) {
   Instant start = busy_until_ > kernel_.now() ? busy_until_ : kernel_.now();
   Duration cost = latency * faults_.slowdown_factor;
   if (model_.bandwidth_bytes_per_s > 0 && bytes > 0)
-    cost += nanoseconds(static_cast<int64_t>(static_cast<__int128>(bytes) * 1'000'000'000 / model_.bandwidth_bytes_per_s)) *
+    cost += transfer_time(bytes, model_.bandwidth_bytes_per_s) *
             faults_.slowdown_factor;
   busy_until_ = start + cost;
   uint64_t token = kernel_.prepare_wait(what);

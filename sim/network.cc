@@ -72,7 +72,7 @@ void Network::send(Envelope&& env) {
   // Serialization: the message waits for the link, then takes bytes / bandwidth.
   Instant start = link.busy_until > kernel_.now() ? link.busy_until : kernel_.now();
   Duration tx = m.bandwidth_bytes_per_s > 0
-                    ? nanoseconds(static_cast<int64_t>(static_cast<__int128>(env.bytes) * 1'000'000'000 / m.bandwidth_bytes_per_s))
+                    ? transfer_time(env.bytes, m.bandwidth_bytes_per_s)
                     : Duration::zero();
   link.busy_until = start + tx;
   Instant arrival = link.busy_until + m.latency.sample(prng_);

@@ -40,6 +40,15 @@ constexpr Duration microseconds(int64_t n) { return Duration::from_ns(n * 1'000)
 constexpr Duration milliseconds(int64_t n) { return Duration::from_ns(n * 1'000'000); }
 constexpr Duration seconds(int64_t n) { return Duration::from_ns(n * 1'000'000'000); }
 
+// How long `bytes` (>= 0) take at `bytes_per_s` (> 0): bytes * 1e9 / rate, truncated. In
+// 64 bits whenever bytes * 1e9 fits (any transfer under 9.2 GB), else in 128; the same
+// value either way (a 128-bit division is a library call, on every message and disk write).
+constexpr Duration transfer_time(int64_t bytes, int64_t bytes_per_s) {
+  constexpr int64_t kNsPerS = 1'000'000'000;
+  if (bytes <= std::numeric_limits<int64_t>::max() / kNsPerS) return Duration::from_ns(bytes * kNsPerS / bytes_per_s);
+  return Duration::from_ns(static_cast<int64_t>(static_cast<__int128>(bytes) * kNsPerS / bytes_per_s));
+}
+
 // A point in simulated time, measured from the start of the run.
 class Instant {
  public:

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <map>
 #include <set>
 
@@ -23,6 +24,19 @@ TEST(Time, ArithmeticAndFormatting) {
   EXPECT_EQ(format_duration(nanoseconds(7)), "7ns");
   // Deadlines far in the future saturate instead of wrapping into the past.
   EXPECT_EQ(t + Duration::max(), Instant::max());
+}
+
+// transfer_time divides in 64 bits when it can: the same truncated value as the 128-bit
+// quotient, on both sides of the switch-over.
+TEST(Time, TransferTimeIsTheTruncatedQuotientAtEverySize) {
+  const int64_t edge = std::numeric_limits<int64_t>::max() / 1'000'000'000;
+  for (int64_t rate : {int64_t{1}, int64_t{3}, int64_t{1'250'000'000}, int64_t{500'000'000}, int64_t{999'999'937}})
+    for (int64_t bytes : {int64_t{0}, int64_t{1}, int64_t{1024}, int64_t{4'294'967'295}, edge - 1, edge, edge + 1,
+                          edge * 4, std::numeric_limits<int64_t>::max() / 2}) {
+      unsigned __int128 want = static_cast<unsigned __int128>(bytes) * 1'000'000'000 / static_cast<unsigned __int128>(rate);
+      if (want > static_cast<unsigned __int128>(std::numeric_limits<int64_t>::max())) continue;  // no Duration holds it
+      EXPECT_EQ(transfer_time(bytes, rate).ns(), static_cast<int64_t>(want)) << bytes << " bytes at " << rate;
+    }
 }
 
 // The trace hash as it was first defined: strings mixed 8 bytes at a time, then the length
