@@ -127,6 +127,13 @@ class Producer {
     size_t last_batch_records = 1;  // records in the last batch sent: the next one's capacity
   };
   std::map<TopicPartition, PartitionQueue> partitions_;
+  // partitions_'s entries in its order, for the sender loop's passes over every partition
+  // (three per turn: walking the tree was ~1% of a run). Rebuilt when an entry is added.
+  struct OrderedQueue {
+    const TopicPartition* tp;
+    PartitionQueue* queue;
+  };
+  std::vector<OrderedQueue> ordered_queues_;
   // send() runs once per record: it finds the partition's entry by topic, then by number,
   // instead of a TopicPartition search of partitions_ (entries are never erased, so the
   // pointers stay valid).
