@@ -1,5 +1,7 @@
 #include "broker_model/clients/consumer.h"
 
+#include <algorithm>
+
 namespace broker_model {
 
 namespace {
@@ -40,7 +42,8 @@ void Consumer::loop() {
       metadata_version_seen_ = metadata_.version();
       refresh_leaders();
     }
-    std::map<BrokerId, std::vector<TopicPartition>> to_fetch, to_validate;
+    for (auto& l : to_fetch_) l.tps.clear();
+    for (auto& l : to_validate_) l.tps.clear();
     sim::Instant now = ctx.now();
     for (auto& [tp, p] : positions_) {
       if (now < p.retry_after) continue;
@@ -52,17 +55,24 @@ void Consumer::loop() {
       // A broker with a request in flight is skipped below: build no list for it (the loop
       // runs after every response, and mostly one broker is free then).
       if (in_flight_[l->leader]) continue;
-      (p.needs_validation ? to_validate : to_fetch)[l->leader].push_back(tp);
+      list_for(p.needs_validation ? to_validate_ : to_fetch_, l->leader).push_back(tp);
     }
-    for (auto& [broker, tps] : to_validate)
-      if (!in_flight_[broker]) validate(broker, std::move(tps));
-    for (auto& [broker, tps] : to_fetch)
-      if (!in_flight_[broker]) send_fetch(broker, std::move(tps));
+    for (const auto& [broker, tps] : to_validate_)
+      if (!tps.empty() && !in_flight_[broker]) validate(broker, tps);
+    for (const auto& [broker, tps] : to_fetch_)
+      if (!tps.empty() && !in_flight_[broker]) send_fetch(broker, tps);
     wakeup_.wait_until(ctx.sim_deadline(kIdlePoll));
   }
 }
 
-void Consumer::send_fetch(BrokerId broker, std::vector<TopicPartition> tps) {
+std::vector<TopicPartition>& Consumer::list_for(std::vector<BrokerPartitions>& lists, BrokerId broker) {
+  auto it = std::lower_bound(lists.begin(), lists.end(), broker,
+                             [](const BrokerPartitions& l, BrokerId b) { return l.broker < b; });
+  if (it == lists.end() || it->broker != broker) it = lists.insert(it, BrokerPartitions{broker, {}});
+  return it->tps;
+}
+
+void Consumer::send_fetch(BrokerId broker, const std::vector<TopicPartition>& tps) {
   FetchRequest req;
   req.replica_id = kNoBroker;
   req.max_wait_ms = config_.fetch_max_wait_ms;
@@ -121,7 +131,7 @@ void Consumer::on_fetch(BrokerId broker, std::optional<sim::Payload>&& response)
   }
 }
 
-void Consumer::validate(BrokerId broker, std::vector<TopicPartition> tps) {
+void Consumer::validate(BrokerId broker, const std::vector<TopicPartition>& tps) {
   OffsetsForLeaderEpochRequest req;
   for (const auto& tp : tps) {
     const Position& p = positions_[tp];

@@ -36,9 +36,16 @@ class Consumer {
   };
   void loop();
   void refresh_leaders();
-  void send_fetch(BrokerId broker, std::vector<TopicPartition> tps);
+  // The partitions of one turn of the loop that go to one broker.
+  struct BrokerPartitions {
+    BrokerId broker;
+    std::vector<TopicPartition> tps;
+  };
+  // The list for `broker` in `lists` (kept in broker order, as a map would), added if new.
+  static std::vector<TopicPartition>& list_for(std::vector<BrokerPartitions>& lists, BrokerId broker);
+  void send_fetch(BrokerId broker, const std::vector<TopicPartition>& tps);
   void on_fetch(BrokerId broker, std::optional<sim::Payload>&& response);
-  void validate(BrokerId broker, std::vector<TopicPartition> tps);
+  void validate(BrokerId broker, const std::vector<TopicPartition>& tps);
   void on_validate(std::optional<sim::Payload>&& response);
   void backoff(Position& p);
 
@@ -49,6 +56,9 @@ class Consumer {
   int index_;
   std::map<TopicPartition, Position> positions_;
   std::map<BrokerId, bool> in_flight_;
+  // The loop's per-broker lists, emptied and refilled each turn: the loop runs after every
+  // fetch response, and building maps of fresh vectors there allocated on every turn.
+  std::vector<BrokerPartitions> to_fetch_, to_validate_;
   int64_t consumed_ = 0;
   uint64_t metadata_version_seen_ = 0;
   sim::WaitQueue wakeup_{"consumer"};
