@@ -98,13 +98,16 @@ bool Producer::send(sim::Symbol topic, std::optional<std::string> key, std::stri
 }
 
 Producer::PartitionQueue& Producer::queue_for(const TopicPartition& tp) {
-  auto& by_number = queue_index_[tp.topic];
+  auto& by_number = queues_[tp.topic];
   auto n = static_cast<size_t>(tp.partition);
-  if (by_number.size() <= n) by_number.resize(n + 1, nullptr);
+  if (by_number.size() <= n) by_number.resize(n + 1);
   if (by_number[n] == nullptr) {
-    by_number[n] = &partitions_[tp];
+    by_number[n] = std::make_unique<PartitionQueue>();
+    by_number[n]->tp = tp;
     ordered_queues_.clear();
-    for (auto& [key, queue] : partitions_) ordered_queues_.push_back(OrderedQueue{&key, &queue});
+    for (auto& [topic, queues] : queues_)
+      for (auto& q : queues)
+        if (q != nullptr) ordered_queues_.push_back(q.get());
   }
   return *by_number[n];
 }
@@ -128,8 +131,8 @@ void Producer::sender_loop() {
     std::map<BrokerId, std::vector<Batch*>> by_leader;
     sim::Instant next_wake = now + sim::milliseconds(config_.linger_ms > 0 ? config_.linger_ms : 100);
     bool need_metadata = false;
-    for (const auto& [tp_of, queue_of] : ordered_queues_) {
-      const TopicPartition& tp = *tp_of;
+    for (PartitionQueue* queue_of : ordered_queues_) {
+      const TopicPartition& tp = queue_of->tp;
       PartitionQueue& partition = *queue_of;
       // Like Kafka's drain: the first batch not already in flight, if it is ready.
       auto& queue = partition.batches;
@@ -243,8 +246,8 @@ void Producer::retry_or_fail(Batch* b, ErrorCode error) {
 void Producer::expire_old_batches(sim::Instant now) {
   // Batches of a partition are in creation order: only the oldest not in flight can be
   // the first to expire, so look no further than that.
-  for (const OrderedQueue& entry : ordered_queues_) {
-    auto& queue = entry.queue->batches;
+  for (PartitionQueue* partition : ordered_queues_) {
+    auto& queue = partition->batches;
     auto it = queue.begin();
     while (it != queue.end() && it->in_flight) ++it;
     if (it == queue.end() || now - it->created < sim::milliseconds(config_.delivery_timeout_ms)) continue;
@@ -424,8 +427,8 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
 void Producer::resolve_sequences() {
   if (producer_id_ == kNoProducerId) return;
   bool bumped = false;
-  for (const auto& [tp_of, queue_of] : ordered_queues_) {
-    const TopicPartition& tp = *tp_of;
+  for (PartitionQueue* queue_of : ordered_queues_) {
+    const TopicPartition& tp = queue_of->tp;
     PartitionQueue& partition = *queue_of;
     PartitionSequences& s = partition.sequences;
     if (!s.unresolved && !s.needs_bump) continue;  // nothing to resolve: skip the queue scan

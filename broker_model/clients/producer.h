@@ -19,6 +19,7 @@
 #include <climits>
 #include <list>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -54,7 +55,7 @@ class Producer {
   struct PartitionQueue;
   struct Batch {
     TopicPartition tp;
-    PartitionQueue* partition = nullptr;  // the entry of partitions_ this batch is queued in
+    PartitionQueue* partition = nullptr;  // the queue (in queues_) this batch is in
     SharedRecords records;  // shared with the RecordBatch of each send (no copy per attempt)
     std::vector<size_t> history_ops;  // indexes into History::produces()
     int64_t bytes = 0;
@@ -122,22 +123,18 @@ class Producer {
   // at its entry, so the sender loop and the response path find a partition's state without
   // a map lookup (they run for every batch on every turn).
   struct PartitionQueue {
+    TopicPartition tp;
     std::list<Batch> batches;
     PartitionSequences sequences;
     size_t last_batch_records = 1;  // records in the last batch sent: the next one's capacity
   };
-  std::map<TopicPartition, PartitionQueue> partitions_;
-  // partitions_'s entries in its order, for the sender loop's passes over every partition
-  // (three per turn: walking the tree was ~1% of a run). Rebuilt when an entry is added.
-  struct OrderedQueue {
-    const TopicPartition* tp;
-    PartitionQueue* queue;
-  };
-  std::vector<OrderedQueue> ordered_queues_;
-  // send() runs once per record: it finds the partition's entry by topic, then by number,
-  // instead of a TopicPartition search of partitions_ (entries are never erased, so the
-  // pointers stay valid).
-  TopicMap<std::vector<PartitionQueue*>> queue_index_;
+  // The queues, by topic then partition number: send() runs once per record and finds its
+  // queue without a TopicPartition search. Entries are never erased, so pointers to them
+  // stay valid.
+  TopicMap<std::vector<std::unique_ptr<PartitionQueue>>> queues_;
+  // queues_ flattened in its order (topics by name, then numbers: TopicPartition order), for
+  // the sender loop's three passes over every partition per turn. Rebuilt when one is added.
+  std::vector<PartitionQueue*> ordered_queues_;
   PartitionQueue& queue_for(const TopicPartition& tp);
   std::map<BrokerId, int> in_flight_;
   size_t queued_records_ = 0;
