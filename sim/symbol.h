@@ -67,14 +67,10 @@ class Symbol {
   const std::string* text_;
 };
 
+// A name with text after it ("Fetch" + ".response").
 inline std::string operator+(const Symbol& a, std::string_view b) {
   std::string s = a.str();
   s += b;
-  return s;
-}
-inline std::string operator+(std::string_view a, const Symbol& b) {
-  std::string s(a);
-  s += b.view();
   return s;
 }
 
