@@ -98,7 +98,7 @@ class RpcEndpoint {
   uint64_t next_correlation_id_ = 1;
   // Calls by correlation id. Ids are handed out in order, so the calls are a window
   // [first_call_id_, first_call_id_ + calls_.size()) in a deque, not a map (two tree nodes
-  // per call, allocated and rebalanced, were ~2% of a run): finished calls are marked and
+  // per call, allocated and rebalanced, were 1.3% of a run): finished calls are marked and
   // the window's front moves past them. It spans the calls made while its oldest was
   // pending, so its size is bounded by the call rate times the longest timeout.
   std::deque<Pending> calls_;
