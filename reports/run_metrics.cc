@@ -309,7 +309,7 @@ RunMetrics compute_metrics(const scenarios::ScenarioResult& result, const scenar
       produce_pts.push_back(LatencyPoint{done, lat});
       continue;
     }
-    std::string kind = p.outcome == OpOutcome::kUnknown ? "unknown" : (p.error.empty() ? "failed" : p.error);
+    std::string kind = p.outcome == OpOutcome::kUnknown ? "unknown" : (*p.error == '\0' ? "failed" : p.error);
     if (p.outcome == OpOutcome::kUnknown) ++w.unknown, ++m.unknown;
     else ++w.failed, ++m.failed;
     ++w.errors[kind];

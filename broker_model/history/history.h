@@ -25,15 +25,18 @@ std::string format_record_id(uint64_t id);  // "p3#17"
 enum class OpOutcome : uint8_t { kPending, kOk, kFailed, kUnknown };
 const char* to_string(OpOutcome o);
 
-// One per produced record (600,000 in a default run): the 4-byte fields and the outcome are
-// packed at the end so that no field is padded (128 bytes instead of 136 on x86-64 with
-// libstdc++). Build it by field name: the declaration order is a layout choice.
+// One per produced record (600,000 in a default run, so its size is the history's size):
+// fields ordered so that none is padded, and the error a static name rather than a string
+// (80 bytes instead of 128 on x86-64: 29 MB less memory touched by a default run). Build it
+// by field name: the declaration order is a layout choice.
 struct ProduceOp {
   uint64_t record_id = 0;
   TopicPartition tp;
   sim::Instant invoked;
   sim::Instant completed;
-  std::string error;          // Kafka error name when failed
+  // Kafka error name when failed ("" otherwise): always a static string (to_string(ErrorCode)
+  // or one of the producer's own reasons), never owned.
+  const char* error = "";
   Offset offset{-1};          // assigned offset when acknowledged
   int producer = 0;
   BrokerId acked_by = kNoBroker;
@@ -41,6 +44,7 @@ struct ProduceOp {
   int attempts = 0;
   OpOutcome outcome = OpOutcome::kPending;
 };
+static_assert(sizeof(void*) != 8 || sizeof(ProduceOp) <= 80, "ProduceOp grew: see the note above it");
 
 // One send of a produce batch. Kept only for batches sent more than once: the retries that,
 // without idempotence, put one record at two offsets (checkers tell that story from these).
