@@ -61,8 +61,8 @@ bool Producer::send(sim::Symbol topic, std::optional<std::string> key, std::stri
   op.tp = tp;
   op.invoked = ctx.true_now();
   size_t op_index = history_->begin_produce(std::move(op));
-  Record rec{ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value), value_padding};
-  int64_t size = rec.logical_size_in_bytes();
+  // The record is built in its batch (below), moving the key and value once.
+  int64_t size = Record::size_in_bytes_of(key ? key->size() : 0, value.size(), value_padding) + value_padding;
   if (parts == 0 || queued_bytes_ + size > config_.buffer_memory) {
     ProduceOp& p = history_->produce(op_index);
     p.completed = ctx.true_now();
@@ -88,7 +88,7 @@ bool Producer::send(sim::Symbol topic, std::optional<std::string> key, std::stri
     queue.push_back(std::move(b));
   }
   Batch& b = queue.back();
-  b.records.push_back(std::move(rec));
+  b.records.mutate().emplace_back(ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value), value_padding);
   b.history_ops.push_back(op_index);
   b.bytes += size;
   ++queued_records_;

@@ -171,11 +171,6 @@ const char* to_string(DecodeFailure f) {
   return "?";
 }
 
-int64_t Record::size_in_bytes() const {
-  return kRecordOverheadBytes + static_cast<int64_t>(key ? key->size() : 0) + static_cast<int64_t>(value.size()) +
-         (value_padding > 0 ? 4 : 0);
-}
-
 int64_t RecordBatch::logical_size_in_bytes() const { return size_in_bytes() + records.padding_bytes(); }
 
 void SharedRecords::measure() const {

@@ -73,7 +73,14 @@ struct Record {
 
   bool operator==(const Record&) const = default;
   // Bytes in the encoded batch (the log's positions and segment sizes).
-  int64_t size_in_bytes() const;
+  int64_t size_in_bytes() const {
+    return size_in_bytes_of(key ? key->size() : 0, value.size(), value_padding);
+  }
+  // The same for a record not built yet.
+  static int64_t size_in_bytes_of(size_t key_bytes, size_t value_bytes, int32_t value_padding) {
+    return kRecordOverheadBytes + static_cast<int64_t>(key_bytes) + static_cast<int64_t>(value_bytes) +
+           (value_padding > 0 ? 4 : 0);
+  }
   // Bytes as Kafka would carry them: the encoded size plus the padding.
   int64_t logical_size_in_bytes() const { return size_in_bytes() + value_padding; }
 };
