@@ -210,20 +210,25 @@ ErrorCode LogSegment::append(const RecordBatch& batch, uint32_t* crc) {
   EDDY_CHECK(batch.base_offset == next_offset_);
   EDDY_CHECK(batch.last_offset() >= batch.base_offset);
   EDDY_CHECK(disk_->size(data_file_) == size_bytes_);
-  std::string bytes = batch.encode();
-  EDDY_CHECK(size_bytes_ + static_cast<int64_t>(bytes.size()) <= std::numeric_limits<int32_t>::max());
+  std::string scratch;
+  // A view of the encoding kept with the batch's records (no copy). Only read before the
+  // write blocks: while this fiber waits, another append sharing the records under another
+  // header may replace that encoding.
+  std::string_view bytes = batch.encode_view(scratch);
+  const auto length = static_cast<int64_t>(bytes.size());
+  EDDY_CHECK(size_bytes_ + length <= std::numeric_limits<int32_t>::max());
   int64_t position = size_bytes_;
   if (crc != nullptr) *crc = get_le<uint32_t>(bytes, kBatchCrcAt);
   if (sim::IoStatus s = disk_->write(data_file_, position, bytes); s != sim::IoStatus::kOk) return from_io_status(s);
   data_dirty_ = true;
-  size_bytes_ += static_cast<int64_t>(bytes.size());
+  size_bytes_ += length;
   next_offset_ = batch.next_offset();
   max_timestamp_ms_ = std::max(max_timestamp_ms_, batch.max_timestamp);
   if (bytes_since_last_index_entry_ > index_interval_bytes_ && !index_.is_full()) {
     if (ErrorCode e = index_.append(batch.last_offset(), static_cast<int32_t>(position)); e != ErrorCode::kNone) return e;
     bytes_since_last_index_entry_ = 0;
   }
-  bytes_since_last_index_entry_ += static_cast<int64_t>(bytes.size());
+  bytes_since_last_index_entry_ += length;
   return ErrorCode::kNone;
 }
 

@@ -221,6 +221,12 @@ void RecordBatch::fill_derived_fields() {
 int64_t RecordBatch::size_in_bytes() const { return kRecordBatchOverheadBytes + records.records_bytes(); }
 
 std::string RecordBatch::encode() const {
+  std::string scratch;
+  std::string_view bytes = encode_view(scratch);
+  return bytes.data() == scratch.data() ? std::move(scratch) : std::string(bytes);
+}
+
+std::string_view RecordBatch::encode_view(std::string& scratch) const {
   int64_t size = size_in_bytes();
   char header[kRecordBatchOverheadBytes];
   ByteWriter h(header);
@@ -252,8 +258,9 @@ std::string RecordBatch::encode() const {
   for (size_t i = 0; i < records.size(); ++i) encode_record(w, records[i], base_timestamp, static_cast<int32_t>(i));
   EDDY_CHECK(w.position() == out.data() + out.size());
   store_le<uint32_t>(out, kCrcAt, sim::crc32c(std::string_view(out).substr(kAttributesAt)));
-  records.remember_encoding(out);
-  return out;
+  if (const std::string* kept = records.remember_encoding(std::move(out))) return *kept;
+  scratch = std::move(out);
+  return scratch;
 }
 
 uint32_t RecordBatch::compute_crc() const { return get_le<uint32_t>(encode(), kCrcAt); }

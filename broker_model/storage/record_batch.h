@@ -136,8 +136,12 @@ class SharedRecords {
   // The last batch encoding of these records (RecordBatch::encode checks that its header
   // matches before using it), or nullptr; forgotten, like the sizes, by mutate().
   const std::string* encoding() const { return rep_ != nullptr && !rep_->encoding.empty() ? &rep_->encoding : nullptr; }
-  void remember_encoding(const std::string& bytes) const {
-    if (rep_ != nullptr) rep_->encoding = bytes;
+  // Keeps `bytes` as the encoding and returns where it is now kept, or nullptr when there
+  // is nowhere to keep it (no records) and `bytes` is left as it was.
+  const std::string* remember_encoding(std::string&& bytes) const {
+    if (rep_ == nullptr) return nullptr;
+    rep_->encoding = std::move(bytes);
+    return &rep_->encoding;
   }
 
   // The records for writing, no longer shared with any other batch. Forgets the sizes and
@@ -199,6 +203,10 @@ struct RecordBatch {
 
   // The batch in the layout above, with its CRC computed.
   std::string encode() const;
+  // The same bytes without a copy: a view of the encoding kept with the records (see
+  // SharedRecords::encoding()), or of `scratch` when there are no records to keep it with.
+  // Valid while this batch lives unchanged (and `scratch` with it).
+  std::string_view encode_view(std::string& scratch) const;
   // CRC-32C of the covered part of the encoding.
   uint32_t compute_crc() const;
 };

@@ -194,6 +194,24 @@ TEST(RecordBatch, ARememberedEncodingIsUsedOnlyWhenNothingChanged) {
   EXPECT_EQ(leader.encode(), first);
 }
 
+// encode_view() gives encode()'s bytes without a copy: a view of the encoding kept with the
+// records, or of the caller's scratch string when there are no records to keep it with.
+TEST(RecordBatch, EncodeViewIsTheKeptEncoding) {
+  RecordBatch b = sample_batch();
+  std::string scratch;
+  std::string_view view = b.encode_view(scratch);
+  ASSERT_NE(b.records.encoding(), nullptr);
+  EXPECT_EQ(view.data(), b.records.encoding()->data()) << "a view of the kept bytes, not a copy";
+  EXPECT_TRUE(scratch.empty());
+  EXPECT_EQ(std::string(view), b.encode());
+  RecordBatch empty = RecordBatch::of({});
+  std::string empty_scratch;
+  std::string_view empty_view = empty.encode_view(empty_scratch);
+  EXPECT_EQ(empty_view.data(), empty_scratch.data()) << "no records to keep it with: the scratch string holds it";
+  EXPECT_EQ(std::string(empty_view), empty.encode());
+  EXPECT_EQ(static_cast<int64_t>(empty_view.size()), kRecordBatchOverheadBytes);
+}
+
 TEST(SharedRecords, CopiesShareUntilOneIsChanged) {
   RecordBatch a = sample_batch();
   RecordBatch b = a;  // a copy shares the records: no per-record copy
