@@ -206,7 +206,9 @@ void World::resume(NodeId id) {
 bool World::deliver(Envelope&& env) {
   Node& n = node(env.to);
   if (n.state_ == NodeState::kDown || n.process_ == nullptr) return false;
-  return n.process_->inbox_.try_send(std::move(env));
+  NodeContext& p = *n.process_;
+  if (p.router_ && p.inbox_.empty() && p.router_(env)) return true;
+  return p.inbox_.try_send(std::move(env));
 }
 
 uint64_t World::spawn(std::string name, std::function<void()> body) {

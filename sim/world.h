@@ -67,6 +67,15 @@ class NodeContext {
   std::optional<Envelope> receive_for(Duration timeout_local);
   std::optional<Envelope> receive();
   Channel<Envelope>& inbox() { return inbox_; }
+  // Takes this process's messages at delivery instead of queueing them in the inbox, for a
+  // process that sorts them into queues of its own (a server's per-connection queues): each
+  // such message then wakes the fiber that handles it directly, not a receive fiber first.
+  // `take` runs outside any fiber at the instant of delivery and must not block; it returns
+  // false to leave the message to the inbox. It sees a message only while the inbox is empty,
+  // so none overtakes one queued before it (messages that arrived while the process was
+  // paused, say, and its receive fiber has not run since).
+  using DeliveryRouter = std::function<bool(Envelope&)>;
+  void route_deliveries(DeliveryRouter take) { router_ = std::move(take); }
 
   Disk& disk();
   Prng& prng() { return prng_; }
@@ -102,6 +111,7 @@ class NodeContext {
   uint64_t incarnation_;
   GroupId group_;
   Channel<Envelope> inbox_;
+  DeliveryRouter router_;
   Prng prng_;
   std::vector<std::unique_ptr<HolderBase>> owned_;
 };

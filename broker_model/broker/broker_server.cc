@@ -43,7 +43,8 @@ void BrokerServer::run() {
     AllocateProducerIdsRequest req{config_.broker.id, lifecycle_->broker_epoch()};
     return channel_->call<AllocateProducerIdsResponse>(kAllocateProducerIdsRpc, kAllocateProducerIdsRequestBytes, req);
   });
-  rpc_.start([this](const RequestInfo& info, sim::Payload&& body) { on_request(info, std::move(body)); });
+  // Requests are queued per connection as they arrive (on_request only queues them).
+  rpc_.start_routing_requests([this](const RequestInfo& info, sim::Payload&& body) { on_request(info, std::move(body)); });
   replicas_->start();
   groups_->start();
   metadata_->start();

@@ -31,6 +31,17 @@ void RpcEndpoint::start(Handler on_request) {
   ctx_.spawn("rpc-reaper", [this] { reaper_loop(); });
 }
 
+void RpcEndpoint::start_routing_requests(Handler on_request) {
+  start(std::move(on_request));
+  ctx_.route_deliveries([this](sim::Envelope& env) {
+    auto kind = static_cast<RpcKind>(env.header.kind);
+    if (kind != RpcKind::kRequest && kind != RpcKind::kOneWay) return false;  // responses: the receive fiber
+    RequestInfo info{env.from, env.header.correlation, env.type};
+    handler_(info, std::move(env.payload));
+    return true;
+  });
+}
+
 void RpcEndpoint::receive_loop() {
   for (;;) {
     std::optional<sim::Envelope> env = ctx_.receive();

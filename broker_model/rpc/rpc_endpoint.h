@@ -5,8 +5,9 @@
 // their callers and requests to the handler; a reaper fiber expires calls whose timeout
 // passed (the caller sees nullopt, like a request timeout: the outcome is unknown). Both are
 // fibers of the process, so a pause freezes them and a crash unwinds them with everything
-// else. Handlers run on the receive fiber and must not block: a request that has to wait
-// (acks=all, a long-poll fetch) keeps its RequestInfo and replies later (Kafka's purgatory).
+// else. Handlers run on the receive fiber (or, with start_routing_requests, at delivery) and
+// must not block: a request that has to wait (acks=all, a long-poll fetch) keeps its
+// RequestInfo and replies later (Kafka's purgatory), or is queued for a fiber that may wait.
 #pragma once
 
 #include <cstdint>
@@ -44,6 +45,11 @@ class RpcEndpoint {
   explicit RpcEndpoint(sim::NodeContext& ctx);
   // Starts the receive and reaper fibers. `on_request` handles requests and one-way messages.
   void start(Handler on_request);
+  // The same, but requests and one-way messages go to `on_request` as they are delivered,
+  // outside any fiber (sim::NodeContext::route_deliveries), instead of through the receive
+  // fiber, which then carries only responses: for a handler that just queues them (a server's
+  // per-connection queues), one fiber wake-up less per request. It must not block either.
+  void start_routing_requests(Handler on_request);
 
   // Sends a request; `on_done` runs once, on the receive fiber with the response, or on the
   // reaper fiber with nullopt after `timeout_local` on this node's clock.

@@ -105,6 +105,45 @@ TEST(Node, PausedNodesTimersFireLateAndMessagesWait) {
   EXPECT_EQ(received_ms, (std::vector<int64_t>{47}));
 }
 
+// A process can take its messages at delivery (a server sorting requests into its own
+// queues) instead of through the inbox; what it leaves goes to the inbox, and nothing is
+// taken past a message already waiting there.
+TEST(Node, RoutedDeliveriesSkipTheInboxWithoutOvertakingIt) {
+  World w(quiet_config());
+  std::vector<std::pair<int, int64_t>> routed;  // (payload, arrival in microseconds)
+  std::vector<std::pair<int, int64_t>> received;
+  NodeId a = w.add_node("a", [&](NodeContext& ctx) {
+    const Symbol kRouted("routed");
+    ctx.route_deliveries([&ctx, &routed, kRouted](Envelope& env) {
+      if (env.type != kRouted) return false;
+      routed.emplace_back(*payload_cast<int>(&env.payload), ctx.true_now().ns() / 1'000);
+      return true;
+    });
+    for (;;) {
+      auto m = ctx.receive();
+      if (m) received.emplace_back(*payload_cast<int>(&m->payload), ctx.true_now().ns() / 1'000);
+    }
+  });
+  NodeId b = w.add_node("b", [&](NodeContext& ctx) {
+    ctx.sleep_for(milliseconds(1));
+    ctx.send(a, "routed", 10, 1);
+    ctx.send(a, "plain", 10, 2);
+    ctx.sleep_for(milliseconds(1));
+    ctx.send(a, "routed", 10, 3);
+    ctx.sleep_for(milliseconds(4));  // 6 ms: a is paused, so "plain" waits in its inbox
+    ctx.send(a, "plain", 10, 4);
+    ctx.sleep_for(milliseconds(1));
+    ctx.send(a, "routed", 10, 5);    // behind it: not taken, queued after it
+  });
+  w.start(a);
+  w.start(b);
+  w.at(Instant::epoch() + milliseconds(5), [&] { w.pause(a); });
+  w.at(Instant::epoch() + milliseconds(10), [&] { w.resume(a); });
+  w.run(Instant::epoch() + milliseconds(20));
+  EXPECT_EQ(routed, (std::vector<std::pair<int, int64_t>>{{1, 1'100}, {3, 2'100}}));
+  EXPECT_EQ(received, (std::vector<std::pair<int, int64_t>>{{2, 1'100}, {4, 10'000}, {5, 10'000}}));
+}
+
 TEST(Node, MessagesToACrashedNodeAreDropped) {
   World w(quiet_config());
   int received = 0;
