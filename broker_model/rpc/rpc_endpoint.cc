@@ -29,17 +29,29 @@ void RpcEndpoint::start(Handler on_request) {
   handler_ = std::move(on_request);
   ctx_.spawn("rpc-receive", [this] { receive_loop(); });
   ctx_.spawn("rpc-reaper", [this] { reaper_loop(); });
+  ctx_.route_deliveries([this](sim::Envelope& env) { return take_at_delivery(env); });
 }
 
 void RpcEndpoint::start_routing_requests(Handler on_request) {
+  route_requests_ = true;
   start(std::move(on_request));
-  ctx_.route_deliveries([this](sim::Envelope& env) {
-    auto kind = static_cast<RpcKind>(env.header.kind);
-    if (kind != RpcKind::kRequest && kind != RpcKind::kOneWay) return false;  // responses: the receive fiber
-    RequestInfo info{env.from, env.header.correlation, env.type};
-    handler_(info, std::move(env.payload));
+}
+
+bool RpcEndpoint::take_at_delivery(sim::Envelope& env) {
+  auto kind = static_cast<RpcKind>(env.header.kind);
+  if (kind == RpcKind::kResponse) {
+    // A blocked call() is handed its response and woken here; a callback of call_async may
+    // do anything a fiber does, so it runs on the receive fiber.
+    Pending* call = find_live(env.header.correlation);
+    if (call == nullptr || !call->wakes_caller) return false;
+    ResponseFn done = finish(*call);
+    done(std::optional<sim::Payload>(std::move(env.payload)));
     return true;
-  });
+  }
+  if (!route_requests_ || (kind != RpcKind::kRequest && kind != RpcKind::kOneWay)) return false;
+  RequestInfo info{env.from, env.header.correlation, env.type};
+  handler_(info, std::move(env.payload));
+  return true;
 }
 
 void RpcEndpoint::receive_loop() {
@@ -112,6 +124,11 @@ void RpcEndpoint::reaper_loop() {
 
 void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
                              sim::Duration timeout_local, ResponseFn on_done) {
+  issue(to, type, bytes, std::move(body), timeout_local, std::move(on_done), false);
+}
+
+void RpcEndpoint::issue(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout_local,
+                        ResponseFn on_done, bool wakes_caller) {
   if (live_calls_ >= kMaxPendingCalls) {
     on_done(std::nullopt);
     return;
@@ -121,7 +138,7 @@ void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, s
   drop_finished_deadlines();
   bool earliest = deadlines_.empty() || deadline.ns() < deadlines_.front().first;
   if (calls_.empty()) first_call_id_ = id;
-  calls_.push_back(Pending{deadline, std::move(on_done), true});
+  calls_.push_back(Pending{deadline, std::move(on_done), true, wakes_caller});
   ++live_calls_;
   deadlines_.emplace_back(deadline.ns(), id);
   std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
@@ -137,11 +154,11 @@ std::optional<sim::Payload> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, 
     sim::WaitQueue wake{"rpc call"};
   };
   auto slot = std::make_shared<Slot>();  // outlives this frame if the caller unwinds first
-  call_async(to, type, bytes, std::move(body), timeout_local, [slot](std::optional<sim::Payload>&& r) {
+  issue(to, type, bytes, std::move(body), timeout_local, [slot](std::optional<sim::Payload>&& r) {
     slot->response = std::move(r);
     slot->done = true;
     slot->wake.notify_all();
-  });
+  }, /*wakes_caller=*/true);
   while (!slot->done) slot->wake.wait();
   return std::move(slot->response);
 }

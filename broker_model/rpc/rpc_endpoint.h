@@ -52,7 +52,8 @@ class RpcEndpoint {
   void start_routing_requests(Handler on_request);
 
   // Sends a request; `on_done` runs once, on the receive fiber with the response, or on the
-  // reaper fiber with nullopt after `timeout_local` on this node's clock.
+  // reaper fiber with nullopt after `timeout_local` on this node's clock. (The blocking call()
+  // is woken at the response's delivery instead, without the receive fiber.)
   void call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout_local,
                   ResponseFn on_done);
   // Blocking form, for fibers that just wait.
@@ -89,7 +90,14 @@ class RpcEndpoint {
     sim::Instant deadline_local;
     ResponseFn on_done;
     bool live = false;
+    // on_done only hands the response to a fiber blocked in call() and wakes it, which needs
+    // no fiber of its own: it runs at delivery, not on the receive fiber.
+    bool wakes_caller = false;
   };
+  void issue(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout_local,
+             ResponseFn on_done, bool wakes_caller);
+  // sim::NodeContext::route_deliveries: what is taken at delivery instead of through the inbox.
+  bool take_at_delivery(sim::Envelope& env);
   void receive_loop();
   void reaper_loop();
   // The call with this correlation id if it still waits for its answer, else nullptr.
@@ -101,6 +109,7 @@ class RpcEndpoint {
 
   sim::NodeContext& ctx_;
   Handler handler_;
+  bool route_requests_ = false;
   uint64_t next_correlation_id_ = 1;
   // Calls by correlation id. Ids are handed out in order, so the calls are a window
   // [first_call_id_, first_call_id_ + calls_.size()) in a deque, not a map (two tree nodes

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "broker_model/rpc/rpc_endpoint.h"
@@ -102,6 +103,71 @@ TEST(RpcEndpoint, EveryCallEndsOnceWithItsAnswerOrAtItsOwnDeadline) {
     if (endings[i].value == 1) idx1 = i;
   }
   EXPECT_LT(idx3, idx1);
+}
+
+// With the server routing requests at delivery and the client blocking in call() (both taken
+// at delivery, without the receive fiber), each blocked call still gets its own answer at the
+// instant it arrives, or nothing at its deadline; a late answer wakes no one; async callbacks
+// (run on the receive fiber) are unaffected.
+TEST(RpcEndpoint, BlockingCallsAndRoutedRequestsEndAtDelivery) {
+  sim::WorldConfig c;
+  c.seed = 1;
+  c.link.latency = sim::LatencyModel::constant(sim::microseconds(100));
+  sim::World w(c);
+  std::vector<int64_t> requests_at_us;  // when the server's handler saw each request
+  sim::NodeId server = w.add_node("server", [&](sim::NodeContext& ctx) {
+    auto& rpc = ctx.make<RpcEndpoint>(ctx);
+    rpc.start_routing_requests([&ctx, &rpc, &requests_at_us](const RequestInfo& info, sim::Payload&& body) {
+      requests_at_us.push_back((ctx.true_now() - sim::Instant::epoch()).ns() / 1'000);
+      const EchoRequest* req = sim::payload_cast<EchoRequest>(&body);
+      if (req == nullptr || req->delay_ms < 0) return;
+      EchoRequest copy = *req;
+      ctx.spawn("answer", [&ctx, &rpc, info, copy] {
+        ctx.sleep_for(sim::milliseconds(copy.delay_ms));
+        rpc.reply(info, 8, copy.value);
+      });
+    });
+    for (;;) ctx.sleep_for(sim::seconds(1));
+  });
+  struct Result {
+    int value;
+    int64_t at_us;
+    std::optional<int> answer;
+  };
+  std::vector<Result> blocking, async;
+  sim::NodeId client = w.add_node("client", [&](sim::NodeContext& ctx) {
+    auto& rpc = ctx.make<RpcEndpoint>(ctx);
+    rpc.start([](const RequestInfo&, sim::Payload&&) {});
+    auto now_us = [&ctx] { return (ctx.true_now() - sim::Instant::epoch()).ns() / 1'000; };
+    // An async call answered while the blocking calls below wait.
+    rpc.call_async(server, kEchoRpc, 16, EchoRequest{7, 3}, sim::milliseconds(100),
+                   [&](std::optional<sim::Payload>&& r) {
+                     async.push_back(Result{7, now_us(), r ? std::optional<int>(sim::payload_cast<int>(*r)) : std::nullopt});
+                   });
+    for (auto [value, delay_ms, timeout_ms] : {std::tuple{1, 2, 50}, {2, 0, 50}, {3, 30, 10}, {4, 1, 50}}) {
+      auto r = rpc.call(server, kEchoRpc, 16, EchoRequest{value, delay_ms}, sim::milliseconds(timeout_ms));
+      blocking.push_back(Result{value, now_us(), r ? std::optional<int>(sim::payload_cast<int>(*r)) : std::nullopt});
+    }
+    for (;;) ctx.sleep_for(sim::seconds(1));
+  });
+  w.start(server);
+  w.start(client);
+  w.run(sim::Instant::epoch() + sim::seconds(1));
+
+  // Requests are handled as they arrive: 100 us after each send.
+  EXPECT_EQ(requests_at_us, (std::vector<int64_t>{100, 100, 2'300, 2'500, 12'500}));
+  ASSERT_EQ(blocking.size(), 4u);
+  EXPECT_EQ(blocking[0].answer, 1);
+  EXPECT_EQ(blocking[0].at_us, 2'200);   // 100 there, 2 ms, 100 back
+  EXPECT_EQ(blocking[1].answer, 2);
+  EXPECT_EQ(blocking[1].at_us, 2'400);
+  EXPECT_EQ(blocking[2].answer, std::nullopt);  // timed out; its answer at 32.6 ms is dropped
+  EXPECT_EQ(blocking[2].at_us, 12'400);
+  EXPECT_EQ(blocking[3].answer, 4);
+  EXPECT_EQ(blocking[3].at_us, 13'600);
+  ASSERT_EQ(async.size(), 1u);
+  EXPECT_EQ(async[0].answer, 7);
+  EXPECT_EQ(async[0].at_us, 3'200);
 }
 
 }  // namespace
