@@ -207,7 +207,7 @@ bool World::deliver(Envelope&& env) {
   Node& n = node(env.to);
   if (n.state_ == NodeState::kDown || n.process_ == nullptr) return false;
   NodeContext& p = *n.process_;
-  if (p.router_ && p.inbox_.empty() && p.router_(env)) return true;
+  if (p.router_ && n.state_ == NodeState::kUp && p.inbox_.empty() && p.router_(env)) return true;
   return p.inbox_.try_send(std::move(env));
 }
 

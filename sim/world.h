@@ -71,9 +71,9 @@ class NodeContext {
   // process that sorts them into queues of its own (a server's per-connection queues): each
   // such message then wakes the fiber that handles it directly, not a receive fiber first.
   // `take` runs outside any fiber at the instant of delivery and must not block; it returns
-  // false to leave the message to the inbox. It sees a message only while the inbox is empty,
-  // so none overtakes one queued before it (messages that arrived while the process was
-  // paused, say, and its receive fiber has not run since).
+  // false to leave the message to the inbox. It sees a message only while the process is not
+  // paused (a paused process handles nothing: its messages wait in the inbox) and the inbox is
+  // empty, so none overtakes one queued before it.
   using DeliveryRouter = std::function<bool(Envelope&)>;
   void route_deliveries(DeliveryRouter take) { router_ = std::move(take); }
 

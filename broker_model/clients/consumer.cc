@@ -85,7 +85,8 @@ void Consumer::send_fetch(BrokerId broker, const std::vector<TopicPartition>& tp
   in_flight_[broker] = true;
   rpc_.call_async_sized(node_of(broker), kFetchRpc, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
-                  [this, broker](std::optional<sim::Payload>&& r) { on_fetch(broker, std::move(r)); });
+                  [this, broker](std::optional<sim::Payload>&& r) { on_fetch(broker, std::move(r)); },
+                  ResponseOn::kDelivery);  // on_fetch records what was read and wakes the loop: it never blocks
 }
 
 void Consumer::backoff(Position& p) { p.retry_after = rpc_.context().now() + sim::milliseconds(config_.retry_backoff_ms); }

@@ -198,7 +198,8 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   }
   ++in_flight_[broker];
   rpc_.call_async(node_of(broker), kProduceRpc, bytes, std::move(req), sim::milliseconds(config_.request_timeout_ms),
-                  [this, broker, batches](std::optional<sim::Payload>&& resp) { on_response(broker, batches, std::move(resp)); });
+                  [this, broker, batches](std::optional<sim::Payload>&& resp) { on_response(broker, batches, std::move(resp)); },
+                  ResponseOn::kDelivery);  // on_response settles the batches and wakes the sender: it never blocks
 }
 
 void Producer::on_response(BrokerId broker, std::vector<Batch*> batches, std::optional<sim::Payload>&& response) {

@@ -40,10 +40,8 @@ void RpcEndpoint::start_routing_requests(Handler on_request) {
 bool RpcEndpoint::take_at_delivery(sim::Envelope& env) {
   auto kind = static_cast<RpcKind>(env.header.kind);
   if (kind == RpcKind::kResponse) {
-    // A blocked call() is handed its response and woken here; a callback of call_async may
-    // do anything a fiber does, so it runs on the receive fiber.
     Pending* call = find_live(env.header.correlation);
-    if (call == nullptr || !call->wakes_caller) return false;
+    if (call == nullptr || call->on != ResponseOn::kDelivery) return false;
     ResponseFn done = finish(*call);
     done(std::optional<sim::Payload>(std::move(env.payload)));
     return true;
@@ -123,12 +121,7 @@ void RpcEndpoint::reaper_loop() {
 }
 
 void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
-                             sim::Duration timeout_local, ResponseFn on_done) {
-  issue(to, type, bytes, std::move(body), timeout_local, std::move(on_done), false);
-}
-
-void RpcEndpoint::issue(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout_local,
-                        ResponseFn on_done, bool wakes_caller) {
+                             sim::Duration timeout_local, ResponseFn on_done, ResponseOn on) {
   if (live_calls_ >= kMaxPendingCalls) {
     on_done(std::nullopt);
     return;
@@ -138,7 +131,7 @@ void RpcEndpoint::issue(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::P
   drop_finished_deadlines();
   bool earliest = deadlines_.empty() || deadline.ns() < deadlines_.front().first;
   if (calls_.empty()) first_call_id_ = id;
-  calls_.push_back(Pending{deadline, std::move(on_done), true, wakes_caller});
+  calls_.push_back(Pending{deadline, std::move(on_done), true, on});
   ++live_calls_;
   deadlines_.emplace_back(deadline.ns(), id);
   std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
@@ -154,11 +147,15 @@ std::optional<sim::Payload> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, 
     sim::WaitQueue wake{"rpc call"};
   };
   auto slot = std::make_shared<Slot>();  // outlives this frame if the caller unwinds first
-  issue(to, type, bytes, std::move(body), timeout_local, [slot](std::optional<sim::Payload>&& r) {
-    slot->response = std::move(r);
-    slot->done = true;
-    slot->wake.notify_all();
-  }, /*wakes_caller=*/true);
+  // The callback only stores the response and wakes this fiber: it can run at delivery.
+  call_async(
+      to, type, bytes, std::move(body), timeout_local,
+      [slot](std::optional<sim::Payload>&& r) {
+        slot->response = std::move(r);
+        slot->done = true;
+        slot->wake.notify_all();
+      },
+      ResponseOn::kDelivery);
   while (!slot->done) slot->wake.wait();
   return std::move(slot->response);
 }

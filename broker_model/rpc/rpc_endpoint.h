@@ -28,6 +28,14 @@ namespace broker_model {
 // header carries the correlation id and this kind (0, no kind, is not an RPC message).
 enum class RpcKind : uint8_t { kRequest = 1, kResponse = 2, kOneWay = 3 };
 
+// Where a call's callback runs with the response: on the receive fiber (the callback may do
+// anything a fiber does but block), or at the response's delivery, outside any fiber
+// (sim::NodeContext::route_deliveries), for a callback that only updates the caller's state
+// and wakes its fibers: one fiber wake-up less per call. Timeouts end calls on the reaper
+// fiber either way, and a response that arrives while the inbox holds older messages (or the
+// process is paused) goes through the receive fiber.
+enum class ResponseOn : uint8_t { kReceiveFiber, kDelivery };
+
 struct RequestInfo {
   sim::NodeId from;
   uint64_t correlation_id = 0;
@@ -52,11 +60,11 @@ class RpcEndpoint {
   void start_routing_requests(Handler on_request);
 
   // Sends a request; `on_done` runs once, on the receive fiber with the response, or on the
-  // reaper fiber with nullopt after `timeout_local` on this node's clock. (The blocking call()
-  // is woken at the response's delivery instead, without the receive fiber.)
+  // reaper fiber with nullopt after `timeout_local` on this node's clock (or, with
+  // ResponseOn::kDelivery, at the response's delivery; see ResponseOn).
   void call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout_local,
-                  ResponseFn on_done);
-  // Blocking form, for fibers that just wait.
+                  ResponseFn on_done, ResponseOn on = ResponseOn::kReceiveFiber);
+  // Blocking form, for fibers that just wait (handed the response and woken at its delivery).
   std::optional<sim::Payload> call(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
                                sim::Duration timeout_local);
 
@@ -71,9 +79,10 @@ class RpcEndpoint {
     reply(req, bytes, std::move(body));
   }
   template <class Body>
-  void call_async_sized(sim::NodeId to, sim::Symbol type, Body body, sim::Duration timeout_local, ResponseFn on_done) {
+  void call_async_sized(sim::NodeId to, sim::Symbol type, Body body, sim::Duration timeout_local, ResponseFn on_done,
+                        ResponseOn on = ResponseOn::kReceiveFiber) {
     uint32_t bytes = wire_bytes(body);
-    call_async(to, type, bytes, std::move(body), timeout_local, std::move(on_done));
+    call_async(to, type, bytes, std::move(body), timeout_local, std::move(on_done), on);
   }
   template <class Body>
   std::optional<sim::Payload> call_sized(sim::NodeId to, sim::Symbol type, Body body, sim::Duration timeout_local) {
@@ -90,12 +99,8 @@ class RpcEndpoint {
     sim::Instant deadline_local;
     ResponseFn on_done;
     bool live = false;
-    // on_done only hands the response to a fiber blocked in call() and wakes it, which needs
-    // no fiber of its own: it runs at delivery, not on the receive fiber.
-    bool wakes_caller = false;
+    ResponseOn on = ResponseOn::kReceiveFiber;
   };
-  void issue(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout_local,
-             ResponseFn on_done, bool wakes_caller);
   // sim::NodeContext::route_deliveries: what is taken at delivery instead of through the inbox.
   bool take_at_delivery(sim::Envelope& env);
   void receive_loop();

@@ -139,11 +139,16 @@ TEST(RpcEndpoint, BlockingCallsAndRoutedRequestsEndAtDelivery) {
     auto& rpc = ctx.make<RpcEndpoint>(ctx);
     rpc.start([](const RequestInfo&, sim::Payload&&) {});
     auto now_us = [&ctx] { return (ctx.true_now() - sim::Instant::epoch()).ns() / 1'000; };
-    // An async call answered while the blocking calls below wait.
-    rpc.call_async(server, kEchoRpc, 16, EchoRequest{7, 3}, sim::milliseconds(100),
-                   [&](std::optional<sim::Payload>&& r) {
-                     async.push_back(Result{7, now_us(), r ? std::optional<int>(sim::payload_cast<int>(*r)) : std::nullopt});
-                   });
+    // Async calls answered while the blocking calls below wait: one run on the receive fiber,
+    // one at delivery, one at delivery that times out.
+    auto record = [&](int value) {
+      return [&, value](std::optional<sim::Payload>&& r) {
+        async.push_back(Result{value, now_us(), r ? std::optional<int>(sim::payload_cast<int>(*r)) : std::nullopt});
+      };
+    };
+    rpc.call_async(server, kEchoRpc, 16, EchoRequest{7, 3}, sim::milliseconds(100), record(7));
+    rpc.call_async(server, kEchoRpc, 16, EchoRequest{8, 4}, sim::milliseconds(100), record(8), ResponseOn::kDelivery);
+    rpc.call_async(server, kEchoRpc, 16, EchoRequest{9, 50}, sim::milliseconds(20), record(9), ResponseOn::kDelivery);
     for (auto [value, delay_ms, timeout_ms] : {std::tuple{1, 2, 50}, {2, 0, 50}, {3, 30, 10}, {4, 1, 50}}) {
       auto r = rpc.call(server, kEchoRpc, 16, EchoRequest{value, delay_ms}, sim::milliseconds(timeout_ms));
       blocking.push_back(Result{value, now_us(), r ? std::optional<int>(sim::payload_cast<int>(*r)) : std::nullopt});
@@ -155,7 +160,7 @@ TEST(RpcEndpoint, BlockingCallsAndRoutedRequestsEndAtDelivery) {
   w.run(sim::Instant::epoch() + sim::seconds(1));
 
   // Requests are handled as they arrive: 100 us after each send.
-  EXPECT_EQ(requests_at_us, (std::vector<int64_t>{100, 100, 2'300, 2'500, 12'500}));
+  EXPECT_EQ(requests_at_us, (std::vector<int64_t>{100, 100, 100, 100, 2'300, 2'500, 12'500}));
   ASSERT_EQ(blocking.size(), 4u);
   EXPECT_EQ(blocking[0].answer, 1);
   EXPECT_EQ(blocking[0].at_us, 2'200);   // 100 there, 2 ms, 100 back
@@ -165,9 +170,13 @@ TEST(RpcEndpoint, BlockingCallsAndRoutedRequestsEndAtDelivery) {
   EXPECT_EQ(blocking[2].at_us, 12'400);
   EXPECT_EQ(blocking[3].answer, 4);
   EXPECT_EQ(blocking[3].at_us, 13'600);
-  ASSERT_EQ(async.size(), 1u);
+  ASSERT_EQ(async.size(), 3u);
   EXPECT_EQ(async[0].answer, 7);
   EXPECT_EQ(async[0].at_us, 3'200);
+  EXPECT_EQ(async[1].answer, 8);
+  EXPECT_EQ(async[1].at_us, 4'200);
+  EXPECT_EQ(async[2].answer, std::nullopt);  // timed out on the reaper; its answer at 50.2 ms dropped
+  EXPECT_EQ(async[2].at_us, 20'000);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Nodes: crash unwinds fibers and drops memory, restart recovers from disk, pause freezes.
 #include <gtest/gtest.h>
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -106,42 +107,53 @@ TEST(Node, PausedNodesTimersFireLateAndMessagesWait) {
 }
 
 // A process can take its messages at delivery (a server sorting requests into its own
-// queues) instead of through the inbox; what it leaves goes to the inbox, and nothing is
-// taken past a message already waiting there.
+// queues) instead of through the inbox; what it leaves goes to the inbox. While it is paused
+// nothing is taken (a paused process handles nothing: the messages wait in the inbox), and
+// nothing is taken ahead of a message already waiting there.
 TEST(Node, RoutedDeliveriesSkipTheInboxWithoutOvertakingIt) {
   World w(quiet_config());
-  std::vector<std::pair<int, int64_t>> routed;  // (payload, arrival in microseconds)
-  std::vector<std::pair<int, int64_t>> received;
+  std::vector<std::string> handled;  // "routed 1 @1100": how, what, when (microseconds)
+  auto note = [&handled](const char* how, Envelope& env, Instant at) {
+    handled.push_back(std::string(how) + " " + std::to_string(*payload_cast<int>(&env.payload)) + " @" +
+                      std::to_string(at.ns() / 1'000));
+  };
   NodeId a = w.add_node("a", [&](NodeContext& ctx) {
     const Symbol kRouted("routed");
-    ctx.route_deliveries([&ctx, &routed, kRouted](Envelope& env) {
+    ctx.route_deliveries([&ctx, &note, kRouted](Envelope& env) {
       if (env.type != kRouted) return false;
-      routed.emplace_back(*payload_cast<int>(&env.payload), ctx.true_now().ns() / 1'000);
+      note("routed", env, ctx.true_now());
       return true;
     });
     for (;;) {
       auto m = ctx.receive();
-      if (m) received.emplace_back(*payload_cast<int>(&m->payload), ctx.true_now().ns() / 1'000);
+      if (m) note("inbox", *m, ctx.true_now());
+      ctx.sleep_for(milliseconds(1));  // busy: what arrives meanwhile waits in the inbox
     }
   });
-  NodeId b = w.add_node("b", [&](NodeContext& ctx) {
-    ctx.sleep_for(milliseconds(1));
-    ctx.send(a, "routed", 10, 1);
-    ctx.send(a, "plain", 10, 2);
-    ctx.sleep_for(milliseconds(1));
-    ctx.send(a, "routed", 10, 3);
-    ctx.sleep_for(milliseconds(4));  // 6 ms: a is paused, so "plain" waits in its inbox
-    ctx.send(a, "plain", 10, 4);
-    ctx.sleep_for(milliseconds(1));
-    ctx.send(a, "routed", 10, 5);    // behind it: not taken, queued after it
-  });
+  auto send = [&w](NodeId from, NodeId to, const char* type, int value) {
+    Envelope e;
+    e.from = from;
+    e.to = to;
+    e.bytes = 10;
+    e.type = type;
+    e.payload = value;
+    w.net().send(std::move(e));
+  };
+  NodeId b = w.add_node("b", [](NodeContext&) {});
+  auto at_us = [&w](int64_t us, std::function<void()> fn) { w.at(Instant::epoch() + microseconds(us), std::move(fn)); };
+  at_us(1'000, [&] { send(b, a, "routed", 1); send(b, a, "plain", 2); send(b, a, "plain", 3); });
+  at_us(1'500, [&] { send(b, a, "routed", 4); });   // 3 still waits in the inbox: queued behind it
+  at_us(5'000, [&] { w.pause(a); });
+  at_us(6'000, [&] { send(b, a, "routed", 5); });   // paused: to the inbox
+  at_us(7'000, [&] { send(b, a, "routed", 6); });
+  at_us(10'000, [&] { w.resume(a); });
+  at_us(9'900, [&] { send(b, a, "routed", 7); });   // arrives as a resumes, 6 still waiting
+  at_us(14'000, [&] { send(b, a, "routed", 8); });  // inbox empty again: taken
   w.start(a);
   w.start(b);
-  w.at(Instant::epoch() + milliseconds(5), [&] { w.pause(a); });
-  w.at(Instant::epoch() + milliseconds(10), [&] { w.resume(a); });
   w.run(Instant::epoch() + milliseconds(20));
-  EXPECT_EQ(routed, (std::vector<std::pair<int, int64_t>>{{1, 1'100}, {3, 2'100}}));
-  EXPECT_EQ(received, (std::vector<std::pair<int, int64_t>>{{2, 1'100}, {4, 10'000}, {5, 10'000}}));
+  EXPECT_EQ(handled, (std::vector<std::string>{"routed 1 @1100", "inbox 2 @1100", "inbox 3 @2100", "inbox 4 @3100",
+                                               "inbox 5 @10000", "inbox 6 @11000", "inbox 7 @12000", "routed 8 @14100"}));
 }
 
 TEST(Node, MessagesToACrashedNodeAreDropped) {
