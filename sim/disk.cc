@@ -84,9 +84,7 @@ void Disk::charge(Duration latency, int64_t bytes, const char* what) {
     cost += transfer_time(bytes, model_.bandwidth_bytes_per_s) *
             faults_.slowdown_factor;
   busy_until_ = start + cost;
-  uint64_t token = kernel_.prepare_wait(what);
-  kernel_.arm_wake_at(busy_until_, token);
-  kernel_.block();
+  kernel_.sleep_until(busy_until_, what);
 }
 
 void Disk::write_back_expired(File& f) {

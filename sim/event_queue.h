@@ -149,6 +149,11 @@ class EventQueue {
     now_ns_ = e.time_ns();
     return e;
   }
+  // Time moved to `time_ns` without a pop (Kernel::sleep_until's shortcut): the horizon
+  // follows, as it would have after popping the sleeper's wake-up.
+  void advance_to(int64_t time_ns) {
+    if (time_ns > now_ns_) now_ns_ = time_ns;
+  }
 
  private:
   bool near_first() const { return far_.empty() || (!near_.empty() && near_.top().key < far_.top().key); }

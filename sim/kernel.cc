@@ -291,6 +291,31 @@ void Kernel::arm_wake_at(Instant deadline, uint64_t token) {
   events_.push(Event{make_event_key(deadline.ns(), next_sequence_++), token, current_->slot, EventKind::kWakeFiber});
 }
 
+void Kernel::sleep_until(Instant t, const char* what) {
+  Fiber* f = current_;
+  EDDY_CHECK_MSG(f != nullptr, "blocking call outside a simulated fiber");
+  if (t < now_) t = now_;
+  // The checks next_context() would make before popping this fiber's wake-up and resuming it.
+  bool next_anyway = ready_count_ == 0 && running_ && !finished_ && !shutting_down_ && resume_self_ == nullptr &&
+                     !groups_[f->group].paused && !groups_[f->group].killed &&
+                     events_processed_ + dispatches_ < limits_.max_events && t <= run_until_ &&
+                     t <= limits_.max_time && (events_.empty() || t.ns() < events_.top().time_ns());
+  if (!next_anyway) {
+    uint64_t token = prepare_wait(what);
+    arm_wake_at(t, token);
+    block();
+    return;
+  }
+  // As prepare_wait, arm_wake_at (its event's sequence number) and the pop would have.
+  ++next_token_;
+  ++next_sequence_;
+  now_ = t;
+  events_.advance_to(t.ns());
+  ++events_processed_;
+  f->wake_reason = WakeReason::kTimeout;
+  check_alive();
+}
+
 WakeReason Kernel::block() {
   Fiber* f = current_;
   check_alive();
@@ -533,12 +558,7 @@ void Kernel::shutdown() {
 namespace this_fiber {
 Instant now() { return Kernel::current_kernel()->now(); }
 
-void sleep_until(Instant t) {
-  Kernel* k = Kernel::current_kernel();
-  uint64_t token = k->prepare_wait("sleep");
-  k->arm_wake_at(t, token);
-  k->block();
-}
+void sleep_until(Instant t) { Kernel::current_kernel()->sleep_until(t, "sleep"); }
 
 void sleep_for(Duration d) { sleep_until(Kernel::current_kernel()->now() + d); }
 

@@ -142,6 +142,12 @@ class Kernel {
   uint64_t prepare_wait(const char* what);
   void arm_wake_at(Instant deadline, uint64_t token);
   WakeReason block();
+  // The current fiber sleeps until `t` (prepare_wait + arm_wake_at + block). When nothing
+  // can run before `t` (no fiber ready, no event due at or before it, no limit or stop in
+  // the way), its wake-up would be the next event popped and it the next fiber run: the
+  // clock moves to `t` and the event is counted as that pop would, without parking the fiber
+  // and resuming it through the scheduler. Same order, same counts, same fingerprint.
+  void sleep_until(Instant t, const char* what);
   // Wake fiber `slot` if it is still blocked in the wait identified by `token`.
   bool wake(uint32_t slot, uint64_t token, WakeReason reason);
   // Give other ready fibers a turn at the same instant.

@@ -41,6 +41,33 @@ TEST(Kernel, SameInstantWakeupsKeepSchedulingOrder) {
   for (int i = 0; i < 50; ++i) EXPECT_EQ(order[i], i);
 }
 
+// A sleep whose wake-up would be the next event anyway takes a shortcut (no park and resume);
+// it must count and order exactly as the wake-up event would: after fibers already ready,
+// after an event due at the same instant that was scheduled first, one event per wake-up.
+TEST(Kernel, ASleepThatIsNextInLineCountsAndOrdersAsItsWakeUp) {
+  Kernel k;
+  std::vector<std::string> log;
+  auto now_ns = [] { return std::to_string(this_fiber::now().ns()); };
+  k.at(Instant::from_ns(2'000), [&] { log.push_back("callback@2000"); });
+  k.spawn("sleeper", [&] {
+    this_fiber::sleep_until(Instant::from_ns(1'000));  // "other" is ready: it runs first
+    log.push_back("sleeper@" + now_ns());
+    this_fiber::sleep_until(Instant::from_ns(2'000));  // the callback, scheduled earlier, first
+    log.push_back("sleeper@" + now_ns());
+    this_fiber::sleep_until(Instant::from_ns(3'000));  // nothing else left: next in line
+    log.push_back("sleeper@" + now_ns());
+    this_fiber::sleep_until(Instant::from_ns(3'000));  // zero-length
+    log.push_back("sleeper@" + now_ns());
+  });
+  k.spawn("other", [&] { log.push_back("other@" + now_ns()); });
+  RunOutcome out = k.run();
+  EXPECT_EQ(out.status, RunStatus::kQuiescent) << out.message;
+  EXPECT_EQ(log, (std::vector<std::string>{"other@0", "sleeper@1000", "callback@2000", "sleeper@2000", "sleeper@3000",
+                                           "sleeper@3000"}));
+  EXPECT_EQ(k.events_processed(), 5u);  // four wake-ups and the callback
+  EXPECT_EQ(k.now().ns(), 3'000);
+}
+
 TEST(Kernel, CallbacksRunAtTheirTimeAndCanBeCancelled) {
   Kernel k;
   std::vector<int64_t> fired;
