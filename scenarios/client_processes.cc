@@ -72,13 +72,13 @@ class KeyChooser {
   // message (600,000 in a default run), and "key-" + number was a conversion and a
   // concatenation per message.
   static constexpr uint64_t kNamedKeys = 1 << 16;
+  static std::string name_of(uint64_t n) { return "key-" + std::to_string(n); }
   std::string key(uint64_t n) {
-    if (n >= kNamedKeys) return "key-" + std::to_string(n);
     if (names_.empty()) {
       names_.resize(static_cast<size_t>(std::min<uint64_t>(kNamedKeys, static_cast<uint64_t>(std::max(spec_.count, 1)))));
-      for (size_t i = 0; i < names_.size(); ++i) names_[i] = "key-" + std::to_string(i);
+      for (size_t i = 0; i < names_.size(); ++i) names_[i] = name_of(i);
     }
-    return n < names_.size() ? names_[static_cast<size_t>(n)] : "key-" + std::to_string(n);
+    return n < names_.size() ? names_[static_cast<size_t>(n)] : name_of(n);
   }
 
   KeySpec spec_;

@@ -62,7 +62,7 @@ bool Producer::send(sim::Symbol topic, std::optional<std::string> key, std::stri
   op.invoked = ctx.true_now();
   size_t op_index = history_->begin_produce(std::move(op));
   // The record is built in its batch (below), moving the key and value once.
-  int64_t size = Record::size_in_bytes_of(key ? key->size() : 0, value.size(), value_padding) + value_padding;
+  int64_t size = Record::logical_size_in_bytes_of(key ? key->size() : 0, value.size(), value_padding);
   if (parts == 0 || queued_bytes_ + size > config_.buffer_memory) {
     ProduceOp& p = history_->produce(op_index);
     p.completed = ctx.true_now();

@@ -76,13 +76,18 @@ struct Record {
   int64_t size_in_bytes() const {
     return size_in_bytes_of(key ? key->size() : 0, value.size(), value_padding);
   }
-  // The same for a record not built yet.
+  // Bytes as Kafka would carry them: the encoded size plus the padding.
+  int64_t logical_size_in_bytes() const {
+    return logical_size_in_bytes_of(key ? key->size() : 0, value.size(), value_padding);
+  }
+  // The same two for a record not built yet.
   static int64_t size_in_bytes_of(size_t key_bytes, size_t value_bytes, int32_t value_padding) {
     return kRecordOverheadBytes + static_cast<int64_t>(key_bytes) + static_cast<int64_t>(value_bytes) +
            (value_padding > 0 ? 4 : 0);
   }
-  // Bytes as Kafka would carry them: the encoded size plus the padding.
-  int64_t logical_size_in_bytes() const { return size_in_bytes() + value_padding; }
+  static int64_t logical_size_in_bytes_of(size_t key_bytes, size_t value_bytes, int32_t value_padding) {
+    return size_in_bytes_of(key_bytes, value_bytes, value_padding) + value_padding;
+  }
 };
 
 // The records of a batch, shared by every copy of the batch until one of them is changed.
