@@ -33,8 +33,10 @@ class ReplicaFetcher {
     LeaderEpoch epoch;  // the leader epoch this state was added for
   };
   void loop();
-  void truncate_by_epoch(std::vector<State*> states);
-  void fetch_once(std::vector<State*> states);
+  // Both read `states` only before their first blocking call (a State may be removed while
+  // they wait).
+  void truncate_by_epoch(const std::vector<State*>& states);
+  void fetch_once(const std::vector<State*>& states);
   void handle(State& s, const FetchPartitionResponse& r);
 
   RpcEndpoint& rpc_;

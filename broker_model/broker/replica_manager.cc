@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <boost/container/small_vector.hpp>
+
 #include "broker_model/clients/client_config.h"
 #include "sim/check.h"
 
@@ -116,18 +118,24 @@ ProduceResponse ReplicaManager::handle_produce(const ProduceRequest& req) {
   return resp;
 }
 
+namespace {
+constexpr size_t kInlineFetchPartitions = 16;
+}  // namespace
+
 FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
   sim::NodeContext& ctx = rpc_.context();
   sim::Instant deadline = ctx.sim_deadline(sim::milliseconds(std::max(0, req.max_wait_ms)));
   // Long-poll on the partitions asked for: woken when one of them moves, not on every
   // append anywhere on the broker.
-  std::vector<sim::WaitQueue*> waiters;
+  // Both lists inline for the few partitions a fetch usually names (two allocations per
+  // fetch otherwise).
+  boost::container::small_vector<sim::WaitQueue*, kInlineFetchPartitions> waiters;
   waiters.reserve(req.partitions.size());
   // The partitions found, for the ISR check when the fetch returns (partitions are never
   // removed from partitions_, so the pointers stay valid while fetches block). A partition
   // not found answers at once, so a fetch that waits found every partition on its first
   // pass: later passes reuse that list and its wait queues.
-  std::vector<Partition*> found;
+  boost::container::small_vector<Partition*, kInlineFetchPartitions> found;
   found.reserve(req.partitions.size());
   for (bool first_pass = true;; first_pass = false) {
     FetchResponse resp;
@@ -163,7 +171,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
       }
       return resp;
     }
-    sim::WaitQueue::wait_any(waiters, deadline);  // until what this fetch reads to moves
+    sim::WaitQueue::wait_any({waiters.data(), waiters.size()}, deadline);  // until what this fetch reads to moves
   }
 }
 
