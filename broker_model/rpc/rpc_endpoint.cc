@@ -141,23 +141,34 @@ void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, s
 
 std::optional<sim::Payload> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
                                           sim::Duration timeout_local) {
+  // In this frame (a shared box and the callback holding it were two allocations per call).
+  // If this fiber unwinds while it waits (its process killed), the guard retires the call, so
+  // its callback can never reach the frame after it is gone.
   struct Slot {
+    Slot(RpcEndpoint& r, uint64_t i) : rpc(r), id(i) {}
+    Slot(const Slot&) = delete;
+    Slot& operator=(const Slot&) = delete;
+    RpcEndpoint& rpc;
+    uint64_t id;
     bool done = false;
     std::optional<sim::Payload> response;
     sim::WaitQueue wake{"rpc call"};
-  };
-  auto slot = std::make_shared<Slot>();  // outlives this frame if the caller unwinds first
+    ~Slot() {
+      if (done) return;
+      if (Pending* call = rpc.find_live(id)) rpc.finish(*call);
+    }
+  } slot(*this, next_correlation_id_);  // the id call_async gives this call
   // The callback only stores the response and wakes this fiber: it can run at delivery.
   call_async(
       to, type, bytes, std::move(body), timeout_local,
-      [slot](std::optional<sim::Payload>&& r) {
-        slot->response = std::move(r);
-        slot->done = true;
-        slot->wake.notify_all();
+      [&slot](std::optional<sim::Payload>&& r) {
+        slot.response = std::move(r);
+        slot.done = true;
+        slot.wake.notify_all();
       },
       ResponseOn::kDelivery);
-  while (!slot->done) slot->wake.wait();
-  return std::move(slot->response);
+  while (!slot.done) slot.wake.wait();
+  return std::move(slot.response);
 }
 
 void RpcEndpoint::reply(const RequestInfo& req, uint32_t bytes, sim::Payload body) {

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "broker_model/rpc/rpc_endpoint.h"
@@ -177,6 +178,49 @@ TEST(RpcEndpoint, BlockingCallsAndRoutedRequestsEndAtDelivery) {
   EXPECT_EQ(async[1].at_us, 4'200);
   EXPECT_EQ(async[2].answer, std::nullopt);  // timed out on the reaper; its answer at 50.2 ms dropped
   EXPECT_EQ(async[2].at_us, 20'000);
+}
+
+// A fiber whose process is killed while it waits in call() unwinds out of the call; its answer,
+// arriving after the crash, reaches nothing, and the restarted process calls again as new.
+// (The call's state lives in the waiting fiber's frame, which the unwinding destroys; the
+// sanitizer build checks that nothing touches it afterwards.)
+TEST(RpcEndpoint, ACallerKilledWhileItWaitsLeavesNothingBehind) {
+  sim::WorldConfig c;
+  c.seed = 1;
+  c.link.latency = sim::LatencyModel::constant(sim::microseconds(100));
+  sim::World w(c);
+  sim::NodeId server = w.add_node("server", [](sim::NodeContext& ctx) {
+    auto& rpc = ctx.make<RpcEndpoint>(ctx);
+    rpc.start_routing_requests([&ctx, &rpc](const RequestInfo& info, sim::Payload&& body) {
+      EchoRequest copy = *sim::payload_cast<EchoRequest>(&body);
+      ctx.spawn("answer", [&ctx, &rpc, info, copy] {
+        ctx.sleep_for(sim::milliseconds(copy.delay_ms));
+        rpc.reply(info, 8, copy.value);
+      });
+    });
+    for (;;) ctx.sleep_for(sim::seconds(1));
+  });
+  std::vector<std::pair<int, std::optional<int>>> answers;  // (incarnation, answer)
+  int incarnation = 0;
+  sim::NodeId client = w.add_node("client", [&](sim::NodeContext& ctx) {
+    int mine = ++incarnation;
+    auto& rpc = ctx.make<RpcEndpoint>(ctx);
+    rpc.start([](const RequestInfo&, sim::Payload&&) {});
+    auto r = rpc.call(server, kEchoRpc, 16, EchoRequest{mine, 50}, sim::milliseconds(200));
+    answers.emplace_back(mine, r ? std::optional<int>(sim::payload_cast<int>(*r)) : std::nullopt);
+    for (;;) ctx.sleep_for(sim::seconds(1));
+  });
+  w.start(server);
+  w.start(client);
+  w.run(sim::Instant::epoch() + sim::milliseconds(10));
+  w.crash(client);  // its call waits for an answer due at ~50.2 ms
+  w.run(sim::Instant::epoch() + sim::milliseconds(100));
+  EXPECT_TRUE(answers.empty());
+  w.start(client);
+  w.run(sim::Instant::epoch() + sim::seconds(1));
+  ASSERT_EQ(answers.size(), 1u);
+  EXPECT_EQ(answers[0].first, 2);
+  EXPECT_EQ(answers[0].second, 2);
 }
 
 }  // namespace
