@@ -29,14 +29,22 @@ struct Ending {
   bool answered;      // with an answer (else timed out)
 };
 
-TEST(RpcEndpoint, EveryCallEndsOnceWithItsAnswerOrAtItsOwnDeadline) {
+// A world whose links take 100 us each way.
+sim::WorldConfig echo_world() {
   sim::WorldConfig c;
   c.seed = 1;
   c.link.latency = sim::LatencyModel::constant(sim::microseconds(100));
-  sim::World w(c);
-  sim::NodeId server = w.add_node("server", [](sim::NodeContext& ctx) {
+  return c;
+}
+
+// A server that answers each EchoRequest with its value after its delay (never, when the delay
+// is negative); it takes requests at delivery when `routed`, else through its receive fiber.
+// `seen_at_us`, if given, gets the instant each request reached the handler.
+sim::NodeId add_echo_server(sim::World& w, bool routed, std::vector<int64_t>* seen_at_us = nullptr) {
+  return w.add_node("server", [routed, seen_at_us](sim::NodeContext& ctx) {
     auto& rpc = ctx.make<RpcEndpoint>(ctx);
-    rpc.start([&ctx, &rpc](const RequestInfo& info, sim::Payload&& body) {
+    auto handler = [&ctx, &rpc, seen_at_us](const RequestInfo& info, sim::Payload&& body) {
+      if (seen_at_us != nullptr) seen_at_us->push_back((ctx.true_now() - sim::Instant::epoch()).ns() / 1'000);
       const EchoRequest* req = sim::payload_cast<EchoRequest>(&body);
       if (req == nullptr || req->delay_ms < 0) return;  // never answered
       EchoRequest copy = *req;
@@ -44,9 +52,16 @@ TEST(RpcEndpoint, EveryCallEndsOnceWithItsAnswerOrAtItsOwnDeadline) {
         ctx.sleep_for(sim::milliseconds(copy.delay_ms));
         rpc.reply(info, 8, copy.value);
       });
-    });
+    };
+    if (routed) rpc.start_routing_requests(handler);
+    else rpc.start(handler);
     for (;;) ctx.sleep_for(sim::seconds(1));
   });
+}
+
+TEST(RpcEndpoint, EveryCallEndsOnceWithItsAnswerOrAtItsOwnDeadline) {
+  sim::World w(echo_world());
+  sim::NodeId server = add_echo_server(w, /*routed=*/false);
   std::vector<Ending> endings;
   size_t pending_at_end = 99;
   sim::NodeId client = w.add_node("client", [&](sim::NodeContext& ctx) {
@@ -111,25 +126,9 @@ TEST(RpcEndpoint, EveryCallEndsOnceWithItsAnswerOrAtItsOwnDeadline) {
 // instant it arrives, or nothing at its deadline; a late answer wakes no one; async callbacks
 // (run on the receive fiber) are unaffected.
 TEST(RpcEndpoint, BlockingCallsAndRoutedRequestsEndAtDelivery) {
-  sim::WorldConfig c;
-  c.seed = 1;
-  c.link.latency = sim::LatencyModel::constant(sim::microseconds(100));
-  sim::World w(c);
+  sim::World w(echo_world());
   std::vector<int64_t> requests_at_us;  // when the server's handler saw each request
-  sim::NodeId server = w.add_node("server", [&](sim::NodeContext& ctx) {
-    auto& rpc = ctx.make<RpcEndpoint>(ctx);
-    rpc.start_routing_requests([&ctx, &rpc, &requests_at_us](const RequestInfo& info, sim::Payload&& body) {
-      requests_at_us.push_back((ctx.true_now() - sim::Instant::epoch()).ns() / 1'000);
-      const EchoRequest* req = sim::payload_cast<EchoRequest>(&body);
-      if (req == nullptr || req->delay_ms < 0) return;
-      EchoRequest copy = *req;
-      ctx.spawn("answer", [&ctx, &rpc, info, copy] {
-        ctx.sleep_for(sim::milliseconds(copy.delay_ms));
-        rpc.reply(info, 8, copy.value);
-      });
-    });
-    for (;;) ctx.sleep_for(sim::seconds(1));
-  });
+  sim::NodeId server = add_echo_server(w, /*routed=*/true, &requests_at_us);
   struct Result {
     int value;
     int64_t at_us;
@@ -185,21 +184,8 @@ TEST(RpcEndpoint, BlockingCallsAndRoutedRequestsEndAtDelivery) {
 // (The call's state lives in the waiting fiber's frame, which the unwinding destroys; the
 // sanitizer build checks that nothing touches it afterwards.)
 TEST(RpcEndpoint, ACallerKilledWhileItWaitsLeavesNothingBehind) {
-  sim::WorldConfig c;
-  c.seed = 1;
-  c.link.latency = sim::LatencyModel::constant(sim::microseconds(100));
-  sim::World w(c);
-  sim::NodeId server = w.add_node("server", [](sim::NodeContext& ctx) {
-    auto& rpc = ctx.make<RpcEndpoint>(ctx);
-    rpc.start_routing_requests([&ctx, &rpc](const RequestInfo& info, sim::Payload&& body) {
-      EchoRequest copy = *sim::payload_cast<EchoRequest>(&body);
-      ctx.spawn("answer", [&ctx, &rpc, info, copy] {
-        ctx.sleep_for(sim::milliseconds(copy.delay_ms));
-        rpc.reply(info, 8, copy.value);
-      });
-    });
-    for (;;) ctx.sleep_for(sim::seconds(1));
-  });
+  sim::World w(echo_world());
+  sim::NodeId server = add_echo_server(w, /*routed=*/true);
   std::vector<std::pair<int, std::optional<int>>> answers;  // (incarnation, answer)
   int incarnation = 0;
   sim::NodeId client = w.add_node("client", [&](sim::NodeContext& ctx) {
