@@ -45,6 +45,11 @@ TEST(Cli, ScenarioRunsAreReproducible) {
   EXPECT_EQ(fingerprint_of(a.out), fingerprint_of(b.out));
   EXPECT_NE(fingerprint_of(a.out), fingerprint_of(c.out));
   EXPECT_NE(a.out.find("expect lost_writes == 0: 0 ok"), std::string::npos) << a.out;
+  // The lab's own cost, outside the simulation: speed, then the host's CPU split and memory.
+  EXPECT_TRUE(std::regex_search(a.out, std::regex("speed: [0-9.]+ simulated s in [0-9.]+ wall s"))) << a.out;
+  EXPECT_TRUE(std::regex_search(
+      a.out, std::regex("host: [0-9.]+ s user \\+ [0-9.]+ s system CPU, [1-9][0-9]* page faults, [1-9][0-9]* MiB max resident")))
+      << a.out;
 }
 
 TEST(Cli, BadScenarioFileNamesFileLineAndColumn) {
