@@ -1,7 +1,6 @@
 // eddy: the command-line entry point.
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <ctime>
 #include <cstdio>
 #include <cstdint>
 #include <filesystem>
@@ -9,11 +8,11 @@
 #include <iostream>
 #include <csignal>
 #include <string>
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include "cli/compare_command.h"
 #include "cli/exit_codes.h"
+#include "cli/host_usage.h"
 #include "cli/lab_commands.h"
 #include "cli/run_output.h"
 #include "cli/omb_run.h"
@@ -126,14 +125,13 @@ int run_command(const RunArgs& args) {
   arm_watchdog(args.common.seed, args.wall_timeout_s);
   cli::apply_lab_test_faults(args.common.seed);
   auto wall_start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
-  std::clock_t cpu_start = std::clock();  // CPU time too: the machine may be shared
-  rusage usage_start{};
+  rusage usage_start{};  // CPU time too (the machine may be shared), and memory
   getrusage(RUSAGE_SELF, &usage_start);
   scenarios::ScenarioResult r = scenarios::run_scenario(spec, opt);
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
-  double cpu_s = static_cast<double>(std::clock() - cpu_start) / CLOCKS_PER_SEC;
   rusage usage_end{};
   getrusage(RUSAGE_SELF, &usage_end);
+  double cpu_s = cli::cpu_seconds_of(usage_end) - cli::cpu_seconds_of(usage_start);
   std::cout << scenarios::format_summary(r);
   double sim_s = static_cast<double>(r.end.ns()) / 1e9;
   std::printf("  speed: %.1f simulated s in %.2f wall s (%.0fx real time), %.2f M events/s; %.2f CPU s (%.0fx per CPU "
@@ -142,10 +140,9 @@ int run_command(const RunArgs& args) {
               cpu_s, cpu_s > 0 ? sim_s / cpu_s : 0.0);
   // The CPU time split, because on a VM the system part (first touches of fresh memory: the
   // kernel zeroes each page) can be a quarter of a run; see docs/performance.md.
-  auto seconds_of = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
   std::printf("  host: %.2f s user + %.2f s system CPU, %ld page faults, %ld MiB max resident\n",
-              seconds_of(usage_end.ru_utime) - seconds_of(usage_start.ru_utime),
-              seconds_of(usage_end.ru_stime) - seconds_of(usage_start.ru_stime),
+              cli::seconds_of(usage_end.ru_utime) - cli::seconds_of(usage_start.ru_utime),
+              cli::seconds_of(usage_end.ru_stime) - cli::seconds_of(usage_start.ru_stime),
               usage_end.ru_minflt + usage_end.ru_majflt - usage_start.ru_minflt - usage_start.ru_majflt,
               usage_end.ru_maxrss / 1024);
   // `eddy replay` takes a scenario file; the built-in default and OpenMessaging imports are

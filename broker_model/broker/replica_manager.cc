@@ -126,9 +126,8 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
   sim::NodeContext& ctx = rpc_.context();
   sim::Instant deadline = ctx.sim_deadline(sim::milliseconds(std::max(0, req.max_wait_ms)));
   // Long-poll on the partitions asked for: woken when one of them moves, not on every
-  // append anywhere on the broker.
-  // Both lists inline for the few partitions a fetch usually names (two allocations per
-  // fetch otherwise).
+  // append anywhere on the broker. (This list and `found` are inline for the few partitions
+  // a fetch usually names: two allocations per fetch otherwise.)
   boost::container::small_vector<sim::WaitQueue*, kInlineFetchPartitions> waiters;
   waiters.reserve(req.partitions.size());
   // The partitions found, for the ISR check when the fetch returns (partitions are never

@@ -42,8 +42,7 @@ bool RpcEndpoint::take_at_delivery(sim::Envelope& env) {
   if (kind == RpcKind::kResponse) {
     Pending* call = find_live(env.header.correlation);
     if (call == nullptr || call->on != ResponseOn::kDelivery) return false;
-    ResponseFn done = finish(*call);
-    done(std::optional<sim::Payload>(std::move(env.payload)));
+    end_call(*call, std::move(env.payload));
     return true;
   }
   if (!route_requests_ || (kind != RpcKind::kRequest && kind != RpcKind::kOneWay)) return false;
@@ -62,8 +61,7 @@ void RpcEndpoint::receive_loop() {
     if (kind == RpcKind::kResponse) {
       Pending* call = find_live(env->header.correlation);
       if (call == nullptr) continue;  // late: the call already timed out
-      ResponseFn done = finish(*call);
-      done(std::optional<sim::Payload>(std::move(env->payload)));
+      end_call(*call, std::move(env->payload));
       continue;
     }
     RequestInfo info{env->from, env->header.correlation, std::move(env->type)};
@@ -115,16 +113,20 @@ void RpcEndpoint::reaper_loop() {
     deadlines_.pop_back();
     Pending* call = find_live(id);
     if (call == nullptr) continue;
-    ResponseFn done = finish(*call);
-    done(std::nullopt);
+    end_call(*call, std::nullopt);
   }
 }
 
-void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
-                             sim::Duration timeout_local, ResponseFn on_done, ResponseOn on) {
+void RpcEndpoint::end_call(Pending& call, std::optional<sim::Payload> response) {
+  ResponseFn done = finish(call);  // first: the callback may start another call
+  done(std::move(response));
+}
+
+uint64_t RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
+                                 sim::Duration timeout_local, ResponseFn on_done, ResponseOn on) {
   if (live_calls_ >= kMaxPendingCalls) {
     on_done(std::nullopt);
-    return;
+    return 0;
   }
   uint64_t id = next_correlation_id_++;
   sim::Instant deadline = ctx_.now() + timeout_local;
@@ -137,6 +139,7 @@ void RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, s
   std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
   if (earliest) reaper_wakeup_.notify_one();
   ctx_.send(to, type, bytes, std::move(body), sim::EnvelopeHeader{id, static_cast<uint8_t>(RpcKind::kRequest)});
+  return id;
 }
 
 std::optional<sim::Payload> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
@@ -145,11 +148,11 @@ std::optional<sim::Payload> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, 
   // If this fiber unwinds while it waits (its process killed), the guard retires the call, so
   // its callback can never reach the frame after it is gone.
   struct Slot {
-    Slot(RpcEndpoint& r, uint64_t i) : rpc(r), id(i) {}
+    explicit Slot(RpcEndpoint& r) : rpc(r) {}
     Slot(const Slot&) = delete;
     Slot& operator=(const Slot&) = delete;
     RpcEndpoint& rpc;
-    uint64_t id;
+    uint64_t id = 0;  // the call's correlation id, once sent
     bool done = false;
     std::optional<sim::Payload> response;
     sim::WaitQueue wake{"rpc call"};
@@ -157,9 +160,9 @@ std::optional<sim::Payload> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, 
       if (done) return;
       if (Pending* call = rpc.find_live(id)) rpc.finish(*call);
     }
-  } slot(*this, next_correlation_id_);  // the id call_async gives this call
+  } slot(*this);
   // The callback only stores the response and wakes this fiber: it can run at delivery.
-  call_async(
+  slot.id = call_async(
       to, type, bytes, std::move(body), timeout_local,
       [&slot](std::optional<sim::Payload>&& r) {
         slot.response = std::move(r);

@@ -59,11 +59,12 @@ class RpcEndpoint {
   // per-connection queues), one fiber wake-up less per request. It must not block either.
   void start_routing_requests(Handler on_request);
 
-  // Sends a request; `on_done` runs once, on the receive fiber with the response, or on the
+  // Sends a request and returns its correlation id (0 when too many calls are pending: then
+  // `on_done` has already run with nullopt); `on_done` runs once, on the receive fiber with the response, or on the
   // reaper fiber with nullopt after `timeout_local` on this node's clock (or, with
   // ResponseOn::kDelivery, at the response's delivery; see ResponseOn).
-  void call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout_local,
-                  ResponseFn on_done, ResponseOn on = ResponseOn::kReceiveFiber);
+  uint64_t call_async(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout_local,
+                      ResponseFn on_done, ResponseOn on = ResponseOn::kReceiveFiber);
   // Blocking form, for fibers that just wait (handed the response and woken at its delivery).
   std::optional<sim::Payload> call(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body,
                                sim::Duration timeout_local);
@@ -109,6 +110,8 @@ class RpcEndpoint {
   Pending* find_live(uint64_t id);
   // Ends a live call: returns its callback and lets the window move past finished calls.
   ResponseFn finish(Pending& call);
+  // Ends a live call with its response (nullopt: timed out) and runs its callback.
+  void end_call(Pending& call, std::optional<sim::Payload> response);
   // Pops deadlines of calls that have finished off the top of the heap.
   void drop_finished_deadlines();
 

@@ -16,6 +16,7 @@
 #include <set>
 
 #include "cli/exit_codes.h"
+#include "cli/host_usage.h"
 #include "cli/lab_commands.h"
 #include "cli/seed_run.h"
 #include "cli/sweep/progress.h"
@@ -283,8 +284,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   rusage children{};
   getrusage(RUSAGE_CHILDREN, &children);
-  double cpu = static_cast<double>(children.ru_utime.tv_sec + children.ru_stime.tv_sec) +
-               static_cast<double>(children.ru_utime.tv_usec + children.ru_stime.tv_usec) / 1e6;
+  double cpu = cli::cpu_seconds_of(children);
 
   uint64_t total_done = already + done_now;
   char line[256];
