@@ -32,20 +32,12 @@ Disk::Disk(Kernel& kernel, Trace& trace, int node, Prng prng, DiskModel model)
   forget_cached_files();
 }
 
-void Disk::apply(std::string& image, const PendingOp& op) {
+void Disk::apply(ChunkedBytes& image, const PendingOp& op) {
   if (op.truncate) {
     image.resize(static_cast<size_t>(op.offset));
     return;
   }
-  size_t at = static_cast<size_t>(op.offset);
-  if (at >= image.size()) {  // an append (logs only ever append): one copy, no zero fill
-    image.resize(at, '\0');
-    image.append(op.data);
-    return;
-  }
-  size_t end = at + op.data.size();
-  if (image.size() < end) image.resize(end, '\0');
-  op.data.copy(image.data() + at, op.data.size());
+  image.write(static_cast<size_t>(op.offset), op.data);  // zero-fills a gap past the end
 }
 
 // Gives the file the general representation: the platter as its own image, and every
@@ -53,9 +45,9 @@ void Disk::apply(std::string& image, const PendingOp& op) {
 // there the platter is current's prefix and each op's bytes are still where it wrote them).
 void Disk::to_general(File& f) {
   if (!f.prefix) return;
-  f.durable.assign(f.current, 0, static_cast<size_t>(f.durable_size));
+  f.durable.assign_prefix_of(f.current, static_cast<size_t>(f.durable_size));
   for (PendingOp& op : f.pending)
-    if (!op.truncate) op.data.assign(f.current, static_cast<size_t>(op.offset), static_cast<size_t>(op.length));
+    if (!op.truncate) op.data = f.current.substr(static_cast<size_t>(op.offset), static_cast<size_t>(op.length));
   f.prefix = false;
   f.dropped = false;
 }
@@ -65,7 +57,7 @@ void Disk::to_general(File& f) {
 void Disk::to_prefix_if_synced(File& f) {
   if (f.prefix || f.dropped || !f.pending.empty()) return;
   f.durable_size = static_cast<int64_t>(f.durable.size());
-  f.durable = std::string();  // release the second image
+  f.durable = ChunkedBytes();  // release the second image
   f.prefix = true;
 }
 
@@ -157,7 +149,7 @@ ReadResult Disk::read(const std::string& file, int64_t offset, int64_t length) {
   } else {
     kernel_.check_alive();  // a page-cache hit: no simulated time, but a dead process reads nothing
   }
-  const std::string& cur = it->second.current;
+  const ChunkedBytes& cur = it->second.current;
   if (offset < static_cast<int64_t>(cur.size()))
     r.data = cur.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
   return r;
@@ -329,13 +321,15 @@ void Disk::crash() {
       int64_t survives = kept > 0 ? f.pending[kept - 1].offset + f.pending[kept - 1].length : f.durable_size;
       if (torn) {
         const PendingOp& op = f.pending[kept];  // starts at `survives`; its bytes are in current
-        survives = op.offset + static_cast<int64_t>(tear(name, op.offset, f.current.data() + op.offset,
-                                                         static_cast<size_t>(op.length)));
+        std::string bytes = f.current.substr(static_cast<size_t>(op.offset), static_cast<size_t>(op.length));
+        size_t reached = tear(name, op.offset, bytes.data(), bytes.size());
+        f.current.write(static_cast<size_t>(op.offset), std::string_view(bytes.data(), reached));
+        survives = op.offset + static_cast<int64_t>(reached);
       }
       f.current.resize(static_cast<size_t>(survives));
       f.durable_size = survives;
     } else {
-      std::string image = std::move(f.durable);
+      ChunkedBytes image = std::move(f.durable);
       for (size_t i = 0; i < kept; ++i) apply(image, f.pending[i]);
       if (torn) {
         PendingOp op = f.pending[kept];
@@ -343,7 +337,7 @@ void Disk::crash() {
         apply(image, op);
       }
       f.current = std::move(image);
-      f.durable = std::string();
+      f.durable = ChunkedBytes();
       f.durable_size = static_cast<int64_t>(f.current.size());
       f.prefix = true;  // the page cache is the platter again
       f.dropped = false;
@@ -384,7 +378,7 @@ std::string Disk::durable_image(const std::string& file) const {
   auto it = find_file(file);
   if (it == files_.end()) return std::string();
   const File& f = it->second;
-  return f.prefix ? f.current.substr(0, static_cast<size_t>(f.durable_size)) : f.durable;
+  return f.prefix ? f.current.substr(0, static_cast<size_t>(f.durable_size)) : f.durable.str();
 }
 
 }  // namespace sim

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <vector>
 
+#include "sim/chunked_bytes.h"
 #include "sim/prng.h"
 #include "sim/time.h"
 
@@ -138,16 +139,16 @@ class Disk {
   // the pending ops applied, so once nothing is pending the two images are equal and the
   // file goes back to prefix mode (to_prefix_if_synced).
   struct File {
-    std::string current;  // the page cache: what reads see
+    ChunkedBytes current;  // the page cache: what reads see
     std::deque<PendingOp> pending;
     bool prefix = true;
     int64_t durable_size = 0;  // prefix mode: the platter's size
-    std::string durable;       // general mode: the platter's image
+    ChunkedBytes durable;      // general mode: the platter's image
     bool dropped = false;      // general mode: an fsync error dropped pending writes
 
     int64_t platter_size() const { return prefix ? durable_size : static_cast<int64_t>(durable.size()); }
   };
-  static void apply(std::string& image, const PendingOp& op);
+  static void apply(ChunkedBytes& image, const PendingOp& op);
   static void to_general(File& f);
   static void to_prefix_if_synced(File& f);
   static int64_t pending_bytes(const File& f);
