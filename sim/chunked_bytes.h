@@ -4,7 +4,7 @@
 // and every copy lands in freshly mapped memory the kernel must zero first (measured: the
 // disk images' growth was half of a default run's ~93,000 first-touch page faults, at ~4 us
 // each on this VM). Here bytes never move once written: the first chunk grows like a string
-// up to kChunkBytes (small files stay small), later chunks are allocated full size, so a
+// up to kChunkBytes (small files stay small, and a growing file copies at most one chunk), later chunks are allocated full size, so a
 // file costs its size in pages and no copies.
 #pragma once
 
@@ -23,7 +23,7 @@ namespace sim {
 
 class ChunkedBytes {
  public:
-  static constexpr size_t kChunkBytes = size_t{256} << 10;
+  static constexpr size_t kChunkBytes = size_t{64} << 10;
 
   ChunkedBytes() = default;
   ChunkedBytes(ChunkedBytes&&) noexcept = default;
