@@ -97,23 +97,36 @@ void Network::send(Envelope&& env) {
 }
 
 void Network::schedule_delivery(Envelope&& env, Instant at) {
-  kernel_.at(at, [this, env = std::move(env)]() mutable {
-    const int to = static_cast<int>(env.to.value);
-    if (!reachable(env.from, env.to)) {
-      ++stats_.dropped_partition;
-      trace_.record(kernel_.now(), to, "net.drop", {{"id", env.id}, {"from", env.from.value}, {"why", "partition"}});
-      return;
-    }
-    uint64_t id = env.id;
-    uint32_t from = env.from.value;
-    if (deliver_(std::move(env))) {
-      ++stats_.delivered;
-      trace_.record(kernel_.now(), to, "net.deliver", {{"id", id}, {"from", from}});
-    } else {
-      ++stats_.dropped_down;
-      trace_.record(kernel_.now(), to, "net.drop", {{"id", id}, {"from", from}, {"why", "receiver-down"}});
-    }
-  });
+  uint32_t slot;
+  if (!free_in_flight_.empty()) {
+    slot = free_in_flight_.back();
+    free_in_flight_.pop_back();
+    in_flight_[slot] = std::move(env);
+  } else {
+    slot = static_cast<uint32_t>(in_flight_.size());
+    in_flight_.push_back(std::move(env));
+  }
+  kernel_.at(at, [this, slot] { deliver_in_flight(slot); });
+}
+
+void Network::deliver_in_flight(uint32_t slot) {
+  Envelope env = std::move(in_flight_[slot]);
+  free_in_flight_.push_back(slot);
+  const int to = static_cast<int>(env.to.value);
+  if (!reachable(env.from, env.to)) {
+    ++stats_.dropped_partition;
+    trace_.record(kernel_.now(), to, "net.drop", {{"id", env.id}, {"from", env.from.value}, {"why", "partition"}});
+    return;
+  }
+  uint64_t id = env.id;
+  uint32_t from = env.from.value;
+  if (deliver_(std::move(env))) {
+    ++stats_.delivered;
+    trace_.record(kernel_.now(), to, "net.deliver", {{"id", id}, {"from", from}});
+  } else {
+    ++stats_.dropped_down;
+    trace_.record(kernel_.now(), to, "net.drop", {{"id", id}, {"from", from}, {"why", "receiver-down"}});
+  }
 }
 
 void Network::block(NodeId from, NodeId to) {

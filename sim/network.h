@@ -104,6 +104,7 @@ class Network {
   };
   size_t index(NodeId from, NodeId to) const { return static_cast<size_t>(from.value) * n_ + to.value; }
   void schedule_delivery(Envelope&& env, Instant at);
+  void deliver_in_flight(uint32_t slot);
 
   Kernel& kernel_;
   Trace& trace_;
@@ -113,6 +114,11 @@ class Network {
   LinkModel default_link_;
   std::vector<Link> links_;
   std::vector<bool> blocked_;
+  // Messages on the wire, each in a slot until its delivery event fires: the event's callback
+  // then captures only (this, slot), small enough for std::function to hold without a heap
+  // allocation, where capturing the envelope itself allocated once per message.
+  std::vector<Envelope> in_flight_;
+  std::vector<uint32_t> free_in_flight_;
   uint64_t next_message_id_ = 1;
   NetworkStats stats_;
 };
