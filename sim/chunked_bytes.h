@@ -76,23 +76,17 @@ class ChunkedBytes {
     std::string out;
     if (offset >= size_) return out;
     length = std::min(length, size_ - offset);
-    out.resize(length);
-    copy_to(offset, out.data(), length);
-    return out;
-  }
-  std::string str() const { return substr(0, size_); }
-
-  void copy_to(size_t offset, char* to, size_t length) const {
-    EDDY_CHECK(offset + length <= size_);
+    out.reserve(length);  // appended piece by piece: resize() would zero-fill it first
     while (length > 0) {
       size_t in_chunk = offset % kChunkBytes;
       size_t n = std::min(length, kChunkBytes - in_chunk);
-      std::memcpy(to, chunks_[offset / kChunkBytes].get() + in_chunk, n);
+      out.append(chunks_[offset / kChunkBytes].get() + in_chunk, n);
       offset += n;
-      to += n;
       length -= n;
     }
+    return out;
   }
+  std::string str() const { return substr(0, size_); }
 
   char& operator[](size_t i) { return chunks_[i / kChunkBytes][i % kChunkBytes]; }
   char operator[](size_t i) const { return chunks_[i / kChunkBytes][i % kChunkBytes]; }
