@@ -4,8 +4,8 @@
 // and every copy lands in freshly mapped memory the kernel must zero first (measured: the
 // disk images' growth was half of a default run's ~93,000 first-touch page faults, at ~4 us
 // each on this VM). Here bytes never move once written: the first chunk grows like a string
-// up to kChunkBytes (small files stay small, and a growing file copies at most one chunk), later chunks are allocated full size, so a
-// file costs its size in pages and no copies.
+// up to kChunkBytes (small files stay small, and a growing file copies at most one chunk's
+// worth), later chunks are allocated full size, so a file costs its size in pages.
 #pragma once
 
 #include <algorithm>
