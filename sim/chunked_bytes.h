@@ -88,6 +88,17 @@ class ChunkedBytes {
   }
   std::string str() const { return substr(0, size_); }
 
+  // [offset, offset + length) (clipped to the end) without a copy when it lies within one
+  // chunk; otherwise copied into `scratch`. Valid until this image or `scratch` changes.
+  std::string_view view(size_t offset, size_t length, std::string& scratch) const {
+    if (offset >= size_) return {};
+    length = std::min(length, size_ - offset);
+    size_t in_chunk = offset % kChunkBytes;
+    if (in_chunk + length <= kChunkBytes) return {chunks_[offset / kChunkBytes].get() + in_chunk, length};
+    scratch = substr(offset, length);
+    return scratch;
+  }
+
   char& operator[](size_t i) { return chunks_[i / kChunkBytes][i % kChunkBytes]; }
   char operator[](size_t i) const { return chunks_[i / kChunkBytes][i % kChunkBytes]; }
 

@@ -109,6 +109,7 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
     charge(model_.write_latency, 0, "disk write");
     return IoStatus::kNoSpace;
   }
+  ++changes_;
   if (it == files_.end()) it = files_.emplace(file, File{}).first;  // one lookup per write, not two
   File& f = it->second;
   write_back_expired(f);
@@ -153,6 +154,14 @@ ReadResult Disk::read(const std::string& file, int64_t offset, int64_t length) {
   if (offset < static_cast<int64_t>(cur.size()))
     r.data = cur.substr(static_cast<size_t>(offset), static_cast<size_t>(length));
   return r;
+}
+
+const ChunkedBytes* Disk::page_cache(const std::string& file) {
+  EDDY_CHECK_MSG(reads_free(), "page_cache is for reads that cost no simulated time");
+  auto it = find_file(file);
+  if (it == files_.end()) return nullptr;
+  kernel_.check_alive();  // as read(): a page-cache hit, but a dead process reads nothing
+  return &it->second.current;
 }
 
 bool Disk::serve_cached_read(uint64_t generation) {
@@ -209,6 +218,7 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
   auto it = find_file(file);
   if (it == files_.end()) return IoStatus::kNotFound;
   File& f = it->second;
+  ++changes_;
   write_back_expired(f);
   if (f.prefix && new_size == static_cast<int64_t>(f.current.size())) {
     // Changes nothing wherever a crash cuts the pending ops (see File): stays a prefix.
@@ -267,6 +277,7 @@ Disk::Files::const_iterator Disk::find_file(std::string_view file) const {
 }
 
 IoStatus Disk::remove(const std::string& file) {
+  ++changes_;
   forget_cached_files();
   if (files_.erase(file) == 0) return IoStatus::kNotFound;
   recount_usage();
@@ -278,6 +289,7 @@ IoStatus Disk::rename(const std::string& from, const std::string& to) {
   auto it = find_file(from);
   if (it == files_.end()) return IoStatus::kNotFound;
   File f = std::move(it->second);
+  ++changes_;
   forget_cached_files();
   files_.erase(it);
   files_[to] = std::move(f);
@@ -307,6 +319,7 @@ size_t Disk::tear(const std::string& file, int64_t offset, char* bytes, size_t l
 
 void Disk::crash() {
   ++generation_;
+  ++changes_;
   for (auto& [name, f] : files_) {
     write_back_expired(f);
     size_t pending = f.pending.size();
@@ -359,6 +372,7 @@ std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int6
   if (at < 0 || at >= platter) return std::nullopt;
   char bit = static_cast<char>(1u << prng_.below(8));
   ++generation_;
+  ++changes_;
   // The page cache is re-derived from the corrupted platter, keeping pending writes on top.
   if (f.prefix) {
     // The pending ops all lie past the platter's end: that is current with the bit flipped.

@@ -100,6 +100,15 @@ class Disk {
   // the copy taken at `generation` at no simulated cost; like a read, throws FiberUnwind
   // when the calling process is dead.
   bool serve_cached_read(uint64_t generation);
+  // For reads that cost no simulated time (only when reads_free()): the file's page-cache
+  // image itself, or nullptr when there is no such file, so that a reader can view its bytes
+  // in place (ChunkedBytes::view) instead of copying them. Valid while changes() stays the
+  // same; a reader that does not block in between can rely on that. Like read(), throws
+  // FiberUnwind when the calling process is dead.
+  const ChunkedBytes* page_cache(const std::string& file);
+  // Counts the changes that can move or free a page-cache image: writes, truncations,
+  // removals, renames, crashes, corruption.
+  uint64_t changes() const { return changes_; }
   int64_t unsynced_bytes(const std::string& file) const;
 
   // World side: faults and crashes.
@@ -166,6 +175,7 @@ class Disk {
   Instant busy_until_;
   int64_t used_bytes_ = 0;
   uint64_t generation_ = 0;
+  uint64_t changes_ = 0;
   using Files = std::map<std::string, File, std::less<>>;
   // files_.find(file) through a small cache of files found before, one slot per hash of the
   // path: a broker's appends go round its partitions' segments and indexes, whose paths share

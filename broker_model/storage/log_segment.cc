@@ -14,18 +14,31 @@ constexpr int64_t kRecoveryChunkBytes = int64_t{1} << 20;
 constexpr size_t kOffsetDigits = 20;
 
 // A window over a data file: serves byte ranges from one buffered read and reads again
-// (at least `chunk_bytes`) when asked for bytes outside it. Views are valid until the next
-// call.
+// (at least `chunk_bytes`) when asked for bytes outside it. When reads cost no simulated
+// time (the default disk model: every file is in the page cache) it views the disk's image
+// in place instead (sim::Disk::page_cache): the same bytes, no copy. Views are valid until
+// the next call, and the caller must not block while it holds one.
 class FileWindow {
  public:
   FileWindow(sim::Disk& disk, const std::string& file, int64_t file_size, int64_t chunk_bytes)
-      : disk_(disk), file_(file), file_size_(file_size), chunk_bytes_(chunk_bytes) {}
+      : disk_(disk), file_(file), file_size_(file_size), chunk_bytes_(chunk_bytes), in_place_(disk.reads_free()) {}
 
   // Points `out` at [pos, pos + len), clipped to the end of the file.
   ErrorCode view(int64_t pos, int64_t len, std::string_view& out) {
     out = {};
     if (pos >= file_size_) return ErrorCode::kNone;
     len = std::min(len, file_size_ - pos);
+    if (in_place_) {
+      // The image is looked up again only after the disk changed (a view is taken for each
+      // batch header and each batch: a path lookup apiece cost more than the copies saved).
+      if (image_ == nullptr || image_changes_ != disk_.changes()) {
+        image_ = disk_.page_cache(file_);
+        image_changes_ = disk_.changes();
+        if (image_ == nullptr) return from_io_status(sim::IoStatus::kNotFound);
+      }
+      out = image_->view(static_cast<size_t>(pos), static_cast<size_t>(len), scratch_);
+      return ErrorCode::kNone;
+    }
     int64_t end = pos + len;
     if (pos < start_ || end > start_ + static_cast<int64_t>(buf_.size())) {
       sim::ReadResult r = disk_.read(file_, pos, std::min(std::max(len, chunk_bytes_), file_size_ - pos));
@@ -35,6 +48,13 @@ class FileWindow {
     }
     out = std::string_view(buf_).substr(static_cast<size_t>(pos - start_), static_cast<size_t>(end - pos));
     return ErrorCode::kNone;
+  }
+
+  // Buffers [pos, pos + len) ahead of views into it, when this window buffers at all.
+  ErrorCode fill(int64_t pos, int64_t len) {
+    if (in_place_) return ErrorCode::kNone;
+    std::string_view unused;
+    return view(pos, len, unused);
   }
 
   // The header of the batch at `pos`; a batch the log wrote itself must parse.
@@ -52,8 +72,12 @@ class FileWindow {
   const std::string& file_;
   int64_t file_size_;
   int64_t chunk_bytes_;
+  bool in_place_;
   int64_t start_ = 0;
   std::string buf_;
+  const sim::ChunkedBytes* image_ = nullptr;  // in place: the file's image, as of image_changes_
+  uint64_t image_changes_ = 0;
+  std::string scratch_;  // in place: a range that spans two chunks of the image
 };
 
 // Position of the first batch whose last offset is >= target (size if none): start at the
@@ -239,8 +263,8 @@ SegmentReadResult LogSegment::read(Offset start_offset, int64_t max_bytes, Offse
   int64_t pos = 0;
   if ((r.error = find_position(w, index_, size_bytes_, std::max(start_offset, base_offset_), pos)) != ErrorCode::kNone)
     return r;
+  if ((r.error = w.fill(pos, std::max(max_bytes, kRecordBatchOverheadBytes))) != ErrorCode::kNone) return r;
   std::string_view bytes;
-  if ((r.error = w.view(pos, std::max(max_bytes, kRecordBatchOverheadBytes), bytes)) != ErrorCode::kNone) return r;
   while (pos < size_bytes_) {
     BatchHeader h;
     if ((r.error = w.header_at(pos, h)) != ErrorCode::kNone) break;
@@ -265,15 +289,37 @@ SegmentScanResult LogSegment::scan(Offset from, int64_t end, const BatchValuesVi
   SegmentScanResult r;
   r.next_offset = base_offset_;
   if (end == 0) return r;
-  // One copy of the bytes instead of read()'s window refills and per-batch decoding.
-  sim::ReadResult data = disk_->read(data_file_, 0, end);
-  if ((r.error = from_io_status(data.status)) != ErrorCode::kNone) return r;
-  std::string_view bytes(data.data);
+  // When reads cost simulated time, the bytes in one read (charged once) instead of
+  // read()'s window refills; when they do not, each batch viewed in the disk's image in
+  // place (sim::Disk::page_cache), with no copy of the file. Nothing here blocks, so the
+  // image stays valid throughout.
+  const sim::ChunkedBytes* image = nullptr;
+  std::string whole;
+  std::string scratch;
+  int64_t available = end;  // bytes of [0, end) the file holds
+  if (disk_->reads_free()) {
+    image = disk_->page_cache(data_file_);
+    if (image == nullptr) {
+      r.error = from_io_status(sim::IoStatus::kNotFound);
+      return r;
+    }
+    available = std::min(end, static_cast<int64_t>(image->size()));
+  } else {
+    sim::ReadResult data = disk_->read(data_file_, 0, end);
+    if ((r.error = from_io_status(data.status)) != ErrorCode::kNone) return r;
+    whole = std::move(data.data);
+    available = static_cast<int64_t>(whole.size());
+  }
+  // [pos, pos + len) clipped to what the file holds.
+  auto bytes_at = [&](int64_t pos, int64_t len) -> std::string_view {
+    len = std::min(len, available - pos);
+    if (image != nullptr) return image->view(static_cast<size_t>(pos), static_cast<size_t>(len), scratch);
+    return std::string_view(whole).substr(static_cast<size_t>(pos), static_cast<size_t>(len));
+  };
   std::vector<std::string_view> values;
-  size_t pos = 0;
-  while (pos < bytes.size()) {
-    std::string_view rest = bytes.substr(pos);
-    HeaderResult h = peek_header(rest);
+  int64_t pos = 0;
+  while (pos < available) {
+    HeaderResult h = peek_header(bytes_at(pos, kRecordBatchOverheadBytes));
     if (h.failure != DecodeFailure::kNone) {
       r.stopped = to_string(h.failure);
       break;
@@ -284,19 +330,22 @@ SegmentScanResult LogSegment::scan(Offset from, int64_t end, const BatchValuesVi
     }
     if (h.header.last_offset() >= from) {
       BatchHeader header;
-      if (DecodeFailure f = decode_values(rest, header, values); f != DecodeFailure::kNone) {
+      if (DecodeFailure f = decode_values(bytes_at(pos, h.header.size_bytes), header, values);
+          f != DecodeFailure::kNone) {
         r.stopped = to_string(f);
         break;
       }
+      uint64_t changes = disk_->changes();
       visit(header.base_offset, values);
-    } else if (static_cast<int64_t>(rest.size()) < h.header.size_bytes) {
+      EDDY_CHECK_MSG(disk_->changes() == changes, "a log scan's visitor changed the disk under the scan");
+    } else if (available - pos < h.header.size_bytes) {
       r.stopped = to_string(DecodeFailure::kTruncated);
       break;
     }
     r.next_offset = h.header.next_offset();
-    pos += static_cast<size_t>(h.header.size_bytes);
+    pos += h.header.size_bytes;
   }
-  if (r.stopped == nullptr && static_cast<int64_t>(bytes.size()) < end) r.stopped = "short-read";
+  if (r.stopped == nullptr && available < end) r.stopped = "short-read";
   return r;
 }
 

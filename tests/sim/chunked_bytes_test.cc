@@ -67,6 +67,9 @@ TEST(ChunkedBytes, ActsAsAStringAcrossChunkBoundaries) {
       size_t len = prng.below(2 * kChunk);
       ASSERT_EQ(bytes.substr(from, len), from < ref.size() ? ref.substr(from, len) : std::string())
           << "seed " << seed << " step " << step;
+      std::string scratch;
+      ASSERT_EQ(bytes.view(from, len, scratch), from < ref.size() ? std::string_view(ref).substr(from, len) : "")
+          << "seed " << seed << " step " << step;
     }
     EXPECT_EQ(bytes.str(), ref) << "seed " << seed;
   }
@@ -83,6 +86,20 @@ TEST(ChunkedBytes, ASmallFileStaysSmallAndMovesLeaveNothingBehind) {
   b.append("xyz");
   EXPECT_EQ(b.substr(1, 100), "yz");
   EXPECT_EQ(b.substr(3, 1), "");
+}
+
+TEST(ChunkedBytes, AViewWithinAChunkPointsIntoItAndOneAcrossChunksIsCopied) {
+  ChunkedBytes bytes;
+  bytes.append(std::string(kChunk + 100, 'x'));
+  std::string scratch;
+  std::string_view inside = bytes.view(10, 50, scratch);
+  EXPECT_EQ(inside, std::string(50, 'x'));
+  EXPECT_TRUE(scratch.empty()) << "no copy for a range inside one chunk";
+  bytes[20] = 'y';
+  EXPECT_EQ(inside[10], 'y') << "the view is of the image itself";
+  std::string_view across = bytes.view(kChunk - 5, 10, scratch);
+  EXPECT_EQ(across, std::string(10, 'x'));
+  EXPECT_EQ(across.data(), scratch.data()) << "a range across two chunks is copied";
 }
 
 }  // namespace

@@ -328,7 +328,21 @@ void run_seed(uint64_t seed, int steps, Stats& stats) {
         EXPECT_EQ(disk.unsynced_bytes(f), ref.unsynced_bytes(f)) << where << " file " << f;
         EXPECT_EQ(disk.durable_image(f), ref.durable_image(f)) << where << " file " << f;
         if (disk.exists(f)) {
-          EXPECT_EQ(disk.read_all(f).data, ref.current(f)) << where << " file " << f;
+          std::string current = ref.current(f);
+          EXPECT_EQ(disk.read_all(f).data, current) << where << " file " << f;
+          // A view of a range reads the same bytes as a copy of it.
+          int64_t from = static_cast<int64_t>(ops.below(current.size() + 2));
+          int64_t length = static_cast<int64_t>(ops.below(current.size() + 2));
+          std::string scratch;
+          const ChunkedBytes* image = disk.page_cache(f);
+          ASSERT_NE(image, nullptr) << where;
+          std::string_view view = image->view(static_cast<size_t>(from), static_cast<size_t>(length), scratch);
+          EXPECT_EQ(view, static_cast<size_t>(from) < current.size()
+                              ? std::string_view(current).substr(static_cast<size_t>(from), static_cast<size_t>(length))
+                              : std::string_view())
+              << where << " file " << f << " view at " << from;
+        } else {
+          EXPECT_EQ(disk.page_cache(f), nullptr) << where;
         }
       }
       EXPECT_EQ(disk.used_bytes(), ref.used_bytes()) << where;
