@@ -60,15 +60,10 @@ class ChunkedBytes {
       size_ = end;
     }
     const char* from = data.data();
-    size_t left = data.size();
-    while (left > 0) {
-      size_t in_chunk = offset % kChunkBytes;
-      size_t n = std::min(left, kChunkBytes - in_chunk);
-      std::memcpy(chunks_[offset / kChunkBytes].get() + in_chunk, from, n);
-      offset += n;
+    for_each_piece(offset, data.size(), [&](char* piece, size_t n) {
+      std::memcpy(piece, from, n);
       from += n;
-      left -= n;
-    }
+    });
   }
 
   // Copies [offset, offset + length) (clipped to the end) into a string.
@@ -77,13 +72,7 @@ class ChunkedBytes {
     if (offset >= size_) return out;
     length = std::min(length, size_ - offset);
     out.reserve(length);  // appended piece by piece: resize() would zero-fill it first
-    while (length > 0) {
-      size_t in_chunk = offset % kChunkBytes;
-      size_t n = std::min(length, kChunkBytes - in_chunk);
-      out.append(chunks_[offset / kChunkBytes].get() + in_chunk, n);
-      offset += n;
-      length -= n;
-    }
+    for_each_piece(offset, length, [&](const char* piece, size_t n) { out.append(piece, n); });
     return out;
   }
   std::string str() const { return substr(0, size_); }
@@ -109,19 +98,7 @@ class ChunkedBytes {
     first_capacity_ = 0;
     size_ = 0;
     reserve(n);
-    size_ = n;
-    for (size_t c = 0; c < chunks_.size(); ++c)
-      std::memcpy(chunks_[c].get(), other.chunks_[c].get(), std::min(kChunkBytes, n - c * kChunkBytes));
-  }
-
-  friend bool operator==(const ChunkedBytes& a, std::string_view b) {
-    if (a.size_ != b.size()) return false;
-    for (size_t c = 0; c < a.chunks_.size(); ++c) {
-      size_t at = c * kChunkBytes;
-      size_t n = std::min(kChunkBytes, a.size_ - at);
-      if (std::memcmp(a.chunks_[c].get(), b.data() + at, n) != 0) return false;
-    }
-    return true;
+    other.for_each_piece(0, n, [&](const char* piece, size_t k) { append({piece, k}); });
   }
 
  private:
@@ -146,10 +123,17 @@ class ChunkedBytes {
   }
 
   void zero(size_t offset, size_t length) {
+    for_each_piece(offset, length, [](char* piece, size_t n) { std::memset(piece, 0, n); });
+  }
+
+  // Calls fn(piece, n) for the pieces of [offset, offset + length) (allocated, inside size_
+  // or about to be) that lie in one chunk each, in order.
+  template <typename Fn>
+  void for_each_piece(size_t offset, size_t length, Fn&& fn) const {
     while (length > 0) {
       size_t in_chunk = offset % kChunkBytes;
       size_t n = std::min(length, kChunkBytes - in_chunk);
-      std::memset(chunks_[offset / kChunkBytes].get() + in_chunk, 0, n);
+      fn(chunks_[offset / kChunkBytes].get() + in_chunk, n);
       offset += n;
       length -= n;
     }

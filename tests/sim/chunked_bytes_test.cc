@@ -49,7 +49,7 @@ TEST(ChunkedBytes, ActsAsAStringAcrossChunkBoundaries) {
           size_t n = prng.below(ref.size() + 1);
           ChunkedBytes prefix;
           prefix.assign_prefix_of(bytes, n);
-          ASSERT_TRUE(prefix == std::string_view(ref).substr(0, n)) << "seed " << seed << " step " << step;
+          ASSERT_EQ(prefix.str(), ref.substr(0, n)) << "seed " << seed << " step " << step;
           bytes = prefix;  // copy assignment
           ref.resize(n);
           break;
