@@ -289,37 +289,21 @@ SegmentScanResult LogSegment::scan(Offset from, int64_t end, const BatchValuesVi
   SegmentScanResult r;
   r.next_offset = base_offset_;
   if (end == 0) return r;
-  // When reads cost simulated time, the bytes in one read (charged once) instead of
-  // read()'s window refills; when they do not, each batch viewed in the disk's image in
-  // place (sim::Disk::page_cache), with no copy of the file. Nothing here blocks, so the
-  // image stays valid throughout.
-  const sim::ChunkedBytes* image = nullptr;
-  std::string whole;
-  std::string scratch;
-  int64_t available = end;  // bytes of [0, end) the file holds
-  if (disk_->reads_free()) {
-    image = disk_->page_cache(data_file_);
-    if (image == nullptr) {
-      r.error = from_io_status(sim::IoStatus::kNotFound);
-      return r;
-    }
-    available = std::min(end, static_cast<int64_t>(image->size()));
-  } else {
-    sim::ReadResult data = disk_->read(data_file_, 0, end);
-    if ((r.error = from_io_status(data.status)) != ErrorCode::kNone) return r;
-    whole = std::move(data.data);
-    available = static_cast<int64_t>(whole.size());
+  std::optional<int64_t> file_size = disk_->size(data_file_);
+  if (!file_size) {
+    r.error = from_io_status(sim::IoStatus::kNotFound);
+    return r;
   }
-  // [pos, pos + len) clipped to what the file holds.
-  auto bytes_at = [&](int64_t pos, int64_t len) -> std::string_view {
-    len = std::min(len, available - pos);
-    if (image != nullptr) return image->view(static_cast<size_t>(pos), static_cast<size_t>(len), scratch);
-    return std::string_view(whole).substr(static_cast<size_t>(pos), static_cast<size_t>(len));
-  };
+  const int64_t available = std::min(end, *file_size);  // bytes of [0, end) the file holds
+  // A window as large as the range: when reads cost simulated time, one read (charged once)
+  // instead of window refills; when they do not, every batch viewed in place.
+  FileWindow w(*disk_, data_file_, available, available);
+  std::string_view bytes;
   std::vector<std::string_view> values;
   int64_t pos = 0;
   while (pos < available) {
-    HeaderResult h = peek_header(bytes_at(pos, kRecordBatchOverheadBytes));
+    if ((r.error = w.view(pos, kRecordBatchOverheadBytes, bytes)) != ErrorCode::kNone) return r;
+    HeaderResult h = peek_header(bytes);
     if (h.failure != DecodeFailure::kNone) {
       r.stopped = to_string(h.failure);
       break;
@@ -330,14 +314,12 @@ SegmentScanResult LogSegment::scan(Offset from, int64_t end, const BatchValuesVi
     }
     if (h.header.last_offset() >= from) {
       BatchHeader header;
-      if (DecodeFailure f = decode_values(bytes_at(pos, h.header.size_bytes), header, values);
-          f != DecodeFailure::kNone) {
+      if ((r.error = w.view(pos, h.header.size_bytes, bytes)) != ErrorCode::kNone) return r;
+      if (DecodeFailure f = decode_values(bytes, header, values); f != DecodeFailure::kNone) {
         r.stopped = to_string(f);
         break;
       }
-      uint64_t changes = disk_->changes();
       visit(header.base_offset, values);
-      EDDY_CHECK_MSG(disk_->changes() == changes, "a log scan's visitor changed the disk under the scan");
     } else if (available - pos < h.header.size_bytes) {
       r.stopped = to_string(DecodeFailure::kTruncated);
       break;
