@@ -37,7 +37,8 @@ void Disk::apply(ChunkedBytes& image, const PendingOp& op) {
     image.resize(static_cast<size_t>(op.offset));
     return;
   }
-  image.write(static_cast<size_t>(op.offset), op.data);  // zero-fills a gap past the end
+  EDDY_CHECK(op.data != nullptr);  // general mode: every write op carries its bytes
+  image.write(static_cast<size_t>(op.offset), *op.data);  // zero-fills a gap past the end
 }
 
 // Gives the file the general representation: the platter as its own image, and every
@@ -47,7 +48,9 @@ void Disk::to_general(File& f) {
   if (!f.prefix) return;
   f.durable.assign_prefix_of(f.current, static_cast<size_t>(f.durable_size));
   for (PendingOp& op : f.pending)
-    if (!op.truncate) op.data = f.current.substr(static_cast<size_t>(op.offset), static_cast<size_t>(op.length));
+    if (!op.truncate)
+      op.data = std::make_unique<std::string>(
+          f.current.substr(static_cast<size_t>(op.offset), static_cast<size_t>(op.length)));
   f.prefix = false;
   f.dropped = false;
 }
@@ -118,10 +121,10 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
     // Right after the previous op (or the platter's end): the file stays a prefix and the
     // op keeps no copy of its bytes.
     f.current.append(data);
-    f.pending.push_back(PendingOp{false, offset, length, {}, kernel_.now()});
+    f.pending.push_back(PendingOp{offset, length, kernel_.now(), nullptr, false});
   } else {
     to_general(f);
-    PendingOp op{false, offset, length, std::string(data), kernel_.now()};
+    PendingOp op{offset, length, kernel_.now(), std::make_unique<std::string>(data), false};
     apply(f.current, op);
     f.pending.push_back(std::move(op));
   }
@@ -222,10 +225,10 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
   write_back_expired(f);
   if (f.prefix && new_size == static_cast<int64_t>(f.current.size())) {
     // Changes nothing wherever a crash cuts the pending ops (see File): stays a prefix.
-    f.pending.push_back(PendingOp{true, new_size, 0, {}, kernel_.now()});
+    f.pending.push_back(PendingOp{new_size, 0, kernel_.now(), nullptr, true});
   } else {
     to_general(f);
-    PendingOp op{true, new_size, 0, {}, kernel_.now()};
+    PendingOp op{new_size, 0, kernel_.now(), nullptr, true};
     apply(f.current, op);
     f.pending.push_back(std::move(op));
   }
@@ -345,9 +348,10 @@ void Disk::crash() {
       ChunkedBytes image = std::move(f.durable);
       for (size_t i = 0; i < kept; ++i) apply(image, f.pending[i]);
       if (torn) {
-        PendingOp op = f.pending[kept];
-        op.data.resize(tear(name, op.offset, op.data.data(), op.data.size()));
-        apply(image, op);
+        const PendingOp& op = f.pending[kept];
+        std::string bytes = *op.data;
+        bytes.resize(tear(name, op.offset, bytes.data(), bytes.size()));
+        image.write(static_cast<size_t>(op.offset), bytes);
       }
       f.current = std::move(image);
       f.durable = ChunkedBytes();

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <deque>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -124,13 +125,17 @@ class Disk {
 
  private:
   // One pending (unsynced) operation, oldest first in File::pending.
+  // 40 bytes: a busy disk holds tens of thousands of them (every write of the last
+  // writeback_after), nearly all in prefix mode, where they carry no bytes; with the bytes
+  // held inline as a std::string an op was 72.
   struct PendingOp {
-    bool truncate = false;
     int64_t offset = 0;  // write offset, or new size for truncate
     int64_t length = 0;  // bytes written (0 for a truncate)
-    std::string data;    // the bytes written: general representation only (see File)
     Instant written;
+    std::unique_ptr<std::string> data;  // the bytes written: general representation only (see File)
+    bool truncate = false;
   };
+  static_assert(sizeof(void*) != 8 || sizeof(PendingOp) <= 40, "PendingOp grew: see the note above it");
   // A file has two representations; which one is in use is invisible from outside.
   //
   // Prefix (`prefix`, the common case: logs only ever append): the platter holds exactly
