@@ -349,6 +349,7 @@ void Disk::crash() {
       for (size_t i = 0; i < kept; ++i) apply(image, f.pending[i]);
       if (torn) {
         const PendingOp& op = f.pending[kept];
+        EDDY_CHECK(op.data != nullptr);  // general mode: every write op carries its bytes
         std::string bytes = *op.data;
         bytes.resize(tear(name, op.offset, bytes.data(), bytes.size()));
         image.write(static_cast<size_t>(op.offset), bytes);
