@@ -88,14 +88,8 @@ uint32_t Kernel::pop_ready() {
 uint64_t Kernel::spawn(std::string name, std::function<void()> body, FiberOptions options) {
   EDDY_CHECK(options.group < groups_.size());
   EDDY_CHECK_MSG(!groups_[options.group].killed, "spawning into a killed process");
-  uint32_t slot;
-  if (!free_fiber_slots_.empty()) {
-    slot = free_fiber_slots_.back();
-    free_fiber_slots_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(fibers_.size());
-    fibers_.emplace_back();
-  }
+  uint32_t slot = free_fiber_slots_.take(fibers_.size());
+  if (slot == fibers_.size()) fibers_.emplace_back();
   auto f = std::make_unique<Fiber>();
   f->id = next_fiber_id_++;
   f->slot = slot;
@@ -162,7 +156,7 @@ void Kernel::on_fiber_exit(uint32_t slot) {
   }
   if (current_ == f) current_ = nullptr;
   fibers_[slot].reset();
-  free_fiber_slots_.push_back(slot);
+  free_fiber_slots_.release(slot);
   --live_fibers_;
   ++exits_since_cleanup_;
   if (g.killed && g.members.empty() && g.on_empty) {
@@ -226,12 +220,8 @@ void Kernel::resume_group(GroupId g) {
 
 TimerHandle Kernel::at(Instant t, std::function<void()> callback) {
   EDDY_CHECK_MSG(t >= now_, "scheduling an event in the past");
-  uint32_t slot;
-  if (!free_callback_slots_.empty()) {
-    slot = free_callback_slots_.back();
-    free_callback_slots_.pop_back();
-  } else {
-    slot = static_cast<uint32_t>(callbacks_.size());
+  uint32_t slot = free_callback_slots_.take(callbacks_.size());
+  if (slot == callbacks_.size()) {
     callbacks_.emplace_back();
     callback_tokens_.push_back(0);
   }
@@ -261,7 +251,7 @@ void Kernel::maybe_compact_events() {
   events_.remove_if([this](const Event& e) {
     if (!stale(e)) return false;
     if (e.kind == EventKind::kCallback && callbacks_[e.target] == nullptr && callback_tokens_[e.target] == 0)
-      free_callback_slots_.push_back(e.target);
+      free_callback_slots_.release(e.target);
     return true;
   });
   compact_at_ = std::max(kCompactEventsMin, 2 * events_.size());
@@ -417,7 +407,7 @@ boost::fibers::context* Kernel::next_context(boost::fibers::context* active) {
     if (stale(top)) {
       Event e = events_.pop();
       if (e.kind == EventKind::kCallback && callbacks_[e.target] == nullptr && callback_tokens_[e.target] == 0)
-        free_callback_slots_.push_back(e.target);
+        free_callback_slots_.release(e.target);
       continue;
     }
     if (top.time_ns() > run_until_.ns()) {
@@ -451,7 +441,7 @@ boost::fibers::context* Kernel::next_context(boost::fibers::context* active) {
     auto callback = std::move(callbacks_[e.target]);
     callbacks_[e.target] = nullptr;
     callback_tokens_[e.target] = 0;
-    free_callback_slots_.push_back(e.target);
+    free_callback_slots_.release(e.target);
     callback();
   }
 }

@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "sim/event_queue.h"
+#include "sim/free_slots.h"
 #include "sim/time.h"
 
 namespace boost::fibers { class context; }
@@ -211,10 +212,10 @@ class Kernel {
   static constexpr size_t kCompactEventsMin = 1024;
   size_t compact_at_ = kCompactEventsMin;  // sweep stale events when the heap reaches this
   std::vector<std::unique_ptr<Fiber>> fibers_;  // by slot
-  std::vector<uint32_t> free_fiber_slots_;
+  FreeSlots free_fiber_slots_;
   std::vector<std::function<void()>> callbacks_;  // by slot
   std::vector<uint64_t> callback_tokens_;
-  std::vector<uint32_t> free_callback_slots_;
+  FreeSlots free_callback_slots_;
   std::vector<FiberGroup> groups_;
 
   // Ready queue: a ring of fiber slots (FIFO keeps scheduling order deterministic).

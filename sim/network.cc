@@ -97,21 +97,15 @@ void Network::send(Envelope&& env) {
 }
 
 void Network::schedule_delivery(Envelope&& env, Instant at) {
-  uint32_t slot;
-  if (!free_in_flight_.empty()) {
-    slot = free_in_flight_.back();
-    free_in_flight_.pop_back();
-    in_flight_[slot] = std::move(env);
-  } else {
-    slot = static_cast<uint32_t>(in_flight_.size());
-    in_flight_.push_back(std::move(env));
-  }
+  uint32_t slot = free_in_flight_.take(in_flight_.size());
+  if (slot == in_flight_.size()) in_flight_.push_back(std::move(env));
+  else in_flight_[slot] = std::move(env);
   kernel_.at(at, [this, slot] { deliver_in_flight(slot); });
 }
 
 void Network::deliver_in_flight(uint32_t slot) {
   Envelope env = std::move(in_flight_[slot]);
-  free_in_flight_.push_back(slot);
+  free_in_flight_.release(slot);
   const int to = static_cast<int>(env.to.value);
   if (!reachable(env.from, env.to)) {
     ++stats_.dropped_partition;

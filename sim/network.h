@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/free_slots.h"
 #include "sim/ids.h"
 #include "sim/payload.h"
 #include "sim/prng.h"
@@ -118,7 +119,7 @@ class Network {
   // then captures only (this, slot), small enough for std::function to hold without a heap
   // allocation, where capturing the envelope itself allocated once per message.
   std::vector<Envelope> in_flight_;
-  std::vector<uint32_t> free_in_flight_;
+  FreeSlots free_in_flight_;
   uint64_t next_message_id_ = 1;
   NetworkStats stats_;
 };
