@@ -18,6 +18,8 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::kFencedLeaderEpoch: return "FENCED_LEADER_EPOCH";
     case ErrorCode::kUnknownLeaderEpoch: return "UNKNOWN_LEADER_EPOCH";
     case ErrorCode::kInvalidRecord: return "INVALID_RECORD";
+    case ErrorCode::kFetchSessionIdNotFound: return "FETCH_SESSION_ID_NOT_FOUND";
+    case ErrorCode::kInvalidFetchSessionEpoch: return "INVALID_FETCH_SESSION_EPOCH";
     case ErrorCode::kCoordinatorLoadInProgress: return "COORDINATOR_LOAD_IN_PROGRESS";
     case ErrorCode::kOutOfOrderSequenceNumber: return "OUT_OF_ORDER_SEQUENCE_NUMBER";
     case ErrorCode::kDuplicateSequenceNumber: return "DUPLICATE_SEQUENCE_NUMBER";

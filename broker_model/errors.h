@@ -25,6 +25,10 @@ enum class ErrorCode : int16_t {
   kFencedLeaderEpoch = 74,
   kUnknownLeaderEpoch = 75,
   kInvalidRecord = 87,
+  // Fetch sessions (KIP-227): the leader has no session by that id (evicted, or the leader
+  // restarted), or the request's session epoch is not the one it expects next.
+  kFetchSessionIdNotFound = 70,
+  kInvalidFetchSessionEpoch = 71,
   // The idempotent producer.
   kCoordinatorLoadInProgress = 14,
   kOutOfOrderSequenceNumber = 45,

@@ -64,6 +64,12 @@ std::string format_summary(const ScenarioResult& r) {
   std::snprintf(buf, sizeof buf, "  produce latency (acknowledged): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
                 ms(r.produce_latency.p50), ms(r.produce_latency.p99), ms(r.produce_latency.max));
   o << buf;
+  const broker_model::FetchSessionStats& fs = r.history.fetch_sessions();
+  if (fs.created + fs.not_created > 0)
+    o << "  fetch sessions (KIP-227): " << fs.created << " created, " << fs.evicted << " evicted, " << fs.not_created
+      << " full fetches found no room; " << fs.incremental << " incremental fetches left out " << fs.partitions_omitted
+      << " partitions with nothing new; FETCH_SESSION_ID_NOT_FOUND " << fs.id_not_found
+      << ", INVALID_FETCH_SESSION_EPOCH " << fs.invalid_epoch << "\n";
   for (const auto& d : r.drawn) o << "  drawn: " << d << "\n";
   for (const auto& f : r.faults_fired) o << "  fault: " << f << "\n";
   for (const auto& c : r.checks) {

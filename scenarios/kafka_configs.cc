@@ -47,6 +47,7 @@ constexpr Rule kBrokerRules[] = {
     {"log.retention.check.interval.ms", Type::kLong, 1},
     {"log.retention.ms", Type::kLong, -1},
     {"log.segment.bytes", Type::kInt, 14},
+    {"max.incremental.fetch.session.cache.slots", Type::kInt, 0},
     {"min.insync.replicas", Type::kInt, 1},
     {"num.partitions", Type::kInt, 1},
     {"offsets.commit.timeout.ms", Type::kInt, 1},

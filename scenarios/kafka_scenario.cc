@@ -125,6 +125,8 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     else if (key == "replica.fetch.max.bytes" && v) c.replica_fetch_max_bytes = static_cast<int32_t>(*v);
     else if (key == "replica.socket.timeout.ms" && v) c.request_timeout_ms = *v;
     else if (key == "replica.fetch.backoff.ms" && v) c.replica_fetch_backoff_ms = *v;
+    else if (key == "max.incremental.fetch.session.cache.slots" && v)
+      c.max_incremental_fetch_session_cache_slots = static_cast<int32_t>(*v);
     else if (key == "log.segment.bytes" && v) c.log.set("segment.bytes", *v);
     else if (key == "log.retention.ms" && v) c.log.set("retention.ms", *v);
     else if (key == "log.retention.bytes" && v) c.log.set("retention.bytes", *v);

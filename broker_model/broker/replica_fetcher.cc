@@ -94,28 +94,38 @@ void ReplicaFetcher::fetch_once(const std::vector<State*>& states) {
   req.replica_id = config_.id;
   req.max_wait_ms = config_.replica_fetch_wait_max_ms;
   req.min_bytes = 1;
-  req.partitions.reserve(states.size());
+  std::vector<FetchPartition>& wanted = session_.next();
   for (State* s : states) {
     Partition* p = s->partition;
-    req.partitions.push_back(FetchPartition{p->tp(), p->log().log_end_offset(), p->leader_epoch(), config_.replica_fetch_max_bytes});
+    wanted.push_back(FetchPartition{p->tp(), p->log().log_end_offset(), p->leader_epoch(), config_.replica_fetch_max_bytes});
   }
+  session_.build(req);
   auto resp = rpc_.call_sized(node_of(leader_), kFetchRpc, std::move(req),
                         sim::milliseconds(config_.request_timeout_ms + config_.replica_fetch_wait_max_ms));
   const auto* r = resp ? sim::payload_cast<FetchResponse>(&*resp) : nullptr;
   if (r == nullptr) {
+    session_.handle_failure();
     ctx.sleep_for(sim::milliseconds(config_.replica_fetch_backoff_ms));
     return;
   }
+  if (!session_.handle_response(*r)) return;  // a session error: the next fetch is a full one, at once
   bool backoff = false;
-  // The response lists partitions in the order asked, which is the map's order: try the entry
-  // after the previous one before searching the whole map (a find per partition per response
-  // was 2% of a run). handle() blocks, and partitions may be added or removed meanwhile: the
-  // shortcut is used only while the membership is unchanged (iterators stay valid then).
-  auto next = partitions_.end();
+  // The response lists partitions in the session's order, which is the map's order (an
+  // incremental answer only those with news; the others have nothing new): walk on from the
+  // entry after the previous one instead of searching the whole map (a find per partition per
+  // response was 2% of a run). handle() blocks, and partitions may be added or removed
+  // meanwhile: the walk is used only while the membership is unchanged (iterators stay valid
+  // then).
+  auto next = partitions_.begin();
   uint64_t changes = membership_changes_;
   for (const auto& pr : r->partitions) {
-    bool shortcut = changes == membership_changes_ && next != partitions_.end() && next->first == pr.tp;
-    auto it = shortcut ? next : partitions_.find(pr.tp);
+    auto it = partitions_.end();
+    if (changes == membership_changes_) {
+      while (next != partitions_.end() && next->first < pr.tp) ++next;
+      if (next != partitions_.end() && next->first == pr.tp) it = next;
+    } else {
+      it = partitions_.find(pr.tp);
+    }
     if (it == partitions_.end()) continue;
     next = std::next(it);
     changes = membership_changes_;

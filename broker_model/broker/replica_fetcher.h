@@ -8,6 +8,7 @@
 #include <map>
 #include <vector>
 
+#include "broker_model/clients/fetch_session_handler.h"
 #include "broker_model/protocol/messages.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 
@@ -43,6 +44,7 @@ class ReplicaFetcher {
   const BrokerConfig& config_;
   BrokerId leader_;
   std::map<TopicPartition, State> partitions_;
+  FetchSessionHandler session_;  // this fetcher's fetch session with the leader (KIP-227)
   uint64_t membership_changes_ = 0;  // add() and remove() calls: see fetch_once
   sim::WaitQueue wakeup_{"replica fetcher idle"};
 };

@@ -15,7 +15,11 @@ constexpr sim::Duration kAlterPartitionRetryBackoff = sim::milliseconds(100);
 }  // namespace
 
 ReplicaManager::ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, History* history, AlterPartitionFn alter_partition)
-    : rpc_(rpc), config_(config), history_(history), alter_partition_(std::move(alter_partition)) {}
+    : rpc_(rpc),
+      config_(config),
+      history_(history),
+      alter_partition_(std::move(alter_partition)),
+      fetch_sessions_(config.max_incremental_fetch_session_cache_slots, rpc.context().prng().fork("fetch-sessions")) {}
 
 void ReplicaManager::start() {
   rpc_.context().spawn("isr-maintenance", [this] { isr_maintenance_loop(); });
@@ -124,26 +128,52 @@ constexpr size_t kInlineFetchPartitions = 16;
 
 FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
   sim::NodeContext& ctx = rpc_.context();
+  FetchSessionStats unused_stats;
+  FetchSessionStats& stats = history_ != nullptr ? history_->fetch_sessions() : unused_stats;
+  // The fetch session (KIP-227): an incremental fetch reads every partition of its session
+  // (as a full fetch reads every partition it names) and its answer leaves out those with
+  // nothing new.
+  std::shared_ptr<FetchSession> session;
+  bool create_session = false;
+  if (req.full()) {
+    if (req.session_id != kInvalidFetchSessionId) fetch_sessions_.remove(req.session_id);
+    create_session = req.session_epoch == kInitialFetchSessionEpoch;
+  } else {
+    session = fetch_sessions_.find(req.session_id);
+    if (session == nullptr || session->epoch != req.session_epoch) {
+      FetchResponse resp;
+      resp.error = session == nullptr ? ErrorCode::kFetchSessionIdNotFound : ErrorCode::kInvalidFetchSessionEpoch;
+      ++(session == nullptr ? stats.id_not_found : stats.invalid_epoch);
+      return resp;
+    }
+    session->update(req.partitions, req.forgotten);
+    session->epoch = next_fetch_session_epoch(session->epoch);
+    session->last_used = ctx.now();
+  }
+  // What this fetch reads. A session's list changes only by a request carrying the epoch this
+  // one moved it to, which its client sends after this answer: it stays put while this waits.
+  const std::vector<FetchPartition>& asked = session != nullptr ? session->partitions : req.partitions;
+
   sim::Instant deadline = ctx.sim_deadline(sim::milliseconds(std::max(0, req.max_wait_ms)));
   // Long-poll on the partitions asked for: woken when one of them moves, not on every
   // append anywhere on the broker. (This list and `found` are inline for the few partitions
   // a fetch usually names: two allocations per fetch otherwise.)
   boost::container::small_vector<sim::WaitQueue*, kInlineFetchPartitions> waiters;
-  waiters.reserve(req.partitions.size());
+  waiters.reserve(asked.size());
   // The partitions found, for the ISR check when the fetch returns (partitions are never
   // removed from partitions_, so the pointers stay valid while fetches block). A partition
   // not found answers at once, so a fetch that waits found every partition on its first
   // pass: later passes reuse that list and its wait queues.
   boost::container::small_vector<Partition*, kInlineFetchPartitions> found;
-  found.reserve(req.partitions.size());
+  found.reserve(asked.size());
   for (bool first_pass = true;; first_pass = false) {
     FetchResponse resp;
-    resp.partitions.reserve(req.partitions.size());
+    resp.partitions.reserve(asked.size());
     int64_t bytes = 0;
     bool any_error = false;
-    EDDY_CHECK(first_pass || found.size() == req.partitions.size());
-    for (size_t i = 0; i < req.partitions.size(); ++i) {
-      const FetchPartition& fp = req.partitions[i];
+    EDDY_CHECK(first_pass || found.size() == asked.size());
+    for (size_t i = 0; i < asked.size(); ++i) {
+      const FetchPartition& fp = asked[i];
       Partition* p = first_pass ? partition(fp.tp) : found[i];
       if (p == nullptr) {
         FetchPartitionResponse r;
@@ -160,6 +190,12 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
       FetchPartitionResponse r = p->fetch(fp, req.replica_id);
       if (r.error != ErrorCode::kNone) any_error = true;
       for (const auto& b : r.batches) bytes += b.logical_size_in_bytes();
+      if (session != nullptr) {
+        const SessionPartitionSent& sent = session->sent[i];
+        if (r.error == ErrorCode::kNone && r.batches.empty() && r.high_watermark == sent.high_watermark &&
+            r.log_start_offset == sent.log_start_offset)
+          continue;  // nothing new: left out of the answer
+      }
       resp.partitions.push_back(std::move(r));
     }
     if (bytes >= req.min_bytes || any_error || ctx.true_now() >= deadline) {
@@ -167,6 +203,24 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
         // A follower's fetch may have caught it up: propose it back into the ISR.
         for (Partition* p : found)
           if (auto proposal = p->maybe_expand_isr(req.replica_id)) propose(*proposal);
+      }
+      if (session != nullptr) {
+        // What the session sent: the answer's partitions are a subsequence of its list.
+        size_t at = 0;
+        for (const auto& r : resp.partitions) {
+          while (at < asked.size() && !(asked[at].tp == r.tp)) ++at;
+          EDDY_CHECK(at < asked.size());
+          session->sent[at++] = {r.high_watermark, r.log_start_offset};
+        }
+        resp.session_id = session->id;
+        ++stats.incremental;
+        stats.partitions_omitted += static_cast<int64_t>(asked.size() - resp.partitions.size());
+      } else if (create_session) {
+        uint64_t evictions = fetch_sessions_.evictions();
+        auto created = fetch_sessions_.create(req.replica_id != kNoBroker, ctx.now(), req.partitions, resp);
+        stats.evicted += static_cast<int64_t>(fetch_sessions_.evictions() - evictions);
+        ++(created != nullptr ? stats.created : stats.not_created);
+        resp.session_id = created != nullptr ? created->id : kInvalidFetchSessionId;
       }
       return resp;
     }

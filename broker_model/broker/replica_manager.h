@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/broker/fetch_session_cache.h"
 #include "broker_model/broker/partition.h"
 #include "broker_model/broker/replica_fetcher.h"
 #include "broker_model/controller/metadata_image.h"
@@ -29,6 +30,7 @@ struct BrokerConfig {
   int32_t replica_fetch_wait_max_ms = 500;         // replica.fetch.wait.max.ms
   int32_t replica_fetch_max_bytes = 1 << 20;       // replica.fetch.max.bytes
   int64_t replica_fetch_backoff_ms = 1'000;        // replica.fetch.backoff.ms
+  int32_t max_incremental_fetch_session_cache_slots = 1'000;  // max.incremental.fetch.session.cache.slots (0: no sessions)
   int64_t request_timeout_ms = 30'000;             // replica.socket.timeout.ms: a follower's fetch timeout
   int64_t log_retention_check_interval_ms = 300'000;  // log.retention.check.interval.ms
   int64_t log_flush_scheduler_interval_ms = 1'000;    // how often flush.ms is checked
@@ -77,6 +79,7 @@ class ReplicaManager {
   BrokerConfig config_;
   History* history_;
   AlterPartitionFn alter_partition_;
+  FetchSessionCache fetch_sessions_;
   // The replicas this broker holds, by topic and then partition number (the order
   // TopicPartition sorts in): every fetch evaluation looks up each partition it asks for, and
   // a lookup in one map keyed by TopicPartition compared topic names at every level (5% of a

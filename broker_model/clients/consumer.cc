@@ -77,11 +77,13 @@ void Consumer::send_fetch(BrokerId broker, const std::vector<TopicPartition>& tp
   req.replica_id = kNoBroker;
   req.max_wait_ms = config_.fetch_max_wait_ms;
   req.min_bytes = config_.fetch_min_bytes;
-  req.partitions.reserve(tps.size());
+  FetchSessionHandler& session = sessions_[broker];
+  std::vector<FetchPartition>& wanted = session.next();
   for (const auto& tp : tps) {
     const Position& p = positions_[tp];
-    req.partitions.push_back(FetchPartition{tp, p.offset, p.leader_epoch, config_.max_partition_fetch_bytes});
+    wanted.push_back(FetchPartition{tp, p.offset, p.leader_epoch, config_.max_partition_fetch_bytes});
   }
+  session.build(req);
   in_flight_[broker] = true;
   rpc_.call_async_sized(node_of(broker), kFetchRpc, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
@@ -95,10 +97,13 @@ void Consumer::on_fetch(BrokerId broker, std::optional<sim::Payload>&& response)
   in_flight_[broker] = false;
   wakeup_.notify_all();
   const auto* r = response ? sim::payload_cast<FetchResponse>(&*response) : nullptr;
+  FetchSessionHandler& session = sessions_[broker];
   if (r == nullptr) {
+    session.handle_failure();
     metadata_.request_refresh();
     return;
   }
+  if (!session.handle_response(*r)) return;  // a session error: the next fetch is a full one
   sim::Instant now = rpc_.context().true_now();
   for (const auto& pr : r->partitions) {
     auto it = positions_.find(pr.tp);

@@ -11,6 +11,7 @@
 
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/client_metadata.h"
+#include "broker_model/clients/fetch_session_handler.h"
 #include "broker_model/history/history.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 
@@ -56,6 +57,7 @@ class Consumer {
   int index_;
   std::map<TopicPartition, Position> positions_;
   std::map<BrokerId, bool> in_flight_;
+  std::map<BrokerId, FetchSessionHandler> sessions_;  // a fetch session per broker (KIP-227)
   // The loop's per-broker lists, emptied and refilled each turn: the loop runs after every
   // fetch response, and building maps of fresh vectors there allocated on every turn.
   std::vector<BrokerPartitions> to_fetch_, to_validate_;

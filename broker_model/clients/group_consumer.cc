@@ -455,11 +455,14 @@ void GroupConsumer::send_fetches() {
     req.replica_id = kNoBroker;
     req.max_wait_ms = config_.fetch_max_wait_ms;
     req.min_bytes = config_.fetch_min_bytes;
+    FetchSessionHandler& session = fetch_sessions_[broker];
+    std::vector<FetchPartition>& wanted = session.next();
     for (const auto& tp : tps) {
       auto l = metadata_.leader(tp);
-      req.partitions.push_back(FetchPartition{tp, *parts_[tp].position, l ? l->leader_epoch : kNoLeaderEpoch,
-                                              config_.max_partition_fetch_bytes});
+      wanted.push_back(FetchPartition{tp, *parts_[tp].position, l ? l->leader_epoch : kNoLeaderEpoch,
+                                      config_.max_partition_fetch_bytes});
     }
+    session.build(req);
     in_flight_[broker] = true;
     uint64_t epoch = assignment_epoch_;
     rpc_.call_async_sized(node_of(broker), kFetchRpc, std::move(req),
@@ -472,10 +475,13 @@ void GroupConsumer::on_fetch(uint64_t assignment_epoch, BrokerId broker, std::op
   in_flight_[broker] = false;
   fetched_.notify_all();
   const auto* r = response ? sim::payload_cast<FetchResponse>(&*response) : nullptr;
+  FetchSessionHandler& session = fetch_sessions_[broker];
   if (r == nullptr) {
+    session.handle_failure();
     metadata_.request_refresh();
     return;
   }
+  if (!session.handle_response(*r)) return;  // a session error: the next fetch is a full one
   if (assignment_epoch != assignment_epoch_) return;  // the assignment changed meanwhile
   for (const auto& pr : r->partitions) {
     auto it = parts_.find(pr.tp);

@@ -28,6 +28,7 @@
 
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/client_metadata.h"
+#include "broker_model/clients/fetch_session_handler.h"
 #include "broker_model/group/group_messages.h"
 #include "broker_model/history/history.h"
 #include "broker_model/rpc/rpc_endpoint.h"
@@ -117,6 +118,7 @@ class GroupConsumer {
   std::vector<TopicPartition> previously_owned_;  // eager StickyAssignor: what was revoked before rejoining
   std::map<TopicPartition, PartitionState> parts_;
   std::map<BrokerId, bool> in_flight_;
+  std::map<BrokerId, FetchSessionHandler> fetch_sessions_;  // a fetch session per broker (KIP-227)
   uint64_t assignment_epoch_ = 0;
   size_t collect_cursor_ = 0;
   sim::WaitQueue fetched_{"group consumer fetch"};

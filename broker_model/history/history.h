@@ -100,6 +100,18 @@ struct FinalRead {
   std::vector<std::pair<Offset, uint64_t>> records;
 };
 
+// What leaders did with fetch sessions (KIP-227), counted over the run (all brokers, all
+// incarnations): for tests and reports that must see the session paths taken.
+struct FetchSessionStats {
+  int64_t created = 0;             // sessions created for full fetches
+  int64_t not_created = 0;         // full fetches that asked for a session and found no room
+  int64_t evicted = 0;             // sessions evicted to make room for another
+  int64_t incremental = 0;         // incremental fetches answered
+  int64_t partitions_omitted = 0;  // partitions left out of incremental answers (nothing new)
+  int64_t id_not_found = 0;        // FETCH_SESSION_ID_NOT_FOUND answered
+  int64_t invalid_epoch = 0;       // INVALID_FETCH_SESSION_EPOCH answered
+};
+
 class History {
  public:
   // Room for the operations a run is expected to record, so the vectors do not move (and
@@ -149,6 +161,9 @@ class History {
   GroupHistory& groups() { return groups_; }
   const GroupHistory& groups() const { return groups_; }
 
+  FetchSessionStats& fetch_sessions() { return fetch_sessions_; }
+  const FetchSessionStats& fetch_sessions() const { return fetch_sessions_; }
+
  private:
   std::vector<ProduceOp> produces_;
   std::vector<ProduceAttempt> produce_attempts_;
@@ -158,6 +173,7 @@ class History {
   std::vector<FinalRead> final_reads_;
   std::map<TopicPartition, std::pair<BrokerId, LeaderEpoch>> leaders_;
   GroupHistory groups_;
+  FetchSessionStats fetch_sessions_;
   int active_controller_ = -1;
   int64_t active_controller_term_ = -1;
 };

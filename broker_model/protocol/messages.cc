@@ -16,12 +16,14 @@ uint32_t wire_bytes(const ProduceRequest& r) {
 
 uint32_t wire_bytes(const ProduceResponse& r) { return 24 + 40 * static_cast<uint32_t>(r.partitions.size()); }
 
+// Fetch v12 and later: header and the fixed fields, then per partition its topic entry
+// and partition fields; a forgotten partition is its topic and index.
 uint32_t wire_bytes(const FetchRequest& r) {
-  return 48 + static_cast<uint32_t>(r.partitions.size()) * 40;
+  return 56 + static_cast<uint32_t>(r.partitions.size()) * 40 + static_cast<uint32_t>(r.forgotten.size()) * 24;
 }
 
 uint32_t wire_bytes(const FetchResponse& r) {
-  uint32_t n = 24;
+  uint32_t n = 30;  // header, throttle time, error code, session id
   for (const auto& p : r.partitions) {
     n += 48 + static_cast<uint32_t>(p.tp.topic.size());
     for (const auto& b : p.batches) n += batch_bytes(b);

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <climits>
 #include <string>
 #include <vector>
 
@@ -70,12 +71,31 @@ struct FetchPartition {
   Offset fetch_offset{0};
   LeaderEpoch current_leader_epoch = kNoLeaderEpoch;  // KIP-320 fencing
   int32_t partition_max_bytes = 1 << 20;
+  friend bool operator==(const FetchPartition&, const FetchPartition&) = default;
 };
+// Fetch sessions (KIP-227). A request's (session_id, session_epoch):
+//   (0, -1)  a full fetch without a session (the protocol before KIP-227);
+//   (0, 0)   a full fetch that asks the leader to create a session (the answer names it);
+//   (id, n)  n > 0: an incremental fetch in session id, whose partitions are only those added
+//            to the session or whose fetch state changed, with `forgotten` leaving it;
+//   (id, 0)  close session id, then as (0, 0);  (id, -1) close session id, then as (0, -1).
+inline constexpr int32_t kInvalidFetchSessionId = 0;
+inline constexpr int32_t kInitialFetchSessionEpoch = 0;
+inline constexpr int32_t kFinalFetchSessionEpoch = -1;
+// The epoch after `epoch` in a session (wraps to 1, never back to the full-fetch epochs).
+inline int32_t next_fetch_session_epoch(int32_t epoch) {
+  if (epoch < 0) return kFinalFetchSessionEpoch;
+  return epoch == INT32_MAX ? 1 : epoch + 1;
+}
 struct FetchRequest {
   BrokerId replica_id = kNoBroker;  // a follower's broker id; kNoBroker for consumers
   int32_t max_wait_ms = 500;
   int32_t min_bytes = 1;
-  std::vector<FetchPartition> partitions;
+  int32_t session_id = kInvalidFetchSessionId;
+  int32_t session_epoch = kFinalFetchSessionEpoch;
+  std::vector<FetchPartition> partitions;   // sorted by partition
+  std::vector<TopicPartition> forgotten;    // incremental fetches only
+  bool full() const { return session_epoch == kInitialFetchSessionEpoch || session_epoch == kFinalFetchSessionEpoch; }
 };
 struct FetchPartitionResponse {
   TopicPartition tp;
@@ -87,6 +107,13 @@ struct FetchPartitionResponse {
   std::vector<RecordBatch> batches;
 };
 struct FetchResponse {
+  // A fetch session error (FETCH_SESSION_ID_NOT_FOUND, INVALID_FETCH_SESSION_EPOCH): no
+  // partitions then, and the client starts over with a full fetch.
+  ErrorCode error = ErrorCode::kNone;
+  int32_t session_id = kInvalidFetchSessionId;  // the session this answer belongs to, if any
+  // A full fetch's answer lists every partition asked for; an incremental one only those with
+  // records, an error, or a high watermark or log start offset other than last sent in the
+  // session: a partition absent from it has nothing new.
   std::vector<FetchPartitionResponse> partitions;
 };
 

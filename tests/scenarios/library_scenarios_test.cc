@@ -93,6 +93,59 @@ TEST(ScenarioLibrary, LeaderFailover10sWithAcks1LosesWrites) {
   }
 }
 
+// Fetch sessions (KIP-227) under a cache with one slot: sessions go stale while their follower
+// is down, consumers' sessions are evicted by followers' and answered FETCH_SESSION_ID_NOT_FOUND,
+// duplicated fetches are answered INVALID_FETCH_SESSION_EPOCH, and the clients start over with
+// full fetches without losing or repeating anything. Over the seeds, every one of those paths is
+// taken (each seed holds the file's expectations).
+TEST(ScenarioLibrary, FetchSessionsAreEvictedAndResetWithoutLosingAnything) {
+  const std::string file = "basics/fetch-sessions.yaml";
+  ScenarioSpec spec = testing::load_bundled(file);
+  broker_model::FetchSessionStats sum;
+  for (uint64_t seed = 1; seed <= std::max<uint64_t>(seeds_or(4), 4); ++seed) {
+    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
+    ASSERT_TRUE(r.cluster_ready) << file << " seed " << seed << ": " << r.outcome.message;
+    ASSERT_TRUE(r.expectations_met()) << file << " seed " << seed << "\n" << format_summary(r);
+    const broker_model::FetchSessionStats& s = r.history.fetch_sessions();
+    sum.created += s.created;
+    sum.evicted += s.evicted;
+    sum.not_created += s.not_created;
+    sum.incremental += s.incremental;
+    sum.id_not_found += s.id_not_found;
+    sum.invalid_epoch += s.invalid_epoch;
+  }
+  EXPECT_GT(sum.incremental, 0);
+  EXPECT_GT(sum.not_created, 0) << "one slot per broker: most clients keep sending full fetches";
+  EXPECT_GT(sum.evicted, 0);
+  EXPECT_GT(sum.id_not_found, 0) << "no consumer was evicted and told so";
+  EXPECT_GT(sum.invalid_epoch, 0) << "no duplicated fetch met a session that had moved on";
+  std::printf("fetch-sessions: %lld created, %lld evicted, %lld incremental fetches, %lld FETCH_SESSION_ID_NOT_FOUND, "
+              "%lld INVALID_FETCH_SESSION_EPOCH\n",
+              static_cast<long long>(sum.created), static_cast<long long>(sum.evicted),
+              static_cast<long long>(sum.incremental), static_cast<long long>(sum.id_not_found),
+              static_cast<long long>(sum.invalid_epoch));
+}
+
+// With Kafka's default of 1,000 slots the 10-second CI gate fetches incrementally nearly always
+// and leaves partitions with nothing new out of its answers; with no slots (sessions off, every
+// fetch a full one, as before KIP-227) it fetches incrementally never, and holds all the same.
+TEST(ScenarioLibrary, FetchSessionsCanBeTurnedOffWithNoSlots) {
+  ScenarioSpec spec = testing::load_bundled("ci/leader-failover-10s.yaml");
+  ScenarioResult on = run_scenario(spec, RunOptions{1, nullptr});
+  ASSERT_TRUE(on.expectations_met()) << format_summary(on);
+  const broker_model::FetchSessionStats& s = on.history.fetch_sessions();
+  EXPECT_GT(s.created, 0);
+  EXPECT_GT(s.incremental, 10 * (s.created + s.not_created)) << "most fetches should be incremental";
+  EXPECT_GT(s.partitions_omitted, 0) << "no incremental answer left a partition out";
+
+  spec.cluster.broker_configs["max.incremental.fetch.session.cache.slots"] = "0";
+  ScenarioResult off = run_scenario(spec, RunOptions{1, nullptr});
+  ASSERT_TRUE(off.expectations_met()) << format_summary(off);
+  EXPECT_EQ(off.history.fetch_sessions().created, 0);
+  EXPECT_EQ(off.history.fetch_sessions().incremental, 0);
+  EXPECT_GT(off.history.fetch_sessions().not_created, 0);
+}
+
 // Messages carry their size on the simulated wire (bandwidth, throttling): a fetch response
 // holding records must be at least as large as those records. Responses and consumer requests
 // were once sized after being moved from (an unspecified argument order that GCC evaluates
