@@ -19,6 +19,7 @@ void FetchSessionHandler::build(FetchRequest& req) {
   if (req.full()) {
     req.partitions = wanted;
   } else {
+    req.partitions.reserve(wanted.size());  // one allocation, not one per doubling
     // Both lists are sorted: one merge finds what is new, changed and gone.
     auto have = session_.begin();
     for (const FetchPartition& w : wanted) {
