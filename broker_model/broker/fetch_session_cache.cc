@@ -7,11 +7,18 @@
 
 namespace broker_model {
 
+namespace {
+bool by_partition(const FetchPartition& a, const FetchPartition& b) { return a.tp < b.tp; }
+}  // namespace
+
 void FetchSession::update(const std::vector<FetchPartition>& changed, const std::vector<TopicPartition>& forgotten) {
   // Mostly the changed partitions are already in the session and nothing is forgotten: one
-  // walk of the two sorted lists updates them in place.
+  // walk of the two sorted lists updates them in place. (Requests list partitions sorted; one
+  // that does not is searched partition by partition.)
+  bool sorted = std::is_sorted(changed.begin(), changed.end(), by_partition);
   size_t at = 0;
   for (const FetchPartition& c : changed) {
+    if (!sorted) at = 0;
     while (at < partitions.size() && partitions[at].tp < c.tp) ++at;
     if (at < partitions.size() && partitions[at].tp == c.tp) {
       partitions[at] = c;
@@ -61,8 +68,6 @@ std::shared_ptr<FetchSession> FetchSessionCache::create(bool privileged, sim::In
                                                         const FetchResponse& resp) {
   if (!make_room(privileged, now)) return nullptr;
   EDDY_CHECK(resp.partitions.size() == partitions.size());
-  EDDY_CHECK(std::is_sorted(partitions.begin(), partitions.end(),
-                            [](const FetchPartition& a, const FetchPartition& b) { return a.tp < b.tp; }));
   // A fresh positive id not in use (ids are 31 random bits: a few draws at most).
   int32_t id = kInvalidFetchSessionId;
   for (int tries = 0; tries < 64 && id == kInvalidFetchSessionId; ++tries) {
@@ -75,9 +80,18 @@ std::shared_ptr<FetchSession> FetchSessionCache::create(bool privileged, sim::In
   s->privileged = privileged;
   s->epoch = 1;
   s->last_used = now;
-  s->partitions = partitions;
-  s->sent.reserve(resp.partitions.size());
-  for (const auto& r : resp.partitions) s->sent.push_back({r.high_watermark, r.log_start_offset});
+  // The session keeps its partitions sorted (a full fetch from our clients already is); what
+  // was sent for each stays beside it.
+  std::vector<size_t> order(partitions.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  if (!std::is_sorted(partitions.begin(), partitions.end(), by_partition))
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return partitions[a].tp < partitions[b].tp; });
+  s->partitions.reserve(order.size());
+  s->sent.reserve(order.size());
+  for (size_t i : order) {
+    s->partitions.push_back(partitions[i]);
+    s->sent.push_back({resp.partitions[i].high_watermark, resp.partitions[i].log_start_offset});
+  }
   sessions_.emplace(id, s);
   return s;
 }

@@ -115,7 +115,7 @@ void ReplicaFetcher::fetch_once(const std::vector<State*>& states) {
   // entry after the previous one instead of searching the whole map (a find per partition per
   // response was 2% of a run). handle() blocks, and partitions may be added or removed
   // meanwhile: the walk is used only while the membership is unchanged (iterators stay valid
-  // then).
+  // then); otherwise, or if the walk misses, the map is searched.
   auto next = partitions_.begin();
   uint64_t changes = membership_changes_;
   for (const auto& pr : r->partitions) {
@@ -123,9 +123,8 @@ void ReplicaFetcher::fetch_once(const std::vector<State*>& states) {
     if (changes == membership_changes_) {
       while (next != partitions_.end() && next->first < pr.tp) ++next;
       if (next != partitions_.end() && next->first == pr.tp) it = next;
-    } else {
-      it = partitions_.find(pr.tp);
     }
+    if (it == partitions_.end()) it = partitions_.find(pr.tp);
     if (it == partitions_.end()) continue;
     next = std::next(it);
     changes = membership_changes_;

@@ -93,7 +93,7 @@ struct FetchRequest {
   int32_t min_bytes = 1;
   int32_t session_id = kInvalidFetchSessionId;
   int32_t session_epoch = kFinalFetchSessionEpoch;
-  std::vector<FetchPartition> partitions;   // sorted by partition
+  std::vector<FetchPartition> partitions;   // our clients list them sorted by partition
   std::vector<TopicPartition> forgotten;    // incremental fetches only
   bool full() const { return session_epoch == kInitialFetchSessionEpoch || session_epoch == kFinalFetchSessionEpoch; }
 };

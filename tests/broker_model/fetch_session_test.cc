@@ -167,6 +167,23 @@ TEST(FetchSessionCache, UpdateAddsChangesAndForgetsInPartitionOrder) {
   s.update({}, {kA, kC});
   EXPECT_EQ(tps(s.partitions), (std::vector<TopicPartition>{kB}));
   EXPECT_EQ(s.sent.size(), 1u);
+  // A request that does not list its partitions in order is taken all the same.
+  s.update({at(kC, 4), at(kA, 1), at(kB, 3)}, {});
+  EXPECT_EQ(tps(s.partitions), (std::vector<TopicPartition>{kA, kB, kC}));
+  EXPECT_EQ(s.partitions[1].fetch_offset, Offset(3));
+  EXPECT_EQ(s.partitions[2].fetch_offset, Offset(4));
+  EXPECT_EQ(s.sent[1].high_watermark, Offset(1));
+}
+
+TEST(FetchSessionCache, ASessionCreatedFromAnUnsortedFullFetchKeepsItsPartitionsSorted) {
+  FetchSessionCache cache(1, sim::Prng(3));
+  std::vector<FetchPartition> asked{at(kC, 0), at(kA, 0)};
+  FetchResponse resp = full_answer(asked);
+  resp.partitions[0].high_watermark = Offset(7);  // C's
+  auto s = cache.create(false, sim::Instant::epoch(), asked, resp);
+  ASSERT_NE(s, nullptr);
+  EXPECT_EQ(tps(s->partitions), (std::vector<TopicPartition>{kA, kC}));
+  EXPECT_EQ(s->sent[1].high_watermark, Offset(7)) << "what was sent stays with its partition";
 }
 
 // A leader (broker 0) of t-0 and t-1, replicas 0, 1, 2, asked by follower 1.
