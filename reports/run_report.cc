@@ -254,6 +254,16 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
     }
     for (auto& [name, g] : groups) j["groups"].push_back(std::move(g));
   }
+  {
+    const broker_model::FetchSessionStats& fs = r.history.fetch_sessions();
+    j["fetch_sessions"] = {{"created", fs.created},
+                           {"not_created", fs.not_created},
+                           {"evicted", fs.evicted},
+                           {"incremental_fetches", fs.incremental},
+                           {"partitions_omitted", fs.partitions_omitted},
+                           {"session_id_not_found", fs.id_not_found},
+                           {"invalid_session_epoch", fs.invalid_epoch}};
+  }
   j["window_s"] = seconds(m.window_ns);
   j["faults"] = json::array();
   for (const auto& f : m.faults)

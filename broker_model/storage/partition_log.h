@@ -167,7 +167,9 @@ class PartitionLog {
   ErrorCode recover_segments(const std::vector<Offset>& bases);
   void note_epoch_changes(const std::vector<BatchHeader>& changes);
   ErrorCode finish_open();
-  LogAppendInfo append_locked(RecordBatch batch);
+  // Appends `batch`; `keep_in_tail`, if given, is the same batch, which the tail cache takes
+  // (moved) once it is on disk; without it the tail is emptied.
+  LogAppendInfo append_locked(const RecordBatch& batch, RecordBatch* keep_in_tail);
   bool read_from_tail(Offset fetch_offset, int64_t max_bytes, Offset upper, bool min_one_batch, LogReadResult& r);
   ErrorCode maybe_roll(const RecordBatch& batch);
   ErrorCode apply_flush_policy(LogAppendInfo& info);

@@ -62,7 +62,12 @@ TEST(RunReport, SummaryFollowsTheDocumentedSchema) {
   EXPECT_EQ(s["fingerprint"].get<std::string>().size(), 16u);
   EXPECT_EQ(s["engine"], "native");
   EXPECT_EQ(s["scenario"], "acks1-leader-cut-off");
-  for (const char* k : {"run", "config", "liveness", "counts", "throughput", "latency", "errors", "files"}) expect_type(s, k, V::object);
+  for (const char* k : {"run", "config", "liveness", "counts", "throughput", "latency", "errors", "files", "fetch_sessions"})
+    expect_type(s, k, V::object);
+  for (const char* k : {"created", "not_created", "evicted", "incremental_fetches", "partitions_omitted", "session_id_not_found",
+                        "invalid_session_epoch"})
+    EXPECT_TRUE(s["fetch_sessions"][k].is_number_integer()) << k;
+  EXPECT_GT(s["fetch_sessions"]["incremental_fetches"].get<int64_t>(), 0) << "the followers fetch in sessions";
   for (const char* k : {"expectations", "checks", "faults"}) expect_type(s, k, V::array);
   for (const char* k : {"status", "message"}) expect_type(s["run"], k, V::string);
   expect_type(s["run"], "simulated_s", V::number_float);
