@@ -166,12 +166,16 @@ class SharedRecords {
     std::vector<Record> records;
     int64_t bytes = -1;  // records_bytes(), -1 until measured
     int64_t padding = 0;
+    // Measured with the sizes: every key and value is in its string's inline buffer, so
+    // destroying the records would free nothing (see destroy()).
+    bool all_inline = false;
     std::string encoding{};  // see encoding()
   };
   void measure() const;
   static const std::vector<Record>& empty_records();
+  static void destroy(Rep* rep);
   void release() {
-    if (rep_ != nullptr && --rep_->refs == 0) delete rep_;
+    if (rep_ != nullptr && --rep_->refs == 0) destroy(rep_);
     rep_ = nullptr;
   }
 
