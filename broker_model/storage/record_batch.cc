@@ -174,16 +174,13 @@ const char* to_string(DecodeFailure f) {
 int64_t RecordBatch::logical_size_in_bytes() const { return size_in_bytes() + records.padding_bytes(); }
 
 namespace {
-// Whether a string's characters are in its inline (small-string) buffer rather than on the
-// heap: then destroying it frees nothing. libstdc++ keeps up to 15 characters inline and
-// allocates only beyond; elsewhere this says no and records are destroyed one by one.
+// Whether a string's characters are in its inline (small-string) buffer, inside the string
+// object itself, rather than on the heap: then destroying it frees nothing. (Not from its
+// capacity: libstdc++ keeps 15 characters inline, yet a heap string may have a capacity below
+// sizeof(std::string).)
 bool is_inline(const std::string& s) {
-#if defined(__GLIBCXX__)
-  return s.capacity() < sizeof(std::string);
-#else
-  (void)s;
-  return false;
-#endif
+  const char* self = reinterpret_cast<const char*>(&s);
+  return s.data() >= self && s.data() < self + sizeof(std::string);
 }
 }  // namespace
 
