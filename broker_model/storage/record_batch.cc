@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
 
 #include "broker_model/storage/byte_order.h"
 #include "sim/check.h"
@@ -180,7 +181,8 @@ namespace {
 // sizeof(std::string).)
 bool is_inline(const std::string& s) {
   const char* self = reinterpret_cast<const char*>(&s);
-  return s.data() >= self && s.data() < self + sizeof(std::string);
+  std::less<const char*> before;  // a total order, even between unrelated objects
+  return !before(s.data(), self) && before(s.data(), self + sizeof(std::string));
 }
 }  // namespace
 
