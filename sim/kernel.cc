@@ -250,8 +250,7 @@ void Kernel::maybe_compact_events() {
   if (events_.size() < compact_at_) return;
   events_.remove_if([this](const Event& e) {
     if (!stale(e)) return false;
-    if (e.kind == EventKind::kCallback && callbacks_[e.target] == nullptr && callback_tokens_[e.target] == 0)
-      free_callback_slots_.release(e.target);
+    release_dropped(e);
     return true;
   });
   compact_at_ = std::max(kCompactEventsMin, 2 * events_.size());
@@ -405,9 +404,7 @@ boost::fibers::context* Kernel::next_context(boost::fibers::context* active) {
     }
     const Event& top = events_.top();
     if (stale(top)) {
-      Event e = events_.pop();
-      if (e.kind == EventKind::kCallback && callbacks_[e.target] == nullptr && callback_tokens_[e.target] == 0)
-        free_callback_slots_.release(e.target);
+      release_dropped(events_.pop());
       continue;
     }
     if (top.time_ns() > run_until_.ns()) {

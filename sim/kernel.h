@@ -191,6 +191,13 @@ class Kernel {
   boost::fibers::context* run_fiber(Fiber* f, boost::fibers::context* active);
   boost::fibers::context* finish(boost::fibers::context* active);
   bool stale(const Event& e) const;
+  // A stale event dropped from the queue: the slot of a callback nobody holds any more is
+  // free again (a cancelled timer's slot waits for its event, so no new callback reuses it
+  // while that event is queued).
+  void release_dropped(const Event& e) {
+    if (e.kind == EventKind::kCallback && callbacks_[e.target] == nullptr && callback_tokens_[e.target] == 0)
+      free_callback_slots_.release(e.target);
+  }
   void maybe_compact_events();
   void on_fiber_exit(uint32_t slot);
   void fiber_main(uint32_t slot);

@@ -7,10 +7,6 @@
 
 namespace broker_model {
 
-namespace {
-bool by_partition(const FetchPartition& a, const FetchPartition& b) { return a.tp < b.tp; }
-}  // namespace
-
 void FetchSession::update(const std::vector<FetchPartition>& changed, const std::vector<TopicPartition>& forgotten) {
   // Mostly the changed partitions are already in the session and nothing is forgotten: one
   // walk of the two sorted lists updates them in place. (Requests list partitions sorted; one

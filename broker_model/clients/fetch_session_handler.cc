@@ -4,10 +4,6 @@
 
 namespace broker_model {
 
-namespace {
-bool by_partition(const FetchPartition& a, const FetchPartition& b) { return a.tp < b.tp; }
-}  // namespace
-
 void FetchSessionHandler::build(FetchRequest& req) {
   std::vector<FetchPartition>& wanted = next_;
   if (!std::is_sorted(wanted.begin(), wanted.end(), by_partition)) std::sort(wanted.begin(), wanted.end(), by_partition);

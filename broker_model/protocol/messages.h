@@ -73,6 +73,8 @@ struct FetchPartition {
   int32_t partition_max_bytes = 1 << 20;
   friend bool operator==(const FetchPartition&, const FetchPartition&) = default;
 };
+// The order fetch lists and fetch sessions keep their partitions in.
+inline bool by_partition(const FetchPartition& a, const FetchPartition& b) { return a.tp < b.tp; }
 // Fetch sessions (KIP-227). A request's (session_id, session_epoch):
 //   (0, -1)  a full fetch without a session (the protocol before KIP-227);
 //   (0, 0)   a full fetch that asks the leader to create a session (the answer names it);

@@ -25,6 +25,12 @@ std::vector<TopicPartition> tps(const std::vector<FetchPartition>& ps) {
   return out;
 }
 
+// `h`'s request for a fetch of `wanted`, in `req`.
+void build(FetchSessionHandler& h, FetchRequest& req, std::vector<FetchPartition> wanted) {
+  h.next() = std::move(wanted);
+  h.build(req);
+}
+
 FetchResponse answer(int32_t session_id, ErrorCode error = ErrorCode::kNone) {
   FetchResponse r;
   r.session_id = session_id;
@@ -35,8 +41,7 @@ FetchResponse answer(int32_t session_id, ErrorCode error = ErrorCode::kNone) {
 TEST(FetchSessionHandler, FullFetchThenOnlyWhatChangedAndWhatLeft) {
   FetchSessionHandler h;
   FetchRequest req;
-  h.next() = {at(kB, 5), at(kA, 0)};  // any order: requests list partitions sorted
-  h.build(req);
+  build(h, req, {at(kB, 5), at(kA, 0)});  // any order: requests list partitions sorted
   EXPECT_EQ(req.session_id, kInvalidFetchSessionId);
   EXPECT_EQ(req.session_epoch, kInitialFetchSessionEpoch);
   EXPECT_EQ(tps(req.partitions), (std::vector<TopicPartition>{kA, kB}));
@@ -45,8 +50,7 @@ TEST(FetchSessionHandler, FullFetchThenOnlyWhatChangedAndWhatLeft) {
   EXPECT_EQ(h.next_epoch(), 1);
 
   // A moved, B unchanged, C new.
-  h.next() = {at(kA, 3), at(kB, 5), at(kC, 0)};
-  h.build(req);
+  build(h, req, {at(kA, 3), at(kB, 5), at(kC, 0)});
   EXPECT_EQ(req.session_id, 42);
   EXPECT_EQ(req.session_epoch, 1);
   EXPECT_EQ(tps(req.partitions), (std::vector<TopicPartition>{kA, kC}));
@@ -56,8 +60,7 @@ TEST(FetchSessionHandler, FullFetchThenOnlyWhatChangedAndWhatLeft) {
   EXPECT_EQ(h.next_epoch(), 2);
 
   // B no longer wanted; nothing else changed.
-  h.next() = {at(kA, 3), at(kC, 0)};
-  h.build(req);
+  build(h, req, {at(kA, 3), at(kC, 0)});
   EXPECT_EQ(req.session_epoch, 2);
   EXPECT_TRUE(req.partitions.empty());
   EXPECT_EQ(req.forgotten, (std::vector<TopicPartition>{kB}));
@@ -66,44 +69,36 @@ TEST(FetchSessionHandler, FullFetchThenOnlyWhatChangedAndWhatLeft) {
 TEST(FetchSessionHandler, SessionErrorsAndFailuresStartOverWithAFullFetch) {
   FetchSessionHandler h;
   FetchRequest req;
-  h.next() = {at(kA, 0)};
-  h.build(req);
+  build(h, req, {at(kA, 0)});
   ASSERT_TRUE(h.handle_response(answer(7)));
 
   // A stale epoch: close this session and ask for a new one.
-  h.next() = {at(kA, 1)};
-  h.build(req);
+  build(h, req, {at(kA, 1)});
   EXPECT_FALSE(h.handle_response(answer(0, ErrorCode::kInvalidFetchSessionEpoch)));
-  h.next() = {at(kA, 1)};
-  h.build(req);
+  build(h, req, {at(kA, 1)});
   EXPECT_EQ(req.session_id, 7);
   EXPECT_EQ(req.session_epoch, kInitialFetchSessionEpoch);
   EXPECT_EQ(tps(req.partitions), (std::vector<TopicPartition>{kA}));
   ASSERT_TRUE(h.handle_response(answer(8)));
 
   // No answer at all: the leader may have moved the session on; close it, new one.
-  h.next() = {at(kA, 2)};
-  h.build(req);
+  build(h, req, {at(kA, 2)});
   h.handle_failure();
-  h.next() = {at(kA, 2)};
-  h.build(req);
+  build(h, req, {at(kA, 2)});
   EXPECT_EQ(req.session_id, 8);
   EXPECT_EQ(req.session_epoch, kInitialFetchSessionEpoch);
   ASSERT_TRUE(h.handle_response(answer(9)));
 
   // The leader has no such session (evicted, restarted): no session to close.
-  h.next() = {at(kA, 3)};
-  h.build(req);
+  build(h, req, {at(kA, 3)});
   EXPECT_FALSE(h.handle_response(answer(0, ErrorCode::kFetchSessionIdNotFound)));
-  h.next() = {at(kA, 3)};
-  h.build(req);
+  build(h, req, {at(kA, 3)});
   EXPECT_EQ(req.session_id, kInvalidFetchSessionId);
   EXPECT_EQ(req.session_epoch, kInitialFetchSessionEpoch);
 
   // The leader had no room: keep asking with full fetches.
   ASSERT_TRUE(h.handle_response(answer(kInvalidFetchSessionId)));
-  h.next() = {at(kA, 4)};
-  h.build(req);
+  build(h, req, {at(kA, 4)});
   EXPECT_TRUE(req.full());
   EXPECT_EQ(req.session_epoch, kInitialFetchSessionEpoch);
 }
