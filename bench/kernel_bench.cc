@@ -27,13 +27,13 @@
 #include <vector>
 
 #include "sim/channel.h"
-#include "sim/event_queue.h"
-#include "sim/kernel.h"
-#include "sim/network.h"
+#include "sim/native/event_queue.h"
+#include "sim/native/kernel.h"
+#include "sim/world/network.h"
 #include "sim/payload.h"
 #include "sim/prng.h"
 #include "sim/time.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace {
 

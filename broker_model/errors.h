@@ -6,7 +6,7 @@
 
 #include <cstdint>
 
-#include "sim/disk.h"
+#include "sim/files.h"
 
 namespace broker_model {
 

@@ -47,7 +47,7 @@ class CounterNode {
   // Reads the log, keeps the longest prefix of records whose checksums hold, and cuts the
   // file there so later appends do not sit behind garbage.
   void recover() {
-    sim::Disk& disk = ctx_.disk();
+    sim::Files& disk = ctx_.files();
     if (!disk.exists(kLogFile)) return;
     sim::ReadResult r = disk.read_all(kLogFile);
     size_t good = 0;
@@ -78,10 +78,10 @@ class CounterNode {
       ctx_.sleep_for(config_.increment_every);
       uint64_t value = ++counters_[self()];
       publish();
-      if (ctx_.disk().append(kLogFile, encode_record(self(), value)) != sim::IoStatus::kOk) continue;
+      if (ctx_.files().append(kLogFile, encode_record(self(), value)) != sim::IoStatus::kOk) continue;
       if (++since_sync >= config_.fsync_every) {
         since_sync = 0;
-        if (ctx_.disk().fsync(kLogFile) == sim::IoStatus::kOk) {
+        if (ctx_.files().fsync(kLogFile) == sim::IoStatus::kOk) {
           // The outside world learns of durability only here: this value was acknowledged.
           if (value > obs_.acknowledged[self()]) obs_.acknowledged[self()] = value;
           ctx_.trace("counter.ack", {{"value", value}});

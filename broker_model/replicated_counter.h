@@ -12,7 +12,7 @@
 #include <functional>
 #include <vector>
 
-#include "sim/world.h"
+#include "sim/node_context.h"
 
 namespace broker_model {
 

@@ -11,7 +11,7 @@
 
 #include "faults/fault_schedule.h"
 #include "sim/prng.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace faults {
 

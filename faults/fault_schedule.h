@@ -7,8 +7,8 @@
 #include <vector>
 
 #include "faults/fault_kind.h"
-#include "sim/network.h"
-#include "sim/world.h"
+#include "sim/world/network.h"
+#include "sim/world/world.h"
 
 namespace faults {
 

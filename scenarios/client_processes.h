@@ -8,7 +8,7 @@
 
 #include "broker_model/history/history.h"
 #include "scenarios/scenario_spec.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace scenarios {
 

@@ -75,7 +75,7 @@ CounterDemoResult run_counter_demo(const CounterDemoOptions& options) {
 
   result.outcome = world.run(kEnd);
   result.end = world.now();
-  result.events = world.kernel().events_processed();
+  result.events = world.engine().events_processed();
   result.net = world.net().stats();
   result.torn_records_dropped = obs.recovered_torn_records;
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "faults/fault_schedule.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace scenarios {
 

@@ -14,7 +14,7 @@
 #include "faults/nemesis.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/scenario_spec.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace scenarios {
 

@@ -13,7 +13,7 @@
 #include "scenarios/client_processes.h"
 #include "scenarios/scenario_spec.h"
 #include "scenarios/value_syntax.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace scenarios {
 

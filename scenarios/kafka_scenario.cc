@@ -11,7 +11,7 @@
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
 #include "scenarios/swarm.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace scenarios {
 
@@ -335,7 +335,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     sim::Instant setup_deadline = world.now() + sim::seconds(60);
     while (!lab->ready && world.now() < setup_deadline) lab->changed.wait_until(setup_deadline);
     if (!lab->ready) {
-      world.kernel().stop("the cluster did not become ready within 60 s (topics created, leaders elected)");
+      world.stop("the cluster did not become ready within 60 s (topics created, leaders elected)");
       return;
     }
     result.cluster_ready = true;
@@ -357,12 +357,12 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     world.start(final_reader);
     sim::Instant final_deadline = world.now() + spec.liveness_bound * 3;
     while (!lab->final_phase_done && world.now() < final_deadline) lab->changed.wait_until(final_deadline);
-    world.kernel().stop(lab->final_phase_done ? "final phase done" : "final phase did not finish");
+    world.stop(lab->final_phase_done ? "final phase done" : "final phase did not finish");
   });
 
   result.outcome = world.run();
   result.end = world.now();
-  result.events = world.kernel().events_processed();
+  result.events = world.engine().events_processed();
   result.history = std::move(lab->history);
   const History& h = result.history;
   result.checks = {check_lost_writes(h), check_duplicates(h), check_inconsistent_offsets(h), check_order(h)};

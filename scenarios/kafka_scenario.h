@@ -14,7 +14,7 @@
 #include "scenarios/checkers/checkers.h"
 #include "scenarios/group_workload.h"
 #include "scenarios/scenario_spec.h"
-#include "sim/kernel.h"
+#include "sim/world/engine.h"
 
 namespace scenarios {
 

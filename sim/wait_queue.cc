@@ -3,9 +3,9 @@
 namespace sim {
 
 bool WaitQueue::wait_until(Instant deadline) {
-  Kernel* k = Kernel::current_kernel();
+  Parker* k = Parker::current();
   uint64_t token = k->prepare_wait(what_);
-  uint32_t slot = k->current_fiber()->slot;
+  uint32_t slot = k->current_slot();
   waiters_.push_back(Waiter{slot, token});
   if (deadline != Instant::max()) k->arm_wake_at(deadline, token);
   WakeReason why;
@@ -21,9 +21,9 @@ bool WaitQueue::wait_until(Instant deadline) {
 }
 
 bool WaitQueue::wait_any(std::span<WaitQueue* const> queues, Instant deadline) {
-  Kernel* k = Kernel::current_kernel();
+  Parker* k = Parker::current();
   uint64_t token = k->prepare_wait(queues.empty() ? "wait-any" : queues.front()->what_);
-  uint32_t slot = k->current_fiber()->slot;
+  uint32_t slot = k->current_slot();
   for (WaitQueue* q : queues) q->waiters_.push_back(Waiter{slot, token});
   if (deadline != Instant::max()) k->arm_wake_at(deadline, token);
   WakeReason why;
@@ -61,7 +61,7 @@ void WaitQueue::pop_front() {
 
 bool WaitQueue::notify_one() {
   if (empty()) return false;  // the common case (an append nobody waits for): no kernel lookup
-  Kernel* k = Kernel::current_kernel();
+  Parker* k = Parker::current();
   while (!empty()) {
     Waiter w = waiters_[head_];
     pop_front();
@@ -74,7 +74,7 @@ void WaitQueue::notify_all() {
   if (empty()) return;
   // notify_one() until it finds nobody, in one loop: every waiter is woken or, if its
   // wait already ended, dropped, in FIFO order.
-  Kernel* k = Kernel::current_kernel();
+  Parker* k = Parker::current();
   while (!empty()) {
     Waiter w = waiters_[head_];
     pop_front();

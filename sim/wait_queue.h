@@ -1,12 +1,13 @@
-// WaitQueue: the one blocking primitive the others are built on. Fibers wait in FIFO
-// order, optionally with a deadline; notify wakes them in that order.
+// WaitQueue: the one blocking primitive the others are built on, over the engine's Parker.
+// Simulated threads wait in FIFO order, optionally with a deadline; notify wakes them in that
+// order.
 #pragma once
 
 #include <cstdint>
 #include <span>
 #include <vector>
 
-#include "sim/kernel.h"
+#include "sim/parker.h"
 #include "sim/time.h"
 
 namespace sim {

@@ -164,7 +164,7 @@ void Partition::become_follower(const PartitionRegistration& reg) {
 }
 
 storage::LogAppendInfo Partition::append_checked(const RecordBatch& batch, LeaderEpoch epoch, bool& duplicate) {
-  FiberLock lock(append_mutex_);
+  sim::MutexLock lock(append_mutex_);
   storage::LogAppendInfo info;
   duplicate = false;
   bool idempotent = batch.producer_id != kNoProducerId;

@@ -26,7 +26,7 @@
 
 #include "broker_model/broker/producer_state.h"
 #include "broker_model/controller/metadata_image.h"
-#include "broker_model/fiber_mutex.h"
+#include "sim/mutex.h"
 #include "broker_model/history/history.h"
 #include "broker_model/protocol/messages.h"
 #include "broker_model/storage/partition_log.h"
@@ -156,7 +156,7 @@ class Partition {
   ProducerStateTable producer_state_;
   bool producer_state_stale_ = true;  // rebuild from the log before trusting it
   uint64_t log_rewrites_ = 0;         // truncations so far: a rebuild racing one starts again
-  FiberMutex append_mutex_{"partition append"};
+  sim::Mutex append_mutex_{"partition append"};
 };
 
 }  // namespace broker_model

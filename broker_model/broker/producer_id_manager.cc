@@ -5,7 +5,7 @@
 namespace broker_model {
 
 ProducerIdManager::Result ProducerIdManager::generate() {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   if (next_ >= end_) {
     std::optional<AllocateProducerIdsResponse> r = allocate_();
     if (!r) return Result{ErrorCode::kCoordinatorLoadInProgress, kNoProducerId};

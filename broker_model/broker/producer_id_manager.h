@@ -11,7 +11,7 @@
 #include <optional>
 
 #include "broker_model/controller/controller_messages.h"
-#include "broker_model/fiber_mutex.h"
+#include "sim/mutex.h"
 #include "broker_model/types.h"
 
 namespace broker_model {
@@ -36,7 +36,7 @@ class ProducerIdManager {
 
  private:
   AllocateFn allocate_;
-  FiberMutex mutex_{"producer id block"};
+  sim::Mutex mutex_{"producer id block"};
   int64_t next_ = -1;  // next id to hand out in the current block
   int64_t end_ = -1;   // first id after the current block
   int64_t blocks_fetched_ = 0;

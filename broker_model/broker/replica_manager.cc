@@ -83,7 +83,7 @@ Partition* ReplicaManager::create_partition(const TopicPartition& tp, const Meta
 }
 
 void ReplicaManager::apply_metadata(MetadataImage image) {
-  FiberLock lock(apply_mutex_);
+  sim::MutexLock lock(apply_mutex_);
   for (const auto& [tp, reg] : image.partitions()) {
     if (!reg.is_replica(config_.id) && partition(tp) == nullptr) continue;
     Partition* p = partition(tp);

@@ -16,7 +16,7 @@
 #include "broker_model/broker/partition.h"
 #include "broker_model/broker/replica_fetcher.h"
 #include "broker_model/controller/metadata_image.h"
-#include "broker_model/fiber_mutex.h"
+#include "sim/mutex.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 #include "broker_model/topic_map.h"
 
@@ -86,7 +86,7 @@ class ReplicaManager {
   // run). Partitions are never removed; unassigned numbers stay null.
   TopicMap<std::vector<std::unique_ptr<Partition>>> partitions_;
   std::map<BrokerId, std::unique_ptr<ReplicaFetcher>> fetchers_;
-  FiberMutex apply_mutex_{"apply metadata"};
+  sim::Mutex apply_mutex_{"apply metadata"};
 };
 
 }  // namespace broker_model

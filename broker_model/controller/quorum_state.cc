@@ -25,7 +25,7 @@ std::string encode(const ElectionState& s) {
 }  // namespace
 
 std::optional<ElectionState> QuorumStateStore::load() {
-  sim::Disk& disk = ctx_.disk();
+  sim::Files& disk = ctx_.files();
   if (disk.exists(kTempFileName)) disk.remove(kTempFileName);  // a save that never got renamed
   if (!disk.exists(kFileName)) return ElectionState{};
   sim::ReadResult r = disk.read_all(kFileName);
@@ -46,7 +46,7 @@ std::optional<ElectionState> QuorumStateStore::load() {
 }
 
 sim::IoStatus QuorumStateStore::save(const ElectionState& state) {
-  sim::Disk& disk = ctx_.disk();
+  sim::Files& disk = ctx_.files();
   if (disk.exists(kTempFileName)) disk.remove(kTempFileName);
   sim::IoStatus s = disk.write(kTempFileName, 0, encode(state));
   if (s != sim::IoStatus::kOk) return s;

@@ -7,7 +7,7 @@
 #include <optional>
 
 #include "broker_model/types.h"
-#include "sim/world.h"
+#include "sim/node_context.h"
 
 namespace broker_model {
 

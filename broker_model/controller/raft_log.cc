@@ -68,7 +68,7 @@ DecodedLog decode_raft_log(std::string_view file) {
 }
 
 sim::IoStatus RaftLog::recover() {
-  sim::Disk& disk = ctx_.disk();
+  sim::Files& disk = ctx_.files();
   entries_.clear();
   written_end_.clear();
   durable_end_ = 0;
@@ -121,7 +121,7 @@ sim::IoStatus RaftLog::truncate_suffix(Offset from) {
   if (written_end_.size() <= keep) return sim::IoStatus::kOk;
   written_end_.resize(keep);
   int64_t bytes = keep == 0 ? 0 : written_end_.back();
-  return ctx_.disk().truncate(kFileName, bytes);
+  return ctx_.files().truncate(kFileName, bytes);
 }
 
 sim::IoStatus RaftLog::flush() {
@@ -134,7 +134,7 @@ sim::IoStatus RaftLog::flush() {
     bytes += encode_log_entry(entries_[i]);
     ends.push_back(pos + static_cast<int64_t>(bytes.size()));
   }
-  sim::Disk& disk = ctx_.disk();
+  sim::Files& disk = ctx_.files();
   if (!bytes.empty()) {
     sim::IoStatus s = disk.write(kFileName, pos, bytes);
     if (s != sim::IoStatus::kOk) return s;

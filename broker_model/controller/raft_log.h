@@ -20,7 +20,7 @@
 
 #include "broker_model/controller/metadata_records.h"
 #include "broker_model/types.h"
-#include "sim/world.h"
+#include "sim/node_context.h"
 
 namespace broker_model {
 

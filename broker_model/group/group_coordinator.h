@@ -27,7 +27,7 @@
 #include "broker_model/history/history.h"
 #include "sim/prng.h"
 #include "sim/wait_queue.h"
-#include "sim/world.h"
+#include "sim/node_context.h"
 
 namespace broker_model {
 

@@ -20,7 +20,7 @@
 
 #include "sim/payload.h"
 #include "sim/wait_queue.h"
-#include "sim/world.h"
+#include "sim/node_context.h"
 
 namespace broker_model {
 

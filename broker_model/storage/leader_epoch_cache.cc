@@ -42,7 +42,7 @@ bool parse_entry(std::string_view line, EpochEntry& entry) {
 
 }  // namespace
 
-LeaderEpochCache::LeaderEpochCache(sim::Disk& disk, std::string_view dir)
+LeaderEpochCache::LeaderEpochCache(sim::Files& disk, std::string_view dir)
     : disk_(&disk),
       file_(std::string(dir) + std::string(kLeaderEpochCheckpointFile)),
       tmp_file_(file_ + ".tmp") {}

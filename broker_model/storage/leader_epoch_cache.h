@@ -19,7 +19,7 @@
 
 #include "broker_model/errors.h"
 #include "broker_model/types.h"
-#include "sim/disk.h"
+#include "sim/files.h"
 
 namespace broker_model::storage {
 
@@ -44,7 +44,7 @@ struct EpochEndOffset {
 class LeaderEpochCache {
  public:
   // No I/O. `dir` is the partition directory prefix ("orders-3/").
-  LeaderEpochCache(sim::Disk& disk, std::string_view dir);
+  LeaderEpochCache(sim::Files& disk, std::string_view dir);
 
   const std::string& file() const { return file_; }
 
@@ -84,7 +84,7 @@ class LeaderEpochCache {
  private:
   ErrorCode write_checkpoint();
 
-  sim::Disk* disk_;
+  sim::Files* disk_;
   std::string file_;
   std::string tmp_file_;
   std::map<LeaderEpoch, Offset> epochs_;

@@ -16,11 +16,11 @@ constexpr size_t kOffsetDigits = 20;
 // A window over a data file: serves byte ranges from one buffered read and reads again
 // (at least `chunk_bytes`) when asked for bytes outside it. When reads cost no simulated
 // time (the default disk model: every file is in the page cache) it views the disk's image
-// in place instead (sim::Disk::page_cache): the same bytes, no copy. Views are valid until
+// in place instead (sim::Files::page_cache): the same bytes, no copy. Views are valid until
 // the next call, and the caller must not block while it holds one.
 class FileWindow {
  public:
-  FileWindow(sim::Disk& disk, const std::string& file, int64_t file_size, int64_t chunk_bytes)
+  FileWindow(sim::Files& disk, const std::string& file, int64_t file_size, int64_t chunk_bytes)
       : disk_(disk), file_(file), file_size_(file_size), chunk_bytes_(chunk_bytes), in_place_(disk.reads_free()) {}
 
   // Points `out` at [pos, pos + len), clipped to the end of the file.
@@ -68,7 +68,7 @@ class FileWindow {
   }
 
  private:
-  sim::Disk& disk_;
+  sim::Files& disk_;
   const std::string& file_;
   int64_t file_size_;
   int64_t chunk_bytes_;
@@ -146,7 +146,7 @@ std::optional<Offset> parse_segment_file_name(std::string_view name, std::string
   return Offset(value);
 }
 
-LogSegment::LogSegment(sim::Disk& disk, std::string_view dir, Offset base_offset, int32_t index_interval_bytes,
+LogSegment::LogSegment(sim::Files& disk, std::string_view dir, Offset base_offset, int32_t index_interval_bytes,
                        int32_t index_bytes_max)
     : disk_(&disk),
       data_file_(segment_file_name(dir, base_offset, kLogFileSuffix)),

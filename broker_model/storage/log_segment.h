@@ -19,7 +19,7 @@
 #include "broker_model/storage/offset_index.h"
 #include "broker_model/storage/record_batch.h"
 #include "broker_model/types.h"
-#include "sim/disk.h"
+#include "sim/files.h"
 
 namespace broker_model::storage {
 
@@ -60,7 +60,7 @@ struct SegmentScanResult {
 class LogSegment {
  public:
   // No I/O; then create() (a new segment) or recover() (an existing one).
-  LogSegment(sim::Disk& disk, std::string_view dir, Offset base_offset, int32_t index_interval_bytes,
+  LogSegment(sim::Files& disk, std::string_view dir, Offset base_offset, int32_t index_interval_bytes,
              int32_t index_bytes_max);
   LogSegment(LogSegment&&) = default;
   LogSegment& operator=(LogSegment&&) = default;
@@ -117,7 +117,7 @@ class LogSegment {
  private:
   int64_t last_index_position() const;
 
-  sim::Disk* disk_;
+  sim::Files* disk_;
   std::string data_file_;
   OffsetIndex index_;
   Offset base_offset_;

@@ -8,7 +8,7 @@
 
 namespace broker_model::storage {
 
-OffsetIndex::OffsetIndex(sim::Disk& disk, std::string file, Offset base_offset, int32_t index_bytes_max)
+OffsetIndex::OffsetIndex(sim::Files& disk, std::string file, Offset base_offset, int32_t index_bytes_max)
     : disk_(&disk), file_(std::move(file)), base_offset_(base_offset), index_bytes_max_(index_bytes_max) {
   EDDY_CHECK(index_bytes_max >= kOffsetIndexEntryBytes);
 }

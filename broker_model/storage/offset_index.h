@@ -14,7 +14,7 @@
 
 #include "broker_model/errors.h"
 #include "broker_model/types.h"
-#include "sim/disk.h"
+#include "sim/files.h"
 
 namespace broker_model::storage {
 
@@ -29,7 +29,7 @@ struct OffsetPosition {
 class OffsetIndex {
  public:
   // No I/O: the file is created by create() or rewritten by replace().
-  OffsetIndex(sim::Disk& disk, std::string file, Offset base_offset, int32_t index_bytes_max);
+  OffsetIndex(sim::Files& disk, std::string file, Offset base_offset, int32_t index_bytes_max);
   OffsetIndex(OffsetIndex&&) = default;
   OffsetIndex& operator=(OffsetIndex&&) = default;
   OffsetIndex(const OffsetIndex&) = delete;
@@ -57,7 +57,7 @@ class OffsetIndex {
   static std::string encode(const std::vector<OffsetPosition>& entries, Offset base_offset);
 
  private:
-  sim::Disk* disk_;
+  sim::Files* disk_;
   std::string file_;
   Offset base_offset_;
   int32_t index_bytes_max_;

@@ -9,11 +9,11 @@ namespace broker_model::storage {
 
 PartitionLog::PartitionLog(sim::NodeContext& ctx, TopicPartition tp, LogConfig config)
     : ctx_(ctx),
-      disk_(ctx.disk()),
+      disk_(ctx.files()),
       tp_(std::move(tp)),
       config_(config),
       dir_(dir_for(tp_)),
-      epoch_cache_(ctx.disk(), dir_) {
+      epoch_cache_(ctx.files(), dir_) {
   EDDY_CHECK_MSG(config_.validate().empty(), config_.validate().c_str());
   EDDY_CHECK(tp_.partition >= 0);
 }
@@ -75,7 +75,7 @@ void PartitionLog::check_invariants() const {
 // ---- open / recovery --------------------------------------------------------------------
 
 ErrorCode PartitionLog::open() {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   EDDY_CHECK_MSG(!opened_, "PartitionLog opened twice");
   opened_ = true;
   ErrorCode e = open_locked();
@@ -180,7 +180,7 @@ ErrorCode PartitionLog::finish_open() {
 // ---- append -------------------------------------------------------------------------------
 
 LogAppendInfo PartitionLog::append_as_leader(RecordBatch batch, LeaderEpoch leader_epoch) {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   if (ErrorCode e = check_online(); e != ErrorCode::kNone) return {.error = e};
   if (batch.records.empty()) return {.error = ErrorCode::kInvalidRecord};
   batch.fill_derived_fields();
@@ -190,7 +190,7 @@ LogAppendInfo PartitionLog::append_as_leader(RecordBatch batch, LeaderEpoch lead
 }
 
 LogAppendInfo PartitionLog::append_as_follower(const RecordBatch& batch) {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   if (ErrorCode e = check_online(); e != ErrorCode::kNone) return {.error = e};
   if (batch.records.empty() || batch.last_offset_delta != batch.record_count() - 1 || batch.magic != kMagicV2)
     return {.error = ErrorCode::kInvalidRecord};
@@ -273,7 +273,7 @@ LogReadResult PartitionLog::read(Offset fetch_offset, int64_t max_bytes, std::op
     empty.log_end_offset = log_end_offset_;
     return empty;
   }
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   LogReadResult r;
   if ((r.error = check_online()) != ErrorCode::kNone) return r;
   r.log_start_offset = log_start_offset_;
@@ -321,7 +321,7 @@ LogScanResult PartitionLog::scan_values(const BatchValuesVisitor& visit) {
   if (offline_) return {false, "offline"};
   if (!disk_.reads_free()) return {false, "reads-cost-time"};
   if (mutex_.locked()) return {false, "busy"};
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   Offset at = log_start_offset_;
   if (at >= log_end_offset_) return {true, nullptr};
   // The batches the tail cache holds are taken from it, as read() takes them (same disk
@@ -367,7 +367,7 @@ LogScanResult PartitionLog::scan_values(const BatchValuesVisitor& visit) {
 // ---- truncation ---------------------------------------------------------------------------
 
 ErrorCode PartitionLog::truncate_to(Offset offset) {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
   EDDY_CHECK(offset.value() >= 0);
   if (offset >= log_end_offset_) return ErrorCode::kNone;
@@ -391,7 +391,7 @@ ErrorCode PartitionLog::truncate_to(Offset offset) {
 }
 
 ErrorCode PartitionLog::truncate_fully_and_start_at(Offset offset) {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
   return fail(truncate_fully_locked(offset), "truncate");
 }
@@ -416,7 +416,7 @@ ErrorCode PartitionLog::truncate_fully_locked(Offset offset) {
 // ---- retention ----------------------------------------------------------------------------
 
 RetentionResult PartitionLog::delete_old_segments(int64_t now_ms, std::optional<Offset> high_watermark) {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   RetentionResult result;
   if ((result.error = check_online()) != ErrorCode::kNone) return result;
   Offset upper = std::min(high_watermark.value_or(log_end_offset_), log_end_offset_);
@@ -474,13 +474,13 @@ ErrorCode PartitionLog::delete_segments(std::vector<Offset> bases, RetentionResu
 // ---- flush --------------------------------------------------------------------------------
 
 ErrorCode PartitionLog::flush() {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
   return fail(flush_locked(), "flush");
 }
 
 ErrorCode PartitionLog::maybe_flush() {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
   if (config_.flush_ms == kLongMax || (ctx_.now() - last_flush_).ms() < config_.flush_ms) return ErrorCode::kNone;
   return fail(flush_locked(), "flush");
@@ -505,7 +505,7 @@ ErrorCode PartitionLog::flush_locked() {
 // ---- leader epochs ------------------------------------------------------------------------
 
 ErrorCode PartitionLog::assign_epoch_start_offset(LeaderEpoch epoch, Offset start_offset) {
-  FiberLock lock(mutex_);
+  sim::MutexLock lock(mutex_);
   if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
   EDDY_CHECK(start_offset <= log_end_offset_);
   return fail(epoch_cache_.assign(epoch, start_offset), "leader-epoch-checkpoint");

@@ -21,14 +21,14 @@
 #include <vector>
 
 #include "broker_model/errors.h"
-#include "broker_model/fiber_mutex.h"
+#include "sim/mutex.h"
 #include "broker_model/storage/leader_epoch_cache.h"
 #include "broker_model/storage/log_config.h"
 #include "broker_model/storage/log_segment.h"
 #include "broker_model/storage/record_batch.h"
 #include "broker_model/storage/tail_cache.h"
 #include "broker_model/types.h"
-#include "sim/world.h"
+#include "sim/node_context.h"
 
 namespace broker_model::storage {
 
@@ -181,11 +181,11 @@ class PartitionLog {
   void check_invariants() const;
 
   sim::NodeContext& ctx_;
-  sim::Disk& disk_;
+  sim::Files& disk_;
   TopicPartition tp_;
   LogConfig config_;
   std::string dir_;
-  FiberMutex mutex_{"partition-log"};
+  sim::Mutex mutex_{"partition-log"};
   std::map<Offset, LogSegment> segments_;
   LeaderEpochCache epoch_cache_;
   TailCache tail_;  // the last batches appended, served to tail reads without the disk

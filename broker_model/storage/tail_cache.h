@@ -32,7 +32,7 @@ class TailCache {
   bool empty() const { return entries_.empty(); }
   int64_t bytes() const { return bytes_; }
   const std::deque<Entry>& entries() const { return entries_; }
-  // The disk generation the cached copies were taken under (sim::Disk::generation).
+  // The disk generation the cached copies were taken under (sim::Files::generation).
   uint64_t generation() const { return generation_; }
 
   // Whether `batch` reads back from its encoding exactly as it is in memory; other batches

@@ -26,7 +26,7 @@ void assign_example(LeaderEpochCache& cache) {
 
 TEST(LeaderEpochCache, EndOffsetForAnswersLikeOffsetsForLeaderEpoch) {
   run_on_node([](sim::NodeContext& ctx) {
-    LeaderEpochCache cache(ctx.disk(), "t-0/");
+    LeaderEpochCache cache(ctx.files(), "t-0/");
     ASSERT_EQ(cache.load(), ErrorCode::kNone);
     EXPECT_TRUE(cache.end_offset_for(LeaderEpoch(0), Offset(0)).undefined()) << "empty cache";
     assign_example(cache);
@@ -51,7 +51,7 @@ TEST(LeaderEpochCache, EndOffsetForAnswersLikeOffsetsForLeaderEpoch) {
 
 TEST(LeaderEpochCache, AssignIgnoresStaleEpochsAndDropsEpochsThatNeverWrote) {
   run_on_node([](sim::NodeContext& ctx) {
-    LeaderEpochCache cache(ctx.disk(), "t-0/");
+    LeaderEpochCache cache(ctx.files(), "t-0/");
     ASSERT_EQ(cache.load(), ErrorCode::kNone);
     assign_example(cache);
     std::vector<EpochEntry> before = cache.entries();
@@ -73,7 +73,7 @@ TEST(LeaderEpochCache, AssignIgnoresStaleEpochsAndDropsEpochsThatNeverWrote) {
 
 TEST(LeaderEpochCache, TruncationFromEndAndStartFollowKafka) {
   run_on_node([](sim::NodeContext& ctx) {
-    LeaderEpochCache cache(ctx.disk(), "t-0/");
+    LeaderEpochCache cache(ctx.files(), "t-0/");
     ASSERT_EQ(cache.load(), ErrorCode::kNone);
     assign_example(cache);
     ASSERT_EQ(cache.truncate_from_end(Offset(13)), ErrorCode::kNone);  // epoch 3 still has offset 12
@@ -107,28 +107,28 @@ TEST(LeaderEpochCache, CheckpointFormatIsKafkasPlusACrcLine) {
 TEST(LeaderEpochCache, SurvivesACrashAndDetectsACorruptCheckpoint) {
   run_crash_restart(
       [](sim::NodeContext& ctx) {
-        LeaderEpochCache cache(ctx.disk(), "t-0/");
+        LeaderEpochCache cache(ctx.files(), "t-0/");
         ASSERT_EQ(cache.load(), ErrorCode::kNone);
         assign_example(cache);
         ASSERT_EQ(cache.truncate_from_end(Offset(12)), ErrorCode::kNone);
         // A crash in the middle of a checkpoint write leaves a .tmp file behind.
-        ctx.disk().write(cache.file() + ".tmp", 0, "0\n5\n0 0");
+        ctx.files().write(cache.file() + ".tmp", 0, "0\n5\n0 0");
       },
       [](sim::NodeContext& ctx) {
-        LeaderEpochCache cache(ctx.disk(), "t-0/");
+        LeaderEpochCache cache(ctx.files(), "t-0/");
         ASSERT_EQ(cache.load(), ErrorCode::kNone);
         EXPECT_EQ(cache.entries(), (std::vector<EpochEntry>{{LeaderEpoch(0), Offset(0)}, {LeaderEpoch(1), Offset(5)}}));
-        EXPECT_FALSE(ctx.disk().exists(cache.file() + ".tmp"));
+        EXPECT_FALSE(ctx.files().exists(cache.file() + ".tmp"));
       },
       1, testing::disk_options(sim::CrashMode::kLoseUnsynced));
   run_crash_restart(
       [](sim::NodeContext& ctx) {
-        LeaderEpochCache cache(ctx.disk(), "t-0/");
+        LeaderEpochCache cache(ctx.files(), "t-0/");
         ASSERT_EQ(cache.load(), ErrorCode::kNone);
         assign_example(cache);
       },
       [](sim::NodeContext& ctx) {
-        LeaderEpochCache cache(ctx.disk(), "t-0/");
+        LeaderEpochCache cache(ctx.files(), "t-0/");
         EXPECT_EQ(cache.load(), ErrorCode::kCorruptMessage);
         EXPECT_TRUE(cache.empty());
       },

@@ -183,11 +183,11 @@ TEST(LogRecovery, TornTailIsCutExactlyAndFsyncedBatchesSurvive) {
           // What the crash left in the active segment, before recovery touches it: the
           // longest prefix of intact batches, compared byte for byte with what was written.
           std::vector<std::string> expected = encodings(written);
-          std::vector<std::string> files = ctx.disk().list(PartitionLog::dir_for(kTp));
+          std::vector<std::string> files = ctx.files().list(PartitionLog::dir_for(kTp));
           std::string active_file;
           for (const std::string& f : files)
             if (f.ends_with(".log")) active_file = f;  // names sort by base offset
-          std::string image = ctx.disk().read_all(active_file).data;
+          std::string image = ctx.files().read_all(active_file).data;
           Offset active_base = *parse_segment_file_name(active_file.substr(PartitionLog::dir_for(kTp).size()), ".log");
           size_t first = 0;
           while (first < written.size() && written[first].base_offset < active_base) ++first;
@@ -202,8 +202,8 @@ TEST(LogRecovery, TornTailIsCutExactlyAndFsyncedBatchesSurvive) {
           ASSERT_EQ(log.open(), ErrorCode::kNone);
           const LogRecoveryInfo& info = log.recovery_info();
           EXPECT_EQ(info.truncated_bytes, static_cast<int64_t>(image.size()) - intact_bytes) << "seed " << seed;
-          EXPECT_EQ(*ctx.disk().size(active_file), intact_bytes) << "seed " << seed;
-          EXPECT_EQ(ctx.disk().durable_image(active_file), image.substr(0, static_cast<size_t>(intact_bytes)));
+          EXPECT_EQ(*ctx.files().size(active_file), intact_bytes) << "seed " << seed;
+          EXPECT_EQ(testing::world_disk(ctx).durable_image(active_file), image.substr(0, static_cast<size_t>(intact_bytes)));
           EXPECT_GE(log.log_end_offset(), flushed_end) << "seed " << seed;
           std::vector<RecordBatch> recovered = read_everything(log);
           ASSERT_EQ(recovered.size(), intact) << "seed " << seed;
@@ -234,7 +234,7 @@ TEST(LogRecovery, LatentCorruptionInTheMiddleOfTheLastSegmentIsCut) {
         for (size_t i = 0; i < 6; ++i) corrupt_batch_position += written[i].size_in_bytes();
       },
       [&](sim::NodeContext& ctx) {
-        int64_t size_before = *ctx.disk().size(data_file);
+        int64_t size_before = *ctx.files().size(data_file);
         PartitionLog log(ctx, kTp, LogConfig{});
         ASSERT_EQ(log.open(), ErrorCode::kNone);
         EXPECT_STREQ(log.recovery_info().truncation_reason, "crc-mismatch");
@@ -270,7 +270,7 @@ TEST(LogRecovery, CorruptionInAnEarlierSegmentDropsTheSegmentsAfterIt) {
         EXPECT_EQ(log.recovery_info().segments_deleted, static_cast<int32_t>(bases.size()) - 2);
         EXPECT_EQ(log.log_end_offset(), bases[1]) << "the first batch of segment 1 was hit";
         for (size_t s = 2; s < bases.size(); ++s)
-          EXPECT_FALSE(ctx.disk().exists(segment_file_name(log.dir(), bases[s], kLogFileSuffix)));
+          EXPECT_FALSE(ctx.files().exists(segment_file_name(log.dir(), bases[s], kLogFileSuffix)));
         std::vector<RecordBatch> recovered = read_everything(log);
         ASSERT_FALSE(recovered.empty());
         EXPECT_EQ(recovered.back().next_offset(), bases[1]);

@@ -209,7 +209,7 @@ TEST(LogScan, LogLongerThanTheTailCache) {
     // the scan serves the cached batches, as a read starting there does...
     OffsetValues written = values_of(read_everything(log));
     const LogSegment& active = log.active_segment();
-    ASSERT_EQ(ctx.disk().write(active.data_file(), active.size_bytes() - 40, std::string(40, '\0')), sim::IoStatus::kOk);
+    ASSERT_EQ(ctx.files().write(active.data_file(), active.size_bytes() - 40, std::string(40, '\0')), sim::IoStatus::kOk);
     Scanned cached = scan(log);
     EXPECT_TRUE(cached.result.complete);
     EXPECT_EQ(cached.values, written);
@@ -220,7 +220,7 @@ TEST(LogScan, LogLongerThanTheTailCache) {
     // ...before it, both see them: the scan stops, and reads fail there.
     std::vector<Offset> bases = log.segment_base_offsets();
     ASSERT_GE(bases.size(), 3u);
-    ASSERT_EQ(ctx.disk().write(segment_file_name(log.dir(), bases[1], kLogFileSuffix), 100, std::string(40, '\0')),
+    ASSERT_EQ(ctx.files().write(segment_file_name(log.dir(), bases[1], kLogFileSuffix), 100, std::string(40, '\0')),
               sim::IoStatus::kOk);
     Scanned s = scan(log);
     EXPECT_FALSE(s.result.complete);
@@ -245,7 +245,7 @@ TEST(LogScan, TornTailStopsTheScanWhereReadsFail) {
     ASSERT_GT(active.size_bytes(), 2 * kRecordBatchOverheadBytes);
     std::string file = active.data_file();
     // Zero the last 40 bytes of the active segment.
-    ASSERT_EQ(ctx.disk().write(file, active.size_bytes() - 40, std::string(40, '\0')), sim::IoStatus::kOk);
+    ASSERT_EQ(ctx.files().write(file, active.size_bytes() - 40, std::string(40, '\0')), sim::IoStatus::kOk);
     Scanned s = scan(log);
     EXPECT_FALSE(s.result.complete);
     ASSERT_NE(s.result.why_not, nullptr);
@@ -269,7 +269,7 @@ TEST(LogScan, CorruptBatchInAnEarlierSegment) {
     std::vector<Offset> bases = log.segment_base_offsets();
     ASSERT_GE(bases.size(), 4u);
     OffsetValues all = values_of(read_everything(log));
-    ASSERT_TRUE(ctx.disk().corrupt(segment_file_name(log.dir(), bases[2], kLogFileSuffix), 70).has_value());
+    ASSERT_TRUE(testing::world_disk(ctx).corrupt(segment_file_name(log.dir(), bases[2], kLogFileSuffix), 70).has_value());
     Scanned s = scan(log);
     EXPECT_FALSE(s.result.complete);
     // Everything before the damaged segment's first batch was visited, nothing after it.
@@ -291,7 +291,7 @@ TEST(LogScan, OffsetGapIsIncomplete) {
     std::string file = segment_file_name(log->dir(), Offset(0), kLogFileSuffix);
     std::string offset(8, '\0');
     store_le<int64_t>(offset, 0, 77);
-    ASSERT_EQ(ctx.disk().write(file, second_batch, offset), sim::IoStatus::kOk);
+    ASSERT_EQ(ctx.files().write(file, second_batch, offset), sim::IoStatus::kOk);
     Scanned s = scan(*log);
     EXPECT_FALSE(s.result.complete);
     EXPECT_STREQ(s.result.why_not, "offset-gap");
@@ -304,14 +304,14 @@ TEST(LogScan, DeclinesWhenReadsCostTime) {
     PartitionLog log(ctx, kTp, small_segments(1'000));
     ASSERT_EQ(log.open(), ErrorCode::kNone);
     append_mixed(log, 10);
-    ctx.disk().model().read_latency = sim::microseconds(5);
+    testing::world_disk(ctx).model().read_latency = sim::microseconds(5);
     sim::Instant before = ctx.now();
     Scanned s = scan(log);
     EXPECT_FALSE(s.result.complete);
     EXPECT_STREQ(s.result.why_not, "reads-cost-time");
     EXPECT_TRUE(s.values.empty());
     EXPECT_EQ(ctx.now(), before);
-    ctx.disk().model().read_latency = sim::Duration::zero();
+    testing::world_disk(ctx).model().read_latency = sim::Duration::zero();
     expect_scan_equals_reads(log, "reads free again");
   });
 }

@@ -40,7 +40,7 @@ TEST(LogSegment, FileNamesAreTwentyDigitBaseOffsets) {
 
 TEST(LogSegment, SparseIndexHasAnEntryAfterEveryIntervalBytes) {
   run_on_node([](sim::NodeContext& ctx) {
-    LogSegment s(ctx.disk(), "t-0/", Offset(100), kIndexInterval, kIndexBytesMax);
+    LogSegment s(ctx.files(), "t-0/", Offset(100), kIndexInterval, kIndexBytesMax);
     ASSERT_EQ(s.create(), ErrorCode::kNone);
     std::vector<RecordBatch> batches = fill(s, Offset(100), 30);
     EXPECT_EQ(s.next_offset(), Offset(160));
@@ -60,7 +60,7 @@ TEST(LogSegment, SparseIndexHasAnEntryAfterEveryIntervalBytes) {
     EXPECT_EQ(s.size_bytes(), position);
     EXPECT_GE(expected.size(), 5u);
     EXPECT_EQ(s.index().entries(), expected);
-    EXPECT_EQ(ctx.disk().read_all(s.index_file()).data, OffsetIndex::encode(expected, Offset(100)));
+    EXPECT_EQ(ctx.files().read_all(s.index_file()).data, OffsetIndex::encode(expected, Offset(100)));
     EXPECT_EQ(s.index().lookup(Offset(100)), (OffsetPosition{Offset(100), 0}));
     EXPECT_EQ(s.index().lookup(expected[2].offset), expected[2]);
     EXPECT_EQ(s.index().lookup(expected[2].offset + 1), expected[2]);
@@ -69,7 +69,7 @@ TEST(LogSegment, SparseIndexHasAnEntryAfterEveryIntervalBytes) {
 
 TEST(LogSegment, ReadFromAnyOffsetStartsAtTheBatchHoldingIt) {
   run_on_node([](sim::NodeContext& ctx) {
-    LogSegment s(ctx.disk(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
+    LogSegment s(ctx.files(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
     ASSERT_EQ(s.create(), ErrorCode::kNone);
     std::vector<RecordBatch> batches = fill(s, Offset(0), 20);
     for (const RecordBatch& b : batches) {
@@ -96,7 +96,7 @@ TEST(LogSegment, ReadFromAnyOffsetStartsAtTheBatchHoldingIt) {
 
 TEST(LogSegment, TruncateToMidBatchDropsThatBatchWhole) {
   run_on_node([](sim::NodeContext& ctx) {
-    LogSegment s(ctx.disk(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
+    LogSegment s(ctx.files(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
     ASSERT_EQ(s.create(), ErrorCode::kNone);
     std::vector<RecordBatch> batches = fill(s, Offset(0), 20);
     size_t entries_before = s.index().entries().size();
@@ -106,7 +106,7 @@ TEST(LogSegment, TruncateToMidBatchDropsThatBatchWhole) {
     int64_t kept = 0;
     for (int i = 0; i < 12; ++i) kept += batches[static_cast<size_t>(i)].size_in_bytes();
     EXPECT_EQ(s.size_bytes(), kept);
-    EXPECT_EQ(ctx.disk().size(s.data_file()), kept);
+    EXPECT_EQ(ctx.files().size(s.data_file()), kept);
     EXPECT_EQ(s.max_timestamp_ms(), batches[11].max_timestamp);
     EXPECT_LT(s.index().entries().size(), entries_before);
     for (const OffsetPosition& e : s.index().entries()) EXPECT_LT(e.offset, s.next_offset());
@@ -125,14 +125,14 @@ TEST(LogSegment, TruncateToMidBatchDropsThatBatchWhole) {
 
 TEST(LogSegment, RecoverRebuildsTheIndexFromTheDataFile) {
   run_on_node([](sim::NodeContext& ctx) {
-    LogSegment s(ctx.disk(), "t-0/", Offset(7), kIndexInterval, kIndexBytesMax);
+    LogSegment s(ctx.files(), "t-0/", Offset(7), kIndexInterval, kIndexBytesMax);
     ASSERT_EQ(s.create(), ErrorCode::kNone);
     fill(s, Offset(7), 25);
     std::vector<OffsetPosition> entries = s.index().entries();
     // A stale, garbled index file.
-    ctx.disk().truncate(s.index_file(), 0);
-    ctx.disk().write(s.index_file(), 0, "garbage!garbage!");
-    LogSegment again(ctx.disk(), "t-0/", Offset(7), kIndexInterval, kIndexBytesMax);
+    ctx.files().truncate(s.index_file(), 0);
+    ctx.files().write(s.index_file(), 0, "garbage!garbage!");
+    LogSegment again(ctx.files(), "t-0/", Offset(7), kIndexInterval, kIndexBytesMax);
     SegmentRecoverResult r = again.recover();
     EXPECT_EQ(r.error, ErrorCode::kNone);
     EXPECT_EQ(r.truncated_bytes, 0);
@@ -140,41 +140,41 @@ TEST(LogSegment, RecoverRebuildsTheIndexFromTheDataFile) {
     EXPECT_EQ(again.size_bytes(), s.size_bytes());
     EXPECT_EQ(again.max_timestamp_ms(), s.max_timestamp_ms());
     EXPECT_EQ(again.index().entries(), entries);
-    EXPECT_EQ(ctx.disk().read_all(again.index_file()).data, OffsetIndex::encode(entries, Offset(7)));
+    EXPECT_EQ(ctx.files().read_all(again.index_file()).data, OffsetIndex::encode(entries, Offset(7)));
   });
 }
 
 TEST(LogSegment, RecoverCutsAGarbageTailAndReportsTheBytes) {
   run_on_node([](sim::NodeContext& ctx) {
-    LogSegment s(ctx.disk(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
+    LogSegment s(ctx.files(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
     ASSERT_EQ(s.create(), ErrorCode::kNone);
     fill(s, Offset(0), 10);
     int64_t good = s.size_bytes();
     RecordBatch next = make_batch("half-written");
     next.base_offset = s.next_offset();
     std::string half = next.encode().substr(0, 70);
-    ctx.disk().write(s.data_file(), good, half);
-    LogSegment again(ctx.disk(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
+    ctx.files().write(s.data_file(), good, half);
+    LogSegment again(ctx.files(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
     SegmentRecoverResult r = again.recover();
     EXPECT_EQ(r.error, ErrorCode::kNone);
     EXPECT_EQ(r.truncated_bytes, 70);
     EXPECT_STREQ(r.reason, "truncated");
     EXPECT_EQ(again.size_bytes(), good);
-    EXPECT_EQ(ctx.disk().size(again.data_file()), good);
-    EXPECT_EQ(ctx.disk().unsynced_bytes(again.data_file()), 0) << "recovery fsyncs what it found";
+    EXPECT_EQ(ctx.files().size(again.data_file()), good);
+    EXPECT_EQ(ctx.files().unsynced_bytes(again.data_file()), 0) << "recovery fsyncs what it found";
   });
 }
 
 TEST(LogSegment, RecoverStopsAtAnOffsetGap) {
   run_on_node([](sim::NodeContext& ctx) {
-    LogSegment s(ctx.disk(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
+    LogSegment s(ctx.files(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
     ASSERT_EQ(s.create(), ErrorCode::kNone);
     std::vector<RecordBatch> batches = fill(s, Offset(0), 6);
     // A CRC-valid batch whose offsets skip ahead (its base offset is outside the CRC).
     RecordBatch stray = make_batch("stray");
     stray.base_offset = s.next_offset() + 5;
-    ctx.disk().write(s.data_file(), s.size_bytes(), stray.encode());
-    LogSegment again(ctx.disk(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
+    ctx.files().write(s.data_file(), s.size_bytes(), stray.encode());
+    LogSegment again(ctx.files(), "t-0/", Offset(0), kIndexInterval, kIndexBytesMax);
     SegmentRecoverResult r = again.recover();
     EXPECT_STREQ(r.reason, "offset-gap");
     EXPECT_EQ(r.truncated_bytes, stray.size_in_bytes());

@@ -54,10 +54,10 @@ TEST(PartitionLog, AppendAndReadAcrossSegments) {
     int64_t total = 0;
     for (Offset base : bases) {
       std::string data = segment_file_name(log.dir(), base, kLogFileSuffix);
-      ASSERT_TRUE(ctx.disk().exists(data));
-      EXPECT_TRUE(ctx.disk().exists(segment_file_name(log.dir(), base, kIndexFileSuffix)));
-      EXPECT_LE(*ctx.disk().size(data), 1'000);
-      total += *ctx.disk().size(data);
+      ASSERT_TRUE(ctx.files().exists(data));
+      EXPECT_TRUE(ctx.files().exists(segment_file_name(log.dir(), base, kIndexFileSuffix)));
+      EXPECT_LE(*ctx.files().size(data), 1'000);
+      total += *ctx.files().size(data);
     }
     EXPECT_EQ(total, log.size_bytes());
     expect_same_batches(read_everything(log), batches);
@@ -187,7 +187,7 @@ TEST(PartitionLog, FollowerTruncationAcrossASegmentBoundaryIsDurable) {
         ASSERT_EQ(log.truncate_to(cut), ErrorCode::kNone);
         EXPECT_EQ(log.log_end_offset(), cut);
         EXPECT_EQ(log.segment_base_offsets().size(), 3u);
-        for (const std::string& f : deleted_files) EXPECT_FALSE(ctx.disk().exists(f)) << f;
+        for (const std::string& f : deleted_files) EXPECT_FALSE(ctx.files().exists(f)) << f;
         expect_same_batches(read_everything(log), kept);
         EXPECT_EQ(log.truncate_to(cut + 100), ErrorCode::kNone) << "above the end: no effect";
         EXPECT_EQ(log.log_end_offset(), cut);
@@ -202,7 +202,7 @@ TEST(PartitionLog, FollowerTruncationAcrossASegmentBoundaryIsDurable) {
         EXPECT_EQ(log.log_end_offset(), cut) << "the truncation survived the crash, the unflushed append did not";
         EXPECT_EQ(log.segment_base_offsets().size(), 3u);
         expect_same_batches(read_everything(log), kept);
-        for (const std::string& f : deleted_files) EXPECT_FALSE(ctx.disk().exists(f)) << f;
+        for (const std::string& f : deleted_files) EXPECT_FALSE(ctx.files().exists(f)) << f;
       },
       1, testing::disk_options());
 }
@@ -231,7 +231,7 @@ TEST(PartitionLog, TruncateFullyAndStartAtBeginsANewLog) {
         EXPECT_EQ(log.log_end_offset(), Offset(500));
         EXPECT_EQ(log.segment_base_offsets(), (std::vector<Offset>{Offset(500)}));
         EXPECT_TRUE(log.leader_epoch_cache().empty());
-        EXPECT_EQ(ctx.disk().list(log.dir()).size(), 3u) << "one segment's two files and the epoch checkpoint";
+        EXPECT_EQ(ctx.files().list(log.dir()).size(), 3u) << "one segment's two files and the epoch checkpoint";
         EXPECT_EQ(log.read(Offset(0), 100).error, ErrorCode::kOffsetOutOfRange);
         RecordBatch b = make_batch("fresh");
         b.base_offset = Offset(500);
@@ -275,8 +275,8 @@ TEST(PartitionLog, RetentionByTimeDeletesOldSegmentsButNeverTheActiveOne) {
     EXPECT_EQ(r.segments_deleted, static_cast<int32_t>(expect_deleted));
     EXPECT_EQ(log.log_start_offset(), bases[expect_deleted]);
     for (size_t s = 0; s < expect_deleted; ++s) {
-      EXPECT_FALSE(ctx.disk().exists(segment_file_name(log.dir(), bases[s], kLogFileSuffix)));
-      EXPECT_FALSE(ctx.disk().exists(segment_file_name(log.dir(), bases[s], kIndexFileSuffix)));
+      EXPECT_FALSE(ctx.files().exists(segment_file_name(log.dir(), bases[s], kLogFileSuffix)));
+      EXPECT_FALSE(ctx.files().exists(segment_file_name(log.dir(), bases[s], kIndexFileSuffix)));
     }
     EXPECT_EQ(log.leader_epoch_cache().entries().front().start_offset, log.log_start_offset());
     EXPECT_EQ(log.delete_old_segments(60'000).segments_deleted, 0) << "nothing more is old enough";
@@ -305,7 +305,7 @@ TEST(PartitionLog, RetentionByBytesKeepsAtLeastRetentionBytes) {
     EXPECT_EQ(r.bytes_deleted, size_before - log.size_bytes());
     EXPECT_GE(log.size_bytes(), 2'500);
     // One more segment gone would leave less than retention.bytes.
-    int64_t first_segment_bytes = *ctx.disk().size(segment_file_name(log.dir(), log.log_start_offset(), kLogFileSuffix));
+    int64_t first_segment_bytes = *ctx.files().size(segment_file_name(log.dir(), log.log_start_offset(), kLogFileSuffix));
     EXPECT_LT(log.size_bytes() - first_segment_bytes, 2'500);
     EXPECT_EQ(log.read(log.log_start_offset(), 1 << 20).error, ErrorCode::kNone);
   });
@@ -391,7 +391,7 @@ TEST(PartitionLog, AFailedFsyncTakesTheLogOffline) {
         PartitionLog log(ctx, kTp, config);
         ASSERT_EQ(log.open(), ErrorCode::kNone);
         EXPECT_EQ(log.append_as_leader(make_batch("durable"), LeaderEpoch(0)).error, ErrorCode::kNone);
-        ctx.disk().faults().fail_next_fsyncs = 1;
+        testing::world_disk(ctx).faults().fail_next_fsyncs = 1;
         LogAppendInfo failed = log.append_as_leader(make_batch("lost"), LeaderEpoch(0));
         EXPECT_EQ(failed.error, ErrorCode::kKafkaStorageError);
         EXPECT_FALSE(failed.flushed);
@@ -416,7 +416,7 @@ TEST(PartitionLog, AFullDiskTakesTheLogOffline) {
     PartitionLog log(ctx, kTp, LogConfig{});
     ASSERT_EQ(log.open(), ErrorCode::kNone);
     EXPECT_EQ(log.append_as_leader(make_batch("fits"), LeaderEpoch(0)).error, ErrorCode::kNone);
-    ctx.disk().faults().full = true;
+    testing::world_disk(ctx).faults().full = true;
     EXPECT_EQ(log.append_as_leader(make_batch("no room"), LeaderEpoch(0)).error, ErrorCode::kKafkaStorageError);
     EXPECT_TRUE(log.offline());
     EXPECT_EQ(log.log_end_offset(), Offset(3));
@@ -479,9 +479,9 @@ TEST(PartitionLog, TailReadsFromMemoryMatchTheDisk) {
             std::string where = "at " + at.str() + " max_bytes " + std::to_string(max_bytes) + " upper " +
                                 (upper ? upper->str() : "-") + (min_one ? " min_one" : "");
             LogReadResult cached = log.read(at, max_bytes, upper, min_one);
-            ctx.disk().model().read_latency = sim::nanoseconds(1);  // the cache is bypassed
+            testing::world_disk(ctx).model().read_latency = sim::nanoseconds(1);  // the cache is bypassed
             LogReadResult disk = log.read(at, max_bytes, upper, min_one);
-            ctx.disk().model().read_latency = sim::Duration::zero();
+            testing::world_disk(ctx).model().read_latency = sim::Duration::zero();
             expect_identical(cached, disk, where);
           }
         }
@@ -501,7 +501,7 @@ TEST(PartitionLog, TailCacheStepsAsideAfterCorruption) {
     ASSERT_EQ(log.read(Offset(3), 1 << 20).error, ErrorCode::kNone);
     std::string data = segment_file_name(log.dir(), Offset(0), kLogFileSuffix);
     int64_t second_batch = log.read(Offset(0), 1).bytes;
-    ASSERT_TRUE(ctx.disk().corrupt(data, second_batch + 70).has_value());
+    ASSERT_TRUE(testing::world_disk(ctx).corrupt(data, second_batch + 70).has_value());
     EXPECT_EQ(log.read(Offset(3), 1 << 20).error, ErrorCode::kCorruptMessage);
     EXPECT_EQ(log.read(Offset(0), 1).error, ErrorCode::kNone);  // the first batch is intact
   });

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "broker_model/rpc/rpc_endpoint.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace broker_model {
 namespace {

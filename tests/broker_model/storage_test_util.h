@@ -10,11 +10,15 @@
 
 #include "broker_model/storage/partition_log.h"
 #include "broker_model/storage/record_batch.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace broker_model::storage::testing {
 
 using Body = std::function<void(sim::NodeContext&)>;
+
+// The world's side of a node's disk (durable images, corruption, the model), for tests that
+// reach past what the process itself may see.
+inline sim::Disk& world_disk(sim::NodeContext& ctx) { return sim::World::current()->node(ctx.id()).disk(); }
 
 inline sim::NodeOptions disk_options(sim::CrashMode mode = sim::CrashMode::kLoseUnsynced) {
   sim::NodeOptions o;

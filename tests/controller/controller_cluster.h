@@ -17,7 +17,7 @@
 #include "broker_model/controller/broker_lifecycle.h"
 #include "broker_model/controller/controller_server.h"
 #include "broker_model/controller/metadata_client.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace broker_model::testing {
 

@@ -13,7 +13,7 @@
 
 #include <functional>
 
-#include "sim/world.h"
+#include "sim/world/world.h"
 #include "tests/controller/raft_safety_checker.h"
 #include "tests/controller/raft_sweep.h"
 

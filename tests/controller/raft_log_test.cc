@@ -7,7 +7,7 @@
 #include "broker_model/controller/metadata_record_codec.h"
 #include "broker_model/controller/quorum_state.h"
 #include "broker_model/controller/raft_log.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace broker_model {
 namespace {
@@ -36,7 +36,7 @@ sim::BootFn log_writer(Boots& boots, int synced, int unsynced) {
       log.append(Term(9), batch(i));
       // Written but not fsynced: what a crash mid-flush leaves.
       std::string bytes = encode_log_entry(log.entry(Offset(i)));
-      ctx.disk().append(RaftLog::kFileName, bytes);
+      ctx.files().append(RaftLog::kFileName, bytes);
     }
   };
 }
@@ -112,7 +112,7 @@ TEST(RaftLog, QuorumStateIsReplacedAtomically) {
     if (ctx.incarnation() == 1) {
       EXPECT_EQ(store.save(ElectionState{Term(4), sim::NodeId{2}}), sim::IoStatus::kOk);
       // A save that dies before its rename leaves only the temporary file.
-      ctx.disk().write(QuorumStateStore::kTempFileName, 0, "garbage");
+      ctx.files().write(QuorumStateStore::kTempFileName, 0, "garbage");
     }
   });
   w.start(n);

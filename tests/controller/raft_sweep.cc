@@ -5,7 +5,7 @@
 
 #include "broker_model/controller/raft_node.h"
 #include "faults/random_faults.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 #include "tests/controller/raft_safety_checker.h"
 
 namespace broker_model::testing {
@@ -125,7 +125,7 @@ RaftSweepResult run_raft_sweep(uint64_t seed, const RaftSweepOptions& options) {
     }
     faults::heal_everything(w, static_cast<uint32_t>(options.voters));
     result.converged = converge(w, checker, state, options.voters, options.heal_limit_ms);
-    w.kernel().stop("sweep done");
+    w.stop("sweep done");
   });
   sim::RunOutcome out = w.run();
   result.outcome = sim::to_string(out.status);

@@ -10,7 +10,7 @@
 
 #include "broker_model/controller/raft_config.h"
 #include "broker_model/controller/raft_observer.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace broker_model::testing {
 

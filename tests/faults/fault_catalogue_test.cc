@@ -10,7 +10,8 @@
 #include "faults/fault_catalogue.h"
 #include "faults/fault_injector.h"
 #include "faults/nemesis.h"
-#include "sim/world.h"
+#include "sim/fault_point.h"
+#include "sim/world/world.h"
 
 namespace faults {
 namespace {
@@ -225,9 +226,9 @@ TEST(FaultEffects, DiskFaultsFailWritesAndFsyncsAndSlowTheDisk) {
   NodeId n = world.add_node("n", [&](sim::NodeContext& ctx) {
     for (int i = 0; i < 8; ++i) {
       sim::Instant t0 = ctx.true_now();
-      writes.push_back(ctx.disk().append("log", std::string(100, 'x')));
+      writes.push_back(ctx.files().append("log", std::string(100, 'x')));
       write_times.push_back(ctx.true_now() - t0);
-      fsyncs.push_back(ctx.disk().fsync("log"));
+      fsyncs.push_back(ctx.files().fsync("log"));
       ctx.sleep_for(sim::seconds(1));
     }
   });
@@ -259,9 +260,9 @@ TEST(FaultEffects, TornCrashAndCorruptionDamageTheDisk) {
   sim::World world(c);
   NodeId n = world.add_node("n", [&](sim::NodeContext& ctx) {
     if (ctx.incarnation() == 1) {
-      ctx.disk().append("log", std::string(2000, 'a'));
-      ctx.disk().fsync("log");
-      for (int i = 0; i < 4; ++i) ctx.disk().append("log", std::string(700, 'b'));
+      ctx.files().append("log", std::string(2000, 'a'));
+      ctx.files().fsync("log");
+      for (int i = 0; i < 4; ++i) ctx.files().append("log", std::string(700, 'b'));
     }
     ctx.receive();
   });

@@ -7,10 +7,10 @@
 #include <set>
 
 #include "sim/crc32c.h"
-#include "sim/event_queue.h"
+#include "sim/native/event_queue.h"
 #include "sim/prng.h"
 #include "sim/time.h"
-#include "sim/trace.h"
+#include "sim/world/trace.h"
 
 namespace sim {
 namespace {

@@ -1,8 +1,8 @@
 // Node clocks: skew, drift and jumps show in what a node reads; timeouts use its clock.
 #include <gtest/gtest.h>
 
-#include "sim/clock.h"
-#include "sim/world.h"
+#include "sim/world/clock.h"
+#include "sim/world/world.h"
 
 namespace sim {
 namespace {

@@ -10,7 +10,8 @@
 
 #include "faults/random_faults.h"
 #include "sim/crc32c.h"
-#include "sim/world.h"
+#include "sim/fault_point.h"
+#include "sim/world/world.h"
 
 namespace sim {
 namespace {
@@ -22,12 +23,12 @@ struct Request {
 
 void storage_node(NodeContext& ctx) {
   // Recovery: count the intact records of the log.
-  std::string log = ctx.disk().read_all("kv.log").data;
+  std::string log = ctx.files().read_all("kv.log").data;
   ctx.trace("recovered", {{"bytes", log.size()}, {"crc", crc32c(log)}});
   ctx.spawn("flusher", [&ctx] {
     for (;;) {
       ctx.sleep_for(milliseconds(5 + ctx.prng().below(20)));
-      IoStatus s = ctx.disk().fsync("kv.log");
+      IoStatus s = ctx.files().fsync("kv.log");
       ctx.trace("flushed", {{"status", to_string(s)}});
     }
   });
@@ -53,7 +54,7 @@ void storage_node(NodeContext& ctx) {
     if (r == nullptr) continue;
     std::string rec = std::to_string(r->key) + "=" + r->value + ";";
     if (EDDY_FAULT_POINT("server.slow_write")) ctx.sleep_for(milliseconds(2));
-    IoStatus s = ctx.disk().append("kv.log", rec);
+    IoStatus s = ctx.files().append("kv.log", rec);
     if (s == IoStatus::kOk) ctx.send(m->from, "ack", 16, r->key);
   }
 }
@@ -100,7 +101,7 @@ RunOutput run_chaos(uint64_t seed) {
     }
     faults::heal_everything(w, 4);
     this_fiber::sleep_for(milliseconds(50));
-    w.kernel().stop("workload done");
+    w.stop("workload done");
   });
   RunOutcome out = w.run();
   return {w.fingerprint(), trace.str(), out.status};

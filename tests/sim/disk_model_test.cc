@@ -13,10 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "sim/disk.h"
-#include "sim/kernel.h"
+#include "sim/world/disk.h"
+#include "sim/native/kernel.h"
 #include "sim/prng.h"
-#include "sim/trace.h"
+#include "sim/world/trace.h"
 
 namespace sim {
 namespace {

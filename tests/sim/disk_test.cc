@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/crc32c.h"
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace sim {
 namespace {
@@ -60,14 +60,14 @@ DiskRun write_crash_read(CrashMode mode, int synced, int unsynced, uint64_t seed
   NodeId n = w.add_node("n", [&](NodeContext& ctx) {
     if (ctx.incarnation() == 1) {
       for (int i = 0; i < synced + unsynced; ++i) {
-        ctx.disk().append("log", frame(std::string(record_bytes, static_cast<char>('a' + i % 26)) + std::to_string(i)));
+        ctx.files().append("log", frame(std::string(record_bytes, static_cast<char>('a' + i % 26)) + std::to_string(i)));
         if (i < synced) {
-          ASSERT_EQ(ctx.disk().fsync("log"), IoStatus::kOk);
+          ASSERT_EQ(ctx.files().fsync("log"), IoStatus::kOk);
         }
       }
       ctx.receive();
     } else {
-      out.image = ctx.disk().read_all("log").data;
+      out.image = ctx.files().read_all("log").data;
       out.after_crash = valid_records(out.image, &out.bad_tail);
     }
   }, no);
@@ -115,11 +115,11 @@ TEST(Disk, LatentCorruptionIsDetectedByChecksumOnRead) {
   bool bad = false;
   NodeId n = w.add_node("n", [&](NodeContext& ctx) {
     if (ctx.incarnation() == 1) {
-      for (int i = 0; i < 4; ++i) ctx.disk().append("log", frame("record-" + std::to_string(i)));
-      ctx.disk().fsync("log");
+      for (int i = 0; i < 4; ++i) ctx.files().append("log", frame("record-" + std::to_string(i)));
+      ctx.files().fsync("log");
       ctx.receive();
     } else {
-      records = valid_records(ctx.disk().read_all("log").data, &bad);
+      records = valid_records(ctx.files().read_all("log").data, &bad);
     }
   });
   w.start(n);
@@ -139,16 +139,16 @@ TEST(Disk, FsyncErrorDropsThePendingWritesLikeLinux) {
   std::string before_crash, after_crash;
   NodeId n = w.add_node("n", [&](NodeContext& ctx) {
     if (ctx.incarnation() == 1) {
-      ctx.disk().append("f", "AAAA");
-      results.push_back(ctx.disk().fsync("f"));
-      ctx.disk().append("f", "BBBB");
-      ctx.disk().faults().fail_next_fsyncs = 1;
-      results.push_back(ctx.disk().fsync("f"));  // fails: BBBB never reaches the platter
-      results.push_back(ctx.disk().fsync("f"));  // succeeds, but there is nothing left to sync
-      before_crash = ctx.disk().read_all("f").data;
+      ctx.files().append("f", "AAAA");
+      results.push_back(ctx.files().fsync("f"));
+      ctx.files().append("f", "BBBB");
+      w.node(ctx.id()).disk().faults().fail_next_fsyncs = 1;
+      results.push_back(ctx.files().fsync("f"));  // fails: BBBB never reaches the platter
+      results.push_back(ctx.files().fsync("f"));  // succeeds, but there is nothing left to sync
+      before_crash = ctx.files().read_all("f").data;
       ctx.receive();
     } else {
-      after_crash = ctx.disk().read_all("f").data;
+      after_crash = ctx.files().read_all("f").data;
     }
   });
   w.start(n);
@@ -168,11 +168,11 @@ TEST(Disk, FullDiskRejectsGrowth) {
   NodeOptions no;
   no.disk.capacity_bytes = 10;
   NodeId n = w.add_node("n", [&](NodeContext& ctx) {
-    results.push_back(ctx.disk().append("f", "12345678"));
-    results.push_back(ctx.disk().append("f", "abc"));       // would need 11 bytes
-    results.push_back(ctx.disk().write("f", 0, "overwri"));  // overwriting needs no space
-    ctx.disk().faults().full = true;
-    results.push_back(ctx.disk().append("g", "x"));
+    results.push_back(ctx.files().append("f", "12345678"));
+    results.push_back(ctx.files().append("f", "abc"));       // would need 11 bytes
+    results.push_back(ctx.files().write("f", 0, "overwri"));  // overwriting needs no space
+    w.node(ctx.id()).disk().faults().full = true;
+    results.push_back(ctx.files().append("g", "x"));
   }, no);
   w.start(n);
   w.run();
@@ -188,10 +188,10 @@ TEST(Disk, SlowDiskTakesLongerAndOperationsQueue) {
     no.disk.bandwidth_bytes_per_s = 0;
     int64_t took = 0;
     NodeId n = w.add_node("n", [&](NodeContext& ctx) {
-      ctx.disk().faults().slowdown_factor = slowdown;
+      w.node(ctx.id()).disk().faults().slowdown_factor = slowdown;
       Instant t0 = ctx.true_now();
-      ctx.disk().append("f", "x");
-      ctx.disk().fsync("f");
+      ctx.files().append("f", "x");
+      ctx.files().fsync("f");
       took = (ctx.true_now() - t0).ns();
     }, no);
     w.start(n);

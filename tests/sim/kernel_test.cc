@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "sim/channel.h"
-#include "sim/kernel.h"
+#include "sim/native/kernel.h"
 #include "sim/wait_queue.h"
 
 namespace sim {

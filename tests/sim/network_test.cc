@@ -6,7 +6,7 @@
 #include <set>
 #include <vector>
 
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace sim {
 namespace {

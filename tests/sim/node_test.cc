@@ -5,7 +5,9 @@
 #include <string>
 #include <vector>
 
-#include "sim/world.h"
+#include "sim/fault_point.h"
+#include "sim/native/kernel.h"
+#include "sim/world/world.h"
 
 namespace sim {
 namespace {
@@ -55,18 +57,18 @@ TEST(Node, CrashUnwindsEveryFiberThenDropsProcessMemory) {
   EXPECT_EQ(t.guards_unwound, 4);  // main + 3 workers
   EXPECT_EQ(t.destroyed, 1);
   EXPECT_EQ(w.node(n).state(), NodeState::kDown);
-  EXPECT_EQ(w.kernel().live_fibers(), 0u);
+  EXPECT_EQ(static_cast<sim::Kernel&>(w.engine()).live_fibers(), 0u);
 }
 
 TEST(Node, RestartBootsAFreshProcessThatRecoversFromDisk) {
   World w(quiet_config());
   std::vector<std::string> boots;
   NodeId n = w.add_node("n0", [&](NodeContext& ctx) {
-    ReadResult r = ctx.disk().read_all("state");
+    ReadResult r = ctx.files().read_all("state");
     boots.push_back("inc" + std::to_string(ctx.incarnation()) + ":" + r.data);
-    ctx.disk().append("state", "x");
-    ctx.disk().fsync("state");
-    ctx.disk().append("state", "u");  // never synced: lost in the crash
+    ctx.files().append("state", "x");
+    ctx.files().fsync("state");
+    ctx.files().append("state", "u");  // never synced: lost in the crash
     ctx.receive();
   });
   w.start(n);
@@ -183,8 +185,8 @@ TEST(Node, CleanShutdownKeepsUnsyncedData) {
   World w(quiet_config());
   std::string seen;
   NodeId n = w.add_node("n", [&](NodeContext& ctx) {
-    seen = ctx.disk().read_all("f").data;
-    ctx.disk().append("f", "data");
+    seen = ctx.files().read_all("f").data;
+    ctx.files().append("f", "data");
     ctx.receive();
   });
   w.start(n);

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "sim/symbol.h"
-#include "sim/trace.h"
+#include "sim/world/trace.h"
 
 namespace sim {
 namespace {

@@ -1,4 +1,4 @@
-#include "sim/trace.h"
+#include "sim/world/trace.h"
 
 #include <cinttypes>
 #include <cstdio>

@@ -1,8 +1,8 @@
-#include "sim/fiber_scheduler.h"
+#include "sim/native/fiber_scheduler.h"
 
 #include <boost/fiber/operations.hpp>
 
-#include "sim/kernel.h"
+#include "sim/native/kernel.h"
 
 namespace sim {
 

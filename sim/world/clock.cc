@@ -1,4 +1,4 @@
-#include "sim/clock.h"
+#include "sim/world/clock.h"
 
 #include "sim/check.h"
 

@@ -3,7 +3,7 @@
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_sinks.h>
 
-#include "sim/world.h"
+#include "sim/world/world.h"
 
 namespace sim {
 

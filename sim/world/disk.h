@@ -7,7 +7,8 @@
 // are durable at once (a simplification; the data inside is not).
 //
 // Operations take simulated time (latency + bytes / bandwidth, one operation at a time per
-// disk) and are called from the node's fibers.
+// disk), charged through the engine, and are called from the threads of the node's process.
+// Processes see a disk only as sim::Files; the crash and fault controls are the world's.
 #pragma once
 
 #include <array>
@@ -21,13 +22,14 @@
 #include <vector>
 
 #include "sim/chunked_bytes.h"
+#include "sim/files.h"
 #include "sim/prng.h"
 #include "sim/time.h"
 
 namespace sim {
 
 class Trace;
-class Kernel;
+class Engine;
 
 enum class CrashMode : uint8_t {
   kLoseUnsynced,     // every pending write is lost
@@ -59,58 +61,32 @@ struct DiskFaults {
   int64_t slowdown_factor = 1;  // latencies multiplied by this
 };
 
-enum class IoStatus : uint8_t { kOk, kIoError, kNoSpace, kNotFound };
-const char* to_string(IoStatus s);
-
-struct ReadResult {
-  IoStatus status = IoStatus::kOk;
-  std::string data;
-};
-
-class Disk {
+class Disk final : public Files {
  public:
-  Disk(Kernel& kernel, Trace& trace, int node, Prng prng, DiskModel model = {});
+  Disk(Engine& engine, Trace& trace, int node, Prng prng, DiskModel model = {});
   // Not copyable: the lookup cache points into its own file map.
   Disk(const Disk&) = delete;
   Disk& operator=(const Disk&) = delete;
 
-  // Blocking operations (inside a fiber of the owning node).
-  IoStatus write(const std::string& file, int64_t offset, std::string_view data);
-  IoStatus append(const std::string& file, std::string_view data);
-  ReadResult read(const std::string& file, int64_t offset, int64_t length);
-  ReadResult read_all(const std::string& file);
-  IoStatus fsync(const std::string& file);
-  IoStatus truncate(const std::string& file, int64_t size);
-
-  // Metadata (immediate, durable).
-  bool exists(const std::string& file) const;
-  std::optional<int64_t> size(const std::string& file) const;
-  std::vector<std::string> list(std::string_view prefix = {}) const;
-  IoStatus remove(const std::string& file);
-  IoStatus rename(const std::string& from, const std::string& to);
-  int64_t used_bytes() const { return used_bytes_; }
-
-  // For a process that keeps in its own memory a copy of bytes it wrote (a cache of the
-  // page cache, as a broker keeps the tail of its logs): whether a read now costs no
-  // simulated time (read_latency zero), and a counter that changes whenever the page cache
-  // is replaced behind the writers' backs (corrupt(), crash()). A copy taken under one
-  // generation reads the same as the disk while the generation stays the same.
-  bool reads_free() const { return model_.read_latency == Duration::zero(); }
-  uint64_t generation() const { return generation_; }
-  // Called instead of read() when serving such a copy: true when a read now would return
-  // the copy taken at `generation` at no simulated cost; like a read, throws FiberUnwind
-  // when the calling process is dead.
-  bool serve_cached_read(uint64_t generation);
-  // For reads that cost no simulated time (only when reads_free()): the file's page-cache
-  // image itself, or nullptr when there is no such file, so that a reader can view its bytes
-  // in place (ChunkedBytes::view) instead of copying them. Valid while changes() stays the
-  // same; a reader that does not block in between can rely on that. Like read(), throws
-  // FiberUnwind when the calling process is dead.
-  const ChunkedBytes* page_cache(const std::string& file);
-  // Counts the changes that can move or free a page-cache image: writes, truncations,
-  // removals, renames, crashes, corruption.
-  uint64_t changes() const { return changes_; }
-  int64_t unsynced_bytes(const std::string& file) const;
+  // --- Files (sim/files.h): what the node's process sees --------------------------
+  IoStatus write(const std::string& file, int64_t offset, std::string_view data) override;
+  IoStatus append(const std::string& file, std::string_view data) override;
+  ReadResult read(const std::string& file, int64_t offset, int64_t length) override;
+  ReadResult read_all(const std::string& file) override;
+  IoStatus fsync(const std::string& file) override;
+  IoStatus truncate(const std::string& file, int64_t size) override;
+  bool exists(const std::string& file) const override;
+  std::optional<int64_t> size(const std::string& file) const override;
+  std::vector<std::string> list(std::string_view prefix = {}) const override;
+  IoStatus remove(const std::string& file) override;
+  IoStatus rename(const std::string& from, const std::string& to) override;
+  int64_t used_bytes() const override { return used_bytes_; }
+  int64_t unsynced_bytes(const std::string& file) const override;
+  bool reads_free() const override { return model_.read_latency == Duration::zero(); }
+  uint64_t generation() const override { return generation_; }
+  bool serve_cached_read(uint64_t generation) override;
+  const ChunkedBytes* page_cache(const std::string& file) override;
+  uint64_t changes() const override { return changes_; }
 
   // World side: faults and crashes.
   void crash();
@@ -171,7 +147,7 @@ class Disk {
   void write_back_expired(File& f);
   void recount_usage();
 
-  Kernel& kernel_;
+  Engine& engine_;
   Trace& trace_;
   int node_;
   Prng prng_;

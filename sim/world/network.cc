@@ -1,10 +1,10 @@
-#include "sim/network.h"
+#include "sim/world/network.h"
 
 #include <cmath>
 
 #include "sim/check.h"
-#include "sim/kernel.h"
-#include "sim/trace.h"
+#include "sim/world/engine.h"
+#include "sim/world/trace.h"
 
 namespace sim {
 
@@ -29,8 +29,8 @@ Duration LatencyModel::sample(Prng& prng) const {
   return a;
 }
 
-Network::Network(Kernel& kernel, Trace& trace, Prng prng, DeliverFn deliver)
-    : kernel_(kernel), trace_(trace), prng_(prng), deliver_(std::move(deliver)) {}
+Network::Network(Engine& engine, Trace& trace, Prng prng, DeliverFn deliver)
+    : engine_(engine), trace_(trace), prng_(prng), deliver_(std::move(deliver)) {}
 
 void Network::resize(size_t nodes) {
   std::vector<Link> links(nodes * nodes, Link{default_link_, {}, {}});
@@ -59,18 +59,18 @@ void Network::send(Envelope&& env) {
   const int from = static_cast<int>(env.from.value);
   if (!reachable(env.from, env.to)) {
     ++stats_.dropped_partition;
-    trace_.record(kernel_.now(), from, "net.drop", {{"id", env.id}, {"to", env.to.value}, {"why", "partition"}});
+    trace_.record(engine_.now(), from, "net.drop", {{"id", env.id}, {"to", env.to.value}, {"why", "partition"}});
     return;
   }
   Link& link = links_[index(env.from, env.to)];
   const LinkModel& m = link.model;
   if (m.loss > 0.0 && prng_.chance(m.loss)) {
     ++stats_.dropped_loss;
-    trace_.record(kernel_.now(), from, "net.drop", {{"id", env.id}, {"to", env.to.value}, {"why", "loss"}});
+    trace_.record(engine_.now(), from, "net.drop", {{"id", env.id}, {"to", env.to.value}, {"why", "loss"}});
     return;
   }
   // Serialization: the message waits for the link, then takes bytes / bandwidth.
-  Instant start = link.busy_until > kernel_.now() ? link.busy_until : kernel_.now();
+  Instant start = link.busy_until > engine_.now() ? link.busy_until : engine_.now();
   Duration tx = m.bandwidth_bytes_per_s > 0
                     ? transfer_time(env.bytes, m.bandwidth_bytes_per_s)
                     : Duration::zero();
@@ -84,13 +84,13 @@ void Network::send(Envelope&& env) {
     if (arrival < link.last_arrival) arrival = link.last_arrival;
     link.last_arrival = arrival;
   }
-  trace_.record(kernel_.now(), from,
+  trace_.record(engine_.now(), from,
                 "net.send", {{"id", env.id}, {"to", env.to.value}, {"type", env.type}, {"bytes", env.bytes}, {"at", arrival}});
   if (m.duplicate > 0.0 && prng_.chance(m.duplicate)) {
     ++stats_.duplicated;
     Envelope copy = env;  // a real copy: the payload is held by value
     Instant dup_at = arrival + nanoseconds(prng_.int_in_range(0, m.latency.a.ns() + 1));
-    trace_.record(kernel_.now(), from, "net.duplicate", {{"id", env.id}, {"at", dup_at}});
+    trace_.record(engine_.now(), from, "net.duplicate", {{"id", env.id}, {"at", dup_at}});
     schedule_delivery(std::move(copy), dup_at);
   }
   schedule_delivery(std::move(env), arrival);
@@ -100,7 +100,7 @@ void Network::schedule_delivery(Envelope&& env, Instant at) {
   uint32_t slot = free_in_flight_.take(in_flight_.size());
   if (slot == in_flight_.size()) in_flight_.push_back(std::move(env));
   else in_flight_[slot] = std::move(env);
-  kernel_.at(at, [this, slot] { deliver_in_flight(slot); });
+  engine_.at(at, [this, slot] { deliver_in_flight(slot); });
 }
 
 void Network::deliver_in_flight(uint32_t slot) {
@@ -109,28 +109,28 @@ void Network::deliver_in_flight(uint32_t slot) {
   const int to = static_cast<int>(env.to.value);
   if (!reachable(env.from, env.to)) {
     ++stats_.dropped_partition;
-    trace_.record(kernel_.now(), to, "net.drop", {{"id", env.id}, {"from", env.from.value}, {"why", "partition"}});
+    trace_.record(engine_.now(), to, "net.drop", {{"id", env.id}, {"from", env.from.value}, {"why", "partition"}});
     return;
   }
   uint64_t id = env.id;
   uint32_t from = env.from.value;
   if (deliver_(std::move(env))) {
     ++stats_.delivered;
-    trace_.record(kernel_.now(), to, "net.deliver", {{"id", id}, {"from", from}});
+    trace_.record(engine_.now(), to, "net.deliver", {{"id", id}, {"from", from}});
   } else {
     ++stats_.dropped_down;
-    trace_.record(kernel_.now(), to, "net.drop", {{"id", id}, {"from", from}, {"why", "receiver-down"}});
+    trace_.record(engine_.now(), to, "net.drop", {{"id", id}, {"from", from}, {"why", "receiver-down"}});
   }
 }
 
 void Network::block(NodeId from, NodeId to) {
   blocked_[index(from, to)] = true;
-  trace_.record(kernel_.now(), Trace::kWorldNode, "net.block", {{"from", from.value}, {"to", to.value}});
+  trace_.record(engine_.now(), Trace::kWorldNode, "net.block", {{"from", from.value}, {"to", to.value}});
 }
 
 void Network::unblock(NodeId from, NodeId to) {
   blocked_[index(from, to)] = false;
-  trace_.record(kernel_.now(), Trace::kWorldNode, "net.unblock", {{"from", from.value}, {"to", to.value}});
+  trace_.record(engine_.now(), Trace::kWorldNode, "net.unblock", {{"from", from.value}, {"to", to.value}});
 }
 
 void Network::partition(NodeId a, NodeId b) {
@@ -156,7 +156,7 @@ void Network::split(const std::vector<std::vector<NodeId>>& groups) {
 
 void Network::heal() {
   std::fill(blocked_.begin(), blocked_.end(), false);
-  trace_.record(kernel_.now(), Trace::kWorldNode, "net.heal", {});
+  trace_.record(engine_.now(), Trace::kWorldNode, "net.heal", {});
 }
 
 }  // namespace sim

@@ -1,10 +1,10 @@
-#include "sim/disk.h"
+#include "sim/world/disk.h"
 
 #include <cstring>
 
 #include "sim/check.h"
-#include "sim/kernel.h"
-#include "sim/trace.h"
+#include "sim/world/engine.h"
+#include "sim/world/trace.h"
 
 namespace sim {
 
@@ -17,18 +17,8 @@ const char* to_string(CrashMode m) {
   return "?";
 }
 
-const char* to_string(IoStatus s) {
-  switch (s) {
-    case IoStatus::kOk: return "ok";
-    case IoStatus::kIoError: return "EIO";
-    case IoStatus::kNoSpace: return "ENOSPC";
-    case IoStatus::kNotFound: return "ENOENT";
-  }
-  return "?";
-}
-
-Disk::Disk(Kernel& kernel, Trace& trace, int node, Prng prng, DiskModel model)
-    : kernel_(kernel), trace_(trace), node_(node), prng_(prng), model_(model) {
+Disk::Disk(Engine& engine, Trace& trace, int node, Prng prng, DiskModel model)
+    : engine_(engine), trace_(trace), node_(node), prng_(prng), model_(model) {
   forget_cached_files();
 }
 
@@ -73,18 +63,18 @@ int64_t Disk::pending_bytes(const File& f) {
 }
 
 void Disk::charge(Duration latency, int64_t bytes, const char* what) {
-  Instant start = busy_until_ > kernel_.now() ? busy_until_ : kernel_.now();
+  Instant start = busy_until_ > engine_.now() ? busy_until_ : engine_.now();
   Duration cost = latency * faults_.slowdown_factor;
   if (model_.bandwidth_bytes_per_s > 0 && bytes > 0)
     cost += transfer_time(bytes, model_.bandwidth_bytes_per_s) *
             faults_.slowdown_factor;
   busy_until_ = start + cost;
-  kernel_.sleep_until(busy_until_, what);
+  engine_.sleep_until(busy_until_, what);
 }
 
 void Disk::write_back_expired(File& f) {
   if (model_.writeback_after == Duration::max() || f.pending.empty()) return;
-  Instant cutoff = kernel_.now() - model_.writeback_after;
+  Instant cutoff = engine_.now() - model_.writeback_after;
   while (!f.pending.empty() && f.pending.front().written <= cutoff) {
     const PendingOp& op = f.pending.front();
     if (f.prefix) {
@@ -108,7 +98,7 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
   int64_t old_size = it == files_.end() ? 0 : static_cast<int64_t>(it->second.current.size());
   int64_t growth = std::max<int64_t>(0, offset + static_cast<int64_t>(data.size()) - old_size);
   if (growth > 0 && (faults_.full || used_bytes_ + growth > model_.capacity_bytes)) {
-    trace_.record(kernel_.now(), node_, "disk.write", {{"file", file}, {"bytes", data.size()}, {"status", "ENOSPC"}});
+    trace_.record(engine_.now(), node_, "disk.write", {{"file", file}, {"bytes", data.size()}, {"status", "ENOSPC"}});
     charge(model_.write_latency, 0, "disk write");
     return IoStatus::kNoSpace;
   }
@@ -121,15 +111,15 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
     // Right after the previous op (or the platter's end): the file stays a prefix and the
     // op keeps no copy of its bytes.
     f.current.append(data);
-    f.pending.push_back(PendingOp{offset, length, kernel_.now(), nullptr, false});
+    f.pending.push_back(PendingOp{offset, length, engine_.now(), nullptr, false});
   } else {
     to_general(f);
-    PendingOp op{offset, length, kernel_.now(), std::make_unique<std::string>(data), false};
+    PendingOp op{offset, length, engine_.now(), std::make_unique<std::string>(data), false};
     apply(f.current, op);
     f.pending.push_back(std::move(op));
   }
   used_bytes_ += growth;
-  trace_.record(kernel_.now(), node_, "disk.write", {{"file", file}, {"offset", offset}, {"bytes", data.size()}});
+  trace_.record(engine_.now(), node_, "disk.write", {{"file", file}, {"offset", offset}, {"bytes", data.size()}});
   charge(model_.write_latency, static_cast<int64_t>(data.size()), "disk write");
   return IoStatus::kOk;
 }
@@ -151,7 +141,7 @@ ReadResult Disk::read(const std::string& file, int64_t offset, int64_t length) {
     it = find_file(file);  // the file may have changed while this fiber waited
     if (it == files_.end()) return {IoStatus::kNotFound, {}};
   } else {
-    kernel_.check_alive();  // a page-cache hit: no simulated time, but a dead process reads nothing
+    engine_.check_alive();  // a page-cache hit: no simulated time, but a dead process reads nothing
   }
   const ChunkedBytes& cur = it->second.current;
   if (offset < static_cast<int64_t>(cur.size()))
@@ -163,13 +153,13 @@ const ChunkedBytes* Disk::page_cache(const std::string& file) {
   EDDY_CHECK_MSG(reads_free(), "page_cache is for reads that cost no simulated time");
   auto it = find_file(file);
   if (it == files_.end()) return nullptr;
-  kernel_.check_alive();  // as read(): a page-cache hit, but a dead process reads nothing
+  engine_.check_alive();  // as read(): a page-cache hit, but a dead process reads nothing
   return &it->second.current;
 }
 
 bool Disk::serve_cached_read(uint64_t generation) {
   if (!reads_free() || generation != generation_) return false;
-  kernel_.check_alive();
+  engine_.check_alive();
   return true;
 }
 
@@ -194,7 +184,7 @@ IoStatus Disk::fsync(const std::string& file) {
   if (fail) {
     // Like Linux after a writeback error: the dirty pages are marked clean, so the data
     // stays readable until a crash but will never reach the platter.
-    trace_.record(kernel_.now(), node_, "disk.fsync", {{"file", file}, {"status", "EIO"}, {"dropped_ops", g.pending.size()}});
+    trace_.record(engine_.now(), node_, "disk.fsync", {{"file", file}, {"status", "EIO"}, {"dropped_ops", g.pending.size()}});
     bool dropped = !g.pending.empty();
     g.pending.clear();
     if (dropped) {
@@ -213,7 +203,7 @@ IoStatus Disk::fsync(const std::string& file) {
   }
   g.pending.clear();
   to_prefix_if_synced(g);
-  trace_.record(kernel_.now(), node_, "disk.fsync", {{"file", file}, {"status", "ok"}});
+  trace_.record(engine_.now(), node_, "disk.fsync", {{"file", file}, {"status", "ok"}});
   return IoStatus::kOk;
 }
 
@@ -225,15 +215,15 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
   write_back_expired(f);
   if (f.prefix && new_size == static_cast<int64_t>(f.current.size())) {
     // Changes nothing wherever a crash cuts the pending ops (see File): stays a prefix.
-    f.pending.push_back(PendingOp{new_size, 0, kernel_.now(), nullptr, true});
+    f.pending.push_back(PendingOp{new_size, 0, engine_.now(), nullptr, true});
   } else {
     to_general(f);
-    PendingOp op{new_size, 0, kernel_.now(), nullptr, true};
+    PendingOp op{new_size, 0, engine_.now(), nullptr, true};
     apply(f.current, op);
     f.pending.push_back(std::move(op));
   }
   recount_usage();
-  trace_.record(kernel_.now(), node_, "disk.truncate", {{"file", file}, {"size", new_size}});
+  trace_.record(engine_.now(), node_, "disk.truncate", {{"file", file}, {"size", new_size}});
   charge(model_.write_latency, 0, "disk truncate");
   return IoStatus::kOk;
 }
@@ -284,7 +274,7 @@ IoStatus Disk::remove(const std::string& file) {
   forget_cached_files();
   if (files_.erase(file) == 0) return IoStatus::kNotFound;
   recount_usage();
-  trace_.record(kernel_.now(), node_, "disk.remove", {{"file", file}});
+  trace_.record(engine_.now(), node_, "disk.remove", {{"file", file}});
   return IoStatus::kOk;
 }
 
@@ -297,7 +287,7 @@ IoStatus Disk::rename(const std::string& from, const std::string& to) {
   files_.erase(it);
   files_[to] = std::move(f);
   recount_usage();
-  trace_.record(kernel_.now(), node_, "disk.rename", {{"from", from}, {"to", to}});
+  trace_.record(engine_.now(), node_, "disk.rename", {{"from", from}, {"to", to}});
   return IoStatus::kOk;
 }
 
@@ -316,7 +306,7 @@ size_t Disk::tear(const std::string& file, int64_t offset, char* bytes, size_t l
   size_t whole = static_cast<size_t>(prng_.below(sectors));
   size_t torn_len = std::min(length, (whole + 1) * sector);
   for (size_t i = whole * sector; i < torn_len; ++i) bytes[i] = static_cast<char>(prng_.next_u64());
-  trace_.record(kernel_.now(), node_, "disk.torn", {{"file", file}, {"offset", offset + static_cast<int64_t>(whole * sector)}});
+  trace_.record(engine_.now(), node_, "disk.torn", {{"file", file}, {"offset", offset + static_cast<int64_t>(whole * sector)}});
   return torn_len;
 }
 
@@ -361,11 +351,11 @@ void Disk::crash() {
       f.dropped = false;
     }
     f.pending.clear();
-    trace_.record(kernel_.now(), node_, "disk.crash",
+    trace_.record(engine_.now(), node_, "disk.crash",
                   {{"file", name}, {"pending_ops", pending}, {"kept_ops", kept}, {"mode", to_string(model_.crash_mode)}});
   }
   recount_usage();
-  busy_until_ = kernel_.now();
+  busy_until_ = engine_.now();
 }
 
 std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int64_t> offset) {
@@ -389,7 +379,7 @@ std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int6
     f.dropped = false;  // pages dropped by an fsync error are gone from the cache too
     to_prefix_if_synced(f);
   }
-  trace_.record(kernel_.now(), node_, "disk.corrupt", {{"file", file}, {"offset", at}});
+  trace_.record(engine_.now(), node_, "disk.corrupt", {{"file", file}, {"offset", at}});
   return at;
 }
 

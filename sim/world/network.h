@@ -11,16 +11,15 @@
 #include <string>
 #include <vector>
 
+#include "sim/envelope.h"
 #include "sim/free_slots.h"
 #include "sim/ids.h"
-#include "sim/payload.h"
 #include "sim/prng.h"
-#include "sim/symbol.h"
 #include "sim/time.h"
 
 namespace sim {
 
-class Kernel;
+class Engine;
 class Trace;
 
 struct LatencyModel {
@@ -45,24 +44,6 @@ struct LinkModel {
   Duration reorder_delay_max = milliseconds(5);
 };
 
-// A protocol's own header, carried beside the payload (an RPC layer's correlation id and
-// message kind), so a protocol needs no wrapper object around its payload (a wrapper would
-// be a second heap box per message).
-struct EnvelopeHeader {
-  uint64_t correlation = 0;
-  uint8_t kind = 0;  // 0: none
-};
-
-struct Envelope {
-  NodeId from;
-  NodeId to;
-  uint64_t id = 0;     // assigned by the network
-  uint32_t bytes = 0;  // wire size, for bandwidth
-  Symbol type;         // for traces and diagnostics
-  EnvelopeHeader header;
-  sim::Payload payload;
-};
-
 struct NetworkStats {
   uint64_t sent = 0, delivered = 0, dropped_partition = 0, dropped_loss = 0, dropped_down = 0, duplicated = 0,
            reordered = 0;
@@ -73,7 +54,7 @@ class Network {
   // `deliver` hands a message to its destination node; it returns false when the node
   // cannot take it (down or its inbox full).
   using DeliverFn = std::function<bool(Envelope&&)>;
-  Network(Kernel& kernel, Trace& trace, Prng prng, DeliverFn deliver);
+  Network(Engine& engine, Trace& trace, Prng prng, DeliverFn deliver);
 
   void resize(size_t nodes);
   size_t nodes() const { return n_; }
@@ -107,7 +88,7 @@ class Network {
   void schedule_delivery(Envelope&& env, Instant at);
   void deliver_in_flight(uint32_t slot);
 
-  Kernel& kernel_;
+  Engine& engine_;
   Trace& trace_;
   Prng prng_;
   DeliverFn deliver_;

@@ -1,4 +1,4 @@
-#include "sim/kernel.h"
+#include "sim/native/kernel.h"
 
 #include <boost/fiber/all.hpp>
 #include <algorithm>
@@ -6,8 +6,7 @@
 #include <sstream>
 
 #include "sim/check.h"
-#include "sim/fiber_scheduler.h"
-#include "sim/world.h"
+#include "sim/native/fiber_scheduler.h"
 
 namespace sim {
 
@@ -18,34 +17,6 @@ constexpr size_t kFiberStackBytes = 256 * 1024;
 // Finished fibers are freed by Boost's dispatcher; run it after this many exits at most.
 constexpr uint64_t kExitsBeforeCleanup = 64;
 }  // namespace
-
-const char* to_string(RunStatus s) {
-  switch (s) {
-    case RunStatus::kQuiescent: return "quiescent";
-    case RunStatus::kStopped: return "stopped";
-    case RunStatus::kReachedUntil: return "reached-until";
-    case RunStatus::kDeadlock: return "deadlock";
-    case RunStatus::kEventLimit: return "event-limit";
-    case RunStatus::kTimeLimit: return "time-limit";
-    case RunStatus::kLabError: return "lab-error";
-  }
-  return "?";
-}
-
-[[noreturn]] void check_failed(const char* expr, const char* file, int line, const char* msg) {
-  // Keep the trace up to the failure: it is what explains it.
-  if (World* w = World::current()) w->trace().flush();
-  Kernel* k = Kernel::current_kernel();
-  if (k != nullptr) {
-    std::fprintf(stderr, "eddy: check failed: %s%s%s at %s:%d (seed %llu, simulated time %s)\n", expr,
-                 msg ? ": " : "", msg ? msg : "", file, line, static_cast<unsigned long long>(k->seed()),
-                 format_instant(k->now()).c_str());
-  } else {
-    std::fprintf(stderr, "eddy: check failed: %s%s%s at %s:%d\n", expr, msg ? ": " : "", msg ? msg : "", file, line);
-  }
-  std::fflush(stderr);
-  std::abort();
-}
 
 Kernel::Kernel(RunLimits limits) : limits_(limits) {
   groups_.push_back(FiberGroup{"world", false, false, {}, {}, {}});
@@ -469,6 +440,7 @@ void Kernel::enter_host_wait() {
   EDDY_CHECK_MSG(sched.kernel() == nullptr || sched.kernel() == this, "another simulation runs on this thread");
   Kernel* previous = t_kernel;
   t_kernel = this;
+  Parker* previous_parker = Parker::install(this);
   scheduler_ = &sched;
   sched.bind(this);
   host_ctx_ = boost::fibers::context::active();
@@ -479,6 +451,7 @@ void Kernel::enter_host_wait() {
   current_ = nullptr;
   sched.bind(nullptr);
   t_kernel = previous;
+  Parker::install(previous_parker);
   if (exits_since_cleanup_ > 0) {
     // Boost frees finished fibers in its dispatcher; with no kernel bound, a yield from
     // the host runs the dispatcher once and comes straight back.
@@ -539,17 +512,5 @@ void Kernel::shutdown() {
   outcome_set_ = kept_set;
   EDDY_CHECK_MSG(live_fibers_ == 0, "a fiber survived shutdown (did it swallow FiberUnwind?)");
 }
-
-// ---------------------------------------------------------------- this_fiber
-
-namespace this_fiber {
-Instant now() { return Kernel::current_kernel()->now(); }
-
-void sleep_until(Instant t) { Kernel::current_kernel()->sleep_until(t, "sleep"); }
-
-void sleep_for(Duration d) { sleep_until(Kernel::current_kernel()->now() + d); }
-
-void yield() { Kernel::current_kernel()->yield(); }
-}  // namespace this_fiber
 
 }  // namespace sim

@@ -18,9 +18,11 @@
 #include <string>
 #include <vector>
 
-#include "sim/event_queue.h"
 #include "sim/free_slots.h"
+#include "sim/native/event_queue.h"
+#include "sim/parker.h"
 #include "sim/time.h"
+#include "sim/world/engine.h"
 
 namespace boost::fibers { class context; }
 
@@ -28,24 +30,7 @@ namespace sim {
 
 class FiberScheduler;
 
-// Thrown out of a blocking call when the fiber's process was killed or the run is ending.
-// Simulated code must let it propagate (never swallow it in a bare catch (...)).
-struct FiberUnwind {
-  const char* why;
-};
-
-enum class WakeReason : uint8_t { kNone, kNotified, kTimeout, kKilled };
 enum class FiberState : uint8_t { kReady, kRunning, kBlocked, kFrozen };
-
-using GroupId = uint32_t;
-inline constexpr GroupId kWorldGroup = 0;
-
-struct FiberOptions {
-  GroupId group = kWorldGroup;
-  // A daemon fiber may stay blocked forever (a server loop waiting for requests) without
-  // that counting as a deadlock when the run goes quiet.
-  bool daemon = false;
-};
 
 struct Fiber {
   uint64_t id = 0;
@@ -62,100 +47,71 @@ struct Fiber {
   std::function<void()> body;
 };
 
-struct TimerHandle {
-  uint32_t slot = 0;
-  uint64_t token = 0;
-};
-
-struct RunLimits {
-  // Heap events plus fiber dispatches; bounds livelocks that never advance time too.
-  uint64_t max_events = 500'000'000;
-  Instant max_time = Instant::max();
-};
-
-enum class RunStatus : uint8_t {
-  kQuiescent,   // nothing left to do: no ready fiber, no event, no blocked non-daemon fiber
-  kStopped,     // stop() was called
-  kReachedUntil,// run(until) reached its instant
-  kDeadlock,    // no event can ever wake the blocked non-daemon fibers
-  kEventLimit,
-  kTimeLimit,
-  kLabError,    // a fiber threw something other than FiberUnwind
-};
-const char* to_string(RunStatus s);
-
-struct RunOutcome {
-  RunStatus status = RunStatus::kQuiescent;
-  std::string message;  // why the run ended; for a deadlock, the blocked fibers
-  bool ok() const {
-    return status == RunStatus::kQuiescent || status == RunStatus::kStopped || status == RunStatus::kReachedUntil;
-  }
-};
-
-class Kernel {
+class Kernel final : public Engine {
  public:
   explicit Kernel(RunLimits limits = {});
   // Unwinds every live fiber: whatever they wait on (queues, channels) must still exist,
   // so declare such objects before the kernel, or call shutdown() first.
-  ~Kernel();
+  ~Kernel() override;
   Kernel(const Kernel&) = delete;
   Kernel& operator=(const Kernel&) = delete;
 
   // The kernel running on this thread (nullptr outside run()).
   static Kernel* current_kernel();
 
-  Instant now() const { return now_; }
-  uint64_t events_processed() const { return events_processed_; }
+  const char* name() const override { return "native"; }
+  Instant now() const override { return now_; }
+  uint64_t events_processed() const override { return events_processed_; }
   // Fiber resumptions from the ready queue (wake-ups by notify, spawns, yields).
   uint64_t dispatches() const { return dispatches_; }
   uint64_t fibers_spawned() const { return next_fiber_id_ - 1; }
   size_t live_fibers() const { return live_fibers_; }
-  void set_seed_for_diagnostics(uint64_t seed) { seed_ = seed; }
-  uint64_t seed() const { return seed_; }
   const RunLimits& limits() const { return limits_; }
   void set_limits(RunLimits l) { limits_ = l; }
 
   // --- fibers ---------------------------------------------------------------
-  uint64_t spawn(std::string name, std::function<void()> body, FiberOptions options = {});
+  uint64_t spawn(std::string name, std::function<void()> body, FiberOptions options = {}) override;
   Fiber* current_fiber() const { return current_; }
   const Fiber* find_fiber(uint64_t id) const;
 
   // --- groups (a node's process incarnation) ---------------------------------
-  GroupId create_group(std::string name);
+  GroupId create_group(std::string name) override;
   // Kill: every fiber of the group unwinds (FiberUnwind) at its next scheduling point;
   // `on_empty` runs once the last of them has exited (use it to drop the process memory).
-  void kill_group(GroupId g, std::function<void()> on_empty = {});
-  void pause_group(GroupId g);
-  void resume_group(GroupId g);
+  void kill_group(GroupId g, std::function<void()> on_empty = {}) override;
+  void pause_group(GroupId g) override;
+  void resume_group(GroupId g) override;
   bool group_killed(GroupId g) const { return groups_[g].killed; }
   bool group_paused(GroupId g) const { return groups_[g].paused; }
   size_t group_size(GroupId g) const { return groups_[g].members.size(); }
   const std::string& group_name(GroupId g) const { return groups_[g].name; }
 
   // --- events ---------------------------------------------------------------
-  TimerHandle at(Instant t, std::function<void()> callback);
+  TimerHandle at(Instant t, std::function<void()> callback) override;
   TimerHandle after(Duration d, std::function<void()> callback) { return at(now_ + d, std::move(callback)); }
-  void cancel(TimerHandle h);
+  void cancel(TimerHandle h) override;
 
   // --- blocking, for eddy's primitives (wait queues, channels, sleep) ---------
   // prepare_wait marks the current fiber as about to block and returns its wait token;
   // arm_wake_at makes it wake with kTimeout at `deadline`; block() parks it.
-  uint64_t prepare_wait(const char* what);
-  void arm_wake_at(Instant deadline, uint64_t token);
-  WakeReason block();
+  uint64_t prepare_wait(const char* what) override;
+  uint32_t current_slot() const override { return current_->slot; }
+  GroupId current_group() const override { return current_ != nullptr ? current_->group : kWorldGroup; }
+  void arm_wake_at(Instant deadline, uint64_t token) override;
+  WakeReason block() override;
   // The current fiber sleeps until `t` (prepare_wait + arm_wake_at + block). When nothing
   // can run before `t` (no fiber ready, no event due at or before it, no limit or stop in
   // the way), its wake-up would be the next event popped and it the next fiber run: the
   // clock moves to `t` and the event is counted as that pop would, without parking the fiber
   // and resuming it through the scheduler. Same order, same counts, same fingerprint.
-  void sleep_until(Instant t, const char* what);
+  void sleep_until(Instant t, const char* what) override;
   // Wake fiber `slot` if it is still blocked in the wait identified by `token`.
-  bool wake(uint32_t slot, uint64_t token, WakeReason reason);
+  bool wake(uint32_t slot, uint64_t token, WakeReason reason) override;
   // Give other ready fibers a turn at the same instant.
-  void yield();
+  void yield() override;
   // Throws FiberUnwind if the current fiber's process is dead or the run is ending. Inline:
   // every send, disk call and wait asks (~5 times per event).
-  void check_alive() const {
+  void check_alive() const override {
     if (current_ == nullptr) return;
     if (shutting_down_ || groups_[current_->group].killed) [[unlikely]]
       throw_unwind();
@@ -163,12 +119,12 @@ class Kernel {
 
   // --- running -------------------------------------------------------------
   // Runs from the host (main) context until quiet, stopped, `until`, or a limit.
-  RunOutcome run(Instant until = Instant::max());
-  void stop(std::string reason);
+  RunOutcome run(Instant until = Instant::max()) override;
+  void stop(std::string reason) override;
   // Unwinds every live fiber (end of the simulation). Called by the destructor too.
-  void shutdown();
+  void shutdown() override;
   // Records an error that ends the run as kLabError (a fiber threw something unexpected).
-  void fail(std::string message);
+  void fail(std::string message) override;
 
   // Called by the scheduler (on this thread only).
   boost::fibers::context* next_context(boost::fibers::context* active);
@@ -205,7 +161,6 @@ class Kernel {
   void enter_host_wait();
 
   RunLimits limits_;
-  uint64_t seed_ = 0;
   Instant now_;
   Instant run_until_ = Instant::max();
   uint64_t events_processed_ = 0;
@@ -242,13 +197,5 @@ class Kernel {
   RunOutcome outcome_;
   bool outcome_set_ = false;
 };
-
-// Convenience for code running inside a fiber.
-namespace this_fiber {
-Instant now();
-void sleep_for(Duration d);
-void sleep_until(Instant t);
-void yield();
-}  // namespace this_fiber
 
 }  // namespace sim

@@ -1,7 +1,9 @@
+#include "sim/world/fault_points.h"
+
 #include "sim/fault_point.h"
 
-#include "sim/trace.h"
-#include "sim/world.h"
+#include "sim/world/trace.h"
+#include "sim/world/world.h"
 
 namespace sim {
 

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The layer lint must catch what it exists for: broker code reaching the native engine or the
+# world model, and an interface header reaching the world; and pass the real tree.
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/sim/world" "$tmp/sim/native" "$tmp/broker_model" "$tmp/faults"
+touch "$tmp/sim/world/world.h" "$tmp/sim/native/kernel.h" "$tmp/sim/time.h"
+status=0
+expect() {  # expect OUTCOME FILE CONTENT
+  local want=$1 file=$2 content=$3
+  rm -f "$tmp"/broker_model/*.cc "$tmp"/sim/*.cc "$tmp"/faults/*.cc
+  printf '%s\n' "$content" > "$tmp/$file"
+  if "$here/layers.sh" "$tmp" >/dev/null; then got=pass; else got=fail; fi
+  if [ "$got" != "$want" ]; then
+    echo "layers.sh: $file with '$content': expected $want, got $got"
+    status=1
+  fi
+}
+expect fail broker_model/a.cc '#include "sim/native/kernel.h"'
+expect fail broker_model/a.cc '#include "sim/world/world.h"'
+expect fail sim/a.cc '#include "sim/world/world.h"'
+expect fail faults/a.cc '#include "sim/native/kernel.h"'
+expect pass broker_model/a.cc '#include "sim/time.h"'
+expect pass faults/a.cc '#include "sim/world/world.h"'
+"$here/layers.sh" "$root" >/dev/null || { echo "layers.sh fails on the real tree"; status=1; }
+[ $status -eq 0 ] && echo "layer lint self-test: ok"
+exit $status
