@@ -249,7 +249,7 @@ void BM_WorldNetworkHop(benchmark::State& state) {
     sim::NodeId pinger = world.add_node("pinger", [&p](sim::NodeContext& ctx) {
       p.start = Clocks::now();
       for (int64_t i = 0; i < p.round_trips; ++i) {
-        ctx.send(p.ponger, "ping", 8, static_cast<int>(i));
+        ctx.send_datagram(p.ponger, "ping", 8, static_cast<int>(i));
         std::optional<sim::Envelope> reply = ctx.receive();
         p.checksum += sim::payload_cast<int>(reply->payload);
       }
@@ -258,7 +258,7 @@ void BM_WorldNetworkHop(benchmark::State& state) {
     p.ponger = world.add_node("ponger", [](sim::NodeContext& ctx) {
       for (;;) {
         std::optional<sim::Envelope> msg = ctx.receive();
-        ctx.send(msg->from, "pong", 8, sim::payload_cast<int>(msg->payload) + 1);
+        ctx.send_datagram(msg->from, "pong", 8, sim::payload_cast<int>(msg->payload) + 1);
       }
     });
     world.start(pinger);

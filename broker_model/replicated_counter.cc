@@ -96,7 +96,7 @@ class CounterNode {
       uint32_t peer = static_cast<uint32_t>(ctx_.prng().below(config_.nodes - 1));
       if (peer >= self()) ++peer;
       GossipMessage m{counters_};
-      ctx_.send(sim::NodeId{peer}, "gossip", static_cast<uint32_t>(16 + 8 * m.counters.size()), std::move(m));
+      ctx_.send_datagram(sim::NodeId{peer}, "gossip", static_cast<uint32_t>(16 + 8 * m.counters.size()), std::move(m));
     }
   }
 

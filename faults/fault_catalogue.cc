@@ -11,7 +11,11 @@ using T = TargetUse;
 
 constexpr std::array kCatalogue = {
     FaultKindInfo{K::kCrash, "crash", G::kProcess, T::kNodes, 0, 0, true,
-                  "kills the process; unsynced writes follow the disk's crash_mode (for: start again)"},
+                  "the machine loses power: the process dies, unsynced writes follow the disk's crash_mode, and "
+                  "its peers hear nothing (they find out by their timeouts) (for: start again)"},
+    FaultKindInfo{K::kKill, "kill", G::kProcess, T::kNodes, 0, 0, true,
+                  "the process is killed (SIGKILL) on a machine that stays up: the page cache keeps every write, "
+                  "and the operating system resets its connections, so its peers learn at once (for: start again)"},
     FaultKindInfo{K::kRestart, "restart", G::kProcess, T::kNodes, 0, 0, false, "crashes the process if up, then boots it"},
     FaultKindInfo{K::kShutdown, "shutdown", G::kProcess, T::kNodes, 0, 0, true,
                   "clean stop: the disk keeps everything (for: start again)"},
@@ -41,16 +45,33 @@ constexpr std::array kCatalogue = {
     FaultKindInfo{K::kHeal, "heal", G::kNetwork, T::kNone, 0, 0, false,
                   "restores every link's reachability and every link's quality"},
     FaultKindInfo{K::kLinkLoss, "link-loss", G::kLink, T::kNodesOptionalOtherSide, kParamProbability,
-                  kParamProbability, true, "messages on the links are dropped with `probability` (for: restore)"},
+                  kParamProbability, true,
+                  "packets on the links are lost with `probability`: connections (TCP) resend them a retransmission "
+                  "timeout later, datagrams are gone (for: restore)"},
     FaultKindInfo{K::kLinkDuplicate, "link-duplicate", G::kLink, T::kNodesOptionalOtherSide, kParamProbability,
-                  kParamProbability, true, "messages on the links are delivered twice with `probability` (for: restore)"},
+                  kParamProbability, true,
+                  "packets on the links arrive twice with `probability`: connections (TCP) discard the copy, "
+                  "datagrams arrive twice (for: restore)"},
     FaultKindInfo{K::kLinkReorder, "link-reorder", G::kLink, T::kNodesOptionalOtherSide, kParamProbability,
                   kParamProbability, true,
-                  "messages on the links skip ahead of earlier ones with `probability` (for: restore)"},
+                  "packets on the links arrive out of order with `probability`: connections (TCP) hold later data "
+                  "until the gap fills (a delay), datagrams skip ahead (for: restore)"},
     FaultKindInfo{K::kDelaySpike, "delay-spike", G::kLink, T::kNodesOptionalOtherSide, kParamLatency, kParamLatency,
                   true, "the links' latency follows `latency` instead (for: restore)"},
     FaultKindInfo{K::kThrottle, "throttle", G::kLink, T::kNodesOptionalOtherSide, kParamBandwidth, kParamBandwidth,
                   true, "the links' bandwidth drops to `bandwidth` (for: restore)"},
+    FaultKindInfo{K::kMessageDrop, "message-drop", G::kLink, T::kNodesOptionalOtherSide, kParamProbability,
+                  kParamProbability, true,
+                  "whole messages on the links vanish with `probability`, on connections too: breaks TCP's promise "
+                  "on purpose, for datagram-like experiments (for: restore)"},
+    FaultKindInfo{K::kMessageDuplicate, "message-duplicate", G::kLink, T::kNodesOptionalOtherSide, kParamProbability,
+                  kParamProbability, true,
+                  "whole messages on the links are delivered twice with `probability`, on connections too: breaks "
+                  "TCP's promise on purpose (for: restore)"},
+    FaultKindInfo{K::kMessageReorder, "message-reorder", G::kLink, T::kNodesOptionalOtherSide, kParamProbability,
+                  kParamProbability, true,
+                  "whole messages on the links overtake earlier ones with `probability`, on connections too: "
+                  "breaks TCP's promise on purpose (for: restore)"},
     FaultKindInfo{K::kFsyncError, "fsync-error", G::kDisk, T::kNodes, kParamProbability, 0, true,
                   "fsync fails with EIO with `probability` (default 1) and its pending writes never reach the "
                   "platter (for: stop failing)"},

@@ -75,6 +75,9 @@ void FaultInjector::change_links(AppliedFault& out, const FaultAction& a) {
       case FaultKind::kLinkLoss: m.loss = a.params.probability; break;
       case FaultKind::kLinkDuplicate: m.duplicate = a.params.probability; break;
       case FaultKind::kLinkReorder: m.reorder = a.params.probability; break;
+      case FaultKind::kMessageDrop: m.message_drop = a.params.probability; break;
+      case FaultKind::kMessageDuplicate: m.message_duplicate = a.params.probability; break;
+      case FaultKind::kMessageReorder: m.message_reorder = a.params.probability; break;
       case FaultKind::kDelaySpike: m.latency = a.params.latency; break;
       case FaultKind::kThrottle: m.bandwidth_bytes_per_s = a.params.bandwidth_bytes_per_s; break;
       default: return;
@@ -119,6 +122,7 @@ AppliedFault FaultInjector::apply(const FaultAction& a) {
   out.what = std::string(to_string(a.kind)) + " " + names(nodes);
   switch (a.kind) {
     case K::kCrash: for (auto n : nodes) world_.crash(n); break;
+    case K::kKill: for (auto n : nodes) world_.kill(n); break;
     case K::kRestart: for (auto n : nodes) world_.restart(n); break;
     case K::kShutdown: for (auto n : nodes) world_.shutdown(n); break;
     case K::kStart: for (auto n : nodes) world_.start(n); break;
@@ -187,6 +191,9 @@ AppliedFault FaultInjector::apply(const FaultAction& a) {
     case K::kLinkLoss:
     case K::kLinkDuplicate:
     case K::kLinkReorder:
+    case K::kMessageDrop:
+    case K::kMessageDuplicate:
+    case K::kMessageReorder:
     case K::kDelaySpike:
     case K::kThrottle:
       change_links(out, a);
@@ -248,6 +255,7 @@ std::string FaultInjector::undo(const AppliedFault& applied) {
   const FaultAction& a = applied.action;
   switch (a.kind) {
     case K::kCrash:
+    case K::kKill:
     case K::kShutdown:
     case K::kTornCrash:
     case K::kKillAll:
@@ -271,6 +279,9 @@ std::string FaultInjector::undo(const AppliedFault& applied) {
     case K::kLinkLoss:
     case K::kLinkDuplicate:
     case K::kLinkReorder:
+    case K::kMessageDrop:
+    case K::kMessageDuplicate:
+    case K::kMessageReorder:
     case K::kDelaySpike:
     case K::kThrottle:
       for (const auto& [from, to] : applied.links) restore_link(from, to);

@@ -6,7 +6,8 @@ namespace faults {
 
 enum class FaultKind {
   // process
-  kCrash,        // power cut of a node: unsynced data per the disk's crash model
+  kCrash,        // power cut of a node: unsynced data per the disk's crash model; peers hear nothing
+  kKill,         // the process dies (SIGKILL): the page cache survives, its connections reset
   kRestart,      // crash if up, then boot a fresh process
   kShutdown,     // clean stop: the disk keeps everything
   kStart,
@@ -29,6 +30,10 @@ enum class FaultKind {
   kLinkReorder,
   kDelaySpike,   // another latency distribution on the links
   kThrottle,     // bandwidth cap on the links
+  // message faults that break TCP's promise (datagram experiments; never "loss")
+  kMessageDrop,
+  kMessageDuplicate,
+  kMessageReorder,
   // disk
   kFsyncError,   // fsync fails (EIO) with a probability
   kTornCrash,    // crash with the last unsynced write torn mid-sector

@@ -96,7 +96,10 @@ FaultAction draw_nemesis_fault(const NemesisPlan& plan, sim::Prng& prng, const s
   switch (a.kind) {
     case FaultKind::kLinkLoss:
     case FaultKind::kLinkDuplicate:
-    case FaultKind::kLinkReorder: a.params.probability = 0.05 * static_cast<double>(prng.int_in_range(1, 11)); break;
+    case FaultKind::kLinkReorder:
+    case FaultKind::kMessageDrop:
+    case FaultKind::kMessageDuplicate:
+    case FaultKind::kMessageReorder: a.params.probability = 0.05 * static_cast<double>(prng.int_in_range(1, 11)); break;
     case FaultKind::kDelaySpike:
       a.params.latency = sim::LatencyModel::uniform(sim::milliseconds(prng.int_in_range(10, 101)),
                                                     sim::milliseconds(prng.int_in_range(100, 1001)));

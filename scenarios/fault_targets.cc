@@ -109,8 +109,8 @@ void FaultTargets::apply(const FaultSpec& f, std::vector<std::string>& fired) {
 
 void FaultTargets::fire(const faults::FaultAction& a, std::optional<sim::Duration> lasts, std::vector<std::string>& fired) {
   faults::AppliedFault applied = injector_.apply(a);
-  if (groups_ != nullptr && (a.kind == faults::FaultKind::kCrash || a.kind == faults::FaultKind::kRestart ||
-                             a.kind == faults::FaultKind::kShutdown))
+  if (groups_ != nullptr && (a.kind == faults::FaultKind::kCrash || a.kind == faults::FaultKind::kKill ||
+                             a.kind == faults::FaultKind::kRestart || a.kind == faults::FaultKind::kShutdown))
     for (sim::NodeId n : a.nodes) groups_->member_down(n, a.kind == faults::FaultKind::kShutdown ? "shut down" : "crashed");
   note(fired, applied.what);
   if (!lasts) return;

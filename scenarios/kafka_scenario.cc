@@ -58,6 +58,9 @@ sim::LinkModel link_of(const NetworkSpec& n) {
   l.loss = n.loss;
   l.duplicate = n.duplicate;
   l.reorder = n.reorder;
+  l.message_drop = n.message_drop;
+  l.message_duplicate = n.message_duplicate;
+  l.message_reorder = n.message_reorder;
   return l;
 }
 

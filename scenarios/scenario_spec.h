@@ -29,9 +29,14 @@ struct LatencySpec {
 struct NetworkSpec {
   LatencySpec latency;
   int64_t bandwidth_bytes_per_s = 1'250'000'000;
+  // Packet faults (connections absorb them as TCP does: retransmission, discard, delay).
   double loss = 0.0;
   double duplicate = 0.0;
   double reorder = 0.0;
+  // Message faults that break TCP's promise on purpose (sim/world/network.h).
+  double message_drop = 0.0;
+  double message_duplicate = 0.0;
+  double message_reorder = 0.0;
 };
 
 struct DiskSpec {

@@ -166,7 +166,8 @@ class SpecBuilder {
   void read_network(const YamlValue& v) {
     require_map(v, "cluster.network", "a map of network settings");
     check_keys(v, "cluster.network",
-               {"latency", "bandwidth", "loss", "duplicate", "reorder", "same_zone", "cross_zone", "client"});
+               {"latency", "bandwidth", "loss", "duplicate", "reorder", "message_drop", "message_duplicate",
+                "message_reorder", "same_zone", "cross_zone", "client"});
     NetworkSpec& n = spec_.cluster.network;
     read_link_keys(v, "cluster.network", n);
     spec_.cluster.network_latency_set = v.find("latency") != nullptr;
@@ -183,6 +184,13 @@ class SpecBuilder {
     if (const YamlValue* x = v.find("loss")) n.loss = read_number(*x, path + ".loss", 0, 1);
     if (const YamlValue* x = v.find("duplicate")) n.duplicate = read_number(*x, path + ".duplicate", 0, 1);
     if (const YamlValue* x = v.find("reorder")) n.reorder = read_number(*x, path + ".reorder", 0, 1);
+    if (const YamlValue* x = v.find("message_drop")) n.message_drop = read_number(*x, path + ".message_drop", 0, 1);
+    if (const YamlValue* x = v.find("message_duplicate")) {
+      n.message_duplicate = read_number(*x, path + ".message_duplicate", 0, 1);
+    }
+    if (const YamlValue* x = v.find("message_reorder")) {
+      n.message_reorder = read_number(*x, path + ".message_reorder", 0, 1);
+    }
   }
 
   void read_disk_into(const YamlValue& v, const std::string& path, DiskSpec& d) {
@@ -313,8 +321,10 @@ class SpecBuilder {
       const YamlValue* x = v.find(key);
       if (x == nullptr) continue;
       const std::string path = std::string("cluster.network.") + key;
-      require_map(*x, path, "a map of network settings for these links (latency, bandwidth, loss, duplicate, reorder)");
-      check_keys(*x, path, {"latency", "bandwidth", "loss", "duplicate", "reorder"});
+      require_map(*x, path, "a map of network settings for these links (latency, bandwidth, loss, duplicate, reorder, "
+                            "message_drop, message_duplicate, message_reorder)");
+      check_keys(*x, path, {"latency", "bandwidth", "loss", "duplicate", "reorder", "message_drop", "message_duplicate",
+                            "message_reorder"});
       if (std::string_view(key) != "client" && !has_zones()) {
         fail_at(x->where, path + ": the cluster has no zones; expected cluster.racks (and cluster.controller_racks) "
                                  "to say which node is in which zone");

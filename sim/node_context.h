@@ -51,7 +51,21 @@ class NodeContext {
   // A thread of this process. A daemon may block forever without counting as a deadlock.
   virtual uint64_t spawn(std::string name, std::function<void()> body, bool daemon = true) = 0;
 
-  virtual void send(NodeId to, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header = {}) = 0;
+  // --- connections (sim/world/network.h says how they behave: as TCP does) ---------
+  // Opens a connection to `server`'s process and returns this process's end of it. Messages
+  // on it arrive in order, each once, or the connection breaks as a whole; the server sees
+  // them with `Envelope::connection` naming its own end, and answers on that end.
+  virtual ConnectionId connect(NodeId server) = 0;
+  // Sends on an end of this process (a closed end drops it: the process has been told, or
+  // closed it itself).
+  virtual void send(ConnectionId end, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header = {}) = 0;
+  // Closes an end: nothing more arrives on it; what was sent still goes, then the peer's end
+  // closes. An end closed by the peer, a reset or a timeout arrives as a message of kind
+  // kConnectionClosedKind (payload ConnectionClosed), in order with the messages before it.
+  virtual void close(ConnectionId end) = 0;
+  // A datagram: no connection; the link's faults may lose, duplicate or reorder it.
+  virtual void send_datagram(NodeId to, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header = {}) = 0;
+
   // Next message, or nullopt after `timeout_local` on this node's clock.
   virtual std::optional<Envelope> receive_for(Duration timeout_local) = 0;
   std::optional<Envelope> receive() { return inbox_.receive(); }

@@ -45,6 +45,7 @@ void BrokerServer::run() {
   });
   // Requests are queued per connection as they arrive (on_request only queues them).
   rpc_.start_routing_requests([this](const RequestInfo& info, sim::Payload&& body) { on_request(info, std::move(body)); });
+  rpc_.on_disconnect([this](sim::ConnectionId end, sim::NodeId) { on_disconnect(end); });
   replicas_->start();
   groups_->start();
   metadata_->start();
@@ -97,22 +98,30 @@ void BrokerServer::alter_partition(const IsrProposal& p,
 }
 
 void BrokerServer::on_request(const RequestInfo& info, sim::Payload&& body) {
-  auto& conn = connections_[info.from];
+  auto& conn = connections_[info.connection];
   if (!conn) {
     conn = std::make_unique<sim::Channel<Inbound>>(kConnectionQueueMax, "connection queue");
-    sim::NodeId peer = info.from;
-    ctx_.spawn("conn-" + std::to_string(peer.value), [this, peer] { connection_loop(peer); });
+    sim::ConnectionId end = info.connection;
+    ctx_.spawn("conn-" + std::to_string(info.from.value), [this, end] { connection_loop(end); });
   }
   conn->try_send(Inbound{info, std::move(body)});  // full: dropped, the client's request times out
 }
 
-void BrokerServer::connection_loop(sim::NodeId peer) {
-  sim::Channel<Inbound>& queue = *connections_[peer];
+void BrokerServer::on_disconnect(sim::ConnectionId end) {
+  // What was already read from the connection is still handled (its answers go nowhere), as
+  // Kafka's request channel still holds them; then the connection's fiber ends.
+  auto it = connections_.find(end);
+  if (it != connections_.end()) it->second->close();
+}
+
+void BrokerServer::connection_loop(sim::ConnectionId end) {
+  sim::Channel<Inbound>& queue = *connections_[end];
   for (;;) {
     std::optional<Inbound> in = queue.receive();
-    if (!in) continue;
+    if (!in) break;  // closed and drained
     handle(in->info, in->body);
   }
+  connections_.erase(end);
 }
 
 void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {

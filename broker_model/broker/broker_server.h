@@ -1,5 +1,5 @@
-// A broker process: one RpcEndpoint; requests are queued per connection (the sending node)
-// and handled in order by one fiber per connection, as Kafka mutes a connection while its
+// A broker process: one RpcEndpoint; requests are queued per connection and handled in order
+// by one fiber per connection, as Kafka mutes a connection while its
 // request is in progress, so a request may block (acks=all, a long-poll fetch, disk I/O)
 // without holding up other clients. Metadata comes from the controller quorum through the
 // broker's MetadataClient; the ReplicaManager follows it, but only once this incarnation has
@@ -48,7 +48,8 @@ class BrokerServer {
     sim::Payload body;
   };
   void on_request(const RequestInfo& info, sim::Payload&& body);
-  void connection_loop(sim::NodeId peer);
+  void connection_loop(sim::ConnectionId end);
+  void on_disconnect(sim::ConnectionId end);
   void handle(const RequestInfo& info, sim::Payload& body);
   MetadataResponse handle_metadata(const MetadataRequest& req) const;
   InitProducerIdResponse handle_init_producer_id(const InitProducerIdRequest& req);
@@ -69,7 +70,7 @@ class BrokerServer {
   std::unique_ptr<ProducerIdManager> producer_ids_;
   std::unique_ptr<GroupCoordinator> groups_;
   bool offsets_topic_creation_in_flight_ = false;
-  std::map<sim::NodeId, std::unique_ptr<sim::Channel<Inbound>>> connections_;
+  std::map<sim::ConnectionId, std::unique_ptr<sim::Channel<Inbound>>> connections_;
 };
 
 }  // namespace broker_model

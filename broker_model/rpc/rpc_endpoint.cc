@@ -46,7 +46,7 @@ bool RpcEndpoint::take_at_delivery(sim::Envelope& env) {
     return true;
   }
   if (!route_requests_ || (kind != RpcKind::kRequest && kind != RpcKind::kOneWay)) return false;
-  RequestInfo info{env.from, env.header.correlation, env.type};
+  RequestInfo info{env.from, env.connection, env.header.correlation, env.type};
   handler_(info, std::move(env.payload));
   return true;
 }
@@ -55,17 +55,52 @@ void RpcEndpoint::receive_loop() {
   for (;;) {
     std::optional<sim::Envelope> env = ctx_.receive();
     if (!env) continue;
+    if (env->header.kind == sim::kConnectionClosedKind) {
+      if (const auto* closed = env->payload.get<sim::ConnectionClosed>()) handle_closed(*closed);
+      continue;
+    }
     auto kind = static_cast<RpcKind>(env->header.kind);
     if (kind != RpcKind::kRequest && kind != RpcKind::kResponse && kind != RpcKind::kOneWay)
       continue;  // not ours: ignore, as a server ignores garbage
     if (kind == RpcKind::kResponse) {
       Pending* call = find_live(env->header.correlation);
-      if (call == nullptr) continue;  // late: the call already timed out
+      if (call == nullptr) continue;  // late: the call already ended
       end_call(*call, std::move(env->payload));
       continue;
     }
-    RequestInfo info{env->from, env->header.correlation, std::move(env->type)};
+    RequestInfo info{env->from, env->connection, env->header.correlation, std::move(env->type)};
     if (handler_) handler_(info, std::move(env->payload));
+  }
+}
+
+void RpcEndpoint::handle_closed(const sim::ConnectionClosed& closed) {
+  if (closed.as_client) {
+    fail_calls_on(closed.connection);
+    return;
+  }
+  if (on_disconnect_) on_disconnect_(closed.connection, closed.peer);
+}
+
+sim::ConnectionId RpcEndpoint::connection_to(sim::NodeId peer) {
+  auto it = client_conns_.find(peer);
+  if (it != client_conns_.end()) return it->second;
+  sim::ConnectionId end = ctx_.connect(peer);
+  client_conns_.emplace(peer, end);
+  return end;
+}
+
+void RpcEndpoint::fail_calls_on(sim::ConnectionId end) {
+  for (auto it = client_conns_.begin(); it != client_conns_.end(); ++it) {
+    if (it->second == end) {
+      client_conns_.erase(it);
+      break;
+    }
+  }
+  // Oldest first; each callback may start new calls (on a new connection), which join the
+  // window behind the ones being failed and are never on `end`.
+  for (uint64_t id = first_call_id_; id < first_call_id_ + calls_.size(); ++id) {
+    Pending* call = find_live(id);
+    if (call != nullptr && call->connection == end) end_call(*call, std::nullopt);
   }
 }
 
@@ -113,7 +148,11 @@ void RpcEndpoint::reaper_loop() {
     deadlines_.pop_back();
     Pending* call = find_live(id);
     if (call == nullptr) continue;
+    // A request timed out: close its connection, which fails the others in flight on it.
+    sim::ConnectionId end = call->connection;
     end_call(*call, std::nullopt);
+    ctx_.close(end);
+    fail_calls_on(end);
   }
 }
 
@@ -132,13 +171,14 @@ uint64_t RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t byte
   sim::Instant deadline = ctx_.now() + timeout_local;
   drop_finished_deadlines();
   bool earliest = deadlines_.empty() || deadline.ns() < deadlines_.front().first;
+  sim::ConnectionId end = connection_to(to);
   if (calls_.empty()) first_call_id_ = id;
-  calls_.push_back(Pending{deadline, std::move(on_done), true, on});
+  calls_.push_back(Pending{deadline, std::move(on_done), end, true, on});
   ++live_calls_;
   deadlines_.emplace_back(deadline.ns(), id);
   std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
   if (earliest) reaper_wakeup_.notify_one();
-  ctx_.send(to, type, bytes, std::move(body), sim::EnvelopeHeader{id, static_cast<uint8_t>(RpcKind::kRequest)});
+  ctx_.send(end, type, bytes, std::move(body), sim::EnvelopeHeader{id, static_cast<uint8_t>(RpcKind::kRequest)});
   return id;
 }
 
@@ -175,12 +215,12 @@ std::optional<sim::Payload> RpcEndpoint::call(sim::NodeId to, sim::Symbol type, 
 }
 
 void RpcEndpoint::reply(const RequestInfo& req, uint32_t bytes, sim::Payload body) {
-  ctx_.send(req.from, response_type_of(req.type), bytes, std::move(body),
+  ctx_.send(req.connection, response_type_of(req.type), bytes, std::move(body),
             sim::EnvelopeHeader{req.correlation_id, static_cast<uint8_t>(RpcKind::kResponse)});
 }
 
 void RpcEndpoint::send_one_way(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body) {
-  ctx_.send(to, type, bytes, std::move(body), sim::EnvelopeHeader{0, static_cast<uint8_t>(RpcKind::kOneWay)});
+  ctx_.send(connection_to(to), type, bytes, std::move(body), sim::EnvelopeHeader{0, static_cast<uint8_t>(RpcKind::kOneWay)});
 }
 
 }  // namespace broker_model

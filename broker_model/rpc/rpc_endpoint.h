@@ -1,5 +1,12 @@
-// Request/response messaging between simulated nodes, as a Kafka connection gives it:
-// every request carries a correlation id; the response comes back on the same id.
+// Request/response messaging between simulated nodes, as Kafka's NetworkClient gives it:
+// a request goes on this process's connection to the peer (opened when needed) with a
+// correlation id; the response comes back on the same connection and id. Connections behave
+// as TCP does (sim/world/network.h). When a request times out, the connection it went on is
+// closed and every other request in flight on it fails too, as Kafka's
+// NetworkClient.handleTimedOutRequests does (clients/src/main/java/org/apache/kafka/clients/
+// NetworkClient.java: "The connection to the node associated with the request will be
+// terminated and will be treated as a disconnection"); a connection the peer resets (its
+// process died) fails its requests at once. The next request opens a new connection.
 //
 // One endpoint per process. It owns the process's inbox: a receive fiber routes responses to
 // their callers and requests to the handler; a reaper fiber expires calls whose timeout
@@ -13,11 +20,13 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "sim/envelope.h"
 #include "sim/payload.h"
 #include "sim/wait_queue.h"
 #include "sim/node_context.h"
@@ -38,6 +47,7 @@ enum class ResponseOn : uint8_t { kReceiveFiber, kDelivery };
 
 struct RequestInfo {
   sim::NodeId from;
+  sim::ConnectionId connection;  // this process's end: the reply goes back on it
   uint64_t correlation_id = 0;
   sim::Symbol type;
 };
@@ -45,6 +55,9 @@ struct RequestInfo {
 class RpcEndpoint {
  public:
   using Handler = std::function<void(const RequestInfo&, sim::Payload&& body)>;
+  // A connection a peer opened to this process closed (the peer closed it, died, or the
+  // network gave up on it): a server drops what it kept for it.
+  using DisconnectHandler = std::function<void(sim::ConnectionId end, sim::NodeId peer)>;
   using ResponseFn = std::function<void(std::optional<sim::Payload>&& response)>;
 
   // Requests in flight beyond this are refused at once (the caller sees nullopt).
@@ -58,6 +71,8 @@ class RpcEndpoint {
   // fiber, which then carries only responses: for a handler that just queues them (a server's
   // per-connection queues), one fiber wake-up less per request. It must not block either.
   void start_routing_requests(Handler on_request);
+  // Runs on the receive fiber when a connection a peer opened to this process closes.
+  void on_disconnect(DisconnectHandler h) { on_disconnect_ = std::move(h); }
 
   // Sends a request and returns its correlation id (0 when too many calls are pending: then
   // `on_done` has already run with nullopt); `on_done` runs once, on the receive fiber with the response, or on the
@@ -93,12 +108,15 @@ class RpcEndpoint {
   void send_one_way(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body);
 
   size_t pending_calls() const { return live_calls_; }
+  // Connections this process opened and still holds open (one per peer at most).
+  size_t open_connections() const { return client_conns_.size(); }
   sim::NodeContext& context() { return ctx_; }
 
  private:
   struct Pending {
     sim::Instant deadline_local;
     ResponseFn on_done;
+    sim::ConnectionId connection;
     bool live = false;
     ResponseOn on = ResponseOn::kReceiveFiber;
   };
@@ -114,9 +132,16 @@ class RpcEndpoint {
   void end_call(Pending& call, std::optional<sim::Payload> response);
   // Pops deadlines of calls that have finished off the top of the heap.
   void drop_finished_deadlines();
+  // This process's open connection to `peer`, opened if there is none.
+  sim::ConnectionId connection_to(sim::NodeId peer);
+  // Forgets a connection of ours and fails every call still waiting on it (oldest first).
+  void fail_calls_on(sim::ConnectionId end);
+  void handle_closed(const sim::ConnectionClosed& closed);
 
   sim::NodeContext& ctx_;
   Handler handler_;
+  DisconnectHandler on_disconnect_;
+  std::map<sim::NodeId, sim::ConnectionId> client_conns_;
   bool route_requests_ = false;
   uint64_t next_correlation_id_ = 1;
   // Calls by correlation id. Ids are handed out in order, so the calls are a window

@@ -1,5 +1,6 @@
 #include "sim/world/network.h"
 
+#include <algorithm>
 #include <cmath>
 
 #include "sim/check.h"
@@ -7,6 +8,14 @@
 #include "sim/world/trace.h"
 
 namespace sim {
+
+const char* to_string(CloseReason r) {
+  switch (r) {
+    case CloseReason::kReset: return "reset";
+    case CloseReason::kTimedOut: return "timed out";
+  }
+  return "?";
+}
 
 Duration LatencyModel::sample(Prng& prng) const {
   switch (kind) {
@@ -29,8 +38,8 @@ Duration LatencyModel::sample(Prng& prng) const {
   return a;
 }
 
-Network::Network(Engine& engine, Trace& trace, Prng prng, DeliverFn deliver)
-    : engine_(engine), trace_(trace), prng_(prng), deliver_(std::move(deliver)) {}
+Network::Network(Engine& engine, Trace& trace, Prng prng, NetworkHost& host)
+    : engine_(engine), trace_(trace), prng_(prng), host_(host) {}
 
 void Network::resize(size_t nodes) {
   std::vector<Link> links(nodes * nodes, Link{default_link_, {}, {}});
@@ -52,76 +61,392 @@ void Network::set_default_link(const LinkModel& m) {
 
 void Network::set_link(NodeId from, NodeId to, const LinkModel& m) { links_[index(from, to)].model = m; }
 
+// ------------------------------------------------------------------ connections
+
+int64_t Network::conn_slot_of(ConnectionId end) const {
+  uint64_t slot = (end.value >> 1) & 0xFFFF'FFFFULL;
+  uint64_t generation = end.value >> 33;
+  if (slot >= conns_.size()) return -1;
+  const Connection& c = conns_[slot];
+  if (!c.live || c.generation != generation) return -1;
+  return static_cast<int64_t>(slot);
+}
+
+ConnectionId Network::connect(NodeId client, uint64_t incarnation, NodeId server) {
+  EDDY_CHECK(client.value < n_ && server.value < n_);
+  uint32_t slot = free_conns_.take(conns_.size());
+  if (slot == conns_.size()) conns_.emplace_back();
+  Connection& c = conns_[slot];
+  uint32_t generation = c.generation + 1;
+  c = Connection{};
+  c.generation = generation;
+  c.live = true;
+  c.ends[0] = End{client, incarnation, true};
+  c.ends[1] = End{server, 0, true};
+  ++live_connections_;
+  ConnectionId id = end_id(slot, generation, 0);
+  trace_.record(engine_.now(), static_cast<int>(client.value), "net.connect", {{"conn", id.value}, {"to", server.value}});
+  return id;
+}
+
+void Network::close(ConnectionId end) {
+  int64_t s = conn_slot_of(end);
+  if (s < 0) return;
+  auto slot = static_cast<uint32_t>(s);
+  int side = side_of(end);
+  End& e = conns_[slot].ends[side];
+  if (!e.open) return;
+  e.open = false;  // the closer needs no notice
+  e.closed_by_owner = true;
+  trace_.record(engine_.now(), static_cast<int>(e.node.value), "net.close", {{"conn", end.value}});
+  send_control(slot, side, CloseReason::kReset);
+  release_if_done(slot);
+}
+
+void Network::process_ended(NodeId n, uint64_t incarnation, bool power_loss) {
+  for (uint32_t slot = 0; slot < conns_.size(); ++slot) {
+    Connection& c = conns_[slot];
+    if (!c.live) continue;
+    for (int side = 0; side < 2; ++side) {
+      End& e = c.ends[side];
+      if (e.node != n || e.incarnation != incarnation || !e.open) continue;
+      e.open = false;
+      // A killed or stopped process's kernel resets its sockets; a host without power says
+      // nothing (its peers find out by their own timeouts, or by a reset once it is back).
+      if (!power_loss) send_control(slot, side, CloseReason::kReset);
+    }
+    release_if_done(slot);
+  }
+}
+
+void Network::send_control(uint32_t conn_slot, int side, CloseReason why) {
+  Connection& c = conns_[conn_slot];
+  InFlight m;
+  m.kind = InFlight::Kind::kStream;
+  m.side = side;
+  m.control = true;
+  m.env.from = c.ends[side].node;
+  m.env.to = c.ends[1 - side].node;
+  m.env.id = next_message_id_++;
+  m.env.connection = end_id(conn_slot, c.generation, side);
+  m.env.bytes = 64;
+  m.env.header.kind = kConnectionClosedKind;
+  m.env.payload = why;
+  Link& link = links_[index(m.env.from, m.env.to)];
+  Stream& st = c.streams[side];
+  Instant arrival = std::max(transmit(link, m.env.bytes) + link.model.latency.sample(prng_), st.last_arrival);
+  st.last_arrival = arrival;
+  uint32_t slot = park(std::move(m));
+  st.in_flight.push_back(slot);
+  schedule(slot, arrival);
+}
+
+void Network::close_end(uint32_t conn_slot, int side, CloseReason why, bool notify) {
+  Connection& c = conns_[conn_slot];
+  End& e = c.ends[side];
+  if (!e.open) return;
+  e.open = false;
+  if (why == CloseReason::kTimedOut) ++stats_.timeouts;
+  else ++stats_.resets;
+  ConnectionId id = end_id(conn_slot, c.generation, side);
+  trace_.record(engine_.now(), static_cast<int>(e.node.value), "net.closed", {{"conn", id.value}, {"why", to_string(why)}});
+  if (!notify || e.incarnation == 0 || host_.process_incarnation(e.node) != e.incarnation) return;
+  Envelope notice;
+  notice.from = c.ends[1 - side].node;
+  notice.to = e.node;
+  notice.connection = id;
+  notice.type = Symbol("connection.closed");
+  notice.header.kind = kConnectionClosedKind;
+  notice.payload = ConnectionClosed{id, c.ends[1 - side].node, side == 0, why};
+  host_.deliver(std::move(notice));
+}
+
+void Network::release_if_done(uint32_t conn_slot) {
+  Connection& c = conns_[conn_slot];
+  if (!c.live || c.ends[0].open || c.ends[1].open) return;
+  if (!c.streams[0].in_flight.empty() || !c.streams[1].in_flight.empty()) return;
+  c.live = false;
+  --live_connections_;
+  free_conns_.release(conn_slot);
+}
+
+// ------------------------------------------------------------------ sending
+
+Instant Network::transmit(Link& link, uint32_t bytes) {
+  // Serialization: the message waits for the link, then takes bytes / bandwidth.
+  Instant start = link.busy_until > engine_.now() ? link.busy_until : engine_.now();
+  const LinkModel& m = link.model;
+  Duration tx = m.bandwidth_bytes_per_s > 0 ? transfer_time(bytes, m.bandwidth_bytes_per_s) : Duration::zero();
+  link.busy_until = start + tx;
+  return link.busy_until;
+}
+
 void Network::send(Envelope&& env) {
-  EDDY_CHECK(env.from.value < n_ && env.to.value < n_);
   env.id = next_message_id_++;
   ++stats_.sent;
+  if (!env.connection) {
+    EDDY_CHECK(env.from.value < n_ && env.to.value < n_);
+    send_datagram(std::move(env), links_[index(env.from, env.to)]);
+    return;
+  }
+  int64_t s = conn_slot_of(env.connection);
+  int side = side_of(env.connection);
+  if (s < 0 || !conns_[static_cast<size_t>(s)].ends[side].open) {
+    // Writing to a closed socket: the process was (or will be) told it is closed.
+    ++stats_.dropped_down;
+    trace_.record(engine_.now(), static_cast<int>(env.from.value), "net.drop", {{"id", env.id}, {"why", "closed"}});
+    return;
+  }
+  env.to = conns_[static_cast<size_t>(s)].ends[1 - side].node;
+  send_on_stream(std::move(env), links_[index(env.from, env.to)]);
+}
+
+void Network::send_datagram(Envelope&& env, Link& link) {
   const int from = static_cast<int>(env.from.value);
   if (!reachable(env.from, env.to)) {
     ++stats_.dropped_partition;
     trace_.record(engine_.now(), from, "net.drop", {{"id", env.id}, {"to", env.to.value}, {"why", "partition"}});
     return;
   }
-  Link& link = links_[index(env.from, env.to)];
   const LinkModel& m = link.model;
-  if (m.loss > 0.0 && prng_.chance(m.loss)) {
+  if ((m.loss > 0.0 && prng_.chance(m.loss)) || (m.message_drop > 0.0 && prng_.chance(m.message_drop))) {
     ++stats_.dropped_loss;
     trace_.record(engine_.now(), from, "net.drop", {{"id", env.id}, {"to", env.to.value}, {"why", "loss"}});
     return;
   }
-  // Serialization: the message waits for the link, then takes bytes / bandwidth.
-  Instant start = link.busy_until > engine_.now() ? link.busy_until : engine_.now();
-  Duration tx = m.bandwidth_bytes_per_s > 0
-                    ? transfer_time(env.bytes, m.bandwidth_bytes_per_s)
-                    : Duration::zero();
-  link.busy_until = start + tx;
-  Instant arrival = link.busy_until + m.latency.sample(prng_);
-  bool reordered = m.reorder > 0.0 && prng_.chance(m.reorder);
-  if (reordered) {
+  Instant arrival = transmit(link, env.bytes) + m.latency.sample(prng_);
+  double reorder = std::max(m.reorder, m.message_reorder);
+  if (reorder > 0.0 && prng_.chance(reorder)) {
     ++stats_.reordered;
     arrival += nanoseconds(prng_.int_in_range(0, m.reorder_delay_max.ns() + 1));
   } else {
     if (arrival < link.last_arrival) arrival = link.last_arrival;
     link.last_arrival = arrival;
   }
-  trace_.record(engine_.now(), from,
-                "net.send", {{"id", env.id}, {"to", env.to.value}, {"type", env.type}, {"bytes", env.bytes}, {"at", arrival}});
-  if (m.duplicate > 0.0 && prng_.chance(m.duplicate)) {
+  trace_.record(engine_.now(), from, "net.send",
+                {{"id", env.id}, {"to", env.to.value}, {"type", env.type}, {"bytes", env.bytes}, {"at", arrival}});
+  double duplicate = std::max(m.duplicate, m.message_duplicate);
+  if (duplicate > 0.0 && prng_.chance(duplicate)) {
     ++stats_.duplicated;
-    Envelope copy = env;  // a real copy: the payload is held by value
+    InFlight copy{env, InFlight::Kind::kDatagram, 0, false, false};  // a real copy: the payload is held by value
     Instant dup_at = arrival + nanoseconds(prng_.int_in_range(0, m.latency.a.ns() + 1));
     trace_.record(engine_.now(), from, "net.duplicate", {{"id", env.id}, {"at", dup_at}});
-    schedule_delivery(std::move(copy), dup_at);
+    schedule(park(std::move(copy)), dup_at);
   }
-  schedule_delivery(std::move(env), arrival);
+  schedule(park(InFlight{std::move(env), InFlight::Kind::kDatagram, 0, false, false}), arrival);
 }
 
-void Network::schedule_delivery(Envelope&& env, Instant at) {
-  uint32_t slot = free_in_flight_.take(in_flight_.size());
-  if (slot == in_flight_.size()) in_flight_.push_back(std::move(env));
-  else in_flight_[slot] = std::move(env);
-  engine_.at(at, [this, slot] { deliver_in_flight(slot); });
+Duration Network::stream_delay(const LinkModel& m, uint32_t bytes) {
+  Duration delay = Duration::zero();
+  if (m.loss > 0.0) {
+    // The message is lost if any of its packets is; TCP sends it again a timeout later.
+    double packets = std::max<double>(1.0, std::ceil(static_cast<double>(bytes) / kSegmentBytes));
+    double lost = 1.0 - std::pow(1.0 - m.loss, packets);
+    Duration rto = kRtoMin;
+    for (int attempt = 0; attempt < kRetries && prng_.chance(lost); ++attempt) {
+      ++stats_.retransmissions;
+      delay += rto;
+      rto = std::min(rto * 2, kRtoMax);
+    }
+  }
+  if (m.reorder > 0.0 && prng_.chance(m.reorder)) {
+    // Arrived out of order: held until the gap before it fills.
+    ++stats_.reordered;
+    delay += nanoseconds(prng_.int_in_range(0, m.reorder_delay_max.ns() + 1));
+  }
+  if (m.duplicate > 0.0 && prng_.chance(m.duplicate)) ++stats_.duplicated;  // TCP discards the copy
+  return delay;
 }
 
-void Network::deliver_in_flight(uint32_t slot) {
-  Envelope env = std::move(in_flight_[slot]);
-  free_in_flight_.release(slot);
+void Network::send_on_stream(Envelope&& env, Link& link) {
+  const int from = static_cast<int>(env.from.value);
+  const LinkModel& m = link.model;
+  if (m.message_drop > 0.0 && prng_.chance(m.message_drop)) {
+    ++stats_.messages_dropped;
+    trace_.record(engine_.now(), from, "net.drop", {{"id", env.id}, {"to", env.to.value}, {"why", "message-drop"}});
+    return;
+  }
+  auto s = static_cast<uint32_t>(conn_slot_of(env.connection));
+  int side = side_of(env.connection);
+  Stream& st = conns_[s].streams[side];
+  Instant sent = transmit(link, env.bytes);
+  Instant arrival = sent + m.latency.sample(prng_) + stream_delay(m, env.bytes);
+  trace_.record(engine_.now(), from, "net.send",
+                {{"id", env.id}, {"to", env.to.value}, {"type", env.type}, {"bytes", env.bytes}, {"at", arrival}});
+  bool out_of_order = m.message_reorder > 0.0 && prng_.chance(m.message_reorder);
+  if (m.message_duplicate > 0.0 && prng_.chance(m.message_duplicate)) {
+    // Breaks TCP's promise on purpose: a second copy, outside the stream's order.
+    ++stats_.duplicated;
+    Instant dup_at = arrival + nanoseconds(prng_.int_in_range(0, m.latency.a.ns() + 1));
+    trace_.record(engine_.now(), from, "net.duplicate", {{"id", env.id}, {"at", dup_at}});
+    schedule(park(InFlight{env, InFlight::Kind::kLoose, side, false, false}), dup_at);
+  }
+  if (out_of_order) {
+    // Breaks TCP's promise on purpose: delivered outside the stream's order.
+    ++stats_.reordered;
+    arrival += nanoseconds(prng_.int_in_range(0, m.reorder_delay_max.ns() + 1));
+    schedule(park(InFlight{std::move(env), InFlight::Kind::kLoose, side, false, false}), arrival);
+    return;
+  }
+  arrival = std::max(arrival, st.last_arrival);
+  st.last_arrival = arrival;
+  uint32_t slot = park(InFlight{std::move(env), InFlight::Kind::kStream, side, false, false});
+  st.in_flight.push_back(slot);
+  schedule(slot, arrival);
+}
+
+uint32_t Network::park(InFlight&& m) {
+  uint32_t slot = free_flight_.take(flight_.size());
+  if (slot == flight_.size()) flight_.push_back(std::move(m));
+  else flight_[slot] = std::move(m);
+  return slot;
+}
+
+void Network::schedule(uint32_t slot, Instant at) {
+  engine_.at(at, [this, slot] { arrive(slot); });
+}
+
+// ------------------------------------------------------------------ arriving
+
+void Network::arrive(uint32_t slot) {
+  InFlight& m = flight_[slot];
+  switch (m.kind) {
+    case InFlight::Kind::kDatagram: arrive_datagram(slot); return;
+    case InFlight::Kind::kLoose: arrive_loose(slot); return;
+    case InFlight::Kind::kDead: free_flight_.release(slot); return;
+    case InFlight::Kind::kStream: break;
+  }
+  int64_t s = conn_slot_of(m.env.connection);
+  EDDY_CHECK_MSG(s >= 0, "a stream message outlived its connection");
+  m.due = true;
+  drain(static_cast<uint32_t>(s), m.side);
+}
+
+void Network::arrive_loose(uint32_t slot) {
+  // A datagram on a connection: delivered if the path is open and the receiving end is.
+  InFlight m = std::move(flight_[slot]);
+  free_flight_.release(slot);
+  int64_t s = conn_slot_of(m.env.connection);
+  if (s < 0) return;
+  const End& to = conns_[static_cast<size_t>(s)].ends[1 - m.side];
+  if (!reachable(m.env.from, m.env.to) || !to.open || to.incarnation == 0 ||
+      host_.process_incarnation(to.node) != to.incarnation)
+    return;
+  m.env.connection = end_id(static_cast<uint32_t>(s), conns_[static_cast<size_t>(s)].generation, 1 - m.side);
+  deliver_to_process(std::move(m.env));
+}
+
+void Network::arrive_datagram(uint32_t slot) {
+  Envelope env = std::move(flight_[slot].env);
+  free_flight_.release(slot);
   const int to = static_cast<int>(env.to.value);
   if (!reachable(env.from, env.to)) {
     ++stats_.dropped_partition;
     trace_.record(engine_.now(), to, "net.drop", {{"id", env.id}, {"from", env.from.value}, {"why", "partition"}});
     return;
   }
+  deliver_to_process(std::move(env));
+}
+
+void Network::drain(uint32_t conn_slot, int side) {
+  Stream& st = conns_[conn_slot].streams[side];
+  while (!st.in_flight.empty() && flight_[st.in_flight.front()].due) {
+    if (!deliver_front(conn_slot, side)) return;
+  }
+  release_if_done(conn_slot);
+}
+
+bool Network::deliver_front(uint32_t conn_slot, int side) {
+  Connection& c = conns_[conn_slot];
+  Stream& st = c.streams[side];
+  uint32_t slot = st.in_flight.front();
+  End& to = c.ends[1 - side];
+  if (!reachable(c.ends[side].node, to.node) || !host_.host_up(to.node)) {
+    retransmit_later(conn_slot, side, slot);
+    return false;
+  }
+  // The packet reached the receiving host's kernel.
+  st.attempts = 0;
+  st.rto = kRtoMin;
+  st.in_flight.pop_front();
+  InFlight m = std::move(flight_[slot]);
+  free_flight_.release(slot);
+  uint64_t live = host_.process_incarnation(to.node);
+  if (to.incarnation == 0 && to.open && live != 0) to.incarnation = live;  // the server's process accepts it
+  bool alive = to.open && to.incarnation != 0 && to.incarnation == live;
+  if (m.control) {
+    if (alive) close_end(conn_slot, 1 - side, m.env.payload.get<CloseReason>() != nullptr
+                                                  ? *m.env.payload.get<CloseReason>()
+                                                  : CloseReason::kReset, true);
+    else to.open = false;
+    return true;
+  }
+  if (!alive) {
+    // Nobody listens on this end any more (its process died, or closed it): a reset answers.
+    to.open = false;
+    ++stats_.dropped_down;
+    trace_.record(engine_.now(), static_cast<int>(to.node.value), "net.drop",
+                  {{"id", m.env.id}, {"from", m.env.from.value}, {"why", "reset"}});
+    if (c.ends[side].open) send_control(conn_slot, 1 - side, CloseReason::kReset);
+    return true;
+  }
+  m.env.connection = end_id(conn_slot, c.generation, 1 - side);  // the receiver sees its own end
+  deliver_to_process(std::move(m.env));
+  return true;
+}
+
+void Network::retransmit_later(uint32_t conn_slot, int side, uint32_t slot) {
+  Connection& c = conns_[conn_slot];
+  Stream& st = c.streams[side];
+  const End& from = c.ends[side];
+  // Only a live kernel retransmits: not one without power, nor for a socket its process's
+  // death reset (a closed socket's data is still sent, for fewer attempts).
+  bool can_resend = host_.host_up(from.node) && (from.open || from.closed_by_owner);
+  ++st.attempts;
+  int limit = from.open ? kRetries : kOrphanRetries;
+  if (!can_resend || st.attempts > limit) {
+    give_up(conn_slot, side);
+    return;
+  }
+  ++stats_.retransmissions;
+  flight_[slot].due = false;
+  schedule(slot, engine_.now() + st.rto);
+  st.rto = std::min(st.rto * 2, kRtoMax);
+}
+
+void Network::give_up(uint32_t conn_slot, int side) {
+  Connection& c = conns_[conn_slot];
+  Stream& st = c.streams[side];
+  for (uint32_t slot : st.in_flight) {
+    if (flight_[slot].due) {
+      free_flight_.release(slot);
+    } else {
+      flight_[slot].kind = InFlight::Kind::kDead;  // its delivery event is still queued
+      flight_[slot].env.payload = Payload();
+    }
+  }
+  st.in_flight.clear();
+  st.attempts = 0;
+  st.rto = kRtoMin;
+  close_end(conn_slot, side, CloseReason::kTimedOut, true);
+  release_if_done(conn_slot);
+}
+
+bool Network::deliver_to_process(Envelope&& env) {
   uint64_t id = env.id;
   uint32_t from = env.from.value;
-  if (deliver_(std::move(env))) {
+  const int to = static_cast<int>(env.to.value);
+  if (host_.deliver(std::move(env))) {
     ++stats_.delivered;
     trace_.record(engine_.now(), to, "net.deliver", {{"id", id}, {"from", from}});
-  } else {
-    ++stats_.dropped_down;
-    trace_.record(engine_.now(), to, "net.drop", {{"id", id}, {"from", from}, {"why", "receiver-down"}});
+    return true;
   }
+  ++stats_.dropped_down;
+  trace_.record(engine_.now(), to, "net.drop", {{"id", id}, {"from", from}, {"why", "receiver-down"}});
+  return false;
 }
+
+// ------------------------------------------------------------------ reachability
 
 void Network::block(NodeId from, NodeId to) {
   blocked_[index(from, to)] = true;

@@ -1,12 +1,38 @@
-// The simulated network: point-to-point messages between nodes. A message is a copied
-// value (its payload is held by value in sim::Payload) with a byte size used for bandwidth.
-// Per directed link: a latency distribution, bandwidth (serialization delay plus queueing
-// behind earlier messages), loss, duplication and reordering; links are FIFO unless a
-// message is picked for reordering. Partitions are a directed reachability matrix,
-// checked when a message is sent and again when it would be delivered.
+// The simulated network: messages between nodes, on connections or as datagrams.
+//
+// Per directed link (node pair): a latency distribution, bandwidth (serialization delay plus
+// queueing behind earlier messages on the link), and packet faults (loss, duplication,
+// reordering). Partitions are a directed reachability matrix, checked when a message would be
+// delivered.
+//
+// Connections behave as TCP does (Kafka runs over TCP), so verdicts never rest on failures
+// TCP cannot have:
+//   - each direction of a connection is a stream: messages arrive in the order sent, each
+//     once; a lost packet is retransmitted (the message arrives a retransmission timeout
+//     later, and the ones behind it wait); a duplicated packet is discarded; a reordered one
+//     is held until the gap fills (a delay);
+//   - a message whose path is cut (a partition, a host without power) is retransmitted with
+//     exponential backoff (RTO 200 ms doubling to 120 s, as Linux) until the path heals, or
+//     until the sender gives up after 15 attempts (tcp_retries2; 8 for data a closed socket
+//     still owes, tcp_orphan_retries) and its end of the connection breaks (ETIMEDOUT);
+//   - an end that is gone answers what reaches it with a reset: a process that was killed or
+//     shut down resets its connections at once (its peers learn one latency later, when the
+//     path is open); a host that lost power sends nothing, so its peers learn only by their
+//     own timeouts or, once it is back, by the reset its new process answers with;
+//   - closing an end (a client giving up after a request timeout, as Kafka's NetworkClient
+//     does) refuses what still arrives for it, while what it already sent keeps going, and a
+//     FIN behind it closes the peer's end.
+// A process learns that an end of its was closed by a notice message of kind
+// kConnectionClosedKind (sim/envelope.h), delivered like any message.
+//
+// Datagrams (no connection) suffer the packet faults directly: lost, duplicated, reordered.
+// The message_* faults break TCP's promise on purpose, for experiments that want a datagram
+// network under a stream protocol: they drop, duplicate or reorder whole messages on
+// connections too. They are never the meaning of "loss".
 #pragma once
 
 #include <cstdint>
+#include <deque>
 #include <functional>
 #include <string>
 #include <vector>
@@ -38,23 +64,53 @@ struct LatencyModel {
 struct LinkModel {
   LatencyModel latency;
   int64_t bandwidth_bytes_per_s = 1'250'000'000;  // 10 Gbit/s; 0: unlimited
-  double loss = 0.0;
+  // Packet faults: a datagram is lost, duplicated or reordered; a connection retransmits,
+  // discards the copy, or holds later data until the gap fills.
+  double loss = 0.0;                  // per packet (MSS-sized segment)
   double duplicate = 0.0;
-  double reorder = 0.0;               // chance a message skips the link's FIFO order
+  double reorder = 0.0;               // chance a message skips (datagram) or is held (stream)
   Duration reorder_delay_max = milliseconds(5);
+  // Message faults that break TCP's promise on connections too (named, never the default).
+  double message_drop = 0.0;
+  double message_duplicate = 0.0;
+  double message_reorder = 0.0;
 };
 
 struct NetworkStats {
   uint64_t sent = 0, delivered = 0, dropped_partition = 0, dropped_loss = 0, dropped_down = 0, duplicated = 0,
            reordered = 0;
+  uint64_t retransmissions = 0;  // stream messages sent again (loss, or a cut path)
+  uint64_t resets = 0;           // connection ends reset by their peer
+  uint64_t timeouts = 0;         // connection ends broken after retransmitting too long
+  uint64_t messages_dropped = 0; // message_drop on connections
+};
+
+// What the network needs to know of the processes at its ends.
+class NetworkHost {
+ public:
+  // Whether node `n` has power (its kernel answers packets).
+  virtual bool host_up(NodeId n) const = 0;
+  // The incarnation of node `n`'s live process (paused counts), or 0 when none runs.
+  virtual uint64_t process_incarnation(NodeId n) const = 0;
+  // Hands a message to node `n`'s live process; false when it cannot take it (inbox full).
+  virtual bool deliver(Envelope&& env) = 0;
+
+ protected:
+  ~NetworkHost() = default;
 };
 
 class Network {
  public:
-  // `deliver` hands a message to its destination node; it returns false when the node
-  // cannot take it (down or its inbox full).
-  using DeliverFn = std::function<bool(Envelope&&)>;
-  Network(Engine& engine, Trace& trace, Prng prng, DeliverFn deliver);
+  // TCP's retransmission timing (Linux): the first retransmission after 200 ms, doubling to
+  // at most 120 s; a sender gives up after 15 (tcp_retries2), or after 8 for the data of a
+  // socket its process already closed (tcp_orphan_retries).
+  static constexpr Duration kRtoMin = milliseconds(200);
+  static constexpr Duration kRtoMax = seconds(120);
+  static constexpr int kRetries = 15;
+  static constexpr int kOrphanRetries = 8;
+  static constexpr uint32_t kSegmentBytes = 1448;  // a packet's payload (Ethernet MSS)
+
+  Network(Engine& engine, Trace& trace, Prng prng, NetworkHost& host);
 
   void resize(size_t nodes);
   size_t nodes() const { return n_; }
@@ -62,9 +118,21 @@ class Network {
   void set_link(NodeId from, NodeId to, const LinkModel& m);
   LinkModel& link(NodeId from, NodeId to) { return links_[index(from, to)].model; }
 
+  // --- connections ----------------------------------------------------------------
+  // Opens a connection from `client` (process incarnation `incarnation`) to `server`;
+  // returns the client's end. The server's end is bound to the server's process when the
+  // first message reaches it.
+  ConnectionId connect(NodeId client, uint64_t incarnation, NodeId server);
+  // Closes an end: what still arrives for it is refused; what it sent keeps going, then a
+  // FIN closes the peer's end.
+  void close(ConnectionId end);
+  // Node `n`'s process ended. kill: its ends are reset and its peers told (RST/FIN after
+  // what it already sent); power loss: its ends die silently.
+  void process_ended(NodeId n, uint64_t incarnation, bool power_loss);
+  // A message on a connection (env.connection: the sender's end) or a datagram (none).
   void send(Envelope&& env);
 
-  // Reachability (directed).
+  // --- reachability (directed) ---------------------------------------------------
   bool reachable(NodeId from, NodeId to) const { return !blocked_[index(from, to)]; }
   void block(NodeId from, NodeId to);    // one way: from can no longer reach to
   void unblock(NodeId from, NodeId to);
@@ -76,31 +144,96 @@ class Network {
   void heal();
 
   const NetworkStats& stats() const { return stats_; }
+  size_t open_connections() const { return live_connections_; }
   uint64_t draw() { return prng_.next_u64(); }  // for the fingerprint
 
  private:
   struct Link {
     LinkModel model;
     Instant busy_until;    // end of the last serialization on this link
-    Instant last_arrival;  // FIFO order
+    Instant last_arrival;  // FIFO order of datagrams
   };
+  // One direction of a connection: its messages in flight, oldest first. Only the front may
+  // be delivered (in order); a message whose time has come waits behind an earlier one.
+  struct Stream {
+    std::deque<uint32_t> in_flight;  // slots in flight_, in send order
+    Duration rto = kRtoMin;          // the front's next retransmission timeout
+    int attempts = 0;                // failed delivery attempts of the front
+    Instant last_arrival;            // arrival times never go backwards in a stream
+  };
+  struct End {
+    NodeId node;
+    uint64_t incarnation = 0;  // the process this end belongs to (0: not bound yet)
+    bool open = true;
+    bool closed_by_owner = false;  // its process closed it: the kernel still sends its data
+  };
+  struct Connection {
+    uint32_t generation = 0;
+    bool live = false;
+    End ends[2];       // [0] client, [1] server
+    Stream streams[2]; // [0] client → server, [1] server → client
+  };
+  struct InFlight {
+    enum class Kind : uint8_t {
+      kDatagram,
+      kStream,  // in its stream's order
+      kLoose,   // on a connection but outside its order (message_duplicate, message_reorder)
+      kDead,    // its connection's sender gave up: dropped when its delivery event fires
+    };
+    Envelope env;
+    Kind kind = Kind::kDatagram;
+    int side = 0;          // the sending end's side on a connection
+    bool due = false;      // stream: its arrival time has come (waiting for the stream's front)
+    bool control = false;  // stream: a FIN/RST notice, not data
+  };
+
   size_t index(NodeId from, NodeId to) const { return static_cast<size_t>(from.value) * n_ + to.value; }
-  void schedule_delivery(Envelope&& env, Instant at);
-  void deliver_in_flight(uint32_t slot);
+  Instant transmit(Link& link, uint32_t bytes);
+  void send_datagram(Envelope&& env, Link& link);
+  void send_on_stream(Envelope&& env, Link& link);
+  // Extra delay of a stream message from lost packets (retransmissions) and reordering.
+  Duration stream_delay(const LinkModel& m, uint32_t bytes);
+  uint32_t park(InFlight&& m);
+  void schedule(uint32_t slot, Instant at);
+  void arrive(uint32_t slot);
+  void arrive_datagram(uint32_t slot);
+  void arrive_loose(uint32_t slot);
+  void drain(uint32_t conn_slot, int side);
+  // Tries to hand the stream's front over; false when its path is cut (retransmission
+  // scheduled, or the sender gave up).
+  bool deliver_front(uint32_t conn_slot, int side);
+  void retransmit_later(uint32_t conn_slot, int side, uint32_t slot);
+  void give_up(uint32_t conn_slot, int side);
+  // Queues a FIN/RST from end `side` to its peer (after the data already in its stream).
+  void send_control(uint32_t conn_slot, int side, CloseReason why);
+  // Closes end `side` and tells its process (when it still runs).
+  void close_end(uint32_t conn_slot, int side, CloseReason why, bool notify);
+  void release_if_done(uint32_t conn_slot);
+  bool deliver_to_process(Envelope&& env);
+
+  static ConnectionId end_id(uint32_t slot, uint32_t generation, int side) {
+    return ConnectionId{((uint64_t{generation} << 32 | slot) << 1) | static_cast<uint64_t>(side)};
+  }
+  // The connection slot of an end id, or -1 when it names no live connection.
+  int64_t conn_slot_of(ConnectionId end) const;
+  static int side_of(ConnectionId end) { return static_cast<int>(end.value & 1); }
 
   Engine& engine_;
   Trace& trace_;
   Prng prng_;
-  DeliverFn deliver_;
+  NetworkHost& host_;
   size_t n_ = 0;
   LinkModel default_link_;
   std::vector<Link> links_;
   std::vector<bool> blocked_;
-  // Messages on the wire, each in a slot until its delivery event fires: the event's callback
-  // then captures only (this, slot), small enough for std::function to hold without a heap
-  // allocation, where capturing the envelope itself allocated once per message.
-  std::vector<Envelope> in_flight_;
-  FreeSlots free_in_flight_;
+  std::vector<Connection> conns_;
+  FreeSlots free_conns_;
+  size_t live_connections_ = 0;
+  // Messages on the wire, each in a slot until delivered or dropped: a delivery event's
+  // callback then captures only (this, slot), small enough for std::function to hold without
+  // a heap allocation, where capturing the envelope itself allocated once per message.
+  std::vector<InFlight> flight_;
+  FreeSlots free_flight_;
   uint64_t next_message_id_ = 1;
   NetworkStats stats_;
 };

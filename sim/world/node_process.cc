@@ -34,7 +34,29 @@ uint64_t NodeProcess::spawn(std::string name, std::function<void()> body, bool d
   return world_.engine().spawn(node_.name() + "/" + name, std::move(body), FiberOptions{group_, daemon});
 }
 
-void NodeProcess::send(NodeId to, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header) {
+ConnectionId NodeProcess::connect(NodeId server) {
+  world_.engine().check_alive();
+  return world_.net().connect(id(), incarnation(), server);
+}
+
+void NodeProcess::send(ConnectionId end, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header) {
+  world_.engine().check_alive();
+  Envelope env;
+  env.from = id();
+  env.connection = end;
+  env.bytes = bytes;
+  env.type = type;
+  env.header = header;
+  env.payload = std::move(payload);
+  world_.net().send(std::move(env));
+}
+
+void NodeProcess::close(ConnectionId end) {
+  world_.engine().check_alive();
+  world_.net().close(end);
+}
+
+void NodeProcess::send_datagram(NodeId to, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header) {
   world_.engine().check_alive();
   Envelope env;
   env.from = id();

@@ -30,7 +30,10 @@ class NodeProcess final : public NodeContext {
   Instant true_now() const override;
   Instant sim_deadline(Duration local) const override;
   uint64_t spawn(std::string name, std::function<void()> body, bool daemon = true) override;
-  void send(NodeId to, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header = {}) override;
+  ConnectionId connect(NodeId server) override;
+  void send(ConnectionId end, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header = {}) override;
+  void close(ConnectionId end) override;
+  void send_datagram(NodeId to, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header = {}) override;
   std::optional<Envelope> receive_for(Duration timeout_local) override;
   Files& files() override;
   void trace(TraceKey kind, std::initializer_list<TraceField> fields) override;

@@ -52,8 +52,7 @@ World::World(WorldConfig config)
       fault_points_(root_.fork("fault-points"), trace_) {
   engine_->set_seed_for_diagnostics(config.seed);
   fault_points_.configure(config.fault_points);
-  net_ = std::make_unique<Network>(*engine_, trace_, root_.fork("network"),
-                                   [this](Envelope&& env) { return deliver(std::move(env)); });
+  net_ = std::make_unique<Network>(*engine_, trace_, root_.fork("network"), static_cast<NetworkHost&>(*this));
   net_->set_default_link(config.link);
   group_node_.push_back(0);
 }
@@ -99,6 +98,7 @@ void World::start(NodeId id) {
   n.process_ = std::make_unique<NodeProcess>(*this, n, n.incarnation_, g, n.options_.inbox_capacity,
                                              root_.fork("node", id.value).fork("incarnation", n.incarnation_));
   n.state_ = NodeState::kUp;
+  n.powered_ = true;
   trace_.record(now(), static_cast<int>(id.value), "node.start", {{"incarnation", n.incarnation_}});
   EDDY_LOG(info, "start {} (incarnation {})", n.name_, n.incarnation_);
   NodeContext* ctx = n.process_.get();
@@ -106,7 +106,8 @@ void World::start(NodeId id) {
   engine_->spawn(n.name_ + "/main", [ctx, boot] { boot(*ctx); }, FiberOptions{g, true});
 }
 
-void World::end_process(Node& n) {
+void World::end_process(Node& n, bool power_loss) {
+  net_->process_ended(n.id_, n.incarnation_, power_loss);
   NodeProcess* dying = n.process_.get();
   n.dying_.push_back(std::move(n.process_));
   n.state_ = NodeState::kDown;
@@ -122,18 +123,27 @@ void World::end_process(Node& n) {
 
 void World::crash(NodeId id) {
   Node& n = node(id);
-  if (n.state_ == NodeState::kDown) return;
+  if (!n.powered_) return;
   trace_.record(now(), static_cast<int>(id.value), "node.crash", {{"incarnation", n.incarnation_}});
   EDDY_LOG(info, "crash {} (incarnation {})", n.name_, n.incarnation_);
-  end_process(n);
+  if (n.state_ != NodeState::kDown) end_process(n, /*power_loss=*/true);
+  n.powered_ = false;
   n.disk_->crash();
+}
+
+void World::kill(NodeId id) {
+  Node& n = node(id);
+  if (n.state_ == NodeState::kDown) return;
+  trace_.record(now(), static_cast<int>(id.value), "node.kill", {{"incarnation", n.incarnation_}});
+  EDDY_LOG(info, "kill {} (incarnation {})", n.name_, n.incarnation_);
+  end_process(n, /*power_loss=*/false);
 }
 
 void World::shutdown(NodeId id) {
   Node& n = node(id);
   if (n.state_ == NodeState::kDown) return;
   trace_.record(now(), static_cast<int>(id.value), "node.shutdown", {{"incarnation", n.incarnation_}});
-  end_process(n);
+  end_process(n, /*power_loss=*/false);
 }
 
 void World::restart(NodeId id) {
@@ -155,6 +165,13 @@ void World::resume(NodeId id) {
   n.state_ = NodeState::kUp;
   engine_->resume_group(n.process_->group());
   trace_.record(now(), static_cast<int>(id.value), "node.resume", {});
+}
+
+bool World::host_up(NodeId id) const { return nodes_[id.value]->powered_; }
+
+uint64_t World::process_incarnation(NodeId id) const {
+  const Node& n = *nodes_[id.value];
+  return n.state_ == NodeState::kDown ? 0 : n.incarnation_;
 }
 
 bool World::deliver(Envelope&& env) {

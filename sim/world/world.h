@@ -46,6 +46,9 @@ class Node {
   NodeId id() const { return id_; }
   const std::string& name() const { return name_; }
   NodeState state() const { return state_; }
+  // Whether the machine has power (false after a crash, until it starts again): a live
+  // machine answers packets for a dead process with resets; one without power answers nothing.
+  bool powered() const { return powered_; }
   uint64_t incarnation() const { return incarnation_; }
   Disk& disk() { return *disk_; }
   NodeClock& clock() { return clock_; }
@@ -59,6 +62,7 @@ class Node {
   BootFn boot_;
   NodeOptions options_;
   NodeState state_ = NodeState::kDown;
+  bool powered_ = false;
   uint64_t incarnation_ = 0;
   std::unique_ptr<Disk> disk_;
   NodeClock clock_;
@@ -75,7 +79,7 @@ struct WorldConfig {
   FaultPointConfig fault_points;
 };
 
-class World {
+class World final : private NetworkHost {
  public:
   explicit World(WorldConfig config);
   ~World();
@@ -100,7 +104,9 @@ class World {
   int current_node_index() const;
 
   void start(NodeId id);
-  void crash(NodeId id);      // power cut: unsynced data per the disk's crash model
+  void crash(NodeId id);      // power cut: unsynced data per the disk's crash model; peers hear nothing
+  void kill(NodeId id);       // the process dies (SIGKILL): the machine stays up, so the page cache
+                              // keeps every write and the process's connections are reset at once
   void shutdown(NodeId id);   // clean stop: the process ends, the disk keeps everything it had
   void restart(NodeId id);    // crash if up, then boot a fresh process
   void pause(NodeId id);
@@ -121,8 +127,11 @@ class World {
 
  private:
   friend class NodeProcess;
-  void end_process(Node& n);
-  bool deliver(Envelope&& env);
+  void end_process(Node& n, bool power_loss);
+  // NetworkHost
+  bool host_up(NodeId n) const override;
+  uint64_t process_incarnation(NodeId n) const override;
+  bool deliver(Envelope&& env) override;
 
   WorldConfig config_;
   std::unique_ptr<Engine> engine_;

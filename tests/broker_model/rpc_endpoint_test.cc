@@ -1,5 +1,6 @@
 // The RPC layer's bookkeeping of calls in flight: every call ends exactly once, with its
-// answer or, at its own deadline, with nothing; answers after the deadline are dropped.
+// answer or without one; a call that times out closes its connection and ends every other call
+// in flight on it, as Kafka's NetworkClient does; answers on a closed connection are refused.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -59,22 +60,21 @@ sim::NodeId add_echo_server(sim::World& w, bool routed, std::vector<int64_t>* se
   });
 }
 
-TEST(RpcEndpoint, EveryCallEndsOnceWithItsAnswerOrAtItsOwnDeadline) {
+TEST(RpcEndpoint, EveryCallEndsOnceAndATimeoutClosesTheConnection) {
   sim::World w(echo_world());
   sim::NodeId server = add_echo_server(w, /*routed=*/false);
   std::vector<Ending> endings;
   size_t pending_at_end = 99;
+  size_t connections_after_timeout = 99;
   sim::NodeId client = w.add_node("client", [&](sim::NodeContext& ctx) {
     auto& rpc = ctx.make<RpcEndpoint>(ctx);
     rpc.start([](const RequestInfo&, sim::Payload&&) {});
     // (value, answer delay, timeout): a long call stays open while many short ones finish,
-    // timeouts differ so deadlines are not in issue order, and one answer comes too late.
+    // timeouts differ so deadlines are not in issue order, and one answer would come too late.
     struct Call {
       int value, delay_ms, timeout_ms;
     };
-    std::vector<Call> calls = {{1, -1, 500}, {2, 5, 100}, {3, -1, 50}, {4, 200, 100}, {5, 1, 1000}};
-    for (int i = 0; i < 200; ++i) calls.push_back({100 + i, i % 7, 300});
-    for (const Call& call : calls)
+    auto send = [&](const Call& call) {
       rpc.call_async(server, kEchoRpc, 16, EchoRequest{call.value, call.delay_ms}, sim::milliseconds(call.timeout_ms),
                      [&ctx, &endings, value = call.value](std::optional<sim::Payload>&& r) {
                        endings.push_back(Ending{value, (ctx.true_now() - sim::Instant::epoch()).ms(), r.has_value()});
@@ -82,6 +82,13 @@ TEST(RpcEndpoint, EveryCallEndsOnceWithItsAnswerOrAtItsOwnDeadline) {
                          EXPECT_EQ(sim::payload_cast<int>(*r), value);
                        }
                      });
+    };
+    std::vector<Call> calls = {{1, -1, 500}, {2, 5, 100}, {3, -1, 50}, {4, 200, 100}, {5, 1, 1000}};
+    for (int i = 0; i < 200; ++i) calls.push_back({100 + i, i % 7, 300});
+    for (const Call& call : calls) send(call);
+    ctx.sleep_for(sim::milliseconds(60));
+    connections_after_timeout = rpc.open_connections();
+    send({6, 1, 100});  // on a new connection
     ctx.sleep_for(sim::seconds(2));
     pending_at_end = rpc.pending_calls();
     for (;;) ctx.sleep_for(sim::seconds(1));
@@ -91,40 +98,43 @@ TEST(RpcEndpoint, EveryCallEndsOnceWithItsAnswerOrAtItsOwnDeadline) {
   w.run(sim::Instant::epoch() + sim::seconds(3));
 
   EXPECT_EQ(pending_at_end, 0u);
-  ASSERT_EQ(endings.size(), 205u);  // each call ended once
+  ASSERT_EQ(endings.size(), 206u);  // each call ended once
   std::vector<int> seen(400, 0);
   for (const Ending& e : endings) ++seen[static_cast<size_t>(e.value)];
-  for (int v : {1, 2, 3, 4, 5}) EXPECT_EQ(seen[static_cast<size_t>(v)], 1) << v;
+  for (int v : {1, 2, 3, 4, 5, 6}) EXPECT_EQ(seen[static_cast<size_t>(v)], 1) << v;
   for (int i = 0; i < 200; ++i) EXPECT_EQ(seen[static_cast<size_t>(100 + i)], 1) << 100 + i;
   auto ending_of = [&](int value) {
     for (const Ending& e : endings)
       if (e.value == value) return e;
     return Ending{value, -1, false};
   };
-  // Unanswered: ended by the reaper at their own deadlines, the shorter first.
+  // Call 3 times out at its deadline (50 ms) and takes its connection down with it: the
+  // calls still waiting on it (1, and 4 whose answer was due at 200 ms) end then, unanswered.
   EXPECT_FALSE(ending_of(3).answered);
   EXPECT_EQ(ending_of(3).at_ms, 50);
   EXPECT_FALSE(ending_of(1).answered);
-  EXPECT_EQ(ending_of(1).at_ms, 500);
-  // Answered after its deadline: timed out at 100 ms, the late answer dropped.
+  EXPECT_EQ(ending_of(1).at_ms, 50);
   EXPECT_FALSE(ending_of(4).answered);
-  EXPECT_EQ(ending_of(4).at_ms, 100);
-  // Answered in time.
+  EXPECT_EQ(ending_of(4).at_ms, 50);
+  EXPECT_EQ(connections_after_timeout, 0u);
+  // Answered in time, before the timeout.
   EXPECT_TRUE(ending_of(2).answered);
   EXPECT_TRUE(ending_of(5).answered);
   for (int i = 0; i < 200; ++i) EXPECT_TRUE(ending_of(100 + i).answered) << 100 + i;
+  // The next call opens a new connection and is answered.
+  EXPECT_TRUE(ending_of(6).answered);
   size_t idx3 = 0, idx1 = 0;
   for (size_t i = 0; i < endings.size(); ++i) {
     if (endings[i].value == 3) idx3 = i;
     if (endings[i].value == 1) idx1 = i;
   }
-  EXPECT_LT(idx3, idx1);
+  EXPECT_LT(idx3, idx1);  // the one that timed out first, then the others on its connection
 }
 
 // With the server routing requests at delivery and the client blocking in call() (both taken
 // at delivery, without the receive fiber), each blocked call still gets its own answer at the
-// instant it arrives, or nothing at its deadline; a late answer wakes no one; async callbacks
-// (run on the receive fiber) are unaffected.
+// instant it arrives, or nothing when a call times out on its connection; a late answer wakes
+// no one; async callbacks (run on the receive fiber) are unaffected.
 TEST(RpcEndpoint, BlockingCallsAndRoutedRequestsEndAtDelivery) {
   sim::World w(echo_world());
   std::vector<int64_t> requests_at_us;  // when the server's handler saw each request
@@ -168,15 +178,17 @@ TEST(RpcEndpoint, BlockingCallsAndRoutedRequestsEndAtDelivery) {
   EXPECT_EQ(blocking[1].at_us, 2'400);
   EXPECT_EQ(blocking[2].answer, std::nullopt);  // timed out; its answer at 32.6 ms is dropped
   EXPECT_EQ(blocking[2].at_us, 12'400);
-  EXPECT_EQ(blocking[3].answer, 4);
+  EXPECT_EQ(blocking[3].answer, 4);  // on a new connection
   EXPECT_EQ(blocking[3].at_us, 13'600);
   ASSERT_EQ(async.size(), 3u);
   EXPECT_EQ(async[0].answer, 7);
   EXPECT_EQ(async[0].at_us, 3'200);
   EXPECT_EQ(async[1].answer, 8);
   EXPECT_EQ(async[1].at_us, 4'200);
-  EXPECT_EQ(async[2].answer, std::nullopt);  // timed out on the reaper; its answer at 50.2 ms dropped
-  EXPECT_EQ(async[2].at_us, 20'000);
+  // Its connection closed when call 3 timed out at 12.4 ms (before its own 20 ms deadline);
+  // its answer at 50.2 ms is refused.
+  EXPECT_EQ(async[2].answer, std::nullopt);
+  EXPECT_EQ(async[2].at_us, 12'400);
 }
 
 // A fiber whose process is killed while it waits in call() unwinds out of the call; its answer,
@@ -207,6 +219,38 @@ TEST(RpcEndpoint, ACallerKilledWhileItWaitsLeavesNothingBehind) {
   ASSERT_EQ(answers.size(), 1u);
   EXPECT_EQ(answers[0].first, 2);
   EXPECT_EQ(answers[0].second, 2);
+}
+
+
+// A killed server's operating system resets its connections, so a call waiting on it ends one
+// latency later; a server whose machine lost power says nothing, so the call waits for its own
+// timeout (Kafka's request.timeout.ms), as a real client would.
+TEST(RpcEndpoint, AKilledServerFailsItsCallsAtOnceAPowerLossAtTheirTimeout) {
+  auto ended_at_ms = [](bool power_loss) {
+    sim::World w(echo_world());
+    sim::NodeId server = add_echo_server(w, /*routed=*/true);
+    int64_t ended = -1;
+    bool answered = true;
+    sim::NodeId client = w.add_node("client", [&](sim::NodeContext& ctx) {
+      auto& rpc = ctx.make<RpcEndpoint>(ctx);
+      rpc.start([](const RequestInfo&, sim::Payload&&) {});
+      auto r = rpc.call(server, kEchoRpc, 16, EchoRequest{1, -1}, sim::seconds(30));
+      ended = (ctx.true_now() - sim::Instant::epoch()).ms();
+      answered = r.has_value();
+      for (;;) ctx.sleep_for(sim::seconds(1));
+    });
+    w.start(server);
+    w.start(client);
+    w.at(sim::Instant::epoch() + sim::milliseconds(10), [&] {
+      if (power_loss) w.crash(server);
+      else w.kill(server);
+    });
+    w.run(sim::Instant::epoch() + sim::seconds(60));
+    EXPECT_FALSE(answered);
+    return ended;
+  };
+  EXPECT_EQ(ended_at_ms(/*power_loss=*/false), 10);  // the reset, 100 us after the kill
+  EXPECT_EQ(ended_at_ms(/*power_loss=*/true), 30'000);
 }
 
 }  // namespace

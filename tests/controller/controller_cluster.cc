@@ -1,5 +1,8 @@
 #include "tests/controller/controller_cluster.h"
 
+#include <cstdlib>
+#include <iostream>
+
 namespace broker_model::testing {
 
 void CommandQueue::run(sim::NodeContext& ctx) {
@@ -41,6 +44,7 @@ ControllerCluster::ControllerCluster(ClusterOptions options) : options_(std::mov
   wc.link.duplicate = options_.duplicate;
   world_ = std::make_unique<sim::World>(wc);
   if (options_.record_trace) world_->trace().set_sink(&trace_);
+  if (getenv("EDDY_DEBUG_TRACE")) world_->trace().set_sink(&std::cerr);
   std::vector<sim::NodeId> voters;
   for (int i = 0; i < options_.controllers; ++i) voters.push_back(controller_node(i));
   controllers_.resize(static_cast<size_t>(options_.controllers));

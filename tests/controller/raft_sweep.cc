@@ -90,9 +90,12 @@ RaftSweepResult run_raft_sweep(uint64_t seed, const RaftSweepOptions& options) {
   wc.seed = seed;
   wc.limits.max_events = 20'000'000;
   wc.link.latency = sim::LatencyModel::uniform(sim::microseconds(100), sim::milliseconds(2));
-  wc.link.loss = options.loss;
-  wc.link.duplicate = 0.01;
-  wc.link.reorder = 0.01;
+  // Raft must be safe over any network, not only over TCP: messages are dropped, duplicated
+  // and reordered on the connections themselves (faults TCP would hide), as a datagram
+  // network would.
+  wc.link.message_drop = options.loss;
+  wc.link.message_duplicate = 0.01;
+  wc.link.message_reorder = 0.01;
   RaftSafetyChecker checker;  // outlives the world
   SweepState state;
   RaftSweepResult result;

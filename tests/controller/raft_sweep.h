@@ -1,6 +1,7 @@
 // One randomized run of the bare metadata quorum (RaftNode + a proposer per member) under a
 // nemesis — crashes (with torn or partial unsynced writes), restarts, pauses, isolations,
-// splits, one-way links, clock drift, a lossy, duplicating, reordering network — followed by
+// splits, one-way links, clock drift, a network that drops, duplicates and reorders whole
+// messages (a datagram network, harsher than TCP) — followed by
 // a healed phase in which the quorum must converge. A RaftSafetyChecker watches the run.
 #pragma once
 

@@ -191,13 +191,13 @@ TEST(FaultEffects, DelaySpikeSlowsMessagesDown) {
     for (;;) {
       auto m = ctx.receive();
       if (!m) return;
-      ctx.send(m->from, "pong", 10, 0);
+      ctx.send_datagram(m->from, "pong", 10, 0);
     }
   });
   NodeId a = world.add_node("a", [&](sim::NodeContext& ctx) {
     for (int i = 0; i < 10; ++i) {
       sim::Instant sent = ctx.true_now();
-      ctx.send(b, "ping", 10, 0);
+      ctx.send_datagram(b, "ping", 10, 0);
       if (ctx.receive_for(sim::seconds(5))) round_trips.push_back(ctx.true_now() - sent);
       ctx.sleep_for(sim::milliseconds(100));
     }

@@ -175,12 +175,13 @@ TEST(ScenarioLibrary, FetchResponsesAreSizedByTheRecordsTheyCarry) {
 }
 
 // The zone-outage story depends on rack-aware placement: the same outage with acks=1 and
-// min.insync.replicas=1 can lose acknowledged writes (seed 2 does), so the scenario's
-// "nothing lost" is a property of its settings, not of a blind checker.
+// min.insync.replicas=1 can lose acknowledged writes (seeds 4 and 13 of 1..30 do: the leader
+// cut off with the zone had acknowledged records its followers had not fetched yet), so the
+// scenario's "nothing lost" is a property of its settings, not of a blind checker.
 TEST(ScenarioLibrary, ZoneOutageWithAcks1CanLoseWrites) {
   ScenarioSpec spec = testing::with_acks1(testing::load_bundled("durability/zone-outage-rack-aware.yaml"));
   int64_t lost = 0;
-  for (uint64_t seed = 1; seed <= 3; ++seed)
+  for (uint64_t seed = 1; seed <= 13; ++seed)
     lost += testing::check_count(run_scenario(spec, RunOptions{seed, nullptr}), "lost_writes");
   EXPECT_GT(lost, 0);
 }

@@ -394,7 +394,7 @@ const BadCase kBadCases[] = {
      "unknown topic 'order' (did you mean 'orders'?); expected one of the topics declared under topics: orders"},
     {"UnknownTopicInConsumer", "name: x\nconsumers:\n  - topic: t\n", 3, 12, "unknown topic 't'"},
     {"UnknownFaultKind", "name: x\nfaults:\n  - {at: 1s, kind: explode, target: \"broker 0\"}\n", 3, 20,
-     "unknown fault kind 'explode'; expected one of: crash, restart"},
+     "unknown fault kind 'explode'; expected one of: crash, kill, restart"},
     {"BadTargetForm", "name: x\nfaults:\n  - {at: 1s, kind: crash, target: \"node 1\"}\n", 3, 35,
      "expected a target 'broker N', 'controller N', 'leader of TOPIC/PARTITION'"},
     {"TargetBrokerOutOfRange", "name: x\ncluster: {brokers: 3}\nfaults:\n  - {at: 1s, kind: crash, target: \"broker 3\"}\n",

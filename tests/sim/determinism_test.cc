@@ -38,9 +38,9 @@ void storage_node(NodeContext& ctx) {
       uint32_t peer = static_cast<uint32_t>(ctx.prng().below(4));
       if (peer == ctx.id().value) continue;
       Request r{ctx.prng().next_u64(), std::string(ctx.prng().below(200), 'v')};
-      ctx.send(NodeId{peer}, "put", static_cast<uint32_t>(16 + r.value.size()), r);
+      ctx.send_datagram(NodeId{peer}, "put", static_cast<uint32_t>(16 + r.value.size()), r);
       if (EDDY_FAULT_POINT("client.burst")) {
-        for (int i = 0; i < 5; ++i) ctx.send(NodeId{peer}, "put", 16, Request{ctx.prng().next_u64(), "b"});
+        for (int i = 0; i < 5; ++i) ctx.send_datagram(NodeId{peer}, "put", 16, Request{ctx.prng().next_u64(), "b"});
       }
     }
   });
@@ -55,7 +55,7 @@ void storage_node(NodeContext& ctx) {
     std::string rec = std::to_string(r->key) + "=" + r->value + ";";
     if (EDDY_FAULT_POINT("server.slow_write")) ctx.sleep_for(milliseconds(2));
     IoStatus s = ctx.files().append("kv.log", rec);
-    if (s == IoStatus::kOk) ctx.send(m->from, "ack", 16, r->key);
+    if (s == IoStatus::kOk) ctx.send_datagram(m->from, "ack", 16, r->key);
   }
 }
 

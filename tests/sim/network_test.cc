@@ -1,5 +1,5 @@
 // The network: partitions block exactly the directions they name; loss, duplication,
-// bandwidth and FIFO behave as modelled.
+// bandwidth and FIFO behave as modelled for datagrams; connections behave as TCP does.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -22,7 +22,7 @@ std::set<std::pair<uint32_t, uint32_t>> all_pairs_after(const std::function<void
       ctx.spawn("sender", [&ctx, nodes] {
         ctx.sleep_for(milliseconds(1));
         for (uint32_t j = 0; j < nodes; ++j)
-          if (j != ctx.id().value) ctx.send(NodeId{j}, "ping", 8, 0);
+          if (j != ctx.id().value) ctx.send_datagram(NodeId{j}, "ping", 8, 0);
       });
       for (;;) {
         auto m = ctx.receive();
@@ -70,7 +70,7 @@ TEST(Network, MessageInFlightIsDroppedWhenAPartitionStartsBeforeArrival) {
   c.link.latency = LatencyModel::constant(milliseconds(10));
   World w(c);
   int got = 0;
-  NodeId a = w.add_node("a", [&](NodeContext& ctx) { ctx.send(NodeId{1}, "m", 1, 0); });
+  NodeId a = w.add_node("a", [&](NodeContext& ctx) { ctx.send_datagram(NodeId{1}, "m", 1, 0); });
   NodeId b = w.add_node("b", [&](NodeContext& ctx) {
     for (;;) {
       ctx.receive();
@@ -97,7 +97,7 @@ Received stream(const LinkModel& link, int count, uint32_t bytes, uint64_t seed 
   World w(c);
   Received r;
   NodeId a = w.add_node("a", [&](NodeContext& ctx) {
-    for (int i = 0; i < count; ++i) ctx.send(NodeId{1}, "m", bytes, i);
+    for (int i = 0; i < count; ++i) ctx.send_datagram(NodeId{1}, "m", bytes, i);
   });
   NodeId b = w.add_node("b", [&](NodeContext& ctx) {
     for (;;) {
@@ -163,7 +163,7 @@ TEST(Network, PayloadsAreCopiedValues) {
   std::vector<std::string> got;
   NodeId a = w.add_node("a", [&](NodeContext& ctx) {
     std::string s = "original";
-    ctx.send(NodeId{1}, "m", 8, s);
+    ctx.send_datagram(NodeId{1}, "m", 8, s);
     s = "changed";  // the sender's copy changing does not reach the receiver
   });
   NodeId b = w.add_node("b", [&](NodeContext& ctx) {
@@ -178,6 +178,231 @@ TEST(Network, PayloadsAreCopiedValues) {
   w.start(b);
   w.run();
   EXPECT_EQ(got, (std::vector<std::string>{"original", "original"}));
+}
+
+
+// --- connections: TCP's promises --------------------------------------------------------
+
+// A client that opens a connection to node 1 and sends `count` numbered messages on it, and a
+// server that records what arrives (values, connection notices) and when.
+struct StreamRun {
+  std::vector<int> values;
+  std::vector<int64_t> times_ns;
+  std::vector<std::pair<int64_t, CloseReason>> client_notices;  // (when, why) the client's end closed
+  std::vector<std::pair<int64_t, CloseReason>> server_notices;
+};
+
+struct StreamWorld {
+  explicit StreamWorld(const LinkModel& link, uint64_t seed = 1) : w([&] {
+    WorldConfig c;
+    c.seed = seed;
+    c.link = link;
+    return c;
+  }()) {}
+  // Client: sends `count` messages at `start` spaced `gap` apart (then waits); server: records.
+  void build(int count, Duration start, Duration gap, uint32_t bytes = 100) {
+    client = w.add_node("client", [this, count, start, gap, bytes](NodeContext& ctx) {
+      ctx.spawn("sender", [&ctx, count, start, gap, bytes] {
+        ctx.sleep_for(start);
+        ConnectionId conn = ctx.connect(NodeId{1});
+        for (int i = 0; i < count; ++i) {
+          ctx.send(conn, "m", bytes, i);
+          if (gap > Duration::zero()) ctx.sleep_for(gap);
+        }
+      });
+      for (;;) {
+        auto m = ctx.receive();
+        if (m && m->header.kind == kConnectionClosedKind)
+          run.client_notices.emplace_back(ctx.true_now().ns(), m->payload.get<ConnectionClosed>()->reason);
+      }
+    });
+    server = w.add_node("server", [this](NodeContext& ctx) {
+      for (;;) {
+        auto m = ctx.receive();
+        if (!m) continue;
+        if (m->header.kind == kConnectionClosedKind) {
+          run.server_notices.emplace_back(ctx.true_now().ns(), m->payload.get<ConnectionClosed>()->reason);
+          continue;
+        }
+        run.values.push_back(sim::payload_cast<int>(m->payload));
+        run.times_ns.push_back(ctx.true_now().ns());
+      }
+    });
+    w.start(client);
+    w.start(server);
+  }
+  World w;
+  NodeId client, server;
+  StreamRun run;
+};
+
+std::vector<int> iota(int n) {
+  std::vector<int> v(static_cast<size_t>(n));
+  for (int i = 0; i < n; ++i) v[static_cast<size_t>(i)] = i;
+  return v;
+}
+
+TEST(Connection, LostPacketsCostRetransmissionsNeverMessages) {
+  LinkModel l;
+  l.latency = LatencyModel::uniform(microseconds(100), milliseconds(2));
+  l.loss = 0.2;       // a fifth of the packets lost
+  l.duplicate = 0.1;  // and some arrive twice
+  l.reorder = 0.1;    // and some out of order
+  StreamWorld sw(l);
+  sw.build(2'000, milliseconds(1), microseconds(500), 3'000);  // 3 packets a message
+  sw.w.run();
+  EXPECT_EQ(sw.run.values, iota(2'000));  // every message, once, in order
+  EXPECT_GT(sw.w.net().stats().retransmissions, 500u);
+  // A message whose packet was lost arrives at least a retransmission timeout late.
+  int64_t late = 0;
+  for (size_t i = 0; i < sw.run.times_ns.size(); ++i) {
+    int64_t sent = milliseconds(1).ns() + static_cast<int64_t>(i) * microseconds(500).ns();
+    if (sw.run.times_ns[i] - sent >= Network::kRtoMin.ns()) ++late;
+  }
+  EXPECT_GT(late, 200);
+}
+
+TEST(Connection, APartitionDelaysTheStreamUntilItHeals) {
+  LinkModel l;
+  l.bandwidth_bytes_per_s = 0;  // exact times
+  l.latency = LatencyModel::constant(microseconds(100));
+  StreamWorld sw(l);
+  sw.build(100, milliseconds(1), milliseconds(10));  // 1 s of messages
+  sw.w.at(Instant::epoch() + milliseconds(300), [&] { sw.w.net().partition(sw.client, sw.server); });
+  sw.w.at(Instant::epoch() + milliseconds(700), [&] { sw.w.net().heal(); });
+  sw.w.run();
+  EXPECT_EQ(sw.run.values, iota(100));  // none lost: retransmitted after the heal, in order
+  // The first message sent into the partition (tried at 301.1 ms) is retried 200 ms later,
+  // then 400 ms after that: it lands at that try, the first after the heal at 700 ms.
+  auto at = [&](int v) { return sw.run.times_ns[static_cast<size_t>(v)]; };
+  EXPECT_EQ(at(30), (milliseconds(301) + microseconds(100) + milliseconds(600)).ns());
+  for (int v = 31; v < 70; ++v) EXPECT_GE(at(v), at(30)) << "no message overtakes the one held up";
+  EXPECT_TRUE(sw.run.client_notices.empty());
+}
+
+TEST(Connection, TheSenderGivesUpAfterFifteenRetransmissions) {
+  LinkModel l;
+  l.bandwidth_bytes_per_s = 0;  // exact times
+  l.latency = LatencyModel::constant(microseconds(100));
+  StreamWorld sw(l);
+  sw.build(1, milliseconds(1), Duration::zero());
+  sw.w.at(Instant::epoch(), [&] { sw.w.net().partition(sw.client, sw.server); });
+  sw.w.run(Instant::epoch() + seconds(3'600));
+  EXPECT_TRUE(sw.run.values.empty());
+  ASSERT_EQ(sw.run.client_notices.size(), 1u);
+  EXPECT_EQ(sw.run.client_notices[0].second, CloseReason::kTimedOut);
+  // Retried after 200 ms doubling to 120 s: 0.2 + 0.4 + ... + 102.4 (10 tries) + 5 x 120 s =
+  // 804.6 s after the first try; the 16th try fails and the sender's end breaks.
+  Duration waited = Duration::zero(), rto = Network::kRtoMin;
+  for (int i = 0; i < Network::kRetries; ++i) {
+    waited += rto;
+    rto = std::min(rto * 2, Network::kRtoMax);
+  }
+  EXPECT_EQ(waited, milliseconds(804'600));
+  EXPECT_EQ(sw.run.client_notices[0].first, (milliseconds(1) + microseconds(100) + waited).ns());
+  EXPECT_TRUE(sw.run.server_notices.empty());  // the server never heard of it
+}
+
+TEST(Connection, AKilledProcessResetsItsConnectionsAtOnce) {
+  LinkModel l;
+  l.bandwidth_bytes_per_s = 0;  // exact times
+  l.latency = LatencyModel::constant(milliseconds(1));
+  StreamWorld sw(l);
+  sw.build(3, milliseconds(1), Duration::zero());
+  sw.w.at(Instant::epoch() + milliseconds(10), [&] { sw.w.kill(sw.server); });
+  sw.w.run(Instant::epoch() + seconds(10));
+  EXPECT_EQ(sw.run.values, iota(3));
+  ASSERT_EQ(sw.run.client_notices.size(), 1u);  // one latency after the kill
+  EXPECT_EQ(sw.run.client_notices[0].first, milliseconds(11).ns());
+  EXPECT_EQ(sw.run.client_notices[0].second, CloseReason::kReset);
+}
+
+TEST(Connection, APowerLossIsNoticedOnlyWhenThePeerTalksToTheNewProcess) {
+  LinkModel l;
+  l.bandwidth_bytes_per_s = 0;  // exact times
+  l.latency = LatencyModel::constant(milliseconds(1));
+  StreamWorld sw(l);
+  sw.build(2, milliseconds(1), seconds(1));  // the second message at 1.001 s
+  sw.w.at(Instant::epoch() + milliseconds(10), [&] { sw.w.crash(sw.server); });
+  sw.w.run(Instant::epoch() + milliseconds(500));
+  EXPECT_TRUE(sw.run.client_notices.empty()) << "a machine without power says nothing";
+  sw.w.start(sw.server);
+  sw.w.run(Instant::epoch() + seconds(10));
+  // The new process never sees the old connection's message: its kernel answers with a reset.
+  EXPECT_EQ(sw.run.values, iota(1));
+  ASSERT_EQ(sw.run.client_notices.size(), 1u);
+  EXPECT_EQ(sw.run.client_notices[0].first, (milliseconds(1'001) + milliseconds(2)).ns());
+}
+
+TEST(Connection, AConnectionToAStoppedProcessIsRefused) {
+  LinkModel l;
+  l.bandwidth_bytes_per_s = 0;  // exact times
+  l.latency = LatencyModel::constant(milliseconds(1));
+  StreamWorld sw(l);
+  sw.build(1, milliseconds(5), Duration::zero());
+  sw.w.at(Instant::epoch() + milliseconds(1), [&] { sw.w.kill(sw.server); });
+  sw.w.run(Instant::epoch() + seconds(1));
+  EXPECT_TRUE(sw.run.values.empty());
+  ASSERT_EQ(sw.run.client_notices.size(), 1u);
+  EXPECT_EQ(sw.run.client_notices[0].first, milliseconds(7).ns());  // there and back
+}
+
+TEST(Connection, ClosingAnEndRefusesWhatArrivesAndClosesThePeer) {
+  LinkModel l;
+  l.bandwidth_bytes_per_s = 0;  // exact times
+  l.latency = LatencyModel::constant(milliseconds(1));
+  WorldConfig c;
+  c.link = l;
+  World w(c);
+  std::vector<int> client_got;
+  std::vector<int64_t> server_closed_at;
+  int server_sent_after_close = 0;
+  NodeId client = w.add_node("client", [&](NodeContext& ctx) {
+    ConnectionId conn = ctx.connect(NodeId{1});
+    ctx.send(conn, "req", 10, 1);
+    ctx.sleep_for(microseconds(500));
+    ctx.close(conn);  // gives up before the answer: what it sent still goes
+    for (;;) {
+      auto m = ctx.receive();
+      if (m && m->header.kind != kConnectionClosedKind) client_got.push_back(sim::payload_cast<int>(m->payload));
+    }
+  });
+  NodeId server = w.add_node("server", [&](NodeContext& ctx) {
+    for (;;) {
+      auto m = ctx.receive();
+      if (!m) continue;
+      if (m->header.kind == kConnectionClosedKind) {
+        server_closed_at.push_back(ctx.true_now().ns());
+        continue;
+      }
+      ctx.send(m->connection, "resp", 10, 2);  // refused at the client, which closed its end
+      ++server_sent_after_close;
+    }
+  });
+  w.start(client);
+  w.start(server);
+  w.run(Instant::epoch() + seconds(1));
+  EXPECT_EQ(server_sent_after_close, 1);  // the request arrived although its sender had given up
+  EXPECT_TRUE(client_got.empty());
+  ASSERT_EQ(server_closed_at.size(), 1u);  // the FIN, behind the request
+  EXPECT_EQ(server_closed_at[0], milliseconds(1).ns() + microseconds(500).ns());
+}
+
+TEST(Connection, MessageFaultsBreakTcpsPromiseOnlyWhenNamed) {
+  LinkModel l;
+  l.latency = LatencyModel::constant(microseconds(100));
+  l.message_drop = 0.1;
+  l.message_duplicate = 0.1;
+  StreamWorld sw(l);
+  sw.build(2'000, milliseconds(1), microseconds(100));
+  sw.w.run();
+  std::map<int, int> copies;
+  for (int v : sw.run.values) copies[v]++;
+  int lost = 2'000 - static_cast<int>(copies.size());
+  int dups = 0;
+  for (auto& [v, n] : copies) dups += n - 1;
+  EXPECT_NEAR(lost, 200, 60);
+  EXPECT_NEAR(dups, 180, 60);
 }
 
 }  // namespace

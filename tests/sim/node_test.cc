@@ -96,7 +96,7 @@ TEST(Node, PausedNodesTimersFireLateAndMessagesWait) {
   });
   NodeId b = w.add_node("b", [&](NodeContext& ctx) {
     ctx.sleep_for(milliseconds(25));
-    ctx.send(a, "hello", 10, 1);
+    ctx.send_datagram(a, "hello", 10, 1);
   });
   w.start(a);
   w.start(b);
@@ -169,7 +169,7 @@ TEST(Node, MessagesToACrashedNodeAreDropped) {
   });
   NodeId b = w.add_node("b", [&](NodeContext& ctx) {
     for (int i = 0; i < 10; ++i) {
-      ctx.send(a, "m", 10, i);
+      ctx.send_datagram(a, "m", 10, i);
       ctx.sleep_for(milliseconds(1));
     }
   });
