@@ -307,22 +307,30 @@ void Producer::remove_batch(Batch* b) {
 //   keeps them on every retry. Batches of a partition are sent in sequence order: a retry
 //   waits until it is the oldest unanswered batch of its partition, and at most five batches
 //   of a partition are in flight (the broker's dedup window).
-// - OUT_OF_ORDER_SEQUENCE_NUMBER on a batch that is not the oldest pending one of its
-//   partition: an earlier batch failed and will be retried first; retry this one after it.
-//   On the oldest pending batch: the broker is missing sequences we will never resend (a
-//   batch we gave up, or data lost by the log), and neither that batch nor any later one is in
-//   its log. The partition needs an epoch bump: once nothing of it is in flight, the epoch goes
-//   up by one and its pending batches are renumbered from sequence 0 (a new epoch must start
-//   at 0). Renumbering is safe exactly because the broker showed they are absent.
+// - OUT_OF_ORDER_SEQUENCE_NUMBER proves a gap only for the batch right after the last one
+//   acknowledged (or right after a batch given up, below): the broker is missing sequences we
+//   will never resend, and neither that batch nor any later one is in its log. The partition
+//   then needs an epoch bump: once nothing of it is in flight, the epoch goes up by one and its
+//   pending batches are renumbered from sequence 0 (a new epoch must start at 0). Renumbering
+//   is safe exactly because the broker showed they are absent. Any other batch answered
+//   OUT_OF_ORDER is retried as it is: one before it is still in flight, or it is *behind* the
+//   last acknowledged sequence (a retry that reaches a new leader after later batches did:
+//   the broker took those in order, so this one is in its log, and only its offset is
+//   unknown); it is retried until delivery.timeout.ms fails it to the application, never
+//   renumbered (renumbering would write it twice). This is Kafka's
+//   TransactionManager.canRetry (clients/src/main/java/org/apache/kafka/clients/producer/
+//   internals/TransactionManager.java: "retry the OutOfOrderSequenceException if the batch is
+//   _not_ the next batch, ie. its base sequence isn't the lastAckedSequence + 1").
 // - UNKNOWN_PRODUCER_ID (the broker has no state for us, so none of our batches are in its
 //   log): the same epoch bump. (eddy's brokers accept an unknown producer at any sequence,
 //   as Kafka's do since KIP-360, so they do not send it; the client handles it anyway.)
 // - A batch given up with sequences (delivery.timeout.ms, retries, a fatal error) leaves its
-//   partition "unresolved": no new batch is sequenced there until either a later batch is
-//   acknowledged (the broker accepted the sequence after it, so it was written) or the broker
-//   shows the gap (OUT_OF_ORDER on the oldest pending batch, above), or nothing sequenced is
-//   left to ask with; the last two bump the epoch. The given-up batch is never resent, so a
-//   bump cannot duplicate it.
+//   partition "unresolved": no new batch is sequenced there until it is resolved. When
+//   nothing of the partition is in flight: if a later sequence was acknowledged, the broker
+//   took the given-up batch before it (written); otherwise the epoch is bumped (Kafka's
+//   maybeResolveSequences). OUT_OF_ORDER on the batch right after the given-up one proves
+//   the gap at once (a bump). The given-up batch is never resent, so a bump cannot
+//   duplicate it.
 // - An OUT_OF_ORDER_SEQUENCE_NUMBER proves a gap only when it comes from the newest leader
 //   epoch seen for the partition (in metadata or any response): a deposed leader that has
 //   not heard of its successor may lack sequences the new one holds. Otherwise: retry.
@@ -406,6 +414,14 @@ void Producer::on_idempotent_ack(Batch* b) {
   if (s.unresolved && b->base_sequence > s.unresolved_sequence) s.unresolved = false;
 }
 
+int32_t Producer::next_sequence_after(int32_t seq) { return seq == kNoSequence ? 0 : add_sequence(seq, 1); }
+
+bool Producer::acknowledged_after(const PartitionSequences& s, int32_t seq) {
+  // Sequences within one epoch of one partition; a wrap past INT32_MAX (2^31 records of one
+  // producer to one partition) is not told apart here.
+  return s.last_acked_sequence != kNoSequence && s.last_acked_sequence > seq;
+}
+
 void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responder_epoch) {
   PartitionSequences& s = b->partition->sequences;
   // Only the newest leader we know of can show a gap: a deposed leader that has not heard of
@@ -416,10 +432,19 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
   sim::NodeContext& ctx = rpc_.context();
   // INVALID_PRODUCER_EPOCH is not retriable: retry_or_fail gives the batch up.
   if (error != ErrorCode::kOutOfOrderSequenceNumber && error != ErrorCode::kUnknownProducerId) return;
-  auto& queue = b->partition->batches;
-  bool oldest = !queue.empty() && &queue.front() == b;
-  if (error == ErrorCode::kOutOfOrderSequenceNumber && !oldest) return;  // an earlier batch goes first
   if (!b->has_sequence || b->producer_epoch != s.epoch || b->producer_id != s.producer_id) return;  // renumbered since
+  if (error == ErrorCode::kOutOfOrderSequenceNumber) {
+    bool next_after_acked = b->base_sequence == next_sequence_after(s.last_acked_sequence);
+    bool next_after_unresolved = s.unresolved && b->base_sequence == next_sequence_after(s.unresolved_sequence);
+    if (!s.unresolved && (b->sequence_reset || !next_after_acked)) {  // not a gap: retry as it is
+      if (!b->sequence_reset && s.last_acked_sequence != kNoSequence && b->base_sequence <= s.last_acked_sequence)
+        ctx.trace("producer.retry_behind_acknowledged", {{"producer", index_}, {"partition", b->tp.str()},
+                                                         {"sequence", static_cast<int64_t>(b->base_sequence)},
+                                                         {"last_acknowledged", static_cast<int64_t>(s.last_acked_sequence)}});
+      return;
+    }
+    if (s.unresolved && !next_after_unresolved) return;  // wait for the given-up batch to resolve
+  }
   s.needs_bump = true;
   ctx.trace("producer.epoch_bump_needed", {{"producer", index_}, {"partition", b->tp.str()}, {"error", to_string(error)},
                                            {"sequence", static_cast<int64_t>(b->base_sequence)}});
@@ -434,13 +459,14 @@ void Producer::resolve_sequences() {
     PartitionSequences& s = partition.sequences;
     if (!s.unresolved && !s.needs_bump) continue;  // nothing to resolve: skip the queue scan
     auto& queue = partition.batches;
-    bool any_in_flight = false, any_sequenced = false;
-    for (const Batch& b : queue) {
-      any_in_flight = any_in_flight || b.in_flight;
-      any_sequenced = any_sequenced || b.has_sequence;
+    bool any_in_flight = false;
+    for (const Batch& b : queue) any_in_flight = any_in_flight || b.in_flight;
+    // Unresolved and nothing in flight: the given-up batch was written if a later sequence
+    // was acknowledged (the broker takes sequences in order); else assume the gap.
+    if (s.unresolved && !any_in_flight) {
+      if (acknowledged_after(s, s.unresolved_sequence)) s.unresolved = false;
+      else s.needs_bump = true;
     }
-    // Unresolved with nothing left to ask about: assume the worst (a gap) and start over.
-    if (s.unresolved && !any_sequenced) s.needs_bump = true;
     if (!s.needs_bump || any_in_flight) continue;
     if (in_current_epoch(s) && !bumped) {
       bumped = true;
@@ -454,7 +480,10 @@ void Producer::resolve_sequences() {
                                                    {"epoch", static_cast<int64_t>(producer_epoch_)}});
     }
     // Pending batches were shown absent from the log: they get new sequences when sent.
-    for (Batch& b : queue) b.has_sequence = false;
+    for (Batch& b : queue) {
+      if (b.has_sequence) b.sequence_reset = true;
+      b.has_sequence = false;
+    }
     s.needs_bump = false;
     s.unresolved = false;
     s.epoch = kNoProducerEpoch;  // the next send starts the new epoch at sequence 0

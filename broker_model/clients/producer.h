@@ -70,6 +70,7 @@ class Producer {
     ProducerId producer_id = kNoProducerId;
     int16_t producer_epoch = kNoProducerEpoch;
     int32_t base_sequence = kNoSequence;
+    bool sequence_reset = false;      // renumbered by an epoch bump (Kafka's sequenceHasBeenReset)
     std::vector<ProduceAttempt> sends;  // for the History, kept if the batch is sent twice
     int32_t last_sequence() const {  // wraps past INT32_MAX, as Kafka's sequences do
       int64_t last = int64_t{base_sequence} + static_cast<int64_t>(records.size()) - 1;
@@ -105,6 +106,10 @@ class Producer {
   bool in_current_epoch(const PartitionSequences& s) const {
     return s.producer_id == producer_id_ && s.epoch == producer_epoch_;
   }
+  // The sequence the broker expects after `seq` (0 after none).
+  static int32_t next_sequence_after(int32_t seq);
+  // Whether a sequence after `seq` was acknowledged in the partition's current sequences.
+  static bool acknowledged_after(const PartitionSequences& s, int32_t seq);
   bool idempotent_ready(const PartitionQueue& partition, const Batch& b) const;
   void assign_sequence(Batch& b);
   void on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responder_epoch);
