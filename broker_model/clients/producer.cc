@@ -325,10 +325,10 @@ void Producer::remove_batch(Batch* b) {
 //   log): the same epoch bump. (eddy's brokers accept an unknown producer at any sequence,
 //   as Kafka's do since KIP-360, so they do not send it; the client handles it anyway.)
 // - A batch given up with sequences (delivery.timeout.ms, retries, a fatal error) leaves its
-//   partition "unresolved": no new batch is sequenced there until it is resolved. When
-//   nothing of the partition is in flight: if a later sequence was acknowledged, the broker
-//   took the given-up batch before it (written); otherwise the epoch is bumped (Kafka's
-//   maybeResolveSequences). OUT_OF_ORDER on the batch right after the given-up one proves
+//   partition "unresolved": no new batch is sequenced there until it is resolved. When no
+//   sequenced batch of the partition is pending any more: if a later sequence was
+//   acknowledged, the broker took the given-up batch before it (written); otherwise the epoch
+//   is bumped (Kafka's maybeResolveSequences). OUT_OF_ORDER on the batch right after the given-up one proves
 //   the gap at once (a bump). The given-up batch is never resent, so a bump cannot
 //   duplicate it.
 // - An OUT_OF_ORDER_SEQUENCE_NUMBER proves a gap only when it comes from the newest leader
@@ -459,11 +459,17 @@ void Producer::resolve_sequences() {
     PartitionSequences& s = partition.sequences;
     if (!s.unresolved && !s.needs_bump) continue;  // nothing to resolve: skip the queue scan
     auto& queue = partition.batches;
-    bool any_in_flight = false;
-    for (const Batch& b : queue) any_in_flight = any_in_flight || b.in_flight;
-    // Unresolved and nothing in flight: the given-up batch was written if a later sequence
-    // was acknowledged (the broker takes sequences in order); else assume the gap.
-    if (s.unresolved && !any_in_flight) {
+    bool any_in_flight = false, any_sequenced = false;
+    for (const Batch& b : queue) {
+      any_in_flight = any_in_flight || b.in_flight;
+      any_sequenced = any_sequenced || b.has_sequence;
+    }
+    // Unresolved with no sequenced batch left to ask with (Kafka's "no in-flight batches":
+    // its in-flight set holds every sequenced batch until it completes, retries included):
+    // the given-up batch was written if a later sequence was acknowledged (the broker takes
+    // sequences in order); else assume the gap. Never while a sequenced batch is pending: it
+    // may have been written, and renumbering it would write it twice.
+    if (s.unresolved && !any_sequenced) {
       if (acknowledged_after(s, s.unresolved_sequence)) s.unresolved = false;
       else s.needs_bump = true;
     }
