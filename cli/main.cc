@@ -4,12 +4,11 @@
 #include <cstdio>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <csignal>
 #include <string>
 #include <unistd.h>
 
+#include "cli/common_options.h"
 #include "cli/compare_command.h"
 #include "cli/exit_codes.h"
 #include "cli/host_usage.h"
@@ -17,6 +16,8 @@
 #include "cli/run_output.h"
 #include "cli/omb_run.h"
 #include "cli/seed_run.h"
+#include "cli/trace_output.h"
+#include "cli/watchdog.h"
 #include "scenarios/counter_demo.h"
 #include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
@@ -50,46 +51,15 @@ struct RunArgs {
   CommonArgs common;
   std::string file;
   uint64_t max_events = 0;
-  unsigned wall_timeout_s = 900;
+  unsigned wall_timeout_s = cli::kWallTimeoutDefaultS;
   cli::OutputArgs output;
   cli::OmbArgs omb;
 };
 
-// A simulated fiber that never blocks cannot be preempted by the kernel; the host watchdog
-// turns such a hang into a clear exit instead of a stuck CI job.
-uint64_t g_watchdog_seed = 0;
-extern "C" void on_watchdog(int) {
-  char msg[160];
-  int n = std::snprintf(msg, sizeof msg,
-                        "eddy: error: the lab hung (no progress within --wall-timeout) at seed %llu; exit 5\n",
-                        static_cast<unsigned long long>(g_watchdog_seed));
-  if (n > 0) {
-    ssize_t ignored = write(STDERR_FILENO, msg, static_cast<size_t>(n));
-    (void)ignored;
-  }
-  _exit(cli::kExitLabCrash);
-}
-
-void arm_watchdog(uint64_t seed, unsigned seconds) {
-  if (seconds == 0) return;
-  g_watchdog_seed = seed;
-  std::signal(SIGALRM, on_watchdog);
-  alarm(seconds);
-}
-
 // Opens the trace file if asked; never overwrites without --force. Returns an exit code on error.
-int open_trace(const CommonArgs& args, std::ofstream& out) {
+int open_trace(const CommonArgs& args, reports::OutputFile& out) {
   if (args.trace_path.empty()) return cli::kExitOk;
-  if (std::filesystem::exists(args.trace_path) && !args.force) {
-    std::cerr << "eddy: error: " << args.trace_path << " exists; pass --force to overwrite it\n";
-    return cli::kExitUsage;
-  }
-  out.open(args.trace_path, std::ios::trunc);
-  if (!out) {
-    std::cerr << "eddy: error: cannot write " << args.trace_path << "\n";
-    return cli::kExitUsage;
-  }
-  return cli::kExitOk;
+  return cli::open_trace_file(args.trace_path, args.force, out);
 }
 
 int set_level(const CommonArgs& args) {
@@ -117,12 +87,12 @@ int run_command(const RunArgs& args) {
   if (args.max_events > 0) spec.max_events = args.max_events;
   cli::OutputArgs output = args.output;
   if (int rc = cli::prepare_output(output, spec, args.common.seed); rc != cli::kExitOk) return rc;
-  std::ofstream trace;
+  reports::OutputFile trace;
   if (int rc = open_trace(args.common, trace); rc != cli::kExitOk) return rc;
   scenarios::RunOptions opt;
   opt.seed = args.common.seed;
-  if (trace.is_open()) opt.trace_sink = &trace;
-  arm_watchdog(args.common.seed, args.wall_timeout_s);
+  if (trace.is_open()) opt.trace_sink = &trace.stream();
+  cli::arm_wall_watchdog(args.common.seed, args.wall_timeout_s);
   cli::apply_lab_test_faults(args.common.seed);
   auto wall_start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
   rusage usage_start{};  // CPU time too (the machine may be shared), and memory
@@ -166,18 +136,20 @@ int run_command(const RunArgs& args) {
     std::cout << "  replay: " << replay << "\n";
     rc = cli::kExitLiveness;
   }
+  int trace_rc = cli::close_trace_file(trace);
   if (int orc = cli::write_output(output, spec, r, rc, replay, EDDY_VERSION); orc != cli::kExitOk) return orc;
-  return rc;
+  return trace_rc != cli::kExitOk ? trace_rc : rc;
 }
 
 int demo_command(const CommonArgs& args) {
   if (int rc = set_level(args); rc != cli::kExitOk) return rc;
   scenarios::CounterDemoOptions opt;
   opt.seed = args.seed;
-  std::ofstream trace;
+  reports::OutputFile trace;
   if (int rc = open_trace(args, trace); rc != cli::kExitOk) return rc;
-  if (trace.is_open()) opt.trace_sink = &trace;
+  if (trace.is_open()) opt.trace_sink = &trace.stream();
   scenarios::CounterDemoResult r = scenarios::run_counter_demo(opt);
+  if (int rc = cli::close_trace_file(trace); rc != cli::kExitOk) return rc;
   std::cout << "eddy demo counter: seed=" << args.seed << " " << r.summary_line() << "\n";
   for (const auto& f : r.faults) std::cout << "  fault: " << f << "\n";
   for (const auto& v : r.violations) std::cout << "  VIOLATION: " << v << "\n";
@@ -189,7 +161,7 @@ int demo_command(const CommonArgs& args) {
 }
 
 void add_common(CLI::App* cmd, CommonArgs& a) {
-  cmd->add_option("--seed", a.seed, "Seed of the run (same seed, same run)")->check(CLI::NonNegativeNumber);
+  cli::add_seed_option(cmd, a.seed, "Seed of the run (same seed, same run)");
   cmd->add_option("--trace", a.trace_path, "Write the full event trace to this JSONL file");
   cmd->add_flag("--force", a.force, "Overwrite an existing --trace file");
   cmd->add_option("--log-level", a.log_level, "Human log level on stderr: trace, debug, info, warn, error, off");
@@ -203,7 +175,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 all expectations held; 1 safety violation; 2 bad arguments or input; 3 liveness failure; "
-      "4 lab error (deadlock, run limit, nondeterminism); 5 the lab crashed or hung.");
+      "4 lab error (deadlock, run limit, nondeterminism); 5 the lab crashed or hung; 6 a result, trace or report "
+      "could not be written (disk full, I/O error).");
 
   cli::CompareArgs compare_args;
   CLI::App* compare = cli::add_compare_command(app, compare_args);
@@ -215,9 +188,7 @@ int main(int argc, char** argv) {
   run->add_option("--omb-driver", run_args.omb.driver, "OpenMessaging Benchmark Kafka driver file (FILE, if given, is laid over it)");
   run->add_option("--omb-workload", run_args.omb.workload, "OpenMessaging Benchmark workload file");
   run->add_option("--max-events", run_args.max_events, "Stop the run after this many events")->check(CLI::PositiveNumber);
-  run->add_option("--wall-timeout", run_args.wall_timeout_s,
-                  "Give up (exit 5) if the run takes longer than this many wall-clock seconds; 0: never")
-      ->check(CLI::NonNegativeNumber);
+  cli::add_wall_timeout_option(run, run_args.wall_timeout_s);
   cli::add_output_options(run, run_args.output);
 
   CommonArgs demo_args;

@@ -40,8 +40,8 @@ int write_output(const OutputArgs& args, const scenarios::ScenarioSpec& spec, co
   reports::WrittenRun written;
   auto start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
   if (auto err = reports::write_run_dir(ctx, args.dir, opt, &written)) {
-    std::cerr << "eddy: error: " << *err << "\n";
-    return kExitLabError;
+    std::cerr << "eddy: error: the run directory is incomplete: " << *err << " (exit 6)\n";
+    return kExitWriteFailed;
   }
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("  report: %s/report.html (%.2f MB; %.1f MB in all, written in %.2f s)\n", args.dir.string().c_str(),

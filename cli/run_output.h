@@ -25,7 +25,7 @@ void add_output_options(CLI::App* run, OutputArgs& args);
 // exit code (kExitUsage with a message on stderr when the directory cannot be used).
 int prepare_output(OutputArgs& args, const scenarios::ScenarioSpec& spec, uint64_t seed);
 
-// After the run: writes the files and prints where. Returns kExitLabError when writing fails.
+// After the run: writes the files and prints where. Returns kExitWriteFailed when writing fails.
 int write_output(const OutputArgs& args, const scenarios::ScenarioSpec& spec, const scenarios::ScenarioResult& result,
                  int exit_code, const std::string& replay, const std::string& version);
 

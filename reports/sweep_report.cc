@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "reports/output_file.h"
 #include "reports/web_assets.h"
 
 namespace reports {
@@ -302,22 +303,14 @@ std::optional<std::string> write_sweep_reports(const std::filesystem::path& dir,
   if (!in) return "cannot read " + results.string();
   SweepAggregate a = aggregate_sweep(in);
   json s = sweep_json(a);
-  auto write = [](const std::filesystem::path& p, const std::string& text) -> std::optional<std::string> {
-    std::ofstream o(p, std::ios::trunc | std::ios::binary);
-    o << text;
-    o.flush();
-    if (!o) return "cannot write " + p.string();
-    return std::nullopt;
-  };
-  if (auto e = write(dir / "sweep.json", s.dump(2) + "\n")) return e;
-  if (auto e = write(dir / "summary.md", sweep_markdown(s))) return e;
-  if (auto e = write(dir / "sweep.html", sweep_html(s, a))) return e;
+  if (auto e = write_text_file(dir / "sweep.json", s.dump(2) + "\n")) return e;
+  if (auto e = write_text_file(dir / "summary.md", sweep_markdown(s))) return e;
+  if (auto e = write_text_file(dir / "sweep.html", sweep_html(s, a))) return e;
   if (!junit.empty()) {
-    std::ofstream o(junit, std::ios::trunc | std::ios::binary);
-    if (!o) return "cannot write " + junit;
-    write_junit(a, in, o);
-    o.flush();
-    if (!o) return "cannot write " + junit;
+    OutputFile o;
+    if (auto e = o.open(junit)) return e;
+    write_junit(a, in, o.stream());
+    if (auto e = o.close()) return e;
   }
   return std::nullopt;
 }

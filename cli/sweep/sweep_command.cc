@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cmath>
 #include <cinttypes>
 #include <ctime>
 #include <deque>
@@ -53,6 +54,8 @@ struct SweepArgs {
   size_t determinism_sample = 20;
   double seed_timeout_s = 300;
 };
+
+constexpr double kSeedTimeoutSecondsMax = 7 * 24 * 3600;  // beyond, a typo, and milliseconds could overflow
 
 constexpr uint32_t kFirstRun = 0;
 constexpr uint32_t kDeterminismRerun = 1;
@@ -133,7 +136,10 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
     }
     budget = std::chrono::duration<double>(static_cast<double>(d.value->ns()) / 1e9);
   }
-  if (args.seed_timeout_s <= 0) return usage_error("--seed-timeout: expected a positive number of seconds");
+  if (!(std::isfinite(args.seed_timeout_s) && args.seed_timeout_s > 0 && args.seed_timeout_s <= kSeedTimeoutSecondsMax)) {
+    return usage_error("--seed-timeout: expected a number of seconds above 0 and at most " +
+                       std::to_string(static_cast<int>(kSeedTimeoutSecondsMax)) + " (one week)");
+  }
   uint64_t seeds_in_range = range->last - range->first + 1;
   if (seeds_in_range * args.files.size() > sweep::kSweepRunsMax) {
     return usage_error("at most " + std::to_string(sweep::kSweepRunsMax) + " runs (scenarios x seeds) in one sweep");

@@ -1,18 +1,11 @@
 #include "cli/sweep/sweep_plan.h"
 
-#include <cctype>
-#include <charconv>
+#include "cli/seed_text.h"
 
 namespace cli::sweep {
 
 namespace {
-std::optional<uint64_t> parse_u64(std::string_view s) {
-  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0]))) return std::nullopt;
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
+std::optional<uint64_t> parse_u64(std::string_view s) { return parse_seed(s); }
 }  // namespace
 
 std::optional<SeedRange> parse_seed_range(const std::string& text, std::string& error) {
