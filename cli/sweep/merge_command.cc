@@ -34,6 +34,10 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
       std::cerr << "eddy: error: " << err << "\n";
       return kExitUsage;
     }
+    if (f->damaged()) {
+      std::cout << "  " << d << ": " << f->dropped_lines << " damaged line(s)"
+                << (f->torn_bytes > 0 ? " and an unfinished last line" : "") << " dropped; their runs count as missing\n";
+    }
     parts.push_back(std::move(*f));
   }
   const sweep::SweepHeader& h0 = parts[0].header;
@@ -98,19 +102,25 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
     std::string err;
     sweep::ResultsAppender out;
     std::string path = (std::filesystem::path(args.out) / sweep::kResultsFileName).string();
-    if (!out.open(path, std::nullopt, err)) {
+    if (!out.open(path, err)) {
       std::cerr << "eddy: error: " << err << "\n";
-      return kExitUsage;
+      return kExitWriteFailed;
     }
     sweep::SweepHeader h = h0;
+    h.version = sweep::kResultsFormatVersion;
     h.shard_index = 1;
     h.shard_count = 1;
-    out.append(sweep::to_json_line(h));
-    for (const auto& [key, r] : runs) out.append(sweep::to_json_line(*r));
-    for (const auto& d : determinism) out.append(sweep::to_json_line(d));
+    bool written = out.append(sweep::to_json_line(h));
+    for (const auto& [key, r] : runs) written = written && out.append(sweep::to_json_line(*r));
+    for (const auto& d : determinism) written = written && out.append(sweep::to_json_line(d));
+    if (!out.close() || !written) {
+      std::cerr << "eddy: error: the merged results are incomplete: " << out.error() << " (exit 6)\n";
+      return kExitWriteFailed;
+    }
     std::cout << "  merged results: " << path << "\n";
     if (auto report_error = reports::write_sweep_reports(args.out, args.junit)) {
-      std::cerr << "eddy: error: sweep reports: " << *report_error << "\n";
+      std::cerr << "eddy: error: sweep reports: " << *report_error << " (exit 6)\n";
+      return kExitWriteFailed;
     } else {
       std::cout << "  reports: " << args.out << "/sweep.html, sweep.json, summary.md"
                 << (args.junit.empty() ? "" : ", JUnit " + args.junit) << "\n";

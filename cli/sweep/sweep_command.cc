@@ -22,6 +22,7 @@
 #include "cli/seed_run.h"
 #include "cli/sweep/progress.h"
 #include "cli/sweep/results.h"
+#include "cli/sweep/scenario_digest.h"
 #include "cli/sweep/sweep_plan.h"
 #include "cli/sweep/tally.h"
 #include "cli/sweep/worker_pool.h"
@@ -163,11 +164,11 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   header.shard_index = shard->index;
   header.shard_count = shard->count;
   header.started_utc = utc_now("%Y-%m-%dT%H:%M:%SZ");
+  for (const auto& f : args.files) header.scenario_digests.push_back(sweep::scenario_digest(f));
 
   sweep::Tally tally;
   std::set<std::pair<std::string, uint64_t>> done_runs, done_rechecks;
   std::map<std::pair<std::string, uint64_t>, std::string> fingerprints;  // for rechecks of earlier runs
-  std::optional<uint64_t> truncate_to;
   bool fresh = true;
   std::error_code ec;
   if (std::filesystem::exists(results_path, ec)) {
@@ -191,15 +192,26 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
     for (const auto& d : prev->determinism) {
       if (done_rechecks.insert({d.scenario, d.seed}).second) tally.add(d);
     }
-    if (prev->torn_bytes > 0) truncate_to = prev->valid_bytes;
+    if (prev->damaged()) {
+      if (!sweep::drop_damaged_lines(results_path.string(), err)) {
+        std::cerr << "eddy: error: --resume: " << err << "\n";
+        return kExitWriteFailed;
+      }
+      std::cout << "  dropped from " << results_path.string() << ": " << prev->dropped_lines << " damaged line(s)"
+                << (prev->torn_bytes > 0 ? " and an unfinished last line" : "") << "; their runs are redone\n";
+    }
+    header.version = prev->header.version;
     fresh = false;
   } else {
     std::filesystem::create_directories(out, ec);
     if (ec) return usage_error("--out: cannot create " + out + ": " + ec.message());
   }
   sweep::ResultsAppender results;
-  if (!results.open(results_path.string(), truncate_to, err)) return usage_error(err);
-  if (fresh && !results.append(sweep::to_json_line(header))) return usage_error("cannot write " + results_path.string());
+  if (!results.open(results_path.string(), err)) return usage_error(err);
+  if (fresh && !results.append(sweep::to_json_line(header))) {
+    std::cerr << "eddy: error: " << results.error() << "; nothing was run (exit 6)\n";
+    return kExitWriteFailed;
+  }
 
   std::vector<Unit> units = sweep::plan_units(args.files.size(), *range, *shard);
   std::deque<Task> pending;
@@ -234,7 +246,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   uint64_t already = done_runs.size();
   sweep::Progress progress(units.size(), already, !args.no_progress);
   auto t0 = std::chrono::steady_clock::now();
-  bool budget_hit = false, stop_dispatch = false;
+  bool budget_hit = false, stop_dispatch = false, write_failed = false;
   while (!g_interrupted) {
     if (budget && std::chrono::steady_clock::now() - t0 >= *budget && !pending.empty()) budget_hit = stop_dispatch = true;
     while (!stop_dispatch && !pending.empty() && pool.has_idle()) {
@@ -246,6 +258,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
     }
     if (pool.busy() == 0 && (pending.empty() || stop_dispatch)) break;
     for (const TaskDone& d : pool.wait(std::chrono::milliseconds(200))) {
+      if (write_failed) continue;  // results that cannot be recorded are redone on --resume
       const Unit& u = units[d.task.unit];
       const std::string& file = args.files[u.scenario];
       std::optional<SeedRecord> rec;
@@ -261,7 +274,10 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
         rec = lost_record(u, file, specs[u.scenario].name, d, eddy);
       }
       if (d.task.kind == kFirstRun) {
-        results.append(sweep::to_json_line(*rec));
+        if (!results.append(sweep::to_json_line(*rec))) {
+          write_failed = stop_dispatch = true;
+          continue;
+        }
         tally.add(*rec);
         ++done_now;
         if (sweep::in_determinism_sample(d.task.unit, units.size(), args.determinism_sample) &&
@@ -278,15 +294,19 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
         det.fingerprint_second = rec->fingerprint;
         det.equal = !det.fingerprint_second.empty() && det.fingerprint_first == det.fingerprint_second;
         if (rec->fingerprint.empty()) det.message = std::string(to_string(rec->verdict)) + " in the re-run: " + rec->message;
-        results.append(sweep::to_json_line(det));
+        if (!results.append(sweep::to_json_line(det))) {
+          write_failed = stop_dispatch = true;
+          continue;
+        }
         tally.add(det);
         if (args.fail_fast && !det.equal) stop_dispatch = true;
       }
     }
     progress.update(already + done_now, tally.failures());
   }
-  pool.kill_all();  // idle by now, unless interrupted (their runs are redone on --resume)
+  pool.kill_all();  // idle by now, unless interrupted or a write failed (their runs are redone on --resume)
   progress.finish();
+  if (!results.close()) write_failed = true;
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   rusage children{};
   getrusage(RUSAGE_CHILDREN, &children);
@@ -309,8 +329,10 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   tally.print(std::cout);
   std::cout << "  results: " << results_path.string() << "\n";
   // The aggregate reports (reports/sweep_report.h) over everything in results.jsonl so far.
+  bool reports_failed = false;
   if (auto report_error = reports::write_sweep_reports(out, args.junit)) {
     std::cerr << "eddy: error: sweep reports: " << *report_error << "\n";
+    reports_failed = true;
   } else {
     std::cout << "  reports: " << out << "/sweep.html, sweep.json, summary.md"
               << (args.junit.empty() ? "" : ", JUnit " + args.junit) << "\n";
@@ -319,17 +341,30 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   for (const auto& f : args.files) resume += " " + f;
   resume += " --seeds " + args.seeds + (shard->count > 1 ? " --shard " + args.shard : "") + " --out " + out +
             " --resume";
+  if (write_failed) {
+    std::cout << "  RESULTS NOT RECORDED: " << results.error() << "\n  the sweep stopped; " << units.size() - total_done
+              << " run(s) missing; once the disk has room, finish with: " << resume << "\n  exit 6\n";
+    std::cerr << "eddy: error: " << results.error() << " (exit 6: the results are incomplete)\n";
+    return kExitWriteFailed;
+  }
   if (g_interrupted) {
     std::cout << "  interrupted (signal " << g_interrupted << "); finish with: " << resume << "\n";
     return 128 + g_interrupted;
   }
-  if (total_done < units.size() || !pending.empty()) {
-    std::cout << "  incomplete (" << (budget_hit ? "--time-budget reached" : "stopped at the first failure")
-              << "); finish with: " << resume << "\n";
+  bool incomplete = total_done < units.size() || !pending.empty();
+  if (incomplete) {
+    std::cout << "  INCOMPLETE: " << units.size() - total_done << " run(s) missing ("
+              << (budget_hit ? "--time-budget reached" : "stopped at the first failure") << "); finish with: " << resume
+              << "\n";
+  }
+  if (reports_failed) {
+    std::cout << "  exit 6 (the reports could not be written)\n";
+    return kExitWriteFailed;
   }
   int rc = tally.exit_code();
   std::cout << "  exit " << rc
-            << (rc == 0 ? " (every expectation held)" : rc == kExitSafetyViolation ? " (safety violation)"
+            << (rc == 0 ? (incomplete ? " (no failure in the runs done; the sweep is incomplete)" : " (every expectation held)")
+                : rc == kExitSafetyViolation ? " (safety violation)"
                 : rc == kExitLiveness ? " (liveness failure)" : rc == kExitLabCrash ? " (the lab crashed or hung)"
                 : " (lab error)")
             << "\n";

@@ -26,6 +26,10 @@ inline std::string read_all(const std::filesystem::path& p) {
   return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
 }
 
+inline void write_all(const std::filesystem::path& p, const std::string& text) {
+  std::ofstream(p, std::ios::binary | std::ios::trunc) << text;
+}
+
 // A shell prefix that limits the size of every file the command writes to `kib` KiB, with
 // SIGXFSZ ignored: a write past it fails with EFBIG, as on a full disk (no root, no mounts).
 inline std::string file_size_limit_kib(int kib) {
