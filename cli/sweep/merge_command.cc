@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
 #include "cli/sweep/results.h"
+#include "cli/sweep/sweep_dir.h"
 #include "cli/sweep/sweep_plan.h"
 #include "cli/sweep/tally.h"
 #include "reports/sweep_report.h"
@@ -52,10 +53,23 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
     }
     shards.insert(h.shard_index);
   }
+  sweep::SweepDir out_dir;
   if (!args.out.empty()) {
     std::filesystem::path p = std::filesystem::path(args.out) / sweep::kResultsFileName;
     if (std::filesystem::exists(p)) {
       std::cerr << "eddy: error: --out: " << p.string() << " exists; choose another directory (nothing was changed)\n";
+      return kExitUsage;
+    }
+    if (!args.junit.empty()) {
+      if (auto problem = sweep::junit_path_problem(args.junit, args.out)) {
+        std::cerr << "eddy: error: " << *problem << "\n";
+        return kExitUsage;
+      }
+    }
+    auto dir_error = out_dir.claim(args.out);
+    if (!dir_error) dir_error = out_dir.lock();
+    if (dir_error) {
+      std::cerr << "eddy: error: --out: " << *dir_error << "\n";
       return kExitUsage;
     }
   }
@@ -97,8 +111,6 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
   tally.print(std::cout);
 
   if (!args.out.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(args.out, ec);
     std::string err;
     sweep::ResultsAppender out;
     std::string path = (std::filesystem::path(args.out) / sweep::kResultsFileName).string();

@@ -23,6 +23,7 @@
 #include "cli/sweep/progress.h"
 #include "cli/sweep/results.h"
 #include "cli/sweep/scenario_digest.h"
+#include "cli/sweep/sweep_dir.h"
 #include "cli/sweep/sweep_plan.h"
 #include "cli/sweep/tally.h"
 #include "cli/sweep/worker_pool.h"
@@ -123,6 +124,17 @@ bool same_sweep(const sweep::SweepHeader& a, const sweep::SweepHeader& b, std::s
   return false;
 }
 
+// The first scenario file whose document changed since the sweep began, as an error message.
+std::optional<std::string> changed_scenario(const sweep::SweepHeader& before, const sweep::SweepHeader& now) {
+  if (before.scenario_digests.size() != now.scenario_digests.size()) return std::nullopt;  // format 1: not recorded
+  for (size_t i = 0; i < now.scenarios.size(); ++i) {
+    if (before.scenario_digests[i] == now.scenario_digests[i]) continue;
+    return now.scenarios[i] + " changed since the sweep began (it, or a file it includes, now describes another "
+           "scenario); results of two different scenarios would be mixed. Restore it, or start a new sweep in another --out";
+  }
+  return std::nullopt;
+}
+
 int sweep_command(const SweepArgs& args, const std::string& eddy) {
   std::string err;
   auto range = sweep::parse_seed_range(args.seeds, err);
@@ -146,6 +158,12 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
     return usage_error("at most " + std::to_string(sweep::kSweepRunsMax) + " runs (scenarios x seeds) in one sweep");
   }
 
+  if (args.resume && args.out.empty()) {
+    return usage_error("--resume needs --out DIR: the directory of the sweep to finish (nothing was run)");
+  }
+  if (!args.junit.empty()) {
+    if (auto problem = sweep::junit_path_problem(args.junit, args.out)) return usage_error(*problem);
+  }
   // Every scenario is loaded (and validated) before any work starts; workers inherit them.
   std::vector<scenarios::ScenarioSpec> specs;
   for (const auto& f : args.files) {
@@ -154,7 +172,11 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
     specs.push_back(std::move(*spec));
   }
 
-  std::string out = args.out.empty() ? "eddy-out/sweep-" + utc_now("%Y%m%d-%H%M%S") : args.out;
+  sweep::SweepDir out_dir;
+  auto dir_error = args.out.empty() ? out_dir.create_default(utc_now("%Y%m%d-%H%M%S")) : out_dir.claim(args.out);
+  if (!dir_error) dir_error = out_dir.lock();
+  if (dir_error) return usage_error("--out: " + *dir_error);
+  const std::string& out = out_dir.path();
   std::filesystem::path results_path = std::filesystem::path(out) / sweep::kResultsFileName;
   sweep::SweepHeader header;
   header.eddy_version = EDDY_VERSION;
@@ -183,6 +205,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
       return usage_error("--resume: " + results_path.string() + " is a sweep of " + why +
                          "; resume it with the same files, --seeds and --shard, or choose another --out");
     }
+    if (auto changed = changed_scenario(prev->header, header)) return usage_error("--resume: " + *changed);
     header.started_utc = prev->header.started_utc;
     for (const auto& r : prev->seeds) {
       if (!done_runs.insert({r.scenario, r.seed}).second) continue;
@@ -202,9 +225,6 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
     }
     header.version = prev->header.version;
     fresh = false;
-  } else {
-    std::filesystem::create_directories(out, ec);
-    if (ec) return usage_error("--out: cannot create " + out + ": " + ec.message());
   }
   sweep::ResultsAppender results;
   if (!results.open(results_path.string(), err)) return usage_error(err);
