@@ -237,7 +237,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   std::deque<Task> pending;
   for (size_t i = 0; i < units.size(); ++i) {
     std::pair<std::string, uint64_t> key{args.files[units[i].scenario], units[i].seed};
-    bool sampled = sweep::in_determinism_sample(i, units.size(), args.determinism_sample);
+    bool sampled = sweep::in_determinism_sample(i, units.size(), args.files.size(), args.determinism_sample);
     if (!done_runs.count(key)) {
       pending.push_back({static_cast<uint32_t>(i), kFirstRun});
     } else if (sampled && !done_rechecks.count(key) && !fingerprints[key].empty()) {
@@ -300,7 +300,8 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
         }
         tally.add(*rec);
         ++done_now;
-        if (sweep::in_determinism_sample(d.task.unit, units.size(), args.determinism_sample) &&
+        if (sweep::in_determinism_sample(d.task.unit, units.size(), args.files.size(),
+                                         args.determinism_sample) &&
             !rec->fingerprint.empty()) {
           fingerprints[{file, u.seed}] = rec->fingerprint;
           pending.push_back({d.task.unit, kDeterminismRerun});

@@ -95,4 +95,18 @@ TEST(CliSweepResults, ASplicedLineIsDroppedByMergeAndRedoneByResume) {
   EXPECT_NE(read_all(fs::path(out) / "sweep.json").find("\"verdict\": \"pass\""), std::string::npos);
 }
 
+// Determinism re-runs sample every scenario file: with two files and seed-major units, an even
+// spacing over all units hit only the second file.
+TEST(CliSweepResults, DeterminismReRunsSampleEveryScenarioFile) {
+  TempDir dir("sweep-sample");
+  std::string second = std::string(EDDY_SOURCE_DIR) + "/scenarios/ci/leader-failover-10s.yaml";
+  Result r = shell(kEddy + " sweep " + kCi + " " + second +
+                   " --seeds 1..4 --jobs 2 --no-progress --determinism-sample 2 --out " + dir.str("out"));
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  std::string results = read_all(dir.path / "out/results.jsonl");
+  for (const std::string& file : {kCi, second}) {
+    EXPECT_EQ(count(results, "{\"type\":\"determinism\",\"scenario\":\"" + file + "\""), 1u) << file << "\n" << results;
+  }
+}
+
 }  // namespace

@@ -330,8 +330,21 @@ TEST(SweepPlan, ShardsPartitionTheSeedsAndTheSampleIsEvenlySpread) {
   for (size_t units : {1u, 7u, 20u, 2000u, 12345u}) {
     for (size_t sample : {0u, 1u, 20u}) {
       size_t n = 0;
-      for (size_t i = 0; i < units; ++i) n += in_determinism_sample(i, units, sample) ? 1 : 0;
+      for (size_t i = 0; i < units; ++i) n += in_determinism_sample(i, units, 1, sample) ? 1 : 0;
       EXPECT_EQ(n, std::min(units, sample)) << units << " " << sample;
+    }
+  }
+  // Every scenario file of a sweep is sampled: with 2 files and 20 re-runs over 4,000 units, a
+  // single even spacing (step 200) landed on the second file only.
+  for (size_t files : {2u, 3u, 7u}) {
+    size_t units = files * 2000;
+    for (size_t sample : {1u, 20u}) {
+      std::vector<size_t> per_file(files, 0);
+      for (size_t i = 0; i < units; ++i) per_file[i % files] += in_determinism_sample(i, units, files, sample) ? 1 : 0;
+      for (size_t f = 0; f < files; ++f) {
+        EXPECT_GE(per_file[f], 1u) << files << " files, sample " << sample << ", file " << f;
+        EXPECT_LE(per_file[f], std::max<size_t>(1, sample / files + 1)) << files << " " << sample << " " << f;
+      }
     }
   }
   std::string err;
