@@ -67,7 +67,7 @@ std::optional<std::string> write_run_dir(const RunContext& run, const fs::path& 
   auto step = [&](const char* name, auto&& fn) {
     if (!err) err = write_file(dir / name, fn, written);
   };
-  step("summary.json", [&](std::ostream& o) { o << summary.dump(2) << "\n"; });
+  step("summary.json", [&](std::ostream& o) { o << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n"; });
   step("summary.md", [&](std::ostream& o) { o << summary_markdown(summary); });
   step("metrics.csv", [&](std::ostream& o) { write_metrics_csv(m, o); });
   std::error_code ec;

@@ -357,7 +357,7 @@ std::optional<std::string> write_sweep_reports(const std::filesystem::path& dir,
   if (!in) return "cannot read " + results.string();
   SweepAggregate a = aggregate_sweep(in);
   json s = sweep_json(a);
-  if (auto e = write_text_file(dir / "sweep.json", s.dump(2) + "\n")) return e;
+  if (auto e = write_text_file(dir / "sweep.json", s.dump(2, ' ', false, json::error_handler_t::replace) + "\n")) return e;
   if (auto e = write_text_file(dir / "summary.md", sweep_markdown(s))) return e;
   if (auto e = write_text_file(dir / "sweep.html", sweep_html(s, a))) return e;
   if (!junit.empty()) {

@@ -12,6 +12,7 @@
 
 #include "scenarios/scenario_document.h"
 #include "scenarios/spec_builder.h"
+#include "scenarios/value_syntax.h"
 #include "scenarios/yaml_reader.h"
 
 namespace scenarios {
@@ -135,6 +136,11 @@ std::string ScenarioError::str() const {
 }
 
 LoadResult load_scenario_file(const std::string& path) {
+  if (invalid_utf8_at(path)) {
+    return ScenarioError{"(a file name that is not valid UTF-8)", 0, 0,
+                         "the scenario file's name is not valid UTF-8; eddy writes it into JSON reports, so it must be "
+                         "(rename the file)"};
+  }
   std::string why;
   std::optional<std::string> text;
   try {

@@ -568,6 +568,40 @@ TEST(ScenarioLoader, CountExpectationHoldsAndPrints) {
   EXPECT_EQ((CountExpectation{}).str(), "== 0");
 }
 
+// Text that is not UTF-8 cannot be written into summary.json: on main a description or a
+// group.id with such bytes aborted the run after its directory was half written.
+TEST(ScenarioLoader, TextThatIsNotValidUtf8IsALocatedError) {
+  struct Case {
+    std::string yaml;
+    int line, column;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"name: x\ndescription: \"caf\xe9\"\n", 2, 14},
+           {"name: x\ntopics: [{name: t}]\nconsumers:\n  - {topic: t, configs: {group.id: g\xff}}\n", 4, 36},
+           {"name: x\n\xc0\xaf: 1\n", 2, 1},                            // overlong '/'
+           {"name: \"\xed\xa0\x80\"\n", 1, 7},                          // a surrogate
+           {"name: x\ndescription: \"\xf4\x90\x80\x80\"\n", 2, 14},  // above U+10FFFF
+           {"name: x\ndescription: \"cut \xe2\x82\"\n", 2, 14},        // a sequence cut short
+       }) {
+    LoadResult r = load(c.yaml);
+    ASSERT_FALSE(r.ok()) << c.yaml;
+    EXPECT_EQ(r.error().line, c.line) << r.error().str();
+    EXPECT_EQ(r.error().column, c.column) << r.error().str();
+    EXPECT_NE(r.error().message.find("not valid UTF-8"), std::string::npos) << r.error().str();
+  }
+  LoadResult ok = load("name: x\ndescription: \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8c\x8a\"\n");
+  EXPECT_TRUE(ok.ok()) << describe(ok);
+}
+
+TEST(ScenarioLoader, AFileNameThatIsNotValidUtf8IsAnError) {
+  ScratchDir scratch;
+  fs::path bad = scratch.path() / "sc\xff.yaml";
+  write_file(bad, "name: x\n");
+  LoadResult r = load_scenario_file(bad.string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("name is not valid UTF-8"), std::string::npos) << r.error().str();
+}
+
 // --- Files and includes.
 
 TEST(ScenarioInclude, LoadsAFileAndNamesIt) {
