@@ -36,4 +36,25 @@ TEST(CliInput, TextThatIsNotUtf8IsALocatedErrorAndNothingIsWritten) {
   EXPECT_FALSE(fs::exists(dir.path / "p"));
 }
 
+TEST(CliInput, CompareGivesALocatedErrorOnAnUnexpectedSummary) {
+  TempDir dir("input-compare");
+  Result made = shell(kEddy + " run " + kCi + " --seed 1 --no-history --out " + dir.str("a"));
+  ASSERT_EQ(made.exit_code, 0) << made.out;
+  fs::create_directories(dir.path / "b");
+  write_all(dir.path / "b/summary.json", "{\n  \"schema\": \"eddy.summary/1\",\n  \"seed\": 1,\n  oops\n}\n");
+  Result syntax = shell(kEddy + " compare " + dir.str("a") + " " + dir.str("b"));
+  EXPECT_EQ(syntax.exit_code, 2) << syntax.out;
+  EXPECT_NE(syntax.out.find(dir.str("b") + "/summary.json:4:3: invalid JSON"), std::string::npos) << syntax.out;
+  // Right schema, wrong shape: on main an uncaught exception ended eddy.
+  std::string text = read_all(dir.path / "a/summary.json");
+  size_t at = text.find("\"latency\": {");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, std::string("\"latency\": {").size(), "\"latency\": \"fast\", \"old_latency\": {");
+  write_all(dir.path / "b/summary.json", text);
+  Result shape = shell(kEddy + " compare " + dir.str("a") + " " + dir.str("b"));
+  EXPECT_EQ(shape.exit_code, 2) << shape.out;
+  EXPECT_NE(shape.out.find(dir.str("b") + "/summary.json: /latency: expected an object, got string"), std::string::npos)
+      << shape.out;
+}
+
 }  // namespace
