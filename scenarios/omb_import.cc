@@ -50,14 +50,21 @@ void put(YamlValue& map, const std::string& key, YamlValue value) {
   map.entries.push_back(YamlEntry{key, where, std::move(value)});
 }
 
+// Reads at most one byte past the scenario files' size cap (kYamlFileBytesMax), as the
+// scenario loader does: parse_yaml reports the oversized file, and an endless one (a device, a
+// pipe) can neither hang the import nor fill the memory.
 YamlValue read_document(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in || std::filesystem::is_directory(path)) {
     throw LoadFailure(ScenarioError{path, 0, 0, std::string("cannot read the OMB ") + what + " file"});
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_yaml(text.str(), std::make_shared<const std::string>(path));
+  std::string text;
+  char buf[8192];
+  while (static_cast<int64_t>(text.size()) <= kYamlFileBytesMax && (in.read(buf, sizeof buf) || in.gcount() > 0)) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) throw LoadFailure(ScenarioError{path, 0, 0, std::string("cannot read the OMB ") + what + " file"});
+  return parse_yaml(text, std::make_shared<const std::string>(path));
 }
 
 // One line of Java properties text, with where it was written.

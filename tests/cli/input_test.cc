@@ -36,6 +36,15 @@ TEST(CliInput, TextThatIsNotUtf8IsALocatedErrorAndNothingIsWritten) {
   EXPECT_FALSE(fs::exists(dir.path / "p"));
 }
 
+TEST(CliInput, OmbFilesHaveTheScenarioSizeCap) {
+  const std::string omb = std::string(EDDY_SOURCE_DIR) + "/scenarios/omb/";
+  // On main an endless file was read to the end of memory.
+  Result r = shell("timeout 60 " + kEddy + " run --omb-driver /dev/zero --omb-workload " + omb +
+                   "1-topic-16-partitions-1kb.yaml --no-out");
+  EXPECT_EQ(r.exit_code, 2) << r.out;
+  EXPECT_NE(r.out.find("/dev/zero:1:1: error: the file is larger than 4 MiB"), std::string::npos) << r.out;
+}
+
 TEST(CliInput, CompareGivesALocatedErrorOnAnUnexpectedSummary) {
   TempDir dir("input-compare");
   Result made = shell(kEddy + " run " + kCi + " --seed 1 --no-history --out " + dir.str("a"));
