@@ -25,4 +25,12 @@ CLI::Option* add_wall_timeout_option(CLI::App* cmd, unsigned& seconds) {
       ->check(CLI::Range(0u, 7u * 24 * 3600));
 }
 
+CLI::Option* add_include_root_option(CLI::App* cmd, std::vector<std::string>& roots) {
+  return cmd
+      ->add_option("--include-root", roots,
+                   "Let `include:` read from this directory tree too (default: the scenario file's directory tree "
+                   "and the current directory's); repeatable")
+      ->check(CLI::ExistingDirectory);
+}
+
 }  // namespace cli

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 namespace cli {
 
@@ -12,5 +13,7 @@ inline constexpr unsigned kWallTimeoutDefaultS = 900;
 
 CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& description);
 CLI::Option* add_wall_timeout_option(CLI::App* cmd, unsigned& seconds);
+// --include-root DIR (repeatable): another directory tree `include:` may read from.
+CLI::Option* add_include_root_option(CLI::App* cmd, std::vector<std::string>& roots);
 
 }  // namespace cli

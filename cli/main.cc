@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <vector>
 #include <unistd.h>
 
 #include "cli/common_options.h"
@@ -16,6 +17,7 @@
 #include "cli/run_output.h"
 #include "cli/omb_run.h"
 #include "cli/seed_run.h"
+#include "cli/shell_quote.h"
 #include "cli/trace_output.h"
 #include "cli/watchdog.h"
 #include "scenarios/counter_demo.h"
@@ -32,7 +34,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: eddy run [FILE.yaml] [--omb-driver DRIVER.yaml --omb-workload WORKLOAD.yaml] [--seed N] [--out DIR | --no-out] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
     "       eddy sweep FILE... --seeds A..B [--jobs N] [--shard I/N] [--time-budget 10m] [--out DIR [--resume]]\n"
-    "       eddy replay FILE --seed N [--trace FILE [--force]] [--all]\n"
+    "       eddy replay FILE --seed N [--trace FILE [--force]] [--all] [--wall-timeout S]\n"
     "       eddy check-determinism FILE --seed N [--traces DIR]\n"
     "       eddy merge DIR... [--out DIR]\n"
     "       eddy list\n"
@@ -54,6 +56,7 @@ struct RunArgs {
   unsigned wall_timeout_s = cli::kWallTimeoutDefaultS;
   cli::OutputArgs output;
   cli::OmbArgs omb;
+  std::vector<std::string> include_roots;
 };
 
 // Opens the trace file if asked; never overwrites without --force. Returns an exit code on error.
@@ -69,15 +72,30 @@ int set_level(const CommonArgs& args) {
   return cli::kExitUsage;
 }
 
+// `eddy replay` takes a scenario file; the built-in default and OpenMessaging imports are
+// replayed by running them again with a trace. Every word is shell-quoted.
+std::string run_replay_command(const RunArgs& args) {
+  if (!args.file.empty() && !args.omb.given()) {
+    return cli::replay_command("build/eddy", args.file, args.common.seed, args.include_roots);
+  }
+  std::string cmd = "build/eddy run";
+  if (!args.file.empty()) cmd += " " + cli::shell_quote(args.file);
+  if (args.omb.given()) {
+    cmd += " --omb-driver " + cli::shell_quote(args.omb.driver) + " --omb-workload " + cli::shell_quote(args.omb.workload);
+  }
+  return cmd + " --seed " + std::to_string(args.common.seed) + cli::include_root_args(args.include_roots) +
+         " --trace trace.jsonl";
+}
+
 int run_command(const RunArgs& args) {
   if (int rc = set_level(args.common); rc != cli::kExitOk) return rc;
   scenarios::ScenarioSpec spec;
   if (args.omb.given()) {
-    if (int rc = cli::load_omb_spec(args.omb, args.file, spec); rc != cli::kExitOk) return rc;
+    if (int rc = cli::load_omb_spec(args.omb, args.file, {args.include_roots}, spec); rc != cli::kExitOk) return rc;
   } else if (args.file.empty()) {
     spec = scenarios::default_scenario();
   } else {
-    scenarios::LoadResult loaded = scenarios::load_scenario_file(args.file);
+    scenarios::LoadResult loaded = scenarios::load_scenario_file(args.file, {args.include_roots});
     if (!loaded) {
       std::cerr << loaded.error().str() << "\n";
       return cli::kExitUsage;
@@ -86,7 +104,8 @@ int run_command(const RunArgs& args) {
   }
   if (args.max_events > 0) spec.max_events = args.max_events;
   cli::OutputArgs output = args.output;
-  if (int rc = cli::prepare_output(output, spec, args.common.seed); rc != cli::kExitOk) return rc;
+  std::string run_name = args.omb.given() ? cli::omb_run_name(args.omb, spec) : spec.name;
+  if (int rc = cli::prepare_output(output, run_name, args.common.seed); rc != cli::kExitOk) return rc;
   reports::OutputFile trace;
   if (int rc = open_trace(args.common, trace); rc != cli::kExitOk) return rc;
   scenarios::RunOptions opt;
@@ -115,16 +134,7 @@ int run_command(const RunArgs& args) {
               cli::seconds_of(usage_end.ru_stime) - cli::seconds_of(usage_start.ru_stime),
               usage_end.ru_minflt + usage_end.ru_majflt - usage_start.ru_minflt - usage_start.ru_majflt,
               usage_end.ru_maxrss / 1024);
-  // `eddy replay` takes a scenario file; the built-in default and OpenMessaging imports are
-  // replayed by running them again with a trace.
-  std::string replay;
-  if (!args.file.empty() && !args.omb.given()) {
-    replay = cli::replay_command("build/eddy", args.file, args.common.seed);
-  } else {
-    std::string omb = args.omb.given() ? "--omb-driver " + args.omb.driver + " --omb-workload " + args.omb.workload + " " : "";
-    replay = "build/eddy run " + (args.file.empty() ? std::string() : args.file + " ") + omb + "--seed " +
-             std::to_string(args.common.seed) + " --trace trace.jsonl";
-  }
+  std::string replay = run_replay_command(args);
   int rc = cli::kExitOk;
   if (!r.outcome.ok() && r.outcome.status != sim::RunStatus::kStopped) {
     std::cout << "  the lab stopped the run: " << r.outcome.message << "\n  replay: " << replay << "\n";
@@ -190,6 +200,7 @@ int main(int argc, char** argv) {
   run->add_option("--max-events", run_args.max_events, "Stop the run after this many events")->check(CLI::PositiveNumber);
   cli::add_wall_timeout_option(run, run_args.wall_timeout_s);
   cli::add_output_options(run, run_args.output);
+  cli::add_include_root_option(run, run_args.include_roots);
 
   CommonArgs demo_args;
   CLI::App* demo = app.add_subcommand("demo", "Kernel demos");

@@ -11,6 +11,7 @@
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
 #include "cli/seed_run.h"
+#include "cli/shell_quote.h"
 #include "cli/timeline.h"
 #include "cli/trace_output.h"
 #include "cli/watchdog.h"
@@ -27,10 +28,11 @@ struct ReplayArgs {
   bool all = false;
   size_t timeline_max = 400;
   unsigned wall_timeout_s = kWallTimeoutDefaultS;
+  std::vector<std::string> include_roots;
 };
 
 int replay_command(const ReplayArgs& args, const std::string& eddy) {
-  auto spec = load_or_report(args.file);
+  auto spec = load_or_report(args.file, {args.include_roots});
   if (!spec) return kExitUsage;
   // An explicit --trace path is never overwritten without --force; the default path is eddy's
   // own output, replaced by each replay of the same scenario and seed (same content).
@@ -65,8 +67,8 @@ int replay_command(const ReplayArgs& args, const std::string& eddy) {
   std::printf("  trace: %s (%zu events), %.2f s wall\n", path.c_str(), events, wall);
   Verdict v = verdict_of(r);
   if (v == Verdict::kLabError) std::cout << "  the lab stopped the run: " << r.outcome.message << "\n";
-  std::cout << "  verdict: " << to_string(v) << "  (check determinism: " << eddy << " check-determinism "
-            << args.file << " --seed " << args.seed << ")\n";
+  std::cout << "  verdict: " << to_string(v) << "  (check determinism: " << shell_quote(eddy) << " check-determinism "
+            << shell_quote(args.file) << " --seed " << args.seed << include_root_args(args.include_roots) << ")\n";
   return exit_code_of(v);
 }
 
@@ -78,6 +80,7 @@ LabCommand add_replay_command(CLI::App& app, const std::string& eddy) {
   cmd->add_option("file", args->file, "Scenario file (YAML)")->required();
   add_seed_option(cmd, args->seed, "Seed to replay")->required();
   add_wall_timeout_option(cmd, args->wall_timeout_s);
+  add_include_root_option(cmd, args->include_roots);
   cmd->add_option("--trace", args->trace_path,
                   "Write the trace here (default: eddy-out/replay/NAME-seedN.trace.jsonl)");
   cmd->add_flag("--force", args->force, "Overwrite an existing --trace file");

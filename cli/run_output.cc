@@ -19,9 +19,9 @@ void add_output_options(CLI::App* run, OutputArgs& args) {
   run->add_flag("--no-history", args.no_history, "Leave history.jsonl out of the run directory");
 }
 
-int prepare_output(OutputArgs& args, const scenarios::ScenarioSpec& spec, uint64_t seed) {
+int prepare_output(OutputArgs& args, const std::string& run_name, uint64_t seed) {
   if (args.no_out) return kExitOk;
-  args.dir = args.out.empty() ? reports::default_run_dir(spec.name, seed) : std::filesystem::path(args.out);
+  args.dir = args.out.empty() ? reports::default_run_dir(run_name, seed) : std::filesystem::path(args.out);
   if (auto err = reports::prepare_run_dir(args.dir)) {
     std::cerr << "eddy: error: --out: " << *err << "\n";
     return kExitUsage;

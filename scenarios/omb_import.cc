@@ -313,7 +313,7 @@ class OmbBuilder {
 
 }  // namespace
 
-LoadResult load_omb_scenario(const OmbFiles& files, std::vector<std::string>* notes) {
+LoadResult load_omb_scenario(const OmbFiles& files, std::vector<std::string>* notes, const LoadOptions& overlay_options) {
   std::vector<std::string> local_notes;
   std::vector<std::string>& out_notes = notes != nullptr ? *notes : local_notes;
   const std::string display = files.overlay.empty() ? files.workload : files.overlay;
@@ -321,7 +321,7 @@ LoadResult load_omb_scenario(const OmbFiles& files, std::vector<std::string>* no
     YamlValue driver = read_document(files.driver, "driver");
     YamlValue workload = read_document(files.workload, "workload");
     YamlValue doc = OmbBuilder(driver, workload, out_notes).build();
-    if (!files.overlay.empty()) doc = merge_yaml(std::move(doc), read_scenario_document(files.overlay));
+    if (!files.overlay.empty()) doc = merge_yaml(std::move(doc), read_scenario_document(files.overlay, overlay_options));
     ScenarioSpec spec = build_scenario_spec(doc);
     spec.file = display;
     return spec;

@@ -10,6 +10,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
+#include "cli/shell_quote.h"
 #include "cli/sweep/results.h"
 #include "cli/sweep/sweep_dir.h"
 #include "cli/sweep/sweep_plan.h"
@@ -140,11 +141,12 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
   }
   int rc = tally.exit_code();
   if (missing > 0) {
-    std::string cmd = eddy + " sweep";
-    for (const auto& f : h0.scenarios) cmd += " " + f;
+    std::string cmd = shell_quote(eddy) + " sweep";
+    for (const auto& f : h0.scenarios) cmd += " " + shell_quote(f);
     cmd += " --seeds " + std::to_string(h0.seed_first) + ".." + std::to_string(h0.seed_last);
     std::cout << "  INCOMPLETE: " << missing << " run(s) missing"
-              << (args.out.empty() ? "" : "; finish them with: " + cmd + " --out " + args.out + " --resume") << "\n";
+              << (args.out.empty() ? "" : "; finish them with: " + cmd + " --out " + shell_quote(args.out) + " --resume")
+              << "\n";
     if (rc == kExitOk) rc = kExitLabError;
   }
   std::cout << "  exit " << rc << "\n";

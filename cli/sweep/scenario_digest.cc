@@ -36,10 +36,10 @@ void canonical(const scenarios::YamlValue& v, std::string& out) {
 
 }  // namespace
 
-std::string scenario_digest(const std::string& file) {
+std::string scenario_digest(const std::string& file, const scenarios::LoadOptions& options) {
   try {
     std::string text;
-    canonical(scenarios::read_scenario_document(file), text);
+    canonical(scenarios::read_scenario_document(file, options), text);
     // Two CRC-32C of the text (plain and seeded with its length) make 64 bits: enough to see a change.
     uint64_t d = (static_cast<uint64_t>(sim::crc32c(text)) << 32) | sim::crc32c(text, static_cast<uint32_t>(text.size()));
     char buf[17];

@@ -5,9 +5,11 @@
 
 #include <string>
 
+#include "scenarios/scenario_loader.h"
+
 namespace cli::sweep {
 
 // 16 hex digits; "" when the file cannot be read (the loader reports that itself).
-std::string scenario_digest(const std::string& file);
+std::string scenario_digest(const std::string& file, const scenarios::LoadOptions& options);
 
 }  // namespace cli::sweep

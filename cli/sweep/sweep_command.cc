@@ -19,7 +19,9 @@
 #include "cli/exit_codes.h"
 #include "cli/host_usage.h"
 #include "cli/lab_commands.h"
+#include "cli/common_options.h"
 #include "cli/seed_run.h"
+#include "cli/shell_quote.h"
 #include "cli/sweep/progress.h"
 #include "cli/sweep/results.h"
 #include "cli/sweep/scenario_digest.h"
@@ -55,6 +57,7 @@ struct SweepArgs {
   bool no_progress = false;
   size_t determinism_sample = 20;
   double seed_timeout_s = 300;
+  std::vector<std::string> include_roots;
 };
 
 constexpr double kSeedTimeoutSecondsMax = 7 * 24 * 3600;  // beyond, a typo, and milliseconds could overflow
@@ -80,11 +83,12 @@ int usage_error(const std::string& message) {
 }
 
 // The worker side: one run, answered as a results.jsonl seed record.
-std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const std::vector<std::string>& files,
-                     const Unit& u, const std::string& eddy) {
+std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const SweepArgs& args, const Unit& u,
+                     const std::string& eddy) {
+  const std::vector<std::string>& files = args.files;
   apply_lab_test_faults(u.seed);
   auto t0 = std::chrono::steady_clock::now();
-  std::string replay = replay_command(eddy, files[u.scenario], u.seed);
+  std::string replay = replay_command(eddy, files[u.scenario], u.seed, args.include_roots);
   try {
     scenarios::RunOptions opt;
     opt.seed = u.seed;
@@ -104,7 +108,7 @@ std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const st
 }
 
 SeedRecord lost_record(const Unit& u, const std::string& file, const std::string& name, const TaskDone& d,
-                       const std::string& eddy) {
+                       const std::string& eddy, const std::vector<std::string>& include_roots) {
   SeedRecord s;
   s.scenario = file;
   s.name = name;
@@ -112,7 +116,7 @@ SeedRecord lost_record(const Unit& u, const std::string& file, const std::string
   s.verdict = d.how == TaskDone::How::kHung ? Verdict::kLabHang : Verdict::kLabCrash;
   s.message = d.message;
   s.wall_s = d.wall_s;
-  s.replay = replay_command(eddy, file, u.seed);
+  s.replay = replay_command(eddy, file, u.seed, include_roots);
   return s;
 }
 
@@ -167,7 +171,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   // Every scenario is loaded (and validated) before any work starts; workers inherit them.
   std::vector<scenarios::ScenarioSpec> specs;
   for (const auto& f : args.files) {
-    auto spec = load_or_report(f);
+    auto spec = load_or_report(f, {args.include_roots});
     if (!spec) return kExitUsage;
     specs.push_back(std::move(*spec));
   }
@@ -186,7 +190,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   header.shard_index = shard->index;
   header.shard_count = shard->count;
   header.started_utc = utc_now("%Y-%m-%dT%H:%M:%SZ");
-  for (const auto& f : args.files) header.scenario_digests.push_back(sweep::scenario_digest(f));
+  for (const auto& f : args.files) header.scenario_digests.push_back(sweep::scenario_digest(f, {args.include_roots}));
 
   sweep::Tally tally;
   std::set<std::pair<std::string, uint64_t>> done_runs, done_rechecks;
@@ -254,7 +258,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
 
   sweep::WorkerPool pool(
       jobs,
-      [&](const Task& t) { return run_unit(specs, args.files, units[t.unit], eddy); },
+      [&](const Task& t) { return run_unit(specs, args, units[t.unit], eddy); },
       std::chrono::milliseconds(static_cast<int64_t>(args.seed_timeout_s * 1000)));
   struct sigaction sa {};
   sa.sa_handler = on_interrupt;
@@ -288,10 +292,10 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
           TaskDone bad = d;
           bad.how = TaskDone::How::kCrashed;
           bad.message = "the lab's worker answered something unreadable: " + d.line.substr(0, 200);
-          rec = lost_record(u, file, specs[u.scenario].name, bad, eddy);
+          rec = lost_record(u, file, specs[u.scenario].name, bad, eddy, args.include_roots);
         }
       } else {
-        rec = lost_record(u, file, specs[u.scenario].name, d, eddy);
+        rec = lost_record(u, file, specs[u.scenario].name, d, eddy, args.include_roots);
       }
       if (d.task.kind == kFirstRun) {
         if (!results.append(sweep::to_json_line(*rec))) {
@@ -358,10 +362,10 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
     std::cout << "  reports: " << out << "/sweep.html, sweep.json, summary.md"
               << (args.junit.empty() ? "" : ", JUnit " + args.junit) << "\n";
   }
-  std::string resume = eddy + " sweep";
-  for (const auto& f : args.files) resume += " " + f;
-  resume += " --seeds " + args.seeds + (shard->count > 1 ? " --shard " + args.shard : "") + " --out " + out +
-            " --resume";
+  std::string resume = shell_quote(eddy) + " sweep";
+  for (const auto& f : args.files) resume += " " + shell_quote(f);
+  resume += " --seeds " + shell_quote(args.seeds) + (shard->count > 1 ? " --shard " + shell_quote(args.shard) : "") +
+            include_root_args(args.include_roots) + " --out " + shell_quote(out) + " --resume";
   if (write_failed) {
     std::cout << "  RESULTS NOT RECORDED: " << results.error() << "\n  the sweep stopped; " << units.size() - total_done
               << " run(s) missing; once the disk has room, finish with: " << resume << "\n  exit 6\n";
@@ -412,6 +416,7 @@ LabCommand add_sweep_command(CLI::App& app, const std::string& eddy) {
       ->check(CLI::Range(0, 1000000));
   cmd->add_option("--seed-timeout", args->seed_timeout_s,
                   "Wall-clock seconds one run may take before it counts as a lab hang (default 300)");
+  add_include_root_option(cmd, args->include_roots);
   return {cmd, [args, eddy] { return sweep_command(*args, eddy); }};
 }
 

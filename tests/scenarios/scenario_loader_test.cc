@@ -754,6 +754,55 @@ TEST(ScenarioInclude, DepthIsLimitedToEight) {
   EXPECT_NE(r.error().message.find("more than 8 nested includes"), std::string::npos) << r.error().str();
 }
 
+// include: reads only inside the top-level file's tree, the current directory's and the
+// LoadOptions roots (tests run in the build tree, so scratch directories are outside it).
+TEST(ScenarioInclude, OutsideTheRootsNothingIsReadOrQuoted) {
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
+  fs::create_directories(dir / "tree/sub");
+  fs::create_directories(dir / "elsewhere");
+  write_file(dir / "elsewhere/base.yaml", "name: secret-name-42\nduration: 3s\n");
+  write_file(dir / "tree/sub/inside.yaml", "name: inside\nduration: 4s\n");
+  fs::create_symlink(dir / "elsewhere/base.yaml", dir / "tree/link.yaml");
+  write_file(dir / "tree/main.yaml", "include: ../elsewhere/base.yaml\nname: main\n");
+  LoadResult r = load_scenario_file((dir / "tree/main.yaml").string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().file, (dir / "tree/main.yaml").string());
+  EXPECT_EQ(r.error().line, 1);
+  EXPECT_EQ(r.error().column, 10);
+  EXPECT_NE(r.error().message.find("resolves to " + (dir / "elsewhere/base.yaml").string()), std::string::npos)
+      << r.error().str();
+  EXPECT_EQ(r.error().str().find("secret-name-42"), std::string::npos);
+
+  write_file(dir / "tree/main.yaml", "include: link.yaml\nname: main\n");
+  LoadResult via_link = load_scenario_file((dir / "tree/main.yaml").string());
+  ASSERT_FALSE(via_link.ok()) << "a symlink in the tree does not carry the include out of it";
+  EXPECT_NE(via_link.error().message.find("outside the directories"), std::string::npos) << via_link.error().str();
+
+  write_file(dir / "tree/main.yaml", "include: sub/inside.yaml\nname: main\n");
+  EXPECT_TRUE(load_scenario_file((dir / "tree/main.yaml").string()).ok());
+
+  write_file(dir / "tree/main.yaml", "include: ../elsewhere/base.yaml\nname: main\n");
+  LoadResult widened = load_scenario_file((dir / "tree/main.yaml").string(), LoadOptions{{(dir / "elsewhere").string()}});
+  ASSERT_TRUE(widened.ok()) << describe(widened);
+  EXPECT_EQ(widened.spec().duration, sim::seconds(3));
+
+  LoadResult top = load_scenario_file((dir / "tree/link.yaml").string());
+  ASSERT_FALSE(top.ok()) << "the top-level file may not be a symlink out of its tree";
+  EXPECT_EQ(top.error().str().find("secret-name-42"), std::string::npos);
+}
+
+TEST(ScenarioInclude, AnIncludedFileThatIsNotAScenarioIsNotQuoted) {
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
+  write_file(dir / ".env", "API_KEY=sk-live-secret\nOTHER=1\n");
+  write_file(dir / "main.yaml", "include: .env\nname: main\n");
+  LoadResult r = load_scenario_file((dir / "main.yaml").string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("got a single value (not shown)"), std::string::npos) << r.error().str();
+  EXPECT_EQ(r.error().str().find("sk-live"), std::string::npos) << r.error().str();
+}
+
 TEST(ScenarioInclude, TextIncludesResolveRelativeToTheDisplayName) {
   ScratchDir scratch;
   const fs::path& dir = scratch.path();
