@@ -602,6 +602,32 @@ TEST(ScenarioLoader, AFileNameThatIsNotValidUtf8IsAnError) {
   EXPECT_NE(r.error().message.find("name is not valid UTF-8"), std::string::npos) << r.error().str();
 }
 
+// A ring of 3 nodes or fewer cuts nothing (every node reaches a majority): on main it loaded
+// and silently did nothing.
+TEST(ScenarioLoader, ARingOfThreeNodesOrFewerIsAnError) {
+  auto with = [](const std::string& cluster, const std::string& fault) {
+    return load("name: r\ncluster: " + cluster + "\nduration: 10s\nfaults:\n  - " + fault + "\n");
+  };
+  const std::string three = R"({at: 1s, for: 1s, kind: ring, target: ["broker 0", "broker 1", "broker 2"]})";
+  LoadResult r = with("{brokers: 5, controllers: 3}", three);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().line, 5);
+  EXPECT_EQ(r.error().column, 43);
+  EXPECT_NE(r.error().message.find("faults[0].target: a ring of 3 node(s) cuts nothing"), std::string::npos)
+      << r.error().str();
+  EXPECT_FALSE(with("{brokers: 3, controllers: 1}", R"({at: 1s, kind: ring, target: "all brokers"})").ok());
+  LoadResult small = with("{brokers: 2, controllers: 1}", "{at: 1s, kind: ring}");
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.error().message.find("in the cluster (brokers + controllers)"), std::string::npos) << small.error().str();
+  LoadResult nemesis = load("name: r\ncluster: {brokers: 2, controllers: 1}\nduration: 10s\nnemesis: {kinds: [ring]}\n");
+  ASSERT_FALSE(nemesis.ok());
+  EXPECT_NE(nemesis.error().message.find("nemesis.kinds[0]: a ring over the 3 servers cuts nothing"), std::string::npos)
+      << nemesis.error().str();
+  // Four nodes or more, or a zone (known only when the run starts), load.
+  EXPECT_TRUE(with("{brokers: 5, controllers: 3}", R"({at: 1s, kind: ring, target: ["broker 0", "broker 1", "broker 2", "controller 0"]})").ok());
+  EXPECT_TRUE(with("{brokers: 3, controllers: 1}", "{at: 1s, kind: ring}").ok());
+}
+
 // --- Files and includes.
 
 TEST(ScenarioInclude, LoadsAFileAndNamesIt) {
