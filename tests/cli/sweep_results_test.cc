@@ -95,6 +95,28 @@ TEST(CliSweepResults, ASplicedLineIsDroppedByMergeAndRedoneByResume) {
   EXPECT_NE(read_all(fs::path(out) / "sweep.json").find("\"verdict\": \"pass\""), std::string::npos);
 }
 
+// A sweep stopped by its time budget (or interrupted) publishes reports that say how many
+// runs are missing; on main they said "pass" over the runs that happened to be done.
+TEST(CliSweepResults, ATimeBudgetedSweepPublishesReportsThatSayItIsPartial) {
+  TempDir dir("sweep-partial");
+  Result r = shell(kEddy + " sweep " + kCi + " --seeds 1..50 --jobs 1 --no-progress --time-budget 1ms"
+                   " --determinism-sample 0 --out " + dir.str("out") + " --junit " + dir.str("junit.xml"));
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("INCOMPLETE: "), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("every expectation held"), std::string::npos) << r.out;
+  std::string sweep = read_all(dir.path / "out/sweep.json");
+  EXPECT_NE(sweep.find("\"verdict\": \"incomplete\""), std::string::npos) << sweep;
+  EXPECT_NE(sweep.find("\"complete\": false"), std::string::npos) << sweep;
+  EXPECT_NE(sweep.find("\"expected_runs\": 50"), std::string::npos) << sweep;
+  EXPECT_EQ(sweep.find("\"verdict\": \"pass\""), std::string::npos) << sweep;
+  std::string md = read_all(dir.path / "out/summary.md");
+  EXPECT_NE(md.find("incomplete"), std::string::npos) << md;
+  EXPECT_EQ(md.find("pass"), std::string::npos) << md;
+  std::string junit = read_all(dir.path / "junit.xml");
+  EXPECT_NE(junit.find("runs missing\" time=\"0\">"), std::string::npos) << junit;
+  EXPECT_NE(junit.find("<skipped message=\""), std::string::npos) << junit;
+}
+
 // Determinism re-runs sample every scenario file: with two files and seed-major units, an even
 // spacing over all units hit only the second file.
 TEST(CliSweepResults, DeterminismReRunsSampleEveryScenarioFile) {
