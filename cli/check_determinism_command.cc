@@ -3,18 +3,24 @@
 // and the traces line by line; prints the first divergence with the lines before it.
 #include <unistd.h>
 
+#include <cerrno>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <optional>
 
+#include "cli/common_options.h"
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
 #include "cli/seed_run.h"
+#include "cli/watchdog.h"
+#include "reports/output_file.h"
 
 namespace cli {
 
@@ -26,6 +32,8 @@ struct CheckArgs {
   std::string file;
   uint64_t seed = 1;
   std::string traces_dir;
+  unsigned wall_timeout_s = kWallTimeoutDefaultS;
+  std::vector<std::string> include_roots;
 };
 
 std::string hex(uint64_t v) {
@@ -43,36 +51,73 @@ void perturb_for_test(scenarios::ScenarioSpec& spec) {
   if (spec.producers.empty()) spec.duration = spec.duration + sim::Duration::from_ns(1);
 }
 
-int check_command(const CheckArgs& args) {
-  auto spec = load_or_report(args.file);
-  if (!spec) return kExitUsage;
-  std::filesystem::path dir = args.traces_dir;
-  bool keep = !dir.empty();
-  if (!keep) dir = std::filesystem::temp_directory_path() / ("eddy-determinism-" + std::to_string(getpid()));
+// The directory of the two traces: --traces DIR (kept), or a private one made by mkdtemp
+// (mode 0700, a fresh name: nothing planted in the temporary directory is followed).
+std::optional<std::filesystem::path> traces_dir(const CheckArgs& args) {
   std::error_code ec;
-  std::filesystem::create_directories(dir, ec);
-  if (ec) {
-    std::cerr << "eddy: error: --traces: cannot create " << dir.string() << ": " << ec.message() << "\n";
-    return kExitUsage;
+  if (!args.traces_dir.empty()) {
+    std::filesystem::create_directories(args.traces_dir, ec);
+    if (!ec) return std::filesystem::path(args.traces_dir);
+    std::cerr << "eddy: error: --traces: cannot create " << args.traces_dir << ": " << ec.message() << "\n";
+    return std::nullopt;
   }
+  std::string tmpl = (std::filesystem::temp_directory_path(ec) / "eddy-determinism-XXXXXX").string();
+  if (ec || mkdtemp(tmpl.data()) == nullptr) {
+    std::cerr << "eddy: error: cannot make a private temporary directory for the traces (" << tmpl
+              << "): " << std::strerror(errno) << "\n";
+    return std::nullopt;
+  }
+  return std::filesystem::path(tmpl);
+}
+
+// Opens a trace: never through a symlink; in --traces DIR an earlier trace is replaced.
+std::optional<std::string> open_trace(reports::OutputFile& out, const std::filesystem::path& path, bool kept) {
+  std::error_code ec;
+  if (kept && std::filesystem::is_symlink(path, ec)) {
+    return path.string() + " is a symlink; eddy does not write traces through symlinks";
+  }
+  if (kept) std::filesystem::remove(path, ec);
+  return out.open(path, reports::OutputFile::Mode::kExclusive);
+}
+
+int check_command(const CheckArgs& args) {
+  auto spec = load_or_report(args.file, {args.include_roots});
+  if (!spec) return kExitUsage;
+  bool keep = !args.traces_dir.empty();
+  auto dir_made = traces_dir(args);
+  if (!dir_made) return keep ? kExitUsage : kExitWriteFailed;
+  std::filesystem::path dir = *dir_made;
+  std::error_code ec;
   std::string path[2] = {(dir / "first.trace.jsonl").string(), (dir / "second.trace.jsonl").string()};
   uint64_t fingerprint[2] = {0, 0};
   Verdict verdict[2] = {Verdict::kOk, Verdict::kOk};
+  arm_wall_watchdog(args.seed, args.wall_timeout_s);
   apply_lab_test_faults(args.seed);
-  for (int i = 0; i < 2; ++i) {
-    std::ofstream out(path[i], std::ios::trunc);
-    if (!out) {
-      std::cerr << "eddy: error: cannot write " << path[i] << "\n";
+  std::optional<std::string> write_failed;
+  for (int i = 0; i < 2 && !write_failed; ++i) {
+    reports::OutputFile out;
+    if (auto err = open_trace(out, path[i], keep)) {
+      std::cerr << "eddy: error: " << *err << "\n";
+      if (!keep) std::filesystem::remove_all(dir, ec);
       return kExitUsage;
     }
     scenarios::ScenarioSpec s = *spec;
     if (i == 1) perturb_for_test(s);
     scenarios::RunOptions opt;
     opt.seed = args.seed;
-    opt.trace_sink = &out;
+    opt.trace_sink = &out.stream();
     scenarios::ScenarioResult r = scenarios::run_scenario(s, opt);
     fingerprint[i] = r.fingerprint;
     verdict[i] = verdict_of(r);
+    write_failed = out.close();
+  }
+  if (write_failed) {
+    // A trace cut by a full disk would differ from the other one: that is no evidence about
+    // determinism, so it is never reported as such.
+    std::cerr << "eddy: error: could not write the traces to compare: " << *write_failed
+              << "; nothing is known about determinism (exit 6)\n";
+    if (!keep) std::filesystem::remove_all(dir, ec);
+    return kExitWriteFailed;
   }
   std::cout << "eddy check-determinism " << args.file << " --seed " << args.seed << "\n"
             << "  first run:  fingerprint=" << hex(fingerprint[0]) << " verdict " << to_string(verdict[0]) << "\n"
@@ -101,11 +146,16 @@ int check_command(const CheckArgs& args) {
               << "    second: " << (gb ? lb : "(end of trace)") << "\n";
     break;
   }
-  if (!diverged) std::cout << "  traces identical: " << line << " events\n";
+  bool read_failed = a.bad() || b.bad();
+  if (!diverged && !read_failed) std::cout << "  traces identical: " << line << " events\n";
   if (keep) {
     std::cout << "  traces: " << path[0] << " " << path[1] << "\n";
   } else {
     std::filesystem::remove_all(dir, ec);
+  }
+  if (read_failed) {
+    std::cerr << "eddy: error: could not read the traces back to compare them; nothing is known about determinism\n";
+    return kExitWriteFailed;
   }
   bool same = !diverged && fingerprint[0] == fingerprint[1];
   std::cout << (same ? "  deterministic\n" : "  NOT DETERMINISTIC (exit 4)\n");
@@ -119,7 +169,9 @@ LabCommand add_check_determinism_command(CLI::App& app, const std::string&) {
   CLI::App* cmd =
       app.add_subcommand("check-determinism", "Run one seed twice; compare fingerprints and traces line by line");
   cmd->add_option("file", args->file, "Scenario file (YAML)")->required();
-  cmd->add_option("--seed", args->seed, "Seed to check")->required()->check(CLI::NonNegativeNumber);
+  add_seed_option(cmd, args->seed, "Seed to check")->required();
+  add_wall_timeout_option(cmd, args->wall_timeout_s);
+  add_include_root_option(cmd, args->include_roots);
   cmd->add_option("--traces", args->traces_dir, "Keep both traces in this directory (default: deleted)");
   return {cmd, [args] { return check_command(*args); }};
 }

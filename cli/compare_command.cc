@@ -1,11 +1,11 @@
 #include "cli/compare_command.h"
 
 #include <filesystem>
-#include <fstream>
 #include <iostream>
 
 #include "cli/exit_codes.h"
 #include "reports/compare.h"
+#include "reports/output_file.h"
 
 namespace cli {
 
@@ -34,12 +34,9 @@ int compare_command(const CompareArgs& args) {
     std::cerr << "eddy: error: " << args.html << " exists; pass --force to overwrite it\n";
     return kExitUsage;
   }
-  std::ofstream out(args.html, std::ios::trunc | std::ios::binary);
-  out << reports::compare_html(runs);
-  out.flush();
-  if (!out) {
-    std::cerr << "eddy: error: cannot write " << args.html << "\n";
-    return kExitUsage;
+  if (auto err = reports::write_text_file(args.html, reports::compare_html(runs))) {
+    std::cerr << "eddy: error: " << *err << "\n";
+    return kExitWriteFailed;
   }
   std::cout << "compare: " << args.html << "\n";
   return kExitOk;

@@ -8,4 +8,5 @@ inline constexpr int kExitUsage = 2;           // bad arguments or bad input fil
 inline constexpr int kExitLiveness = 3;        // the system did not recover in time
 inline constexpr int kExitLabError = 4;        // the lab itself failed: deadlock, limit, unexpected exception, nondeterminism
 inline constexpr int kExitLabCrash = 5;        // the lab crashed (signal) or hung (--wall-timeout, sweep --seed-timeout)
+inline constexpr int kExitWriteFailed = 6;     // a lab error of its own: a result, trace or report could not be written
 }  // namespace cli

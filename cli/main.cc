@@ -4,12 +4,12 @@
 #include <cstdio>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <iostream>
-#include <csignal>
 #include <string>
+#include <vector>
 #include <unistd.h>
 
+#include "cli/common_options.h"
 #include "cli/compare_command.h"
 #include "cli/exit_codes.h"
 #include "cli/host_usage.h"
@@ -17,6 +17,9 @@
 #include "cli/run_output.h"
 #include "cli/omb_run.h"
 #include "cli/seed_run.h"
+#include "cli/shell_quote.h"
+#include "cli/trace_output.h"
+#include "cli/watchdog.h"
 #include "scenarios/counter_demo.h"
 #include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
@@ -31,7 +34,7 @@ namespace {
 constexpr const char* kUsage =
     "usage: eddy run [FILE.yaml] [--omb-driver DRIVER.yaml --omb-workload WORKLOAD.yaml] [--seed N] [--out DIR | --no-out] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
     "       eddy sweep FILE... --seeds A..B [--jobs N] [--shard I/N] [--time-budget 10m] [--out DIR [--resume]]\n"
-    "       eddy replay FILE --seed N [--trace FILE [--force]] [--all]\n"
+    "       eddy replay FILE --seed N [--trace FILE [--force]] [--all] [--wall-timeout S]\n"
     "       eddy check-determinism FILE --seed N [--traces DIR]\n"
     "       eddy merge DIR... [--out DIR]\n"
     "       eddy list\n"
@@ -50,46 +53,16 @@ struct RunArgs {
   CommonArgs common;
   std::string file;
   uint64_t max_events = 0;
-  unsigned wall_timeout_s = 900;
+  unsigned wall_timeout_s = cli::kWallTimeoutDefaultS;
   cli::OutputArgs output;
   cli::OmbArgs omb;
+  std::vector<std::string> include_roots;
 };
 
-// A simulated fiber that never blocks cannot be preempted by the kernel; the host watchdog
-// turns such a hang into a clear exit instead of a stuck CI job.
-uint64_t g_watchdog_seed = 0;
-extern "C" void on_watchdog(int) {
-  char msg[160];
-  int n = std::snprintf(msg, sizeof msg,
-                        "eddy: error: the lab hung (no progress within --wall-timeout) at seed %llu; exit 5\n",
-                        static_cast<unsigned long long>(g_watchdog_seed));
-  if (n > 0) {
-    ssize_t ignored = write(STDERR_FILENO, msg, static_cast<size_t>(n));
-    (void)ignored;
-  }
-  _exit(cli::kExitLabCrash);
-}
-
-void arm_watchdog(uint64_t seed, unsigned seconds) {
-  if (seconds == 0) return;
-  g_watchdog_seed = seed;
-  std::signal(SIGALRM, on_watchdog);
-  alarm(seconds);
-}
-
 // Opens the trace file if asked; never overwrites without --force. Returns an exit code on error.
-int open_trace(const CommonArgs& args, std::ofstream& out) {
+int open_trace(const CommonArgs& args, reports::OutputFile& out) {
   if (args.trace_path.empty()) return cli::kExitOk;
-  if (std::filesystem::exists(args.trace_path) && !args.force) {
-    std::cerr << "eddy: error: " << args.trace_path << " exists; pass --force to overwrite it\n";
-    return cli::kExitUsage;
-  }
-  out.open(args.trace_path, std::ios::trunc);
-  if (!out) {
-    std::cerr << "eddy: error: cannot write " << args.trace_path << "\n";
-    return cli::kExitUsage;
-  }
-  return cli::kExitOk;
+  return cli::open_trace_file(args.trace_path, args.force, out);
 }
 
 int set_level(const CommonArgs& args) {
@@ -99,15 +72,30 @@ int set_level(const CommonArgs& args) {
   return cli::kExitUsage;
 }
 
+// `eddy replay` takes a scenario file; the built-in default and OpenMessaging imports are
+// replayed by running them again with a trace. Every word is shell-quoted.
+std::string run_replay_command(const RunArgs& args) {
+  if (!args.file.empty() && !args.omb.given()) {
+    return cli::replay_command("build/eddy", args.file, args.common.seed, args.include_roots);
+  }
+  std::string cmd = "build/eddy run";
+  if (!args.file.empty()) cmd += " " + cli::shell_quote(args.file);
+  if (args.omb.given()) {
+    cmd += " --omb-driver " + cli::shell_quote(args.omb.driver) + " --omb-workload " + cli::shell_quote(args.omb.workload);
+  }
+  return cmd + " --seed " + std::to_string(args.common.seed) + cli::include_root_args(args.include_roots) +
+         " --trace trace.jsonl";
+}
+
 int run_command(const RunArgs& args) {
   if (int rc = set_level(args.common); rc != cli::kExitOk) return rc;
   scenarios::ScenarioSpec spec;
   if (args.omb.given()) {
-    if (int rc = cli::load_omb_spec(args.omb, args.file, spec); rc != cli::kExitOk) return rc;
+    if (int rc = cli::load_omb_spec(args.omb, args.file, {args.include_roots}, spec); rc != cli::kExitOk) return rc;
   } else if (args.file.empty()) {
     spec = scenarios::default_scenario();
   } else {
-    scenarios::LoadResult loaded = scenarios::load_scenario_file(args.file);
+    scenarios::LoadResult loaded = scenarios::load_scenario_file(args.file, {args.include_roots});
     if (!loaded) {
       std::cerr << loaded.error().str() << "\n";
       return cli::kExitUsage;
@@ -116,13 +104,14 @@ int run_command(const RunArgs& args) {
   }
   if (args.max_events > 0) spec.max_events = args.max_events;
   cli::OutputArgs output = args.output;
-  if (int rc = cli::prepare_output(output, spec, args.common.seed); rc != cli::kExitOk) return rc;
-  std::ofstream trace;
+  std::string run_name = args.omb.given() ? cli::omb_run_name(args.omb, spec) : spec.name;
+  if (int rc = cli::prepare_output(output, run_name, args.common.seed); rc != cli::kExitOk) return rc;
+  reports::OutputFile trace;
   if (int rc = open_trace(args.common, trace); rc != cli::kExitOk) return rc;
   scenarios::RunOptions opt;
   opt.seed = args.common.seed;
-  if (trace.is_open()) opt.trace_sink = &trace;
-  arm_watchdog(args.common.seed, args.wall_timeout_s);
+  if (trace.is_open()) opt.trace_sink = &trace.stream();
+  cli::arm_wall_watchdog(args.common.seed, args.wall_timeout_s);
   cli::apply_lab_test_faults(args.common.seed);
   auto wall_start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
   rusage usage_start{};  // CPU time too (the machine may be shared), and memory
@@ -145,16 +134,7 @@ int run_command(const RunArgs& args) {
               cli::seconds_of(usage_end.ru_stime) - cli::seconds_of(usage_start.ru_stime),
               usage_end.ru_minflt + usage_end.ru_majflt - usage_start.ru_minflt - usage_start.ru_majflt,
               usage_end.ru_maxrss / 1024);
-  // `eddy replay` takes a scenario file; the built-in default and OpenMessaging imports are
-  // replayed by running them again with a trace.
-  std::string replay;
-  if (!args.file.empty() && !args.omb.given()) {
-    replay = cli::replay_command("build/eddy", args.file, args.common.seed);
-  } else {
-    std::string omb = args.omb.given() ? "--omb-driver " + args.omb.driver + " --omb-workload " + args.omb.workload + " " : "";
-    replay = "build/eddy run " + (args.file.empty() ? std::string() : args.file + " ") + omb + "--seed " +
-             std::to_string(args.common.seed) + " --trace trace.jsonl";
-  }
+  std::string replay = run_replay_command(args);
   int rc = cli::kExitOk;
   if (!r.outcome.ok() && r.outcome.status != sim::RunStatus::kStopped) {
     std::cout << "  the lab stopped the run: " << r.outcome.message << "\n  replay: " << replay << "\n";
@@ -166,18 +146,20 @@ int run_command(const RunArgs& args) {
     std::cout << "  replay: " << replay << "\n";
     rc = cli::kExitLiveness;
   }
+  int trace_rc = cli::close_trace_file(trace);
   if (int orc = cli::write_output(output, spec, r, rc, replay, EDDY_VERSION); orc != cli::kExitOk) return orc;
-  return rc;
+  return trace_rc != cli::kExitOk ? trace_rc : rc;
 }
 
 int demo_command(const CommonArgs& args) {
   if (int rc = set_level(args); rc != cli::kExitOk) return rc;
   scenarios::CounterDemoOptions opt;
   opt.seed = args.seed;
-  std::ofstream trace;
+  reports::OutputFile trace;
   if (int rc = open_trace(args, trace); rc != cli::kExitOk) return rc;
-  if (trace.is_open()) opt.trace_sink = &trace;
+  if (trace.is_open()) opt.trace_sink = &trace.stream();
   scenarios::CounterDemoResult r = scenarios::run_counter_demo(opt);
+  if (int rc = cli::close_trace_file(trace); rc != cli::kExitOk) return rc;
   std::cout << "eddy demo counter: seed=" << args.seed << " " << r.summary_line() << "\n";
   for (const auto& f : r.faults) std::cout << "  fault: " << f << "\n";
   for (const auto& v : r.violations) std::cout << "  VIOLATION: " << v << "\n";
@@ -189,7 +171,7 @@ int demo_command(const CommonArgs& args) {
 }
 
 void add_common(CLI::App* cmd, CommonArgs& a) {
-  cmd->add_option("--seed", a.seed, "Seed of the run (same seed, same run)")->check(CLI::NonNegativeNumber);
+  cli::add_seed_option(cmd, a.seed, "Seed of the run (same seed, same run)");
   cmd->add_option("--trace", a.trace_path, "Write the full event trace to this JSONL file");
   cmd->add_flag("--force", a.force, "Overwrite an existing --trace file");
   cmd->add_option("--log-level", a.log_level, "Human log level on stderr: trace, debug, info, warn, error, off");
@@ -203,7 +185,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.footer(
       "Exit codes: 0 all expectations held; 1 safety violation; 2 bad arguments or input; 3 liveness failure; "
-      "4 lab error (deadlock, run limit, nondeterminism); 5 the lab crashed or hung.");
+      "4 lab error (deadlock, run limit, nondeterminism); 5 the lab crashed or hung; 6 a result, trace or report "
+      "could not be written (disk full, I/O error).");
 
   cli::CompareArgs compare_args;
   CLI::App* compare = cli::add_compare_command(app, compare_args);
@@ -215,10 +198,9 @@ int main(int argc, char** argv) {
   run->add_option("--omb-driver", run_args.omb.driver, "OpenMessaging Benchmark Kafka driver file (FILE, if given, is laid over it)");
   run->add_option("--omb-workload", run_args.omb.workload, "OpenMessaging Benchmark workload file");
   run->add_option("--max-events", run_args.max_events, "Stop the run after this many events")->check(CLI::PositiveNumber);
-  run->add_option("--wall-timeout", run_args.wall_timeout_s,
-                  "Give up (exit 5) if the run takes longer than this many wall-clock seconds; 0: never")
-      ->check(CLI::NonNegativeNumber);
+  cli::add_wall_timeout_option(run, run_args.wall_timeout_s);
   cli::add_output_options(run, run_args.output);
+  cli::add_include_root_option(run, run_args.include_roots);
 
   CommonArgs demo_args;
   CLI::App* demo = app.add_subcommand("demo", "Kernel demos");

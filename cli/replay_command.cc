@@ -7,10 +7,14 @@
 #include <iostream>
 #include <memory>
 
+#include "cli/common_options.h"
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
 #include "cli/seed_run.h"
+#include "cli/shell_quote.h"
 #include "cli/timeline.h"
+#include "cli/trace_output.h"
+#include "cli/watchdog.h"
 
 namespace cli {
 
@@ -23,34 +27,34 @@ struct ReplayArgs {
   bool force = false;
   bool all = false;
   size_t timeline_max = 400;
+  unsigned wall_timeout_s = kWallTimeoutDefaultS;
+  std::vector<std::string> include_roots;
 };
 
 int replay_command(const ReplayArgs& args, const std::string& eddy) {
-  auto spec = load_or_report(args.file);
+  auto spec = load_or_report(args.file, {args.include_roots});
   if (!spec) return kExitUsage;
   // An explicit --trace path is never overwritten without --force; the default path is eddy's
   // own output, replaced by each replay of the same scenario and seed (same content).
   std::string path = args.trace_path;
+  bool replace = args.force;
   if (path.empty()) {
-    std::filesystem::create_directories("eddy-out/replay");
+    std::error_code ec;
+    std::filesystem::create_directories("eddy-out/replay", ec);
     path = "eddy-out/replay/" + spec->name + "-seed" + std::to_string(args.seed) + ".trace.jsonl";
-  } else if (std::filesystem::exists(path) && !args.force) {
-    std::cerr << "eddy: error: " << path << " exists; pass --force to overwrite it\n";
-    return kExitUsage;
+    replace = true;
   }
-  std::ofstream trace(path, std::ios::trunc);
-  if (!trace) {
-    std::cerr << "eddy: error: cannot write " << path << "\n";
-    return kExitUsage;
-  }
+  reports::OutputFile trace;
+  if (int rc = open_trace_file(path, replace, trace); rc != kExitOk) return rc;
+  arm_wall_watchdog(args.seed, args.wall_timeout_s);
   apply_lab_test_faults(args.seed);
   scenarios::RunOptions opt;
   opt.seed = args.seed;
-  opt.trace_sink = &trace;
+  opt.trace_sink = &trace.stream();
   auto t0 = std::chrono::steady_clock::now();
   scenarios::ScenarioResult r = scenarios::run_scenario(*spec, opt);
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  trace.close();
+  if (int rc = close_trace_file(trace); rc != kExitOk) return rc;
 
   std::cout << "eddy replay " << args.file << " --seed " << args.seed << "\n";
   std::cout << "timeline (simulated time, node, event):\n";
@@ -63,8 +67,8 @@ int replay_command(const ReplayArgs& args, const std::string& eddy) {
   std::printf("  trace: %s (%zu events), %.2f s wall\n", path.c_str(), events, wall);
   Verdict v = verdict_of(r);
   if (v == Verdict::kLabError) std::cout << "  the lab stopped the run: " << r.outcome.message << "\n";
-  std::cout << "  verdict: " << to_string(v) << "  (check determinism: " << eddy << " check-determinism "
-            << args.file << " --seed " << args.seed << ")\n";
+  std::cout << "  verdict: " << to_string(v) << "  (check determinism: " << shell_quote(eddy) << " check-determinism "
+            << shell_quote(args.file) << " --seed " << args.seed << include_root_args(args.include_roots) << ")\n";
   return exit_code_of(v);
 }
 
@@ -74,7 +78,9 @@ LabCommand add_replay_command(CLI::App& app, const std::string& eddy) {
   auto args = std::make_shared<ReplayArgs>();
   CLI::App* cmd = app.add_subcommand("replay", "Re-run one seed with the full trace and a readable timeline");
   cmd->add_option("file", args->file, "Scenario file (YAML)")->required();
-  cmd->add_option("--seed", args->seed, "Seed to replay")->required()->check(CLI::NonNegativeNumber);
+  add_seed_option(cmd, args->seed, "Seed to replay")->required();
+  add_wall_timeout_option(cmd, args->wall_timeout_s);
+  add_include_root_option(cmd, args->include_roots);
   cmd->add_option("--trace", args->trace_path,
                   "Write the trace here (default: eddy-out/replay/NAME-seedN.trace.jsonl)");
   cmd->add_flag("--force", args->force, "Overwrite an existing --trace file");

@@ -19,9 +19,9 @@ void add_output_options(CLI::App* run, OutputArgs& args) {
   run->add_flag("--no-history", args.no_history, "Leave history.jsonl out of the run directory");
 }
 
-int prepare_output(OutputArgs& args, const scenarios::ScenarioSpec& spec, uint64_t seed) {
+int prepare_output(OutputArgs& args, const std::string& run_name, uint64_t seed) {
   if (args.no_out) return kExitOk;
-  args.dir = args.out.empty() ? reports::default_run_dir(spec.name, seed) : std::filesystem::path(args.out);
+  args.dir = args.out.empty() ? reports::default_run_dir(run_name, seed) : std::filesystem::path(args.out);
   if (auto err = reports::prepare_run_dir(args.dir)) {
     std::cerr << "eddy: error: --out: " << *err << "\n";
     return kExitUsage;
@@ -40,8 +40,8 @@ int write_output(const OutputArgs& args, const scenarios::ScenarioSpec& spec, co
   reports::WrittenRun written;
   auto start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
   if (auto err = reports::write_run_dir(ctx, args.dir, opt, &written)) {
-    std::cerr << "eddy: error: " << *err << "\n";
-    return kExitLabError;
+    std::cerr << "eddy: error: the run directory is incomplete: " << *err << " (exit 6)\n";
+    return kExitWriteFailed;
   }
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf("  report: %s/report.html (%.2f MB; %.1f MB in all, written in %.2f s)\n", args.dir.string().c_str(),

@@ -23,9 +23,10 @@ void add_output_options(CLI::App* run, OutputArgs& args);
 
 // Before the run: resolves and creates the directory (refusing a non-eddy one). Returns an
 // exit code (kExitUsage with a message on stderr when the directory cannot be used).
-int prepare_output(OutputArgs& args, const scenarios::ScenarioSpec& spec, uint64_t seed);
+// `run_name` names the default directory runs/<run_name>-<seed>/.
+int prepare_output(OutputArgs& args, const std::string& run_name, uint64_t seed);
 
-// After the run: writes the files and prints where. Returns kExitLabError when writing fails.
+// After the run: writes the files and prints where. Returns kExitWriteFailed when writing fails.
 int write_output(const OutputArgs& args, const scenarios::ScenarioSpec& spec, const scenarios::ScenarioResult& result,
                  int exit_code, const std::string& replay, const std::string& version);
 

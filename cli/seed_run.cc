@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "cli/exit_codes.h"
+#include "cli/shell_quote.h"
 #include "scenarios/scenario_loader.h"
 
 namespace cli {
@@ -84,8 +85,16 @@ SeedRecord record_of(const scenarios::ScenarioResult& r, const std::string& file
   return s;
 }
 
-std::string replay_command(const std::string& eddy, const std::string& file, uint64_t seed) {
-  return eddy + " replay " + file + " --seed " + std::to_string(seed);
+std::string include_root_args(const std::vector<std::string>& include_roots) {
+  std::string out;
+  for (const auto& r : include_roots) out += " --include-root " + shell_quote(r);
+  return out;
+}
+
+std::string replay_command(const std::string& eddy, const std::string& file, uint64_t seed,
+                           const std::vector<std::string>& include_roots) {
+  return shell_quote(eddy) + " replay " + shell_quote(file) + " --seed " + std::to_string(seed) +
+         include_root_args(include_roots);
 }
 
 namespace {
@@ -110,8 +119,8 @@ void apply_lab_test_faults(uint64_t seed) {
   }
 }
 
-std::optional<scenarios::ScenarioSpec> load_or_report(const std::string& file) {
-  scenarios::LoadResult loaded = scenarios::load_scenario_file(file);
+std::optional<scenarios::ScenarioSpec> load_or_report(const std::string& file, const scenarios::LoadOptions& options) {
+  scenarios::LoadResult loaded = scenarios::load_scenario_file(file, options);
   if (!loaded) {
     std::cerr << loaded.error().str() << "\n";
     return std::nullopt;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "scenarios/kafka_scenario.h"
+#include "scenarios/scenario_loader.h"
 #include "scenarios/scenario_spec.h"
 
 namespace cli {
@@ -50,8 +51,12 @@ Verdict verdict_of(const scenarios::ScenarioResult& r);
 SeedRecord record_of(const scenarios::ScenarioResult& r, const std::string& file, double wall_s,
                      const std::string& replay);
 
-// `<eddy> replay FILE --seed N`, with the eddy binary as it was invoked.
-std::string replay_command(const std::string& eddy, const std::string& file, uint64_t seed);
+// `<eddy> replay FILE --seed N [--include-root DIR]...`, with the eddy binary as it was
+// invoked, every word shell-quoted.
+std::string replay_command(const std::string& eddy, const std::string& file, uint64_t seed,
+                           const std::vector<std::string>& include_roots = {});
+// ` --include-root DIR` for each root, quoted: what a printed command must repeat.
+std::string include_root_args(const std::vector<std::string>& include_roots);
 
 // Test-only faults of the lab itself, for the tests of sweeps (cli/README.md):
 // EDDY_TEST_CRASH_SEED=N aborts the process when seed N is about to run, EDDY_TEST_HANG_SEED=N
@@ -59,6 +64,6 @@ std::string replay_command(const std::string& eddy, const std::string& file, uin
 void apply_lab_test_faults(uint64_t seed);
 
 // Loads a scenario file, or prints its located error to stderr and returns nullopt.
-std::optional<scenarios::ScenarioSpec> load_or_report(const std::string& file);
+std::optional<scenarios::ScenarioSpec> load_or_report(const std::string& file, const scenarios::LoadOptions& options = {});
 
 }  // namespace cli

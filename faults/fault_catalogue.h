@@ -25,6 +25,10 @@ enum class TargetUse {
   kZone,       // zone-outage: a "zone Z" target
 };
 
+// A ring (Jepsen's majorities ring) cuts the links between nodes farther apart than a majority
+// needs; on 3 nodes or fewer every node already reaches a majority, so it would cut nothing.
+inline constexpr size_t kRingNodesMin = 4;
+
 // Parameters a fault entry may carry (bit flags).
 enum FaultParam : uint32_t {
   kParamNone = 0,

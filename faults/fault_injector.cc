@@ -156,6 +156,8 @@ AppliedFault FaultInjector::apply(const FaultAction& a) {
       if (a.kind == K::kRing) {
         ring(out, order);
         out.what = "ring " + names(order);
+        // The loader refuses rings it can count; targets resolved only now may still be too few.
+        if (n < kRingNodesMin) out.what += " (cuts nothing: a ring needs at least 4 nodes)";
         break;
       }
       if (a.kind == K::kBridge) {

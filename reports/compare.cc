@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "reports/page.h"
+#include "reports/summary_check.h"
 #include "reports/web_assets.h"
 
 namespace reports {
@@ -75,11 +76,16 @@ int64_t check_count(const json& s, const std::string& check) {
 
 std::optional<std::string> load_compared_run(const fs::path& dir, ComparedRun& out) {
   out.dir = dir.string();
-  std::ifstream in(dir / "summary.json");
+  std::ifstream in(dir / "summary.json", std::ios::binary);
   if (!in) return dir.string() + ": no summary.json (expected an eddy run directory, written by `eddy run --out DIR`)";
-  out.summary = json::parse(in, nullptr, false);
-  if (out.summary.is_discarded() || !out.summary.is_object() || out.summary.value("schema", "") != "eddy.summary/1")
-    return (dir / "summary.json").string() + ": not an eddy summary (expected \"schema\": \"eddy.summary/1\")";
+  std::string file = (dir / "summary.json").string();
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (auto problem = parse_json_located(text, out.summary)) return file + ":" + *problem;
+  if (!out.summary.is_object() || !out.summary.contains("schema") || out.summary["schema"] != "eddy.summary/1")
+    return file + ": not an eddy summary (expected \"schema\": \"eddy.summary/1\")";
+  if (auto problem = summary_shape_problem(out.summary)) {
+    return file + ": " + *problem + " (expected a summary.json as `eddy run --out` writes it; reports/README.md)";
+  }
   out.windows = json::array();
   std::ifstream csv(dir / "metrics.csv");
   std::string line;

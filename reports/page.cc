@@ -6,10 +6,21 @@ namespace reports {
 
 namespace {
 
-// JSON inside <script>: "</" would end the element early.
-std::string script_safe(std::string s) {
-  for (size_t i = 0; (i = s.find("</", i)) != std::string::npos; i += 3) s.replace(i, 2, "<\\/");
-  return s;
+// JSON inside <script>: "</script" would end the element early, and "<!--" followed by
+// "<script" would make the parser skip the real "</script>" and swallow the rest of the page.
+// In JSON '<', '>' and '&' occur only inside strings, where \u escapes mean the same text.
+std::string script_safe(const std::string& s) {
+  std::string out;
+  out.reserve(s.size());
+  for (char c : s) {
+    switch (c) {
+      case '<': out += "\\u003c"; break;
+      case '>': out += "\\u003e"; break;
+      case '&': out += "\\u0026"; break;
+      default: out += c;
+    }
+  }
+  return out;
 }
 
 void replace_once(std::string& s, const std::string& token, const std::string& with) {
@@ -27,6 +38,7 @@ std::string html_escape(const std::string& s) {
       case '<': o += "&lt;"; break;
       case '>': o += "&gt;"; break;
       case '"': o += "&quot;"; break;
+      case '\'': o += "&#39;"; break;
       default: o += c;
     }
   }

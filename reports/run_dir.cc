@@ -1,9 +1,9 @@
 #include "reports/run_dir.h"
 
 #include "reports/group_report.h"
+#include "reports/output_file.h"
 
 #include <cctype>
-#include <fstream>
 #include <string>
 #include <system_error>
 
@@ -31,22 +31,17 @@ std::optional<std::string> prepare_run_dir(const fs::path& dir) {
     fs::create_directories(dir, ec);
     if (ec) return "cannot create " + dir.string() + ": " + ec.message();
   }
-  std::ofstream marker(dir / kRunDirMarker, std::ios::trunc);
-  marker << "eddy run directory: eddy run/sweep may overwrite the files here\n";
-  if (!marker) return "cannot write " + (dir / kRunDirMarker).string();
-  return std::nullopt;
+  return write_text_file(dir / kRunDirMarker, "eddy run directory: eddy run/sweep may overwrite the files here\n");
 }
 
 namespace {
 
 template <class Fn>
 std::optional<std::string> write_file(const fs::path& path, Fn&& fn, WrittenRun* written) {
-  std::ofstream out(path, std::ios::trunc | std::ios::binary);
-  if (!out) return "cannot write " + path.string();
-  fn(out);
-  out.flush();
-  if (!out) return "cannot write " + path.string();
-  out.close();
+  OutputFile out;
+  if (auto e = out.open(path)) return e;
+  fn(out.stream());
+  if (auto e = out.close()) return e;
   std::error_code ec;
   if (written != nullptr) written->total_bytes += fs::file_size(path, ec);
   return std::nullopt;
@@ -72,7 +67,7 @@ std::optional<std::string> write_run_dir(const RunContext& run, const fs::path& 
   auto step = [&](const char* name, auto&& fn) {
     if (!err) err = write_file(dir / name, fn, written);
   };
-  step("summary.json", [&](std::ostream& o) { o << summary.dump(2) << "\n"; });
+  step("summary.json", [&](std::ostream& o) { o << summary.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n"; });
   step("summary.md", [&](std::ostream& o) { o << summary_markdown(summary); });
   step("metrics.csv", [&](std::ostream& o) { write_metrics_csv(m, o); });
   std::error_code ec;

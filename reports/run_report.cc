@@ -1,5 +1,7 @@
 #include "reports/run_report.h"
 
+#include <cctype>
+
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
@@ -322,17 +324,38 @@ std::string summary_markdown(const json& s) {
   return out;
 }
 
+namespace {
+
+// Column names from names the scenario chose (consumer groups, error kinds): only
+// [A-Za-z0-9._-], every other byte '_', so that no name can add a line or a cell, start a
+// formula (=, +, -, @) in a spreadsheet, or need quoting; a name made equal to an earlier one
+// gets a suffix (_2, _3...).
+class CsvColumnNames {
+ public:
+  std::string operator()(const std::string& name) {
+    std::string s = name;
+    for (char& c : s) {
+      bool safe = std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+      if (!safe || static_cast<unsigned char>(c) >= 0x80) c = '_';
+    }
+    std::string unique = s;
+    for (int i = 2; !used_.insert(unique).second; ++i) unique = s + "_" + std::to_string(i);
+    return unique;
+  }
+
+ private:
+  std::set<std::string> used_;
+};
+
+}  // namespace
+
 void write_metrics_csv(const RunMetrics& m, std::ostream& out) {
   std::set<std::string> lag_names, error_kinds;
   for (const auto& w : m.windows) {
     for (const auto& [k, v] : w.lag) lag_names.insert(k);
     for (const auto& [k, v] : w.errors) error_kinds.insert(k);
   }
-  auto col = [](std::string s) {
-    for (char& c : s)
-      if (c == ' ' || c == ',' || c == '"') c = '_';
-    return s;
-  };
+  CsvColumnNames col;
   out << "window_start_s,window_end_s,produced_records_per_s,produced_mb_per_s,consumed_records_per_s,consumed_mb_per_s,"
          "produce_completed,produce_ok,produce_failed,produce_unknown,availability";
   for (const char* op : {"produce", "e2e"}) {
@@ -340,8 +363,8 @@ void write_metrics_csv(const RunMetrics& m, std::ostream& out) {
     for (const char* p : kPercentileNames) out << "," << op << "_" << p << "_ms";
     out << "," << op << "_max_ms";
   }
-  for (const auto& n : lag_names) out << ",lag_" << col(n);
-  for (const auto& k : error_kinds) out << ",errors_" << col(k);
+  for (const auto& n : lag_names) out << "," << col("lag_" + n);
+  for (const auto& k : error_kinds) out << "," << col("errors_" + k);
   out << "\n";
   double ws = static_cast<double>(m.window_ns) / 1e9;
   char buf[64];

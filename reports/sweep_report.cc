@@ -1,9 +1,12 @@
 #include "reports/sweep_report.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <fstream>
 
+#include "reports/output_file.h"
+#include "reports/results_line.h"
 #include "reports/web_assets.h"
 
 namespace reports {
@@ -124,15 +127,26 @@ void SweepAggregate::add(const SweepSeed& s) {
       agg->points.push_back(ScenarioAggregate::Point{s.seed, s.produce_records_per_s, s.produce_p99_ms, s.verdict});
 }
 
+bool SweepAggregate::usable(const std::string& line) const {
+  LineSeal seal = check_line(line);
+  return seal == LineSeal::kIntact || (seal == LineSeal::kUnsealed && !sealed);
+}
+
 void SweepAggregate::add_line(const std::string& line) {
   if (line.empty()) return;
-  json j = json::parse(line, nullptr, false);
+  bool first = lines_read++ == 0;
+  if (first && check_line(line) == LineSeal::kIntact) sealed = true;
+  json j = usable(line) ? json::parse(line, nullptr, false) : json(json::value_t::discarded);
   if (j.is_discarded() || !j.is_object()) {
     ++bad_lines;
     return;
   }
   std::string type = get_or<std::string>(j, "type", "");
   if (type == "sweep") {
+    if (!first) {
+      ++bad_lines;  // a second header: a foreign file appended
+      return;
+    }
     header = j;
   } else if (type == "seed") {
     if (auto s = sweep_seed_from_json(j)) add(*s);
@@ -146,6 +160,27 @@ int64_t SweepAggregate::runs() const {
   int64_t n = 0;
   for (const auto& s : scenarios) n += s.seeds;
   return n;
+}
+
+int64_t runs_in_shard(uint64_t first, uint64_t last, int index, int count, size_t scenarios) {
+  if (last < first || count < 1 || index < 1 || index > count) return 0;
+  uint64_t n = last - first + 1;
+  uint64_t per = n / static_cast<uint64_t>(count) + (n % static_cast<uint64_t>(count) > static_cast<uint64_t>(index - 1) ? 1 : 0);
+  return static_cast<int64_t>(per * scenarios);
+}
+
+int64_t SweepAggregate::expected_runs() const {
+  if (!header.is_object()) return -1;
+  int index = 1, count = 1;
+  if (std::sscanf(get_or<std::string>(header, "shard", "1/1").c_str(), "%d/%d", &index, &count) != 2) return -1;
+  auto scenario_files = get_or<std::vector<std::string>>(header, "scenarios", {});
+  return runs_in_shard(get_or<uint64_t>(header, "seed_first", 1), get_or<uint64_t>(header, "seed_last", 0), index, count,
+                       scenario_files.size());
+}
+
+int64_t SweepAggregate::missing_runs() const {
+  int64_t expected = expected_runs();
+  return expected < 0 ? 0 : std::max<int64_t>(0, expected - runs());
 }
 
 int64_t SweepAggregate::failures() const {
@@ -165,9 +200,13 @@ json sweep_json(const SweepAggregate& a) {
   json j;
   j["schema"] = kSweepSchema;
   j["sweep"] = a.header;
+  j["expected_runs"] = a.expected_runs() < 0 ? json(nullptr) : json(a.expected_runs());
   j["runs"] = a.runs();
+  j["missing_runs"] = a.missing_runs();
+  j["complete"] = a.expected_runs() >= 0 && a.missing_runs() == 0;
   j["failures"] = a.failures();
-  j["verdict"] = a.failures() == 0 && a.determinism_mismatches.empty() ? "pass" : "fail";
+  bool failed = a.failures() > 0 || !a.determinism_mismatches.empty();
+  j["verdict"] = failed ? "fail" : !j["complete"].get<bool>() ? "incomplete" : "pass";
   j["latency_relative_error"] = LogLinearHistogram::kRelativeError;
   j["scenarios"] = json::array();
   for (const auto& s : a.scenarios) {
@@ -198,9 +237,15 @@ json sweep_json(const SweepAggregate& a) {
 }
 
 std::string sweep_markdown(const json& s) {
-  std::string out = "### eddy sweep — " + std::string(s["verdict"] == "pass" ? "✅ pass" : "❌ fail") + " (" +
-                    std::to_string(s["runs"].get<int64_t>()) + " runs, " + std::to_string(s["failures"].get<int64_t>()) +
-                    " failing)\n\n";
+  std::string verdict = s["verdict"] == "pass" ? "✅ pass" : s["verdict"] == "fail" ? "❌ fail" : "⚠️ incomplete";
+  std::string out = "### eddy sweep — " + verdict + " (" + std::to_string(s["runs"].get<int64_t>()) + " runs, " +
+                    std::to_string(s["failures"].get<int64_t>()) + " failing)\n\n";
+  if (!s["complete"].get<bool>()) {
+    out += "**Incomplete:** " + std::to_string(s["missing_runs"].get<int64_t>()) + " of " +
+           (s["expected_runs"].is_null() ? std::string("?") : std::to_string(s["expected_runs"].get<int64_t>())) +
+           " runs are missing (interrupted, stopped by a time budget or a failure, shards not merged, or lines "
+           "dropped as damaged); nothing is known about them.\n\n";
+  }
   out += "| scenario | seeds | ok | safety | liveness | lab | throughput p50 (rec/s) | produce p99 p50 / max (ms) |\n";
   out += "|---|---|---|---|---|---|---|---|\n";
   auto v = [](const json& verdicts, const char* k) { return verdicts.contains(k) ? verdicts[k].get<int64_t>() : 0; };
@@ -247,9 +292,19 @@ void write_junit(const SweepAggregate& a, std::istream& in, std::ostream& out) {
   }
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   auto mismatches = static_cast<int64_t>(a.determinism_mismatches.size());
-  out << "<testsuites name=\"eddy sweep\" tests=\"" << a.runs() + mismatches << "\" failures=\""
-      << (a.failures() - errors_total + mismatches)
-      << "\" errors=\"" << errors_total << "\" time=\"" << fmt("%.3f", time_total) << "\">\n";
+  int64_t missing = a.missing_runs();
+  int64_t incomplete = missing > 0 || a.expected_runs() < 0 ? 1 : 0;
+  out << "<testsuites name=\"eddy sweep\" tests=\"" << a.runs() + mismatches + incomplete << "\" failures=\""
+      << (a.failures() - errors_total + mismatches) << "\" errors=\"" << errors_total << "\" skipped=\"" << incomplete
+      << "\" time=\"" << fmt("%.3f", time_total) << "\">\n";
+  if (incomplete > 0) {
+    std::string what = std::to_string(missing) + " of " +
+                       (a.expected_runs() < 0 ? std::string("?") : std::to_string(a.expected_runs())) +
+                       " runs missing: the sweep is incomplete and nothing is known about them";
+    out << "  <testsuite name=\"sweep\" tests=\"1\" failures=\"0\" errors=\"0\" skipped=\"1\" time=\"0\">\n"
+        << "    <testcase classname=\"eddy.sweep\" name=\"" << missing << " runs missing\" time=\"0\">\n"
+        << "      <skipped message=\"" << xml_escape(what) << "\"/>\n    </testcase>\n  </testsuite>\n";
+  }
   // Test cases grouped by scenario: one streaming pass per scenario over the results.
   for (const auto& s : a.scenarios) {
     int64_t errors = 0;
@@ -261,7 +316,7 @@ void write_junit(const SweepAggregate& a, std::istream& in, std::ostream& out) {
     in.seekg(0);
     std::string line;
     while (std::getline(in, line)) {
-      if (line.find("\"seed\"") == std::string::npos) continue;
+      if (line.find("\"seed\"") == std::string::npos || !a.usable(line)) continue;
       json j = json::parse(line, nullptr, false);
       if (j.is_discarded()) continue;
       auto seed = sweep_seed_from_json(j);
@@ -302,22 +357,14 @@ std::optional<std::string> write_sweep_reports(const std::filesystem::path& dir,
   if (!in) return "cannot read " + results.string();
   SweepAggregate a = aggregate_sweep(in);
   json s = sweep_json(a);
-  auto write = [](const std::filesystem::path& p, const std::string& text) -> std::optional<std::string> {
-    std::ofstream o(p, std::ios::trunc | std::ios::binary);
-    o << text;
-    o.flush();
-    if (!o) return "cannot write " + p.string();
-    return std::nullopt;
-  };
-  if (auto e = write(dir / "sweep.json", s.dump(2) + "\n")) return e;
-  if (auto e = write(dir / "summary.md", sweep_markdown(s))) return e;
-  if (auto e = write(dir / "sweep.html", sweep_html(s, a))) return e;
+  if (auto e = write_text_file(dir / "sweep.json", s.dump(2, ' ', false, json::error_handler_t::replace) + "\n")) return e;
+  if (auto e = write_text_file(dir / "summary.md", sweep_markdown(s))) return e;
+  if (auto e = write_text_file(dir / "sweep.html", sweep_html(s, a))) return e;
   if (!junit.empty()) {
-    std::ofstream o(junit, std::ios::trunc | std::ios::binary);
-    if (!o) return "cannot write " + junit;
-    write_junit(a, in, o);
-    o.flush();
-    if (!o) return "cannot write " + junit;
+    OutputFile o;
+    if (auto e = o.open(junit)) return e;
+    write_junit(a, in, o.stream());
+    if (auto e = o.close()) return e;
   }
   return std::nullopt;
 }

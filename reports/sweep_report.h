@@ -19,7 +19,7 @@
 
 namespace reports {
 
-inline constexpr const char* kSweepSchema = "eddy.sweep/1";
+inline constexpr const char* kSweepSchema = "eddy.sweep/2";
 inline constexpr size_t kSweepFailingKept = 200;    // failing seeds listed per scenario (all are counted)
 inline constexpr size_t kSweepPointsKept = 5'000;   // per-seed points per scenario for the charts
 
@@ -63,16 +63,28 @@ struct ScenarioAggregate {
 
 struct SweepAggregate {
   nlohmann::json header;  // the "type":"sweep" line, or null
+  bool sealed = false;    // the header carried a seal (format 2): every line must
   std::vector<ScenarioAggregate> scenarios;  // in order of first appearance
   int64_t determinism_checked = 0;
   std::vector<nlohmann::json> determinism_mismatches;
-  int64_t bad_lines = 0;  // lines that are not JSON (e.g. a torn last line)
+  int64_t bad_lines = 0;  // lines dropped: not JSON, or a seal that does not match (torn, spliced)
+  int64_t lines_read = 0;
 
   void add_line(const std::string& line);
   void add(const SweepSeed& s);
+  // False for a line that must be dropped: damaged, or unsealed in a sealed file.
+  bool usable(const std::string& line) const;
   int64_t runs() const;
   int64_t failures() const;
+  // The runs the sweep asked for (scenarios x the seeds of its shard), from the header; -1
+  // without a header.
+  int64_t expected_runs() const;
+  int64_t missing_runs() const;
 };
+
+// Runs of shard `index` of `count` over the seeds first..last (inclusive) for each of
+// `scenarios` files: the seeds s with (s - first) % count == index - 1.
+int64_t runs_in_shard(uint64_t first, uint64_t last, int index, int count, size_t scenarios);
 
 SweepAggregate aggregate_sweep(std::istream& results_jsonl);
 
@@ -81,7 +93,8 @@ std::string sweep_markdown(const nlohmann::json& sweep);
 std::string sweep_html(const nlohmann::json& sweep, const SweepAggregate& a);
 
 // JUnit XML: <testsuites> / <testsuite> per scenario / <testcase> per seed, <failure> for a
-// violated expectation, <error> for a lab error, crash or hang. Reads results.jsonl a second
+// violated expectation, <error> for a lab error, crash or hang; a sweep with runs missing gets
+// a "sweep" suite whose test case "N runs missing" is <skipped>. Reads results.jsonl a second
 // time so the test cases stream out without being held in memory.
 void write_junit(const SweepAggregate& a, std::istream& results_jsonl, std::ostream& out);
 

@@ -50,14 +50,21 @@ void put(YamlValue& map, const std::string& key, YamlValue value) {
   map.entries.push_back(YamlEntry{key, where, std::move(value)});
 }
 
+// Reads at most one byte past the scenario files' size cap (kYamlFileBytesMax), as the
+// scenario loader does: parse_yaml reports the oversized file, and an endless one (a device, a
+// pipe) can neither hang the import nor fill the memory.
 YamlValue read_document(const std::string& path, const char* what) {
   std::ifstream in(path, std::ios::binary);
   if (!in || std::filesystem::is_directory(path)) {
     throw LoadFailure(ScenarioError{path, 0, 0, std::string("cannot read the OMB ") + what + " file"});
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parse_yaml(text.str(), std::make_shared<const std::string>(path));
+  std::string text;
+  char buf[8192];
+  while (static_cast<int64_t>(text.size()) <= kYamlFileBytesMax && (in.read(buf, sizeof buf) || in.gcount() > 0)) {
+    text.append(buf, static_cast<size_t>(in.gcount()));
+  }
+  if (in.bad()) throw LoadFailure(ScenarioError{path, 0, 0, std::string("cannot read the OMB ") + what + " file"});
+  return parse_yaml(text, std::make_shared<const std::string>(path));
 }
 
 // One line of Java properties text, with where it was written.
@@ -306,7 +313,7 @@ class OmbBuilder {
 
 }  // namespace
 
-LoadResult load_omb_scenario(const OmbFiles& files, std::vector<std::string>* notes) {
+LoadResult load_omb_scenario(const OmbFiles& files, std::vector<std::string>* notes, const LoadOptions& overlay_options) {
   std::vector<std::string> local_notes;
   std::vector<std::string>& out_notes = notes != nullptr ? *notes : local_notes;
   const std::string display = files.overlay.empty() ? files.workload : files.overlay;
@@ -314,7 +321,7 @@ LoadResult load_omb_scenario(const OmbFiles& files, std::vector<std::string>* no
     YamlValue driver = read_document(files.driver, "driver");
     YamlValue workload = read_document(files.workload, "workload");
     YamlValue doc = OmbBuilder(driver, workload, out_notes).build();
-    if (!files.overlay.empty()) doc = merge_yaml(std::move(doc), read_scenario_document(files.overlay));
+    if (!files.overlay.empty()) doc = merge_yaml(std::move(doc), read_scenario_document(files.overlay, overlay_options));
     ScenarioSpec spec = build_scenario_spec(doc);
     spec.file = display;
     return spec;

@@ -22,6 +22,8 @@ struct OmbFiles {
   std::string overlay;   // a scenario file laid over the result, or ""
 };
 
-LoadResult load_omb_scenario(const OmbFiles& files, std::vector<std::string>* notes = nullptr);
+// `overlay_options`: the include roots of the overlay (OMB files have no includes).
+LoadResult load_omb_scenario(const OmbFiles& files, std::vector<std::string>* notes = nullptr,
+                             const LoadOptions& overlay_options = {});
 
 }  // namespace scenarios

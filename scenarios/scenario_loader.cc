@@ -12,6 +12,7 @@
 
 #include "scenarios/scenario_document.h"
 #include "scenarios/spec_builder.h"
+#include "scenarios/value_syntax.h"
 #include "scenarios/yaml_reader.h"
 
 namespace scenarios {
@@ -31,7 +32,40 @@ fs::path identity_of(const fs::path& path) {
   fs::path absolute = fs::absolute(path, ec);
   if (ec) return path.lexically_normal();
   fs::path canonical = fs::weakly_canonical(absolute, ec);
-  return ec ? absolute.lexically_normal() : canonical;
+  fs::path p = ec ? absolute.lexically_normal() : canonical;
+  return p.has_filename() || p == p.root_path() ? p : p.parent_path();  // no trailing '/'
+}
+
+// The directory trees the loader may read from (LoadOptions), symlinks resolved.
+class IncludeRoots {
+ public:
+  IncludeRoots(const std::string& top_file, const LoadOptions& options) {
+    fs::path dir = fs::path(top_file).parent_path();
+    roots_.push_back(identity_of(dir.empty() ? fs::path(".") : dir));
+    roots_.push_back(identity_of("."));
+    for (const auto& r : options.include_roots) roots_.push_back(identity_of(r));
+  }
+  bool allows(const fs::path& identity) const {
+    for (const auto& root : roots_) {
+      auto [r, p] = std::mismatch(root.begin(), root.end(), identity.begin(), identity.end());
+      if (r == root.end()) return true;
+    }
+    return false;
+  }
+  std::string describe() const {
+    std::string out;
+    for (const auto& r : roots_) out += (out.empty() ? "" : ", ") + r.string();
+    return out;
+  }
+
+ private:
+  std::vector<fs::path> roots_;
+};
+
+std::string outside_roots(const fs::path& identity, const IncludeRoots& roots) {
+  return "resolves to " + identity.string() + ", outside the directories scenarios may read from (" + roots.describe() +
+         "); nothing was read from it. Expected a file in the scenario's directory tree or the current "
+         "directory's, or pass --include-root DIR to allow another tree";
 }
 
 // The whole file, or nullopt with the reason in `why`.
@@ -66,7 +100,8 @@ std::string cycle_description(const std::vector<IncludeFrame>& stack, size_t fro
 }
 
 // Parses `text` and, when it has an `include`, lays it over the included file (recursively).
-YamlValue load_document(std::string_view text, const std::string& display, std::vector<IncludeFrame>& stack) {
+YamlValue load_document(std::string_view text, const std::string& display, std::vector<IncludeFrame>& stack,
+                        const IncludeRoots& roots) {
   YamlValue doc = parse_yaml(text, std::make_shared<const std::string>(display));
   if (!doc.is_map()) return doc;  // the builder says what was expected
   auto it = std::find_if(doc.entries.begin(), doc.entries.end(), [](const YamlEntry& e) { return e.key == "include"; });
@@ -88,6 +123,7 @@ YamlValue load_document(std::string_view text, const std::string& display, std::
                                  "; expected includes that never lead back to an including file");
     }
   }
+  if (!roots.allows(identity)) fail_at(include.where, "include: '" + relative + "' " + outside_roots(identity, roots));
   std::string why;
   std::optional<std::string> base_text = read_file(path, why);
   if (!base_text) {
@@ -95,18 +131,21 @@ YamlValue load_document(std::string_view text, const std::string& display, std::
                                "); expected a scenario file, relative to the including file");
   }
   stack.push_back({identity, path.string()});
-  YamlValue base = load_document(*base_text, path.string(), stack);
+  YamlValue base = load_document(*base_text, path.string(), stack, roots);
   stack.pop_back();
   if (!base.is_map()) {
-    fail_at(base.where, "an included file must hold a map of scenario settings; expected a map, got " + base.describe());
+    // Not a scenario at all (a .env, a key file...): its content is not repeated in the error.
+    fail_at(base.where, "an included file must hold a map of scenario settings; expected a map, got " +
+                            std::string(base.is_list() ? "a list" : base.is_null() ? "nothing" : "a single value") +
+                            " (not shown)");
   }
   return merge_yaml(std::move(base), std::move(doc));
 }
 
-LoadResult load(std::string_view text, const std::string& display_name) {
+LoadResult load(std::string_view text, const std::string& display_name, const LoadOptions& options) {
   try {
     std::vector<IncludeFrame> stack{{identity_of(display_name), display_name}};
-    YamlValue root = load_document(text, display_name, stack);
+    YamlValue root = load_document(text, display_name, stack, IncludeRoots(display_name, options));
     ScenarioSpec spec = build_scenario_spec(root);
     spec.file = display_name;
     return spec;
@@ -119,14 +158,29 @@ LoadResult load(std::string_view text, const std::string& display_name) {
   }
 }
 
-}  // namespace
+// The top-level file is confined too: it may itself be a symlink to anywhere.
+std::optional<ScenarioError> check_top_level(const std::string& path, const IncludeRoots& roots) {
+  fs::path identity = identity_of(path);
+  if (roots.allows(identity)) return std::nullopt;
+  return ScenarioError{path, 0, 0, "the scenario file " + outside_roots(identity, roots)};
+}
 
-YamlValue read_scenario_document(const std::string& path) {
+YamlValue read_document(const std::string& path, const LoadOptions& options) {
+  IncludeRoots roots(path, options);
+  if (auto outside = check_top_level(path, roots)) throw LoadFailure(*outside);
   std::string why;
   std::optional<std::string> text = read_file(path, why);
   if (!text) throw LoadFailure(ScenarioError{path, 0, 0, "cannot read the scenario file (" + why + ")"});
   std::vector<IncludeFrame> stack{{identity_of(path), path}};
-  return load_document(*text, path, stack);
+  return load_document(*text, path, stack, roots);
+}
+
+}  // namespace
+
+YamlValue read_scenario_document(const std::string& path) { return read_document(path, LoadOptions{}); }
+
+YamlValue read_scenario_document(const std::string& path, const LoadOptions& options) {
+  return read_document(path, options);
 }
 
 std::string ScenarioError::str() const {
@@ -134,7 +188,13 @@ std::string ScenarioError::str() const {
   return file + ":" + std::to_string(line) + ":" + std::to_string(column) + ": error: " + message;
 }
 
-LoadResult load_scenario_file(const std::string& path) {
+LoadResult load_scenario_file(const std::string& path, const LoadOptions& options) {
+  if (invalid_utf8_at(path)) {
+    return ScenarioError{"(a file name that is not valid UTF-8)", 0, 0,
+                         "the scenario file's name is not valid UTF-8; eddy writes it into JSON reports, so it must be "
+                         "(rename the file)"};
+  }
+  if (auto outside = check_top_level(path, IncludeRoots(path, options))) return *outside;
   std::string why;
   std::optional<std::string> text;
   try {
@@ -143,11 +203,11 @@ LoadResult load_scenario_file(const std::string& path) {
     why = e.what();
   }
   if (!text) return ScenarioError{path, 0, 0, "cannot read the scenario file (" + why + ")"};
-  return load(*text, path);
+  return load(*text, path, options);
 }
 
-LoadResult load_scenario_text(std::string_view yaml, const std::string& display_name) {
-  return load(yaml, display_name);
+LoadResult load_scenario_text(std::string_view yaml, const std::string& display_name, const LoadOptions& options) {
+  return load(yaml, display_name, options);
 }
 
 }  // namespace scenarios

@@ -7,6 +7,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include "scenarios/scenario_spec.h"
 
@@ -41,12 +42,25 @@ class LoadResult {
   std::variant<ScenarioSpec, ScenarioError> value_;
 };
 
+// Where `include:` may read from. Every file the loader reads (the top-level file too, which
+// matters when it is a symlink) must lie, symlinks resolved, inside the directory tree of the
+// top-level file, of the current directory, or of one of `include_roots`; anything else is an
+// error at the `include` line that never reads, and so never quotes, the file. A scenario file
+// from an untrusted change cannot print /etc/shadow or a .env elsewhere into a CI log.
+struct LoadOptions {
+  std::vector<std::string> include_roots;  // more trees includes may read from (--include-root)
+};
+
 // Reads and validates the scenario file at `path`. Includes are resolved relative to the
 // including file. ScenarioSpec::file is `path`.
-LoadResult load_scenario_file(const std::string& path);
+LoadResult load_scenario_file(const std::string& path, const LoadOptions& options = {});
 
 // Validates YAML text. `display_name` names it in errors and in ScenarioSpec::file; includes
 // are resolved relative to its directory (the working directory when it has none).
-LoadResult load_scenario_text(std::string_view yaml, const std::string& display_name);
+LoadResult load_scenario_text(std::string_view yaml, const std::string& display_name, const LoadOptions& options = {});
+
+// read_scenario_document (scenario_document.h) with `options`' include roots.
+struct YamlValue;
+YamlValue read_scenario_document(const std::string& path, const LoadOptions& options);
 
 }  // namespace scenarios

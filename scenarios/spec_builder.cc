@@ -696,6 +696,7 @@ class SpecBuilder {
                            "' fault");
     }
     if (target != nullptr) f.targets = read_targets(*target, path + ".target");
+    if (f.kind == FaultSpec::Kind::kRing) check_ring_size(target != nullptr ? *target : v, path, f.targets);
     // A client node is only cut off (its acknowledgements dropped, say), never crashed,
     // paused or given disk or clock faults: its workload and its record ids live in it.
     if (info.group != faults::FaultGroup::kNetwork && info.group != faults::FaultGroup::kLink) {
@@ -807,6 +808,13 @@ class SpecBuilder {
     for (size_t i = 0; i < kinds.items.size(); ++i) {
       const std::string at = index_path("nemesis.kinds", i);
       FaultSpec::Kind k = read_fault_kind(kinds.items[i], at);
+      if (k == FaultSpec::Kind::kRing &&
+          spec_.cluster.brokers + spec_.cluster.controllers < static_cast<int>(faults::kRingNodesMin)) {
+        fail_at(kinds.items[i].where, at + ": a ring over the " +
+                                          std::to_string(spec_.cluster.brokers + spec_.cluster.controllers) +
+                                          " servers cuts nothing; expected at least " +
+                                          std::to_string(faults::kRingNodesMin) + " brokers + controllers for 'ring'");
+      }
       if (!faults::nemesis_can_draw(k)) {
         fail_at(kinds.items[i].where, at + ": a nemesis cannot draw '" + std::string(faults::to_string(k)) +
                                           "'; expected one of: " +
@@ -827,6 +835,31 @@ class SpecBuilder {
     }
     if (const YamlValue* x = v.find("swarm")) o.swarm = read_bool(*x, "nemesis.swarm");
     spec_.nemesis = n;
+  }
+
+  // At most how many nodes `targets` name (every server when there are none); nullopt when a
+  // zone makes it unknown until the run.
+  std::optional<int64_t> nodes_at_most(const std::vector<std::string>& targets) const {
+    if (targets.empty()) return spec_.cluster.brokers + spec_.cluster.controllers;
+    int64_t n = 0;
+    for (const std::string& text : targets) {
+      FaultTarget t = *parse_fault_target(text).value;  // read_targets parsed it
+      switch (t.kind) {
+        case FaultTarget::Kind::kZone: return std::nullopt;
+        case FaultTarget::Kind::kAllBrokers: n += spec_.cluster.brokers; break;
+        case FaultTarget::Kind::kAllControllers: n += spec_.cluster.controllers; break;
+        default: n += 1;
+      }
+    }
+    return n;
+  }
+
+  void check_ring_size(const YamlValue& where, const std::string& path, const std::vector<std::string>& targets) {
+    std::optional<int64_t> n = nodes_at_most(targets);
+    if (!n || *n >= static_cast<int64_t>(faults::kRingNodesMin)) return;
+    fail_at(where.where, path + ".target: a ring of " + std::to_string(*n) + " node(s) cuts nothing (every node already "
+                          "reaches a majority); expected at least " + std::to_string(faults::kRingNodesMin) +
+                          " nodes" + (targets.empty() ? " in the cluster (brokers + controllers)" : ""));
   }
 
   std::vector<std::string> read_targets(const YamlValue& v, const std::string& path) {

@@ -23,6 +23,10 @@ struct Parsed {
   static Parsed fail(std::string e) { return Parsed{std::nullopt, std::move(e)}; }
 };
 
+// The offset of the first byte that is not part of well-formed UTF-8 (overlong forms,
+// surrogates and code points above U+10FFFF included), or nullopt when all of `text` is.
+std::optional<size_t> invalid_utf8_at(std::string_view text);
+
 // Limits on values (ranges checked by the parsers themselves).
 inline constexpr int64_t kKeysCountMax = 100'000'000;
 inline constexpr double kZipfExponentMax = 10.0;

@@ -113,6 +113,12 @@ class TreeBuilder : public YAML::EventHandler {
     v.where = locate(mark);
     check_tag(v.where, tag);
     v.kind = YamlValue::Kind::kScalar;
+    if (auto bad = invalid_utf8_at(value)) {
+      char byte[8];
+      std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(value[*bad]));
+      fail_at(v.where, "text that is not valid UTF-8 (byte " + std::string(byte) + " after " + std::to_string(*bad) +
+                           " bytes of it); expected UTF-8 text");
+    }
     v.text = value;
     v.plain = tag == "?";
     add(std::move(v), anchor);

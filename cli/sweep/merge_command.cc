@@ -10,7 +10,9 @@
 
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
+#include "cli/shell_quote.h"
 #include "cli/sweep/results.h"
+#include "cli/sweep/sweep_dir.h"
 #include "cli/sweep/sweep_plan.h"
 #include "cli/sweep/tally.h"
 #include "reports/sweep_report.h"
@@ -34,6 +36,10 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
       std::cerr << "eddy: error: " << err << "\n";
       return kExitUsage;
     }
+    if (f->damaged()) {
+      std::cout << "  " << d << ": " << f->dropped_lines << " damaged line(s)"
+                << (f->torn_bytes > 0 ? " and an unfinished last line" : "") << " dropped; their runs count as missing\n";
+    }
     parts.push_back(std::move(*f));
   }
   const sweep::SweepHeader& h0 = parts[0].header;
@@ -48,10 +54,23 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
     }
     shards.insert(h.shard_index);
   }
+  sweep::SweepDir out_dir;
   if (!args.out.empty()) {
     std::filesystem::path p = std::filesystem::path(args.out) / sweep::kResultsFileName;
     if (std::filesystem::exists(p)) {
       std::cerr << "eddy: error: --out: " << p.string() << " exists; choose another directory (nothing was changed)\n";
+      return kExitUsage;
+    }
+    if (!args.junit.empty()) {
+      if (auto problem = sweep::junit_path_problem(args.junit, args.out)) {
+        std::cerr << "eddy: error: " << *problem << "\n";
+        return kExitUsage;
+      }
+    }
+    auto dir_error = out_dir.claim(args.out);
+    if (!dir_error) dir_error = out_dir.lock();
+    if (dir_error) {
+      std::cerr << "eddy: error: --out: " << *dir_error << "\n";
       return kExitUsage;
     }
   }
@@ -93,24 +112,28 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
   tally.print(std::cout);
 
   if (!args.out.empty()) {
-    std::error_code ec;
-    std::filesystem::create_directories(args.out, ec);
     std::string err;
     sweep::ResultsAppender out;
     std::string path = (std::filesystem::path(args.out) / sweep::kResultsFileName).string();
-    if (!out.open(path, std::nullopt, err)) {
+    if (!out.open(path, err)) {
       std::cerr << "eddy: error: " << err << "\n";
-      return kExitUsage;
+      return kExitWriteFailed;
     }
     sweep::SweepHeader h = h0;
+    h.version = sweep::kResultsFormatVersion;
     h.shard_index = 1;
     h.shard_count = 1;
-    out.append(sweep::to_json_line(h));
-    for (const auto& [key, r] : runs) out.append(sweep::to_json_line(*r));
-    for (const auto& d : determinism) out.append(sweep::to_json_line(d));
+    bool written = out.append(sweep::to_json_line(h));
+    for (const auto& [key, r] : runs) written = written && out.append(sweep::to_json_line(*r));
+    for (const auto& d : determinism) written = written && out.append(sweep::to_json_line(d));
+    if (!out.close() || !written) {
+      std::cerr << "eddy: error: the merged results are incomplete: " << out.error() << " (exit 6)\n";
+      return kExitWriteFailed;
+    }
     std::cout << "  merged results: " << path << "\n";
     if (auto report_error = reports::write_sweep_reports(args.out, args.junit)) {
-      std::cerr << "eddy: error: sweep reports: " << *report_error << "\n";
+      std::cerr << "eddy: error: sweep reports: " << *report_error << " (exit 6)\n";
+      return kExitWriteFailed;
     } else {
       std::cout << "  reports: " << args.out << "/sweep.html, sweep.json, summary.md"
                 << (args.junit.empty() ? "" : ", JUnit " + args.junit) << "\n";
@@ -118,11 +141,12 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
   }
   int rc = tally.exit_code();
   if (missing > 0) {
-    std::string cmd = eddy + " sweep";
-    for (const auto& f : h0.scenarios) cmd += " " + f;
+    std::string cmd = shell_quote(eddy) + " sweep";
+    for (const auto& f : h0.scenarios) cmd += " " + shell_quote(f);
     cmd += " --seeds " + std::to_string(h0.seed_first) + ".." + std::to_string(h0.seed_last);
     std::cout << "  INCOMPLETE: " << missing << " run(s) missing"
-              << (args.out.empty() ? "" : "; finish them with: " + cmd + " --out " + args.out + " --resume") << "\n";
+              << (args.out.empty() ? "" : "; finish them with: " + cmd + " --out " + shell_quote(args.out) + " --resume")
+              << "\n";
     if (rc == kExitOk) rc = kExitLabError;
   }
   std::cout << "  exit " << rc << "\n";

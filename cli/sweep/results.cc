@@ -1,13 +1,18 @@
 #include "cli/sweep/results.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+
+#include "reports/output_file.h"
+#include "reports/results_line.h"
 
 namespace cli::sweep {
 
@@ -23,7 +28,8 @@ std::string to_json_line(const SweepHeader& h) {
   j["seed_last"] = h.seed_last;
   j["shard"] = std::to_string(h.shard_index) + "/" + std::to_string(h.shard_count);
   j["started"] = h.started_utc;
-  return j.dump();
+  if (!h.scenario_digests.empty()) j["scenario_digests"] = h.scenario_digests;
+  return reports::seal_line(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 std::string to_json_line(const SeedRecord& r) {
@@ -50,7 +56,7 @@ std::string to_json_line(const SeedRecord& r) {
   j["produce_latency_ms"] = {{"p50", r.produce_p50_ms}, {"p99", r.produce_p99_ms}, {"max", r.produce_max_ms}};
   j["faults"] = r.faults;
   j["replay"] = r.replay;
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return reports::seal_line(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 std::string to_json_line(const DeterminismRecord& r) {
@@ -62,7 +68,7 @@ std::string to_json_line(const DeterminismRecord& r) {
   j["fingerprint_second"] = r.fingerprint_second;
   j["equal"] = r.equal;
   j["message"] = r.message;
-  return j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+  return reports::seal_line(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
 namespace {
@@ -123,99 +129,184 @@ std::optional<SeedRecord> seed_record_from_json(const std::string& line) {
   }
 }
 
+namespace {
+
+SweepHeader header_from(const json& j) {
+  SweepHeader h;
+  if (get_or<std::string>(j, "type", "") != "sweep") {
+    throw std::runtime_error("the first line is not a sweep header (\"type\":\"sweep\")");
+  }
+  h.version = j.at("version").get<int>();
+  if (h.version < 1 || h.version > kResultsFormatVersion) {
+    throw std::runtime_error("format version " + std::to_string(h.version) + ", expected 1 to " +
+                             std::to_string(kResultsFormatVersion));
+  }
+  h.eddy_version = get_or<std::string>(j, "eddy", "");
+  h.scenarios = j.at("scenarios").get<std::vector<std::string>>();
+  h.seed_first = j.at("seed_first").get<uint64_t>();
+  h.seed_last = j.at("seed_last").get<uint64_t>();
+  if (!parse_shard(get_or<std::string>(j, "shard", "1/1"), h.shard_index, h.shard_count)) {
+    throw std::runtime_error("bad shard (expected \"I/N\")");
+  }
+  h.started_utc = get_or<std::string>(j, "started", "");
+  h.scenario_digests = get_or<std::vector<std::string>>(j, "scenario_digests", {});
+  return h;
+}
+
+DeterminismRecord determinism_from(const json& j) {
+  DeterminismRecord d;
+  d.scenario = j.at("scenario").get<std::string>();
+  d.seed = j.at("seed").get<uint64_t>();
+  d.fingerprint_first = get_or<std::string>(j, "fingerprint_first", "");
+  d.fingerprint_second = get_or<std::string>(j, "fingerprint_second", "");
+  d.equal = get_or<bool>(j, "equal", false);
+  d.message = get_or<std::string>(j, "message", "");
+  return d;
+}
+
+// A record line of a file whose header was (or was not) sealed: false when it must be dropped.
+bool usable(std::string_view line, bool sealed) {
+  reports::LineSeal seal = reports::check_line(line);
+  return seal == reports::LineSeal::kIntact || (seal == reports::LineSeal::kUnsealed && !sealed);
+}
+
+// Adds one record line to `f`; false when the line is damaged or not a record.
+bool add_record(ResultsFile& f, const std::string& line, bool sealed) {
+  if (!usable(line, sealed)) return false;
+  try {
+    json j = json::parse(line);
+    std::string type = get_or<std::string>(j, "type", "");
+    if (type == "seed") f.seeds.push_back(seed_from(j));
+    else if (type == "determinism") f.determinism.push_back(determinism_from(j));
+    else if (type == "sweep") return false;  // a second header: not this sweep's line
+    return true;                             // other types: written by newer tools, skipped
+  } catch (const std::exception&) {
+    return false;
+  }
+}
+
+std::optional<std::string> read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+}  // namespace
+
 std::optional<ResultsFile> read_results(const std::string& path_in, std::string& error) {
   std::string path = path_in;
   if (std::filesystem::is_directory(path)) path = (std::filesystem::path(path) / kResultsFileName).string();
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  std::optional<std::string> content = read_whole(path);
+  if (!content) {
     error = path + ": cannot read (expected a sweep's results.jsonl or the directory holding it)";
     return std::nullopt;
   }
-  std::string content((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   ResultsFile f;
-  size_t pos = 0;
-  int line_no = 0;
-  while (pos < content.size()) {
-    size_t nl = content.find('\n', pos);
-    if (nl == std::string::npos) {  // a line cut short by a kill: dropped, redone on resume
-      f.torn_bytes = content.size() - pos;
-      break;
-    }
-    std::string line = content.substr(pos, nl - pos);
-    ++line_no;
-    pos = nl + 1;
-    f.valid_bytes = pos;
-    try {
-      json j = json::parse(line);
-      std::string type = get_or<std::string>(j, "type", "");
-      if (line_no == 1) {
-        if (type != "sweep") throw std::runtime_error("the first line is not a sweep header (\"type\":\"sweep\")");
-        f.header.version = j.at("version").get<int>();
-        if (f.header.version != kResultsFormatVersion) {
-          throw std::runtime_error("format version " + std::to_string(f.header.version) + ", expected " +
-                                   std::to_string(kResultsFormatVersion));
-        }
-        f.header.eddy_version = get_or<std::string>(j, "eddy", "");
-        f.header.scenarios = j.at("scenarios").get<std::vector<std::string>>();
-        f.header.seed_first = j.at("seed_first").get<uint64_t>();
-        f.header.seed_last = j.at("seed_last").get<uint64_t>();
-        if (!parse_shard(get_or<std::string>(j, "shard", "1/1"), f.header.shard_index, f.header.shard_count)) {
-          throw std::runtime_error("bad shard (expected \"I/N\")");
-        }
-        f.header.started_utc = get_or<std::string>(j, "started", "");
-      } else if (type == "seed") {
-        f.seeds.push_back(seed_from(j));
-      } else if (type == "determinism") {
-        DeterminismRecord d;
-        d.scenario = j.at("scenario").get<std::string>();
-        d.seed = j.at("seed").get<uint64_t>();
-        d.fingerprint_first = get_or<std::string>(j, "fingerprint_first", "");
-        d.fingerprint_second = get_or<std::string>(j, "fingerprint_second", "");
-        d.equal = get_or<bool>(j, "equal", false);
-        d.message = get_or<std::string>(j, "message", "");
-        f.determinism.push_back(d);
-      }  // other types: written by newer tools, skipped
-    } catch (const std::exception& e) {
-      error = path + ":" + std::to_string(line_no) + ": " + e.what();
-      return std::nullopt;
-    }
-  }
-  if (line_no == 0) {
-    error = path + ": empty (no sweep header)";
+  size_t nl = content->find('\n');
+  if (nl == std::string::npos) {
+    error = path + (content->empty() ? ": empty (no sweep header)" : ": no complete sweep header line");
     return std::nullopt;
   }
+  std::string first = content->substr(0, nl);
+  bool sealed = reports::check_line(first) == reports::LineSeal::kIntact;
+  try {
+    if (reports::check_line(first) == reports::LineSeal::kDamaged) throw std::runtime_error("damaged header line");
+    f.header = header_from(json::parse(first));
+    if (f.header.version >= 2 && !sealed) throw std::runtime_error("format 2 header without its seal");
+  } catch (const std::exception& e) {
+    error = path + ":1: " + e.what();
+    return std::nullopt;
+  }
+  for (size_t pos = nl + 1; pos < content->size();) {
+    size_t end = content->find('\n', pos);
+    if (end == std::string::npos) {  // a line cut short by a kill: dropped, redone on resume
+      f.torn_bytes = content->size() - pos;
+      break;
+    }
+    if (!add_record(f, content->substr(pos, end - pos), sealed)) ++f.dropped_lines;
+    pos = end + 1;
+  }
   return f;
+}
+
+bool drop_damaged_lines(const std::string& path, std::string& error) {
+  std::optional<std::string> content = read_whole(path);
+  if (!content) {
+    error = path + ": cannot read";
+    return false;
+  }
+  size_t nl = content->find('\n');
+  if (nl == std::string::npos) {
+    error = path + ": no complete sweep header line";
+    return false;
+  }
+  bool sealed = reports::check_line(std::string_view(*content).substr(0, nl)) == reports::LineSeal::kIntact;
+  std::string kept = content->substr(0, nl + 1);
+  for (size_t pos = nl + 1; pos < content->size();) {
+    size_t end = content->find('\n', pos);
+    if (end == std::string::npos) break;
+    ResultsFile scratch;
+    std::string line = content->substr(pos, end - pos);
+    if (add_record(scratch, line, sealed)) kept += line + "\n";
+    pos = end + 1;
+  }
+  std::string tmp = path + ".rewrite";
+  if (auto e = reports::write_text_file(tmp, kept)) {
+    std::error_code ec;
+    std::filesystem::remove(tmp, ec);
+    error = *e;
+    return false;
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = path + ": cannot replace it with its clean lines: " + std::strerror(errno);
+    return false;
+  }
+  return true;
 }
 
 ResultsAppender::~ResultsAppender() {
   if (fd_ >= 0) ::close(fd_);
 }
 
-bool ResultsAppender::open(const std::string& path, std::optional<uint64_t> truncate_to, std::string& error) {
+bool ResultsAppender::open(const std::string& path, std::string& error) {
+  path_ = path;
   fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (fd_ < 0) {
     error = path + ": cannot open for appending: " + std::strerror(errno);
-    return false;
-  }
-  if (truncate_to && ::ftruncate(fd_, static_cast<off_t>(*truncate_to)) != 0) {
-    error = path + ": cannot cut the unfinished last line: " + std::strerror(errno);
     return false;
   }
   return true;
 }
 
 bool ResultsAppender::append(const std::string& line) {
+  if (fd_ < 0) {
+    error_ = reports::write_error(path_, EBADF);
+    return false;
+  }
+  struct stat st {};
+  off_t before = ::fstat(fd_, &st) == 0 ? st.st_size : -1;
   std::string buf = line + "\n";
   size_t done = 0;
   while (done < buf.size()) {
     ssize_t n = ::write(fd_, buf.data() + done, buf.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      error_ = reports::write_error(path_, n < 0 ? errno : EIO);
+      // Half a line must not stay: the next line, once space is back, would be spliced onto it.
+      if (before >= 0 && ::ftruncate(fd_, before) != 0) error_ += " (and the partial line could not be cut off)";
       return false;
     }
     done += static_cast<size_t>(n);
   }
   return true;
+}
+
+bool ResultsAppender::close() {
+  if (fd_ < 0) return error_.empty();
+  int rc = ::close(fd_);
+  fd_ = -1;
+  if (rc != 0 && error_.empty()) error_ = reports::write_error(path_, errno);
+  return rc == 0 && error_.empty();
 }
 
 }  // namespace cli::sweep

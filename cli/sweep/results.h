@@ -4,6 +4,8 @@
 //   line 1: {"type":"sweep", ...}           the header: what was asked
 //   then:   {"type":"seed", ...}            one per (scenario, seed) run
 //           {"type":"determinism", ...}     one per re-run seed (fingerprints compared)
+// Format 2 seals every line with a checksum (reports/results_line.h): a torn or spliced line
+// is detected and dropped (its run is then missing, and redone by --resume).
 #pragma once
 
 #include <cstdint>
@@ -15,7 +17,7 @@
 
 namespace cli::sweep {
 
-inline constexpr int kResultsFormatVersion = 1;
+inline constexpr int kResultsFormatVersion = 2;  // 1: lines without seals (still read)
 inline constexpr const char* kResultsFileName = "results.jsonl";
 
 struct SweepHeader {
@@ -25,6 +27,7 @@ struct SweepHeader {
   uint64_t seed_first = 1, seed_last = 1;
   int shard_index = 1, shard_count = 1;  // 1-based: shard I of N
   std::string started_utc;               // when the sweep (first) started, ISO 8601
+  std::vector<std::string> scenario_digests;  // per file, of its document with includes (format 2)
 };
 
 struct DeterminismRecord {
@@ -47,27 +50,41 @@ struct ResultsFile {
   SweepHeader header;
   std::vector<SeedRecord> seeds;
   std::vector<DeterminismRecord> determinism;
-  uint64_t torn_bytes = 0;  // bytes of an unfinished last line (a sweep killed mid-write)
-  uint64_t valid_bytes = 0; // length of the file up to the last complete line
+  uint64_t torn_bytes = 0;     // bytes of an unfinished last line (a sweep killed mid-write)
+  uint64_t dropped_lines = 0;  // complete lines dropped: damaged seal, spliced, not JSON
+  bool damaged() const { return torn_bytes > 0 || dropped_lines > 0; }
 };
 
-// Reads DIR/results.jsonl (or a file path). On error returns nullopt and sets `error`.
+// Reads DIR/results.jsonl (or a file path). Damaged lines are dropped and counted; only a
+// missing, empty or foreign file (no readable header) is an error: nullopt, `error` set.
 std::optional<ResultsFile> read_results(const std::string& path, std::string& error);
 
+// Rewrites `path` with only its usable lines (the header, then every intact record), through a
+// temporary file renamed over it, so a resumed sweep appends after clean lines. Returns false
+// and sets `error` when it cannot.
+bool drop_damaged_lines(const std::string& path, std::string& error);
+
 // Appends whole lines with one write(2) each, so lines never interleave or tear except when
-// the process is killed inside that call.
+// the process is killed inside that call. A write that fails (disk full, file-size limit, I/O
+// error) is cut back off the file and reported: a failed append never leaves half a line.
 class ResultsAppender {
  public:
   ResultsAppender() = default;
   ~ResultsAppender();
   ResultsAppender(const ResultsAppender&) = delete;
   ResultsAppender& operator=(const ResultsAppender&) = delete;
-  // Opens for appending, first cutting an unfinished last line off at `valid_bytes`
-  // (when resuming). Returns false and sets `error` on failure.
-  bool open(const std::string& path, std::optional<uint64_t> truncate_to, std::string& error);
-  bool append(const std::string& line);  // `line` without its '\n'
+  // Opens for appending. Returns false and sets `error` on failure.
+  bool open(const std::string& path, std::string& error);
+  // `line` without its '\n'. False on failure, with error() saying why.
+  bool append(const std::string& line);
+  // Closes; false (error() set) when the close reports a failed write.
+  bool close();
+  const std::string& error() const { return error_; }
+
  private:
   int fd_ = -1;
+  std::string path_;
+  std::string error_;
 };
 
 }  // namespace cli::sweep

@@ -1,18 +1,13 @@
 #include "cli/sweep/sweep_plan.h"
 
-#include <cctype>
-#include <charconv>
+#include <algorithm>
+
+#include "cli/seed_text.h"
 
 namespace cli::sweep {
 
 namespace {
-std::optional<uint64_t> parse_u64(std::string_view s) {
-  if (s.empty() || !std::isdigit(static_cast<unsigned char>(s[0]))) return std::nullopt;
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || p != s.data() + s.size()) return std::nullopt;
-  return v;
-}
+std::optional<uint64_t> parse_u64(std::string_view s) { return parse_seed(s); }
 }  // namespace
 
 std::optional<SeedRange> parse_seed_range(const std::string& text, std::string& error) {
@@ -63,12 +58,16 @@ std::vector<Unit> plan_units(size_t scenarios, const SeedRange& r, const Shard& 
   return units;
 }
 
-bool in_determinism_sample(size_t unit_index, size_t units, size_t sample) {
-  if (sample == 0 || units == 0 || unit_index >= units) return false;
-  if (sample >= units) return true;
-  // Unit i is sampled when floor((i + 1) * sample / units) steps up: `sample` units, evenly spread.
-  auto step = [&](size_t i) { return static_cast<unsigned __int128>(i) * sample / units; };
-  return step(unit_index + 1) > step(unit_index);
+bool in_determinism_sample(size_t unit_index, size_t units, size_t scenarios, size_t sample) {
+  if (sample == 0 || units == 0 || scenarios == 0 || unit_index >= units) return false;
+  size_t file = unit_index % scenarios;
+  size_t index = unit_index / scenarios;  // among this file's units
+  size_t file_units = units / scenarios;
+  size_t file_sample = std::max<size_t>(1, sample / scenarios + (file < sample % scenarios ? 1 : 0));
+  if (file_sample >= file_units) return true;
+  // Unit i is sampled when floor((i + 1) * k / n) steps up: k units, evenly spread.
+  auto step = [&](size_t i) { return static_cast<unsigned __int128>(i) * file_sample / file_units; };
+  return step(index + 1) > step(index);
 }
 
 }  // namespace cli::sweep

@@ -34,7 +34,10 @@ struct Unit {
 
 std::vector<Unit> plan_units(size_t scenarios, const SeedRange& r, const Shard& s);
 
-// The units re-run to check determinism: `sample` of them, evenly spaced, always the same.
-bool in_determinism_sample(size_t unit_index, size_t units, size_t sample);
+// The units re-run to check determinism, always the same: `sample` of them shared out among the
+// scenario files (each file gets sample / files, the first sample % files one more, and at
+// least one when sample > 0), evenly spaced over each file's seeds. `units` is the length of
+// plan_units' list for `scenarios` files (seed-major: unit i is file i % scenarios).
+bool in_determinism_sample(size_t unit_index, size_t units, size_t scenarios, size_t sample);
 
 }  // namespace cli::sweep

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "cli/exit_codes.h"
+#include "cli/shell_quote.h"
 
 namespace cli::sweep {
 
@@ -52,7 +53,7 @@ void Tally::print(std::ostream& out) const {
     out << "  NONDETERMINISTIC " << d.scenario << " seed " << d.seed << ": fingerprint " << d.fingerprint_first
         << " then " << (d.fingerprint_second.empty() ? "(none)" : d.fingerprint_second)
         << (d.message.empty() ? "" : " (" + d.message + ")") << "\n"
-        << "    check: eddy check-determinism " << d.scenario << " --seed " << d.seed << "\n";
+        << "    check: eddy check-determinism " << shell_quote(d.scenario) << " --seed " << d.seed << "\n";
   }
   if (failed_.empty()) return;
   std::vector<const SeedRecord*> rows;

@@ -134,10 +134,13 @@ TEST(Cli, RunLimitEndsWithLabErrorCode) {
 // for a scenario file, as the sweep prints it.
 TEST(Cli, ViolationPrintsTheReplayCommand) {
   const std::string planted = std::string(EDDY_SOURCE_DIR) + "/tests/scenarios/planted-acks1-expects-no-loss.yaml";
-  Result r = run("run " + planted + " --seed 1 --no-out");
+  // The planted file includes ../../scenarios/...: outside its tree and ctest's working
+  // directory, so the source tree is given as an include root, and the replay command keeps it.
+  const std::string root = " --include-root " + std::string(EDDY_SOURCE_DIR);
+  Result r = run("run " + planted + " --seed 1 --no-out" + root);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("VIOLATED"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("replay: build/eddy replay " + planted + " --seed 1\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("replay: build/eddy replay " + planted + " --seed 1" + root + "\n"), std::string::npos) << r.out;
 }
 
 }  // namespace

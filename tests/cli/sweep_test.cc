@@ -96,8 +96,10 @@ std::map<uint64_t, Line> seeds_of(const std::vector<Line>& lines) {
 
 TEST(Cli, SweepOfAPlantedViolationExitsOneAndItsReplayCommandReproducesIt) {
   TempDir dir("planted");
+  // The planted file includes a file outside its tree and ctest's working directory.
+  const std::string root = " --include-root " + kSource;
   Result r = eddy("sweep " + kPlanted + " --seeds 1..2 --jobs 2 --no-progress --out " + dir.str("out") + " --junit " +
-                  dir.str("junit.xml"));
+                  dir.str("junit.xml") + root);
   ASSERT_EQ(r.exit_code, 1) << r.out;
   EXPECT_TRUE(fs::exists(dir.path / "out/sweep.json"));
   std::ifstream junit(dir.str("junit.xml"));
@@ -110,7 +112,7 @@ TEST(Cli, SweepOfAPlantedViolationExitsOneAndItsReplayCommandReproducesIt) {
                                            "replay: ([^\\n]+)")))
       << r.out;
   std::string fingerprint = m[1], violation = m[2], replay = m[3];
-  EXPECT_EQ(replay, std::string(EDDY_BINARY) + " replay " + kPlanted + " --seed 1");
+  EXPECT_EQ(replay, std::string(EDDY_BINARY) + " replay " + kPlanted + " --seed 1" + root);
   EXPECT_EQ(seeds_of(read_lines(dir.str("out/results.jsonl")))[1].fingerprint, fingerprint);
 
   Result again = shell("cd " + dir.str() + " && " + replay);  // the printed command, as printed
@@ -330,8 +332,21 @@ TEST(SweepPlan, ShardsPartitionTheSeedsAndTheSampleIsEvenlySpread) {
   for (size_t units : {1u, 7u, 20u, 2000u, 12345u}) {
     for (size_t sample : {0u, 1u, 20u}) {
       size_t n = 0;
-      for (size_t i = 0; i < units; ++i) n += in_determinism_sample(i, units, sample) ? 1 : 0;
+      for (size_t i = 0; i < units; ++i) n += in_determinism_sample(i, units, 1, sample) ? 1 : 0;
       EXPECT_EQ(n, std::min(units, sample)) << units << " " << sample;
+    }
+  }
+  // Every scenario file of a sweep is sampled: with 2 files and 20 re-runs over 4,000 units, a
+  // single even spacing (step 200) landed on the second file only.
+  for (size_t files : {2u, 3u, 7u}) {
+    size_t units = files * 2000;
+    for (size_t sample : {1u, 20u}) {
+      std::vector<size_t> per_file(files, 0);
+      for (size_t i = 0; i < units; ++i) per_file[i % files] += in_determinism_sample(i, units, files, sample) ? 1 : 0;
+      for (size_t f = 0; f < files; ++f) {
+        EXPECT_GE(per_file[f], 1u) << files << " files, sample " << sample << ", file " << f;
+        EXPECT_LE(per_file[f], std::max<size_t>(1, sample / files + 1)) << files << " " << sample << " " << f;
+      }
     }
   }
   std::string err;

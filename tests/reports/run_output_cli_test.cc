@@ -7,7 +7,9 @@
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
+#include <vector>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -39,6 +41,70 @@ TEST(RunOutputCli, WritesTheRunDirectoryAndReusesItsOwn) {
   Result b = run("run " + kScenario + " --seed 4 --out " + dir.string() + " --no-history");
   EXPECT_EQ(b.exit_code, 0) << b.out;
   EXPECT_FALSE(fs::exists(dir / "history.jsonl"));  // the earlier run's is gone, not left stale
+  fs::remove_all(dir);
+}
+
+std::string read_all(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Names are the scenario's: a consumer group named with a newline, a formula and a comma used
+// to add a line to metrics.csv (starting "=HYPERLINK(...)"), and "<!--<script>" in a name or
+// the description made the browser swallow report.html's data and show a blank page.
+TEST(RunOutputCli, HostileNamesCannotBreakMetricsCsvOrReportHtml) {
+  fs::path dir = fs::temp_directory_path() / ("eddy-names-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::string yaml = read_all(kScenario);
+  const std::string plain_consumers = "consumers:\n  - {topic: orders, count: 1, configs: {request.timeout.ms: 3000}}";
+  size_t at = yaml.find(plain_consumers);
+  ASSERT_NE(at, std::string::npos);
+  const std::string hostile = "g\\n=HYPERLINK(\\\"http://x\\\"),\\\"<!--<script>";
+  yaml.replace(at, plain_consumers.size(),
+               "description: \"<!--<script> and </script> in a description\"\nconsumers:\n"
+               "  - {topic: orders, count: 1, configs: {request.timeout.ms: 3000, group.id: \"" + hostile + "\"}}");
+  std::ofstream(dir / "s.yaml") << yaml;
+  Result r = run("run " + (dir / "s.yaml").string() + " --seed 1 --out " + (dir / "o").string());
+  ASSERT_NE(r.exit_code, 2) << r.out;
+
+  std::istringstream csv(read_all(dir / "o/metrics.csv"));
+  std::string header, line;
+  ASSERT_TRUE(std::getline(csv, header));
+  EXPECT_NE(header.find("lag_group_g_"), std::string::npos) << header;
+  auto cells = [](const std::string& l) {
+    std::vector<std::string> v;
+    std::string cell;
+    std::istringstream in(l);
+    while (std::getline(in, cell, ',')) v.push_back(cell);
+    if (!l.empty() && l.back() == ',') v.push_back("");
+    return v;
+  };
+  size_t columns = cells(header).size();
+  for (const std::string& c : cells(header)) {
+    ASSERT_FALSE(c.empty());
+    EXPECT_EQ(std::string("=+-@").find(c[0]), std::string::npos) << c;
+    EXPECT_EQ(c.find('"'), std::string::npos) << c;
+  }
+  int rows = 0;
+  while (std::getline(csv, line)) {
+    ++rows;
+    EXPECT_EQ(cells(line).size(), columns) << "row " << rows << ": " << line;
+    EXPECT_EQ(std::string("=+@").find(line[0]), std::string::npos) << line;
+  }
+  EXPECT_GT(rows, 0);
+
+  std::string html = read_all(dir / "o/report.html");
+  size_t open = html.find("<script type=\"application/json\" id=\"eddy-data\">");
+  ASSERT_NE(open, std::string::npos);
+  size_t start = html.find('>', open) + 1;
+  size_t end = html.find("</script>", start);
+  std::string data = html.substr(start, end - start);
+  EXPECT_EQ(data.find("<!--"), std::string::npos);
+  EXPECT_EQ(data.find('<'), std::string::npos);
+  nlohmann::json j = nlohmann::json::parse(data, nullptr, false);
+  ASSERT_FALSE(j.is_discarded()) << "the data element ends where it should";
+  EXPECT_NE(j.dump().find("<!--<script> and </script> in a description"), std::string::npos);
   fs::remove_all(dir);
 }
 

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "reports/results_line.h"
 #include "reports/sweep_report.h"
 
 namespace reports {
@@ -108,12 +109,72 @@ TEST(SweepReport, JunitIsReadByAnXmlParserWithTheCommonShape) {
   std::string xml((std::istreambuf_iterator<char>(x)), std::istreambuf_iterator<char>());
   EXPECT_NE(xml.find("<testcase classname=\"eddy.lossy\" name=\"seed 7\""), std::string::npos);
   EXPECT_NE(xml.find("&lt;abort&gt; &amp; &quot;core&quot;"), std::string::npos);  // escaped
-  // 250 seeds + 1 determinism mismatch; 7 safety failures + 1 determinism failure; 1 lab crash.
-  std::string cmd = "/usr/bin/python3 " + std::string(EDDY_SOURCE_DIR) + "/tests/reports/junit_check.py " + junit + " 251 8 1";
+  // 250 seeds + 1 determinism mismatch + the skipped "150 runs missing" (200 seeds x 2 files
+  // were asked); 7 safety failures + 1 determinism failure; 1 lab crash.
+  EXPECT_NE(xml.find("name=\"150 runs missing\""), std::string::npos) << xml.substr(0, 600);
+  std::string cmd = "/usr/bin/python3 " + std::string(EDDY_SOURCE_DIR) + "/tests/reports/junit_check.py " + junit + " 252 8 1";
   EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
   // The checker can fail: wrong expected counts are caught.
-  std::string wrong = "/usr/bin/python3 " + std::string(EDDY_SOURCE_DIR) + "/tests/reports/junit_check.py " + junit + " 250 8 1 >/dev/null";
+  std::string wrong = "/usr/bin/python3 " + std::string(EDDY_SOURCE_DIR) + "/tests/reports/junit_check.py " + junit + " 251 8 1 >/dev/null";
   EXPECT_NE(std::system(wrong.c_str()), 0);
+}
+
+// A sweep of 1 file x seeds 1..4 (format 2, sealed lines) whose third result was cut by a full
+// disk and the fourth appended after it once space came back: one spliced line.
+std::string spliced_fixture(bool splice) {
+  std::string header = seal_line(
+      R"({"type":"sweep","version":2,"eddy":"0.1.0","scenarios":["a.yaml"],"seed_first":1,"seed_last":4,"shard":"1/1","started":"2026-11-26T00:00:00Z"})");
+  std::string out = header + "\n";
+  for (uint64_t s = 1; s <= 2; ++s) out += seal_line(seed_line("a.yaml", "steady", s, "ok", 400, 3.0, 0)) + "\n";
+  std::string third = seal_line(seed_line("a.yaml", "steady", 3, "ok", 400, 3.0, 0));
+  std::string fourth = seal_line(seed_line("a.yaml", "steady", 4, "ok", 400, 3.0, 0));
+  out += (splice ? third.substr(0, third.size() / 2) : third + "\n") + fourth + "\n";
+  return out;
+}
+
+TEST(SweepReport, ASealedLineThatWasCutOrChangedIsDetected) {
+  std::string line = seal_line(seed_line("a.yaml", "steady", 3, "ok", 400, 3.0, 0));
+  EXPECT_EQ(check_line(line), LineSeal::kIntact);
+  EXPECT_EQ(check_line(seed_line("a.yaml", "steady", 3, "ok", 400, 3.0, 0)), LineSeal::kUnsealed);
+  EXPECT_EQ(check_line(line.substr(0, line.size() - 5)), LineSeal::kUnsealed);
+  std::string changed = line;
+  changed[changed.find("\"seed\":3") + 7] = '5';
+  EXPECT_EQ(check_line(changed), LineSeal::kDamaged);
+  EXPECT_EQ(check_line(line.substr(0, 40) + line), LineSeal::kDamaged);
+  EXPECT_EQ(json::parse(line)["crc32c"].get<std::string>().size(), 8u) << "still one JSON object";
+}
+
+TEST(SweepReport, ASplicedLineIsDroppedAndThePartialSweepSaysSo) {
+  std::istringstream whole_in(spliced_fixture(false));
+  json whole = sweep_json(aggregate_sweep(whole_in));
+  EXPECT_EQ(whole["verdict"], "pass");
+  EXPECT_EQ(whole["complete"], true);
+  EXPECT_EQ(whole["expected_runs"], 4);
+
+  std::istringstream in(spliced_fixture(true));
+  SweepAggregate a = aggregate_sweep(in);
+  EXPECT_EQ(a.runs(), 2);
+  EXPECT_EQ(a.bad_lines, 1);
+  json s = sweep_json(a);
+  EXPECT_EQ(s["verdict"], "incomplete");
+  EXPECT_EQ(s["complete"], false);
+  EXPECT_EQ(s["expected_runs"], 4);
+  EXPECT_EQ(s["missing_runs"], 2);
+  std::string md = sweep_markdown(s);
+  EXPECT_EQ(md.find("pass"), std::string::npos) << md;
+  EXPECT_NE(md.find("**Incomplete:** 2 of 4 runs are missing"), std::string::npos) << md;
+
+  fs::path dir = fs::path(EDDY_ARTIFACTS) / "sweep-spliced";
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "results.jsonl") << spliced_fixture(true);
+  std::string junit = (dir / "junit.xml").string();
+  ASSERT_FALSE(write_sweep_reports(dir, junit).has_value());
+  std::ifstream x(junit);
+  std::string xml((std::istreambuf_iterator<char>(x)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("<skipped message=\"2 of 4 runs missing"), std::string::npos) << xml;
+  std::string cmd = "/usr/bin/python3 " + std::string(EDDY_SOURCE_DIR) + "/tests/reports/junit_check.py " + junit + " 3 0 0";
+  EXPECT_EQ(std::system(cmd.c_str()), 0) << cmd;
 }
 
 }  // namespace

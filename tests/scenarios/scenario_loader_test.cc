@@ -568,6 +568,66 @@ TEST(ScenarioLoader, CountExpectationHoldsAndPrints) {
   EXPECT_EQ((CountExpectation{}).str(), "== 0");
 }
 
+// Text that is not UTF-8 cannot be written into summary.json: on main a description or a
+// group.id with such bytes aborted the run after its directory was half written.
+TEST(ScenarioLoader, TextThatIsNotValidUtf8IsALocatedError) {
+  struct Case {
+    std::string yaml;
+    int line, column;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"name: x\ndescription: \"caf\xe9\"\n", 2, 14},
+           {"name: x\ntopics: [{name: t}]\nconsumers:\n  - {topic: t, configs: {group.id: g\xff}}\n", 4, 36},
+           {"name: x\n\xc0\xaf: 1\n", 2, 1},                            // overlong '/'
+           {"name: \"\xed\xa0\x80\"\n", 1, 7},                          // a surrogate
+           {"name: x\ndescription: \"\xf4\x90\x80\x80\"\n", 2, 14},  // above U+10FFFF
+           {"name: x\ndescription: \"cut \xe2\x82\"\n", 2, 14},        // a sequence cut short
+       }) {
+    LoadResult r = load(c.yaml);
+    ASSERT_FALSE(r.ok()) << c.yaml;
+    EXPECT_EQ(r.error().line, c.line) << r.error().str();
+    EXPECT_EQ(r.error().column, c.column) << r.error().str();
+    EXPECT_NE(r.error().message.find("not valid UTF-8"), std::string::npos) << r.error().str();
+  }
+  LoadResult ok = load("name: x\ndescription: \"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x8c\x8a\"\n");
+  EXPECT_TRUE(ok.ok()) << describe(ok);
+}
+
+TEST(ScenarioLoader, AFileNameThatIsNotValidUtf8IsAnError) {
+  ScratchDir scratch;
+  fs::path bad = scratch.path() / "sc\xff.yaml";
+  write_file(bad, "name: x\n");
+  LoadResult r = load_scenario_file(bad.string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("name is not valid UTF-8"), std::string::npos) << r.error().str();
+}
+
+// A ring of 3 nodes or fewer cuts nothing (every node reaches a majority): on main it loaded
+// and silently did nothing.
+TEST(ScenarioLoader, ARingOfThreeNodesOrFewerIsAnError) {
+  auto with = [](const std::string& cluster, const std::string& fault) {
+    return load("name: r\ncluster: " + cluster + "\nduration: 10s\nfaults:\n  - " + fault + "\n");
+  };
+  const std::string three = R"({at: 1s, for: 1s, kind: ring, target: ["broker 0", "broker 1", "broker 2"]})";
+  LoadResult r = with("{brokers: 5, controllers: 3}", three);
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().line, 5);
+  EXPECT_EQ(r.error().column, 43);
+  EXPECT_NE(r.error().message.find("faults[0].target: a ring of 3 node(s) cuts nothing"), std::string::npos)
+      << r.error().str();
+  EXPECT_FALSE(with("{brokers: 3, controllers: 1}", R"({at: 1s, kind: ring, target: "all brokers"})").ok());
+  LoadResult small = with("{brokers: 2, controllers: 1}", "{at: 1s, kind: ring}");
+  ASSERT_FALSE(small.ok());
+  EXPECT_NE(small.error().message.find("in the cluster (brokers + controllers)"), std::string::npos) << small.error().str();
+  LoadResult nemesis = load("name: r\ncluster: {brokers: 2, controllers: 1}\nduration: 10s\nnemesis: {kinds: [ring]}\n");
+  ASSERT_FALSE(nemesis.ok());
+  EXPECT_NE(nemesis.error().message.find("nemesis.kinds[0]: a ring over the 3 servers cuts nothing"), std::string::npos)
+      << nemesis.error().str();
+  // Four nodes or more, or a zone (known only when the run starts), load.
+  EXPECT_TRUE(with("{brokers: 5, controllers: 3}", R"({at: 1s, kind: ring, target: ["broker 0", "broker 1", "broker 2", "controller 0"]})").ok());
+  EXPECT_TRUE(with("{brokers: 3, controllers: 1}", "{at: 1s, kind: ring}").ok());
+}
+
 // --- Files and includes.
 
 TEST(ScenarioInclude, LoadsAFileAndNamesIt) {
@@ -718,6 +778,55 @@ TEST(ScenarioInclude, DepthIsLimitedToEight) {
   EXPECT_EQ(r.error().line, 1);
   EXPECT_EQ(r.error().column, 10);
   EXPECT_NE(r.error().message.find("more than 8 nested includes"), std::string::npos) << r.error().str();
+}
+
+// include: reads only inside the top-level file's tree, the current directory's and the
+// LoadOptions roots (tests run in the build tree, so scratch directories are outside it).
+TEST(ScenarioInclude, OutsideTheRootsNothingIsReadOrQuoted) {
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
+  fs::create_directories(dir / "tree/sub");
+  fs::create_directories(dir / "elsewhere");
+  write_file(dir / "elsewhere/base.yaml", "name: secret-name-42\nduration: 3s\n");
+  write_file(dir / "tree/sub/inside.yaml", "name: inside\nduration: 4s\n");
+  fs::create_symlink(dir / "elsewhere/base.yaml", dir / "tree/link.yaml");
+  write_file(dir / "tree/main.yaml", "include: ../elsewhere/base.yaml\nname: main\n");
+  LoadResult r = load_scenario_file((dir / "tree/main.yaml").string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().file, (dir / "tree/main.yaml").string());
+  EXPECT_EQ(r.error().line, 1);
+  EXPECT_EQ(r.error().column, 10);
+  EXPECT_NE(r.error().message.find("resolves to " + (dir / "elsewhere/base.yaml").string()), std::string::npos)
+      << r.error().str();
+  EXPECT_EQ(r.error().str().find("secret-name-42"), std::string::npos);
+
+  write_file(dir / "tree/main.yaml", "include: link.yaml\nname: main\n");
+  LoadResult via_link = load_scenario_file((dir / "tree/main.yaml").string());
+  ASSERT_FALSE(via_link.ok()) << "a symlink in the tree does not carry the include out of it";
+  EXPECT_NE(via_link.error().message.find("outside the directories"), std::string::npos) << via_link.error().str();
+
+  write_file(dir / "tree/main.yaml", "include: sub/inside.yaml\nname: main\n");
+  EXPECT_TRUE(load_scenario_file((dir / "tree/main.yaml").string()).ok());
+
+  write_file(dir / "tree/main.yaml", "include: ../elsewhere/base.yaml\nname: main\n");
+  LoadResult widened = load_scenario_file((dir / "tree/main.yaml").string(), LoadOptions{{(dir / "elsewhere").string()}});
+  ASSERT_TRUE(widened.ok()) << describe(widened);
+  EXPECT_EQ(widened.spec().duration, sim::seconds(3));
+
+  LoadResult top = load_scenario_file((dir / "tree/link.yaml").string());
+  ASSERT_FALSE(top.ok()) << "the top-level file may not be a symlink out of its tree";
+  EXPECT_EQ(top.error().str().find("secret-name-42"), std::string::npos);
+}
+
+TEST(ScenarioInclude, AnIncludedFileThatIsNotAScenarioIsNotQuoted) {
+  ScratchDir scratch;
+  const fs::path& dir = scratch.path();
+  write_file(dir / ".env", "API_KEY=sk-live-secret\nOTHER=1\n");
+  write_file(dir / "main.yaml", "include: .env\nname: main\n");
+  LoadResult r = load_scenario_file((dir / "main.yaml").string());
+  ASSERT_FALSE(r.ok());
+  EXPECT_NE(r.error().message.find("got a single value (not shown)"), std::string::npos) << r.error().str();
+  EXPECT_EQ(r.error().str().find("sk-live"), std::string::npos) << r.error().str();
 }
 
 TEST(ScenarioInclude, TextIncludesResolveRelativeToTheDisplayName) {

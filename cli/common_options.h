@@ -1,0 +1,19 @@
+// Options that several commands share and must read the same way: --seed (cli/seed_text.h)
+// and --wall-timeout (cli/watchdog.h).
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace cli {
+
+inline constexpr unsigned kWallTimeoutDefaultS = 900;
+
+CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& description);
+CLI::Option* add_wall_timeout_option(CLI::App* cmd, unsigned& seconds);
+// --include-root DIR (repeatable): another directory tree `include:` may read from.
+CLI::Option* add_include_root_option(CLI::App* cmd, std::vector<std::string>& roots);
+
+}  // namespace cli
