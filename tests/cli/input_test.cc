@@ -3,6 +3,8 @@
 // files, unexpected summary.json files.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <filesystem>
 #include <string>
 
@@ -24,10 +26,13 @@ const std::string kCi = std::string(EDDY_SOURCE_DIR) + "/scenarios/ci/acks-all-s
 // On main: "terminate called after throwing ... invalid UTF-8 byte", a half-written directory.
 TEST(CliInput, TextThatIsNotUtf8IsALocatedErrorAndNothingIsWritten) {
   TempDir dir("input-utf8");
-  write_all(dir.path / "s.yaml", read_all(kCi) + "description: \"caf\xe9\"\n");
+  const std::string base = read_all(kCi);
+  const auto line = std::count(base.begin(), base.end(), '\n') + 1;  // the appended line
+  write_all(dir.path / "s.yaml", base + "description: \"caf\xe9\"\n");
   Result r = shell("cd " + dir.str() + " && " + kEddy + " run s.yaml --out o");
   EXPECT_EQ(r.exit_code, 2) << r.out;
-  EXPECT_NE(r.out.find("s.yaml:31:14: error: text that is not valid UTF-8"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("s.yaml:" + std::to_string(line) + ":14: error: text that is not valid UTF-8"), std::string::npos)
+      << r.out;
   EXPECT_FALSE(fs::exists(dir.path / "o"));
   write_all(dir.path / "s\xff.yaml", read_all(kCi));
   Result path = shell("cd " + dir.str() + " && " + kEddy + " run s$(printf '\\377').yaml --out p");
