@@ -7,6 +7,7 @@
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
+#include "broker_model/controller/raft_events.h"
 #include "scenarios/checkers/group_checkers.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
@@ -19,25 +20,15 @@ using namespace broker_model;
 
 namespace {
 
-// Tells the lab which controller is active, for fault targeting ("active controller").
-// Lives outside the world, like the History it writes to.
-class LabRaftObserver final : public RaftObserver {
- public:
-  explicit LabRaftObserver(History& history) : history_(history) {}
-  void on_become_leader(Term term, sim::NodeId node) override {
-    history_.note_active_controller(static_cast<int>(node.value), term.value());
-    // For the reports' controller timeline.
-    if (world_ != nullptr)
-      history_.timeline(TimelineEvent{world_->now(), "controller-leader", {}, kNoBroker,
-                                      world_->node(node).name() + " term " + std::to_string(term.value())});
-  }
-  void attach(sim::World* world) { world_ = world; }
-  void on_commit(sim::NodeId, Offset, Term, uint64_t) override {}
-
- private:
-  History& history_;
-  sim::World* world_ = nullptr;
-};
+// Tells the lab which controller is active, for fault targeting ("active controller"), and
+// the reports' controller timeline.
+void watch_controllers(sim::World& world, History& history) {
+  world.events().subscribe<RaftLeaderElected>([&world, &history](const sim::EventOrigin& o, const RaftLeaderElected& e) {
+    history.note_active_controller(static_cast<int>(e.node.value), e.term.value());
+    history.timeline(TimelineEvent{o.at, "controller-leader", {}, kNoBroker,
+                                   world.node(e.node).name() + " term " + std::to_string(e.term.value())});
+  });
+}
 
 sim::CrashMode crash_mode_of(const std::string& s) {
   if (s == "keep-prefix") return sim::CrashMode::kKeepPrefix;
@@ -264,9 +255,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     lab->history.reserve(static_cast<size_t>(std::min(produced * 1.05, kReserveMax)),
                          static_cast<size_t>(std::min(consumed * 1.05, kReserveMax)));
   }
-  LabRaftObserver raft_observer(lab->history);
   sim::World world(wc);
-  raft_observer.attach(&world);
+  watch_controllers(world, lab->history);
   if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
 
   const int brokers = spec.cluster.brokers;
@@ -290,7 +280,6 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     cc.voters = lab->controllers;
     cc.controller.cluster.broker_session_timeout_ms = broker_config_int(spec, "broker.session.timeout.ms", 9'000);
     cc.controller.replication.unclean_leader_election_enable = broker_config_of(spec, 0).unclean_leader_election;
-    cc.observer = &raft_observer;
     world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc),
                    server_options(spec, "controller " + std::to_string(i)));
   }
