@@ -176,7 +176,7 @@ std::optional<sim::NodeId> GroupLab::resolve(const FaultTarget& t) const {
 
 std::optional<int> GroupLab::coordinator_of(const std::string& group) const {
   int32_t p = offsets_partition_for(group, offsets_partitions_);
-  auto leader = lab_.history.partition_leader(TopicPartition{kConsumerOffsetsTopic, p});
+  auto leader = lab_.cluster.partition_leader(TopicPartition{kConsumerOffsetsTopic, p});
   if (!leader) return std::nullopt;
   return leader->value();
 }

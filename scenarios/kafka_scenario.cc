@@ -7,10 +7,10 @@
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
-#include "broker_model/controller/raft_events.h"
 #include "scenarios/checkers/group_checkers.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
+#include "scenarios/lab_observer.h"
 #include "scenarios/swarm.h"
 #include "sim/world/world.h"
 
@@ -19,16 +19,6 @@ namespace scenarios {
 using namespace broker_model;
 
 namespace {
-
-// Tells the lab which controller is active, for fault targeting ("active controller"), and
-// the reports' controller timeline.
-void watch_controllers(sim::World& world, History& history) {
-  world.events().subscribe<RaftLeaderElected>([&world, &history](const sim::EventOrigin& o, const RaftLeaderElected& e) {
-    history.note_active_controller(static_cast<int>(e.node.value), e.term.value());
-    history.timeline(TimelineEvent{o.at, "controller-leader", {}, kNoBroker,
-                                   world.node(e.node).name() + " term " + std::to_string(e.term.value())});
-  });
-}
 
 sim::CrashMode crash_mode_of(const std::string& s) {
   if (s == "keep-prefix") return sim::CrashMode::kKeepPrefix;
@@ -256,7 +246,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
                          static_cast<size_t>(std::min(consumed * 1.05, kReserveMax)));
   }
   sim::World world(wc);
-  watch_controllers(world, lab->history);
+  // What the cluster reports becomes the History's timeline and the lab's view of who leads.
+  LabObserver observer(world, lab->history, lab->cluster);
   if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
 
   const int brokers = spec.cluster.brokers;
@@ -271,7 +262,6 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     bc.rack = i < static_cast<int>(spec.cluster.racks.size()) ? spec.cluster.racks[static_cast<size_t>(i)] : "";
     bc.controllers = lab->controllers;
     bc.broker_heartbeat_interval_ms = broker_config_int(spec, "broker.heartbeat.interval.ms", 2'000);
-    bc.history = &lab->history;
     bc.group = group_coordinator_config(spec);
     world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
   }

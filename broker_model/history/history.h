@@ -138,25 +138,6 @@ class History {
   const std::vector<ReplicaState>& replicas() const { return replicas_; }
   const std::vector<FinalRead>& final_reads() const { return final_reads_; }
 
-  // What the lab knows of who leads, for fault targeting ("leader of orders/0", "active
-  // controller"); written by the model when roles change, read only by the lab.
-  void note_partition_leader(const TopicPartition& tp, BrokerId broker, LeaderEpoch epoch) {
-    auto& cur = leaders_[tp];
-    if (epoch >= cur.second) cur = {broker, epoch};
-  }
-  std::optional<BrokerId> partition_leader(const TopicPartition& tp) const {
-    auto it = leaders_.find(tp);
-    if (it == leaders_.end()) return std::nullopt;
-    return it->second.first;
-  }
-  void note_active_controller(int node, int64_t term) {
-    if (term >= active_controller_term_) {
-      active_controller_term_ = term;
-      active_controller_ = node;
-    }
-  }
-  int active_controller() const { return active_controller_; }
-
   // Consumer groups (written by coordinators and group members, read by the group checkers).
   GroupHistory& groups() { return groups_; }
   const GroupHistory& groups() const { return groups_; }
@@ -171,11 +152,8 @@ class History {
   std::vector<TimelineEvent> timeline_;
   std::vector<ReplicaState> replicas_;
   std::vector<FinalRead> final_reads_;
-  std::map<TopicPartition, std::pair<BrokerId, LeaderEpoch>> leaders_;
   GroupHistory groups_;
   FetchSessionStats fetch_sessions_;
-  int active_controller_ = -1;
-  int64_t active_controller_term_ = -1;
 };
 
 }  // namespace broker_model
