@@ -4,7 +4,9 @@
 #include <vector>
 
 #include "broker_model/broker/broker_events.h"
+#include "broker_model/clients/client_events.h"
 #include "broker_model/controller/raft_events.h"
+#include "broker_model/group/consumer_protocol.h"
 #include "broker_model/group/group_events.h"
 
 namespace scenarios {
@@ -31,6 +33,23 @@ GroupEvent coordinator_event(const EventOrigin& o, const GroupFacts& g, const ch
   return GroupEvent{o.at, g.group, kind, g.coordinator, -1, g.generation, std::move(detail)};
 }
 
+// A member's.
+GroupEvent member_event(const EventOrigin& o, const MemberFacts& m, const char* kind, std::string detail) {
+  return GroupEvent{o.at, m.group, kind, m.coordinator, m.consumer, m.generation, std::move(detail)};
+}
+
+// What the producer's attempt came back with, as the duplicate stories tell it.
+std::string answer_text(const ProduceBatchAttempt& a) {
+  switch (a.answer) {
+    case AttemptAnswer::kNone: return "";
+    case AttemptAnswer::kAcknowledged: return "acknowledged at offset " + a.offset.str();
+    case AttemptAnswer::kError: return err(a.error);
+    case AttemptAnswer::kNoResponse: return "no response (request.timeout.ms): may have been appended";
+    case AttemptAnswer::kPartitionMissing: return "partition missing";
+  }
+  return "";
+}
+
 }  // namespace
 
 LabObserver::LabObserver(sim::World& world, broker_model::History& history, ClusterFacts& facts)
@@ -39,6 +58,8 @@ LabObserver::LabObserver(sim::World& world, broker_model::History& history, Clus
   subscribe_fetch_sessions();
   subscribe_controllers();
   subscribe_coordinators();
+  subscribe_clients();
+  subscribe_members();
 }
 
 void LabObserver::timeline(const EventOrigin& o, const char* kind, const TopicPartition& tp, BrokerId broker,
@@ -170,6 +191,90 @@ void LabObserver::subscribe_coordinators() {
     for (const auto& [tp, offset] : e.offsets)
       history_.groups().accepted_commits.push_back(
           AcceptedCommit{e.validated, o.at, e.g.group, e.g.coordinator, e.member_id, e.g.generation, tp, offset});
+  });
+}
+
+void LabObserver::subscribe_clients() {
+  sim::EventBus& bus = world_.events();
+  bus.subscribe<ProduceBatchAttempt>([this](const EventOrigin&, const ProduceBatchAttempt& a) {
+    broker_model::ProduceAttempt p;
+    p.producer = a.producer;
+    p.tp = a.tp;
+    p.attempt = a.attempt;
+    p.sent = a.sent;
+    p.answered = a.answered;
+    p.broker = a.broker;
+    p.result = answer_text(a);
+    p.producer_id = a.producer_id;
+    p.producer_epoch = a.producer_epoch;
+    p.base_sequence = a.base_sequence;
+    p.ops.assign(a.tokens.begin(), a.tokens.end());  // the workload's tokens are its History indexes
+    history_.produce_attempt(std::move(p));
+  });
+  bus.subscribe<ConsumerOffsetReset>([this](const EventOrigin& o, const ConsumerOffsetReset& e) {
+    timeline(o, "consumer-reset", e.tp, e.broker,
+             "consumer " + std::to_string(e.consumer) + " offset " + e.position.str() +
+                 " out of range; reset to log start " + e.log_start_offset.str());
+  });
+  bus.subscribe<ConsumerTruncationDetected>([this](const EventOrigin& o, const ConsumerTruncationDetected& e) {
+    timeline(o, "consumer-truncation-detected", e.tp, kNoBroker,
+             "consumer " + std::to_string(e.consumer) + " at offset " + e.position.str() + "; the leader's epoch " +
+                 e.leader_epoch.str() + " ends at " + e.end_offset.str());
+  });
+}
+
+void LabObserver::subscribe_members() {
+  sim::EventBus& bus = world_.events();
+  auto& events = history_.groups().events;
+  bus.subscribe<MemberCoordinatorFound>([&events](const EventOrigin& o, const MemberCoordinatorFound& e) {
+    events.push_back(member_event(o, e.m, "coordinator-found", "broker " + e.m.coordinator.str()));
+  });
+  bus.subscribe<MemberCoordinatorLost>([&events](const EventOrigin& o, const MemberCoordinatorLost& e) {
+    events.push_back(member_event(o, e.m, "coordinator-lost", "broker " + e.m.coordinator.str() + ": " + e.reason));
+  });
+  bus.subscribe<MemberPollTimeout>([&events](const EventOrigin& o, const MemberPollTimeout& e) {
+    events.push_back(member_event(o, e.m, "poll-timeout",
+                                  "no poll for more than max.poll.interval.ms (" + std::to_string(e.max_poll_interval_ms) +
+                                      " ms): leaving the group"));
+  });
+  bus.subscribe<MemberHeartbeatFenced>([&events](const EventOrigin& o, const MemberHeartbeatFenced& e) {
+    events.push_back(member_event(o, e.m, "heartbeat-fenced",
+                                  err(e.error) + " for member " + e.member_id + " generation " + std::to_string(e.m.generation)));
+  });
+  bus.subscribe<MemberPartitionsLost>([&events](const EventOrigin& o, const MemberPartitionsLost& e) {
+    events.push_back(member_event(o, e.m, "partitions-lost", format_partitions(e.partitions)));
+  });
+  bus.subscribe<MemberJoinFailed>([&events](const EventOrigin& o, const MemberJoinFailed& e) {
+    if (e.fatal)
+      events.push_back(member_event(o, e.m, "fatal", "JoinGroup: " + err(e.error)));
+    else
+      events.push_back(member_event(o, e.m, "join-failed", err(e.error) + ": starting over as a new member"));
+  });
+  bus.subscribe<MemberSyncFailed>([&events](const EventOrigin& o, const MemberSyncFailed& e) {
+    events.push_back(member_event(o, e.m, "sync-failed", err(e.error) + " at generation " + std::to_string(e.joined_generation)));
+  });
+  bus.subscribe<MemberAssigned>([&events](const EventOrigin& o, const MemberAssigned& e) {
+    events.push_back(member_event(o, e.m, "assigned",
+                                  "generation " + std::to_string(e.m.generation) + " (" + e.protocol +
+                                      "): " + format_partitions(e.assignment)));
+  });
+  bus.subscribe<MemberCommitFailed>([&events](const EventOrigin& o, const MemberCommitFailed& e) {
+    events.push_back(member_event(o, e.m, "commit-failed",
+                                  err(e.error) + ": the commit of member " + e.member_id + " at generation " +
+                                      std::to_string(e.commit_generation) + " was rejected"));
+  });
+  bus.subscribe<MemberPositionFetched>([&events](const EventOrigin& o, const MemberPositionFetched& e) {
+    events.push_back(member_event(o, e.m, "position",
+                                  e.tp.str() + (e.committed >= Offset{0} ? " from committed offset " + e.committed.str()
+                                                                         : " has no committed offset: auto.offset.reset=" +
+                                                                               e.auto_offset_reset)));
+  });
+  bus.subscribe<MemberNoOffset>([&events](const EventOrigin& o, const MemberNoOffset& e) {
+    events.push_back(member_event(o, e.m, "no-offset", e.tp.str() + ": out of range and auto.offset.reset=none; not consuming it"));
+  });
+  bus.subscribe<MemberOffsetReset>([&events](const EventOrigin& o, const MemberOffsetReset& e) {
+    events.push_back(member_event(o, e.m, "offset-reset",
+                                  e.tp.str() + " offset " + e.from.str() + " out of range; reset to " + e.to.str()));
   });
 }
 

@@ -42,6 +42,8 @@ class LabObserver {
   void subscribe_fetch_sessions();
   void subscribe_controllers();
   void subscribe_coordinators();
+  void subscribe_clients();
+  void subscribe_members();
   void timeline(const sim::EventOrigin& o, const char* kind, const broker_model::TopicPartition& tp,
                 broker_model::BrokerId broker, std::string detail);
 
