@@ -9,11 +9,11 @@
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/protocol/messages.h"
-#include "scenarios/checkers/checkers.h"
 
 namespace scenarios {
 
 using namespace broker_model;
+using namespace checkers;
 
 namespace {
 

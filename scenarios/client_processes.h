@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "broker_model/history/history.h"
+#include "checkers/history.h"
 #include "scenarios/lab_observer.h"
 #include "scenarios/scenario_spec.h"
 #include "sim/world/world.h"
@@ -15,7 +15,7 @@ namespace scenarios {
 
 // State shared by the lab's client processes and the driver; lives outside every process.
 struct LabState {
-  broker_model::History history;
+  checkers::History history;
   ClusterFacts cluster;             // who leads, from the cluster's events (LabObserver)
   std::vector<broker_model::BrokerId> brokers;
   std::vector<sim::NodeId> controllers;

@@ -91,7 +91,7 @@ void FaultTargets::note(std::vector<std::string>& fired, const std::string& what
   std::string line = sim::format_instant(world_.now()) + " " + what;
   fired.push_back(line);
   world_.trace().record(world_.now(), sim::Trace::kWorldNode, "fault", {{"what", what}});
-  lab_.history.timeline(broker_model::TimelineEvent{world_.now(), "fault", {}, broker_model::kNoBroker, what});
+  lab_.history.timeline(checkers::TimelineEvent{world_.now(), "fault", {}, broker_model::kNoBroker, what});
 }
 
 void FaultTargets::schedule(const FaultSpec& f, sim::Instant start, std::vector<std::string>& fired) {

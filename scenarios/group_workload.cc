@@ -9,11 +9,11 @@
 #include "broker_model/clients/group_consumer.h"
 #include "broker_model/group/group_messages.h"
 #include "faults/random_faults.h"
-#include "scenarios/checkers/checkers.h"
 
 namespace scenarios {
 
 using namespace broker_model;
+using namespace checkers;
 
 namespace {
 
@@ -154,31 +154,6 @@ sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec&
       if (c.commit == Commit::kAsyncAfterProcessing) consumer.commit_async(app.processed_of(consumer.assignment()));
     }
   };
-}
-
-// ---- the rebalance timeline -------------------------------------------------------------------
-
-std::vector<OwnershipInterval> ownership_intervals(const History& h, sim::Instant end) {
-  std::vector<OwnershipInterval> out;
-  std::map<std::tuple<std::string, int, TopicPartition>, size_t> open;  // -> index in out
-  for (const auto& c : h.groups().ownership) {
-    auto key = std::make_tuple(c.group, c.consumer, c.tp);
-    auto it = open.find(key);
-    if (c.owned) {
-      if (it != open.end()) continue;  // already owned (a duplicate start)
-      out.push_back(OwnershipInterval{c.group, c.consumer, c.member_id, c.generation, c.tp, c.at, sim::Instant::max(), ""});
-      open[key] = out.size() - 1;
-    } else if (it != open.end()) {
-      out[it->second].to = c.at;
-      out[it->second].end_reason = c.reason;
-      open.erase(it);
-    }
-  }
-  for (const auto& [key, i] : open) {
-    out[i].to = end;
-    out[i].end_reason = "end of run";
-  }
-  return out;
 }
 
 // ---- GroupLab ---------------------------------------------------------------------------------

@@ -7,9 +7,10 @@
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
-#include "scenarios/checkers/group_checkers.h"
+#include "checkers/group_checkers.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
+#include "scenarios/group_workload.h"
 #include "scenarios/lab_observer.h"
 #include "scenarios/swarm.h"
 #include "sim/world/world.h"
@@ -17,6 +18,7 @@
 namespace scenarios {
 
 using namespace broker_model;
+using namespace checkers;
 
 namespace {
 

@@ -12,10 +12,10 @@
 namespace scenarios {
 
 using namespace broker_model;
-using broker_model::AcceptedCommit;
-using broker_model::GroupEvent;
-using broker_model::StableGeneration;
-using broker_model::TimelineEvent;
+using checkers::AcceptedCommit;
+using checkers::GroupEvent;
+using checkers::StableGeneration;
+using checkers::TimelineEvent;
 using sim::EventOrigin;
 
 namespace {
@@ -52,7 +52,7 @@ std::string answer_text(const ProduceBatchAttempt& a) {
 
 }  // namespace
 
-LabObserver::LabObserver(sim::World& world, broker_model::History& history, ClusterFacts& facts)
+LabObserver::LabObserver(sim::World& world, checkers::History& history, ClusterFacts& facts)
     : world_(world), history_(history), facts_(facts) {
   subscribe_replicas();
   subscribe_fetch_sessions();
@@ -112,7 +112,7 @@ void LabObserver::subscribe_replicas() {
 
 void LabObserver::subscribe_fetch_sessions() {
   sim::EventBus& bus = world_.events();
-  broker_model::FetchSessionStats& stats = history_.fetch_sessions();
+  checkers::FetchSessionStats& stats = history_.fetch_sessions();
   bus.subscribe<FetchSessionCreated>([&stats](const EventOrigin&, const FetchSessionCreated&) { ++stats.created; });
   bus.subscribe<FetchSessionNotCreated>([&stats](const EventOrigin&, const FetchSessionNotCreated&) { ++stats.not_created; });
   bus.subscribe<FetchSessionEvicted>([&stats](const EventOrigin&, const FetchSessionEvicted&) { ++stats.evicted; });
@@ -197,7 +197,7 @@ void LabObserver::subscribe_coordinators() {
 void LabObserver::subscribe_clients() {
   sim::EventBus& bus = world_.events();
   bus.subscribe<ProduceBatchAttempt>([this](const EventOrigin&, const ProduceBatchAttempt& a) {
-    broker_model::ProduceAttempt p;
+    checkers::ProduceAttempt p;
     p.producer = a.producer;
     p.tp = a.tp;
     p.attempt = a.attempt;

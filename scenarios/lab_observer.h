@@ -13,7 +13,7 @@
 #include <utility>
 
 #include "broker_model/types.h"
-#include "broker_model/history/history.h"
+#include "checkers/history.h"
 #include "sim/world/world.h"
 
 namespace scenarios {
@@ -35,7 +35,7 @@ struct ClusterFacts {
 // Subscribes on construction (before the world runs); must outlive the run.
 class LabObserver {
  public:
-  LabObserver(sim::World& world, broker_model::History& history, ClusterFacts& facts);
+  LabObserver(sim::World& world, checkers::History& history, ClusterFacts& facts);
 
  private:
   void subscribe_replicas();
@@ -48,7 +48,7 @@ class LabObserver {
                 broker_model::BrokerId broker, std::string detail);
 
   sim::World& world_;
-  broker_model::History& history_;
+  checkers::History& history_;
   ClusterFacts& facts_;
 };
 

@@ -1,26 +1,30 @@
 // The lab's record of what happened, as Jepsen keeps it: every client operation with its
 // invoke and completion times and outcome, what consumers read, what replicas held at the
 // end, and a timeline of protocol events (leader elections, ISR changes, truncations) used
-// to explain violations. The model only appends; checkers (scenarios/checkers) read.
-// It lives outside any simulated process, so a crash never loses it.
+// to explain violations. The lab writes it: its client processes record what they invoked and
+// what came back, its observer (scenarios/lab_observer.h) what the cluster reported; the
+// checkers (checkers.h, group_checkers.h) and the reports read it. It lives outside any
+// simulated process, so a crash never loses it.
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "broker_model/history/group_history.h"
-#include "broker_model/types.h"
+#include "checkers/group_history.h"
+#include "checkers/ids.h"
 #include "sim/time.h"
 
-namespace broker_model {
+namespace checkers {
 
 // A produced record's identity, carried in the first 8 bytes of its value:
 // producer index << 40 | sequence within that producer.
 inline uint64_t make_record_id(uint32_t producer, uint64_t seq) { return (uint64_t{producer} << 40) | seq; }
 std::string format_record_id(uint64_t id);  // "p3#17"
+
+// The producer index the lab's final phase records its liveness probes under (one record per
+// partition): they are not the workload's, and workload counts leave them out.
+inline constexpr int kLivenessProbeProducer = 0xFFFF;
 
 enum class OpOutcome : uint8_t { kPending, kOk, kFailed, kUnknown };
 const char* to_string(OpOutcome o);
@@ -156,4 +160,4 @@ class History {
   FetchSessionStats fetch_sessions_;
 };
 
-}  // namespace broker_model
+}  // namespace checkers
