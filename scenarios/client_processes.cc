@@ -47,15 +47,18 @@ class ProduceRecorder final : public ProducerListener {
   ProduceRecorder(sim::NodeContext& ctx, History& history, int producer_index)
       : ctx_(ctx), history_(history), producer_index_(producer_index) {}
 
-  void send(Producer& producer, sim::Symbol topic, std::optional<std::string> key, std::string value, uint64_t record_id,
-            int32_t value_padding = 0) {
+  // Records a produce of `record_id` as invoked now; returns the token to send it with (its
+  // place in the History).
+  uint64_t invoke(uint64_t record_id) {
     ProduceOp op;
     op.record_id = record_id;
     op.producer = producer_index_;
     op.invoked = ctx_.true_now();
-    size_t index = history_.begin_produce(std::move(op));  // the token: its place in the History
-    SendResult r = producer.send(topic, std::move(key), std::move(value), index, value_padding);
-    ProduceOp& p = history_.produce(index);
+    return history_.begin_produce(std::move(op));
+  }
+  // What send() did with it: where it went, or its failure when refused.
+  void sent(uint64_t token, const SendResult& r) {
+    ProduceOp& p = history_.produce(token);
     p.tp = r.tp;
     if (!r.queued()) {
       p.completed = ctx_.true_now();
@@ -227,7 +230,9 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     while (!lab.workload_stopped) {
       for (int64_t i = 0; i < burst; ++i) {
         uint64_t id = make_record_id(static_cast<uint32_t>(producer_index), ++seq);
-        recorder.send(producer, topic, keys.next(), value_with_record_id(id), id, std::max(0, p.message_bytes - 8));
+        uint64_t token = recorder.invoke(id);
+        SendResult r = producer.send(topic, keys.next(), value_with_record_id(id), token, std::max(0, p.message_bytes - 8));
+        recorder.sent(token, r);
       }
       ctx.sleep_for(interval);
     }
@@ -283,7 +288,8 @@ bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md,
       for (uint64_t salt = 0;; ++salt) {
         std::string key = "marker-" + std::to_string(p) + "-" + std::to_string(salt);
         if (to_positive(murmur2(key)) % t.partitions == p) {
-          recorder.send(producer, t.name, key, value, id);
+          uint64_t token = recorder.invoke(id);
+          recorder.sent(token, producer.send(t.name, key, value, token));
           break;
         }
       }

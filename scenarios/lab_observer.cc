@@ -54,8 +54,10 @@ std::string answer_text(const ProduceBatchAttempt& a) {
 
 LabObserver::LabObserver(sim::World& world, checkers::History& history, ClusterFacts& facts)
     : world_(world), history_(history), facts_(facts) {
-  subscribe_replicas();
+  // Fetch-session outcomes first: one comes with nearly every fetch, and an emit finds its
+  // subscribers by scanning the subscribed types in this order.
   subscribe_fetch_sessions();
+  subscribe_replicas();
   subscribe_controllers();
   subscribe_coordinators();
   subscribe_clients();
@@ -113,13 +115,13 @@ void LabObserver::subscribe_replicas() {
 void LabObserver::subscribe_fetch_sessions() {
   sim::EventBus& bus = world_.events();
   checkers::FetchSessionStats& stats = history_.fetch_sessions();
-  bus.subscribe<FetchSessionCreated>([&stats](const EventOrigin&, const FetchSessionCreated&) { ++stats.created; });
-  bus.subscribe<FetchSessionNotCreated>([&stats](const EventOrigin&, const FetchSessionNotCreated&) { ++stats.not_created; });
-  bus.subscribe<FetchSessionEvicted>([&stats](const EventOrigin&, const FetchSessionEvicted&) { ++stats.evicted; });
   bus.subscribe<IncrementalFetchAnswered>([&stats](const EventOrigin&, const IncrementalFetchAnswered& e) {
     ++stats.incremental;
     stats.partitions_omitted += e.partitions_omitted;
   });
+  bus.subscribe<FetchSessionCreated>([&stats](const EventOrigin&, const FetchSessionCreated&) { ++stats.created; });
+  bus.subscribe<FetchSessionNotCreated>([&stats](const EventOrigin&, const FetchSessionNotCreated&) { ++stats.not_created; });
+  bus.subscribe<FetchSessionEvicted>([&stats](const EventOrigin&, const FetchSessionEvicted&) { ++stats.evicted; });
   bus.subscribe<FetchSessionRefused>([&stats](const EventOrigin&, const FetchSessionRefused& e) {
     ++(e.error == ErrorCode::kFetchSessionIdNotFound ? stats.id_not_found : stats.invalid_epoch);
   });
