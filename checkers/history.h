@@ -80,7 +80,9 @@ struct ConsumeOp {
 
 struct TimelineEvent {
   sim::Instant at;
-  std::string kind;  // "leader", "isr", "truncate", "fenced", "unclean-election", "fault", ...
+  // "leader", "leader (unclean)", "follower", "isr", "truncate", "retention", "duplicate-batch",
+  // "controller-leader", "consumer-reset", "fault", ... (the lab names them from the events)
+  std::string kind;
   TopicPartition tp; // empty topic: not about one partition
   BrokerId broker = kNoBroker;
   std::string detail;

@@ -4,6 +4,7 @@
 // write what they see into the History.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "checkers/history.h"
@@ -17,6 +18,7 @@ namespace scenarios {
 struct LabState {
   checkers::History history;
   ClusterFacts cluster;             // who leads, from the cluster's events (LabObserver)
+  std::unique_ptr<LabObserver> observer;  // subscribed to the world's events; outlives the world
   std::vector<broker_model::BrokerId> brokers;
   std::vector<sim::NodeId> controllers;
   std::vector<sim::NodeId> producer_nodes;  // producer instance i's client node ("producer i" targets)

@@ -249,7 +249,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   }
   sim::World world(wc);
   // What the cluster reports becomes the History's timeline and the lab's view of who leads.
-  LabObserver observer(world, lab->history, lab->cluster);
+  lab->observer = std::make_unique<LabObserver>(world, lab->history, lab->cluster);
   if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
 
   const int brokers = spec.cluster.brokers;

@@ -32,7 +32,7 @@ struct ClusterFacts {
   }
 };
 
-// Subscribes on construction (before the world runs); must outlive the run.
+// Subscribes on construction (before the world runs); must outlive the world.
 class LabObserver {
  public:
   LabObserver(sim::World& world, checkers::History& history, ClusterFacts& facts);

@@ -74,9 +74,9 @@ void pinger(NodeContext& ctx) {
 TEST(EventBus, NodesEmitWithTheirTimeNodeAndIncarnation) {
   WorldConfig c;
   c.seed = 3;
-  World w(c);
-  std::vector<EventOrigin> origins;
+  std::vector<EventOrigin> origins;  // outlive the world that calls into them
   std::vector<int> values;
+  World w(c);
   w.events().subscribe<Ping>([&](const EventOrigin& o, const Ping& p) {
     origins.push_back(o);
     values.push_back(p.n);
@@ -98,8 +98,8 @@ TEST(EventBus, NodesEmitWithTheirTimeNodeAndIncarnation) {
 uint64_t pinger_fingerprint(bool observe) {
   WorldConfig c;
   c.seed = 11;
-  World w(c);
   int pings = 0;
+  World w(c);
   if (observe) {
     w.events().subscribe<Ping>([&](const EventOrigin&, const Ping&) { ++pings; });
     w.events().subscribe<Pong>([](const EventOrigin&, const Pong&) {});
