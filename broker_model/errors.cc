@@ -48,6 +48,7 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::kRebalanceInProgress: return "REBALANCE_IN_PROGRESS";
     case ErrorCode::kFencedInstanceId: return "FENCED_INSTANCE_ID";
     case ErrorCode::kUnexpectedAppendOffset: return "UNEXPECTED_APPEND_OFFSET";
+    case ErrorCode::kBufferExhausted: return "BUFFER_EXHAUSTED";
   }
   return "?";
 }

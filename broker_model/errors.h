@@ -62,6 +62,8 @@ enum class ErrorCode : int16_t {
   // Internal: a follower append whose first offset is not the log end offset
   // (Kafka's UnexpectedAppendOffsetException).
   kUnexpectedAppendOffset = 1000,
+  // Internal: a producer's buffer.memory is full (Kafka's BufferExhaustedException).
+  kBufferExhausted = 1001,
 };
 
 // "OFFSET_OUT_OF_RANGE", as Kafka prints it.

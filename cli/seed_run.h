@@ -36,7 +36,7 @@ struct SeedRecord {
   std::vector<std::string> failed;  // failed expectations, e.g. "lost_writes == 0: 968"
   std::string message;              // lab error / crash / hang explanation
   std::map<std::string, int64_t> checks;  // check name -> violations counted
-  scenarios::OutcomeCounts counts;
+  checkers::OutcomeCounts counts;
   bool liveness = false;
   double produce_records_per_s = 0;
   double consume_records_per_s = 0;

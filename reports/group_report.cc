@@ -14,7 +14,7 @@ bool has_groups(const scenarios::ScenarioResult& r) {
 }
 
 void write_groups_jsonl(const scenarios::ScenarioResult& r, std::ostream& out) {
-  const broker_model::GroupHistory& g = r.history.groups();
+  const checkers::GroupHistory& g = r.history.groups();
   for (const auto& o : r.rebalance_timeline)
     out << json{{"type", "ownership"}, {"group", o.group}, {"consumer", o.consumer}, {"member_id", o.member_id},
                 {"generation", o.generation}, {"partition", o.tp.str()}, {"start_s", seconds(o.from)},

@@ -6,8 +6,8 @@
 
 namespace reports {
 
-using broker_model::History;
-using broker_model::OpOutcome;
+using checkers::History;
+using checkers::OpOutcome;
 
 LatencyStats LatencyStats::of(const LogLinearHistogram& h) {
   LatencyStats s;
@@ -41,7 +41,7 @@ std::string format_ms(int64_t ns) {
 
 namespace {
 
-constexpr int kProbeProducer = scenarios::kLivenessProbeProducer;
+constexpr int kProbeProducer = checkers::kLivenessProbeProducer;
 
 int producer_of(uint64_t record_id) { return static_cast<int>(record_id >> 40); }
 

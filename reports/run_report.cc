@@ -14,8 +14,8 @@
 namespace reports {
 
 using nlohmann::json;
-using broker_model::History;
-using broker_model::OpOutcome;
+using checkers::History;
+using checkers::OpOutcome;
 
 namespace {
 
@@ -64,7 +64,7 @@ json config_json(const scenarios::ScenarioSpec& spec) {
   return j;
 }
 
-const broker_model::ProduceOp* find_produce(const History& h, uint64_t record_id) {
+const checkers::ProduceOp* find_produce(const History& h, uint64_t record_id) {
   for (const auto& p : h.produces())
     if (p.record_id == record_id) return &p;
   return nullptr;
@@ -85,10 +85,10 @@ constexpr int64_t kStoryLeadInNs = 10'000'000'000;
 constexpr size_t kStoryEventsMax = 40;
 
 json lost_write_story(const History& h, uint64_t record_id) {
-  const broker_model::ProduceOp* p = find_produce(h, record_id);
+  const checkers::ProduceOp* p = find_produce(h, record_id);
   if (p == nullptr) return nullptr;
   json s;
-  s["record"] = broker_model::format_record_id(record_id);
+  s["record"] = checkers::format_record_id(record_id);
   s["partition"] = p->tp.str();
   s["offset"] = p->offset.value();
   s["producer"] = p->producer;
@@ -174,7 +174,7 @@ json lost_write_story(const History& h, uint64_t record_id) {
   for (const auto& fr : h.final_reads()) {
     if (!(fr.tp == p->tp)) continue;
     for (const auto& [off, id] : fr.records)
-      if (off == p->offset) holds = broker_model::format_record_id(id);
+      if (off == p->offset) holds = checkers::format_record_id(id);
   }
   s["final_holds"] = holds;
   events.push_back({{"at_s", nullptr},
@@ -257,7 +257,7 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
     for (auto& [name, g] : groups) j["groups"].push_back(std::move(g));
   }
   {
-    const broker_model::FetchSessionStats& fs = r.history.fetch_sessions();
+    const checkers::FetchSessionStats& fs = r.history.fetch_sessions();
     j["fetch_sessions"] = {{"created", fs.created},
                            {"not_created", fs.not_created},
                            {"evicted", fs.evicted},
@@ -406,8 +406,8 @@ void write_history_jsonl(const History& h, std::ostream& out) {
                           "{\"op\":\"produce\",\"record\":\"%s\",\"producer\":%d,\"partition\":%s,\"invoked_ns\":%" PRId64
                           ",\"completed_ns\":%" PRId64 ",\"outcome\":\"%s\",\"offset\":%" PRId64
                           ",\"acked_by\":%d,\"leader_epoch\":%d,\"attempts\":%d,\"error\":%s}\n",
-                          broker_model::format_record_id(p.record_id).c_str(), p.producer, json(p.tp.str()).dump().c_str(),
-                          p.invoked.ns(), p.completed.ns(), broker_model::to_string(p.outcome), p.offset.value(),
+                          checkers::format_record_id(p.record_id).c_str(), p.producer, json(p.tp.str()).dump().c_str(),
+                          p.invoked.ns(), p.completed.ns(), checkers::to_string(p.outcome), p.offset.value(),
                           static_cast<int>(p.acked_by.value()), static_cast<int>(p.leader_epoch.value()), p.attempts,
                           err.dump().c_str());
     if (n > 0) out.write(buf, std::min<int>(n, static_cast<int>(sizeof buf) - 1));
@@ -416,7 +416,7 @@ void write_history_jsonl(const History& h, std::ostream& out) {
     int n = std::snprintf(buf, sizeof buf,
                           "{\"op\":\"consume\",\"record\":\"%s\",\"consumer\":%d,\"partition\":%s,\"offset\":%" PRId64
                           ",\"at_ns\":%" PRId64 ",\"from\":%d,\"position_reset\":%s}\n",
-                          broker_model::format_record_id(c.record_id).c_str(), c.consumer, json(c.tp.str()).dump().c_str(),
+                          checkers::format_record_id(c.record_id).c_str(), c.consumer, json(c.tp.str()).dump().c_str(),
                           c.offset.value(), c.at.ns(), static_cast<int>(c.from.value()), c.position_reset ? "true" : "false");
     if (n > 0) out.write(buf, std::min<int>(n, static_cast<int>(sizeof buf) - 1));
   }

@@ -29,12 +29,12 @@ const char* verdict_of(int exit_code);
 nlohmann::json summary_json(const RunContext& run, const RunMetrics& m);
 std::string summary_markdown(const nlohmann::json& summary);
 void write_metrics_csv(const RunMetrics& m, std::ostream& out);
-void write_history_jsonl(const broker_model::History& h, std::ostream& out);
+void write_history_jsonl(const checkers::History& h, std::ostream& out);
 void write_timeline_jsonl(const RunMetrics& m, std::ostream& out);
 std::string report_html(const nlohmann::json& summary, const RunMetrics& m);
 
 // The structured story of a lost write: produced, acknowledged, leader change, truncation
 // that dropped it, what the final log holds there. Null when the record is unknown.
-nlohmann::json lost_write_story(const broker_model::History& h, uint64_t record_id);
+nlohmann::json lost_write_story(const checkers::History& h, uint64_t record_id);
 
 }  // namespace reports

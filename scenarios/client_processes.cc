@@ -9,11 +9,11 @@
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/protocol/messages.h"
-#include "scenarios/checkers/checkers.h"
 
 namespace scenarios {
 
 using namespace broker_model;
+using namespace checkers;
 
 namespace {
 
@@ -39,6 +39,74 @@ RpcEndpoint& client_rpc(sim::NodeContext& ctx) {
 void wait_ready(LabState& lab) {
   while (!lab.ready) lab.changed.wait();
 }
+
+// A producer's caller as Jepsen's clients are: it records each produce when it invokes it
+// (send) and what came back when its batch completes. Lives in the client's process memory.
+class ProduceRecorder final : public ProducerListener {
+ public:
+  ProduceRecorder(sim::NodeContext& ctx, History& history, int producer_index)
+      : ctx_(ctx), history_(history), producer_index_(producer_index) {}
+
+  // Records a produce of `record_id` as invoked now; returns the token to send it with (its
+  // place in the History).
+  uint64_t invoke(uint64_t record_id) {
+    ProduceOp op;
+    op.record_id = record_id;
+    op.producer = producer_index_;
+    op.invoked = ctx_.true_now();
+    return history_.begin_produce(std::move(op));
+  }
+  // What send() did with it: where it went, or its failure when refused.
+  void sent(uint64_t token, const SendResult& r) {
+    ProduceOp& p = history_.produce(token);
+    p.tp = r.tp;
+    if (!r.queued()) {
+      p.completed = ctx_.true_now();
+      p.outcome = OpOutcome::kFailed;
+      p.error = to_string(r.error);
+    }
+  }
+
+  void on_completion(std::span<const uint64_t> tokens, const DeliveryReport& r) override {
+    const sim::Instant now = ctx_.true_now();
+    const OpOutcome outcome = r.outcome == DeliveryOutcome::kAcknowledged ? OpOutcome::kOk
+                              : r.outcome == DeliveryOutcome::kFailed     ? OpOutcome::kFailed
+                                                                          : OpOutcome::kUnknown;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+      ProduceOp& p = history_.produce(tokens[i]);
+      p.completed = now;
+      p.outcome = outcome;
+      p.attempts = r.attempts;
+      if (outcome == OpOutcome::kOk) {
+        p.offset = r.base_offset + static_cast<int64_t>(i);
+        p.acked_by = r.broker;
+        p.leader_epoch = r.leader_epoch;
+      } else if (r.error != ErrorCode::kNone) {
+        p.error = to_string(r.error);
+      }
+    }
+  }
+
+ private:
+  sim::NodeContext& ctx_;
+  History& history_;
+  int producer_index_;
+};
+
+// A consumer's caller: every record it reads goes into the History.
+class ConsumeRecorder final : public ConsumerListener {
+ public:
+  ConsumeRecorder(sim::NodeContext& ctx, History& history, int consumer_index)
+      : ctx_(ctx), history_(history), consumer_index_(consumer_index) {}
+  void on_record(const ConsumedRecord& r, BrokerId from, bool after_reset) override {
+    history_.consumed(ConsumeOp{consumer_index_, r.tp, r.offset, r.record_id, ctx_.true_now(), from, after_reset});
+  }
+
+ private:
+  sim::NodeContext& ctx_;
+  History& history_;
+  int consumer_index_;
+};
 
 // Key choice per the scenario's key distribution; zipf by inverse CDF over N keys.
 class KeyChooser {
@@ -145,7 +213,8 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{p.topic}, kMetadataMaxAge,
                                                   sim::milliseconds(config.request_timeout_ms));
     md.start();
-    Producer& producer = ctx.make<Producer>(rpc, md, config, &lab.history, producer_index);
+    ProduceRecorder& recorder = ctx.make<ProduceRecorder>(ctx, lab.history, producer_index);
+    Producer& producer = ctx.make<Producer>(rpc, md, config, recorder, producer_index);
     producer.start();
     wait_ready(lab);
     while (md.partitions(p.topic) == 0) md.refresh_now();
@@ -161,7 +230,9 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     while (!lab.workload_stopped) {
       for (int64_t i = 0; i < burst; ++i) {
         uint64_t id = make_record_id(static_cast<uint32_t>(producer_index), ++seq);
-        producer.send(topic, keys.next(), value_with_record_id(id), id, std::max(0, p.message_bytes - 8));
+        uint64_t token = recorder.invoke(id);
+        SendResult r = producer.send(topic, keys.next(), value_with_record_id(id), token, std::max(0, p.message_bytes - 8));
+        recorder.sent(token, r);
       }
       ctx.sleep_for(interval);
     }
@@ -190,7 +261,8 @@ sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, 
     for (int32_t p = 0; p < partitions; ++p)
       if (p % consumers_of_topic == consumer_index % consumers_of_topic) mine.push_back(TopicPartition{c.topic, p});
     while (md.partitions(c.topic) == 0) md.refresh_now();
-    Consumer& consumer = ctx.make<Consumer>(rpc, md, config, &lab.history, consumer_index, mine);
+    ConsumeRecorder& recorder = ctx.make<ConsumeRecorder>(ctx, lab.history, consumer_index);
+    Consumer& consumer = ctx.make<Consumer>(rpc, md, config, recorder, consumer_index, mine);
     consumer.start();
   };
 }
@@ -203,7 +275,8 @@ bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md,
   config.linger_ms = 0;
   config.delivery_timeout_ms = spec.liveness_bound.ms();
   config.request_timeout_ms = std::min<int64_t>(5'000, spec.liveness_bound.ms());
-  Producer& producer = ctx.make<Producer>(rpc, md, config, &lab.history, static_cast<int>(kMarkerProducer));
+  ProduceRecorder& recorder = ctx.make<ProduceRecorder>(ctx, lab.history, static_cast<int>(kMarkerProducer));
+  Producer& producer = ctx.make<Producer>(rpc, md, config, recorder, static_cast<int>(kMarkerProducer));
   producer.start();
   size_t first_op = lab.history.produces().size();
   uint64_t seq = 0;
@@ -215,7 +288,8 @@ bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md,
       for (uint64_t salt = 0;; ++salt) {
         std::string key = "marker-" + std::to_string(p) + "-" + std::to_string(salt);
         if (to_positive(murmur2(key)) % t.partitions == p) {
-          producer.send(t.name, key, value, id);
+          uint64_t token = recorder.invoke(id);
+          recorder.sent(token, producer.send(t.name, key, value, token));
           break;
         }
       }

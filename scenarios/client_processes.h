@@ -4,9 +4,11 @@
 // write what they see into the History.
 #pragma once
 
+#include <memory>
 #include <vector>
 
-#include "broker_model/history/history.h"
+#include "checkers/history.h"
+#include "scenarios/lab_observer.h"
 #include "scenarios/scenario_spec.h"
 #include "sim/world/world.h"
 
@@ -14,7 +16,9 @@ namespace scenarios {
 
 // State shared by the lab's client processes and the driver; lives outside every process.
 struct LabState {
-  broker_model::History history;
+  checkers::History history;
+  ClusterFacts cluster;             // who leads, from the cluster's events (LabObserver)
+  std::unique_ptr<LabObserver> observer;  // subscribed to the world's events; outlives the world
   std::vector<broker_model::BrokerId> brokers;
   std::vector<sim::NodeId> controllers;
   std::vector<sim::NodeId> producer_nodes;  // producer instance i's client node ("producer i" targets)

@@ -64,7 +64,7 @@ std::string format_summary(const ScenarioResult& r) {
   std::snprintf(buf, sizeof buf, "  produce latency (acknowledged): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
                 ms(r.produce_latency.p50), ms(r.produce_latency.p99), ms(r.produce_latency.max));
   o << buf;
-  const broker_model::FetchSessionStats& fs = r.history.fetch_sessions();
+  const checkers::FetchSessionStats& fs = r.history.fetch_sessions();
   if (fs.created + fs.not_created > 0)
     o << "  fetch sessions (KIP-227): " << fs.created << " created, " << fs.evicted << " evicted, " << fs.not_created
       << " full fetches found no room; " << fs.incremental << " incremental fetches left out " << fs.partitions_omitted

@@ -44,12 +44,12 @@ std::vector<sim::NodeId> FaultTargets::resolve_one(const std::string& target) {
       return {lab_.producer_nodes[static_cast<size_t>(t.index)]};
     }
     case K::kActiveController: {
-      int c = lab_.history.active_controller();
+      int c = lab_.cluster.active_controller;
       if (c < 0) return {};
       return {sim::NodeId{static_cast<uint32_t>(c)}};
     }
     case K::kLeaderOf: {
-      auto leader = lab_.history.partition_leader(broker_model::TopicPartition{t.topic, static_cast<int32_t>(t.partition)});
+      auto leader = lab_.cluster.partition_leader(broker_model::TopicPartition{t.topic, static_cast<int32_t>(t.partition)});
       if (!leader) return {};
       return {sim::NodeId{static_cast<uint32_t>(leader->value())}};
     }
@@ -91,7 +91,7 @@ void FaultTargets::note(std::vector<std::string>& fired, const std::string& what
   std::string line = sim::format_instant(world_.now()) + " " + what;
   fired.push_back(line);
   world_.trace().record(world_.now(), sim::Trace::kWorldNode, "fault", {{"what", what}});
-  lab_.history.timeline(broker_model::TimelineEvent{world_.now(), "fault", {}, broker_model::kNoBroker, what});
+  lab_.history.timeline(checkers::TimelineEvent{world_.now(), "fault", {}, broker_model::kNoBroker, what});
 }
 
 void FaultTargets::schedule(const FaultSpec& f, sim::Instant start, std::vector<std::string>& fired) {

@@ -9,11 +9,11 @@
 #include "broker_model/clients/group_consumer.h"
 #include "broker_model/group/group_messages.h"
 #include "faults/random_faults.h"
-#include "scenarios/checkers/checkers.h"
 
 namespace scenarios {
 
 using namespace broker_model;
+using namespace checkers;
 
 namespace {
 
@@ -30,8 +30,16 @@ int64_t broker_int(const ScenarioSpec& spec, const char* key, int64_t fallback) 
 
 std::string group_of(const ConsumerSpec& c) { return c.configs.at("group.id"); }
 
-// The application of one member; lives in the member's process memory.
-struct MemberApp {
+// The application of one member: what it processed, the usual rebalance pattern (commit
+// what was processed before giving partitions up), and, as Jepsen's clients do, the record of
+// what it saw: ownership as its rebalance callbacks tell it, commits as invoked and answered.
+// Lives in the member's process memory.
+class MemberApp final : public GroupConsumerListener {
+ public:
+  MemberApp(sim::NodeContext& ctx, History& history, std::string group, int consumer_index, bool commit_after)
+      : ctx_(ctx), history_(history), group_(std::move(group)), consumer_index_(consumer_index), commit_after_(commit_after) {}
+
+  GroupConsumer* consumer = nullptr;           // set once built
   std::map<TopicPartition, Offset> processed;  // next offset to commit, per owned partition
 
   std::map<TopicPartition, Offset> processed_of(const std::vector<TopicPartition>& tps) const {
@@ -45,6 +53,47 @@ struct MemberApp {
   void forget(const std::vector<TopicPartition>& tps) {
     for (const auto& tp : tps) processed.erase(tp);
   }
+
+  void on_partitions_revoked(const std::vector<TopicPartition>& tps) override {
+    if (commit_after_) consumer->commit_sync(processed_of(tps));
+    forget(tps);
+    for (const auto& tp : tps) ownership(tp, consumer->generation(), false, "revoked");
+  }
+  void on_partitions_lost(const std::vector<TopicPartition>& tps) override {
+    forget(tps);
+    for (const auto& tp : tps) ownership(tp, consumer->generation(), false, "lost");
+  }
+  void on_partitions_assigned(const std::vector<TopicPartition>& tps) override {
+    for (const auto& tp : tps) ownership(tp, consumer->generation(), true, "assigned");
+  }
+  void on_partitions_kept(const std::vector<TopicPartition>& tps, int32_t previous_generation) override {
+    for (const auto& tp : tps) {
+      ownership(tp, previous_generation, false, "kept");
+      ownership(tp, consumer->generation(), true, "kept");
+    }
+  }
+  void on_commit_sent(uint64_t request) override { commits_sent_[request] = ctx_.true_now(); }
+  void on_commit_completed(const CommitReport& r) override {
+    auto sent = commits_sent_.find(r.request);
+    CommitOp op{sent->second, ctx_.true_now(), group_, consumer_index_, r.member_id, r.generation, r.sync, {},
+                r.outcome == CommitOutcome::kOk ? "ok" : r.outcome == CommitOutcome::kUnknown ? "unknown" : to_string(r.error)};
+    commits_sent_.erase(sent);
+    for (const auto& [tp, o] : r.offsets) op.offsets.emplace_back(tp, o);
+    history_.groups().commits.push_back(std::move(op));
+  }
+
+ private:
+  void ownership(const TopicPartition& tp, int32_t generation, bool owned, const char* reason) {
+    history_.groups().ownership.push_back(
+        OwnershipChange{ctx_.true_now(), group_, consumer_index_, consumer->member_id(), generation, tp, owned, reason});
+  }
+
+  sim::NodeContext& ctx_;
+  History& history_;
+  std::string group_;
+  int consumer_index_;
+  bool commit_after_;
+  std::map<uint64_t, sim::Instant> commits_sent_;  // requests in flight -> when sent
 };
 
 }  // namespace
@@ -78,18 +127,11 @@ sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec&
     md.start();
     while (!lab.ready) lab.changed.wait();
     while (md.partitions(c.topic) == 0) md.refresh_now();
-    GroupConsumer& consumer =
-        ctx.make<GroupConsumer>(rpc, md, config, std::vector<std::string>{c.topic}, &lab.history, consumer_index);
-    MemberApp& app = ctx.make<MemberApp>();
     const bool commit_after = c.commit == Commit::kSyncAfterProcessing || c.commit == Commit::kAsyncAfterProcessing;
-    RebalanceListener listener;
-    // The usual pattern: commit what was processed before giving partitions up.
-    listener.on_revoked = [&consumer, &app, commit_after](const std::vector<TopicPartition>& tps) {
-      if (commit_after) consumer.commit_sync(app.processed_of(tps));
-      app.forget(tps);
-    };
-    listener.on_lost = [&app](const std::vector<TopicPartition>& tps) { app.forget(tps); };
-    consumer.set_listener(std::move(listener));
+    MemberApp& app = ctx.make<MemberApp>(ctx, lab.history, config.group_id, consumer_index, commit_after);
+    GroupConsumer& consumer =
+        ctx.make<GroupConsumer>(rpc, md, config, std::vector<std::string>{c.topic}, app, consumer_index);
+    app.consumer = &consumer;
     consumer.start();
     const std::string group = config.group_id;
     for (;;) {
@@ -112,31 +154,6 @@ sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec&
       if (c.commit == Commit::kAsyncAfterProcessing) consumer.commit_async(app.processed_of(consumer.assignment()));
     }
   };
-}
-
-// ---- the rebalance timeline -------------------------------------------------------------------
-
-std::vector<OwnershipInterval> ownership_intervals(const History& h, sim::Instant end) {
-  std::vector<OwnershipInterval> out;
-  std::map<std::tuple<std::string, int, TopicPartition>, size_t> open;  // -> index in out
-  for (const auto& c : h.groups().ownership) {
-    auto key = std::make_tuple(c.group, c.consumer, c.tp);
-    auto it = open.find(key);
-    if (c.owned) {
-      if (it != open.end()) continue;  // already owned (a duplicate start)
-      out.push_back(OwnershipInterval{c.group, c.consumer, c.member_id, c.generation, c.tp, c.at, sim::Instant::max(), ""});
-      open[key] = out.size() - 1;
-    } else if (it != open.end()) {
-      out[it->second].to = c.at;
-      out[it->second].end_reason = c.reason;
-      open.erase(it);
-    }
-  }
-  for (const auto& [key, i] : open) {
-    out[i].to = end;
-    out[i].end_reason = "end of run";
-  }
-  return out;
 }
 
 // ---- GroupLab ---------------------------------------------------------------------------------
@@ -176,7 +193,7 @@ std::optional<sim::NodeId> GroupLab::resolve(const FaultTarget& t) const {
 
 std::optional<int> GroupLab::coordinator_of(const std::string& group) const {
   int32_t p = offsets_partition_for(group, offsets_partitions_);
-  auto leader = lab_.history.partition_leader(TopicPartition{kConsumerOffsetsTopic, p});
+  auto leader = lab_.cluster.partition_leader(TopicPartition{kConsumerOffsetsTopic, p});
   if (!leader) return std::nullopt;
   return leader->value();
 }

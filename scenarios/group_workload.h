@@ -26,21 +26,6 @@ sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec&
 // The brokers' coordinator settings from cluster.broker_configs (offsets.topic.*, group.*).
 broker_model::GroupCoordinatorConfig group_coordinator_config(const ScenarioSpec& spec);
 
-// One interval of a member owning a partition, for reports: who owned what, when.
-struct OwnershipInterval {
-  std::string group;
-  int consumer = 0;  // node "consumer-N"
-  std::string member_id;
-  int32_t generation = -1;
-  broker_model::TopicPartition tp;
-  sim::Instant from;
-  sim::Instant to;
-  std::string end_reason;  // "revoked", "lost", "crashed", "kept" (renewed in the next generation), "end of run"
-};
-
-// Ownership changes paired into intervals; open ones end at `end`.
-std::vector<OwnershipInterval> ownership_intervals(const broker_model::History& h, sim::Instant end);
-
 class GroupLab {
  public:
   GroupLab(sim::World& world, LabState& lab, const ScenarioSpec& spec);

@@ -7,37 +7,20 @@
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
-#include "scenarios/checkers/group_checkers.h"
+#include "checkers/group_checkers.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
+#include "scenarios/group_workload.h"
+#include "scenarios/lab_observer.h"
 #include "scenarios/swarm.h"
 #include "sim/world/world.h"
 
 namespace scenarios {
 
 using namespace broker_model;
+using namespace checkers;
 
 namespace {
-
-// Tells the lab which controller is active, for fault targeting ("active controller").
-// Lives outside the world, like the History it writes to.
-class LabRaftObserver final : public RaftObserver {
- public:
-  explicit LabRaftObserver(History& history) : history_(history) {}
-  void on_become_leader(Term term, sim::NodeId node) override {
-    history_.note_active_controller(static_cast<int>(node.value), term.value());
-    // For the reports' controller timeline.
-    if (world_ != nullptr)
-      history_.timeline(TimelineEvent{world_->now(), "controller-leader", {}, kNoBroker,
-                                      world_->node(node).name() + " term " + std::to_string(term.value())});
-  }
-  void attach(sim::World* world) { world_ = world; }
-  void on_commit(sim::NodeId, Offset, Term, uint64_t) override {}
-
- private:
-  History& history_;
-  sim::World* world_ = nullptr;
-};
 
 sim::CrashMode crash_mode_of(const std::string& s) {
   if (s == "keep-prefix") return sim::CrashMode::kKeepPrefix;
@@ -267,9 +250,9 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     lab->history.reserve(static_cast<size_t>(std::min(produced * 1.05, kReserveMax)),
                          static_cast<size_t>(std::min(consumed * 1.05, kReserveMax)));
   }
-  LabRaftObserver raft_observer(lab->history);
   sim::World world(wc);
-  raft_observer.attach(&world);
+  // What the cluster reports becomes the History's timeline and the lab's view of who leads.
+  lab->observer = std::make_unique<LabObserver>(world, lab->history, lab->cluster);
   if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
 
   const int brokers = spec.cluster.brokers;
@@ -284,7 +267,6 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     bc.rack = i < static_cast<int>(spec.cluster.racks.size()) ? spec.cluster.racks[static_cast<size_t>(i)] : "";
     bc.controllers = lab->controllers;
     bc.broker_heartbeat_interval_ms = broker_config_int(spec, "broker.heartbeat.interval.ms", 2'000);
-    bc.history = &lab->history;
     bc.group = group_coordinator_config(spec);
     world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
   }
@@ -293,7 +275,6 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     cc.voters = lab->controllers;
     cc.controller.cluster.broker_session_timeout_ms = broker_config_int(spec, "broker.session.timeout.ms", 9'000);
     cc.controller.replication.unclean_leader_election_enable = broker_config_of(spec, 0).unclean_leader_election;
-    cc.observer = &raft_observer;
     world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc),
                    server_options(spec, "controller " + std::to_string(i)));
   }

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "broker_model/history/history.h"
-#include "scenarios/checkers/checkers.h"
-#include "scenarios/group_workload.h"
+#include "checkers/checkers.h"
+#include "checkers/history.h"
+#include "checkers/ownership.h"
 #include "scenarios/scenario_spec.h"
 #include "sim/world/engine.h"
 
@@ -44,8 +44,8 @@ struct ScenarioResult {
   sim::Instant end;
   uint64_t events = 0;
   bool cluster_ready = false;
-  OutcomeCounts counts;
-  std::vector<CheckResult> checks;
+  checkers::OutcomeCounts counts;
+  std::vector<checkers::CheckResult> checks;
   bool liveness = false;
   std::string liveness_note;
   std::vector<ExpectationResult> expectations;
@@ -54,10 +54,10 @@ struct ScenarioResult {
   double produce_records_per_s = 0;
   double consume_records_per_s = 0;
   LatencySummary produce_latency;
-  broker_model::History history;
+  checkers::History history;
   // Consumer groups (empty without them): who owned which partition when, for reports (the
   // lag over time is history.groups().lag), and whether the groups caught up after healing.
-  std::vector<OwnershipInterval> rebalance_timeline;
+  std::vector<checkers::OwnershipInterval> rebalance_timeline;
   std::string groups_note;
   std::vector<std::string> node_names;  // by node id, as the trace numbers them ("broker-0", "controller-0", ...)
 

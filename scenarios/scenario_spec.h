@@ -152,7 +152,7 @@ struct ExpectSpec {
   std::optional<CountExpectation> order_violations;
   std::optional<CountExpectation> acknowledged;  // e.g. "== 0" when nothing may be acknowledged
   std::optional<bool> liveness;
-  // Consumer groups (scenarios/checkers/group_checkers.h). With groups in the scenario,
+  // Consumer groups (checkers/group_checkers.h). With groups in the scenario,
   // group_exclusivity, offset_regressions and stale_commits default to 0.
   std::optional<CountExpectation> group_exclusivity;     // same-generation ownership overlaps
   std::optional<CountExpectation> zombie_overlaps;       // cross-generation ownership overlaps

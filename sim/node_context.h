@@ -1,8 +1,8 @@
 // The handle a process's code uses to reach the world: its clocks, threads, network, files,
-// randomness and trace. The IO seam: simulated code (broker_model/) touches nothing else of
-// the simulator, so the same code runs on any engine (sim/native/, or SimGrid's). One
-// implementation of it lives in the world model (sim/world/node_process.h); engines sit
-// beneath that.
+// randomness, trace and the facts it reports to observers (emit). The IO seam: simulated code
+// (broker_model/) touches nothing else of the simulator, so the same code runs on any engine
+// (sim/native/, or SimGrid's). One implementation of it lives in the world model
+// (sim/world/node_process.h); engines sit beneath that.
 //
 // Blocking calls park the calling thread (a fiber on the native engine) until the simulator
 // wakes it; a thread whose process was killed unwinds out of them (FiberUnwind).
@@ -19,6 +19,7 @@
 
 #include "sim/channel.h"
 #include "sim/envelope.h"
+#include "sim/event_bus.h"
 #include "sim/files.h"
 #include "sim/ids.h"
 #include "sim/payload.h"
@@ -84,6 +85,19 @@ class NodeContext {
   Prng& prng() { return prng_; }
   virtual void trace(TraceKey kind, std::initializer_list<TraceField> fields) = 0;
 
+  // Reports a fact to the run's observers (sim/event_bus.h): nothing happens unless someone
+  // subscribed to E, and nothing the process does depends on whether anyone did.
+  template <class E>
+  void emit(const E& event) {
+    if (events_ != nullptr) events_->publish_with(event, [this] { return EventOrigin{true_now(), id_, incarnation_}; });
+  }
+  // Whether an emit of E would reach anyone, to skip building an event nobody reads (and
+  // for nothing else).
+  template <class E>
+  bool observed() const {
+    return events_ != nullptr && events_->observed<E>();
+  }
+
   // Process memory: objects that live until this incarnation ends (crash or stop), and
   // are destroyed only after every thread of the process has unwound.
   template <class T, class... Args>
@@ -98,8 +112,9 @@ class NodeContext {
   NodeContext& operator=(const NodeContext&) = delete;
 
  protected:
-  NodeContext(NodeId id, uint64_t incarnation, size_t inbox_capacity, Prng prng)
-      : id_(id), incarnation_(incarnation), inbox_(inbox_capacity, "inbox"), prng_(prng) {}
+  // `events`: the run's observers (nullptr: nobody watches).
+  NodeContext(NodeId id, uint64_t incarnation, size_t inbox_capacity, Prng prng, const EventBus* events)
+      : id_(id), incarnation_(incarnation), inbox_(inbox_capacity, "inbox"), prng_(prng), events_(events) {}
   virtual ~NodeContext() { release_memory(); }
   // Destroys the process memory, in reverse order of creation, like a stack. An
   // implementation calls it first in its own destructor: objects of the process may still
@@ -125,6 +140,7 @@ class NodeContext {
   Channel<Envelope> inbox_;
   DeliveryRouter router_;
   Prng prng_;
+  const EventBus* events_;
   std::vector<std::unique_ptr<HolderBase>> owned_;
 };
 

@@ -3,7 +3,7 @@
 // plumbing: a message is moved through half a dozen layers between send and handler, and
 // every sim::Payload move, access and destruction is an indirect call to its type's manager
 // (~4% of a default run). Moving a Payload moves one pointer; reading it compares a type
-// tag (one address per type) and casts.
+// tag (one address per type, sim/type_tag.h) and casts.
 //
 // Determinism: the tag is compared for equality only, never ordered or hashed.
 #pragma once
@@ -12,6 +12,8 @@
 #include <stdexcept>
 #include <type_traits>
 #include <utility>
+
+#include "sim/type_tag.h"
 
 namespace sim {
 
@@ -35,7 +37,7 @@ class Payload {
   // The value if it is a T, else nullptr.
   template <class T>
   T* get() noexcept {
-    if (box_ == nullptr || box_->tag != tag_of<T>()) return nullptr;
+    if (box_ == nullptr || box_->tag != type_tag<T>()) return nullptr;
     return &static_cast<Holder<T>*>(box_.get())->value;
   }
   template <class T>
@@ -44,12 +46,6 @@ class Payload {
   }
 
  private:
-  // One address per type: what get() compares.
-  template <class T>
-  static const void* tag_of() {
-    static constexpr char kTag = 0;
-    return &kTag;
-  }
   struct Box {
     explicit Box(const void* t) : tag(t) {}
     virtual ~Box() = default;
@@ -59,7 +55,7 @@ class Payload {
   template <class T>
   struct Holder final : Box {
     template <class U>
-    explicit Holder(U&& v) : Box(tag_of<T>()), value(std::forward<U>(v)) {}
+    explicit Holder(U&& v) : Box(type_tag<T>()), value(std::forward<U>(v)) {}
     Box* clone() const override { return new Holder(value); }
     T value;
   };

@@ -29,11 +29,11 @@ BrokerServer::~BrokerServer() = default;
 
 void BrokerServer::run() {
   replicas_ = std::make_unique<ReplicaManager>(
-      rpc_, config_.broker, config_.history,
+      rpc_, config_.broker,
       [this](const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done) {
         alter_partition(p, std::move(done));
       });
-  groups_ = std::make_unique<GroupCoordinator>(ctx_, *replicas_, config_.broker.id, config_.group, config_.history);
+  groups_ = std::make_unique<GroupCoordinator>(ctx_, *replicas_, config_.broker.id, config_.group);
   channel_ = std::make_unique<ControllerChannel>(ctx_, rpc_, config_.controllers);
   metadata_ = std::make_unique<MetadataClient>(ctx_, *channel_, MetadataClientConfig{config_.broker.id});
   lifecycle_ = std::make_unique<BrokerLifecycle>(

@@ -29,7 +29,6 @@ struct BrokerProcessConfig {
   std::string rack;
   std::vector<sim::NodeId> controllers;
   int64_t broker_heartbeat_interval_ms = 2'000;  // broker.heartbeat.interval.ms
-  History* history = nullptr;                    // the lab's record (outside the process)
   GroupCoordinatorConfig group;                  // offsets.topic.*, group.* broker configs
 };
 

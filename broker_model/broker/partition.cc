@@ -15,16 +15,11 @@ constexpr int kProducerStateRebuildTries = 8;
 // Bytes read per step of a rebuild scan.
 constexpr int64_t kProducerStateScanBytes = int64_t{1} << 20;
 bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
-std::string list(const std::vector<BrokerId>& v) {
-  std::string s = "[";
-  for (size_t i = 0; i < v.size(); ++i) s += (i ? "," : "") + v[i].str();
-  return s + "]";
-}
 }  // namespace
 
-Partition::Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config, History* history,
+Partition::Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config,
                      sim::WaitQueue* activity)
-    : ctx_(ctx), self_(self), tp_(tp), config_(config), history_(history), log_(ctx, tp, config.log), activity_(activity) {}
+    : ctx_(ctx), self_(self), tp_(tp), config_(config), log_(ctx, tp, config.log), activity_(activity) {}
 
 ErrorCode Partition::open() {
   ErrorCode e = log_.open();
@@ -66,9 +61,8 @@ ErrorCode Partition::ensure_producer_state() {
                                                     {"producers", static_cast<int64_t>(producer_state_.producer_count())},
                                                     {"batches_scanned", batches},
                                                     {"log_end", log_.log_end_offset().value()}});
-    timeline("producer-state-rebuilt", std::to_string(producer_state_.producer_count()) + " producer(s) from " +
-                                           std::to_string(batches) + " batches scanned up to log end " +
-                                           log_.log_end_offset().str());
+    ctx_.emit(ProducerStateRebuilt{tp_, self_, static_cast<int64_t>(producer_state_.producer_count()), batches,
+                                   log_.log_end_offset()});
   }
   return producer_state_stale_ ? ErrorCode::kNotLeaderOrFollower : ErrorCode::kNone;
 }
@@ -96,10 +90,6 @@ void Partition::notify_high_watermark() {
   if (activity_ != nullptr) activity_->notify_all();
 }
 
-void Partition::timeline(const char* kind, std::string detail) {
-  if (history_ != nullptr) history_->timeline(TimelineEvent{ctx_.true_now(), kind, tp_, self_, std::move(detail)});
-}
-
 bool Partition::apply(const PartitionRegistration& reg) {
   replicas_ = reg.replicas;
   if (!contains(reg.replicas, self_)) {
@@ -119,7 +109,7 @@ bool Partition::apply(const PartitionRegistration& reg) {
   }
   // Same leader and epoch: an ISR change committed by the controller.
   if (reg.partition_epoch > partition_epoch_) {
-    if (reg.isr != isr_) timeline("isr", list(isr_) + " -> " + list(reg.isr));
+    if (reg.isr != isr_) ctx_.emit(IsrChanged{tp_, self_, isr_, reg.isr});
     isr_ = reg.isr;
     partition_epoch_ = reg.partition_epoch;
     pending_alter_.reset();  // a newer committed state supersedes whatever was proposed
@@ -142,10 +132,8 @@ void Partition::become_leader(const PartitionRegistration& reg) {
   for (BrokerId r : replicas_)
     if (r != self_) followers_[r] = FollowerProgress{Offset{-1}, now, now, Offset{-1}};
   if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();
-  if (history_ != nullptr) history_->note_partition_leader(tp_, self_, leader_epoch_);
-  timeline(reg.last_election_unclean ? "leader (unclean)" : "leader",
-           "epoch " + leader_epoch_.str() + ", log end " + log_.log_end_offset().str() + ", high watermark " +
-               high_watermark_.str() + ", isr " + list(isr_));
+  ctx_.emit(PartitionLeaderStarted{tp_, self_, leader_epoch_, log_.log_end_offset(), high_watermark_, isr_,
+                                   reg.last_election_unclean});
   maybe_advance_high_watermark();
   notify_activity();
 }
@@ -158,7 +146,7 @@ void Partition::become_follower(const PartitionRegistration& reg) {
   isr_ = reg.isr;
   pending_alter_.reset();
   followers_.clear();
-  timeline("follower", "of broker " + leader_.str() + " at epoch " + leader_epoch_.str());
+  ctx_.emit(PartitionFollowerStarted{tp_, self_, leader_, leader_epoch_});
   // Waiting producers and fetchers see the change and answer NOT_LEADER_OR_FOLLOWER.
   notify_activity();
 }
@@ -196,10 +184,8 @@ storage::LogAppendInfo Partition::append_checked(const RecordBatch& batch, Leade
                   {"epoch", static_cast<int64_t>(batch.producer_epoch)},
                   {"first_sequence", static_cast<int64_t>(batch.base_sequence)},
                   {"first_offset", info.first_offset.value()}});
-      timeline("duplicate-batch", "producer id " + batch.producer_id.str() + " epoch " +
-                                      std::to_string(batch.producer_epoch) + " sequence " +
-                                      std::to_string(batch.base_sequence) + " already at offset " +
-                                      info.first_offset.str() + ": not appended again");
+      ctx_.emit(DuplicateBatchAnswered{tp_, self_, batch.producer_id, batch.producer_epoch, batch.base_sequence,
+                                       info.first_offset});
       return info;
     }
   }
@@ -384,7 +370,7 @@ std::optional<IsrProposal> Partition::maybe_shrink_isr(sim::Instant now) {
     (lagging ? dropped : keep).push_back(b);
   }
   if (dropped.empty()) return std::nullopt;
-  timeline("isr-shrink-proposed", "drop " + list(dropped) + " (no catch-up within replica.lag.time.max.ms)");
+  ctx_.emit(IsrShrinkProposed{tp_, self_, dropped});
   return IsrProposal{tp_, leader_epoch_, partition_epoch_, keep};
 }
 
@@ -397,7 +383,7 @@ std::optional<IsrProposal> Partition::maybe_expand_isr(BrokerId follower) {
   if (it->second.log_end_offset < needed) return std::nullopt;
   std::vector<BrokerId> isr = isr_;
   isr.push_back(follower);
-  timeline("isr-expand-proposed", "add broker " + follower.str());
+  ctx_.emit(IsrExpandProposed{tp_, self_, follower});
   return IsrProposal{tp_, leader_epoch_, partition_epoch_, isr};
 }
 
@@ -420,7 +406,7 @@ ErrorCode Partition::append_as_follower(const std::vector<RecordBatch>& batches,
 
 ErrorCode Partition::truncate_to(Offset offset, const char* why) {
   if (offset >= log_.log_end_offset()) return ErrorCode::kNone;
-  timeline("truncate", "from log end " + log_.log_end_offset().str() + " to " + offset.str() + " (" + why + ")");
+  ctx_.emit(LogTruncated{tp_, self_, log_.log_end_offset(), offset, false, why});
   producer_state_invalidated();  // the state may name batches no longer in the log
   ErrorCode e = log_.truncate_to(offset);
   if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();
@@ -428,8 +414,7 @@ ErrorCode Partition::truncate_to(Offset offset, const char* why) {
 }
 
 ErrorCode Partition::truncate_fully_and_start_at(Offset offset, const char* why) {
-  timeline("truncate", "everything (log end " + log_.log_end_offset().str() + "), restart at " + offset.str() + " (" +
-                           why + ")");
+  ctx_.emit(LogTruncated{tp_, self_, log_.log_end_offset(), offset, true, why});
   producer_state_invalidated();
   ErrorCode e = log_.truncate_fully_and_start_at(offset);
   if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();

@@ -27,8 +27,8 @@
 #include "broker_model/broker/producer_state.h"
 #include "broker_model/controller/metadata_image.h"
 #include "sim/mutex.h"
-#include "broker_model/history/history.h"
 #include "broker_model/protocol/messages.h"
+#include "broker_model/broker/broker_events.h"
 #include "broker_model/storage/partition_log.h"
 
 namespace broker_model {
@@ -51,8 +51,9 @@ class Partition {
  public:
   // fetch_waiters() and `activity` (if any) are notified whenever data, the high watermark,
   // the ISR or the role moves (fetch long-polls wait on them; see fetch_waiters()).
-  Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config, History* history,
-            sim::WaitQueue* activity);
+  // Role, ISR, truncation and producer-state changes go to the run's observers
+  // (broker_events.h).
+  Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config, sim::WaitQueue* activity);
 
   ErrorCode open();
   const TopicPartition& tp() const { return tp_; }
@@ -124,7 +125,6 @@ class Partition {
   void update_follower(BrokerId replica, Offset fetch_offset, sim::Instant now);
   void maybe_advance_high_watermark();
   ErrorCode check_fetch_epoch(LeaderEpoch requested) const;
-  void timeline(const char* kind, std::string detail);
   void notify_activity();      // role, epoch or ISR changed: every waiter re-checks
   void notify_appended();      // the leader's log grew: follower fetches
   void notify_high_watermark();  // the high watermark moved: acks=all produces, consumer fetches
@@ -138,7 +138,6 @@ class Partition {
   BrokerId self_;
   TopicPartition tp_;
   PartitionConfig config_;
-  History* history_;
   storage::PartitionLog log_;
   Role role_ = Role::kNone;
   BrokerId leader_ = kNoBroker;

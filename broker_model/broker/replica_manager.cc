@@ -14,10 +14,9 @@ namespace {
 constexpr sim::Duration kAlterPartitionRetryBackoff = sim::milliseconds(100);
 }  // namespace
 
-ReplicaManager::ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, History* history, AlterPartitionFn alter_partition)
+ReplicaManager::ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, AlterPartitionFn alter_partition)
     : rpc_(rpc),
       config_(config),
-      history_(history),
       alter_partition_(std::move(alter_partition)),
       fetch_sessions_(config.max_incremental_fetch_session_cache_slots, rpc.context().prng().fork("fetch-sessions")) {}
 
@@ -41,10 +40,8 @@ void ReplicaManager::log_manager_loop() {
     int64_t now_ms = ctx.wall_now().ns() / 1'000'000;
     for_each_partition([&](Partition& p) {
       storage::RetentionResult r = p.log().delete_old_segments(now_ms, p.high_watermark());
-      if (r.segments_deleted > 0 && history_ != nullptr)
-        history_->timeline(TimelineEvent{ctx.true_now(), "retention", p.tp(), config_.id,
-                                         std::to_string(r.segments_deleted) + " segment(s) deleted, log start now " +
-                                             p.log().log_start_offset().str()});
+      if (r.segments_deleted > 0)
+        ctx.emit(RetentionDeleted{p.tp(), config_.id, r.segments_deleted, p.log().log_start_offset()});
     });
   }
 }
@@ -72,7 +69,7 @@ PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const
 }
 
 Partition* ReplicaManager::create_partition(const TopicPartition& tp, const MetadataImage& image) {
-  auto p = std::make_unique<Partition>(rpc_.context(), config_.id, tp, partition_config(tp, image), history_, nullptr);
+  auto p = std::make_unique<Partition>(rpc_.context(), config_.id, tp, partition_config(tp, image), nullptr);
   Partition* raw = p.get();
   EDDY_CHECK(tp.partition >= 0);
   auto& by_number = partitions_[tp.topic];
@@ -128,8 +125,6 @@ constexpr size_t kInlineFetchPartitions = 16;
 
 FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
   sim::NodeContext& ctx = rpc_.context();
-  FetchSessionStats unused_stats;
-  FetchSessionStats& stats = history_ != nullptr ? history_->fetch_sessions() : unused_stats;
   // The fetch session (KIP-227): an incremental fetch reads every partition of its session
   // (as a full fetch reads every partition it names) and its answer leaves out those with
   // nothing new.
@@ -143,7 +138,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
     if (session == nullptr || session->epoch != req.session_epoch) {
       FetchResponse resp;
       resp.error = session == nullptr ? ErrorCode::kFetchSessionIdNotFound : ErrorCode::kInvalidFetchSessionEpoch;
-      ++(session == nullptr ? stats.id_not_found : stats.invalid_epoch);
+      ctx.emit(FetchSessionRefused{config_.id, resp.error});
       return resp;
     }
     session->update(req.partitions, req.forgotten);
@@ -213,13 +208,16 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
           session->sent[at++] = {r.high_watermark, r.log_start_offset};
         }
         resp.session_id = session->id;
-        ++stats.incremental;
-        stats.partitions_omitted += static_cast<int64_t>(asked.size() - resp.partitions.size());
+        ctx.emit(IncrementalFetchAnswered{config_.id, static_cast<int64_t>(asked.size() - resp.partitions.size())});
       } else if (create_session) {
+        const bool follower = req.replica_id != kNoBroker;
         uint64_t evictions = fetch_sessions_.evictions();
-        auto created = fetch_sessions_.create(req.replica_id != kNoBroker, ctx.now(), req.partitions, resp);
-        stats.evicted += static_cast<int64_t>(fetch_sessions_.evictions() - evictions);
-        ++(created != nullptr ? stats.created : stats.not_created);
+        auto created = fetch_sessions_.create(follower, ctx.now(), req.partitions, resp);
+        for (uint64_t i = evictions; i < fetch_sessions_.evictions(); ++i) ctx.emit(FetchSessionEvicted{config_.id});
+        if (created != nullptr)
+          ctx.emit(FetchSessionCreated{config_.id, follower});
+        else
+          ctx.emit(FetchSessionNotCreated{config_.id, follower});
         resp.session_id = created != nullptr ? created->id : kInvalidFetchSessionId;
       }
       return resp;

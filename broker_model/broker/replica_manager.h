@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/broker/broker_events.h"
 #include "broker_model/broker/fetch_session_cache.h"
 #include "broker_model/broker/partition.h"
 #include "broker_model/broker/replica_fetcher.h"
@@ -43,7 +44,8 @@ using AlterPartitionFn =
 
 class ReplicaManager {
  public:
-  ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, History* history, AlterPartitionFn alter_partition);
+  // What its replicas and fetch sessions do goes to the run's observers (broker_events.h).
+  ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, AlterPartitionFn alter_partition);
   void start();  // the ISR maintenance and log manager (flush.ms, retention) fibers
 
   // Reconciles replicas with a new metadata image (blocks while logs open). Takes a copy:
@@ -77,7 +79,6 @@ class ReplicaManager {
 
   RpcEndpoint& rpc_;
   BrokerConfig config_;
-  History* history_;
   AlterPartitionFn alter_partition_;
   FetchSessionCache fetch_sessions_;
   // The replicas this broker holds, by topic and then partition number (the order

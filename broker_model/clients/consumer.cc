@@ -10,9 +10,9 @@ sim::NodeId node_of(BrokerId b) { return sim::NodeId{static_cast<uint32_t>(b.val
 constexpr sim::Duration kIdlePoll = sim::milliseconds(50);
 }  // namespace
 
-Consumer::Consumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, History* history, int consumer_index,
-                   std::vector<TopicPartition> assignment)
-    : rpc_(rpc), metadata_(metadata), config_(config), history_(history), index_(consumer_index) {
+Consumer::Consumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, ConsumerListener& listener,
+                   int consumer_index, std::vector<TopicPartition> assignment)
+    : rpc_(rpc), metadata_(metadata), config_(config), listener_(listener), index_(consumer_index) {
   for (auto& tp : assignment) positions_[tp] = Position{};
 }
 
@@ -104,16 +104,13 @@ void Consumer::on_fetch(BrokerId broker, std::optional<sim::Payload>&& response)
     return;
   }
   if (!session.handle_response(*r)) return;  // a session error: the next fetch is a full one
-  sim::Instant now = rpc_.context().true_now();
   for (const auto& pr : r->partitions) {
     auto it = positions_.find(pr.tp);
     if (it == positions_.end()) continue;
     Position& p = it->second;
     if (pr.error == ErrorCode::kOffsetOutOfRange) {
       // auto.offset.reset=earliest: start over from the log start.
-      history_->timeline(TimelineEvent{now, "consumer-reset", pr.tp, broker,
-                                       "consumer " + std::to_string(index_) + " offset " + p.offset.str() +
-                                           " out of range; reset to log start " + pr.log_start_offset.str()});
+      rpc_.context().emit(ConsumerOffsetReset{index_, pr.tp, broker, p.offset, pr.log_start_offset});
       p.offset = pr.log_start_offset;
       p.reset_pending = true;
       continue;
@@ -127,7 +124,7 @@ void Consumer::on_fetch(BrokerId broker, std::optional<sim::Payload>&& response)
       for (size_t i = 0; i < b.records.size(); ++i) {
         Offset off = b.base_offset + static_cast<int64_t>(i);
         if (off < p.offset) continue;  // a batch starting before our position
-        history_->consumed(ConsumeOp{index_, pr.tp, off, record_id_of(b.records[i]), now, broker, p.reset_pending});
+        listener_.on_record(ConsumedRecord{pr.tp, off, record_id_of(b.records[i])}, broker, p.reset_pending);
         p.reset_pending = false;
         ++consumed_;
         p.offset = off + 1;
@@ -155,7 +152,6 @@ void Consumer::on_validate(std::optional<sim::Payload>&& response) {
   wakeup_.notify_all();
   const auto* r = response ? sim::payload_cast<OffsetsForLeaderEpochResponse>(&*response) : nullptr;
   if (r == nullptr) return;
-  sim::Instant now = rpc_.context().true_now();
   for (const auto& e : r->partitions) {
     auto it = positions_.find(e.tp);
     if (it == positions_.end()) continue;
@@ -168,10 +164,7 @@ void Consumer::on_validate(std::optional<sim::Payload>&& response) {
     p.needs_validation = false;
     if (e.end_offset != kUndefinedEpochOffset && e.end_offset < p.offset) {
       // The log we read was truncated under us (KIP-320): go back to where it diverged.
-      history_->timeline(TimelineEvent{now, "consumer-truncation-detected", e.tp, kNoBroker,
-                                       "consumer " + std::to_string(index_) + " at offset " + p.offset.str() +
-                                           "; the leader's epoch " + e.leader_epoch.str() + " ends at " +
-                                           e.end_offset.str()});
+      rpc_.context().emit(ConsumerTruncationDetected{index_, e.tp, p.offset, e.leader_epoch, e.end_offset});
       p.offset = e.end_offset;
       p.reset_pending = true;
     }

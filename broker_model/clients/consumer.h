@@ -3,24 +3,29 @@
 // followed through metadata. After a leader change it validates its position with
 // OffsetsForLeaderEpoch against the epoch of the last record it consumed (KIP-320): when the
 // new leader's log ends before that position, the log was truncated under it, and it resets
-// to where the logs agree. Every record consumed goes into the History.
+// to where the logs agree. Every record read goes to the caller's ConsumerListener
+// (clients/client_listeners.h); position resets are reported to the run's observers
+// (clients/client_events.h).
 #pragma once
 
 #include <map>
 #include <vector>
 
 #include "broker_model/clients/client_config.h"
+#include "broker_model/clients/client_events.h"
+#include "broker_model/clients/client_listeners.h"
 #include "broker_model/clients/client_metadata.h"
 #include "broker_model/clients/fetch_session_handler.h"
-#include "broker_model/history/history.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 
 namespace broker_model {
 
 class Consumer {
  public:
-  Consumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, History* history, int consumer_index,
-           std::vector<TopicPartition> assignment);
+  // `listener` (it must outlive the consumer) gets every record read; `consumer_index`
+  // names this consumer in its events (its client.id).
+  Consumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, ConsumerListener& listener,
+           int consumer_index, std::vector<TopicPartition> assignment);
   void start();
 
   int64_t consumed() const { return consumed_; }
@@ -53,7 +58,7 @@ class Consumer {
   RpcEndpoint& rpc_;
   ClientMetadata& metadata_;
   ConsumerConfig config_;
-  History* history_;
+  ConsumerListener& listener_;
   int index_;
   std::map<TopicPartition, Position> positions_;
   std::map<BrokerId, bool> in_flight_;

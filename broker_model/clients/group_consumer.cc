@@ -29,26 +29,14 @@ std::vector<TopicPartition> minus(const std::vector<TopicPartition>& a, const st
 }  // namespace
 
 GroupConsumer::GroupConsumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, std::vector<std::string> topics,
-                             History* history, int consumer_index)
-    : rpc_(rpc), metadata_(metadata), config_(std::move(config)), topics_(std::move(topics)), history_(history),
+                             GroupConsumerListener& listener, int consumer_index)
+    : rpc_(rpc), metadata_(metadata), config_(std::move(config)), topics_(std::move(topics)), listener_(listener),
       index_(consumer_index) {}
 
 void GroupConsumer::start() {
   last_poll_ = rpc_.context().now();
   next_auto_commit_ = last_poll_ + sim::milliseconds(config_.auto_commit_interval_ms);
   rpc_.context().spawn("heartbeat", [this] { heartbeat_loop(); });
-}
-
-void GroupConsumer::event(const std::string& kind, const std::string& detail) {
-  if (history_ == nullptr) return;
-  history_->groups().events.push_back(
-      GroupEvent{rpc_.context().true_now(), config_.group_id, kind, coordinator_.value_or(kNoBroker), index_, generation_, detail});
-}
-
-void GroupConsumer::ownership(const TopicPartition& tp, bool owned, const char* reason) {
-  if (history_ == nullptr) return;
-  history_->groups().ownership.push_back(
-      OwnershipChange{rpc_.context().true_now(), config_.group_id, index_, member_id_, generation_, tp, owned, reason});
 }
 
 // ---- coordinator ----------------------------------------------------------------------------
@@ -71,7 +59,7 @@ bool GroupConsumer::ensure_coordinator() {
     const auto* r = resp ? sim::payload_cast<FindCoordinatorResponse>(&*resp) : nullptr;
     if (r != nullptr && r->error == ErrorCode::kNone) {
       coordinator_ = r->node_id;
-      event("coordinator-found", "broker " + r->node_id.str());
+      rpc_.context().emit(MemberCoordinatorFound{facts()});
       return true;
     }
   }
@@ -79,7 +67,7 @@ bool GroupConsumer::ensure_coordinator() {
 }
 
 void GroupConsumer::coordinator_unknown(const char* why) {
-  if (coordinator_) event("coordinator-lost", std::string("broker ") + coordinator_->str() + ": " + why);
+  if (coordinator_) rpc_.context().emit(MemberCoordinatorLost{facts(), why});
   coordinator_.reset();
 }
 
@@ -99,8 +87,7 @@ void GroupConsumer::heartbeat_loop() {
     if (state_ != State::kStable || !coordinator_ || fatal_ || lost_ || rejoin_needed_) continue;
     if (ctx.now() - last_poll_ > sim::milliseconds(config_.max_poll_interval_ms)) {
       // Kafka's heartbeat thread: the application stopped polling, leave so the group moves on.
-      event("poll-timeout", "no poll for more than max.poll.interval.ms (" + std::to_string(config_.max_poll_interval_ms) +
-                                " ms): leaving the group");
+      ctx.emit(MemberPollTimeout{facts(), config_.max_poll_interval_ms});
       if (!config_.group_instance_id) {
         LeaveGroupRequest req{config_.group_id, member_id_, config_.group_instance_id, "consumer poll timeout has expired"};
         call_coordinator(kLeaveGroupRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
@@ -119,8 +106,7 @@ void GroupConsumer::heartbeat_loop() {
       case ErrorCode::kIllegalGeneration:
       case ErrorCode::kUnknownMemberId:
       case ErrorCode::kFencedInstanceId:
-        event("heartbeat-fenced", std::string(to_string(r->error)) + " for member " + member_id_ + " generation " +
-                                      std::to_string(generation_));
+        ctx.emit(MemberHeartbeatFenced{facts(), r->error, member_id_});
         lost_ = true;
         if (r->error == ErrorCode::kFencedInstanceId) fatal_ = true;
         break;
@@ -139,13 +125,10 @@ std::string GroupConsumer::subscription_metadata() const {
   return encode_subscription(s);
 }
 
-void GroupConsumer::revoke(const std::vector<TopicPartition>& tps, const char* reason) {
+void GroupConsumer::revoke(const std::vector<TopicPartition>& tps) {
   if (tps.empty()) return;
-  if (listener_.on_revoked) listener_.on_revoked(tps);
-  for (const auto& tp : tps) {
-    ownership(tp, false, reason);
-    parts_.erase(tp);
-  }
+  listener_.on_partitions_revoked(tps);
+  for (const auto& tp : tps) parts_.erase(tp);
   assigned_ = minus(assigned_, tps);
   ++assignment_epoch_;
 }
@@ -155,9 +138,8 @@ void GroupConsumer::handle_lost() {
   lost_ = false;
   if (!assigned_.empty()) {
     std::vector<TopicPartition> tps = assigned_;
-    if (listener_.on_lost) listener_.on_lost(tps);
-    for (const auto& tp : tps) ownership(tp, false, "lost");
-    event("partitions-lost", format_partitions(tps));
+    listener_.on_partitions_lost(tps);
+    rpc_.context().emit(MemberPartitionsLost{facts(), tps});
   }
   assigned_.clear();
   previously_owned_.clear();
@@ -191,7 +173,7 @@ bool GroupConsumer::join_and_sync() {
     // Eager: give everything up before rejoining (auto-commit first, as Kafka's onJoinPrepare).
     if (config_.enable_auto_commit) commit_sync(positions());
     previously_owned_ = assigned_;
-    revoke(assigned_, "revoked");
+    revoke(assigned_);
   }
   state_ = State::kRebalancing;
   JoinGroupRequest join;
@@ -213,7 +195,7 @@ bool GroupConsumer::join_and_sync() {
     case ErrorCode::kUnknownMemberId:
     case ErrorCode::kIllegalGeneration:
       ctx.sleep_for(sim::milliseconds(std::max<int64_t>(1, config_.retry_backoff_ms)));
-      event("join-failed", std::string(to_string(jr->error)) + ": starting over as a new member");
+      ctx.emit(MemberJoinFailed{facts(), jr->error, false});
       if (!assigned_.empty()) {
         lost_ = true;
         handle_lost();
@@ -224,7 +206,7 @@ bool GroupConsumer::join_and_sync() {
     case ErrorCode::kFencedInstanceId:
     case ErrorCode::kInconsistentGroupProtocol:
     case ErrorCode::kInvalidSessionTimeout:
-      event("fatal", std::string("JoinGroup: ") + to_string(jr->error));
+      ctx.emit(MemberJoinFailed{facts(), jr->error, true});
       fatal_ = true;
       return false;
     default:
@@ -247,7 +229,7 @@ bool GroupConsumer::join_and_sync() {
   if (sr == nullptr) return false;
   if (sr->error != ErrorCode::kNone) {
     ctx.sleep_for(sim::milliseconds(std::max<int64_t>(1, config_.retry_backoff_ms)));
-    event("sync-failed", std::string(to_string(sr->error)) + " at generation " + std::to_string(joined_generation));
+    ctx.emit(MemberSyncFailed{facts(), sr->error, joined_generation});
     if (sr->error == ErrorCode::kUnknownMemberId) {
       if (!assigned_.empty()) {
         lost_ = true;
@@ -271,17 +253,14 @@ bool GroupConsumer::join_and_sync() {
   last_poll_ = ctx.now();
   std::vector<TopicPartition> assignment = a ? a->partitions : std::vector<TopicPartition>{};
   std::sort(assignment.begin(), assignment.end());
-  event("assigned", "generation " + std::to_string(generation_) + " (" + protocol_ + "): " + format_partitions(assignment));
+  ctx.emit(MemberAssigned{facts(), protocol_, assignment});
   // Partitions kept across generations: the ownership continues under the new generation.
-  for (const auto& tp : assigned_)
-    if (std::find(assignment.begin(), assignment.end(), tp) != assignment.end() && old_generation != generation_) {
-      if (history_ != nullptr) {
-        history_->groups().ownership.push_back(
-            OwnershipChange{ctx.true_now(), config_.group_id, index_, member_id_, old_generation, tp, false, "kept"});
-        history_->groups().ownership.push_back(
-            OwnershipChange{ctx.true_now(), config_.group_id, index_, member_id_, generation_, tp, true, "kept"});
-      }
-    }
+  if (old_generation != generation_) {
+    std::vector<TopicPartition> kept;
+    for (const auto& tp : assigned_)
+      if (std::find(assignment.begin(), assignment.end(), tp) != assignment.end()) kept.push_back(tp);
+    if (!kept.empty()) listener_.on_partitions_kept(kept, old_generation);
+  }
   apply_assignment(std::move(assignment));
   return true;
 }
@@ -309,27 +288,30 @@ void GroupConsumer::apply_assignment(std::vector<TopicPartition> assignment) {
   std::vector<TopicPartition> added = minus(assignment, assigned_);
   if (!revoked.empty()) {
     // Cooperative: give up only what moves, then rejoin so the next round can hand it over.
-    revoke(revoked, "revoked");
+    revoke(revoked);
     rejoin_needed_ = true;
   }
   for (const auto& tp : added) {
     assigned_.push_back(tp);
     parts_[tp] = PartitionState{};
-    ownership(tp, true, "assigned");
   }
   std::sort(assigned_.begin(), assigned_.end());
   ++assignment_epoch_;
-  if (listener_.on_assigned) listener_.on_assigned(added);
+  listener_.on_partitions_assigned(added);
 }
 
 // ---- commits --------------------------------------------------------------------------------
 
-void GroupConsumer::record_commit(sim::Instant invoked, bool sync, const std::map<TopicPartition, Offset>& offsets,
-                                  const std::string& member_id, int32_t generation, const std::string& outcome) {
-  if (history_ == nullptr) return;
-  CommitOp op{invoked, rpc_.context().true_now(), config_.group_id, index_, member_id, generation, sync, {}, outcome};
-  for (const auto& [tp, o] : offsets) op.offsets.emplace_back(tp, o);
-  history_->groups().commits.push_back(std::move(op));
+uint64_t GroupConsumer::commit_sent() {
+  uint64_t request = ++commit_requests_;
+  listener_.on_commit_sent(request);
+  return request;
+}
+
+void GroupConsumer::commit_completed(uint64_t request, bool sync, const std::map<TopicPartition, Offset>& offsets,
+                                     const std::string& member_id, int32_t generation, CommitOutcome outcome,
+                                     ErrorCode error) {
+  listener_.on_commit_completed(CommitReport{request, sync, offsets, member_id, generation, outcome, error});
 }
 
 ErrorCode GroupConsumer::commit_sync(const std::map<TopicPartition, Offset>& offsets) {
@@ -343,18 +325,19 @@ ErrorCode GroupConsumer::commit_sync(const std::map<TopicPartition, Offset>& off
     }
     OffsetCommitRequest req{config_.group_id, generation_, member_id_, config_.group_instance_id, {}};
     for (const auto& [tp, o] : offsets) req.partitions.push_back(OffsetCommitPartition{tp, o});
-    sim::Instant invoked = ctx.true_now();
+    uint64_t request = commit_sent();
     std::string member = member_id_;
     int32_t generation = generation_;
     auto resp = call_coordinator(kOffsetCommitRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
     const auto* r = resp ? sim::payload_cast<OffsetCommitResponse>(&*resp) : nullptr;
     if (r == nullptr) {
-      record_commit(invoked, true, offsets, member, generation, "unknown");
+      commit_completed(request, true, offsets, member, generation, CommitOutcome::kUnknown, ErrorCode::kRequestTimedOut);
       last = ErrorCode::kRequestTimedOut;
       continue;
     }
     last = r->first_error();
-    record_commit(invoked, true, offsets, member, generation, last == ErrorCode::kNone ? "ok" : to_string(last));
+    commit_completed(request, true, offsets, member, generation,
+                     last == ErrorCode::kNone ? CommitOutcome::kOk : CommitOutcome::kFailed, last);
     if (last == ErrorCode::kNone) return last;
     if (last == ErrorCode::kRebalanceInProgress) {
       rejoin_needed_ = true;
@@ -362,8 +345,7 @@ ErrorCode GroupConsumer::commit_sync(const std::map<TopicPartition, Offset>& off
     }
     if (last == ErrorCode::kIllegalGeneration || last == ErrorCode::kUnknownMemberId || last == ErrorCode::kFencedInstanceId) {
       // Kafka's CommitFailedException: this member's generation is over.
-      event("commit-failed", std::string(to_string(last)) + ": the commit of member " + member + " at generation " +
-                                 std::to_string(generation) + " was rejected");
+      ctx.emit(MemberCommitFailed{facts(), last, member, generation});
       lost_ = true;
       return last;
     }
@@ -379,16 +361,18 @@ void GroupConsumer::commit_async(const std::map<TopicPartition, Offset>& offsets
   if (offsets.empty() || !coordinator_) return;
   OffsetCommitRequest req{config_.group_id, generation_, member_id_, config_.group_instance_id, {}};
   for (const auto& [tp, o] : offsets) req.partitions.push_back(OffsetCommitPartition{tp, o});
-  sim::Instant invoked = rpc_.context().true_now();
+  uint64_t request = commit_sent();
   std::string member = member_id_;
   int32_t generation = generation_;
   rpc_.call_async_sized(node_of(*coordinator_), kOffsetCommitRpc, std::move(req),
                   sim::milliseconds(config_.request_timeout_ms),
-                  [this, invoked, offsets, member, generation](std::optional<sim::Payload>&& resp) {
+                  [this, request, offsets, member, generation](std::optional<sim::Payload>&& resp) {
                     const auto* r = resp ? sim::payload_cast<OffsetCommitResponse>(&*resp) : nullptr;
                     ErrorCode e = r == nullptr ? ErrorCode::kRequestTimedOut : r->first_error();
-                    record_commit(invoked, false, offsets, member, generation,
-                                  r == nullptr ? "unknown" : (e == ErrorCode::kNone ? "ok" : to_string(e)));
+                    commit_completed(request, false, offsets, member, generation,
+                                     r == nullptr ? CommitOutcome::kUnknown
+                                                  : (e == ErrorCode::kNone ? CommitOutcome::kOk : CommitOutcome::kFailed),
+                                     e);
                     if (e == ErrorCode::kRebalanceInProgress) rejoin_needed_ = true;
                     if (e == ErrorCode::kIllegalGeneration || e == ErrorCode::kUnknownMemberId) lost_ = true;
                   });
@@ -430,9 +414,7 @@ void GroupConsumer::ensure_positions() {
     auto it = parts_.find(p.tp);
     if (it == parts_.end()) continue;
     it->second.position = p.offset;  // -1: nothing committed, reset per auto.offset.reset at the first fetch
-    event("position", p.tp.str() + (p.offset >= Offset{0} ? " from committed offset " + p.offset.str()
-                                                            : " has no committed offset: auto.offset.reset=" +
-                                                                  config_.auto_offset_reset));
+    rpc_.context().emit(MemberPositionFetched{facts(), p.tp, p.offset, config_.auto_offset_reset});
   }
 }
 
@@ -490,12 +472,12 @@ void GroupConsumer::on_fetch(uint64_t assignment_epoch, BrokerId broker, std::op
     if (pr.error == ErrorCode::kOffsetOutOfRange) {
       Offset reset = config_.auto_offset_reset == "latest" ? pr.high_watermark : pr.log_start_offset;
       if (config_.auto_offset_reset == "none") {
-        event("no-offset", pr.tp.str() + ": out of range and auto.offset.reset=none; not consuming it");
+        rpc_.context().emit(MemberNoOffset{facts(), pr.tp});
         p.retry_after = sim::Instant::max();
         continue;
       }
       if (*p.position >= Offset{0})
-        event("offset-reset", pr.tp.str() + " offset " + p.position->str() + " out of range; reset to " + reset.str());
+        rpc_.context().emit(MemberOffsetReset{facts(), pr.tp, *p.position, reset});
       p.position = reset;
       continue;
     }

@@ -16,7 +16,10 @@
 // Cooperative (cooperative-sticky): the member rejoins keeping its partitions, revokes only
 // those the new assignment takes away, and rejoins once more when it revoked any.
 //
-// Ownership changes, commits and events go into the History (the lab's record).
+// The application learns of rebalances and commits through its GroupConsumerListener
+// (clients/client_listeners.h); what the member goes through inside (coordinator found or
+// lost, joins and syncs failed, fencing, positions) is reported to the run's observers
+// (clients/client_events.h).
 #pragma once
 
 #include <deque>
@@ -27,31 +30,21 @@
 #include <vector>
 
 #include "broker_model/clients/client_config.h"
+#include "broker_model/clients/client_events.h"
+#include "broker_model/clients/client_listeners.h"
 #include "broker_model/clients/client_metadata.h"
 #include "broker_model/clients/fetch_session_handler.h"
 #include "broker_model/group/group_messages.h"
-#include "broker_model/history/history.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 
 namespace broker_model {
 
-struct ConsumedRecord {
-  TopicPartition tp;
-  Offset offset;
-  uint64_t record_id = 0;
-};
-
-struct RebalanceListener {
-  std::function<void(const std::vector<TopicPartition>&)> on_revoked;
-  std::function<void(const std::vector<TopicPartition>&)> on_assigned;
-  std::function<void(const std::vector<TopicPartition>&)> on_lost;
-};
-
 class GroupConsumer {
  public:
+  // `listener` (the application; it must outlive the consumer) gets the rebalance callbacks
+  // and commit outcomes. `consumer_index` names this member in its events (its client.id).
   GroupConsumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, std::vector<std::string> topics,
-                History* history, int consumer_index);
-  void set_listener(RebalanceListener listener) { listener_ = std::move(listener); }
+                GroupConsumerListener& listener, int consumer_index);
   void start();  // the heartbeat fiber
 
   // Blocks up to about `timeout` (longer while a rebalance is in progress).
@@ -83,26 +76,28 @@ class GroupConsumer {
   std::vector<SyncGroupAssignment> run_assignor(const JoinGroupResponse& join);
   void apply_assignment(std::vector<TopicPartition> assignment);
   void handle_lost();
-  void revoke(const std::vector<TopicPartition>& tps, const char* reason);
+  void revoke(const std::vector<TopicPartition>& tps);
   void maybe_auto_commit();
   void ensure_positions();
   void send_fetches();
   void on_fetch(uint64_t assignment_epoch, BrokerId broker, std::optional<sim::Payload>&& response);
   std::vector<ConsumedRecord> collect();
   bool has_records() const;
-  void ownership(const TopicPartition& tp, bool owned, const char* reason);
-  void event(const std::string& kind, const std::string& detail);
+  // The member as its events describe it.
+  MemberFacts facts() const { return MemberFacts{config_.group_id, index_, generation_, coordinator_.value_or(kNoBroker)}; }
   std::optional<sim::Payload> call_coordinator(sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout);
-  void record_commit(sim::Instant invoked, bool sync, const std::map<TopicPartition, Offset>& offsets,
-                     const std::string& member_id, int32_t generation, const std::string& outcome);
+  // Tells the listener a commit request leaves; returns its number for commit_completed.
+  uint64_t commit_sent();
+  void commit_completed(uint64_t request, bool sync, const std::map<TopicPartition, Offset>& offsets,
+                        const std::string& member_id, int32_t generation, CommitOutcome outcome, ErrorCode error);
 
   RpcEndpoint& rpc_;
   ClientMetadata& metadata_;
   ConsumerConfig config_;
   std::vector<std::string> topics_;
-  History* history_;
+  GroupConsumerListener& listener_;
   int index_;
-  RebalanceListener listener_;
+  uint64_t commit_requests_ = 0;
 
   std::optional<BrokerId> coordinator_;
   State state_ = State::kUnjoined;

@@ -36,8 +36,9 @@ int32_t add_sequence(int32_t seq, int32_t n) {  // wraps past INT32_MAX as Kafka
 }
 }  // namespace
 
-Producer::Producer(RpcEndpoint& rpc, ClientMetadata& metadata, ProducerConfig config, History* history, int producer_index)
-    : rpc_(rpc), metadata_(metadata), config_(config), history_(history), index_(producer_index),
+Producer::Producer(RpcEndpoint& rpc, ClientMetadata& metadata, ProducerConfig config, ProducerListener& listener,
+                   int producer_index)
+    : rpc_(rpc), metadata_(metadata), config_(config), listener_(listener), index_(producer_index),
       partitioner_(rpc.context().prng().fork("partitioner")) {}
 
 void Producer::start() {
@@ -50,27 +51,18 @@ size_t Producer::in_flight_requests() const {
   return n;
 }
 
-bool Producer::send(sim::Symbol topic, std::optional<std::string> key, std::string value, uint64_t record_id,
-                    int32_t value_padding) {
+SendResult Producer::send(sim::Symbol topic, std::optional<std::string> key, std::string value, uint64_t token,
+                          int32_t value_padding) {
   sim::NodeContext& ctx = rpc_.context();
   int32_t parts = metadata_.partitions(topic);
   TopicPartition tp{topic, parts > 0 ? partitioner_.partition(key, parts) : 0};
-  ProduceOp op;
-  op.record_id = record_id;
-  op.producer = index_;
-  op.tp = tp;
-  op.invoked = ctx.true_now();
-  size_t op_index = history_->begin_produce(std::move(op));
   // The record is built in its batch (below), moving the key and value once.
   int64_t size = Record::logical_size_in_bytes_of(key ? key->size() : 0, value.size(), value_padding);
-  if (parts == 0 || queued_bytes_ + size > config_.buffer_memory) {
-    ProduceOp& p = history_->produce(op_index);
-    p.completed = ctx.true_now();
-    p.outcome = OpOutcome::kFailed;
-    p.error = parts == 0 ? "UNKNOWN_TOPIC_OR_PARTITION" : "BUFFER_EXHAUSTED";
-    if (parts == 0) metadata_.request_refresh();
-    return false;
+  if (parts == 0) {
+    metadata_.request_refresh();
+    return SendResult{tp, ErrorCode::kUnknownTopicOrPartition};
   }
+  if (queued_bytes_ + size > config_.buffer_memory) return SendResult{tp, ErrorCode::kBufferExhausted};
   PartitionQueue& partition = queue_for(tp);
   auto& queue = partition.batches;
   if (queue.empty() || queue.back().in_flight || queue.back().attempts > 0 ||
@@ -84,17 +76,17 @@ bool Producer::send(sim::Symbol topic, std::optional<std::string> key, std::stri
     // workload are alike, and growing one record at a time reallocated (and moved every
     // record) at 1, 2, 4, ...
     b.records.reserve(partition.last_batch_records);
-    b.history_ops.reserve(partition.last_batch_records);
+    b.tokens.reserve(partition.last_batch_records);
     queue.push_back(std::move(b));
   }
   Batch& b = queue.back();
   b.records.mutate().emplace_back(ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value), value_padding);
-  b.history_ops.push_back(op_index);
+  b.tokens.push_back(token);
   b.bytes += size;
   ++queued_records_;
   queued_bytes_ += size;
   if (b.bytes >= config_.batch_size || config_.linger_ms == 0) wakeup_.notify_all();
-  return true;
+  return SendResult{tp, ErrorCode::kNone};
 }
 
 Producer::PartitionQueue& Producer::queue_for(const TopicPartition& tp) {
@@ -176,7 +168,6 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
     b->in_flight = true;
     ++b->attempts;
     if (b->attempts == 1) b->partition->last_batch_records = b->records.size();
-    for (size_t op : b->history_ops) history_->produce(op).attempts = b->attempts;
     RecordBatch batch = RecordBatch::of(b->records);
     if (config_.enable_idempotence) {
       if (!b->has_sequence) assign_sequence(*b);
@@ -193,7 +184,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   if (config_.acks == kAcksNone) {
     // Fire and forget: nobody will ever say whether these records were written.
     rpc_.send_one_way(node_of(broker), kProduceRpc, bytes, std::move(req));
-    for (Batch* b : batches) complete(b, OpOutcome::kUnknown, ErrorCode::kNone, Offset{-1}, broker, kNoLeaderEpoch);
+    for (Batch* b : batches) complete(b, DeliveryOutcome::kUnknown, ErrorCode::kNone, Offset{-1}, broker, kNoLeaderEpoch);
     return;
   }
   ++in_flight_[broker];
@@ -212,7 +203,7 @@ void Producer::on_response(BrokerId broker, std::vector<Batch*> batches, std::op
       for (const auto& p : r->partitions)
         if (p.tp == b->tp) pr = &p;
     if (pr == nullptr) {
-      record_answer(b, r == nullptr ? "no response (request.timeout.ms): may have been appended" : "partition missing");
+      record_answer(b, r == nullptr ? AttemptAnswer::kNoResponse : AttemptAnswer::kPartitionMissing);
       retry_or_fail(b, ErrorCode::kRequestTimedOut);
     } else if (pr->error == ErrorCode::kNone || pr->error == ErrorCode::kDuplicateSequenceNumber) {
       if (config_.enable_idempotence) {
@@ -220,11 +211,11 @@ void Producer::on_response(BrokerId broker, std::vector<Batch*> batches, std::op
         if (pr->leader_epoch > s.max_leader_epoch) s.max_leader_epoch = pr->leader_epoch;
       }
       // DUPLICATE_SEQUENCE_NUMBER: an old broker's way of saying "already written".
-      record_answer(b, "acknowledged at offset " + pr->base_offset.str());
+      record_answer(b, AttemptAnswer::kAcknowledged, pr->base_offset);
       if (config_.enable_idempotence) on_idempotent_ack(b);
-      complete(b, OpOutcome::kOk, ErrorCode::kNone, pr->base_offset, broker, pr->leader_epoch);
+      complete(b, DeliveryOutcome::kAcknowledged, ErrorCode::kNone, pr->base_offset, broker, pr->leader_epoch);
     } else {
-      record_answer(b, to_string(pr->error));
+      record_answer(b, AttemptAnswer::kError, Offset{-1}, pr->error);
       if (config_.enable_idempotence) on_sequence_error(b, pr->error, pr->leader_epoch);
       retry_or_fail(b, pr->error);
     }
@@ -238,7 +229,8 @@ void Producer::retry_or_fail(Batch* b, ErrorCode error) {
   sim::Instant now = rpc_.context().now();
   bool expired = now - b->created >= sim::milliseconds(config_.delivery_timeout_ms);
   if (!retriable(error) || expired || b->attempts > config_.retries) {
-    complete(b, b->maybe_written ? OpOutcome::kUnknown : OpOutcome::kFailed, error, Offset{-1}, kNoBroker, kNoLeaderEpoch);
+    complete(b, b->maybe_written ? DeliveryOutcome::kUnknown : DeliveryOutcome::kFailed, error, Offset{-1}, kNoBroker,
+             kNoLeaderEpoch);
     return;
   }
   b->retry_after = now + sim::milliseconds(config_.retry_backoff_ms);
@@ -252,16 +244,17 @@ void Producer::expire_old_batches(sim::Instant now) {
     auto it = queue.begin();
     while (it != queue.end() && it->in_flight) ++it;
     if (it == queue.end() || now - it->created < sim::milliseconds(config_.delivery_timeout_ms)) continue;
-    complete(&*it, it->maybe_written ? OpOutcome::kUnknown : OpOutcome::kFailed, ErrorCode::kRequestTimedOut, Offset{-1},
-             kNoBroker, kNoLeaderEpoch);
+    complete(&*it, it->maybe_written ? DeliveryOutcome::kUnknown : DeliveryOutcome::kFailed, ErrorCode::kRequestTimedOut,
+             Offset{-1}, kNoBroker, kNoLeaderEpoch);
   }
 }
 
-void Producer::complete(Batch* b, OpOutcome outcome, ErrorCode error, Offset base, BrokerId by, LeaderEpoch epoch) {
-  sim::Instant now = rpc_.context().true_now();
-  if (b->sends.size() > 1)
-    for (ProduceAttempt& a : b->sends) history_->produce_attempt(std::move(a));
-  if (config_.enable_idempotence && b->has_sequence && outcome != OpOutcome::kOk) {
+void Producer::complete(Batch* b, DeliveryOutcome outcome, ErrorCode error, Offset base, BrokerId by, LeaderEpoch epoch) {
+  if (b->sends.size() > 1) {
+    b->sends.front().tokens = b->tokens;  // the first send carries the record list
+    for (const ProduceBatchAttempt& a : b->sends) rpc_.context().emit(a);
+  }
+  if (config_.enable_idempotence && b->has_sequence && outcome != DeliveryOutcome::kAcknowledged) {
     // Given up with sequences the broker may or may not have: resolve before going on.
     PartitionSequences& s = b->partition->sequences;
     if (b->producer_epoch == s.epoch && b->producer_id == s.producer_id) {
@@ -269,18 +262,9 @@ void Producer::complete(Batch* b, OpOutcome outcome, ErrorCode error, Offset bas
       s.unresolved_sequence = b->last_sequence();
     }
   }
-  for (size_t i = 0; i < b->history_ops.size(); ++i) {
-    ProduceOp& p = history_->produce(b->history_ops[i]);
-    p.completed = now;
-    p.outcome = outcome;
-    if (outcome == OpOutcome::kOk) {
-      p.offset = base + static_cast<int64_t>(i);
-      p.acked_by = by;
-      p.leader_epoch = epoch;
-    } else if (error != ErrorCode::kNone) {
-      p.error = to_string(error);
-    }
-  }
+  DeliveryReport report{b->tp, outcome, error, base, by, epoch, b->attempts};
+  if (outcome == DeliveryOutcome::kAcknowledged) report.error = ErrorCode::kNone;
+  listener_.on_completion(b->tokens, report);
   queued_records_ -= b->records.size();
   queued_bytes_ -= b->bytes;
   remove_batch(b);
@@ -498,7 +482,7 @@ void Producer::resolve_sequences() {
 }
 
 void Producer::record_send(Batch* b, BrokerId broker) {
-  ProduceAttempt a;
+  ProduceBatchAttempt a;
   a.producer = index_;
   a.tp = b->tp;
   a.attempt = b->attempts;
@@ -507,14 +491,16 @@ void Producer::record_send(Batch* b, BrokerId broker) {
   a.producer_id = b->producer_id;
   a.producer_epoch = b->producer_epoch;
   a.base_sequence = b->base_sequence;
-  if (b->sends.empty()) a.ops = b->history_ops;  // the first send carries the record list
   b->sends.push_back(std::move(a));
 }
 
-void Producer::record_answer(Batch* b, const std::string& result) {
+void Producer::record_answer(Batch* b, AttemptAnswer answer, Offset offset, ErrorCode error) {
   if (b->sends.empty()) return;
-  b->sends.back().answered = rpc_.context().true_now();
-  b->sends.back().result = result;
+  ProduceBatchAttempt& a = b->sends.back();
+  a.answered = rpc_.context().true_now();
+  a.answer = answer;
+  a.offset = offset;
+  a.error = error;
 }
 
 void Producer::flush() {

@@ -2,9 +2,11 @@
 // fiber drains ready batches into Produce requests per leader broker, keeping at most
 // max.in.flight.requests.per.connection requests in flight to each; failed batches are
 // retried after retry.backoff.ms until delivery.timeout.ms (or retries) runs out, refreshing
-// metadata on leadership errors. Every record's fate goes into the History: acknowledged
-// (with offset and acknowledging broker), failed (certainly not written), or unknown (a
-// timeout or an error after the append: it may or may not be in the log).
+// metadata on leadership errors. Every record's fate goes to the caller's ProducerListener,
+// once per batch (clients/client_listeners.h): acknowledged (with offset and acknowledging
+// broker), failed (certainly not written), or unknown (a timeout or an error after the
+// append: it may or may not be in the log). Each send of a batch that had to be resent is
+// reported to the run's observers (ProduceBatchAttempt, clients/client_events.h).
 //
 // enable.idempotence (Kafka's TransactionManager for a producer without transactional.id):
 // before its first batch the producer gets a producer id and epoch (InitProducerId from any
@@ -25,23 +27,35 @@
 #include <vector>
 
 #include "broker_model/clients/client_config.h"
+#include "broker_model/clients/client_events.h"
+#include "broker_model/clients/client_listeners.h"
 #include "broker_model/clients/client_metadata.h"
 #include "broker_model/clients/partitioner.h"
-#include "broker_model/history/history.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 #include "broker_model/topic_map.h"
 
 namespace broker_model {
 
+// What send() did with a record.
+struct SendResult {
+  TopicPartition tp;  // the partition it went to (partition 0 when the topic is unknown)
+  // kNone: queued, its batch's completion will carry its token. Else refused, and nothing
+  // follows: UNKNOWN_TOPIC_OR_PARTITION, or BUFFER_EXHAUSTED (buffer.memory is full).
+  ErrorCode error = ErrorCode::kNone;
+  bool queued() const { return error == ErrorCode::kNone; }
+};
+
 class Producer {
  public:
-  Producer(RpcEndpoint& rpc, ClientMetadata& metadata, ProducerConfig config, History* history, int producer_index);
+  // `listener` (it must outlive the producer) learns every queued record's fate.
+  // `producer_index` names this producer in its traces and events (its client.id).
+  Producer(RpcEndpoint& rpc, ClientMetadata& metadata, ProducerConfig config, ProducerListener& listener,
+           int producer_index);
   void start();  // spawns the sender fiber
 
-  // Queues one record (non-blocking). Returns false, recording a failure, when the buffer is
-  // full or the topic is unknown.
-  bool send(sim::Symbol topic, std::optional<std::string> key, std::string value, uint64_t record_id,
-            int32_t value_padding = 0);
+  // Queues one record (non-blocking); `token` comes back with its batch's completion.
+  SendResult send(sim::Symbol topic, std::optional<std::string> key, std::string value, uint64_t token,
+                  int32_t value_padding = 0);
 
   size_t queued_records() const { return queued_records_; }
   size_t in_flight_requests() const;
@@ -57,7 +71,7 @@ class Producer {
     TopicPartition tp;
     PartitionQueue* partition = nullptr;  // the queue (in queues_) this batch is in
     SharedRecords records;  // shared with the RecordBatch of each send (no copy per attempt)
-    std::vector<size_t> history_ops;  // indexes into History::produces()
+    std::vector<uint64_t> tokens;     // the records' send() tokens, in record order
     int64_t bytes = 0;
     sim::Instant created;             // local clock
     sim::Instant retry_after;
@@ -71,7 +85,7 @@ class Producer {
     int16_t producer_epoch = kNoProducerEpoch;
     int32_t base_sequence = kNoSequence;
     bool sequence_reset = false;      // renumbered by an epoch bump (Kafka's sequenceHasBeenReset)
-    std::vector<ProduceAttempt> sends;  // for the History, kept if the batch is sent twice
+    std::vector<ProduceBatchAttempt> sends;  // reported to observers if the batch is sent twice
     int32_t last_sequence() const {  // wraps past INT32_MAX, as Kafka's sequences do
       int64_t last = int64_t{base_sequence} + static_cast<int64_t>(records.size()) - 1;
       return static_cast<int32_t>(last > INT32_MAX ? last - (int64_t{INT32_MAX} + 1) : last);
@@ -95,7 +109,7 @@ class Producer {
   bool batch_ready(const Batch& b, sim::Instant now) const;
   void send_to(BrokerId broker, std::vector<Batch*> batches);
   void on_response(BrokerId broker, std::vector<Batch*> batches, std::optional<sim::Payload>&& response);
-  void complete(Batch* b, OpOutcome outcome, ErrorCode error, Offset base, BrokerId by, LeaderEpoch epoch);
+  void complete(Batch* b, DeliveryOutcome outcome, ErrorCode error, Offset base, BrokerId by, LeaderEpoch epoch);
   void retry_or_fail(Batch* b, ErrorCode error);
   void expire_old_batches(sim::Instant now);
   void remove_batch(Batch* b);
@@ -115,12 +129,12 @@ class Producer {
   void on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responder_epoch);
   void on_idempotent_ack(Batch* b);
   void record_send(Batch* b, BrokerId broker);
-  void record_answer(Batch* b, const std::string& result);
+  void record_answer(Batch* b, AttemptAnswer answer, Offset offset = Offset{-1}, ErrorCode error = ErrorCode::kNone);
 
   RpcEndpoint& rpc_;
   ClientMetadata& metadata_;
   ProducerConfig config_;
-  History* history_;
+  ProducerListener& listener_;
   int index_;
   Partitioner partitioner_;
   // Per partition: its batches in send order (a list: callbacks hold pointers to in-flight

@@ -3,7 +3,7 @@
 namespace broker_model {
 
 ControllerServer::ControllerServer(sim::NodeContext& ctx, const ControllerServerConfig& config)
-    : rpc_(ctx), raft_(ctx, rpc_, config.voters, config.raft, config.observer), controller_(ctx, rpc_, raft_, config.controller) {}
+    : rpc_(ctx), raft_(ctx, rpc_, config.voters, config.raft), controller_(ctx, rpc_, raft_, config.controller) {}
 
 void ControllerServer::start() {
   controller_.start();  // registers as the Raft listener before any commit

@@ -17,7 +17,6 @@ struct ControllerServerConfig {
   std::vector<sim::NodeId> voters;  // controller.quorum.voters
   RaftConfig raft;
   QuorumControllerConfig controller;
-  RaftObserver* observer = nullptr;  // outside the world; may be null
 };
 
 class ControllerServer {

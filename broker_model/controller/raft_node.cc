@@ -25,13 +25,11 @@ namespace {
 int64_t node_field(std::optional<sim::NodeId> n) { return n ? static_cast<int64_t>(n->value) : -1; }
 }  // namespace
 
-RaftNode::RaftNode(sim::NodeContext& ctx, RpcEndpoint& rpc, std::vector<sim::NodeId> voters, RaftConfig config,
-                   RaftObserver* observer)
+RaftNode::RaftNode(sim::NodeContext& ctx, RpcEndpoint& rpc, std::vector<sim::NodeId> voters, RaftConfig config)
     : ctx_(ctx),
       rpc_(rpc),
       voters_(std::move(voters)),
       config_(config),
-      observer_(observer),
       quorum_state_(ctx),
       log_(ctx) {
   EDDY_CHECK_MSG(!voters_.empty(), "a quorum needs voters");
@@ -250,7 +248,7 @@ void RaftNode::become_leader() {
   for (sim::NodeId peer : voters_)
     if (peer != id()) peers_[peer] = PeerProgress{log_.log_end_offset(), Offset(0), false, now, now, now};
   ctx_.trace("raft.leader", {{"term", state_.term.value()}, {"log_end", log_.log_end_offset().value()}});
-  if (observer_ != nullptr) observer_->on_become_leader(state_.term, id());
+  ctx_.emit(RaftLeaderElected{state_.term, id()});
   log_.append(state_.term, MetadataBatch{LeaderChangeRecord{id()}});
   notify_leader_change();
 }
@@ -435,9 +433,11 @@ void RaftNode::advance_leader_high_watermark() {
 void RaftNode::commit_to(Offset new_high_watermark) {
   EDDY_CHECK_MSG(new_high_watermark <= log_.durable_end_offset(), "committing entries that are not durable here");
   EDDY_CHECK(new_high_watermark > high_watermark_);
-  for (Offset o = high_watermark_; o < new_high_watermark; o = o + 1) {
-    const LogEntry& e = log_.entry(o);
-    if (observer_ != nullptr) observer_->on_commit(id(), o, e.term, batch_digest(e.batch));
+  if (ctx_.observed<RaftEntryCommitted>()) {  // a digest per entry: only for someone who reads it
+    for (Offset o = high_watermark_; o < new_high_watermark; o = o + 1) {
+      const LogEntry& e = log_.entry(o);
+      ctx_.emit(RaftEntryCommitted{id(), o, e.term, batch_digest(e.batch)});
+    }
   }
   high_watermark_ = new_high_watermark;
   ctx_.trace("raft.commit", {{"term", state_.term.value()}, {"high_watermark", high_watermark_.value()}});

@@ -27,7 +27,7 @@
 #include "broker_model/controller/raft_config.h"
 #include "broker_model/controller/raft_log.h"
 #include "broker_model/controller/raft_messages.h"
-#include "broker_model/controller/raft_observer.h"
+#include "broker_model/controller/raft_events.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 #include "sim/payload.h"
 #include "sim/wait_queue.h"
@@ -55,8 +55,8 @@ class RaftNode {
   // Bytes of entries in one AppendEntries, besides the entry count limit.
   static constexpr uint32_t kAppendEntriesMaxBytes = 1 << 20;
 
-  RaftNode(sim::NodeContext& ctx, RpcEndpoint& rpc, std::vector<sim::NodeId> voters, RaftConfig config,
-           RaftObserver* observer = nullptr);
+  // Reports elections and commits to the run's observers (raft_events.h).
+  RaftNode(sim::NodeContext& ctx, RpcEndpoint& rpc, std::vector<sim::NodeId> voters, RaftConfig config);
   RaftNode(const RaftNode&) = delete;
   RaftNode& operator=(const RaftNode&) = delete;
 
@@ -159,7 +159,6 @@ class RaftNode {
   RpcEndpoint& rpc_;
   std::vector<sim::NodeId> voters_;
   RaftConfig config_;
-  RaftObserver* observer_;
   RaftClientListener* listener_ = nullptr;
 
   QuorumStateStore quorum_state_;

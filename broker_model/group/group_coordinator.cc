@@ -28,8 +28,8 @@ const char* GroupCoordinator::state_name(State s) {
 }
 
 GroupCoordinator::GroupCoordinator(sim::NodeContext& ctx, ReplicaManager& replicas, BrokerId self,
-                                   GroupCoordinatorConfig config, History* history)
-    : ctx_(ctx), replicas_(replicas), self_(self), config_(config), history_(history),
+                                   GroupCoordinatorConfig config)
+    : ctx_(ctx), replicas_(replicas), self_(self), config_(config),
       prng_(ctx.prng().fork("group-coordinator")) {}
 
 void GroupCoordinator::start() {
@@ -115,11 +115,10 @@ void GroupCoordinator::load(int32_t partition, LeaderEpoch epoch) {
     g.partition = partition;
     for (auto& [mid, m] : g.members) m.last_seen = now;  // sessions start over with the new coordinator
     groups_[id] = std::move(g);
-    event(groups_[id], "coordinator-loaded",
-          "state " + std::string(state_name(groups_[id].state)) + ", generation " + std::to_string(groups_[id].generation) +
-              ", " + std::to_string(groups_[id].members.size()) + " member(s), " + std::to_string(groups_[id].offsets.size()) +
-              " committed offset(s); " + std::to_string(records) + " record(s) replayed from " + offsets_tp(partition).str() +
-              " at leader epoch " + epoch.str());
+    const Group& loaded_group = groups_[id];
+    ctx_.emit(GroupCoordinatorLoaded{facts(loaded_group), state_name(loaded_group.state),
+                                     static_cast<int64_t>(loaded_group.members.size()),
+                                     static_cast<int64_t>(loaded_group.offsets.size()), records, offsets_tp(partition), epoch});
   }
   loaded_[partition].loading = false;
   changed_.notify_all();
@@ -129,7 +128,7 @@ void GroupCoordinator::unload(int32_t partition, const char* why) {
   loaded_.erase(partition);
   for (auto it = groups_.begin(); it != groups_.end();) {
     if (it->second.partition == partition) {
-      event(it->second, "coordinator-unloaded", why);
+      ctx_.emit(GroupCoordinatorUnloaded{facts(it->second), why});
       it = groups_.erase(it);
     } else {
       ++it;
@@ -169,11 +168,6 @@ std::string GroupCoordinator::new_member_id(const std::string& client, const std
   return (instance_id ? *instance_id : client) + "-" + hex;
 }
 
-void GroupCoordinator::event(const Group& g, const std::string& kind, const std::string& detail) {
-  if (history_ == nullptr) return;
-  history_->groups().events.push_back(GroupEvent{ctx_.true_now(), g.id, kind, self_, -1, g.generation, detail});
-}
-
 // ---- rebalancing --------------------------------------------------------------------------
 
 void GroupCoordinator::prepare_rebalance(Group& g, const std::string& reason) {
@@ -189,7 +183,7 @@ void GroupCoordinator::prepare_rebalance(Group& g, const std::string& reason) {
   g.rebalance_deadline = now + sim::milliseconds(timeout_ms);
   g.initial_delay_until = was_empty ? std::min(g.rebalance_deadline, now + sim::milliseconds(config_.group_initial_rebalance_delay_ms))
                                     : now;
-  event(g, "rebalance", "preparing rebalance after generation " + std::to_string(g.generation) + ": " + reason);
+  ctx_.emit(GroupRebalancePrepared{facts(g), reason});
   changed_.notify_all();
 }
 
@@ -211,7 +205,7 @@ void GroupCoordinator::complete_join(Group& g) {
     g.state = State::kEmpty;
     g.protocol.clear();
     g.leader.clear();
-    event(g, "empty", "generation " + std::to_string(g.generation) + ": no members left");
+    ctx_.emit(GroupEmptied{facts(g)});
     persist(g);
     changed_.notify_all();
     return;
@@ -221,10 +215,10 @@ void GroupCoordinator::complete_join(Group& g) {
   g.state = State::kCompletingRebalance;
   sim::Instant now = ctx_.now();
   int32_t timeout_ms = 0;
-  std::string names;
+  std::vector<std::string> names;
   for (const auto& [id, m] : g.members) {
     timeout_ms = std::max(timeout_ms, m.rebalance_timeout_ms);
-    names += (names.empty() ? "" : ", ") + id;
+    names.push_back(id);
   }
   g.sync_deadline = now + sim::milliseconds(timeout_ms);
   for (auto& [id, m] : g.members) {
@@ -246,8 +240,7 @@ void GroupCoordinator::complete_join(Group& g) {
     m.synced = false;
     m.last_seen = now;
   }
-  event(g, "join-complete", "generation " + std::to_string(g.generation) + " protocol " + g.protocol + " leader " + g.leader +
-                                " members [" + names + "]");
+  ctx_.emit(GroupJoinCompleted{facts(g), g.protocol, g.leader, std::move(names)});
   changed_.notify_all();
 }
 
@@ -262,7 +255,7 @@ void GroupCoordinator::remove_member(Group& g, const std::string& member_id, con
   }
   g.members.erase(it);
   if (g.leader == member_id) g.leader.clear();
-  event(g, "member-removed", member_id + ": " + reason);
+  ctx_.emit(GroupMemberRemoved{facts(g), member_id, reason});
   changed_.notify_all();
 }
 
@@ -322,14 +315,14 @@ ErrorCode GroupCoordinator::append(int32_t partition, std::vector<storage::Recor
   }
 }
 
-void GroupCoordinator::record_stable(const Group& g) {
-  if (history_ == nullptr) return;
-  StableGeneration s{ctx_.true_now(), g.id, self_, g.generation, g.protocol, g.leader, {}};
+void GroupCoordinator::report_stable(const Group& g) {
+  if (!ctx_.observed<GroupGenerationStable>()) return;  // decoding every assignment: only for a reader
+  GroupGenerationStable s{facts(g), g.protocol, g.leader, offsets_tp(g.partition), {}};
   for (const auto& [id, m] : g.members) {
     std::optional<ConsumerAssignment> a = decode_assignment(m.assignment);
     s.assignment.emplace_back(id, a ? a->partitions : std::vector<TopicPartition>{});
   }
-  history_->groups().generations.push_back(std::move(s));
+  ctx_.emit(s);
 }
 
 // ---- member expiry ------------------------------------------------------------------------
@@ -400,7 +393,7 @@ JoinGroupResponse GroupCoordinator::join(const JoinGroupRequest& req, const std:
         if (g.leader == s->second) g.leader = member_id;
         m.assignment = old.assignment;
         m.synced = old.synced;
-        event(g, "static-member-replaced", *req.group_instance_id + ": member " + s->second + " fenced, now " + member_id);
+        ctx_.emit(GroupStaticMemberReplaced{facts(g), *req.group_instance_id, s->second, member_id});
         s->second = member_id;
         m.session_timeout_ms = req.session_timeout_ms;
         m.rebalance_timeout_ms = req.rebalance_timeout_ms;
@@ -496,7 +489,7 @@ SyncGroupResponse GroupCoordinator::sync(const SyncGroupRequest& req) {
           mem.assignment.clear();
           g->sync_results[id] = SyncGroupResponse{e, ""};
         }
-        event(*g, "sync-failed", std::string("writing the group's assignment failed: ") + to_string(e));
+        ctx_.emit(GroupSyncFailed{facts(*g), e});
         prepare_rebalance(*g, "the assignment could not be written");
       } else {
         g->state = State::kStable;
@@ -505,9 +498,7 @@ SyncGroupResponse GroupCoordinator::sync(const SyncGroupRequest& req) {
           g->sync_results[id] = SyncGroupResponse{ErrorCode::kNone, mem.assignment};
           mem.last_seen = now;
         }
-        event(*g, "stable", "generation " + std::to_string(g->generation) + " assignment written to " +
-                                offsets_tp(g->partition).str());
-        record_stable(*g);
+        report_stable(*g);
       }
       changed_.notify_all();
     }
@@ -592,13 +583,8 @@ OffsetCommitResponse GroupCoordinator::commit(const OffsetCommitRequest& req) {
     e = ErrorCode::kRebalanceInProgress;
   }
   if (e != ErrorCode::kNone) {
-    if (history_ != nullptr)
-      history_->groups().events.push_back(GroupEvent{ctx_.true_now(), req.group_id, "commit-rejected", self_, -1,
-                                                     g == nullptr ? -1 : g->generation,
-                                                     std::string(to_string(e)) + ": member " + req.member_id +
-                                                         " at generation " + std::to_string(req.generation_id) +
-                                                         " committing " + std::to_string(req.partitions.size()) +
-                                                         " partition(s)"});
+    ctx_.emit(OffsetCommitRejected{GroupFacts{req.group_id, self_, g == nullptr ? -1 : g->generation}, e, req.member_id,
+                                   req.generation_id, static_cast<int64_t>(req.partitions.size())});
     return answer(e);
   }
   if (g == nullptr) {
@@ -618,10 +604,11 @@ OffsetCommitResponse GroupCoordinator::commit(const OffsetCommitRequest& req) {
   if (e == ErrorCode::kNone) {
     if (Group* cur = find(req.group_id))
       for (const auto& p : req.partitions) cur->offsets[p.tp] = p.offset;
-    if (history_ != nullptr)
-      for (const auto& p : req.partitions)
-        history_->groups().accepted_commits.push_back(AcceptedCommit{validated, ctx_.true_now(), req.group_id, self_,
-                                                                     req.member_id, req.generation_id, p.tp, p.offset});
+    if (ctx_.observed<OffsetCommitAccepted>()) {
+      OffsetCommitAccepted accepted{GroupFacts{req.group_id, self_, req.generation_id}, req.member_id, validated, {}};
+      for (const auto& p : req.partitions) accepted.offsets.emplace_back(p.tp, p.offset);
+      ctx_.emit(accepted);
+    }
   }
   return answer(e);
 }

@@ -24,7 +24,7 @@
 
 #include "broker_model/group/group_messages.h"
 #include "broker_model/group/group_records.h"
-#include "broker_model/history/history.h"
+#include "broker_model/group/group_events.h"
 #include "sim/prng.h"
 #include "sim/wait_queue.h"
 #include "sim/node_context.h"
@@ -44,8 +44,8 @@ struct GroupCoordinatorConfig {
 
 class GroupCoordinator {
  public:
-  GroupCoordinator(sim::NodeContext& ctx, ReplicaManager& replicas, BrokerId self, GroupCoordinatorConfig config,
-                   History* history);
+  // What happens to its groups goes to the run's observers (group_events.h).
+  GroupCoordinator(sim::NodeContext& ctx, ReplicaManager& replicas, BrokerId self, GroupCoordinatorConfig config);
   void start();  // the fiber that follows offsets-partition leadership and expires members
 
   JoinGroupResponse join(const JoinGroupRequest& req, const std::string& client);
@@ -116,14 +116,13 @@ class GroupCoordinator {
   void persist(const Group& g);  // best effort: a failed write is re-done by the next rebalance
   // Appends with acks=all to the group's offsets partition; blocks until committed or failed.
   ErrorCode append(int32_t partition, std::vector<storage::Record> records);
-  void event(const Group& g, const std::string& kind, const std::string& detail);
-  void record_stable(const Group& g);
+  GroupFacts facts(const Group& g) const { return GroupFacts{g.id, self_, g.generation}; }
+  void report_stable(const Group& g);
 
   sim::NodeContext& ctx_;
   ReplicaManager& replicas_;
   BrokerId self_;
   GroupCoordinatorConfig config_;
-  History* history_;
   sim::Prng prng_;
   std::map<std::string, Group> groups_;
   std::map<int32_t, Loaded> loaded_;

@@ -6,7 +6,10 @@ namespace sim {
 
 NodeProcess::NodeProcess(World& world, Node& node, uint64_t incarnation, GroupId group, size_t inbox_capacity,
                          Prng prng)
-    : NodeContext(node.id(), incarnation, inbox_capacity, prng), world_(world), node_(node), group_(group) {}
+    : NodeContext(node.id(), incarnation, inbox_capacity, prng, &world.events()),
+      world_(world),
+      node_(node),
+      group_(group) {}
 
 const std::string& NodeProcess::name() const { return node_.name(); }
 Instant NodeProcess::now() const { return node_.clock().monotonic(world_.now()); }

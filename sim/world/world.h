@@ -1,5 +1,6 @@
 // World: one deterministic simulation. It owns the engine (sim/world/engine.h: time, threads,
-// events), the root PRNG, the trace, the network and the nodes, and ends with a fingerprint.
+// events), the root PRNG, the trace, the observers' event bus, the network and the nodes, and
+// ends with a fingerprint.
 // Everything here but the engine is the same on every engine: the network's reachability
 // and link faults, the disks and their crash model, the clocks, the fault points. Faults and
 // the lab act on a World; processes see only their NodeContext (sim/node_context.h).
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "sim/event_bus.h"
 #include "sim/ids.h"
 #include "sim/node_context.h"
 #include "sim/prng.h"
@@ -93,6 +95,8 @@ class World final : private NetworkHost {
   Trace& trace() { return trace_; }
   Network& net() { return *net_; }
   FaultPoints& fault_points() { return fault_points_; }
+  // What processes report (NodeContext::emit); observers subscribe here before the run.
+  EventBus& events() { return events_; }
   Instant now() const { return engine_->now(); }
   // A named random stream for world-side code (workloads, nemeses).
   Prng fork_prng(std::string_view name) const { return root_.fork(name); }
@@ -137,6 +141,7 @@ class World final : private NetworkHost {
   std::unique_ptr<Engine> engine_;
   Prng root_;
   Trace trace_;
+  EventBus events_;  // before the nodes: outlives every process that emits
   FaultPoints fault_points_;
   std::unique_ptr<Network> net_;
   std::vector<std::unique_ptr<Node>> nodes_;

@@ -204,13 +204,30 @@ FetchRequest follower_request(BrokerId replica, int32_t id, int32_t epoch, std::
   return r;
 }
 
+// What the leader reported of its sessions (broker_events.h).
+struct SessionCounts {
+  int64_t created = 0;
+  int64_t id_not_found = 0;
+  int64_t invalid_epoch = 0;
+  int64_t partitions_omitted = 0;
+};
+
+void watch_sessions(sim::EventBus& bus, SessionCounts& n) {
+  bus.subscribe<FetchSessionCreated>([&n](const sim::EventOrigin&, const FetchSessionCreated&) { ++n.created; });
+  bus.subscribe<FetchSessionRefused>([&n](const sim::EventOrigin&, const FetchSessionRefused& e) {
+    ++(e.error == ErrorCode::kFetchSessionIdNotFound ? n.id_not_found : n.invalid_epoch);
+  });
+  bus.subscribe<IncrementalFetchAnswered>(
+      [&n](const sim::EventOrigin&, const IncrementalFetchAnswered& e) { n.partitions_omitted += e.partitions_omitted; });
+}
+
 TEST(FetchSessionLeader, IncrementalAnswersCarryOnlyPartitionsWithNews) {
+  SessionCounts st;
   storage::testing::run_on_node([](sim::NodeContext& ctx) {
     auto& rpc = ctx.make<RpcEndpoint>(ctx);
-    History history;
     BrokerConfig config;
     config.id = BrokerId(0);
-    ReplicaManager rm(rpc, config, &history, [](const IsrProposal&, auto) {});
+    ReplicaManager rm(rpc, config, [](const IsrProposal&, auto) {});
     rm.apply_metadata(two_partitions_led_by_broker_0());
     const BrokerId f1(1), f2(2);
 
@@ -268,13 +285,11 @@ TEST(FetchSessionLeader, IncrementalAnswersCarryOnlyPartitionsWithNews) {
     EXPECT_EQ(r.session_id, kInvalidFetchSessionId);
     EXPECT_EQ(r.partitions.size(), 1u);
     EXPECT_EQ(rm.handle_fetch(follower_request(f1, id, 7, {})).error, ErrorCode::kFetchSessionIdNotFound);
-
-    const FetchSessionStats& st = history.fetch_sessions();
-    EXPECT_EQ(st.created, 1);
-    EXPECT_EQ(st.id_not_found, 2);
-    EXPECT_EQ(st.invalid_epoch, 1);
-    EXPECT_GT(st.partitions_omitted, 0);
-  });
+  }, 1, {}, [&st](sim::World& w) { watch_sessions(w.events(), st); });
+  EXPECT_EQ(st.created, 1);
+  EXPECT_EQ(st.id_not_found, 2);
+  EXPECT_EQ(st.invalid_epoch, 1);
+  EXPECT_GT(st.partitions_omitted, 0);
 }
 
 }  // namespace

@@ -40,7 +40,7 @@ PartitionConfig config() {
 
 TEST(PartitionIsr, HighWatermarkWaitsForAProposedMemberUntilTheChangeSettles) {
   run_on_node([](sim::NodeContext& ctx) {
-    Partition p(ctx, BrokerId(0), kTp, config(), nullptr, nullptr);
+    Partition p(ctx, BrokerId(0), kTp, config(), nullptr);
     ASSERT_EQ(p.open(), ErrorCode::kNone);
     p.apply(leader_with_isr({BrokerId(0), BrokerId(1)}));
     ASSERT_TRUE(p.is_leader());
@@ -71,7 +71,7 @@ TEST(PartitionIsr, HighWatermarkWaitsForAProposedMemberUntilTheChangeSettles) {
 
 TEST(PartitionIsr, ANewerRegistrationFromTheMetadataLogSettlesThePendingChange) {
   run_on_node([](sim::NodeContext& ctx) {
-    Partition p(ctx, BrokerId(0), kTp, config(), nullptr, nullptr);
+    Partition p(ctx, BrokerId(0), kTp, config(), nullptr);
     ASSERT_EQ(p.open(), ErrorCode::kNone);
     p.apply(leader_with_isr({BrokerId(0), BrokerId(1)}));
     ASSERT_EQ(p.produce(make_batch("a", 2), kAcksLeader, sim::seconds(1)).error, ErrorCode::kNone);
@@ -98,7 +98,7 @@ TEST(PartitionIsr, ANewerRegistrationFromTheMetadataLogSettlesThePendingChange) 
 // high-watermark move only consumers; a new registration (role, epoch, ISR) both.
 TEST(PartitionIsr, FetchLongPollsWakeOnlyForWhatTheyRead) {
   run_on_node([](sim::NodeContext& ctx) {
-    Partition p(ctx, BrokerId(0), kTp, config(), nullptr, nullptr);
+    Partition p(ctx, BrokerId(0), kTp, config(), nullptr);
     ASSERT_EQ(p.open(), ErrorCode::kNone);
     p.apply(leader_with_isr({BrokerId(0), BrokerId(1)}));
     int follower_wakes = 0, consumer_wakes = 0;

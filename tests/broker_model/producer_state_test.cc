@@ -123,7 +123,7 @@ ProducePartitionResponse produce(Partition& p, const RecordBatch& b) {
 
 TEST(PartitionIdempotence, LeaderAnswersARetryWithTheOriginalOffsetAndRejectsGapsAndOldEpochs) {
   run_on_node([](sim::NodeContext& ctx) {
-    Partition p(ctx, BrokerId(0), kTp, durable_config(), nullptr, nullptr);
+    Partition p(ctx, BrokerId(0), kTp, durable_config(), nullptr);
     ASSERT_EQ(p.open(), ErrorCode::kNone);
     p.apply(leader_reg(1));
     ASSERT_TRUE(p.is_leader());
@@ -147,7 +147,7 @@ TEST(PartitionIdempotence, LeaderAnswersARetryWithTheOriginalOffsetAndRejectsGap
 
 TEST(PartitionIdempotence, FollowerKeepsProducerStateAndAnswersRetriesAfterTakingOver) {
   run_on_node([](sim::NodeContext& ctx) {
-    Partition p(ctx, BrokerId(1), kTp, durable_config(), nullptr, nullptr);
+    Partition p(ctx, BrokerId(1), kTp, durable_config(), nullptr);
     ASSERT_EQ(p.open(), ErrorCode::kNone);
     EXPECT_FALSE(p.producer_state_stale());  // an empty log: the empty state is exact
     p.apply(leader_reg(1, BrokerId(0)));
@@ -172,7 +172,7 @@ TEST(PartitionIdempotence, FollowerKeepsProducerStateAndAnswersRetriesAfterTakin
 
 TEST(PartitionIdempotence, TruncationRebuildsTheStateFromTheLog) {
   run_on_node([](sim::NodeContext& ctx) {
-    Partition p(ctx, BrokerId(1), kTp, durable_config(), nullptr, nullptr);
+    Partition p(ctx, BrokerId(1), kTp, durable_config(), nullptr);
     ASSERT_EQ(p.open(), ErrorCode::kNone);
     p.apply(leader_reg(1, BrokerId(0)));
     std::vector<RecordBatch> from_leader = {at_offset(idempotent(5, 0, 0), 0), at_offset(idempotent(5, 0, 3), 3),
@@ -199,14 +199,14 @@ TEST(PartitionIdempotence, RestartRecoversProducerStateByScanningTheLog) {
   sim::NodeOptions options = storage::testing::disk_options();
   run_crash_restart(
       [](sim::NodeContext& ctx) {
-        Partition p(ctx, BrokerId(0), kTp, durable_config(), nullptr, nullptr);
+        Partition p(ctx, BrokerId(0), kTp, durable_config(), nullptr);
         ASSERT_EQ(p.open(), ErrorCode::kNone);
         p.apply(leader_reg(1));
         for (int i = 0; i < 4; ++i) ASSERT_EQ(produce(p, idempotent(5, 0, i * 3)).error, ErrorCode::kNone);
         ASSERT_EQ(produce(p, idempotent(6, 3, 0)).error, ErrorCode::kNone);
       },
       [](sim::NodeContext& ctx) {
-        Partition p(ctx, BrokerId(0), kTp, durable_config(), nullptr, nullptr);
+        Partition p(ctx, BrokerId(0), kTp, durable_config(), nullptr);
         ASSERT_EQ(p.open(), ErrorCode::kNone);
         EXPECT_TRUE(p.producer_state_stale());
         p.apply(leader_reg(2));

@@ -27,10 +27,13 @@ inline sim::NodeOptions disk_options(sim::CrashMode mode = sim::CrashMode::kLose
 }
 
 // Runs `body` as the boot function of one node and runs the world to quiescence.
-inline void run_on_node(const Body& body, uint64_t seed = 1, sim::NodeOptions options = {}) {
+// `watch` (if any) subscribes observers to the world's event bus before the run.
+inline void run_on_node(const Body& body, uint64_t seed = 1, sim::NodeOptions options = {},
+                        const std::function<void(sim::World&)>& watch = {}) {
   sim::WorldConfig c;
   c.seed = seed;
   sim::World w(c);
+  if (watch) watch(w);
   bool finished = false;
   sim::NodeId n = w.add_node("n", [&](sim::NodeContext& ctx) {
     body(ctx);

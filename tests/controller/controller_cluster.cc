@@ -1,8 +1,5 @@
 #include "tests/controller/controller_cluster.h"
 
-#include <cstdlib>
-#include <iostream>
-
 namespace broker_model::testing {
 
 void CommandQueue::run(sim::NodeContext& ctx) {
@@ -44,12 +41,12 @@ ControllerCluster::ControllerCluster(ClusterOptions options) : options_(std::mov
   wc.link.duplicate = options_.duplicate;
   world_ = std::make_unique<sim::World>(wc);
   if (options_.record_trace) world_->trace().set_sink(&trace_);
-  if (getenv("EDDY_DEBUG_TRACE")) world_->trace().set_sink(&std::cerr);
+  if (options_.checker != nullptr) options_.checker->watch(world_->events());
   std::vector<sim::NodeId> voters;
   for (int i = 0; i < options_.controllers; ++i) voters.push_back(controller_node(i));
   controllers_.resize(static_cast<size_t>(options_.controllers));
   brokers_.resize(static_cast<size_t>(options_.brokers));
-  ControllerServerConfig cfg{voters, options_.raft, options_.controller, options_.observer};
+  ControllerServerConfig cfg{voters, options_.raft, options_.controller};
   for (int i = 0; i < options_.controllers; ++i) {
     auto* h = &controllers_[static_cast<size_t>(i)];
     world_->add_node("controller" + std::to_string(i),

@@ -18,6 +18,7 @@
 #include "broker_model/controller/controller_server.h"
 #include "broker_model/controller/metadata_client.h"
 #include "sim/world/world.h"
+#include "tests/controller/raft_safety_checker.h"
 
 namespace broker_model::testing {
 
@@ -59,7 +60,7 @@ struct ClusterOptions {
   std::vector<std::string> racks;  // broker.rack per broker (empty: none)
   RaftConfig raft;
   QuorumControllerConfig controller;
-  RaftObserver* observer = nullptr;
+  RaftSafetyChecker* checker = nullptr;  // watches the quorum; outlives the cluster
   int64_t broker_heartbeat_interval_ms = 2'000;
   double loss = 0.0;
   double duplicate = 0.0;

@@ -69,7 +69,7 @@ ChaosResult run_chaos(uint64_t seed, bool fast) {
     o.loss = 0.02;
     o.duplicate = 0.01;
   }
-  o.observer = &checker;
+  o.checker = &checker;
   o.racks = {"a", "b", "c"};
   ControllerCluster c(o);
   c.run_for(sim::milliseconds(1));  // boot

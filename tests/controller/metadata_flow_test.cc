@@ -58,7 +58,7 @@ class MetadataFlow : public ::testing::Test {
   void SetUp() override {
     ClusterOptions o;
     o.racks = {"rack-a", "rack-b", "rack-c"};
-    o.observer = &checker_;
+    o.checker = &checker_;
     cluster_ = std::make_unique<ControllerCluster>(o);
     cluster_->run_for(seconds(10));
   }

@@ -37,7 +37,7 @@ QuorumView view(ControllerCluster& c, int controllers) {
 TEST(RaftElection, ThreeControllersElectOneLeaderThenFailOverAndRecoverFromDisk) {
   RaftSafetyChecker checker;
   ClusterOptions o;
-  o.observer = &checker;  // three brokers register and heartbeat: the log has real records
+  o.checker = &checker;  // three brokers register and heartbeat: the log has real records
   ControllerCluster c(o);
   c.run_for(sim::seconds(6));
   QuorumView v1 = view(c, 3);
@@ -100,7 +100,7 @@ TEST(RaftElection, SingleVoterLeadsAloneAndRecoversItsLog) {
   ClusterOptions o;
   o.controllers = 1;
   o.brokers = 1;
-  o.observer = &checker;
+  o.checker = &checker;
   ControllerCluster c(o);
   c.run_for(sim::seconds(3));
   ASSERT_NE(c.active_controller(), nullptr);

@@ -1,4 +1,4 @@
-// Raft's Figure 8, scripted: a nemesis that reacts to what the observer reports builds the
+// Raft's Figure 8, scripted: a nemesis that reacts to what the members report builds the
 // one interleaving in which committing an earlier term's entry by counting replicas loses a
 // committed entry. With §5.4.2 dropped (unsafe_commit_previous_term_entries) the checker
 // must report it; with the rule in place the same script is safe.
@@ -20,23 +20,19 @@
 namespace broker_model::testing {
 namespace {
 
-// Forwards to the checker and lets the script react at the exact moment something happens.
-class ScriptedObserver final : public RaftObserver {
- public:
-  explicit ScriptedObserver(RaftSafetyChecker& checker) : checker_(checker) {}
-  void on_become_leader(Term term, sim::NodeId node) override {
-    checker_.on_become_leader(term, node);
-    if (on_leader) on_leader(term, node);
-  }
-  void on_commit(sim::NodeId node, Offset offset, Term term, uint64_t digest) override {
-    checker_.on_commit(node, offset, term, digest);
-    if (on_commit_hook) on_commit_hook(node, offset, term);
+// Lets the script react at the exact moment something happens (after the checker saw it: it
+// subscribes first). The script is the test's nemesis: it acts on the world, as a nemesis may.
+struct ScriptedObserver {
+  void watch(sim::EventBus& bus) {
+    bus.subscribe<RaftLeaderElected>([this](const sim::EventOrigin&, const RaftLeaderElected& e) {
+      if (on_leader) on_leader(e.term, e.node);
+    });
+    bus.subscribe<RaftEntryCommitted>([this](const sim::EventOrigin&, const RaftEntryCommitted& e) {
+      if (on_commit_hook) on_commit_hook(e.node, e.offset, e.term);
+    });
   }
   std::function<void(Term, sim::NodeId)> on_leader;
   std::function<void(sim::NodeId, Offset, Term)> on_commit_hook;
-
- private:
-  RaftSafetyChecker& checker_;
 };
 
 struct Figure8Outcome {
@@ -57,16 +53,18 @@ Figure8Outcome run_figure8(bool unsafe_rule) {
   wc.seed = 8;
   wc.link.latency = sim::LatencyModel::constant(sim::microseconds(500));
   RaftSafetyChecker checker;
-  ScriptedObserver observer(checker);
+  ScriptedObserver observer;
   RaftConfig raft = RaftSweepOptions::fast_raft_config();
   raft.append_entries_max_entries = 1;
   raft.unsafe_commit_previous_term_entries = unsafe_rule;
   bool proposing = true;
   Figure8Outcome out;
   sim::World w(wc);
+  checker.watch(w.events());
+  observer.watch(w.events());
   std::vector<sim::NodeId> voters{sim::NodeId{0}, sim::NodeId{1}, sim::NodeId{2}};
   for (sim::NodeId n : voters) {
-    w.add_node(n.str(), quorum_member_boot(voters, raft, &observer, &proposing));
+    w.add_node(n.str(), quorum_member_boot(voters, raft, &proposing));
     w.start(n);
   }
   w.spawn("script", [&] {

@@ -8,6 +8,14 @@ void RaftSafetyChecker::violation(std::string message) {
   if (violations_.size() < kMaxViolations) violations_.push_back(std::move(message));
 }
 
+void RaftSafetyChecker::watch(sim::EventBus& bus) {
+  bus.subscribe<RaftLeaderElected>(
+      [this](const sim::EventOrigin&, const RaftLeaderElected& e) { on_become_leader(e.term, e.node); });
+  bus.subscribe<RaftEntryCommitted>([this](const sim::EventOrigin&, const RaftEntryCommitted& e) {
+    on_commit(e.node, e.offset, e.term, e.batch_digest);
+  });
+}
+
 void RaftSafetyChecker::on_become_leader(Term term, sim::NodeId node) {
   auto [it, inserted] = leaders_.emplace(term.value(), node.value);
   if (!inserted && it->second != node.value)

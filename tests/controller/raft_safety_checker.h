@@ -1,5 +1,5 @@
-// A checker for the metadata quorum's safety, fed from outside the model through
-// RaftObserver: at most one leader per term; every offset, whenever and wherever it is
+// A checker for the metadata quorum's safety, fed from outside the model by the members'
+// reports on the world's event bus (controller/raft_events.h): at most one leader per term; every offset, whenever and wherever it is
 // committed, holds the same entry (term and batch digest); and at the end, every entry
 // ever committed is still in each member's durable log. Violations are kept as messages.
 #pragma once
@@ -9,17 +9,21 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/controller/raft_events.h"
 #include "broker_model/controller/raft_log.h"
-#include "broker_model/controller/raft_observer.h"
+#include "sim/event_bus.h"
 
 namespace broker_model::testing {
 
-class RaftSafetyChecker final : public RaftObserver {
+class RaftSafetyChecker {
  public:
   static constexpr size_t kMaxViolations = 20;
 
-  void on_become_leader(Term term, sim::NodeId node) override;
-  void on_commit(sim::NodeId node, Offset offset, Term term, uint64_t batch_digest) override;
+  // Subscribes to the quorum's elections and commits on `bus`, before the run. The checker
+  // must outlive the world whose bus it is.
+  void watch(sim::EventBus& bus);
+  void on_become_leader(Term term, sim::NodeId node);
+  void on_commit(sim::NodeId node, Offset offset, Term term, uint64_t batch_digest);
 
   // Every committed entry below `node_commit_end` must be in `log`, unchanged.
   void check_final_log(sim::NodeId node, const DecodedLog& log, int64_t node_commit_end);

@@ -13,9 +13,8 @@ namespace broker_model::testing {
 namespace {
 
 struct QuorumMember {
-  QuorumMember(sim::NodeContext& ctx, const std::vector<sim::NodeId>& voters, const RaftConfig& config,
-               RaftObserver* observer)
-      : rpc(ctx), raft(ctx, rpc, voters, config, observer) {}
+  QuorumMember(sim::NodeContext& ctx, const std::vector<sim::NodeId>& voters, const RaftConfig& config)
+      : rpc(ctx), raft(ctx, rpc, voters, config) {}
   RpcEndpoint rpc;
   RaftNode raft;
 };
@@ -68,10 +67,9 @@ bool converge(sim::World& w, RaftSafetyChecker& checker, SweepState& state, int 
 
 }  // namespace
 
-sim::BootFn quorum_member_boot(std::vector<sim::NodeId> voters, RaftConfig config, RaftObserver* observer,
-                               const bool* proposing) {
-  return [voters, config, observer, proposing](sim::NodeContext& ctx) {
-    QuorumMember& m = ctx.make<QuorumMember>(ctx, voters, config, observer);
+sim::BootFn quorum_member_boot(std::vector<sim::NodeId> voters, RaftConfig config, const bool* proposing) {
+  return [voters, config, proposing](sim::NodeContext& ctx) {
+    QuorumMember& m = ctx.make<QuorumMember>(ctx, voters, config);
     m.raft.start();
     m.rpc.start([&m](const RequestInfo& info, sim::Payload&& body) { m.raft.handle(info, body); });
     ctx.spawn("proposer", [&ctx, &m, proposing] {
@@ -103,6 +101,7 @@ RaftSweepResult run_raft_sweep(uint64_t seed, const RaftSweepOptions& options) {
   sim::World& w = *world;
   std::ostringstream trace;
   if (options.keep_trace) w.trace().set_sink(&trace);
+  checker.watch(w.events());
   std::vector<sim::NodeId> voters;
   for (int i = 0; i < options.voters; ++i) voters.push_back(sim::NodeId{static_cast<uint32_t>(i)});
   sim::Prng models = w.fork_prng("models");
@@ -115,7 +114,7 @@ RaftSweepResult run_raft_sweep(uint64_t seed, const RaftSweepOptions& options) {
     no.clock.drift_ppm = models.int_in_range(-200, 201);
     // Slow fsyncs widen the window in which a crash finds unsynced (or torn) entries.
     no.disk.fsync_latency = sim::milliseconds(models.int_in_range(1, 31));
-    w.add_node("c" + std::to_string(i), quorum_member_boot(voters, options.raft, &checker, &state.proposing), no);
+    w.add_node("c" + std::to_string(i), quorum_member_boot(voters, options.raft, &state.proposing), no);
     w.start(voters[static_cast<size_t>(i)]);
   }
   w.spawn("nemesis", [&] {

@@ -10,7 +10,6 @@
 #include <vector>
 
 #include "broker_model/controller/raft_config.h"
-#include "broker_model/controller/raft_observer.h"
 #include "sim/world/world.h"
 
 namespace broker_model::testing {
@@ -50,7 +49,7 @@ RaftSweepResult run_raft_sweep(uint64_t seed, const RaftSweepOptions& options);
 
 // A quorum member without the controller: a RaftNode on an RpcEndpoint, and a proposer that
 // writes a uniquely named record every 10-60 ms while it leads and `*proposing` is true.
-sim::BootFn quorum_member_boot(std::vector<sim::NodeId> voters, RaftConfig config, RaftObserver* observer,
-                               const bool* proposing);
+// Its elections and commits go to the world's event bus (RaftSafetyChecker::watch).
+sim::BootFn quorum_member_boot(std::vector<sim::NodeId> voters, RaftConfig config, const bool* proposing);
 
 }  // namespace broker_model::testing

@@ -8,7 +8,10 @@
 #   sim/native/    the native engine (fibers, event queue); only sim/engines.cc names it
 #   broker_model/  the system under test: the sim interface and nothing else of the lab
 #   faults/        acts on a World
-#   scenarios/, checkers/, reports/, cli/  the lab
+#   checkers/      the lab's oracle (the History and the checkers): the sim interface's value
+#                  types and broker_model/types.h (ids) only; no workload, no scenario, no
+#                  world, nothing of the model that runs
+#   scenarios/, reports/, cli/  the lab
 # Runs at build time (target `layers`) and under ctest. Usage: layers.sh [ROOT]
 set -u
 root=${1:-$(cd "$(dirname "$0")/../.." && pwd)}
@@ -23,9 +26,10 @@ rules=(
   "^sim/native/ => ^(${iface}|sim/world/engine\.h|sim/native/.*)$"
   "^broker_model/ => ^(${iface}|broker_model/.*)$"
   "^faults/ => ^(${iface}|sim/world/.*|faults/.*)$"
-  "^scenarios/ => ^(${iface}|sim/world/.*|broker_model/.*|faults/.*|scenarios/.*)$"
-  "^reports/ => ^(${iface}|sim/world/.*|broker_model/.*|faults/.*|scenarios/.*|reports/.*)$"
-  "^cli/ => ^(${iface}|sim/world/.*|broker_model/.*|faults/.*|scenarios/.*|reports/.*|cli/.*)$"
+  "^checkers/ => ^(sim/(time|ids|prng|payload|type_tag|symbol|chunked_bytes|free_slots|crc32c|check)\.h|broker_model/(types|errors)\.h|checkers/.*)$"
+  "^scenarios/ => ^(${iface}|sim/world/.*|broker_model/.*|faults/.*|checkers/.*|scenarios/.*)$"
+  "^reports/ => ^(${iface}|sim/world/.*|broker_model/.*|faults/.*|checkers/.*|scenarios/.*|reports/.*)$"
+  "^cli/ => ^(${iface}|sim/world/.*|broker_model/.*|faults/.*|checkers/.*|scenarios/.*|reports/.*|cli/.*)$"
 )
 
 status=0

@@ -123,11 +123,11 @@ TEST(RunReport, LostWriteStoryNamesRecordBrokerLeaderChangeAndTruncation) {
     std::string record = lw["record"];
     EXPECT_NE(ex["summary"].get<std::string>().find(record), std::string::npos);
     // The record is really one that was acknowledged and is not in the final read.
-    const broker_model::ProduceOp* op = nullptr;
+    const checkers::ProduceOp* op = nullptr;
     for (const auto& p : run.result.history.produces())
-      if (broker_model::format_record_id(p.record_id) == record) op = &p;
+      if (checkers::format_record_id(p.record_id) == record) op = &p;
     ASSERT_NE(op, nullptr);
-    EXPECT_EQ(op->outcome, broker_model::OpOutcome::kOk);
+    EXPECT_EQ(op->outcome, checkers::OpOutcome::kOk);
     EXPECT_EQ(lw["acknowledged_by"].get<int>(), op->acked_by.value());
     EXPECT_EQ(lw["offset"].get<int64_t>(), op->offset.value());
     // The leader change: another broker, a later epoch.

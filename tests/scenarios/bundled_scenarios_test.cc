@@ -18,6 +18,8 @@
 namespace scenarios {
 namespace {
 
+using checkers::CheckResult;
+using checkers::Violation;
 using testing::seeds_or;
 
 ScenarioSpec load(const std::string& relative) { return testing::load_bundled(relative); }

@@ -21,6 +21,7 @@
 namespace scenarios {
 namespace {
 
+using checkers::CheckResult;
 using testing::seeds_or;
 
 ScenarioSpec load(const std::string& relative) { return testing::load_bundled("groups/" + relative); }

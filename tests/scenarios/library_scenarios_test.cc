@@ -101,12 +101,12 @@ TEST(ScenarioLibrary, LeaderFailover10sWithAcks1LosesWrites) {
 TEST(ScenarioLibrary, FetchSessionsAreEvictedAndResetWithoutLosingAnything) {
   const std::string file = "basics/fetch-sessions.yaml";
   ScenarioSpec spec = testing::load_bundled(file);
-  broker_model::FetchSessionStats sum;
+  checkers::FetchSessionStats sum;
   for (uint64_t seed = 1; seed <= std::max<uint64_t>(seeds_or(4), 4); ++seed) {
     ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
     ASSERT_TRUE(r.cluster_ready) << file << " seed " << seed << ": " << r.outcome.message;
     ASSERT_TRUE(r.expectations_met()) << file << " seed " << seed << "\n" << format_summary(r);
-    const broker_model::FetchSessionStats& s = r.history.fetch_sessions();
+    const checkers::FetchSessionStats& s = r.history.fetch_sessions();
     sum.created += s.created;
     sum.evicted += s.evicted;
     sum.not_created += s.not_created;
@@ -133,7 +133,7 @@ TEST(ScenarioLibrary, FetchSessionsCanBeTurnedOffWithNoSlots) {
   ScenarioSpec spec = testing::load_bundled("ci/leader-failover-10s.yaml");
   ScenarioResult on = run_scenario(spec, RunOptions{1, nullptr});
   ASSERT_TRUE(on.expectations_met()) << format_summary(on);
-  const broker_model::FetchSessionStats& s = on.history.fetch_sessions();
+  const checkers::FetchSessionStats& s = on.history.fetch_sessions();
   EXPECT_GT(s.created, 0);
   EXPECT_GT(s.incremental, 10 * (s.created + s.not_created)) << "most fetches should be incremental";
   EXPECT_GT(s.partitions_omitted, 0) << "no incremental answer left a partition out";

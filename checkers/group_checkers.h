@@ -1,5 +1,5 @@
-// Consumer-group checkers: read the History's group record (broker_model/history/
-// group_history.h) after a run.
+// Consumer-group checkers: read the History's group record (group_history.h) and its
+// ownership intervals (ownership.h) after a run.
 //
 // - group_exclusivity: two members owning one partition at one simulated instant under the
 //   same generation (the assignment or the fencing is broken).
@@ -18,23 +18,23 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/checkers/checkers.h"
-#include "scenarios/group_workload.h"
+#include "checkers/checkers.h"
+#include "checkers/ownership.h"
 
-namespace scenarios {
+namespace checkers {
 
-// group -> topic it consumes
+// group -> topic it consumes (what the scenario's groups subscribe to, passed in)
 using GroupTopics = std::map<std::string, std::string>;
 
-std::vector<CheckResult> check_groups(const broker_model::History& h, const std::vector<OwnershipInterval>& timeline,
+std::vector<CheckResult> check_groups(const History& h, const std::vector<OwnershipInterval>& timeline,
                                       const GroupTopics& groups);
 
 CheckResult check_group_exclusivity(const std::vector<OwnershipInterval>& timeline, bool same_generation);
-CheckResult check_offset_regressions(const broker_model::History& h);
-CheckResult check_stale_commits(const broker_model::History& h);
-CheckResult check_unprocessed(const broker_model::History& h, const std::vector<OwnershipInterval>& timeline,
+CheckResult check_offset_regressions(const History& h);
+CheckResult check_stale_commits(const History& h);
+CheckResult check_unprocessed(const History& h, const std::vector<OwnershipInterval>& timeline,
                               const GroupTopics& groups);
-CheckResult check_duplicates_processed(const broker_model::History& h);
-CheckResult check_commits_rejected(const broker_model::History& h);
+CheckResult check_duplicates_processed(const History& h);
+CheckResult check_commits_rejected(const History& h);
 
-}  // namespace scenarios
+}  // namespace checkers

@@ -1,17 +1,17 @@
 // The lab's record of consumer groups (part of the History): what members owned and when,
 // what they processed, their commits as the client saw them and as the coordinator accepted
 // them, the generations that became stable, and group events (joins, rebalances, members
-// removed, commits rejected). Checkers (scenarios/checkers/group_checkers.h) read it.
+// removed, commits rejected). Checkers (group_checkers.h) read it.
 #pragma once
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
-#include "broker_model/types.h"
+#include "checkers/ids.h"
 #include "sim/time.h"
 
-namespace broker_model {
+namespace checkers {
 
 // A member's ownership of a partition starts (assigned) or ends (revoked, lost, crashed) at
 // an instant, as the member's application sees it (rebalance callbacks).
@@ -102,4 +102,4 @@ struct GroupHistory {
   std::vector<GroupLagSample> lag;
 };
 
-}  // namespace broker_model
+}  // namespace checkers

@@ -1,26 +1,30 @@
 // The lab's record of what happened, as Jepsen keeps it: every client operation with its
 // invoke and completion times and outcome, what consumers read, what replicas held at the
 // end, and a timeline of protocol events (leader elections, ISR changes, truncations) used
-// to explain violations. The model only appends; checkers (scenarios/checkers) read.
-// It lives outside any simulated process, so a crash never loses it.
+// to explain violations. The lab writes it: its client processes record what they invoked and
+// what came back, its observer (scenarios/lab_observer.h) what the cluster reported; the
+// checkers (checkers.h, group_checkers.h) and the reports read it. It lives outside any
+// simulated process, so a crash never loses it.
 #pragma once
 
 #include <cstdint>
-#include <map>
-#include <optional>
 #include <string>
 #include <vector>
 
-#include "broker_model/history/group_history.h"
-#include "broker_model/types.h"
+#include "checkers/group_history.h"
+#include "checkers/ids.h"
 #include "sim/time.h"
 
-namespace broker_model {
+namespace checkers {
 
 // A produced record's identity, carried in the first 8 bytes of its value:
 // producer index << 40 | sequence within that producer.
 inline uint64_t make_record_id(uint32_t producer, uint64_t seq) { return (uint64_t{producer} << 40) | seq; }
 std::string format_record_id(uint64_t id);  // "p3#17"
+
+// The producer index the lab's final phase records its liveness probes under (one record per
+// partition): they are not the workload's, and workload counts leave them out.
+inline constexpr int kLivenessProbeProducer = 0xFFFF;
 
 enum class OpOutcome : uint8_t { kPending, kOk, kFailed, kUnknown };
 const char* to_string(OpOutcome o);
@@ -76,7 +80,9 @@ struct ConsumeOp {
 
 struct TimelineEvent {
   sim::Instant at;
-  std::string kind;  // "leader", "isr", "truncate", "fenced", "unclean-election", "fault", ...
+  // "leader", "leader (unclean)", "follower", "isr", "truncate", "retention", "duplicate-batch",
+  // "controller-leader", "consumer-reset", "fault", ... (the lab names them from the events)
+  std::string kind;
   TopicPartition tp; // empty topic: not about one partition
   BrokerId broker = kNoBroker;
   std::string detail;
@@ -138,25 +144,6 @@ class History {
   const std::vector<ReplicaState>& replicas() const { return replicas_; }
   const std::vector<FinalRead>& final_reads() const { return final_reads_; }
 
-  // What the lab knows of who leads, for fault targeting ("leader of orders/0", "active
-  // controller"); written by the model when roles change, read only by the lab.
-  void note_partition_leader(const TopicPartition& tp, BrokerId broker, LeaderEpoch epoch) {
-    auto& cur = leaders_[tp];
-    if (epoch >= cur.second) cur = {broker, epoch};
-  }
-  std::optional<BrokerId> partition_leader(const TopicPartition& tp) const {
-    auto it = leaders_.find(tp);
-    if (it == leaders_.end()) return std::nullopt;
-    return it->second.first;
-  }
-  void note_active_controller(int node, int64_t term) {
-    if (term >= active_controller_term_) {
-      active_controller_term_ = term;
-      active_controller_ = node;
-    }
-  }
-  int active_controller() const { return active_controller_; }
-
   // Consumer groups (written by coordinators and group members, read by the group checkers).
   GroupHistory& groups() { return groups_; }
   const GroupHistory& groups() const { return groups_; }
@@ -171,11 +158,8 @@ class History {
   std::vector<TimelineEvent> timeline_;
   std::vector<ReplicaState> replicas_;
   std::vector<FinalRead> final_reads_;
-  std::map<TopicPartition, std::pair<BrokerId, LeaderEpoch>> leaders_;
   GroupHistory groups_;
   FetchSessionStats fetch_sessions_;
-  int active_controller_ = -1;
-  int64_t active_controller_term_ = -1;
 };
 
-}  // namespace broker_model
+}  // namespace checkers

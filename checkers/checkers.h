@@ -1,6 +1,6 @@
 // Checkers: read the History after a run and count violations of what Kafka promises.
 // They live outside the model and never look inside a broker: only at what clients saw,
-// what the final reads returned and what replicas held at the end.
+// what the final reads returned and what replicas held at the end (README.md).
 //
 // A violation names the record, partition and offset, and tells the story of events that
 // led to it (produced, acknowledged by whom, leader changes and truncations afterwards).
@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "broker_model/history/history.h"
+#include "checkers/history.h"
 
-namespace scenarios {
+namespace checkers {
 
 struct Violation {
   std::string summary;             // one line: what, where
@@ -30,23 +30,20 @@ struct CheckResult {
 inline constexpr size_t kMaxExamples = 5;
 
 // Acknowledged (ok) produces whose record is absent from the final read of its partition.
-CheckResult check_lost_writes(const broker_model::History& h);
+CheckResult check_lost_writes(const History& h);
 // A record found at two or more offsets in the final read.
-CheckResult check_duplicates(const broker_model::History& h);
+CheckResult check_duplicates(const History& h);
 // An acknowledged record at another offset than acknowledged, two records acknowledged at
 // one offset, or two replicas holding different records at one offset below the high watermark.
-CheckResult check_inconsistent_offsets(const broker_model::History& h);
+CheckResult check_inconsistent_offsets(const History& h);
 // A consumer seeing a partition's offsets go backwards, or skipping offsets that the final
 // log holds below the high watermark.
-CheckResult check_order(const broker_model::History& h);
-
-// The producer index of the final phase's liveness probes (one record per partition).
-inline constexpr int kLivenessProbeProducer = 0xFFFF;
+CheckResult check_order(const History& h);
 
 // Workload outcomes (the liveness probes are not counted).
 struct OutcomeCounts {
   int64_t attempted = 0, acknowledged = 0, failed = 0, unknown = 0, consumed = 0;
 };
-OutcomeCounts count_outcomes(const broker_model::History& h);
+OutcomeCounts count_outcomes(const History& h);
 
-}  // namespace scenarios
+}  // namespace checkers

@@ -1,6 +1,6 @@
-#include "broker_model/history/history.h"
+#include "checkers/history.h"
 
-namespace broker_model {
+namespace checkers {
 
 std::string format_record_id(uint64_t id) {
   return "p" + std::to_string(id >> 40) + "#" + std::to_string(id & ((uint64_t{1} << 40) - 1));
@@ -16,4 +16,4 @@ const char* to_string(OpOutcome o) {
   return "?";
 }
 
-}  // namespace broker_model
+}  // namespace checkers

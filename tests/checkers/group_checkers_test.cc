@@ -2,12 +2,10 @@
 // a broken protocol would be caught), and stay silent on the legitimate look-alikes.
 #include <gtest/gtest.h>
 
-#include "scenarios/checkers/group_checkers.h"
+#include "checkers/group_checkers.h"
 
-namespace scenarios {
+namespace checkers {
 namespace {
-
-using namespace broker_model;
 
 sim::Instant t(int64_t ms) { return sim::Instant::epoch() + sim::milliseconds(ms); }
 const TopicPartition kP0{"orders", 0};
@@ -99,4 +97,4 @@ TEST(GroupCheckers, FencedCommitsAreCountedAsRejected) {
 }
 
 }  // namespace
-}  // namespace scenarios
+}  // namespace checkers

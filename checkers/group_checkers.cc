@@ -1,11 +1,9 @@
-#include "scenarios/checkers/group_checkers.h"
+#include "checkers/group_checkers.h"
 
 #include <algorithm>
 #include <set>
 
-namespace scenarios {
-
-using namespace broker_model;
+namespace checkers {
 
 namespace {
 
@@ -189,4 +187,4 @@ std::vector<CheckResult> check_groups(const History& h, const std::vector<Owners
           check_commits_rejected(h)};
 }
 
-}  // namespace scenarios
+}  // namespace checkers

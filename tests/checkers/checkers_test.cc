@@ -7,12 +7,10 @@
 #include <string>
 #include <vector>
 
-#include "scenarios/checkers/checkers.h"
+#include "checkers/checkers.h"
 
-namespace scenarios {
+namespace checkers {
 namespace {
-
-using namespace broker_model;
 
 sim::Instant t(int64_t ms) { return sim::Instant::epoch() + sim::milliseconds(ms); }
 
@@ -168,4 +166,4 @@ TEST(Checkers, OrderUsesTheFinalLogEvenReadOutOfOrder) {
 }
 
 }  // namespace
-}  // namespace scenarios
+}  // namespace checkers

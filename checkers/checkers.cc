@@ -1,4 +1,4 @@
-#include "scenarios/checkers/checkers.h"
+#include "checkers/checkers.h"
 
 #include <algorithm>
 #include <limits>
@@ -7,13 +7,8 @@
 
 #include "sim/check.h"
 
-namespace scenarios {
+namespace checkers {
 
-using broker_model::FinalRead;
-using broker_model::History;
-using broker_model::OpOutcome;
-using broker_model::ProduceOp;
-using broker_model::TopicPartition;
 
 namespace {
 
@@ -90,7 +85,7 @@ std::vector<std::string> partition_story(const History& h, const TopicPartition&
   for (const auto& e : h.timeline_events()) {
     if (e.at < from) continue;
     if (!e.tp.topic.empty() && !(e.tp == tp)) continue;
-    std::string who = e.broker == broker_model::kNoBroker ? "" : " broker " + e.broker.str();
+    std::string who = e.broker == kNoBroker ? "" : " broker " + e.broker.str();
     out.push_back(at(e.at) + " " + e.kind + who + (e.tp.topic.empty() ? "" : " " + e.tp.str()) +
                   (e.detail.empty() ? "" : ": " + e.detail));
   }
@@ -98,7 +93,7 @@ std::vector<std::string> partition_story(const History& h, const TopicPartition&
 }
 
 std::string produce_line(const ProduceOp& p) {
-  return at(p.invoked) + " producer " + std::to_string(p.producer) + " sent " + broker_model::format_record_id(p.record_id) +
+  return at(p.invoked) + " producer " + std::to_string(p.producer) + " sent " + format_record_id(p.record_id) +
          " to " + p.tp.str();
 }
 
@@ -115,7 +110,7 @@ std::vector<std::string> attempt_story(const History& h, size_t op) {
   for (size_t i = 0; i < attempts.size(); ++i) {
     if (attempts[i].attempt != 1 || std::find(attempts[i].ops.begin(), attempts[i].ops.end(), op) == attempts[i].ops.end())
       continue;
-    bool idempotent = attempts[i].producer_id != broker_model::kNoProducerId;
+    bool idempotent = attempts[i].producer_id != kNoProducerId;
     size_t end = i + 1;
     while (end < attempts.size() && attempts[end].attempt != 1) ++end;
     // What happened to the partition (and the cluster) while the batch was being retried.
@@ -123,14 +118,14 @@ std::vector<std::string> attempt_story(const History& h, size_t op) {
     for (const auto& e : h.timeline_events()) {
       if (e.at < attempts[i].sent || e.at > attempts[end - 1].answered) continue;
       if (!e.tp.topic.empty() && !(e.tp == attempts[i].tp)) continue;
-      std::string who = e.broker == broker_model::kNoBroker ? "" : " broker " + e.broker.str();
+      std::string who = e.broker == kNoBroker ? "" : " broker " + e.broker.str();
       events.emplace_back(e.at, at(e.at) + " " + e.kind + who + (e.detail.empty() ? "" : ": " + e.detail));
     }
     size_t next_event = 0;
     for (size_t j = i; j < end; ++j) {
       while (next_event < events.size() && events[next_event].first <= attempts[j].sent)
         out.push_back("  " + events[next_event++].second);
-      const broker_model::ProduceAttempt& a = attempts[j];
+      const ProduceAttempt& a = attempts[j];
       std::string who = idempotent ? " (producer id " + a.producer_id.str() + ", epoch " + std::to_string(a.producer_epoch) +
                                          ", sequence " + std::to_string(a.base_sequence) + ")"
                                    : " (no producer id: enable.idempotence=false)";
@@ -286,7 +281,7 @@ CheckResult check_lost_writes(const History& h) {
     if (holds(*f, p)) continue;
     Violation v;
     v.record_id = p.record_id;
-    v.summary = "lost write: " + broker_model::format_record_id(p.record_id) + " acknowledged at " + p.tp.str() +
+    v.summary = "lost write: " + format_record_id(p.record_id) + " acknowledged at " + p.tp.str() +
                 " offset " + p.offset.str() + " by broker " + p.acked_by.str() + " is not in the final log";
     if (r.examples.size() < kMaxExamples) {
       v.story.push_back(produce_line(p));
@@ -294,7 +289,7 @@ CheckResult check_lost_writes(const History& h) {
       for (auto& line : partition_story(h, p.tp, p.invoked)) v.story.push_back(line);
       std::string there = "nothing";
       for (const auto& [off, id] : fr->records)
-        if (off == p.offset) there = broker_model::format_record_id(id);
+        if (off == p.offset) there = format_record_id(id);
       v.story.push_back("final log of " + p.tp.str() + " holds " + there + " at offset " + p.offset.str() + " (" +
                         std::to_string(fr->records.size()) + " records read)");
     }
@@ -318,7 +313,7 @@ CheckResult check_duplicates(const History& h) {
       if (j - i >= 2) {
         uint64_t id = by_id[i].first;
         Violation v;
-        v.summary = "duplicate: " + broker_model::format_record_id(id) + " appears " + std::to_string(j - i) +
+        v.summary = "duplicate: " + format_record_id(id) + " appears " + std::to_string(j - i) +
                     " times in " + fr.tp.str();
         std::string where = "at offsets";
         for (size_t k = i; k < j; ++k) where += " " + std::to_string(by_id[k].second);
@@ -328,7 +323,7 @@ CheckResult check_duplicates(const History& h) {
           for (size_t op = 0; op < ops.size(); ++op) {
             if (ops[op].record_id != id) continue;
             v.story.push_back(produce_line(ops[op]) + " (" + std::to_string(ops[op].attempts) + " attempts, outcome " +
-                              broker_model::to_string(ops[op].outcome) + ")");
+                              to_string(ops[op].outcome) + ")");
             for (auto& line : attempt_story(h, op)) v.story.push_back(std::move(line));
           }
         }
@@ -411,7 +406,7 @@ CheckResult check_inconsistent_offsets(const History& h) {
     if (first->offset != p.offset || !(first->tp == p.tp) || first->record_id == p.record_id) continue;
     Violation v;
     v.summary = "two records acknowledged at " + p.tp.str() + " offset " + p.offset.str() + ": " +
-                broker_model::format_record_id(first->record_id) + " and " + broker_model::format_record_id(p.record_id);
+                format_record_id(first->record_id) + " and " + format_record_id(p.record_id);
     if (r.examples.size() < kMaxExamples) {
       v.story = {produce_line(*first), ack_line(*first), produce_line(p), ack_line(p)};
       for (auto& line : partition_story(h, p.tp, first->completed)) v.story.push_back(line);
@@ -419,13 +414,13 @@ CheckResult check_inconsistent_offsets(const History& h) {
     add_example(r, std::move(v));
   }
   // Replicas disagreeing below the leader's high watermark.
-  std::map<TopicPartition, std::vector<const broker_model::ReplicaState*>> by_tp;
+  std::map<TopicPartition, std::vector<const ReplicaState*>> by_tp;
   for (const auto& s : h.replicas()) by_tp[s.tp].push_back(&s);
   for (const auto& [tp, states] : by_tp) {
     // Kafka promises identical committed data on the in-sync replicas; a replica outside the
     // ISR may still hold a suffix it will truncate when it next fetches.
     int64_t hw = -1;
-    std::vector<broker_model::BrokerId> isr;
+    std::vector<BrokerId> isr;
     for (const auto* s : states)
       if (s->leader) {
         hw = s->high_watermark.value();
@@ -440,7 +435,7 @@ CheckResult check_inconsistent_offsets(const History& h) {
     struct Seen {
       bool set = false;
       uint64_t id = 0;
-      broker_model::BrokerId broker = broker_model::kNoBroker;
+      BrokerId broker = kNoBroker;
     };
     std::vector<Seen> first_seen(static_cast<size_t>(hw - base));
     std::map<int64_t, Seen> sparse;  // offsets a dump holds out of order (never, for a sane log)
@@ -457,8 +452,8 @@ CheckResult check_inconsistent_offsets(const History& h) {
         Violation v;
         v.summary = "replicas diverge at " + tp.str() + " offset " + off.str() + " below the high watermark " +
                     std::to_string(hw) + ": broker " + seen.broker.str() + " has " +
-                    broker_model::format_record_id(seen.id) + ", broker " + s->broker.str() + " has " +
-                    broker_model::format_record_id(id);
+                    format_record_id(seen.id) + ", broker " + s->broker.str() + " has " +
+                    format_record_id(id);
         v.story = partition_story(h, tp, sim::Instant::epoch());
         add_example(r, std::move(v));
         break;  // one report per replica pair is enough
@@ -494,8 +489,8 @@ CheckResult check_order(const History& h) {
     auto it = std::lower_bound(log.begin(), log.end(), off, [](const auto& e, int64_t o) { return e.first < o; });
     return it != log.end() && it->first == off ? it : log.end();
   };
-  std::map<std::pair<int, TopicPartition>, const broker_model::ConsumeOp*> last;
-  const broker_model::ConsumeOp* previous = nullptr;  // consumes come in runs of one consumer and partition
+  std::map<std::pair<int, TopicPartition>, const ConsumeOp*> last;
+  const ConsumeOp* previous = nullptr;  // consumes come in runs of one consumer and partition
   decltype(last)::iterator previous_it;
   for (const auto& c : h.consumes()) {
     decltype(last)::iterator it;
@@ -511,8 +506,8 @@ CheckResult check_order(const History& h) {
         Violation v;
         v.summary = "consumer " + std::to_string(c.consumer) + " went backwards on " + c.tp.str() + ": offset " +
                     c.offset.str() + " after " + prev->offset.str();
-        v.story = {at(prev->at) + " read " + broker_model::format_record_id(prev->record_id) + " at " + prev->offset.str(),
-                   at(c.at) + " read " + broker_model::format_record_id(c.record_id) + " at " + c.offset.str()};
+        v.story = {at(prev->at) + " read " + format_record_id(prev->record_id) + " at " + prev->offset.str(),
+                   at(c.at) + " read " + format_record_id(c.record_id) + " at " + c.offset.str()};
         add_example(r, std::move(v));
       } else if (c.offset.value() > prev->offset.value() + 1) {
         // A gap counts only where the final log still holds both ends as they were read.
@@ -550,4 +545,4 @@ OutcomeCounts count_outcomes(const History& h) {
   return c;
 }
 
-}  // namespace scenarios
+}  // namespace checkers

@@ -1,0 +1,125 @@
+// What a broker reports to the run's observers (sim/event_bus.h, emitted through
+// NodeContext::emit): its replicas' role, ISR, truncation and retention changes and what its
+// fetch sessions did. Plain facts; the broker never learns who, if anyone, listens. Each
+// names the reporting broker (`broker`); the emit adds when and from which process.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "broker_model/errors.h"
+#include "broker_model/types.h"
+
+namespace broker_model {
+
+// ---- replicas (Partition, ReplicaManager) ---------------------------------------------------
+
+// `broker` became leader of `tp` at `leader_epoch`, as the controller's metadata said.
+struct PartitionLeaderStarted {
+  TopicPartition tp;
+  BrokerId broker;
+  LeaderEpoch leader_epoch;
+  Offset log_end_offset;
+  Offset high_watermark;
+  std::vector<BrokerId> isr;
+  bool unclean = false;  // the controller elected it from outside the ISR
+};
+
+// `broker` became a follower of `leader` for `tp` at `leader_epoch`.
+struct PartitionFollowerStarted {
+  TopicPartition tp;
+  BrokerId broker;
+  BrokerId leader;
+  LeaderEpoch leader_epoch;
+};
+
+// A committed ISR change (same leader and epoch) applied by `broker`.
+struct IsrChanged {
+  TopicPartition tp;
+  BrokerId broker;
+  std::vector<BrokerId> from;
+  std::vector<BrokerId> to;
+};
+
+// The leader proposed to the controller to drop followers that did not catch up within
+// replica.lag.time.max.ms.
+struct IsrShrinkProposed {
+  TopicPartition tp;
+  BrokerId broker;
+  std::vector<BrokerId> dropped;
+};
+
+// The leader proposed to add a follower that caught up.
+struct IsrExpandProposed {
+  TopicPartition tp;
+  BrokerId broker;
+  BrokerId follower;
+};
+
+// `broker` cut its log of `tp` back: to `to` (whole_log false), or threw it all away and
+// restarted it at `to` (whole_log true).
+struct LogTruncated {
+  TopicPartition tp;
+  BrokerId broker;
+  Offset from_log_end;
+  Offset to;
+  bool whole_log = false;
+  std::string reason;  // "OffsetsForLeaderEpoch", "below the leader's log start"
+};
+
+// The leader answered a retried idempotent batch with where it already is, appending nothing.
+struct DuplicateBatchAnswered {
+  TopicPartition tp;
+  BrokerId broker;
+  ProducerId producer_id;
+  int16_t producer_epoch = kNoProducerEpoch;
+  int32_t base_sequence = kNoSequence;
+  Offset first_offset;
+};
+
+// A replica rebuilt its producer state (idempotence) by scanning its log.
+struct ProducerStateRebuilt {
+  TopicPartition tp;
+  BrokerId broker;
+  int64_t producers = 0;
+  int64_t batches_scanned = 0;
+  Offset log_end_offset;
+};
+
+// Retention deleted whole segments of a replica's log.
+struct RetentionDeleted {
+  TopicPartition tp;
+  BrokerId broker;
+  int32_t segments = 0;
+  Offset log_start_offset;  // after the deletion
+};
+
+// ---- fetch sessions (KIP-227; ReplicaManager) ------------------------------------------------
+
+// A full fetch that asked for a session got one.
+struct FetchSessionCreated {
+  BrokerId broker;
+  bool follower = false;  // a follower's session (else a consumer's)
+};
+// A full fetch that asked for a session found no room in the cache.
+struct FetchSessionNotCreated {
+  BrokerId broker;
+  bool follower = false;
+};
+// A session was evicted to make room for another.
+struct FetchSessionEvicted {
+  BrokerId broker;
+};
+// An incremental fetch was answered; `partitions_omitted` had nothing new and were left out.
+struct IncrementalFetchAnswered {
+  BrokerId broker;
+  int64_t partitions_omitted = 0;
+};
+// An incremental fetch was refused: FETCH_SESSION_ID_NOT_FOUND or INVALID_FETCH_SESSION_EPOCH.
+struct FetchSessionRefused {
+  BrokerId broker;
+  ErrorCode error = ErrorCode::kNone;
+};
+
+}  // namespace broker_model
