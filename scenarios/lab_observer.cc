@@ -106,6 +106,9 @@ void LabObserver::subscribe_replicas() {
              std::to_string(e.producers) + " producer(s) from " + std::to_string(e.batches_scanned) +
                  " batches scanned up to log end " + e.log_end_offset.str());
   });
+  bus.subscribe<LogDirFailed>([this](const EventOrigin& o, const LogDirFailed& e) {
+    timeline(o, "log-dir-failed", {}, e.broker, "log directory failed at " + e.log + ": the broker halts");
+  });
   bus.subscribe<RetentionDeleted>([this](const EventOrigin& o, const RetentionDeleted& e) {
     timeline(o, "retention", e.tp, e.broker,
              std::to_string(e.segments) + " segment(s) deleted, log start now " + e.log_start_offset.str());

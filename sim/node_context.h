@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -82,6 +83,10 @@ class NodeContext {
   void route_deliveries(DeliveryRouter take) { router_ = std::move(take); }
 
   virtual Files& files() = 0;
+  // Ends this process at once, as Kafka's Exit.halt does (no cleanup): the node's machine
+  // stays up (its page cache keeps every write, its sockets are reset), the process is gone
+  // until something starts it again. The calling thread unwinds (FiberUnwind); never returns.
+  [[noreturn]] virtual void halt(std::string_view why) = 0;
   Prng& prng() { return prng_; }
   virtual void trace(TraceKey kind, std::initializer_list<TraceField> fields) = 0;
 

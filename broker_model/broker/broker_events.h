@@ -95,6 +95,14 @@ struct RetentionDeleted {
   Offset log_start_offset;  // after the deletion
 };
 
+// The broker's log directory failed (an I/O error in `log` while `during`): it stops serving
+// its replicas and halts, as Kafka does when its last log directory fails.
+struct LogDirFailed {
+  BrokerId broker;
+  std::string log;
+  std::string during;
+};
+
 // ---- fetch sessions (KIP-227; ReplicaManager) ------------------------------------------------
 
 // A full fetch that asked for a session got one.

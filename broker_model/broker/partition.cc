@@ -19,7 +19,9 @@ bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.b
 
 Partition::Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config,
                      sim::WaitQueue* activity)
-    : ctx_(ctx), self_(self), tp_(tp), config_(config), log_(ctx, tp, config.log), activity_(activity) {}
+    : ctx_(ctx), self_(self), tp_(tp), config_(config), log_(ctx, tp, config.log), activity_(activity) {
+  log_.set_failure_channel(config.log_dir_failure);
+}
 
 ErrorCode Partition::open() {
   ErrorCode e = log_.open();

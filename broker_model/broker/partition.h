@@ -35,6 +35,7 @@ namespace broker_model {
 
 struct PartitionConfig {
   storage::LogConfig log;
+  storage::LogDirFailureChannel* log_dir_failure = nullptr;  // the broker's, for its one log directory
   int32_t min_insync_replicas = 1;
   sim::Duration replica_lag_time_max = sim::milliseconds(30'000);  // replica.lag.time.max.ms
 };

@@ -18,11 +18,32 @@ ReplicaManager::ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, AlterParti
     : rpc_(rpc),
       config_(config),
       alter_partition_(std::move(alter_partition)),
-      fetch_sessions_(config.max_incremental_fetch_session_cache_slots, rpc.context().prng().fork("fetch-sessions")) {}
+      fetch_sessions_(config.max_incremental_fetch_session_cache_slots, rpc.context().prng().fork("fetch-sessions")),
+      log_dir_failure_([this](std::string_view log, std::string_view during) {
+        // Called in the middle of a failing operation: the handler fiber does the rest, as
+        // Kafka's LogDirFailureChannel queues the directory for its LogDirFailureHandler.
+        log_dir_failure_reason_ = std::string(log) + " (" + std::string(during) + ")";
+        log_dir_failed_.notify_all();
+      }) {}
 
 void ReplicaManager::start() {
   rpc_.context().spawn("isr-maintenance", [this] { isr_maintenance_loop(); });
   rpc_.context().spawn("log-manager", [this] { log_manager_loop(); });
+  rpc_.context().spawn("log-dir-failure-handler", [this] { log_dir_failure_loop(); });
+}
+
+// Kafka's ReplicaManager.handleLogDirFailure: the replicas of a failed log directory stop
+// being served (their logs answer KAFKA_STORAGE_ERROR from the failure on), and when no log
+// directory is left online the broker halts ("Shutdown broker because all log dirs in ... have
+// failed", then Exit.halt; core/src/main/scala/kafka/server/ReplicaManager.scala). A broker
+// here has one log directory, so it halts; the controller fences it when its heartbeats stop
+// and moves leadership to the other replicas.
+void ReplicaManager::log_dir_failure_loop() {
+  sim::NodeContext& ctx = rpc_.context();
+  while (!log_dir_failure_.has_failed()) log_dir_failed_.wait();
+  ctx.emit(LogDirFailed{config_.id, log_dir_failure_reason_, ""});
+  ctx.trace("broker.log_dir_failed", {{"broker", config_.id.value()}, {"log", log_dir_failure_reason_}});
+  ctx.halt("all log dirs have failed: " + log_dir_failure_reason_);
 }
 
 // Kafka's LogManager background tasks: the flush.ms scheduler and retention (time and size),
@@ -53,9 +74,10 @@ Partition* ReplicaManager::partition(const TopicPartition& tp) {
   return n < by_number->size() ? (*by_number)[n].get() : nullptr;
 }
 
-PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const MetadataImage& image) const {
+PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const MetadataImage& image) {
   PartitionConfig c;
   c.log = config_.log;
+  c.log_dir_failure = &log_dir_failure_;
   c.replica_lag_time_max = sim::milliseconds(config_.replica_lag_time_max_ms);
   c.min_insync_replicas = config_.min_insync_replicas;
   if (const TopicImage* t = image.topic(tp.topic)) {

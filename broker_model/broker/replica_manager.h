@@ -15,6 +15,7 @@
 #include "broker_model/broker/broker_events.h"
 #include "broker_model/broker/fetch_session_cache.h"
 #include "broker_model/broker/partition.h"
+#include "broker_model/storage/log_dir_failure_channel.h"
 #include "broker_model/broker/replica_fetcher.h"
 #include "broker_model/controller/metadata_image.h"
 #include "sim/mutex.h"
@@ -62,12 +63,14 @@ class ReplicaManager {
 
  private:
   Partition* create_partition(const TopicPartition& tp, const MetadataImage& image);
-  PartitionConfig partition_config(const TopicPartition& tp, const MetadataImage& image) const;
+  PartitionConfig partition_config(const TopicPartition& tp, const MetadataImage& image);
   void assign_fetcher(Partition* p);
   void propose(const IsrProposal& proposal);
   void send_alter(const IsrProposal& proposal);
   void isr_maintenance_loop();
   void log_manager_loop();
+  // Kafka's LogDirFailureHandler: once the log directory failed, halt the broker.
+  void log_dir_failure_loop();
   // Calls f on every partition in TopicPartition order. By index, not iterator: f may block
   // (disk, RPC) while apply_metadata adds partitions and grows a topic's vector.
   template <class F>
@@ -81,6 +84,9 @@ class ReplicaManager {
   BrokerConfig config_;
   AlterPartitionFn alter_partition_;
   FetchSessionCache fetch_sessions_;
+  storage::LogDirFailureChannel log_dir_failure_;
+  std::string log_dir_failure_reason_;
+  sim::WaitQueue log_dir_failed_{"log dir failure"};
   // The replicas this broker holds, by topic and then partition number (the order
   // TopicPartition sorts in): every fetch evaluation looks up each partition it asks for, and
   // a lookup in one map keyed by TopicPartition compared topic names at every level (5% of a

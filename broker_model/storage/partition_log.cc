@@ -32,6 +32,7 @@ ErrorCode PartitionLog::fail(ErrorCode e, std::string_view during) {
   if (e == ErrorCode::kKafkaStorageError && !offline_) {
     offline_ = true;
     ctx_.trace("log.offline", {{"dir", dir_}, {"during", during}});
+    if (failure_channel_ != nullptr) failure_channel_->failed(dir_, during);
   }
   return e;
 }
@@ -82,6 +83,7 @@ ErrorCode PartitionLog::open() {
   if (e != ErrorCode::kNone && !offline_) {
     offline_ = true;
     ctx_.trace("log.offline", {{"dir", dir_}, {"during", "open"}, {"error", to_string(e)}});
+    if (failure_channel_ != nullptr && e == ErrorCode::kKafkaStorageError) failure_channel_->failed(dir_, "open");
   }
   return e;
 }

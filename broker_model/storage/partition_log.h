@@ -23,6 +23,7 @@
 #include "broker_model/errors.h"
 #include "sim/mutex.h"
 #include "broker_model/storage/leader_epoch_cache.h"
+#include "broker_model/storage/log_dir_failure_channel.h"
 #include "broker_model/storage/log_config.h"
 #include "broker_model/storage/log_segment.h"
 #include "broker_model/storage/record_batch.h"
@@ -84,6 +85,10 @@ class PartitionLog {
 
   // "orders-3/"
   static std::string dir_for(const TopicPartition& tp);
+
+  // Where this log reports an I/O failure of its directory (nullptr: nowhere). The log goes
+  // offline either way.
+  void set_failure_channel(LogDirFailureChannel* channel) { failure_channel_ = channel; }
 
   // Loads the leader epoch checkpoint, recovers every segment (validating every batch and
   // cutting a torn or corrupt tail; segments after a damaged one are deleted), creates an
@@ -195,6 +200,7 @@ class PartitionLog {
   sim::Instant last_flush_;
   bool opened_ = false;
   bool offline_ = false;
+  LogDirFailureChannel* failure_channel_ = nullptr;
   LogRecoveryInfo recovery_info_;
 };
 

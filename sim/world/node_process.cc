@@ -81,6 +81,15 @@ Files& NodeProcess::files() {
   return node_.disk();
 }
 
+void NodeProcess::halt(std::string_view why) {
+  world_.engine().check_alive();
+  trace("process.halt", {{"why", why}});
+  // The whole process ends now: its other threads unwind at their next scheduling point, this
+  // one at once. (The process memory outlives every thread of it, this one included.)
+  world_.kill(id());
+  throw FiberUnwind{"halt"};
+}
+
 void NodeProcess::trace(TraceKey kind, std::initializer_list<TraceField> fields) {
   world_.trace().record(world_.now(), static_cast<int>(id().value), kind, fields);
 }

@@ -423,6 +423,42 @@ TEST(PartitionLog, AFullDiskTakesTheLogOffline) {
   });
 }
 
+// A log going offline tells its directory's failure channel once, with what failed (the
+// broker halts on it, as Kafka's LogDirFailureHandler does): an fsync at a segment roll
+// failing with EIO, and a write failing with ENOSPC.
+TEST(PartitionLog, AnIoFailureIsReportedToTheLogDirFailureChannelOnce) {
+  run_on_node([](sim::NodeContext& ctx) {
+    std::vector<std::string> failures;
+    LogDirFailureChannel channel(
+        [&](std::string_view log, std::string_view during) { failures.push_back(std::string(log) + " " + std::string(during)); });
+    PartitionLog log(ctx, kTp, small_segments(400));
+    log.set_failure_channel(&channel);
+    ASSERT_EQ(log.open(), ErrorCode::kNone);
+    EXPECT_EQ(log.append_as_leader(make_batch("a"), LeaderEpoch(0)).error, ErrorCode::kNone);
+    EXPECT_TRUE(failures.empty());
+    testing::world_disk(ctx).faults().fsync_error_probability = 1.0;
+    ErrorCode e = ErrorCode::kNone;
+    for (int i = 0; i < 10 && e == ErrorCode::kNone; ++i) e = log.append_as_leader(make_batch("b"), LeaderEpoch(0)).error;
+    EXPECT_EQ(e, ErrorCode::kKafkaStorageError) << "a roll flushes the old segment: its fsync fails";
+    EXPECT_EQ(failures, (std::vector<std::string>{kTp.str() + "/ roll"}));
+    EXPECT_TRUE(channel.has_failed());
+    // Offline now: further failures do not report again.
+    EXPECT_EQ(log.append_as_leader(make_batch("c"), LeaderEpoch(0)).error, ErrorCode::kKafkaStorageError);
+    EXPECT_EQ(failures.size(), 1u);
+  });
+  run_on_node([](sim::NodeContext& ctx) {
+    std::vector<std::string> failures;
+    LogDirFailureChannel channel(
+        [&](std::string_view log, std::string_view during) { failures.push_back(std::string(log) + " " + std::string(during)); });
+    PartitionLog log(ctx, kTp, LogConfig{});
+    log.set_failure_channel(&channel);
+    ASSERT_EQ(log.open(), ErrorCode::kNone);
+    testing::world_disk(ctx).faults().full = true;
+    EXPECT_EQ(log.append_as_leader(make_batch("no room"), LeaderEpoch(0)).error, ErrorCode::kKafkaStorageError);
+    EXPECT_EQ(failures, (std::vector<std::string>{kTp.str() + "/ append"}));
+  });
+}
+
 // The tail kept in memory answers exactly as the disk would: same batches (every field, the
 // CRC included) and the same byte count, for every offset, size limit and upper bound, across
 // segment rolls, a follower truncation and odd batches (null keys, padding, producer ids).

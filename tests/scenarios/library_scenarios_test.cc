@@ -3,6 +3,8 @@
 // catalogue hold their expectations over seeds (EDDY_SEEDS overrides the count; CI runs 2).
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
@@ -197,6 +199,22 @@ TEST(ScenarioLibrary, CrashSwarmWithoutFsyncLosesWrites) {
   ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
   ASSERT_TRUE(r.cluster_ready);
   EXPECT_TRUE(r.safety_failed()) << format_summary(r);
+}
+
+// A failed log directory halts the broker (Kafka's "Shutdown broker because all log dirs ...
+// have failed") and leadership moves to the other replicas: fsync errors on broker 0 and a full
+// disk on broker 1 lose nothing. Before brokers halted, a failed log stayed offline on a
+// broker that kept leading: most records were never acknowledged and liveness failed.
+TEST(ScenarioLibrary, AFailedLogDirHaltsTheBrokerAndLeadershipMoves) {
+  ScenarioSpec spec = testing::load_bundled("durability/disk-failures.yaml");
+  for (uint64_t seed = 1; seed <= seeds_or(2); ++seed) {
+    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
+    ASSERT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << format_summary(r);
+    std::set<checkers::BrokerId> halted;
+    for (const auto& e : r.history.timeline_events())
+      if (e.kind == "log-dir-failed") halted.insert(e.broker);
+    EXPECT_EQ(halted.size(), 2u) << "seed " << seed << ": both disks' failures halt their broker";
+  }
 }
 
 }  // namespace

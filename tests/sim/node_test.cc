@@ -60,6 +60,48 @@ TEST(Node, CrashUnwindsEveryFiberThenDropsProcessMemory) {
   EXPECT_EQ(static_cast<sim::Kernel&>(w.engine()).live_fibers(), 0u);
 }
 
+// A process that halts itself (Kafka's Exit.halt) ends at once: every thread unwinds, the
+// memory goes, the machine stays up (the page cache keeps an unsynced write) and its peers'
+// connections are reset.
+TEST(Node, AProcessThatHaltsEndsAtOnceOnAMachineThatStaysUp) {
+  World w(quiet_config());
+  Tracker t;
+  bool after_halt = false;
+  std::vector<CloseReason> peer_heard;
+  NodeId n = w.add_node("n0", [&](NodeContext& ctx) {
+    ctx.make<ProcessState>(t);
+    for (int i = 0; i < 2; ++i)
+      ctx.spawn("worker", [&] {
+        Guard g(t);
+        for (;;) ctx.sleep_for(milliseconds(1));
+      });
+    ctx.files().append("log", "unsynced");
+    ctx.sleep_for(milliseconds(10));
+    Guard g(t);
+    ctx.halt("test");
+    after_halt = true;  // never reached
+  });
+  NodeId peer = w.add_node("peer", [&](NodeContext& ctx) {
+    ConnectionId c = ctx.connect(n);
+    ctx.send(c, "hello", 10, 0);
+    for (;;) {
+      auto m = ctx.receive();
+      if (m && m->header.kind == kConnectionClosedKind) peer_heard.push_back(m->payload.get<ConnectionClosed>()->reason);
+    }
+  });
+  w.start(n);
+  w.start(peer);
+  w.run(Instant::epoch() + milliseconds(50));
+  EXPECT_FALSE(after_halt);
+  EXPECT_EQ(t.guards_unwound, 3);  // the halting thread + 2 workers
+  EXPECT_EQ(t.destroyed, 1);
+  EXPECT_EQ(w.node(n).state(), NodeState::kDown);
+  EXPECT_TRUE(w.node(n).powered());
+  EXPECT_EQ(peer_heard, (std::vector<CloseReason>{CloseReason::kReset}));
+  w.start(n);  // the same machine: the page cache kept the write
+  EXPECT_EQ(w.node(n).disk().durable_image("log").size() + w.node(n).disk().unsynced_bytes("log"), 8u);
+}
+
 TEST(Node, RestartBootsAFreshProcessThatRecoversFromDisk) {
   World w(quiet_config());
   std::vector<std::string> boots;
