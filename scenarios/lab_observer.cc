@@ -219,7 +219,11 @@ void LabObserver::subscribe_clients() {
   bus.subscribe<ConsumerOffsetReset>([this](const EventOrigin& o, const ConsumerOffsetReset& e) {
     timeline(o, "consumer-reset", e.tp, e.broker,
              "consumer " + std::to_string(e.consumer) + " offset " + e.position.str() +
-                 " out of range; reset to log start " + e.log_start_offset.str());
+                 " out of range; reset per auto.offset.reset to " + e.reset_to.str());
+  });
+  bus.subscribe<ConsumerNoOffset>([this](const EventOrigin& o, const ConsumerNoOffset& e) {
+    timeline(o, "consumer-no-offset", e.tp, kNoBroker,
+             "consumer " + std::to_string(e.consumer) + ": out of range and auto.offset.reset=none; not consuming it");
   });
   bus.subscribe<ConsumerTruncationDetected>([this](const EventOrigin& o, const ConsumerTruncationDetected& e) {
     timeline(o, "consumer-truncation-detected", e.tp, kNoBroker,
@@ -280,6 +284,11 @@ void LabObserver::subscribe_members() {
   bus.subscribe<MemberOffsetReset>([&events](const EventOrigin& o, const MemberOffsetReset& e) {
     events.push_back(member_event(o, e.m, "offset-reset",
                                   e.tp.str() + " offset " + e.from.str() + " out of range; reset to " + e.to.str()));
+  });
+  bus.subscribe<MemberTruncationDetected>([&events](const EventOrigin& o, const MemberTruncationDetected& e) {
+    events.push_back(member_event(o, e.m, "truncation-detected",
+                                  e.tp.str() + " at offset " + e.from.str() + ": the leader's epoch " +
+                                      e.leader_epoch.str() + " ends at " + e.to.str() + "; goes back there"));
   });
 }
 

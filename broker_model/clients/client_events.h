@@ -46,13 +46,19 @@ struct ProduceBatchAttempt {
 
 // ---- consumer (assign mode) ------------------------------------------------------------------
 
-// A fetch at `position` was OFFSET_OUT_OF_RANGE: the consumer starts over at the log start.
+// A fetch at `position` was OFFSET_OUT_OF_RANGE: the position moves per auto.offset.reset.
 struct ConsumerOffsetReset {
   int consumer = 0;
   TopicPartition tp;
   BrokerId broker;
   Offset position;
-  Offset log_start_offset;
+  Offset reset_to;  // the log start (earliest) or the high watermark (latest)
+};
+
+// OFFSET_OUT_OF_RANGE with auto.offset.reset=none: the partition is not consumed any more.
+struct ConsumerNoOffset {
+  int consumer = 0;
+  TopicPartition tp;
 };
 
 // OffsetsForLeaderEpoch showed the log it read was truncated under it (KIP-320): it goes back
@@ -139,6 +145,16 @@ struct MemberOffsetReset {
   MemberFacts m;
   TopicPartition tp;
   Offset from;
+  Offset to;
+};
+
+// OffsetsForLeaderEpoch showed the log the member read was truncated under it (KIP-320): its
+// position goes back to where the logs agree.
+struct MemberTruncationDetected {
+  MemberFacts m;
+  TopicPartition tp;
+  Offset from;
+  LeaderEpoch leader_epoch;
   Offset to;
 };
 

@@ -30,8 +30,13 @@ std::vector<TopicPartition> minus(const std::vector<TopicPartition>& a, const st
 
 GroupConsumer::GroupConsumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig config, std::vector<std::string> topics,
                              GroupConsumerListener& listener, int consumer_index)
-    : rpc_(rpc), metadata_(metadata), config_(std::move(config)), topics_(std::move(topics)), listener_(listener),
-      index_(consumer_index) {}
+    : rpc_(rpc),
+      metadata_(metadata),
+      config_(std::move(config)),
+      topics_(std::move(topics)),
+      listener_(listener),
+      index_(consumer_index),
+      fetcher_(rpc, metadata, config_, *this, fetched_) {}
 
 void GroupConsumer::start() {
   last_poll_ = rpc_.context().now();
@@ -128,9 +133,8 @@ std::string GroupConsumer::subscription_metadata() const {
 void GroupConsumer::revoke(const std::vector<TopicPartition>& tps) {
   if (tps.empty()) return;
   listener_.on_partitions_revoked(tps);
-  for (const auto& tp : tps) parts_.erase(tp);
   assigned_ = minus(assigned_, tps);
-  ++assignment_epoch_;
+  fetcher_.assign(assigned_);
 }
 
 void GroupConsumer::handle_lost() {
@@ -143,8 +147,7 @@ void GroupConsumer::handle_lost() {
   }
   assigned_.clear();
   previously_owned_.clear();
-  parts_.clear();
-  ++assignment_epoch_;
+  fetcher_.assign({});
   member_id_.clear();
   generation_ = kNoGeneration;
   state_ = State::kUnjoined;
@@ -291,12 +294,9 @@ void GroupConsumer::apply_assignment(std::vector<TopicPartition> assignment) {
     revoke(revoked);
     rejoin_needed_ = true;
   }
-  for (const auto& tp : added) {
-    assigned_.push_back(tp);
-    parts_[tp] = PartitionState{};
-  }
+  for (const auto& tp : added) assigned_.push_back(tp);
   std::sort(assigned_.begin(), assigned_.end());
-  ++assignment_epoch_;
+  fetcher_.assign(assigned_);  // kept partitions keep their positions; added ones get theirs from OffsetFetch
   listener_.on_partitions_assigned(added);
 }
 
@@ -389,8 +389,8 @@ void GroupConsumer::maybe_auto_commit() {
 std::map<TopicPartition, Offset> GroupConsumer::positions() const {
   std::map<TopicPartition, Offset> out;
   for (const auto& tp : assigned_) {
-    auto it = parts_.find(tp);
-    if (it != parts_.end() && it->second.position && *it->second.position >= Offset{0}) out[tp] = *it->second.position;
+    std::optional<Offset> p = fetcher_.position(tp);
+    if (p && *p >= Offset{0}) out[tp] = *p;
   }
   return out;
 }
@@ -400,7 +400,7 @@ std::map<TopicPartition, Offset> GroupConsumer::positions() const {
 void GroupConsumer::ensure_positions() {
   std::vector<TopicPartition> unknown;
   for (const auto& tp : assigned_)
-    if (!parts_[tp].position) unknown.push_back(tp);
+    if (!fetcher_.position(tp)) unknown.push_back(tp);
   if (unknown.empty() || !ensure_coordinator()) return;
   OffsetFetchRequest req{config_.group_id, unknown};
   auto resp = call_coordinator(kOffsetFetchRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
@@ -411,116 +411,21 @@ void GroupConsumer::ensure_positions() {
     return;
   }
   for (const auto& p : r->partitions) {
-    auto it = parts_.find(p.tp);
-    if (it == parts_.end()) continue;
-    it->second.position = p.offset;  // -1: nothing committed, reset per auto.offset.reset at the first fetch
+    if (std::find(assigned_.begin(), assigned_.end(), p.tp) == assigned_.end()) continue;
+    // -1: nothing committed: reset per auto.offset.reset at the first fetch.
+    fetcher_.seek(p.tp, p.offset < Offset{0} ? Fetcher::kResetPosition : p.offset);
     rpc_.context().emit(MemberPositionFetched{facts(), p.tp, p.offset, config_.auto_offset_reset});
   }
 }
 
-void GroupConsumer::send_fetches() {
-  std::map<BrokerId, std::vector<TopicPartition>> by_leader;
-  sim::Instant now = rpc_.context().now();
-  for (const auto& tp : assigned_) {
-    PartitionState& p = parts_[tp];
-    if (!p.position || !p.buffer.empty() || now < p.retry_after) continue;
-    auto l = metadata_.leader(tp);
-    if (!l) {
-      metadata_.request_refresh();
-      continue;
-    }
-    by_leader[l->leader].push_back(tp);
-  }
-  for (auto& [broker, tps] : by_leader) {
-    if (in_flight_[broker]) continue;
-    FetchRequest req;
-    req.replica_id = kNoBroker;
-    req.max_wait_ms = config_.fetch_max_wait_ms;
-    req.min_bytes = config_.fetch_min_bytes;
-    FetchSessionHandler& session = fetch_sessions_[broker];
-    std::vector<FetchPartition>& wanted = session.next();
-    for (const auto& tp : tps) {
-      auto l = metadata_.leader(tp);
-      wanted.push_back(FetchPartition{tp, *parts_[tp].position, l ? l->leader_epoch : kNoLeaderEpoch,
-                                      config_.max_partition_fetch_bytes});
-    }
-    session.build(req);
-    in_flight_[broker] = true;
-    uint64_t epoch = assignment_epoch_;
-    rpc_.call_async_sized(node_of(broker), kFetchRpc, std::move(req),
-                    sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
-                    [this, epoch, broker](std::optional<sim::Payload>&& r) { on_fetch(epoch, broker, std::move(r)); });
-  }
+void GroupConsumer::on_position_reset(const TopicPartition& tp, BrokerId, Offset from, Offset to) {
+  rpc_.context().emit(MemberOffsetReset{facts(), tp, from, to});
 }
 
-void GroupConsumer::on_fetch(uint64_t assignment_epoch, BrokerId broker, std::optional<sim::Payload>&& response) {
-  in_flight_[broker] = false;
-  fetched_.notify_all();
-  const auto* r = response ? sim::payload_cast<FetchResponse>(&*response) : nullptr;
-  FetchSessionHandler& session = fetch_sessions_[broker];
-  if (r == nullptr) {
-    session.handle_failure();
-    metadata_.request_refresh();
-    return;
-  }
-  if (!session.handle_response(*r)) return;  // a session error: the next fetch is a full one
-  if (assignment_epoch != assignment_epoch_) return;  // the assignment changed meanwhile
-  for (const auto& pr : r->partitions) {
-    auto it = parts_.find(pr.tp);
-    if (it == parts_.end() || !it->second.position) continue;
-    PartitionState& p = it->second;
-    if (pr.error == ErrorCode::kOffsetOutOfRange) {
-      Offset reset = config_.auto_offset_reset == "latest" ? pr.high_watermark : pr.log_start_offset;
-      if (config_.auto_offset_reset == "none") {
-        rpc_.context().emit(MemberNoOffset{facts(), pr.tp});
-        p.retry_after = sim::Instant::max();
-        continue;
-      }
-      if (*p.position >= Offset{0})
-        rpc_.context().emit(MemberOffsetReset{facts(), pr.tp, *p.position, reset});
-      p.position = reset;
-      continue;
-    }
-    if (*p.position < Offset{0}) continue;  // waiting for the reset above
-    if (pr.error != ErrorCode::kNone) {
-      metadata_.request_refresh();
-      p.retry_after = rpc_.context().now() + sim::milliseconds(config_.retry_backoff_ms);
-      continue;
-    }
-    Offset next = *p.position;
-    for (const auto& b : pr.batches)
-      for (size_t i = 0; i < b.records.size(); ++i) {
-        Offset off = b.base_offset + static_cast<int64_t>(i);
-        if (off < next) continue;
-        p.buffer.push_back(ConsumedRecord{pr.tp, off, record_id_of(b.records[i])});
-        next = off + 1;
-      }
-  }
-}
+void GroupConsumer::on_no_offset(const TopicPartition& tp) { rpc_.context().emit(MemberNoOffset{facts(), tp}); }
 
-bool GroupConsumer::has_records() const {
-  for (const auto& tp : assigned_) {
-    auto it = parts_.find(tp);
-    if (it != parts_.end() && !it->second.buffer.empty()) return true;
-  }
-  return false;
-}
-
-std::vector<ConsumedRecord> GroupConsumer::collect() {
-  std::vector<ConsumedRecord> out;
-  if (assigned_.empty()) return out;
-  size_t n = assigned_.size();
-  for (size_t k = 0; k < n && static_cast<int32_t>(out.size()) < config_.max_poll_records; ++k) {
-    const TopicPartition& tp = assigned_[(collect_cursor_ + k) % n];
-    PartitionState& p = parts_[tp];
-    while (!p.buffer.empty() && static_cast<int32_t>(out.size()) < config_.max_poll_records) {
-      out.push_back(p.buffer.front());
-      p.position = p.buffer.front().offset + 1;
-      p.buffer.pop_front();
-    }
-  }
-  collect_cursor_ = (collect_cursor_ + 1) % n;
-  return out;
+void GroupConsumer::on_truncation_detected(const TopicPartition& tp, Offset from, LeaderEpoch epoch, Offset to) {
+  rpc_.context().emit(MemberTruncationDetected{facts(), tp, from, epoch, to});
 }
 
 // ---- poll -----------------------------------------------------------------------------------
@@ -543,12 +448,14 @@ std::vector<ConsumedRecord> GroupConsumer::poll(sim::Duration timeout) {
   }
   ensure_positions();
   for (;;) {
-    send_fetches();
-    if (has_records() || ctx.now() >= deadline || rejoin_needed_ || lost_) break;
+    fetcher_.send();
+    if (fetcher_.has_buffered() || ctx.now() >= deadline || rejoin_needed_ || lost_) break;
     fetched_.wait_until(ctx.sim_deadline(deadline - ctx.now()));
   }
   last_poll_ = ctx.now();
-  return collect();
+  std::vector<ConsumedRecord> out;
+  for (const Fetcher::Fetched& f : fetcher_.collect(static_cast<size_t>(config_.max_poll_records))) out.push_back(f.record);
+  return out;
 }
 
 }  // namespace broker_model

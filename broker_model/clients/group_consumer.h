@@ -16,6 +16,10 @@
 // Cooperative (cooperative-sticky): the member rejoins keeping its partitions, revokes only
 // those the new assignment takes away, and rejoins once more when it revoked any.
 //
+// Fetching goes through the path it shares with the assign() consumer (clients/fetcher.h):
+// committed offsets seed the positions, auto.offset.reset applies when there is none or it is
+// out of range, and positions are validated after a leader change (KIP-320).
+//
 // The application learns of rebalances and commits through its GroupConsumerListener
 // (clients/client_listeners.h); what the member goes through inside (coordinator found or
 // lost, joins and syncs failed, fencing, positions) is reported to the run's observers
@@ -33,13 +37,13 @@
 #include "broker_model/clients/client_events.h"
 #include "broker_model/clients/client_listeners.h"
 #include "broker_model/clients/client_metadata.h"
-#include "broker_model/clients/fetch_session_handler.h"
+#include "broker_model/clients/fetcher.h"
 #include "broker_model/group/group_messages.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 
 namespace broker_model {
 
-class GroupConsumer {
+class GroupConsumer : private Fetcher::Events {
  public:
   // `listener` (the application; it must outlive the consumer) gets the rebalance callbacks
   // and commit outcomes. `consumer_index` names this member in its events (its client.id).
@@ -61,11 +65,6 @@ class GroupConsumer {
 
  private:
   enum class State { kUnjoined, kRebalancing, kStable };
-  struct PartitionState {
-    std::optional<Offset> position;  // nullopt: ask the committed offset; -1: reset per auto.offset.reset
-    std::deque<ConsumedRecord> buffer;
-    sim::Instant retry_after;
-  };
 
   void heartbeat_loop();
   bool ensure_coordinator();
@@ -78,11 +77,12 @@ class GroupConsumer {
   void handle_lost();
   void revoke(const std::vector<TopicPartition>& tps);
   void maybe_auto_commit();
+  // Positions of new partitions from the committed offsets (OffsetFetch).
   void ensure_positions();
-  void send_fetches();
-  void on_fetch(uint64_t assignment_epoch, BrokerId broker, std::optional<sim::Payload>&& response);
-  std::vector<ConsumedRecord> collect();
-  bool has_records() const;
+  // Fetcher::Events
+  void on_position_reset(const TopicPartition& tp, BrokerId broker, Offset from, Offset to) override;
+  void on_no_offset(const TopicPartition& tp) override;
+  void on_truncation_detected(const TopicPartition& tp, Offset from, LeaderEpoch epoch, Offset to) override;
   // The member as its events describe it.
   MemberFacts facts() const { return MemberFacts{config_.group_id, index_, generation_, coordinator_.value_or(kNoBroker)}; }
   std::optional<sim::Payload> call_coordinator(sim::Symbol type, uint32_t bytes, sim::Payload body, sim::Duration timeout);
@@ -111,12 +111,8 @@ class GroupConsumer {
   sim::Instant next_auto_commit_;
   std::vector<TopicPartition> assigned_;
   std::vector<TopicPartition> previously_owned_;  // eager StickyAssignor: what was revoked before rejoining
-  std::map<TopicPartition, PartitionState> parts_;
-  std::map<BrokerId, bool> in_flight_;
-  std::map<BrokerId, FetchSessionHandler> fetch_sessions_;  // a fetch session per broker (KIP-227)
-  uint64_t assignment_epoch_ = 0;
-  size_t collect_cursor_ = 0;
   sim::WaitQueue fetched_{"group consumer fetch"};
+  Fetcher fetcher_;  // after config_ and fetched_, which it holds references to
 };
 
 }  // namespace broker_model

@@ -177,15 +177,16 @@ TEST(ScenarioLibrary, FetchResponsesAreSizedByTheRecordsTheyCarry) {
 }
 
 // The zone-outage story depends on rack-aware placement: the same outage with acks=1 and
-// min.insync.replicas=1 can lose acknowledged writes (seeds 4 and 13 of 1..30 do: the leader
-// cut off with the zone had acknowledged records its followers had not fetched yet), so the
-// scenario's "nothing lost" is a property of its settings, not of a blind checker.
+// min.insync.replicas=1 can lose acknowledged writes (the leader cut off with the zone had
+// acknowledged records its followers had not fetched yet; a few seeds in a hundred), so the
+// scenario's "nothing lost" is a property of its settings, not of a blind checker. The seeds
+// are tried until one loses.
 TEST(ScenarioLibrary, ZoneOutageWithAcks1CanLoseWrites) {
   ScenarioSpec spec = testing::with_acks1(testing::load_bundled("durability/zone-outage-rack-aware.yaml"));
-  int64_t lost = 0;
-  for (uint64_t seed = 1; seed <= 13; ++seed)
-    lost += testing::check_count(run_scenario(spec, RunOptions{seed, nullptr}), "lost_writes");
-  EXPECT_GT(lost, 0);
+  uint64_t losing_seed = 0;
+  for (uint64_t seed = 1; seed <= 200 && losing_seed == 0; ++seed)
+    if (testing::check_count(run_scenario(spec, RunOptions{seed, nullptr}), "lost_writes") > 0) losing_seed = seed;
+  EXPECT_NE(losing_seed, 0u) << "no seed of 200 lost a write with acks=1";
 }
 
 // The crash swarm's "nothing lost" comes from flush.messages=1: without it, the same nemesis
