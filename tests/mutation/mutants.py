@@ -37,7 +37,7 @@ MUTANTS = [
          new="  Offset hw = leader_high_watermark;", what="a follower's HW beyond its own log end"),
     dict(id="truncate-to-leader-end", file="broker_model/broker/replica_fetcher.cc",
          old="target = mine.undefined() ? e.end_offset : std::min(e.end_offset, mine.end_offset);",
-         new="target = e.end_offset;", what="a follower truncates to the leader's end offset, ignoring its own epoch end"),
+         new="target = e.end_offset;\n        (void)mine;", what="a follower truncates to the leader's end offset, ignoring its own epoch end"),
     dict(id="truncate-to-hw", file="broker_model/broker/replica_fetcher.cc",
          old="        storage::EpochEndOffset mine = p->log().end_offset_for_epoch(e.leader_epoch);\n        target = mine.undefined() ? e.end_offset : std::min(e.end_offset, mine.end_offset);",
          new="        target = p->high_watermark();", what="truncation to the high watermark (before KIP-101)"),
