@@ -24,6 +24,7 @@ rules=(
   "^sim/[a-z0-9_]+\.(h|cc)$ => ^${iface}$"
   "^sim/world/ => ^(${iface}|sim/world/.*)$"
   "^sim/native/ => ^(${iface}|sim/world/engine\.h|sim/native/.*)$"
+  "^sim/simgrid/ => ^(${iface}|sim/world/engine\.h|sim/simgrid/.*)$"
   "^broker_model/ => ^(${iface}|broker_model/.*)$"
   "^faults/ => ^(${iface}|sim/world/.*|faults/.*)$"
   "^checkers/ => ^(sim/(time|ids|prng|payload|type_tag|symbol|chunked_bytes|free_slots|crc32c|check)\.h|broker_model/(types|errors)\.h|checkers/.*)$"
