@@ -32,6 +32,7 @@ struct CheckArgs {
   std::string file;
   uint64_t seed = 1;
   std::string traces_dir;
+  std::string engine;
   unsigned wall_timeout_s = kWallTimeoutDefaultS;
   std::vector<std::string> include_roots;
 };
@@ -83,6 +84,7 @@ std::optional<std::string> open_trace(reports::OutputFile& out, const std::files
 int check_command(const CheckArgs& args) {
   auto spec = load_or_report(args.file, {args.include_roots});
   if (!spec) return kExitUsage;
+  if (!args.engine.empty()) spec->engine = *sim::engine_kind_from_name(args.engine);
   bool keep = !args.traces_dir.empty();
   auto dir_made = traces_dir(args);
   if (!dir_made) return keep ? kExitUsage : kExitWriteFailed;
@@ -169,6 +171,7 @@ LabCommand add_check_determinism_command(CLI::App& app, const std::string&) {
   CLI::App* cmd =
       app.add_subcommand("check-determinism", "Run one seed twice; compare fingerprints and traces line by line");
   cmd->add_option("file", args->file, "Scenario file (YAML)")->required();
+  add_engine_option(cmd, args->engine);
   add_seed_option(cmd, args->seed, "Seed to check")->required();
   add_wall_timeout_option(cmd, args->wall_timeout_s);
   add_include_root_option(cmd, args->include_roots);

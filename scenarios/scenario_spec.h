@@ -4,6 +4,8 @@
 // broker and clients parse the keys they know and the loader rejects the ones nobody knows.
 #pragma once
 
+#include "sim/world/engine.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -187,6 +189,8 @@ struct ScenarioSpec {
   sim::Duration liveness_bound = sim::seconds(30); // produce/consume must succeed within this after healing
   ExpectSpec expect;
   uint64_t max_events = 200'000'000;
+  // The engine the world runs on (`engine: simgrid` in the file; eddy's --engine overrides).
+  sim::EngineKind engine = sim::EngineKind::kNative;
 };
 
 }  // namespace scenarios

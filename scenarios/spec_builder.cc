@@ -84,8 +84,10 @@ class SpecBuilder {
     }
     require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
     check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
-                           "faults", "nemesis", "duration", "heal_for", "liveness_bound", "max_events", "expect"});
+                           "faults", "nemesis", "duration", "heal_for", "liveness_bound", "max_events", "expect",
+                           "engine"});
     read_name();
+    if (const YamlValue* v = root_.find("engine")) read_engine(*v);
     if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
     read_phases();
     if (const YamlValue* v = root_.find("cluster")) read_cluster(*v);
@@ -107,6 +109,13 @@ class SpecBuilder {
       fail_at(v.where, "name: expected a name of 1 to " + std::to_string(kNameLengthMax) +
                            " characters from [a-z0-9._-], got " + v.describe());
     }
+  }
+
+  void read_engine(const YamlValue& v) {
+    std::string name = read_text(v, "engine", "an engine name");
+    auto kind = sim::engine_kind_from_name(name);
+    if (!kind) fail_at(v.where, "engine: expected one of " + std::string(sim::engine_names()) + ", got " + v.describe());
+    spec_.engine = *kind;
   }
 
   void read_phases() {

@@ -58,6 +58,7 @@ struct SweepArgs {
   size_t determinism_sample = 20;
   double seed_timeout_s = 300;
   std::vector<std::string> include_roots;
+  std::string engine;
 };
 
 constexpr double kSeedTimeoutSecondsMax = 7 * 24 * 3600;  // beyond, a typo, and milliseconds could overflow
@@ -461,6 +462,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   for (const auto& f : args.files) {
     auto spec = load_or_report(f, {args.include_roots});
     if (!spec) return kExitUsage;
+    if (!args.engine.empty()) spec->engine = *sim::engine_kind_from_name(args.engine);
     specs.push_back(std::move(*spec));
   }
   sweep::SweepDir out_dir;
@@ -496,6 +498,7 @@ LabCommand add_sweep_command(CLI::App& app, const std::string& eddy) {
   CLI::App* cmd = app.add_subcommand("sweep", "Run scenarios over many seeds in parallel worker processes");
   cmd->add_option("files", args->files, "Scenario files (YAML)")->required();
   cmd->add_option("--seeds", args->seeds, "Seeds to run: A..B (inclusive) or N")->required();
+  add_engine_option(cmd, args->engine);
   cmd->add_option("--jobs,-j", args->jobs, "Worker processes (default: one per CPU)")->check(CLI::Range(1, 1024));
   cmd->add_option("--shard", args->shard, "Run only shard I of N (seeds s with (s - A) % N == I - 1)");
   cmd->add_option("--time-budget", args->time_budget, "Stop starting new runs after this long (e.g. 10m)");
