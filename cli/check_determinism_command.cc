@@ -14,8 +14,10 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "cli/common_options.h"
+#include "cli/fresh_process.h"
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
 #include "cli/seed_run.h"
@@ -105,13 +107,32 @@ int check_command(const CheckArgs& args) {
     }
     scenarios::ScenarioSpec s = *spec;
     if (i == 1) perturb_for_test(s);
-    scenarios::RunOptions opt;
-    opt.seed = args.seed;
-    opt.trace_sink = &out.stream();
-    scenarios::ScenarioResult r = scenarios::run_scenario(s, opt);
-    fingerprint[i] = r.fingerprint;
-    verdict[i] = verdict_of(r);
-    write_failed = out.close();
+    // One run: "FINGERPRINT VERDICT" then, when the trace could not be written, why.
+    auto one_run = [&]() -> std::string {
+      scenarios::RunOptions opt;
+      opt.seed = args.seed;
+      opt.trace_sink = &out.stream();
+      scenarios::ScenarioResult r = scenarios::run_scenario(s, opt);
+      std::optional<std::string> failed = out.close();
+      return std::to_string(r.fingerprint) + " " + std::to_string(static_cast<int>(verdict_of(r))) +
+             (failed ? " " + *failed : "");
+    };
+    // A SimGrid run gets a process of its own (cli/fresh_process.h), so both start at date 0.
+    std::string why;
+    std::optional<std::string> answer =
+        s.engine == sim::EngineKind::kNative ? std::optional<std::string>(one_run()) : in_fresh_process(one_run, why);
+    if (!answer) {
+      std::cerr << "eddy: error: run " << (i + 1) << " crashed: " << why << "\n";
+      if (!keep) std::filesystem::remove_all(dir, ec);
+      return kExitLabCrash;
+    }
+    std::istringstream in(*answer);
+    int v = 0;
+    in >> fingerprint[i] >> v;
+    verdict[i] = static_cast<Verdict>(v);
+    std::string rest;
+    std::getline(in, rest);
+    if (!rest.empty()) write_failed = rest.substr(1);
   }
   if (write_failed) {
     // A trace cut by a full disk would differ from the other one: that is no evidence about

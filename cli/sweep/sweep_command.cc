@@ -20,6 +20,7 @@
 #include "cli/host_usage.h"
 #include "cli/lab_commands.h"
 #include "cli/common_options.h"
+#include "cli/fresh_process.h"
 #include "cli/seed_run.h"
 #include "cli/shell_quote.h"
 #include "cli/sweep/progress.h"
@@ -84,7 +85,7 @@ int usage_error(const std::string& message) {
 }
 
 // The worker side: one run, answered as a results.jsonl seed record.
-std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const SweepArgs& args, const Unit& u,
+std::string run_unit_here(const std::vector<scenarios::ScenarioSpec>& specs, const SweepArgs& args, const Unit& u,
                      const std::string& eddy) {
   const std::vector<std::string>& files = args.files;
   apply_lab_test_faults(u.seed);
@@ -106,6 +107,24 @@ std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const Sw
     s.replay = replay;
     return sweep::to_json_line(s);
   }
+}
+
+// A SimGrid run gets a process of its own (cli/fresh_process.h); a native run goes on in the
+// worker's.
+std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const SweepArgs& args, const Unit& u,
+                     const std::string& eddy) {
+  if (specs[u.scenario].engine == sim::EngineKind::kNative) return run_unit_here(specs, args, u, eddy);
+  std::string why;
+  std::optional<std::string> line = in_fresh_process([&] { return run_unit_here(specs, args, u, eddy); }, why);
+  if (line) return *line;
+  SeedRecord s;
+  s.scenario = args.files[u.scenario];
+  s.name = specs[u.scenario].name;
+  s.seed = u.seed;
+  s.verdict = Verdict::kLabCrash;
+  s.message = why;
+  s.replay = replay_command(eddy, args.files[u.scenario], u.seed, args.include_roots);
+  return sweep::to_json_line(s);
 }
 
 SeedRecord lost_record(const Unit& u, const std::string& file, const std::string& name, const TaskDone& d,

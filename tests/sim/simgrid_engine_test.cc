@@ -345,8 +345,10 @@ RunOutput run_chaos(uint64_t seed) {
 }
 
 TEST(SimgridEngine, SameSeedSameRunWithCrashesPausesPartitionsAndDiskFaults) {
-  // Runs in one process follow each other on SimGrid's never-resetting clock: the second run
-  // of a seed starts at a later SimGrid date and must still be the same run.
+  // Runs in one process follow each other on SimGrid's never-resetting clock: here the second
+  // run of a seed starts at a later SimGrid date and is still the same run (timers are exact;
+  // a long run's transfer times may differ in their last bits, which is why eddy's commands
+  // give every SimGrid run a process of its own: cli/fresh_process.h).
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     RunOutput a = run_chaos(seed);
     RunOutput b = run_chaos(seed);
