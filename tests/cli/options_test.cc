@@ -68,3 +68,32 @@ TEST(CliOptions, ReplayAndCheckDeterminismHaveTheWallClockWatchdog) {
 }
 
 }  // namespace
+
+namespace {
+
+TEST(CliOptions, AnUnknownEngineIsAUsageErrorNamingTheEngines) {
+  for (const char* cmd : {"run", "replay", "check-determinism", "sweep"}) {
+    std::string extra = std::string(cmd) == "sweep" ? " --seeds 1" : "";
+    Result r = shell(kEddy + " " + cmd + " " + kCi + extra + " --engine warp --no-out 2>&1");
+    if (std::string(cmd) != "run") r = shell(kEddy + " " + cmd + " " + kCi + extra + " --engine warp 2>&1");
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.out;
+    EXPECT_NE(r.out.find("unknown engine 'warp' (expected one of: native, simgrid)"), std::string::npos)
+        << cmd << ": " << r.out;
+  }
+}
+
+// The SimGrid engine from the command line (label simgrid: left out of the sanitized pass).
+TEST(CliSimgrid, TheEngineFlagRunsOnSimgridAndTheRunSaysSo) {
+  Result run = shell(kEddy + " run " + kCi + " --seed 7 --engine simgrid --no-out");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("engine=simgrid"), std::string::npos) << run.out;
+  Result native = shell(kEddy + " run " + kCi + " --seed 7 --no-out");
+  ASSERT_EQ(native.exit_code, 0) << native.out;
+  EXPECT_NE(native.out.find("engine=native"), std::string::npos) << native.out;
+  EXPECT_NE(fingerprint_of(run.out), fingerprint_of(native.out));
+  Result check = shell(kEddy + " check-determinism " + kCi + " --seed 7 --engine simgrid");
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  EXPECT_NE(check.out.find("fingerprint=" + fingerprint_of(run.out)), std::string::npos) << check.out;
+}
+
+}  // namespace
