@@ -1,6 +1,7 @@
 // Options that several commands share read the same everywhere: seeds (leading zeros are
 // decimal, out of range is an error), the wall-clock watchdog, --seed-timeout.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <regex>
@@ -94,6 +95,16 @@ TEST(CliSimgrid, TheEngineFlagRunsOnSimgridAndTheRunSaysSo) {
   Result check = shell(kEddy + " check-determinism " + kCi + " --seed 7 --engine simgrid");
   EXPECT_EQ(check.exit_code, 0) << check.out;
   EXPECT_NE(check.out.find("fingerprint=" + fingerprint_of(run.out)), std::string::npos) << check.out;
+}
+
+TEST(CliSimgrid, ASweepOnSimgridHoldsAndEveryRerunMatches) {
+  std::string out = "/tmp/eddy_cli_simgrid_sweep_" + std::to_string(::getpid());
+  Result sweep = shell("rm -rf " + out + " && " + kEddy + " sweep " + kCi +
+                       " --seeds 1..6 --engine simgrid -j 2 --no-progress --determinism-sample 6 --out " + out + " 2>&1");
+  EXPECT_EQ(sweep.exit_code, 0) << sweep.out;
+  EXPECT_NE(sweep.out.find("verdicts: ok 6,"), std::string::npos) << sweep.out;
+  EXPECT_NE(sweep.out.find("every fingerprint equal"), std::string::npos) << sweep.out;
+  shell("rm -rf " + out);
 }
 
 }  // namespace
