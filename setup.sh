@@ -76,8 +76,8 @@ case "$mode" in
     ctest --test-dir build --output-on-failure -j "$jobs"
     echo "setup: tests (ASan + UBSan build, build-asan/)"
     build_tree build-asan -DCMAKE_BUILD_TYPE=Debug -DEDDY_SANITIZE=ON -DEDDY_BENCHMARKS=OFF
-    # The SimGrid engine's tests (label simgrid) run in the release build only: SimGrid swaps
-    # actor stacks with its own context code, which ASan cannot follow (tests/CMakeLists.txt).
+    # The whole lab on the SimGrid engine (label simgrid) runs in the release build only (the
+    # engine's own tests run in both; tests/CMakeLists.txt).
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
       ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "lint|slow|simgrid"
     ;;

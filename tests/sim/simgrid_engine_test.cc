@@ -42,8 +42,8 @@ TEST(SimgridEngine, SleepsLandOnExactNanoseconds) {
 }
 
 TEST(SimgridEngine, WaitQueuesNotifyInOrderAndTimeOut) {
-  World w(simgrid_config());
   WaitQueue q;
+  World w(simgrid_config());
   std::vector<std::string> log;
   for (int i = 0; i < 3; ++i)
     w.spawn("waiter", [&, i] {
@@ -61,8 +61,8 @@ TEST(SimgridEngine, WaitQueuesNotifyInOrderAndTimeOut) {
 }
 
 TEST(SimgridEngine, ABlockedNonDaemonThreadIsADeadlock) {
+  WaitQueue q;  // before the world: its thread unwinds out of q when the world ends
   World w(simgrid_config());
-  WaitQueue q;
   w.spawn("stuck", [&] { q.wait(); });
   RunOutcome out = w.run();
   EXPECT_EQ(out.status, RunStatus::kDeadlock);
