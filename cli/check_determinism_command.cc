@@ -14,8 +14,10 @@
 #include <iostream>
 #include <memory>
 #include <optional>
+#include <sstream>
 
 #include "cli/common_options.h"
+#include "cli/fresh_process.h"
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
 #include "cli/seed_run.h"
@@ -32,6 +34,7 @@ struct CheckArgs {
   std::string file;
   uint64_t seed = 1;
   std::string traces_dir;
+  std::string engine;
   unsigned wall_timeout_s = kWallTimeoutDefaultS;
   std::vector<std::string> include_roots;
 };
@@ -83,6 +86,7 @@ std::optional<std::string> open_trace(reports::OutputFile& out, const std::files
 int check_command(const CheckArgs& args) {
   auto spec = load_or_report(args.file, {args.include_roots});
   if (!spec) return kExitUsage;
+  if (!args.engine.empty()) spec->engine = *sim::engine_kind_from_name(args.engine);
   bool keep = !args.traces_dir.empty();
   auto dir_made = traces_dir(args);
   if (!dir_made) return keep ? kExitUsage : kExitWriteFailed;
@@ -103,13 +107,32 @@ int check_command(const CheckArgs& args) {
     }
     scenarios::ScenarioSpec s = *spec;
     if (i == 1) perturb_for_test(s);
-    scenarios::RunOptions opt;
-    opt.seed = args.seed;
-    opt.trace_sink = &out.stream();
-    scenarios::ScenarioResult r = scenarios::run_scenario(s, opt);
-    fingerprint[i] = r.fingerprint;
-    verdict[i] = verdict_of(r);
-    write_failed = out.close();
+    // One run: "FINGERPRINT VERDICT" then, when the trace could not be written, why.
+    auto one_run = [&]() -> std::string {
+      scenarios::RunOptions opt;
+      opt.seed = args.seed;
+      opt.trace_sink = &out.stream();
+      scenarios::ScenarioResult r = scenarios::run_scenario(s, opt);
+      std::optional<std::string> failed = out.close();
+      return std::to_string(r.fingerprint) + " " + std::to_string(static_cast<int>(verdict_of(r))) +
+             (failed ? " " + *failed : "");
+    };
+    // A SimGrid run gets a process of its own (cli/fresh_process.h), so both start at date 0.
+    std::string why;
+    std::optional<std::string> answer =
+        s.engine == sim::EngineKind::kNative ? std::optional<std::string>(one_run()) : in_fresh_process(one_run, why);
+    if (!answer) {
+      std::cerr << "eddy: error: run " << (i + 1) << " crashed: " << why << "\n";
+      if (!keep) std::filesystem::remove_all(dir, ec);
+      return kExitLabCrash;
+    }
+    std::istringstream in(*answer);
+    int v = 0;
+    in >> fingerprint[i] >> v;
+    verdict[i] = static_cast<Verdict>(v);
+    std::string rest;
+    std::getline(in, rest);
+    if (!rest.empty()) write_failed = rest.substr(1);
   }
   if (write_failed) {
     // A trace cut by a full disk would differ from the other one: that is no evidence about
@@ -169,6 +192,7 @@ LabCommand add_check_determinism_command(CLI::App& app, const std::string&) {
   CLI::App* cmd =
       app.add_subcommand("check-determinism", "Run one seed twice; compare fingerprints and traces line by line");
   cmd->add_option("file", args->file, "Scenario file (YAML)")->required();
+  add_engine_option(cmd, args->engine);
   add_seed_option(cmd, args->seed, "Seed to check")->required();
   add_wall_timeout_option(cmd, args->wall_timeout_s);
   add_include_root_option(cmd, args->include_roots);

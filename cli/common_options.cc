@@ -1,6 +1,7 @@
 #include "cli/common_options.h"
 
 #include "cli/seed_text.h"
+#include "sim/world/engine.h"
 
 namespace cli {
 
@@ -16,6 +17,19 @@ CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& d
         seed = *v;
       },
       description);
+}
+
+CLI::Option* add_engine_option(CLI::App* cmd, std::string& engine) {
+  return cmd
+      ->add_option("--engine", engine,
+                   "Simulation engine: native (eddy's fibers, the fastest) or simgrid (SimGrid's flow-level network, "
+                   "disk and CPU models); default: the scenario's engine:, else native")
+      ->check(CLI::Validator(
+          [](std::string& name) {
+            if (sim::engine_kind_from_name(name)) return std::string();
+            return "unknown engine '" + name + "' (expected one of: " + sim::engine_names() + ")";
+          },
+          "ENGINE"));
 }
 
 CLI::Option* add_wall_timeout_option(CLI::App* cmd, unsigned& seconds) {

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,5 +16,8 @@ CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& d
 CLI::Option* add_wall_timeout_option(CLI::App* cmd, unsigned& seconds);
 // --include-root DIR (repeatable): another directory tree `include:` may read from.
 CLI::Option* add_include_root_option(CLI::App* cmd, std::vector<std::string>& roots);
+// --engine native|simgrid: overrides the scenario file's `engine:` (an unknown name is a usage
+// error naming the engines there are).
+CLI::Option* add_engine_option(CLI::App* cmd, std::string& engine);
 
 }  // namespace cli

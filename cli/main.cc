@@ -53,6 +53,7 @@ struct RunArgs {
   CommonArgs common;
   std::string file;
   uint64_t max_events = 0;
+  std::string engine;
   unsigned wall_timeout_s = cli::kWallTimeoutDefaultS;
   cli::OutputArgs output;
   cli::OmbArgs omb;
@@ -103,6 +104,7 @@ int run_command(const RunArgs& args) {
     spec = loaded.spec();
   }
   if (args.max_events > 0) spec.max_events = args.max_events;
+  if (!args.engine.empty()) spec.engine = *sim::engine_kind_from_name(args.engine);
   cli::OutputArgs output = args.output;
   std::string run_name = args.omb.given() ? cli::omb_run_name(args.omb, spec) : spec.name;
   if (int rc = cli::prepare_output(output, run_name, args.common.seed); rc != cli::kExitOk) return rc;
@@ -198,6 +200,7 @@ int main(int argc, char** argv) {
   run->add_option("--omb-driver", run_args.omb.driver, "OpenMessaging Benchmark Kafka driver file (FILE, if given, is laid over it)");
   run->add_option("--omb-workload", run_args.omb.workload, "OpenMessaging Benchmark workload file");
   run->add_option("--max-events", run_args.max_events, "Stop the run after this many events")->check(CLI::PositiveNumber);
+  cli::add_engine_option(run, run_args.engine);
   cli::add_wall_timeout_option(run, run_args.wall_timeout_s);
   cli::add_output_options(run, run_args.output);
   cli::add_include_root_option(run, run_args.include_roots);

@@ -27,6 +27,7 @@ struct ReplayArgs {
   bool force = false;
   bool all = false;
   size_t timeline_max = 400;
+  std::string engine;
   unsigned wall_timeout_s = kWallTimeoutDefaultS;
   std::vector<std::string> include_roots;
 };
@@ -34,6 +35,7 @@ struct ReplayArgs {
 int replay_command(const ReplayArgs& args, const std::string& eddy) {
   auto spec = load_or_report(args.file, {args.include_roots});
   if (!spec) return kExitUsage;
+  if (!args.engine.empty()) spec->engine = *sim::engine_kind_from_name(args.engine);
   // An explicit --trace path is never overwritten without --force; the default path is eddy's
   // own output, replaced by each replay of the same scenario and seed (same content).
   std::string path = args.trace_path;
@@ -78,6 +80,7 @@ LabCommand add_replay_command(CLI::App& app, const std::string& eddy) {
   auto args = std::make_shared<ReplayArgs>();
   CLI::App* cmd = app.add_subcommand("replay", "Re-run one seed with the full trace and a readable timeline");
   cmd->add_option("file", args->file, "Scenario file (YAML)")->required();
+  add_engine_option(cmd, args->engine);
   add_seed_option(cmd, args->seed, "Seed to replay")->required();
   add_wall_timeout_option(cmd, args->wall_timeout_s);
   add_include_root_option(cmd, args->include_roots);

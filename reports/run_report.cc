@@ -197,7 +197,7 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
   j["description"] = run.spec.description;
   j["seed"] = r.seed;
   j["fingerprint"] = hex16(r.fingerprint);
-  j["engine"] = run.engine;
+  j["engine"] = sim::to_string(run.spec.engine);
   j["verdict"] = verdict_of(run.exit_code);
   j["exit_code"] = run.exit_code;
   j["replay"] = run.replay;

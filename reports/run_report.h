@@ -20,7 +20,6 @@ struct RunContext {
   int exit_code = 0;
   std::string replay;        // the command that reproduces the run
   std::string eddy_version;
-  std::string engine = "native";
 };
 
 // "pass", "safety_violation", "liveness_failure" or "lab_error", from the exit code.

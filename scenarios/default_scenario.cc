@@ -52,7 +52,8 @@ std::string format_summary(const ScenarioResult& r) {
   char fp[24];
   std::snprintf(fp, sizeof fp, "%016" PRIx64, r.fingerprint);
   o << "scenario " << r.scenario << " seed=" << r.seed << " status=" << sim::to_string(r.outcome.status)
-    << " simulated=" << sim::format_instant(r.end) << " events=" << r.events << "\n";
+    << " simulated=" << sim::format_instant(r.end) << " events=" << r.events << " engine=" << sim::to_string(r.engine)
+    << "\n";
   if (!r.outcome.ok() || !r.cluster_ready) o << "  run: " << r.outcome.message << "\n";
   o << "  produced: " << r.counts.attempted << " attempted, " << r.counts.acknowledged << " acknowledged, "
     << r.counts.failed << " failed, " << r.counts.unknown << " unknown; consumed " << r.counts.consumed << "\n";

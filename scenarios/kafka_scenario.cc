@@ -239,6 +239,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   }
   sim::WorldConfig wc;
   wc.seed = options.seed;
+  wc.engine = spec.engine;
+  wc.cpu_flops = spec.cluster.cpu.speed_flops;
+  wc.cpu_flops_per_request = spec.cluster.cpu.request_flops;
+  wc.cpu_flops_per_byte = spec.cluster.cpu.byte_flops;
   wc.limits.max_events = spec.max_events;
   // Setup, workload, healing, final phase and a margin: a run that goes past it is stuck.
   wc.limits.max_time = sim::Instant::epoch() + sim::seconds(60) + spec.duration + spec.heal_for + spec.liveness_bound * 3;
@@ -321,6 +325,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   ScenarioResult result;
   result.scenario = spec.name;
   result.seed = options.seed;
+  result.engine = spec.engine;
   result.drawn = drawn;
   FaultTargets targets(world, *lab, spec);
   targets.capture_baseline();

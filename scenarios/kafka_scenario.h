@@ -41,6 +41,7 @@ struct ExpectationResult {
 struct ScenarioResult {
   std::string scenario;
   uint64_t seed = 0;
+  sim::EngineKind engine = sim::EngineKind::kNative;
   sim::RunOutcome outcome;
   uint64_t fingerprint = 0;
   sim::Instant end;

@@ -4,6 +4,8 @@
 // broker and clients parse the keys they know and the loader rejects the ones nobody knows.
 #pragma once
 
+#include "sim/world/engine.h"
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -59,6 +61,14 @@ struct NodeOverrideSpec {
   std::optional<ClockSpec> clock;
 };
 
+// CPU cost of request handling, charged on engines with a CPU model (SimGrid); the native
+// engine charges no CPU time.
+struct CpuSpec {
+  double speed_flops = 1e9;     // each host's speed, flop/s
+  double request_flops = 0;     // per request a broker handles
+  double byte_flops = 0;        // per byte of that request
+};
+
 struct ClusterSpec {
   int brokers = 3;
   int controllers = 3;
@@ -72,6 +82,7 @@ struct ClusterSpec {
   std::optional<NetworkSpec> network_client;
   bool network_latency_set = false;           // the file chose a latency (swarm leaves it alone)
   DiskSpec disk;
+  CpuSpec cpu;
   ClockSpec clock;                            // every server's clock
   std::vector<NodeOverrideSpec> nodes;
   KafkaConfigs broker_configs;     // e.g. unclean.leader.election.enable, replica.lag.time.max.ms
@@ -200,6 +211,8 @@ struct ScenarioSpec {
   sim::Duration liveness_bound = sim::seconds(30); // produce/consume must succeed within this after healing
   ExpectSpec expect;
   uint64_t max_events = 200'000'000;
+  // The engine the world runs on (`engine: simgrid` in the file; eddy's --engine overrides).
+  sim::EngineKind engine = sim::EngineKind::kNative;
 };
 
 }  // namespace scenarios

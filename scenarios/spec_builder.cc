@@ -85,8 +85,10 @@ class SpecBuilder {
     }
     require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
     check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
-                           "faults", "nemesis", "duration", "heal_for", "liveness_bound", "max_events", "expect"});
+                           "faults", "nemesis", "duration", "heal_for", "liveness_bound", "max_events", "expect",
+                           "engine"});
     read_name();
+    if (const YamlValue* v = root_.find("engine")) read_engine(*v);
     if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
     read_phases();
     if (const YamlValue* v = root_.find("cluster")) read_cluster(*v);
@@ -110,6 +112,13 @@ class SpecBuilder {
     }
   }
 
+  void read_engine(const YamlValue& v) {
+    std::string name = read_text(v, "engine", "an engine name");
+    auto kind = sim::engine_kind_from_name(name);
+    if (!kind) fail_at(v.where, "engine: expected one of " + std::string(sim::engine_names()) + ", got " + v.describe());
+    spec_.engine = *kind;
+  }
+
   void read_phases() {
     if (const YamlValue* v = root_.find("duration")) {
       spec_.duration = read_duration(*v, "duration", sim::nanoseconds(1), kScenarioDurationMax);
@@ -127,9 +136,18 @@ class SpecBuilder {
 
   // --- cluster
 
+  void read_cpu(const YamlValue& v, CpuSpec& cpu) {
+    require_map(v, "cluster.cpu", "a map of CPU settings (speed_flops, request_flops, byte_flops)");
+    check_keys(v, "cluster.cpu", {"speed_flops", "request_flops", "byte_flops"});
+    constexpr double kFlopsMax = 1e15;
+    if (const YamlValue* x = v.find("speed_flops")) cpu.speed_flops = read_number(*x, "cluster.cpu.speed_flops", 1e3, kFlopsMax);
+    if (const YamlValue* x = v.find("request_flops")) cpu.request_flops = read_number(*x, "cluster.cpu.request_flops", 0, kFlopsMax);
+    if (const YamlValue* x = v.find("byte_flops")) cpu.byte_flops = read_number(*x, "cluster.cpu.byte_flops", 0, 1e6);
+  }
+
   void read_cluster(const YamlValue& v) {
     require_map(v, "cluster", "a map of cluster settings");
-    check_keys(v, "cluster", {"brokers", "controllers", "racks", "controller_racks", "network", "disk", "clock",
+    check_keys(v, "cluster", {"brokers", "controllers", "racks", "controller_racks", "network", "disk", "cpu", "clock",
                               "nodes", "broker_configs"});
     ClusterSpec& c = spec_.cluster;
     if (const YamlValue* b = v.find("brokers")) c.brokers = static_cast<int>(read_int(*b, "cluster.brokers", 1, kBrokersMax));
@@ -144,6 +162,7 @@ class SpecBuilder {
     if (const YamlValue* r = v.find("controller_racks")) read_controller_racks(*r);
     if (const YamlValue* n = v.find("network")) read_network(*n);
     if (const YamlValue* d = v.find("disk")) read_disk_into(*d, "cluster.disk", c.disk);
+    if (const YamlValue* p = v.find("cpu")) read_cpu(*p, c.cpu);
     if (const YamlValue* k = v.find("clock")) read_clock_into(*k, "cluster.clock", c.clock);
     if (const YamlValue* n = v.find("nodes")) read_node_overrides(*n);
     if (const YamlValue* b = v.find("broker_configs")) {

@@ -83,6 +83,10 @@ class NodeContext {
   void route_deliveries(DeliveryRouter take) { router_ = std::move(take); }
 
   virtual Files& files() = 0;
+  // Charges the CPU time of handling one request of `bytes` bytes: the platform's cost per
+  // request plus per byte (WorldConfig), at the host's speed. The calling thread is busy that
+  // long on an engine with a CPU model (SimGrid); the native engine charges no CPU time.
+  virtual void charge_cpu(uint64_t bytes) = 0;
   // Ends this process at once, as Kafka's Exit.halt does (no cleanup): the node's machine
   // stays up (its page cache keeps every write, its sockets are reset), the process is gone
   // until something starts it again. The calling thread unwinds (FiberUnwind); never returns.

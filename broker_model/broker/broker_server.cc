@@ -134,6 +134,9 @@ void BrokerServer::connection_loop(sim::ConnectionId end) {
     std::optional<Inbound> in = queue.receive();
     if (!in) break;  // closed and drained
     if (EDDY_FAULT_POINT("broker.request_handler_stall")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(100)));
+    // A request handler thread's CPU time (Kafka's KafkaRequestHandler): per request and per
+    // byte, at the host's speed, on an engine with a CPU model (the platform's cost settings).
+    ctx_.charge_cpu(in->info.bytes);
     handle(in->info, in->body);
   }
   connections_.erase(end);

@@ -48,7 +48,7 @@ bool RpcEndpoint::take_at_delivery(sim::Envelope& env) {
     return true;
   }
   if (!route_requests_ || (kind != RpcKind::kRequest && kind != RpcKind::kOneWay)) return false;
-  RequestInfo info{env.from, env.connection, env.header.correlation, env.type};
+  RequestInfo info{env.from, env.connection, env.header.correlation, env.type, env.bytes};
   handler_(info, std::move(env.payload));
   return true;
 }
@@ -70,7 +70,7 @@ void RpcEndpoint::receive_loop() {
       end_call(*call, std::move(env->payload));
       continue;
     }
-    RequestInfo info{env->from, env->connection, env->header.correlation, std::move(env->type)};
+    RequestInfo info{env->from, env->connection, env->header.correlation, std::move(env->type), env->bytes};
     if (handler_) handler_(info, std::move(env->payload));
   }
 }

@@ -50,6 +50,7 @@ struct RequestInfo {
   sim::ConnectionId connection;  // this process's end: the reply goes back on it
   uint64_t correlation_id = 0;
   sim::Symbol type;
+  uint32_t bytes = 0;  // the request's wire size (its CPU cost is charged per byte too)
 };
 
 class RpcEndpoint {

@@ -20,6 +20,7 @@
 #include "cli/host_usage.h"
 #include "cli/lab_commands.h"
 #include "cli/common_options.h"
+#include "cli/fresh_process.h"
 #include "cli/seed_run.h"
 #include "cli/shell_quote.h"
 #include "cli/sweep/progress.h"
@@ -58,6 +59,7 @@ struct SweepArgs {
   size_t determinism_sample = 20;
   double seed_timeout_s = 300;
   std::vector<std::string> include_roots;
+  std::string engine;
 };
 
 constexpr double kSeedTimeoutSecondsMax = 7 * 24 * 3600;  // beyond, a typo, and milliseconds could overflow
@@ -83,7 +85,7 @@ int usage_error(const std::string& message) {
 }
 
 // The worker side: one run, answered as a results.jsonl seed record.
-std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const SweepArgs& args, const Unit& u,
+std::string run_unit_here(const std::vector<scenarios::ScenarioSpec>& specs, const SweepArgs& args, const Unit& u,
                      const std::string& eddy) {
   const std::vector<std::string>& files = args.files;
   apply_lab_test_faults(u.seed);
@@ -105,6 +107,24 @@ std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const Sw
     s.replay = replay;
     return sweep::to_json_line(s);
   }
+}
+
+// A SimGrid run gets a process of its own (cli/fresh_process.h); a native run goes on in the
+// worker's.
+std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const SweepArgs& args, const Unit& u,
+                     const std::string& eddy) {
+  if (specs[u.scenario].engine == sim::EngineKind::kNative) return run_unit_here(specs, args, u, eddy);
+  std::string why;
+  std::optional<std::string> line = in_fresh_process([&] { return run_unit_here(specs, args, u, eddy); }, why);
+  if (line) return *line;
+  SeedRecord s;
+  s.scenario = args.files[u.scenario];
+  s.name = specs[u.scenario].name;
+  s.seed = u.seed;
+  s.verdict = Verdict::kLabCrash;
+  s.message = why;
+  s.replay = replay_command(eddy, args.files[u.scenario], u.seed, args.include_roots);
+  return sweep::to_json_line(s);
 }
 
 SeedRecord lost_record(const Unit& u, const std::string& file, const std::string& name, const TaskDone& d,
@@ -461,6 +481,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   for (const auto& f : args.files) {
     auto spec = load_or_report(f, {args.include_roots});
     if (!spec) return kExitUsage;
+    if (!args.engine.empty()) spec->engine = *sim::engine_kind_from_name(args.engine);
     specs.push_back(std::move(*spec));
   }
   sweep::SweepDir out_dir;
@@ -496,6 +517,7 @@ LabCommand add_sweep_command(CLI::App& app, const std::string& eddy) {
   CLI::App* cmd = app.add_subcommand("sweep", "Run scenarios over many seeds in parallel worker processes");
   cmd->add_option("files", args->files, "Scenario files (YAML)")->required();
   cmd->add_option("--seeds", args->seeds, "Seeds to run: A..B (inclusive) or N")->required();
+  add_engine_option(cmd, args->engine);
   cmd->add_option("--jobs,-j", args->jobs, "Worker processes (default: one per CPU)")->check(CLI::Range(1, 1024));
   cmd->add_option("--shard", args->shard, "Run only shard I of N (seeds s with (s - A) % N == I - 1)");
   cmd->add_option("--time-budget", args->time_budget, "Stop starting new runs after this long (e.g. 10m)");

@@ -1,6 +1,7 @@
 #include "sim/world/disk.h"
 
 #include <cstring>
+#include <string_view>
 
 #include "sim/check.h"
 #include "sim/world/engine.h"
@@ -63,6 +64,14 @@ int64_t Disk::pending_bytes(const File& f) {
 }
 
 void Disk::charge(Duration latency, int64_t bytes, const char* what) {
+  // An engine with a disk model (SimGrid's S4U disk, shared by concurrent I/O) charges the
+  // bytes; the latency (seek, fsync barrier) stays the model's.
+  bool read = std::string_view(what) == "disk read";
+  if (bytes > 0 && engine_.disk_io(bytes * faults_.slowdown_factor, !read, what)) {
+    Duration cost = latency * faults_.slowdown_factor;
+    if (cost > Duration::zero()) engine_.sleep_until(engine_.now() + cost, what);
+    return;
+  }
   Instant start = busy_until_ > engine_.now() ? busy_until_ : engine_.now();
   Duration cost = latency * faults_.slowdown_factor;
   if (model_.bandwidth_bytes_per_s > 0 && bytes > 0)

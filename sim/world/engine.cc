@@ -5,14 +5,18 @@ namespace sim {
 const char* to_string(EngineKind k) {
   switch (k) {
     case EngineKind::kNative: return "native";
+    case EngineKind::kSimgrid: return "simgrid";
   }
   return "?";
 }
 
 std::optional<EngineKind> engine_kind_from_name(std::string_view name) {
   if (name == "native") return EngineKind::kNative;
+  if (name == "simgrid") return EngineKind::kSimgrid;
   return std::nullopt;
 }
+
+const char* engine_names() { return "native, simgrid"; }
 
 const char* to_string(RunStatus s) {
   switch (s) {

@@ -58,6 +58,19 @@ struct RunOutcome {
   }
 };
 
+// The hardware beneath the world, for an engine that models it (SimGrid builds its platform
+// from this); the native engine models the network and disks in the world itself
+// (sim/world/network.h, sim/world/disk.h) and ignores it.
+struct PlatformModel {
+  // Each node's NIC (full duplex): all of a node's flows share it. 0: unlimited.
+  int64_t nic_bytes_per_s = 1'250'000'000;
+  // One-way latency between two nodes on the wire (the link model's floor; the network adds
+  // the sampled jitter above it).
+  Duration latency = microseconds(100);
+  // Host speed, in flop/s, for Engine::compute.
+  double cpu_flops = 1e9;
+};
+
 class Engine : public Parker {
  public:
   virtual ~Engine() = default;
@@ -77,6 +90,26 @@ class Engine : public Parker {
   virtual void resume_group(GroupId g) = 0;
   // The group of the running thread (kWorldGroup outside a thread or for world threads).
   virtual GroupId current_group() const = 0;
+
+  // --- platform (engines with a physical model; the native engine ignores these) ---
+  virtual void configure_platform(const PlatformModel&) {}
+  // Node `node` is a machine named `name` with a disk of that bandwidth (0: unlimited). Called
+  // for every node before the first run.
+  virtual void add_host(uint32_t /*node*/, std::string /*name*/, int64_t /*disk_bytes_per_s*/) {}
+  // Group `g` (a process incarnation) runs on node `node`'s host.
+  virtual void bind_group(GroupId /*g*/, uint32_t /*node*/) {}
+  // Moves `bytes` from node `from` to node `to` through the engine's network model and calls
+  // `done` (outside any thread; it must not block) when the last byte arrived, the platform's
+  // latency included. False: the engine has no network model (the world serializes the
+  // message on its own link model).
+  virtual bool transfer(uint32_t /*from*/, uint32_t /*to*/, uint64_t /*bytes*/, std::function<void()> /*done*/) {
+    return false;
+  }
+  // Charges an I/O of `bytes` on the current thread's node's disk to the current thread (it
+  // blocks for as long as the disk model says). False: no disk model here.
+  virtual bool disk_io(int64_t /*bytes*/, bool /*write*/, const char* /*what*/) { return false; }
+  // Charges `flops` of CPU work at the current thread's host speed. False: no CPU model here.
+  virtual bool compute(double /*flops*/) { return false; }
 
   // --- running ---------------------------------------------------------------
   // Runs until quiet, stopped, `until`, or a limit.
@@ -99,9 +132,11 @@ class Engine : public Parker {
   uint64_t seed_ = 0;
 };
 
-enum class EngineKind : uint8_t { kNative };
+enum class EngineKind : uint8_t { kNative, kSimgrid };
 const char* to_string(EngineKind k);
 std::optional<EngineKind> engine_kind_from_name(std::string_view name);
+// "native, simgrid": for error messages.
+const char* engine_names();
 
 // A fresh engine of that kind (defined beside the engines: sim/engines.cc).
 std::unique_ptr<Engine> make_engine(EngineKind kind, RunLimits limits);

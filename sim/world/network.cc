@@ -38,6 +38,17 @@ Duration LatencyModel::sample(Prng& prng) const {
   return a;
 }
 
+Duration LatencyModel::floor() const {
+  switch (kind) {
+    case Kind::kConstant:
+    case Kind::kUniform:
+    case Kind::kPareto: return a;
+    case Kind::kNormal: return a - b * 3 > Duration::zero() ? a - b * 3 : Duration::zero();
+    case Kind::kExponential: return Duration::zero();
+  }
+  return Duration::zero();
+}
+
 Network::Network(Engine& engine, Trace& trace, Prng prng, NetworkHost& host)
     : engine_(engine), trace_(trace), prng_(prng), host_(host) {}
 
@@ -56,6 +67,7 @@ void Network::resize(size_t nodes) {
 
 void Network::set_default_link(const LinkModel& m) {
   default_link_ = m;
+  latency_floor_ = m.latency.floor();
   for (auto& l : links_) l.model = m;
 }
 
@@ -214,26 +226,42 @@ void Network::send_datagram(Envelope&& env, Link& link) {
     trace_.record(engine_.now(), from, "net.drop", {{"id", env.id}, {"to", env.to.value}, {"why", "loss"}});
     return;
   }
-  Instant arrival = transmit(link, env.bytes) + m.latency.sample(prng_);
+  // Every random draw is made now, in the same order on every engine; only the instant the
+  // message is through the wire may come later (an engine with a network model).
+  Duration latency = m.latency.sample(prng_);
   double reorder = std::max(m.reorder, m.message_reorder);
-  if (reorder > 0.0 && prng_.chance(reorder)) {
-    ++stats_.reordered;
-    arrival += nanoseconds(prng_.int_in_range(0, m.reorder_delay_max.ns() + 1));
-  } else {
-    if (arrival < link.last_arrival) arrival = link.last_arrival;
-    link.last_arrival = arrival;
-  }
-  trace_.record(engine_.now(), from, "net.send",
-                {{"id", env.id}, {"to", env.to.value}, {"type", env.type}, {"bytes", env.bytes}, {"at", arrival}});
+  bool reordered = reorder > 0.0 && prng_.chance(reorder);
+  Duration reorder_extra = reordered ? nanoseconds(prng_.int_in_range(0, m.reorder_delay_max.ns() + 1)) : Duration::zero();
   double duplicate = std::max(m.duplicate, m.message_duplicate);
-  if (duplicate > 0.0 && prng_.chance(duplicate)) {
-    ++stats_.duplicated;
-    InFlight copy{env, InFlight::Kind::kDatagram, 0, false, false};  // a real copy: the payload is held by value
-    Instant dup_at = arrival + nanoseconds(prng_.int_in_range(0, m.latency.a.ns() + 1));
-    trace_.record(engine_.now(), from, "net.duplicate", {{"id", env.id}, {"at", dup_at}});
-    schedule(park(std::move(copy)), dup_at);
-  }
-  schedule(park(InFlight{std::move(env), InFlight::Kind::kDatagram, 0, false, false}), arrival);
+  bool duplicated = duplicate > 0.0 && prng_.chance(duplicate);
+  Duration dup_extra = duplicated ? nanoseconds(prng_.int_in_range(0, m.latency.a.ns() + 1)) : Duration::zero();
+  uint32_t bytes = env.bytes;
+  NodeId to = env.to;
+  size_t link_index = index(env.from, env.to);
+  uint32_t slot = park(InFlight{std::move(env), InFlight::Kind::kDatagram, 0, false, false});
+  over_wire(link, NodeId{static_cast<uint32_t>(from)}, to, bytes, latency,
+            [this, slot, from, link_index, reordered, reorder_extra, duplicated, dup_extra](Instant wire) {
+              Link& l = links_[link_index];
+              Instant arrival = wire;
+              if (reordered) {
+                ++stats_.reordered;
+                arrival += reorder_extra;
+              } else {
+                if (arrival < l.last_arrival) arrival = l.last_arrival;
+                l.last_arrival = arrival;
+              }
+              const Envelope& e = flight_[slot].env;
+              trace_.record(engine_.now(), from, "net.send",
+                            {{"id", e.id}, {"to", e.to.value}, {"type", e.type}, {"bytes", e.bytes}, {"at", arrival}});
+              if (duplicated) {
+                ++stats_.duplicated;
+                Instant dup_at = arrival + dup_extra;
+                trace_.record(engine_.now(), from, "net.duplicate", {{"id", e.id}, {"at", dup_at}});
+                InFlight copy{e, InFlight::Kind::kDatagram, 0, false, false};  // a real copy: the payload is held by value
+                schedule(park(std::move(copy)), dup_at);
+              }
+              schedule(slot, arrival);
+            });
 }
 
 Duration Network::stream_delay(const LinkModel& m, uint32_t bytes) {
@@ -268,31 +296,51 @@ void Network::send_on_stream(Envelope&& env, Link& link) {
   }
   auto s = static_cast<uint32_t>(conn_slot_of(env.connection));
   int side = side_of(env.connection);
-  Stream& st = conns_[s].streams[side];
-  Instant sent = transmit(link, env.bytes);
-  Instant arrival = sent + m.latency.sample(prng_) + stream_delay(m, env.bytes);
-  trace_.record(engine_.now(), from, "net.send",
-                {{"id", env.id}, {"to", env.to.value}, {"type", env.type}, {"bytes", env.bytes}, {"at", arrival}});
+  // Every random draw is made now, in the same order on every engine (see send_datagram).
+  Duration latency = m.latency.sample(prng_);
+  latency += stream_delay(m, env.bytes);
   bool out_of_order = m.message_reorder > 0.0 && prng_.chance(m.message_reorder);
-  if (m.message_duplicate > 0.0 && prng_.chance(m.message_duplicate)) {
-    // Breaks TCP's promise on purpose: a second copy, outside the stream's order.
-    ++stats_.duplicated;
-    Instant dup_at = arrival + nanoseconds(prng_.int_in_range(0, m.latency.a.ns() + 1));
-    trace_.record(engine_.now(), from, "net.duplicate", {{"id", env.id}, {"at", dup_at}});
-    schedule(park(InFlight{env, InFlight::Kind::kLoose, side, false, false}), dup_at);
-  }
-  if (out_of_order) {
-    // Breaks TCP's promise on purpose: delivered outside the stream's order.
-    ++stats_.reordered;
-    arrival += nanoseconds(prng_.int_in_range(0, m.reorder_delay_max.ns() + 1));
-    schedule(park(InFlight{std::move(env), InFlight::Kind::kLoose, side, false, false}), arrival);
-    return;
-  }
-  arrival = std::max(arrival, st.last_arrival);
-  st.last_arrival = arrival;
-  uint32_t slot = park(InFlight{std::move(env), InFlight::Kind::kStream, side, false, false});
-  st.in_flight.push_back(slot);
-  schedule(slot, arrival);
+  bool duplicated = m.message_duplicate > 0.0 && prng_.chance(m.message_duplicate);
+  Duration dup_extra = duplicated ? nanoseconds(prng_.int_in_range(0, m.latency.a.ns() + 1)) : Duration::zero();
+  Duration reorder_extra =
+      out_of_order ? nanoseconds(prng_.int_in_range(0, m.reorder_delay_max.ns() + 1)) : Duration::zero();
+  // The message takes its place in the stream's order now; a copy or an out-of-order message
+  // (message faults) travels outside it.
+  uint32_t dup_slot = duplicated ? park(InFlight{env, InFlight::Kind::kLoose, side, false, false}) : 0;
+  uint32_t bytes = env.bytes;
+  NodeId to = env.to;
+  ConnectionId conn = env.connection;
+  uint32_t slot = park(InFlight{std::move(env), out_of_order ? InFlight::Kind::kLoose : InFlight::Kind::kStream, side,
+                                false, false});
+  if (!out_of_order) conns_[s].streams[side].in_flight.push_back(slot);
+  over_wire(link, NodeId{static_cast<uint32_t>(from)}, to, bytes, latency,
+            [this, slot, dup_slot, from, conn, side, out_of_order, duplicated, dup_extra, reorder_extra](Instant wire) {
+              Instant arrival = wire;
+              const Envelope& e = flight_[slot].env;
+              trace_.record(engine_.now(), from, "net.send",
+                            {{"id", e.id}, {"to", e.to.value}, {"type", e.type}, {"bytes", e.bytes}, {"at", arrival}});
+              if (duplicated) {
+                // Breaks TCP's promise on purpose: a second copy, outside the stream's order.
+                ++stats_.duplicated;
+                Instant dup_at = arrival + dup_extra;
+                trace_.record(engine_.now(), from, "net.duplicate", {{"id", e.id}, {"at", dup_at}});
+                schedule(dup_slot, dup_at);
+              }
+              if (out_of_order) {
+                // Breaks TCP's promise on purpose: delivered outside the stream's order.
+                ++stats_.reordered;
+                schedule(slot, arrival + reorder_extra);
+                return;
+              }
+              // Arrival times never go backwards in a stream (the connection may be gone by
+              // now on an engine whose transfer ended later: its order no longer matters).
+              if (int64_t c = conn_slot_of(conn); c >= 0) {
+                Stream& st = conns_[static_cast<size_t>(c)].streams[side];
+                arrival = std::max(arrival, st.last_arrival);
+                st.last_arrival = arrival;
+              }
+              schedule(slot, arrival);
+            });
 }
 
 uint32_t Network::park(InFlight&& m) {
@@ -300,6 +348,15 @@ uint32_t Network::park(InFlight&& m) {
   if (slot == flight_.size()) flight_.push_back(std::move(m));
   else flight_[slot] = std::move(m);
   return slot;
+}
+
+template <class Land>
+void Network::over_wire(Link& link, NodeId from, NodeId to, uint32_t bytes, Duration latency, Land land) {
+  // An engine with a network model carries the bytes (its platform has the latency floor on
+  // its wire); otherwise the link serializes them here.
+  Duration jitter = latency > latency_floor_ ? latency - latency_floor_ : Duration::zero();
+  if (engine_.transfer(from.value, to.value, bytes, [this, jitter, land] { land(engine_.now() + jitter); })) return;
+  land(transmit(link, bytes) + latency);
 }
 
 void Network::schedule(uint32_t slot, Instant at) {

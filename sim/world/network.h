@@ -59,6 +59,9 @@ struct LatencyModel {
   static LatencyModel normal(Duration mean, Duration stddev) { return {Kind::kNormal, mean, stddev}; }
   static LatencyModel exponential(Duration mean) { return {Kind::kExponential, mean, mean}; }
   Duration sample(Prng& prng) const;
+  // The least latency a sample can have (for a normal: mean - 3 stddev): what an engine with
+  // a network model puts on its platform's wire, the network adding the rest of a sample.
+  Duration floor() const;
 };
 
 struct LinkModel {
@@ -189,6 +192,11 @@ class Network {
 
   size_t index(NodeId from, NodeId to) const { return static_cast<size_t>(from.value) * n_ + to.value; }
   Instant transmit(Link& link, uint32_t bytes);
+  // Puts a message on the wire from `from` to `to` and calls land(arrival) with the instant it
+  // arrives (before the stream's order and the message faults): through the engine's network
+  // model when it has one (then, or later), else serialized on `link` plus `latency` at once.
+  template <class Land>
+  void over_wire(Link& link, NodeId from, NodeId to, uint32_t bytes, Duration latency, Land land);
   void send_datagram(Envelope&& env, Link& link);
   void send_on_stream(Envelope&& env, Link& link);
   // Extra delay of a stream message from lost packets (retransmissions) and reordering.
@@ -224,6 +232,7 @@ class Network {
   NetworkHost& host_;
   size_t n_ = 0;
   LinkModel default_link_;
+  Duration latency_floor_;  // of the default link: what an engine's platform puts on its wire
   std::vector<Link> links_;
   std::vector<bool> blocked_;
   std::vector<Connection> conns_;

@@ -81,6 +81,12 @@ Files& NodeProcess::files() {
   return node_.disk();
 }
 
+void NodeProcess::charge_cpu(uint64_t bytes) {
+  world_.engine().check_alive();
+  double flops = world_.cpu_flops_per_request() + world_.cpu_flops_per_byte() * static_cast<double>(bytes);
+  if (flops > 0) world_.engine().compute(flops);
+}
+
 void NodeProcess::halt(std::string_view why) {
   world_.engine().check_alive();
   trace("process.halt", {{"why", why}});

@@ -36,6 +36,7 @@ class NodeProcess final : public NodeContext {
   void send_datagram(NodeId to, Symbol type, uint32_t bytes, Payload payload, EnvelopeHeader header = {}) override;
   std::optional<Envelope> receive_for(Duration timeout_local) override;
   Files& files() override;
+  void charge_cpu(uint64_t bytes) override;
   [[noreturn]] void halt(std::string_view why) override;
   void trace(TraceKey kind, std::initializer_list<TraceField> fields) override;
 

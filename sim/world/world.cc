@@ -51,6 +51,7 @@ World::World(WorldConfig config)
       root_(config.seed),
       fault_points_(root_.fork("fault-points"), trace_) {
   engine_->set_seed_for_diagnostics(config.seed);
+  engine_->configure_platform(PlatformModel{config.link.bandwidth_bytes_per_s, config.link.latency.floor(), config.cpu_flops});
   fault_points_.configure(config.fault_points);
   net_ = std::make_unique<Network>(*engine_, trace_, root_.fork("network"), static_cast<NetworkHost&>(*this));
   net_->set_default_link(config.link);
@@ -77,6 +78,7 @@ NodeId World::add_node(std::string name, BootFn boot, NodeOptions options) {
   n->options_ = options;
   n->clock_ = NodeClock(options.clock);
   n->disk_ = std::make_unique<Disk>(*engine_, trace_, static_cast<int>(id.value), root_.fork("disk", id.value), options.disk);
+  engine_->add_host(id.value, n->name_, options.disk.bandwidth_bytes_per_s);
   nodes_.push_back(std::move(n));
   net_->resize(nodes_.size());
   return id;
@@ -95,6 +97,7 @@ void World::start(NodeId id) {
   GroupId g = engine_->create_group(n.name_ + "#" + std::to_string(n.incarnation_));
   if (group_node_.size() <= g) group_node_.resize(g + 1, 0);
   group_node_[g] = id.value + 1;
+  engine_->bind_group(g, id.value);
   n.process_ = std::make_unique<NodeProcess>(*this, n, n.incarnation_, g, n.options_.inbox_capacity,
                                              root_.fork("node", id.value).fork("incarnation", n.incarnation_));
   n.state_ = NodeState::kUp;

@@ -79,6 +79,13 @@ struct WorldConfig {
   RunLimits limits;
   LinkModel link;
   FaultPointConfig fault_points;
+  // Host speed for engines that model CPU time (SimGrid): flop/s. The NIC bandwidth and wire
+  // latency of their platform come from `link`.
+  double cpu_flops = 1e9;
+  // The CPU cost of handling a request (NodeContext::charge_cpu), in flops: per request and
+  // per byte of it. 0: free (the default; the native engine never charges CPU time).
+  double cpu_flops_per_request = 0;
+  double cpu_flops_per_byte = 0;
 };
 
 class World final : private NetworkHost {
@@ -91,6 +98,8 @@ class World final : private NetworkHost {
   static World* current();
 
   uint64_t seed() const { return config_.seed; }
+  double cpu_flops_per_request() const { return config_.cpu_flops_per_request; }
+  double cpu_flops_per_byte() const { return config_.cpu_flops_per_byte; }
   Engine& engine() { return *engine_; }
   Trace& trace() { return trace_; }
   Network& net() { return *net_; }

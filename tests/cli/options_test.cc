@@ -1,6 +1,7 @@
 // Options that several commands share read the same everywhere: seeds (leading zeros are
 // decimal, out of range is an error), the wall-clock watchdog, --seed-timeout.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <regex>
@@ -65,6 +66,45 @@ TEST(CliOptions, ReplayAndCheckDeterminismHaveTheWallClockWatchdog) {
     EXPECT_NE(r.out.find("the lab hung"), std::string::npos) << r.out;
     EXPECT_LT(s, 30.0);
   }
+}
+
+}  // namespace
+
+namespace {
+
+TEST(CliOptions, AnUnknownEngineIsAUsageErrorNamingTheEngines) {
+  for (const char* cmd : {"run", "replay", "check-determinism", "sweep"}) {
+    std::string extra = std::string(cmd) == "sweep" ? " --seeds 1" : "";
+    Result r = shell(kEddy + " " + cmd + " " + kCi + extra + " --engine warp --no-out 2>&1");
+    if (std::string(cmd) != "run") r = shell(kEddy + " " + cmd + " " + kCi + extra + " --engine warp 2>&1");
+    EXPECT_EQ(r.exit_code, 2) << cmd << ": " << r.out;
+    EXPECT_NE(r.out.find("unknown engine 'warp' (expected one of: native, simgrid)"), std::string::npos)
+        << cmd << ": " << r.out;
+  }
+}
+
+// The SimGrid engine from the command line (label simgrid: left out of the sanitized pass).
+TEST(CliSimgrid, TheEngineFlagRunsOnSimgridAndTheRunSaysSo) {
+  Result run = shell(kEddy + " run " + kCi + " --seed 7 --engine simgrid --no-out");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("engine=simgrid"), std::string::npos) << run.out;
+  Result native = shell(kEddy + " run " + kCi + " --seed 7 --no-out");
+  ASSERT_EQ(native.exit_code, 0) << native.out;
+  EXPECT_NE(native.out.find("engine=native"), std::string::npos) << native.out;
+  EXPECT_NE(fingerprint_of(run.out), fingerprint_of(native.out));
+  Result check = shell(kEddy + " check-determinism " + kCi + " --seed 7 --engine simgrid");
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  EXPECT_NE(check.out.find("fingerprint=" + fingerprint_of(run.out)), std::string::npos) << check.out;
+}
+
+TEST(CliSimgrid, ASweepOnSimgridHoldsAndEveryRerunMatches) {
+  std::string out = "/tmp/eddy_cli_simgrid_sweep_" + std::to_string(::getpid());
+  Result sweep = shell("rm -rf " + out + " && " + kEddy + " sweep " + kCi +
+                       " --seeds 1..6 --engine simgrid -j 2 --no-progress --determinism-sample 6 --out " + out + " 2>&1");
+  EXPECT_EQ(sweep.exit_code, 0) << sweep.out;
+  EXPECT_NE(sweep.out.find("verdicts: ok 6,"), std::string::npos) << sweep.out;
+  EXPECT_NE(sweep.out.find("every fingerprint equal"), std::string::npos) << sweep.out;
+  shell("rm -rf " + out);
 }
 
 }  // namespace

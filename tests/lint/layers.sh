@@ -6,6 +6,8 @@
 #   sim/world/     the engine-neutral world model (nodes, network, disks, clocks, trace) and
 #                  the Engine interface
 #   sim/native/    the native engine (fibers, event queue); only sim/engines.cc names it
+#   sim/simgrid/   the SimGrid engine (S4U actors); only sim/engines.cc names it, and no other
+#                  folder includes SimGrid's own headers (<simgrid/...>)
 #   broker_model/  the system under test: the sim interface and nothing else of the lab
 #   faults/        acts on a World
 #   checkers/      the lab's oracle (the History and the checkers): the sim interface's value
@@ -24,6 +26,7 @@ rules=(
   "^sim/[a-z0-9_]+\.(h|cc)$ => ^${iface}$"
   "^sim/world/ => ^(${iface}|sim/world/.*)$"
   "^sim/native/ => ^(${iface}|sim/world/engine\.h|sim/native/.*)$"
+  "^sim/simgrid/ => ^(${iface}|sim/world/engine\.h|sim/simgrid/.*)$"
   "^broker_model/ => ^(${iface}|broker_model/.*)$"
   "^faults/ => ^(${iface}|sim/world/.*|faults/.*)$"
   "^checkers/ => ^(sim/(time|ids|prng|payload|type_tag|symbol|chunked_bytes|free_slots|crc32c|check)\.h|broker_model/(types|errors)\.h|checkers/.*)$"
@@ -55,6 +58,11 @@ while IFS= read -r -d '' f; do
       status=1
     fi
   done < <(grep -E '^[[:space:]]*#[[:space:]]*include[[:space:]]*"' "$f")
+  # SimGrid's headers belong to its engine alone (broker code never sees SimGrid).
+  if [[ ! $f =~ ^sim/simgrid/ ]] && grep -qE '^[[:space:]]*#[[:space:]]*include[[:space:]]*<simgrid/' "$f"; then
+    echo "$f: includes a SimGrid header, which only sim/simgrid/ may"
+    status=1
+  fi
 done < <(find sim broker_model faults scenarios checkers reports cli \( -name '*.h' -o -name '*.cc' \) -print0 2>/dev/null)
 
 [ $status -eq 0 ] && echo "layer lint: clean"

@@ -996,3 +996,29 @@ TEST(ScenarioLoaderHostile, HostileYamlIsRejectedNotExpanded) {
 
 }  // namespace
 }  // namespace scenarios
+
+namespace scenarios {
+namespace {
+
+TEST(ScenarioLoaderEngine, EngineAndCpuLoadAndAnUnknownEngineIsAnErrorAtItsLine) {
+  LoadResult plain = load_scenario_text("name: a\n", "test.yaml");
+  ASSERT_TRUE(plain.ok()) << (plain.ok() ? "" : plain.error().str());
+  EXPECT_EQ(plain.spec().engine, sim::EngineKind::kNative);
+  LoadResult sg = load_scenario_text(
+      "name: a\nengine: simgrid\ncluster:\n  cpu: {speed_flops: 2e9, request_flops: 50000, byte_flops: 3}\n", "test.yaml");
+  ASSERT_TRUE(sg.ok()) << (sg.ok() ? "" : sg.error().str());
+  EXPECT_EQ(sg.spec().engine, sim::EngineKind::kSimgrid);
+  EXPECT_EQ(sg.spec().cluster.cpu.speed_flops, 2e9);
+  EXPECT_EQ(sg.spec().cluster.cpu.request_flops, 50000);
+  EXPECT_EQ(sg.spec().cluster.cpu.byte_flops, 3);
+  LoadResult bad = load_scenario_text("name: a\nengine: warp\n", "test.yaml");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_NE(bad.error().str().find("test.yaml:2"), std::string::npos) << bad.error().str();
+  EXPECT_NE(bad.error().str().find("engine: expected one of native, simgrid"), std::string::npos) << bad.error().str();
+  LoadResult bad_cpu = load_scenario_text("name: a\ncluster:\n  cpu: {turbo: 1}\n", "test.yaml");
+  ASSERT_FALSE(bad_cpu.ok());
+  EXPECT_NE(bad_cpu.error().str().find("turbo"), std::string::npos) << bad_cpu.error().str();
+}
+
+}  // namespace
+}  // namespace scenarios
