@@ -29,8 +29,23 @@ struct CheckResult {
 
 inline constexpr size_t kMaxExamples = 5;
 
-// Acknowledged (ok) produces whose record is absent from the final read of its partition.
+// Acknowledged (ok) produces whose record is absent from the final read of its partition,
+// except those retention deleted (History::log_cuts(): a retention cut removed the offset and
+// no truncation did after the acknowledgement, and the final log starts above it): Kafka
+// deletes old data as configured, and that is not a loss.
 CheckResult check_lost_writes(const History& h);
+// The same judgement with both counts: `lost_writes` and `expired` (the acknowledged records
+// retention deleted), and how many acknowledged records were verified.
+struct Durability {
+  CheckResult lost_writes;
+  CheckResult expired;
+  int64_t verified = 0;
+};
+Durability check_durability(const History& h);
+// Committed reads that vanished: a record a consumer read (so it was below the high watermark,
+// committed whatever the producer's acks) that is absent from the final read of its partition
+// and was not deleted by retention. Counted once per record however many consumers read it.
+CheckResult check_lost_reads(const History& h);
 // A record found at two or more offsets in the final read.
 CheckResult check_duplicates(const History& h);
 // An acknowledged record at another offset than acknowledged, two records acknowledged at

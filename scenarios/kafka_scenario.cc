@@ -192,10 +192,19 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   // Safety checks default to "none" when the scenario says nothing.
   CountExpectation zero{CountExpectation::Op::kEq, 0};
   add_expectation(r, "lost_writes", spec.expect.lost_writes.value_or(zero), count_of("lost_writes"));
+  // "No acknowledged write lost" says nothing when nothing acknowledged was verified. A
+  // scenario that means it (nothing may succeed) states `acknowledged`; otherwise "0 of 0
+  // verified" fails the run instead of passing it.
+  const CountExpectation lost = spec.expect.lost_writes.value_or(zero);
+  if (lost.op == CountExpectation::Op::kEq && lost.value == 0 && !spec.expect.acknowledged && r.acknowledged_verified == 0)
+    r.expectations.push_back(ExpectationResult{"acknowledged_verified", "> 0 (lost_writes == 0 must not pass vacuously)",
+                                               "0 of " + std::to_string(r.counts.acknowledged) + " verified", false, true});
+  add_expectation(r, "lost_reads", spec.expect.lost_reads.value_or(zero), count_of("lost_reads"));
   add_expectation(r, "duplicates", spec.expect.duplicates, count_of("duplicates"));
   add_expectation(r, "inconsistent_offsets", spec.expect.inconsistent_offsets.value_or(zero), count_of("inconsistent_offsets"));
   add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
   add_expectation(r, "acknowledged", spec.expect.acknowledged, r.counts.acknowledged);
+  add_expectation(r, "expired", spec.expect.expired, count_of("expired"));
   judge_groups(spec, r, count_of);
   bool want_live = spec.expect.liveness.value_or(true);
   r.expectations.push_back(ExpectationResult{"liveness", want_live ? "true" : "false", r.liveness ? "true" : "false",
@@ -324,6 +333,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     }
     result.cluster_ready = true;
     sim::Instant start = world.now();
+    lab->workload_start = start;
+    result.workload_start = start;
     groups.start_lag_sampler();
     for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
     targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
@@ -349,7 +360,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.events = world.engine().events_processed();
   result.history = std::move(lab->history);
   const History& h = result.history;
-  result.checks = {check_lost_writes(h), check_duplicates(h), check_inconsistent_offsets(h), check_order(h)};
+  Durability durability = check_durability(h);
+  result.acknowledged_verified = durability.verified;
+  result.checks = {std::move(durability.lost_writes), check_duplicates(h), check_inconsistent_offsets(h), check_order(h),
+                   check_lost_reads(h), std::move(durability.expired)};
   if (groups.active()) {
     result.rebalance_timeline = ownership_intervals(h, result.end);
     GroupTopics group_topics;

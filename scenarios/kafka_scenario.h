@@ -42,9 +42,11 @@ struct ScenarioResult {
   sim::RunOutcome outcome;
   uint64_t fingerprint = 0;
   sim::Instant end;
+  sim::Instant workload_start;  // the reference of the scenario's fault times (`at:`)
   uint64_t events = 0;
   bool cluster_ready = false;
   checkers::OutcomeCounts counts;
+  int64_t acknowledged_verified = 0;  // acknowledged records the durability check held to the final log
   std::vector<checkers::CheckResult> checks;
   bool liveness = false;
   std::string liveness_note;
