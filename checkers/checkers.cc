@@ -683,6 +683,75 @@ CheckResult check_order(const History& h) {
   return r;
 }
 
+CheckResult check_producer_order(const History& h, const std::set<int>& ordered_producers) {
+  CheckResult r{"producer_order", 0, {}, {}};
+  if (ordered_producers.empty()) {
+    r.note = "no producer's configuration promises order";
+    return r;
+  }
+  // Per partition, where the final log holds each record: (record id, offset) sorted by id,
+  // for the records of the producers judged; the first copy of a record held twice.
+  std::map<TopicPartition, std::vector<std::pair<uint64_t, int64_t>>> where;
+  std::map<TopicPartition, const FinalRead*> reads;
+  for (const auto& fr : h.final_reads()) {
+    if (!reads.emplace(fr.tp, &fr).second) continue;  // the first read of a partition is judged
+    auto& w = where[fr.tp];
+    for (const auto& [off, id] : fr.records)
+      if (ordered_producers.count(static_cast<int>(id >> 40)) > 0) w.emplace_back(id, off.value());
+    std::stable_sort(w.begin(), w.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  }
+  // The offset a record holds in the final log: where it was acknowledged when it is there,
+  // else its first copy; -1 when the final log lacks it (a loss, judged by lost_writes).
+  auto offset_of = [&](const ProduceOp& p) -> int64_t {
+    auto it = where.find(p.tp);
+    if (it == where.end()) return -1;
+    const auto& w = it->second;
+    auto lo = std::lower_bound(w.begin(), w.end(), p.record_id, [](const auto& e, uint64_t id) { return e.first < id; });
+    if (lo == w.end() || lo->first != p.record_id) return -1;
+    for (auto k = lo; k != w.end() && k->first == p.record_id; ++k)
+      if (k->second == p.offset.value()) return k->second;
+    return lo->second;
+  };
+  // Acknowledged records in send order (the History records a producer's sends in order):
+  // each must sit above the one sent before it on its partition.
+  struct Last {
+    int64_t offset = -1;
+    size_t op = 0;
+  };
+  std::map<std::pair<int, TopicPartition>, Last> last;
+  const auto& ops = h.produces();
+  int64_t judged = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const ProduceOp& p = ops[i];
+    if (p.outcome != OpOutcome::kOk || ordered_producers.count(p.producer) == 0) continue;
+    auto fr = reads.find(p.tp);
+    if (fr == reads.end() || !fr->second->complete) continue;
+    int64_t off = offset_of(p);
+    if (off < 0) continue;
+    ++judged;
+    Last& l = last[std::make_pair(p.producer, p.tp)];
+    if (l.offset >= 0 && off < l.offset) {
+      const ProduceOp& before = ops[l.op];
+      Violation v;
+      v.record_id = p.record_id;
+      v.summary = "producer " + std::to_string(p.producer) + " sent " + format_record_id(before.record_id) + " before " +
+                  format_record_id(p.record_id) + ", but " + p.tp.str() + " holds them at offsets " +
+                  std::to_string(l.offset) + " and " + std::to_string(off);
+      if (r.examples.size() < kMaxExamples) {
+        v.story = {produce_line(before), ack_line(before), produce_line(p), ack_line(p)};
+        for (auto& line : attempt_story(h, i)) v.story.push_back(std::move(line));
+      }
+      add_example(r, std::move(v));
+      continue;  // the later offset stays the mark: each record out of order counts once
+    }
+    l = Last{off, i};
+  }
+  r.note = std::to_string(judged) + " acknowledged records of " + std::to_string(ordered_producers.size()) +
+           " producer(s) whose configuration promises order (enable.idempotence, or "
+           "max.in.flight.requests.per.connection=1)";
+  return r;
+}
+
 OutcomeCounts count_outcomes(const History& h) {
   OutcomeCounts c;
   for (const auto& p : h.produces()) {

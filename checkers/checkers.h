@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -54,6 +55,13 @@ CheckResult check_inconsistent_offsets(const History& h);
 // A consumer seeing a partition's offsets go backwards, or skipping offsets that the final
 // log holds below the high watermark.
 CheckResult check_order(const History& h);
+
+// Per producer and partition, acknowledged records held by the final log in the order they
+// were sent, for the producers (History indexes) whose configuration promises it: Kafka's
+// idempotent producer (sequence numbers), or max.in.flight.requests.per.connection=1. A record
+// counts where it was acknowledged when the final log holds it there, else at its first copy;
+// records the final log lacks are the lost-write check's.
+CheckResult check_producer_order(const History& h, const std::set<int>& ordered_producers);
 
 // Workload outcomes (the liveness probes are not counted).
 struct OutcomeCounts {

@@ -77,6 +77,7 @@ std::string expectations(const scenarios::ExpectSpec& e) {
   add("duplicates", e.duplicates);
   add("inconsistent_offsets", e.inconsistent_offsets);
   add("order_violations", e.order_violations);
+  add("producer_order", e.producer_order);
   add("acknowledged", e.acknowledged);
   add("expired", e.expired);
   if (e.liveness) s += (s.empty() ? "" : ", ") + std::string("liveness ") + (*e.liveness ? "true" : "false");

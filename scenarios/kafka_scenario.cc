@@ -158,6 +158,26 @@ LatencySummary latency_of(const History& h) {
   return s;
 }
 
+}  // namespace
+
+std::set<int> producers_promising_order(const ScenarioSpec& spec) {
+  std::set<int> out;
+  int index = 0;
+  for (const auto& p : spec.producers) {
+    ProducerConfig c;
+    ProducerConfig::parse(p.configs, c);
+    // Kafka keeps a producer's records of a partition in send order with idempotence (the
+    // broker takes sequences in order) or with one request in flight (no retry can pass
+    // another); with neither, a retried batch can land behind a later one.
+    bool ordered = c.enable_idempotence || c.max_in_flight == 1;
+    for (int k = 0; k < p.count; ++k, ++index)
+      if (ordered) out.insert(index);
+  }
+  return out;
+}
+
+namespace {
+
 void add_expectation(ScenarioResult& r, const char* check, const std::optional<CountExpectation>& e, int64_t actual) {
   if (!e) return;
   r.expectations.push_back(ExpectationResult{check, e->str(), std::to_string(actual), e->holds(actual), true});
@@ -203,6 +223,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "duplicates", spec.expect.duplicates, count_of("duplicates"));
   add_expectation(r, "inconsistent_offsets", spec.expect.inconsistent_offsets.value_or(zero), count_of("inconsistent_offsets"));
   add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
+  add_expectation(r, "producer_order", spec.expect.producer_order.value_or(zero), count_of("producer_order"));
   add_expectation(r, "acknowledged", spec.expect.acknowledged, r.counts.acknowledged);
   add_expectation(r, "expired", spec.expect.expired, count_of("expired"));
   judge_groups(spec, r, count_of);
@@ -363,7 +384,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   Durability durability = check_durability(h);
   result.acknowledged_verified = durability.verified;
   result.checks = {std::move(durability.lost_writes), check_duplicates(h), check_inconsistent_offsets(h), check_order(h),
-                   check_lost_reads(h), std::move(durability.expired)};
+                   check_lost_reads(h), check_producer_order(h, producers_promising_order(spec)),
+                   std::move(durability.expired)};
   if (groups.active()) {
     result.rebalance_timeline = ownership_intervals(h, result.end);
     GroupTopics group_topics;

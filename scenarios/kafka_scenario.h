@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -69,6 +70,10 @@ struct ScenarioResult {
 };
 
 ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options);
+
+// The producers (History indexes, in the order run_scenario numbers them) whose configuration
+// promises per-partition send order: enable.idempotence, or max.in.flight.requests.per.connection=1.
+std::set<int> producers_promising_order(const ScenarioSpec& spec);
 
 // The built-in default: 3 brokers, 3 controllers, one topic of 12 partitions (RF 3,
 // min.insync.replicas 2), acks=all, 10,000 messages/s of 1 KiB, leader crashes and

@@ -37,6 +37,9 @@ const std::vector<ExpectKey>& expect_keys() {
        "replicas disagreeing below the high watermark"},
       {"order_violations", &ExpectSpec::order_violations,
        "a consumer seeing offsets go backwards or skipping records below the HW"},
+      {"producer_order", &ExpectSpec::producer_order,
+       "acknowledged records of one producer and partition out of send order, where the producer's configuration "
+       "promises order (enable.idempotence, or max.in.flight.requests.per.connection=1; default 0)"},
       {"acknowledged", &ExpectSpec::acknowledged, "the count of acknowledged records (e.g. == 0 when nothing may succeed)"},
       {"expired", &ExpectSpec::expired,
        "acknowledged records deleted by retention (retention.ms, retention.bytes): below the final log start, not lost"},

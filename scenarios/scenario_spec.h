@@ -151,6 +151,7 @@ struct ExpectSpec {
   std::optional<CountExpectation> duplicates;
   std::optional<CountExpectation> inconsistent_offsets;
   std::optional<CountExpectation> order_violations;
+  std::optional<CountExpectation> producer_order;  // acknowledged records out of send order where promised
   std::optional<CountExpectation> acknowledged;  // e.g. "== 0" when nothing may be acknowledged
   std::optional<CountExpectation> expired;       // acknowledged records retention deleted (not lost)
   std::optional<bool> liveness;

@@ -267,5 +267,51 @@ TEST(Checkers, CommittedReadsThatVanishAreLost) {
   EXPECT_NE(e.note.find("deleted by retention"), std::string::npos) << e.note;
 }
 
+// Per producer and partition, acknowledged records must sit in the final log in send order
+// where the producer's configuration promises it; a producer without that promise may reorder.
+TEST(Checkers, ProducerOrderIsJudgedWhereTheConfigurationPromisesIt) {
+  History h;
+  auto send = [&](int producer, uint64_t seq, const TopicPartition& tp, int64_t offset) {
+    ProduceOp p;
+    p.record_id = make_record_id(static_cast<uint32_t>(producer), seq);
+    p.producer = producer;
+    p.tp = tp;
+    p.invoked = t(static_cast<int64_t>(seq));
+    p.completed = t(static_cast<int64_t>(seq) + 10);
+    p.outcome = OpOutcome::kOk;
+    p.offset = Offset(offset);
+    p.acked_by = BrokerId(0);
+    p.leader_epoch = LeaderEpoch(0);
+    p.attempts = 1;
+    h.begin_produce(p);
+  };
+  // Producer 1 on a-0: sequences 1, 2, 3 land at offsets 0, 2, 1 (3 passed 2: a retried batch
+  // behind a later one). On b-2 its records are in order.
+  send(1, 1, kA0, 0);
+  send(1, 2, kA0, 2);
+  send(1, 3, kA0, 1);
+  send(1, 4, kB2, 0);
+  send(1, 5, kB2, 1);
+  // Producer 2 reorders the same way on a-0 (offsets 3, 5, 4).
+  send(2, 1, kA0, 3);
+  send(2, 2, kA0, 5);
+  send(2, 3, kA0, 4);
+  h.final_read(final_read(kA0, {{0, make_record_id(1, 1)}, {1, make_record_id(1, 3)}, {2, make_record_id(1, 2)},
+                                {3, make_record_id(2, 1)}, {4, make_record_id(2, 3)}, {5, make_record_id(2, 2)}}));
+  h.final_read(final_read(kB2, {{0, make_record_id(1, 4)}, {1, make_record_id(1, 5)}}));
+  CheckResult both = check_producer_order(h, {1, 2});
+  EXPECT_EQ(both.count, 2);
+  ASSERT_FALSE(both.examples.empty());
+  EXPECT_EQ(both.examples[0].summary, "producer 1 sent p1#2 before p1#3, but a-0 holds them at offsets 2 and 1");
+  EXPECT_EQ(check_producer_order(h, {1}).count, 1);
+  EXPECT_EQ(check_producer_order(h, {}).count, 0);  // nobody promised order
+  // A record held twice counts where it was acknowledged (a retry appended it again later).
+  h = History{};
+  send(1, 1, kA0, 0);
+  send(1, 2, kA0, 1);
+  h.final_read(final_read(kA0, {{0, make_record_id(1, 1)}, {1, make_record_id(1, 2)}, {2, make_record_id(1, 1)}}));
+  EXPECT_EQ(check_producer_order(h, {1}).count, 0);
+}
+
 }  // namespace
 }  // namespace checkers

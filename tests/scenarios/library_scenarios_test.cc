@@ -64,6 +64,52 @@ void expect_over_seeds(const std::string& file, uint64_t seeds) {
   }
 }
 
+// Every bundled scenario file (scenarios/**.yaml) that expects no lost write, stated or by
+// default, also states a floor of acknowledged writes (or `acknowledged: 0`, nothing may
+// succeed): "0 lost" from a run that acknowledged nothing would say nothing. The OMB driver and
+// workload files under scenarios/omb are not scenario files and are left out.
+TEST(ScenarioLibrary, EveryScenarioExpectingNoLossStatesAFloorOfAcknowledgedWrites) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(EDDY_SOURCE_DIR) / "scenarios"))
+    if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  int judged = 0;
+  for (const fs::path& f : files) {
+    LoadResult r = load_scenario_file(f.string());
+    if (!r.ok()) {
+      EXPECT_EQ(f.parent_path().filename(), "omb") << f << " does not load: " << r.error().str();
+      continue;  // an OMB driver or workload file
+    }
+    const ExpectSpec& e = r.spec().expect;
+    CountExpectation lost = e.lost_writes.value_or(CountExpectation{CountExpectation::Op::kEq, 0});
+    if (lost.op != CountExpectation::Op::kEq || lost.value != 0) continue;
+    ++judged;
+    ASSERT_TRUE(e.acknowledged.has_value()) << f << ": expects lost_writes 0 without a floor of acknowledged writes";
+    const CountExpectation& a = *e.acknowledged;
+    bool floor = (a.op == CountExpectation::Op::kGt && a.value >= 0) || (a.op == CountExpectation::Op::kGe && a.value > 0);
+    bool nothing = a.op == CountExpectation::Op::kEq && a.value == 0;
+    EXPECT_TRUE(floor || nothing) << f << ": acknowledged " << a.str() << " is not a floor (> N or >= N) nor == 0";
+  }
+  EXPECT_GE(judged, 25);
+}
+
+// Without a stated `acknowledged`, a run that acknowledged nothing cannot pass "lost_writes
+// == 0": the check reports "0 of N verified" as a failure. leader-failover-acks0.yaml states
+// `acknowledged: 0` (nothing may succeed with acks=0); without it the run fails.
+TEST(ScenarioLibrary, NoLossFromNothingAcknowledgedIsNotAPass) {
+  ScenarioSpec spec = testing::load_bundled("durability/leader-failover-acks0.yaml");
+  ScenarioResult stated = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_TRUE(stated.expectations_met()) << format_summary(stated);
+  spec.expect.acknowledged.reset();
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_EQ(r.counts.acknowledged, 0);
+  EXPECT_TRUE(r.safety_failed()) << format_summary(r);
+  bool named = false;
+  for (const auto& e : r.expectations)
+    if (e.check == "acknowledged_verified" && !e.held) named = e.actual.rfind("0 of 0 verified", 0) == 0;
+  EXPECT_TRUE(named) << format_summary(r);
+}
+
 class LibraryScenario : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(LibraryScenario, HoldsItsExpectations) { expect_over_seeds(GetParam(), seeds_or(2)); }
