@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/clients/client_config.h"
 #include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
 #include "bundled_scenario_util.h"
@@ -108,6 +109,36 @@ TEST(ScenarioLibrary, NoLossFromNothingAcknowledgedIsNotAPass) {
   for (const auto& e : r.expectations)
     if (e.check == "acknowledged_verified" && !e.held) named = e.actual.rfind("0 of 0 verified", 0) == 0;
   EXPECT_TRUE(named) << format_summary(r);
+}
+
+// Every bundled scenario whose producers are idempotent (enable.idempotence, Kafka's default)
+// expects no duplicate, and tests/scenarios/idempotent-scenarios.txt lists exactly those files:
+// the `sweep-duplicates` target (tests/sweep_duplicates.sh) sweeps them over 1,000 seeds.
+TEST(ScenarioLibrary, EveryIdempotentScenarioExpectsNoDuplicatesAndIsSwept) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(EDDY_SOURCE_DIR) / "scenarios"))
+    if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::string idempotent;
+  for (const fs::path& f : files) {
+    LoadResult r = load_scenario_file(f.string());
+    if (!r.ok()) continue;  // an OMB driver or workload file (see the floor test above)
+    bool any = false;
+    for (const auto& p : r.spec().producers) {
+      broker_model::ProducerConfig c;
+      broker_model::ProducerConfig::parse(p.configs, c);
+      any = any || c.enable_idempotence;
+    }
+    if (!any) continue;
+    idempotent += fs::relative(f, EDDY_SOURCE_DIR).string() + "\n";
+    const auto& d = r.spec().expect.duplicates;
+    EXPECT_TRUE(d && d->op == CountExpectation::Op::kEq && d->value == 0)
+        << f << ": idempotent producers, so the scenario expects duplicates: 0";
+  }
+  std::ifstream in(std::string(EDDY_SOURCE_DIR) + "/tests/scenarios/idempotent-scenarios.txt");
+  std::stringstream listed;
+  listed << in.rdbuf();
+  EXPECT_EQ(listed.str(), idempotent) << "tests/scenarios/idempotent-scenarios.txt is out of date";
 }
 
 class LibraryScenario : public ::testing::TestWithParam<const char*> {};
