@@ -226,5 +226,30 @@ TEST(FaultScenarios, AnExpiredIdempotentBatchIsFailedNotResent) {
   EXPECT_GT(behind_acknowledged, 0) << "no sent batch expired while a later one of its partition was acknowledged";
 }
 
+// A fault prints in the reference of the scenario's `at:` (counted from the workload's start),
+// with the simulated time the reports and traces use beside it: a fault at `at: 2s` prints
+// "at 2.000000000s (t=...)", whatever the cluster's setup took.
+TEST(FaultScenarios, FaultTimesPrintAsTheScenarioWritesThem) {
+  ScenarioSpec spec = load_text(R"(name: fault-times
+cluster: {brokers: 3, controllers: 1}
+topics:
+  - {name: t, partitions: 1, replication_factor: 3}
+producers:
+  - {topic: t, rate: 100/s}
+faults:
+  - {at: 2s, for: 1500ms, kind: crash, target: broker 1}
+duration: 5s
+heal_for: 2s
+expect: {acknowledged: "> 100"}
+)");
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  ASSERT_TRUE(r.cluster_ready);
+  ASSERT_GE(r.faults_fired.size(), 2u) << all_fired(r);
+  EXPECT_GT(r.workload_start, sim::Instant::epoch());
+  EXPECT_EQ(r.faults_fired[0], "at 2.000000000s (t=" + sim::format_instant(r.workload_start + sim::seconds(2)) +
+                                   ") crash broker-1") << all_fired(r);
+  EXPECT_EQ(r.faults_fired[1].rfind("at 3.500000000s (t=", 0), 0u) << all_fired(r);
+}
+
 }  // namespace
 }  // namespace scenarios
