@@ -259,8 +259,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   sim::WorldConfig wc;
   wc.seed = options.seed;
   wc.limits.max_events = spec.max_events;
-  // Setup, workload, healing, final phase and a margin: a run that goes past it is stuck.
-  wc.limits.max_time = sim::Instant::epoch() + sim::seconds(60) + spec.duration + spec.heal_for + spec.liveness_bound * 3;
+  // Setup, workload, the producers' drain (bounded by delivery.timeout.ms), healing, final
+  // phase and a margin: a run that goes past it is stuck.
+  wc.limits.max_time = sim::Instant::epoch() + sim::seconds(60) + spec.duration + max_delivery_timeout(spec) +
+                       sim::seconds(1) + spec.heal_for + spec.liveness_bound * 3;
   wc.link = link_of(spec.cluster.network);
   // The lab's state outlives the world: fibers still waiting on it at the end are unwound
   // when the world is destroyed.
