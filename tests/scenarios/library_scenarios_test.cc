@@ -141,6 +141,24 @@ TEST(ScenarioLibrary, EveryIdempotentScenarioExpectsNoDuplicatesAndIsSwept) {
   EXPECT_EQ(listed.str(), idempotent) << "tests/scenarios/idempotent-scenarios.txt is out of date";
 }
 
+// Clock faults matter where Kafka reads the wall clock: time-based retention compares segments'
+// record timestamps (the producers' clocks) with the broker's wall clock. A leader whose clock
+// jumps two hours forward deletes its closed segments with retention.ms of one hour, hours
+// early: the records are counted as expired, not lost. Without the jump nothing expires.
+TEST(ScenarioLibrary, AForwardClockJumpDeletesByTimeRetentionEarly) {
+  ScenarioSpec spec = testing::load_bundled("durability/clock-jump-retention.yaml");
+  for (uint64_t seed = 1; seed <= seeds_or(2); ++seed) {
+    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
+    ASSERT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << format_summary(r);
+    EXPECT_GT(testing::check_count(r, "expired"), 500) << "seed " << seed;
+  }
+  spec.faults.clear();
+  spec.expect.expired.reset();
+  ScenarioResult calm = run_scenario(spec, RunOptions{1, nullptr});
+  ASSERT_TRUE(calm.expectations_met()) << format_summary(calm);
+  EXPECT_EQ(testing::check_count(calm, "expired"), 0) << format_summary(calm);
+}
+
 class LibraryScenario : public ::testing::TestWithParam<const char*> {};
 
 TEST_P(LibraryScenario, HoldsItsExpectations) { expect_over_seeds(GetParam(), seeds_or(2)); }
