@@ -92,9 +92,10 @@ void LabObserver::subscribe_replicas() {
     timeline(o, "isr-expand-proposed", e.tp, e.broker, "add broker " + e.follower.str());
   });
   bus.subscribe<LogTruncated>([this](const EventOrigin& o, const LogTruncated& e) {
-    // A whole-log truncation empties the log and restarts it at `to`: everything below the old
-    // log end is gone.
-    history_.log_cut(checkers::LogCut{o.at, e.tp, e.broker, e.from_log_end, e.whole_log ? Offset{0} : e.to, false});
+    // A whole-log truncation restarts the log at the leader's log start (`to`): below it the
+    // leader's retention removed the offsets; what this replica held from `to` up is cut as by
+    // any truncation.
+    history_.log_cut(checkers::LogCut{o.at, e.tp, e.broker, e.from_log_end, e.to, false});
     timeline(o, "truncate", e.tp, e.broker,
              e.whole_log ? "everything (log end " + e.from_log_end.str() + "), restart at " + e.to.str() + " (" + e.reason + ")"
                          : "from log end " + e.from_log_end.str() + " to " + e.to.str() + " (" + e.reason + ")");
