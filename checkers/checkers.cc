@@ -689,23 +689,42 @@ CheckResult check_producer_order(const History& h, const std::set<int>& ordered_
     r.note = "no producer's configuration promises order";
     return r;
   }
-  // Per partition, where the final log holds each record: (record id, offset) sorted by id,
-  // for the records of the producers judged; the first copy of a record held twice.
-  std::map<TopicPartition, std::vector<std::pair<uint64_t, int64_t>>> where;
-  std::map<TopicPartition, const FinalRead*> reads;
+  // Per partition, its final read (the first one): the record at an offset is one index away
+  // in a contiguous read, the common case; (record id, offset) sorted by id is made only for a
+  // partition where some record is not where it was acknowledged.
+  struct Final {
+    const FinalRead* read = nullptr;
+    bool contiguous = false;
+    int64_t first_offset = 0;
+    std::vector<std::pair<uint64_t, int64_t>> by_id;
+    bool by_id_made = false;
+  };
+  PartitionRanks ranks;
+  for (const auto& fr : h.final_reads()) ranks.add(fr.tp);
+  ranks.number();
+  std::vector<Final> finals(ranks.size());
   for (const auto& fr : h.final_reads()) {
-    if (!reads.emplace(fr.tp, &fr).second) continue;  // the first read of a partition is judged
-    auto& w = where[fr.tp];
-    for (const auto& [off, id] : fr.records)
-      if (ordered_producers.count(static_cast<int>(id >> 40)) > 0) w.emplace_back(id, off.value());
-    std::stable_sort(w.begin(), w.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    Final& f = finals[ranks.rank(fr.tp)];
+    if (f.read != nullptr) continue;
+    f.read = &fr;
+    f.contiguous = !fr.records.empty();
+    for (size_t i = 1; f.contiguous && i < fr.records.size(); ++i)
+      f.contiguous = fr.records[i].first == fr.records[i - 1].first + 1;
+    if (f.contiguous) f.first_offset = fr.records.front().first.value();
   }
   // The offset a record holds in the final log: where it was acknowledged when it is there,
   // else its first copy; -1 when the final log lacks it (a loss, judged by lost_writes).
-  auto offset_of = [&](const ProduceOp& p) -> int64_t {
-    auto it = where.find(p.tp);
-    if (it == where.end()) return -1;
-    const auto& w = it->second;
+  auto offset_of = [](Final& f, const ProduceOp& p) -> int64_t {
+    const auto& recs = f.read->records;
+    int64_t i = p.offset.value() - f.first_offset;
+    if (f.contiguous && i >= 0 && i < static_cast<int64_t>(recs.size()) && recs[static_cast<size_t>(i)].second == p.record_id)
+      return p.offset.value();
+    if (!f.by_id_made) {
+      for (const auto& [off, id] : recs) f.by_id.emplace_back(id, off.value());
+      std::stable_sort(f.by_id.begin(), f.by_id.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+      f.by_id_made = true;
+    }
+    const auto& w = f.by_id;
     auto lo = std::lower_bound(w.begin(), w.end(), p.record_id, [](const auto& e, uint64_t id) { return e.first < id; });
     if (lo == w.end() || lo->first != p.record_id) return -1;
     for (auto k = lo; k != w.end() && k->first == p.record_id; ++k)
@@ -718,18 +737,18 @@ CheckResult check_producer_order(const History& h, const std::set<int>& ordered_
     int64_t offset = -1;
     size_t op = 0;
   };
-  std::map<std::pair<int, TopicPartition>, Last> last;
+  std::map<std::pair<int, uint32_t>, Last> last;  // (producer, partition rank)
   const auto& ops = h.produces();
   int64_t judged = 0;
   for (size_t i = 0; i < ops.size(); ++i) {
     const ProduceOp& p = ops[i];
     if (p.outcome != OpOutcome::kOk || ordered_producers.count(p.producer) == 0) continue;
-    auto fr = reads.find(p.tp);
-    if (fr == reads.end() || !fr->second->complete) continue;
-    int64_t off = offset_of(p);
+    uint32_t rank = ranks.rank(p.tp);
+    if (rank == PartitionRanks::kNone || !finals[rank].read->complete) continue;
+    int64_t off = offset_of(finals[rank], p);
     if (off < 0) continue;
     ++judged;
-    Last& l = last[std::make_pair(p.producer, p.tp)];
+    Last& l = last[std::make_pair(p.producer, rank)];
     if (l.offset >= 0 && off < l.offset) {
       const ProduceOp& before = ops[l.op];
       Violation v;
