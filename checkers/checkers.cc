@@ -225,8 +225,49 @@ void add_example(CheckResult& r, Violation v) {
   if (r.examples.size() < kMaxExamples) r.examples.push_back(std::move(v));
 }
 
-CheckResult check_lost_writes(const History& h) {
-  CheckResult r{"lost_writes", 0, {}, {}};
+namespace {
+
+// What retention and truncations removed from each partition's replicas (History::log_cuts()),
+// to tell an acknowledged record that retention deleted from one that was lost.
+class LogCuts {
+ public:
+  explicit LogCuts(const History& h) {
+    for (const LogCut& c : h.log_cuts()) by_tp_[c.tp].push_back(&c);
+  }
+  // Offset `o` of `tp`, acknowledged at `acked`: retention cut some replica's log past it, and
+  // no replica's log end was cut back over it since the acknowledgement (a truncation that
+  // removed it, and with it maybe the record, makes the record's absence a loss, not an expiry).
+  bool expired(const TopicPartition& tp, Offset o, sim::Instant acked) const {
+    auto it = by_tp_.find(tp);
+    if (it == by_tp_.end()) return false;
+    bool retained_past = false;
+    for (const LogCut* c : it->second) {
+      if (c->retention) retained_past = retained_past || (c->from <= o && o < c->to);
+      else if (c->at >= acked && c->to <= o && o < c->from) return false;
+    }
+    return retained_past;
+  }
+  // The retention cut that removed offset `o` first, as a story line.
+  std::string retention_line(const TopicPartition& tp, Offset o) const {
+    auto it = by_tp_.find(tp);
+    if (it != by_tp_.end())
+      for (const LogCut* c : it->second)
+        if (c->retention && c->from <= o && o < c->to)
+          return at(c->at) + " retention broker " + c->broker.str() + " " + tp.str() + ": deleted offsets " + c->from.str() +
+                 ".." + (c->to - 1).str() + ", log start now " + c->to.str();
+    return "";
+  }
+
+ private:
+  std::map<TopicPartition, std::vector<const LogCut*>> by_tp_;
+};
+
+// Acknowledged records against the final logs: each is there, expired (retention removed
+// it), or lost.
+Durability judge_acknowledged(const History& h) {
+  Durability out{CheckResult{"lost_writes", 0, {}, {}}, CheckResult{"expired", 0, {}, {}}};
+  CheckResult& r = out.lost_writes;
+  const LogCuts cuts(h);
   // Per partition, its final read: the record ids by offset (the read is contiguous, so the id
   // at an offset is one index away) and sorted, for a record found at another offset. The
   // sorted copy is made only for a partition where some record is not where it was
@@ -268,9 +309,10 @@ CheckResult check_lost_writes(const History& h) {
     }
     return std::binary_search(f.sorted.begin(), f.sorted.end(), p.record_id);
   };
-  int64_t verified = 0, unverifiable = 0;
+  int64_t verified = 0, unverifiable = 0, probes = 0;
   for (const auto& p : h.produces()) {
     if (p.outcome != OpOutcome::kOk) continue;
+
     uint32_t rank = ranks.rank(p.tp);
     FinalLog* f = rank == PartitionRanks::kNone ? nullptr : &finals[rank];
     const FinalRead* fr = f == nullptr ? nullptr : f->read;
@@ -279,7 +321,23 @@ CheckResult check_lost_writes(const History& h) {
       continue;
     }
     ++verified;
+    // The final phase's liveness probes are held to the log like any acknowledged write, but
+    // counted apart: they are not the workload's.
+    if (p.producer == kLivenessProbeProducer) ++probes;
     if (holds(*f, p)) continue;
+    if (p.offset < fr->start_offset && cuts.expired(p.tp, p.offset, p.completed)) {
+      Violation v;
+      v.record_id = p.record_id;
+      v.summary = "expired: " + format_record_id(p.record_id) + " acknowledged at " + p.tp.str() + " offset " +
+                  p.offset.str() + " was deleted by retention (the final log starts at " + fr->start_offset.str() + ")";
+      if (out.expired.examples.size() < kMaxExamples) {
+        v.story.push_back(produce_line(p));
+        v.story.push_back(ack_line(p));
+        v.story.push_back(cuts.retention_line(p.tp, p.offset));
+      }
+      add_example(out.expired, std::move(v));
+      continue;
+    }
     Violation v;
     v.record_id = p.record_id;
     v.summary = "lost write: " + format_record_id(p.record_id) + " acknowledged at " + p.tp.str() +
@@ -296,8 +354,102 @@ CheckResult check_lost_writes(const History& h) {
     }
     add_example(r, std::move(v));
   }
-  r.note = std::to_string(verified) + " acknowledged records verified";
+  r.note = std::to_string(verified - probes) + " acknowledged records verified";
+  if (probes > 0) r.note += " (and " + std::to_string(probes) + " liveness probes)";
+  if (out.expired.count > 0) r.note += ", " + std::to_string(out.expired.count) + " of them deleted by retention (expired, not lost)";
   if (unverifiable > 0) r.note += ", " + std::to_string(unverifiable) + " on partitions with no complete final read";
+  out.expired.note = "acknowledged records below the log start that retention (retention.ms, retention.bytes) moved: "
+                     "deleted as configured, not lost";
+  out.verified = verified - probes;
+  return out;
+}
+
+}  // namespace
+
+Durability check_durability(const History& h) { return judge_acknowledged(h); }
+CheckResult check_lost_writes(const History& h) { return judge_acknowledged(h).lost_writes; }
+
+
+
+CheckResult check_lost_reads(const History& h) {
+  CheckResult r{"lost_reads", 0, {}, {}};
+  // What a consumer reads was below the high watermark: committed, whatever the producer's
+  // acks. Every read is looked up in the final read of its partition: where it was read (one
+  // index away in a contiguous final read, the common case), else anywhere in it (sorted ids,
+  // made only for a partition that needs them). Each missing record counts once.
+  struct Final {
+    const FinalRead* read = nullptr;
+    bool contiguous = false;
+    int64_t first_offset = 0;
+    std::vector<uint64_t> sorted;
+    bool sorted_made = false;
+  };
+  PartitionRanks ranks;
+  for (const auto& fr : h.final_reads()) ranks.add(fr.tp);
+  ranks.number();
+  std::vector<Final> finals(ranks.size());
+  for (const auto& fr : h.final_reads()) {
+    Final& f = finals[ranks.rank(fr.tp)];
+    if (f.read != nullptr) continue;  // the first read of a partition is the one judged
+    f.read = &fr;
+    f.contiguous = !fr.records.empty();
+    for (size_t i = 1; f.contiguous && i < fr.records.size(); ++i)
+      f.contiguous = fr.records[i].first == fr.records[i - 1].first + 1;
+    if (f.contiguous) f.first_offset = fr.records.front().first.value();
+  }
+  auto holds = [](Final& f, Offset off, uint64_t id) {
+    const auto& recs = f.read->records;
+    int64_t i = off.value() - f.first_offset;
+    if (f.contiguous && i >= 0 && i < static_cast<int64_t>(recs.size()) && recs[static_cast<size_t>(i)].second == id) return true;
+    if (!f.sorted_made) {
+      for (const auto& [o, rid] : recs) f.sorted.push_back(rid);
+      std::sort(f.sorted.begin(), f.sorted.end());
+      f.sorted_made = true;
+    }
+    return std::binary_search(f.sorted.begin(), f.sorted.end(), id);
+  };
+  const LogCuts cuts(h);
+  std::set<std::pair<uint32_t, uint64_t>> judged;  // (partition rank, record id) found missing
+  int64_t reads = 0, expired = 0;
+  auto judge = [&](const TopicPartition& tp, Offset off, uint64_t id, sim::Instant when, int consumer,
+                   const std::string* group, BrokerId from) {
+    uint32_t rank = ranks.rank(tp);
+    if (rank == PartitionRanks::kNone || !finals[rank].read->complete) return;
+    ++reads;
+    Final& f = finals[rank];
+    if (holds(f, off, id) || !judged.emplace(rank, id).second) return;
+    if (off < f.read->start_offset && cuts.expired(tp, off, when)) {
+      ++expired;
+      return;
+    }
+    std::string who = group == nullptr ? "consumer " + std::to_string(consumer)
+                                       : "member " + std::to_string(consumer) + " of group " + *group;
+    Violation v;
+    v.record_id = id;
+    v.summary = "lost read: " + format_record_id(id) + " read by " + who + " at " + tp.str() + " offset " + off.str() +
+                " (committed: below the high watermark) is not in the final log";
+    if (r.examples.size() < kMaxExamples) {
+      for (const auto& p : h.produces())
+        if (p.record_id == id) {
+          v.story.push_back(produce_line(p) + " (outcome " + to_string(p.outcome) + ")");
+          break;
+        }
+      v.story.push_back(at(when) + " " + who + " read it at offset " + off.str() +
+                        (from == kNoBroker ? "" : " from broker " + from.str()));
+      for (auto& line : partition_story(h, tp, when)) v.story.push_back(line);
+      std::string there = "nothing";
+      for (const auto& [o, rid] : f.read->records)
+        if (o == off) there = format_record_id(rid);
+      v.story.push_back("final log of " + tp.str() + " holds " + there + " at offset " + off.str() + " (starts at " +
+                        f.read->start_offset.str() + ")");
+    }
+    add_example(r, std::move(v));
+  };
+  for (const auto& c : h.consumes())
+    judge(c.tp, c.offset, c.record_id, c.at, c.consumer, nullptr, c.from);
+  for (const auto& p : h.groups().processed) judge(p.tp, p.offset, p.record_id, p.at, p.consumer, &p.group, kNoBroker);
+  r.note = std::to_string(reads) + " reads verified";
+  if (expired > 0) r.note += ", " + std::to_string(expired) + " record(s) read were deleted by retention since (not lost)";
   return r;
 }
 
@@ -529,6 +681,94 @@ CheckResult check_order(const History& h) {
     previous = &c;
     previous_it = it;
   }
+  return r;
+}
+
+CheckResult check_producer_order(const History& h, const std::set<int>& ordered_producers) {
+  CheckResult r{"producer_order", 0, {}, {}};
+  if (ordered_producers.empty()) {
+    r.note = "no producer's configuration promises order";
+    return r;
+  }
+  // Per partition, its final read (the first one): the record at an offset is one index away
+  // in a contiguous read, the common case; (record id, offset) sorted by id is made only for a
+  // partition where some record is not where it was acknowledged.
+  struct Final {
+    const FinalRead* read = nullptr;
+    bool contiguous = false;
+    int64_t first_offset = 0;
+    std::vector<std::pair<uint64_t, int64_t>> by_id;
+    bool by_id_made = false;
+  };
+  PartitionRanks ranks;
+  for (const auto& fr : h.final_reads()) ranks.add(fr.tp);
+  ranks.number();
+  std::vector<Final> finals(ranks.size());
+  for (const auto& fr : h.final_reads()) {
+    Final& f = finals[ranks.rank(fr.tp)];
+    if (f.read != nullptr) continue;
+    f.read = &fr;
+    f.contiguous = !fr.records.empty();
+    for (size_t i = 1; f.contiguous && i < fr.records.size(); ++i)
+      f.contiguous = fr.records[i].first == fr.records[i - 1].first + 1;
+    if (f.contiguous) f.first_offset = fr.records.front().first.value();
+  }
+  // The offset a record holds in the final log: where it was acknowledged when it is there,
+  // else its first copy; -1 when the final log lacks it (a loss, judged by lost_writes).
+  auto offset_of = [](Final& f, const ProduceOp& p) -> int64_t {
+    const auto& recs = f.read->records;
+    int64_t i = p.offset.value() - f.first_offset;
+    if (f.contiguous && i >= 0 && i < static_cast<int64_t>(recs.size()) && recs[static_cast<size_t>(i)].second == p.record_id)
+      return p.offset.value();
+    if (!f.by_id_made) {
+      for (const auto& [off, id] : recs) f.by_id.emplace_back(id, off.value());
+      std::stable_sort(f.by_id.begin(), f.by_id.end(), [](const auto& x, const auto& y) { return x.first < y.first; });
+      f.by_id_made = true;
+    }
+    const auto& w = f.by_id;
+    auto lo = std::lower_bound(w.begin(), w.end(), p.record_id, [](const auto& e, uint64_t id) { return e.first < id; });
+    if (lo == w.end() || lo->first != p.record_id) return -1;
+    for (auto k = lo; k != w.end() && k->first == p.record_id; ++k)
+      if (k->second == p.offset.value()) return k->second;
+    return lo->second;
+  };
+  // Acknowledged records in send order (the History records a producer's sends in order):
+  // each must sit above the one sent before it on its partition.
+  struct Last {
+    int64_t offset = -1;
+    size_t op = 0;
+  };
+  std::map<std::pair<int, uint32_t>, Last> last;  // (producer, partition rank)
+  const auto& ops = h.produces();
+  int64_t judged = 0;
+  for (size_t i = 0; i < ops.size(); ++i) {
+    const ProduceOp& p = ops[i];
+    if (p.outcome != OpOutcome::kOk || ordered_producers.count(p.producer) == 0) continue;
+    uint32_t rank = ranks.rank(p.tp);
+    if (rank == PartitionRanks::kNone || !finals[rank].read->complete) continue;
+    int64_t off = offset_of(finals[rank], p);
+    if (off < 0) continue;
+    ++judged;
+    Last& l = last[std::make_pair(p.producer, rank)];
+    if (l.offset >= 0 && off < l.offset) {
+      const ProduceOp& before = ops[l.op];
+      Violation v;
+      v.record_id = p.record_id;
+      v.summary = "producer " + std::to_string(p.producer) + " sent " + format_record_id(before.record_id) + " before " +
+                  format_record_id(p.record_id) + ", but " + p.tp.str() + " holds them at offsets " +
+                  std::to_string(l.offset) + " and " + std::to_string(off);
+      if (r.examples.size() < kMaxExamples) {
+        v.story = {produce_line(before), ack_line(before), produce_line(p), ack_line(p)};
+        for (auto& line : attempt_story(h, i)) v.story.push_back(std::move(line));
+      }
+      add_example(r, std::move(v));
+      continue;  // the later offset stays the mark: each record out of order counts once
+    }
+    l = Last{off, i};
+  }
+  r.note = std::to_string(judged) + " acknowledged records of " + std::to_string(ordered_producers.size()) +
+           " producer(s) whose configuration promises order (enable.idempotence, or "
+           "max.in.flight.requests.per.connection=1)";
   return r;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,8 +33,23 @@ inline constexpr size_t kMaxExamples = 5;
 // Counts a violation and keeps it among the examples while there is room.
 void add_example(CheckResult& r, Violation v);
 
-// Acknowledged (ok) produces whose record is absent from the final read of its partition.
+// Acknowledged (ok) produces whose record is absent from the final read of its partition,
+// except those retention deleted (History::log_cuts(): a retention cut removed the offset and
+// no truncation did after the acknowledgement, and the final log starts above it): Kafka
+// deletes old data as configured, and that is not a loss.
 CheckResult check_lost_writes(const History& h);
+// The same judgement with both counts: `lost_writes` and `expired` (the acknowledged records
+// retention deleted), and how many acknowledged records were verified.
+struct Durability {
+  CheckResult lost_writes;
+  CheckResult expired;
+  int64_t verified = 0;
+};
+Durability check_durability(const History& h);
+// Committed reads that vanished: a record a consumer read (so it was below the high watermark,
+// committed whatever the producer's acks) that is absent from the final read of its partition
+// and was not deleted by retention. Counted once per record however many consumers read it.
+CheckResult check_lost_reads(const History& h);
 // A record found at two or more offsets in the final read.
 CheckResult check_duplicates(const History& h);
 // An acknowledged record at another offset than acknowledged, two records acknowledged at
@@ -42,6 +58,13 @@ CheckResult check_inconsistent_offsets(const History& h);
 // A consumer seeing a partition's offsets go backwards, or skipping offsets that the final
 // log holds below the high watermark.
 CheckResult check_order(const History& h);
+
+// Per producer and partition, acknowledged records held by the final log in the order they
+// were sent, for the producers (History indexes) whose configuration promises it: Kafka's
+// idempotent producer (sequence numbers), or max.in.flight.requests.per.connection=1. A record
+// counts where it was acknowledged when the final log holds it there, else at its first copy;
+// records the final log lacks are the lost-write check's.
+CheckResult check_producer_order(const History& h, const std::set<int>& ordered_producers);
 
 // Workload outcomes (the liveness probes are not counted).
 struct OutcomeCounts {

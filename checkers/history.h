@@ -89,6 +89,18 @@ struct TimelineEvent {
   std::string detail;
 };
 
+// Offsets a replica's log gave up, as the broker reported it: retention deleting segments at
+// the start ([from, to) gone: to is the new log start), or a truncation at the end ([to, from)
+// gone: from was the log end). The durability checks tell retention from loss with these.
+struct LogCut {
+  sim::Instant at;
+  TopicPartition tp;
+  BrokerId broker = kNoBroker;
+  Offset from;
+  Offset to;
+  bool retention = false;  // else a truncation of the log's end
+};
+
 struct ReplicaState {
   BrokerId broker;
   TopicPartition tp;
@@ -101,10 +113,22 @@ struct ReplicaState {
   std::vector<std::pair<Offset, uint64_t>> records;  // offset -> record id, whole log
 };
 
+// What the final read saw of each record besides its id, from its batch's header: who wrote
+// it (producer id and sequence; -1 without idempotence) and the leader epoch that appended it.
+// For final_log.jsonl, so a run's counts can be recomputed from its files.
+struct FinalRecordMeta {
+  ProducerId producer_id = kNoProducerId;
+  int32_t sequence = -1;
+  LeaderEpoch leader_epoch = kNoLeaderEpoch;
+};
+
 struct FinalRead {
   TopicPartition tp;
   bool complete = false;  // read to the high watermark of a live leader
+  Offset start_offset{0};  // where the read began: the leader's log start, or 0
+  Offset high_watermark{-1};  // the leader's, when the read reached it
   std::vector<std::pair<Offset, uint64_t>> records;
+  std::vector<FinalRecordMeta> meta;  // one per record, same order
 };
 
 // What leaders did with fetch sessions (KIP-227), counted over the run (all brokers, all
@@ -135,6 +159,7 @@ class History {
   void produce_attempt(ProduceAttempt a) { produce_attempts_.push_back(std::move(a)); }
   void consumed(ConsumeOp op) { consumes_.push_back(std::move(op)); }
   void timeline(TimelineEvent e) { timeline_.push_back(std::move(e)); }
+  void log_cut(LogCut c) { log_cuts_.push_back(c); }
   void replica_state(ReplicaState s) { replicas_.push_back(std::move(s)); }
   void final_read(FinalRead r) { final_reads_.push_back(std::move(r)); }
 
@@ -142,6 +167,7 @@ class History {
   const std::vector<ProduceAttempt>& produce_attempts() const { return produce_attempts_; }
   const std::vector<ConsumeOp>& consumes() const { return consumes_; }
   const std::vector<TimelineEvent>& timeline_events() const { return timeline_; }
+  const std::vector<LogCut>& log_cuts() const { return log_cuts_; }
   const std::vector<ReplicaState>& replicas() const { return replicas_; }
   const std::vector<FinalRead>& final_reads() const { return final_reads_; }
 
@@ -161,6 +187,7 @@ class History {
   std::vector<ProduceAttempt> produce_attempts_;
   std::vector<ConsumeOp> consumes_;
   std::vector<TimelineEvent> timeline_;
+  std::vector<LogCut> log_cuts_;
   std::vector<ReplicaState> replicas_;
   std::vector<FinalRead> final_reads_;
   GroupHistory groups_;

@@ -74,10 +74,13 @@ std::string expectations(const scenarios::ExpectSpec& e) {
     if (x) s += (s.empty() ? "" : ", ") + std::string(name) + " " + x->str();
   };
   add("lost_writes", e.lost_writes);
+  add("lost_reads", e.lost_reads);
   add("duplicates", e.duplicates);
   add("inconsistent_offsets", e.inconsistent_offsets);
   add("order_violations", e.order_violations);
+  add("producer_order", e.producer_order);
   add("acknowledged", e.acknowledged);
+  add("expired", e.expired);
   if (e.liveness) s += (s.empty() ? "" : ", ") + std::string("liveness ") + (*e.liveness ? "true" : "false");
   return s;
 }

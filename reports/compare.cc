@@ -81,8 +81,10 @@ std::optional<std::string> load_compared_run(const fs::path& dir, ComparedRun& o
   std::string file = (dir / "summary.json").string();
   std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   if (auto problem = parse_json_located(text, out.summary)) return file + ":" + *problem;
-  if (!out.summary.is_object() || !out.summary.contains("schema") || out.summary["schema"] != "eddy.summary/1")
-    return file + ": not an eddy summary (expected \"schema\": \"eddy.summary/1\")";
+  // Version 2 added checks and files; what compare reads is the same in both.
+  if (!out.summary.is_object() || !out.summary.contains("schema") ||
+      (out.summary["schema"] != "eddy.summary/1" && out.summary["schema"] != "eddy.summary/2"))
+    return file + ": not an eddy summary (expected \"schema\": \"eddy.summary/2\")";
   if (auto problem = summary_shape_problem(out.summary)) {
     return file + ": " + *problem + " (expected a summary.json as `eddy run --out` writes it; reports/README.md)";
   }

@@ -73,6 +73,8 @@ std::optional<std::string> write_run_dir(const RunContext& run, const fs::path& 
   std::error_code ec;
   if (!skipped.empty()) fs::remove(dir / "history.jsonl", ec);  // not a stale one from an earlier run
   if (skipped.empty()) step("history.jsonl", [&](std::ostream& o) { write_history_jsonl(run.result.history, o); });
+  step("final_log.jsonl", [&](std::ostream& o) { write_final_log_jsonl(run.result.history, o); });
+  step("attempts.jsonl", [&](std::ostream& o) { write_attempts_jsonl(run.result.history, o); });
   step("timeline.jsonl", [&](std::ostream& o) { write_timeline_jsonl(m, o); });
   if (has_groups(run.result)) step("groups.jsonl", [&](std::ostream& o) { write_groups_jsonl(run.result, o); });
   step("report.html", [&](std::ostream& o) { o << report_html(summary, m); });

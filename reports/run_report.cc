@@ -204,6 +204,7 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
   j["run"] = {{"status", sim::to_string(r.outcome.status)},
               {"message", r.outcome.message},
               {"simulated_s", seconds(r.end.ns())},
+              {"workload_start_s", seconds(r.workload_start.ns())},
               {"events", r.events},
               {"cluster_ready", r.cluster_ready}};
   j["config"] = config_json(run.spec);
@@ -269,7 +270,8 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
   j["window_s"] = seconds(m.window_ns);
   j["faults"] = json::array();
   for (const auto& f : m.faults)
-    j["faults"].push_back({{"start_s", seconds(f.start_ns)}, {"end_s", seconds(f.end_ns)}, {"kind", f.kind},
+    j["faults"].push_back({{"at_s", seconds(f.start_ns - r.workload_start.ns())}, {"start_s", seconds(f.start_ns)},
+                           {"end_s", seconds(f.end_ns)}, {"kind", f.kind},
                            {"target", f.target}, {"what", f.what}});
   // The EDDY_FAULT_POINT sites reached while fault points were on (empty when they never
   // were): live or not for this seed, reached how often, fired how often.
@@ -277,7 +279,8 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
   for (const auto& fp : r.fault_points)
     j["fault_points"].push_back({{"site", fp.name}, {"live", fp.live}, {"evaluations", fp.evaluations}, {"firings", fp.firings}});
   j["files"] = {{"summary_md", "summary.md"},        {"metrics_csv", "metrics.csv"}, {"history_jsonl", "history.jsonl"},
-                {"timeline_jsonl", "timeline.jsonl"}, {"report_html", "report.html"}};
+                {"timeline_jsonl", "timeline.jsonl"}, {"final_log_jsonl", "final_log.jsonl"},
+                {"attempts_jsonl", "attempts.jsonl"}, {"report_html", "report.html"}};
   return j;
 }
 
@@ -424,6 +427,54 @@ void write_history_jsonl(const History& h, std::ostream& out) {
                           checkers::format_record_id(c.record_id).c_str(), c.consumer, json(c.tp.str()).dump().c_str(),
                           c.offset.value(), c.at.ns(), static_cast<int>(c.from.value()), c.position_reset ? "true" : "false");
     if (n > 0) out.write(buf, std::min<int>(n, static_cast<int>(sizeof buf) - 1));
+  }
+}
+
+void write_final_log_jsonl(const History& h, std::ostream& out) {
+  for (const auto& r : h.replicas()) {
+    json isr = json::array();
+    for (checkers::BrokerId b : r.isr) isr.push_back(b.value());
+    out << json{{"type", "replica"}, {"partition", r.tp.str()}, {"broker", r.broker.value()}, {"leader", r.leader},
+                {"leader_epoch", r.leader_epoch.value()}, {"log_start_offset", r.log_start_offset.value()},
+                {"log_end_offset", r.log_end_offset.value()}, {"high_watermark", r.high_watermark.value()},
+                {"isr", isr}, {"records", r.records.size()}}.dump()
+        << "\n";
+  }
+  for (const auto& c : h.log_cuts())
+    out << json{{"type", "log_cut"}, {"kind", c.retention ? "retention" : "truncation"}, {"at_ns", c.at.ns()},
+                {"partition", c.tp.str()}, {"broker", c.broker.value()}, {"from", c.from.value()}, {"to", c.to.value()}}.dump()
+        << "\n";
+  // Hand-formatted like history.jsonl: one line per record of every partition's final read.
+  char buf[256];
+  for (const auto& fr : h.final_reads()) {
+    std::string tp = json(fr.tp.str()).dump();
+    out << json{{"type", "final_read"}, {"partition", fr.tp.str()}, {"complete", fr.complete},
+                {"start_offset", fr.start_offset.value()}, {"high_watermark", fr.high_watermark.value()},
+                {"records", fr.records.size()}}.dump()
+        << "\n";
+    for (size_t i = 0; i < fr.records.size(); ++i) {
+      checkers::FinalRecordMeta meta = i < fr.meta.size() ? fr.meta[i] : checkers::FinalRecordMeta{};
+      int n = std::snprintf(buf, sizeof buf,
+                            "{\"type\":\"record\",\"partition\":%s,\"offset\":%" PRId64 ",\"record\":\"%s\",\"producer_id\":%" PRId64
+                            ",\"sequence\":%d,\"leader_epoch\":%d}\n",
+                            tp.c_str(), fr.records[i].first.value(), checkers::format_record_id(fr.records[i].second).c_str(),
+                            meta.producer_id.value(), meta.sequence, static_cast<int>(meta.leader_epoch.value()));
+      if (n > 0) out.write(buf, std::min<int>(n, static_cast<int>(sizeof buf) - 1));
+    }
+  }
+}
+
+void write_attempts_jsonl(const History& h, std::ostream& out) {
+  const auto& ops = h.produces();
+  for (const auto& a : h.produce_attempts()) {
+    json records = json::array();
+    for (size_t op : a.ops)
+      if (op < ops.size()) records.push_back(checkers::format_record_id(ops[op].record_id));
+    out << json{{"producer", a.producer}, {"partition", a.tp.str()}, {"attempt", a.attempt}, {"sent_ns", a.sent.ns()},
+                {"answered_ns", a.answered.ns()}, {"broker", a.broker.value()}, {"result", a.result},
+                {"producer_id", a.producer_id.value()}, {"producer_epoch", a.producer_epoch},
+                {"base_sequence", a.base_sequence}, {"records", records}}.dump()
+        << "\n";
   }
 }
 

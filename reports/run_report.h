@@ -12,7 +12,7 @@
 
 namespace reports {
 
-inline constexpr const char* kSummarySchema = "eddy.summary/1";
+inline constexpr const char* kSummarySchema = "eddy.summary/2";
 
 struct RunContext {
   const scenarios::ScenarioResult& result;
@@ -29,6 +29,11 @@ nlohmann::json summary_json(const RunContext& run, const RunMetrics& m);
 std::string summary_markdown(const nlohmann::json& summary);
 void write_metrics_csv(const RunMetrics& m, std::ostream& out);
 void write_history_jsonl(const checkers::History& h, std::ostream& out);
+// final_log.jsonl: every replica's state at the end, what retention and truncations removed,
+// and every partition's final read record by record (reports/README.md).
+void write_final_log_jsonl(const checkers::History& h, std::ostream& out);
+// attempts.jsonl: every send of each produce batch sent more than once (the duplicates' stories).
+void write_attempts_jsonl(const checkers::History& h, std::ostream& out);
 void write_timeline_jsonl(const RunMetrics& m, std::ostream& out);
 std::string report_html(const nlohmann::json& summary, const RunMetrics& m);
 

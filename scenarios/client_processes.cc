@@ -182,6 +182,11 @@ void create_topics(sim::NodeContext& ctx, RpcEndpoint& rpc, const ScenarioSpec& 
 
 }  // namespace
 
+std::string fault_line(const LabState& lab, sim::Instant now, const std::string& what) {
+  return "at " + sim::format_instant(sim::Instant::epoch() + (now - lab.workload_start)) + " (t=" + sim::format_instant(now) +
+         ") " + what;
+}
+
 sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab) {
   return [&spec, &lab](sim::NodeContext& ctx) {
     RpcEndpoint& rpc = client_rpc(ctx);
@@ -321,6 +326,7 @@ FinalRead read_partition(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata
   FinalRead out;
   out.tp = tp;
   Offset at{0};
+  bool started = false;
   while (ctx.true_now() < deadline) {
     auto leader = md.leader(tp);
     if (!leader) {
@@ -346,14 +352,20 @@ FinalRead read_partition(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata
       ctx.sleep_for(sim::milliseconds(100));
       continue;
     }
+    if (!started) out.start_offset = at;
+    started = true;
     for (const auto& b : pr.batches)
       for (size_t i = 0; i < b.records.size(); ++i) {
         Offset off = b.base_offset + static_cast<int64_t>(i);
-        if (off >= at) out.records.emplace_back(off, record_id_of(b.records[i]));
+        if (off < at) continue;
+        out.records.emplace_back(off, record_id_of(b.records[i]));
+        int32_t seq = b.base_sequence < 0 ? -1 : b.base_sequence + static_cast<int32_t>(i);
+        out.meta.push_back(FinalRecordMeta{b.producer_id, seq, b.partition_leader_epoch});
       }
     if (!pr.batches.empty()) at = pr.batches.back().next_offset();
     if (at >= pr.high_watermark) {
       out.complete = true;
+      out.high_watermark = pr.high_watermark;
       return out;
     }
   }

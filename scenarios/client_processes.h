@@ -23,6 +23,9 @@ struct LabState {
   std::vector<sim::NodeId> controllers;
   std::vector<sim::NodeId> producer_nodes;  // producer instance i's client node ("producer i" targets)
   bool ready = false;               // topics exist and every partition has a leader
+  // When the workload started: the reference of a scenario's fault times (`at:`), and of the
+  // fault lines a run prints (fault_line).
+  sim::Instant workload_start = sim::Instant::epoch();
   bool workload_stopped = false;
   int producers_drained = 0;        // producers whose every record has an outcome after the stop
   bool final_phase_done = false;
@@ -30,6 +33,11 @@ struct LabState {
   std::string liveness_note;
   sim::WaitQueue changed{"lab state"};
 };
+
+// A fault as a run prints it: "at 2.000000000s (t=2.412000000s) WHAT", the first time counted
+// from the workload's start as the scenario's `at:` is, the second the simulated time the
+// reports and traces use.
+std::string fault_line(const LabState& lab, sim::Instant now, const std::string& what);
 
 sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab);
 sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, int producer_index, LabState& lab);

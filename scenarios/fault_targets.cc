@@ -106,8 +106,7 @@ std::vector<sim::NodeId> FaultTargets::resolve(const std::vector<std::string>& t
 }
 
 void FaultTargets::note(std::vector<std::string>& fired, const std::string& what) {
-  std::string line = sim::format_instant(world_.now()) + " " + what;
-  fired.push_back(line);
+  fired.push_back(fault_line(lab_, world_.now(), what));
   world_.trace().record(world_.now(), sim::Trace::kWorldNode, "fault", {{"what", what}});
   lab_.history.timeline(checkers::TimelineEvent{world_.now(), "fault", {}, broker_model::kNoBroker, what});
 }

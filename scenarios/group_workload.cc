@@ -221,7 +221,7 @@ void GroupLab::heal(std::vector<std::string>& fired) {
   for (const auto& m : members_) nodes.push_back(m.node);
   if (nodes.empty()) return;
   faults::heal_everything(world_, nodes);
-  fired.push_back(sim::format_instant(world_.now()) + " resume and start every group member");
+  fired.push_back(fault_line(lab_, world_.now(), "resume and start every group member"));
 }
 
 void GroupLab::start_lag_sampler() {

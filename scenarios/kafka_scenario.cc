@@ -159,6 +159,26 @@ LatencySummary latency_of(const History& h) {
   return s;
 }
 
+}  // namespace
+
+std::set<int> producers_promising_order(const ScenarioSpec& spec) {
+  std::set<int> out;
+  int index = 0;
+  for (const auto& p : spec.producers) {
+    ProducerConfig c;
+    ProducerConfig::parse(p.configs, c);
+    // Kafka keeps a producer's records of a partition in send order with idempotence (the
+    // broker takes sequences in order) or with one request in flight (no retry can pass
+    // another); with neither, a retried batch can land behind a later one.
+    bool ordered = c.enable_idempotence || c.max_in_flight == 1;
+    for (int k = 0; k < p.count; ++k, ++index)
+      if (ordered) out.insert(index);
+  }
+  return out;
+}
+
+namespace {
+
 // `safety` false: a failed expectation is a liveness verdict (exit code 3), as for how long a
 // partition went without a leader or which errors the producers saw.
 void add_expectation(ScenarioResult& r, const std::string& check, const std::optional<CountExpectation>& e, int64_t actual,
@@ -196,11 +216,21 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   // Safety checks default to "none" when the scenario says nothing.
   CountExpectation zero{CountExpectation::Op::kEq, 0};
   add_expectation(r, "lost_writes", spec.expect.lost_writes.value_or(zero), count_of("lost_writes"));
+  // "No acknowledged write lost" says nothing when nothing acknowledged was verified. A
+  // scenario that means it (nothing may succeed) states `acknowledged`; otherwise "0 of 0
+  // verified" fails the run instead of passing it.
+  const CountExpectation lost = spec.expect.lost_writes.value_or(zero);
+  if (lost.op == CountExpectation::Op::kEq && lost.value == 0 && !spec.expect.acknowledged && r.acknowledged_verified == 0)
+    r.expectations.push_back(ExpectationResult{"acknowledged_verified", "> 0 (lost_writes == 0 must not pass vacuously)",
+                                               "0 of " + std::to_string(r.counts.acknowledged) + " verified", false, true});
+  add_expectation(r, "lost_reads", spec.expect.lost_reads.value_or(zero), count_of("lost_reads"));
   add_expectation(r, "duplicates", spec.expect.duplicates, count_of("duplicates"));
   add_expectation(r, "inconsistent_offsets", spec.expect.inconsistent_offsets.value_or(zero), count_of("inconsistent_offsets"));
   add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
   add_expectation(r, "controller_divergence", spec.expect.controller_divergence.value_or(zero), count_of("controller_divergence"));
+  add_expectation(r, "producer_order", spec.expect.producer_order.value_or(zero), count_of("producer_order"));
   add_expectation(r, "acknowledged", spec.expect.acknowledged, r.counts.acknowledged);
+  add_expectation(r, "expired", spec.expect.expired, count_of("expired"));
   // How the cluster behaved under the faults (not safety: a slow failover is no data loss).
   add_expectation(r, "leaderless_ms", spec.expect.leaderless_ms, r.longest_leaderless_ms, false);
   for (const auto& [name, want] : spec.expect.errors) {
@@ -244,8 +274,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   wc.cpu_flops_per_request = spec.cluster.cpu.request_flops;
   wc.cpu_flops_per_byte = spec.cluster.cpu.byte_flops;
   wc.limits.max_events = spec.max_events;
-  // Setup, workload, healing, final phase and a margin: a run that goes past it is stuck.
-  wc.limits.max_time = sim::Instant::epoch() + sim::seconds(60) + spec.duration + spec.heal_for + spec.liveness_bound * 3;
+  // Setup, workload, the producers' drain (bounded by delivery.timeout.ms), healing, final
+  // phase and a margin: a run that goes past it is stuck.
+  wc.limits.max_time = sim::Instant::epoch() + sim::seconds(60) + spec.duration + max_delivery_timeout(spec) +
+                       sim::seconds(1) + spec.heal_for + spec.liveness_bound * 3;
   wc.link = link_of(spec.cluster.network);
   // The lab's state outlives the world: fibers still waiting on it at the end are unwound
   // when the world is destroyed.
@@ -340,6 +372,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     }
     result.cluster_ready = true;
     sim::Instant start = world.now();
+    lab->workload_start = start;
+    result.workload_start = start;
     groups.start_lag_sampler();
     for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
     targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
@@ -365,8 +399,11 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.events = world.engine().events_processed();
   result.history = std::move(lab->history);
   const History& h = result.history;
-  result.checks = {check_lost_writes(h), check_duplicates(h), check_inconsistent_offsets(h), check_order(h),
-                   check_controller(h)};
+  Durability durability = check_durability(h);
+  result.acknowledged_verified = durability.verified;
+  result.checks = {std::move(durability.lost_writes), check_duplicates(h), check_inconsistent_offsets(h), check_order(h),
+                   check_lost_reads(h), check_producer_order(h, producers_promising_order(spec)),
+                   std::move(durability.expired), check_controller(h)};
   if (groups.active()) {
     result.rebalance_timeline = ownership_intervals(h, result.end);
     GroupTopics group_topics;

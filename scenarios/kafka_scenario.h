@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,9 +46,11 @@ struct ScenarioResult {
   sim::RunOutcome outcome;
   uint64_t fingerprint = 0;
   sim::Instant end;
+  sim::Instant workload_start;  // the reference of the scenario's fault times (`at:`)
   uint64_t events = 0;
   bool cluster_ready = false;
   checkers::OutcomeCounts counts;
+  int64_t acknowledged_verified = 0;  // acknowledged records the durability check held to the final log
   std::vector<checkers::CheckResult> checks;
   bool liveness = false;
   std::string liveness_note;
@@ -73,6 +76,10 @@ struct ScenarioResult {
 };
 
 ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options);
+
+// The producers (History indexes, in the order run_scenario numbers them) whose configuration
+// promises per-partition send order: enable.idempotence, or max.in.flight.requests.per.connection=1.
+std::set<int> producers_promising_order(const ScenarioSpec& spec);
 
 // The built-in default: 3 brokers, 3 controllers, one topic of 12 partitions (RF 3,
 // min.insync.replicas 2), acks=all, 10,000 messages/s of 1 KiB, leader crashes and

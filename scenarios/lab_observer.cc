@@ -133,6 +133,10 @@ void LabObserver::subscribe_replicas() {
     timeline(o, "isr-expand-proposed", e.tp, e.broker, "add broker " + e.follower.str());
   });
   bus.subscribe<LogTruncated>([this](const EventOrigin& o, const LogTruncated& e) {
+    // A whole-log truncation restarts the log at the leader's log start (`to`): below it the
+    // leader's retention removed the offsets; what this replica held from `to` up is cut as by
+    // any truncation.
+    history_.log_cut(checkers::LogCut{o.at, e.tp, e.broker, e.from_log_end, e.to, false});
     timeline(o, "truncate", e.tp, e.broker,
              e.whole_log ? "everything (log end " + e.from_log_end.str() + "), restart at " + e.to.str() + " (" + e.reason + ")"
                          : "from log end " + e.from_log_end.str() + " to " + e.to.str() + " (" + e.reason + ")");
@@ -151,8 +155,10 @@ void LabObserver::subscribe_replicas() {
     timeline(o, "log-dir-failed", {}, e.broker, "log directory failed at " + e.log + ": the broker halts");
   });
   bus.subscribe<RetentionDeleted>([this](const EventOrigin& o, const RetentionDeleted& e) {
+    history_.log_cut(checkers::LogCut{o.at, e.tp, e.broker, e.from_log_start, e.log_start_offset, true});
     timeline(o, "retention", e.tp, e.broker,
-             std::to_string(e.segments) + " segment(s) deleted, log start now " + e.log_start_offset.str());
+             std::to_string(e.segments) + " segment(s) deleted: offsets " + e.from_log_start.str() + ".." +
+                 (e.log_start_offset - 1).str() + ", log start now " + e.log_start_offset.str());
   });
 }
 

@@ -28,6 +28,9 @@ std::string CountExpectation::str() const {
 const std::vector<ExpectKey>& expect_keys() {
   static const std::vector<ExpectKey> keys = {
       {"lost_writes", &ExpectSpec::lost_writes, "acknowledged records missing from the final log"},
+      {"lost_reads", &ExpectSpec::lost_reads,
+       "records a consumer read (committed: below the high watermark), missing from the final log whatever the acks "
+       "(default 0)"},
       {"duplicates", &ExpectSpec::duplicates, "a record found at two or more offsets"},
       {"inconsistent_offsets", &ExpectSpec::inconsistent_offsets,
        "a record at another offset than acknowledged, two records acknowledged at one offset, or in-sync "
@@ -36,7 +39,12 @@ const std::vector<ExpectKey>& expect_keys() {
        "a consumer seeing offsets go backwards or skipping records below the HW"},
       {"controller_divergence", &ExpectSpec::controller_divergence,
        "two controller leaders in one term, or two different entries committed at one metadata log offset (default 0)"},
+      {"producer_order", &ExpectSpec::producer_order,
+       "acknowledged records of one producer and partition out of send order, where the producer's configuration "
+       "promises order (enable.idempotence, or max.in.flight.requests.per.connection=1; default 0)"},
       {"acknowledged", &ExpectSpec::acknowledged, "the count of acknowledged records (e.g. == 0 when nothing may succeed)"},
+      {"expired", &ExpectSpec::expired,
+       "acknowledged records deleted by retention (retention.ms, retention.bytes): below the final log start, not lost"},
       {"liveness", nullptr, "after healing, every partition takes an acks=all write and reads to its end (true/false)"},
       {"group_exclusivity", &ExpectSpec::group_exclusivity,
        "two members of one generation owning a partition at once (default 0 with groups)"},

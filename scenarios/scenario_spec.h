@@ -164,11 +164,14 @@ struct CountExpectation {
 
 struct ExpectSpec {
   std::optional<CountExpectation> lost_writes;
+  std::optional<CountExpectation> lost_reads;  // records consumers read, missing from the final log
   std::optional<CountExpectation> duplicates;
   std::optional<CountExpectation> inconsistent_offsets;
   std::optional<CountExpectation> order_violations;
   std::optional<CountExpectation> controller_divergence;  // default 0: two controller leaders in a term, divergent commits
+  std::optional<CountExpectation> producer_order;  // acknowledged records out of send order where promised
   std::optional<CountExpectation> acknowledged;  // e.g. "== 0" when nothing may be acknowledged
+  std::optional<CountExpectation> expired;       // acknowledged records retention deleted (not lost)
   std::optional<bool> liveness;
   // Consumer groups (checkers/group_checkers.h). With groups in the scenario,
   // group_exclusivity, offset_regressions and stale_commits default to 0.

@@ -87,12 +87,14 @@ struct ProducerStateRebuilt {
   Offset log_end_offset;
 };
 
-// Retention deleted whole segments of a replica's log.
+// Retention (retention.ms / retention.bytes) deleted whole segments of a replica's log: the
+// offsets [from_log_start, log_start_offset) are gone from it.
 struct RetentionDeleted {
   TopicPartition tp;
   BrokerId broker;
   int32_t segments = 0;
   Offset log_start_offset;  // after the deletion
+  Offset from_log_start;    // before it
 };
 
 // The broker's log directory failed (an I/O error in `log` while `during`): it stops serving

@@ -62,9 +62,10 @@ void ReplicaManager::log_manager_loop() {
     next_retention = ctx.now() + retention_period;
     int64_t now_ms = ctx.wall_now().ns() / 1'000'000;
     for_each_partition([&](Partition& p) {
+      Offset before = p.log().log_start_offset();
       storage::RetentionResult r = p.log().delete_old_segments(now_ms, p.high_watermark());
       if (r.segments_deleted > 0)
-        ctx.emit(RetentionDeleted{p.tp(), config_.id, r.segments_deleted, p.log().log_start_offset()});
+        ctx.emit(RetentionDeleted{p.tp(), config_.id, r.segments_deleted, p.log().log_start_offset(), before});
     });
   }
 }

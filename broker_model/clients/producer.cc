@@ -241,6 +241,15 @@ void Producer::retry_or_fail(Batch* b, ErrorCode error) {
   b->retry_after = now + sim::milliseconds(config_.retry_backoff_ms);
 }
 
+// delivery.timeout.ms, as Kafka's Sender does (clients/.../producer/internals/Sender.java,
+// sendProducerData: accumulator.expiredBatches and getExpiredInflightBatches, each handed to
+// failBatch(batch, new TimeoutException(...), adjustSequenceNumbers=false), then
+// transactionManager.markSequenceUnresolved(batch) when it had been sent): an expired batch is
+// failed to the application and dropped, never sent again. Its partition is then unresolved
+// until nothing of it is in flight; TransactionManager.maybeResolveSequences clears it without
+// an epoch bump when a later sequence was acknowledged ("This would happen when a batch was
+// expired, but subsequent batches succeeded") and bumps only when none was (complete() and
+// resolve_sequences() below). Bumping and resending the expired batch would write it twice.
 void Producer::expire_old_batches(sim::Instant now) {
   // Batches of a partition are in creation order: only the oldest not in flight can be
   // the first to expire, so look no further than that.
@@ -422,6 +431,20 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
   // INVALID_PRODUCER_EPOCH is not retriable: retry_or_fail gives the batch up.
   if (error != ErrorCode::kOutOfOrderSequenceNumber && error != ErrorCode::kUnknownProducerId) return;
   if (!b->has_sequence || b->producer_epoch != s.epoch || b->producer_id != s.producer_id) return;  // renumbered since
+  if (error == ErrorCode::kOutOfOrderSequenceNumber && s.last_acked_sequence != kNoSequence &&
+      b->base_sequence <= s.last_acked_sequence) {
+    // Behind the last acknowledged sequence of its epoch: the broker took sequences in order,
+    // so this batch is in its log, whatever else is unresolved; the answer is OUT_OF_ORDER
+    // because it is older than the five batches the broker remembers. Never a gap: retry it as
+    // it is until delivery.timeout.ms fails it. (Kafka's canRetry would bump here when the
+    // batch comes right after an expired one, renumbering a written batch; over TCP that cannot
+    // meet a batch already behind the acknowledged ones on one connection, but a lost response
+    // without a broken connection, the message-drop fault, or a move to a new leader can.)
+    ctx.trace("producer.retry_behind_acknowledged", {{"producer", index_}, {"partition", b->tp.str()},
+                                                     {"sequence", static_cast<int64_t>(b->base_sequence)},
+                                                     {"last_acknowledged", static_cast<int64_t>(s.last_acked_sequence)}});
+    return;
+  }
   if (error == ErrorCode::kOutOfOrderSequenceNumber) {
     bool next_after_acked = b->base_sequence == next_sequence_after(s.last_acked_sequence);
     bool next_after_unresolved = s.unresolved && b->base_sequence == next_sequence_after(s.unresolved_sequence);

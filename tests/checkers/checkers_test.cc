@@ -165,5 +165,153 @@ TEST(Checkers, OrderUsesTheFinalLogEvenReadOutOfOrder) {
   EXPECT_EQ(r.examples[1].summary, "consumer 0 went backwards on a-0: offset 2 after 3");
 }
 
+// Retention deleted offsets 0..39 of a-0 (log start 40): the records acknowledged there are
+// expired, not lost; a record below the log start that a truncation removed after its
+// acknowledgement is lost even though retention later passed its offset too.
+TEST(Checkers, RetentionIsNotLoss) {
+  History h;
+  for (int64_t o = 0; o < 60; ++o) ack(h, kA0, make_record_id(1, static_cast<uint64_t>(o)), o);
+  std::vector<std::pair<int64_t, uint64_t>> kept;
+  for (int64_t o = 40; o < 60; ++o) kept.emplace_back(o, make_record_id(1, static_cast<uint64_t>(o)));
+  FinalRead fr = final_read(kA0, kept);
+  fr.start_offset = Offset(40);
+  h.final_read(fr);
+  h.log_cut(LogCut{t(100), kA0, BrokerId(1), Offset(0), Offset(20), true});
+  h.log_cut(LogCut{t(200), kA0, BrokerId(1), Offset(20), Offset(40), true});
+  {
+    Durability d = check_durability(h);
+    EXPECT_EQ(d.lost_writes.count, 0) << d.lost_writes.note;
+    EXPECT_EQ(d.expired.count, 40);
+    EXPECT_EQ(d.verified, 60);
+    ASSERT_FALSE(d.expired.examples.empty());
+    EXPECT_NE(d.expired.examples[0].story.back().find("deleted offsets 0..19"), std::string::npos)
+        << d.expired.examples[0].story.back();
+  }
+  // Without the brokers' retention report the same absence is a loss.
+  History bare;
+  for (const auto& p : h.produces()) bare.begin_produce(p);
+  bare.final_read(fr);
+  EXPECT_EQ(check_lost_writes(bare).count, 40);
+  // A follower's log end cut back over offsets 30..35 after they were acknowledged: those may
+  // have been lost before retention came, so they count as lost.
+  h.log_cut(LogCut{t(50), kA0, BrokerId(2), Offset(36), Offset(30), false});
+  Durability d = check_durability(h);
+  EXPECT_EQ(d.lost_writes.count, 6);
+  EXPECT_EQ(d.expired.count, 34);
+  // A record missing above the final log's start is lost whatever retention did.
+  History above;
+  for (int64_t o = 0; o < 60; ++o) ack(above, kA0, make_record_id(1, static_cast<uint64_t>(o)), o);
+  kept.erase(kept.begin() + 5);  // offset 45
+  FinalRead holed = final_read(kA0, kept);
+  holed.start_offset = Offset(40);
+  above.final_read(holed);
+  above.log_cut(LogCut{t(100), kA0, BrokerId(1), Offset(0), Offset(50), true});
+  EXPECT_EQ(check_durability(above).lost_writes.count, 1);
+}
+
+void consumed(History& h, const TopicPartition& tp, int consumer, uint64_t id, int64_t offset) {
+  ConsumeOp c;
+  c.consumer = consumer;
+  c.tp = tp;
+  c.offset = Offset(offset);
+  c.record_id = id;
+  c.at = t(1000 + offset);
+  c.from = BrokerId(0);
+  h.consumed(c);
+}
+
+// Records a consumer read and that the final log lacks are lost committed data, even when no
+// write was acknowledged (acks=0): counted once per record however many consumers read it.
+TEST(Checkers, CommittedReadsThatVanishAreLost) {
+  History h;
+  for (int64_t o = 0; o < 10; ++o) {
+    ProduceOp p;
+    p.record_id = make_record_id(1, static_cast<uint64_t>(o));
+    p.tp = kA0;
+    p.outcome = OpOutcome::kUnknown;  // acks=0: never answered
+    h.begin_produce(p);
+    consumed(h, kA0, 0, p.record_id, o);
+    consumed(h, kA0, 1, p.record_id, o);
+  }
+  // An unclean leader holding offsets 0..5 only, then new records at 6..7.
+  std::vector<std::pair<int64_t, uint64_t>> log;
+  for (int64_t o = 0; o < 6; ++o) log.emplace_back(o, make_record_id(1, static_cast<uint64_t>(o)));
+  log.emplace_back(6, make_record_id(2, 0));
+  log.emplace_back(7, make_record_id(2, 1));
+  h.final_read(final_read(kA0, log));
+  EXPECT_EQ(check_lost_writes(h).count, 0);  // nothing was acknowledged
+  CheckResult r = check_lost_reads(h);
+  EXPECT_EQ(r.count, 4);
+  ASSERT_FALSE(r.examples.empty());
+  EXPECT_EQ(r.examples[0].record_id, make_record_id(1, 6));
+  EXPECT_NE(r.examples[0].story.back().find("holds p2#0 at offset 6"), std::string::npos) << r.examples[0].story.back();
+  EXPECT_EQ(r.note, "20 reads verified");
+  // A record read at one offset and found at another is not lost; a partition with no complete
+  // final read is not judged.
+  History moved;
+  consumed(moved, kA0, 0, make_record_id(1, 1), 1);
+  consumed(moved, kB2, 0, make_record_id(1, 2), 1);
+  moved.final_read(final_read(kA0, {{0, make_record_id(9, 9)}, {1, make_record_id(9, 8)}, {2, make_record_id(1, 1)}}));
+  moved.final_read(final_read(kB2, {}, false));
+  EXPECT_EQ(check_lost_reads(moved).count, 0);
+  // Read, then deleted by retention: expired, not lost.
+  History retained;
+  consumed(retained, kA0, 0, make_record_id(1, 1), 1);
+  FinalRead fr = final_read(kA0, {{5, make_record_id(1, 5)}});
+  fr.start_offset = Offset(5);
+  retained.final_read(fr);
+  EXPECT_EQ(check_lost_reads(retained).count, 1);
+  retained.log_cut(LogCut{t(2000), kA0, BrokerId(0), Offset(0), Offset(5), true});
+  CheckResult e = check_lost_reads(retained);
+  EXPECT_EQ(e.count, 0);
+  EXPECT_NE(e.note.find("deleted by retention"), std::string::npos) << e.note;
+}
+
+// Per producer and partition, acknowledged records must sit in the final log in send order
+// where the producer's configuration promises it; a producer without that promise may reorder.
+TEST(Checkers, ProducerOrderIsJudgedWhereTheConfigurationPromisesIt) {
+  History h;
+  auto send = [&](int producer, uint64_t seq, const TopicPartition& tp, int64_t offset) {
+    ProduceOp p;
+    p.record_id = make_record_id(static_cast<uint32_t>(producer), seq);
+    p.producer = producer;
+    p.tp = tp;
+    p.invoked = t(static_cast<int64_t>(seq));
+    p.completed = t(static_cast<int64_t>(seq) + 10);
+    p.outcome = OpOutcome::kOk;
+    p.offset = Offset(offset);
+    p.acked_by = BrokerId(0);
+    p.leader_epoch = LeaderEpoch(0);
+    p.attempts = 1;
+    h.begin_produce(p);
+  };
+  // Producer 1 on a-0: sequences 1, 2, 3 land at offsets 0, 2, 1 (3 passed 2: a retried batch
+  // behind a later one). On b-2 its records are in order.
+  send(1, 1, kA0, 0);
+  send(1, 2, kA0, 2);
+  send(1, 3, kA0, 1);
+  send(1, 4, kB2, 0);
+  send(1, 5, kB2, 1);
+  // Producer 2 reorders the same way on a-0 (offsets 3, 5, 4).
+  send(2, 1, kA0, 3);
+  send(2, 2, kA0, 5);
+  send(2, 3, kA0, 4);
+  h.final_read(final_read(kA0, {{0, make_record_id(1, 1)}, {1, make_record_id(1, 3)}, {2, make_record_id(1, 2)},
+                                {3, make_record_id(2, 1)}, {4, make_record_id(2, 3)}, {5, make_record_id(2, 2)}}));
+  h.final_read(final_read(kB2, {{0, make_record_id(1, 4)}, {1, make_record_id(1, 5)}}));
+  CheckResult both = check_producer_order(h, {1, 2});
+  EXPECT_EQ(both.count, 2);
+  ASSERT_FALSE(both.examples.empty());
+  EXPECT_EQ(both.examples[0].summary, "producer 1 sent p1#2 before p1#3, but a-0 holds them at offsets 2 and 1");
+  EXPECT_EQ(check_producer_order(h, {1}).count, 1);
+  EXPECT_EQ(check_producer_order(h, {}).count, 0);  // nobody promised order
+  // A record held twice counts where it was acknowledged (a retry appended it again later).
+  h = History{};
+  send(1, 1, kA0, 0);
+  send(1, 2, kA0, 1);
+  h.final_read(final_read(kA0, {{0, make_record_id(1, 1)}, {1, make_record_id(1, 2)}, {2, make_record_id(1, 1)}}));
+  EXPECT_EQ(check_producer_order(h, {1}).count, 0);
+}
+
 }  // namespace
 }  // namespace checkers

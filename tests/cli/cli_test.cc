@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 
 #include "run_command.h"
+#include "temp_dir.h"
 
 namespace {
 
@@ -141,6 +142,29 @@ TEST(Cli, ViolationPrintsTheReplayCommand) {
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("VIOLATED"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("replay: build/eddy replay " + planted + " --seed 1" + root + "\n"), std::string::npos) << r.out;
+}
+
+// Exit code 3: a liveness expectation failed. scenarios/durability/no-recovery-in-time.yaml
+// gives a cluster that lost power one second to recover (no quiet phase): the final probe times
+// out, `eddy run` says so and exits 3, with no safety expectation violated. The same file with a
+// quiet phase of 15 s recovers and exits 0, so the 3 is about time, not about the faults.
+TEST(Cli, ALivenessFailureExitsWithThree) {
+  const std::string file = std::string(EDDY_SOURCE_DIR) + "/scenarios/durability/no-recovery-in-time.yaml";
+  Result r = run("run " + file + " --seed 1 --no-out");
+  EXPECT_EQ(r.exit_code, 3) << r.out;
+  EXPECT_NE(r.out.find("liveness: FAILED"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("expect liveness true: false VIOLATED"), std::string::npos) << r.out;
+  size_t violated = 0;
+  for (size_t at = r.out.find("VIOLATED"); at != std::string::npos; at = r.out.find("VIOLATED", at + 1)) ++violated;
+  EXPECT_EQ(violated, 1u) << "only liveness fails\n" << r.out;
+  eddy_test::TempDir dir("liveness-exit");
+  std::string text = eddy_test::read_all(file);
+  size_t at = text.find("heal_for: 0s");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 12, "heal_for: 15s");
+  eddy_test::write_all(dir.path / "recovers.yaml", text);
+  Result healed = run("run " + dir.str("recovers.yaml") + " --seed 1 --no-out");
+  EXPECT_EQ(healed.exit_code, 0) << healed.out;
 }
 
 }  // namespace

@@ -31,7 +31,8 @@ TEST(RunOutputCli, WritesTheRunDirectoryAndReusesItsOwn) {
   Result a = run("run " + kScenario + " --seed 3 --out " + dir.string());
   ASSERT_EQ(a.exit_code, 0) << a.out;
   EXPECT_NE(a.out.find("report: " + dir.string() + "/report.html"), std::string::npos) << a.out;
-  for (const char* f : {"summary.json", "summary.md", "metrics.csv", "history.jsonl", "timeline.jsonl", "report.html", ".eddy-run"})
+  for (const char* f : {"summary.json", "summary.md", "metrics.csv", "history.jsonl", "timeline.jsonl", "final_log.jsonl",
+                        "attempts.jsonl", "report.html", ".eddy-run"})
     EXPECT_TRUE(fs::exists(dir / f)) << f;
   std::ifstream in(dir / "summary.json");
   nlohmann::json s = nlohmann::json::parse(in);

@@ -75,7 +75,9 @@ TEST(RunReport, SummaryFollowsTheDocumentedSchema) {
     for (const char* k : {"check", "expected", "actual", "kind"}) expect_type(e, k, V::string);
     expect_type(e, "held", V::boolean);
   }
-  ASSERT_EQ(s["checks"].size(), 5u);  // lost_writes, duplicates, inconsistent_offsets, order_violations, controller_divergence
+  // lost_writes, duplicates, inconsistent_offsets, order_violations, lost_reads, producer_order, expired,
+  // controller_divergence
+  ASSERT_EQ(s["checks"].size(), 8u);
   expect_type(s, "fault_points", V::array);
   for (const auto& c : s["checks"]) {
     expect_type(c, "check", V::string);
@@ -105,6 +107,11 @@ TEST(RunReport, SummaryFollowsTheDocumentedSchema) {
   ASSERT_EQ(s["faults"].size(), 1u);
   EXPECT_EQ(s["faults"][0]["kind"], "partition");
   EXPECT_NEAR(s["faults"][0]["end_s"].get<double>() - s["faults"][0]["start_s"].get<double>(), 6.0, 0.01);  // for: 6s
+  // The scenario says `at: 3s`, counted from the workload's start: at_s says the same, and
+  // start_s (simulated time, as every other time in the file) is the workload's start later.
+  EXPECT_DOUBLE_EQ(s["faults"][0]["at_s"].get<double>(), 3.0);
+  EXPECT_GT(s["run"]["workload_start_s"].get<double>(), 0.0);
+  EXPECT_NEAR(s["faults"][0]["start_s"].get<double>(), s["run"]["workload_start_s"].get<double>() + 3.0, 0.002);
   EXPECT_EQ(s["verdict"], "pass");
   EXPECT_EQ(summary_of(acks1_run(), 1)["verdict"], "safety_violation");
 }
@@ -194,8 +201,10 @@ TEST(RunReport, RunDirectoryRefusesForeignDirectoriesAndWritesEveryFile) {
   RunContext ctx{run.result, run.spec, 0, "eddy run x --seed 2", "test"};
   WrittenRun written;
   ASSERT_FALSE(write_run_dir(ctx, base / "new" / "run", WriteOptions{}, &written).has_value());
-  for (const char* f : {"summary.json", "summary.md", "metrics.csv", "history.jsonl", "timeline.jsonl", "report.html"})
+  for (const char* f : {"summary.json", "summary.md", "metrics.csv", "history.jsonl", "timeline.jsonl", "final_log.jsonl",
+                        "report.html"})
     EXPECT_GT(fs::file_size(base / "new" / "run" / f), 0u) << f;
+  EXPECT_TRUE(fs::exists(base / "new" / "run" / "attempts.jsonl"));  // empty when no batch was sent twice
   std::ifstream sj(base / "new" / "run" / "summary.json");
   json parsed = json::parse(sj);
   EXPECT_EQ(parsed["seed"], 2);

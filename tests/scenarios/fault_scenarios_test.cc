@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <map>
+#include <sstream>
+
 #include <set>
 #include <string>
 
@@ -164,6 +167,88 @@ TEST(FaultScenarios, SwarmNemesisDrawsFromTheSeedAndPrintsWhatItDrew) {
     EXPECT_EQ(r.fingerprint, again.fingerprint);
   }
   EXPECT_GT(mixes.size(), 1u) << "different seeds, different nemesis mixes";
+}
+
+// KIP-360 and delivery.timeout.ms: an idempotent batch that expires after it was sent (its
+// acknowledgement lost to a one-way cut) while later batches of its partition are acknowledged
+// is failed to the application and never sent again; the later acknowledgement shows the broker
+// took it (sequences are taken in order), so it is resolved without an epoch bump, as Kafka's
+// TransactionManager.maybeResolveSequences does (an expired batch with no later acknowledgement
+// bumps the epoch, and only the batches still pending are renumbered). Resending the expired
+// batch would write it twice.
+constexpr const char* kExpiry = R"(name: expiry-behind-acknowledged
+cluster:
+  brokers: 3
+  controllers: 1
+  broker_configs: {replica.lag.time.max.ms: 4000, replica.socket.timeout.ms: 3000, broker.session.timeout.ms: 3000,
+                   broker.heartbeat.interval.ms: 500}
+topics:
+  - {name: orders, partitions: 2, replication_factor: 3, configs: {min.insync.replicas: 2}}
+producers:
+  - {topic: orders, count: 1, rate: 400/s, message_size: 100B, keys: "uniform 64",
+     configs: {acks: all, linger.ms: 2, request.timeout.ms: 800, delivery.timeout.ms: 1000, retry.backoff.ms: 50}}
+consumers:
+  - {topic: orders, count: 1}
+faults:
+  - {at: 2s, for: 700ms, kind: one-way, target: "leader of orders/0", other_side: "producer 0"}
+  - {at: 5s, for: 1200ms, kind: one-way, target: "leader of orders/1", other_side: "producer 0"}
+duration: 8s
+heal_for: 5s
+expect: {acknowledged: "> 1000", duplicates: 0}
+)";
+
+TEST(FaultScenarios, AnExpiredIdempotentBatchIsFailedNotResent) {
+  ScenarioSpec spec = load_text(kExpiry);
+  int64_t behind_acknowledged = 0;
+  for (uint64_t seed : {1, 2, 3}) {
+    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
+    ASSERT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << format_summary(r);
+    const checkers::History& h = r.history;
+    std::map<uint64_t, int> copies;
+    for (const auto& fr : h.final_reads())
+      for (const auto& [off, id] : fr.records) ++copies[id];
+    // Per partition, the highest sequence acknowledged (record ids are per producer, in send order).
+    std::map<checkers::TopicPartition, uint64_t> last_acked;
+    for (const auto& p : h.produces())
+      if (p.outcome == checkers::OpOutcome::kOk && p.producer != checkers::kLivenessProbeProducer)
+        last_acked[p.tp] = std::max(last_acked[p.tp], p.record_id);
+    for (size_t i = 0; i < h.produces().size(); ++i) {
+      const checkers::ProduceOp& p = h.produces()[i];
+      if (p.outcome != checkers::OpOutcome::kUnknown) continue;  // sent, then given up
+      EXPECT_LE(copies[p.record_id], 1) << checkers::format_record_id(p.record_id) << " seed " << seed;
+      for (const auto& a : h.produce_attempts()) {
+        if (std::find(a.ops.begin(), a.ops.end(), i) == a.ops.end()) continue;
+        EXPECT_LE(a.sent, p.completed) << checkers::format_record_id(p.record_id) << " was sent again after it expired";
+      }
+      if (last_acked[p.tp] > p.record_id) ++behind_acknowledged;
+    }
+  }
+  EXPECT_GT(behind_acknowledged, 0) << "no sent batch expired while a later one of its partition was acknowledged";
+}
+
+// A fault prints in the reference of the scenario's `at:` (counted from the workload's start),
+// with the simulated time the reports and traces use beside it: a fault at `at: 2s` prints
+// "at 2.000000000s (t=...)", whatever the cluster's setup took.
+TEST(FaultScenarios, FaultTimesPrintAsTheScenarioWritesThem) {
+  ScenarioSpec spec = load_text(R"(name: fault-times
+cluster: {brokers: 3, controllers: 1}
+topics:
+  - {name: t, partitions: 1, replication_factor: 3}
+producers:
+  - {topic: t, rate: 100/s}
+faults:
+  - {at: 2s, for: 1500ms, kind: crash, target: broker 1}
+duration: 5s
+heal_for: 2s
+expect: {acknowledged: "> 100"}
+)");
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  ASSERT_TRUE(r.cluster_ready);
+  ASSERT_GE(r.faults_fired.size(), 2u) << all_fired(r);
+  EXPECT_GT(r.workload_start, sim::Instant::epoch());
+  EXPECT_EQ(r.faults_fired[0], "at 2.000000000s (t=" + sim::format_instant(r.workload_start + sim::seconds(2)) +
+                                   ") crash broker-1") << all_fired(r);
+  EXPECT_EQ(r.faults_fired[1].rfind("at 3.500000000s (t=", 0), 0u) << all_fired(r);
 }
 
 }  // namespace

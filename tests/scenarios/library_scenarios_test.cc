@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/clients/client_config.h"
 #include "scenarios/kafka_scenario.h"
 #include "scenarios/scenario_loader.h"
 #include "bundled_scenario_util.h"
@@ -62,6 +63,100 @@ void expect_over_seeds(const std::string& file, uint64_t seeds) {
                                       << " --seed " << seed << ")\n"
                                       << format_summary(r);
   }
+}
+
+// Every bundled scenario file (scenarios/**.yaml) that expects no lost write, stated or by
+// default, also states a floor of acknowledged writes (or `acknowledged: 0`, nothing may
+// succeed): "0 lost" from a run that acknowledged nothing would say nothing. The OMB driver and
+// workload files under scenarios/omb are not scenario files and are left out.
+TEST(ScenarioLibrary, EveryScenarioExpectingNoLossStatesAFloorOfAcknowledgedWrites) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(EDDY_SOURCE_DIR) / "scenarios"))
+    if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  int judged = 0;
+  for (const fs::path& f : files) {
+    LoadResult r = load_scenario_file(f.string());
+    if (!r.ok()) {
+      EXPECT_EQ(f.parent_path().filename(), "omb") << f << " does not load: " << r.error().str();
+      continue;  // an OMB driver or workload file
+    }
+    const ExpectSpec& e = r.spec().expect;
+    CountExpectation lost = e.lost_writes.value_or(CountExpectation{CountExpectation::Op::kEq, 0});
+    if (lost.op != CountExpectation::Op::kEq || lost.value != 0) continue;
+    ++judged;
+    ASSERT_TRUE(e.acknowledged.has_value()) << f << ": expects lost_writes 0 without a floor of acknowledged writes";
+    const CountExpectation& a = *e.acknowledged;
+    bool floor = (a.op == CountExpectation::Op::kGt && a.value >= 0) || (a.op == CountExpectation::Op::kGe && a.value > 0);
+    bool nothing = a.op == CountExpectation::Op::kEq && a.value == 0;
+    EXPECT_TRUE(floor || nothing) << f << ": acknowledged " << a.str() << " is not a floor (> N or >= N) nor == 0";
+  }
+  EXPECT_GE(judged, 25);
+}
+
+// Without a stated `acknowledged`, a run that acknowledged nothing cannot pass "lost_writes
+// == 0": the check reports "0 of N verified" as a failure. leader-failover-acks0.yaml states
+// `acknowledged: 0` (nothing may succeed with acks=0); without it the run fails.
+TEST(ScenarioLibrary, NoLossFromNothingAcknowledgedIsNotAPass) {
+  ScenarioSpec spec = testing::load_bundled("durability/leader-failover-acks0.yaml");
+  ScenarioResult stated = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_TRUE(stated.expectations_met()) << format_summary(stated);
+  spec.expect.acknowledged.reset();
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_EQ(r.counts.acknowledged, 0);
+  EXPECT_TRUE(r.safety_failed()) << format_summary(r);
+  bool named = false;
+  for (const auto& e : r.expectations)
+    if (e.check == "acknowledged_verified" && !e.held) named = e.actual.rfind("0 of 0 verified", 0) == 0;
+  EXPECT_TRUE(named) << format_summary(r);
+}
+
+// Every bundled scenario whose producers are idempotent (enable.idempotence, Kafka's default)
+// expects no duplicate, and tests/scenarios/idempotent-scenarios.txt lists exactly those files:
+// the `sweep-duplicates` target (tests/sweep_duplicates.sh) sweeps them over 1,000 seeds.
+TEST(ScenarioLibrary, EveryIdempotentScenarioExpectsNoDuplicatesAndIsSwept) {
+  std::vector<fs::path> files;
+  for (const auto& e : fs::recursive_directory_iterator(fs::path(EDDY_SOURCE_DIR) / "scenarios"))
+    if (e.is_regular_file() && e.path().extension() == ".yaml") files.push_back(e.path());
+  std::sort(files.begin(), files.end());
+  std::string idempotent;
+  for (const fs::path& f : files) {
+    LoadResult r = load_scenario_file(f.string());
+    if (!r.ok()) continue;  // an OMB driver or workload file (see the floor test above)
+    bool any = false;
+    for (const auto& p : r.spec().producers) {
+      broker_model::ProducerConfig c;
+      broker_model::ProducerConfig::parse(p.configs, c);
+      any = any || c.enable_idempotence;
+    }
+    if (!any) continue;
+    idempotent += fs::relative(f, EDDY_SOURCE_DIR).string() + "\n";
+    const auto& d = r.spec().expect.duplicates;
+    EXPECT_TRUE(d && d->op == CountExpectation::Op::kEq && d->value == 0)
+        << f << ": idempotent producers, so the scenario expects duplicates: 0";
+  }
+  std::ifstream in(std::string(EDDY_SOURCE_DIR) + "/tests/scenarios/idempotent-scenarios.txt");
+  std::stringstream listed;
+  listed << in.rdbuf();
+  EXPECT_EQ(listed.str(), idempotent) << "tests/scenarios/idempotent-scenarios.txt is out of date";
+}
+
+// Clock faults matter where Kafka reads the wall clock: time-based retention compares segments'
+// record timestamps (the producers' clocks) with the broker's wall clock. A leader whose clock
+// jumps two hours forward deletes its closed segments with retention.ms of one hour, hours
+// early: the records are counted as expired, not lost. Without the jump nothing expires.
+TEST(ScenarioLibrary, AForwardClockJumpDeletesByTimeRetentionEarly) {
+  ScenarioSpec spec = testing::load_bundled("durability/clock-jump-retention.yaml");
+  for (uint64_t seed = 1; seed <= seeds_or(2); ++seed) {
+    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
+    ASSERT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << format_summary(r);
+    EXPECT_GT(testing::check_count(r, "expired"), 500) << "seed " << seed;
+  }
+  spec.faults.clear();
+  spec.expect.expired.reset();
+  ScenarioResult calm = run_scenario(spec, RunOptions{1, nullptr});
+  ASSERT_TRUE(calm.expectations_met()) << format_summary(calm);
+  EXPECT_EQ(testing::check_count(calm, "expired"), 0) << format_summary(calm);
 }
 
 class LibraryScenario : public ::testing::TestWithParam<const char*> {};
