@@ -7,8 +7,10 @@
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
+#include "checkers/compaction.h"
 #include "checkers/group_checkers.h"
 #include "scenarios/client_processes.h"
+#include "scenarios/config_notes.h"
 #include "scenarios/fault_targets.h"
 #include "scenarios/group_workload.h"
 #include "scenarios/lab_observer.h"
@@ -119,6 +121,7 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     else if (key == "log.flush.interval.messages" && v) c.log.set("flush.messages", *v);
     else if (key == "log.flush.interval.ms" && v) c.log.set("flush.ms", *v);
     else if (key == "log.retention.check.interval.ms" && v) c.log_retention_check_interval_ms = *v;
+    else if (key == "log.cleaner.backoff.ms" && v) c.log_cleaner_backoff_ms = *v;
   }
   return c;
 }
@@ -183,6 +186,14 @@ void judge_groups(const ScenarioSpec& spec, ScenarioResult& r, CountOf count_of)
   add_expectation(r, "commits_rejected", e.commits_rejected, count_of("commits_rejected"));
 }
 
+bool has_compacted_topic(const ScenarioSpec& spec) {
+  for (const auto& t : spec.topics) {
+    auto it = t.configs.find("cleanup.policy");
+    if (it != t.configs.end() && it->second.find("compact") != std::string::npos) return true;
+  }
+  return false;
+}
+
 void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   auto count_of = [&](const char* name) {
     for (const auto& c : r.checks)
@@ -197,6 +208,8 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
   add_expectation(r, "acknowledged", spec.expect.acknowledged, r.counts.acknowledged);
   judge_groups(spec, r, count_of);
+  if (has_compacted_topic(spec))
+    add_expectation(r, "latest_values", spec.expect.latest_values.value_or(zero), count_of("latest_values"));
   bool want_live = spec.expect.liveness.value_or(true);
   r.expectations.push_back(ExpectationResult{"liveness", want_live ? "true" : "false", r.liveness ? "true" : "false",
                                              r.liveness == want_live, false});
@@ -253,6 +266,11 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   sim::World world(wc);
   // What the cluster reports becomes the History's timeline and the lab's view of who leads.
   lab->observer = std::make_unique<LabObserver>(world, lab->history, lab->cluster);
+  for (const auto& t : spec.topics) {
+    broker_model::storage::LogConfig log;
+    for (const auto& [key, value] : t.configs) log.set_text(key, value);
+    if (log.cleanup_compact) lab->history.compacted_topic(t.name, sim::milliseconds(log.delete_retention_ms));
+  }
   if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
 
   const int brokers = spec.cluster.brokers;
@@ -311,6 +329,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.scenario = spec.name;
   result.seed = options.seed;
   result.drawn = drawn;
+  result.config_notes = config_notes(spec);
   FaultTargets targets(world, *lab, spec);
   targets.capture_baseline();
   targets.set_group_lab(&groups);
@@ -348,8 +367,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.end = world.now();
   result.events = world.engine().events_processed();
   result.history = std::move(lab->history);
+  result.history.set_end(result.end);
   const History& h = result.history;
   result.checks = {check_lost_writes(h), check_duplicates(h), check_inconsistent_offsets(h), check_order(h)};
+  if (has_compacted_topic(spec)) result.checks.push_back(check_latest_values(h));
   if (groups.active()) {
     result.rebalance_timeline = ownership_intervals(h, result.end);
     GroupTopics group_topics;

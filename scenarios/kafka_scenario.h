@@ -51,6 +51,8 @@ struct ScenarioResult {
   std::vector<ExpectationResult> expectations;
   std::vector<std::string> faults_fired;
   std::vector<std::string> drawn;  // what the nemesis / swarm drew from the seed
+  // "accepted, no effect: ..." for every config the simulation does not honour (config_notes.h).
+  std::vector<std::string> config_notes;
   double produce_records_per_s = 0;
   double consume_records_per_s = 0;
   LatencySummary produce_latency;

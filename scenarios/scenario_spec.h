@@ -97,6 +97,7 @@ struct ProducerSpec {
   double messages_per_s = 1000;  // per producer
   int message_bytes = 1024;
   KeySpec keys;
+  double tombstones = 0;         // share of records sent as tombstones (null values), keyed only
   KafkaConfigs configs;          // acks, linger.ms, batch.size, retries, delivery.timeout.ms, ...
 };
 
@@ -161,6 +162,9 @@ struct ExpectSpec {
   std::optional<CountExpectation> unprocessed;           // acknowledged records never processed
   std::optional<CountExpectation> duplicates_processed;  // records processed more than once
   std::optional<CountExpectation> commits_rejected;      // commits the coordinator refused
+  // Compacted topics (checkers/compaction.h): keys whose latest acknowledged value is gone
+  // unexplained. Defaults to 0 when a topic has cleanup.policy=compact.
+  std::optional<CountExpectation> latest_values;
 };
 
 // Every `expect:` key, in the order `eddy list` shows them: the loader accepts exactly these

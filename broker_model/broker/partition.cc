@@ -451,7 +451,8 @@ ReplicaDump Partition::dump() {
   d.records.reserve(static_cast<size_t>(std::max<int64_t>(0, d.log_end_offset - d.log_start_offset)));
   storage::LogScanResult scan = log_.scan_values([&](Offset base, const std::vector<std::string_view>& values) {
     for (size_t i = 0; i < values.size(); ++i)
-      d.records.emplace_back(base + static_cast<int64_t>(i), record_id_of_value(values[i]));
+      if (!values[i].empty())  // empty: a record the log cleaner removed (Record::compacted)
+        d.records.emplace_back(base + static_cast<int64_t>(i), record_id_of_value(values[i]));
   });
   if (scan.complete) return d;
   d.records.clear();
@@ -461,7 +462,7 @@ ReplicaDump Partition::dump() {
     if (r.error != ErrorCode::kNone || r.batches.empty()) break;
     for (const auto& b : r.batches)
       for (size_t i = 0; i < b.records.size(); ++i)
-        d.records.emplace_back(b.base_offset + static_cast<int64_t>(i), record_id_of(b.records[i]));
+        if (!b.records[i].compacted) d.records.emplace_back(b.base_offset + static_cast<int64_t>(i), record_id_of(b.records[i]));
     at = r.batches.back().next_offset();
   }
   return d;

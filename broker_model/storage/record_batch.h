@@ -70,6 +70,16 @@ struct Record {
   // network and the producer's batching see 1 KiB while memory and CRC work stay small.
   // Encoded as record attributes bit 0 plus an int32 count after the value.
   int32_t value_padding = 0;
+  // A tombstone: Kafka's record with a null value, which log compaction keeps as "this key is
+  // deleted" for delete.retention.ms. eddy keeps the workload's record id in `value` (its
+  // oracle needs it); readers treat the record as a null value. Attributes bit 1.
+  bool tombstone = false;
+  // Removed by the log cleaner (cleanup.policy=compact): no key, empty value, no padding.
+  // Kafka leaves an offset gap where it drops a record; eddy's batches and segments hold
+  // contiguous offsets by construction (recovery treats a gap as corruption), so a removed
+  // record stays as this 25-byte hollow one and every reader skips it: a consumer sees what
+  // it would see in Kafka. Attributes bit 2.
+  bool compacted = false;
 
   bool operator==(const Record&) const = default;
   // Bytes in the encoded batch (the log's positions and segment sizes).

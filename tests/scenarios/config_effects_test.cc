@@ -1,0 +1,116 @@
+// Kafka configs that used to be accepted and ignored, run end to end: each changes what the
+// workload sees (errors by Kafka's names, counted in the History) or how the cluster behaves.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+
+#include "scenarios/kafka_scenario.h"
+#include "scenarios/scenario_loader.h"
+
+namespace scenarios {
+namespace {
+
+ScenarioSpec load(const std::string& yaml) {
+  LoadResult r = load_scenario_text(yaml, "config-effects.yaml");
+  EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().str());
+  return r.ok() ? r.spec() : ScenarioSpec{};
+}
+
+// Workload produce outcomes by error name ("" for acknowledged).
+std::map<std::string, int64_t> produce_errors(const ScenarioResult& r) {
+  std::map<std::string, int64_t> out;
+  for (const auto& p : r.history.produces()) {
+    if (p.producer >= 1'000) continue;  // the liveness probe
+    if (p.outcome == checkers::OpOutcome::kOk) ++out[""];
+    else ++out[p.error];
+  }
+  return out;
+}
+
+std::string small_cluster(const std::string& topic_configs, const std::string& producer_configs, int message_size) {
+  return "name: config-effects\n"
+         "cluster: {brokers: 1, controllers: 1}\n"
+         "topics: [{name: t, partitions: 1, replication_factor: 1, configs: {" + topic_configs + "}}]\n"
+         "producers: [{topic: t, rate: 200/s, message_size: " + std::to_string(message_size) +
+         ", configs: {" + producer_configs + "}}]\n"
+         "duration: 2s\nheal_for: 1s\n";
+}
+
+TEST(ConfigEffects, MaxMessageBytesRefusesLargerBatchesWithMessageTooLarge) {
+  ScenarioSpec spec = load(small_cluster("max.message.bytes: 500", "linger.ms: 0", 1024));
+  ScenarioResult r = run_scenario(spec, RunOptions{});
+  ASSERT_TRUE(r.cluster_ready) << r.outcome.message;
+  auto errors = produce_errors(r);
+  EXPECT_EQ(errors[""], 0);
+  EXPECT_GT(errors["MESSAGE_TOO_LARGE"], 300) << "every record is refused by the broker, and not retried forever";
+  EXPECT_EQ(r.counts.unknown, 0);
+}
+
+TEST(ConfigEffects, MaxMessageBytesSplitsABatchOfSmallerRecords) {
+  // 1 KiB records batched 20 ms at a time (4 per batch at 200/s) against a 2,500-byte limit:
+  // the broker refuses each batch, the producer splits it, and every record gets in.
+  ScenarioSpec spec = load(small_cluster("max.message.bytes: 2500", "linger.ms: 20", 1024));
+  ScenarioResult r = run_scenario(spec, RunOptions{});
+  ASSERT_TRUE(r.cluster_ready) << r.outcome.message;
+  auto errors = produce_errors(r);
+  EXPECT_GT(errors[""], 300);
+  EXPECT_EQ(errors.size(), 1u) << "nothing failed";
+  EXPECT_EQ(r.counts.failed, 0);
+}
+
+TEST(ConfigEffects, MaxRequestSizeRefusesARecordBeforeSending) {
+  ScenarioSpec spec = load(small_cluster("", "max.request.size: 1000", 1024));
+  ScenarioResult r = run_scenario(spec, RunOptions{});
+  ASSERT_TRUE(r.cluster_ready) << r.outcome.message;
+  auto errors = produce_errors(r);
+  EXPECT_EQ(errors[""], 0);
+  EXPECT_GT(errors["RECORD_TOO_LARGE"], 300);
+  for (const auto& p : r.history.produces())
+    if (p.producer < 1'000) {
+      EXPECT_EQ(p.completed, p.invoked) << "refused in send(), never sent";
+    }
+}
+
+TEST(ConfigEffects, MaxRequestSizeAboveTheRecordLetsItThrough) {
+  ScenarioSpec spec = load(small_cluster("", "max.request.size: 1200", 1024));
+  ScenarioResult r = run_scenario(spec, RunOptions{});
+  auto errors = produce_errors(r);
+  EXPECT_GT(errors[""], 300);
+  EXPECT_EQ(errors.size(), 1u);
+}
+
+// The only broker down for 3 s with a 20 KB buffer.memory: the buffer fills within a few
+// records. With max.block.ms 500 each send() then waits 500 ms on the client's clock and
+// fails with BUFFER_EXHAUSTED; with max.block.ms 0 it fails at once, so the producer burns
+// through its whole rate in refusals.
+ScenarioResult run_with_max_block(const std::string& max_block_ms) {
+  ScenarioSpec spec = load(
+      "name: max-block\n"
+      "cluster: {brokers: 1, controllers: 1}\n"
+      "topics: [{name: t, partitions: 1, replication_factor: 1}]\n"
+      "producers: [{topic: t, rate: 200/s, message_size: 1024, configs: {buffer.memory: 20000, "
+      "max.block.ms: " + max_block_ms + ", delivery.timeout.ms: 30000, request.timeout.ms: 1000}}]\n"
+      "faults: [{at: 1s, for: 3s, kind: crash, target: \"broker 0\"}]\n"
+      "duration: 6s\nheal_for: 2s\n");
+  return run_scenario(spec, RunOptions{});
+}
+
+TEST(ConfigEffects, MaxBlockMsBlocksSendOnAFullBufferThenFails) {
+  ScenarioResult blocking = run_with_max_block("500");
+  ScenarioResult failing = run_with_max_block("0");
+  ASSERT_TRUE(blocking.cluster_ready && failing.cluster_ready);
+  int64_t blocked_refusals = produce_errors(blocking)["BUFFER_EXHAUSTED"];
+  int64_t immediate_refusals = produce_errors(failing)["BUFFER_EXHAUSTED"];
+  EXPECT_GT(blocked_refusals, 0);
+  EXPECT_LE(blocked_refusals, 10) << "a 3 s outage holds at most ~6 sends blocked 500 ms each";
+  EXPECT_GT(immediate_refusals, 300) << "without blocking the refusals run at the full rate";
+  for (const auto& p : blocking.history.produces()) {
+    if (std::string(p.error) != "BUFFER_EXHAUSTED") continue;
+    EXPECT_GE((p.completed - p.invoked).ms(), 500) << "refused only after max.block.ms";
+    EXPECT_LE((p.completed - p.invoked).ms(), 510);
+  }
+}
+
+}  // namespace
+}  // namespace scenarios
