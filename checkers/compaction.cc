@@ -6,7 +6,7 @@ namespace checkers {
 
 CompactionOracle::CompactionOracle(const History& h) : h_(h) {
   if (h.compacted_topics().empty()) return;
-  std::map<uint64_t, const ProduceOp*> by_id;
+  std::map<uint64_t, const ProduceOp*>& by_id = by_id_;
   for (const auto& [index, key] : h.keyed_produces()) {
     const ProduceOp& p = h.produces()[index];
     keys_[&p] = &key;
@@ -24,6 +24,13 @@ CompactionOracle::CompactionOracle(const History& h) : h_(h) {
       s.final_latest = std::max(s.final_latest, offset);
     }
   }
+}
+
+bool CompactionOracle::removable(const TopicPartition& tp, uint64_t record_id, Offset offset) const {
+  auto p = by_id_.find(record_id);
+  if (p == by_id_.end() || !compacted(*p->second)) return false;
+  auto s = by_key_.find({tp, keys_.at(p->second)->key});
+  return s != by_key_.end() && s->second.final_latest > offset;
 }
 
 bool CompactionOracle::compacted(const ProduceOp& p) const {

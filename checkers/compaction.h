@@ -17,11 +17,17 @@ namespace checkers {
 class CompactionOracle {
  public:
   explicit CompactionOracle(const History& h);
+  // Whether the History has compacted topics at all.
+  bool active() const { return !keys_.empty(); }
   // Whether `p`'s topic is compacted (and its keys recorded).
   bool compacted(const ProduceOp& p) const;
   // Why compaction may have removed the acknowledged record `p` from its partition's final
   // read, or "" when it does not explain the absence.
   std::string explains(const ProduceOp& p) const;
+  // Whether the record `record_id`, at `offset` of the final read of `tp`, is one a cleaner
+  // may remove at any time (a later record of its key is in that read): a consumer that read
+  // another replica, cleaned further, may have skipped it.
+  bool removable(const TopicPartition& tp, uint64_t record_id, Offset offset) const;
 
  private:
   struct KeyState {
@@ -33,6 +39,7 @@ class CompactionOracle {
 
   const History& h_;
   std::map<const ProduceOp*, const KeyedProduce*> keys_;
+  std::map<uint64_t, const ProduceOp*> by_id_;
   std::map<std::pair<TopicPartition, std::string>, KeyState> by_key_;
 };
 

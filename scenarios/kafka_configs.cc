@@ -28,6 +28,7 @@ constexpr int64_t kNoMin = std::numeric_limits<int64_t>::min();
 // the smallest value that makes sense).
 constexpr Rule kTopicRules[] = {
     {"cleanup.policy", Type::kEnumList, 0, "delete|compact"},
+    {"compression.type", Type::kEnum, 0, "uncompressed|zstd|lz4|snappy|gzip|producer"},
     {"delete.retention.ms", Type::kLong, 0},
     {"flush.messages", Type::kLong, 1},
     {"flush.ms", Type::kLong, 0},
@@ -74,8 +75,7 @@ constexpr Rule kProducerRules[] = {
     {"batch.size", Type::kInt, 0},
     {"buffer.memory", Type::kLong, 0},
     {"client.id", Type::kText},
-    {"compression.type", Type::kEnum, 0, "none|gzip|snappy|lz4|zstd",
-     "compression is not simulated"},
+    {"compression.type", Type::kEnum, 0, "none|gzip|snappy|lz4|zstd"},
     {"delivery.timeout.ms", Type::kInt, 0},
     {"enable.idempotence", Type::kBool},
     {"linger.ms", Type::kLong, 0},
@@ -241,7 +241,6 @@ std::string config_no_effect(ConfigScope scope, std::string_view key, std::strin
   if (r == nullptr || r->no_effect.empty()) return "";
   // Values that ask for what the simulation does anyway change nothing, so say nothing.
   if (key == "cleanup.policy" && value == "delete") return "";
-  if (key == "compression.type" && value == "none") return "";
   if (key == "isolation.level" && value == "read_uncommitted") return "";
   return std::string(r->no_effect);
 }

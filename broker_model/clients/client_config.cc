@@ -65,6 +65,12 @@ std::optional<std::string> ProducerConfig::parse(const ConfigMap& in, ProducerCo
     if (err) return err;
   }
   if (auto it = in.find("client.id"); it != in.end()) out.client_id = it->second;
+  if (auto it = in.find("compression.type"); it != in.end()) {
+    auto c = storage::parse_compression(it->second);
+    if (!c || it->second == "uncompressed")
+      return "compression.type: expected none, gzip, snappy, lz4 or zstd, got '" + it->second + "'";
+    out.compression = *c;
+  }
   if (auto it = in.find("partitioner.class"); it != in.end()) {
     const std::string prefix = "org.apache.kafka.clients.producer.";
     if (it->second == prefix + "RoundRobinPartitioner") out.partitioner = PartitionerKind::kRoundRobin;

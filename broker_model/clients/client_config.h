@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "broker_model/clients/partitioner.h"
+#include "broker_model/storage/compression.h"
 
 namespace broker_model {
 
@@ -35,6 +36,9 @@ struct ProducerConfig {
   // partitioner.class (by Kafka's class names) and partitioner.ignore.keys: partitioner.h.
   PartitionerKind partitioner = PartitionerKind::kBuiltIn;
   bool partitioner_ignore_keys = false;
+  // compression.type: the codec of the batches it sends (compression.h); each new batch costs
+  // the sender the codec's compression time.
+  storage::Compression compression = storage::Compression::kNone;
   // client.id: how the producer names itself in its trace events ("" when not set).
   std::string client_id;
   // enable.idempotence: true by default, as in Kafka 3.x. It needs acks=all, retries >= 1 and

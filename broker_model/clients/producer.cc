@@ -208,11 +208,16 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   req.acks = config_.acks;
   req.timeout_ms = static_cast<int32_t>(config_.request_timeout_ms);
   req.partitions.reserve(batches.size());
+  double compress_ns = 0;
   for (Batch* b : batches) {
     b->in_flight = true;
     ++b->attempts;
-    if (b->attempts == 1) b->partition->last_batch_records = b->records.size();
+    if (b->attempts == 1) {
+      b->partition->last_batch_records = b->records.size();
+      compress_ns += static_cast<double>(b->bytes) * storage::codec(config_.compression).compress_ns_per_byte;
+    }
     RecordBatch batch = RecordBatch::of(b->records);
+    batch.attributes = storage::with_compression(batch.attributes, config_.compression);
     if (config_.enable_idempotence) {
       if (!b->has_sequence) assign_sequence(*b);
       PartitionSequences& s = b->partition->sequences;
@@ -224,6 +229,10 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
     record_send(b, broker);
     req.partitions.push_back(ProducePartitionData{b->tp, std::move(batch)});
   }
+  // compression.type: the CPU time to compress the new batches (compression.h). Kafka pays it
+  // in send() as records are appended; here the sender pays it before the request leaves.
+  // The batches are in flight meanwhile, so nothing is appended to them.
+  if (compress_ns >= 1) rpc_.context().sleep_for(sim::nanoseconds(static_cast<int64_t>(compress_ns)));
   uint32_t bytes = wire_bytes(req);
   if (config_.acks == kAcksNone) {
     // Fire and forget: nobody will ever say whether these records were written.

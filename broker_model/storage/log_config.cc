@@ -67,6 +67,16 @@ bool LogConfig::set_text(std::string_view kafka_name, std::string_view value) {
     cleanup_compact = compact;
     return true;
   }
+  if (kafka_name == "compression.type") {
+    if (value == "producer") {
+      compression_type.reset();
+      return true;
+    }
+    std::optional<Compression> c = parse_compression(value);
+    if (!c) return false;
+    compression_type = c;
+    return true;
+  }
   if (kafka_name == "min.cleanable.dirty.ratio") {
     std::string text(value);
     char* end = nullptr;

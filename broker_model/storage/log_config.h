@@ -3,8 +3,11 @@
 
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <string>
 #include <string_view>
+
+#include "broker_model/storage/compression.h"
 
 namespace broker_model::storage {
 
@@ -41,6 +44,9 @@ struct LogConfig {
   // segment.ms: roll the active segment when a batch's timestamp is this long after the
   // segment's first batch (Kafka's time-based roll; only closed segments are cleaned).
   int64_t segment_ms = int64_t{7} * 24 * 60 * 60 * 1000;
+  // compression.type: the codec a leader stores batches in; unset ("producer", Kafka's
+  // default): the producer's, as it came (compression.h).
+  std::optional<Compression> compression_type;
 
   // Sets a config by its Kafka name ("segment.bytes"); false for an unknown name or a value
   // out of Kafka's allowed range.

@@ -1,10 +1,12 @@
 #include "broker_model/storage/record_batch.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <functional>
 
 #include "broker_model/storage/byte_order.h"
+#include "broker_model/storage/compression.h"
 #include "sim/check.h"
 #include "sim/crc32c.h"
 
@@ -183,7 +185,13 @@ const char* to_string(DecodeFailure f) {
   return "?";
 }
 
-int64_t RecordBatch::logical_size_in_bytes() const { return size_in_bytes() + records.padding_bytes(); }
+int64_t RecordBatch::logical_size_in_bytes() const {
+  Compression c = compression_of(attributes);
+  if (c == Compression::kNone) return size_in_bytes() + records.padding_bytes();
+  // A compressed batch: its header, then its records at the codec's ratio (compression.h).
+  double records_bytes = static_cast<double>(records.records_bytes() + records.padding_bytes());
+  return kRecordBatchOverheadBytes + static_cast<int64_t>(std::ceil(records_bytes * codec(c).size_ratio));
+}
 
 namespace {
 // Whether a string's characters are in its inline (small-string) buffer, inside the string

@@ -21,7 +21,7 @@
 //       57    4 records_count           int32
 //       61      records, each:
 //                 4 length              int32  bytes after this field
-//                 1 attributes          int8   0
+//                 1 attributes          int8   bit 0 padding, bit 1 tombstone, bit 2 removed (eddy)
 //                 8 timestamp_delta     int64  timestamp_ms - base_timestamp
 //                 4 offset_delta        int32  the record's index in the batch
 //                 4 key_length          int32  -1 for a null key
@@ -217,7 +217,9 @@ struct RecordBatch {
   Offset next_offset() const { return base_offset + last_offset_delta + 1; }
   int32_t record_count() const { return static_cast<int32_t>(records.size()); }
   int64_t size_in_bytes() const;
-  // With the records' padding (see Record::value_padding): what the network carries.
+  // With the records' padding (see Record::value_padding): what the network carries; for a
+  // compressed batch (attributes bits 0-2), its header and its records at the codec's size
+  // ratio (compression.h).
   int64_t logical_size_in_bytes() const;
 
   // The batch in the layout above, with its CRC computed.
