@@ -57,6 +57,7 @@ constexpr Rule kBrokerRules[] = {
     {"log.retention.ms", Type::kLong, -1},
     {"log.segment.bytes", Type::kInt, 14},
     {"max.incremental.fetch.session.cache.slots", Type::kInt, 0},
+    {"message.max.bytes", Type::kInt, 0},
     {"min.insync.replicas", Type::kInt, 1},
     {"num.partitions", Type::kInt, 1},
     {"offsets.commit.timeout.ms", Type::kInt, 1},
@@ -240,7 +241,6 @@ std::string config_no_effect(ConfigScope scope, std::string_view key, std::strin
   const Rule* r = find_rule(scope, key);
   if (r == nullptr || r->no_effect.empty()) return "";
   // Values that ask for what the simulation does anyway change nothing, so say nothing.
-  if (key == "cleanup.policy" && value == "delete") return "";
   if (key == "isolation.level" && value == "read_uncommitted") return "";
   return std::string(r->no_effect);
 }

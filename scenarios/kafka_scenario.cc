@@ -116,6 +116,7 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     else if (key == "max.incremental.fetch.session.cache.slots" && v)
       c.max_incremental_fetch_session_cache_slots = static_cast<int32_t>(*v);
     else if (key == "log.segment.bytes" && v) c.log.set("segment.bytes", *v);
+    else if (key == "message.max.bytes" && v) c.log.set("max.message.bytes", *v);
     else if (key == "log.retention.ms" && v) c.log.set("retention.ms", *v);
     else if (key == "log.retention.bytes" && v) c.log.set("retention.bytes", *v);
     else if (key == "log.flush.interval.messages" && v) c.log.set("flush.messages", *v);
@@ -329,7 +330,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.scenario = spec.name;
   result.seed = options.seed;
   result.drawn = drawn;
-  result.config_notes = config_notes(spec);
+  result.config_notes = spec.load_notes;
+  for (std::string& n : config_notes(spec)) result.config_notes.push_back(std::move(n));
   FaultTargets targets(world, *lab, spec);
   targets.capture_baseline();
   targets.set_group_lab(&groups);

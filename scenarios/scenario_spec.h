@@ -191,6 +191,9 @@ struct ScenarioSpec {
   sim::Duration liveness_bound = sim::seconds(30); // produce/consume must succeed within this after healing
   ExpectSpec expect;
   uint64_t max_events = 200'000'000;
+  // What the loader accepted without effect that config_notes() cannot see (an OMB file's
+  // properties eddy has no use for); a run reports them with the config notes.
+  std::vector<std::string> load_notes;
 };
 
 }  // namespace scenarios

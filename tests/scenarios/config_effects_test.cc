@@ -47,6 +47,17 @@ TEST(ConfigEffects, MaxMessageBytesRefusesLargerBatchesWithMessageTooLarge) {
   EXPECT_EQ(r.counts.unknown, 0);
 }
 
+TEST(ConfigEffects, TheBrokersMessageMaxBytesIsTheTopicsDefault) {
+  std::string yaml = small_cluster("", "linger.ms: 0", 1024);
+  yaml.replace(yaml.find("controllers: 1}"), 15, "controllers: 1, broker_configs: {message.max.bytes: 500}}");
+  ScenarioResult r = run_scenario(load(yaml), RunOptions{});
+  EXPECT_GT(produce_errors(r)["MESSAGE_TOO_LARGE"], 300);
+  yaml.replace(yaml.find("configs: {}"), 11, "configs: {max.message.bytes: 2000}");  // the topic's own wins
+  ScenarioResult own = run_scenario(load(yaml), RunOptions{});
+  EXPECT_GT(produce_errors(own)[""], 300);
+  EXPECT_EQ(produce_errors(own).size(), 1u);
+}
+
 TEST(ConfigEffects, MaxMessageBytesSplitsABatchOfSmallerRecords) {
   // 1 KiB records batched 20 ms at a time (4 per batch at 200/s) against a 2,500-byte limit:
   // the broker refuses each batch, the producer splits it, and every record gets in.
