@@ -255,9 +255,9 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
   };
 }
 
-sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int consumers_of_topic,
-                               LabState& lab) {
-  return [&spec, &c, consumer_index, consumers_of_topic, &lab](sim::NodeContext& ctx) {
+sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int index_in_entry,
+                               int consumers_of_topic, LabState& lab) {
+  return [&spec, &c, consumer_index, index_in_entry, consumers_of_topic, &lab](sim::NodeContext& ctx) {
     RpcEndpoint& rpc = client_rpc(ctx);
     ConsumerConfig config;
     ConsumerConfig::parse(c.configs, config);
@@ -270,7 +270,7 @@ sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, 
       if (t.name == c.topic) partitions = t.partitions;
     std::vector<TopicPartition> mine;
     for (int32_t p = 0; p < partitions; ++p)
-      if (p % consumers_of_topic == consumer_index % consumers_of_topic) mine.push_back(TopicPartition{c.topic, p});
+      if (p % consumers_of_topic == index_in_entry % consumers_of_topic) mine.push_back(TopicPartition{c.topic, p});
     while (md.partitions(c.topic) == 0) md.refresh_now();
     if (!config.client_id.empty()) lab.history.set_consumer_client_id(consumer_index, config.client_id);
     ConsumeRecorder& recorder = ctx.make<ConsumeRecorder>(ctx, lab.history, consumer_index);

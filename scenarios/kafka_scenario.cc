@@ -315,9 +315,11 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
       groups.add_members(workload_nodes, consumer_index, c);
       continue;
     }
-    for (int k = 0; k < c.count; ++k)
-      workload_nodes.push_back(world.add_node("consumer-" + std::to_string(consumer_index++),
-                                              make_consumer_boot(spec, c, k, c.count, *lab)));
+    for (int k = 0; k < c.count; ++k) {
+      const int index = consumer_index++;
+      workload_nodes.push_back(
+          world.add_node("consumer-" + std::to_string(index), make_consumer_boot(spec, c, index, k, c.count, *lab)));
+    }
   }
   sim::NodeId final_reader = world.add_node("final-reader", make_final_reader_boot(spec, *lab));
 

@@ -157,5 +157,32 @@ TEST(ConfigEffects, CompressionCostsCpuTimeOnProducerAndLeader) {
   EXPECT_GT(recompressed - plain, 0.6) << plain << " vs " << recompressed;
 }
 
+// client.id names each consumer in the History and its stories; two consumer entries on one
+// topic are two consumers there (each numbered across the scenario, as their nodes are), not
+// one consumer 0 reading everything twice (which the order check took for going backwards).
+TEST(ConfigEffects, ClientIdsNameConsumersAcrossEntries) {
+  ScenarioSpec spec = load(
+      "name: two-readers\n"
+      "cluster: {brokers: 1, controllers: 1}\n"
+      "topics: [{name: t, partitions: 1, replication_factor: 1}]\n"
+      "producers: [{topic: t, rate: 100/s, configs: {client.id: writer}}]\n"
+      "consumers: [{topic: t, configs: {client.id: audit}}, {topic: t, configs: {client.id: billing}}]\n"
+      "duration: 2s\nheal_for: 1s\n");
+  ScenarioResult r = run_scenario(spec, RunOptions{});
+  ASSERT_TRUE(r.cluster_ready);
+  EXPECT_EQ(r.history.consumer_name(0), "consumer 0 (client.id audit)");
+  EXPECT_EQ(r.history.consumer_name(1), "consumer 1 (client.id billing)");
+  EXPECT_EQ(r.history.producer_name(0), "producer 0 (client.id writer)");
+  std::map<int, int64_t> reads;
+  for (const auto& c : r.history.consumes()) ++reads[c.consumer];
+  EXPECT_EQ(reads.size(), 2u);
+  EXPECT_GT(reads[0], 100);
+  EXPECT_EQ(reads[0], reads[1]) << "each read the whole partition";
+  for (const auto& c : r.checks)
+    if (c.check == "order_violations") {
+      EXPECT_EQ(c.count, 0) << (c.examples.empty() ? "" : c.examples.front().summary);
+    }
+}
+
 }  // namespace
 }  // namespace scenarios
