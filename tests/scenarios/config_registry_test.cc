@@ -113,6 +113,24 @@ consumers: [{topic: t, configs: {isolation.level: read_committed}}]
       << all;
 }
 
+TEST(ConfigNotes, IgnoreKeysBesideAPartitionerClassIsNoted) {
+  // Kafka applies partitioner.ignore.keys to its built-in partitioner only.
+  LoadResult r = load_scenario_text(R"(
+name: notes
+cluster: {brokers: 1, controllers: 1}
+topics: [{name: t}]
+producers:
+  - {topic: t, configs: {partitioner.ignore.keys: true}}
+  - {topic: t, configs: {partitioner.ignore.keys: true,
+                         partitioner.class: org.apache.kafka.clients.producer.RoundRobinPartitioner}}
+)",
+                                    "notes.yaml");
+  ASSERT_TRUE(r.ok()) << r.error().str();
+  std::vector<std::string> notes = config_notes(r.spec());
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_EQ(notes[0].rfind("accepted, no effect: producers[1].configs.partitioner.ignore.keys=true (", 0), 0u) << notes[0];
+}
+
 TEST(ConfigDefaults, TopicsWithoutCountsTakeTheBrokersDefaults) {
   LoadResult r = load_scenario_text(R"(
 name: defaults
