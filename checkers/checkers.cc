@@ -75,10 +75,6 @@ class PartitionRanks {
   uint32_t size_ = 0;
 };
 
-void add_example(CheckResult& r, Violation v) {
-  ++r.count;
-  if (r.examples.size() < kMaxExamples) r.examples.push_back(std::move(v));
-}
 
 // The timeline of one partition from `from` on: leader changes, ISR changes, truncations.
 std::vector<std::string> partition_story(const History& h, const TopicPartition& tp, sim::Instant from) {
@@ -224,6 +220,11 @@ std::vector<std::pair<uint64_t, int64_t>> held_more_than_once(const FinalRead& f
 }
 
 }  // namespace
+
+void add_example(CheckResult& r, Violation v) {
+  ++r.count;
+  if (r.examples.size() < kMaxExamples) r.examples.push_back(std::move(v));
+}
 
 CheckResult check_lost_writes(const History& h) {
   CheckResult r{"lost_writes", 0, {}, {}};

@@ -29,6 +29,9 @@ struct CheckResult {
 
 inline constexpr size_t kMaxExamples = 5;
 
+// Counts a violation and keeps it among the examples while there is room.
+void add_example(CheckResult& r, Violation v);
+
 // Acknowledged (ok) produces whose record is absent from the final read of its partition.
 CheckResult check_lost_writes(const History& h);
 // A record found at two or more offsets in the final read.

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "checkers/controller_history.h"
 #include "checkers/group_history.h"
 #include "checkers/ids.h"
 #include "sim/time.h"
@@ -156,6 +157,10 @@ class History {
   GroupHistory& groups() { return groups_; }
   const GroupHistory& groups() const { return groups_; }
 
+  // The controller quorum's elections and commits (controller_checkers.h).
+  ControllerHistory& controller() { return controller_; }
+  const ControllerHistory& controller() const { return controller_; }
+
   FetchSessionStats& fetch_sessions() { return fetch_sessions_; }
   const FetchSessionStats& fetch_sessions() const { return fetch_sessions_; }
 
@@ -185,6 +190,7 @@ class History {
   std::vector<FinalRead> final_reads_;
   GroupHistory groups_;
   FetchSessionStats fetch_sessions_;
+  ControllerHistory controller_;
   std::map<std::string, sim::Duration> compacted_topics_;
   std::map<size_t, KeyedProduce> keyed_produces_;
   sim::Instant end_;

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 
+#include "broker_model/fault_sites.h"
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
 #include "faults/fault_catalogue.h"
@@ -128,6 +129,16 @@ int list_command(const ListArgs& args) {
       std::cout << "  " << group << ":\n";
     }
     std::printf("    %-18s %s\n", k.name, k.does);
+  }
+  std::cout << "fault point sites (EDDY_FAULT_POINT in broker_model/, live under `fault-points-on`; see "
+               "broker_model/fault_sites.h):\n";
+  std::string_view area;
+  for (const broker_model::FaultSite& site : broker_model::kFaultSites) {
+    if (site.area != area) {
+      area = site.area;
+      std::cout << "  " << area << ":\n";
+    }
+    std::printf("    %-40s %s\n", std::string(site.name).c_str(), std::string(site.what).c_str());
   }
   std::cout << "checkers (scenario `expect:` keys):\n";
   for (const scenarios::ExpectKey& k : scenarios::expect_keys()) std::printf("  %-22s %s\n", k.name, k.meaning);

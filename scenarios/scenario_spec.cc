@@ -34,6 +34,8 @@ const std::vector<ExpectKey>& expect_keys() {
        "replicas disagreeing below the high watermark"},
       {"order_violations", &ExpectSpec::order_violations,
        "a consumer seeing offsets go backwards or skipping records below the HW"},
+      {"controller_divergence", &ExpectSpec::controller_divergence,
+       "two controller leaders in one term, or two different entries committed at one metadata log offset (default 0)"},
       {"acknowledged", &ExpectSpec::acknowledged, "the count of acknowledged records (e.g. == 0 when nothing may succeed)"},
       {"liveness", nullptr, "after healing, every partition takes an acks=all write and reads to its end (true/false)"},
       {"group_exclusivity", &ExpectSpec::group_exclusivity,
@@ -47,6 +49,11 @@ const std::vector<ExpectKey>& expect_keys() {
       {"commits_rejected", &ExpectSpec::commits_rejected, "commits the coordinator refused"},
       {"latest_values", &ExpectSpec::latest_values,
        "keys of a compacted topic whose latest acknowledged value is not in the final log (default 0 with compaction)"},
+      {"leaderless_ms", &ExpectSpec::leaderless_ms,
+       "the longest time (ms) a partition was without a leader after a fault took its leader out"},
+      {"errors", nullptr,
+       "a map from Kafka error name to a count: produce answers with that error (e.g. NOT_ENOUGH_REPLICAS: \"> 0\"); "
+       "REQUEST_TIMED_OUT counts requests that timed out"},
   };
   return keys;
 }

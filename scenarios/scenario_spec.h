@@ -134,6 +134,12 @@ struct FaultSpec {
 // `nemesis:` random faults of the listed kinds (swarm: the seed picks which are on).
 struct NemesisSpec {
   faults::NemesisOptions options;
+  // Whom its faults hit, resolved when each fires ("followers of orders/0", "isr of orders/0",
+  // "busiest leader", ...); empty: any server. Partition-like faults cut these from the rest.
+  std::vector<std::string> targets;
+  // Each fault healed before the next one starts (Jepsen's one-at-a-time nemesis), instead of
+  // faults starting on their own clock and overlapping.
+  bool one_at_a_time = false;
   int line = 0;
 };
 
@@ -151,6 +157,7 @@ struct ExpectSpec {
   std::optional<CountExpectation> duplicates;
   std::optional<CountExpectation> inconsistent_offsets;
   std::optional<CountExpectation> order_violations;
+  std::optional<CountExpectation> controller_divergence;  // default 0: two controller leaders in a term, divergent commits
   std::optional<CountExpectation> acknowledged;  // e.g. "== 0" when nothing may be acknowledged
   std::optional<bool> liveness;
   // Consumer groups (checkers/group_checkers.h). With groups in the scenario,
@@ -165,13 +172,19 @@ struct ExpectSpec {
   // Compacted topics (checkers/compaction.h): keys whose latest acknowledged value is gone
   // unexplained. Defaults to 0 when a topic has cleanup.policy=compact.
   std::optional<CountExpectation> latest_values;
+  // The longest time, in ms, a partition went without a leader after a fault took its leader
+  // out (ClusterFacts in scenarios/lab_observer.h says how it is measured).
+  std::optional<CountExpectation> leaderless_ms;
+  // Produce answers with an error, by Kafka error name ("NOT_ENOUGH_REPLICAS"), counted per
+  // batch and attempt; a request that timed out counts as REQUEST_TIMED_OUT.
+  std::map<std::string, CountExpectation> errors;
 };
 
 // Every `expect:` key, in the order `eddy list` shows them: the loader accepts exactly these
 // and `eddy list` describes them from here, so the two cannot drift apart.
 struct ExpectKey {
   const char* name;
-  std::optional<CountExpectation> ExpectSpec::*count;  // nullptr: `liveness`, a boolean
+  std::optional<CountExpectation> ExpectSpec::*count;  // nullptr: `liveness` (a boolean) or `errors` (a map)
   const char* meaning;
 };
 const std::vector<ExpectKey>& expect_keys();

@@ -5,6 +5,8 @@
 #include <string_view>
 
 #include "sim/check.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -292,6 +294,7 @@ FetchPartitionResponse Partition::fetch(const FetchPartition& req, BrokerId repl
   std::optional<Offset> max_offset;
   if (!follower) max_offset = high_watermark_;
   LeaderEpoch epoch = leader_epoch_;
+  if (EDDY_FAULT_POINT("replication.slow_fetch_read")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(100)));
   storage::LogReadResult read = log_.read(req.fetch_offset, req.partition_max_bytes, max_offset);
   if (!is_leader() || leader_epoch_ != epoch) {  // lost leadership while reading from disk
     r.error = ErrorCode::kNotLeaderOrFollower;
@@ -406,6 +409,7 @@ std::optional<IsrProposal> Partition::maybe_expand_isr(BrokerId follower) {
   auto epoch_start = log_.leader_epoch_cache().latest_entry();
   Offset needed = std::max(high_watermark_, epoch_start ? epoch_start->start_offset : Offset{0});
   if (it->second.log_end_offset < needed) return std::nullopt;
+  if (EDDY_FAULT_POINT("replication.isr_expand_delayed")) return std::nullopt;  // proposed again at its next fetch
   std::vector<BrokerId> isr = isr_;
   isr.push_back(follower);
   ctx_.emit(IsrExpandProposed{tp_, self_, follower});

@@ -75,7 +75,8 @@ TEST(RunReport, SummaryFollowsTheDocumentedSchema) {
     for (const char* k : {"check", "expected", "actual", "kind"}) expect_type(e, k, V::string);
     expect_type(e, "held", V::boolean);
   }
-  ASSERT_EQ(s["checks"].size(), 4u);
+  ASSERT_EQ(s["checks"].size(), 5u);  // lost_writes, duplicates, inconsistent_offsets, order_violations, controller_divergence
+  expect_type(s, "fault_points", V::array);
   for (const auto& c : s["checks"]) {
     expect_type(c, "check", V::string);
     EXPECT_TRUE(c["count"].is_number_integer());
