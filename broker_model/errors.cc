@@ -103,6 +103,7 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::kFencedInstanceId: return "FENCED_INSTANCE_ID";
     case ErrorCode::kUnexpectedAppendOffset: return "UNEXPECTED_APPEND_OFFSET";
     case ErrorCode::kBufferExhausted: return "BUFFER_EXHAUSTED";
+    case ErrorCode::kRecordTooLarge: return "RECORD_TOO_LARGE";
   }
   return "?";
 }

@@ -66,6 +66,9 @@ enum class ErrorCode : int16_t {
   kUnexpectedAppendOffset = 1000,
   // Internal: a producer's buffer.memory is full (Kafka's BufferExhaustedException).
   kBufferExhausted = 1001,
+  // Internal: the producer refused a record larger than max.request.size or buffer.memory
+  // before sending it (Kafka's RecordTooLargeException thrown by KafkaProducer.send).
+  kRecordTooLarge = 1002,
 };
 
 // "OFFSET_OUT_OF_RANGE", as Kafka prints it.

@@ -5,6 +5,7 @@
 #include <map>
 #include <set>
 
+#include "checkers/compaction.h"
 #include "sim/check.h"
 
 namespace checkers {
@@ -88,8 +89,8 @@ std::vector<std::string> partition_story(const History& h, const TopicPartition&
   return out;
 }
 
-std::string produce_line(const ProduceOp& p) {
-  return at(p.invoked) + " producer " + std::to_string(p.producer) + " sent " + format_record_id(p.record_id) +
+std::string produce_line(const History& h, const ProduceOp& p) {
+  return at(p.invoked) + " " + h.producer_name(p.producer) + " sent " + format_record_id(p.record_id) +
          " to " + p.tp.str();
 }
 
@@ -309,7 +310,8 @@ Durability judge_acknowledged(const History& h) {
     }
     return std::binary_search(f.sorted.begin(), f.sorted.end(), p.record_id);
   };
-  int64_t verified = 0, unverifiable = 0, probes = 0;
+  int64_t verified = 0, unverifiable = 0, probes = 0, compacted = 0;
+  const CompactionOracle compaction(h);
   for (const auto& p : h.produces()) {
     if (p.outcome != OpOutcome::kOk) continue;
 
@@ -331,11 +333,15 @@ Durability judge_acknowledged(const History& h) {
       v.summary = "expired: " + format_record_id(p.record_id) + " acknowledged at " + p.tp.str() + " offset " +
                   p.offset.str() + " was deleted by retention (the final log starts at " + fr->start_offset.str() + ")";
       if (out.expired.examples.size() < kMaxExamples) {
-        v.story.push_back(produce_line(p));
+        v.story.push_back(produce_line(h, p));
         v.story.push_back(ack_line(p));
         v.story.push_back(cuts.retention_line(p.tp, p.offset));
       }
       add_example(out.expired, std::move(v));
+      continue;
+    }
+    if (compaction.compacted(p) && !compaction.explains(p).empty()) {
+      ++compacted;  // removed by the log cleaner as Kafka's may: not lost
       continue;
     }
     Violation v;
@@ -343,7 +349,7 @@ Durability judge_acknowledged(const History& h) {
     v.summary = "lost write: " + format_record_id(p.record_id) + " acknowledged at " + p.tp.str() +
                 " offset " + p.offset.str() + " by broker " + p.acked_by.str() + " is not in the final log";
     if (r.examples.size() < kMaxExamples) {
-      v.story.push_back(produce_line(p));
+      v.story.push_back(produce_line(h, p));
       v.story.push_back(ack_line(p));
       for (auto& line : partition_story(h, p.tp, p.invoked)) v.story.push_back(line);
       std::string there = "nothing";
@@ -357,6 +363,7 @@ Durability judge_acknowledged(const History& h) {
   r.note = std::to_string(verified - probes) + " acknowledged records verified";
   if (probes > 0) r.note += " (and " + std::to_string(probes) + " liveness probes)";
   if (out.expired.count > 0) r.note += ", " + std::to_string(out.expired.count) + " of them deleted by retention (expired, not lost)";
+  if (compacted > 0) r.note += " (" + std::to_string(compacted) + " of them removed by log compaction, which is not loss)";
   if (unverifiable > 0) r.note += ", " + std::to_string(unverifiable) + " on partitions with no complete final read";
   out.expired.note = "acknowledged records below the log start that retention (retention.ms, retention.bytes) moved: "
                      "deleted as configured, not lost";
@@ -475,7 +482,7 @@ CheckResult check_duplicates(const History& h) {
           const auto& ops = h.produces();
           for (size_t op = 0; op < ops.size(); ++op) {
             if (ops[op].record_id != id) continue;
-            v.story.push_back(produce_line(ops[op]) + " (" + std::to_string(ops[op].attempts) + " attempts, outcome " +
+            v.story.push_back(produce_line(h, ops[op]) + " (" + std::to_string(ops[op].attempts) + " attempts, outcome " +
                               to_string(ops[op].outcome) + ")");
             for (auto& line : attempt_story(h, op)) v.story.push_back(std::move(line));
           }
@@ -561,7 +568,7 @@ CheckResult check_inconsistent_offsets(const History& h) {
     v.summary = "two records acknowledged at " + p.tp.str() + " offset " + p.offset.str() + ": " +
                 format_record_id(first->record_id) + " and " + format_record_id(p.record_id);
     if (r.examples.size() < kMaxExamples) {
-      v.story = {produce_line(*first), ack_line(*first), produce_line(p), ack_line(p)};
+      v.story = {produce_line(h, *first), ack_line(*first), produce_line(h, p), ack_line(p)};
       for (auto& line : partition_story(h, p.tp, first->completed)) v.story.push_back(line);
     }
     add_example(r, std::move(v));
@@ -618,6 +625,7 @@ CheckResult check_inconsistent_offsets(const History& h) {
 
 CheckResult check_order(const History& h) {
   CheckResult r{"order_violations", 0, {}, {}};
+  const CompactionOracle compaction(h);
   // Per partition, the final log as (offset, record id) sorted by offset; for an offset read
   // twice, the last read wins.
   std::map<TopicPartition, std::vector<std::pair<int64_t, uint64_t>>> final_log;
@@ -657,7 +665,7 @@ CheckResult check_order(const History& h) {
       const auto* prev = it->second;
       if (c.offset <= prev->offset) {
         Violation v;
-        v.summary = "consumer " + std::to_string(c.consumer) + " went backwards on " + c.tp.str() + ": offset " +
+        v.summary = h.consumer_name(c.consumer) + " went backwards on " + c.tp.str() + ": offset " +
                     c.offset.str() + " after " + prev->offset.str();
         v.story = {at(prev->at) + " read " + format_record_id(prev->record_id) + " at " + prev->offset.str(),
                    at(c.at) + " read " + format_record_id(c.record_id) + " at " + c.offset.str()};
@@ -668,9 +676,14 @@ CheckResult check_order(const History& h) {
         auto a = find_offset(log, prev->offset.value());
         auto b = find_offset(log, c.offset.value());
         bool ends_intact = a != log.end() && b != log.end() && a->second == prev->record_id && b->second == c.record_id;
-        if (ends_intact && std::next(a) != b) {
+        // On a compacted topic a consumer skips what its replica's cleaner removed; another
+        // replica (the final read's) may still hold those records, superseded.
+        bool skipped_removable = compaction.active();
+        for (auto x = std::next(a); skipped_removable && ends_intact && x != b; ++x)
+          skipped_removable = compaction.removable(c.tp, x->second, Offset(x->first));
+        if (ends_intact && std::next(a) != b && !skipped_removable) {
           Violation v;
-          v.summary = "consumer " + std::to_string(c.consumer) + " skipped offsets " +
+          v.summary = h.consumer_name(c.consumer) + " skipped offsets " +
                       std::to_string(prev->offset.value() + 1) + ".." + std::to_string(c.offset.value() - 1) + " of " + c.tp.str();
           v.story = {at(prev->at) + " read offset " + prev->offset.str(), at(c.at) + " read offset " + c.offset.str()};
           add_example(r, std::move(v));

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -101,6 +102,13 @@ struct LogCut {
   bool retention = false;  // else a truncation of the log's end
 };
 
+// A produce to a compacted topic (cleanup.policy=compact): its key, and whether it was a
+// tombstone (a null value: "delete this key"). The compaction oracle needs both.
+struct KeyedProduce {
+  std::string key;
+  bool tombstone = false;
+};
+
 struct ReplicaState {
   BrokerId broker;
   TopicPartition tp;
@@ -182,6 +190,23 @@ class History {
   FetchSessionStats& fetch_sessions() { return fetch_sessions_; }
   const FetchSessionStats& fetch_sessions() const { return fetch_sessions_; }
 
+  // Compacted topics and their delete.retention.ms (how long a tombstone that is its key's
+  // latest record must be kept), and the keys of the produces to them, by produce index.
+  void compacted_topic(const std::string& topic, sim::Duration delete_retention) { compacted_topics_[topic] = delete_retention; }
+  const std::map<std::string, sim::Duration>& compacted_topics() const { return compacted_topics_; }
+  void keyed_produce(size_t index, KeyedProduce k) { keyed_produces_[index] = std::move(k); }
+  const std::map<size_t, KeyedProduce>& keyed_produces() const { return keyed_produces_; }
+  // When the run ended (the checkers' "now", e.g. for tombstones past their retention).
+  void set_end(sim::Instant end) { end_ = end; }
+  sim::Instant end() const { return end_; }
+
+  // The client.id a scenario gave a workload client: stories then name it "producer 2
+  // (client.id billing)" instead of "producer 2" alone.
+  void set_producer_client_id(int index, std::string client_id) { producer_client_ids_[index] = std::move(client_id); }
+  void set_consumer_client_id(int index, std::string client_id) { consumer_client_ids_[index] = std::move(client_id); }
+  std::string producer_name(int index) const { return client_name("producer ", index, producer_client_ids_); }
+  std::string consumer_name(int index) const { return client_name("consumer ", index, consumer_client_ids_); }
+
  private:
   std::vector<ProduceOp> produces_;
   std::vector<ProduceAttempt> produce_attempts_;
@@ -193,6 +218,16 @@ class History {
   GroupHistory groups_;
   FetchSessionStats fetch_sessions_;
   ControllerHistory controller_;
+  std::map<std::string, sim::Duration> compacted_topics_;
+  std::map<size_t, KeyedProduce> keyed_produces_;
+  sim::Instant end_;
+  std::map<int, std::string> producer_client_ids_;
+  std::map<int, std::string> consumer_client_ids_;
+
+  static std::string client_name(const char* kind, int index, const std::map<int, std::string>& ids) {
+    auto it = ids.find(index);
+    return kind + std::to_string(index) + (it == ids.end() ? "" : " (client.id " + it->second + ")");
+  }
 };
 
 }  // namespace checkers

@@ -24,7 +24,7 @@ int load_omb_spec(const OmbArgs& args, const std::string& overlay, const scenari
     std::cerr << r.error().str() << "\n";
     return kExitUsage;
   }
-  for (const std::string& n : notes) std::cout << "note: " << n << "\n";
+  // The notes are the spec's load_notes: the run's summary prints them with the config notes.
   spec = r.spec();
   return kExitOk;
 }

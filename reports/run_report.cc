@@ -104,7 +104,7 @@ json lost_write_story(const History& h, uint64_t record_id) {
     events.push_back({{"at_s", seconds(at)}, {"kind", kind}, {"text", std::move(text)}, {"key", key}});
   };
   event(p->invoked.ns(), "produced",
-        "producer " + std::to_string(p->producer) + " sent " + s["record"].get<std::string>() + " to " + p->tp.str(), true);
+        h.producer_name(p->producer) + " sent " + s["record"].get<std::string>() + " to " + p->tp.str(), true);
   event(p->completed.ns(), "acknowledged",
         "broker " + p->acked_by.str() + " acknowledged it at offset " + p->offset.str() + " (leader epoch " +
             p->leader_epoch.str() + ", " + std::to_string(p->attempts) + " attempt(s))",
@@ -208,6 +208,7 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
               {"events", r.events},
               {"cluster_ready", r.cluster_ready}};
   j["config"] = config_json(run.spec);
+  j["config"]["notes"] = r.config_notes;
   j["expectations"] = json::array();
   for (const auto& e : r.expectations)
     j["expectations"].push_back({{"check", e.check}, {"expected", e.expected}, {"actual", e.actual}, {"held", e.held},
@@ -326,6 +327,10 @@ std::string summary_markdown(const json& s) {
          (s["availability"].is_null() ? std::string("—") : fmt_num(s["availability"].get<double>() * 100, "%.2f") + "%") +
          " |\n";
   out += "| faults | " + std::to_string(s["faults"].size()) + " |\n";
+  if (s.contains("config") && s["config"].contains("notes") && !s["config"]["notes"].empty()) {
+    out += "\n";
+    for (const auto& n : s["config"]["notes"]) out += "- note: " + md_cell(n) + "\n";
+  }
   out += "\nfingerprint `" + s["fingerprint"].get<std::string>() + "` · replay: `" + s["replay"].get<std::string>() +
          "` · latency percentiles within " + fmt_num(s["latency"]["histogram"]["relative_error"].get<double>() * 100, "%.2f") +
          "%\n";

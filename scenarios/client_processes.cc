@@ -48,14 +48,17 @@ class ProduceRecorder final : public ProducerListener {
       : ctx_(ctx), history_(history), producer_index_(producer_index) {}
 
   // Records a produce of `record_id` as invoked now; returns the token to send it with (its
-  // place in the History).
-  uint64_t invoke(uint64_t record_id) {
+  // place in the History). To a compacted topic, its key and whether it is a tombstone too.
+  uint64_t invoke(uint64_t record_id, const std::optional<std::string>& key = std::nullopt, bool tombstone = false) {
     ProduceOp op;
     op.record_id = record_id;
     op.producer = producer_index_;
     op.invoked = ctx_.true_now();
-    return history_.begin_produce(std::move(op));
+    size_t token = history_.begin_produce(std::move(op));
+    if (keyed_ && key) history_.keyed_produce(token, KeyedProduce{*key, tombstone});
+    return token;
   }
+  void record_keys() { keyed_ = true; }
   // What send() did with it: where it went, or its failure when refused.
   void sent(uint64_t token, const SendResult& r) {
     ProduceOp& p = history_.produce(token);
@@ -91,6 +94,7 @@ class ProduceRecorder final : public ProducerListener {
   sim::NodeContext& ctx_;
   History& history_;
   int producer_index_;
+  bool keyed_ = false;
 };
 
 // A consumer's caller: every record it reads goes into the History.
@@ -218,12 +222,15 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{p.topic}, kMetadataMaxAge,
                                                   sim::milliseconds(config.request_timeout_ms));
     md.start();
+    if (!config.client_id.empty()) lab.history.set_producer_client_id(producer_index, config.client_id);
     ProduceRecorder& recorder = ctx.make<ProduceRecorder>(ctx, lab.history, producer_index);
+    if (lab.history.compacted_topics().count(p.topic) != 0) recorder.record_keys();
     Producer& producer = ctx.make<Producer>(rpc, md, config, recorder, producer_index);
     producer.start();
     wait_ready(lab);
     while (md.partitions(p.topic) == 0) md.refresh_now();
     KeyChooser keys(p.keys, ctx.prng().fork("keys"));
+    sim::Prng tombstone_draws = ctx.prng().fork("tombstones");
     // Messages go out in bursts of at most kSendTick worth of the rate: the same rate, far
     // fewer wake-ups at high rates (a burst shares its send instant, well below linger.ms).
     constexpr sim::Duration kSendTick = sim::milliseconds(1);
@@ -235,8 +242,12 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     while (!lab.workload_stopped) {
       for (int64_t i = 0; i < burst; ++i) {
         uint64_t id = make_record_id(static_cast<uint32_t>(producer_index), ++seq);
-        uint64_t token = recorder.invoke(id);
-        SendResult r = producer.send(topic, keys.next(), value_with_record_id(id), token, std::max(0, p.message_bytes - 8));
+        std::optional<std::string> key = keys.next();
+        // A tombstone: a null value (eddy keeps the record id; see Record::tombstone).
+        bool tombstone = key && p.tombstones > 0 && tombstone_draws.unit() < p.tombstones;
+        uint64_t token = recorder.invoke(id, key, tombstone);
+        SendResult r = producer.send(topic, std::move(key), value_with_record_id(id), token,
+                                     tombstone ? 0 : std::max(0, p.message_bytes - 8), tombstone);
         recorder.sent(token, r);
       }
       ctx.sleep_for(interval);
@@ -249,9 +260,9 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
   };
 }
 
-sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int consumers_of_topic,
-                               LabState& lab) {
-  return [&spec, &c, consumer_index, consumers_of_topic, &lab](sim::NodeContext& ctx) {
+sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int index_in_entry,
+                               int consumers_of_topic, LabState& lab) {
+  return [&spec, &c, consumer_index, index_in_entry, consumers_of_topic, &lab](sim::NodeContext& ctx) {
     RpcEndpoint& rpc = client_rpc(ctx);
     ConsumerConfig config;
     ConsumerConfig::parse(c.configs, config);
@@ -264,8 +275,9 @@ sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, 
       if (t.name == c.topic) partitions = t.partitions;
     std::vector<TopicPartition> mine;
     for (int32_t p = 0; p < partitions; ++p)
-      if (p % consumers_of_topic == consumer_index % consumers_of_topic) mine.push_back(TopicPartition{c.topic, p});
+      if (p % consumers_of_topic == index_in_entry % consumers_of_topic) mine.push_back(TopicPartition{c.topic, p});
     while (md.partitions(c.topic) == 0) md.refresh_now();
+    if (!config.client_id.empty()) lab.history.set_consumer_client_id(consumer_index, config.client_id);
     ConsumeRecorder& recorder = ctx.make<ConsumeRecorder>(ctx, lab.history, consumer_index);
     Consumer& consumer = ctx.make<Consumer>(rpc, md, config, recorder, consumer_index, mine);
     consumer.start();
@@ -357,7 +369,7 @@ FinalRead read_partition(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata
     for (const auto& b : pr.batches)
       for (size_t i = 0; i < b.records.size(); ++i) {
         Offset off = b.base_offset + static_cast<int64_t>(i);
-        if (off < at) continue;
+        if (off < at || b.records[i].compacted) continue;
         out.records.emplace_back(off, record_id_of(b.records[i]));
         int32_t seq = b.base_sequence < 0 ? -1 : b.base_sequence + static_cast<int32_t>(i);
         out.meta.push_back(FinalRecordMeta{b.producer_id, seq, b.partition_leader_epoch});

@@ -41,8 +41,10 @@ std::string fault_line(const LabState& lab, sim::Instant now, const std::string&
 
 sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab);
 sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, int producer_index, LabState& lab);
-sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int consumers_of_topic,
-                               LabState& lab);
+// `consumer_index` numbers the consumer across the scenario (its node "consumer-N", its reads
+// in the History); `index_in_entry` of `consumers_of_topic` picks its partitions.
+sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int index_in_entry,
+                               int consumers_of_topic, LabState& lab);
 sim::BootFn make_final_reader_boot(const ScenarioSpec& spec, LabState& lab);
 
 }  // namespace scenarios

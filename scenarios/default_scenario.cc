@@ -71,6 +71,7 @@ std::string format_summary(const ScenarioResult& r) {
       << " full fetches found no room; " << fs.incremental << " incremental fetches left out " << fs.partitions_omitted
       << " partitions with nothing new; FETCH_SESSION_ID_NOT_FOUND " << fs.id_not_found
       << ", INVALID_FETCH_SESSION_EPOCH " << fs.invalid_epoch << "\n";
+  for (const auto& n : r.config_notes) o << "  note: " << n << "\n";
   for (const auto& d : r.drawn) o << "  drawn: " << d << "\n";
   for (const auto& f : r.faults_fired) o << "  fault: " << f << "\n";
   for (const auto& c : r.checks) {

@@ -9,13 +9,17 @@
 namespace scenarios {
 namespace {
 
-enum class Type { kShort, kInt, kLong, kBool, kEnum, kEnumList, kText };
+enum class Type { kShort, kInt, kLong, kBool, kEnum, kEnumList, kText, kRatio };
 
 struct Rule {
   std::string_view key;
   Type type;
   int64_t min = 0;               // kShort, kInt, kLong
   std::string_view choices = {};  // kEnum, kEnumList: '|'-separated
+  // Why eddy accepts the key but nothing in the simulation changes with it ("" when it has an
+  // effect). A run prints it as "accepted, no effect: ..." and summary.json lists it, so a
+  // setting is never silently ignored.
+  std::string_view no_effect = {};
 };
 
 constexpr int64_t kNoMin = std::numeric_limits<int64_t>::min();
@@ -24,13 +28,17 @@ constexpr int64_t kNoMin = std::numeric_limits<int64_t>::min();
 // the smallest value that makes sense).
 constexpr Rule kTopicRules[] = {
     {"cleanup.policy", Type::kEnumList, 0, "delete|compact"},
+    {"compression.type", Type::kEnum, 0, "uncompressed|zstd|lz4|snappy|gzip|producer"},
+    {"delete.retention.ms", Type::kLong, 0},
     {"flush.messages", Type::kLong, 1},
     {"flush.ms", Type::kLong, 0},
     {"max.message.bytes", Type::kInt, 0},
+    {"min.cleanable.dirty.ratio", Type::kRatio},
     {"min.insync.replicas", Type::kInt, 1},
     {"retention.bytes", Type::kLong, -1},
     {"retention.ms", Type::kLong, -1},
     {"segment.bytes", Type::kInt, 14},
+    {"segment.ms", Type::kLong, 1},
     {"unclean.leader.election.enable", Type::kBool},
 };
 
@@ -41,6 +49,7 @@ constexpr Rule kBrokerRules[] = {
     {"group.initial.rebalance.delay.ms", Type::kInt, 0},
     {"group.max.session.timeout.ms", Type::kInt, 1},
     {"group.min.session.timeout.ms", Type::kInt, 1},
+    {"log.cleaner.backoff.ms", Type::kLong, 0},
     {"log.flush.interval.messages", Type::kLong, 1},
     {"log.flush.interval.ms", Type::kLong, 0},
     {"log.retention.bytes", Type::kLong, -1},
@@ -48,6 +57,7 @@ constexpr Rule kBrokerRules[] = {
     {"log.retention.ms", Type::kLong, -1},
     {"log.segment.bytes", Type::kInt, 14},
     {"max.incremental.fetch.session.cache.slots", Type::kInt, 0},
+    {"message.max.bytes", Type::kInt, 0},
     {"min.insync.replicas", Type::kInt, 1},
     {"num.partitions", Type::kInt, 1},
     {"offsets.commit.timeout.ms", Type::kInt, 1},
@@ -73,7 +83,9 @@ constexpr Rule kProducerRules[] = {
     {"max.block.ms", Type::kLong, 0},
     {"max.in.flight.requests.per.connection", Type::kInt, 1},
     {"max.request.size", Type::kInt, 0},
-    {"partitioner.class", Type::kEnum, 0, "org.apache.kafka.clients.producer.RoundRobinPartitioner"},
+    {"partitioner.class", Type::kEnum, 0,
+     "org.apache.kafka.clients.producer.RoundRobinPartitioner|org.apache.kafka.clients.producer.UniformStickyPartitioner|"
+     "org.apache.kafka.clients.producer.internals.DefaultPartitioner"},
     {"partitioner.ignore.keys", Type::kBool},
     {"request.timeout.ms", Type::kInt, 0},
     {"retries", Type::kInt, 0},
@@ -90,7 +102,9 @@ constexpr Rule kConsumerRules[] = {
     {"group.id", Type::kText},
     {"group.instance.id", Type::kText},
     {"heartbeat.interval.ms", Type::kInt, 1},
-    {"isolation.level", Type::kEnum, 0, "read_uncommitted|read_committed"},
+    {"isolation.level", Type::kEnum, 0, "read_uncommitted|read_committed",
+     "without transactions read_committed reads what read_uncommitted reads: eddy has no transactional producer "
+     "yet, so no record is ever aborted or pending"},
     {"max.partition.fetch.bytes", Type::kInt, 1},
     {"max.poll.interval.ms", Type::kInt, 1},
     {"max.poll.records", Type::kInt, 1},
@@ -207,10 +221,28 @@ std::string check_config_value(ConfigScope scope, std::string_view key, std::str
     case Type::kText:
       if (!value.empty()) return "";
       return "expected non-empty text, got ''";
+    case Type::kRatio: {
+      std::optional<double> d = parse_decimal(value);
+      if (d && *d >= 0.0 && *d <= 1.0) return "";
+      return "expected a number from 0 to 1, got " + got;
+    }
   }
   return "";
 }
 
 std::optional<int64_t> config_integer(std::string_view value) { return parse_integer(value); }
+
+std::string_view config_no_effect_reason(ConfigScope scope, std::string_view key) {
+  const Rule* r = find_rule(scope, key);
+  return r == nullptr ? std::string_view{} : r->no_effect;
+}
+
+std::string config_no_effect(ConfigScope scope, std::string_view key, std::string_view value) {
+  const Rule* r = find_rule(scope, key);
+  if (r == nullptr || r->no_effect.empty()) return "";
+  // Values that ask for what the simulation does anyway change nothing, so say nothing.
+  if (key == "isolation.level" && value == "read_uncommitted") return "";
+  return std::string(r->no_effect);
+}
 
 }  // namespace scenarios

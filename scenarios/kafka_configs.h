@@ -29,4 +29,12 @@ std::string check_config_value(ConfigScope scope, std::string_view key, std::str
 // Integer value of a config already accepted by check_config_value (nullopt if not an integer).
 std::optional<int64_t> config_integer(std::string_view value);
 
+// Why `key` is accepted but not simulated (for some or all values), or "" when it always has
+// an effect. scenarios/README.md's table says "no effect" for exactly these keys.
+std::string_view config_no_effect_reason(ConfigScope scope, std::string_view key);
+
+// Why `key` = `value` is accepted but changes nothing in the simulation, or "" when it has an
+// effect. Precondition: check_config_value accepted it.
+std::string config_no_effect(ConfigScope scope, std::string_view key, std::string_view value);
+
 }  // namespace scenarios

@@ -7,9 +7,11 @@
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
+#include "checkers/compaction.h"
 #include "checkers/controller_checkers.h"
 #include "checkers/group_checkers.h"
 #include "scenarios/client_processes.h"
+#include "scenarios/config_notes.h"
 #include "scenarios/fault_targets.h"
 #include "scenarios/group_workload.h"
 #include "scenarios/lab_observer.h"
@@ -115,11 +117,13 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     else if (key == "max.incremental.fetch.session.cache.slots" && v)
       c.max_incremental_fetch_session_cache_slots = static_cast<int32_t>(*v);
     else if (key == "log.segment.bytes" && v) c.log.set("segment.bytes", *v);
+    else if (key == "message.max.bytes" && v) c.log.set("max.message.bytes", *v);
     else if (key == "log.retention.ms" && v) c.log.set("retention.ms", *v);
     else if (key == "log.retention.bytes" && v) c.log.set("retention.bytes", *v);
     else if (key == "log.flush.interval.messages" && v) c.log.set("flush.messages", *v);
     else if (key == "log.flush.interval.ms" && v) c.log.set("flush.ms", *v);
     else if (key == "log.retention.check.interval.ms" && v) c.log_retention_check_interval_ms = *v;
+    else if (key == "log.cleaner.backoff.ms" && v) c.log_cleaner_backoff_ms = *v;
   }
   return c;
 }
@@ -207,6 +211,14 @@ void judge_groups(const ScenarioSpec& spec, ScenarioResult& r, CountOf count_of)
   add_expectation(r, "commits_rejected", e.commits_rejected, count_of("commits_rejected"));
 }
 
+bool has_compacted_topic(const ScenarioSpec& spec) {
+  for (const auto& t : spec.topics) {
+    auto it = t.configs.find("cleanup.policy");
+    if (it != t.configs.end() && it->second.find("compact") != std::string::npos) return true;
+  }
+  return false;
+}
+
 void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   auto count_of = [&](const char* name) {
     for (const auto& c : r.checks)
@@ -238,6 +250,8 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
     add_expectation(r, "errors." + name, want, it == r.produce_error_answers.end() ? 0 : it->second, false);
   }
   judge_groups(spec, r, count_of);
+  if (has_compacted_topic(spec))
+    add_expectation(r, "latest_values", spec.expect.latest_values.value_or(zero), count_of("latest_values"));
   bool want_live = spec.expect.liveness.value_or(true);
   r.expectations.push_back(ExpectationResult{"liveness", want_live ? "true" : "false", r.liveness ? "true" : "false",
                                              r.liveness == want_live, false});
@@ -300,6 +314,11 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   sim::World world(wc);
   // What the cluster reports becomes the History's timeline and the lab's view of who leads.
   lab->observer = std::make_unique<LabObserver>(world, lab->history, lab->cluster);
+  for (const auto& t : spec.topics) {
+    broker_model::storage::LogConfig log;
+    for (const auto& [key, value] : t.configs) log.set_text(key, value);
+    if (log.cleanup_compact) lab->history.compacted_topic(t.name, sim::milliseconds(log.delete_retention_ms));
+  }
   if (options.trace_sink != nullptr) world.trace().set_sink(options.trace_sink);
 
   const int brokers = spec.cluster.brokers;
@@ -343,9 +362,11 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
       groups.add_members(workload_nodes, consumer_index, c);
       continue;
     }
-    for (int k = 0; k < c.count; ++k)
-      workload_nodes.push_back(world.add_node("consumer-" + std::to_string(consumer_index++),
-                                              make_consumer_boot(spec, c, k, c.count, *lab)));
+    for (int k = 0; k < c.count; ++k) {
+      const int index = consumer_index++;
+      workload_nodes.push_back(
+          world.add_node("consumer-" + std::to_string(index), make_consumer_boot(spec, c, index, k, c.count, *lab)));
+    }
   }
   sim::NodeId final_reader = world.add_node("final-reader", make_final_reader_boot(spec, *lab));
 
@@ -359,6 +380,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.seed = options.seed;
   result.engine = spec.engine;
   result.drawn = drawn;
+  result.config_notes = spec.load_notes;
+  for (std::string& n : config_notes(spec)) result.config_notes.push_back(std::move(n));
   FaultTargets targets(world, *lab, spec);
   targets.capture_baseline();
   targets.set_group_lab(&groups);
@@ -398,12 +421,14 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.end = world.now();
   result.events = world.engine().events_processed();
   result.history = std::move(lab->history);
+  result.history.set_end(result.end);
   const History& h = result.history;
   Durability durability = check_durability(h);
   result.acknowledged_verified = durability.verified;
   result.checks = {std::move(durability.lost_writes), check_duplicates(h), check_inconsistent_offsets(h), check_order(h),
                    check_lost_reads(h), check_producer_order(h, producers_promising_order(spec)),
                    std::move(durability.expired), check_controller(h)};
+  if (has_compacted_topic(spec)) result.checks.push_back(check_latest_values(h));
   if (groups.active()) {
     result.rebalance_timeline = ownership_intervals(h, result.end);
     GroupTopics group_topics;

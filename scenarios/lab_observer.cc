@@ -160,6 +160,11 @@ void LabObserver::subscribe_replicas() {
              std::to_string(e.segments) + " segment(s) deleted: offsets " + e.from_log_start.str() + ".." +
                  (e.log_start_offset - 1).str() + ", log start now " + e.log_start_offset.str());
   });
+  bus.subscribe<LogCompacted>([this](const EventOrigin& o, const LogCompacted& e) {
+    timeline(o, "compaction", e.tp, e.broker,
+             "cleaned below offset " + e.first_uncleanable.str() + ": " + std::to_string(e.records_removed) +
+                 " superseded record(s) and " + std::to_string(e.tombstones_removed) + " tombstone(s) removed");
+  });
 }
 
 void LabObserver::subscribe_fetch_sessions() {
@@ -284,16 +289,16 @@ void LabObserver::subscribe_clients() {
   });
   bus.subscribe<ConsumerOffsetReset>([this](const EventOrigin& o, const ConsumerOffsetReset& e) {
     timeline(o, "consumer-reset", e.tp, e.broker,
-             "consumer " + std::to_string(e.consumer) + " offset " + e.position.str() +
+             history_.consumer_name(e.consumer) + " offset " + e.position.str() +
                  " out of range; reset per auto.offset.reset to " + e.reset_to.str());
   });
   bus.subscribe<ConsumerNoOffset>([this](const EventOrigin& o, const ConsumerNoOffset& e) {
     timeline(o, "consumer-no-offset", e.tp, kNoBroker,
-             "consumer " + std::to_string(e.consumer) + ": out of range and auto.offset.reset=none; not consuming it");
+             history_.consumer_name(e.consumer) + ": out of range and auto.offset.reset=none; not consuming it");
   });
   bus.subscribe<ConsumerTruncationDetected>([this](const EventOrigin& o, const ConsumerTruncationDetected& e) {
     timeline(o, "consumer-truncation-detected", e.tp, kNoBroker,
-             "consumer " + std::to_string(e.consumer) + " at offset " + e.position.str() + "; the leader's epoch " +
+             history_.consumer_name(e.consumer) + " at offset " + e.position.str() + "; the leader's epoch " +
                  e.leader_epoch.str() + " ends at " + e.end_offset.str());
   });
 }

@@ -202,7 +202,7 @@ class OmbBuilder {
   }
 
   void note_ignored(const std::string& key) {
-    std::string n = "OMB property '" + key + "' has no effect in the simulation (ignored)";
+    std::string n = "accepted, no effect: OMB property '" + key + "' (the simulation has no use for it)";
     if (std::find(notes_.begin(), notes_.end(), n) == notes_.end()) notes_.push_back(n);
   }
 
@@ -244,12 +244,13 @@ class OmbBuilder {
     for (const char* ignored : {"payloadFile", "useRandomizedPayloads", "randomBytesRatio", "randomizedPayloadPoolSize",
                                 "backlogDrainRatio"}) {
       if (workload_.find(ignored) != nullptr) {
-        notes_.push_back(std::string("OMB ") + ignored + ": payload bytes are not simulated, only their size (ignored)");
+        notes_.push_back(std::string("accepted, no effect: OMB ") + ignored +
+                         " (payload bytes are not simulated, only their size)");
       }
     }
     if (const YamlValue* b = workload_.find("consumerBacklogSizeGB")) {
       double gb = read_number(*b, "consumerBacklogSizeGB", 0, 1e6);
-      if (gb > 0) notes_.push_back("OMB consumerBacklogSizeGB: consumers start with the producers (backlog phase not simulated)");
+      if (gb > 0) notes_.push_back("accepted, no effect: OMB consumerBacklogSizeGB (consumers start with the producers; no backlog phase)");
     }
     if (producers > 0 && rate == 0) {
       notes_.push_back("OMB producerRate 0 (unthrottled): each producer sends " +
@@ -324,6 +325,7 @@ LoadResult load_omb_scenario(const OmbFiles& files, std::vector<std::string>* no
     if (!files.overlay.empty()) doc = merge_yaml(std::move(doc), read_scenario_document(files.overlay, overlay_options));
     ScenarioSpec spec = build_scenario_spec(doc);
     spec.file = display;
+    spec.load_notes = out_notes;
     return spec;
   } catch (const LoadFailure& failure) {
     return failure.error();

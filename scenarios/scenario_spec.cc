@@ -55,6 +55,8 @@ const std::vector<ExpectKey>& expect_keys() {
       {"unprocessed", &ExpectSpec::unprocessed, "acknowledged records no group member ever processed"},
       {"duplicates_processed", &ExpectSpec::duplicates_processed, "records processed more than once"},
       {"commits_rejected", &ExpectSpec::commits_rejected, "commits the coordinator refused"},
+      {"latest_values", &ExpectSpec::latest_values,
+       "keys of a compacted topic whose latest acknowledged value is not in the final log (default 0 with compaction)"},
       {"leaderless_ms", &ExpectSpec::leaderless_ms,
        "the longest time (ms) a partition was without a leader after a fault took its leader out"},
       {"errors", nullptr,

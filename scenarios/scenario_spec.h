@@ -108,6 +108,7 @@ struct ProducerSpec {
   double messages_per_s = 1000;  // per producer
   int message_bytes = 1024;
   KeySpec keys;
+  double tombstones = 0;         // share of records sent as tombstones (null values), keyed only
   KafkaConfigs configs;          // acks, linger.ms, batch.size, retries, delivery.timeout.ms, ...
 };
 
@@ -182,6 +183,9 @@ struct ExpectSpec {
   std::optional<CountExpectation> unprocessed;           // acknowledged records never processed
   std::optional<CountExpectation> duplicates_processed;  // records processed more than once
   std::optional<CountExpectation> commits_rejected;      // commits the coordinator refused
+  // Compacted topics (checkers/compaction.h): keys whose latest acknowledged value is gone
+  // unexplained. Defaults to 0 when a topic has cleanup.policy=compact.
+  std::optional<CountExpectation> latest_values;
   // The longest time, in ms, a partition went without a leader after a fault took its leader
   // out (ClusterFacts in scenarios/lab_observer.h says how it is measured).
   std::optional<CountExpectation> leaderless_ms;
@@ -216,6 +220,9 @@ struct ScenarioSpec {
   uint64_t max_events = 200'000'000;
   // The engine the world runs on (`engine: simgrid` in the file; eddy's --engine overrides).
   sim::EngineKind engine = sim::EngineKind::kNative;
+  // What the loader accepted without effect that config_notes() cannot see (an OMB file's
+  // properties eddy has no use for); a run reports them with the config notes.
+  std::vector<std::string> load_notes;
 };
 
 }  // namespace scenarios

@@ -421,6 +421,17 @@ class SpecBuilder {
     for (const TopicSpec& other : spec_.topics) {
       if (other.name == t.name) fail_at(name.where, path + ".name: topic '" + t.name + "' is declared twice; expected unique topic names");
     }
+    // Left out, partitions and replication_factor are the brokers' num.partitions and
+    // default.replication.factor (Kafka's defaults: 1 and 1), as Kafka's CreateTopics does for
+    // a topic created without them (KIP-464). eddy creates topics only from this list: there
+    // is no auto.create.topics.enable, so a misspelt topic in a producer is an error here,
+    // never a topic of its own.
+    t.partitions = static_cast<int>(config_int_or(spec_.cluster.broker_configs, "num.partitions", 1));
+    t.replication_factor = static_cast<int>(config_int_or(spec_.cluster.broker_configs, "default.replication.factor", 1));
+    if (t.partitions > kPartitionsMax) {
+      fail_at(v.where, path + ": the topic takes cluster.broker_configs.num.partitions (" + std::to_string(t.partitions) +
+                           ") and at most " + std::to_string(kPartitionsMax) + " partitions are allowed");
+    }
     if (const YamlValue* p = v.find("partitions")) t.partitions = static_cast<int>(read_int(*p, path + ".partitions", 1, kPartitionsMax));
     if (const YamlValue* rf = v.find("replication_factor")) {
       t.replication_factor = static_cast<int>(read_int(*rf, path + ".replication_factor", 1, kBrokersMax));
@@ -475,7 +486,7 @@ class SpecBuilder {
 
   ProducerSpec read_producer(const YamlValue& v, const std::string& path) {
     require_map(v, path, "a producer entry (a map with topic, count, rate, message_size, keys, configs)");
-    check_keys(v, path, {"topic", "count", "rate", "message_size", "keys", "configs"});
+    check_keys(v, path, {"topic", "count", "rate", "message_size", "keys", "tombstones", "configs"});
     ProducerSpec p;
     p.topic = read_topic_ref(v, path);
     if (const YamlValue* x = v.find("count")) p.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
@@ -488,6 +499,13 @@ class SpecBuilder {
       p.message_bytes = static_cast<int>(bytes);
     }
     if (const YamlValue* x = v.find("keys")) p.keys = read_parsed<KeySpec>(*x, path + ".keys", "keys like 'uniform 100'", parse_keys);
+    if (const YamlValue* x = v.find("tombstones")) {
+      p.tombstones = read_number(*x, path + ".tombstones", 0, 1);
+      if (p.tombstones > 0 && p.keys.kind == KeySpec::Kind::kNone) {
+        fail_at(x->where, path + ".tombstones: a tombstone deletes a key, so it needs keys; expected keys other than "
+                                 "none (e.g. keys: \"uniform 100\")");
+      }
+    }
     if (const YamlValue* x = v.find("configs")) {
       p.configs = read_configs(*x, path + ".configs", ConfigScope::kProducer);
       check_producer_configs(v, path, p.configs);

@@ -97,6 +97,16 @@ struct RetentionDeleted {
   Offset from_log_start;    // before it
 };
 
+// The log cleaner compacted a replica's log (cleanup.policy=compact): below
+// `first_uncleanable`, superseded records and expired tombstones are gone.
+struct LogCompacted {
+  TopicPartition tp;
+  BrokerId broker;
+  Offset first_uncleanable;
+  int64_t records_removed = 0;
+  int64_t tombstones_removed = 0;
+};
+
 // The broker's log directory failed (an I/O error in `log` while `during`): it stops serving
 // its replicas and halts, as Kafka does when its last log directory fails.
 struct LogDirFailed {

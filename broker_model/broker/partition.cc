@@ -206,6 +206,21 @@ storage::LogAppendInfo Partition::append_checked(const RecordBatch& batch, Leade
   return info;
 }
 
+// Kafka's LogValidator: a compressed batch is decompressed to validate its records, and a
+// topic whose compression.type is not "producer" stores batches in its own codec (decompress,
+// then compress). Sets `batch`'s codec to the stored one; returns the CPU time it costs.
+sim::Duration Partition::validation_cost(RecordBatch& batch) const {
+  const storage::Compression sent = storage::compression_of(batch.attributes);
+  const storage::Compression stored = config_.log.compression_type.value_or(sent);
+  const double bytes = static_cast<double>(batch.records.records_bytes() + batch.records.padding_bytes());
+  double ns = bytes * storage::codec(sent).decompress_ns_per_byte;
+  if (stored != sent) {
+    ns += bytes * storage::codec(stored).compress_ns_per_byte;
+    batch.attributes = storage::with_compression(batch.attributes, stored);
+  }
+  return sim::nanoseconds(static_cast<int64_t>(ns));
+}
+
 ProducePartitionResponse Partition::produce(const RecordBatch& batch, int16_t acks, sim::Duration timeout) {
   ProducePartitionResponse r{tp_, ErrorCode::kNone, Offset{-1}, leader_epoch_};
   if (!is_leader()) {
@@ -218,7 +233,15 @@ ProducePartitionResponse Partition::produce(const RecordBatch& batch, int16_t ac
   }
   LeaderEpoch epoch = leader_epoch_;
   bool duplicate = false;
-  storage::LogAppendInfo info = append_checked(batch, epoch, duplicate);
+  RecordBatch stored = batch;  // shares the records
+  if (sim::Duration cpu = validation_cost(stored); cpu > sim::Duration::zero()) {
+    ctx_.sleep_for(cpu);  // the request handler's CPU time (compression.h)
+    if (!is_leader() || leader_epoch_ != epoch) {
+      r.error = ErrorCode::kNotLeaderOrFollower;
+      return r;
+    }
+  }
+  storage::LogAppendInfo info = append_checked(stored, epoch, duplicate);
   if (info.error != ErrorCode::kNone) {
     r.error = info.error;
     return r;
@@ -455,7 +478,8 @@ ReplicaDump Partition::dump() {
   d.records.reserve(static_cast<size_t>(std::max<int64_t>(0, d.log_end_offset - d.log_start_offset)));
   storage::LogScanResult scan = log_.scan_values([&](Offset base, const std::vector<std::string_view>& values) {
     for (size_t i = 0; i < values.size(); ++i)
-      d.records.emplace_back(base + static_cast<int64_t>(i), record_id_of_value(values[i]));
+      if (!values[i].empty())  // empty: a record the log cleaner removed (Record::compacted)
+        d.records.emplace_back(base + static_cast<int64_t>(i), record_id_of_value(values[i]));
   });
   if (scan.complete) return d;
   d.records.clear();
@@ -465,7 +489,7 @@ ReplicaDump Partition::dump() {
     if (r.error != ErrorCode::kNone || r.batches.empty()) break;
     for (const auto& b : r.batches)
       for (size_t i = 0; i < b.records.size(); ++i)
-        d.records.emplace_back(b.base_offset + static_cast<int64_t>(i), record_id_of(b.records[i]));
+        if (!b.records[i].compacted) d.records.emplace_back(b.base_offset + static_cast<int64_t>(i), record_id_of(b.records[i]));
     at = r.batches.back().next_offset();
   }
   return d;

@@ -134,6 +134,7 @@ class Partition {
   void producer_state_invalidated();
   // Validates and appends (or finds the duplicate of) a leader's batch, under append_mutex_.
   storage::LogAppendInfo append_checked(const RecordBatch& batch, LeaderEpoch epoch, bool& duplicate);
+  sim::Duration validation_cost(RecordBatch& batch) const;
 
   sim::NodeContext& ctx_;
   BrokerId self_;

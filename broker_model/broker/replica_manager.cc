@@ -31,6 +31,7 @@ ReplicaManager::ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, AlterParti
 void ReplicaManager::start() {
   rpc_.context().spawn("isr-maintenance", [this] { isr_maintenance_loop(); });
   rpc_.context().spawn("log-manager", [this] { log_manager_loop(); });
+  rpc_.context().spawn("log-cleaner", [this] { log_cleaner_loop(); });
   rpc_.context().spawn("log-dir-failure-handler", [this] { log_dir_failure_loop(); });
 }
 
@@ -70,6 +71,24 @@ void ReplicaManager::log_manager_loop() {
   }
 }
 
+// Kafka's LogCleaner thread: every log.cleaner.backoff.ms, each compacted replica's log is
+// cleaned below its high watermark when dirty enough (PartitionLog::clean). Kafka cleans the
+// dirtiest log first, one at a time; here every log that qualifies is cleaned each round.
+void ReplicaManager::log_cleaner_loop() {
+  sim::NodeContext& ctx = rpc_.context();
+  const sim::Duration backoff = sim::milliseconds(std::max<int64_t>(1, config_.log_cleaner_backoff_ms));
+  for (;;) {
+    ctx.sleep_for(backoff);
+    int64_t now_ms = ctx.wall_now().ns() / 1'000'000;
+    for_each_partition([&](Partition& p) {
+      if (!p.log().config().cleanup_compact) return;
+      storage::CleanResult r = p.log().clean(now_ms, p.high_watermark());
+      if (r.cleaned && r.error == ErrorCode::kNone && r.records_removed + r.tombstones_removed > 0)
+        ctx.emit(LogCompacted{p.tp(), config_.id, r.first_uncleanable, r.records_removed, r.tombstones_removed});
+    });
+  }
+}
+
 Partition* ReplicaManager::partition(const TopicPartition& tp) {
   const auto* by_number = partitions_.find(tp.topic);
   if (by_number == nullptr || tp.partition < 0) return nullptr;
@@ -87,7 +106,7 @@ PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const
     for (const auto& [key, value] : t->configs) {
       auto v = parse_int(value);
       if (key == "min.insync.replicas" && v) c.min_insync_replicas = static_cast<int32_t>(*v);
-      else if (v) c.log.set(key, *v);  // segment.bytes, retention.ms, flush.messages, ...
+      else c.log.set_text(key, value);  // segment.bytes, retention.ms, cleanup.policy, ...
     }
   }
   return c;

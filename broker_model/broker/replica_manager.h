@@ -36,6 +36,7 @@ struct BrokerConfig {
   int64_t request_timeout_ms = 30'000;             // replica.socket.timeout.ms: a follower's fetch timeout
   int64_t log_retention_check_interval_ms = 300'000;  // log.retention.check.interval.ms
   int64_t log_flush_scheduler_interval_ms = 1'000;    // how often flush.ms is checked
+  int64_t log_cleaner_backoff_ms = 15'000;            // log.cleaner.backoff.ms: the cleaner's pause between rounds
   storage::LogConfig log;                          // log.* defaults for topics
 };
 
@@ -69,6 +70,7 @@ class ReplicaManager {
   void send_alter(const IsrProposal& proposal);
   void isr_maintenance_loop();
   void log_manager_loop();
+  void log_cleaner_loop();
   // Kafka's LogDirFailureHandler: once the log directory failed, halt the broker.
   void log_dir_failure_loop();
   // Calls f on every partition in TopicPartition order. By index, not iterator: f may block

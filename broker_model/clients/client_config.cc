@@ -59,8 +59,30 @@ std::optional<std::string> ProducerConfig::parse(const ConfigMap& in, ProducerCo
                    take_int(in, "max.in.flight.requests.per.connection", out.max_in_flight, 1, 1'000),
                    take_int(in, "retry.backoff.ms", out.retry_backoff_ms, 0, kMaxInt),
                    take_int(in, "metadata.max.age.ms", out.metadata_max_age_ms, 1, kMaxInt),
-                   take_int(in, "buffer.memory", out.buffer_memory, 1, int64_t{1} << 40)}) {
+                   take_int(in, "buffer.memory", out.buffer_memory, 0, int64_t{1} << 40),
+                   take_int(in, "max.request.size", out.max_request_size, 0, kMaxInt),
+                   take_int(in, "max.block.ms", out.max_block_ms, 0, int64_t{1} << 53)}) {
     if (err) return err;
+  }
+  if (auto it = in.find("client.id"); it != in.end()) out.client_id = it->second;
+  if (auto it = in.find("compression.type"); it != in.end()) {
+    auto c = storage::parse_compression(it->second);
+    if (!c || it->second == "uncompressed")
+      return "compression.type: expected none, gzip, snappy, lz4 or zstd, got '" + it->second + "'";
+    out.compression = *c;
+  }
+  if (auto it = in.find("partitioner.class"); it != in.end()) {
+    const std::string prefix = "org.apache.kafka.clients.producer.";
+    if (it->second == prefix + "RoundRobinPartitioner") out.partitioner = PartitionerKind::kRoundRobin;
+    else if (it->second == prefix + "UniformStickyPartitioner") out.partitioner = PartitionerKind::kUniformSticky;
+    else if (it->second == prefix + "internals.DefaultPartitioner") out.partitioner = PartitionerKind::kBuiltIn;
+    else return "partitioner.class: eddy has " + prefix + "RoundRobinPartitioner, UniformStickyPartitioner and "
+                "internals.DefaultPartitioner, got '" + it->second + "'";
+  }
+  if (auto it = in.find("partitioner.ignore.keys"); it != in.end()) {
+    auto b = parse_bool(it->second);
+    if (!b) return "partitioner.ignore.keys: expected true or false, got '" + it->second + "'";
+    out.partitioner_ignore_keys = *b;
   }
   if (out.enable_idempotence) {
     std::optional<std::string> conflict;
@@ -87,6 +109,7 @@ std::optional<std::string> ConsumerConfig::parse(const ConfigMap& in, ConsumerCo
       return "auto.offset.reset: expected earliest, latest or none, got '" + it->second + "'";
     out.auto_offset_reset = it->second;
   }
+  if (auto it = in.find("client.id"); it != in.end()) out.client_id = it->second;
   return parse_group_keys(in, out);
 }
 

@@ -8,6 +8,9 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/clients/partitioner.h"
+#include "broker_model/storage/compression.h"
+
 namespace broker_model {
 
 using ConfigMap = std::map<std::string, std::string>;
@@ -23,6 +26,21 @@ struct ProducerConfig {
   int64_t retry_backoff_ms = 100;          // retry.backoff.ms
   int64_t metadata_max_age_ms = 300'000;   // metadata.max.age.ms
   int64_t buffer_memory = 32 << 20;        // buffer.memory, bytes
+  // max.request.size: a record larger than this (with its batch header) is refused by send()
+  // (RECORD_TOO_LARGE), and a Produce request carries batches up to this size (its first
+  // batch whatever its size), as Kafka's RecordAccumulator.drain does.
+  int32_t max_request_size = 1'048'576;
+  // max.block.ms: how long send() waits for buffer.memory to have room before it fails
+  // (BUFFER_EXHAUSTED, Kafka's BufferExhaustedException).
+  int64_t max_block_ms = 60'000;
+  // partitioner.class (by Kafka's class names) and partitioner.ignore.keys: partitioner.h.
+  PartitionerKind partitioner = PartitionerKind::kBuiltIn;
+  bool partitioner_ignore_keys = false;
+  // compression.type: the codec of the batches it sends (compression.h); each new batch costs
+  // the sender the codec's compression time.
+  storage::Compression compression = storage::Compression::kNone;
+  // client.id: how the producer names itself in its trace events ("" when not set).
+  std::string client_id;
   // enable.idempotence: true by default, as in Kafka 3.x. It needs acks=all, retries >= 1 and
   // max.in.flight.requests.per.connection <= 5; when it was not set explicitly, a config
   // that conflicts (acks=1, say) turns it off quietly, as Kafka 3.2+ does; set explicitly,
@@ -44,6 +62,7 @@ struct ConsumerConfig {
   int64_t request_timeout_ms = 30'000;     // request.timeout.ms
   int64_t retry_backoff_ms = 100;          // retry.backoff.ms
   std::string auto_offset_reset = "earliest";  // auto.offset.reset (eddy's workload reads from the start)
+  std::string client_id;                   // client.id: the consumer's name in its trace events ("" when not set)
   // Consumer groups (subscribe mode; see group_consumer.h).
   std::string group_id;                    // group.id (empty: assign mode)
   std::optional<std::string> group_instance_id;  // group.instance.id (static membership)

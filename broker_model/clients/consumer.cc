@@ -22,6 +22,8 @@ Consumer::Consumer(RpcEndpoint& rpc, ClientMetadata& metadata, ConsumerConfig co
 }
 
 void Consumer::start() {
+  if (!config_.client_id.empty())
+    rpc_.context().trace("consumer.start", {{"consumer", index_}, {"client_id", config_.client_id}});
   rpc_.context().spawn("consumer", [this] { loop(); });
 }
 

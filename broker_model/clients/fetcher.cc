@@ -161,6 +161,10 @@ void Fetcher::on_partition(BrokerId broker, const FetchPartitionResponse& pr) {
     for (size_t i = 0; i < b.records.size(); ++i) {
       Offset off = b.base_offset + static_cast<int64_t>(i);
       if (off < next) continue;  // a batch starting before the position
+      if (b.records[i].compacted) {  // removed by the log cleaner: nothing to deliver
+        next = off + 1;
+        continue;
+      }
       p.buffer.push_back(PartitionState::Entry{
           Fetched{ConsumedRecord{pr.tp, off, record_id_of(b.records[i])}, broker, p.reset_pending},
           b.partition_leader_epoch});
@@ -168,6 +172,9 @@ void Fetcher::on_partition(BrokerId broker, const FetchPartitionResponse& pr) {
       next = off + 1;
     }
   }
+  // Only removed records fetched: move past them, as Kafka's consumer moves to the batch's
+  // next offset whatever the cleaner left in it.
+  if (p.buffer.empty() && next > *p.position) p.position = next;
 }
 
 bool Fetcher::has_buffered() const {

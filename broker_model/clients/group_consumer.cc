@@ -41,6 +41,8 @@ GroupConsumer::GroupConsumer(RpcEndpoint& rpc, ClientMetadata& metadata, Consume
       fetcher_(rpc, metadata, config_, *this, fetched_) {}
 
 void GroupConsumer::start() {
+  if (!config_.client_id.empty())
+    rpc_.context().trace("consumer.start", {{"consumer", index_}, {"group", config_.group_id}, {"client_id", config_.client_id}});
   last_poll_ = rpc_.context().now();
   next_auto_commit_ = last_poll_ + sim::milliseconds(config_.auto_commit_interval_ms);
   rpc_.context().spawn("heartbeat", [this] { heartbeat_loop(); });

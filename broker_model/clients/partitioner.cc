@@ -39,12 +39,14 @@ int32_t murmur2(std::string_view data) {
 
 int32_t Partitioner::partition(const std::optional<std::string>& key, int32_t partitions) {
   EDDY_CHECK(partitions > 0);
-  if (key) return to_positive(murmur2(*key)) % partitions;
+  if (kind_ == PartitionerKind::kRoundRobin) return static_cast<int32_t>(round_robin_++ % static_cast<uint64_t>(partitions));
+  if (key && kind_ == PartitionerKind::kBuiltIn && !ignore_keys_) return to_positive(murmur2(*key)) % partitions;
   if (sticky_ < 0 || sticky_ >= partitions) on_new_batch(partitions);
   return sticky_;
 }
 
 void Partitioner::on_new_batch(int32_t partitions) {
+  if (kind_ == PartitionerKind::kRoundRobin) return;
   if (partitions <= 1) {
     sticky_ = 0;
     return;

@@ -41,9 +41,11 @@ int32_t add_sequence(int32_t seq, int32_t n) {  // wraps past INT32_MAX as Kafka
 Producer::Producer(RpcEndpoint& rpc, ClientMetadata& metadata, ProducerConfig config, ProducerListener& listener,
                    int producer_index)
     : rpc_(rpc), metadata_(metadata), config_(config), listener_(listener), index_(producer_index),
-      partitioner_(rpc.context().prng().fork("partitioner")) {}
+      partitioner_(rpc.context().prng().fork("partitioner"), config.partitioner, config.partitioner_ignore_keys) {}
 
 void Producer::start() {
+  if (!config_.client_id.empty())
+    rpc_.context().trace("producer.start", {{"producer", index_}, {"client_id", config_.client_id}});
   rpc_.context().spawn("producer-sender", [this] { sender_loop(); });
 }
 
@@ -54,7 +56,7 @@ size_t Producer::in_flight_requests() const {
 }
 
 SendResult Producer::send(sim::Symbol topic, std::optional<std::string> key, std::string value, uint64_t token,
-                          int32_t value_padding) {
+                          int32_t value_padding, bool tombstone) {
   sim::NodeContext& ctx = rpc_.context();
   int32_t parts = metadata_.partitions(topic);
   TopicPartition tp{topic, parts > 0 ? partitioner_.partition(key, parts) : 0};
@@ -64,7 +66,19 @@ SendResult Producer::send(sim::Symbol topic, std::optional<std::string> key, std
     metadata_.request_refresh();
     return SendResult{tp, ErrorCode::kUnknownTopicOrPartition};
   }
-  if (queued_bytes_ + size > config_.buffer_memory) return SendResult{tp, ErrorCode::kBufferExhausted};
+  // Kafka's KafkaProducer.ensureValidRecordSize: a record that could never be sent (larger,
+  // with a batch header, than max.request.size or than the whole buffer.memory) fails at
+  // once with RecordTooLargeException; it is not queued, not retried.
+  const int64_t upper_bound = storage::kRecordBatchOverheadBytes + size;
+  if (upper_bound > config_.max_request_size || upper_bound > config_.buffer_memory) {
+    ctx.trace("producer.record_too_large", {{"producer", index_}, {"bytes", upper_bound},
+                                            {"max_request_size", static_cast<int64_t>(config_.max_request_size)},
+                                            {"buffer_memory", config_.buffer_memory}});
+    return SendResult{tp, ErrorCode::kRecordTooLarge};
+  }
+  if (queued_bytes_ + size > config_.buffer_memory && !wait_for_buffer_memory(size)) {
+    return SendResult{tp, ErrorCode::kBufferExhausted};
+  }
   PartitionQueue& partition = queue_for(tp);
   auto& queue = partition.batches;
   if (queue.empty() || queue.back().in_flight || queue.back().attempts > 0 ||
@@ -82,13 +96,34 @@ SendResult Producer::send(sim::Symbol topic, std::optional<std::string> key, std
     queue.push_back(std::move(b));
   }
   Batch& b = queue.back();
-  b.records.mutate().emplace_back(ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value), value_padding);
+  b.records.mutate().emplace_back(ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value), value_padding, tombstone);
   b.tokens.push_back(token);
   b.bytes += size;
   ++queued_records_;
   queued_bytes_ += size;
   if (b.bytes >= config_.batch_size || config_.linger_ms == 0) wakeup_.notify_all();
   return SendResult{tp, ErrorCode::kNone};
+}
+
+// Kafka's BufferPool.allocate: send() blocks while buffer.memory is full, up to max.block.ms,
+// then fails with BufferExhaustedException (a TimeoutException) and the record is not queued.
+// The wait is on the node's clock, as Kafka's is on its host's. Memory comes back as batches
+// complete (acknowledged, failed or expired).
+bool Producer::wait_for_buffer_memory(int64_t size) {
+  sim::NodeContext& ctx = rpc_.context();
+  const sim::Instant deadline = ctx.sim_deadline(sim::milliseconds(config_.max_block_ms));
+  const sim::Instant blocked_at = ctx.true_now();
+  while (queued_bytes_ + size > config_.buffer_memory) {
+    if (ctx.true_now() >= deadline) {
+      ctx.trace("producer.buffer_exhausted", {{"producer", index_}, {"max_block_ms", config_.max_block_ms}});
+      return false;
+    }
+    wakeup_.notify_all();  // a full buffer is worth sending now, whatever linger.ms says
+    memory_freed_.wait_until(deadline);
+  }
+  if (ctx.true_now() > blocked_at)
+    ctx.trace("producer.send_blocked", {{"producer", index_}, {"blocked_ms", (ctx.true_now() - blocked_at).ms()}});
+  return true;
 }
 
 Producer::PartitionQueue& Producer::queue_for(const TopicPartition& tp) {
@@ -124,6 +159,9 @@ void Producer::sender_loop() {
     }
     // Collect, per leader, the first ready batch of each partition (Kafka's drain).
     std::map<BrokerId, std::vector<Batch*>> by_leader;
+    // Bytes each leader's request holds so far: Kafka's drain stops adding batches to a
+    // request at max.request.size, except its first (a record alone may be that large).
+    std::map<BrokerId, int64_t> request_bytes;
     sim::Instant next_wake = now + sim::milliseconds(config_.linger_ms > 0 ? config_.linger_ms : 100);
     bool need_metadata = false;
     for (PartitionQueue* queue_of : ordered_queues_) {
@@ -147,6 +185,12 @@ void Producer::sender_loop() {
         continue;
       }
       if (in_flight_[leader->leader] >= config_.max_in_flight) continue;  // would be skipped below
+      int64_t& bytes = request_bytes[leader->leader];
+      if (bytes > 0 && bytes + b.bytes > config_.max_request_size) {
+        next_wake = now;  // the next turn sends it in a request of its own
+        continue;
+      }
+      bytes += b.bytes;
       by_leader[leader->leader].push_back(&b);
     }
     if (need_metadata) metadata_.request_refresh();
@@ -167,11 +211,16 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   req.acks = config_.acks;
   req.timeout_ms = static_cast<int32_t>(config_.request_timeout_ms);
   req.partitions.reserve(batches.size());
+  double compress_ns = 0;
   for (Batch* b : batches) {
     b->in_flight = true;
     ++b->attempts;
-    if (b->attempts == 1) b->partition->last_batch_records = b->records.size();
+    if (b->attempts == 1) {
+      b->partition->last_batch_records = b->records.size();
+      compress_ns += static_cast<double>(b->bytes) * storage::codec(config_.compression).compress_ns_per_byte;
+    }
     RecordBatch batch = RecordBatch::of(b->records);
+    batch.attributes = storage::with_compression(batch.attributes, config_.compression);
     if (config_.enable_idempotence) {
       if (!b->has_sequence) assign_sequence(*b);
       PartitionSequences& s = b->partition->sequences;
@@ -183,6 +232,10 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
     record_send(b, broker);
     req.partitions.push_back(ProducePartitionData{b->tp, std::move(batch)});
   }
+  // compression.type: the CPU time to compress the new batches (compression.h). Kafka pays it
+  // in send() as records are appended; here the sender pays it before the request leaves.
+  // The batches are in flight meanwhile, so nothing is appended to them.
+  if (compress_ns >= 1) rpc_.context().sleep_for(sim::nanoseconds(static_cast<int64_t>(compress_ns)));
   uint32_t bytes = wire_bytes(req);
   if (config_.acks == kAcksNone) {
     // Fire and forget: nobody will ever say whether these records were written.
@@ -219,6 +272,9 @@ void Producer::on_response(BrokerId broker, std::vector<Batch*> batches, std::op
       record_answer(b, AttemptAnswer::kAcknowledged, pr->base_offset);
       if (config_.enable_idempotence) on_idempotent_ack(b);
       complete(b, DeliveryOutcome::kAcknowledged, ErrorCode::kNone, pr->base_offset, broker, pr->leader_epoch);
+    } else if (pr->error == ErrorCode::kMessageTooLarge && b->records.size() > 1) {
+      record_answer(b, AttemptAnswer::kError, Offset{-1}, pr->error);
+      split_batch(b);
     } else {
       record_answer(b, AttemptAnswer::kError, Offset{-1}, pr->error);
       if (config_.enable_idempotence) on_sequence_error(b, pr->error, pr->leader_epoch);
@@ -226,6 +282,48 @@ void Producer::on_response(BrokerId broker, std::vector<Batch*> batches, std::op
     }
   }
   wakeup_.notify_all();
+}
+
+// Kafka's Sender.completeBatch: MESSAGE_TOO_LARGE for a batch of more than one record splits
+// it (RecordAccumulator.splitAndReenqueue) and sends the parts again, without counting an
+// attempt; a single record too large fails (MESSAGE_TOO_LARGE is not retriable). eddy halves
+// the batch each time, as Kafka does for a batch that was already split. The broker appended
+// nothing, so the parts keep the batch's sequences in order (Kafka gives the split batches
+// the big batch's base sequence onwards).
+void Producer::split_batch(Batch* b) {
+  auto& queue = b->partition->batches;
+  auto it = queue.begin();
+  while (it != queue.end() && &*it != b) ++it;
+  EDDY_CHECK_MSG(it != queue.end(), "split batch not found in its partition queue");
+  const size_t first_half = b->records.size() / 2;
+  Batch rest;
+  rest.tp = b->tp;
+  rest.partition = b->partition;
+  rest.created = b->created;
+  rest.retry_after = b->retry_after;
+  rest.attempts = b->attempts;
+  std::vector<Record>& records = b->records.mutate();
+  std::vector<Record> tail(std::make_move_iterator(records.begin() + static_cast<std::ptrdiff_t>(first_half)),
+                           std::make_move_iterator(records.end()));
+  records.resize(first_half);
+  rest.records = SharedRecords(std::move(tail));
+  rest.tokens.assign(b->tokens.begin() + static_cast<std::ptrdiff_t>(first_half), b->tokens.end());
+  b->tokens.resize(first_half);
+  int64_t first_bytes = 0;
+  for (const Record& r : b->records) first_bytes += r.logical_size_in_bytes();
+  rest.bytes = b->bytes - first_bytes;
+  b->bytes = first_bytes;
+  if (b->has_sequence) {
+    rest.has_sequence = true;
+    rest.producer_id = b->producer_id;
+    rest.producer_epoch = b->producer_epoch;
+    rest.base_sequence = add_sequence(b->base_sequence, static_cast<int32_t>(first_half));
+    rest.sequence_reset = b->sequence_reset;
+  }
+  b->partition->last_batch_records = first_half;
+  rpc_.context().trace("producer.batch_split", {{"producer", index_}, {"partition", b->tp.str()},
+                                                {"records", static_cast<int64_t>(first_half + rest.records.size())}});
+  queue.insert(std::next(it), std::move(rest));
 }
 
 void Producer::retry_or_fail(Batch* b, ErrorCode error) {
@@ -281,6 +379,7 @@ void Producer::complete(Batch* b, DeliveryOutcome outcome, ErrorCode error, Offs
   listener_.on_completion(b->tokens, report);
   queued_records_ -= b->records.size();
   queued_bytes_ -= b->bytes;
+  memory_freed_.notify_all();
   remove_batch(b);
   if (queued_records_ == 0) drained_.notify_all();
 }

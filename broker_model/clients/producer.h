@@ -40,7 +40,8 @@ namespace broker_model {
 struct SendResult {
   TopicPartition tp;  // the partition it went to (partition 0 when the topic is unknown)
   // kNone: queued, its batch's completion will carry its token. Else refused, and nothing
-  // follows: UNKNOWN_TOPIC_OR_PARTITION, or BUFFER_EXHAUSTED (buffer.memory is full).
+  // follows: UNKNOWN_TOPIC_OR_PARTITION, RECORD_TOO_LARGE (larger than max.request.size or
+  // buffer.memory), or BUFFER_EXHAUSTED (buffer.memory stayed full for max.block.ms).
   ErrorCode error = ErrorCode::kNone;
   bool queued() const { return error == ErrorCode::kNone; }
 };
@@ -53,9 +54,10 @@ class Producer {
            int producer_index);
   void start();  // spawns the sender fiber
 
-  // Queues one record (non-blocking); `token` comes back with its batch's completion.
+  // Queues one record; `token` comes back with its batch's completion. Blocks only while
+  // buffer.memory is full, up to max.block.ms (then BUFFER_EXHAUSTED).
   SendResult send(sim::Symbol topic, std::optional<std::string> key, std::string value, uint64_t token,
-                  int32_t value_padding = 0);
+                  int32_t value_padding = 0, bool tombstone = false);
 
   size_t queued_records() const { return queued_records_; }
   size_t in_flight_requests() const;
@@ -111,6 +113,8 @@ class Producer {
   void on_response(BrokerId broker, std::vector<Batch*> batches, std::optional<sim::Payload>&& response);
   void complete(Batch* b, DeliveryOutcome outcome, ErrorCode error, Offset base, BrokerId by, LeaderEpoch epoch);
   void retry_or_fail(Batch* b, ErrorCode error);
+  void split_batch(Batch* b);
+  bool wait_for_buffer_memory(int64_t size);
   void expire_old_batches(sim::Instant now);
   void remove_batch(Batch* b);
   // Idempotence.
@@ -165,6 +169,7 @@ class Producer {
   size_t init_broker_ = 0;
   sim::WaitQueue wakeup_{"producer sender"};
   sim::WaitQueue drained_{"producer flush"};
+  sim::WaitQueue memory_freed_{"producer buffer.memory"};
 };
 
 }  // namespace broker_model

@@ -167,6 +167,7 @@ ErrorCode LogSegment::create() {
   size_bytes_ = 0;
   next_offset_ = base_offset_;
   max_timestamp_ms_ = kNoTimestamp;
+  rolling_timestamp_ms_ = kNoTimestamp;
   bytes_since_last_index_entry_ = 0;
   data_dirty_ = true;
   return index_.replace({});
@@ -202,6 +203,7 @@ SegmentRecoverResult LogSegment::recover() {
     if (r.epoch_changes.empty() || r.epoch_changes.back().partition_leader_epoch != h.partition_leader_epoch)
       r.epoch_changes.push_back(h);
     max_timestamp = std::max(max_timestamp, h.max_timestamp);
+    if (pos == 0) rolling_timestamp_ms_ = h.max_timestamp;
     expected = h.next_offset();
     pos += h.size_bytes;
   }
@@ -224,9 +226,12 @@ SegmentRecoverResult LogSegment::recover() {
   return r;
 }
 
-bool LogSegment::should_roll(int64_t batch_bytes, Offset batch_last_offset, int64_t segment_bytes) const {
+bool LogSegment::should_roll(int64_t batch_bytes, Offset batch_last_offset, int64_t segment_bytes,
+                             int64_t batch_max_timestamp_ms, int64_t segment_ms) const {
   if (empty()) return false;
-  return size_bytes_ > segment_bytes - batch_bytes || index_.is_full() ||
+  bool by_time = segment_ms >= 0 && rolling_timestamp_ms_ != kNoTimestamp && batch_max_timestamp_ms != kNoTimestamp &&
+                 batch_max_timestamp_ms - rolling_timestamp_ms_ > segment_ms;
+  return size_bytes_ > segment_bytes - batch_bytes || index_.is_full() || by_time ||
          batch_last_offset - base_offset_ > std::numeric_limits<int32_t>::max();
 }
 
@@ -247,6 +252,7 @@ ErrorCode LogSegment::append(const RecordBatch& batch, uint32_t* crc) {
   data_dirty_ = true;
   size_bytes_ += length;
   next_offset_ = batch.next_offset();
+  if (position == 0) rolling_timestamp_ms_ = batch.max_timestamp;
   max_timestamp_ms_ = std::max(max_timestamp_ms_, batch.max_timestamp);
   if (bytes_since_last_index_entry_ > index_interval_bytes_ && !index_.is_full()) {
     if (ErrorCode e = index_.append(batch.last_offset(), static_cast<int32_t>(position)); e != ErrorCode::kNone) return e;
@@ -349,6 +355,7 @@ ErrorCode LogSegment::truncate_to(Offset offset) {
   size_bytes_ = pos;
   next_offset_ = new_next;
   max_timestamp_ms_ = max_timestamp;
+  if (pos == 0) rolling_timestamp_ms_ = kNoTimestamp;
   if (ErrorCode e = index_.truncate_to(new_next); e != ErrorCode::kNone) return e;
   bytes_since_last_index_entry_ = size_bytes_ - last_index_position();
   return ErrorCode::kNone;

@@ -72,6 +72,9 @@ class LogSegment {
   Offset next_offset() const { return next_offset_; }
   int64_t size_bytes() const { return size_bytes_; }
   int64_t max_timestamp_ms() const { return max_timestamp_ms_; }
+  // The first batch's largest timestamp (kNoTimestamp while empty): what segment.ms counts
+  // from (Kafka's rollingBasedTimestamp).
+  int64_t rolling_timestamp_ms() const { return rolling_timestamp_ms_; }
   bool empty() const { return size_bytes_ == 0; }
   bool dirty() const { return data_dirty_ || index_.dirty(); }
   const std::string& data_file() const { return data_file_; }
@@ -88,7 +91,10 @@ class LogSegment {
 
   // Whether appending `batch_bytes` ending at `batch_last_offset` must go to a new segment:
   // it would pass `segment_bytes`, the index is full, or the offset would not fit the index.
-  bool should_roll(int64_t batch_bytes, Offset batch_last_offset, int64_t segment_bytes) const;
+  // With `segment_ms`, also when the batch's `batch_max_timestamp_ms` is more than that after
+  // the segment's rolling timestamp (Kafka's LogSegment.shouldRoll, without roll jitter).
+  bool should_roll(int64_t batch_bytes, Offset batch_last_offset, int64_t segment_bytes,
+                   int64_t batch_max_timestamp_ms = kNoTimestamp, int64_t segment_ms = -1) const;
   // Appends a batch whose base offset is next_offset(); adds an index entry when more than
   // index.interval.bytes were appended since the last one (Kafka's rule). `crc`, when
   // given, gets the CRC the encoding carries.
@@ -125,6 +131,7 @@ class LogSegment {
   Offset next_offset_;
   int64_t size_bytes_ = 0;
   int64_t max_timestamp_ms_ = kNoTimestamp;
+  int64_t rolling_timestamp_ms_ = kNoTimestamp;
   int64_t bytes_since_last_index_entry_ = 0;
   bool data_dirty_ = false;
 };

@@ -188,6 +188,19 @@ LogAppendInfo PartitionLog::append_as_leader(RecordBatch batch, LeaderEpoch lead
   sim::MutexLock lock(mutex_);
   if (ErrorCode e = check_online(); e != ErrorCode::kNone) return {.error = e};
   if (batch.records.empty()) return {.error = ErrorCode::kInvalidRecord};
+  // Kafka's UnifiedLog.analyzeAndValidateRecords: a batch larger than max.message.bytes is
+  // refused with RecordTooLargeException (MESSAGE_TOO_LARGE on the wire); a follower's append
+  // skips the check (ignoreRecordSize), so a lowered limit never stalls replication. The size
+  // is the batch as the producer sent it, padding included (what Kafka's sizeInBytes counts).
+  // Kafka's LogValidator.validateKey: "Compacted topic cannot accept message without key".
+  if (config_.cleanup_compact)
+    for (const Record& r : batch.records)
+      if (!r.key) return {.error = ErrorCode::kInvalidRecord};
+  if (batch.logical_size_in_bytes() > config_.max_message_bytes) {
+    ctx_.trace("log.record_too_large", {{"dir", dir_}, {"bytes", batch.logical_size_in_bytes()},
+                                        {"max_message_bytes", static_cast<int64_t>(config_.max_message_bytes)}});
+    return {.error = ErrorCode::kMessageTooLarge};
+  }
   batch.fill_derived_fields();
   batch.base_offset = log_end_offset_;
   batch.partition_leader_epoch = leader_epoch;
@@ -242,7 +255,8 @@ LogAppendInfo PartitionLog::append_locked(const RecordBatch& batch, RecordBatch*
 // Rolls to a new segment at the batch's base offset when the active one cannot take it,
 // flushing the old one first (Kafka schedules that flush at every roll).
 ErrorCode PartitionLog::maybe_roll(const RecordBatch& batch) {
-  if (!active().should_roll(batch.size_in_bytes(), batch.last_offset(), config_.segment_bytes) &&
+  if (!active().should_roll(batch.size_in_bytes(), batch.last_offset(), config_.segment_bytes, batch.max_timestamp,
+                            config_.segment_ms) &&
       (active().empty() || !EDDY_FAULT_POINT("storage.early_roll")))
     return ErrorCode::kNone;
   if (ErrorCode e = flush_locked(); e != ErrorCode::kNone) return e;
@@ -392,6 +406,7 @@ ErrorCode PartitionLog::truncate_to(Offset offset) {
   if (ErrorCode e = active().flush(); e != ErrorCode::kNone) return fail(e, "truncate");
   Offset previous_end = log_end_offset_;
   log_end_offset_ = active().next_offset();
+  first_dirty_offset_ = std::min(first_dirty_offset_, log_end_offset_);
   tail_.truncate_to(log_end_offset_);
   recovery_point_ = std::min(recovery_point_, log_end_offset_);
   if (ErrorCode e = epoch_cache_.truncate_from_end(log_end_offset_); e != ErrorCode::kNone) return fail(e, "truncate");
@@ -417,7 +432,7 @@ ErrorCode PartitionLog::truncate_fully_locked(Offset offset) {
   LogSegment segment = make_segment(offset);
   if (ErrorCode e = segment.create(); e != ErrorCode::kNone) return e;
   segments_.emplace(offset, std::move(segment));
-  log_start_offset_ = log_end_offset_ = recovery_point_ = offset;
+  log_start_offset_ = log_end_offset_ = recovery_point_ = first_dirty_offset_ = offset;
   if (ErrorCode e = epoch_cache_.clear(); e != ErrorCode::kNone) return e;
   check_invariants();
   ctx_.trace("log.truncate_fully", {{"dir", dir_}, {"start_at", offset.value()}});
@@ -430,6 +445,7 @@ RetentionResult PartitionLog::delete_old_segments(int64_t now_ms, std::optional<
   sim::MutexLock lock(mutex_);
   RetentionResult result;
   if ((result.error = check_online()) != ErrorCode::kNone) return result;
+  if (!config_.cleanup_delete) return result;  // cleanup.policy=compact: the cleaner's alone
   Offset upper = std::min(high_watermark.value_or(log_end_offset_), log_end_offset_);
   result.error = delete_segments(retention_ms_breached(now_ms, upper), result, "retention.ms");
   if (result.error == ErrorCode::kNone)
@@ -479,6 +495,112 @@ ErrorCode PartitionLog::delete_segments(std::vector<Offset> bases, RetentionResu
   recovery_point_ = std::max(recovery_point_, log_start_offset_);
   if (ErrorCode e = epoch_cache_.truncate_from_start(log_start_offset_); e != ErrorCode::kNone) return e;
   check_invariants();
+  return ErrorCode::kNone;
+}
+
+// ---- compaction ---------------------------------------------------------------------------
+
+namespace {
+void hollow(Record& r) {
+  r.key.reset();
+  r.value.clear();
+  r.value_padding = 0;
+  r.tombstone = false;
+  r.compacted = true;
+}
+}  // namespace
+
+CleanResult PartitionLog::clean(int64_t now_ms, std::optional<Offset> high_watermark, CleanOptions options) {
+  sim::MutexLock lock(mutex_);
+  CleanResult result;
+  if (!config_.cleanup_compact) return result;
+  if ((result.error = check_online()) != ErrorCode::kNone) return result;
+  // Kafka's LogCleanerManager.cleanableOffsets: never the active segment, never past the
+  // high watermark (the last stable offset, without transactions).
+  Offset upper = std::min(high_watermark.value_or(log_end_offset_), log_end_offset_);
+  std::vector<Offset> cleanable;
+  int64_t total_bytes = 0, dirty_bytes = 0;
+  for (auto it = segments_.begin(); std::next(it) != segments_.end(); ++it) {
+    if (it->second.next_offset() > upper) break;
+    cleanable.push_back(it->first);
+    total_bytes += it->second.size_bytes();
+    if (it->first >= first_dirty_offset_) dirty_bytes += it->second.size_bytes();
+  }
+  if (cleanable.empty() || dirty_bytes == 0) return result;
+  result.dirty_ratio = static_cast<double>(dirty_bytes) / static_cast<double>(total_bytes);
+  if (result.dirty_ratio < config_.min_cleanable_dirty_ratio) return result;
+  result.cleaned = true;
+  result.first_uncleanable = segments_.at(cleanable.back()).next_offset();
+  // The offset map: each key's latest offset in the cleanable range.
+  std::vector<std::vector<RecordBatch>> contents;
+  std::map<std::string, Offset> latest;
+  for (Offset base : cleanable) {
+    LogSegment& segment = segments_.at(base);
+    SegmentReadResult s = segment.read(base, segment.size_bytes() + 1, result.first_uncleanable, true);
+    if (s.error != ErrorCode::kNone) {
+      result.error = fail(s.error, "clean");
+      return result;
+    }
+    for (const RecordBatch& b : s.batches)
+      for (size_t i = 0; i < b.records.size(); ++i)
+        if (!b.records[i].compacted && b.records[i].key) latest[*b.records[i].key] = b.base_offset + static_cast<int64_t>(i);
+    contents.push_back(std::move(s.batches));
+  }
+  for (size_t k = 0; k < cleanable.size(); ++k) {
+    bool changed = false;
+    for (RecordBatch& b : contents[k]) {
+      bool batch_changed = false;
+      for (size_t i = 0; i < b.records.size(); ++i) {
+        const Record& r = b.records[i];
+        if (r.compacted) continue;
+        Offset offset = b.base_offset + static_cast<int64_t>(i);
+        bool superseded = !r.key || latest.at(*r.key) != offset;
+        bool expired_tombstone = !superseded && r.tombstone && now_ms - r.timestamp_ms > config_.delete_retention_ms;
+        if (!superseded && !expired_tombstone && !options.drop_latest_for_test) continue;
+        if (expired_tombstone) ++result.tombstones_removed;
+        else ++result.records_removed;
+        hollow(b.records.mutate()[i]);
+        batch_changed = true;
+      }
+      changed = changed || batch_changed;
+    }
+    if (!changed) continue;
+    if (ErrorCode e = rewrite_segment(cleanable[k], contents[k]); e != ErrorCode::kNone) {
+      result.error = fail(e, "clean");
+      return result;
+    }
+    ++result.segments_rewritten;
+  }
+  first_dirty_offset_ = result.first_uncleanable;
+  tail_.clear();  // it may hold batches of the rewritten segments; the disk is the truth
+  check_invariants();
+  ctx_.trace("log.clean", {{"dir", dir_}, {"first_uncleanable", result.first_uncleanable.value()},
+                           {"dirty_percent", static_cast<int64_t>(result.dirty_ratio * 100)}, {"segments_rewritten", result.segments_rewritten},
+                           {"records_removed", result.records_removed}, {"tombstones_removed", result.tombstones_removed}});
+  return result;
+}
+
+// Writes `batches` as segment `base` under the cleaned directory, fsyncs it, renames it over
+// the segment (renames are durable at once and do not block, so no crash falls between the
+// data file's and the index's) and reloads the segment from its new file.
+ErrorCode PartitionLog::rewrite_segment(Offset base, const std::vector<RecordBatch>& batches) {
+  std::string cleaned_dir = dir_.substr(0, dir_.size() - 1) + ".cleaned/";
+  LogSegment cleaned(disk_, cleaned_dir, base, config_.index_interval_bytes, config_.segment_index_bytes);
+  if (ErrorCode e = cleaned.create(); e != ErrorCode::kNone) return e;
+  for (const RecordBatch& b : batches)
+    if (ErrorCode e = cleaned.append(b); e != ErrorCode::kNone) return e;
+  if (ErrorCode e = cleaned.flush(); e != ErrorCode::kNone) return e;
+  LogSegment& old = segments_.at(base);
+  EDDY_CHECK(cleaned.next_offset() == old.next_offset());
+  if (sim::IoStatus s = disk_.rename(cleaned.data_file(), old.data_file()); s != sim::IoStatus::kOk) return from_io_status(s);
+  if (sim::IoStatus s = disk_.rename(cleaned.index_file(), old.index_file()); s != sim::IoStatus::kOk)
+    return from_io_status(s);
+  LogSegment fresh = make_segment(base);
+  SegmentRecoverResult r = fresh.recover();
+  if (r.error != ErrorCode::kNone) return r.error;
+  EDDY_CHECK_MSG(r.truncated_bytes == 0, "a cleaned segment failed its own recovery");
+  segments_.erase(base);
+  segments_.emplace(base, std::move(fresh));
   return ErrorCode::kNone;
 }
 

@@ -67,6 +67,21 @@ struct RetentionResult {
   int64_t bytes_deleted = 0;
 };
 
+struct CleanResult {
+  ErrorCode error = ErrorCode::kNone;
+  bool cleaned = false;            // a cleaning ran (something was cleanable and dirty enough)
+  double dirty_ratio = 0;          // dirty bytes / cleanable bytes when it was decided
+  Offset first_uncleanable{0};     // the cleaning covered offsets below this
+  int32_t segments_rewritten = 0;
+  int64_t records_removed = 0;     // superseded by a later record of their key (or keyless)
+  int64_t tombstones_removed = 0;  // latest of their key, older than delete.retention.ms
+};
+
+// Test seam for the cleaner: a broken rule to show that the checkers catch it.
+struct CleanOptions {
+  bool drop_latest_for_test = false;  // remove every key's latest record too
+};
+
 struct LogScanResult {
   // Every record from log start to log end was visited, in offset order, exactly as reads
   // from the log start in any steps would return them (same batches, same validation).
@@ -135,6 +150,19 @@ class PartitionLog {
   // holding offsets at or above `high_watermark` (default log end). Advances log_start_offset.
   RetentionResult delete_old_segments(int64_t now_ms, std::optional<Offset> high_watermark = std::nullopt);
 
+  // Log compaction (Kafka's LogCleaner, cleanup.policy=compact). Cleans the closed segments
+  // below the high watermark (the active segment never: it rolls by segment.bytes and
+  // segment.ms) once the part written since the last cleaning is at least
+  // min.cleanable.dirty.ratio of them: every record whose key has a later record in that
+  // range is removed, keyless records too, and a tombstone that is its key's latest record
+  // once it is older than delete.retention.ms (by its timestamp). Removed records leave
+  // hollow records behind (see Record::compacted): offsets never move. Each rewritten segment
+  // is written whole under "<dir without '/'>.cleaned/", fsynced, then renamed over the old
+  // one, so a crash leaves the old segment or the new one. Where the last cleaning ended
+  // (Kafka's cleaner-offset-checkpoint) is kept in memory: after a restart the whole log
+  // counts as dirty once.
+  CleanResult clean(int64_t now_ms, std::optional<Offset> high_watermark = std::nullopt, CleanOptions options = {});
+
   // fsync of every segment with unsynced writes; recovery_point = log_end_offset.
   ErrorCode flush();
   // Flushes when flush.ms has passed since the last flush (Kafka's periodic log flusher).
@@ -183,6 +211,7 @@ class PartitionLog {
   ErrorCode delete_segments(std::vector<Offset> bases, RetentionResult& result, const char* why);
   std::vector<Offset> retention_ms_breached(int64_t now_ms, Offset upper_bound) const;
   std::vector<Offset> retention_bytes_breached(Offset upper_bound) const;
+  ErrorCode rewrite_segment(Offset base, const std::vector<RecordBatch>& batches);
   void check_invariants() const;
 
   sim::NodeContext& ctx_;
@@ -197,6 +226,7 @@ class PartitionLog {
   Offset log_start_offset_{0};
   Offset log_end_offset_{0};
   Offset recovery_point_{0};
+  Offset first_dirty_offset_{0};  // where the last cleaning ended (the log start before any)
   sim::Instant last_flush_;
   bool opened_ = false;
   bool offline_ = false;

@@ -1,10 +1,12 @@
 #include "broker_model/storage/record_batch.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <functional>
 
 #include "broker_model/storage/byte_order.h"
+#include "broker_model/storage/compression.h"
 #include "sim/check.h"
 #include "sim/crc32c.h"
 
@@ -12,8 +14,12 @@ namespace broker_model::storage {
 
 namespace {
 
-// Record attributes bit 0: a value_padding count follows the value (eddy extension).
+// Record attributes (eddy extensions): bit 0, a value_padding count follows the value; bit 1,
+// a tombstone; bit 2, a record the log cleaner removed (see Record).
 constexpr int8_t kRecordHasPadding = 1;
+constexpr int8_t kRecordTombstone = 2;
+constexpr int8_t kRecordCompacted = 4;
+constexpr int8_t kRecordAttributesKnown = kRecordHasPadding | kRecordTombstone | kRecordCompacted;
 
 // Field positions in the header (see record_batch.h).
 constexpr size_t kBatchLengthAt = 8;
@@ -35,7 +41,8 @@ int64_t wrapping_add(int64_t a, int64_t b) { return wrapping_add(a, static_cast<
 
 void encode_record(ByteWriter& out, const Record& r, int64_t base_timestamp, int32_t offset_delta) {
   out.put<int32_t>(static_cast<int32_t>(r.size_in_bytes() - 4));
-  out.put<int8_t>(r.value_padding > 0 ? kRecordHasPadding : 0);
+  out.put<int8_t>(static_cast<int8_t>((r.value_padding > 0 ? kRecordHasPadding : 0) | (r.tombstone ? kRecordTombstone : 0) |
+                                      (r.compacted ? kRecordCompacted : 0)));
   out.put<int64_t>(wrapping_add(r.timestamp_ms, -static_cast<uint64_t>(base_timestamp)));
   out.put<int32_t>(offset_delta);
   if (r.key) {
@@ -57,6 +64,8 @@ struct RecordView {
   std::string_view key;
   std::string_view value;
   int32_t value_padding = 0;
+  bool tombstone = false;
+  bool compacted = false;
 };
 
 // Points `out` at the `n` length-prefixed bytes at `pos`; -1 is null (only when `nullable`).
@@ -88,7 +97,9 @@ struct RecordView {
   size_t record_end = pos + 4 + static_cast<size_t>(length);
   pos += 4;
   int8_t attributes = get_le<int8_t>(in, pos);
-  if (attributes != 0 && attributes != kRecordHasPadding) return false;
+  if ((attributes & ~kRecordAttributesKnown) != 0) return false;
+  r.tombstone = (attributes & kRecordTombstone) != 0;
+  r.compacted = (attributes & kRecordCompacted) != 0;
   r.timestamp_ms = wrapping_add(base_timestamp, get_le<int64_t>(in, pos + 1));
   if (get_le<int32_t>(in, pos + 9) != index) return false;
   pos += 13;
@@ -96,7 +107,7 @@ struct RecordView {
   if (!read_bytes(in, pos, record_end, true, r.null_key, r.key)) return false;
   if (!read_bytes(in, pos, record_end, false, null_value, r.value)) return false;
   r.value_padding = 0;
-  if (attributes == kRecordHasPadding) {
+  if ((attributes & kRecordHasPadding) != 0) {
     if (record_end - pos < 4) return false;
     r.value_padding = get_le<int32_t>(in, pos);
     pos += 4;
@@ -144,6 +155,8 @@ bool decode_records(std::string_view in, size_t end, RecordBatch& b) {
     }
     r.value = std::string(v.value);
     r.value_padding = v.value_padding;
+    r.tombstone = v.tombstone;
+    r.compacted = v.compacted;
   });
 }
 
@@ -172,7 +185,13 @@ const char* to_string(DecodeFailure f) {
   return "?";
 }
 
-int64_t RecordBatch::logical_size_in_bytes() const { return size_in_bytes() + records.padding_bytes(); }
+int64_t RecordBatch::logical_size_in_bytes() const {
+  Compression c = compression_of(attributes);
+  if (c == Compression::kNone) return size_in_bytes() + records.padding_bytes();
+  // A compressed batch: its header, then its records at the codec's ratio (compression.h).
+  double records_bytes = static_cast<double>(records.records_bytes() + records.padding_bytes());
+  return kRecordBatchOverheadBytes + static_cast<int64_t>(std::ceil(records_bytes * codec(c).size_ratio));
+}
 
 namespace {
 // Whether a string's characters are in its inline (small-string) buffer, inside the string

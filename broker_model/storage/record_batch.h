@@ -21,7 +21,7 @@
 //       57    4 records_count           int32
 //       61      records, each:
 //                 4 length              int32  bytes after this field
-//                 1 attributes          int8   0
+//                 1 attributes          int8   bit 0 padding, bit 1 tombstone, bit 2 removed (eddy)
 //                 8 timestamp_delta     int64  timestamp_ms - base_timestamp
 //                 4 offset_delta        int32  the record's index in the batch
 //                 4 key_length          int32  -1 for a null key
@@ -70,6 +70,16 @@ struct Record {
   // network and the producer's batching see 1 KiB while memory and CRC work stay small.
   // Encoded as record attributes bit 0 plus an int32 count after the value.
   int32_t value_padding = 0;
+  // A tombstone: Kafka's record with a null value, which log compaction keeps as "this key is
+  // deleted" for delete.retention.ms. eddy keeps the workload's record id in `value` (its
+  // oracle needs it); readers treat the record as a null value. Attributes bit 1.
+  bool tombstone = false;
+  // Removed by the log cleaner (cleanup.policy=compact): no key, empty value, no padding.
+  // Kafka leaves an offset gap where it drops a record; eddy's batches and segments hold
+  // contiguous offsets by construction (recovery treats a gap as corruption), so a removed
+  // record stays as this 25-byte hollow one and every reader skips it: a consumer sees what
+  // it would see in Kafka. Attributes bit 2.
+  bool compacted = false;
 
   bool operator==(const Record&) const = default;
   // Bytes in the encoded batch (the log's positions and segment sizes).
@@ -207,7 +217,9 @@ struct RecordBatch {
   Offset next_offset() const { return base_offset + last_offset_delta + 1; }
   int32_t record_count() const { return static_cast<int32_t>(records.size()); }
   int64_t size_in_bytes() const;
-  // With the records' padding (see Record::value_padding): what the network carries.
+  // With the records' padding (see Record::value_padding): what the network carries; for a
+  // compressed batch (attributes bits 0-2), its header and its records at the codec's size
+  // ratio (compression.h).
   int64_t logical_size_in_bytes() const;
 
   // The batch in the layout above, with its CRC computed.

@@ -42,5 +42,32 @@ TEST(Partitioner, NullKeysStickUntilANewBatch) {
   EXPECT_NE(p.partition(std::nullopt, 6), first);
 }
 
+TEST(Partitioner, RoundRobinVisitsEveryPartitionInTurnWhateverTheKey) {
+  Partitioner p(sim::Prng(3), PartitionerKind::kRoundRobin);
+  for (int i = 0; i < 12; ++i) {
+    EXPECT_EQ(p.partition("same-key", 4), i % 4);
+    p.on_new_batch(4);  // a new batch does not move the turn
+  }
+}
+
+TEST(Partitioner, UniformStickyIgnoresKeys) {
+  Partitioner p(sim::Prng(4), PartitionerKind::kUniformSticky);
+  int32_t first = p.partition("key-1", 6);
+  for (int k = 0; k < 20; ++k) EXPECT_EQ(p.partition("key-" + std::to_string(k), 6), first);
+  p.on_new_batch(6);
+  EXPECT_NE(p.partition("key-1", 6), first);
+}
+
+TEST(Partitioner, IgnoreKeysMakesTheBuiltInOneStickyForKeyedRecords) {
+  Partitioner p(sim::Prng(5), PartitionerKind::kBuiltIn, /*ignore_keys=*/true);
+  std::set<int32_t> used;
+  for (int k = 0; k < 50; ++k) used.insert(p.partition("key-" + std::to_string(k), 12));
+  EXPECT_EQ(used.size(), 1u) << "every record on the sticky partition until a new batch";
+  // ignore.keys applies to the built-in partitioner only (KIP-794).
+  Partitioner rr(sim::Prng(5), PartitionerKind::kRoundRobin, /*ignore_keys=*/true);
+  EXPECT_EQ(rr.partition("k", 3), 0);
+  EXPECT_EQ(rr.partition("k", 3), 1);
+}
+
 }  // namespace
 }  // namespace broker_model

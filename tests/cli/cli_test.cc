@@ -53,6 +53,29 @@ TEST(Cli, ScenarioRunsAreReproducible) {
       << a.out;
 }
 
+// A Kafka setting accepted without effect is said so, in the output and in summary.json.
+TEST(Cli, AcceptedSettingsWithoutEffectAreNoted) {
+  auto dir = std::filesystem::temp_directory_path() / ("eddy-cli-notes-" + std::to_string(getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto path = (dir / "notes.yaml").string();
+  std::ofstream(path) << "name: notes\ncluster: {brokers: 1, controllers: 1}\n"
+                         "topics: [{name: t, partitions: 1, replication_factor: 1}]\n"
+                         "producers: [{topic: t, rate: 100/s, configs: {client.id: billing}}]\n"
+                         "consumers: [{topic: t, configs: {isolation.level: read_committed}}]\n"
+                         "duration: 1s\nheal_for: 1s\n";
+  Result r = run("run " + path + " --seed 1 --out " + (dir / "out").string());
+  EXPECT_EQ(r.exit_code, 0) << r.out;
+  const std::string note = "accepted, no effect: consumers[0].configs.isolation.level=read_committed";
+  EXPECT_NE(r.out.find("note: " + note), std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("client.id=billing"), std::string::npos) << "client.id has an effect: not noted\n" << r.out;
+  std::ifstream summary(dir / "out" / "summary.json");
+  std::string json((std::istreambuf_iterator<char>(summary)), std::istreambuf_iterator<char>());
+  EXPECT_NE(json.find("\"notes\""), std::string::npos) << json.substr(0, 2000);
+  EXPECT_NE(json.find(note), std::string::npos);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(Cli, BadScenarioFileNamesFileLineAndColumn) {
   auto dir = std::filesystem::temp_directory_path() / ("eddy-cli-bad-" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
