@@ -15,5 +15,8 @@ CLI::Option* add_seed_option(CLI::App* cmd, uint64_t& seed, const std::string& d
 CLI::Option* add_wall_timeout_option(CLI::App* cmd, unsigned& seconds);
 // --include-root DIR (repeatable): another directory tree `include:` may read from.
 CLI::Option* add_include_root_option(CLI::App* cmd, std::vector<std::string>& roots);
+// --variant NAME (repeatable): a protocol variant of the bug zoo on top of the file's
+// cluster.variants (broker_model/variants.h; `eddy list` names them).
+CLI::Option* add_variant_option(CLI::App* cmd, std::vector<std::string>& variants);
 
 }  // namespace cli

@@ -12,6 +12,7 @@
 
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
+#include "broker_model/variants.h"
 #include "faults/fault_catalogue.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/scenario_spec.h"
@@ -128,6 +129,11 @@ int list_command(const ListArgs& args) {
       std::cout << "  " << group << ":\n";
     }
     std::printf("    %-18s %s\n", k.name, k.does);
+  }
+  std::cout << "protocol variants (the bug zoo: `cluster: {variants: [NAME]}` or --variant NAME; docs/bug-zoo.md):\n";
+  for (const broker_model::VariantInfo& v : broker_model::variant_catalogue()) {
+    std::printf("  %-34s %-11s %s\n", v.name, v.area, v.reference);
+    std::printf("  %-34s %s\n", "", v.description);
   }
   std::cout << "checkers (scenario `expect:` keys):\n";
   for (const scenarios::ExpectKey& k : scenarios::expect_keys()) std::printf("  %-22s %s\n", k.name, k.meaning);

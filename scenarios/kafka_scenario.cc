@@ -120,6 +120,7 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     else if (key == "log.flush.interval.ms" && v) c.log.set("flush.ms", *v);
     else if (key == "log.retention.check.interval.ms" && v) c.log_retention_check_interval_ms = *v;
   }
+  c.variants = spec.cluster.variants;
   return c;
 }
 
@@ -275,6 +276,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     cc.voters = lab->controllers;
     cc.controller.cluster.broker_session_timeout_ms = broker_config_int(spec, "broker.session.timeout.ms", 9'000);
     cc.controller.replication.unclean_leader_election_enable = broker_config_of(spec, 0).unclean_leader_election;
+    cc.raft.variants = spec.cluster.variants;
     world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc),
                    server_options(spec, "controller " + std::to_string(i)));
   }
@@ -311,6 +313,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.scenario = spec.name;
   result.seed = options.seed;
   result.drawn = drawn;
+  result.variants = spec.cluster.variants.names();
   FaultTargets targets(world, *lab, spec);
   targets.capture_baseline();
   targets.set_group_lab(&groups);

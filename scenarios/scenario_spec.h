@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/variants.h"
 #include "faults/fault_kind.h"
 #include "faults/fault_schedule.h"
 #include "faults/nemesis.h"
@@ -75,7 +76,13 @@ struct ClusterSpec {
   ClockSpec clock;                            // every server's clock
   std::vector<NodeOverrideSpec> nodes;
   KafkaConfigs broker_configs;     // e.g. unclean.leader.election.enable, replica.lag.time.max.ms
+  // cluster.variants: historical bugs brought back (broker_model/variants.h, docs/bug-zoo.md).
+  broker_model::ProtocolVariants variants;
 };
+
+// Turns on the named variants (`--variant NAME`); an unknown name is an error that lists the
+// known ones.
+std::optional<std::string> add_variants(ClusterSpec& cluster, const std::vector<std::string>& names);
 
 struct TopicSpec {
   std::string name;

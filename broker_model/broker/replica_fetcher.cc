@@ -75,7 +75,21 @@ void ReplicaFetcher::truncate_by_epoch(const std::vector<State*>& states) {
         continue;
       }
       Offset target;
-      if (e.leader_epoch == kUndefinedEpoch) {
+      if (config_.variants.has(Variant::kPreKip101Truncation)) {
+        // BUG ZOO (KIP-101, fixed in Kafka 0.11.0.0): before leader epochs, a new follower
+        // truncated to its own high watermark. Its high watermark can lag the leader's, so it
+        // drops records the leader acknowledged; if it is elected before it fetches them
+        // back, they are gone (the KIP's scenario 1), and a follower can keep a tail that
+        // diverged from the leader's (scenario 2).
+        target = p->high_watermark();
+      } else if (config_.variants.has(Variant::kPreKip279EpochLookup) && e.leader_epoch != kUndefinedEpoch) {
+        // BUG ZOO (KIP-279 / KAFKA-6361, fixed in Kafka 2.0.0): the follower took the
+        // leader's end offset as it came, without bounding it by its own end offset for the
+        // epoch the leader answered with. When the leader's largest epoch at or below ours is
+        // older than ours, our entries past our own end of that epoch are not the leader's:
+        // a tail that diverged across several leader changes is kept.
+        target = e.end_offset;
+      } else if (e.leader_epoch == kUndefinedEpoch) {
         target = p->high_watermark();  // the leader knows none of our epochs
       } else {
         storage::EpochEndOffset mine = p->log().end_offset_for_epoch(e.leader_epoch);

@@ -21,6 +21,7 @@
 #include "sim/mutex.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 #include "broker_model/topic_map.h"
+#include "broker_model/variants.h"
 
 namespace broker_model {
 
@@ -37,6 +38,7 @@ struct BrokerConfig {
   int64_t log_retention_check_interval_ms = 300'000;  // log.retention.check.interval.ms
   int64_t log_flush_scheduler_interval_ms = 1'000;    // how often flush.ms is checked
   storage::LogConfig log;                          // log.* defaults for topics
+  ProtocolVariants variants;                       // the bug zoo (variants.h); none by default
 };
 
 // Sends an ISR proposal to the controller; `done` gets the committed partition state or an error.

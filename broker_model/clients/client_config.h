@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/variants.h"
+
 namespace broker_model {
 
 using ConfigMap = std::map<std::string, std::string>;
@@ -28,6 +30,7 @@ struct ProducerConfig {
   // that conflicts (acks=1, say) turns it off quietly, as Kafka 3.2+ does; set explicitly,
   // the conflict is an error.
   bool enable_idempotence = true;
+  ProtocolVariants variants;  // the bug zoo (variants.h): not a Kafka config, set by the lab
 
   // Parses known keys; returns an error message for a malformed value of a known key.
   static std::optional<std::string> parse(const ConfigMap& in, ProducerConfig& out);
