@@ -545,4 +545,40 @@ OutcomeCounts count_outcomes(const History& h) {
   return c;
 }
 
+CheckResult check_metadata_quorum(const History& h) {
+  CheckResult r;
+  r.check = "quorum_violations";
+  auto add = [&r](std::string summary, std::vector<std::string> story) {
+    ++r.count;
+    if (r.examples.size() < kMaxExamples) r.examples.push_back(Violation{std::move(summary), std::move(story), 0});
+  };
+  std::map<int64_t, QuorumLeader> leader_of;  // term -> the first winner seen
+  for (const QuorumLeader& l : h.quorum().leaders) {
+    auto [it, fresh] = leader_of.emplace(l.term, l);
+    if (fresh || it->second.node == l.node) continue;
+    add("two leaders in metadata quorum term " + std::to_string(l.term) + ": node " + std::to_string(it->second.node) +
+            " and node " + std::to_string(l.node),
+        {"t=" + sim::format_instant(it->second.at) + " node " + std::to_string(it->second.node) + " won term " +
+             std::to_string(l.term),
+         "t=" + sim::format_instant(l.at) + " node " + std::to_string(l.node) + " won term " + std::to_string(l.term)});
+  }
+  std::map<int64_t, QuorumCommit> committed;  // offset -> the first commit seen
+  std::set<int64_t> reported;                 // offsets already counted
+  for (const QuorumCommit& c : h.quorum().commits) {
+    auto [it, fresh] = committed.emplace(c.offset, c);
+    if (fresh || (it->second.term == c.term && it->second.digest == c.digest)) continue;
+    if (!reported.insert(c.offset).second) continue;
+    const QuorumCommit& first = it->second;
+    add("metadata log offset " + std::to_string(c.offset) + " committed with two different entries",
+        {"t=" + sim::format_instant(first.at) + " node " + std::to_string(first.node) + " learned offset " +
+             std::to_string(c.offset) + " committed: term " + std::to_string(first.term),
+         "t=" + sim::format_instant(c.at) + " node " + std::to_string(c.node) + " learned offset " +
+             std::to_string(c.offset) + " committed: term " + std::to_string(c.term) +
+             (c.term == first.term ? ", another batch" : "")});
+  }
+  r.note = std::to_string(h.quorum().leaders.size()) + " elections and " + std::to_string(committed.size()) +
+           " committed metadata entries verified";
+  return r;
+}
+
 }  // namespace checkers

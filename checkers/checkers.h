@@ -39,6 +39,10 @@ CheckResult check_inconsistent_offsets(const History& h);
 // A consumer seeing a partition's offsets go backwards, or skipping offsets that the final
 // log holds below the high watermark.
 CheckResult check_order(const History& h);
+// The metadata quorum's own safety (Raft's election safety and state machine safety): two
+// members winning one term, or two members learning different entries committed at one
+// offset. Counted as "quorum_violations".
+CheckResult check_metadata_quorum(const History& h);
 
 // Workload outcomes (the liveness probes are not counted).
 struct OutcomeCounts {

@@ -118,6 +118,25 @@ struct FetchSessionStats {
   int64_t invalid_epoch = 0;       // INVALID_FETCH_SESSION_EPOCH answered
 };
 
+// The metadata quorum (KRaft's Raft), as its members report it: who won which term, and each
+// entry a member learned is committed (offset, term, digest of its batch).
+struct QuorumLeader {
+  sim::Instant at;
+  int64_t term = 0;
+  uint32_t node = 0;
+};
+struct QuorumCommit {
+  sim::Instant at;
+  uint32_t node = 0;
+  int64_t offset = 0;
+  int64_t term = 0;
+  uint64_t digest = 0;
+};
+struct QuorumHistory {
+  std::vector<QuorumLeader> leaders;
+  std::vector<QuorumCommit> commits;
+};
+
 class History {
  public:
   // Room for the operations a run is expected to record, so the vectors do not move (and
@@ -148,6 +167,9 @@ class History {
   GroupHistory& groups() { return groups_; }
   const GroupHistory& groups() const { return groups_; }
 
+  QuorumHistory& quorum() { return quorum_; }
+  const QuorumHistory& quorum() const { return quorum_; }
+
   FetchSessionStats& fetch_sessions() { return fetch_sessions_; }
   const FetchSessionStats& fetch_sessions() const { return fetch_sessions_; }
 
@@ -160,6 +182,7 @@ class History {
   std::vector<FinalRead> final_reads_;
   GroupHistory groups_;
   FetchSessionStats fetch_sessions_;
+  QuorumHistory quorum_;
 };
 
 }  // namespace checkers

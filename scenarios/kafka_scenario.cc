@@ -197,6 +197,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "inconsistent_offsets", spec.expect.inconsistent_offsets.value_or(zero), count_of("inconsistent_offsets"));
   add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
   add_expectation(r, "acknowledged", spec.expect.acknowledged, r.counts.acknowledged);
+  add_expectation(r, "quorum_violations", spec.expect.quorum_violations.value_or(zero), count_of("quorum_violations"));
   judge_groups(spec, r, count_of);
   bool want_live = spec.expect.liveness.value_or(true);
   r.expectations.push_back(ExpectationResult{"liveness", want_live ? "true" : "false", r.liveness ? "true" : "false",
@@ -352,7 +353,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.events = world.engine().events_processed();
   result.history = std::move(lab->history);
   const History& h = result.history;
-  result.checks = {check_lost_writes(h), check_duplicates(h), check_inconsistent_offsets(h), check_order(h)};
+  result.checks = {check_lost_writes(h), check_duplicates(h), check_inconsistent_offsets(h), check_order(h),
+                   check_metadata_quorum(h)};
   if (groups.active()) {
     result.rebalance_timeline = ownership_intervals(h, result.end);
     GroupTopics group_topics;

@@ -138,6 +138,13 @@ void LabObserver::subscribe_controllers() {
     }
     // For the reports' controller timeline.
     timeline(o, "controller-leader", {}, kNoBroker, world_.node(e.node).name() + " term " + e.term.str());
+    history_.quorum().leaders.push_back(checkers::QuorumLeader{o.at, e.term.value(), e.node.value});
+  });
+  // The metadata quorum check (checkers::check_metadata_quorum): every entry each member
+  // learned committed. Subscribing makes members digest each committed batch.
+  world_.events().subscribe<RaftEntryCommitted>([this](const EventOrigin& o, const RaftEntryCommitted& e) {
+    history_.quorum().commits.push_back(
+        checkers::QuorumCommit{o.at, e.node.value, e.offset.value(), e.term.value(), e.batch_digest});
   });
 }
 

@@ -35,6 +35,8 @@ const std::vector<ExpectKey>& expect_keys() {
       {"order_violations", &ExpectSpec::order_violations,
        "a consumer seeing offsets go backwards or skipping records below the HW"},
       {"acknowledged", &ExpectSpec::acknowledged, "the count of acknowledged records (e.g. == 0 when nothing may succeed)"},
+      {"quorum_violations", &ExpectSpec::quorum_violations,
+       "two controllers winning one Raft term, or two entries committed at one metadata offset (default 0)"},
       {"liveness", nullptr, "after healing, every partition takes an acks=all write and reads to its end (true/false)"},
       {"group_exclusivity", &ExpectSpec::group_exclusivity,
        "two members of one generation owning a partition at once (default 0 with groups)"},

@@ -158,6 +158,7 @@ struct ExpectSpec {
   std::optional<CountExpectation> inconsistent_offsets;
   std::optional<CountExpectation> order_violations;
   std::optional<CountExpectation> acknowledged;  // e.g. "== 0" when nothing may be acknowledged
+  std::optional<CountExpectation> quorum_violations;  // the metadata quorum's Raft safety (default 0)
   std::optional<bool> liveness;
   // Consumer groups (checkers/group_checkers.h). With groups in the scenario,
   // group_exclusivity, offset_regressions and stale_commits default to 0.
