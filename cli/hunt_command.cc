@@ -193,8 +193,8 @@ int hunt_command(const HuntArgs& args, const std::string& eddy) {
   }
   const SeedRecord& found = hunt.failures.begin()->second;
   uint64_t tried = found.seed - first + 1;  // the seeds up to the lowest failing one
-  std::snprintf(line, sizeof line, "  FOUND: seed %" PRIu64 " fails (%s), the %" PRIu64
-                "th seed tried; first failure after %.1f s wall (%" PRIu64 " run(s) done in all)\n",
+  std::snprintf(line, sizeof line, "  FOUND: seed %" PRIu64 " fails (%s) after %" PRIu64
+                " seed(s) tried; first failure after %.1f s wall (%" PRIu64 " run(s) done in all)\n",
                 found.seed, to_string(found.verdict), tried, hunt.first_failure_wall_s, hunt.done);
   std::cout << line;
   print_failure(found);
