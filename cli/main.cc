@@ -38,6 +38,7 @@ constexpr const char* kUsage =
     "       eddy check-determinism FILE --seed N [--traces DIR]\n"
     "       eddy merge DIR... [--out DIR]\n"
     "       eddy hunt FILE [--variant NAME]... [--budget 120s] [--jobs N] [--seeds-from N] [--check-off]\n"
+    "       eddy shrink FILE --seed N [--variant NAME]... [--out min.yaml] [--budget 300s]\n"
     "       eddy list\n"
     "       eddy demo counter [--seed N] [--trace FILE [--force]]\n"
     "       eddy compare RUN_DIR RUN_DIR... [--html FILE [--force]]\n"

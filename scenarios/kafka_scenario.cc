@@ -317,6 +317,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.variants = spec.cluster.variants.names();
   FaultTargets targets(world, *lab, spec);
   targets.capture_baseline();
+  targets.record_nemesis_faults(&result.nemesis_faults);
   targets.set_group_lab(&groups);
   targets.coordinator_of = [&groups](const std::string& group) { return groups.coordinator_of(group); };
   world.spawn("scenario-driver", [&] {
@@ -330,7 +331,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     sim::Instant start = world.now();
     groups.start_lag_sampler();
     for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
-    targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
+    if (!spec.nemesis || spec.nemesis->fire)
+      targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
     sim::this_fiber::sleep_until(start + spec.duration);
     lab->workload_stopped = true;
     // Let every produced record reach its outcome before healing (Jepsen's "stop the

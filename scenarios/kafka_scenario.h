@@ -52,6 +52,7 @@ struct ScenarioResult {
   std::vector<std::string> faults_fired;
   std::vector<std::string> drawn;  // what the nemesis / swarm drew from the seed
   std::vector<std::string> variants;  // the bug zoo's variants that were on (cluster.variants)
+  std::vector<FaultSpec> nemesis_faults;  // what the nemesis drew, as explicit fault entries
   double produce_records_per_s = 0;
   double consume_records_per_s = 0;
   LatencySummary produce_latency;

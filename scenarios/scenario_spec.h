@@ -140,6 +140,9 @@ struct FaultSpec {
 // `nemesis:` random faults of the listed kinds (swarm: the seed picks which are on).
 struct NemesisSpec {
   faults::NemesisOptions options;
+  // false: the seed still draws the plan and the swarm's knobs, but no fault is injected
+  // (`eddy shrink` writes the drawn faults as explicit `faults:` entries instead).
+  bool fire = true;
   int line = 0;
 };
 

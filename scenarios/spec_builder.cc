@@ -815,7 +815,7 @@ class SpecBuilder {
 
   void read_nemesis(const YamlValue& v) {
     require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm)");
-    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm"});
+    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm", "fire"});
     NemesisSpec n;
     n.line = v.where.line;
     faults::NemesisOptions& o = n.options;
@@ -852,6 +852,7 @@ class SpecBuilder {
                                 "), got " + sim::format_duration(o.lasts_max));
     }
     if (const YamlValue* x = v.find("swarm")) o.swarm = read_bool(*x, "nemesis.swarm");
+    if (const YamlValue* x = v.find("fire")) n.fire = read_bool(*x, "nemesis.fire");
     spec_.nemesis = n;
   }
 
