@@ -2,6 +2,60 @@
 
 namespace broker_model {
 
+namespace {
+// Every Kafka error eddy's broker and clients use (not the internal codes).
+constexpr ErrorCode kKafkaErrors[] = {
+    ErrorCode::kUnknownServerError,
+    ErrorCode::kNone,
+    ErrorCode::kOffsetOutOfRange,
+    ErrorCode::kCorruptMessage,
+    ErrorCode::kUnknownTopicOrPartition,
+    ErrorCode::kNotLeaderOrFollower,
+    ErrorCode::kMessageTooLarge,
+    ErrorCode::kRecordListTooLarge,
+    ErrorCode::kNotEnoughReplicas,
+    ErrorCode::kNotEnoughReplicasAfterAppend,
+    ErrorCode::kKafkaStorageError,
+    ErrorCode::kFencedLeaderEpoch,
+    ErrorCode::kUnknownLeaderEpoch,
+    ErrorCode::kInvalidRecord,
+    ErrorCode::kFetchSessionIdNotFound,
+    ErrorCode::kInvalidFetchSessionEpoch,
+    ErrorCode::kCoordinatorLoadInProgress,
+    ErrorCode::kOutOfOrderSequenceNumber,
+    ErrorCode::kDuplicateSequenceNumber,
+    ErrorCode::kInvalidProducerEpoch,
+    ErrorCode::kUnknownProducerId,
+    ErrorCode::kLeaderNotAvailable,
+    ErrorCode::kRequestTimedOut,
+    ErrorCode::kBrokerNotAvailable,
+    ErrorCode::kInvalidTopicException,
+    ErrorCode::kTopicAlreadyExists,
+    ErrorCode::kInvalidPartitions,
+    ErrorCode::kInvalidReplicationFactor,
+    ErrorCode::kNotController,
+    ErrorCode::kInvalidRequest,
+    ErrorCode::kStaleBrokerEpoch,
+    ErrorCode::kInvalidUpdateVersion,
+    ErrorCode::kDuplicateBrokerRegistration,
+    ErrorCode::kBrokerIdNotRegistered,
+    ErrorCode::kIneligibleReplica,
+    ErrorCode::kCoordinatorNotAvailable,
+    ErrorCode::kNotCoordinator,
+    ErrorCode::kIllegalGeneration,
+    ErrorCode::kInconsistentGroupProtocol,
+    ErrorCode::kUnknownMemberId,
+    ErrorCode::kInvalidSessionTimeout,
+    ErrorCode::kRebalanceInProgress,
+    ErrorCode::kFencedInstanceId};
+}  // namespace
+
+std::optional<ErrorCode> error_code_from_name(std::string_view name) {
+  for (ErrorCode e : kKafkaErrors)
+    if (name == to_string(e)) return e;
+  return std::nullopt;
+}
+
 const char* to_string(ErrorCode e) {
   switch (e) {
     case ErrorCode::kUnknownServerError: return "UNKNOWN_SERVER_ERROR";

@@ -5,6 +5,8 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
+#include <string_view>
 
 #include "sim/files.h"
 
@@ -68,6 +70,8 @@ enum class ErrorCode : int16_t {
 
 // "OFFSET_OUT_OF_RANGE", as Kafka prints it.
 const char* to_string(ErrorCode e);
+// The Kafka error named so ("NOT_ENOUGH_REPLICAS"), or nullopt (internal codes have no name).
+std::optional<ErrorCode> error_code_from_name(std::string_view name);
 
 // Any failed disk operation (EIO, ENOSPC, a file gone) is a KAFKA_STORAGE_ERROR.
 ErrorCode from_io_status(sim::IoStatus s);

@@ -74,10 +74,6 @@ class PartitionRanks {
   uint32_t size_ = 0;
 };
 
-void add_example(CheckResult& r, Violation v) {
-  ++r.count;
-  if (r.examples.size() < kMaxExamples) r.examples.push_back(std::move(v));
-}
 
 // The timeline of one partition from `from` on: leader changes, ISR changes, truncations.
 std::vector<std::string> partition_story(const History& h, const TopicPartition& tp, sim::Instant from) {
@@ -223,6 +219,11 @@ std::vector<std::pair<uint64_t, int64_t>> held_more_than_once(const FinalRead& f
 }
 
 }  // namespace
+
+void add_example(CheckResult& r, Violation v) {
+  ++r.count;
+  if (r.examples.size() < kMaxExamples) r.examples.push_back(std::move(v));
+}
 
 CheckResult check_lost_writes(const History& h) {
   CheckResult r{"lost_writes", 0, {}, {}};
@@ -543,42 +544,6 @@ OutcomeCounts count_outcomes(const History& h) {
   // Records handed to applications: assign-mode consumers' reads and group members' processing.
   c.consumed = static_cast<int64_t>(h.consumes().size() + h.groups().processed.size());
   return c;
-}
-
-CheckResult check_metadata_quorum(const History& h) {
-  CheckResult r;
-  r.check = "quorum_violations";
-  auto add = [&r](std::string summary, std::vector<std::string> story) {
-    ++r.count;
-    if (r.examples.size() < kMaxExamples) r.examples.push_back(Violation{std::move(summary), std::move(story), 0});
-  };
-  std::map<int64_t, QuorumLeader> leader_of;  // term -> the first winner seen
-  for (const QuorumLeader& l : h.quorum().leaders) {
-    auto [it, fresh] = leader_of.emplace(l.term, l);
-    if (fresh || it->second.node == l.node) continue;
-    add("two leaders in metadata quorum term " + std::to_string(l.term) + ": node " + std::to_string(it->second.node) +
-            " and node " + std::to_string(l.node),
-        {"t=" + sim::format_instant(it->second.at) + " node " + std::to_string(it->second.node) + " won term " +
-             std::to_string(l.term),
-         "t=" + sim::format_instant(l.at) + " node " + std::to_string(l.node) + " won term " + std::to_string(l.term)});
-  }
-  std::map<int64_t, QuorumCommit> committed;  // offset -> the first commit seen
-  std::set<int64_t> reported;                 // offsets already counted
-  for (const QuorumCommit& c : h.quorum().commits) {
-    auto [it, fresh] = committed.emplace(c.offset, c);
-    if (fresh || (it->second.term == c.term && it->second.digest == c.digest)) continue;
-    if (!reported.insert(c.offset).second) continue;
-    const QuorumCommit& first = it->second;
-    add("metadata log offset " + std::to_string(c.offset) + " committed with two different entries",
-        {"t=" + sim::format_instant(first.at) + " node " + std::to_string(first.node) + " learned offset " +
-             std::to_string(c.offset) + " committed: term " + std::to_string(first.term),
-         "t=" + sim::format_instant(c.at) + " node " + std::to_string(c.node) + " learned offset " +
-             std::to_string(c.offset) + " committed: term " + std::to_string(c.term) +
-             (c.term == first.term ? ", another batch" : "")});
-  }
-  r.note = std::to_string(h.quorum().leaders.size()) + " elections and " + std::to_string(committed.size()) +
-           " committed metadata entries verified";
-  return r;
 }
 
 }  // namespace checkers

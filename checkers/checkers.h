@@ -29,6 +29,9 @@ struct CheckResult {
 
 inline constexpr size_t kMaxExamples = 5;
 
+// Counts a violation and keeps it among the examples while there is room.
+void add_example(CheckResult& r, Violation v);
+
 // Acknowledged (ok) produces whose record is absent from the final read of its partition.
 CheckResult check_lost_writes(const History& h);
 // A record found at two or more offsets in the final read.
@@ -39,10 +42,6 @@ CheckResult check_inconsistent_offsets(const History& h);
 // A consumer seeing a partition's offsets go backwards, or skipping offsets that the final
 // log holds below the high watermark.
 CheckResult check_order(const History& h);
-// The metadata quorum's own safety (Raft's election safety and state machine safety): two
-// members winning one term, or two members learning different entries committed at one
-// offset. Counted as "quorum_violations".
-CheckResult check_metadata_quorum(const History& h);
 
 // Workload outcomes (the liveness probes are not counted).
 struct OutcomeCounts {

@@ -9,10 +9,6 @@ namespace {
 
 std::string at(sim::Instant t) { return "t=" + sim::format_instant(t); }
 
-void add_example(CheckResult& r, Violation v) {
-  ++r.count;
-  if (r.examples.size() < kMaxExamples) r.examples.push_back(std::move(v));
-}
 
 std::string owner_line(const OwnershipInterval& o) {
   return at(o.from) + " consumer " + std::to_string(o.consumer) + " (member " + o.member_id + ", generation " +

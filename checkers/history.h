@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "checkers/controller_history.h"
 #include "checkers/group_history.h"
 #include "checkers/ids.h"
 #include "sim/time.h"
@@ -118,25 +119,6 @@ struct FetchSessionStats {
   int64_t invalid_epoch = 0;       // INVALID_FETCH_SESSION_EPOCH answered
 };
 
-// The metadata quorum (KRaft's Raft), as its members report it: who won which term, and each
-// entry a member learned is committed (offset, term, digest of its batch).
-struct QuorumLeader {
-  sim::Instant at;
-  int64_t term = 0;
-  uint32_t node = 0;
-};
-struct QuorumCommit {
-  sim::Instant at;
-  uint32_t node = 0;
-  int64_t offset = 0;
-  int64_t term = 0;
-  uint64_t digest = 0;
-};
-struct QuorumHistory {
-  std::vector<QuorumLeader> leaders;
-  std::vector<QuorumCommit> commits;
-};
-
 class History {
  public:
   // Room for the operations a run is expected to record, so the vectors do not move (and
@@ -167,8 +149,9 @@ class History {
   GroupHistory& groups() { return groups_; }
   const GroupHistory& groups() const { return groups_; }
 
-  QuorumHistory& quorum() { return quorum_; }
-  const QuorumHistory& quorum() const { return quorum_; }
+  // The controller quorum's elections and commits (controller_checkers.h).
+  ControllerHistory& controller() { return controller_; }
+  const ControllerHistory& controller() const { return controller_; }
 
   FetchSessionStats& fetch_sessions() { return fetch_sessions_; }
   const FetchSessionStats& fetch_sessions() const { return fetch_sessions_; }
@@ -182,7 +165,7 @@ class History {
   std::vector<FinalRead> final_reads_;
   GroupHistory groups_;
   FetchSessionStats fetch_sessions_;
-  QuorumHistory quorum_;
+  ControllerHistory controller_;
 };
 
 }  // namespace checkers

@@ -10,6 +10,7 @@
 #include <iostream>
 #include <memory>
 
+#include "broker_model/fault_sites.h"
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
 #include "broker_model/variants.h"
@@ -129,6 +130,16 @@ int list_command(const ListArgs& args) {
       std::cout << "  " << group << ":\n";
     }
     std::printf("    %-18s %s\n", k.name, k.does);
+  }
+  std::cout << "fault point sites (EDDY_FAULT_POINT in broker_model/, live under `fault-points-on`; see "
+               "broker_model/fault_sites.h):\n";
+  std::string_view area;
+  for (const broker_model::FaultSite& site : broker_model::kFaultSites) {
+    if (site.area != area) {
+      area = site.area;
+      std::cout << "  " << area << ":\n";
+    }
+    std::printf("    %-40s %s\n", std::string(site.name).c_str(), std::string(site.what).c_str());
   }
   std::cout << "protocol variants (the bug zoo: `cluster: {variants: [NAME]}` or --variant NAME; docs/bug-zoo.md):\n";
   for (const broker_model::VariantInfo& v : broker_model::variant_catalogue()) {

@@ -82,6 +82,8 @@ SeedRecord record_of(const scenarios::ScenarioResult& r, const std::string& file
   s.produce_p99_ms = ms(r.produce_latency.p99);
   s.produce_max_ms = ms(r.produce_latency.max);
   s.faults = r.faults_fired;
+  for (const auto& site : r.fault_points)
+    if (site.firings > 0) s.fault_points[site.name] = site.firings;
   s.replay = replay;
   return s;
 }

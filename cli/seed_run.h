@@ -42,6 +42,7 @@ struct SeedRecord {
   double consume_records_per_s = 0;
   double produce_p50_ms = 0, produce_p99_ms = 0, produce_max_ms = 0;
   std::vector<std::string> faults;  // faults fired, in order ("5.22s crash broker-0")
+  std::map<std::string, uint64_t> fault_points;  // EDDY_FAULT_POINT site -> firings (sites that fired)
   std::string replay;               // the command that replays this seed
 };
 

@@ -272,6 +272,11 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
   for (const auto& f : m.faults)
     j["faults"].push_back({{"start_s", seconds(f.start_ns)}, {"end_s", seconds(f.end_ns)}, {"kind", f.kind},
                            {"target", f.target}, {"what", f.what}});
+  // The EDDY_FAULT_POINT sites reached while fault points were on (empty when they never
+  // were): live or not for this seed, reached how often, fired how often.
+  j["fault_points"] = json::array();
+  for (const auto& fp : r.fault_points)
+    j["fault_points"].push_back({{"site", fp.name}, {"live", fp.live}, {"evaluations", fp.evaluations}, {"firings", fp.firings}});
   j["files"] = {{"summary_md", "summary.md"},        {"metrics_csv", "metrics.csv"}, {"history_jsonl", "history.jsonl"},
                 {"timeline_jsonl", "timeline.jsonl"}, {"report_html", "report.html"}};
   return j;

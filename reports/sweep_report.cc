@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "broker_model/fault_sites.h"
 #include "reports/output_file.h"
 #include "reports/results_line.h"
 #include "reports/web_assets.h"
@@ -87,6 +88,7 @@ std::optional<SweepSeed> sweep_seed_from_json(const json& j) {
   s.checks = get_or<std::map<std::string, int64_t>>(j, "checks", {});
   s.produce_records_per_s = get_or<double>(j, "produce_records_per_s", 0);
   if (auto l = j.find("produce_latency_ms"); l != j.end() && l->is_object()) s.produce_p99_ms = get_or<double>(*l, "p99", 0);
+  s.fault_points = get_or<std::map<std::string, uint64_t>>(j, "fault_points", {});
   s.replay = get_or<std::string>(j, "replay", "");
   return s;
 }
@@ -111,6 +113,11 @@ void SweepAggregate::add(const SweepSeed& s) {
     // "lost_writes == 0: 968" -> "lost_writes == 0"
     size_t colon = f.rfind(':');
     ++agg->failed_expectations[colon == std::string::npos ? f : f.substr(0, colon)];
+  }
+  for (const auto& [site, n] : s.fault_points) {
+    FaultPointCoverage& c = fault_points[site];
+    ++c.seeds;
+    c.firings += n;
   }
   agg->wall_s += s.wall_s;
   agg->simulated_s += s.simulated_s;
@@ -196,6 +203,28 @@ SweepAggregate aggregate_sweep(std::istream& in) {
   return a;
 }
 
+namespace {
+
+// Every site of the catalogue, fired or not, so a user sees what the seeds did not exercise.
+// Empty when no site fired (fault points were never on).
+json fault_point_coverage_json(const SweepAggregate& a) {
+  json sites = json::array();
+  if (a.fault_points.empty()) return {{"sites_fired", 0}, {"sites_known", broker_model::kFaultSites.size()}, {"sites", sites}};
+  for (const broker_model::FaultSite& site : broker_model::kFaultSites) {
+    auto it = a.fault_points.find(std::string(site.name));
+    FaultPointCoverage c = it == a.fault_points.end() ? FaultPointCoverage{} : it->second;
+    sites.push_back({{"site", site.name}, {"area", site.area}, {"seeds", c.seeds}, {"firings", c.firings}});
+  }
+  for (const auto& [name, c] : a.fault_points) {  // a site the catalogue does not know (an older eddy's)
+    bool known = false;
+    for (const broker_model::FaultSite& site : broker_model::kFaultSites) known = known || site.name == name;
+    if (!known) sites.push_back({{"site", name}, {"area", "unknown"}, {"seeds", c.seeds}, {"firings", c.firings}});
+  }
+  return {{"sites_fired", a.fault_points.size()}, {"sites_known", broker_model::kFaultSites.size()}, {"sites", sites}};
+}
+
+}  // namespace
+
 json sweep_json(const SweepAggregate& a) {
   json j;
   j["schema"] = kSweepSchema;
@@ -232,6 +261,7 @@ json sweep_json(const SweepAggregate& a) {
     j["scenarios"].push_back(std::move(sj));
   }
   j["determinism"] = {{"checked", a.determinism_checked}, {"mismatches", a.determinism_mismatches}};
+  j["fault_point_coverage"] = fault_point_coverage_json(a);
   j["bad_lines"] = a.bad_lines;
   return j;
 }
@@ -275,6 +305,9 @@ std::string sweep_markdown(const json& s) {
       out += "- … " + std::to_string(sc["failing_total"].get<int64_t>() - 10) + " more for `" +
              sc["name"].get<std::string>() + "` (sweep.json)\n";
   }
+  if (const json& fp = s["fault_point_coverage"]; fp.is_object() && fp["sites_fired"].get<int64_t>() > 0)
+    out += "\nFault points: " + std::to_string(fp["sites_fired"].get<int64_t>()) + " of " +
+           std::to_string(fp["sites_known"].get<int64_t>()) + " sites fired (sweep.json, sweep.html).\n";
   const json& d = s["determinism"];
   out += "\nDeterminism re-runs: " + std::to_string(d["checked"].get<int64_t>()) + " checked, " +
          std::to_string(d["mismatches"].size()) + " mismatched.\n";

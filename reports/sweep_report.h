@@ -36,6 +36,7 @@ struct SweepSeed {
   std::map<std::string, int64_t> checks;
   double produce_records_per_s = 0;
   double produce_p99_ms = 0;
+  std::map<std::string, uint64_t> fault_points;  // EDDY_FAULT_POINT site -> firings
   std::string replay;
   bool ok() const { return verdict == "ok"; }
   bool lab_problem() const { return verdict.rfind("lab_", 0) == 0; }
@@ -61,10 +62,17 @@ struct ScenarioAggregate {
   std::vector<Point> points;
 };
 
+// How often one EDDY_FAULT_POINT site fired over a sweep.
+struct FaultPointCoverage {
+  int64_t seeds = 0;     // seeds in which it fired
+  uint64_t firings = 0;  // over all seeds
+};
+
 struct SweepAggregate {
   nlohmann::json header;  // the "type":"sweep" line, or null
   bool sealed = false;    // the header carried a seal (format 2): every line must
   std::vector<ScenarioAggregate> scenarios;  // in order of first appearance
+  std::map<std::string, FaultPointCoverage> fault_points;  // sites that fired, by name
   int64_t determinism_checked = 0;
   std::vector<nlohmann::json> determinism_mismatches;
   int64_t bad_lines = 0;  // lines dropped: not JSON, or a seal that does not match (torn, spliced)

@@ -53,6 +53,24 @@ std::vector<sim::NodeId> FaultTargets::resolve_one(const std::string& target) {
       if (!leader) return {};
       return {sim::NodeId{static_cast<uint32_t>(leader->value())}};
     }
+    case K::kFollowersOf:
+    case K::kIsrOf: {
+      broker_model::TopicPartition tp{t.topic, static_cast<int32_t>(t.partition)};
+      std::vector<broker_model::BrokerId> brokers;
+      if (t.kind == K::kFollowersOf) {
+        brokers = lab_.cluster.followers_of(tp);
+      } else if (auto it = lab_.cluster.isr.find(tp); it != lab_.cluster.isr.end()) {
+        brokers = it->second;
+      }
+      std::vector<sim::NodeId> out;
+      for (broker_model::BrokerId b : brokers) out.push_back(sim::NodeId{static_cast<uint32_t>(b.value())});
+      return out;
+    }
+    case K::kBusiestLeader: {
+      auto b = lab_.cluster.busiest_leader();
+      if (!b) return {};
+      return {sim::NodeId{static_cast<uint32_t>(b->value())}};
+    }
     case K::kCoordinatorOf: {
       if (!coordinator_of) return {};
       std::optional<int> b = coordinator_of(t.topic);
@@ -107,16 +125,62 @@ void FaultTargets::apply(const FaultSpec& f, std::vector<std::string>& fired) {
   fire(a, f.duration, fired);
 }
 
-void FaultTargets::fire(const faults::FaultAction& a, std::optional<sim::Duration> lasts, std::vector<std::string>& fired) {
+namespace {
+
+// The kinds that take the nodes they hit out of service, as far as the partitions they lead
+// are concerned: the process stops or freezes, or the network cuts it off.
+bool takes_leaders_out(faults::FaultKind k) {
+  using K = faults::FaultKind;
+  switch (k) {
+    case K::kCrash: case K::kKill: case K::kShutdown: case K::kTornCrash: case K::kKillAll: case K::kPause:
+    case K::kIsolate: case K::kPartition: case K::kZoneOutage: case K::kSplitHalves: case K::kMajorityMinority:
+      return true;
+    default: return false;
+  }
+}
+
+}  // namespace
+
+void FaultTargets::note_leaders_taken_out(const faults::FaultAction& a) {
+  if (!takes_leaders_out(a.kind)) return;
+  for (const auto& [tp, leader] : lab_.cluster.leaders)
+    if (std::find(a.nodes.begin(), a.nodes.end(), sim::NodeId{static_cast<uint32_t>(leader.first.value())}) != a.nodes.end())
+      lab_.cluster.leader_taken_out(tp, world_.now());
+}
+
+void FaultTargets::note_fault_ended(const faults::FaultAction& a) {
+  // A paused leader resumed, or a cut-off one reachable again, that nobody replaced: leading
+  // again. A process that stopped leads again only once it is elected (an event).
+  using K = faults::FaultKind;
+  if (!takes_leaders_out(a.kind) || a.kind == K::kCrash || a.kind == K::kKill || a.kind == K::kShutdown ||
+      a.kind == K::kTornCrash || a.kind == K::kKillAll)
+    return;
+  std::vector<broker_model::TopicPartition> back;
+  for (const auto& [tp, since] : lab_.cluster.leaderless_since) {
+    auto leader = lab_.cluster.partition_leader(tp);
+    if (leader && std::find(a.nodes.begin(), a.nodes.end(), sim::NodeId{static_cast<uint32_t>(leader->value())}) != a.nodes.end())
+      back.push_back(tp);
+  }
+  for (const auto& tp : back) lab_.cluster.leader_back(tp, world_.now());
+}
+
+void FaultTargets::fire(const faults::FaultAction& a, std::optional<sim::Duration> lasts, std::vector<std::string>& fired,
+                        std::function<void()> after_undo) {
   faults::AppliedFault applied = injector_.apply(a);
+  note_leaders_taken_out(applied.action);
   if (groups_ != nullptr && (a.kind == faults::FaultKind::kCrash || a.kind == faults::FaultKind::kKill ||
                              a.kind == faults::FaultKind::kRestart || a.kind == faults::FaultKind::kShutdown))
     for (sim::NodeId n : a.nodes) groups_->member_down(n, a.kind == faults::FaultKind::kShutdown ? "shut down" : "crashed");
   note(fired, applied.what);
-  if (!lasts) return;
-  world_.at(world_.now() + *lasts, [this, applied, &fired] {
+  if (!lasts) {
+    if (after_undo) after_undo();
+    return;
+  }
+  world_.at(world_.now() + *lasts, [this, applied, &fired, after_undo] {
     std::string what = injector_.undo(applied);
+    note_fault_ended(applied.action);
     if (!what.empty()) note(fired, what);
+    if (after_undo) after_undo();
   });
 }
 
@@ -130,23 +194,55 @@ void FaultTargets::schedule_nemesis(const faults::NemesisPlan& plan, sim::Instan
 }
 
 void FaultTargets::nemesis_step(const faults::NemesisPlan& plan, sim::Instant end, std::vector<std::string>& fired) {
+  const NemesisSpec* n = spec_.nemesis ? &*spec_.nemesis : nullptr;
+  bool one_at_a_time = n != nullptr && n->one_at_a_time;
+  // The next fault: on the nemesis's own clock, or (one at a time) once this one is healed.
+  auto schedule_next = [this, plan, end, &fired] {
+    sim::Instant next = world_.now() + nemesis_prng_.exponential(plan.interval);
+    if (next < end) world_.at(next, [this, plan, end, &fired] { nemesis_step(plan, end, fired); });
+  };
+  std::vector<sim::NodeId> hit_brokers = brokers_, hit_servers = servers_;
+  if (n != nullptr && !n->targets.empty()) {
+    // Resolved now: "followers of orders/0" is whoever follows it at this moment.
+    hit_servers = resolve(n->targets);
+    hit_brokers.clear();
+    for (sim::NodeId s : hit_servers)
+      if (std::find(brokers_.begin(), brokers_.end(), s) != brokers_.end()) hit_brokers.push_back(s);
+  }
+  if (hit_servers.empty() || hit_brokers.empty()) {
+    note(fired, "nemesis: no node matches its targets now; no fault this time");
+    schedule_next();
+    return;
+  }
   sim::Duration lasts;
-  faults::FaultAction a = faults::draw_nemesis_fault(plan, nemesis_prng_, brokers_, servers_, world_.now(), lasts);
+  faults::FaultAction a = faults::draw_nemesis_fault(plan, nemesis_prng_, hit_brokers, hit_servers, world_.now(), lasts);
+  if (n != nullptr && !n->targets.empty() && faults::info(a.kind).target == faults::TargetUse::kTwoSides) {
+    // The targets cut off from every other server.
+    a.nodes = hit_servers;
+    a.other_group.clear();
+    for (sim::NodeId s : servers_)
+      if (std::find(hit_servers.begin(), hit_servers.end(), s) == hit_servers.end()) a.other_group.push_back(s);
+    if (a.other_group.empty()) {
+      note(fired, "nemesis: its targets are every server; no partition this time");
+      schedule_next();
+      return;
+    }
+  }
   bool undoable = faults::info(a.kind).undoable;
   if (nemesis_faults_ != nullptr) {
     FaultSpec f;
     f.kind = a.kind;
     f.at = a.at - nemesis_start_;
     if (undoable) f.duration = lasts;
-    for (sim::NodeId n : a.nodes) f.targets.push_back(node_name(n));
-    for (sim::NodeId n : a.other_group) f.other_side.push_back(node_name(n));
+    for (sim::NodeId node : a.nodes) f.targets.push_back(node_name(node));
+    for (sim::NodeId node : a.other_group) f.other_side.push_back(node_name(node));
     f.amount = a.amount;
     f.params = a.params;
     nemesis_faults_->push_back(std::move(f));
   }
-  fire(a, undoable ? std::optional<sim::Duration>(lasts) : std::nullopt, fired);
-  sim::Instant next = world_.now() + nemesis_prng_.exponential(plan.interval);
-  if (next < end) world_.at(next, [this, plan, end, &fired] { nemesis_step(plan, end, fired); });
+  fire(a, undoable ? std::optional<sim::Duration>(lasts) : std::nullopt, fired,
+       one_at_a_time ? std::function<void()>(schedule_next) : std::function<void()>());
+  if (!one_at_a_time) schedule_next();
 }
 
 std::string FaultTargets::node_name(sim::NodeId n) const {
@@ -159,6 +255,14 @@ std::string FaultTargets::node_name(sim::NodeId n) const {
 
 void FaultTargets::heal_everything(std::vector<std::string>& fired) {
   injector_.heal_all();
+  // Every node up and reachable: a leader that nobody replaced leads again.
+  std::vector<broker_model::TopicPartition> back;
+  for (const auto& [tp, since] : lab_.cluster.leaderless_since) {
+    auto leader = lab_.cluster.partition_leader(tp);
+    if (leader && world_.node(sim::NodeId{static_cast<uint32_t>(leader->value())}).state() == sim::NodeState::kUp)
+      back.push_back(tp);
+  }
+  for (const auto& tp : back) lab_.cluster.leader_back(tp, world_.now());
   note(fired, "end of workload: heal network and links, clear disk faults, resume and start every node");
 }
 

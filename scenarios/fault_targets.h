@@ -50,7 +50,12 @@ class FaultTargets {
  private:
   std::vector<sim::NodeId> resolve_one(const std::string& target);
   void apply(const FaultSpec& f, std::vector<std::string>& fired);
-  void fire(const faults::FaultAction& a, std::optional<sim::Duration> lasts, std::vector<std::string>& fired);
+  // Applies `a`, undoes it after `lasts` (when set), then calls `after_undo` (at once for a
+  // fault that is not undone).
+  void fire(const faults::FaultAction& a, std::optional<sim::Duration> lasts, std::vector<std::string>& fired,
+            std::function<void()> after_undo = {});
+  void note_leaders_taken_out(const faults::FaultAction& a);
+  void note_fault_ended(const faults::FaultAction& a);
   void nemesis_step(const faults::NemesisPlan& plan, sim::Instant end, std::vector<std::string>& fired);
   void note(std::vector<std::string>& fired, const std::string& what);
 

@@ -7,6 +7,7 @@
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
+#include "checkers/controller_checkers.h"
 #include "checkers/group_checkers.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/fault_targets.h"
@@ -159,9 +160,12 @@ LatencySummary latency_of(const History& h) {
   return s;
 }
 
-void add_expectation(ScenarioResult& r, const char* check, const std::optional<CountExpectation>& e, int64_t actual) {
+// `safety` false: a failed expectation is a liveness verdict (exit code 3), as for how long a
+// partition went without a leader or which errors the producers saw.
+void add_expectation(ScenarioResult& r, const std::string& check, const std::optional<CountExpectation>& e, int64_t actual,
+                     bool safety = true) {
   if (!e) return;
-  r.expectations.push_back(ExpectationResult{check, e->str(), std::to_string(actual), e->holds(actual), true});
+  r.expectations.push_back(ExpectationResult{check, e->str(), std::to_string(actual), e->holds(actual), safety});
 }
 
 bool has_groups(const ScenarioSpec& spec) {
@@ -196,8 +200,14 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "duplicates", spec.expect.duplicates, count_of("duplicates"));
   add_expectation(r, "inconsistent_offsets", spec.expect.inconsistent_offsets.value_or(zero), count_of("inconsistent_offsets"));
   add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
+  add_expectation(r, "controller_divergence", spec.expect.controller_divergence.value_or(zero), count_of("controller_divergence"));
   add_expectation(r, "acknowledged", spec.expect.acknowledged, r.counts.acknowledged);
-  add_expectation(r, "quorum_violations", spec.expect.quorum_violations.value_or(zero), count_of("quorum_violations"));
+  // How the cluster behaved under the faults (not safety: a slow failover is no data loss).
+  add_expectation(r, "leaderless_ms", spec.expect.leaderless_ms, r.longest_leaderless_ms, false);
+  for (const auto& [name, want] : spec.expect.errors) {
+    auto it = r.produce_error_answers.find(name);
+    add_expectation(r, "errors." + name, want, it == r.produce_error_answers.end() ? 0 : it->second, false);
+  }
   judge_groups(spec, r, count_of);
   bool want_live = spec.expect.liveness.value_or(true);
   r.expectations.push_back(ExpectationResult{"liveness", want_live ? "true" : "false", r.liveness ? "true" : "false",
@@ -356,7 +366,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.history = std::move(lab->history);
   const History& h = result.history;
   result.checks = {check_lost_writes(h), check_duplicates(h), check_inconsistent_offsets(h), check_order(h),
-                   check_metadata_quorum(h)};
+                   check_controller(h)};
   if (groups.active()) {
     result.rebalance_timeline = ownership_intervals(h, result.end);
     GroupTopics group_topics;
@@ -376,6 +386,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.produce_records_per_s = static_cast<double>(result.counts.acknowledged) / seconds;
   result.consume_records_per_s = static_cast<double>(result.counts.consumed) / seconds;
   result.produce_latency = latency_of(h);
+  result.fault_points = world.fault_points().stats();
+  lab->cluster.close_leaderless(result.end);
+  result.longest_leaderless_ms = lab->cluster.longest_leaderless().ms();
+  result.produce_error_answers = lab->cluster.produce_error_answers;
   judge(spec, result);
   result.fingerprint = world.fingerprint();
   for (size_t i = 0; i < world.node_count(); ++i) {

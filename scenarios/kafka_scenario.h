@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -15,6 +16,7 @@
 #include "checkers/ownership.h"
 #include "scenarios/scenario_spec.h"
 #include "sim/world/engine.h"
+#include "sim/world/fault_points.h"
 
 namespace scenarios {
 
@@ -53,6 +55,9 @@ struct ScenarioResult {
   std::vector<std::string> drawn;  // what the nemesis / swarm drew from the seed
   std::vector<std::string> variants;  // the bug zoo's variants that were on (cluster.variants)
   std::vector<FaultSpec> nemesis_faults;  // what the nemesis drew, as explicit fault entries
+  std::vector<sim::FaultPointStats> fault_points;
+  int64_t longest_leaderless_ms = 0;  // ClusterFacts::longest_leaderless
+  std::map<std::string, int64_t> produce_error_answers;  // Kafka error name -> produce attempts so answered  // the EDDY_FAULT_POINT sites reached while enabled
   double produce_records_per_s = 0;
   double consume_records_per_s = 0;
   LatencySummary produce_latency;

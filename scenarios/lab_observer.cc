@@ -1,5 +1,6 @@
 #include "scenarios/lab_observer.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -69,19 +70,59 @@ void LabObserver::timeline(const EventOrigin& o, const char* kind, const TopicPa
   history_.timeline(TimelineEvent{o.at, kind, tp, broker, std::move(detail)});
 }
 
+std::optional<BrokerId> ClusterFacts::busiest_leader() const {
+  std::map<BrokerId, int> led;
+  for (const auto& [tp, leader] : leaders) ++led[leader.first];
+  std::optional<BrokerId> best;
+  int most = 0;
+  for (const auto& [b, n] : led)
+    if (n > most) best = b, most = n;
+  return best;
+}
+
+std::vector<BrokerId> ClusterFacts::followers_of(const TopicPartition& tp) const {
+  std::vector<BrokerId> out;
+  auto leader = leaders.find(tp);
+  auto f = follows.find(tp);
+  if (leader == leaders.end() || f == follows.end()) return out;
+  for (const auto& [broker, epoch] : f->second)
+    if (epoch == leader->second.second && broker != leader->second.first) out.push_back(broker);
+  return out;
+}
+
+void ClusterFacts::leader_taken_out(const TopicPartition& tp, sim::Instant at) { leaderless_since.emplace(tp, at); }
+
+void ClusterFacts::leader_back(const TopicPartition& tp, sim::Instant at) {
+  auto it = leaderless_since.find(tp);
+  if (it == leaderless_since.end()) return;
+  longest_leaderless_ = std::max(longest_leaderless_, at - it->second);
+  leaderless_since.erase(it);
+}
+
+void ClusterFacts::close_leaderless(sim::Instant at) {
+  while (!leaderless_since.empty()) leader_back(leaderless_since.begin()->first, at);
+}
+
 void LabObserver::subscribe_replicas() {
   sim::EventBus& bus = world_.events();
   bus.subscribe<PartitionLeaderStarted>([this](const EventOrigin& o, const PartitionLeaderStarted& e) {
+    bool first = facts_.leaders.count(e.tp) == 0;
     auto& current = facts_.leaders[e.tp];
-    if (e.leader_epoch >= current.second) current = {e.broker, e.leader_epoch};
+    if (first || e.leader_epoch > current.second) facts_.leader_back(e.tp, o.at);
+    if (e.leader_epoch >= current.second) {
+      current = {e.broker, e.leader_epoch};
+      facts_.isr[e.tp] = e.isr;
+    }
     timeline(o, e.unclean ? "leader (unclean)" : "leader", e.tp, e.broker,
              "epoch " + e.leader_epoch.str() + ", log end " + e.log_end_offset.str() + ", high watermark " +
                  e.high_watermark.str() + ", isr " + list(e.isr));
   });
   bus.subscribe<PartitionFollowerStarted>([this](const EventOrigin& o, const PartitionFollowerStarted& e) {
+    facts_.follows[e.tp][e.broker] = e.leader_epoch;
     timeline(o, "follower", e.tp, e.broker, "of broker " + e.leader.str() + " at epoch " + e.leader_epoch.str());
   });
   bus.subscribe<IsrChanged>([this](const EventOrigin& o, const IsrChanged& e) {
+    if (facts_.partition_leader(e.tp) == e.broker) facts_.isr[e.tp] = e.to;
     timeline(o, "isr", e.tp, e.broker, list(e.from) + " -> " + list(e.to));
   });
   bus.subscribe<IsrShrinkProposed>([this](const EventOrigin& o, const IsrShrinkProposed& e) {
@@ -138,13 +179,22 @@ void LabObserver::subscribe_controllers() {
     }
     // For the reports' controller timeline.
     timeline(o, "controller-leader", {}, kNoBroker, world_.node(e.node).name() + " term " + e.term.str());
-    history_.quorum().leaders.push_back(checkers::QuorumLeader{o.at, e.term.value(), e.node.value});
+    history_.controller().elections.push_back(checkers::RaftElection{o.at, e.term.value(), e.node.value});
   });
-  // The metadata quorum check (checkers::check_metadata_quorum): every entry each member
-  // learned committed. Subscribing makes members digest each committed batch.
+  // Every member reports every committed offset (again from 0 after a restart): kept only
+  // when it is news for the checker (a first commit of an offset, or one that differs), so
+  // the record stays as small as the metadata log.
   world_.events().subscribe<RaftEntryCommitted>([this](const EventOrigin& o, const RaftEntryCommitted& e) {
-    history_.quorum().commits.push_back(
-        checkers::QuorumCommit{o.at, e.node.value, e.offset.value(), e.term.value(), e.batch_digest});
+    auto& commits = history_.controller().commits;
+    auto& first = first_commit_of_offset_;
+    auto it = first.find(e.offset.value());
+    if (it != first.end()) {
+      const checkers::RaftCommit& seen = commits[it->second];
+      if (seen.term == e.term.value() && seen.digest == e.batch_digest) return;
+    } else {
+      first.emplace(e.offset.value(), commits.size());
+    }
+    commits.push_back(checkers::RaftCommit{o.at, e.node.value, e.offset.value(), e.term.value(), e.batch_digest});
   });
 }
 
@@ -208,6 +258,9 @@ void LabObserver::subscribe_coordinators() {
 
 void LabObserver::subscribe_clients() {
   sim::EventBus& bus = world_.events();
+  bus.subscribe<ProduceErrorAnswered>([this](const EventOrigin&, const ProduceErrorAnswered& e) {
+    ++facts_.produce_error_answers[to_string(e.error)];
+  });
   bus.subscribe<ProduceBatchAttempt>([this](const EventOrigin&, const ProduceBatchAttempt& a) {
     checkers::ProduceAttempt p;
     p.producer = a.producer;

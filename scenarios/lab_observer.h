@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <map>
+#include <vector>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "broker_model/types.h"
@@ -22,6 +24,15 @@ namespace scenarios {
 // "active controller".
 struct ClusterFacts {
   std::map<broker_model::TopicPartition, std::pair<broker_model::BrokerId, broker_model::LeaderEpoch>> leaders;
+  // At the current leader's epoch: its ISR (as it last applied it).
+  std::map<broker_model::TopicPartition, std::vector<broker_model::BrokerId>> isr;
+  // The epoch each broker last started following a partition's leader at (a follower can hear
+  // of an epoch before its leader does).
+  std::map<broker_model::TopicPartition, std::map<broker_model::BrokerId, broker_model::LeaderEpoch>> follows;
+  // The brokers following the current leader, at its epoch.
+  std::vector<broker_model::BrokerId> followers_of(const broker_model::TopicPartition& tp) const;
+  // Produce attempts answered with an error, by Kafka error name (ProduceErrorAnswered).
+  std::map<std::string, int64_t> produce_error_answers;
   int active_controller = -1;  // node index; -1: none elected yet
   int64_t active_controller_term = -1;
 
@@ -30,6 +41,20 @@ struct ClusterFacts {
     if (it == leaders.end()) return std::nullopt;
     return it->second.first;
   }
+  // The broker leading the most partitions (the lowest id on a tie), if any leads one.
+  std::optional<broker_model::BrokerId> busiest_leader() const;
+
+  // How long partitions went without a leader: from the moment a fault took their leader out
+  // (its process down or paused, or cut off by the network) until a broker started leading
+  // them at a newer epoch, or the fault ended with the old leader still leading.
+  void leader_taken_out(const broker_model::TopicPartition& tp, sim::Instant at);
+  void leader_back(const broker_model::TopicPartition& tp, sim::Instant at);
+  void close_leaderless(sim::Instant at);  // end of the run: open intervals end here
+  sim::Duration longest_leaderless() const { return longest_leaderless_; }
+  std::map<broker_model::TopicPartition, sim::Instant> leaderless_since;
+
+ private:
+  sim::Duration longest_leaderless_ = sim::Duration::zero();
 };
 
 // Subscribes on construction (before the world runs); must outlive the world.
@@ -50,6 +75,7 @@ class LabObserver {
   sim::World& world_;
   checkers::History& history_;
   ClusterFacts& facts_;
+  std::map<int64_t, size_t> first_commit_of_offset_;  // metadata log offset -> its first RaftCommit
 };
 
 }  // namespace scenarios

@@ -34,9 +34,9 @@ const std::vector<ExpectKey>& expect_keys() {
        "replicas disagreeing below the high watermark"},
       {"order_violations", &ExpectSpec::order_violations,
        "a consumer seeing offsets go backwards or skipping records below the HW"},
+      {"controller_divergence", &ExpectSpec::controller_divergence,
+       "two controller leaders in one term, or two different entries committed at one metadata log offset (default 0)"},
       {"acknowledged", &ExpectSpec::acknowledged, "the count of acknowledged records (e.g. == 0 when nothing may succeed)"},
-      {"quorum_violations", &ExpectSpec::quorum_violations,
-       "two controllers winning one Raft term, or two entries committed at one metadata offset (default 0)"},
       {"liveness", nullptr, "after healing, every partition takes an acks=all write and reads to its end (true/false)"},
       {"group_exclusivity", &ExpectSpec::group_exclusivity,
        "two members of one generation owning a partition at once (default 0 with groups)"},
@@ -47,6 +47,11 @@ const std::vector<ExpectKey>& expect_keys() {
       {"unprocessed", &ExpectSpec::unprocessed, "acknowledged records no group member ever processed"},
       {"duplicates_processed", &ExpectSpec::duplicates_processed, "records processed more than once"},
       {"commits_rejected", &ExpectSpec::commits_rejected, "commits the coordinator refused"},
+      {"leaderless_ms", &ExpectSpec::leaderless_ms,
+       "the longest time (ms) a partition was without a leader after a fault took its leader out"},
+      {"errors", nullptr,
+       "a map from Kafka error name to a count: produce answers with that error (e.g. NOT_ENOUGH_REPLICAS: \"> 0\"); "
+       "REQUEST_TIMED_OUT counts requests that timed out"},
   };
   return keys;
 }

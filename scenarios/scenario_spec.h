@@ -143,6 +143,12 @@ struct NemesisSpec {
   // false: the seed still draws the plan and the swarm's knobs, but no fault is injected
   // (`eddy shrink` writes the drawn faults as explicit `faults:` entries instead).
   bool fire = true;
+  // Whom its faults hit, resolved when each fires ("followers of orders/0", "isr of orders/0",
+  // "busiest leader", ...); empty: any server. Partition-like faults cut these from the rest.
+  std::vector<std::string> targets;
+  // Each fault healed before the next one starts (Jepsen's one-at-a-time nemesis), instead of
+  // faults starting on their own clock and overlapping.
+  bool one_at_a_time = false;
   int line = 0;
 };
 
@@ -160,8 +166,8 @@ struct ExpectSpec {
   std::optional<CountExpectation> duplicates;
   std::optional<CountExpectation> inconsistent_offsets;
   std::optional<CountExpectation> order_violations;
+  std::optional<CountExpectation> controller_divergence;  // default 0: two controller leaders in a term, divergent commits
   std::optional<CountExpectation> acknowledged;  // e.g. "== 0" when nothing may be acknowledged
-  std::optional<CountExpectation> quorum_violations;  // the metadata quorum's Raft safety (default 0)
   std::optional<bool> liveness;
   // Consumer groups (checkers/group_checkers.h). With groups in the scenario,
   // group_exclusivity, offset_regressions and stale_commits default to 0.
@@ -172,13 +178,19 @@ struct ExpectSpec {
   std::optional<CountExpectation> unprocessed;           // acknowledged records never processed
   std::optional<CountExpectation> duplicates_processed;  // records processed more than once
   std::optional<CountExpectation> commits_rejected;      // commits the coordinator refused
+  // The longest time, in ms, a partition went without a leader after a fault took its leader
+  // out (ClusterFacts in scenarios/lab_observer.h says how it is measured).
+  std::optional<CountExpectation> leaderless_ms;
+  // Produce answers with an error, by Kafka error name ("NOT_ENOUGH_REPLICAS"), counted per
+  // batch and attempt; a request that timed out counts as REQUEST_TIMED_OUT.
+  std::map<std::string, CountExpectation> errors;
 };
 
 // Every `expect:` key, in the order `eddy list` shows them: the loader accepts exactly these
 // and `eddy list` describes them from here, so the two cannot drift apart.
 struct ExpectKey {
   const char* name;
-  std::optional<CountExpectation> ExpectSpec::*count;  // nullptr: `liveness`, a boolean
+  std::optional<CountExpectation> ExpectSpec::*count;  // nullptr: `liveness` (a boolean) or `errors` (a map)
   const char* meaning;
 };
 const std::vector<ExpectKey>& expect_keys();

@@ -4,6 +4,7 @@
 #include <limits>
 #include <set>
 
+#include "broker_model/errors.h"
 #include "faults/fault_catalogue.h"
 #include "scenarios/kafka_configs.h"
 #include "scenarios/value_syntax.h"
@@ -814,8 +815,8 @@ class SpecBuilder {
   // --- nemesis
 
   void read_nemesis(const YamlValue& v) {
-    require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm)");
-    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm", "fire"});
+    require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm, targets, one_at_a_time, fire)");
+    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm", "targets", "one_at_a_time", "fire"});
     NemesisSpec n;
     n.line = v.where.line;
     faults::NemesisOptions& o = n.options;
@@ -852,6 +853,8 @@ class SpecBuilder {
                                 "), got " + sim::format_duration(o.lasts_max));
     }
     if (const YamlValue* x = v.find("swarm")) o.swarm = read_bool(*x, "nemesis.swarm");
+    if (const YamlValue* x = v.find("targets")) n.targets = read_targets(*x, "nemesis.targets");
+    if (const YamlValue* x = v.find("one_at_a_time")) n.one_at_a_time = read_bool(*x, "nemesis.one_at_a_time");
     if (const YamlValue* x = v.find("fire")) n.fire = read_bool(*x, "nemesis.fire");
     spec_.nemesis = n;
   }
@@ -867,6 +870,8 @@ class SpecBuilder {
         case FaultTarget::Kind::kZone: return std::nullopt;
         case FaultTarget::Kind::kAllBrokers: n += spec_.cluster.brokers; break;
         case FaultTarget::Kind::kAllControllers: n += spec_.cluster.controllers; break;
+        case FaultTarget::Kind::kFollowersOf:
+        case FaultTarget::Kind::kIsrOf: n += find_topic(t.topic)->replication_factor; break;
         default: n += 1;
       }
     }
@@ -911,7 +916,9 @@ class SpecBuilder {
       case FaultTarget::Kind::kController:
         if (t.index >= spec_.cluster.controllers) out_of_range(t.str(), spec_.cluster.controllers, "cluster.controllers");
         break;
-      case FaultTarget::Kind::kLeaderOf: {
+      case FaultTarget::Kind::kLeaderOf:
+      case FaultTarget::Kind::kFollowersOf:
+      case FaultTarget::Kind::kIsrOf: {
         const TopicSpec* topic = find_topic(t.topic);
         if (topic == nullptr) {
           fail_at(v.where, path + ": unknown topic '" + t.topic + "'; expected a topic declared under topics");
@@ -940,6 +947,7 @@ class SpecBuilder {
         break;
       }
       case FaultTarget::Kind::kActiveController:
+      case FaultTarget::Kind::kBusiestLeader:
       case FaultTarget::Kind::kRandomBroker:
       case FaultTarget::Kind::kAllBrokers:
       case FaultTarget::Kind::kAllControllers: break;
@@ -962,7 +970,22 @@ class SpecBuilder {
       const YamlValue* x = v.find(k.name);
       if (x == nullptr) continue;
       if (k.count != nullptr) e.*k.count = read_expectation(*x, join_path("expect", k.name));
+      else if (std::string_view(k.name) == "errors") read_error_expectations(*x);
       else e.liveness = read_bool(*x, "expect.liveness");
+    }
+  }
+
+  void read_error_expectations(const YamlValue& v) {
+    require_map(v, "expect.errors", "a map from Kafka error name to a count, like {NOT_ENOUGH_REPLICAS: \"> 0\"}");
+    for (const YamlEntry& entry : v.entries) {
+      const std::string& name = entry.key;
+      const YamlValue& value = entry.value;
+      if (!broker_model::error_code_from_name(name)) {
+        fail_at(entry.key_where, "expect.errors: unknown Kafka error '" + name +
+                                 "'; expected an error name such as NOT_ENOUGH_REPLICAS, NOT_LEADER_OR_FOLLOWER, "
+                                 "REQUEST_TIMED_OUT (broker_model/errors.h)");
+      }
+      spec_.expect.errors[name] = read_expectation(value, "expect.errors." + name);
     }
   }
 

@@ -339,6 +339,9 @@ std::string FaultTarget::str() const {
     case Kind::kProducer: return "producer " + std::to_string(index);
     case Kind::kConsumer: return "consumer " + std::to_string(index);
     case Kind::kMemberOf: return "member " + std::to_string(index) + " of group " + topic;
+    case Kind::kFollowersOf: return "followers of " + topic + "/" + std::to_string(partition);
+    case Kind::kIsrOf: return "isr of " + topic + "/" + std::to_string(partition);
+    case Kind::kBusiestLeader: return "busiest leader";
   }
   return "?";
 }
@@ -369,7 +372,8 @@ std::optional<FaultTarget> parse_group_fault_target(const std::vector<std::strin
 Parsed<FaultTarget> parse_fault_target(std::string_view text) {
   const std::string expected = "expected a target 'broker N', 'controller N', 'leader of TOPIC/PARTITION', "
                                "'active controller', 'random broker', 'zone Z', 'coordinator of group G', "
-                               "'all brokers', 'all controllers', 'producer N', 'consumer N' or 'member N of group G'";
+                               "'all brokers', 'all controllers', 'producer N', 'consumer N', 'member N of group G', "
+                               "'followers of TOPIC/PARTITION', 'isr of TOPIC/PARTITION' or 'busiest leader'";
   std::vector<std::string_view> w = split_words(text);
   FaultTarget t;
   auto bad = [&](std::string why = "") {
@@ -406,12 +410,18 @@ Parsed<FaultTarget> parse_fault_target(std::string_view text) {
     t.kind = w[1] == "brokers" ? FaultTarget::Kind::kAllBrokers : FaultTarget::Kind::kAllControllers;
     return Parsed<FaultTarget>::ok(t);
   }
-  if (w.size() == 3 && w[0] == "leader" && w[1] == "of") {
+  if (w.size() == 2 && w[0] == "busiest" && w[1] == "leader") {
+    t.kind = FaultTarget::Kind::kBusiestLeader;
+    return Parsed<FaultTarget>::ok(t);
+  }
+  if (w.size() == 3 && (w[0] == "leader" || w[0] == "followers" || w[0] == "isr") && w[1] == "of") {
     size_t slash = w[2].rfind('/');
     if (slash == std::string_view::npos || slash == 0) return bad(" (write the partition as TOPIC/PARTITION)");
     std::optional<int64_t> p = parse_integer(w[2].substr(slash + 1));
     if (!p || *p < 0) return bad(" (PARTITION is a partition number from 0)");
-    t.kind = FaultTarget::Kind::kLeaderOf;
+    t.kind = w[0] == "leader"      ? FaultTarget::Kind::kLeaderOf
+             : w[0] == "followers" ? FaultTarget::Kind::kFollowersOf
+                                   : FaultTarget::Kind::kIsrOf;
     t.topic = std::string(w[2].substr(0, slash));
     t.partition = *p;
     return Parsed<FaultTarget>::ok(t);

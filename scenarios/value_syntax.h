@@ -59,17 +59,21 @@ struct FaultTarget {
     kProducer,       // "producer N": the workload's Nth producer instance (a client node)
     kConsumer,       // "consumer N": consumer node N (numbered across all consumer entries)
     kMemberOf,       // "member N of group G": the N-th member of group G
+    kFollowersOf,    // "followers of TOPIC/PARTITION": its replicas other than the leader, now
+    kIsrOf,          // "isr of TOPIC/PARTITION": its in-sync replicas (leader included), now
+    kBusiestLeader,  // "busiest leader": the broker leading the most partitions, now
   };
   Kind kind = Kind::kBroker;
   int64_t index = 0;      // kBroker, kController, kProducer, kConsumer, kMemberOf
-  std::string topic;      // kLeaderOf; kZone: the zone; kCoordinatorOf, kMemberOf: the group
-  int64_t partition = 0;  // kLeaderOf
+  std::string topic;      // kLeaderOf, kFollowersOf, kIsrOf; kZone: the zone; kCoordinatorOf, kMemberOf: the group
+  int64_t partition = 0;  // kLeaderOf, kFollowersOf, kIsrOf
   // The canonical spelling ("broker 1", "leader of orders/0").
   std::string str() const;
 };
 // "broker N" | "controller N" | "leader of TOPIC/PARTITION" | "active controller" |
 // "random broker" | "zone Z" | "coordinator of group G" | "all brokers" | "all controllers" |
-// "consumer N" | "member N of group G" (words separated by blanks). Ranges are the caller's to check.
+// "consumer N" | "member N of group G" | "followers of TOPIC/PARTITION" | "isr of TOPIC/PARTITION" |
+// "busiest leader" (words separated by blanks). Ranges are the caller's to check.
 Parsed<FaultTarget> parse_fault_target(std::string_view text);
 
 // A duration with an optional leading '-' ("-5s").

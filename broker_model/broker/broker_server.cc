@@ -5,6 +5,8 @@
 #include "broker_model/controller/controller_channel.h"
 #include "broker_model/controller/metadata_client.h"
 #include "broker_model/controller/controller_messages.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -70,6 +72,8 @@ void BrokerServer::apply_metadata_loop() {
       metadata_->wait_for_change(applied_version, kFencedRecheck);
       continue;
     }
+    if (EDDY_FAULT_POINT("replication.metadata_apply_delayed"))
+      ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(10), sim::milliseconds(500)));  // newer records are applied with it
     applied_version = metadata_->version();
     replicas_->apply_metadata(metadata_->image());  // may block opening logs: newer records wait
   }
@@ -79,7 +83,9 @@ void BrokerServer::alter_partition(const IsrProposal& p,
                                    std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done) {
   lifecycle_->alter_partition(
       p.tp, p.leader_epoch, p.partition_epoch, p.new_isr, [this, done](std::optional<AlterPartitionResponse> r) {
-        if (!r) {
+        // A lost answer to a change the controller applied: the proposal stays pending until
+        // a retry's answer or the metadata log settles it.
+        if (!r || EDDY_FAULT_POINT("replication.alter_partition_answer_lost")) {
           done(ErrorCode::kRequestTimedOut, std::nullopt);
           return;
         }
@@ -108,10 +114,18 @@ void BrokerServer::on_request(const RequestInfo& info, sim::Payload&& body) {
 }
 
 void BrokerServer::on_disconnect(sim::ConnectionId end) {
-  // What was already read from the connection is still handled (its answers go nowhere), as
-  // Kafka's request channel still holds them; then the connection's fiber ends.
+  // Kafka reads one request per connection at a time: SocketServer's Processor mutes the
+  // channel once a request is received (processCompletedReceives: selector.mute, ChannelMuteEvent.
+  // REQUEST_RECEIVED) until its response is sent, so later requests wait unread in the socket
+  // and die with it. The request being handled finishes (its answer goes nowhere); the ones
+  // queued behind it are dropped, never handled late; then the connection's fiber ends. (A
+  // stale OffsetCommit handled after its connection broke and its client moved on made a
+  // group's committed offset go back: found with fault points, acks-all-fault-points.yaml.)
   auto it = connections_.find(end);
-  if (it != connections_.end()) it->second->close();
+  if (it == connections_.end()) return;
+  while (it->second->try_receive()) {
+  }
+  it->second->close();
 }
 
 void BrokerServer::connection_loop(sim::ConnectionId end) {
@@ -119,6 +133,7 @@ void BrokerServer::connection_loop(sim::ConnectionId end) {
   for (;;) {
     std::optional<Inbound> in = queue.receive();
     if (!in) break;  // closed and drained
+    if (EDDY_FAULT_POINT("broker.request_handler_stall")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(100)));
     handle(in->info, in->body);
   }
   connections_.erase(end);
@@ -142,6 +157,7 @@ void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
     InitProducerIdResponse resp = handle_init_producer_id(*init);
     rpc_.reply(info, kInitProducerIdResponseBytes, std::move(resp));
   } else if (auto* md = sim::payload_cast<MetadataRequest>(&body)) {
+    if (EDDY_FAULT_POINT("broker.metadata_answer_delayed")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(200)));
     MetadataResponse resp = handle_metadata(*md);
     rpc_.reply_sized(info, std::move(resp));
   } else if (sim::payload_cast<DumpReplicasRequest>(&body) != nullptr) {

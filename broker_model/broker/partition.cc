@@ -5,6 +5,8 @@
 #include <string_view>
 
 #include "sim/check.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -280,6 +282,7 @@ FetchPartitionResponse Partition::fetch(const FetchPartition& req, BrokerId repl
   std::optional<Offset> max_offset;
   if (!follower) max_offset = high_watermark_;
   LeaderEpoch epoch = leader_epoch_;
+  if (EDDY_FAULT_POINT("replication.slow_fetch_read")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(100)));
   storage::LogReadResult read = log_.read(req.fetch_offset, req.partition_max_bytes, max_offset);
   if (!is_leader() || leader_epoch_ != epoch) {  // lost leadership while reading from disk
     r.error = ErrorCode::kNotLeaderOrFollower;
@@ -404,6 +407,7 @@ std::optional<IsrProposal> Partition::maybe_expand_isr(BrokerId follower) {
   // and if it is elected next, they are lost.
   if (config_.variants.has(Variant::kKafka7128IsrExpansion)) needed = high_watermark_;
   if (it->second.log_end_offset < needed) return std::nullopt;
+  if (EDDY_FAULT_POINT("replication.isr_expand_delayed")) return std::nullopt;  // proposed again at its next fetch
   std::vector<BrokerId> isr = isr_;
   isr.push_back(follower);
   ctx_.emit(IsrExpandProposed{tp_, self_, follower});

@@ -4,6 +4,8 @@
 
 #include "broker_model/broker/partition.h"
 #include "broker_model/broker/replica_manager.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -123,6 +125,12 @@ void ReplicaFetcher::truncate_by_epoch(const std::vector<State*>& states) {
 
 void ReplicaFetcher::fetch_once(const std::vector<State*>& states) {
   sim::NodeContext& ctx = rpc_.context();
+  if (EDDY_FAULT_POINT("replication.fetch_delay")) {
+    ctx.sleep_for(fault_delay(ctx, sim::milliseconds(1), sim::milliseconds(200)));
+    return;  // the partitions may have changed meanwhile: the loop looks again
+  }
+  if (EDDY_FAULT_POINT("replication.fetch_session_reset")) session_.handle_failure();
+  bool stale_epoch = EDDY_FAULT_POINT("replication.stale_epoch_fetch");
   FetchRequest req;
   req.replica_id = config_.id;
   req.max_wait_ms = config_.replica_fetch_wait_max_ms;
@@ -130,7 +138,9 @@ void ReplicaFetcher::fetch_once(const std::vector<State*>& states) {
   std::vector<FetchPartition>& wanted = session_.next();
   for (State* s : states) {
     Partition* p = s->partition;
-    wanted.push_back(FetchPartition{p->tp(), p->log().log_end_offset(), p->leader_epoch(), config_.replica_fetch_max_bytes});
+    LeaderEpoch epoch = p->leader_epoch();
+    if (stale_epoch && epoch.value() > 0) epoch = LeaderEpoch(epoch.value() - 1);
+    wanted.push_back(FetchPartition{p->tp(), p->log().log_end_offset(), epoch, config_.replica_fetch_max_bytes});
   }
   session_.build(req);
   auto resp = rpc_.call_sized(node_of(leader_), kFetchRpc, std::move(req),
@@ -178,7 +188,10 @@ void ReplicaFetcher::handle(State& s, const FetchPartitionResponse& r) {
       }
       TopicPartition tp = p->tp();
       ErrorCode e = p->append_as_follower(r.batches, r.high_watermark);  // blocks on disk
-      if (e != ErrorCode::kUnexpectedAppendOffset) return;
+      // Re-checking the log against the leader's epochs is always safe: it truncates nothing
+      // when the logs agree.
+      bool revalidate = e == ErrorCode::kNone && EDDY_FAULT_POINT("replication.revalidate_epoch");
+      if (e != ErrorCode::kUnexpectedAppendOffset && !revalidate) return;
       auto again = partitions_.find(tp);  // `s` may be gone: reassigned while we appended
       if (again != partitions_.end()) again->second.needs_truncation = true;
       return;

@@ -6,6 +6,8 @@
 
 #include "broker_model/clients/client_config.h"
 #include "sim/check.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -157,6 +159,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
     if (req.session_id != kInvalidFetchSessionId) fetch_sessions_.remove(req.session_id);
     create_session = req.session_epoch == kInitialFetchSessionEpoch;
   } else {
+    if (EDDY_FAULT_POINT("fetch.session_evicted")) fetch_sessions_.remove(req.session_id);
     session = fetch_sessions_.find(req.session_id);
     if (session == nullptr || session->epoch != req.session_epoch) {
       FetchResponse resp;
@@ -312,6 +315,7 @@ void ReplicaManager::isr_maintenance_loop() {
   sim::Duration period = sim::milliseconds(std::max<int64_t>(1, config_.replica_lag_time_max_ms / 2));
   for (;;) {
     ctx.sleep_for(period);
+    if (EDDY_FAULT_POINT("replication.isr_check_skipped")) continue;
     for_each_partition([&](Partition& p) {
       if (auto proposal = p.maybe_shrink_isr(ctx.now())) propose(*proposal);
     });

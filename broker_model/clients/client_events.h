@@ -44,6 +44,15 @@ struct ProduceBatchAttempt {
   std::vector<uint64_t> tokens;  // the batch's records (the send() tokens), on the first attempt only
 };
 
+// A produce attempt answered with an error for `tp` (kRequestTimedOut: no answer within
+// request.timeout.ms), whatever becomes of the batch after (a retry may still succeed).
+struct ProduceErrorAnswered {
+  int producer = 0;
+  TopicPartition tp;
+  BrokerId broker = kNoBroker;
+  ErrorCode error = ErrorCode::kNone;
+};
+
 // ---- consumer (assign mode) ------------------------------------------------------------------
 
 // A fetch at `position` was OFFSET_OUT_OF_RANGE: the position moves per auto.offset.reset.

@@ -1,4 +1,6 @@
 #include "broker_model/clients/client_metadata.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -69,6 +71,7 @@ void ClientMetadata::refresher_loop() {
   for (;;) {
     if (!refresh_wanted_) wakeup_.wait_until(ctx.sim_deadline(max_age_));
     refresh_wanted_ = false;
+    if (EDDY_FAULT_POINT("client.metadata_refresh_delayed")) ctx.sleep_for(fault_delay(ctx, sim::milliseconds(10), sim::seconds(1)));
     bool ok = fetch_once();
     ++version_;
     changed_.notify_all();

@@ -1,4 +1,6 @@
 #include "broker_model/clients/fetcher.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 #include <algorithm>
 
@@ -72,6 +74,10 @@ void Fetcher::send() {
   for (const auto& tp : assigned_) {
     PartitionState& p = parts_[tp];
     if (!ready(p, now)) continue;
+    if (EDDY_FAULT_POINT("consumer.fetch_delayed")) {
+      p.retry_after = now + fault_delay(rpc_.context(), sim::milliseconds(1), sim::milliseconds(200));
+      continue;
+    }
     auto l = metadata_.leader(tp);
     if (!l) {
       metadata_.request_refresh();
@@ -89,6 +95,8 @@ void Fetcher::send() {
 }
 
 void Fetcher::send_fetch(BrokerId broker, const std::vector<TopicPartition>& tps) {
+  sim::Duration timeout = sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms);
+  if (EDDY_FAULT_POINT("consumer.fetch_timeout_shrunk")) timeout = fault_delay(rpc_.context(), sim::milliseconds(1), sim::milliseconds(30));
   FetchRequest req;
   req.replica_id = kNoBroker;
   req.max_wait_ms = config_.fetch_max_wait_ms;
@@ -103,7 +111,7 @@ void Fetcher::send_fetch(BrokerId broker, const std::vector<TopicPartition>& tps
   in_flight_[broker] = true;
   uint64_t assignment = assignment_;
   rpc_.call_async_sized(
-      node_of(broker), kFetchRpc, std::move(req), sim::milliseconds(config_.request_timeout_ms + config_.fetch_max_wait_ms),
+      node_of(broker), kFetchRpc, std::move(req), timeout,
       [this, assignment, broker](std::optional<sim::Payload>&& r) { on_fetch(assignment, broker, std::move(r)); },
       ResponseOn::kDelivery);  // on_fetch only buffers what was read and wakes the owner: it never blocks
 }

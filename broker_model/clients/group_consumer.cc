@@ -4,6 +4,8 @@
 
 #include "broker_model/group/assignors.h"
 #include "broker_model/group/consumer_protocol.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -89,6 +91,7 @@ void GroupConsumer::heartbeat_loop() {
   sim::NodeContext& ctx = rpc_.context();
   for (;;) {
     ctx.sleep_for(sim::milliseconds(config_.heartbeat_interval_ms));
+    if (EDDY_FAULT_POINT("group.heartbeat_delayed")) ctx.sleep_for(fault_delay(ctx, sim::milliseconds(100), sim::seconds(2)));
     if (state_ != State::kStable || !coordinator_ || fatal_ || lost_ || rejoin_needed_) continue;
     if (ctx.now() - last_poll_ > sim::milliseconds(config_.max_poll_interval_ms)) {
       // Kafka's heartbeat thread: the application stopped polling, leave so the group moves on.
@@ -432,6 +435,8 @@ void GroupConsumer::on_truncation_detected(const TopicPartition& tp, Offset from
 
 std::vector<ConsumedRecord> GroupConsumer::poll(sim::Duration timeout) {
   sim::NodeContext& ctx = rpc_.context();
+  // The application's processing of the previous poll's records ran long.
+  if (EDDY_FAULT_POINT("group.poll_stall")) ctx.sleep_for(fault_delay(ctx, sim::milliseconds(10), sim::seconds(1)));
   last_poll_ = ctx.now();
   sim::Instant deadline = ctx.now() + timeout;
   if (fatal_) {

@@ -1,6 +1,8 @@
 #include "broker_model/clients/producer.h"
 
 #include "sim/check.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -113,6 +115,7 @@ bool Producer::batch_ready(const Batch& b, sim::Instant now) const {
 void Producer::sender_loop() {
   sim::NodeContext& ctx = rpc_.context();
   for (;;) {
+    if (EDDY_FAULT_POINT("producer.sender_stall")) ctx.sleep_for(fault_delay(ctx, sim::milliseconds(1), sim::milliseconds(200)));
     sim::Instant now = ctx.now();
     expire_old_batches(now);
     if (config_.enable_idempotence) {
@@ -187,8 +190,10 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
     for (Batch* b : batches) complete(b, DeliveryOutcome::kUnknown, ErrorCode::kNone, Offset{-1}, broker, kNoLeaderEpoch);
     return;
   }
+  sim::Duration timeout = sim::milliseconds(config_.request_timeout_ms);
+  if (EDDY_FAULT_POINT("producer.request_timeout_shrunk")) timeout = fault_delay(rpc_.context(), sim::milliseconds(1), sim::milliseconds(30));
   ++in_flight_[broker];
-  rpc_.call_async(node_of(broker), kProduceRpc, bytes, std::move(req), sim::milliseconds(config_.request_timeout_ms),
+  rpc_.call_async(node_of(broker), kProduceRpc, bytes, std::move(req), timeout,
                   [this, broker, batches](std::optional<sim::Payload>&& resp) { on_response(broker, batches, std::move(resp)); },
                   ResponseOn::kDelivery);  // on_response settles the batches and wakes the sender: it never blocks
 }
@@ -508,6 +513,8 @@ void Producer::record_answer(Batch* b, AttemptAnswer answer, Offset offset, Erro
   a.answer = answer;
   a.offset = offset;
   a.error = error;
+  if (answer != AttemptAnswer::kAcknowledged && rpc_.context().observed<ProduceErrorAnswered>())
+    rpc_.context().emit(ProduceErrorAnswered{index_, b->tp, a.broker, answer == AttemptAnswer::kError ? error : ErrorCode::kRequestTimedOut});
 }
 
 void Producer::flush() {

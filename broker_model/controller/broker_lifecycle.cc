@@ -1,4 +1,6 @@
 #include "broker_model/controller/broker_lifecycle.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -13,6 +15,8 @@ void BrokerLifecycle::start() {
 void BrokerLifecycle::run() {
   for (;;) {
     if (!registered_) {
+      if (EDDY_FAULT_POINT("controller.registration_delayed"))
+        ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(100), sim::seconds(1)));
       if (!register_once()) ctx_.sleep_for(sim::milliseconds(config_.registration_retry_backoff_ms));
       continue;
     }
@@ -28,6 +32,7 @@ void BrokerLifecycle::run() {
       }
     } else {
       ctx_.sleep_for(interval);
+      if (EDDY_FAULT_POINT("controller.heartbeat_delayed")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(100), sim::seconds(2)));
     }
   }
 }

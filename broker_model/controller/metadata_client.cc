@@ -1,6 +1,8 @@
 #include "broker_model/controller/metadata_client.h"
 
 #include "sim/check.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -26,6 +28,8 @@ void MetadataClient::fetch_loop() {
       more = progressed && applied_end_ < resp->high_watermark;
     }
     if (!more) ctx_.sleep_for(sim::milliseconds(config_.metadata_fetch_interval_ms));
+    if (EDDY_FAULT_POINT("controller.metadata_fetch_delayed"))
+      ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(10), sim::milliseconds(500)));
   }
 }
 

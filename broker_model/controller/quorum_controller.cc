@@ -2,6 +2,8 @@
 
 #include "broker_model/controller/producer_id_control.h"
 #include "sim/check.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -177,6 +179,7 @@ void QuorumController::on_heartbeat(const RequestInfo& info, const BrokerHeartbe
 }
 
 void QuorumController::on_create_topics(const RequestInfo& info, const CreateTopicsRequest& req) {
+  delay_request();
   if (reject_if_inactive<CreateTopicsResponse>(info)) return;
   auto result = replication_.create_topics(*working_, req);
   std::optional<Offset> written = write_result(result);
@@ -185,6 +188,7 @@ void QuorumController::on_create_topics(const RequestInfo& info, const CreateTop
 }
 
 void QuorumController::on_alter_partition(const RequestInfo& info, const AlterPartitionRequest& req) {
+  delay_request();
   if (reject_if_inactive<AlterPartitionResponse>(info)) return;
   auto result = replication_.alter_partition(*working_, req);
   std::optional<Offset> written = write_result(result);
@@ -199,6 +203,7 @@ void QuorumController::on_metadata_fetch(const RequestInfo& info, const Metadata
   if (reject_if_inactive<MetadataFetchResponse>(info)) return;
   MetadataFetchResponse resp;
   size_t max = std::min<size_t>(req.max_entries, config_.metadata_fetch_max_entries);
+  if (EDDY_FAULT_POINT("controller.metadata_fetch_partial")) max = std::min<size_t>(max, 1);
   resp.entries = raft_.read_committed(req.fetch_offset, max);
   resp.high_watermark = raft_.high_watermark();
   uint32_t bytes = metadata_fetch_response_bytes(resp);
@@ -214,6 +219,11 @@ void QuorumController::on_allocate_producer_ids(const RequestInfo& info, const A
     result.response.producer_id_len = 0;
   }
   complete(info, kAllocateProducerIdsResponseBytes, std::move(result.response), written);
+}
+
+// Before any check: whatever changed meanwhile (leadership, the partition) is seen by it.
+void QuorumController::delay_request() {
+  if (EDDY_FAULT_POINT("controller.request_delayed")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(200)));
 }
 
 void QuorumController::session_loop() {

@@ -94,6 +94,7 @@ class QuorumController final : public RaftClientListener {
   void trace_batch(Offset offset, const MetadataBatch& batch);
   template <class Response>
   bool reject_if_inactive(const RequestInfo& info);
+  void delay_request();  // the controller.request_delayed fault point
 
   void on_registration(const RequestInfo& info, const BrokerRegistrationRequest& req);
   void on_heartbeat(const RequestInfo& info, const BrokerHeartbeatRequest& req);

@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "sim/check.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -82,6 +84,10 @@ void RaftNode::run() {
       sim::Duration left = std::max(sim::Duration::zero(), next_wakeup_local() - ctx_.now());
       if (left > sim::Duration::zero()) event_ready_.wait_until(ctx_.sim_deadline(left));
       continue;  // timers first, then the events
+    }
+    if (EDDY_FAULT_POINT("raft.thread_stall")) {
+      ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(300)));
+      continue;  // timers first, as after any wait
     }
     Event ev = std::move(events_.front());
     events_.pop_front();
@@ -165,10 +171,13 @@ void RaftNode::notify_leader_change() {
 
 void RaftNode::reset_election_timer(int64_t base_ms) {
   int64_t jitter_ms = ctx_.prng().int_in_range(0, config_.election_timeout_ms);
-  election_deadline_ = ctx_.now() + sim::milliseconds(base_ms + jitter_ms);
+  int64_t timeout_ms = base_ms + jitter_ms;
+  if (EDDY_FAULT_POINT("raft.election_timer_short")) timeout_ms /= 4;
+  election_deadline_ = ctx_.now() + sim::milliseconds(timeout_ms);
 }
 
 bool RaftNode::save_state() {
+  if (EDDY_FAULT_POINT("raft.slow_persist")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(100)));
   sim::IoStatus s = quorum_state_.save(state_);
   if (s == sim::IoStatus::kOk) return true;
   fail_storage("save quorum-state", s);
@@ -305,7 +314,8 @@ void RaftNode::lead_step() {
   sim::Instant now = ctx_.now();
   for (auto& [peer, p] : peers_) {
     bool due = p.next_offset < log_.log_end_offset() || now >= p.next_heartbeat;
-    if ((!p.inflight && due) || (p.inflight && now >= p.inflight_deadline)) send_append(peer, p);
+    if ((!p.inflight && due) || (p.inflight && now >= p.inflight_deadline))
+      if (!EDDY_FAULT_POINT("raft.append_delayed")) send_append(peer, p);
   }
   if (log_.has_unflushed()) {
     sim::IoStatus s = log_.flush();

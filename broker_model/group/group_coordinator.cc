@@ -5,6 +5,8 @@
 
 #include "broker_model/broker/replica_manager.h"
 #include "broker_model/group/consumer_protocol.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -62,6 +64,7 @@ void GroupCoordinator::follow_leadership() {
 
 void GroupCoordinator::load(int32_t partition, LeaderEpoch epoch) {
   loaded_[partition] = Loaded{epoch, true};
+  if (EDDY_FAULT_POINT("group.load_delayed")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(10), sim::seconds(1)));
   Partition* part = replicas_.partition(offsets_tp(partition));
   std::map<std::string, Group> loaded;
   int64_t records = 0;
@@ -303,13 +306,14 @@ void GroupCoordinator::persist(const Group& g) {
   append(partition, {encode_group_record(snapshot(g), ctx_.wall_now().ns() / 1'000'000)});
 }
 
-ErrorCode GroupCoordinator::append(int32_t partition, std::vector<storage::Record> records) {
+ErrorCode GroupCoordinator::append(int32_t partition, std::vector<storage::Record> records, Offset* appended_at) {
   auto it = loaded_.find(partition);
   Partition* part = replicas_.partition(offsets_tp(partition));
   if (it == loaded_.end() || part == nullptr || !part->is_leader() || part->leader_epoch() != it->second.epoch)
     return ErrorCode::kNotCoordinator;
   ProducePartitionResponse r =
       part->produce(RecordBatch::of(std::move(records)), kAcksAll, sim::milliseconds(config_.offsets_commit_timeout_ms));
+  if (appended_at != nullptr) *appended_at = r.base_offset;
   switch (r.error) {
     case ErrorCode::kNone: return ErrorCode::kNone;
     case ErrorCode::kNotLeaderOrFollower: return ErrorCode::kNotCoordinator;
@@ -362,6 +366,7 @@ void GroupCoordinator::expire_members() {
 // ---- requests -----------------------------------------------------------------------------
 
 JoinGroupResponse GroupCoordinator::join(const JoinGroupRequest& req, const std::string& client) {
+  if (EDDY_FAULT_POINT("group.join_late")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(300)));
   JoinGroupResponse fail;
   fail.member_id = req.member_id;
   if ((fail.error = coordinator_error(req.group_id)) != ErrorCode::kNone) return fail;
@@ -455,6 +460,7 @@ JoinGroupResponse GroupCoordinator::join(const JoinGroupRequest& req, const std:
 }
 
 SyncGroupResponse GroupCoordinator::sync(const SyncGroupRequest& req) {
+  if (EDDY_FAULT_POINT("group.sync_late")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(300)));
   SyncGroupResponse fail;
   if ((fail.error = coordinator_error(req.group_id)) != ErrorCode::kNone) return fail;
   Group* g = find(req.group_id);
@@ -568,6 +574,7 @@ LeaveGroupResponse GroupCoordinator::leave(const LeaveGroupRequest& req) {
 }
 
 OffsetCommitResponse GroupCoordinator::commit(const OffsetCommitRequest& req) {
+  if (EDDY_FAULT_POINT("group.commit_late")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(500)));
   auto answer = [&](ErrorCode e) {
     OffsetCommitResponse resp;
     for (const auto& p : req.partitions) resp.partitions.push_back(OffsetCommitPartitionResponse{p.tp, e});
@@ -612,15 +619,28 @@ OffsetCommitResponse GroupCoordinator::commit(const OffsetCommitRequest& req) {
   int64_t ts = ctx_.wall_now().ns() / 1'000'000;
   for (const auto& p : req.partitions)
     records.push_back(encode_group_record(OffsetCommitRecord{req.group_id, p.tp, p.offset, req.generation_id, req.member_id}, ts));
-  e = append(partition, std::move(records));
+  Offset appended_at{-1};
+  e = append(partition, std::move(records), &appended_at);
   if (e == ErrorCode::kNone) {
-    if (Group* cur = find(req.group_id))
-      for (const auto& p : req.partitions) cur->offsets[p.tp] = p.offset;
-    if (ctx_.observed<OffsetCommitAccepted>()) {
-      OffsetCommitAccepted accepted{GroupFacts{req.group_id, self_, req.generation_id}, req.member_id, validated, {}};
-      for (const auto& p : req.partitions) accepted.offsets.emplace_back(p.tp, p.offset);
-      ctx_.emit(accepted);
+    // Commits complete when the high watermark passes them, and one appended earlier can
+    // complete later (its request waited longer): the offset that counts is the one appended
+    // last, as Kafka's GroupMetadata.onOffsetCommitAppend keeps it (CommitRecordMetadataAndOffset.
+    // olderThan compares the appended batch offsets). Both are answered NONE.
+    OffsetCommitAccepted accepted{GroupFacts{req.group_id, self_, req.generation_id}, req.member_id, validated, {}, {}};
+    Group* cur = find(req.group_id);
+    for (const auto& p : req.partitions) {
+      bool current = true;
+      if (cur != nullptr) {
+        auto at = cur->offsets_appended_at.find(p.tp);
+        current = at == cur->offsets_appended_at.end() || at->second < appended_at;
+        if (current) {
+          cur->offsets[p.tp] = p.offset;
+          cur->offsets_appended_at[p.tp] = appended_at;
+        }
+      }
+      (current ? accepted.offsets : accepted.superseded).emplace_back(p.tp, p.offset);
     }
+    if (ctx_.observed<OffsetCommitAccepted>()) ctx_.emit(accepted);
   }
   return answer(e);
 }

@@ -83,6 +83,10 @@ class GroupCoordinator {
     std::map<std::string, Member> members;
     std::map<std::string, std::string> static_members;  // group.instance.id -> member id
     std::map<TopicPartition, Offset> offsets;
+    // Where in __consumer_offsets the commit behind each offset was appended (commits made
+    // since this coordinator loaded the group): a commit completing after a later one in the
+    // log does not replace it (Kafka's GroupMetadata.onOffsetCommitAppend).
+    std::map<TopicPartition, Offset> offsets_appended_at;
     sim::Instant rebalance_deadline;
     sim::Instant initial_delay_until;
     sim::Instant sync_deadline;
@@ -117,7 +121,8 @@ class GroupCoordinator {
   GroupMetadataRecord snapshot(const Group& g) const;
   void persist(const Group& g);  // best effort: a failed write is re-done by the next rebalance
   // Appends with acks=all to the group's offsets partition; blocks until committed or failed.
-  ErrorCode append(int32_t partition, std::vector<storage::Record> records);
+  // Appends with acks=all; `appended_at` (when given) gets the batch's offset in the log.
+  ErrorCode append(int32_t partition, std::vector<storage::Record> records, Offset* appended_at = nullptr);
   GroupFacts facts(const Group& g) const { return GroupFacts{g.id, self_, g.generation}; }
   void report_stable(const Group& g);
 

@@ -100,7 +100,10 @@ struct OffsetCommitAccepted {
   GroupFacts g;  // g.generation: the commit's
   std::string member_id;
   sim::Instant validated;  // true time at which member and generation were checked
-  std::vector<std::pair<TopicPartition, Offset>> offsets;
+  std::vector<std::pair<TopicPartition, Offset>> offsets;  // now the group's committed offsets
+  // Accepted too, but a commit appended later in the log completed first: the committed
+  // offset stays that later one's.
+  std::vector<std::pair<TopicPartition, Offset>> superseded;
 };
 
 }  // namespace broker_model

@@ -6,6 +6,8 @@
 #include <vector>
 
 #include "sim/check.h"
+#include "broker_model/fault_sites.h"
+#include "sim/fault_point.h"
 
 namespace broker_model {
 
@@ -131,6 +133,12 @@ void RpcEndpoint::drop_finished_deadlines() {
 
 void RpcEndpoint::reaper_loop() {
   for (;;) {
+    while (!resets_.empty()) {
+      sim::ConnectionId end = resets_.front();
+      resets_.erase(resets_.begin());
+      ctx_.close(end);
+      fail_calls_on(end);
+    }
     drop_finished_deadlines();
     if (deadlines_.empty()) {
       reaper_wakeup_.wait();
@@ -179,6 +187,13 @@ uint64_t RpcEndpoint::call_async(sim::NodeId to, sim::Symbol type, uint32_t byte
   std::push_heap(deadlines_.begin(), deadlines_.end(), std::greater<>{});
   if (earliest) reaper_wakeup_.notify_one();
   ctx_.send(end, type, bytes, std::move(body), sim::EnvelopeHeader{id, static_cast<uint8_t>(RpcKind::kRequest)});
+  if (EDDY_FAULT_POINT("rpc.connection_reset")) {
+    // The connection breaks right after this request left: the reaper resets it, failing
+    // every call on it (this one too), as a reset connection does; not here, where the
+    // callbacks would run inside the caller's own send.
+    resets_.push_back(end);
+    reaper_wakeup_.notify_one();
+  }
   return id;
 }
 

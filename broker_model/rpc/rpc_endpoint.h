@@ -158,6 +158,7 @@ class RpcEndpoint {
   // an ordered map of live deadlines.
   std::vector<std::pair<int64_t, uint64_t>> deadlines_;
   sim::WaitQueue reaper_wakeup_{"rpc reaper"};
+  std::vector<sim::ConnectionId> resets_;  // broken by the rpc.connection_reset fault point, for the reaper
 };
 
 }  // namespace broker_model

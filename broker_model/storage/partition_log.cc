@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <iterator>
 
+#include "broker_model/fault_sites.h"
 #include "sim/check.h"
+#include "sim/fault_point.h"
 
 namespace broker_model::storage {
 
@@ -89,6 +91,7 @@ ErrorCode PartitionLog::open() {
 }
 
 ErrorCode PartitionLog::open_locked() {
+  if (EDDY_FAULT_POINT("storage.slow_recovery")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(10), sim::seconds(1)));
   ErrorCode e = epoch_cache_.load();
   if (e == ErrorCode::kCorruptMessage) {
     recovery_info_.leader_epoch_checkpoint_corrupt = true;
@@ -213,6 +216,7 @@ LogAppendInfo PartitionLog::append_locked(const RecordBatch& batch, RecordBatch*
   info.bytes = batch.size_in_bytes();
   if (info.bytes > config_.segment_bytes) return {.error = ErrorCode::kRecordListTooLarge};
   if ((info.error = fail(maybe_roll(batch), "roll")) != ErrorCode::kNone) return info;
+  if (EDDY_FAULT_POINT("storage.slow_append")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(100)));
   uint32_t crc = 0;
   if ((info.error = fail(active().append(batch, &crc), "append")) != ErrorCode::kNone) {
     tail_.clear();
@@ -238,7 +242,9 @@ LogAppendInfo PartitionLog::append_locked(const RecordBatch& batch, RecordBatch*
 // Rolls to a new segment at the batch's base offset when the active one cannot take it,
 // flushing the old one first (Kafka schedules that flush at every roll).
 ErrorCode PartitionLog::maybe_roll(const RecordBatch& batch) {
-  if (!active().should_roll(batch.size_in_bytes(), batch.last_offset(), config_.segment_bytes)) return ErrorCode::kNone;
+  if (!active().should_roll(batch.size_in_bytes(), batch.last_offset(), config_.segment_bytes) &&
+      (active().empty() || !EDDY_FAULT_POINT("storage.early_roll")))
+    return ErrorCode::kNone;
   if (ErrorCode e = flush_locked(); e != ErrorCode::kNone) return e;
   Offset base = batch.base_offset;
   EDDY_CHECK(base == log_end_offset_);
@@ -252,7 +258,7 @@ ErrorCode PartitionLog::maybe_roll(const RecordBatch& batch) {
 ErrorCode PartitionLog::apply_flush_policy(LogAppendInfo& info) {
   bool by_count = unflushed_messages() >= config_.flush_messages;
   bool by_time = config_.flush_ms != kLongMax && (ctx_.now() - last_flush_).ms() >= config_.flush_ms;
-  if (!by_count && !by_time) return ErrorCode::kNone;
+  if (!by_count && !by_time && !EDDY_FAULT_POINT("storage.extra_flush")) return ErrorCode::kNone;
   ErrorCode e = flush_locked();
   info.flushed = e == ErrorCode::kNone;
   return e;
@@ -276,6 +282,7 @@ LogReadResult PartitionLog::read(Offset fetch_offset, int64_t max_bytes, std::op
     return empty;
   }
   sim::MutexLock lock(mutex_);
+  if (EDDY_FAULT_POINT("storage.slow_read")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(50)));
   LogReadResult r;
   if ((r.error = check_online()) != ErrorCode::kNone) return r;
   r.log_start_offset = log_start_offset_;
@@ -312,6 +319,7 @@ LogReadResult PartitionLog::read(Offset fetch_offset, int64_t max_bytes, std::op
 bool PartitionLog::read_from_tail(Offset fetch_offset, int64_t max_bytes, Offset upper, bool min_one_batch,
                                   LogReadResult& r) {
   if (!tail_.covers(fetch_offset) || !disk_.serve_cached_read(tail_.generation())) return false;
+  if (EDDY_FAULT_POINT("storage.tail_cache_bypass")) return false;
   r.batches = tail_.read(fetch_offset, max_bytes, upper, min_one_batch, r.bytes);
   return true;
 }
@@ -373,6 +381,7 @@ ErrorCode PartitionLog::truncate_to(Offset offset) {
   if (ErrorCode e = check_online(); e != ErrorCode::kNone) return e;
   EDDY_CHECK(offset.value() >= 0);
   if (offset >= log_end_offset_) return ErrorCode::kNone;
+  if (EDDY_FAULT_POINT("storage.slow_truncate")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(100)));
   if (offset < segments_.begin()->first) return fail(truncate_fully_locked(offset), "truncate");
   while (active().base_offset() > offset) {
     if (ErrorCode e = active().delete_files(); e != ErrorCode::kNone) return fail(e, "truncate");
@@ -495,6 +504,8 @@ ErrorCode PartitionLog::flush_locked() {
   int32_t fsynced = 0;
   for (auto& [base, segment] : segments_) {
     if (!segment.dirty()) continue;
+    if (fsynced == 0 && EDDY_FAULT_POINT("storage.slow_flush"))
+      ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(5), sim::milliseconds(300)));
     if (ErrorCode e = segment.flush(); e != ErrorCode::kNone) return e;
     ++fsynced;
   }

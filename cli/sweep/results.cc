@@ -55,6 +55,7 @@ std::string to_json_line(const SeedRecord& r) {
   j["consume_records_per_s"] = r.consume_records_per_s;
   j["produce_latency_ms"] = {{"p50", r.produce_p50_ms}, {"p99", r.produce_p99_ms}, {"max", r.produce_max_ms}};
   j["faults"] = r.faults;
+  if (!r.fault_points.empty()) j["fault_points"] = r.fault_points;
   j["replay"] = r.replay;
   return reports::seal_line(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
@@ -109,6 +110,7 @@ SeedRecord seed_from(const json& j) {
     r.produce_max_ms = get_or<double>(*l, "max", 0);
   }
   r.faults = get_or<std::vector<std::string>>(j, "faults", {});
+  r.fault_points = get_or<std::map<std::string, uint64_t>>(j, "fault_points", {});
   r.replay = get_or<std::string>(j, "replay", "");
   return r;
 }

@@ -31,6 +31,13 @@ bool FaultPoints::fires(std::string_view name, const char* file, int line, Insta
   return true;
 }
 
+std::vector<FaultPointStats> FaultPoints::stats() const {
+  std::vector<FaultPointStats> out;
+  out.reserve(sites_.size());
+  for (const auto& [name, site] : sites_) out.push_back(FaultPointStats{name, site.active, site.evaluations, site.firings});
+  return out;
+}
+
 bool fault_point_fires(std::string_view name, const char* file, int line) {
   World* w = World::current();
   if (w == nullptr) return false;

@@ -6,6 +6,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "sim/prng.h"
 #include "sim/time.h"
@@ -21,6 +22,15 @@ struct FaultPointConfig {
   std::map<std::string, bool, std::less<>> overrides;  // force a site on or off
 };
 
+// What one site did in a run: live (switched on for it), how often it was reached while
+// fault points were enabled, how often it fired.
+struct FaultPointStats {
+  std::string name;
+  bool live = false;
+  uint64_t evaluations = 0;
+  uint64_t firings = 0;
+};
+
 class FaultPoints {
  public:
   FaultPoints(Prng prng, Trace& trace) : prng_(prng), trace_(trace) {}
@@ -29,6 +39,8 @@ class FaultPoints {
 
   bool fires(std::string_view name, const char* file, int line, Instant now, int node);
   uint64_t fired() const { return fired_; }
+  // Every site reached while fault points were enabled, by name.
+  std::vector<FaultPointStats> stats() const;
   uint64_t draw() { return prng_.next_u64(); }
 
  private:

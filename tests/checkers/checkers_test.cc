@@ -166,26 +166,4 @@ TEST(Checkers, OrderUsesTheFinalLogEvenReadOutOfOrder) {
 }
 
 }  // namespace
-// The metadata quorum's Raft safety: one leader per term; one entry per committed offset.
-TEST(QuorumCheck, CountsTwoLeadersInATermAndTwoEntriesAtAnOffset) {
-  History h;
-  auto at = [](int64_t ms) { return sim::Instant::epoch() + sim::milliseconds(ms); };
-  h.quorum().leaders = {{at(1), 1, 3}, {at(2), 1, 3}, {at(5), 2, 4}, {at(6), 2, 5}};
-  h.quorum().commits = {{at(1), 3, 0, 1, 11}, {at(2), 4, 0, 1, 11}, {at(3), 4, 1, 1, 12}, {at(4), 5, 1, 2, 99},
-                        {at(5), 3, 1, 2, 99}};
-  CheckResult r = check_metadata_quorum(h);
-  EXPECT_EQ(r.check, "quorum_violations");
-  EXPECT_EQ(r.count, 2);  // term 2 won twice; offset 1 committed as two entries (counted once)
-  ASSERT_EQ(r.examples.size(), 2u);
-  EXPECT_NE(r.examples[0].summary.find("term 2"), std::string::npos) << r.examples[0].summary;
-  EXPECT_NE(r.examples[1].summary.find("offset 1"), std::string::npos) << r.examples[1].summary;
-}
-
-TEST(QuorumCheck, SilentWhenEveryMemberAgrees) {
-  History h;
-  h.quorum().leaders = {{sim::Instant::epoch(), 1, 3}, {sim::Instant::epoch(), 2, 4}};
-  h.quorum().commits = {{sim::Instant::epoch(), 3, 0, 1, 7}, {sim::Instant::epoch(), 4, 0, 1, 7}};
-  EXPECT_EQ(check_metadata_quorum(h).count, 0);
-}
-
 }  // namespace checkers

@@ -75,7 +75,8 @@ TEST(RunReport, SummaryFollowsTheDocumentedSchema) {
     for (const char* k : {"check", "expected", "actual", "kind"}) expect_type(e, k, V::string);
     expect_type(e, "held", V::boolean);
   }
-  ASSERT_EQ(s["checks"].size(), 5u);  // lost writes, duplicates, inconsistent offsets, order, the metadata quorum
+  ASSERT_EQ(s["checks"].size(), 5u);  // lost_writes, duplicates, inconsistent_offsets, order_violations, controller_divergence
+  expect_type(s, "fault_points", V::array);
   expect_type(s, "variants", V::array);
   EXPECT_TRUE(s["variants"].empty()) << "no protocol variant is on unless a scenario asks";
   for (const auto& c : s["checks"]) {

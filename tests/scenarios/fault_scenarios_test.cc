@@ -3,6 +3,7 @@
 // summary, and are reproducible from the seed.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
 
@@ -163,6 +164,99 @@ TEST(FaultScenarios, SwarmNemesisDrawsFromTheSeedAndPrintsWhatItDrew) {
     EXPECT_EQ(r.fingerprint, again.fingerprint);
   }
   EXPECT_GT(mixes.size(), 1u) << "different seeds, different nemesis mixes";
+}
+
+}  // namespace
+}  // namespace scenarios
+
+namespace scenarios {
+namespace {
+
+// The CI scenario with the broker's fault points live: over a few seeds every expectation
+// holds (fault points produce only what real deployments see: no false alarms) and most of
+// the catalogue's sites fire, each firing counted in the result and traced.
+TEST(FaultScenarios, FaultPointsFireAcrossTheBrokerWithoutFalseAlarms) {
+  LoadResult loaded = load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/ci/acks-all-fault-points.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().str();
+  std::set<std::string> fired_sites;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    ScenarioResult r = run_scenario(loaded.spec(), RunOptions{.seed = seed});
+    for (const auto& e : r.expectations) EXPECT_TRUE(e.held) << "seed " << seed << ": " << e.check << " " << e.expected << ": " << e.actual;
+    uint64_t firings = 0;
+    for (const auto& fp : r.fault_points) {
+      if (fp.firings > 0) fired_sites.insert(fp.name);
+      EXPECT_TRUE(fp.firings == 0 || fp.live) << fp.name;
+      firings += fp.firings;
+    }
+    EXPECT_GT(firings, 0U) << "seed " << seed;
+  }
+  EXPECT_GE(fired_sites.size(), 25U);
+}
+
+}  // namespace
+}  // namespace scenarios
+
+namespace scenarios {
+namespace {
+
+// Targets by role: "followers of T/P" and "busiest leader" resolve when the fault fires; the
+// producer sees NOT_ENOUGH_REPLICAS while the leader of orders/0 is alone, and the partitions
+// the killed leader led are without a leader for a while, but not forever.
+TEST(FaultScenarios, RoleTargetsErrorCountsAndLeaderlessTime) {
+  LoadResult loaded = load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/basics/follower-outage.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().str();
+  ScenarioResult r = run_scenario(loaded.spec(), RunOptions{.seed = 1});
+  for (const auto& e : r.expectations) EXPECT_TRUE(e.held) << e.check << " " << e.expected << ": " << e.actual;
+  EXPECT_GT(r.produce_error_answers["NOT_ENOUGH_REPLICAS"], 0) << all_fired(r);
+  EXPECT_GT(r.longest_leaderless_ms, 0) << all_fired(r);
+  // Two followers killed at once, then one broker: three kills in all.
+  int kills = 0;
+  for (const auto& f : r.faults_fired)
+    if (f.find(" kill ") != std::string::npos && f.find("end of") == std::string::npos) ++kills;
+  EXPECT_EQ(kills, 2) << all_fired(r);  // one line per fault: "kill broker-1,broker-2", "kill broker-0"
+}
+
+// An expectation on an error count can fail, and fails as liveness (not safety).
+TEST(FaultScenarios, AnErrorCountExpectationCanFail) {
+  ScenarioSpec spec = load_text(R"(name: no-outage
+cluster: {brokers: 3, controllers: 3}
+topics: [{name: t, partitions: 2, replication_factor: 3, configs: {min.insync.replicas: 2}}]
+producers: [{topic: t, rate: 100/s, message_size: 100B, configs: {acks: all}}]
+duration: 3s
+heal_for: 3s
+expect: {errors: {NOT_ENOUGH_REPLICAS: "> 0"}, leaderless_ms: "== 0"}
+)");
+  ScenarioResult r = run_scenario(spec, RunOptions{.seed = 3});
+  EXPECT_TRUE(r.liveness_failed());
+  EXPECT_FALSE(r.safety_failed());
+  bool leaderless_held = false;
+  for (const auto& e : r.expectations)
+    if (e.check == "leaderless_ms") leaderless_held = e.held;
+  EXPECT_TRUE(leaderless_held);
+}
+
+// One at a time: a fault starts only after the previous one ended.
+TEST(FaultScenarios, OneAtATimeNemesisNeverOverlapsFaults) {
+  ScenarioSpec spec = load_text(R"(name: one-at-a-time
+cluster: {brokers: 3, controllers: 3}
+topics: [{name: t, partitions: 3, replication_factor: 3, configs: {min.insync.replicas: 2}}]
+producers: [{topic: t, rate: 100/s, message_size: 100B, configs: {acks: all}}]
+nemesis: {kinds: [kill, pause, isolate], interval: 200ms, lasts_min: 500ms, lasts_max: 1s, one_at_a_time: true,
+          targets: ["isr of t/0"]}
+duration: 12s
+heal_for: 5s
+expect: {lost_writes: 0}
+)");
+  ScenarioResult r = run_scenario(spec, RunOptions{.seed = 5});
+  int open = 0, most = 0, started = 0;
+  for (const auto& f : r.faults_fired) {
+    if (f.find("end of workload") != std::string::npos) break;
+    if (f.find(" end of ") != std::string::npos) --open;
+    else if (f.find("nemesis:") == std::string::npos) ++open, ++started;
+    most = std::max(most, open);
+  }
+  EXPECT_GE(started, 4) << all_fired(r);
+  EXPECT_EQ(most, 1) << all_fired(r);
 }
 
 }  // namespace

@@ -196,13 +196,23 @@ TEST(ScenarioLoader, MinimalFileTakesTheDefaults) {
 TEST(ScenarioLoader, EveryListedExpectKeyLoadsIntoItsField) {
   std::string yaml = "name: expectations\nexpect:\n";
   int64_t n = 0;
-  for (const ExpectKey& k : expect_keys())
-    yaml += std::string("  ") + k.name + ": " + (k.count == nullptr ? std::string("true") : std::to_string(++n)) + "\n";
+  for (const ExpectKey& k : expect_keys()) {
+    std::string value = k.count != nullptr                   ? std::to_string(++n)
+                        : std::string_view(k.name) == "errors" ? std::string("{NOT_ENOUGH_REPLICAS: \"> 2\"}")
+                                                               : std::string("true");
+    yaml += std::string("  ") + k.name + ": " + value + "\n";
+  }
   LoadResult r = load(yaml);
   ASSERT_TRUE(r.ok()) << describe(r);
   const ExpectSpec& e = r.spec().expect;
   n = 0;
   for (const ExpectKey& k : expect_keys()) {
+    if (std::string_view(k.name) == "errors") {
+      ASSERT_EQ(e.errors.count("NOT_ENOUGH_REPLICAS"), 1U);
+      EXPECT_TRUE(e.errors.at("NOT_ENOUGH_REPLICAS").holds(3));
+      EXPECT_FALSE(e.errors.at("NOT_ENOUGH_REPLICAS").holds(2));
+      continue;
+    }
     if (k.count == nullptr) {
       EXPECT_EQ(e.liveness, std::optional<bool>(true));
       continue;
@@ -211,7 +221,35 @@ TEST(ScenarioLoader, EveryListedExpectKeyLoadsIntoItsField) {
     EXPECT_TRUE((e.*k.count)->holds(++n)) << k.name;
     EXPECT_FALSE((e.*k.count)->holds(n + 1)) << k.name;
   }
-  EXPECT_EQ(n, 13);
+  EXPECT_EQ(n, 14);
+}
+
+TEST(ScenarioLoader, RoleTargetsNemesisTargetsAndErrorExpectations) {
+  LoadResult r = load(R"(name: roles
+cluster: {brokers: 3, controllers: 3}
+topics: [{name: orders, partitions: 2, replication_factor: 3}]
+faults:
+  - {at: 1s, for: 1s, kind: kill, target: "followers of orders/1"}
+  - {at: 3s, for: 1s, kind: pause, target: ["isr of orders/0", "busiest leader"]}
+nemesis: {kinds: [kill, isolate], targets: ["followers of orders/0"], one_at_a_time: true}
+expect: {errors: {NOT_LEADER_OR_FOLLOWER: 0}, leaderless_ms: "< 20000"}
+)");
+  ASSERT_TRUE(r.ok()) << describe(r);
+  EXPECT_EQ(r.spec().faults[0].targets, std::vector<std::string>{"followers of orders/1"});
+  EXPECT_EQ(r.spec().faults[1].targets, (std::vector<std::string>{"isr of orders/0", "busiest leader"}));
+  ASSERT_TRUE(r.spec().nemesis.has_value());
+  EXPECT_TRUE(r.spec().nemesis->one_at_a_time);
+  EXPECT_EQ(r.spec().nemesis->targets, std::vector<std::string>{"followers of orders/0"});
+  auto error_of = [&](const std::string& yaml) {
+    LoadResult bad = load(yaml);
+    return bad.ok() ? std::string("(loaded)") : bad.error().str();
+  };
+  EXPECT_NE(error_of("name: x\ntopics: [{name: t, partitions: 1}]\nfaults: [{at: 1s, kind: kill, target: \"followers of t/3\"}]\n")
+                .find("partition 3 of 't' does not exist"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\nexpect: {errors: {NOT_A_KAFKA_ERROR: 1}}\n").find("unknown Kafka error 'NOT_A_KAFKA_ERROR'"),
+            std::string::npos);
+  EXPECT_NE(error_of("name: x\nexpect: {errors: 3}\n").find("expect.errors"), std::string::npos);
 }
 
 TEST(ScenarioLoader, ValueForms) {
