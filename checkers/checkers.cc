@@ -438,7 +438,7 @@ CheckResult check_lost_reads(const History& h) {
     if (r.examples.size() < kMaxExamples) {
       for (const auto& p : h.produces())
         if (p.record_id == id) {
-          v.story.push_back(produce_line(p) + " (outcome " + to_string(p.outcome) + ")");
+          v.story.push_back(produce_line(h, p) + " (outcome " + to_string(p.outcome) + ")");
           break;
         }
       v.story.push_back(at(when) + " " + who + " read it at offset " + off.str() +
@@ -771,7 +771,7 @@ CheckResult check_producer_order(const History& h, const std::set<int>& ordered_
                   format_record_id(p.record_id) + ", but " + p.tp.str() + " holds them at offsets " +
                   std::to_string(l.offset) + " and " + std::to_string(off);
       if (r.examples.size() < kMaxExamples) {
-        v.story = {produce_line(before), ack_line(before), produce_line(p), ack_line(p)};
+        v.story = {produce_line(h, before), ack_line(before), produce_line(h, p), ack_line(p)};
         for (auto& line : attempt_story(h, i)) v.story.push_back(std::move(line));
       }
       add_example(r, std::move(v));

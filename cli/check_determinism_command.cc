@@ -37,6 +37,7 @@ struct CheckArgs {
   std::string engine;
   unsigned wall_timeout_s = kWallTimeoutDefaultS;
   std::vector<std::string> include_roots;
+  std::vector<std::string> variants;
 };
 
 std::string hex(uint64_t v) {
@@ -84,7 +85,7 @@ std::optional<std::string> open_trace(reports::OutputFile& out, const std::files
 }
 
 int check_command(const CheckArgs& args) {
-  auto spec = load_or_report(args.file, {args.include_roots});
+  auto spec = load_or_report(args.file, {args.include_roots}, args.variants);
   if (!spec) return kExitUsage;
   if (!args.engine.empty()) spec->engine = *sim::engine_kind_from_name(args.engine);
   bool keep = !args.traces_dir.empty();
@@ -196,6 +197,7 @@ LabCommand add_check_determinism_command(CLI::App& app, const std::string&) {
   add_seed_option(cmd, args->seed, "Seed to check")->required();
   add_wall_timeout_option(cmd, args->wall_timeout_s);
   add_include_root_option(cmd, args->include_roots);
+  add_variant_option(cmd, args->variants);
   cmd->add_option("--traces", args->traces_dir, "Keep both traces in this directory (default: deleted)");
   return {cmd, [args] { return check_command(*args); }};
 }

@@ -47,4 +47,10 @@ CLI::Option* add_include_root_option(CLI::App* cmd, std::vector<std::string>& ro
       ->check(CLI::ExistingDirectory);
 }
 
+CLI::Option* add_variant_option(CLI::App* cmd, std::vector<std::string>& variants) {
+  return cmd->add_option("--variant", variants,
+                         "Turn on a protocol variant that brings back a historical Kafka bug (eddy list shows them; "
+                         "docs/bug-zoo.md); repeatable");
+}
+
 }  // namespace cli

@@ -20,4 +20,8 @@ CLI::Option* add_include_root_option(CLI::App* cmd, std::vector<std::string>& ro
 // error naming the engines there are).
 CLI::Option* add_engine_option(CLI::App* cmd, std::string& engine);
 
+// --variant NAME (repeatable): a protocol variant of the bug zoo on top of the file's
+// cluster.variants (broker_model/variants.h; `eddy list` names them).
+CLI::Option* add_variant_option(CLI::App* cmd, std::vector<std::string>& variants);
+
 }  // namespace cli

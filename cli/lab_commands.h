@@ -22,5 +22,7 @@ LabCommand add_merge_command(CLI::App& app, const std::string& eddy);
 LabCommand add_replay_command(CLI::App& app, const std::string& eddy);
 LabCommand add_check_determinism_command(CLI::App& app, const std::string& eddy);
 LabCommand add_list_command(CLI::App& app, const std::string& eddy);
+LabCommand add_hunt_command(CLI::App& app, const std::string& eddy);
+LabCommand add_shrink_command(CLI::App& app, const std::string& eddy);
 
 }  // namespace cli

@@ -13,6 +13,7 @@
 #include "broker_model/fault_sites.h"
 #include "cli/exit_codes.h"
 #include "cli/lab_commands.h"
+#include "broker_model/variants.h"
 #include "faults/fault_catalogue.h"
 #include "scenarios/scenario_loader.h"
 #include "scenarios/scenario_spec.h"
@@ -142,6 +143,11 @@ int list_command(const ListArgs& args) {
       std::cout << "  " << area << ":\n";
     }
     std::printf("    %-40s %s\n", std::string(site.name).c_str(), std::string(site.what).c_str());
+  }
+  std::cout << "protocol variants (the bug zoo: `cluster: {variants: [NAME]}` or --variant NAME; docs/bug-zoo.md):\n";
+  for (const broker_model::VariantInfo& v : broker_model::variant_catalogue()) {
+    std::printf("  %-34s %-11s %s\n", v.name, v.area, v.reference);
+    std::printf("  %-34s %s\n", "", v.description);
   }
   std::cout << "checkers (scenario `expect:` keys):\n";
   for (const scenarios::ExpectKey& k : scenarios::expect_keys()) std::printf("  %-22s %s\n", k.name, k.meaning);

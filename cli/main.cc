@@ -37,6 +37,8 @@ constexpr const char* kUsage =
     "       eddy replay FILE --seed N [--trace FILE [--force]] [--all] [--wall-timeout S]\n"
     "       eddy check-determinism FILE --seed N [--traces DIR]\n"
     "       eddy merge DIR... [--out DIR]\n"
+    "       eddy hunt FILE [--variant NAME]... [--budget 120s] [--jobs N] [--seeds-from N] [--check-off]\n"
+    "       eddy shrink FILE --seed N [--variant NAME]... [--out min.yaml] [--budget 300s]\n"
     "       eddy list\n"
     "       eddy demo counter [--seed N] [--trace FILE [--force]]\n"
     "       eddy compare RUN_DIR RUN_DIR... [--html FILE [--force]]\n"
@@ -58,6 +60,7 @@ struct RunArgs {
   cli::OutputArgs output;
   cli::OmbArgs omb;
   std::vector<std::string> include_roots;
+  std::vector<std::string> variants;  // --variant NAME
 };
 
 // Opens the trace file if asked; never overwrites without --force. Returns an exit code on error.
@@ -77,7 +80,7 @@ int set_level(const CommonArgs& args) {
 // replayed by running them again with a trace. Every word is shell-quoted.
 std::string run_replay_command(const RunArgs& args) {
   if (!args.file.empty() && !args.omb.given()) {
-    return cli::replay_command("build/eddy", args.file, args.common.seed, args.include_roots);
+    return cli::replay_command("build/eddy", args.file, args.common.seed, args.include_roots, args.variants);
   }
   std::string cmd = "build/eddy run";
   if (!args.file.empty()) cmd += " " + cli::shell_quote(args.file);
@@ -85,7 +88,7 @@ std::string run_replay_command(const RunArgs& args) {
     cmd += " --omb-driver " + cli::shell_quote(args.omb.driver) + " --omb-workload " + cli::shell_quote(args.omb.workload);
   }
   return cmd + " --seed " + std::to_string(args.common.seed) + cli::include_root_args(args.include_roots) +
-         " --trace trace.jsonl";
+         cli::variant_args(args.variants) + " --trace trace.jsonl";
 }
 
 int run_command(const RunArgs& args) {
@@ -102,6 +105,10 @@ int run_command(const RunArgs& args) {
       return cli::kExitUsage;
     }
     spec = loaded.spec();
+  }
+  if (auto err = scenarios::add_variants(spec.cluster, args.variants)) {
+    std::cerr << "eddy: error: " << *err << "\n";
+    return cli::kExitUsage;
   }
   if (args.max_events > 0) spec.max_events = args.max_events;
   if (!args.engine.empty()) spec.engine = *sim::engine_kind_from_name(args.engine);
@@ -204,6 +211,7 @@ int main(int argc, char** argv) {
   cli::add_wall_timeout_option(run, run_args.wall_timeout_s);
   cli::add_output_options(run, run_args.output);
   cli::add_include_root_option(run, run_args.include_roots);
+  cli::add_variant_option(run, run_args.variants);
 
   CommonArgs demo_args;
   CLI::App* demo = app.add_subcommand("demo", "Kernel demos");

@@ -30,10 +30,11 @@ struct ReplayArgs {
   std::string engine;
   unsigned wall_timeout_s = kWallTimeoutDefaultS;
   std::vector<std::string> include_roots;
+  std::vector<std::string> variants;
 };
 
 int replay_command(const ReplayArgs& args, const std::string& eddy) {
-  auto spec = load_or_report(args.file, {args.include_roots});
+  auto spec = load_or_report(args.file, {args.include_roots}, args.variants);
   if (!spec) return kExitUsage;
   if (!args.engine.empty()) spec->engine = *sim::engine_kind_from_name(args.engine);
   // An explicit --trace path is never overwritten without --force; the default path is eddy's
@@ -58,7 +59,7 @@ int replay_command(const ReplayArgs& args, const std::string& eddy) {
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (int rc = close_trace_file(trace); rc != kExitOk) return rc;
 
-  std::cout << "eddy replay " << args.file << " --seed " << args.seed << "\n";
+  std::cout << "eddy replay " << args.file << " --seed " << args.seed << variant_args(args.variants) << "\n";
   std::cout << "timeline (simulated time, node, event):\n";
   std::ifstream in(path);
   TimelineOptions tl;
@@ -70,7 +71,8 @@ int replay_command(const ReplayArgs& args, const std::string& eddy) {
   Verdict v = verdict_of(r);
   if (v == Verdict::kLabError) std::cout << "  the lab stopped the run: " << r.outcome.message << "\n";
   std::cout << "  verdict: " << to_string(v) << "  (check determinism: " << shell_quote(eddy) << " check-determinism "
-            << shell_quote(args.file) << " --seed " << args.seed << include_root_args(args.include_roots) << ")\n";
+            << shell_quote(args.file) << " --seed " << args.seed << include_root_args(args.include_roots)
+            << variant_args(args.variants) << ")\n";
   return exit_code_of(v);
 }
 
@@ -84,6 +86,7 @@ LabCommand add_replay_command(CLI::App& app, const std::string& eddy) {
   add_seed_option(cmd, args->seed, "Seed to replay")->required();
   add_wall_timeout_option(cmd, args->wall_timeout_s);
   add_include_root_option(cmd, args->include_roots);
+  add_variant_option(cmd, args->variants);
   cmd->add_option("--trace", args->trace_path,
                   "Write the trace here (default: eddy-out/replay/NAME-seedN.trace.jsonl)");
   cmd->add_flag("--force", args->force, "Overwrite an existing --trace file");

@@ -1,5 +1,6 @@
 #include "cli/seed_run.h"
 
+#include <chrono>
 #include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
@@ -93,10 +94,38 @@ std::string include_root_args(const std::vector<std::string>& include_roots) {
   return out;
 }
 
+std::string variant_args(const std::vector<std::string>& variants) {
+  std::string out;
+  for (const auto& v : variants) out += " --variant " + shell_quote(v);
+  return out;
+}
+
 std::string replay_command(const std::string& eddy, const std::string& file, uint64_t seed,
-                           const std::vector<std::string>& include_roots) {
+                           const std::vector<std::string>& include_roots, const std::vector<std::string>& variants) {
   return shell_quote(eddy) + " replay " + shell_quote(file) + " --seed " + std::to_string(seed) +
-         include_root_args(include_roots);
+         include_root_args(include_roots) + variant_args(variants);
+}
+
+SeedRecord run_seed(const scenarios::ScenarioSpec& spec, const std::string& file, uint64_t seed,
+                    const std::string& replay) {
+  apply_lab_test_faults(seed);
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    scenarios::RunOptions opt;
+    opt.seed = seed;
+    scenarios::ScenarioResult r = scenarios::run_scenario(spec, opt);
+    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    return record_of(r, file, wall, replay);
+  } catch (const std::exception& e) {
+    SeedRecord s;
+    s.scenario = file;
+    s.name = spec.name;
+    s.seed = seed;
+    s.verdict = Verdict::kLabError;
+    s.message = std::string("unexpected exception: ") + e.what();
+    s.replay = replay;
+    return s;
+  }
 }
 
 namespace {
@@ -121,13 +150,19 @@ void apply_lab_test_faults(uint64_t seed) {
   }
 }
 
-std::optional<scenarios::ScenarioSpec> load_or_report(const std::string& file, const scenarios::LoadOptions& options) {
+std::optional<scenarios::ScenarioSpec> load_or_report(const std::string& file, const scenarios::LoadOptions& options,
+                                                      const std::vector<std::string>& variants) {
   scenarios::LoadResult loaded = scenarios::load_scenario_file(file, options);
   if (!loaded) {
     std::cerr << loaded.error().str() << "\n";
     return std::nullopt;
   }
-  return loaded.spec();
+  scenarios::ScenarioSpec spec = loaded.spec();
+  if (auto err = scenarios::add_variants(spec.cluster, variants)) {
+    std::cerr << "eddy: error: " << *err << "\n";
+    return std::nullopt;
+  }
+  return spec;
 }
 
 }  // namespace cli

@@ -52,10 +52,13 @@ Verdict verdict_of(const scenarios::ScenarioResult& r);
 SeedRecord record_of(const scenarios::ScenarioResult& r, const std::string& file, double wall_s,
                      const std::string& replay);
 
-// `<eddy> replay FILE --seed N [--include-root DIR]...`, with the eddy binary as it was
-// invoked, every word shell-quoted.
+// `<eddy> replay FILE --seed N [--include-root DIR]... [--variant NAME]...`, with the eddy
+// binary as it was invoked, every word shell-quoted.
 std::string replay_command(const std::string& eddy, const std::string& file, uint64_t seed,
-                           const std::vector<std::string>& include_roots = {});
+                           const std::vector<std::string>& include_roots = {},
+                           const std::vector<std::string>& variants = {});
+// ` --variant NAME` for each protocol variant given on the command line, quoted.
+std::string variant_args(const std::vector<std::string>& variants);
 // ` --include-root DIR` for each root, quoted: what a printed command must repeat.
 std::string include_root_args(const std::vector<std::string>& include_roots);
 
@@ -64,7 +67,14 @@ std::string include_root_args(const std::vector<std::string>& include_roots);
 // blocks forever. Called before every run by run, replay, check-determinism and sweep workers.
 void apply_lab_test_faults(uint64_t seed);
 
-// Loads a scenario file, or prints its located error to stderr and returns nullopt.
-std::optional<scenarios::ScenarioSpec> load_or_report(const std::string& file, const scenarios::LoadOptions& options = {});
+// Loads a scenario file and turns on the `--variant` names given, or prints the error (a
+// located one for the file) to stderr and returns nullopt.
+std::optional<scenarios::ScenarioSpec> load_or_report(const std::string& file, const scenarios::LoadOptions& options = {},
+                                                      const std::vector<std::string>& variants = {});
+
+// One run of `spec` for `seed`, as the record sweeps and hunts keep: the sweep's workers and
+// `eddy hunt` both run seeds through this (an exception of the lab becomes a lab error).
+SeedRecord run_seed(const scenarios::ScenarioSpec& spec, const std::string& file, uint64_t seed,
+                    const std::string& replay);
 
 }  // namespace cli

@@ -198,6 +198,7 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
   j["seed"] = r.seed;
   j["fingerprint"] = hex16(r.fingerprint);
   j["engine"] = sim::to_string(run.spec.engine);
+  j["variants"] = r.variants;  // the bug zoo's protocol variants that were on (usually none)
   j["verdict"] = verdict_of(run.exit_code);
   j["exit_code"] = run.exit_code;
   j["replay"] = run.replay;

@@ -215,10 +215,10 @@ sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab) {
 
 sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, int producer_index, LabState& lab) {
   return [&spec, &p, producer_index, &lab](sim::NodeContext& ctx) {
-    (void)spec;
     RpcEndpoint& rpc = client_rpc(ctx);
     ProducerConfig config;
     ProducerConfig::parse(p.configs, config);  // validated by the loader
+    config.variants = spec.cluster.variants;
     ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{p.topic}, kMetadataMaxAge,
                                                   sim::milliseconds(config.request_timeout_ms));
     md.start();

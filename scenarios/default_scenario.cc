@@ -54,6 +54,11 @@ std::string format_summary(const ScenarioResult& r) {
   o << "scenario " << r.scenario << " seed=" << r.seed << " status=" << sim::to_string(r.outcome.status)
     << " simulated=" << sim::format_instant(r.end) << " events=" << r.events << " engine=" << sim::to_string(r.engine)
     << "\n";
+  if (!r.variants.empty()) {
+    o << "  protocol variants (historical bugs brought back, docs/bug-zoo.md):";
+    for (const auto& v : r.variants) o << " " << v;
+    o << "\n";
+  }
   if (!r.outcome.ok() || !r.cluster_ready) o << "  run: " << r.outcome.message << "\n";
   o << "  produced: " << r.counts.attempted << " attempted, " << r.counts.acknowledged << " acknowledged, "
     << r.counts.failed << " failed, " << r.counts.unknown << " unknown; consumed " << r.counts.consumed << "\n";

@@ -186,6 +186,7 @@ void FaultTargets::fire(const faults::FaultAction& a, std::optional<sim::Duratio
 void FaultTargets::schedule_nemesis(const faults::NemesisPlan& plan, sim::Instant start, sim::Instant end,
                                     std::vector<std::string>& fired) {
   if (plan.kinds.empty()) return;
+  nemesis_start_ = start;
   sim::Instant first = start + nemesis_prng_.exponential(plan.interval);
   if (first >= end) return;
   world_.at(first, [this, plan, end, &fired] { nemesis_step(plan, end, fired); });
@@ -227,9 +228,28 @@ void FaultTargets::nemesis_step(const faults::NemesisPlan& plan, sim::Instant en
     }
   }
   bool undoable = faults::info(a.kind).undoable;
+  if (nemesis_faults_ != nullptr) {
+    FaultSpec f;
+    f.kind = a.kind;
+    f.at = a.at - nemesis_start_;
+    if (undoable) f.duration = lasts;
+    for (sim::NodeId node : a.nodes) f.targets.push_back(node_name(node));
+    for (sim::NodeId node : a.other_group) f.other_side.push_back(node_name(node));
+    f.amount = a.amount;
+    f.params = a.params;
+    nemesis_faults_->push_back(std::move(f));
+  }
   fire(a, undoable ? std::optional<sim::Duration>(lasts) : std::nullopt, fired,
        one_at_a_time ? std::function<void()>(schedule_next) : std::function<void()>());
   if (!one_at_a_time) schedule_next();
+}
+
+std::string FaultTargets::node_name(sim::NodeId n) const {
+  for (size_t i = 0; i < brokers_.size(); ++i)
+    if (brokers_[i] == n) return "broker " + std::to_string(i);
+  for (size_t i = 0; i < controllers_.size(); ++i)
+    if (controllers_[i] == n) return "controller " + std::to_string(i);
+  return world_.node(n).name();
 }
 
 void FaultTargets::heal_everything(std::vector<std::string>& fired) {

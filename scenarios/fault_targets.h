@@ -35,6 +35,9 @@ class FaultTargets {
   // Runs the nemesis from `start` to `end` (faults start before `end`).
   void schedule_nemesis(const faults::NemesisPlan& plan, sim::Instant start, sim::Instant end,
                         std::vector<std::string>& fired);
+  // Each fault the nemesis draws is also written here as an explicit fault entry (time from
+  // the workload's start, targets by name): what `eddy shrink` materialises.
+  void record_nemesis_faults(std::vector<FaultSpec>* out) { nemesis_faults_ = out; }
   // End of the workload: heal the network and links, resume paused nodes, start stopped ones,
   // clear disk faults and fault points.
   void heal_everything(std::vector<std::string>& fired);
@@ -64,6 +67,9 @@ class FaultTargets {
   std::vector<sim::NodeId> brokers_, controllers_, servers_;
   faults::FaultInjector injector_;
   GroupLab* groups_ = nullptr;
+  std::vector<FaultSpec>* nemesis_faults_ = nullptr;
+  sim::Instant nemesis_start_;
+  std::string node_name(sim::NodeId n) const;  // "broker 1", "controller 0"
 };
 
 std::vector<sim::NodeId> server_nodes(const ScenarioSpec& spec);

@@ -108,6 +108,7 @@ GroupCoordinatorConfig group_coordinator_config(const ScenarioSpec& spec) {
   g.offsets_commit_timeout_ms = broker_int(spec, "offsets.commit.timeout.ms", 5'000);
   g.group_min_session_timeout_ms = static_cast<int32_t>(broker_int(spec, "group.min.session.timeout.ms", 6'000));
   g.group_max_session_timeout_ms = static_cast<int32_t>(broker_int(spec, "group.max.session.timeout.ms", 1'800'000));
+  g.variants = spec.cluster.variants;
   return g;
 }
 

@@ -125,6 +125,7 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     else if (key == "log.retention.check.interval.ms" && v) c.log_retention_check_interval_ms = *v;
     else if (key == "log.cleaner.backoff.ms" && v) c.log_cleaner_backoff_ms = *v;
   }
+  c.variants = spec.cluster.variants;
   return c;
 }
 
@@ -341,6 +342,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     cc.voters = lab->controllers;
     cc.controller.cluster.broker_session_timeout_ms = broker_config_int(spec, "broker.session.timeout.ms", 9'000);
     cc.controller.replication.unclean_leader_election_enable = broker_config_of(spec, 0).unclean_leader_election;
+    cc.raft.variants = spec.cluster.variants;
     world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc),
                    server_options(spec, "controller " + std::to_string(i)));
   }
@@ -382,8 +384,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.drawn = drawn;
   result.config_notes = spec.load_notes;
   for (std::string& n : config_notes(spec)) result.config_notes.push_back(std::move(n));
+  result.variants = spec.cluster.variants.names();
   FaultTargets targets(world, *lab, spec);
   targets.capture_baseline();
+  targets.record_nemesis_faults(&result.nemesis_faults);
   targets.set_group_lab(&groups);
   targets.coordinator_of = [&groups](const std::string& group) { return groups.coordinator_of(group); };
   world.spawn("scenario-driver", [&] {
@@ -399,7 +403,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     result.workload_start = start;
     groups.start_lag_sampler();
     for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
-    targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
+    if (!spec.nemesis || spec.nemesis->fire)
+      targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
     sim::this_fiber::sleep_until(start + spec.duration);
     lab->workload_stopped = true;
     // Let every produced record reach its outcome before healing (Jepsen's "stop the

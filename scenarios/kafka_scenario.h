@@ -59,6 +59,8 @@ struct ScenarioResult {
   std::vector<std::string> drawn;  // what the nemesis / swarm drew from the seed
   // "accepted, no effect: ..." for every config the simulation does not honour (config_notes.h).
   std::vector<std::string> config_notes;
+  std::vector<std::string> variants;  // the bug zoo's variants that were on (cluster.variants)
+  std::vector<FaultSpec> nemesis_faults;  // what the nemesis drew, as explicit fault entries
   std::vector<sim::FaultPointStats> fault_points;
   int64_t longest_leaderless_ms = 0;  // ClusterFacts::longest_leaderless
   std::map<std::string, int64_t> produce_error_answers;  // Kafka error name -> produce attempts so answered  // the EDDY_FAULT_POINT sites reached while enabled

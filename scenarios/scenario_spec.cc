@@ -66,4 +66,13 @@ const std::vector<ExpectKey>& expect_keys() {
   return keys;
 }
 
+std::optional<std::string> add_variants(ClusterSpec& cluster, const std::vector<std::string>& names) {
+  for (const std::string& name : names) {
+    auto v = broker_model::variant_from_name(name);
+    if (!v) return "--variant: unknown protocol variant '" + name + "'; known: " + broker_model::known_variant_names();
+    cluster.variants.set(*v);
+  }
+  return std::nullopt;
+}
+
 }  // namespace scenarios

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/variants.h"
 #include "faults/fault_kind.h"
 #include "faults/fault_schedule.h"
 #include "faults/nemesis.h"
@@ -86,7 +87,13 @@ struct ClusterSpec {
   ClockSpec clock;                            // every server's clock
   std::vector<NodeOverrideSpec> nodes;
   KafkaConfigs broker_configs;     // e.g. unclean.leader.election.enable, replica.lag.time.max.ms
+  // cluster.variants: historical bugs brought back (broker_model/variants.h, docs/bug-zoo.md).
+  broker_model::ProtocolVariants variants;
 };
+
+// Turns on the named variants (`--variant NAME`); an unknown name is an error that lists the
+// known ones.
+std::optional<std::string> add_variants(ClusterSpec& cluster, const std::vector<std::string>& names);
 
 struct TopicSpec {
   std::string name;
@@ -145,6 +152,9 @@ struct FaultSpec {
 // `nemesis:` random faults of the listed kinds (swarm: the seed picks which are on).
 struct NemesisSpec {
   faults::NemesisOptions options;
+  // false: the seed still draws the plan and the swarm's knobs, but no fault is injected
+  // (`eddy shrink` writes the drawn faults as explicit `faults:` entries instead).
+  bool fire = true;
   // Whom its faults hit, resolved when each fires ("followers of orders/0", "isr of orders/0",
   // "busiest leader", ...); empty: any server. Partition-like faults cut these from the rest.
   std::vector<std::string> targets;

@@ -148,7 +148,7 @@ class SpecBuilder {
   void read_cluster(const YamlValue& v) {
     require_map(v, "cluster", "a map of cluster settings");
     check_keys(v, "cluster", {"brokers", "controllers", "racks", "controller_racks", "network", "disk", "cpu", "clock",
-                              "nodes", "broker_configs"});
+                              "nodes", "broker_configs", "variants"});
     ClusterSpec& c = spec_.cluster;
     if (const YamlValue* b = v.find("brokers")) c.brokers = static_cast<int>(read_int(*b, "cluster.brokers", 1, kBrokersMax));
     if (const YamlValue* n = v.find("controllers")) {
@@ -167,6 +167,24 @@ class SpecBuilder {
     if (const YamlValue* n = v.find("nodes")) read_node_overrides(*n);
     if (const YamlValue* b = v.find("broker_configs")) {
       c.broker_configs = read_configs(*b, "cluster.broker_configs", ConfigScope::kBroker);
+    }
+    if (const YamlValue* x = v.find("variants")) read_variants(*x);
+  }
+
+  // cluster.variants: [name, ...] — the bug zoo (broker_model/variants.h).
+  void read_variants(const YamlValue& v) {
+    if (!v.is_list()) {
+      fail_at(v.where, "cluster.variants: expected a list of protocol variant names (eddy list shows them), got " +
+                           v.describe());
+    }
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      std::string name = read_text(v.items[i], index_path("cluster.variants", i), "a protocol variant name");
+      auto variant = broker_model::variant_from_name(name);
+      if (!variant) {
+        fail_at(v.items[i].where, index_path("cluster.variants", i) + ": unknown protocol variant '" + name +
+                                      "'; known: " + broker_model::known_variant_names());
+      }
+      spec_.cluster.variants.set(*variant);
     }
   }
 
@@ -834,8 +852,8 @@ class SpecBuilder {
   // --- nemesis
 
   void read_nemesis(const YamlValue& v) {
-    require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm, targets, one_at_a_time)");
-    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm", "targets", "one_at_a_time"});
+    require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm, targets, one_at_a_time, fire)");
+    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm", "targets", "one_at_a_time", "fire"});
     NemesisSpec n;
     n.line = v.where.line;
     faults::NemesisOptions& o = n.options;
@@ -874,6 +892,7 @@ class SpecBuilder {
     if (const YamlValue* x = v.find("swarm")) o.swarm = read_bool(*x, "nemesis.swarm");
     if (const YamlValue* x = v.find("targets")) n.targets = read_targets(*x, "nemesis.targets");
     if (const YamlValue* x = v.find("one_at_a_time")) n.one_at_a_time = read_bool(*x, "nemesis.one_at_a_time");
+    if (const YamlValue* x = v.find("fire")) n.fire = read_bool(*x, "nemesis.fire");
     spec_.nemesis = n;
   }
 

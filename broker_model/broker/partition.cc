@@ -23,6 +23,12 @@ Partition::Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, Pa
                      sim::WaitQueue* activity)
     : ctx_(ctx), self_(self), tp_(tp), config_(config), log_(ctx, tp, config.log), activity_(activity) {
   log_.set_failure_channel(config.log_dir_failure);
+  // BUG ZOO (KAFKA-5494, fixed in Kafka 1.0.0): idempotence first kept only the last batch
+  // of each producer, which was right for one request in flight. With up to five in flight,
+  // a retry of any but the last is no longer recognised as a duplicate: it gets
+  // OUT_OF_ORDER_SEQUENCE_NUMBER, or (when it is next after a gap the broker thinks it sees)
+  // it is written a second time.
+  if (config.variants.has(Variant::kPreKafka5494OneBatch)) producer_state_ = ProducerStateTable(1);
 }
 
 ErrorCode Partition::open() {
@@ -42,7 +48,7 @@ void Partition::producer_state_invalidated() {
 ErrorCode Partition::ensure_producer_state() {
   for (int attempt = 0; producer_state_stale_ && attempt < kProducerStateRebuildTries; ++attempt) {
     uint64_t rewrites = log_rewrites_;
-    ProducerStateTable fresh;
+    ProducerStateTable fresh(producer_state_.batches_max());
     Offset at = log_.log_start_offset();
     int64_t batches = 0;
     ErrorCode error = ErrorCode::kNone;
@@ -273,6 +279,11 @@ ProducePartitionResponse Partition::produce(const RecordBatch& batch, int16_t ac
 
 ErrorCode Partition::check_fetch_epoch(LeaderEpoch requested) const {
   if (requested == kNoLeaderEpoch) return ErrorCode::kNone;
+  // BUG ZOO (KIP-320, fixed in Kafka 2.1.0): fetches carried no current leader epoch, so a
+  // follower (or consumer) that had not heard of a leader change was served as if nothing
+  // happened: a follower whose log diverged under an older epoch appends the new leader's
+  // records on top of its own tail, and the leader counts that as progress.
+  if (config_.variants.has(Variant::kPreKip320UnfencedFetch)) return ErrorCode::kNone;
   if (requested < leader_epoch_) return ErrorCode::kFencedLeaderEpoch;
   if (requested > leader_epoch_) return ErrorCode::kUnknownLeaderEpoch;
   return ErrorCode::kNone;
@@ -359,7 +370,12 @@ void Partition::maybe_advance_high_watermark() {
   };
   for (BrokerId b : isr_)
     if (!bound_by(b)) return;
-  if (pending_alter_)
+  // BUG ZOO (eddy's own seed-47 finding, fixed in commit ca79723; Kafka counts the maximal
+  // ISR since KIP-497, 2.7.0): over the committed ISR only. When the controller committed an
+  // expansion whose answer was lost, the new member is electable while the leader
+  // acknowledges records it lacks.
+  bool committed_isr_only = config_.variants.has(Variant::kHwOverCommittedIsr);
+  if (pending_alter_ && !committed_isr_only)
     for (BrokerId b : pending_alter_->new_isr)
       if (!contains(isr_, b) && !bound_by(b)) return;
   if (hw <= high_watermark_) return;
@@ -408,6 +424,11 @@ std::optional<IsrProposal> Partition::maybe_expand_isr(BrokerId follower) {
   if (it == followers_.end()) return std::nullopt;
   auto epoch_start = log_.leader_epoch_cache().latest_entry();
   Offset needed = std::max(high_watermark_, epoch_start ? epoch_start->start_offset : Offset{0});
+  // BUG ZOO (KAFKA-7128, fixed in Kafka 2.0.1 and 2.1.0): the follower only had to reach the
+  // high watermark. A new leader's high watermark can lag what the previous leader committed;
+  // a follower let into the ISR below the start of the leader's epoch lacks committed records,
+  // and if it is elected next, they are lost.
+  if (config_.variants.has(Variant::kKafka7128IsrExpansion)) needed = high_watermark_;
   if (it->second.log_end_offset < needed) return std::nullopt;
   if (EDDY_FAULT_POINT("replication.isr_expand_delayed")) return std::nullopt;  // proposed again at its next fetch
   std::vector<BrokerId> isr = isr_;

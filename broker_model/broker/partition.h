@@ -30,6 +30,7 @@
 #include "broker_model/protocol/messages.h"
 #include "broker_model/broker/broker_events.h"
 #include "broker_model/storage/partition_log.h"
+#include "broker_model/variants.h"
 
 namespace broker_model {
 
@@ -38,6 +39,7 @@ struct PartitionConfig {
   storage::LogDirFailureChannel* log_dir_failure = nullptr;  // the broker's, for its one log directory
   int32_t min_insync_replicas = 1;
   sim::Duration replica_lag_time_max = sim::milliseconds(30'000);  // replica.lag.time.max.ms
+  ProtocolVariants variants;  // the bug zoo (variants.h)
 };
 
 // The proposal a leader sends to the controller; the callback gets the committed state.

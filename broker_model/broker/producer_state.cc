@@ -74,7 +74,7 @@ void ProducerStateTable::update(const storage::RecordBatch& batch) {
   if (!e.batches.empty() && batch.base_offset <= e.batches.back().last_offset) return;
   e.batches.push_back(
       ProducerBatchMetadata{batch.base_sequence, last_sequence_of(batch), batch.base_offset, batch.last_offset()});
-  while (e.batches.size() > kMaxBatchesPerProducer) e.batches.pop_front();
+  while (e.batches.size() > batches_max_) e.batches.pop_front();
 }
 
 }  // namespace broker_model

@@ -61,6 +61,11 @@ class ProducerStateTable {
   // Kafka's ProducerStateEntry.NUM_BATCHES_TO_RETAIN.
   static constexpr size_t kMaxBatchesPerProducer = 5;
 
+  ProducerStateTable() = default;
+  // The bug zoo's pre-kafka-5494-one-batch keeps one batch (variants.h).
+  explicit ProducerStateTable(size_t batches_max) : batches_max_(batches_max) {}
+  size_t batches_max() const { return batches_max_; }
+
   // Leader-side validation of a batch about to be appended (its offsets are not known yet).
   ProducerCheckResult check(const storage::RecordBatch& batch) const;
   // Records an appended batch (leader or follower; base_offset is its offset in the log).
@@ -78,6 +83,7 @@ class ProducerStateTable {
 
  private:
   std::map<ProducerId, ProducerStateEntry> entries_;
+  size_t batches_max_ = kMaxBatchesPerProducer;
 };
 
 }  // namespace broker_model

@@ -47,8 +47,34 @@ void ReplicaFetcher::loop() {
   }
 }
 
+void ReplicaFetcher::truncate_to_high_watermark(const std::vector<State*>& states) {
+  std::vector<TopicPartition> tps;
+  for (State* s : states) tps.push_back(s->partition->tp());
+  for (const TopicPartition& tp : tps) {
+    auto it = partitions_.find(tp);  // may have been removed while an earlier one truncated
+    if (it == partitions_.end() || !it->second.needs_truncation) continue;
+    Partition* p = it->second.partition;
+    p->truncate_to(p->high_watermark(), "high watermark (pre-KIP-101)");  // blocks
+    if (auto again = partitions_.find(tp); again != partitions_.end()) again->second.needs_truncation = false;
+  }
+}
+
 void ReplicaFetcher::truncate_by_epoch(const std::vector<State*>& states) {
   sim::NodeContext& ctx = rpc_.context();
+  // BUG ZOO (KIP-101, fixed in Kafka 0.11.0.0): before leader epochs, a new follower cut its
+  // log to its own high watermark at once, before asking the leader anything. Its high
+  // watermark lags the leader's (and is 0 here after a restart: no checkpoint), so it drops
+  // records the leader acknowledged; if it is elected before it fetched them back, they are
+  // gone (the KIP's scenario 1). A follower whose log is already at its high watermark (a
+  // fetch answered OFFSET_OUT_OF_RANGE) asks the leader as before.
+  if (config_.variants.has(Variant::kPreKip101Truncation)) {
+    bool any = false;
+    for (State* s : states) any = any || s->partition->high_watermark() < s->partition->log().log_end_offset();
+    if (any) {
+      truncate_to_high_watermark(states);
+      return;
+    }
+  }
   OffsetsForLeaderEpochRequest req;
   req.replica_id = config_.id;
   std::vector<TopicPartition> asked;
@@ -77,7 +103,14 @@ void ReplicaFetcher::truncate_by_epoch(const std::vector<State*>& states) {
         continue;
       }
       Offset target;
-      if (e.leader_epoch == kUndefinedEpoch) {
+      if (config_.variants.has(Variant::kPreKip279EpochLookup) && e.leader_epoch != kUndefinedEpoch) {
+        // BUG ZOO (KIP-279 / KAFKA-6361, fixed in Kafka 2.0.0): the follower took the
+        // leader's end offset as it came, without bounding it by its own end offset for the
+        // epoch the leader answered with. When the leader's largest epoch at or below ours is
+        // older than ours, our entries past our own end of that epoch are not the leader's:
+        // a tail that diverged across several leader changes is kept.
+        target = e.end_offset;
+      } else if (e.leader_epoch == kUndefinedEpoch) {
         target = p->high_watermark();  // the leader knows none of our epochs
       } else {
         storage::EpochEndOffset mine = p->log().end_offset_for_epoch(e.leader_epoch);

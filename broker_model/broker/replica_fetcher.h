@@ -37,6 +37,7 @@ class ReplicaFetcher {
   // Both read `states` only before their first blocking call (a State may be removed while
   // they wait).
   void truncate_by_epoch(const std::vector<State*>& states);
+  void truncate_to_high_watermark(const std::vector<State*>& states);  // the bug zoo's pre-KIP-101
   void fetch_once(const std::vector<State*>& states);
   void handle(State& s, const FetchPartitionResponse& r);
 

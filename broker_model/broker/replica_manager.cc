@@ -102,6 +102,7 @@ PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const
   c.log_dir_failure = &log_dir_failure_;
   c.replica_lag_time_max = sim::milliseconds(config_.replica_lag_time_max_ms);
   c.min_insync_replicas = config_.min_insync_replicas;
+  c.variants = config_.variants;
   if (const TopicImage* t = image.topic(tp.topic)) {
     for (const auto& [key, value] : t->configs) {
       auto v = parse_int(value);

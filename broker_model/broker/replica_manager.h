@@ -21,6 +21,7 @@
 #include "sim/mutex.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 #include "broker_model/topic_map.h"
+#include "broker_model/variants.h"
 
 namespace broker_model {
 
@@ -38,6 +39,7 @@ struct BrokerConfig {
   int64_t log_flush_scheduler_interval_ms = 1'000;    // how often flush.ms is checked
   int64_t log_cleaner_backoff_ms = 15'000;            // log.cleaner.backoff.ms: the cleaner's pause between rounds
   storage::LogConfig log;                          // log.* defaults for topics
+  ProtocolVariants variants;                       // the bug zoo (variants.h); none by default
 };
 
 // Sends an ISR proposal to the controller; `done` gets the committed partition state or an error.

@@ -10,6 +10,7 @@
 
 #include "broker_model/clients/partitioner.h"
 #include "broker_model/storage/compression.h"
+#include "broker_model/variants.h"
 
 namespace broker_model {
 
@@ -46,6 +47,7 @@ struct ProducerConfig {
   // that conflicts (acks=1, say) turns it off quietly, as Kafka 3.2+ does; set explicitly,
   // the conflict is an error.
   bool enable_idempotence = true;
+  ProtocolVariants variants;  // the bug zoo (variants.h): not a Kafka config, set by the lab
 
   // Parses known keys; returns an error message for a malformed value of a known key.
   static std::optional<std::string> parse(const ConfigMap& in, ProducerConfig& out);

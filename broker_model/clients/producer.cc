@@ -547,7 +547,14 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
   if (error == ErrorCode::kOutOfOrderSequenceNumber) {
     bool next_after_acked = b->base_sequence == next_sequence_after(s.last_acked_sequence);
     bool next_after_unresolved = s.unresolved && b->base_sequence == next_sequence_after(s.unresolved_sequence);
-    if (!s.unresolved && (b->sequence_reset || !next_after_acked)) {  // not a gap: retry as it is
+    // BUG ZOO (KAFKA-5793 and TransactionManager.canRetry, Kafka 1.0.0): early idempotent
+    // producers took every OUT_OF_ORDER_SEQUENCE_NUMBER as a gap, also for a retry that is
+    // *behind* batches already acknowledged (it reached a new leader after later batches did,
+    // so it is in the log). Bumping the epoch and renumbering it writes it a second time.
+    bool behind_acked = !b->sequence_reset && s.last_acked_sequence != kNoSequence &&
+                        b->base_sequence <= s.last_acked_sequence;
+    bool bump_anyway = config_.variants.has(Variant::kProducerBumpBehindAcked) && !s.unresolved && behind_acked;
+    if (!s.unresolved && (b->sequence_reset || !next_after_acked) && !bump_anyway) {  // not a gap: retry as it is
       if (!b->sequence_reset && s.last_acked_sequence != kNoSequence && b->base_sequence <= s.last_acked_sequence)
         ctx.trace("producer.retry_behind_acknowledged", {{"producer", index_}, {"partition", b->tp.str()},
                                                          {"sequence", static_cast<int64_t>(b->base_sequence)},

@@ -29,6 +29,8 @@ class QuorumStateStore {
   std::optional<ElectionState> load();
   // Durable when it returns kOk.
   sim::IoStatus save(const ElectionState& state);
+  // The bug zoo's raft-vote-before-persist: the state written in place, without fsync.
+  sim::IoStatus save_without_fsync(const ElectionState& state);
 
  private:
   sim::NodeContext& ctx_;

@@ -4,6 +4,8 @@
 
 #include <cstdint>
 
+#include "broker_model/variants.h"
+
 namespace broker_model {
 
 struct RaftConfig {
@@ -29,7 +31,18 @@ struct RaftConfig {
   // would stop the run first (no truncation below the high watermark) are relaxed.
   bool unsafe_skip_log_up_to_date_check = false;   // grant votes to candidates with stale logs
   bool unsafe_commit_previous_term_entries = false;  // drop Raft's §5.4.2 rule
-  bool unsafe() const { return unsafe_skip_log_up_to_date_check || unsafe_commit_previous_term_entries; }
+  // The bug zoo (variants.h): raft-no-election-restriction, raft-commit-previous-term and
+  // raft-vote-before-persist, for scenarios.
+  ProtocolVariants variants;
+
+  bool skip_log_up_to_date_check() const {
+    return unsafe_skip_log_up_to_date_check || variants.has(Variant::kRaftNoElectionRestriction);
+  }
+  bool commit_previous_term_entries() const {
+    return unsafe_commit_previous_term_entries || variants.has(Variant::kRaftCommitPreviousTerm);
+  }
+  bool vote_before_persist() const { return variants.has(Variant::kRaftVoteBeforePersist); }
+  bool unsafe() const { return skip_log_up_to_date_check() || commit_previous_term_entries() || vote_before_persist(); }
 };
 
 }  // namespace broker_model

@@ -107,7 +107,9 @@ bool RaftNode::recover() {
     fail_storage("recover log", st);
     return false;
   }
-  EDDY_CHECK_MSG(log_.last_term() <= state_.term, "log holds a term newer than the quorum state");
+  // A broken variant (raft-vote-before-persist) can lose the term it voted in; the checkers,
+  // not this assertion, must then say what went wrong.
+  EDDY_CHECK_MSG(config_.unsafe() || log_.last_term() <= state_.term, "log holds a term newer than the quorum state");
   ctx_.trace("raft.recovered", {{"term", state_.term.value()},
                                 {"voted_for", node_field(state_.voted_for)},
                                 {"log_end", log_.log_end_offset().value()}});
@@ -221,7 +223,8 @@ void RaftNode::on_vote_request(const RequestInfo& info, const VoteRequest& req) 
   if (req.candidate_term > state_.term) dirty = become_follower(req.candidate_term, std::nullopt);
   bool granted = false;
   if (req.candidate_term == state_.term && (!state_.voted_for || *state_.voted_for == req.candidate) &&
-      (config_.unsafe_skip_log_up_to_date_check || log_is_up_to_date(req))) {
+      // BUG ZOO (Raft section 5.4.1, with raft-no-election-restriction): votes for any log.
+      (config_.skip_log_up_to_date_check() || log_is_up_to_date(req))) {
     // One vote per term: a vote already cast in this term is never changed.
     EDDY_CHECK(!state_.voted_for || *state_.voted_for == req.candidate);
     EDDY_CHECK(role_ == RaftRole::kFollower);
@@ -231,6 +234,18 @@ void RaftNode::on_vote_request(const RequestInfo& info, const VoteRequest& req) 
     reset_election_timer(config_.fetch_timeout_ms);
   }
   ctx_.trace("raft.vote", {{"term", req.candidate_term.value()}, {"candidate", req.candidate.value}, {"granted", granted}});
+  if (dirty && config_.vote_before_persist()) {
+    // BUG ZOO (Raft figure 2: "updated on stable storage before responding to RPCs"; KRaft's
+    // quorum-state file, KIP-595, and the worry raised when it was added: a member that loses
+    // it "could potentially vote for different leaders within a single epoch"): the reply
+    // leaves first and the vote goes to the page cache only. A member that loses power
+    // forgets its vote and can vote again in the same term for another candidate: two
+    // leaders in one term.
+    rpc_.reply(info, kVoteResponseBytes, VoteResponse{state_.term, granted});
+    if (sim::IoStatus s = quorum_state_.save_without_fsync(state_); s != sim::IoStatus::kOk)
+      fail_storage("save quorum-state", s);
+    return;
+  }
   if (dirty && !save_state()) return;  // durable before the reply leaves
   rpc_.reply(info, kVoteResponseBytes, VoteResponse{state_.term, granted});
 }
@@ -436,7 +451,8 @@ void RaftNode::advance_leader_high_watermark() {
   Offset n = ends[majority() - 1];
   if (n <= high_watermark_) return;
   // §5.4.2: only entries of the current term commit by counting replicas.
-  if (log_.term_at(n - 1) != state_.term && !config_.unsafe_commit_previous_term_entries) return;
+  // BUG ZOO (Raft section 5.4.2, figure 8, with raft-commit-previous-term): commits them too.
+  if (log_.term_at(n - 1) != state_.term && !config_.commit_previous_term_entries()) return;
   commit_to(n);
 }
 

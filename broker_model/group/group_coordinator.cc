@@ -116,6 +116,11 @@ void GroupCoordinator::load(int32_t partition, LeaderEpoch epoch) {
   sim::Instant now = ctx_.now();
   for (auto& [id, g] : loaded) {
     g.partition = partition;
+    // BUG ZOO (apache/kafka#2436, a HOTFIX in Kafka 0.10.2.0: "consumer offsets not properly
+    // loaded on coordinator failover"): the new coordinator takes the group over without the
+    // offsets it committed; OffsetFetch answers "none", and consumers start again from
+    // auto.offset.reset.
+    if (config_.variants.has(Variant::kOffsetsNotLoadedOnFailover)) g.offsets.clear();
     for (auto& [mid, m] : g.members) m.last_seen = now;  // sessions start over with the new coordinator
     groups_[id] = std::move(g);
     const Group& loaded_group = groups_[id];
@@ -589,6 +594,12 @@ OffsetCommitResponse GroupCoordinator::commit(const OffsetCommitRequest& req) {
   } else if (g->state == State::kCompletingRebalance) {
     e = ErrorCode::kRebalanceInProgress;
   }
+  // BUG ZOO (KAFKA-2555, Kafka 0.9.0.0): the first group coordinator "blindly commits the
+  // offsets" of any member; a zombie of an older generation overwrites what the partition's
+  // new owner committed, and the group's position moves backwards.
+  if (config_.variants.has(Variant::kGroupCommitIgnoresGeneration) && g != nullptr && req.generation_id >= 0 &&
+      (e == ErrorCode::kIllegalGeneration || e == ErrorCode::kUnknownMemberId))
+    e = ErrorCode::kNone;
   if (e != ErrorCode::kNone) {
     ctx_.emit(OffsetCommitRejected{GroupFacts{req.group_id, self_, g == nullptr ? -1 : g->generation}, e, req.member_id,
                                    req.generation_id, static_cast<int64_t>(req.partitions.size())});
@@ -600,7 +611,8 @@ OffsetCommitResponse GroupCoordinator::commit(const OffsetCommitRequest& req) {
     created.partition = offsets_partition_for(req.group_id, config_.offsets_topic_partitions);
     g = &created;
   }
-  if (req.generation_id >= 0) g->members[req.member_id].last_seen = ctx_.now();
+  if (req.generation_id >= 0)
+    if (auto m = g->members.find(req.member_id); m != g->members.end()) m->second.last_seen = ctx_.now();
   const sim::Instant validated = ctx_.true_now();
   const int32_t partition = g->partition;
   std::vector<storage::Record> records;

@@ -22,6 +22,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/variants.h"
 #include "broker_model/group/group_messages.h"
 #include "broker_model/group/group_records.h"
 #include "broker_model/group/group_events.h"
@@ -40,6 +41,7 @@ struct GroupCoordinatorConfig {
   int64_t offsets_commit_timeout_ms = 5'000;         // offsets.commit.timeout.ms
   int32_t group_min_session_timeout_ms = 6'000;      // group.min.session.timeout.ms
   int32_t group_max_session_timeout_ms = 1'800'000;  // group.max.session.timeout.ms
+  ProtocolVariants variants;                         // the bug zoo (variants.h)
 };
 
 class GroupCoordinator {

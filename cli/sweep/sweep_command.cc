@@ -60,6 +60,7 @@ struct SweepArgs {
   double seed_timeout_s = 300;
   std::vector<std::string> include_roots;
   std::string engine;
+  std::vector<std::string> variants;  // --variant NAME: the bug zoo, for every file
 };
 
 constexpr double kSeedTimeoutSecondsMax = 7 * 24 * 3600;  // beyond, a typo, and milliseconds could overflow
@@ -87,26 +88,9 @@ int usage_error(const std::string& message) {
 // The worker side: one run, answered as a results.jsonl seed record.
 std::string run_unit_here(const std::vector<scenarios::ScenarioSpec>& specs, const SweepArgs& args, const Unit& u,
                      const std::string& eddy) {
-  const std::vector<std::string>& files = args.files;
-  apply_lab_test_faults(u.seed);
-  auto t0 = std::chrono::steady_clock::now();
-  std::string replay = replay_command(eddy, files[u.scenario], u.seed, args.include_roots);
-  try {
-    scenarios::RunOptions opt;
-    opt.seed = u.seed;
-    scenarios::ScenarioResult r = scenarios::run_scenario(specs[u.scenario], opt);
-    double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    return sweep::to_json_line(record_of(r, files[u.scenario], wall, replay));
-  } catch (const std::exception& e) {
-    SeedRecord s;
-    s.scenario = files[u.scenario];
-    s.name = specs[u.scenario].name;
-    s.seed = u.seed;
-    s.verdict = Verdict::kLabError;
-    s.message = std::string("unexpected exception: ") + e.what();
-    s.replay = replay;
-    return sweep::to_json_line(s);
-  }
+  const std::string& file = args.files[u.scenario];
+  return sweep::to_json_line(
+      run_seed(specs[u.scenario], file, u.seed, replay_command(eddy, file, u.seed, args.include_roots, args.variants)));
 }
 
 // A SimGrid run gets a process of its own (cli/fresh_process.h); a native run goes on in the
@@ -128,7 +112,8 @@ std::string run_unit(const std::vector<scenarios::ScenarioSpec>& specs, const Sw
 }
 
 SeedRecord lost_record(const Unit& u, const std::string& file, const std::string& name, const TaskDone& d,
-                       const std::string& eddy, const std::vector<std::string>& include_roots) {
+                       const std::string& eddy, const std::vector<std::string>& include_roots,
+                       const std::vector<std::string>& variants) {
   SeedRecord s;
   s.scenario = file;
   s.name = name;
@@ -136,7 +121,7 @@ SeedRecord lost_record(const Unit& u, const std::string& file, const std::string
   s.verdict = d.how == TaskDone::How::kHung ? Verdict::kLabHang : Verdict::kLabCrash;
   s.message = d.message;
   s.wall_s = d.wall_s;
-  s.replay = replay_command(eddy, file, u.seed, include_roots);
+  s.replay = replay_command(eddy, file, u.seed, include_roots, variants);
   return s;
 }
 
@@ -331,9 +316,9 @@ class SweepRun {
       TaskDone bad = d;
       bad.how = TaskDone::How::kCrashed;
       bad.message = "the lab's worker answered something unreadable: " + d.line.substr(0, 200);
-      return lost_record(u, file, specs_[u.scenario].name, bad, eddy_, args_.include_roots);
+      return lost_record(u, file, specs_[u.scenario].name, bad, eddy_, args_.include_roots, args_.variants);
     }
-    return lost_record(u, file, specs_[u.scenario].name, d, eddy_, args_.include_roots);
+    return lost_record(u, file, specs_[u.scenario].name, d, eddy_, args_.include_roots, args_.variants);
   }
 
   void record(const TaskDone& d) {
@@ -479,7 +464,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   // Every scenario is loaded (and validated) before any work starts; workers inherit them.
   std::vector<scenarios::ScenarioSpec> specs;
   for (const auto& f : args.files) {
-    auto spec = load_or_report(f, {args.include_roots});
+    auto spec = load_or_report(f, {args.include_roots}, args.variants);
     if (!spec) return kExitUsage;
     if (!args.engine.empty()) spec->engine = *sim::engine_kind_from_name(args.engine);
     specs.push_back(std::move(*spec));
@@ -532,6 +517,7 @@ LabCommand add_sweep_command(CLI::App& app, const std::string& eddy) {
   cmd->add_option("--seed-timeout", args->seed_timeout_s,
                   "Wall-clock seconds one run may take before it counts as a lab hang (default 300)");
   add_include_root_option(cmd, args->include_roots);
+  add_variant_option(cmd, args->variants);
   return {cmd, [args, eddy] { return sweep_command(*args, eddy); }};
 }
 

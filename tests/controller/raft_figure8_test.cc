@@ -48,7 +48,7 @@ bool wait_until(sim::World& w, const std::function<bool()>& done, int64_t limit_
   return done();
 }
 
-Figure8Outcome run_figure8(bool unsafe_rule) {
+Figure8Outcome run_figure8(bool unsafe_rule, bool as_zoo_variant = false) {
   sim::WorldConfig wc;
   wc.seed = 8;
   wc.link.latency = sim::LatencyModel::constant(sim::microseconds(500));
@@ -56,7 +56,8 @@ Figure8Outcome run_figure8(bool unsafe_rule) {
   ScriptedObserver observer;
   RaftConfig raft = RaftSweepOptions::fast_raft_config();
   raft.append_entries_max_entries = 1;
-  raft.unsafe_commit_previous_term_entries = unsafe_rule;
+  raft.unsafe_commit_previous_term_entries = unsafe_rule && !as_zoo_variant;
+  if (unsafe_rule && as_zoo_variant) raft.variants.set(Variant::kRaftCommitPreviousTerm);
   bool proposing = true;
   Figure8Outcome out;
   sim::World w(wc);
@@ -114,6 +115,14 @@ TEST(RaftFigure8, CheckerCatchesCommittingAPreviousTermsEntry) {
   ASSERT_FALSE(o.violations.empty()) << "the checker missed a lost committed entry\n" << o.log;
   EXPECT_NE(o.log.find("ok:   A wins term t+2"), std::string::npos) << o.log;
   std::printf("[ unsafe   ] %s\n", o.violations.front().c_str());
+}
+
+// The bug zoo's raft-commit-previous-term (broker_model/variants.h) is the same broken rule,
+// as a scenario turns it on.
+TEST(RaftFigure8, TheZooVariantCommitPreviousTermIsCaught) {
+  Figure8Outcome o = run_figure8(/*unsafe_rule=*/true, /*as_zoo_variant=*/true);
+  ASSERT_TRUE(o.script_completed) << o.log;
+  ASSERT_FALSE(o.violations.empty()) << "the checker missed a lost committed entry\n" << o.log;
 }
 
 TEST(RaftFigure8, TheCurrentTermRuleMakesTheSameScriptSafe) {

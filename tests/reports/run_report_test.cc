@@ -79,6 +79,8 @@ TEST(RunReport, SummaryFollowsTheDocumentedSchema) {
   // controller_divergence
   ASSERT_EQ(s["checks"].size(), 8u);
   expect_type(s, "fault_points", V::array);
+  expect_type(s, "variants", V::array);
+  EXPECT_TRUE(s["variants"].empty()) << "no protocol variant is on unless a scenario asks";
   for (const auto& c : s["checks"]) {
     expect_type(c, "check", V::string);
     EXPECT_TRUE(c["count"].is_number_integer());

@@ -1,0 +1,77 @@
+#include "broker_model/variants.h"
+
+namespace broker_model {
+
+namespace {
+
+using V = Variant;
+
+// Sources are in docs/bug-zoo.md, with what each variant breaks and the scenario that shows it.
+const std::vector<VariantInfo> kCatalogue = {
+    {V::kPreKip101Truncation, "pre-kip-101-truncation", "replication", "KIP-101 (Kafka 0.11.0.0)",
+     "a new follower truncates its log to its own high watermark instead of asking the leader "
+     "(OffsetsForLeaderEpoch)"},
+    {V::kPreKip279EpochLookup, "pre-kip-279-epoch-lookup", "replication", "KIP-279 / KAFKA-6361 (Kafka 2.0.0)",
+     "a follower truncates to the leader's end offset for the epoch it asked about, ignoring the (older) epoch "
+     "the leader answered with"},
+    {V::kPreKip320UnfencedFetch, "pre-kip-320-unfenced-fetch", "replication", "KIP-320 (Kafka 2.1.0)",
+     "leaders serve Fetch and OffsetsForLeaderEpoch without checking the requester's current leader epoch"},
+    {V::kKafka7128IsrExpansion, "kafka-7128-isr-expansion", "replication", "KAFKA-7128 (Kafka 2.1.0, 2.0.1)",
+     "a follower rejoins the ISR once it reaches the high watermark, which can lag behind the start of the "
+     "leader's epoch on a new leader"},
+    {V::kHwOverCommittedIsr, "hw-over-committed-isr", "replication",
+     "eddy's seed-47 finding (commit ca79723); KIP-497's maximal ISR (Kafka 2.7.0)",
+     "the leader's high watermark counts only the committed ISR while an ISR expansion is in flight"},
+    {V::kRaftVoteBeforePersist, "raft-vote-before-persist", "raft", "Raft figure 2; KIP-595 quorum-state file",
+     "a quorum member grants its vote before votedFor and the term are on disk; a crash lets it vote twice in "
+     "one term"},
+    {V::kRaftCommitPreviousTerm, "raft-commit-previous-term", "raft", "Raft section 5.4.2 (figure 8)",
+     "a Raft leader counts replicas to commit entries of earlier terms"},
+    {V::kRaftNoElectionRestriction, "raft-no-election-restriction", "raft", "Raft section 5.4.1",
+     "a quorum member votes for a candidate whose log is behind its own"},
+    {V::kPreKafka5494OneBatch, "pre-kafka-5494-one-batch", "producer", "KAFKA-5494 (Kafka 1.0.0)",
+     "the broker remembers only a producer's last batch, so a retry of an older one of up to five in flight is "
+     "written again"},
+    {V::kProducerBumpBehindAcked, "producer-bump-behind-acked", "producer",
+     "KAFKA-5793 / TransactionManager.canRetry (Kafka 1.0.0)",
+     "on OUT_OF_ORDER_SEQUENCE_NUMBER the idempotent producer bumps its epoch and renumbers a batch that is "
+     "behind ones already acknowledged"},
+    {V::kGroupCommitIgnoresGeneration, "group-commit-ignores-generation", "groups", "KAFKA-2555 (Kafka 0.9.0.0)",
+     "the group coordinator accepts OffsetCommit from a member of an older generation"},
+    {V::kOffsetsNotLoadedOnFailover, "offsets-not-loaded-on-failover", "groups",
+     "apache/kafka#2436 HOTFIX (Kafka 0.10.2.0)",
+     "a new group coordinator answers OffsetFetch before it has loaded the group's committed offsets"},
+};
+
+}  // namespace
+
+const std::vector<VariantInfo>& variant_catalogue() { return kCatalogue; }
+
+const VariantInfo& info_of(Variant v) { return kCatalogue.at(static_cast<size_t>(v)); }
+
+std::optional<Variant> variant_from_name(std::string_view name) {
+  for (const VariantInfo& i : kCatalogue)
+    if (name == i.name) return i.variant;
+  return std::nullopt;
+}
+
+std::string known_variant_names() {
+  std::string out;
+  for (const VariantInfo& i : kCatalogue) out += (out.empty() ? "" : ", ") + std::string(i.name);
+  return out;
+}
+
+std::vector<std::string> ProtocolVariants::names() const {
+  std::vector<std::string> out;
+  for (const VariantInfo& i : kCatalogue)
+    if (has(i.variant)) out.push_back(i.name);
+  return out;
+}
+
+std::string ProtocolVariants::str() const {
+  std::string out;
+  for (const std::string& n : names()) out += (out.empty() ? "" : ", ") + n;
+  return out.empty() ? "none" : out;
+}
+
+}  // namespace broker_model

@@ -1,0 +1,123 @@
+// The bug zoo (broker_model/variants.h, docs/bug-zoo.md) end to end: for each variant the lab
+// finds, a scenario and a small seed range in which the variant breaks what the scenario
+// promises, and the same seeds hold with the variant off. Also the registry itself: names,
+// the scenario key and its errors.
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "broker_model/variants.h"
+#include "tests/scenarios/bundled_scenario_util.h"
+
+namespace scenarios {
+namespace {
+
+using broker_model::Variant;
+using testing::check_count;
+using testing::load_bundled;
+
+TEST(BugZoo, EveryVariantIsNamedInEnumOrderAndParsesBack) {
+  const auto& all = broker_model::variant_catalogue();
+  ASSERT_EQ(all.size(), static_cast<size_t>(Variant::kCount));
+  for (size_t i = 0; i < all.size(); ++i) {
+    EXPECT_EQ(static_cast<size_t>(all[i].variant), i) << all[i].name;
+    EXPECT_EQ(broker_model::variant_from_name(all[i].name), all[i].variant);
+    EXPECT_NE(std::string(all[i].reference), "");
+    EXPECT_NE(std::string(all[i].description), "");
+  }
+  EXPECT_FALSE(broker_model::variant_from_name("pre-kip-101"));
+  EXPECT_TRUE(broker_model::ProtocolVariants{}.empty());
+}
+
+TEST(BugZoo, NoScenarioTurnsAVariantOnByDefault) {
+  EXPECT_TRUE(load_bundled("ci/acks-all-swarm.yaml").cluster.variants.empty());
+  EXPECT_TRUE(default_scenario().cluster.variants.empty());
+}
+
+TEST(BugZoo, TheScenarioKeyTakesNamesAndRefusesUnknownOnesListingTheKnown) {
+  LoadResult ok = load_scenario_text("name: z\ncluster: {variants: [pre-kip-101-truncation, hw-over-committed-isr]}\n", "z.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.error().str();
+  EXPECT_TRUE(ok.spec().cluster.variants.has(Variant::kPreKip101Truncation));
+  EXPECT_TRUE(ok.spec().cluster.variants.has(Variant::kHwOverCommittedIsr));
+  EXPECT_FALSE(ok.spec().cluster.variants.has(Variant::kPreKip320UnfencedFetch));
+  LoadResult bad = load_scenario_text("name: z\ncluster: {variants: [pre-kip-999]}\n", "z.yaml");
+  ASSERT_FALSE(bad.ok());
+  std::string msg = bad.error().str();
+  EXPECT_NE(msg.find("unknown protocol variant 'pre-kip-999'"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("raft-vote-before-persist"), std::string::npos) << msg;  // the known names
+  EXPECT_NE(msg.find("z.yaml:2"), std::string::npos) << msg;
+  LoadResult not_list = load_scenario_text("name: z\ncluster: {variants: pre-kip-101-truncation}\n", "z.yaml");
+  ASSERT_FALSE(not_list.ok());
+  ClusterSpec c;
+  EXPECT_TRUE(add_variants(c, {"nope"}).has_value());
+  EXPECT_FALSE(add_variants(c, {"kafka-7128-isr-expansion"}).has_value());
+  EXPECT_TRUE(c.variants.has(Variant::kKafka7128IsrExpansion));
+}
+
+ScenarioSpec with_variant(ScenarioSpec spec, Variant v) {
+  spec.cluster.variants.set(v);
+  return spec;
+}
+
+// With `v` on, `seed` breaks `check`, and the run names the variant; with it off, every seed
+// of `control` holds that check.
+void expect_found(const std::string& file, Variant v, uint64_t seed, const char* check,
+                  const std::vector<uint64_t>& control) {
+  ScenarioSpec spec = load_bundled(file);
+  ScenarioResult on = run_scenario(with_variant(spec, v), RunOptions{seed, nullptr});
+  ASSERT_TRUE(on.cluster_ready) << format_summary(on);
+  EXPECT_GT(check_count(on, check), 0) << broker_model::info_of(v).name << " seed " << seed << "\n" << format_summary(on);
+  EXPECT_EQ(on.variants, std::vector<std::string>{broker_model::info_of(v).name});
+  for (uint64_t s : control) {
+    ScenarioResult off = run_scenario(spec, RunOptions{s, nullptr});
+    EXPECT_EQ(check_count(off, check), 0) << "variant off, seed " << s << "\n" << format_summary(off);
+    EXPECT_TRUE(off.variants.empty());
+  }
+}
+
+// KIP-101: the replication swarm, seed 121 (found by `eddy hunt` after 121 seeds).
+TEST(BugZoo, PreKip101TruncationLosesAcknowledgedWrites) {
+  expect_found("zoo/replication-swarm.yaml", Variant::kPreKip101Truncation, 121, "lost_writes", {121});
+}
+
+// KAFKA-5494: every seed of the idempotent-retries demonstration writes retries twice.
+TEST(BugZoo, PreKafka5494OneBatchWritesRetriesTwice) {
+  expect_found("durability/idempotent-retries.yaml", Variant::kPreKafka5494OneBatch, 1, "duplicates", {1, 2});
+}
+
+// KAFKA-5793 / canRetry: the zone-outage seeds that retry a batch behind acknowledged ones
+// (BundledScenarios.ARetryBehindAcknowledgedBatchesIsNeverWrittenTwice).
+TEST(BugZoo, ProducerBumpBehindAckedWritesARetryTwice) {
+  expect_found("durability/zone-outage-rack-aware.yaml", Variant::kProducerBumpBehindAcked, 77, "duplicates", {77});
+}
+
+// KAFKA-2555: the zombie of paused-member-zombie.yaml commits, and the coordinator takes it.
+TEST(BugZoo, GroupCommitIgnoringTheGenerationAcceptsAZombiesCommit) {
+  expect_found("groups/paused-member-zombie.yaml", Variant::kGroupCommitIgnoresGeneration, 1, "stale_commits", {1});
+}
+
+// KIP-101's mechanism where no loss follows: a follower restarted by the swarm cuts its whole
+// log (its high watermark is 0 after a restart) instead of asking the leader.
+TEST(BugZoo, PreKip101FollowersCutTheirLogToTheHighWatermark) {
+  ScenarioSpec spec = load_bundled("zoo/replication-swarm.yaml");
+  auto cut_to_zero = [](const std::string& trace) {
+    int n = 0;
+    for (size_t at = trace.find("\"ev\":\"log.truncate\""); at != std::string::npos;
+         at = trace.find("\"ev\":\"log.truncate\"", at + 1)) {
+      size_t end = trace.find('\n', at);
+      std::string line = trace.substr(at, end - at);
+      if (line.find("\"to\":0,") != std::string::npos && line.find("\"from_end\":0,") == std::string::npos) ++n;
+    }
+    return n;
+  };
+  std::ostringstream on, off;
+  run_scenario(with_variant(spec, Variant::kPreKip101Truncation), RunOptions{7, &on});
+  run_scenario(spec, RunOptions{7, &off});
+  EXPECT_GT(cut_to_zero(on.str()), 0);
+  EXPECT_EQ(cut_to_zero(off.str()), 0);
+}
+
+}  // namespace
+}  // namespace scenarios
