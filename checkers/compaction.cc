@@ -49,6 +49,12 @@ bool CompactionOracle::tombstone_expired(const ProduceOp& t) const {
   return it != h_.compacted_topics().end() && t.invoked + it->second < h_.end();
 }
 
+std::string CompactionOracle::explains_record(uint64_t record_id) const {
+  auto p = by_id_.find(record_id);
+  if (p == by_id_.end() || !compacted(*p->second)) return "";
+  return explains(*p->second);
+}
+
 std::string CompactionOracle::explains(const ProduceOp& p) const {
   const KeyedProduce* key = key_of(p);
   if (key == nullptr || !compacted(p)) return "";

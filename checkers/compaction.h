@@ -24,6 +24,9 @@ class CompactionOracle {
   // Why compaction may have removed the acknowledged record `p` from its partition's final
   // read, or "" when it does not explain the absence.
   std::string explains(const ProduceOp& p) const;
+  // The same for a record known by id (a consumer read it): "" when it is not a produce to a
+  // compacted topic or compaction does not explain its absence.
+  std::string explains_record(uint64_t record_id) const;
   // Whether the record `record_id`, at `offset` of the final read of `tp`, is one a cleaner
   // may remove at any time (a later record of its key is in that read): a consumer that read
   // another replica, cleaned further, may have skipped it.

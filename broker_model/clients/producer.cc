@@ -531,7 +531,7 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
   if (error != ErrorCode::kOutOfOrderSequenceNumber && error != ErrorCode::kUnknownProducerId) return;
   if (!b->has_sequence || b->producer_epoch != s.epoch || b->producer_id != s.producer_id) return;  // renumbered since
   if (error == ErrorCode::kOutOfOrderSequenceNumber && s.last_acked_sequence != kNoSequence &&
-      b->base_sequence <= s.last_acked_sequence) {
+      b->base_sequence <= s.last_acked_sequence && !config_.variants.has(Variant::kProducerBumpBehindAcked)) {
     // Behind the last acknowledged sequence of its epoch: the broker took sequences in order,
     // so this batch is in its log, whatever else is unresolved; the answer is OUT_OF_ORDER
     // because it is older than the five batches the broker remembers. Never a gap: retry it as

@@ -221,7 +221,7 @@ TEST(ScenarioLoader, EveryListedExpectKeyLoadsIntoItsField) {
     EXPECT_TRUE((e.*k.count)->holds(++n)) << k.name;
     EXPECT_FALSE((e.*k.count)->holds(n + 1)) << k.name;
   }
-  EXPECT_EQ(n, 17);  // 12, and controller_divergence, leaderless_ms, lost_reads, producer_order, expired, latest_values
+  EXPECT_EQ(n, 18);
 }
 
 TEST(ScenarioLoader, RoleTargetsNemesisTargetsAndErrorExpectations) {
