@@ -228,6 +228,59 @@ void add_example(CheckResult& r, Violation v) {
 
 namespace {
 
+// Each partition's final reads, for "is this record in the final log?": the first read of a
+// partition is the one judged (read()); a record counts as there when any final read of its
+// partition holds it. A record is looked up where it should be (one index away in a
+// contiguous read: the common case, no search), else among the sorted ids, made only for a
+// partition that needs them (a run without losses never does).
+class FinalLogs {
+ public:
+  explicit FinalLogs(const History& h) {
+    for (const auto& fr : h.final_reads()) ranks_.add(fr.tp);
+    ranks_.number();
+    logs_.resize(ranks_.size());
+    for (const auto& fr : h.final_reads()) {
+      Log& l = logs_[ranks_.rank(fr.tp)];
+      if (l.reads++ == 0) l.read = &fr;
+      for (const auto& [off, id] : fr.records) l.ids.push_back(id);
+    }
+    for (Log& l : logs_) {
+      const FinalRead& fr = *l.read;
+      l.contiguous = l.reads == 1 && !fr.records.empty();
+      for (size_t i = 1; l.contiguous && i < fr.records.size(); ++i)
+        l.contiguous = fr.records[i].first == fr.records[i - 1].first + 1;
+      if (l.contiguous) l.first_offset = fr.records.front().first.value();
+    }
+  }
+  uint32_t rank(const TopicPartition& tp) { return ranks_.rank(tp); }  // PartitionRanks remembers its last answer
+  // The judged read of the partition ranked `rank`; nullptr for a partition never read.
+  const FinalRead* read(uint32_t rank) const { return rank == PartitionRanks::kNone ? nullptr : logs_[rank].read; }
+  bool holds(uint32_t rank, Offset offset, uint64_t id) {
+    Log& l = logs_[rank];
+    int64_t at = offset.value() - l.first_offset;
+    if (l.contiguous && at >= 0 && at < static_cast<int64_t>(l.ids.size()) && l.ids[static_cast<size_t>(at)] == id) return true;
+    if (!l.sorted_made) {
+      l.sorted = l.ids;
+      std::sort(l.sorted.begin(), l.sorted.end());
+      l.sorted_made = true;
+    }
+    return std::binary_search(l.sorted.begin(), l.sorted.end(), id);
+  }
+
+ private:
+  struct Log {
+    const FinalRead* read = nullptr;
+    int reads = 0;
+    int64_t first_offset = 0;
+    bool contiguous = false;       // ids are by offset from first_offset
+    std::vector<uint64_t> ids;     // the ids of every read of the partition, in read order
+    std::vector<uint64_t> sorted;  // ids sorted, once needed
+    bool sorted_made = false;
+  };
+  PartitionRanks ranks_;
+  std::vector<Log> logs_;
+};
+
 // What retention and truncations removed from each partition's replicas (History::log_cuts()),
 // to tell an acknowledged record that retention deleted from one that was lost.
 class LogCuts {
@@ -269,55 +322,14 @@ Durability judge_acknowledged(const History& h) {
   Durability out{CheckResult{"lost_writes", 0, {}, {}}, CheckResult{"expired", 0, {}, {}}};
   CheckResult& r = out.lost_writes;
   const LogCuts cuts(h);
-  // Per partition, its final read: the record ids by offset (the read is contiguous, so the id
-  // at an offset is one index away) and sorted, for a record found at another offset. The
-  // sorted copy is made only for a partition where some record is not where it was
-  // acknowledged: a run without lost writes never needs one.
-  struct FinalLog {
-    const FinalRead* read = nullptr;
-    int reads = 0;
-    int64_t first_offset = 0;
-    bool contiguous = false;        // ids are by offset from first_offset
-    std::vector<uint64_t> ids;      // the ids of every read of the partition, in read order
-    std::vector<uint64_t> sorted;   // ids sorted, once needed
-    bool sorted_made = false;
-  };
-  PartitionRanks ranks;
-  for (const auto& fr : h.final_reads()) ranks.add(fr.tp);
-  ranks.number();
-  std::vector<FinalLog> finals(ranks.size());
-  for (const auto& fr : h.final_reads()) {
-    FinalLog& f = finals[ranks.rank(fr.tp)];
-    if (f.reads++ == 0) f.read = &fr;  // the first read of a partition is the one judged
-    for (const auto& [off, id] : fr.records) f.ids.push_back(id);  // ids of every read count
-  }
-  for (FinalLog& f : finals) {
-    const FinalRead& fr = *f.read;
-    bool contiguous = f.reads == 1 && !fr.records.empty();
-    for (size_t i = 1; contiguous && i < fr.records.size(); ++i)
-      contiguous = fr.records[i].first == fr.records[i - 1].first + 1;
-    if (contiguous) f.first_offset = fr.records.front().first.value();
-    f.contiguous = contiguous;
-  }
-  auto holds = [](FinalLog& f, const ProduceOp& p) {
-    int64_t at = p.offset.value() - f.first_offset;
-    if (f.contiguous && at >= 0 && at < static_cast<int64_t>(f.ids.size()) && f.ids[static_cast<size_t>(at)] == p.record_id)
-      return true;  // where it was acknowledged: the common case, no search
-    if (!f.sorted_made) {
-      f.sorted = f.ids;
-      std::sort(f.sorted.begin(), f.sorted.end());
-      f.sorted_made = true;
-    }
-    return std::binary_search(f.sorted.begin(), f.sorted.end(), p.record_id);
-  };
+  FinalLogs finals(h);
   int64_t verified = 0, unverifiable = 0, probes = 0, compacted = 0;
   const CompactionOracle compaction(h);
   for (const auto& p : h.produces()) {
     if (p.outcome != OpOutcome::kOk) continue;
 
-    uint32_t rank = ranks.rank(p.tp);
-    FinalLog* f = rank == PartitionRanks::kNone ? nullptr : &finals[rank];
-    const FinalRead* fr = f == nullptr ? nullptr : f->read;
+    uint32_t rank = finals.rank(p.tp);
+    const FinalRead* fr = finals.read(rank);
     if (fr == nullptr || !fr->complete) {
       ++unverifiable;
       continue;
@@ -326,7 +338,7 @@ Durability judge_acknowledged(const History& h) {
     // The final phase's liveness probes are held to the log like any acknowledged write, but
     // counted apart: they are not the workload's.
     if (p.producer == kLivenessProbeProducer) ++probes;
-    if (holds(*f, p)) continue;
+    if (finals.holds(rank, p.offset, p.record_id)) continue;
     if (p.offset < fr->start_offset && cuts.expired(p.tp, p.offset, p.completed)) {
       Violation v;
       v.record_id = p.record_id;
@@ -384,49 +396,19 @@ CheckResult check_lost_reads(const History& h) {
   // acks. Every read is looked up in the final read of its partition: where it was read (one
   // index away in a contiguous final read, the common case), else anywhere in it (sorted ids,
   // made only for a partition that needs them). Each missing record counts once.
-  struct Final {
-    const FinalRead* read = nullptr;
-    bool contiguous = false;
-    int64_t first_offset = 0;
-    std::vector<uint64_t> sorted;
-    bool sorted_made = false;
-  };
-  PartitionRanks ranks;
-  for (const auto& fr : h.final_reads()) ranks.add(fr.tp);
-  ranks.number();
-  std::vector<Final> finals(ranks.size());
-  for (const auto& fr : h.final_reads()) {
-    Final& f = finals[ranks.rank(fr.tp)];
-    if (f.read != nullptr) continue;  // the first read of a partition is the one judged
-    f.read = &fr;
-    f.contiguous = !fr.records.empty();
-    for (size_t i = 1; f.contiguous && i < fr.records.size(); ++i)
-      f.contiguous = fr.records[i].first == fr.records[i - 1].first + 1;
-    if (f.contiguous) f.first_offset = fr.records.front().first.value();
-  }
-  auto holds = [](Final& f, Offset off, uint64_t id) {
-    const auto& recs = f.read->records;
-    int64_t i = off.value() - f.first_offset;
-    if (f.contiguous && i >= 0 && i < static_cast<int64_t>(recs.size()) && recs[static_cast<size_t>(i)].second == id) return true;
-    if (!f.sorted_made) {
-      for (const auto& [o, rid] : recs) f.sorted.push_back(rid);
-      std::sort(f.sorted.begin(), f.sorted.end());
-      f.sorted_made = true;
-    }
-    return std::binary_search(f.sorted.begin(), f.sorted.end(), id);
-  };
+  FinalLogs finals(h);
   const LogCuts cuts(h);
   const CompactionOracle compaction(h);
   std::set<std::pair<uint32_t, uint64_t>> judged;  // (partition rank, record id) found missing
   int64_t reads = 0, expired = 0, compacted = 0;
   auto judge = [&](const TopicPartition& tp, Offset off, uint64_t id, sim::Instant when, int consumer,
                    const std::string* group, BrokerId from) {
-    uint32_t rank = ranks.rank(tp);
-    if (rank == PartitionRanks::kNone || !finals[rank].read->complete) return;
+    uint32_t rank = finals.rank(tp);
+    const FinalRead* fr = finals.read(rank);
+    if (fr == nullptr || !fr->complete) return;
     ++reads;
-    Final& f = finals[rank];
-    if (holds(f, off, id) || !judged.emplace(rank, id).second) return;
-    if (off < f.read->start_offset && cuts.expired(tp, off, when)) {
+    if (finals.holds(rank, off, id) || !judged.emplace(rank, id).second) return;
+    if (off < fr->start_offset && cuts.expired(tp, off, when)) {
       ++expired;
       return;
     }
@@ -450,10 +432,10 @@ CheckResult check_lost_reads(const History& h) {
                         (from == kNoBroker ? "" : " from broker " + from.str()));
       for (auto& line : partition_story(h, tp, when)) v.story.push_back(line);
       std::string there = "nothing";
-      for (const auto& [o, rid] : f.read->records)
+      for (const auto& [o, rid] : fr->records)
         if (o == off) there = format_record_id(rid);
       v.story.push_back("final log of " + tp.str() + " holds " + there + " at offset " + off.str() + " (starts at " +
-                        f.read->start_offset.str() + ")");
+                        fr->start_offset.str() + ")");
     }
     add_example(r, std::move(v));
   };
