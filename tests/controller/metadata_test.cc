@@ -29,6 +29,8 @@ TEST(MetadataRecords, CodecRoundTripsEveryRecordAndRejectsTruncation) {
       PartitionRecord{TopicPartition{"orders", 2}, ids({1, 2, 3}), ids({1, 2}), BrokerId(1), LeaderEpoch(4), PartitionEpoch(9)},
       PartitionChangeRecord{TopicPartition{"orders", 2}, BrokerId(2), ids({2}), LeaderEpoch(5), PartitionEpoch(10), true},
       PartitionChangeRecord{TopicPartition{"orders", 2}, std::nullopt, std::nullopt, LeaderEpoch(5), PartitionEpoch(11), false},
+      PartitionChangeRecord{TopicPartition{"orders", 2}, std::nullopt, ids({}), LeaderEpoch(5), PartitionEpoch(12), false,
+                            ids({1, 3}), ids({2})},  // KIP-966's ELR and last known leader
       LeaderChangeRecord{sim::NodeId{2}},
       NoOpRecord{},
       ProducerIdsRecord{BrokerId(2), BrokerEpoch(7), 3'000},
