@@ -261,7 +261,9 @@ void RaftNode::on_vote_request(const RequestInfo& info, const VoteRequest& req) 
   if (req.pre_vote) {
     // A pre-vote is granted for an up-to-date log by a member that has no leader it heard
     // from lately; it records nothing (only a higher term, adopted above, is saved).
-    bool granted = req.candidate_term == state_.term && !leader_heard_recently() && log_is_up_to_date(req);
+    // (raft-no-election-restriction skips the log check here too: one rule for both votes.)
+    bool granted = req.candidate_term == state_.term && !leader_heard_recently() &&
+                   (config_.skip_log_up_to_date_check() || log_is_up_to_date(req));
     ctx_.trace("raft.pre_vote", {{"term", req.candidate_term.value()}, {"candidate", req.candidate.value}, {"granted", granted}});
     if (dirty && !save_state()) return;
     rpc_.reply(info, kVoteResponseBytes, VoteResponse{state_.term, granted});
