@@ -32,8 +32,8 @@ scenario_of() {
 median() { sort -g | awk '{v[NR] = $1} END {if (NR == 0) print "?"; else print v[int((NR + 1) / 2)]}'; }
 
 printf 'budget %s per range, %s job(s), %s ranges of %s seeds\n\n' "$budget" "$jobs" "$ranges" "$range_size"
-printf '| variant | scenario | found in | median seeds | median wall s | first failure (range 1) | variant off |\n'
-printf '|---|---|---|---|---|---|---|\n'
+printf '| variant | scenario | found in | seeds run | median seeds | median wall s | first failure found | variant off |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
 for v in $variants; do
   rel=$(scenario_of "$v")
   file=$root/scenarios/$rel
@@ -68,6 +68,7 @@ for v in $variants; do
     m_wall="none"
   fi
   [ "$found_n" = 0 ] && off="—"
-  printf '| `%s` | `%s` | %s/%s | %s | %s | %s | %s |\n' "$v" "$rel" "$found_n" "$ranges" "$m_seeds" "$m_wall" \
-    "${first_found:-none}" "$off"
+  total=$(printf '%s\n' $seeds_all | awk '$1 ~ /^[0-9]+$/ {t += $1} END {print t + 0}')
+  printf '| `%s` | `%s` | %s/%s | %s | %s | %s | %s | %s |\n' "$v" "$rel" "$found_n" "$ranges" "$total" "$m_seeds" \
+    "$m_wall" "${first_found:-none}" "$off"
 done
