@@ -29,6 +29,9 @@ const std::vector<VariantInfo> kCatalogue = {
      "a Raft leader counts replicas to commit entries of earlier terms"},
     {V::kRaftNoElectionRestriction, "raft-no-election-restriction", "raft", "Raft section 5.4.1",
      "a quorum member votes for a candidate whose log is behind its own"},
+    {V::kRaftNoPrevote, "raft-no-prevote", "raft", "KIP-996 (Kafka 4.0.0); Raft thesis section 9.6",
+     "a quorum member that cannot reach the leader starts a real election at once (no pre-vote), so a voter that "
+     "was cut off comes back with a higher term and deposes a healthy leader"},
     {V::kPreKafka5494OneBatch, "pre-kafka-5494-one-batch", "producer", "KAFKA-5494 (Kafka 1.0.0)",
      "the broker remembers only a producer's last batch, so a retry of an older one of up to five in flight is "
      "written again"},
@@ -41,6 +44,11 @@ const std::vector<VariantInfo> kCatalogue = {
     {V::kOffsetsNotLoadedOnFailover, "offsets-not-loaded-on-failover", "groups",
      "apache/kafka#2436 HOTFIX (Kafka 0.10.2.0)",
      "a new group coordinator answers OffsetFetch before it has loaded the group's committed offsets"},
+    {V::kPreKip966NoElr, "pre-kip-966-no-elr", "replication",
+     "KIP-966 eligible leader replicas (Kafka 4.0.0, on by default for new clusters in 4.1.0)",
+     "eligible.leader.replicas.version=0: the last ISR member stays in the ISR when it is fenced and leads "
+     "again after an unclean shutdown that cost it acknowledged records; the high watermark also advances "
+     "below min.insync.replicas"},
 };
 
 }  // namespace

@@ -24,12 +24,15 @@ enum class Variant : uint8_t {
   kRaftVoteBeforePersist,
   kRaftCommitPreviousTerm,
   kRaftNoElectionRestriction,
+  kRaftNoPrevote,
   // idempotent producer
   kPreKafka5494OneBatch,
   kProducerBumpBehindAcked,
   // consumer groups
   kGroupCommitIgnoresGeneration,
   kOffsetsNotLoadedOnFailover,
+  // replication (controller and broker): eligible leader replicas off
+  kPreKip966NoElr,
   kCount
 };
 

@@ -46,6 +46,7 @@ constexpr Rule kBrokerRules[] = {
     {"broker.heartbeat.interval.ms", Type::kInt, 1},
     {"broker.session.timeout.ms", Type::kInt, 1},
     {"default.replication.factor", Type::kInt, 1},
+    {"eligible.leader.replicas.version", Type::kInt, 0},  // a feature level in Kafka (KIP-966)
     {"group.initial.rebalance.delay.ms", Type::kInt, 0},
     {"group.max.session.timeout.ms", Type::kInt, 1},
     {"group.min.session.timeout.ms", Type::kInt, 1},

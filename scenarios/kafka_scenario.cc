@@ -109,6 +109,7 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     auto b = parse_bool(value);
     if (key == "min.insync.replicas" && v) c.min_insync_replicas = static_cast<int32_t>(*v);
     else if (key == "unclean.leader.election.enable" && b) c.unclean_leader_election = *b;
+    else if (key == "eligible.leader.replicas.version" && v) c.eligible_leader_replicas = *v >= 1;
     else if (key == "replica.lag.time.max.ms" && v) c.replica_lag_time_max_ms = *v;
     else if (key == "replica.fetch.wait.max.ms" && v) c.replica_fetch_wait_max_ms = static_cast<int32_t>(*v);
     else if (key == "replica.fetch.max.bytes" && v) c.replica_fetch_max_bytes = static_cast<int32_t>(*v);
@@ -247,6 +248,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "expired", spec.expect.expired, count_of("expired"));
   // How the cluster behaved under the faults (not safety: a slow failover is no data loss).
   add_expectation(r, "leaderless_ms", spec.expect.leaderless_ms, r.longest_leaderless_ms, false);
+  add_expectation(r, "controller_elections", spec.expect.controller_elections, r.controller_elections, false);
   for (const auto& [name, want] : spec.expect.errors) {
     auto it = r.produce_error_answers.find(name);
     add_expectation(r, "errors." + name, want, it == r.produce_error_answers.end() ? 0 : it->second, false);
@@ -342,7 +344,11 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     ControllerServerConfig cc;
     cc.voters = lab->controllers;
     cc.controller.cluster.broker_session_timeout_ms = broker_config_int(spec, "broker.session.timeout.ms", 9'000);
-    cc.controller.replication.unclean_leader_election_enable = broker_config_of(spec, 0).unclean_leader_election;
+    const BrokerConfig defaults = broker_config_of(spec, 0);
+    cc.controller.replication.unclean_leader_election_enable = defaults.unclean_leader_election;
+    cc.controller.replication.min_insync_replicas = defaults.min_insync_replicas;
+    cc.controller.replication.eligible_leader_replicas_enabled =
+        defaults.eligible_leader_replicas && !spec.cluster.variants.has(Variant::kPreKip966NoElr);
     cc.raft.variants = spec.cluster.variants;
     world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc),
                    server_options(spec, "controller " + std::to_string(i)));
@@ -459,6 +465,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.fault_points = world.fault_points().stats();
   lab->cluster.close_leaderless(result.end);
   result.longest_leaderless_ms = lab->cluster.longest_leaderless().ms();
+  result.controller_elections = static_cast<int64_t>(h.controller().elections.size());
   result.produce_error_answers = lab->cluster.produce_error_answers;
   judge(spec, result);
   result.fingerprint = world.fingerprint();

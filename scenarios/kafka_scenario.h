@@ -63,6 +63,7 @@ struct ScenarioResult {
   std::vector<FaultSpec> nemesis_faults;  // what the nemesis drew, as explicit fault entries
   std::vector<sim::FaultPointStats> fault_points;
   int64_t longest_leaderless_ms = 0;  // ClusterFacts::longest_leaderless
+  int64_t controller_elections = 0;   // controller quorum leaders elected (RaftLeaderElected)
   std::map<std::string, int64_t> produce_error_answers;  // Kafka error name -> produce attempts so answered  // the EDDY_FAULT_POINT sites reached while enabled
   double produce_records_per_s = 0;
   double consume_records_per_s = 0;

@@ -62,6 +62,8 @@ const std::vector<ExpectKey>& expect_keys() {
        "keys of a compacted topic whose latest acknowledged value is not in the final log (default 0 with compaction)"},
       {"leaderless_ms", &ExpectSpec::leaderless_ms,
        "the longest time (ms) a partition was without a leader after a fault took its leader out"},
+      {"controller_elections", &ExpectSpec::controller_elections,
+       "controller quorum leaders elected during the run, the first included (liveness; KIP-996 pre-vote)"},
       {"errors", nullptr,
        "a map from Kafka error name to a count: produce answers with that error (e.g. NOT_ENOUGH_REPLICAS: \"> 0\"); "
        "REQUEST_TIMED_OUT counts requests that timed out"},

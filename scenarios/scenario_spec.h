@@ -200,6 +200,9 @@ struct ExpectSpec {
   // The longest time, in ms, a partition went without a leader after a fault took its leader
   // out (ClusterFacts in scenarios/lab_observer.h says how it is measured).
   std::optional<CountExpectation> leaderless_ms;
+  // Controller quorum leaders elected during the run (one per term won), the first included:
+  // a liveness measure (KIP-996: a member coming back from isolation must not force another).
+  std::optional<CountExpectation> controller_elections;
   // Produce answers with an error, by Kafka error name ("NOT_ENOUGH_REPLICAS"), counted per
   // batch and attempt; a request that timed out counts as REQUEST_TIMED_OUT.
   std::map<std::string, CountExpectation> errors;

@@ -358,6 +358,10 @@ void Partition::update_follower(BrokerId replica, Offset fetch_offset, sim::Inst
 
 void Partition::maybe_advance_high_watermark() {
   if (!is_leader()) return;
+  // KIP-966 ("the High Watermark can only advance if the ISR size is larger or equal to
+  // min.insync.replicas"; Kafka's Partition.maybeIncrementLeaderHW, isUnderMinIsr).
+  // BUG ZOO (pre-KIP-966, `pre-kip-966-no-elr`): without it the HW advances on an ISR of one.
+  if (config_.eligible_leader_replicas && static_cast<int32_t>(isr_.size()) < config_.min_insync_replicas) return;
   Offset hw = log_.log_end_offset();
   // Over the maximal ISR: the committed ISR and, while an AlterPartition is unsettled, the
   // members it proposes (no allocation: this runs on every follower fetch).

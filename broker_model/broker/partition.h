@@ -38,6 +38,10 @@ struct PartitionConfig {
   storage::LogConfig log;
   storage::LogDirFailureChannel* log_dir_failure = nullptr;  // the broker's, for its one log directory
   int32_t min_insync_replicas = 1;
+  // KIP-966's broker half: the high watermark only advances while the ISR has at least
+  // min.insync.replicas members, so a replica that leaves the ISR below it (an ELR member)
+  // holds everything committed.
+  bool eligible_leader_replicas = true;
   sim::Duration replica_lag_time_max = sim::milliseconds(30'000);  // replica.lag.time.max.ms
   ProtocolVariants variants;  // the bug zoo (variants.h)
 };

@@ -103,6 +103,7 @@ PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const
   c.replica_lag_time_max = sim::milliseconds(config_.replica_lag_time_max_ms);
   c.min_insync_replicas = config_.min_insync_replicas;
   c.variants = config_.variants;
+  c.eligible_leader_replicas = config_.eligible_leader_replicas && !config_.variants.has(Variant::kPreKip966NoElr);
   if (const TopicImage* t = image.topic(tp.topic)) {
     for (const auto& [key, value] : t->configs) {
       auto v = parse_int(value);

@@ -29,6 +29,9 @@ struct BrokerConfig {
   BrokerId id;
   int32_t min_insync_replicas = 1;                 // min.insync.replicas (broker default)
   bool unclean_leader_election = false;            // unclean.leader.election.enable
+  // eligible.leader.replicas.version >= 1 (KIP-966; a cluster feature in Kafka, which brokers
+  // learn from the metadata log): the high watermark stops below min.insync.replicas.
+  bool eligible_leader_replicas = true;
   int64_t replica_lag_time_max_ms = 30'000;        // replica.lag.time.max.ms
   int32_t replica_fetch_wait_max_ms = 500;         // replica.fetch.wait.max.ms
   int32_t replica_fetch_max_bytes = 1 << 20;       // replica.fetch.max.bytes

@@ -7,6 +7,7 @@
 namespace broker_model {
 
 bool PartitionRegistration::in_isr(BrokerId b) const { return std::find(isr.begin(), isr.end(), b) != isr.end(); }
+bool PartitionRegistration::in_elr(BrokerId b) const { return std::find(elr.begin(), elr.end(), b) != elr.end(); }
 
 bool PartitionRegistration::is_replica(BrokerId b) const {
   return std::find(replicas.begin(), replicas.end(), b) != replicas.end();
@@ -48,8 +49,14 @@ void MetadataImage::apply_record(const TopicRecord& r) {
 
 void MetadataImage::check_partition(const PartitionRegistration& p) {
   EDDY_CHECK_MSG(!p.replicas.empty(), "partition without replicas");
-  EDDY_CHECK_MSG(!p.isr.empty(), "empty ISR");
+  // With KIP-966 the ISR may be empty (a partition whose last ISR member was fenced); then
+  // it has no leader.
+  EDDY_CHECK_MSG(!p.isr.empty() || !p.has_leader(), "a leader with an empty ISR");
   for (BrokerId b : p.isr) EDDY_CHECK_MSG(p.is_replica(b), "ISR member is not a replica");
+  for (BrokerId b : p.elr) {
+    EDDY_CHECK_MSG(p.is_replica(b), "ELR member is not a replica");
+    EDDY_CHECK_MSG(!p.in_isr(b), "ELR member also in the ISR");
+  }
   if (p.has_leader()) EDDY_CHECK_MSG(p.in_isr(p.leader), "leader outside the ISR");
 }
 
@@ -58,7 +65,7 @@ void MetadataImage::apply_record(const PartitionRecord& r) {
   EDDY_CHECK_MSG(t != nullptr, "partition of an unknown topic");
   EDDY_CHECK_MSG(r.tp.partition >= 0 && r.tp.partition < t->partitions, "partition number out of range");
   EDDY_CHECK_MSG(partitions_.count(r.tp) == 0, "partition created twice");
-  PartitionRegistration p{r.replicas, r.isr, r.leader, r.leader_epoch, r.partition_epoch, false};
+  PartitionRegistration p{r.replicas, r.isr, r.leader, r.leader_epoch, r.partition_epoch, false, {}, {}};
   check_partition(p);
   partitions_[r.tp] = std::move(p);
 }
@@ -76,6 +83,8 @@ void MetadataImage::apply_record(const PartitionChangeRecord& r) {
   }
   if (r.leader) p.leader = *r.leader;
   if (r.isr) p.isr = *r.isr;
+  if (r.elr) p.elr = *r.elr;
+  if (r.last_known_elr) p.last_known_elr = *r.last_known_elr;
   p.leader_epoch = r.leader_epoch;
   p.partition_epoch = r.partition_epoch;
   if (leader_changed) p.last_election_unclean = r.unclean_election;
@@ -131,7 +140,10 @@ std::string MetadataImage::dump() const {
   if (next_producer_id_ > 0) out += "next producer id " + std::to_string(next_producer_id_) + "\n";
   for (const auto& [tp, p] : partitions_) {
     PartitionRecord r{tp, p.replicas, p.isr, p.leader, p.leader_epoch, p.partition_epoch};
-    out += describe(r) + (p.last_election_unclean ? " (unclean)" : "") + "\n";
+    out += describe(r) + (p.last_election_unclean ? " (unclean)" : "");
+    if (!p.elr.empty() || !p.last_known_elr.empty())
+      out += " elr " + std::to_string(p.elr.size()) + " last_known_elr " + std::to_string(p.last_known_elr.size());
+    out += "\n";
   }
   return out;
 }

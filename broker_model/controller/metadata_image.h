@@ -40,8 +40,14 @@ struct PartitionRegistration {
   LeaderEpoch leader_epoch{0};
   PartitionEpoch partition_epoch{0};
   bool last_election_unclean = false;  // Kafka: leader_recovery_state == RECOVERING
+  // KIP-966: replicas that left the ISR while it was below min.insync.replicas (so they hold
+  // everything committed), electable when the ISR is empty; and the last known leader, kept
+  // while the partition has no leader (Kafka's LastKnownElr in its default use).
+  std::vector<BrokerId> elr = {};
+  std::vector<BrokerId> last_known_elr = {};
   bool has_leader() const { return leader != kNoBroker; }
   bool in_isr(BrokerId b) const;
+  bool in_elr(BrokerId b) const;
   bool is_replica(BrokerId b) const;
   bool operator==(const PartitionRegistration&) const = default;
 };

@@ -61,6 +61,9 @@ struct PartitionRecord {
 // A change of leader and/or ISR. The epochs are the new absolute values: leader_epoch is
 // bumped when the leader changes, partition_epoch by every change. unclean_election marks a
 // leader taken from outside the ISR (Kafka writes LeaderRecoveryState.RECOVERING).
+// elr and last_known_elr are KIP-966's EligibleLeaderReplicas and LastKnownElr fields (set
+// only when they change; eddy's LastKnownElr holds the last known leader, as Kafka's does
+// by default).
 struct PartitionChangeRecord {
   TopicPartition tp;
   std::optional<BrokerId> leader;
@@ -68,6 +71,8 @@ struct PartitionChangeRecord {
   LeaderEpoch leader_epoch{0};
   PartitionEpoch partition_epoch{0};
   bool unclean_election = false;
+  std::optional<std::vector<BrokerId>> elr = std::nullopt;
+  std::optional<std::vector<BrokerId>> last_known_elr = std::nullopt;
   bool operator==(const PartitionChangeRecord&) const = default;
 };
 

@@ -4,6 +4,12 @@
 
 namespace broker_model {
 
+namespace {
+
+bool in(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); }
+
+}  // namespace
+
 PartitionChangeBuilder::PartitionChangeBuilder(TopicPartition tp, const PartitionRegistration& current,
                                                IsActive is_active, bool unclean_leader_election_enable)
     : tp_(std::move(tp)), current_(current), is_active_(std::move(is_active)), unclean_(unclean_leader_election_enable) {}
@@ -13,53 +19,101 @@ PartitionChangeBuilder& PartitionChangeBuilder::set_target_isr(std::vector<Broke
   return *this;
 }
 
+PartitionChangeBuilder& PartitionChangeBuilder::set_eligible_leader_replicas(bool enabled, int32_t min_insync_replicas) {
+  elr_enabled_ = enabled;
+  min_insync_replicas_ = min_insync_replicas;
+  return *this;
+}
+
+PartitionChangeBuilder& PartitionChangeBuilder::set_unclean_shutdown_replica(BrokerId broker) {
+  unclean_shutdown_replica_ = broker;
+  return *this;
+}
+
+bool PartitionChangeBuilder::acceptable_leader(BrokerId b) const {
+  return b != kNoBroker && b != unclean_shutdown_replica_ && is_active_(b);
+}
+
 std::vector<BrokerId> PartitionChangeBuilder::next_isr() const {
   const std::vector<BrokerId>& isr = target_isr_ ? *target_isr_ : current_.isr;
   std::vector<BrokerId> alive;
   for (BrokerId b : isr)
-    if (is_active_(b)) alive.push_back(b);
-  if (!alive.empty()) return alive;
-  // Nobody in the ISR is active: keep the last one known in sync so it can come back clean.
-  if (current_.has_leader() && std::find(isr.begin(), isr.end(), current_.leader) != isr.end())
-    return {current_.leader};
+    if (is_active_(b) && b != unclean_shutdown_replica_) alive.push_back(b);
+  if (!alive.empty() || elr_enabled_) return alive;  // KIP-966: the ISR may become empty
+  // BUG ZOO (pre-KIP-966, the `pre-kip-966-no-elr` variant, Kafka before 4.0): nobody in the
+  // ISR is active, so the last one known in sync stays, and leads again once unfenced even if
+  // an unclean shutdown cost it acknowledged records the replicas out of the ISR still have.
+  if (current_.has_leader() && in(isr, current_.leader)) return {current_.leader};
   return isr;
+}
+
+std::vector<BrokerId> PartitionChangeBuilder::next_elr(const std::vector<BrokerId>& isr) const {
+  if (!elr_enabled_ || static_cast<int32_t>(isr.size()) >= min_insync_replicas_) return {};
+  // Kafka's maybePopulateTargetElr: (current ELR + current ISR) - target ISR - unclean
+  // shutdown replicas; kept in assignment order here (Kafka's is a HashSet's).
+  std::vector<BrokerId> out;
+  for (BrokerId r : current_.replicas) {
+    bool candidate = current_.in_elr(r) || current_.in_isr(r);
+    if (candidate && !in(isr, r) && r != unclean_shutdown_replica_) out.push_back(r);
+  }
+  return out;
+}
+
+PartitionChangeBuilder::Election PartitionChangeBuilder::elect(const std::vector<BrokerId>& isr,
+                                                               const std::vector<BrokerId>& elr) const {
+  // Kafka's isValidNewLeader: in the ISR, or in the ELR while the ISR is empty.
+  auto valid = [&](BrokerId b) { return (in(isr, b) || (isr.empty() && in(elr, b))) && acceptable_leader(b); };
+  if (current_.has_leader() && valid(current_.leader)) return {current_.leader, false};
+  for (BrokerId r : current_.replicas)
+    if (valid(r)) return {r, false};
+  // Kafka's canElectLastKnownLeader: ISR and ELR empty, the last known leader is back.
+  if (elr_enabled_ && isr.empty() && elr.empty() && current_.last_known_elr.size() == 1 &&
+      acceptable_leader(current_.last_known_elr.front()))
+    return {current_.last_known_elr.front(), true};
+  if (unclean_) {
+    for (BrokerId r : current_.replicas)
+      if (acceptable_leader(r)) return {r, true};
+  }
+  return {kNoBroker, false};
 }
 
 std::optional<PartitionChangeRecord> PartitionChangeBuilder::build() const {
   std::vector<BrokerId> isr = next_isr();
-  auto in = [](const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.begin(), v.end(), b) != v.end(); };
-  BrokerId leader = kNoBroker;
-  bool unclean = false;
-  if (current_.has_leader() && is_active_(current_.leader) && in(isr, current_.leader)) {
-    leader = current_.leader;
-  } else {
-    for (BrokerId r : current_.replicas) {
-      if (in(isr, r) && is_active_(r)) {
-        leader = r;
-        break;
-      }
-    }
-    if (leader == kNoBroker && unclean_) {
-      for (BrokerId r : current_.replicas) {
-        if (is_active_(r)) {
-          leader = r;
-          isr = {r};
-          unclean = true;
-          break;
-        }
-      }
+  std::vector<BrokerId> elr = next_elr(isr);
+  Election e = elect(isr, elr);
+  if (e.leader != kNoBroker && e.leader != current_.leader) {
+    if (e.unclean) {
+      isr = {e.leader};
+      elr.clear();  // Kafka clears the ELR after an unclean election
+    } else if (in(elr, e.leader)) {
+      isr = {e.leader};  // elected from the ELR: it is the ISR now
+      elr.erase(std::find(elr.begin(), elr.end(), e.leader));
     }
   }
-  bool leader_changed = leader != current_.leader;
+  // The last known leader (Kafka's maybeUpdateLastKnownLeader): recorded when the ISR first
+  // becomes empty, cleared once the partition has a leader again.
+  std::vector<BrokerId> last_known = current_.last_known_elr;
+  if (!elr_enabled_) {
+    last_known.clear();
+  } else if (isr.empty() && !current_.isr.empty() && current_.has_leader()) {
+    last_known = {current_.leader};
+  } else if (e.leader != kNoBroker) {
+    last_known.clear();
+  }
+  bool leader_changed = e.leader != current_.leader;
   bool isr_changed = isr != current_.isr;
-  if (!leader_changed && !isr_changed) return std::nullopt;
+  bool elr_changed = elr != current_.elr;
+  bool last_known_changed = last_known != current_.last_known_elr;
+  if (!leader_changed && !isr_changed && !elr_changed && !last_known_changed) return std::nullopt;
   PartitionChangeRecord rec;
   rec.tp = tp_;
-  if (leader_changed) rec.leader = leader;
+  if (leader_changed) rec.leader = e.leader;
   if (isr_changed) rec.isr = isr;
+  if (elr_changed) rec.elr = elr;
+  if (last_known_changed) rec.last_known_elr = last_known;
   rec.leader_epoch = LeaderEpoch(current_.leader_epoch.value() + (leader_changed ? 1 : 0));
   rec.partition_epoch = PartitionEpoch(current_.partition_epoch.value() + 1);
-  rec.unclean_election = unclean;
+  rec.unclean_election = leader_changed && e.unclean;
   return rec;
 }
 

@@ -1,14 +1,33 @@
-// PartitionChangeBuilder: decides a partition's next leader and ISR, as Kafka's class of
-// the same name does, and writes the change as a PartitionChangeRecord (nullopt when
-// nothing changes).
+// PartitionChangeBuilder: decides a partition's next leader, ISR and eligible leader replicas,
+// as Kafka's class of the same name does
+// (metadata/src/main/java/org/apache/kafka/controller/PartitionChangeBuilder.java), and writes
+// the change as a PartitionChangeRecord (nullopt when nothing changes).
 //
-// Rules: ISR members whose broker is not active (fenced or gone) leave the ISR, but the ISR
-// never becomes empty (the leader, or the whole ISR, stays as the last members); a leader
+// Rules: ISR members whose broker is not active (fenced or gone) leave the ISR; a leader
 // that is active and in the ISR keeps its place; otherwise the first replica (assignment
 // order) that is active and in the ISR leads; with none and unclean.leader.election.enable,
 // the first active replica leads with ISR = {it} (an unclean election, flagged in the
 // record); otherwise the partition is offline (leader -1). leader_epoch grows by one when
 // the leader changes, partition_epoch by one with every change.
+//
+// Without eligible leader replicas (eligible.leader.replicas.version=0, Kafka before 4.0, the
+// `pre-kip-966-no-elr` variant) the ISR never becomes empty: when nobody in it is active, the
+// last leader stays as its only member and leads again the moment it is unfenced, whatever
+// its disk lost in the meantime.
+//
+// With them (KIP-966, https://cwiki.apache.org/confluence/display/KAFKA/KIP-966%3A+Eligible+Leader+Replicas;
+// Kafka's maybePopulateTargetElr, electAnyLeader, maybeUpdateLastKnownLeader):
+// - the ISR may become empty;
+// - while the new ISR is below min.insync.replicas, the ELR is (old ELR + old ISR) minus the
+//   new ISR minus a replica that just registered after an unclean shutdown; once the ISR is
+//   back at min.insync.replicas the ELR is empty. A replica that left the ISR while the ISR
+//   was below min.insync.replicas holds everything committed, because the leader's high
+//   watermark does not move while the ISR is below it (the broker's half of KIP-966);
+// - when the ISR is empty, an active ELR member may be elected (clean): it becomes the ISR;
+// - when ISR and ELR are both empty, the last known leader (recorded when the ISR first
+//   became empty) is elected once it is active, as an unclean election — Kafka 4.0's
+//   "select the last known leader if it is unfenced", which is what happened before 4.0;
+// - an unclean election clears the ELR.
 #pragma once
 
 #include <functional>
@@ -28,17 +47,33 @@ class PartitionChangeBuilder {
 
   // The ISR a leader asked for (AlterPartition); the default is the current one.
   PartitionChangeBuilder& set_target_isr(std::vector<BrokerId> isr);
+  // KIP-966 on (eligible.leader.replicas.version >= 1) with the topic's min.insync.replicas.
+  PartitionChangeBuilder& set_eligible_leader_replicas(bool enabled, int32_t min_insync_replicas);
+  // A replica that registered again without proof of a clean shutdown: it leaves the ISR and
+  // the ELR and may not be elected by this change (Kafka's setUncleanShutdownReplicas).
+  PartitionChangeBuilder& set_unclean_shutdown_replica(BrokerId broker);
 
   std::optional<PartitionChangeRecord> build() const;
 
  private:
+  struct Election {
+    BrokerId leader = kNoBroker;
+    bool unclean = false;
+  };
+
   std::vector<BrokerId> next_isr() const;
+  std::vector<BrokerId> next_elr(const std::vector<BrokerId>& isr) const;
+  bool acceptable_leader(BrokerId b) const;
+  Election elect(const std::vector<BrokerId>& isr, const std::vector<BrokerId>& elr) const;
 
   TopicPartition tp_;
   const PartitionRegistration& current_;
   IsActive is_active_;
   bool unclean_;
   std::optional<std::vector<BrokerId>> target_isr_;
+  bool elr_enabled_ = false;
+  int32_t min_insync_replicas_ = 1;
+  BrokerId unclean_shutdown_replica_ = kNoBroker;
 };
 
 }  // namespace broker_model

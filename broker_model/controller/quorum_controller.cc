@@ -102,6 +102,17 @@ MetadataBatch QuorumController::with_partition_changes(MetadataBatch records) co
   if (!membership) return records;
   MetadataImage next = *working_;
   next.apply(records);
+  // A broker registering again has no proof of a clean shutdown (KIP-966, Kafka's
+  // ClusterControlManager.registerBroker with a previous broker epoch that does not match):
+  // it leaves the ISRs and ELRs it is in before anything is elected.
+  MetadataBatch unclean;
+  for (const MetadataRecord& r : records)
+    if (const auto* reg = std::get_if<RegisterBrokerRecord>(&r)) {
+      MetadataBatch more = replication_.unclean_shutdown(next, reg->broker_id);
+      next.apply(more);
+      unclean.insert(unclean.end(), more.begin(), more.end());
+    }
+  records.insert(records.end(), unclean.begin(), unclean.end());
   MetadataBatch changes = replication_.reconcile(next, kMaxPartitionChangesPerBatch);
   records.insert(records.end(), changes.begin(), changes.end());
   return records;
@@ -136,6 +147,18 @@ void QuorumController::trace_batch(Offset offset, const MetadataBatch& batch) {
                   {"leader_epoch", c->leader_epoch.value()}, {"partition_epoch", c->partition_epoch.value()},
                   {"unclean", c->unclean_election}});
       if (c->unclean_election) ctx_.trace("controller.unclean_election", {{"partition", c->tp.str()}, {"leader", c->leader->value()}});
+      if (c->elr || c->last_known_elr) {
+        auto ids = [](const std::optional<std::vector<BrokerId>>& v) {
+          std::string s = "-";  // unchanged
+          if (v) {
+            s = "[";
+            for (BrokerId b : *v) s += (s.size() > 1 ? "," : "") + b.str();
+            s += "]";
+          }
+          return s;
+        };
+        ctx_.trace("controller.elr", {{"partition", c->tp.str()}, {"elr", ids(c->elr)}, {"last_known_leader", ids(c->last_known_elr)}});
+      }
     } else if (std::holds_alternative<PartitionRecord>(r)) {
       continue;  // CreateTopics traces the TopicRecord only
     } else {

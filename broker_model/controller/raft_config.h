@@ -42,6 +42,8 @@ struct RaftConfig {
     return unsafe_commit_previous_term_entries || variants.has(Variant::kRaftCommitPreviousTerm);
   }
   bool vote_before_persist() const { return variants.has(Variant::kRaftVoteBeforePersist); }
+  // KIP-996 pre-vote (Kafka 4.0), on unless the raft-no-prevote variant turns it off.
+  bool pre_vote() const { return !variants.has(Variant::kRaftNoPrevote); }
   bool unsafe() const { return skip_log_up_to_date_check() || commit_previous_term_entries() || vote_before_persist(); }
 };
 

@@ -20,6 +20,9 @@ struct VoteRequest {
   sim::NodeId candidate;
   Term last_log_term;         // term of the candidate's last entry (0 when empty)
   Offset last_log_end_offset;  // the candidate's log end offset
+  // KIP-996 (Vote v2's PreVote): a prospective member asks whether it would win, in its
+  // current term; the answer changes no one's term or vote.
+  bool pre_vote = false;
 };
 
 struct VoteResponse {

@@ -11,6 +11,7 @@ namespace broker_model {
 const char* to_string(RaftRole r) {
   switch (r) {
     case RaftRole::kFollower: return "follower";
+    case RaftRole::kProspective: return "prospective";
     case RaftRole::kCandidate: return "candidate";
     case RaftRole::kLeader: return "leader";
   }
@@ -130,7 +131,17 @@ void RaftNode::dispatch(Event&& ev) {
 void RaftNode::on_timers() {
   sim::Instant now = ctx_.now();
   if (role_ != RaftRole::kLeader) {
-    if (now >= election_deadline_) start_election();
+    if (now < election_deadline_) return;
+    // KIP-996 (Kafka 4.0; Raft thesis section 9.6): a follower, candidate or prospective
+    // member whose timer ran out asks for pre-votes first; only a majority of them lets it
+    // bump the term. A member cut off from the quorum so keeps its term, and cannot depose a
+    // healthy leader when it comes back.
+    // BUG ZOO (raft-no-prevote: KRaft before KIP-996): it stands for election at once.
+    if (config_.pre_vote() && voters_.size() > 1) {
+      start_pre_vote();
+    } else {
+      start_election();
+    }
     return;
   }
   // Check quorum: a leader cut off from a majority resigns.
@@ -199,18 +210,44 @@ void RaftNode::start_election() {
     become_leader();
     return;
   }
-  VoteRequest req{state_.term, id(), log_.last_term(), log_.log_end_offset()};
+  send_vote_requests(VoteRequest{state_.term, id(), log_.last_term(), log_.log_end_offset(), false});
+}
+
+void RaftNode::start_pre_vote() {
+  // Nothing durable changes: the term and the vote stay as they are.
+  bool had_leader = leader_.has_value() || role_ == RaftRole::kCandidate;
+  role_ = RaftRole::kProspective;
+  leader_.reset();
+  peers_.clear();
+  votes_ = {id()};
+  reset_election_timer(config_.election_timeout_ms);
+  ctx_.trace("raft.prospective", {{"term", state_.term.value()}, {"log_end", log_.log_end_offset().value()}});
+  if (had_leader) notify_leader_change();
+  send_vote_requests(VoteRequest{state_.term, id(), log_.last_term(), log_.log_end_offset(), true});
+}
+
+void RaftNode::send_vote_requests(const VoteRequest& req) {
   for (sim::NodeId peer : voters_) {
     if (peer == id()) continue;
     Term term = state_.term;
+    bool pre_vote = req.pre_vote;
     rpc_.call_async(peer, kVoteRpc, kVoteRequestBytes, req, sim::milliseconds(config_.request_timeout_ms),
-                    [this, peer, term](std::optional<sim::Payload>&& r) {
-                      VoteReply reply{peer, term, std::nullopt};
+                    [this, peer, term, pre_vote](std::optional<sim::Payload>&& r) {
+                      VoteReply reply{peer, term, pre_vote, std::nullopt};
                       if (r)
                         if (auto* resp = sim::payload_cast<VoteResponse>(&*r)) reply.response = *resp;
                       push_event(Event(std::move(reply)));
                     });
   }
+}
+
+// KIP-996: a follower that heard from its leader within controller.quorum.fetch.timeout.ms
+// refuses pre-votes (KafkaRaftClient's FollowerState grants one only once its fetch timer
+// has run out), so a member that merely lost touch cannot start an election.
+bool RaftNode::leader_heard_recently() const {
+  if (role_ == RaftRole::kLeader) return true;
+  return leader_.has_value() && last_leader_contact_ &&
+         ctx_.now() - *last_leader_contact_ < sim::milliseconds(config_.fetch_timeout_ms);
 }
 
 bool RaftNode::log_is_up_to_date(const VoteRequest& req) const {
@@ -221,13 +258,25 @@ bool RaftNode::log_is_up_to_date(const VoteRequest& req) const {
 void RaftNode::on_vote_request(const RequestInfo& info, const VoteRequest& req) {
   bool dirty = false;
   if (req.candidate_term > state_.term) dirty = become_follower(req.candidate_term, std::nullopt);
+  if (req.pre_vote) {
+    // A pre-vote is granted for an up-to-date log by a member that has no leader it heard
+    // from lately; it records nothing (only a higher term, adopted above, is saved).
+    // (raft-no-election-restriction skips the log check here too: one rule for both votes.)
+    bool granted = req.candidate_term == state_.term && !leader_heard_recently() &&
+                   (config_.skip_log_up_to_date_check() || log_is_up_to_date(req));
+    ctx_.trace("raft.pre_vote", {{"term", req.candidate_term.value()}, {"candidate", req.candidate.value}, {"granted", granted}});
+    if (dirty && !save_state()) return;
+    rpc_.reply(info, kVoteResponseBytes, VoteResponse{state_.term, granted});
+    return;
+  }
   bool granted = false;
   if (req.candidate_term == state_.term && (!state_.voted_for || *state_.voted_for == req.candidate) &&
       // BUG ZOO (Raft section 5.4.1, with raft-no-election-restriction): votes for any log.
       (config_.skip_log_up_to_date_check() || log_is_up_to_date(req))) {
     // One vote per term: a vote already cast in this term is never changed.
     EDDY_CHECK(!state_.voted_for || *state_.voted_for == req.candidate);
-    EDDY_CHECK(role_ == RaftRole::kFollower);
+    EDDY_CHECK(role_ == RaftRole::kFollower || role_ == RaftRole::kProspective);
+    role_ = RaftRole::kFollower;  // a prospective member that votes for another gives up
     granted = true;
     dirty = dirty || !state_.voted_for;
     state_.voted_for = req.candidate;
@@ -255,6 +304,12 @@ void RaftNode::on_vote_reply(const VoteReply& reply) {
   const VoteResponse& r = *reply.response;
   if (r.term > state_.term) {
     if (become_follower(r.term, std::nullopt)) save_state();
+    return;
+  }
+  if (reply.pre_vote) {
+    if (role_ != RaftRole::kProspective || reply.request_term != state_.term || !r.vote_granted) return;
+    votes_.insert(reply.peer);
+    if (votes_.size() >= majority()) start_election();
     return;
   }
   if (role_ != RaftRole::kCandidate || reply.request_term != state_.term || !r.vote_granted) return;
@@ -285,6 +340,7 @@ bool RaftNode::become_follower(Term term, std::optional<sim::NodeId> leader) {
     state_.term = term;
     state_.voted_for.reset();
     leader_.reset();
+    last_leader_contact_.reset();
   }
   // One leader per term: a follower never switches leaders within a term.
   if (leader && leader_) EDDY_CHECK_MSG(*leader_ == *leader, "two leaders in one term");
@@ -364,6 +420,7 @@ void RaftNode::on_append_request(const RequestInfo& info, const AppendEntriesReq
   EDDY_CHECK_MSG(!(role_ == RaftRole::kLeader && req.term == state_.term), "two leaders in one term");
   if (become_follower(req.term, req.leader) && !save_state()) return;
   reset_election_timer(config_.fetch_timeout_ms);
+  last_leader_contact_ = ctx_.now();
   Offset prev = req.prev_log_offset;
   if (prev.value() >= 0 && (!log_.contains(prev) || log_.term_at(prev) != req.prev_log_term)) {
     Offset retry = log_.contains(prev) ? log_.first_offset_of_term_at(prev) : log_.log_end_offset();

@@ -34,7 +34,9 @@
 
 namespace broker_model {
 
-enum class RaftRole : uint8_t { kFollower, kCandidate, kLeader };
+// kProspective is KIP-996's state: a member that lost its leader asks for pre-votes before it
+// becomes a candidate (and bumps the term).
+enum class RaftRole : uint8_t { kFollower, kProspective, kCandidate, kLeader };
 const char* to_string(RaftRole r);
 
 // Kafka's RaftClient.Listener. Called on the raft fiber; must not block.
@@ -100,6 +102,7 @@ class RaftNode {
   struct VoteReply {
     sim::NodeId peer;
     Term request_term;
+    bool pre_vote = false;
     std::optional<VoteResponse> response;  // nullopt: timed out
   };
   struct AppendReply {
@@ -132,6 +135,9 @@ class RaftNode {
   // Elections.
   void reset_election_timer(int64_t base_ms);
   void start_election();
+  void start_pre_vote();
+  void send_vote_requests(const VoteRequest& req);
+  bool leader_heard_recently() const;
   void become_leader();
   // Adopts `term` (clearing the vote if it is new) and `leader` as a follower; true if the
   // term changed and must be saved before replying.
@@ -172,7 +178,8 @@ class RaftNode {
   bool failed_ = false;
 
   sim::Instant election_deadline_;  // local
-  std::set<sim::NodeId> votes_;
+  std::set<sim::NodeId> votes_;     // a candidate's votes, or a prospective member's pre-votes
+  std::optional<sim::Instant> last_leader_contact_;  // local; the last AppendEntries of this term's leader
   std::map<sim::NodeId, PeerProgress> peers_;
 
   // The raft fiber's inbox (bounded; when full, new events are dropped like lost packets).

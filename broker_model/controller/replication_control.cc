@@ -1,9 +1,9 @@
 #include "broker_model/controller/replication_control.h"
 
 #include <algorithm>
+#include <charconv>
 #include <set>
 
-#include "broker_model/controller/partition_change_builder.h"
 #include "broker_model/controller/replica_placer.h"
 
 namespace broker_model {
@@ -23,6 +23,22 @@ bool valid_topic_name(const std::string& name) {
 bool ReplicationControl::unclean_enabled(const MetadataImage& image, const std::string& topic) const {
   std::string fallback = config_.unclean_leader_election_enable ? "true" : "false";
   return image.topic_config(topic, kUncleanLeaderElectionEnableConfig, fallback) == "true";
+}
+
+int32_t ReplicationControl::min_insync_replicas(const MetadataImage& image, const std::string& topic) const {
+  std::string value = image.topic_config(topic, kMinInsyncReplicasConfig, "");
+  int32_t v = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), v);
+  if (ec != std::errc() || end != value.data() + value.size() || v < 1) return config_.min_insync_replicas;
+  return v;
+}
+
+PartitionChangeBuilder ReplicationControl::builder(const MetadataImage& image, const TopicPartition& tp,
+                                                   const PartitionRegistration& p) const {
+  PartitionChangeBuilder b(tp, p, [&image](BrokerId id) { return image.is_active(id); },
+                           unclean_enabled(image, tp.topic));
+  b.set_eligible_leader_replicas(config_.eligible_leader_replicas_enabled, min_insync_replicas(image, tp.topic));
+  return b;
 }
 
 ErrorCode ReplicationControl::validate_topic(const MetadataImage& image, const CreatableTopic& t,
@@ -111,6 +127,15 @@ ControllerResult<AlterPartitionResponse> ReplicationControl::alter_partition(con
     rec.isr = req.new_isr;
     rec.leader_epoch = p->leader_epoch;
     rec.partition_epoch = PartitionEpoch(p->partition_epoch.value() + 1);
+    if (config_.eligible_leader_replicas_enabled) {
+      // KIP-966: the ELR follows the ISR. Validation keeps the leader (active, in the new
+      // ISR), so the builder only works out the ELR fields here.
+      std::optional<PartitionChangeRecord> elr = builder(image, req.tp, *p).set_target_isr(req.new_isr).build();
+      if (elr) {
+        rec.elr = elr->elr;
+        rec.last_known_elr = elr->last_known_elr;
+      }
+    }
     next.isr = req.new_isr;
     next.partition_epoch = rec.partition_epoch;
     out.records.push_back(std::move(rec));
@@ -124,11 +149,20 @@ ControllerResult<AlterPartitionResponse> ReplicationControl::alter_partition(con
 
 MetadataBatch ReplicationControl::reconcile(const MetadataImage& image, size_t max_changes) const {
   MetadataBatch out;
-  auto is_active = [&image](BrokerId b) { return image.is_active(b); };
   for (const auto& [tp, p] : image.partitions()) {
     if (out.size() >= max_changes) break;
-    PartitionChangeBuilder builder(tp, p, is_active, unclean_enabled(image, tp.topic));
-    if (std::optional<PartitionChangeRecord> rec = builder.build()) out.push_back(std::move(*rec));
+    if (std::optional<PartitionChangeRecord> rec = builder(image, tp, p).build()) out.push_back(std::move(*rec));
+  }
+  return out;
+}
+
+MetadataBatch ReplicationControl::unclean_shutdown(const MetadataImage& image, BrokerId broker) const {
+  MetadataBatch out;
+  if (!config_.eligible_leader_replicas_enabled) return out;
+  for (const auto& [tp, p] : image.partitions()) {
+    if (!p.in_isr(broker) && !p.in_elr(broker)) continue;
+    if (std::optional<PartitionChangeRecord> rec = builder(image, tp, p).set_unclean_shutdown_replica(broker).build())
+      out.push_back(std::move(*rec));
   }
   return out;
 }

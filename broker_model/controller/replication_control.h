@@ -10,14 +10,25 @@
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/controller/controller_result.h"
 #include "broker_model/controller/metadata_image.h"
+#include "broker_model/controller/partition_change_builder.h"
 
 namespace broker_model {
 
 inline constexpr const char* kUncleanLeaderElectionEnableConfig = "unclean.leader.election.enable";
+inline constexpr const char* kMinInsyncReplicasConfig = "min.insync.replicas";
+// KIP-966's feature (set with kafka-storage format / kafka-features.sh in Kafka): 1 turns
+// eligible leader replicas on, 0 off.
+inline constexpr const char* kEligibleLeaderReplicasVersionFeature = "eligible.leader.replicas.version";
 
 struct ReplicationControlConfig {
   // The cluster default of unclean.leader.election.enable (a topic config overrides it).
   bool unclean_leader_election_enable = false;
+  // The cluster default of min.insync.replicas (a topic config overrides it); the ELR is
+  // tracked against it.
+  int32_t min_insync_replicas = 1;
+  // eligible.leader.replicas.version >= 1. On by default: Kafka 4.0 ships KIP-966 off, 4.1
+  // and later turn it on for new clusters, and every eddy cluster is new (docs/bug-zoo.md).
+  bool eligible_leader_replicas_enabled = true;
 };
 
 class ReplicationControl {
@@ -33,14 +44,24 @@ class ReplicationControl {
                                                            const AlterPartitionRequest& req) const;
   // At most `max_changes` PartitionChangeRecords.
   MetadataBatch reconcile(const MetadataImage& image, size_t max_changes) const;
+  // A broker registered again without proof of a clean shutdown (eddy's brokers keep no
+  // clean-shutdown file, so every restart counts as unclean, as a kill -9 does in Kafka):
+  // with ELR on it leaves every ISR and ELR it is in (Kafka's handleBrokerUncleanShutdown,
+  // KAFKA-15586). `image` already holds its new, fenced registration. One change per such
+  // partition, however many: a missed one would leave an unclean replica electable.
+  MetadataBatch unclean_shutdown(const MetadataImage& image, BrokerId broker) const;
 
   bool unclean_enabled(const MetadataImage& image, const std::string& topic) const;
+  int32_t min_insync_replicas(const MetadataImage& image, const std::string& topic) const;
+  bool elr_enabled() const { return config_.eligible_leader_replicas_enabled; }
 
  private:
   ErrorCode validate_topic(const MetadataImage& image, const CreatableTopic& t, size_t active_brokers,
                            std::string& message) const;
   ErrorCode validate_alter(const MetadataImage& image, const AlterPartitionRequest& req,
                            const PartitionRegistration* p) const;
+  PartitionChangeBuilder builder(const MetadataImage& image, const TopicPartition& tp,
+                                 const PartitionRegistration& p) const;
 
   ReplicationControlConfig config_;
 };

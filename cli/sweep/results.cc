@@ -29,6 +29,7 @@ std::string to_json_line(const SweepHeader& h) {
   j["shard"] = std::to_string(h.shard_index) + "/" + std::to_string(h.shard_count);
   j["started"] = h.started_utc;
   if (!h.scenario_digests.empty()) j["scenario_digests"] = h.scenario_digests;
+  if (!h.variants.empty()) j["variants"] = h.variants;
   return reports::seal_line(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
@@ -152,6 +153,7 @@ SweepHeader header_from(const json& j) {
   }
   h.started_utc = get_or<std::string>(j, "started", "");
   h.scenario_digests = get_or<std::vector<std::string>>(j, "scenario_digests", {});
+  h.variants = get_or<std::vector<std::string>>(j, "variants", {});
   return h;
 }
 

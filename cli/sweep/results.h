@@ -28,6 +28,7 @@ struct SweepHeader {
   int shard_index = 1, shard_count = 1;  // 1-based: shard I of N
   std::string started_utc;               // when the sweep (first) started, ISO 8601
   std::vector<std::string> scenario_digests;  // per file, of its document with includes (format 2)
+  std::vector<std::string> variants;  // --variant NAME given to the sweep (the bug zoo), as given
 };
 
 struct DeterminismRecord {

@@ -129,6 +129,7 @@ bool same_sweep(const sweep::SweepHeader& a, const sweep::SweepHeader& b, std::s
   if (a.scenarios != b.scenarios) why = "other scenario files";
   else if (a.seed_first != b.seed_first || a.seed_last != b.seed_last) why = "another seed range";
   else if (a.shard_index != b.shard_index || a.shard_count != b.shard_count) why = "another shard";
+  else if (a.variants != b.variants) why = "other --variant protocol variants";
   else return true;
   return false;
 }
@@ -279,6 +280,11 @@ class SweepRun {
     std::cout << "eddy sweep: " << args_.files.size() << " scenario(s) x seeds " << settings_.range.first << ".."
               << settings_.range.last << (settings_.shard.count > 1 ? " shard " + args_.shard : std::string()) << " = "
               << units_.size() << " runs, " << jobs << " worker(s); results in " << results_path() << "\n";
+    if (!args_.variants.empty()) {
+      std::string names;
+      for (const auto& v : args_.variants) names += (names.empty() ? "" : ", ") + v;
+      std::cout << "  protocol variants on (bug zoo): " << names << "\n";
+    }
     if (!st_.fresh) std::cout << "  resuming: " << st_.done_runs.size() << " run(s) already done\n";
     std::cout.flush();
   }
@@ -455,6 +461,7 @@ sweep::SweepHeader header_of(const SweepArgs& args, const SweepSettings& s) {
   header.shard_count = s.shard.count;
   header.started_utc = utc_now("%Y-%m-%dT%H:%M:%SZ");
   for (const auto& f : args.files) header.scenario_digests.push_back(sweep::scenario_digest(f, {args.include_roots}));
+  header.variants = args.variants;
   return header;
 }
 

@@ -213,7 +213,12 @@ TEST_F(MetadataFlow, UncleanLeaderElectionOnlyWhereEnabled) {
 
   const PartitionRegistration& clean = partition(c, "clean", 0);
   EXPECT_EQ(clean.leader, kNoBroker) << "no live ISR member and unclean election disabled: offline";
-  EXPECT_EQ(clean.isr, std::vector<BrokerId>{clean_leader}) << "the last ISR member stays";
+  // KIP-966 (eligible leader replicas, on by default): the ISR empties, the last member is an
+  // eligible leader (min.insync.replicas 1: nobody else left the ISR below it) and the last
+  // known leader.
+  EXPECT_TRUE(clean.isr.empty());
+  EXPECT_EQ(clean.elr, std::vector<BrokerId>{clean_leader});
+  EXPECT_EQ(clean.last_known_elr, std::vector<BrokerId>{clean_leader});
   const PartitionRegistration& dirty = partition(c, "dirty", 0);
   ASSERT_NE(dirty.leader, kNoBroker);
   EXPECT_EQ(dead.count(dirty.leader), 0u);
@@ -234,14 +239,20 @@ TEST_F(MetadataFlow, UncleanLeaderElectionOnlyWhereEnabled) {
     EXPECT_EQ(unclean_dirty, 1);
   }
 
-  // The clean partition's last ISR member comes back: it leads again, cleanly.
+  // The clean partition's last ISR member comes back. Its registration carries no proof of a
+  // clean shutdown, so it leaves the ELR; ISR and ELR are then empty and it leads again as the
+  // last known leader, which Kafka counts as an unclean election (LeaderRecoveryState
+  // RECOVERING): nobody else could have had more.
   LeaderEpoch offline_epoch = clean.leader_epoch;
   c.world().start(c.broker_node(c.broker_index(clean_leader)));
   c.run_for(seconds(4));
   const PartitionRegistration& back = partition(c, "clean", 0);
   EXPECT_EQ(back.leader, clean_leader);
   EXPECT_EQ(back.leader_epoch, LeaderEpoch(offline_epoch.value() + 1));
-  EXPECT_FALSE(back.last_election_unclean);
+  EXPECT_TRUE(back.last_election_unclean);
+  EXPECT_EQ(back.isr, std::vector<BrokerId>{clean_leader});
+  EXPECT_TRUE(back.elr.empty());
+  EXPECT_TRUE(back.last_known_elr.empty());
   expect_images_converged(c, 3);
 }
 

@@ -29,6 +29,8 @@ TEST(MetadataRecords, CodecRoundTripsEveryRecordAndRejectsTruncation) {
       PartitionRecord{TopicPartition{"orders", 2}, ids({1, 2, 3}), ids({1, 2}), BrokerId(1), LeaderEpoch(4), PartitionEpoch(9)},
       PartitionChangeRecord{TopicPartition{"orders", 2}, BrokerId(2), ids({2}), LeaderEpoch(5), PartitionEpoch(10), true},
       PartitionChangeRecord{TopicPartition{"orders", 2}, std::nullopt, std::nullopt, LeaderEpoch(5), PartitionEpoch(11), false},
+      PartitionChangeRecord{TopicPartition{"orders", 2}, std::nullopt, ids({}), LeaderEpoch(5), PartitionEpoch(12), false,
+                            ids({1, 3}), ids({2})},  // KIP-966's ELR and last known leader
       LeaderChangeRecord{sim::NodeId{2}},
       NoOpRecord{},
       ProducerIdsRecord{BrokerId(2), BrokerEpoch(7), 3'000},
@@ -119,6 +121,93 @@ TEST(PartitionChangeBuilder, OfflinePartitionGetsItsIsrMemberBackAsLeader) {
   EXPECT_EQ(back->leader, BrokerId(2));
   EXPECT_FALSE(back->unclean_election);
   EXPECT_FALSE(elect(reg(ids({1, 2, 3}), ids({1, 2, 3}), 1), {1, 2, 3}, false).has_value());
+}
+
+// KIP-966 with min.insync.replicas=2: `target` is a leader's AlterPartition ISR (nullopt: a
+// reconcile), `unclean` a replica that registered again without a clean shutdown.
+std::optional<PartitionChangeRecord> elect_elr(const PartitionRegistration& p, std::set<int> active,
+                                               std::optional<std::vector<BrokerId>> target = std::nullopt,
+                                               BrokerId unclean = kNoBroker) {
+  PartitionChangeBuilder b(TopicPartition{"t", 0}, p, [active](BrokerId x) { return active.count(x.value()) != 0; },
+                           false);
+  b.set_eligible_leader_replicas(true, 2).set_unclean_shutdown_replica(unclean);
+  if (target) b.set_target_isr(*target);
+  return b.build();
+}
+
+// `p` with `r` applied, as MetadataImage applies it.
+PartitionRegistration applied(PartitionRegistration p, const PartitionChangeRecord& r) {
+  if (r.leader) p.leader = *r.leader;
+  if (r.isr) p.isr = *r.isr;
+  if (r.elr) p.elr = *r.elr;
+  if (r.last_known_elr) p.last_known_elr = *r.last_known_elr;
+  p.leader_epoch = r.leader_epoch;
+  p.partition_epoch = r.partition_epoch;
+  return p;
+}
+
+TEST(PartitionChangeBuilder, Kip966TheLastReplicaStandingIsNotElectedAfterAnUncleanShutdown) {
+  // The KIP's walk-through: ISR {1,2,3}; 3 then 2 fall out; 1 (the leader) loses power.
+  PartitionRegistration p = reg(ids({1, 2, 3}), ids({1, 2, 3}), 1);
+  auto r = elect_elr(p, {1, 2, 3}, ids({1, 2}));
+  ASSERT_TRUE(r);
+  EXPECT_FALSE(r->elr.has_value()) << "the ISR is still at min.insync.replicas: no ELR";
+  p = applied(p, *r);
+  r = elect_elr(p, {1, 2, 3}, ids({1}));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->elr, ids({2})) << "2 left while the ISR went below min.insync.replicas";
+  p = applied(p, *r);
+  // 1 is fenced; 2 and 3 are unreachable too. The ISR empties; 1 joins the ELR and is the
+  // last known leader; nobody can lead.
+  r = elect_elr(p, {3});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->leader, kNoBroker);
+  EXPECT_EQ(r->isr, ids({}));
+  EXPECT_EQ(r->elr, ids({1, 2}));
+  EXPECT_EQ(r->last_known_elr, ids({1}));
+  p = applied(p, *r);
+  // 1 registers again without proof of a clean shutdown: it leaves the ELR, and does not
+  // lead even once it is active, while 2 (an ELR member) may still come back.
+  r = elect_elr(p, {3}, std::nullopt, BrokerId(1));
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->elr, ids({2}));
+  EXPECT_FALSE(r->last_known_elr.has_value()) << "the last known leader is kept";
+  p = applied(p, *r);
+  EXPECT_FALSE(elect_elr(p, {1, 3}).has_value()) << "1 is not electable: it is in neither ISR nor ELR";
+  // 2 comes back: elected from the ELR, cleanly; it is the ISR.
+  r = elect_elr(p, {1, 2, 3});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->leader, BrokerId(2));
+  EXPECT_FALSE(r->unclean_election);
+  EXPECT_EQ(r->isr, ids({2}));
+  EXPECT_EQ(r->elr, ids({}));
+  EXPECT_EQ(r->last_known_elr, ids({}));
+}
+
+TEST(PartitionChangeBuilder, Kip966LastKnownLeaderLeadsWhenIsrAndElrAreEmpty) {
+  PartitionRegistration p = reg(ids({1, 2, 3}), ids({}), -1);
+  p.last_known_elr = ids({1});
+  auto r = elect_elr(p, {1, 3});
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->leader, BrokerId(1));
+  EXPECT_TRUE(r->unclean_election) << "Kafka marks it RECOVERING";
+  EXPECT_EQ(r->isr, ids({1}));
+  EXPECT_EQ(r->last_known_elr, ids({}));
+  EXPECT_FALSE(elect_elr(p, {2, 3}).has_value()) << "only the last known leader, and only once it is active";
+}
+
+TEST(PartitionChangeBuilder, WithoutElrTheLastIsrMemberLeadsAgainWhateverItLost) {
+  // The pre-KIP-966 rule (eligible.leader.replicas.version=0, the pre-kip-966-no-elr variant).
+  PartitionRegistration p = reg(ids({1, 2, 3}), ids({1}), 1);
+  auto fenced = elect(p, {2, 3}, false);
+  ASSERT_TRUE(fenced);
+  EXPECT_FALSE(fenced->isr.has_value()) << "the ISR keeps its last member";
+  EXPECT_FALSE(fenced->elr.has_value());
+  p = applied(p, *fenced);
+  auto back = elect(p, {1, 2, 3}, false);
+  ASSERT_TRUE(back);
+  EXPECT_EQ(back->leader, BrokerId(1));
+  EXPECT_FALSE(back->unclean_election);
 }
 
 TEST(ReplicaPlacer, RoundRobinAndRackAware) {
