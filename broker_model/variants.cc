@@ -41,6 +41,12 @@ const std::vector<VariantInfo> kCatalogue = {
     {V::kOffsetsNotLoadedOnFailover, "offsets-not-loaded-on-failover", "groups",
      "apache/kafka#2436 HOTFIX (Kafka 0.10.2.0)",
      "a new group coordinator answers OffsetFetch before it has loaded the group's committed offsets"},
+    {V::kReadCommittedPastLso, "read-committed-past-lso", "transactions",
+     "eddy's mutation of KIP-98's last stable offset (Partition.fetchRecords with read_committed)",
+     "read_committed fetches read to the high watermark instead of the last stable offset"},
+    {V::kNoAbortedTransactionsInFetch, "no-aborted-transactions-in-fetch", "transactions",
+     "eddy's mutation of KIP-98's aborted-transactions index (FetchResponse.AbortedTransactions)",
+     "read_committed fetches carry no aborted transactions, so consumers keep aborted records"},
 };
 
 }  // namespace

@@ -30,6 +30,9 @@ enum class Variant : uint8_t {
   // consumer groups
   kGroupCommitIgnoresGeneration,
   kOffsetsNotLoadedOnFailover,
+  // transactions (broker_model/txn/): planted mutations the transaction checkers must catch
+  kReadCommittedPastLso,
+  kNoAbortedTransactionsInFetch,
   kCount
 };
 

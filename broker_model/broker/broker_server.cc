@@ -36,6 +36,16 @@ void BrokerServer::run() {
         alter_partition(p, std::move(done));
       });
   groups_ = std::make_unique<GroupCoordinator>(ctx_, *replicas_, config_.broker.id, config_.group);
+  txns_ = std::make_unique<TransactionCoordinator>(
+      ctx_, rpc_, *replicas_, config_.broker.id, config_.transactions,
+      [this] {
+        ProducerIdManager::Result id = producer_ids_->generate();
+        return TransactionCoordinator::IdResult{id.error, id.id};
+      },
+      [this](const TopicPartition& tp) {
+        const PartitionRegistration* reg = metadata_->image().partition(tp);
+        return reg != nullptr && reg->has_leader() ? reg->leader : kNoBroker;
+      });
   channel_ = std::make_unique<ControllerChannel>(ctx_, rpc_, config_.controllers);
   metadata_ = std::make_unique<MetadataClient>(ctx_, *channel_, MetadataClientConfig{config_.broker.id});
   lifecycle_ = std::make_unique<BrokerLifecycle>(
@@ -50,6 +60,7 @@ void BrokerServer::run() {
   rpc_.on_disconnect([this](sim::ConnectionId end, sim::NodeId) { on_disconnect(end); });
   replicas_->start();
   groups_->start();
+  txns_->start();
   metadata_->start();
   lifecycle_->start();
   ctx_.spawn("metadata-applier", [this] { apply_metadata_loop(); });
@@ -153,6 +164,8 @@ void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
     if (req->acks != kAcksNone) rpc_.reply_sized(info, std::move(resp));
   } else if (handle_group_request(info, body)) {
     return;
+  } else if (handle_txn_request(info, body)) {
+    return;
   } else if (auto* epochs = sim::payload_cast<OffsetsForLeaderEpochRequest>(&body)) {
     OffsetsForLeaderEpochResponse resp = replicas_->handle_offsets_for_leader_epoch(*epochs);
     rpc_.reply_sized(info, std::move(resp));
@@ -173,7 +186,8 @@ void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
 
 // Without a transactional.id, every InitProducerId gets a new producer id at epoch 0 (Kafka's
 // TransactionCoordinator.handleInitProducerId for a null transactional id).
-InitProducerIdResponse BrokerServer::handle_init_producer_id(const InitProducerIdRequest&) {
+InitProducerIdResponse BrokerServer::handle_init_producer_id(const InitProducerIdRequest& req) {
+  if (req.transactional_id) return txns_->init_producer_id(req);  // KIP-98: the coordinator's
   InitProducerIdResponse resp;
   ProducerIdManager::Result id = producer_ids_->generate();  // may wait for a block from the controller
   resp.error = id.error;
@@ -198,11 +212,41 @@ bool BrokerServer::handle_group_request(const RequestInfo& info, sim::Payload& b
   return true;
 }
 
-// Any broker answers; the coordinator is the leader of the group's offsets partition. The
-// offsets topic is created on first use, through the controller, as Kafka's brokers do.
+bool BrokerServer::handle_txn_request(const RequestInfo& info, sim::Payload& body) {
+  auto reply = [&](auto resp) { rpc_.reply_sized(info, std::move(resp)); };
+  if (auto* a = sim::payload_cast<AddPartitionsToTxnRequest>(&body)) reply(txns_->add_partitions(*a));
+  else if (auto* o = sim::payload_cast<AddOffsetsToTxnRequest>(&body))
+    reply(txns_->add_offsets(*o, TopicPartition{kConsumerOffsetsTopic, offsets_partition_for(o->group_id, config_.group.offsets_topic_partitions)}));
+  else if (auto* e = sim::payload_cast<EndTxnRequest>(&body)) reply(txns_->end_txn(*e));
+  else if (auto* m = sim::payload_cast<WriteTxnMarkersRequest>(&body))
+    reply(TransactionCoordinator::write_markers(ctx_, *replicas_, *m, sim::milliseconds(config_.transactions.request_timeout_ms)));
+  else return false;
+  return true;
+}
+
+// Any broker answers; the coordinator is the leader of the group's offsets partition (or of
+// the transactional.id's __transaction_state partition). The internal topic is created on
+// first use, through the controller, as Kafka's brokers do.
 FindCoordinatorResponse BrokerServer::find_coordinator(const FindCoordinatorRequest& req) {
   FindCoordinatorResponse resp;
   const MetadataImage& image = metadata_->image();
+  if (req.key_type == kTransactionCoordinatorKey) {
+    const TransactionCoordinatorConfig& tc = config_.transactions;
+    if (image.topic(kTransactionStateTopic) == nullptr) {
+      create_internal_topic(kTransactionStateTopic.str(), tc.transaction_state_partitions, tc.transaction_state_replication_factor,
+                            {{"min.insync.replicas", std::to_string(std::min<int32_t>(tc.transaction_state_min_isr,
+                                                                                      tc.transaction_state_replication_factor))}});
+      resp.error = ErrorCode::kCoordinatorNotAvailable;
+      return resp;
+    }
+    const PartitionRegistration* reg = image.partition(TopicPartition{kTransactionStateTopic, txns_->partition_for(req.key)});
+    if (reg == nullptr || !reg->has_leader() || !image.is_active(reg->leader)) {
+      resp.error = ErrorCode::kCoordinatorNotAvailable;
+      return resp;
+    }
+    resp.node_id = reg->leader;
+    return resp;
+  }
   if (image.topic(kConsumerOffsetsTopic) == nullptr) {
     create_offsets_topic();
     resp.error = ErrorCode::kCoordinatorNotAvailable;
@@ -219,14 +263,19 @@ FindCoordinatorResponse BrokerServer::find_coordinator(const FindCoordinatorRequ
 }
 
 void BrokerServer::create_offsets_topic() {
-  if (offsets_topic_creation_in_flight_) return;
-  offsets_topic_creation_in_flight_ = true;
-  CreateTopicsRequest req;
-  req.topics.push_back(CreatableTopic{kConsumerOffsetsTopic, config_.group.offsets_topic_partitions,
-                                      config_.group.offsets_topic_replication_factor, {}});
   ctx_.trace("group.create-offsets-topic", {{"partitions", config_.group.offsets_topic_partitions}});
+  create_internal_topic(kConsumerOffsetsTopic.str(), config_.group.offsets_topic_partitions,
+                        config_.group.offsets_topic_replication_factor, {});
+}
+
+void BrokerServer::create_internal_topic(const std::string& name, int32_t partitions, int16_t replication_factor,
+                                         std::map<std::string, std::string> configs) {
+  if (topic_creation_in_flight_[name]) return;
+  topic_creation_in_flight_[name] = true;
+  CreateTopicsRequest req;
+  req.topics.push_back(CreatableTopic{name, partitions, replication_factor, std::move(configs)});
   channel_->send<CreateTopicsResponse>(kCreateTopicsRpc, create_topics_request_bytes(req), req,
-                                       [this](std::optional<CreateTopicsResponse>) { offsets_topic_creation_in_flight_ = false; });
+                                       [this, name](std::optional<CreateTopicsResponse>) { topic_creation_in_flight_[name] = false; });
 }
 
 MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req) const {
