@@ -218,9 +218,16 @@ bool BrokerServer::handle_txn_request(const RequestInfo& info, sim::Payload& bod
   else if (auto* o = sim::payload_cast<AddOffsetsToTxnRequest>(&body))
     reply(txns_->add_offsets(*o, TopicPartition{kConsumerOffsetsTopic, offsets_partition_for(o->group_id, config_.group.offsets_topic_partitions)}));
   else if (auto* e = sim::payload_cast<EndTxnRequest>(&body)) reply(txns_->end_txn(*e));
-  else if (auto* m = sim::payload_cast<WriteTxnMarkersRequest>(&body))
-    reply(TransactionCoordinator::write_markers(ctx_, *replicas_, *m, sim::milliseconds(config_.transactions.request_timeout_ms)));
-  else return false;
+  else if (auto* m = sim::payload_cast<WriteTxnMarkersRequest>(&body)) {
+    // Answered from a fiber of its own, as Kafka answers an acks=-1 append from its purgatory:
+    // the coordinator's connection to this broker is the one this broker's replica fetcher
+    // answers on too, and a marker waiting for replication must not hold up the fetches it
+    // waits for (Kafka's marker channel has a connection of its own).
+    ctx_.spawn("write-txn-markers", [this, info, req = *m] {
+      rpc_.reply_sized(info, TransactionCoordinator::write_markers(ctx_, *replicas_, req,
+                                                                    sim::milliseconds(config_.transactions.request_timeout_ms)));
+    });
+  } else return false;
   return true;
 }
 

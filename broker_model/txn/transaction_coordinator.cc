@@ -1,6 +1,7 @@
 #include "broker_model/txn/transaction_coordinator.h"
 
 #include <algorithm>
+#include <memory>
 
 #include "broker_model/broker/replica_manager.h"
 #include "broker_model/group/group_messages.h"
@@ -370,22 +371,39 @@ void TransactionCoordinator::complete(const std::string& id, LeaderEpoch epoch) 
       r.coordinator_epoch = epoch.value();
       r.partitions.push_back(tp);
     }
+    // To every leader at once, as Kafka's marker channel sends to each broker independently:
+    // a leader that died without resetting its connections holds up only its own partitions
+    // (until the request times out and the metadata names a new leader).
     sim::Duration timeout = sim::milliseconds(config_.request_timeout_ms);
+    struct Round {
+      size_t pending = 0;
+      std::vector<WriteTxnMarkersPartitionResult> results;
+      sim::WaitQueue answered{"txn markers"};
+    };
+    auto round = std::make_shared<Round>();
+    std::optional<WriteTxnMarkersRequest> local;
     for (auto& [leader, req] : by_leader) {
-      WriteTxnMarkersResponse answer;
       if (leader == self_) {
-        answer = write_markers(ctx_, replicas_, req, timeout);
-      } else {
-        auto resp = rpc_.call_sized(node_of(leader), kWriteTxnMarkersRpc, req, timeout);
+        local = req;
+        continue;
+      }
+      ++round->pending;
+      rpc_.call_async_sized(node_of(leader), kWriteTxnMarkersRpc, req, timeout, [round](std::optional<sim::Payload>&& resp) {
         const auto* r = resp ? sim::payload_cast<WriteTxnMarkersResponse>(&*resp) : nullptr;
-        if (r != nullptr) answer = *r;
-      }
-      for (const auto& pr : answer.partitions) {
-        // Written, or refused because the partition has seen a newer epoch of this producer
-        // (a later transaction is under way there: this one's marker is moot).
-        if (pr.error == ErrorCode::kNone || pr.error == ErrorCode::kInvalidProducerEpoch)
-          std::erase(remaining, pr.tp);
-      }
+        if (r != nullptr) round->results.insert(round->results.end(), r->partitions.begin(), r->partitions.end());
+        --round->pending;
+        round->answered.notify_all();
+      });
+    }
+    if (local) {
+      WriteTxnMarkersResponse mine = write_markers(ctx_, replicas_, *local, timeout);
+      round->results.insert(round->results.end(), mine.partitions.begin(), mine.partitions.end());
+    }
+    while (round->pending > 0) round->answered.wait();  // each call ends by its answer or its timeout
+    for (const auto& pr : round->results) {
+      // Written, or refused because the partition has seen a newer epoch of this producer
+      // (a later transaction is under way there: this one's marker is moot).
+      if (pr.error == ErrorCode::kNone || pr.error == ErrorCode::kInvalidProducerEpoch) std::erase(remaining, pr.tp);
     }
     if (remaining.empty()) {
       txn::TxnLogRecord next = meta;
