@@ -93,6 +93,8 @@ TransactionCoordinatorConfig transaction_coordinator_config(const ScenarioSpec& 
   t.abort_timed_out_transaction_cleanup_interval_ms =
       broker_int(spec, "transaction.abort.timed.out.transaction.cleanup.interval.ms", 10'000);
   t.request_timeout_ms = broker_int(spec, "request.timeout.ms", 30'000);
+  auto verification = spec.cluster.broker_configs.find("transaction.partition.verification.enable");
+  t.partition_verification = verification == spec.cluster.broker_configs.end() || verification->second == "true";
   t.variants = spec.cluster.variants;
   return t;
 }

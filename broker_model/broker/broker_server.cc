@@ -6,6 +6,8 @@
 #include "broker_model/controller/metadata_client.h"
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/fault_sites.h"
+#include "broker_model/txn/control_batch.h"
+#include "broker_model/txn/transactional_producer.h"
 #include "sim/fault_point.h"
 
 namespace broker_model {
@@ -160,7 +162,10 @@ void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
     FetchResponse resp = replicas_->handle_fetch(*fetch);
     rpc_.reply_sized(info, std::move(resp));
   } else if (auto* req = sim::payload_cast<ProduceRequest>(&body)) {
+    std::vector<ProducePartitionResponse> refused;
+    if (req->transactional_id && config_.transactions.partition_verification) verify_transactional_produce(*req, refused);
     ProduceResponse resp = replicas_->handle_produce(*req);
+    for (auto& r : refused) resp.partitions.push_back(std::move(r));
     if (req->acks != kAcksNone) rpc_.reply_sized(info, std::move(resp));
   } else if (handle_group_request(info, body)) {
     return;
@@ -210,6 +215,58 @@ bool BrokerServer::handle_group_request(const RequestInfo& info, sim::Payload& b
   else if (auto* f = sim::payload_cast<OffsetFetchRequest>(&body)) reply(groups_->fetch_offsets(*f));
   else return false;
   return true;
+}
+
+// KIP-890 part 1 (Kafka's ReplicaManager.appendRecords with transaction verification): a
+// transactional batch for a partition on which its producer has no open transaction here
+// would start one. Before appending it the leader asks the coordinator (AddPartitionsToTxn,
+// verify_only) whether the partition is in the producer's ongoing transaction at this epoch:
+// a late batch of a transaction already aborted is refused (INVALID_TXN_STATE) instead of
+// opening a transaction nobody will end (a "hanging transaction", which also lets it be
+// committed with the producer's next transaction). Simplified: no VerificationGuard
+// (KAFKA-14884), so a marker written between the answer and the append is not seen.
+void BrokerServer::verify_transactional_produce(ProduceRequest& req, std::vector<ProducePartitionResponse>& refused) {
+  AddPartitionsToTxnRequest verify;
+  verify.transactional_id = *req.transactional_id;
+  verify.verify_only = true;
+  for (const auto& pd : req.partitions) {
+    if (!txn::is_transactional(pd.batch) || txn::is_control(pd.batch)) continue;
+    Partition* p = replicas_->partition(pd.tp);
+    if (p == nullptr || !p->is_leader() || p->producer_state_stale()) continue;  // the append answers
+    if (p->transactions().ongoing_first_offset(pd.batch.producer_id)) continue;  // verified by its first batch
+    verify.producer_id = pd.batch.producer_id;
+    verify.producer_epoch = pd.batch.producer_epoch;
+    verify.partitions.push_back(pd.tp);
+  }
+  if (verify.partitions.empty()) return;
+  ErrorCode e = ErrorCode::kCoordinatorNotAvailable;
+  const PartitionRegistration* reg =
+      metadata_->image().partition(TopicPartition{kTransactionStateTopic, txns_->partition_for(verify.transactional_id)});
+  if (reg != nullptr && reg->has_leader()) {
+    if (reg->leader == config_.broker.id) {
+      e = txns_->verify(verify);
+    } else {
+      auto resp = rpc_.call_sized(sim::NodeId{static_cast<uint32_t>(reg->leader.value())}, kAddPartitionsToTxnRpc, verify,
+                                  sim::milliseconds(req.timeout_ms));
+      const auto* r = resp ? sim::payload_cast<AddPartitionsToTxnResponse>(&*resp) : nullptr;
+      e = r != nullptr ? r->error : ErrorCode::kRequestTimedOut;
+    }
+  }
+  if (e == ErrorCode::kNone) return;
+  ctx_.trace("txn.verification_failed", {{"transactional_id", verify.transactional_id},
+                                         {"producer_id", verify.producer_id.value()},
+                                         {"epoch", static_cast<int64_t>(verify.producer_epoch)}, {"error", to_string(e)}});
+  // Kafka answers a failed verification with INVALID_TXN_STATE, and a coordinator it could not
+  // ask with a retriable error (the producer retries the batch).
+  ErrorCode answer = e == ErrorCode::kCoordinatorNotAvailable || e == ErrorCode::kNotCoordinator ||
+                             e == ErrorCode::kCoordinatorLoadInProgress || e == ErrorCode::kRequestTimedOut
+                         ? ErrorCode::kCoordinatorNotAvailable
+                         : ErrorCode::kInvalidTxnState;
+  std::erase_if(req.partitions, [&](const ProducePartitionData& pd) {
+    if (std::find(verify.partitions.begin(), verify.partitions.end(), pd.tp) == verify.partitions.end()) return false;
+    refused.push_back(ProducePartitionResponse{pd.tp, answer, Offset{-1}, kNoLeaderEpoch});
+    return true;
+  });
 }
 
 bool BrokerServer::handle_txn_request(const RequestInfo& info, sim::Payload& body) {

@@ -63,6 +63,9 @@ class BrokerServer {
                              std::map<std::string, std::string> configs);
   // Transaction requests (broker_model/txn/); false if `body` is not one.
   bool handle_txn_request(const RequestInfo& info, sim::Payload& body);
+  // KIP-890: verifies with the transaction coordinator the partitions a transactional produce
+  // would start a transaction on; refused ones are taken out of `req` and answered in `refused`.
+  void verify_transactional_produce(ProduceRequest& req, std::vector<ProducePartitionResponse>& refused);
   void alter_partition(const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done);
 
   sim::NodeContext& ctx_;

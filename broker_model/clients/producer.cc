@@ -22,6 +22,7 @@ bool retriable(ErrorCode e) {
     case ErrorCode::kBrokerNotAvailable:
     case ErrorCode::kOutOfOrderSequenceNumber:  // idempotence: see on_sequence_error
     case ErrorCode::kUnknownProducerId:
+    case ErrorCode::kCoordinatorNotAvailable:  // a transactional produce the leader could not verify (KIP-890)
       return true;
     default:
       return false;
@@ -211,6 +212,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   ProduceRequest req;
   req.acks = config_.acks;
   req.timeout_ms = static_cast<int32_t>(config_.request_timeout_ms);
+  req.transactional_id = config_.transactional_id;
   req.partitions.reserve(batches.size());
   double compress_ns = 0;
   for (Batch* b : batches) {

@@ -39,6 +39,9 @@ struct ProducePartitionData {
 struct ProduceRequest {
   int16_t acks = kAcksAll;
   int32_t timeout_ms = 30'000;
+  // A transactional producer's transactional.id (KIP-98), which the leader uses to verify a
+  // partition is in the transaction before the first append (KIP-890).
+  std::optional<std::string> transactional_id;
   std::vector<ProducePartitionData> partitions;
 };
 struct ProducePartitionResponse {

@@ -242,7 +242,22 @@ InitProducerIdResponse TransactionCoordinator::init_producer_id(const InitProduc
 
 // ---- AddPartitionsToTxn / AddOffsetsToTxn -------------------------------------------------------
 
+ErrorCode TransactionCoordinator::verify(const AddPartitionsToTxnRequest& req) const {
+  if (ErrorCode e = coordinator_error(partition_for(req.transactional_id)); e != ErrorCode::kNone) return e;
+  auto it = txns_.find(req.transactional_id);
+  if (it == txns_.end()) return ErrorCode::kInvalidProducerIdMapping;
+  const Txn& t = it->second;
+  // What the coordinator has written (a state change still being written is not there yet).
+  if (ErrorCode e = check_producer(t, req.producer_id, req.producer_epoch); e != ErrorCode::kNone) return e;
+  if (t.meta.state != txn::TxnState::kOngoing) return ErrorCode::kInvalidTxnState;
+  for (const TopicPartition& tp : req.partitions)
+    if (std::find(t.meta.partitions.begin(), t.meta.partitions.end(), tp) == t.meta.partitions.end())
+      return ErrorCode::kInvalidTxnState;
+  return ErrorCode::kNone;
+}
+
 AddPartitionsToTxnResponse TransactionCoordinator::add_partitions(const AddPartitionsToTxnRequest& req) {
+  if (req.verify_only) return AddPartitionsToTxnResponse{verify(req)};
   AddPartitionsToTxnResponse resp;
   ErrorCode error;
   Txn* t = find(req.transactional_id, error);

@@ -51,7 +51,10 @@ struct TransactionCoordinatorConfig {
   int32_t transaction_max_timeout_ms = 900'000;         // transaction.max.timeout.ms
   // transaction.abort.timed.out.transaction.cleanup.interval.ms
   int64_t abort_timed_out_transaction_cleanup_interval_ms = 10'000;
-  int64_t request_timeout_ms = 30'000;                  // marker writes and log appends
+  int64_t request_timeout_ms = 30'000;                  // request.timeout.ms: marker writes and log appends
+  // transaction.partition.verification.enable (KIP-890 part 1, Kafka 3.6, on by default): a
+  // leader asks the coordinator before a producer's first transactional append to a partition.
+  bool partition_verification = true;
   ProtocolVariants variants;
 };
 
@@ -73,6 +76,9 @@ class TransactionCoordinator {
   // `offsets_tp`: the group's __consumer_offsets partition (the broker computes it).
   AddOffsetsToTxnResponse add_offsets(const AddOffsetsToTxnRequest& req, const TopicPartition& offsets_tp);
   EndTxnResponse end_txn(const EndTxnRequest& req);
+  // KIP-890: OK when every partition asked for is in the ongoing transaction of exactly this
+  // producer id and epoch; INVALID_TXN_STATE (or PRODUCER_FENCED) otherwise.
+  ErrorCode verify(const AddPartitionsToTxnRequest& req) const;
 
   // The partition leader's side of WriteTxnMarkers (any broker, for partitions it leads):
   // appends a COMMIT or ABORT control batch with acks=all to each.

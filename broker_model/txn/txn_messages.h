@@ -22,6 +22,9 @@ struct AddPartitionsToTxnRequest {
   ProducerId producer_id = kNoProducerId;
   int16_t producer_epoch = kNoProducerEpoch;
   std::vector<TopicPartition> partitions;
+  // KIP-890: a partition leader asks whether the partitions are in the producer's ongoing
+  // transaction (nothing is added).
+  bool verify_only = false;
 };
 struct AddPartitionsToTxnResponse {
   ErrorCode error = ErrorCode::kNone;  // one for all partitions (Kafka answers per partition)
