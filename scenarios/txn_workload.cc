@@ -167,7 +167,9 @@ sim::BootFn make_transactional_producer_boot(const ScenarioSpec& spec, const Pro
       std::string note;
       if (lab.history.transaction(t).commit_intended && send_error == ErrorCode::kNone) {
         e = txp.commit_transaction(outcome);
-        note = e == ErrorCode::kNone ? "EndTxn(commit) acknowledged" : std::string("commit failed: ") + to_string(e);
+        note = e == ErrorCode::kNone ? "EndTxn(commit) acknowledged"
+               : txp.records_failed() ? "not committed: a record of it was not acknowledged (an abortable error)"
+                                      : std::string("commit failed: ") + to_string(e);
         if (e != ErrorCode::kNone && outcome == TxnOutcome::kAborted && !fenced(e)) {
           e = txp.abort_transaction(outcome);  // Kafka: an abortable error, the application aborts
           note += e == ErrorCode::kNone ? "; EndTxn(abort) acknowledged" : std::string("; abort failed: ") + to_string(e);
