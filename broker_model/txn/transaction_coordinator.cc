@@ -184,17 +184,25 @@ InitProducerIdResponse TransactionCoordinator::init_producer_id(const InitProduc
   next.transactional_id = id;
   next.timeout_ms = req.transaction_timeout_ms;
   if (t == nullptr) {
-    IdResult fresh = new_producer_id_();  // may block: look the transaction up again after
-    if (fresh.error != ErrorCode::kNone) {
-      resp.error = fresh.error;
-      return resp;
-    }
-    if (txns_.count(id) != 0) {  // another InitProducerId got there first
-      resp.error = ErrorCode::kConcurrentTransactions;
-      return resp;
-    }
+    // A placeholder, busy, so that a concurrent InitProducerId for this new id waits
+    // (CONCURRENT_TRANSACTIONS) instead of taking a second producer id.
+    Txn& placeholder = txns_[id];
+    placeholder.partition = partition;
+    placeholder.busy = true;
+    IdResult fresh = new_producer_id_();  // may block
     next.producer_id = fresh.id;
     next.producer_epoch = 0;
+    next.state = txn::TxnState::kEmpty;
+    if (fresh.error == ErrorCode::kNone) resp.error = write_state(id, partition, next);
+    else resp.error = fresh.error;
+    auto it = txns_.find(id);
+    if (resp.error != ErrorCode::kNone) {
+      if (it != txns_.end() && it->second.meta.producer_id == kNoProducerId) txns_.erase(it);  // never written
+      return resp;
+    }
+    resp.producer_id = next.producer_id;
+    resp.producer_epoch = next.producer_epoch;
+    return resp;
   } else {
     if (t->meta.state == txn::TxnState::kPrepareCommit || t->meta.state == txn::TxnState::kPrepareAbort) {
       resp.error = ErrorCode::kConcurrentTransactions;  // the markers are being written: retry
