@@ -62,7 +62,6 @@ void BrokerServer::run() {
   rpc_.on_disconnect([this](sim::ConnectionId end, sim::NodeId) { on_disconnect(end); });
   replicas_->start();
   groups_->start();
-  txns_->start();
   metadata_->start();
   lifecycle_->start();
   ctx_.spawn("metadata-applier", [this] { apply_metadata_loop(); });
@@ -89,6 +88,13 @@ void BrokerServer::apply_metadata_loop() {
       ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(10), sim::milliseconds(500)));  // newer records are applied with it
     applied_version = metadata_->version();
     replicas_->apply_metadata(metadata_->image());  // may block opening logs: newer records wait
+    // The transaction coordinator's fiber runs once transactions exist in the cluster (the
+    // __transaction_state topic, created on the first transactional FindCoordinator): runs
+    // without transactions keep their events, and their fingerprints, as they were.
+    if (!txns_started_ && metadata_->image().topic(kTransactionStateTopic) != nullptr) {
+      txns_started_ = true;
+      txns_->start();
+    }
   }
 }
 
@@ -327,7 +333,6 @@ FindCoordinatorResponse BrokerServer::find_coordinator(const FindCoordinatorRequ
 }
 
 void BrokerServer::create_offsets_topic() {
-  ctx_.trace("group.create-offsets-topic", {{"partitions", config_.group.offsets_topic_partitions}});
   create_internal_topic(kConsumerOffsetsTopic.str(), config_.group.offsets_topic_partitions,
                         config_.group.offsets_topic_replication_factor, {});
 }
@@ -336,6 +341,8 @@ void BrokerServer::create_internal_topic(const std::string& name, int32_t partit
                                          std::map<std::string, std::string> configs) {
   if (topic_creation_in_flight_[name]) return;
   topic_creation_in_flight_[name] = true;
+  if (name == kConsumerOffsetsTopic.str()) ctx_.trace("group.create-offsets-topic", {{"partitions", partitions}});
+  else ctx_.trace("txn.create-transaction-state-topic", {{"partitions", partitions}});
   CreateTopicsRequest req;
   req.topics.push_back(CreatableTopic{name, partitions, replication_factor, std::move(configs)});
   channel_->send<CreateTopicsResponse>(kCreateTopicsRpc, create_topics_request_bytes(req), req,

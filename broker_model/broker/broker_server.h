@@ -78,6 +78,7 @@ class BrokerServer {
   std::unique_ptr<ProducerIdManager> producer_ids_;
   std::unique_ptr<GroupCoordinator> groups_;
   std::unique_ptr<TransactionCoordinator> txns_;
+  bool txns_started_ = false;
   std::map<std::string, bool> topic_creation_in_flight_;
   std::map<sim::ConnectionId, std::unique_ptr<sim::Channel<Inbound>>> connections_;
 };

@@ -330,6 +330,16 @@ FetchPartitionResponse Partition::fetch(const FetchPartition& req, BrokerId repl
     // known: nothing is returned yet (the consumer polls again).
     std::optional<Offset> lso = last_stable_offset();
     max_offset = lso.value_or(std::min(req.fetch_offset, high_watermark_));
+    if (!lso && !rebuild_scheduled_) {
+      // The state is rebuilt lazily, at the first idempotent produce; a read_committed reader
+      // must not wait for one: rebuild it now, as an append would (under the append lock).
+      rebuild_scheduled_ = true;
+      ctx_.spawn("producer-state-rebuild", [this] {
+        sim::MutexLock lock(append_mutex_);
+        ensure_producer_state();
+        rebuild_scheduled_ = false;
+      });
+    }
     // BUG ZOO (eddy's transactions zoo, not a Kafka release): read_committed served to the
     // high watermark, as read_uncommitted is: records of open transactions are visible.
     if (config_.variants.has(Variant::kReadCommittedPastLso)) max_offset = high_watermark_;

@@ -168,6 +168,7 @@ class Partition {
   sim::WaitQueue* activity_;
   ProducerStateTable producer_state_;
   txn::TxnIndex txns_;  // open and aborted transactions; stale with the producer state
+  bool rebuild_scheduled_ = false;  // a read_committed fetch asked for the state to be rebuilt
   bool producer_state_stale_ = true;  // rebuild from the log before trusting it
   uint64_t log_rewrites_ = 0;         // truncations so far: a rebuild racing one starts again
   sim::Mutex append_mutex_{"partition append"};
