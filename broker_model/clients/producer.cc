@@ -597,6 +597,12 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
 
 void Producer::resolve_sequences() {
   if (producer_id_ == kNoProducerId) return;
+  // A transactional producer's epochs are its coordinator's: a bump here would reuse an epoch
+  // the coordinator hands to the next instance of this transactional.id (two writers under one
+  // producer id and epoch: one's batch taken for the other's retry, found by the zombie-fencing
+  // sweep, seed 130). A partition left unresolved waits for the application to abort and
+  // re-initialize (set_transactional_producer starts every partition over).
+  if (transactional()) return;
   bool bumped = false;
   for (PartitionQueue* queue_of : ordered_queues_) {
     const TopicPartition& tp = queue_of->tp;
