@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "checkers/compaction.h"
@@ -130,10 +131,9 @@ std::vector<std::string> attempt_story(const History& h, size_t op) {
                     who + " -> " + (a.result.empty() ? "no answer" : a.result) + " at " + at(a.answered));
     }
     while (next_event < events.size()) out.push_back("  " + events[next_event++].second);
-    out.push_back(idempotent ? "the batch was retried with the same sequence: the leader should have answered the "
-                               "retry with the original offset"
-                             : "the batch was retried after an attempt that may have been appended (the acknowledgement "
-                               "was lost or came too late): without idempotence the leader appends it again");
+    if (!idempotent)
+      out.push_back("the batch was retried after an attempt that may have been appended (the acknowledgement was "
+                    "lost or came too late): without idempotence the leader appends it again");
     return out;
   }
   return out;
@@ -448,8 +448,114 @@ CheckResult check_lost_reads(const History& h) {
   return r;
 }
 
-CheckResult check_duplicates(const History& h) {
-  CheckResult r{"duplicates", 0, {}, {}};
+namespace {
+
+// How the sends of one record's batch identified it: (producer id, epoch, the record's own
+// sequence) per send. One identity over every send means the broker saw the same record each
+// time and Kafka's idempotence promises one copy; two or more mean the producer re-stamped the
+// batch between sends, which the broker cannot recognise.
+struct RecordIdentity {
+  ProducerId producer_id;
+  int16_t epoch;
+  int64_t sequence;
+  bool operator<(const RecordIdentity& o) const {
+    if (producer_id != o.producer_id) return producer_id < o.producer_id;
+    if (epoch != o.epoch) return epoch < o.epoch;
+    return sequence < o.sequence;
+  }
+};
+
+// Whether an answer leaves the batch possibly appended: acknowledged, appended short of
+// min.insync.replicas, or never answered.
+bool may_have_appended(const std::string& result) {
+  return result.empty() || result.rfind("acknowledged", 0) == 0 || result.rfind("no response", 0) == 0 ||
+         result == "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
+}
+
+// The sends of one batch: its first send (attempt 1, which alone lists the records) and the
+// ones after it in the History, up to the next batch's first send.
+template <typename F>
+void for_each_send(const std::vector<ProduceAttempt>& attempts, size_t first, F f) {
+  for (size_t j = first; j < attempts.size() && (j == first || attempts[j].attempt != 1); ++j) f(attempts[j]);
+}
+
+// A retry the broker refused although it had the batch: a send repeating an identity whose
+// earlier send may have been appended, answered OUT_OF_ORDER_SEQUENCE_NUMBER. Kafka's leader
+// answers such a retry with the original offset (ProducerStateManager keeps the metadata of a
+// producer's last five batches, KAFKA-5494); refusing it makes the producer bump its epoch
+// and re-stamp every in-flight batch of the partition, so the re-stamped duplicates that
+// follow are the broker's doing. The evidence that the refusing leader had the batch: the
+// refused batch itself is held twice by the final log (`duplicated(first send)`); a batch
+// answered out of order by a leader that never had it (it went to an old leader, lost) is a
+// gap, and the epoch bump it causes is Kafka's producer at work. Per (producer, partition):
+// the time of the first refusal.
+template <typename Duplicated>
+std::map<std::pair<int, std::string>, sim::Instant> refused_retries(const std::vector<ProduceAttempt>& attempts,
+                                                                    Duplicated duplicated) {
+  std::map<std::pair<int, std::string>, sim::Instant> out;
+  for (size_t first = 0; first < attempts.size(); ++first) {
+    if (attempts[first].attempt != 1 || attempts[first].producer_id == kNoProducerId || !duplicated(first)) continue;
+    std::map<std::pair<int16_t, int32_t>, bool> appended_maybe;  // (epoch, base sequence) -> an earlier send may have appended
+    for_each_send(attempts, first, [&](const ProduceAttempt& send) {
+      auto key = std::make_pair(send.producer_epoch, send.base_sequence);
+      auto seen = appended_maybe.find(key);
+      if (seen != appended_maybe.end() && seen->second && send.result.rfind("OUT_OF_ORDER_SEQUENCE_NUMBER", 0) == 0) {
+        auto [it, fresh] = out.emplace(std::make_pair(send.producer, send.tp.str()), send.answered);
+        if (!fresh) it->second = std::min(it->second, send.answered);
+      }
+      appended_maybe[key] = appended_maybe[key] || may_have_appended(send.result);
+    });
+  }
+  return out;
+}
+
+// How the sends of one record's batches identified it, and when the last was sent.
+struct SendIdentities {
+  std::set<RecordIdentity> distinct;
+  sim::Instant last_sent;
+};
+
+SendIdentities identities_of(const std::vector<ProduceAttempt>& attempts, const std::vector<size_t>& batches,
+                             size_t op) {
+  SendIdentities out;
+  for (size_t first : batches) {
+    const auto& records = attempts[first].ops;
+    auto at = std::find(records.begin(), records.end(), op);
+    if (at == records.end()) continue;
+    int64_t position = at - records.begin();
+    for_each_send(attempts, first, [&](const ProduceAttempt& send) {
+      if (send.producer_id == kNoProducerId) return;
+      out.distinct.insert(
+          RecordIdentity{send.producer_id, send.producer_epoch, send.base_sequence < 0 ? -1 : send.base_sequence + position});
+      out.last_sent = std::max(out.last_sent, send.sent);
+    });
+  }
+  return out;
+}
+
+}  // namespace
+
+// A duplicate is a dedup failure when the broker had what it needed to recognise the retry:
+// every send carried one identity, or a send repeating an identity was refused as out of order.
+Duplicates check_duplicates(const History& h) {
+  Duplicates out{CheckResult{"duplicates", 0, {}, {}}, CheckResult{"dedup_failures", 0, {}, {}}};
+  CheckResult& r = out.duplicates;
+  const auto& ops = h.produces();
+  const auto& attempts = h.produce_attempts();
+  // Where each record was produced and which recorded sends (batches sent more than once)
+  // carried it: built only when something is held twice.
+  std::map<uint64_t, size_t> op_of_record;
+  std::map<size_t, std::vector<size_t>> sends_of_op;
+  std::map<std::pair<int, std::string>, sim::Instant> refused;
+  int64_t restamped = 0, without_idempotence = 0;
+  // Every record held more than once, per final read: (record id, offsets).
+  struct Held {
+    const FinalRead* fr;
+    uint64_t id;
+    std::vector<int64_t> offsets;
+  };
+  std::vector<Held> held;
+  std::set<uint64_t> duplicated;
   for (const auto& fr : h.final_reads()) {
     // (record id, offset) sorted by id: copies of one record sit next to each other. Only
     // records held more than once matter, and they are found first without sorting.
@@ -459,35 +565,104 @@ CheckResult check_duplicates(const History& h) {
       size_t j = i + 1;
       while (j < by_id.size() && by_id[j].first == by_id[i].first) ++j;
       if (j - i >= 2) {
-        uint64_t id = by_id[i].first;
-        Violation v;
-        v.summary = "duplicate: " + format_record_id(id) + " appears " + std::to_string(j - i) +
-                    " times in " + fr.tp.str();
-        std::string where = "at offsets";
-        for (size_t k = i; k < j; ++k) where += " " + std::to_string(by_id[k].second);
-        v.story.push_back(where);
-        if (r.examples.size() < kMaxExamples) {
-          const auto& ops = h.produces();
-          for (size_t op = 0; op < ops.size(); ++op) {
-            if (ops[op].record_id != id) continue;
-            v.story.push_back(produce_line(h, ops[op]) + " (" + std::to_string(ops[op].attempts) + " attempts, outcome " +
-                              to_string(ops[op].outcome) + ")");
-            for (auto& line : attempt_story(h, op)) v.story.push_back(std::move(line));
-          }
-        }
-        add_example(r, std::move(v));
+        Held d{&fr, by_id[i].first, {}};
+        for (size_t k = i; k < j; ++k) d.offsets.push_back(by_id[k].second);
+        duplicated.insert(d.id);
+        held.push_back(std::move(d));
       }
       i = j;
     }
+  }
+  if (!held.empty()) {
+    for (size_t op = 0; op < ops.size(); ++op) op_of_record.emplace(ops[op].record_id, op);
+    for (size_t a = 0; a < attempts.size(); ++a)
+      if (attempts[a].attempt == 1)
+        for (size_t op : attempts[a].ops) sends_of_op[op].push_back(a);
+    refused = refused_retries(attempts, [&](size_t first) {
+      for (size_t op : attempts[first].ops)
+        if (op < ops.size() && duplicated.count(ops[op].record_id) > 0) return true;
+      return false;
+    });
+  }
+  for (const Held& d : held) {
+    const uint64_t id = d.id;
+    const FinalRead& fr = *d.fr;
+    auto op_it = op_of_record.find(id);
+    SendIdentities ids;
+    if (op_it != op_of_record.end()) {
+      auto sends = sends_of_op.find(op_it->second);
+      if (sends != sends_of_op.end()) ids = identities_of(attempts, sends->second, op_it->second);
+    }
+    bool idempotent = !ids.distinct.empty();
+    std::optional<sim::Instant> refusal;
+    if (idempotent) {
+      auto it = refused.find(std::make_pair(ops[op_it->second].producer, fr.tp.str()));
+      if (it != refused.end() && it->second <= ids.last_sent) refusal = it->second;
+    }
+    Violation v;
+    v.record_id = id;
+    v.summary = "duplicate: " + format_record_id(id) + " appears " + std::to_string(d.offsets.size()) + " times in " +
+                fr.tp.str();
+    std::string where = "at offsets";
+    for (int64_t o : d.offsets) where += " " + std::to_string(o);
+    v.story.push_back(where);
+    if (r.examples.size() < kMaxExamples && op_it != op_of_record.end()) {
+      const ProduceOp& p = ops[op_it->second];
+      v.story.push_back(produce_line(h, p) + " (" + std::to_string(p.attempts) + " attempts, outcome " +
+                        to_string(p.outcome) + ")");
+      for (auto& line : attempt_story(h, op_it->second)) v.story.push_back(std::move(line));
+    }
+    if (ids.distinct.size() >= 2 && !refusal) {
+      // Kafka's producer re-stamps the in-flight batches of a partition from sequence 0
+      // when it bumps its epoch (KIP-360: TransactionManager.canRetry asks for a bump on
+      // OUT_OF_ORDER_SEQUENCE_NUMBER when the failed batch is the next expected one, and
+      // TxnPartitionEntry.startSequencesAtBeginning renumbers every in-flight batch). A
+      // batch that one leader had already appended (NOT_ENOUGH_REPLICAS_AFTER_APPEND, a
+      // lost answer) then comes back under a new identity, and the leader appends it
+      // again: KAFKA-14034, librdkafka#4953. Kafka's behaviour, not a broker fault.
+      ++restamped;
+      if (!v.story.empty())
+        v.story.push_back("the producer re-stamped the batch between sends (" + std::to_string(ids.distinct.size()) +
+                          " producer id/epoch/sequence identities): an idempotent producer's epoch bump (KIP-360) "
+                          "renumbers in-flight batches, and a copy already appended under the old identity "
+                          "cannot be recognised (KAFKA-14034)");
+    } else if (idempotent) {
+      // One identity over every send: the leader had what it needs to answer the retry
+      // with the original offset (ProducerStateManager's batch metadata) and did not.
+      Violation f = v;
+      f.summary = "dedup failure: " + f.summary.substr(std::string("duplicate: ").size());
+      if (!f.story.empty())
+        f.story.push_back(refusal
+                              ? at(*refusal) + " a leader refused a retry of a batch it may have appended with "
+                                "OUT_OF_ORDER_SEQUENCE_NUMBER instead of answering it with the original offset; "
+                                "the producer's epoch bump that followed re-stamped this batch"
+                              : "every send carried the same producer id, epoch and sequence: the leader should have "
+                                "answered the retry with the original offset");
+      add_example(out.dedup_failures, std::move(f));
+    } else {
+      ++without_idempotence;
+    }
+    add_example(r, std::move(v));
   }
   // The idempotent producer's side of the story: retries the leaders recognised.
   int64_t recognised = 0;
   for (const auto& e : h.timeline_events())
     if (e.kind == "duplicate-batch") ++recognised;
+  std::vector<std::string> notes;
   if (recognised > 0)
-    r.note = "idempotent producer: " + std::to_string(recognised) +
-             " retried batch(es) recognised by their leaders and answered with their original offsets";
-  return r;
+    notes.push_back("idempotent producer: " + std::to_string(recognised) +
+                    " retried batch(es) recognised by their leaders and answered with their original offsets");
+  if (restamped > 0)
+    notes.push_back(std::to_string(restamped) +
+                    " record(s) re-stamped by a producer epoch bump and appended again (KIP-360, KAFKA-14034: "
+                    "Kafka's idempotent producer, not a broker fault)");
+  if (without_idempotence > 0)
+    notes.push_back(std::to_string(without_idempotence) + " record(s) retried without idempotence (at-least-once)");
+  for (size_t n = 0; n < notes.size(); ++n) r.note += (n == 0 ? "" : "; ") + notes[n];
+  out.dedup_failures.note =
+      "duplicates the broker's idempotence should have prevented: one producer id, epoch and sequence over every "
+      "send, or a re-stamp that followed a leader refusing a retry of a batch it may have appended";
+  return out;
 }
 
 CheckResult check_inconsistent_offsets(const History& h) {

@@ -50,8 +50,16 @@ Durability check_durability(const History& h);
 // committed whatever the producer's acks) that is absent from the final read of its partition
 // and was not deleted by retention. Counted once per record however many consumers read it.
 CheckResult check_lost_reads(const History& h);
-// A record found at two or more offsets in the final read.
-CheckResult check_duplicates(const History& h);
+// A record found at two or more offsets in the final read (`duplicates`), and among those the
+// ones the broker's idempotence should have prevented (`dedup_failures`): every send of the
+// record's batch carried one producer id, epoch and sequence. Copies of a batch the producer
+// re-stamped between sends (an epoch bump, KIP-360; KAFKA-14034) and of a producer without
+// idempotence are duplicates, not dedup failures; the story says which.
+struct Duplicates {
+  CheckResult duplicates;
+  CheckResult dedup_failures;
+};
+Duplicates check_duplicates(const History& h);
 // An acknowledged record at another offset than acknowledged, two records acknowledged at
 // one offset, or two replicas holding different records at one offset below the high watermark.
 CheckResult check_inconsistent_offsets(const History& h);

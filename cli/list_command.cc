@@ -77,6 +77,7 @@ std::string expectations(const scenarios::ExpectSpec& e) {
   add("lost_writes", e.lost_writes);
   add("lost_reads", e.lost_reads);
   add("duplicates", e.duplicates);
+  add("dedup_failures", e.dedup_failures);
   add("inconsistent_offsets", e.inconsistent_offsets);
   add("order_violations", e.order_violations);
   add("producer_order", e.producer_order);

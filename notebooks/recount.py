@@ -3,8 +3,9 @@
 
 Reads history.jsonl (every produce and consume), final_log.jsonl (every partition's final
 read record by record, each replica's state at the end, what retention and truncations
-removed) and summary.json, recounts lost_writes, expired, duplicates and lost_reads the way
-checkers/checkers.h defines them, and compares with what eddy reported. Python 3 standard
+removed), attempts.jsonl (every send of a batch sent more than once) and summary.json, recounts
+lost_writes, expired, duplicates, dedup_failures and lost_reads the way checkers/checkers.h
+defines them, and compares with what eddy reported. Python 3 standard
 library only, so a user can audit a verdict without eddy (as Jepsen's histories allow).
 
     python3 notebooks/recount.py runs/retention-1        # prints both counts, exit 1 on a mismatch
@@ -20,6 +21,66 @@ import sys
 def read_jsonl(path):
     with open(path, encoding="utf-8") as f:
         return [json.loads(line) for line in f if line.strip()]
+
+
+def may_have_appended(result):
+    return (result == "" or result.startswith("acknowledged") or result.startswith("no response")
+            or result == "NOT_ENOUGH_REPLICAS_AFTER_APPEND")
+
+
+def dedup_failures(run_dir, history, duplicated):
+    """Duplicates the broker's idempotence should have prevented (checkers.h, check_duplicates).
+
+    A record's identity per send is (producer id, epoch, base sequence + its place in the
+    batch). One identity over every send: the leader should have recognised the retry. Several
+    (the producer re-stamped the batch after an epoch bump, KIP-360): Kafka's own gap
+    (KAFKA-14034), unless the bump followed a leader refusing, as OUT_OF_ORDER_SEQUENCE_NUMBER,
+    a retry of a batch it may have appended and that the final log holds twice.
+    """
+    path = os.path.join(run_dir, "attempts.jsonl")
+    if not duplicated or not os.path.exists(path):
+        return 0
+    batches = []  # each: the sends of one batch, first send first
+    for row in read_jsonl(path):
+        if row["attempt"] == 1 or not batches:
+            batches.append([row])
+        else:
+            batches[-1].append(row)
+    twice = {rec for _, rec in duplicated}
+    producer_of = {op["record"]: op["producer"] for op in history if op["op"] == "produce"}
+    refused = {}  # (producer, partition) -> first refusal's answered_ns
+    for sends in batches:
+        first = sends[0]
+        if first["producer_id"] == -1 or not any(rec in twice for rec in first["records"]):
+            continue
+        maybe = {}
+        for send in sends:
+            key = (send["producer_epoch"], send["base_sequence"])
+            if maybe.get(key) and send["result"].startswith("OUT_OF_ORDER_SEQUENCE_NUMBER"):
+                k = (send["producer"], send["partition"])
+                refused[k] = min(refused.get(k, send["answered_ns"]), send["answered_ns"])
+            maybe[key] = maybe.get(key, False) or may_have_appended(send["result"])
+    failures = 0
+    for partition, rec in duplicated:
+        identities, last_sent = set(), -1
+        for sends in batches:
+            records = sends[0]["records"]
+            if rec not in records:
+                continue
+            place = records.index(rec)
+            for send in sends:
+                if send["producer_id"] == -1:
+                    continue
+                seq = -1 if send["base_sequence"] < 0 else send["base_sequence"] + place
+                identities.add((send["producer_id"], send["producer_epoch"], seq))
+                last_sent = max(last_sent, send["sent_ns"])
+        if not identities:
+            continue  # no idempotence: at-least-once
+        refusal = refused.get((producer_of.get(rec), partition))
+        if len(identities) >= 2 and not (refusal is not None and refusal <= last_sent):
+            continue  # re-stamped by a legitimate epoch bump: Kafka's, not the broker's
+        failures += 1
+    return failures
 
 
 def recount(run_dir):
@@ -67,11 +128,14 @@ def recount(run_dir):
         else:
             counts["lost_writes"] += 1
 
+    duplicated = []  # (partition, record) held twice or more
     for p, r in reads.items():
         seen = {}
         for _, rec in r["records"]:
             seen[rec] = seen.get(rec, 0) + 1
-        counts["duplicates"] += sum(1 for n in seen.values() if n >= 2)
+        duplicated += [(p, rec) for rec, n in seen.items() if n >= 2]
+    counts["duplicates"] = len(duplicated)
+    counts["dedup_failures"] = dedup_failures(run_dir, history, duplicated)
 
     missing = set()
     for op in history:
@@ -102,11 +166,11 @@ def main(argv):
     ok = True
     for check, n in mine.items():
         if check == "lost_reads" and groups:
-            print(f"{check:12} not recounted (consumer groups: members' reads are not in history.jsonl)")
+            print(f"{check:14} not recounted (consumer groups: members' reads are not in history.jsonl)")
             continue
         same = reported.get(check) == n
         ok = ok and same
-        print(f"{check:12} recounted {n:8}  eddy {reported.get(check)!s:>8}  {'ok' if same else 'MISMATCH'}")
+        print(f"{check:14} recounted {n:8}  eddy {reported.get(check)!s:>8}  {'ok' if same else 'MISMATCH'}")
     return 0 if ok else 1
 
 

@@ -260,6 +260,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
                                                "0 of " + std::to_string(r.counts.acknowledged) + " verified", false, true});
   add_expectation(r, "lost_reads", spec.expect.lost_reads.value_or(zero), count_of("lost_reads"));
   add_expectation(r, "duplicates", spec.expect.duplicates, count_of("duplicates"));
+  add_expectation(r, "dedup_failures", spec.expect.dedup_failures.value_or(zero), count_of("dedup_failures"));
   add_expectation(r, "inconsistent_offsets", spec.expect.inconsistent_offsets.value_or(zero), count_of("inconsistent_offsets"));
   add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
   add_expectation(r, "controller_divergence", spec.expect.controller_divergence.value_or(zero), count_of("controller_divergence"));
@@ -455,7 +456,9 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   const History& h = result.history;
   Durability durability = check_durability(h);
   result.acknowledged_verified = durability.verified;
-  result.checks = {std::move(durability.lost_writes), check_duplicates(h), check_inconsistent_offsets(h), check_order(h),
+  Duplicates duplicates = check_duplicates(h);
+  result.checks = {std::move(durability.lost_writes), std::move(duplicates.duplicates), std::move(duplicates.dedup_failures),
+                   check_inconsistent_offsets(h), check_order(h),
                    check_lost_reads(h), check_producer_order(h, producers_promising_order(spec)),
                    std::move(durability.expired), check_controller(h)};
   if (has_compacted_topic(spec)) result.checks.push_back(check_latest_values(h));

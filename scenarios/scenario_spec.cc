@@ -32,6 +32,9 @@ const std::vector<ExpectKey>& expect_keys() {
        "records a consumer read (committed: below the high watermark), missing from the final log whatever the acks "
        "(default 0)"},
       {"duplicates", &ExpectSpec::duplicates, "a record found at two or more offsets"},
+      {"dedup_failures", &ExpectSpec::dedup_failures,
+       "duplicates whose every send carried one producer id, epoch and sequence: the broker's idempotence failed "
+       "(default 0; a batch the producer re-stamped by an epoch bump, KAFKA-14034, is a duplicate but not this)"},
       {"inconsistent_offsets", &ExpectSpec::inconsistent_offsets,
        "a record at another offset than acknowledged, two records acknowledged at one offset, or in-sync "
        "replicas disagreeing below the high watermark"},

@@ -182,6 +182,7 @@ struct ExpectSpec {
   std::optional<CountExpectation> lost_writes;
   std::optional<CountExpectation> lost_reads;  // records consumers read, missing from the final log
   std::optional<CountExpectation> duplicates;
+  std::optional<CountExpectation> dedup_failures;  // duplicates the broker's idempotence should have prevented
   std::optional<CountExpectation> inconsistent_offsets;
   std::optional<CountExpectation> order_violations;
   std::optional<CountExpectation> controller_divergence;  // default 0: two controller leaders in a term, divergent commits

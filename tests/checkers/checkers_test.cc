@@ -131,7 +131,7 @@ TEST(Checkers, DuplicatesWithDenseAndSpreadOutRecordIds) {
   for (int p = 0; p < 70; ++p) spread.emplace_back(4 + p, make_record_id(static_cast<uint32_t>(100 + p), 1));
   spread.emplace_back(100, uint64_t{1} << 63);
   h.final_read(final_read(kB2, spread));
-  CheckResult r = check_duplicates(h);
+  CheckResult r = check_duplicates(h).duplicates;
   EXPECT_EQ(r.count, 4);
   ASSERT_EQ(r.examples.size(), 4u);
   EXPECT_EQ(r.examples[0].summary, "duplicate: p1#3 appears 2 times in a-0");
@@ -140,6 +140,58 @@ TEST(Checkers, DuplicatesWithDenseAndSpreadOutRecordIds) {
   EXPECT_EQ(r.examples[1].story.front(), "at offsets 1 3 5");
   EXPECT_EQ(r.examples[2].story.front(), "at offsets 0 2");
   EXPECT_EQ(r.examples[3].story.front(), "at offsets 3 100");
+}
+
+// Duplicated records of an idempotent producer: p1#0's batch was sent twice under one identity
+// (the broker should have recognised the retry: a dedup failure); p1#1's was re-stamped by an
+// epoch bump between its sends (KIP-360; Kafka cannot recognise it, KAFKA-14034: a duplicate,
+// not a dedup failure); p1#2's retry under the identity already appended was refused as out of
+// order before the bump (the broker lost its batch metadata: a dedup failure). A producer
+// without idempotence (p2#0) is neither.
+TEST(Checkers, DuplicatesTellADedupFailureFromAReStampedBatch) {
+  History h;
+  ack(h, kA0, make_record_id(1, 0), 0);
+  ack(h, kA0, make_record_id(1, 1), 1);
+  ack(h, kA0, make_record_id(2, 0), 2);
+  ack(h, kA0, make_record_id(1, 2), 3);
+  auto send = [&](size_t op, int attempt, int64_t pid, int16_t epoch, int32_t seq, const char* result) {
+    ProduceAttempt a;
+    a.tp = kA0;
+    a.attempt = attempt;
+    a.sent = t(attempt * 10);
+    a.answered = t(attempt * 10 + 5);
+    a.broker = BrokerId(0);
+    a.result = result;
+    a.producer_id = pid < 0 ? kNoProducerId : ProducerId(pid);
+    a.producer_epoch = epoch;
+    a.base_sequence = seq;
+    if (attempt == 1) a.ops = {op};  // as the producer reports them: the records on the first send only
+    h.produce_attempt(a);
+  };
+  send(0, 1, 7, 0, 0, "no response (request.timeout.ms): may have been appended");
+  send(0, 2, 7, 0, 0, "acknowledged at offset 3");
+  send(1, 1, 7, 0, 2, "NOT_ENOUGH_REPLICAS_AFTER_APPEND");
+  send(1, 2, 7, 1, 1, "acknowledged at offset 4");
+  send(2, 1, -1, -1, -1, "no response (request.timeout.ms): may have been appended");
+  send(2, 2, -1, -1, -1, "acknowledged at offset 5");
+  send(3, 1, 7, 0, 5, "no response (request.timeout.ms): may have been appended");
+  send(3, 2, 7, 0, 5, "OUT_OF_ORDER_SEQUENCE_NUMBER");
+  send(3, 3, 7, 1, 0, "acknowledged at offset 7");
+  h.final_read(final_read(kA0, {{0, make_record_id(1, 0)}, {1, make_record_id(1, 1)}, {2, make_record_id(2, 0)},
+                                {3, make_record_id(1, 0)}, {4, make_record_id(1, 1)}, {5, make_record_id(2, 0)},
+                                {6, make_record_id(1, 2)}, {7, make_record_id(1, 2)}}));
+  Duplicates d = check_duplicates(h);
+  EXPECT_EQ(d.duplicates.count, 4);
+  ASSERT_EQ(d.dedup_failures.count, 2);
+  EXPECT_EQ(d.dedup_failures.examples[0].summary, "dedup failure: p1#0 appears 2 times in a-0");
+  EXPECT_EQ(d.dedup_failures.examples[1].summary, "dedup failure: p1#2 appears 2 times in a-0");
+  EXPECT_NE(d.dedup_failures.examples[1].story.back().find("refused a retry of a batch it may have appended"),
+            std::string::npos);
+  EXPECT_NE(d.duplicates.note.find("1 record(s) re-stamped by a producer epoch bump"), std::string::npos) << d.duplicates.note;
+  EXPECT_NE(d.duplicates.note.find("1 record(s) retried without idempotence"), std::string::npos) << d.duplicates.note;
+  bool told = false;
+  for (const auto& line : d.duplicates.examples[1].story) told = told || line.find("KAFKA-14034") != std::string::npos;
+  EXPECT_TRUE(told);
 }
 
 TEST(Checkers, OrderUsesTheFinalLogEvenReadOutOfOrder) {

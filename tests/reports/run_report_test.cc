@@ -75,9 +75,9 @@ TEST(RunReport, SummaryFollowsTheDocumentedSchema) {
     for (const char* k : {"check", "expected", "actual", "kind"}) expect_type(e, k, V::string);
     expect_type(e, "held", V::boolean);
   }
-  // lost_writes, duplicates, inconsistent_offsets, order_violations, lost_reads, producer_order, expired,
-  // controller_divergence
-  ASSERT_EQ(s["checks"].size(), 8u);
+  // lost_writes, duplicates, dedup_failures, inconsistent_offsets, order_violations, lost_reads,
+  // producer_order, expired, controller_divergence
+  ASSERT_EQ(s["checks"].size(), 9u);
   expect_type(s, "fault_points", V::array);
   expect_type(s, "variants", V::array);
   EXPECT_TRUE(s["variants"].empty()) << "no protocol variant is on unless a scenario asks";
