@@ -47,7 +47,13 @@ constexpr ErrorCode kKafkaErrors[] = {
     ErrorCode::kUnknownMemberId,
     ErrorCode::kInvalidSessionTimeout,
     ErrorCode::kRebalanceInProgress,
-    ErrorCode::kFencedInstanceId};
+    ErrorCode::kFencedInstanceId,
+    ErrorCode::kInvalidTxnState,
+    ErrorCode::kInvalidProducerIdMapping,
+    ErrorCode::kInvalidTransactionTimeout,
+    ErrorCode::kConcurrentTransactions,
+    ErrorCode::kTransactionCoordinatorFenced,
+    ErrorCode::kProducerFenced};
 }  // namespace
 
 std::optional<ErrorCode> error_code_from_name(std::string_view name) {
@@ -101,6 +107,12 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::kInvalidSessionTimeout: return "INVALID_SESSION_TIMEOUT";
     case ErrorCode::kRebalanceInProgress: return "REBALANCE_IN_PROGRESS";
     case ErrorCode::kFencedInstanceId: return "FENCED_INSTANCE_ID";
+    case ErrorCode::kInvalidTxnState: return "INVALID_TXN_STATE";
+    case ErrorCode::kInvalidProducerIdMapping: return "INVALID_PRODUCER_ID_MAPPING";
+    case ErrorCode::kInvalidTransactionTimeout: return "INVALID_TRANSACTION_TIMEOUT";
+    case ErrorCode::kConcurrentTransactions: return "CONCURRENT_TRANSACTIONS";
+    case ErrorCode::kTransactionCoordinatorFenced: return "TRANSACTION_COORDINATOR_FENCED";
+    case ErrorCode::kProducerFenced: return "PRODUCER_FENCED";
     case ErrorCode::kUnexpectedAppendOffset: return "UNEXPECTED_APPEND_OFFSET";
     case ErrorCode::kBufferExhausted: return "BUFFER_EXHAUSTED";
     case ErrorCode::kRecordTooLarge: return "RECORD_TOO_LARGE";

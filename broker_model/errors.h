@@ -61,6 +61,13 @@ enum class ErrorCode : int16_t {
   kInvalidSessionTimeout = 26,
   kRebalanceInProgress = 27,
   kFencedInstanceId = 82,
+  // Transactions (KIP-98; broker_model/txn/).
+  kInvalidTxnState = 48,
+  kInvalidProducerIdMapping = 49,
+  kInvalidTransactionTimeout = 50,
+  kConcurrentTransactions = 51,
+  kTransactionCoordinatorFenced = 52,
+  kProducerFenced = 90,
   // Internal: a follower append whose first offset is not the log end offset
   // (Kafka's UnexpectedAppendOffsetException).
   kUnexpectedAppendOffset = 1000,

@@ -49,6 +49,12 @@ const std::vector<VariantInfo> kCatalogue = {
      "eligible.leader.replicas.version=0: the last ISR member stays in the ISR when it is fenced and leads "
      "again after an unclean shutdown that cost it acknowledged records; the high watermark also advances "
      "below min.insync.replicas"},
+    {V::kReadCommittedPastLso, "read-committed-past-lso", "transactions",
+     "eddy's mutation of KIP-98's last stable offset (Partition.fetchRecords with read_committed)",
+     "read_committed fetches read to the high watermark instead of the last stable offset"},
+    {V::kNoAbortedTransactionsInFetch, "no-aborted-transactions-in-fetch", "transactions",
+     "eddy's mutation of KIP-98's aborted-transactions index (FetchResponse.AbortedTransactions)",
+     "read_committed fetches carry no aborted transactions, so consumers keep aborted records"},
 };
 
 }  // namespace

@@ -33,6 +33,9 @@ enum class Variant : uint8_t {
   kOffsetsNotLoadedOnFailover,
   // replication (controller and broker): eligible leader replicas off
   kPreKip966NoElr,
+  // transactions (broker_model/txn/): planted mutations the transaction checkers must catch
+  kReadCommittedPastLso,
+  kNoAbortedTransactionsInFetch,
   kCount
 };
 

@@ -792,9 +792,15 @@ CheckResult check_order(const History& h) {
   // Per partition, the final log as (offset, record id) sorted by offset; for an offset read
   // twice, the last read wins.
   std::map<TopicPartition, std::vector<std::pair<int64_t, uint64_t>>> final_log;
+  // Offsets a read_committed consumer rightly skips: records of aborted or undecided
+  // transactions (KIP-98), as the final log's markers tell.
+  std::map<TopicPartition, std::set<int64_t>> uncommitted;
   for (const auto& fr : h.final_reads()) {
     auto& log = final_log[fr.tp];
     for (const auto& [off, id] : fr.records) log.emplace_back(off.value(), id);
+    for (size_t i = 0; i < fr.meta.size() && i < fr.records.size(); ++i)
+      if (fr.meta[i].txn == FinalRecordMeta::Txn::kAborted || fr.meta[i].txn == FinalRecordMeta::Txn::kOpen)
+        uncommitted[fr.tp].insert(fr.records[i].first.value());
   }
   for (auto& [tp, log] : final_log) {
     // A final read comes in offset order: sort only when it does not (a sorted log is left
@@ -844,7 +850,10 @@ CheckResult check_order(const History& h) {
         bool skipped_removable = compaction.active();
         for (auto x = std::next(a); skipped_removable && ends_intact && x != b; ++x)
           skipped_removable = compaction.removable(c.tp, x->second, Offset(x->first));
-        if (ends_intact && std::next(a) != b && !skipped_removable) {
+        bool skipped_uncommitted = h.read_committed(c.consumer);
+        for (auto x = std::next(a); skipped_uncommitted && ends_intact && x != b; ++x)
+          skipped_uncommitted = uncommitted[c.tp].count(x->first) != 0;
+        if (ends_intact && std::next(a) != b && !skipped_removable && !skipped_uncommitted) {
           Violation v;
           v.summary = h.consumer_name(c.consumer) + " skipped offsets " +
                       std::to_string(prev->offset.value() + 1) + ".." + std::to_string(c.offset.value() - 1) + " of " + c.tp.str();

@@ -16,4 +16,13 @@ const char* to_string(OpOutcome o) {
   return "?";
 }
 
+const char* to_string(TxnResult r) {
+  switch (r) {
+    case TxnResult::kCommitted: return "committed";
+    case TxnResult::kAborted: return "aborted";
+    case TxnResult::kUnknown: return "unknown";
+  }
+  return "?";
+}
+
 }  // namespace checkers

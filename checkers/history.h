@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -128,6 +129,10 @@ struct FinalRecordMeta {
   ProducerId producer_id = kNoProducerId;
   int32_t sequence = -1;
   LeaderEpoch leader_epoch = kNoLeaderEpoch;
+  // A transactional record's fate as the log itself tells it (the final reader follows the
+  // COMMIT and ABORT markers after it): kNone for a record outside any transaction.
+  enum class Txn : uint8_t { kNone, kCommitted, kAborted, kOpen };
+  Txn txn = Txn::kNone;
 };
 
 struct FinalRead {
@@ -149,6 +154,25 @@ struct FetchSessionStats {
   int64_t partitions_omitted = 0;  // partitions left out of incremental answers (nothing new)
   int64_t id_not_found = 0;        // FETCH_SESSION_ID_NOT_FOUND answered
   int64_t invalid_epoch = 0;       // INVALID_FETCH_SESSION_EPOCH answered
+};
+
+// A transaction of a transactional producer (KIP-98), as its client saw it: the records it
+// sent in it (indexes into History::produces()), whether the application meant to commit or
+// abort it, and what came of EndTxn.
+enum class TxnResult : uint8_t { kCommitted, kAborted, kUnknown };
+const char* to_string(TxnResult r);
+struct TxnOp {
+  int producer = 0;
+  int64_t number = 0;  // the producer's n-th transaction, from 1
+  ProducerId producer_id = kNoProducerId;
+  int16_t producer_epoch = -1;
+  std::vector<size_t> ops;
+  sim::Instant begun;
+  sim::Instant end_invoked;  // commitTransaction / abortTransaction called
+  sim::Instant completed;
+  bool commit_intended = true;
+  TxnResult result = TxnResult::kUnknown;
+  std::string note;  // why it ended as it did ("EndTxn(commit) acknowledged", the error, ...)
 };
 
 class History {
@@ -187,6 +211,17 @@ class History {
   ControllerHistory& controller() { return controller_; }
   const ControllerHistory& controller() const { return controller_; }
 
+  // Transactions (checkers/txn_checkers.h): each transaction as its producer saw it, and the
+  // consumers that read with isolation.level=read_committed.
+  size_t begin_transaction(TxnOp t) {
+    transactions_.push_back(std::move(t));
+    return transactions_.size() - 1;
+  }
+  TxnOp& transaction(size_t index) { return transactions_[index]; }
+  const std::vector<TxnOp>& transactions() const { return transactions_; }
+  void set_read_committed(int consumer) { read_committed_consumers_.insert(consumer); }
+  bool read_committed(int consumer) const { return read_committed_consumers_.count(consumer) != 0; }
+
   FetchSessionStats& fetch_sessions() { return fetch_sessions_; }
   const FetchSessionStats& fetch_sessions() const { return fetch_sessions_; }
 
@@ -220,6 +255,8 @@ class History {
   ControllerHistory controller_;
   std::map<std::string, sim::Duration> compacted_topics_;
   std::map<size_t, KeyedProduce> keyed_produces_;
+  std::vector<TxnOp> transactions_;
+  std::set<int> read_committed_consumers_;
   sim::Instant end_;
   std::map<int, std::string> producer_client_ids_;
   std::map<int, std::string> consumer_client_ids_;

@@ -3,12 +3,14 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <map>
 
 #include "broker_model/clients/client_metadata.h"
 #include "broker_model/clients/consumer.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/protocol/messages.h"
+#include "broker_model/txn/control_batch.h"
 
 namespace scenarios {
 
@@ -278,6 +280,7 @@ sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, 
       if (p % consumers_of_topic == index_in_entry % consumers_of_topic) mine.push_back(TopicPartition{c.topic, p});
     while (md.partitions(c.topic) == 0) md.refresh_now();
     if (!config.client_id.empty()) lab.history.set_consumer_client_id(consumer_index, config.client_id);
+    if (config.read_committed) lab.history.set_read_committed(consumer_index);
     ConsumeRecorder& recorder = ctx.make<ConsumeRecorder>(ctx, lab.history, consumer_index);
     Consumer& consumer = ctx.make<Consumer>(rpc, md, config, recorder, consumer_index, mine);
     consumer.start();
@@ -339,6 +342,12 @@ FinalRead read_partition(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata
   out.tp = tp;
   Offset at{0};
   bool started = false;
+  // Transactional records waiting for their producer's marker: indexes into out.records.
+  std::map<ProducerId, std::vector<size_t>> open_txn;
+  auto settle_open = [&] {
+    for (auto& [pid, idx] : open_txn)
+      for (size_t i : idx) out.meta[i].txn = FinalRecordMeta::Txn::kOpen;
+  };
   while (ctx.true_now() < deadline) {
     auto leader = md.leader(tp);
     if (!leader) {
@@ -366,21 +375,38 @@ FinalRead read_partition(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata
     }
     if (!started) out.start_offset = at;
     started = true;
-    for (const auto& b : pr.batches)
+    for (const auto& b : pr.batches) {
+      if (txn::is_control(b)) {  // a transaction marker: it settles its producer's open records
+        std::optional<txn::MarkerType> m = txn::marker_of(b);
+        if (b.base_offset < at || !m) continue;
+        auto it = open_txn.find(b.producer_id);
+        if (it == open_txn.end()) continue;
+        for (size_t i : it->second)
+          out.meta[i].txn = *m == txn::MarkerType::kCommit ? FinalRecordMeta::Txn::kCommitted : FinalRecordMeta::Txn::kAborted;
+        open_txn.erase(it);
+        continue;
+      }
       for (size_t i = 0; i < b.records.size(); ++i) {
         Offset off = b.base_offset + static_cast<int64_t>(i);
         if (off < at || b.records[i].compacted) continue;
         out.records.emplace_back(off, record_id_of(b.records[i]));
         int32_t seq = b.base_sequence < 0 ? -1 : b.base_sequence + static_cast<int32_t>(i);
         out.meta.push_back(FinalRecordMeta{b.producer_id, seq, b.partition_leader_epoch});
+        if (txn::is_transactional(b)) {
+          out.meta.back().txn = FinalRecordMeta::Txn::kOpen;
+          open_txn[b.producer_id].push_back(out.meta.size() - 1);
+        }
       }
+    }
     if (!pr.batches.empty()) at = pr.batches.back().next_offset();
     if (at >= pr.high_watermark) {
       out.complete = true;
       out.high_watermark = pr.high_watermark;
+      settle_open();
       return out;
     }
   }
+  settle_open();
   return out;
 }
 

@@ -121,6 +121,7 @@ sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec&
     ConsumerConfig config;
     ConsumerConfig::parse(c.configs, config);  // validated by the loader
     if (!config.client_id.empty()) lab.history.set_consumer_client_id(consumer_index, config.client_id);
+    if (config.read_committed) lab.history.set_read_committed(consumer_index);
     if (config.group_instance_id && c.count > 1) *config.group_instance_id += "-" + std::to_string(index_in_entry);
     using Commit = ConsumerSpec::Commit;
     if (c.commit != Commit::kAuto) config.enable_auto_commit = false;

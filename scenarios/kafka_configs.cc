@@ -69,6 +69,13 @@ constexpr Rule kBrokerRules[] = {
     {"replica.lag.time.max.ms", Type::kLong, 1},
     {"replica.socket.timeout.ms", Type::kInt, 1},
     {"replica.fetch.backoff.ms", Type::kInt, 0},
+    {"request.timeout.ms", Type::kInt, 0},
+    {"transaction.abort.timed.out.transaction.cleanup.interval.ms", Type::kInt, 1},
+    {"transaction.max.timeout.ms", Type::kInt, 1},
+    {"transaction.partition.verification.enable", Type::kBool},
+    {"transaction.state.log.min.isr", Type::kInt, 1},
+    {"transaction.state.log.num.partitions", Type::kInt, 1},
+    {"transaction.state.log.replication.factor", Type::kShort, 1},
     {"unclean.leader.election.enable", Type::kBool},
 };
 
@@ -91,6 +98,8 @@ constexpr Rule kProducerRules[] = {
     {"request.timeout.ms", Type::kInt, 0},
     {"retries", Type::kInt, 0},
     {"retry.backoff.ms", Type::kLong, 0},
+    {"transaction.timeout.ms", Type::kInt, 1},
+    {"transactional.id", Type::kText},
 };
 
 constexpr Rule kConsumerRules[] = {
@@ -103,9 +112,7 @@ constexpr Rule kConsumerRules[] = {
     {"group.id", Type::kText},
     {"group.instance.id", Type::kText},
     {"heartbeat.interval.ms", Type::kInt, 1},
-    {"isolation.level", Type::kEnum, 0, "read_uncommitted|read_committed",
-     "without transactions read_committed reads what read_uncommitted reads: eddy has no transactional producer "
-     "yet, so no record is ever aborted or pending"},
+    {"isolation.level", Type::kEnum, 0, "read_uncommitted|read_committed"},
     {"max.partition.fetch.bytes", Type::kInt, 1},
     {"max.poll.interval.ms", Type::kInt, 1},
     {"max.poll.records", Type::kInt, 1},
@@ -241,8 +248,7 @@ std::string_view config_no_effect_reason(ConfigScope scope, std::string_view key
 std::string config_no_effect(ConfigScope scope, std::string_view key, std::string_view value) {
   const Rule* r = find_rule(scope, key);
   if (r == nullptr || r->no_effect.empty()) return "";
-  // Values that ask for what the simulation does anyway change nothing, so say nothing.
-  if (key == "isolation.level" && value == "read_uncommitted") return "";
+  (void)value;
   return std::string(r->no_effect);
 }
 

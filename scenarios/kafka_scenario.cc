@@ -10,12 +10,14 @@
 #include "checkers/compaction.h"
 #include "checkers/controller_checkers.h"
 #include "checkers/group_checkers.h"
+#include "checkers/txn_checkers.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/config_notes.h"
 #include "scenarios/fault_targets.h"
 #include "scenarios/group_workload.h"
 #include "scenarios/lab_observer.h"
 #include "scenarios/swarm.h"
+#include "scenarios/txn_workload.h"
 #include "sim/world/world.h"
 
 namespace scenarios {
@@ -141,7 +143,9 @@ sim::Duration max_delivery_timeout(const ScenarioSpec& spec) {
   for (const auto& p : spec.producers) {
     ProducerConfig c;
     ProducerConfig::parse(p.configs, c);
-    longest = std::max(longest, sim::milliseconds(c.delivery_timeout_ms));
+    // A transactional producer ends its last transaction after its records: EndTxn may take
+    // up to max.block.ms more.
+    longest = std::max(longest, sim::milliseconds(c.delivery_timeout_ms + (c.transactional_id ? c.max_block_ms : 0)));
   }
   return longest;
 }
@@ -213,6 +217,24 @@ void judge_groups(const ScenarioSpec& spec, ScenarioResult& r, CountOf count_of)
   add_expectation(r, "commits_rejected", e.commits_rejected, count_of("commits_rejected"));
 }
 
+bool has_transactions(const ScenarioSpec& spec) {
+  return std::any_of(spec.producers.begin(), spec.producers.end(), [](const ProducerSpec& p) { return is_transactional(p); });
+}
+
+// Transactions (checkers/txn_checkers.h): the four safety checks default to 0, and "none
+// torn" must not pass vacuously: at least one transaction committed unless the scenario says.
+void judge_transactions(const ScenarioSpec& spec, ScenarioResult& r, const std::function<int64_t(const char*)>& count_of) {
+  if (!has_transactions(spec)) return;
+  CountExpectation zero{CountExpectation::Op::kEq, 0};
+  const ExpectSpec& e = spec.expect;
+  add_expectation(r, "aborted_reads", e.aborted_reads.value_or(zero), count_of("aborted_reads"));
+  add_expectation(r, "read_past_lso", e.read_past_lso.value_or(zero), count_of("read_past_lso"));
+  add_expectation(r, "torn_transactions", e.torn_transactions.value_or(zero), count_of("torn_transactions"));
+  add_expectation(r, "lost_committed_writes", e.lost_committed_writes.value_or(zero), count_of("lost_committed_writes"));
+  add_expectation(r, "committed_transactions", e.committed_transactions.value_or(CountExpectation{CountExpectation::Op::kGt, 0}),
+                  r.committed_transactions);
+}
+
 bool has_compacted_topic(const ScenarioSpec& spec) {
   for (const auto& t : spec.topics) {
     auto it = t.configs.find("cleanup.policy");
@@ -254,6 +276,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
     add_expectation(r, "errors." + name, want, it == r.produce_error_answers.end() ? 0 : it->second, false);
   }
   judge_groups(spec, r, count_of);
+  judge_transactions(spec, r, count_of);
   if (has_compacted_topic(spec))
     add_expectation(r, "latest_values", spec.expect.latest_values.value_or(zero), count_of("latest_values"));
   bool want_live = spec.expect.liveness.value_or(true);
@@ -338,6 +361,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     bc.controllers = lab->controllers;
     bc.broker_heartbeat_interval_ms = broker_config_int(spec, "broker.heartbeat.interval.ms", 2'000);
     bc.group = group_coordinator_config(spec);
+    bc.transactions = transaction_coordinator_config(spec);
     world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
   }
   for (int i = 0; i < controllers; ++i) {
@@ -358,8 +382,9 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   int producer_index = 0;
   for (const auto& p : spec.producers) {
     for (int k = 0; k < p.count; ++k) {
-      workload_nodes.push_back(
-          world.add_node("producer-" + std::to_string(producer_index), make_producer_boot(spec, p, producer_index, *lab)));
+      sim::BootFn boot = is_transactional(p) ? make_transactional_producer_boot(spec, p, producer_index, k, *lab)
+                                             : make_producer_boot(spec, p, producer_index, *lab);
+      workload_nodes.push_back(world.add_node("producer-" + std::to_string(producer_index), std::move(boot)));
       lab->producer_nodes.push_back(workload_nodes.back());
       ++producer_index;
     }
@@ -443,6 +468,12 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
                    check_lost_reads(h), check_producer_order(h, producers_promising_order(spec)),
                    std::move(durability.expired), check_controller(h)};
   if (has_compacted_topic(spec)) result.checks.push_back(check_latest_values(h));
+  if (has_transactions(spec)) {
+    TransactionChecks t = check_transactions(h);
+    result.committed_transactions = t.committed;
+    for (CheckResult* c : {&t.aborted_reads, &t.read_past_lso, &t.torn_transactions, &t.lost_committed_writes})
+      result.checks.push_back(std::move(*c));
+  }
   if (groups.active()) {
     result.rebalance_timeline = ownership_intervals(h, result.end);
     GroupTopics group_topics;

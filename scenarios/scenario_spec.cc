@@ -60,6 +60,19 @@ const std::vector<ExpectKey>& expect_keys() {
       {"commits_rejected", &ExpectSpec::commits_rejected, "commits the coordinator refused"},
       {"latest_values", &ExpectSpec::latest_values,
        "keys of a compacted topic whose latest acknowledged value is not in the final log (default 0 with compaction)"},
+      {"aborted_reads", &ExpectSpec::aborted_reads,
+       "records of aborted transactions a read_committed consumer read (default 0 with transactions)"},
+      {"read_past_lso", &ExpectSpec::read_past_lso,
+       "transactional records a read_committed consumer read before their transaction was decided (default 0 with "
+       "transactions)"},
+      {"torn_transactions", &ExpectSpec::torn_transactions,
+       "committed transactions only part of whose records are visible as committed in the final log (default 0 with "
+       "transactions)"},
+      {"lost_committed_writes", &ExpectSpec::lost_committed_writes,
+       "records of committed transactions not visible as committed in the final log (default 0 with transactions)"},
+      {"committed_transactions", &ExpectSpec::committed_transactions,
+       "transactions whose commit was acknowledged: the floor that keeps the transaction checks from passing "
+       "vacuously (default > 0 with transactions)"},
       {"leaderless_ms", &ExpectSpec::leaderless_ms,
        "the longest time (ms) a partition was without a leader after a fault took its leader out"},
       {"controller_elections", &ExpectSpec::controller_elections,

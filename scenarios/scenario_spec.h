@@ -116,6 +116,11 @@ struct ProducerSpec {
   int message_bytes = 1024;
   KeySpec keys;
   double tombstones = 0;         // share of records sent as tombstones (null values), keyed only
+  // With transactional.id in configs (scenarios/txn_workload.h): records per transaction, the
+  // share of transactions the application aborts on purpose, and a pause between them.
+  int records_per_transaction = 10;
+  double abort_ratio = 0;
+  sim::Duration transaction_pause = sim::Duration::zero();
   KafkaConfigs configs;          // acks, linger.ms, batch.size, retries, delivery.timeout.ms, ...
 };
 
@@ -197,6 +202,13 @@ struct ExpectSpec {
   // Compacted topics (checkers/compaction.h): keys whose latest acknowledged value is gone
   // unexplained. Defaults to 0 when a topic has cleanup.policy=compact.
   std::optional<CountExpectation> latest_values;
+  // Transactions (checkers/txn_checkers.h). With a transactional producer in the scenario the
+  // four safety counts default to 0 and committed_transactions to "> 0".
+  std::optional<CountExpectation> aborted_reads;
+  std::optional<CountExpectation> read_past_lso;
+  std::optional<CountExpectation> torn_transactions;
+  std::optional<CountExpectation> lost_committed_writes;
+  std::optional<CountExpectation> committed_transactions;
   // The longest time, in ms, a partition went without a leader after a fault took its leader
   // out (ClusterFacts in scenarios/lab_observer.h says how it is measured).
   std::optional<CountExpectation> leaderless_ms;

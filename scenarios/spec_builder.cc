@@ -504,7 +504,8 @@ class SpecBuilder {
 
   ProducerSpec read_producer(const YamlValue& v, const std::string& path) {
     require_map(v, path, "a producer entry (a map with topic, count, rate, message_size, keys, configs)");
-    check_keys(v, path, {"topic", "count", "rate", "message_size", "keys", "tombstones", "configs"});
+    check_keys(v, path, {"topic", "count", "rate", "message_size", "keys", "tombstones", "configs",
+                         "records_per_transaction", "abort_ratio", "transaction_pause"});
     ProducerSpec p;
     p.topic = read_topic_ref(v, path);
     if (const YamlValue* x = v.find("count")) p.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
@@ -528,7 +529,23 @@ class SpecBuilder {
       p.configs = read_configs(*x, path + ".configs", ConfigScope::kProducer);
       check_producer_configs(v, path, p.configs);
     }
+    read_transaction_keys(v, path, p);
     return p;
+  }
+
+  // The transactional workload's keys (scenarios/txn_workload.h): only with a transactional.id.
+  void read_transaction_keys(const YamlValue& v, const std::string& path, ProducerSpec& p) {
+    const bool transactional = p.configs.count("transactional.id") != 0;
+    for (const char* key : {"records_per_transaction", "abort_ratio", "transaction_pause"}) {
+      const YamlValue* x = v.find(key);
+      if (x != nullptr && !transactional)
+        fail_at(x->where, path + "." + key + ": only for a transactional producer; expected configs with a transactional.id");
+    }
+    if (const YamlValue* x = v.find("records_per_transaction"))
+      p.records_per_transaction = static_cast<int>(read_int(*x, path + ".records_per_transaction", 1, 100'000));
+    if (const YamlValue* x = v.find("abort_ratio")) p.abort_ratio = read_number(*x, path + ".abort_ratio", 0, 1);
+    if (const YamlValue* x = v.find("transaction_pause"))
+      p.transaction_pause = read_parsed<sim::Duration>(*x, path + ".transaction_pause", "a duration like 100ms", parse_duration);
   }
 
   void check_producer_configs(const YamlValue& entry, const std::string& path, const KafkaConfigs& c) {

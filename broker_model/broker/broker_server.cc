@@ -6,6 +6,8 @@
 #include "broker_model/controller/metadata_client.h"
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/fault_sites.h"
+#include "broker_model/txn/control_batch.h"
+#include "broker_model/txn/transactional_producer.h"
 #include "sim/fault_point.h"
 
 namespace broker_model {
@@ -36,6 +38,16 @@ void BrokerServer::run() {
         alter_partition(p, std::move(done));
       });
   groups_ = std::make_unique<GroupCoordinator>(ctx_, *replicas_, config_.broker.id, config_.group);
+  txns_ = std::make_unique<TransactionCoordinator>(
+      ctx_, rpc_, *replicas_, config_.broker.id, config_.transactions,
+      [this] {
+        ProducerIdManager::Result id = producer_ids_->generate();
+        return TransactionCoordinator::IdResult{id.error, id.id};
+      },
+      [this](const TopicPartition& tp) {
+        const PartitionRegistration* reg = metadata_->image().partition(tp);
+        return reg != nullptr && reg->has_leader() ? reg->leader : kNoBroker;
+      });
   channel_ = std::make_unique<ControllerChannel>(ctx_, rpc_, config_.controllers);
   metadata_ = std::make_unique<MetadataClient>(ctx_, *channel_, MetadataClientConfig{config_.broker.id});
   lifecycle_ = std::make_unique<BrokerLifecycle>(
@@ -76,6 +88,13 @@ void BrokerServer::apply_metadata_loop() {
       ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(10), sim::milliseconds(500)));  // newer records are applied with it
     applied_version = metadata_->version();
     replicas_->apply_metadata(metadata_->image());  // may block opening logs: newer records wait
+    // The transaction coordinator's fiber runs once transactions exist in the cluster (the
+    // __transaction_state topic, created on the first transactional FindCoordinator): runs
+    // without transactions keep their events, and their fingerprints, as they were.
+    if (!txns_started_ && metadata_->image().topic(kTransactionStateTopic) != nullptr) {
+      txns_started_ = true;
+      txns_->start();
+    }
   }
 }
 
@@ -149,9 +168,14 @@ void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
     FetchResponse resp = replicas_->handle_fetch(*fetch);
     rpc_.reply_sized(info, std::move(resp));
   } else if (auto* req = sim::payload_cast<ProduceRequest>(&body)) {
+    std::vector<ProducePartitionResponse> refused;
+    if (req->transactional_id && config_.transactions.partition_verification) verify_transactional_produce(*req, refused);
     ProduceResponse resp = replicas_->handle_produce(*req);
+    for (auto& r : refused) resp.partitions.push_back(std::move(r));
     if (req->acks != kAcksNone) rpc_.reply_sized(info, std::move(resp));
   } else if (handle_group_request(info, body)) {
+    return;
+  } else if (handle_txn_request(info, body)) {
     return;
   } else if (auto* epochs = sim::payload_cast<OffsetsForLeaderEpochRequest>(&body)) {
     OffsetsForLeaderEpochResponse resp = replicas_->handle_offsets_for_leader_epoch(*epochs);
@@ -173,7 +197,8 @@ void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
 
 // Without a transactional.id, every InitProducerId gets a new producer id at epoch 0 (Kafka's
 // TransactionCoordinator.handleInitProducerId for a null transactional id).
-InitProducerIdResponse BrokerServer::handle_init_producer_id(const InitProducerIdRequest&) {
+InitProducerIdResponse BrokerServer::handle_init_producer_id(const InitProducerIdRequest& req) {
+  if (req.transactional_id) return txns_->init_producer_id(req);  // KIP-98: the coordinator's
   InitProducerIdResponse resp;
   ProducerIdManager::Result id = producer_ids_->generate();  // may wait for a block from the controller
   resp.error = id.error;
@@ -198,11 +223,100 @@ bool BrokerServer::handle_group_request(const RequestInfo& info, sim::Payload& b
   return true;
 }
 
-// Any broker answers; the coordinator is the leader of the group's offsets partition. The
-// offsets topic is created on first use, through the controller, as Kafka's brokers do.
+// KIP-890 part 1 (Kafka's ReplicaManager.appendRecords with transaction verification): a
+// transactional batch for a partition on which its producer has no open transaction here
+// would start one. Before appending it the leader asks the coordinator (AddPartitionsToTxn,
+// verify_only) whether the partition is in the producer's ongoing transaction at this epoch:
+// a late batch of a transaction already aborted is refused (INVALID_TXN_STATE) instead of
+// opening a transaction nobody will end (a "hanging transaction", which also lets it be
+// committed with the producer's next transaction). Simplified: no VerificationGuard
+// (KAFKA-14884), so a marker written between the answer and the append is not seen.
+void BrokerServer::verify_transactional_produce(ProduceRequest& req, std::vector<ProducePartitionResponse>& refused) {
+  AddPartitionsToTxnRequest verify;
+  verify.transactional_id = *req.transactional_id;
+  verify.verify_only = true;
+  for (const auto& pd : req.partitions) {
+    if (!txn::is_transactional(pd.batch) || txn::is_control(pd.batch)) continue;
+    Partition* p = replicas_->partition(pd.tp);
+    if (p == nullptr || !p->is_leader() || p->producer_state_stale()) continue;  // the append answers
+    if (p->transactions().ongoing_first_offset(pd.batch.producer_id)) continue;  // verified by its first batch
+    verify.producer_id = pd.batch.producer_id;
+    verify.producer_epoch = pd.batch.producer_epoch;
+    verify.partitions.push_back(pd.tp);
+  }
+  if (verify.partitions.empty()) return;
+  ErrorCode e = ErrorCode::kCoordinatorNotAvailable;
+  const PartitionRegistration* reg =
+      metadata_->image().partition(TopicPartition{kTransactionStateTopic, txns_->partition_for(verify.transactional_id)});
+  if (reg != nullptr && reg->has_leader()) {
+    if (reg->leader == config_.broker.id) {
+      e = txns_->verify(verify);
+    } else {
+      auto resp = rpc_.call_sized(sim::NodeId{static_cast<uint32_t>(reg->leader.value())}, kAddPartitionsToTxnRpc, verify,
+                                  sim::milliseconds(req.timeout_ms));
+      const auto* r = resp ? sim::payload_cast<AddPartitionsToTxnResponse>(&*resp) : nullptr;
+      e = r != nullptr ? r->error : ErrorCode::kRequestTimedOut;
+    }
+  }
+  if (e == ErrorCode::kNone) return;
+  ctx_.trace("txn.verification_failed", {{"transactional_id", verify.transactional_id},
+                                         {"producer_id", verify.producer_id.value()},
+                                         {"epoch", static_cast<int64_t>(verify.producer_epoch)}, {"error", to_string(e)}});
+  // Kafka answers a failed verification with INVALID_TXN_STATE, and a coordinator it could not
+  // ask with a retriable error (the producer retries the batch).
+  ErrorCode answer = e == ErrorCode::kCoordinatorNotAvailable || e == ErrorCode::kNotCoordinator ||
+                             e == ErrorCode::kCoordinatorLoadInProgress || e == ErrorCode::kRequestTimedOut
+                         ? ErrorCode::kCoordinatorNotAvailable
+                         : ErrorCode::kInvalidTxnState;
+  std::erase_if(req.partitions, [&](const ProducePartitionData& pd) {
+    if (std::find(verify.partitions.begin(), verify.partitions.end(), pd.tp) == verify.partitions.end()) return false;
+    refused.push_back(ProducePartitionResponse{pd.tp, answer, Offset{-1}, kNoLeaderEpoch});
+    return true;
+  });
+}
+
+bool BrokerServer::handle_txn_request(const RequestInfo& info, sim::Payload& body) {
+  auto reply = [&](auto resp) { rpc_.reply_sized(info, std::move(resp)); };
+  if (auto* a = sim::payload_cast<AddPartitionsToTxnRequest>(&body)) reply(txns_->add_partitions(*a));
+  else if (auto* o = sim::payload_cast<AddOffsetsToTxnRequest>(&body))
+    reply(txns_->add_offsets(*o, TopicPartition{kConsumerOffsetsTopic, offsets_partition_for(o->group_id, config_.group.offsets_topic_partitions)}));
+  else if (auto* e = sim::payload_cast<EndTxnRequest>(&body)) reply(txns_->end_txn(*e));
+  else if (auto* m = sim::payload_cast<WriteTxnMarkersRequest>(&body)) {
+    // Answered from a fiber of its own, as Kafka answers an acks=-1 append from its purgatory:
+    // the coordinator's connection to this broker is the one this broker's replica fetcher
+    // answers on too, and a marker waiting for replication must not hold up the fetches it
+    // waits for (Kafka's marker channel has a connection of its own).
+    ctx_.spawn("write-txn-markers", [this, info, req = *m] {
+      rpc_.reply_sized(info, TransactionCoordinator::write_markers(ctx_, *replicas_, req,
+                                                                    sim::milliseconds(config_.transactions.request_timeout_ms)));
+    });
+  } else return false;
+  return true;
+}
+
+// Any broker answers; the coordinator is the leader of the group's offsets partition (or of
+// the transactional.id's __transaction_state partition). The internal topic is created on
+// first use, through the controller, as Kafka's brokers do.
 FindCoordinatorResponse BrokerServer::find_coordinator(const FindCoordinatorRequest& req) {
   FindCoordinatorResponse resp;
   const MetadataImage& image = metadata_->image();
+  if (req.key_type == kTransactionCoordinatorKey) {
+    const TransactionCoordinatorConfig& tc = config_.transactions;
+    if (image.topic(kTransactionStateTopic) == nullptr) {
+      create_internal_topic(kTransactionStateTopic.str(), tc.transaction_state_partitions, tc.transaction_state_replication_factor,
+                            {{"min.insync.replicas", std::to_string(std::min<int32_t>(tc.transaction_state_min_isr,
+                                                                                      tc.transaction_state_replication_factor))}});
+      resp.error = ErrorCode::kCoordinatorNotAvailable;
+      return resp;
+    }
+    const PartitionRegistration* reg = image.partition(TopicPartition{kTransactionStateTopic, txns_->partition_for(req.key)});
+    if (reg == nullptr || !reg->has_leader() || !image.is_active(reg->leader)) {
+      resp.error = ErrorCode::kCoordinatorNotAvailable;
+      return resp;
+    }
+    resp.node_id = reg->leader;
+    return resp;
+  }
   if (image.topic(kConsumerOffsetsTopic) == nullptr) {
     create_offsets_topic();
     resp.error = ErrorCode::kCoordinatorNotAvailable;
@@ -219,14 +333,20 @@ FindCoordinatorResponse BrokerServer::find_coordinator(const FindCoordinatorRequ
 }
 
 void BrokerServer::create_offsets_topic() {
-  if (offsets_topic_creation_in_flight_) return;
-  offsets_topic_creation_in_flight_ = true;
+  create_internal_topic(kConsumerOffsetsTopic.str(), config_.group.offsets_topic_partitions,
+                        config_.group.offsets_topic_replication_factor, {});
+}
+
+void BrokerServer::create_internal_topic(const std::string& name, int32_t partitions, int16_t replication_factor,
+                                         std::map<std::string, std::string> configs) {
+  if (topic_creation_in_flight_[name]) return;
+  topic_creation_in_flight_[name] = true;
+  if (name == kConsumerOffsetsTopic.str()) ctx_.trace("group.create-offsets-topic", {{"partitions", partitions}});
+  else ctx_.trace("txn.create-transaction-state-topic", {{"partitions", partitions}});
   CreateTopicsRequest req;
-  req.topics.push_back(CreatableTopic{kConsumerOffsetsTopic, config_.group.offsets_topic_partitions,
-                                      config_.group.offsets_topic_replication_factor, {}});
-  ctx_.trace("group.create-offsets-topic", {{"partitions", config_.group.offsets_topic_partitions}});
+  req.topics.push_back(CreatableTopic{name, partitions, replication_factor, std::move(configs)});
   channel_->send<CreateTopicsResponse>(kCreateTopicsRpc, create_topics_request_bytes(req), req,
-                                       [this](std::optional<CreateTopicsResponse>) { offsets_topic_creation_in_flight_ = false; });
+                                       [this, name](std::optional<CreateTopicsResponse>) { topic_creation_in_flight_[name] = false; });
 }
 
 MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req) const {

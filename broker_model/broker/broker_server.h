@@ -14,6 +14,7 @@
 
 #include "broker_model/broker/replica_manager.h"
 #include "broker_model/group/group_coordinator.h"
+#include "broker_model/txn/transaction_coordinator.h"
 #include "broker_model/rpc/rpc_endpoint.h"
 #include "sim/channel.h"
 
@@ -30,6 +31,7 @@ struct BrokerProcessConfig {
   std::vector<sim::NodeId> controllers;
   int64_t broker_heartbeat_interval_ms = 2'000;  // broker.heartbeat.interval.ms
   GroupCoordinatorConfig group;                  // offsets.topic.*, group.* broker configs
+  TransactionCoordinatorConfig transactions;     // transaction.state.log.*, transaction.* broker configs
 };
 
 // The boot function of a broker node.
@@ -57,6 +59,13 @@ class BrokerServer {
   bool handle_group_request(const RequestInfo& info, sim::Payload& body);
   FindCoordinatorResponse find_coordinator(const FindCoordinatorRequest& req);
   void create_offsets_topic();
+  void create_internal_topic(const std::string& name, int32_t partitions, int16_t replication_factor,
+                             std::map<std::string, std::string> configs);
+  // Transaction requests (broker_model/txn/); false if `body` is not one.
+  bool handle_txn_request(const RequestInfo& info, sim::Payload& body);
+  // KIP-890: verifies with the transaction coordinator the partitions a transactional produce
+  // would start a transaction on; refused ones are taken out of `req` and answered in `refused`.
+  void verify_transactional_produce(ProduceRequest& req, std::vector<ProducePartitionResponse>& refused);
   void alter_partition(const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done);
 
   sim::NodeContext& ctx_;
@@ -68,7 +77,9 @@ class BrokerServer {
   std::unique_ptr<ReplicaManager> replicas_;
   std::unique_ptr<ProducerIdManager> producer_ids_;
   std::unique_ptr<GroupCoordinator> groups_;
-  bool offsets_topic_creation_in_flight_ = false;
+  std::unique_ptr<TransactionCoordinator> txns_;
+  bool txns_started_ = false;
+  std::map<std::string, bool> topic_creation_in_flight_;
   std::map<sim::ConnectionId, std::unique_ptr<sim::Channel<Inbound>>> connections_;
 };
 

@@ -30,6 +30,7 @@
 #include "broker_model/protocol/messages.h"
 #include "broker_model/broker/broker_events.h"
 #include "broker_model/storage/partition_log.h"
+#include "broker_model/txn/txn_index.h"
 #include "broker_model/variants.h"
 
 namespace broker_model {
@@ -81,7 +82,14 @@ class Partition {
   ProducePartitionResponse produce(const RecordBatch& batch, int16_t acks, sim::Duration timeout);
   // A fetch by a consumer (replica == kNoBroker, reads below the high watermark) or a
   // follower (reads to the log end, and reports its progress). Does not wait.
-  FetchPartitionResponse fetch(const FetchPartition& req, BrokerId replica);
+  // read_committed (consumers only): reads stop at the last stable offset and the answer
+  // lists the aborted transactions among the records returned (KIP-98).
+  FetchPartitionResponse fetch(const FetchPartition& req, BrokerId replica, bool read_committed = false);
+  // The last stable offset (KIP-98): min(high watermark, first offset of a transaction not
+  // decided yet); nullopt while the transaction state is being rebuilt from the log.
+  std::optional<Offset> last_stable_offset() const;
+  // Transactions on this replica (rebuilt with the producer state).
+  const txn::TxnIndex& transactions() const { return txns_; }
   EpochEndOffsetResult end_offset_for(const EpochQuery& q) const;
 
   // Follower side: the fetcher's appends and high watermark updates.
@@ -138,6 +146,8 @@ class Partition {
   // Rebuilds the producer state from the log when it is stale. Blocks on disk.
   ErrorCode ensure_producer_state();
   void producer_state_invalidated();
+  // Applies an appended batch to the producer state and the transaction index.
+  void apply_producer_batch(const RecordBatch& batch);
   // Validates and appends (or finds the duplicate of) a leader's batch, under append_mutex_.
   storage::LogAppendInfo append_checked(const RecordBatch& batch, LeaderEpoch epoch, bool& duplicate);
   sim::Duration validation_cost(RecordBatch& batch) const;
@@ -161,6 +171,8 @@ class Partition {
   sim::WaitQueue consumer_fetch_waiters_{"consumer fetch long-poll"};
   sim::WaitQueue* activity_;
   ProducerStateTable producer_state_;
+  txn::TxnIndex txns_;  // open and aborted transactions; stale with the producer state
+  bool rebuild_scheduled_ = false;  // a read_committed fetch asked for the state to be rebuilt
   bool producer_state_stale_ = true;  // rebuild from the log before trusting it
   uint64_t log_rewrites_ = 0;         // truncations so far: a rebuild racing one starts again
   sim::Mutex append_mutex_{"partition append"};

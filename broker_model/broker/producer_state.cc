@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <string>
 
+#include "broker_model/txn/control_batch.h"
+
 namespace broker_model {
 
 int32_t ProducerStateTable::last_sequence_of(const storage::RecordBatch& batch) {
@@ -21,6 +23,19 @@ const ProducerStateEntry* ProducerStateTable::entry(ProducerId id) const {
 ProducerCheckResult ProducerStateTable::check(const storage::RecordBatch& batch) const {
   ProducerCheckResult r;
   if (batch.producer_id == kNoProducerId) return r;  // not idempotent: nothing to check
+  if (txn::is_control(batch)) {
+    // A transaction marker from the coordinator: no sequence; an epoch older than the
+    // producer's is a zombie's transaction ending late (Kafka's ProducerAppendInfo.
+    // appendEndTxnMarker -> checkProducerEpoch: INVALID_PRODUCER_EPOCH).
+    const ProducerStateEntry* e = entry(batch.producer_id);
+    if (e != nullptr && batch.producer_epoch < e->producer_epoch) {
+      r.verdict = ProducerCheck::kReject;
+      r.error = ErrorCode::kInvalidProducerEpoch;
+      r.reason = "marker epoch " + std::to_string(batch.producer_epoch) + " is older than the producer's epoch " +
+                 std::to_string(e->producer_epoch);
+    }
+    return r;
+  }
   if (batch.producer_epoch < 0 || batch.base_sequence < 0) {
     r.verdict = ProducerCheck::kReject;
     r.error = ErrorCode::kInvalidRecord;
@@ -70,6 +85,7 @@ void ProducerStateTable::update(const storage::RecordBatch& batch) {
     e.producer_epoch = batch.producer_epoch;
     e.batches.clear();
   }
+  if (txn::is_control(batch)) return;  // a marker: an epoch (maybe bumped), no sequences
   // Applied already (a rebuild scan and a follower append can both see one batch).
   if (!e.batches.empty() && batch.base_offset <= e.batches.back().last_offset) return;
   e.batches.push_back(

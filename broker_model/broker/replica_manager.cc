@@ -229,7 +229,7 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
         found.push_back(p);
         waiters.push_back(&p->fetch_waiters(req.replica_id != kNoBroker));
       }
-      FetchPartitionResponse r = p->fetch(fp, req.replica_id);
+      FetchPartitionResponse r = p->fetch(fp, req.replica_id, req.isolation_level == kReadCommitted);
       if (r.error != ErrorCode::kNone) any_error = true;
       for (const auto& b : r.batches) bytes += b.logical_size_in_bytes();
       if (session != nullptr) {

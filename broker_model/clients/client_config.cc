@@ -65,6 +65,11 @@ std::optional<std::string> ProducerConfig::parse(const ConfigMap& in, ProducerCo
     if (err) return err;
   }
   if (auto it = in.find("client.id"); it != in.end()) out.client_id = it->second;
+  if (auto it = in.find("transactional.id"); it != in.end()) {
+    if (it->second.empty()) return "transactional.id: expected a non-empty id";
+    out.transactional_id = it->second;
+  }
+  if (auto err = take_int(in, "transaction.timeout.ms", out.transaction_timeout_ms, 1, 2'147'483'647)) return err;
   if (auto it = in.find("compression.type"); it != in.end()) {
     auto c = storage::parse_compression(it->second);
     if (!c || it->second == "uncompressed")
@@ -83,6 +88,13 @@ std::optional<std::string> ProducerConfig::parse(const ConfigMap& in, ProducerCo
     auto b = parse_bool(it->second);
     if (!b) return "partitioner.ignore.keys: expected true or false, got '" + it->second + "'";
     out.partitioner_ignore_keys = *b;
+  }
+  if (out.transactional_id) {
+    // Kafka's ProducerConfig: a transactional.id needs idempotence (ConfigException when it
+    // was turned off explicitly).
+    if (idempotence_explicit && !out.enable_idempotence) return "transactional.id: needs enable.idempotence=true";
+    out.enable_idempotence = true;
+    idempotence_explicit = true;
   }
   if (out.enable_idempotence) {
     std::optional<std::string> conflict;
@@ -110,6 +122,11 @@ std::optional<std::string> ConsumerConfig::parse(const ConfigMap& in, ConsumerCo
     out.auto_offset_reset = it->second;
   }
   if (auto it = in.find("client.id"); it != in.end()) out.client_id = it->second;
+  if (auto it = in.find("isolation.level"); it != in.end()) {
+    if (it->second != "read_committed" && it->second != "read_uncommitted")
+      return "isolation.level: expected read_uncommitted or read_committed, got '" + it->second + "'";
+    out.read_committed = it->second == "read_committed";
+  }
   return parse_group_keys(in, out);
 }
 

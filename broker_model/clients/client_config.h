@@ -47,6 +47,10 @@ struct ProducerConfig {
   // that conflicts (acks=1, say) turns it off quietly, as Kafka 3.2+ does; set explicitly,
   // the conflict is an error.
   bool enable_idempotence = true;
+  // transactional.id (KIP-98): a transactional producer (txn/transactional_producer.h). It
+  // implies enable.idempotence (an explicit enable.idempotence=false with it is an error).
+  std::optional<std::string> transactional_id;
+  int32_t transaction_timeout_ms = 60'000;  // transaction.timeout.ms
   ProtocolVariants variants;  // the bug zoo (variants.h): not a Kafka config, set by the lab
 
   // Parses known keys; returns an error message for a malformed value of a known key.
@@ -65,6 +69,9 @@ struct ConsumerConfig {
   int64_t retry_backoff_ms = 100;          // retry.backoff.ms
   std::string auto_offset_reset = "earliest";  // auto.offset.reset (eddy's workload reads from the start)
   std::string client_id;                   // client.id: the consumer's name in its trace events ("" when not set)
+  // isolation.level: read_committed reads to the last stable offset and drops aborted
+  // transactions' records (KIP-98); read_uncommitted (Kafka's default) reads to the high watermark.
+  bool read_committed = false;
   // Consumer groups (subscribe mode; see group_consumer.h).
   std::string group_id;                    // group.id (empty: assign mode)
   std::optional<std::string> group_instance_id;  // group.instance.id (static membership)

@@ -1,4 +1,8 @@
 #include "broker_model/clients/fetcher.h"
+
+#include <set>
+
+#include "broker_model/txn/control_batch.h"
 #include "broker_model/fault_sites.h"
 #include "sim/fault_point.h"
 
@@ -101,6 +105,7 @@ void Fetcher::send_fetch(BrokerId broker, const std::vector<TopicPartition>& tps
   req.replica_id = kNoBroker;
   req.max_wait_ms = config_.fetch_max_wait_ms;
   req.min_bytes = config_.fetch_min_bytes;
+  req.isolation_level = config_.read_committed ? kReadCommitted : kReadUncommitted;
   FetchSessionHandler& session = sessions_[broker];
   std::vector<FetchPartition>& wanted = session.next();
   for (const auto& tp : tps) {
@@ -157,7 +162,29 @@ void Fetcher::on_partition(BrokerId broker, const FetchPartitionResponse& pr) {
     return;
   }
   Offset next = *p.position;
+  // read_committed (Kafka's CompletedFetch.nextFetchedRecord): the aborted transactions the
+  // leader listed, by first offset; a producer's transactional batches are dropped from its
+  // aborted transaction's first offset until its ABORT marker. Control batches are never
+  // handed to the application, whatever the isolation level.
+  std::vector<txn::AbortedTxn> aborted = pr.aborted_transactions;
+  std::sort(aborted.begin(), aborted.end(), [](const auto& a, const auto& b) { return a.first_offset < b.first_offset; });
+  size_t next_aborted = 0;
+  std::set<ProducerId> aborted_producers;
   for (const auto& b : pr.batches) {
+    if (config_.read_committed && b.producer_id != kNoProducerId) {
+      while (next_aborted < aborted.size() && aborted[next_aborted].first_offset <= b.last_offset())
+        aborted_producers.insert(aborted[next_aborted++].producer_id);
+      if (txn::marker_of(b) == txn::MarkerType::kAbort) {
+        aborted_producers.erase(b.producer_id);
+      } else if (txn::is_transactional(b) && !txn::is_control(b) && aborted_producers.count(b.producer_id) != 0) {
+        if (b.next_offset() > next) next = b.next_offset();  // an aborted batch: skipped
+        continue;
+      }
+    }
+    if (txn::is_control(b)) {
+      if (b.next_offset() > next) next = b.next_offset();
+      continue;
+    }
     for (size_t i = 0; i < b.records.size(); ++i) {
       Offset off = b.base_offset + static_cast<int64_t>(i);
       if (off < next) continue;  // a batch starting before the position
@@ -172,8 +199,8 @@ void Fetcher::on_partition(BrokerId broker, const FetchPartitionResponse& pr) {
       next = off + 1;
     }
   }
-  // Only removed records fetched: move past them, as Kafka's consumer moves to the batch's
-  // next offset whatever the cleaner left in it.
+  // Only removed records, markers or aborted records fetched: move past them, as Kafka's
+  // consumer moves to the batch's next offset whatever it held back.
   if (p.buffer.empty() && next > *p.position) p.position = next;
 }
 

@@ -1,6 +1,7 @@
 #include "broker_model/clients/producer.h"
 
 #include "sim/check.h"
+#include "broker_model/txn/control_batch.h"
 #include "broker_model/fault_sites.h"
 #include "sim/fault_point.h"
 
@@ -21,6 +22,7 @@ bool retriable(ErrorCode e) {
     case ErrorCode::kBrokerNotAvailable:
     case ErrorCode::kOutOfOrderSequenceNumber:  // idempotence: see on_sequence_error
     case ErrorCode::kUnknownProducerId:
+    case ErrorCode::kCoordinatorNotAvailable:  // a transactional produce the leader could not verify (KIP-890)
       return true;
     default:
       return false;
@@ -210,6 +212,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
   ProduceRequest req;
   req.acks = config_.acks;
   req.timeout_ms = static_cast<int32_t>(config_.request_timeout_ms);
+  req.transactional_id = config_.transactional_id;
   req.partitions.reserve(batches.size());
   double compress_ns = 0;
   for (Batch* b : batches) {
@@ -228,6 +231,7 @@ void Producer::send_to(BrokerId broker, std::vector<Batch*> batches) {
       batch.producer_id = b->producer_id;
       batch.producer_epoch = b->producer_epoch;
       batch.base_sequence = b->base_sequence;
+      if (transactional()) batch.attributes = static_cast<int16_t>(batch.attributes | txn::kTransactionalFlag);
     }
     record_send(b, broker);
     req.partitions.push_back(ProducePartitionData{b->tp, std::move(batch)});
@@ -436,7 +440,27 @@ void Producer::remove_batch(Batch* b) {
 //   is pending: their sequences then restart at 0.
 // - At epoch 32767 a bump asks for a new producer id instead.
 
+void Producer::set_transactional_producer(ProducerId id, int16_t epoch) {
+  producer_id_ = id;
+  producer_epoch_ = epoch;
+  // A new epoch starts every partition's sequences at 0; what the old epoch left unresolved
+  // belongs to a transaction that is over (the caller flushed and ended it).
+  for (PartitionQueue* q : ordered_queues_) {
+    LeaderEpoch seen = q->sequences.max_leader_epoch;
+    q->sequences = PartitionSequences{};
+    q->sequences.max_leader_epoch = seen;
+  }
+  wakeup_.notify_all();
+}
+
+std::optional<TopicPartition> Producer::partition_for_key(sim::Symbol topic, const std::string& key) {
+  int32_t parts = metadata_.partitions(topic);
+  if (parts <= 0) return std::nullopt;
+  return TopicPartition{topic, partitioner_.partition(key, parts)};
+}
+
 void Producer::maybe_init_producer_id(sim::Instant now) {
+  if (transactional()) return;  // the transaction coordinator's (set_transactional_producer)
   if (producer_id_ != kNoProducerId || init_in_flight_ || now < init_retry_after_) return;
   const std::vector<BrokerId>& brokers = metadata_.brokers();
   if (brokers.empty()) {
@@ -529,6 +553,9 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
   sim::NodeContext& ctx = rpc_.context();
   // INVALID_PRODUCER_EPOCH is not retriable: retry_or_fail gives the batch up.
   if (error != ErrorCode::kOutOfOrderSequenceNumber && error != ErrorCode::kUnknownProducerId) return;
+  // A transactional producer never bumps its own epoch: its coordinator does (InitProducerId).
+  // The batch is retried until delivery.timeout.ms and the application aborts.
+  if (transactional()) return;
   if (!b->has_sequence || b->producer_epoch != s.epoch || b->producer_id != s.producer_id) return;  // renumbered since
   if (error == ErrorCode::kOutOfOrderSequenceNumber && s.last_acked_sequence != kNoSequence &&
       b->base_sequence <= s.last_acked_sequence && !config_.variants.has(Variant::kProducerBumpBehindAcked)) {
@@ -570,6 +597,12 @@ void Producer::on_sequence_error(Batch* b, ErrorCode error, LeaderEpoch responde
 
 void Producer::resolve_sequences() {
   if (producer_id_ == kNoProducerId) return;
+  // A transactional producer's epochs are its coordinator's: a bump here would reuse an epoch
+  // the coordinator hands to the next instance of this transactional.id (two writers under one
+  // producer id and epoch: one's batch taken for the other's retry, found by the zombie-fencing
+  // sweep, seed 130). A partition left unresolved waits for the application to abort and
+  // re-initialize (set_transactional_producer starts every partition over).
+  if (transactional()) return;
   bool bumped = false;
   for (PartitionQueue* queue_of : ordered_queues_) {
     const TopicPartition& tp = queue_of->tp;

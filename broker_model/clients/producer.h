@@ -64,6 +64,14 @@ class Producer {
   bool idempotent() const { return config_.enable_idempotence; }
   ProducerId producer_id() const { return producer_id_; }
   int16_t producer_epoch() const { return producer_epoch_; }
+  // A transactional producer (transactional.id) gets its producer id and epoch from its
+  // transaction coordinator (txn/transactional_producer.h), never from any broker, and its
+  // batches are marked transactional. Sequences restart at 0 with a new epoch.
+  bool transactional() const { return config_.transactional_id.has_value(); }
+  void set_transactional_producer(ProducerId id, int16_t epoch);
+  // The partition a keyed record goes to (the partitioner's choice for a key is fixed), or
+  // nullopt when the topic's partitions are not known yet.
+  std::optional<TopicPartition> partition_for_key(sim::Symbol topic, const std::string& key);
   // Blocks until every queued record has completed (acknowledged, failed or unknown).
   void flush();
 

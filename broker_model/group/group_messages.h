@@ -23,8 +23,12 @@ inline constexpr int32_t kNoGeneration = -1;
 int32_t offsets_partition_for(const std::string& group_id, int32_t offsets_partitions);
 int32_t java_string_hash(const std::string& s);
 
+// FindCoordinator's key types (Kafka's CoordinatorType).
+inline constexpr int8_t kGroupCoordinatorKey = 0;
+inline constexpr int8_t kTransactionCoordinatorKey = 1;
 struct FindCoordinatorRequest {
-  std::string key;  // the group id
+  std::string key;  // the group id, or the transactional.id
+  int8_t key_type = kGroupCoordinatorKey;
 };
 struct FindCoordinatorResponse {
   ErrorCode error = ErrorCode::kNone;

@@ -5,11 +5,13 @@
 
 #include <cstdint>
 #include <climits>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "broker_model/errors.h"
 #include "broker_model/storage/record_batch.h"
+#include "broker_model/txn/txn_index.h"
 #include "broker_model/types.h"
 
 namespace broker_model {
@@ -37,6 +39,9 @@ struct ProducePartitionData {
 struct ProduceRequest {
   int16_t acks = kAcksAll;
   int32_t timeout_ms = 30'000;
+  // A transactional producer's transactional.id (KIP-98), which the leader uses to verify a
+  // partition is in the transaction before the first append (KIP-890).
+  std::optional<std::string> transactional_id;
   std::vector<ProducePartitionData> partitions;
 };
 struct ProducePartitionResponse {
@@ -53,6 +58,7 @@ struct ProduceResponse {
 // Any broker answers with a fresh producer id at epoch 0, taken from its block of ids
 // (ProducerIdManager). Epoch bumps of an idempotent producer happen on the client (KIP-360).
 struct InitProducerIdRequest {
+  std::optional<std::string> transactional_id;  // KIP-98: to the transaction coordinator
   int32_t transaction_timeout_ms = 60'000;
   ProducerId producer_id = kNoProducerId;       // for a transactional producer's re-init; unused
   int16_t producer_epoch = kNoProducerEpoch;
@@ -89,8 +95,14 @@ inline int32_t next_fetch_session_epoch(int32_t epoch) {
   if (epoch < 0) return kFinalFetchSessionEpoch;
   return epoch == INT32_MAX ? 1 : epoch + 1;
 }
+// isolation.level (Kafka's IsolationLevel ids).
+inline constexpr int8_t kReadUncommitted = 0;
+inline constexpr int8_t kReadCommitted = 1;
 struct FetchRequest {
   BrokerId replica_id = kNoBroker;  // a follower's broker id; kNoBroker for consumers
+  // read_committed: consumers read to the last stable offset, and get the aborted
+  // transactions of what they read (KIP-98); followers always read uncommitted.
+  int8_t isolation_level = kReadUncommitted;
   int32_t max_wait_ms = 500;
   int32_t min_bytes = 1;
   int32_t session_id = kInvalidFetchSessionId;
@@ -106,6 +118,9 @@ struct FetchPartitionResponse {
   Offset log_start_offset{-1};
   Offset log_end_offset{-1};
   LeaderEpoch leader_epoch = kNoLeaderEpoch;
+  Offset last_stable_offset{-1};  // KIP-98
+  // read_committed only: the aborted transactions overlapping the records returned.
+  std::vector<txn::AbortedTxn> aborted_transactions;
   std::vector<RecordBatch> batches;
 };
 struct FetchResponse {

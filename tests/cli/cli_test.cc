@@ -61,14 +61,18 @@ TEST(Cli, AcceptedSettingsWithoutEffectAreNoted) {
   auto path = (dir / "notes.yaml").string();
   std::ofstream(path) << "name: notes\ncluster: {brokers: 1, controllers: 1}\n"
                          "topics: [{name: t, partitions: 1, replication_factor: 1}]\n"
-                         "producers: [{topic: t, rate: 100/s, configs: {client.id: billing}}]\n"
+                         "producers: [{topic: t, rate: 100/s, configs: {client.id: billing, partitioner.ignore.keys: true,\n"
+                         "  partitioner.class: org.apache.kafka.clients.producer.RoundRobinPartitioner}}]\n"
                          "consumers: [{topic: t, configs: {isolation.level: read_committed}}]\n"
                          "duration: 1s\nheal_for: 1s\n";
   Result r = run("run " + path + " --seed 1 --out " + (dir / "out").string());
   EXPECT_EQ(r.exit_code, 0) << r.out;
-  const std::string note = "accepted, no effect: consumers[0].configs.isolation.level=read_committed";
+  // Kafka applies partitioner.ignore.keys to its built-in partitioner only.
+  const std::string note = "accepted, no effect: producers[0].configs.partitioner.ignore.keys=true";
   EXPECT_NE(r.out.find("note: " + note), std::string::npos) << r.out;
   EXPECT_EQ(r.out.find("client.id=billing"), std::string::npos) << "client.id has an effect: not noted\n" << r.out;
+  // isolation.level has an effect since transactions (KIP-98): not noted.
+  EXPECT_EQ(r.out.find("isolation.level"), std::string::npos) << r.out;
   std::ifstream summary(dir / "out" / "summary.json");
   std::string json((std::istreambuf_iterator<char>(summary)), std::istreambuf_iterator<char>());
   EXPECT_NE(json.find("\"notes\""), std::string::npos) << json.substr(0, 2000);

@@ -1,0 +1,84 @@
+// The transaction protocol (KIP-98), named after Kafka's requests: the producer talks to its
+// transaction coordinator (found with FindCoordinator, key type TRANSACTION) through
+// InitProducerId (with a transactional.id), AddPartitionsToTxn, AddOffsetsToTxn and EndTxn;
+// the coordinator ends a transaction on each partition with WriteTxnMarkers to the partition's
+// leader. Sizes are estimates for the network model.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "broker_model/errors.h"
+#include "broker_model/types.h"
+
+namespace broker_model {
+
+// Kafka's internal transaction log topic.
+inline const sim::Symbol kTransactionStateTopic{"__transaction_state"};
+
+struct AddPartitionsToTxnRequest {
+  std::string transactional_id;
+  ProducerId producer_id = kNoProducerId;
+  int16_t producer_epoch = kNoProducerEpoch;
+  std::vector<TopicPartition> partitions;
+  // KIP-890: a partition leader asks whether the partitions are in the producer's ongoing
+  // transaction (nothing is added).
+  bool verify_only = false;
+};
+struct AddPartitionsToTxnResponse {
+  ErrorCode error = ErrorCode::kNone;  // one for all partitions (Kafka answers per partition)
+};
+
+// Adds the group's __consumer_offsets partition to the transaction (KIP-98's
+// sendOffsetsToTransaction, first step; the offsets go to the group coordinator with
+// TxnOffsetCommit).
+struct AddOffsetsToTxnRequest {
+  std::string transactional_id;
+  ProducerId producer_id = kNoProducerId;
+  int16_t producer_epoch = kNoProducerEpoch;
+  std::string group_id;
+};
+struct AddOffsetsToTxnResponse {
+  ErrorCode error = ErrorCode::kNone;
+};
+
+struct EndTxnRequest {
+  std::string transactional_id;
+  ProducerId producer_id = kNoProducerId;
+  int16_t producer_epoch = kNoProducerEpoch;
+  bool committed = true;  // commit, else abort
+};
+struct EndTxnResponse {
+  ErrorCode error = ErrorCode::kNone;
+};
+
+struct WriteTxnMarkersRequest {
+  ProducerId producer_id = kNoProducerId;
+  int16_t producer_epoch = kNoProducerEpoch;
+  bool committed = true;
+  int32_t coordinator_epoch = 0;
+  std::vector<TopicPartition> partitions;
+};
+struct WriteTxnMarkersPartitionResult {
+  TopicPartition tp;
+  ErrorCode error = ErrorCode::kNone;
+};
+struct WriteTxnMarkersResponse {
+  std::vector<WriteTxnMarkersPartitionResult> partitions;
+};
+
+inline uint32_t wire_bytes(const AddPartitionsToTxnRequest& r) {
+  return 48 + static_cast<uint32_t>(r.transactional_id.size()) + 24 * static_cast<uint32_t>(r.partitions.size());
+}
+inline uint32_t wire_bytes(const AddPartitionsToTxnResponse&) { return 32; }
+inline uint32_t wire_bytes(const AddOffsetsToTxnRequest& r) {
+  return 48 + static_cast<uint32_t>(r.transactional_id.size() + r.group_id.size());
+}
+inline uint32_t wire_bytes(const AddOffsetsToTxnResponse&) { return 24; }
+inline uint32_t wire_bytes(const EndTxnRequest& r) { return 48 + static_cast<uint32_t>(r.transactional_id.size()); }
+inline uint32_t wire_bytes(const EndTxnResponse&) { return 24; }
+inline uint32_t wire_bytes(const WriteTxnMarkersRequest& r) { return 48 + 24 * static_cast<uint32_t>(r.partitions.size()); }
+inline uint32_t wire_bytes(const WriteTxnMarkersResponse& r) { return 24 + 24 * static_cast<uint32_t>(r.partitions.size()); }
+
+}  // namespace broker_model

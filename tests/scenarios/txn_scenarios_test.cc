@@ -1,0 +1,119 @@
+// Transactions end to end (scenarios/transactions/): the bundled scenarios hold their
+// expectations, each transaction checker fires when the protocol is broken (the two
+// transaction variants of the bug zoo, KIP-890's defence turned off), and not vacuously.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+
+#include "broker_model/variants.h"
+#include "scenarios/kafka_scenario.h"
+#include "tests/scenarios/bundled_scenario_util.h"
+
+namespace scenarios {
+namespace {
+
+using broker_model::Variant;
+using testing::check_count;
+using testing::load_bundled;
+using testing::seeds_or;
+
+std::string failed(const ScenarioResult& r) {
+  std::string out;
+  for (const auto& e : r.expectations)
+    if (!e.held) out += "  " + e.check + " expected " + e.expected + ", got " + e.actual + "\n";
+  return out + format_summary(r);
+}
+
+void expect_holds(const std::string& file, uint64_t seeds) {
+  ScenarioSpec spec = load_bundled(file);
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
+    ASSERT_TRUE(r.cluster_ready) << file << " seed " << seed;
+    EXPECT_TRUE(r.expectations_met()) << file << " seed " << seed << "\n" << failed(r);
+    EXPECT_GT(r.committed_transactions, 0) << file << " seed " << seed;
+  }
+}
+
+TEST(TxnScenarios, CommitAndAbortHolds) { expect_holds("transactions/commit-and-abort.yaml", seeds_or(3)); }
+TEST(TxnScenarios, ZombieFencingHolds) { expect_holds("transactions/zombie-fencing.yaml", seeds_or(3)); }
+TEST(TxnScenarios, VerificationPreventsTheHangingTransaction) {
+  expect_holds("transactions/hanging-transaction-verification.yaml", seeds_or(3));
+}
+
+// Without KIP-890's verification the delayed batch of an aborted transaction is committed with
+// the next one: aborted reads, told with the transaction's abort and the record's fate.
+TEST(TxnScenarios, WithoutVerificationADelayedBatchOfAnAbortedTransactionIsCommitted) {
+  ScenarioSpec spec = load_bundled("transactions/hanging-transaction-no-verification.yaml");
+  for (uint64_t seed = 1; seed <= seeds_or(3); ++seed) {
+    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
+    EXPECT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << failed(r);
+    EXPECT_GT(check_count(r, "aborted_reads"), 0) << "seed " << seed;
+    for (const auto& c : r.checks) {
+      if (c.check != "aborted_reads" || c.examples.empty()) continue;
+      std::string story;
+      for (const auto& line : c.examples.front().story) story += line + "\n";
+      EXPECT_NE(story.find("aborted"), std::string::npos) << story;
+      EXPECT_NE(story.find("committed (a COMMIT marker follows it)"), std::string::npos) << story;
+    }
+  }
+}
+
+// The two planted mutations of the read_committed path: each makes its checker fire on
+// seed 1 of commit-and-abort.yaml, which holds with them off (CommitAndAbortHolds).
+TEST(TxnScenarios, ReadingPastTheLsoIsFound) {
+  ScenarioSpec spec = load_bundled("transactions/commit-and-abort.yaml");
+  spec.cluster.variants.set(Variant::kReadCommittedPastLso);
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_GT(check_count(r, "read_past_lso"), 0) << format_summary(r);
+  EXPECT_TRUE(r.safety_failed());
+}
+
+TEST(TxnScenarios, ForgettingTheAbortedTransactionsIsFound) {
+  ScenarioSpec spec = load_bundled("transactions/commit-and-abort.yaml");
+  spec.cluster.variants.set(Variant::kNoAbortedTransactionsInFetch);
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_GT(check_count(r, "aborted_reads"), 0) << format_summary(r);
+  EXPECT_EQ(check_count(r, "read_past_lso"), 0) << format_summary(r);
+}
+
+// isolation.level matters: the read_uncommitted consumer of commit-and-abort.yaml reads
+// records of aborted transactions (its right), the read_committed one none.
+TEST(TxnScenarios, IsolationLevelDecidesWhetherAbortedRecordsAreRead) {
+  ScenarioResult r = run_scenario(load_bundled("transactions/commit-and-abort.yaml"), RunOptions{1, nullptr});
+  std::set<uint64_t> aborted;
+  for (const auto& t : r.history.transactions())
+    if (t.result == checkers::TxnResult::kAborted)
+      for (size_t op : t.ops) aborted.insert(r.history.produces()[op].record_id);
+  ASSERT_FALSE(aborted.empty());
+  int64_t committed_reader = 0, uncommitted_reader = 0;
+  for (const auto& c : r.history.consumes()) {
+    if (aborted.count(c.record_id) == 0) continue;
+    (r.history.read_committed(c.consumer) ? committed_reader : uncommitted_reader)++;
+  }
+  EXPECT_EQ(committed_reader, 0);
+  EXPECT_GT(uncommitted_reader, 0);
+}
+
+// "No torn transaction" never passes vacuously: a run in which nothing committed fails the
+// committed_transactions floor.
+TEST(TxnScenarios, NothingCommittedFailsTheFloor) {
+  ScenarioSpec spec = load_bundled("transactions/commit-and-abort.yaml");
+  for (auto& p : spec.producers) p.abort_ratio = 1.0;
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_EQ(r.committed_transactions, 0);
+  bool floor_failed = false;
+  for (const auto& e : r.expectations)
+    if (e.check == "committed_transactions" && !e.held) floor_failed = true;
+  EXPECT_TRUE(floor_failed) << failed(r);
+}
+
+TEST(TxnScenarios, SameSeedSameRun) {
+  ScenarioSpec spec = load_bundled("transactions/zombie-fencing.yaml");
+  ScenarioResult a = run_scenario(spec, RunOptions{5, nullptr});
+  ScenarioResult b = run_scenario(spec, RunOptions{5, nullptr});
+  EXPECT_EQ(a.fingerprint, b.fingerprint);
+}
+
+}  // namespace
+}  // namespace scenarios
