@@ -8,7 +8,7 @@
 #
 # EDDY defaults to build/eddy; SIZES is a list of BROKERS/PARTITIONS/PRODUCERS (default
 # "10/1000/200 30/3000/600 100/10000/2000"); DURATION is the workload's simulated length
-# (default 30s). The scenarios are written to a temporary directory, printed with --keep DIR.
+# (default 30s). The scenarios are written to a temporary directory.
 # Prints one table row per size; exit 1 when a run failed its expectations.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +26,8 @@ trap 'rm -rf "$dir"' EXIT
 
 scenario() {  # scenario BROKERS PARTITIONS PRODUCERS: a scenario file on stdout
   local brokers=$1 partitions=$2 producers=$3
-  # Each producer's rate is the total split evenly; keys spread records over every partition.
+  # Each producer's rate is the total split evenly (per minute: rates are whole numbers); keys
+  # spread records over every partition.
   cat <<YAML
 # Scaling benchmark (bench/scale-bench.sh): $brokers brokers, $partitions partitions RF 3,
 # $producers producers sharing $rate_total messages/s of 1 KiB with acks=all.
@@ -37,8 +38,16 @@ cluster:
 topics:
   - {name: events, partitions: $partitions, replication_factor: 3, configs: {min.insync.replicas: 2}}
 producers:
-  - {topic: events, count: $producers, rate: $(awk "BEGIN{printf \"%g\", $rate_total/$producers}")/s, message_size: 1KiB,
-     keys: "uniform 1000000", configs: {acks: all}}
+YAML
+  # Entries of at most 1,000 producers (the loader's limit per entry before issue 24 raised it),
+  # so that the same file runs on older builds for a before/after comparison.
+  local left=$producers count
+  while [ "$left" -gt 0 ]; do
+    count=$((left > 1000 ? 1000 : left))
+    left=$((left - count))
+    echo "  - {topic: events, count: $count, rate: $((rate_total * 60 / producers))/m, message_size: 1KiB, keys: \"uniform 1000000\", configs: {acks: all}}"
+  done
+  cat <<YAML
 duration: $duration
 expect: {lost_writes: 0}
 YAML
