@@ -94,6 +94,8 @@ ConnectionId Network::connect(NodeId client, uint64_t incarnation, NodeId server
   c.live = true;
   c.ends[0] = End{client, incarnation, true};
   c.ends[1] = End{server, 0, true};
+  c.links[0] = &link_state(client, server);
+  c.links[1] = &link_state(server, client);
   ++live_connections_;
   ConnectionId id = end_id(slot, generation, 0);
   trace_.record(engine_.now(), static_cast<int>(client.value), "net.connect", {{"conn", id.value}, {"to", server.value}});
@@ -143,7 +145,7 @@ void Network::send_control(uint32_t conn_slot, int side, CloseReason why) {
   m.env.bytes = 64;
   m.env.header.kind = kConnectionClosedKind;
   m.env.payload = why;
-  Link& link = link_state(m.env.from, m.env.to);
+  Link& link = *c.links[side];
   Stream& st = c.streams[side];
   Instant arrival = std::max(transmit(link, m.env.bytes) + link.model.latency.sample(prng_), st.last_arrival);
   st.last_arrival = arrival;
@@ -208,8 +210,9 @@ void Network::send(Envelope&& env) {
     trace_.record(engine_.now(), static_cast<int>(env.from.value), "net.drop", {{"id", env.id}, {"why", "closed"}});
     return;
   }
-  env.to = conns_[static_cast<size_t>(s)].ends[1 - side].node;
-  send_on_stream(std::move(env), link_state(env.from, env.to));
+  const Connection& c = conns_[static_cast<size_t>(s)];
+  env.to = c.ends[1 - side].node;
+  send_on_stream(std::move(env), *c.links[side]);
 }
 
 void Network::send_datagram(Envelope&& env, Link& link) {

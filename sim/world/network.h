@@ -181,6 +181,7 @@ class Network {
     bool live = false;
     End ends[2];       // [0] client, [1] server
     Stream streams[2]; // [0] client → server, [1] server → client
+    Link* links[2] = {nullptr, nullptr};  // the links each stream takes (in links_), found once
   };
   struct InFlight {
     enum class Kind : uint8_t {
