@@ -11,9 +11,9 @@
 namespace scenarios {
 
 // Limits on scenario values.
-inline constexpr int64_t kBrokersMax = 64;
+inline constexpr int64_t kBrokersMax = 128;
 inline constexpr int64_t kPartitionsMax = 10'000;
-inline constexpr int64_t kClientsPerEntryMax = 1'000;       // producers[i].count, consumers[i].count
+inline constexpr int64_t kClientsPerEntryMax = 10'000;      // producers[i].count, consumers[i].count
 inline constexpr int64_t kMessageBytesMax = 64 << 20;       // producers[i].message_size
 inline constexpr int64_t kNameLengthMax = 128;              // scenario name
 inline constexpr int64_t kTopicNameLengthMax = 249;         // Kafka's limit

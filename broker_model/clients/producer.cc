@@ -96,6 +96,9 @@ SendResult Producer::send(sim::Symbol topic, std::optional<std::string> key, std
     b.tokens.reserve(partition.last_batch_records);
     queue.push_back(std::move(b));
   }
+  // Kafka's KafkaProducer.doSend wakes the sender when a record starts a new batch; here only
+  // when nothing was queued, since the sender then sleeps without a deadline (sender_loop).
+  if (queued_records_ == 0) wakeup_.notify_all();
   Batch& b = queue.back();
   b.records.mutate().emplace_back(ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value), value_padding, tombstone);
   b.tokens.push_back(token);
@@ -203,8 +206,16 @@ void Producer::sender_loop() {
       send_to(broker, std::move(list));
     }
     forget_idle_queues();
-    if (config_.enable_idempotence && producer_id_ == kNoProducerId && init_retry_after_ < next_wake)
+    const bool awaiting_producer_id = config_.enable_idempotence && producer_id_ == kNoProducerId;
+    if (awaiting_producer_id && init_retry_after_ < next_wake)
       next_wake = std::max(init_retry_after_, now + sim::milliseconds(1));
+    if (active_queues_.empty() && !awaiting_producer_id) {
+      // Nothing queued and nothing to resolve: until send() queues a record (it wakes us),
+      // every pass would find nothing. A producer that sends once a second would otherwise
+      // wake every linger.ms for nothing (2,000 such producers: most of a run's events).
+      wakeup_.wait();
+      continue;
+    }
     sim::Duration wait = next_wake - now;
     if (wait < sim::milliseconds(1)) wait = sim::milliseconds(1);
     wakeup_.wait_until(ctx.sim_deadline(wait));

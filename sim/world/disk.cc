@@ -247,9 +247,11 @@ std::optional<int64_t> Disk::size(const std::string& file) const {
 }
 
 std::vector<std::string> Disk::list(std::string_view prefix) const {
+  // The names with this prefix are consecutive in the map: start at the first, stop after the
+  // last (a broker opening each of its thousands of partitions lists its own directory).
   std::vector<std::string> out;
-  for (const auto& [name, f] : files_)
-    if (name.compare(0, prefix.size(), prefix) == 0) out.push_back(name);
+  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+    out.push_back(it->first);
   return out;
 }
 
