@@ -424,6 +424,15 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     world.stop(lab->final_phase_done ? "final phase done" : "final phase did not finish");
   });
 
+  if (options.on_progress) {
+    world.spawn("progress", [&] {
+      for (;;) {
+        world.sleep_for(sim::seconds(1));
+        sim::Instant end = result.cluster_ready ? lab->workload_start + spec.duration + spec.heal_for : sim::Instant{};
+        options.on_progress(RunProgress{world.now(), world.engine().events_processed(), end});
+      }
+    });
+  }
   result.outcome = world.run();
   result.end = world.now();
   result.events = world.engine().events_processed();

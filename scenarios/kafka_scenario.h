@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <set>
@@ -21,9 +22,20 @@
 
 namespace scenarios {
 
+// Where a run is, for a progress display.
+struct RunProgress {
+  sim::Instant now;           // simulated time reached
+  uint64_t events = 0;        // engine events so far
+  sim::Instant expected_end;  // the end of the workload and heal phases (0 until the cluster is ready)
+};
+
 struct RunOptions {
   uint64_t seed = 1;
   std::ostream* trace_sink = nullptr;
+  // When set, called once per simulated second from inside the run (by a world thread that
+  // only sleeps and calls it: the run's behaviour and fingerprint stay the same). It must not
+  // touch the simulation; the CLI prints a progress line from it.
+  std::function<void(const RunProgress&)> on_progress;
 };
 
 struct LatencySummary {

@@ -258,8 +258,8 @@ MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req) const
       if (reg != nullptr) {
         pm.leader = reg->leader;
         pm.leader_epoch = reg->leader_epoch;
-        pm.replicas = reg->replicas;
-        pm.isr = reg->isr;
+        pm.replicas.assign(reg->replicas.begin(), reg->replicas.end());
+        pm.isr.assign(reg->isr.begin(), reg->isr.end());
         if (!reg->has_leader()) pm.error = ErrorCode::kLeaderNotAvailable;
       } else {
         pm.error = ErrorCode::kLeaderNotAvailable;
