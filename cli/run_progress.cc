@@ -28,7 +28,7 @@ void RunProgressLine::update(const scenarios::RunProgress& p) {
   if (!enabled_) return;
   auto now = std::chrono::steady_clock::now();
   if (now - start_ < kQuietFor) return;
-  if (now - last_ < (tty_ ? std::chrono::milliseconds(500) : std::chrono::milliseconds(10'000))) return;
+  if (drawn_ && now - last_ < (tty_ ? std::chrono::milliseconds(500) : std::chrono::milliseconds(10'000))) return;
   last_ = now;
   double wall_s = std::chrono::duration<double>(now - start_).count();
   double sim_s = static_cast<double>(p.now.ns()) / 1e9;
