@@ -4,11 +4,13 @@
 # producing clients, and for each the run's peak resident memory, events, simulated seconds per
 # CPU second, and memory and CPU time per partition. docs/performance.md keeps the results.
 #
-#   bench/scale-bench.sh [EDDY [SIZES [DURATION]]]
+#   bench/scale-bench.sh [EDDY [SIZES [DURATION [PRODUCER_CONFIGS]]]]
 #
 # EDDY defaults to build/eddy; SIZES is a list of BROKERS/PARTITIONS/PRODUCERS (default
 # "10/1000/200 30/3000/600 100/10000/2000"); DURATION is the workload's simulated length
-# (default 30s). The scenarios are written to a temporary directory.
+# (default 30s); PRODUCER_CONFIGS is added to each producer's configs (e.g.
+# "metadata.max.age.ms: 300000", Kafka's default, where the lab's clients refresh every 5 s).
+# The scenarios are written to a temporary directory.
 # Prints one table row per size; exit 1 when a run failed its expectations.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +18,7 @@ cd "$(dirname "$0")/.."
 eddy=${1:-build/eddy}
 sizes=${2:-10/1000/200 30/3000/600 100/10000/2000}
 duration=${3:-30s}
+extra_configs=${4:+, $4}
 rate_total=2000
 if [ ! -x "$eddy" ]; then
   echo "$0: $eddy is not an executable" >&2
@@ -45,7 +48,7 @@ YAML
   while [ "$left" -gt 0 ]; do
     count=$((left > 1000 ? 1000 : left))
     left=$((left - count))
-    echo "  - {topic: events, count: $count, rate: $((rate_total * 60 / producers))/m, message_size: 1KiB, keys: \"uniform 1000000\", configs: {acks: all}}"
+    echo "  - {topic: events, count: $count, rate: $((rate_total * 60 / producers))/m, message_size: 1KiB, keys: \"uniform 1000000\", configs: {acks: all$extra_configs}}"
   done
   cat <<YAML
 duration: $duration
