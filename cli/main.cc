@@ -123,13 +123,13 @@ int run_command(const RunArgs& args) {
   opt.seed = args.common.seed;
   if (trace.is_open()) opt.trace_sink = &trace.stream();
   cli::RunProgressLine progress(args.progress);
-  opt.on_progress = [&progress](const scenarios::RunProgress& p) { progress.update(p); };
   cli::arm_wall_watchdog(args.common.seed, args.wall_timeout_s);
   cli::apply_lab_test_faults(args.common.seed);
   auto wall_start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
   rusage usage_start{};  // CPU time too (the machine may be shared), and memory
   getrusage(RUSAGE_SELF, &usage_start);
-  scenarios::ScenarioResult r = scenarios::run_scenario(spec, opt);
+  scenarios::ScenarioResult r =
+      scenarios::run_scenario(spec, opt, [&progress](const scenarios::RunProgress& p) { progress.update(p); });
   progress.finish();
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   rusage usage_end{};

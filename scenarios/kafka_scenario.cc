@@ -272,7 +272,7 @@ bool ScenarioResult::liveness_failed() const {
   return std::any_of(expectations.begin(), expectations.end(), [](const auto& e) { return !e.safety && !e.held; });
 }
 
-ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& options) {
+ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& options, const ProgressHook& on_progress) {
   // Swarm: the seed picks the knobs the file leaves open, and the nemesis mix.
   ScenarioSpec spec = file_spec;
   std::vector<std::string> drawn;
@@ -424,12 +424,12 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     world.stop(lab->final_phase_done ? "final phase done" : "final phase did not finish");
   });
 
-  if (options.on_progress) {
+  if (on_progress) {
     world.spawn("progress", [&] {
       for (;;) {
         world.sleep_for(sim::seconds(1));
         sim::Instant end = result.cluster_ready ? lab->workload_start + spec.duration + spec.heal_for : sim::Instant{};
-        options.on_progress(RunProgress{world.now(), world.engine().events_processed(), end});
+        on_progress(RunProgress{world.now(), world.engine().events_processed(), end});
       }
     });
   }

@@ -29,13 +29,14 @@ struct RunProgress {
   sim::Instant expected_end;  // the end of the workload and heal phases (0 until the cluster is ready)
 };
 
+// When given to run_scenario, called once per simulated second from inside the run (by a world
+// thread that only sleeps and calls it: the run's behaviour and fingerprint stay the same). It
+// must not touch the simulation; the CLI prints a progress line from it.
+using ProgressHook = std::function<void(const RunProgress&)>;
+
 struct RunOptions {
   uint64_t seed = 1;
   std::ostream* trace_sink = nullptr;
-  // When set, called once per simulated second from inside the run (by a world thread that
-  // only sleeps and calls it: the run's behaviour and fingerprint stay the same). It must not
-  // touch the simulation; the CLI prints a progress line from it.
-  std::function<void(const RunProgress&)> on_progress;
 };
 
 struct LatencySummary {
@@ -91,7 +92,7 @@ struct ScenarioResult {
   bool liveness_failed() const;
 };
 
-ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options);
+ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options, const ProgressHook& on_progress = {});
 
 // The producers (History indexes, in the order run_scenario numbers them) whose configuration
 // promises per-partition send order: enable.idempotence, or max.in.flight.requests.per.connection=1.

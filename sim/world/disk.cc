@@ -389,8 +389,10 @@ std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int6
     f.current[static_cast<size_t>(at)] ^= bit;
   } else {
     f.durable[static_cast<size_t>(at)] ^= bit;
+    used_bytes_ -= static_cast<int64_t>(f.current.size());  // re-derived: pages an fsync error dropped go
     f.current = f.durable;
     for (const auto& op : f.pending) apply(f.current, op);
+    used_bytes_ += static_cast<int64_t>(f.current.size());
     f.dropped = false;  // pages dropped by an fsync error are gone from the cache too
     to_prefix_if_synced(f);
   }
