@@ -15,6 +15,7 @@
 #include "cli/host_usage.h"
 #include "cli/lab_commands.h"
 #include "cli/run_output.h"
+#include "cli/run_progress.h"
 #include "cli/omb_run.h"
 #include "cli/seed_run.h"
 #include "cli/shell_quote.h"
@@ -32,7 +33,7 @@
 namespace {
 
 constexpr const char* kUsage =
-    "usage: eddy run [FILE.yaml] [--omb-driver DRIVER.yaml --omb-workload WORKLOAD.yaml] [--seed N] [--out DIR | --no-out] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L]\n"
+    "usage: eddy run [FILE.yaml] [--omb-driver DRIVER.yaml --omb-workload WORKLOAD.yaml] [--seed N] [--out DIR | --no-out] [--trace FILE [--force]] [--max-events N] [--wall-timeout S] [--log-level L] [--progress]\n"
     "       eddy sweep FILE... --seeds A..B [--jobs N] [--shard I/N] [--time-budget 10m] [--out DIR [--resume]]\n"
     "       eddy replay FILE --seed N [--trace FILE [--force]] [--all] [--wall-timeout S]\n"
     "       eddy check-determinism FILE --seed N [--traces DIR]\n"
@@ -61,6 +62,7 @@ struct RunArgs {
   cli::OmbArgs omb;
   std::vector<std::string> include_roots;
   std::vector<std::string> variants;  // --variant NAME
+  bool progress = false;              // --progress: a progress line even when stderr is not a terminal
 };
 
 // Opens the trace file if asked; never overwrites without --force. Returns an exit code on error.
@@ -120,12 +122,15 @@ int run_command(const RunArgs& args) {
   scenarios::RunOptions opt;
   opt.seed = args.common.seed;
   if (trace.is_open()) opt.trace_sink = &trace.stream();
+  cli::RunProgressLine progress(args.progress);
   cli::arm_wall_watchdog(args.common.seed, args.wall_timeout_s);
   cli::apply_lab_test_faults(args.common.seed);
   auto wall_start = std::chrono::steady_clock::now();  // the lab's own speed, outside the simulation
   rusage usage_start{};  // CPU time too (the machine may be shared), and memory
   getrusage(RUSAGE_SELF, &usage_start);
-  scenarios::ScenarioResult r = scenarios::run_scenario(spec, opt);
+  scenarios::ScenarioResult r =
+      scenarios::run_scenario(spec, opt, [&progress](const scenarios::RunProgress& p) { progress.update(p); });
+  progress.finish();
   double wall_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start).count();
   rusage usage_end{};
   getrusage(RUSAGE_SELF, &usage_end);
@@ -212,6 +217,9 @@ int main(int argc, char** argv) {
   cli::add_output_options(run, run_args.output);
   cli::add_include_root_option(run, run_args.include_roots);
   cli::add_variant_option(run, run_args.variants);
+  run->add_flag("--progress", run_args.progress,
+                "Show progress (simulated time, events/s, ETA) even when stderr is not a terminal; on a terminal it is "
+                "shown for any run longer than a few seconds");
 
   CommonArgs demo_args;
   CLI::App* demo = app.add_subcommand("demo", "Kernel demos");

@@ -12,9 +12,6 @@ FaultInjector::FaultInjector(sim::World& world, sim::Prng prng, std::vector<sim:
 void FaultInjector::capture_link_baseline() {
   baseline_nodes_ = world_.node_count();
   baseline_.clear();
-  baseline_.reserve(baseline_nodes_ * baseline_nodes_);
-  for (uint32_t f = 0; f < baseline_nodes_; ++f)
-    for (uint32_t t = 0; t < baseline_nodes_; ++t) baseline_.push_back(world_.net().link(sim::NodeId{f}, sim::NodeId{t}));
 }
 
 std::string FaultInjector::name(sim::NodeId n) { return world_.node(n).name(); }
@@ -62,15 +59,14 @@ void FaultInjector::ring(AppliedFault& out, const std::vector<sim::NodeId>& node
 }
 
 void FaultInjector::restore_link(sim::NodeId from, sim::NodeId to) {
-  if (from.value < baseline_nodes_ && to.value < baseline_nodes_) {
-    world_.net().link(from, to) = baseline_[from.value * baseline_nodes_ + to.value];
-  }
+  if (auto it = baseline_.find({from, to}); it != baseline_.end()) world_.net().link(from, to) = it->second;
 }
 
 void FaultInjector::change_links(AppliedFault& out, const FaultAction& a) {
   auto change = [&](sim::NodeId from, sim::NodeId to) {
     if (from == to) return;
     sim::LinkModel& m = world_.net().link(from, to);
+    if (from.value < baseline_nodes_ && to.value < baseline_nodes_) baseline_.try_emplace({from, to}, m);
     switch (a.kind) {
       case FaultKind::kLinkLoss: m.loss = a.params.probability; break;
       case FaultKind::kLinkDuplicate: m.duplicate = a.params.probability; break;
@@ -186,8 +182,7 @@ AppliedFault FaultInjector::apply(const FaultAction& a) {
     }
     case K::kHeal:
       world_.net().heal();
-      for (uint32_t f = 0; f < world_.node_count(); ++f)
-        for (uint32_t t = 0; t < world_.node_count(); ++t) restore_link(sim::NodeId{f}, sim::NodeId{t});
+      for (const auto& [link, model] : baseline_) world_.net().link(link.first, link.second) = model;
       out.what = "heal";
       break;
     case K::kLinkLoss:

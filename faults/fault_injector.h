@@ -5,6 +5,7 @@
 // nodes resumed, stopped nodes started.
 #pragma once
 
+#include <map>
 #include <string>
 #include <utility>
 #include <vector>
@@ -52,7 +53,10 @@ class FaultInjector {
   sim::World& world_;
   sim::Prng prng_;
   std::vector<sim::NodeId> servers_;
-  std::vector<sim::LinkModel> baseline_;  // node_count^2, row-major from->to; empty: default link
+  // The model each link changed by a fault had when the baseline was captured, recorded just
+  // before its first change (nothing else changes links after the capture): heal and undo
+  // restore these. Only links between nodes that existed then; the rest are never restored.
+  std::map<std::pair<sim::NodeId, sim::NodeId>, sim::LinkModel> baseline_;
   size_t baseline_nodes_ = 0;
 };
 

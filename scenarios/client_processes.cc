@@ -11,6 +11,7 @@
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/protocol/messages.h"
 #include "broker_model/txn/control_batch.h"
+#include "sim/check.h"
 
 namespace scenarios {
 
@@ -221,7 +222,12 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     ProducerConfig config;
     ProducerConfig::parse(p.configs, config);  // validated by the loader
     config.variants = spec.cluster.variants;
-    ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{p.topic}, kMetadataMaxAge,
+    // The lab refreshes every kMetadataMaxAge unless the scenario sets metadata.max.age.ms for
+    // its producers (Kafka's default is 5 minutes; thousands of clients each fetching every
+    // partition's metadata every 5 s was a quarter of a 10,000-partition run).
+    const sim::Duration max_age =
+        p.configs.count("metadata.max.age.ms") != 0 ? sim::milliseconds(config.metadata_max_age_ms) : kMetadataMaxAge;
+    ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{p.topic}, max_age,
                                                   sim::milliseconds(config.request_timeout_ms));
     md.start();
     if (!config.client_id.empty()) lab.history.set_producer_client_id(producer_index, config.client_id);
@@ -301,18 +307,25 @@ bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md,
   size_t first_op = lab.history.produces().size();
   uint64_t seq = 0;
   for (const auto& t : spec.topics) {
+    // A keyed record is hashed to its partition: name each partition through a key that hashes
+    // there. Trying "marker-0", "marker-1", ... once and keeping the first key landing on each
+    // partition takes about P ln P hashes; searching each partition's own key took about P per
+    // partition (10^8 at 10,000 partitions).
+    std::vector<std::string> keys(static_cast<size_t>(t.partitions));
+    int32_t missing = t.partitions;
+    const uint64_t tries_max = uint64_t{1000} * static_cast<uint64_t>(t.partitions);  // never reached: ~P ln P
+    for (uint64_t n = 0; missing > 0; ++n) {
+      EDDY_CHECK_MSG(n < tries_max, "no liveness-probe key found for some partition");
+      std::string key = "marker-" + std::to_string(n);
+      std::string& slot = keys[static_cast<size_t>(to_positive(murmur2(key)) % t.partitions)];
+      if (!slot.empty()) continue;
+      slot = std::move(key);
+      --missing;
+    }
     for (int32_t p = 0; p < t.partitions; ++p) {
       uint64_t id = make_record_id(kMarkerProducer, ++seq);
-      // A keyed record would be hashed; name the partition through a key that hashes there.
-      std::string value = value_with_record_id(id);
-      for (uint64_t salt = 0;; ++salt) {
-        std::string key = "marker-" + std::to_string(p) + "-" + std::to_string(salt);
-        if (to_positive(murmur2(key)) % t.partitions == p) {
-          uint64_t token = recorder.invoke(id);
-          recorder.sent(token, producer.send(t.name, key, value, token));
-          break;
-        }
-      }
+      uint64_t token = recorder.invoke(id);
+      recorder.sent(token, producer.send(t.name, keys[static_cast<size_t>(p)], value_with_record_id(id), token));
     }
   }
   producer.flush();

@@ -91,6 +91,7 @@ constexpr Rule kProducerRules[] = {
     {"max.block.ms", Type::kLong, 0},
     {"max.in.flight.requests.per.connection", Type::kInt, 1},
     {"max.request.size", Type::kInt, 0},
+    {"metadata.max.age.ms", Type::kInt, 1},
     {"partitioner.class", Type::kEnum, 0,
      "org.apache.kafka.clients.producer.RoundRobinPartitioner|org.apache.kafka.clients.producer.UniformStickyPartitioner|"
      "org.apache.kafka.clients.producer.internals.DefaultPartitioner"},

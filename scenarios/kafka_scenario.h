@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <ostream>
 #include <set>
@@ -20,6 +21,18 @@
 #include "sim/world/fault_points.h"
 
 namespace scenarios {
+
+// Where a run is, for a progress display.
+struct RunProgress {
+  sim::Instant now;           // simulated time reached
+  uint64_t events = 0;        // engine events so far
+  sim::Instant expected_end;  // the end of the workload and heal phases (0 until the cluster is ready)
+};
+
+// When given to run_scenario, called once per simulated second from inside the run (by a world
+// thread that only sleeps and calls it: the run's behaviour and fingerprint stay the same). It
+// must not touch the simulation; the CLI prints a progress line from it.
+using ProgressHook = std::function<void(const RunProgress&)>;
 
 struct RunOptions {
   uint64_t seed = 1;
@@ -81,7 +94,7 @@ struct ScenarioResult {
   bool liveness_failed() const;
 };
 
-ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options);
+ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options, const ProgressHook& on_progress = {});
 
 // The producers (History indexes, in the order run_scenario numbers them) whose configuration
 // promises per-partition send order: enable.idempotence, or max.in.flight.requests.per.connection=1.

@@ -362,14 +362,24 @@ MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req) const
       resp.topics.push_back(std::move(t));
       return;
     }
+    // The topic's registrations are consecutive in the image's map (TopicPartition order): walk
+    // them alongside the partition numbers instead of searching the map for each (a client's
+    // metadata request names a topic of 10,000 partitions at scale).
+    const sim::Symbol topic_name(name);
+    const auto& registrations = image.partitions();
+    auto next = registrations.lower_bound(TopicPartition{topic_name, 0});
+    t.partitions.reserve(static_cast<size_t>(topic->partitions));
     for (int32_t p = 0; p < topic->partitions; ++p) {
       PartitionMetadata pm;
       pm.partition = p;
-      if (const PartitionRegistration* reg = image.partition(TopicPartition{name, p})) {
+      while (next != registrations.end() && next->first.topic == topic_name && next->first.partition < p) ++next;
+      const PartitionRegistration* reg = nullptr;
+      if (next != registrations.end() && next->first == TopicPartition{topic_name, p}) reg = &next->second;
+      if (reg != nullptr) {
         pm.leader = reg->leader;
         pm.leader_epoch = reg->leader_epoch;
-        pm.replicas = reg->replicas;
-        pm.isr = reg->isr;
+        pm.replicas.assign(reg->replicas.begin(), reg->replicas.end());
+        pm.isr.assign(reg->isr.begin(), reg->isr.end());
         if (!reg->has_leader()) pm.error = ErrorCode::kLeaderNotAvailable;
       } else {
         pm.error = ErrorCode::kLeaderNotAvailable;

@@ -86,6 +86,7 @@ SendResult Producer::send(sim::Symbol topic, std::optional<std::string> key, std
   if (queue.empty() || queue.back().in_flight || queue.back().attempts > 0 ||
       queue.back().bytes + size > config_.batch_size) {
     if (!queue.empty()) partitioner_.on_new_batch(parts);
+    if (queue.empty()) active_queues_.try_emplace(tp, &partition);
     Batch b;
     b.tp = tp;
     b.partition = &partition;
@@ -97,6 +98,9 @@ SendResult Producer::send(sim::Symbol topic, std::optional<std::string> key, std
     b.tokens.reserve(partition.last_batch_records);
     queue.push_back(std::move(b));
   }
+  // Kafka's KafkaProducer.doSend wakes the sender when a record starts a new batch; here only
+  // when nothing was queued, since the sender then sleeps without a deadline (sender_loop).
+  if (queued_records_ == 0) wakeup_.notify_all();
   Batch& b = queue.back();
   b.records.mutate().emplace_back(ctx.wall_now().ns() / 1'000'000, std::move(key), std::move(value), value_padding, tombstone);
   b.tokens.push_back(token);
@@ -135,12 +139,16 @@ Producer::PartitionQueue& Producer::queue_for(const TopicPartition& tp) {
   if (by_number[n] == nullptr) {
     by_number[n] = std::make_unique<PartitionQueue>();
     by_number[n]->tp = tp;
-    ordered_queues_.clear();
-    for (auto& [topic, queues] : queues_)
-      for (auto& q : queues)
-        if (q != nullptr) ordered_queues_.push_back(q.get());
   }
   return *by_number[n];
+}
+
+void Producer::forget_idle_queues() {
+  for (auto it = active_queues_.begin(); it != active_queues_.end();) {
+    const PartitionQueue& q = *it->second;
+    if (q.batches.empty() && !q.sequences.unresolved && !q.sequences.needs_bump) it = active_queues_.erase(it);
+    else ++it;
+  }
 }
 
 bool Producer::batch_ready(const Batch& b, sim::Instant now) const {
@@ -166,8 +174,7 @@ void Producer::sender_loop() {
     std::map<BrokerId, int64_t> request_bytes;
     sim::Instant next_wake = now + sim::milliseconds(config_.linger_ms > 0 ? config_.linger_ms : 100);
     bool need_metadata = false;
-    for (PartitionQueue* queue_of : ordered_queues_) {
-      const TopicPartition& tp = queue_of->tp;
+    for (auto& [tp, queue_of] : active_queues_) {
       PartitionQueue& partition = *queue_of;
       // Like Kafka's drain: the first batch not already in flight, if it is ready.
       auto& queue = partition.batches;
@@ -200,8 +207,17 @@ void Producer::sender_loop() {
       if (in_flight_[broker] >= config_.max_in_flight) continue;
       send_to(broker, std::move(list));
     }
-    if (config_.enable_idempotence && producer_id_ == kNoProducerId && init_retry_after_ < next_wake)
+    forget_idle_queues();
+    const bool awaiting_producer_id = config_.enable_idempotence && producer_id_ == kNoProducerId;
+    if (awaiting_producer_id && init_retry_after_ < next_wake)
       next_wake = std::max(init_retry_after_, now + sim::milliseconds(1));
+    if (active_queues_.empty() && !awaiting_producer_id) {
+      // Nothing queued and nothing to resolve: until send() queues a record (it wakes us),
+      // every pass would find nothing. A producer that sends once a second would otherwise
+      // wake every linger.ms for nothing (2,000 such producers: most of a run's events).
+      wakeup_.wait();
+      continue;
+    }
     sim::Duration wait = next_wake - now;
     if (wait < sim::milliseconds(1)) wait = sim::milliseconds(1);
     wakeup_.wait_until(ctx.sim_deadline(wait));
@@ -355,7 +371,7 @@ void Producer::retry_or_fail(Batch* b, ErrorCode error) {
 void Producer::expire_old_batches(sim::Instant now) {
   // Batches of a partition are in creation order: only the oldest not in flight can be
   // the first to expire, so look no further than that.
-  for (PartitionQueue* partition : ordered_queues_) {
+  for (auto& [tp, partition] : active_queues_) {
     auto& queue = partition->batches;
     auto it = queue.begin();
     while (it != queue.end() && it->in_flight) ++it;
@@ -604,8 +620,7 @@ void Producer::resolve_sequences() {
   // re-initialize (set_transactional_producer starts every partition over).
   if (transactional()) return;
   bool bumped = false;
-  for (PartitionQueue* queue_of : ordered_queues_) {
-    const TopicPartition& tp = queue_of->tp;
+  for (auto& [tp, queue_of] : active_queues_) {
     PartitionQueue& partition = *queue_of;
     PartitionSequences& s = partition.sequences;
     if (!s.unresolved && !s.needs_bump) continue;  // nothing to resolve: skip the queue scan

@@ -163,9 +163,14 @@ class Producer {
   // queue without a TopicPartition search. Entries are never erased, so pointers to them
   // stay valid.
   TopicMap<std::vector<std::unique_ptr<PartitionQueue>>> queues_;
-  // queues_ flattened in its order (topics by name, then numbers: TopicPartition order), for
-  // the sender loop's three passes over every partition per turn. Rebuilt when one is added.
-  std::vector<PartitionQueue*> ordered_queues_;
+  // The partitions the sender loop's three passes (expire, resolve, drain) must look at, in
+  // TopicPartition order: every queue holding a batch or an unresolved sequence (and maybe a
+  // few that no longer do, dropped at the end of each turn). A producer writing to a few of a
+  // topic's 10,000 partitions at a time then pays per turn for those, not for every partition
+  // it ever wrote to. A queue is added when it gets a batch; its flags are only set while it
+  // holds one.
+  std::map<TopicPartition, PartitionQueue*> active_queues_;
+  void forget_idle_queues();
   PartitionQueue& queue_for(const TopicPartition& tp);
   std::map<BrokerId, int> in_flight_;
   size_t queued_records_ = 0;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "broker_model/errors.h"
 #include "broker_model/storage/record_batch.h"
 #include "broker_model/txn/txn_index.h"
@@ -163,8 +165,12 @@ struct PartitionMetadata {
   ErrorCode error = ErrorCode::kNone;
   BrokerId leader = kNoBroker;
   LeaderEpoch leader_epoch = kNoLeaderEpoch;
-  std::vector<BrokerId> replicas;
-  std::vector<BrokerId> isr;
+  // Inline for the usual replication factors: a metadata answer lists every partition of a
+  // topic (10,000 at scale) and thousands of clients ask for one every few seconds, so two
+  // heap blocks per partition made building and freeing answers a fifth of such a run.
+  static constexpr size_t kInlineReplicas = 5;
+  boost::container::small_vector<BrokerId, kInlineReplicas> replicas;
+  boost::container::small_vector<BrokerId, kInlineReplicas> isr;
 };
 struct TopicMetadata {
   std::string name;

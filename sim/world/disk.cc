@@ -222,6 +222,7 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
   File& f = it->second;
   ++changes_;
   write_back_expired(f);
+  used_bytes_ -= static_cast<int64_t>(f.current.size());
   if (f.prefix && new_size == static_cast<int64_t>(f.current.size())) {
     // Changes nothing wherever a crash cuts the pending ops (see File): stays a prefix.
     f.pending.push_back(PendingOp{new_size, 0, engine_.now(), nullptr, true});
@@ -231,7 +232,7 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
     apply(f.current, op);
     f.pending.push_back(std::move(op));
   }
-  recount_usage();
+  used_bytes_ += static_cast<int64_t>(f.current.size());
   trace_.record(engine_.now(), node_, "disk.truncate", {{"file", file}, {"size", new_size}});
   charge(model_.write_latency, 0, "disk truncate");
   return IoStatus::kOk;
@@ -246,9 +247,11 @@ std::optional<int64_t> Disk::size(const std::string& file) const {
 }
 
 std::vector<std::string> Disk::list(std::string_view prefix) const {
+  // The names with this prefix are consecutive in the map: start at the first, stop after the
+  // last (a broker opening each of its thousands of partitions lists its own directory).
   std::vector<std::string> out;
-  for (const auto& [name, f] : files_)
-    if (name.compare(0, prefix.size(), prefix) == 0) out.push_back(name);
+  for (auto it = files_.lower_bound(prefix); it != files_.end() && it->first.compare(0, prefix.size(), prefix) == 0; ++it)
+    out.push_back(it->first);
   return out;
 }
 
@@ -281,8 +284,10 @@ Disk::Files::const_iterator Disk::find_file(std::string_view file) const {
 IoStatus Disk::remove(const std::string& file) {
   ++changes_;
   forget_cached_files();
-  if (files_.erase(file) == 0) return IoStatus::kNotFound;
-  recount_usage();
+  auto it = files_.find(file);
+  if (it == files_.end()) return IoStatus::kNotFound;
+  used_bytes_ -= static_cast<int64_t>(it->second.current.size());
+  files_.erase(it);
   trace_.record(engine_.now(), node_, "disk.remove", {{"file", file}});
   return IoStatus::kOk;
 }
@@ -294,8 +299,9 @@ IoStatus Disk::rename(const std::string& from, const std::string& to) {
   ++changes_;
   forget_cached_files();
   files_.erase(it);
-  files_[to] = std::move(f);
-  recount_usage();
+  File& replaced = files_[to];  // an existing `to` is replaced: its bytes are no longer used
+  used_bytes_ -= static_cast<int64_t>(replaced.current.size());
+  replaced = std::move(f);
   trace_.record(engine_.now(), node_, "disk.rename", {{"from", from}, {"to", to}});
   return IoStatus::kOk;
 }
@@ -383,8 +389,10 @@ std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int6
     f.current[static_cast<size_t>(at)] ^= bit;
   } else {
     f.durable[static_cast<size_t>(at)] ^= bit;
+    used_bytes_ -= static_cast<int64_t>(f.current.size());  // re-derived: pages an fsync error dropped go
     f.current = f.durable;
     for (const auto& op : f.pending) apply(f.current, op);
+    used_bytes_ += static_cast<int64_t>(f.current.size());
     f.dropped = false;  // pages dropped by an fsync error are gone from the cache too
     to_prefix_if_synced(f);
   }

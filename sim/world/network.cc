@@ -53,25 +53,24 @@ Network::Network(Engine& engine, Trace& trace, Prng prng, NetworkHost& host)
     : engine_(engine), trace_(trace), prng_(prng), host_(host) {}
 
 void Network::resize(size_t nodes) {
-  std::vector<Link> links(nodes * nodes, Link{default_link_, {}, {}});
-  std::vector<bool> blocked(nodes * nodes, false);
-  for (size_t f = 0; f < n_; ++f)
-    for (size_t t = 0; t < n_; ++t) {
-      links[f * nodes + t] = links_[f * n_ + t];
-      blocked[f * nodes + t] = blocked_[f * n_ + t];
-    }
-  links_ = std::move(links);
-  blocked_ = std::move(blocked);
+  EDDY_CHECK(nodes >= n_);
+  links_.resize(nodes);
   n_ = nodes;
+}
+
+Network::Link& Network::link_state(NodeId from, NodeId to) {
+  EDDY_CHECK(from.value < n_ && to.value < n_);
+  return links_[from.value].try_emplace(to.value, Link{default_link_, {}, {}}).first->second;
 }
 
 void Network::set_default_link(const LinkModel& m) {
   default_link_ = m;
   latency_floor_ = m.latency.floor();
-  for (auto& l : links_) l.model = m;
+  for (auto& from : links_)
+    for (auto& [to, l] : from) l.model = m;
 }
 
-void Network::set_link(NodeId from, NodeId to, const LinkModel& m) { links_[index(from, to)].model = m; }
+void Network::set_link(NodeId from, NodeId to, const LinkModel& m) { link_state(from, to).model = m; }
 
 // ------------------------------------------------------------------ connections
 
@@ -95,6 +94,8 @@ ConnectionId Network::connect(NodeId client, uint64_t incarnation, NodeId server
   c.live = true;
   c.ends[0] = End{client, incarnation, true};
   c.ends[1] = End{server, 0, true};
+  c.links[0] = &link_state(client, server);
+  c.links[1] = &link_state(server, client);
   ++live_connections_;
   ConnectionId id = end_id(slot, generation, 0);
   trace_.record(engine_.now(), static_cast<int>(client.value), "net.connect", {{"conn", id.value}, {"to", server.value}});
@@ -144,7 +145,7 @@ void Network::send_control(uint32_t conn_slot, int side, CloseReason why) {
   m.env.bytes = 64;
   m.env.header.kind = kConnectionClosedKind;
   m.env.payload = why;
-  Link& link = links_[index(m.env.from, m.env.to)];
+  Link& link = *c.links[side];
   Stream& st = c.streams[side];
   Instant arrival = std::max(transmit(link, m.env.bytes) + link.model.latency.sample(prng_), st.last_arrival);
   st.last_arrival = arrival;
@@ -198,7 +199,7 @@ void Network::send(Envelope&& env) {
   ++stats_.sent;
   if (!env.connection) {
     EDDY_CHECK(env.from.value < n_ && env.to.value < n_);
-    send_datagram(std::move(env), links_[index(env.from, env.to)]);
+    send_datagram(std::move(env), link_state(env.from, env.to));
     return;
   }
   int64_t s = conn_slot_of(env.connection);
@@ -209,8 +210,9 @@ void Network::send(Envelope&& env) {
     trace_.record(engine_.now(), static_cast<int>(env.from.value), "net.drop", {{"id", env.id}, {"why", "closed"}});
     return;
   }
-  env.to = conns_[static_cast<size_t>(s)].ends[1 - side].node;
-  send_on_stream(std::move(env), links_[index(env.from, env.to)]);
+  const Connection& c = conns_[static_cast<size_t>(s)];
+  env.to = c.ends[1 - side].node;
+  send_on_stream(std::move(env), *c.links[side]);
 }
 
 void Network::send_datagram(Envelope&& env, Link& link) {
@@ -237,11 +239,11 @@ void Network::send_datagram(Envelope&& env, Link& link) {
   Duration dup_extra = duplicated ? nanoseconds(prng_.int_in_range(0, m.latency.a.ns() + 1)) : Duration::zero();
   uint32_t bytes = env.bytes;
   NodeId to = env.to;
-  size_t link_index = index(env.from, env.to);
+  Link* link_of = &link;
   uint32_t slot = park(InFlight{std::move(env), InFlight::Kind::kDatagram, 0, false, false});
   over_wire(link, NodeId{static_cast<uint32_t>(from)}, to, bytes, latency,
-            [this, slot, from, link_index, reordered, reorder_extra, duplicated, dup_extra](Instant wire) {
-              Link& l = links_[link_index];
+            [this, slot, from, link_of, reordered, reorder_extra, duplicated, dup_extra](Instant wire) {
+              Link& l = *link_of;
               Instant arrival = wire;
               if (reordered) {
                 ++stats_.reordered;
@@ -506,12 +508,12 @@ bool Network::deliver_to_process(Envelope&& env) {
 // ------------------------------------------------------------------ reachability
 
 void Network::block(NodeId from, NodeId to) {
-  blocked_[index(from, to)] = true;
+  blocked_.insert({from.value, to.value});
   trace_.record(engine_.now(), Trace::kWorldNode, "net.block", {{"from", from.value}, {"to", to.value}});
 }
 
 void Network::unblock(NodeId from, NodeId to) {
-  blocked_[index(from, to)] = false;
+  blocked_.erase({from.value, to.value});
   trace_.record(engine_.now(), Trace::kWorldNode, "net.unblock", {{"from", from.value}, {"to", to.value}});
 }
 
@@ -537,7 +539,7 @@ void Network::split(const std::vector<std::vector<NodeId>>& groups) {
 }
 
 void Network::heal() {
-  std::fill(blocked_.begin(), blocked_.end(), false);
+  blocked_.clear();
   trace_.record(engine_.now(), Trace::kWorldNode, "net.heal", {});
 }
 

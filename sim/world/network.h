@@ -2,8 +2,10 @@
 //
 // Per directed link (node pair): a latency distribution, bandwidth (serialization delay plus
 // queueing behind earlier messages on the link), and packet faults (loss, duplication,
-// reordering). Partitions are a directed reachability matrix, checked when a message would be
-// delivered.
+// reordering). Partitions are a set of blocked directed pairs, checked when a message would be
+// delivered. Both are sparse: a link exists once something used or changed it (the others
+// follow the default model), so a lab with thousands of client nodes holds the pairs that
+// talk, not the square of its node count.
 //
 // Connections behave as TCP does (Kafka runs over TCP), so verdicts never rest on failures
 // TCP cannot have:
@@ -34,7 +36,10 @@
 #include <cstdint>
 #include <deque>
 #include <functional>
+#include <map>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "sim/envelope.h"
@@ -119,7 +124,8 @@ class Network {
   size_t nodes() const { return n_; }
   void set_default_link(const LinkModel& m);
   void set_link(NodeId from, NodeId to, const LinkModel& m);
-  LinkModel& link(NodeId from, NodeId to) { return links_[index(from, to)].model; }
+  // The link's model, to read or change (the default model until changed).
+  LinkModel& link(NodeId from, NodeId to) { return link_state(from, to).model; }
 
   // --- connections ----------------------------------------------------------------
   // Opens a connection from `client` (process incarnation `incarnation`) to `server`;
@@ -136,7 +142,7 @@ class Network {
   void send(Envelope&& env);
 
   // --- reachability (directed) ---------------------------------------------------
-  bool reachable(NodeId from, NodeId to) const { return !blocked_[index(from, to)]; }
+  bool reachable(NodeId from, NodeId to) const { return blocked_.empty() || !blocked_.contains({from.value, to.value}); }
   void block(NodeId from, NodeId to);    // one way: from can no longer reach to
   void unblock(NodeId from, NodeId to);
   void partition(NodeId a, NodeId b);    // both ways
@@ -175,6 +181,7 @@ class Network {
     bool live = false;
     End ends[2];       // [0] client, [1] server
     Stream streams[2]; // [0] client → server, [1] server → client
+    Link* links[2] = {nullptr, nullptr};  // the links each stream takes (in links_), found once
   };
   struct InFlight {
     enum class Kind : uint8_t {
@@ -190,7 +197,9 @@ class Network {
     bool control = false;  // stream: a FIN/RST notice, not data
   };
 
-  size_t index(NodeId from, NodeId to) const { return static_cast<size_t>(from.value) * n_ + to.value; }
+  // The link from `from` to `to`, made with the default model when first asked for. Links are
+  // never erased, so a reference stays valid.
+  Link& link_state(NodeId from, NodeId to);
   Instant transmit(Link& link, uint32_t bytes);
   // Puts a message on the wire from `from` to `to` and calls land(arrival) with the instant it
   // arrives (before the stream's order and the message faults): through the engine's network
@@ -233,8 +242,9 @@ class Network {
   size_t n_ = 0;
   LinkModel default_link_;
   Duration latency_floor_;  // of the default link: what an engine's platform puts on its wire
-  std::vector<Link> links_;
-  std::vector<bool> blocked_;
+  std::vector<std::map<uint32_t, Link>> links_;      // [from][to], the pairs used or changed
+  std::set<std::pair<uint32_t, uint32_t>> blocked_;  // (from, to) that cannot reach
+
   std::vector<Connection> conns_;
   FreeSlots free_conns_;
   size_t live_connections_ = 0;

@@ -142,7 +142,7 @@ const OmbBad kOmbBad[] = {
      kGoodWorkload, "d", 5, 3, "acks: expected one of all, -1, 0, 1, got '2'"},
     {"ReplicationFactorNotANumber",
      "name: Kafka\ndriverClass: io.openmessaging.benchmark.driver.kafka.KafkaBenchmarkDriver\nreplicationFactor: three\n",
-     kGoodWorkload, "d", 3, 20, "replicationFactor: expected an integer from 1 to 64"},
+     kGoodWorkload, "d", 3, 20, "replicationFactor: expected an integer from 1 to 128"},
     {"MinInsyncAboveReplicationFactor",
      "name: Kafka\ndriverClass: io.openmessaging.benchmark.driver.kafka.KafkaBenchmarkDriver\nreplicationFactor: 1\n"
      "topicConfig: |\n  min.insync.replicas=2\n",

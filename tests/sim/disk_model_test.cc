@@ -142,6 +142,7 @@ class ReferenceDisk {
     f.durable[static_cast<size_t>(at)] ^= static_cast<char>(1u << prng_.below(8));
     f.current = f.durable;
     for (const auto& op : f.pending) apply(f.current, op);
+    recount_usage();  // the page cache re-derived: pages an fsync error dropped are gone
     trace_.record(now, 0, "disk.corrupt", {{"file", file}, {"offset", at}});
     return at;
   }

@@ -65,6 +65,30 @@ TEST(Network, SymmetricPartitionIsolateAndSplit) {
   EXPECT_EQ(healed.size(), 12u);
 }
 
+// Links are made on first use (the network holds the pairs that talk, not the square of the
+// node count), yet every pair reads as a full matrix would: the default model until changed,
+// and a new default reaches links made before it and after it.
+TEST(Network, LinksFollowTheDefaultUntilChangedWhereverTheyWereMade) {
+  WorldConfig c;
+  c.link.loss = 0.1;
+  World w(c);
+  for (int i = 0; i < 2'000; ++i) w.add_node("n" + std::to_string(i), [](NodeContext&) {});
+  EXPECT_DOUBLE_EQ(w.net().link(NodeId{1'999}, NodeId{0}).loss, 0.1);
+  w.net().link(NodeId{3}, NodeId{4}).loss = 0.5;  // a fault changes one direction
+  EXPECT_DOUBLE_EQ(w.net().link(NodeId{3}, NodeId{4}).loss, 0.5);
+  EXPECT_DOUBLE_EQ(w.net().link(NodeId{4}, NodeId{3}).loss, 0.1);
+  LinkModel quiet;
+  quiet.loss = 0.0;
+  w.net().set_default_link(quiet);
+  EXPECT_DOUBLE_EQ(w.net().link(NodeId{3}, NodeId{4}).loss, 0.0);      // made before
+  EXPECT_DOUBLE_EQ(w.net().link(NodeId{1'000}, NodeId{7}).loss, 0.0);  // made after
+  w.net().block(NodeId{1'998}, NodeId{5});
+  EXPECT_FALSE(w.net().reachable(NodeId{1'998}, NodeId{5}));
+  EXPECT_TRUE(w.net().reachable(NodeId{5}, NodeId{1'998}));
+  w.net().heal();
+  EXPECT_TRUE(w.net().reachable(NodeId{1'998}, NodeId{5}));
+}
+
 TEST(Network, MessageInFlightIsDroppedWhenAPartitionStartsBeforeArrival) {
   WorldConfig c;
   c.link.latency = LatencyModel::constant(milliseconds(10));
