@@ -461,11 +461,13 @@ void Producer::set_transactional_producer(ProducerId id, int16_t epoch) {
   producer_epoch_ = epoch;
   // A new epoch starts every partition's sequences at 0; what the old epoch left unresolved
   // belongs to a transaction that is over (the caller flushed and ended it).
-  for (PartitionQueue* q : ordered_queues_) {
-    LeaderEpoch seen = q->sequences.max_leader_epoch;
-    q->sequences = PartitionSequences{};
-    q->sequences.max_leader_epoch = seen;
-  }
+  for (auto& [topic, by_number] : queues_)
+    for (auto& q : by_number) {
+      if (!q) continue;
+      LeaderEpoch seen = q->sequences.max_leader_epoch;
+      q->sequences = PartitionSequences{};
+      q->sequences.max_leader_epoch = seen;
+    }
   wakeup_.notify_all();
 }
 
