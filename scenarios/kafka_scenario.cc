@@ -55,6 +55,7 @@ sim::DiskModel disk_model_of(const DiskSpec& d) {
   m.write_latency = d.write_latency;
   m.fsync_latency = d.fsync_latency;
   m.bandwidth_bytes_per_s = d.bandwidth_bytes_per_s;
+  m.iops = d.iops;
   m.crash_mode = crash_mode_of(d.crash_mode);
   return m;
 }
@@ -69,6 +70,9 @@ sim::NodeOptions server_options(const ScenarioSpec& spec, const std::string& nod
     if (o.clock) clock = *o.clock;
   }
   sim::NodeOptions opt;
+  opt.nic_bytes_per_s = spec.cluster.network.bandwidth_bytes_per_s;
+  opt.cpu_flops = spec.cluster.cpu.speed_flops;
+  opt.cores = spec.cluster.cpu.cores;
   opt.disk = disk_model_of(disk);
   opt.clock.offset = clock.offset;
   opt.clock.drift_ppm = clock.drift_ppm;
@@ -293,7 +297,12 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   // phase and a margin: a run that goes past it is stuck.
   wc.limits.max_time = sim::Instant::epoch() + sim::seconds(60) + spec.duration + max_delivery_timeout(spec) +
                        sim::seconds(1) + spec.heal_for + spec.liveness_bound * 3;
+  // cluster.network.bandwidth is each server's NIC (server_options); the clients' NIC is
+  // client_bandwidth when given; paths have no limit of their own unless a link class says so.
   wc.link = link_of(spec.cluster.network);
+  wc.link.bandwidth_bytes_per_s = 0;
+  wc.nic_bytes_per_s = spec.cluster.client_nic_bytes_per_s >= 0 ? spec.cluster.client_nic_bytes_per_s
+                                                                 : spec.cluster.network.bandwidth_bytes_per_s;
   // The lab's state outlives the world: fibers still waiting on it at the end are unwound
   // when the world is destroyed.
   auto lab = std::make_unique<LabState>();

@@ -1,5 +1,7 @@
 #include "scenarios/spec_builder.h"
 
+#include "scenarios/platform_profiles.h"
+
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -137,9 +139,11 @@ class SpecBuilder {
   // --- cluster
 
   void read_cpu(const YamlValue& v, CpuSpec& cpu) {
-    require_map(v, "cluster.cpu", "a map of CPU settings (speed_flops, request_flops, byte_flops)");
-    check_keys(v, "cluster.cpu", {"speed_flops", "request_flops", "byte_flops"});
+    require_map(v, "cluster.cpu", "a map of CPU settings (cores, speed_flops, request_flops, byte_flops)");
+    check_keys(v, "cluster.cpu", {"cores", "speed_flops", "request_flops", "byte_flops"});
     constexpr double kFlopsMax = 1e15;
+    constexpr int64_t kCoresMax = 1024;
+    if (const YamlValue* x = v.find("cores")) cpu.cores = static_cast<int>(read_int(*x, "cluster.cpu.cores", 1, kCoresMax));
     if (const YamlValue* x = v.find("speed_flops")) cpu.speed_flops = read_number(*x, "cluster.cpu.speed_flops", 1e3, kFlopsMax);
     if (const YamlValue* x = v.find("request_flops")) cpu.request_flops = read_number(*x, "cluster.cpu.request_flops", 0, kFlopsMax);
     if (const YamlValue* x = v.find("byte_flops")) cpu.byte_flops = read_number(*x, "cluster.cpu.byte_flops", 0, 1e6);
@@ -147,9 +151,18 @@ class SpecBuilder {
 
   void read_cluster(const YamlValue& v) {
     require_map(v, "cluster", "a map of cluster settings");
-    check_keys(v, "cluster", {"brokers", "controllers", "racks", "controller_racks", "network", "disk", "cpu", "clock",
-                              "nodes", "broker_configs", "variants"});
+    check_keys(v, "cluster", {"brokers", "controllers", "racks", "controller_racks", "profile", "network", "disk", "cpu",
+                              "clock", "nodes", "broker_configs", "variants"});
     ClusterSpec& c = spec_.cluster;
+    // The profile first: the file's own network, disk and cpu keys override its figures.
+    if (const YamlValue* p = v.find("profile")) {
+      std::string name = read_text(*p, "cluster.profile", "a platform profile name");
+      const PlatformProfile* profile = find_platform_profile(name);
+      if (profile == nullptr) {
+        fail_at(p->where, "cluster.profile: unknown platform profile '" + name + "'; known: " + platform_profile_names());
+      }
+      apply_platform_profile(*profile, c);
+    }
     if (const YamlValue* b = v.find("brokers")) c.brokers = static_cast<int>(read_int(*b, "cluster.brokers", 1, kBrokersMax));
     if (const YamlValue* n = v.find("controllers")) {
       c.controllers = static_cast<int>(read_int(*n, "cluster.controllers", 1, 5));
@@ -204,10 +217,14 @@ class SpecBuilder {
   void read_network(const YamlValue& v) {
     require_map(v, "cluster.network", "a map of network settings");
     check_keys(v, "cluster.network",
-               {"latency", "bandwidth", "loss", "duplicate", "reorder", "message_drop", "message_duplicate",
-                "message_reorder", "same_zone", "cross_zone", "client"});
+               {"latency", "bandwidth", "client_bandwidth", "loss", "duplicate", "reorder", "message_drop",
+                "message_duplicate", "message_reorder", "same_zone", "cross_zone", "client"});
     NetworkSpec& n = spec_.cluster.network;
     read_link_keys(v, "cluster.network", n);
+    if (const YamlValue* x = v.find("client_bandwidth")) {
+      spec_.cluster.client_nic_bytes_per_s =
+          read_parsed<int64_t>(*x, "cluster.network.client_bandwidth", "a bandwidth like 10Gbit/s", parse_bandwidth);
+    }
     spec_.cluster.network_latency_set = v.find("latency") != nullptr;
     read_link_classes(v);
   }
@@ -233,7 +250,9 @@ class SpecBuilder {
 
   void read_disk_into(const YamlValue& v, const std::string& path, DiskSpec& d) {
     require_map(v, path, "a map of disk settings");
-    check_keys(v, path, {"write_latency", "fsync_latency", "bandwidth", "crash_mode"});
+    check_keys(v, path, {"write_latency", "fsync_latency", "bandwidth", "iops", "crash_mode"});
+    constexpr int64_t kIopsMax = 100'000'000;
+    if (const YamlValue* x = v.find("iops")) d.iops = read_int(*x, path + ".iops", 0, kIopsMax);
     if (const YamlValue* x = v.find("write_latency")) {
       d.write_latency = read_duration(*x, path + ".write_latency", sim::Duration::zero(), kScenarioDurationMax);
     }
@@ -368,6 +387,7 @@ class SpecBuilder {
                                  "to say which node is in which zone");
       }
       NetworkSpec n = spec_.cluster.network;
+      n.bandwidth_bytes_per_s = 0;  // the cluster's is each node's NIC; a class's is a path limit, none unless given
       read_link_keys(*x, path, n);
       *slot = n;
     }

@@ -101,7 +101,7 @@ void Disk::recount_usage() {
   for (const auto& [name, f] : files_) used_bytes_ += static_cast<int64_t>(f.current.size());
 }
 
-IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view data) {
+IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view data, int64_t device_bytes) {
   EDDY_CHECK(offset >= 0);
   auto it = find_file(file);
   int64_t old_size = it == files_.end() ? 0 : static_cast<int64_t>(it->second.current.size());
@@ -129,7 +129,7 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
   }
   used_bytes_ += growth;
   trace_.record(engine_.now(), node_, "disk.write", {{"file", file}, {"offset", offset}, {"bytes", data.size()}});
-  charge(model_.write_latency, static_cast<int64_t>(data.size()), "disk write");
+  charge(model_.write_latency, std::max<int64_t>(device_bytes, 0), "disk write");
   return IoStatus::kOk;
 }
 
@@ -178,7 +178,10 @@ IoStatus Disk::fsync(const std::string& file) {
   auto it = find_file(file);
   if (it == files_.end()) return IoStatus::kNotFound;
   File& f = it->second;
-  charge(model_.fsync_latency, pending_bytes(f), "fsync");
+  // The bytes were charged when written (write-through); the barrier is one more I/O.
+  Duration barrier = model_.fsync_latency;
+  if (model_.iops > 0 && !f.pending.empty()) barrier += nanoseconds(1'000'000'000 / model_.iops);
+  charge(barrier, 0, "fsync");
   // Re-find: the file may have been removed while this fiber waited.
   it = find_file(file);
   if (it == files_.end()) return IoStatus::kNotFound;

@@ -8,6 +8,10 @@
 //
 // Operations take simulated time (latency + bytes / bandwidth, one operation at a time per
 // disk), charged through the engine, and are called from the threads of the node's process.
+// Writes are write-through: a write holds its writer for the bytes it stands for (the real
+// payload, `device_bytes`) at the disk's bandwidth, as the page cache's write-back throttling
+// does once a disk is saturated, with no dirty allowance; an fsync then costs its barrier
+// (fsync_latency plus one I/O at `iops`), its bytes having been charged when written.
 // Processes see a disk only as sim::Files; the crash and fault controls are the world's.
 #pragma once
 
@@ -45,6 +49,10 @@ struct DiskModel {
   Duration read_latency = Duration::zero();
   Duration fsync_latency = milliseconds(1);
   int64_t bandwidth_bytes_per_s = 500'000'000;  // 0: unlimited
+  // I/O operations per second the device sustains (0: unlimited). Writes are merged into
+  // large sequential I/Os by the page cache and charged by their bytes; an fsync is at
+  // least one I/O of its own (a flush barrier), so it also takes 1/iops of the disk's time.
+  int64_t iops = 0;
   uint32_t sector_bytes = 512;
   int64_t capacity_bytes = int64_t{64} << 30;
   CrashMode crash_mode = CrashMode::kLoseUnsynced;
@@ -69,7 +77,8 @@ class Disk final : public Files {
   Disk& operator=(const Disk&) = delete;
 
   // --- Files (sim/files.h): what the node's process sees --------------------------
-  IoStatus write(const std::string& file, int64_t offset, std::string_view data) override;
+  using Files::write;
+  IoStatus write(const std::string& file, int64_t offset, std::string_view data, int64_t device_bytes) override;
   IoStatus append(const std::string& file, std::string_view data) override;
   ReadResult read(const std::string& file, int64_t offset, int64_t length) override;
   ReadResult read_all(const std::string& file) override;

@@ -53,7 +53,7 @@ Network::Network(Engine& engine, Trace& trace, Prng prng, NetworkHost& host)
     : engine_(engine), trace_(trace), prng_(prng), host_(host) {}
 
 void Network::resize(size_t nodes) {
-  std::vector<Link> links(nodes * nodes, Link{default_link_, {}, {}});
+  std::vector<Link> links(nodes * nodes, Link{default_link_, {}, {}, {}});
   std::vector<bool> blocked(nodes * nodes, false);
   for (size_t f = 0; f < n_; ++f)
     for (size_t t = 0; t < n_; ++t) {
@@ -62,7 +62,14 @@ void Network::resize(size_t nodes) {
     }
   links_ = std::move(links);
   blocked_ = std::move(blocked);
+  nics_.resize(nodes);
   n_ = nodes;
+}
+
+void Network::set_nic(NodeId n, int64_t bytes_per_s) {
+  EDDY_CHECK(n.value < n_);
+  EDDY_CHECK(bytes_per_s >= 0);
+  nics_[n.value].bytes_per_s = bytes_per_s;
 }
 
 void Network::set_default_link(const LinkModel& m) {
@@ -146,7 +153,8 @@ void Network::send_control(uint32_t conn_slot, int side, CloseReason why) {
   m.env.payload = why;
   Link& link = links_[index(m.env.from, m.env.to)];
   Stream& st = c.streams[side];
-  Instant arrival = std::max(transmit(link, m.env.bytes) + link.model.latency.sample(prng_), st.last_arrival);
+  Instant arrival =
+      std::max(transmit(link, m.env.from, m.env.to, m.env.bytes) + link.model.latency.sample(prng_), st.last_arrival);
   st.last_arrival = arrival;
   uint32_t slot = park(std::move(m));
   st.in_flight.push_back(slot);
@@ -184,13 +192,35 @@ void Network::release_if_done(uint32_t conn_slot) {
 
 // ------------------------------------------------------------------ sending
 
-Instant Network::transmit(Link& link, uint32_t bytes) {
-  // Serialization: the message waits for the link, then takes bytes / bandwidth.
-  Instant start = link.busy_until > engine_.now() ? link.busy_until : engine_.now();
-  const LinkModel& m = link.model;
-  Duration tx = m.bandwidth_bytes_per_s > 0 ? transfer_time(bytes, m.bandwidth_bytes_per_s) : Duration::zero();
-  link.busy_until = start + tx;
-  return link.busy_until;
+Instant Network::transmit(Link& link, NodeId from, NodeId to, uint32_t bytes) {
+  const Instant now = engine_.now();
+  // The path's own limit (a throttle): the message waits for the path, then takes its time.
+  Instant path_end = now;
+  if (link.model.bandwidth_bytes_per_s > 0) {
+    Instant start = std::max(link.busy_until, now);
+    link.busy_until = start + transfer_time(bytes, link.model.bandwidth_bytes_per_s);
+    path_end = link.busy_until;
+  }
+  if (from == to) return path_end;  // loopback: no NIC
+  // The NICs: this flow's fair share of each end, frozen when the message is sent (see the
+  // header): the sender's NIC split among its flows with bytes still queued, the receiver's
+  // among the flows coming into it, this one included in both.
+  int64_t flows_out = 1, flows_in = 1;
+  for (uint32_t x = 0; x < n_; ++x) {
+    if (x != to.value && links_[index(from, NodeId{x})].flow_busy > now) ++flows_out;
+    if (x != from.value && links_[index(NodeId{x}, to)].flow_busy > now) ++flows_in;
+  }
+  int64_t share = 0;  // bytes/s; 0: unlimited
+  auto narrow = [&share](int64_t nic, int64_t flows) {
+    if (nic <= 0) return;
+    int64_t s = std::max<int64_t>(nic / flows, 1);
+    share = share == 0 ? s : std::min(share, s);
+  };
+  narrow(nics_[from.value].bytes_per_s, flows_out);
+  narrow(nics_[to.value].bytes_per_s, flows_in);
+  Instant start = std::max(link.flow_busy, now);
+  link.flow_busy = start + (share > 0 ? transfer_time(bytes, share) : Duration::zero());
+  return std::max(link.flow_busy, path_end);
 }
 
 void Network::send(Envelope&& env) {
@@ -356,7 +386,7 @@ void Network::over_wire(Link& link, NodeId from, NodeId to, uint32_t bytes, Dura
   // its wire); otherwise the link serializes them here.
   Duration jitter = latency > latency_floor_ ? latency - latency_floor_ : Duration::zero();
   if (engine_.transfer(from.value, to.value, bytes, [this, jitter, land] { land(engine_.now() + jitter); })) return;
-  land(transmit(link, bytes) + latency);
+  land(transmit(link, from, to, bytes) + latency);
 }
 
 void Network::schedule(uint32_t slot, Instant at) {

@@ -1,34 +1,21 @@
 // The simulated network: messages between nodes, on connections or as datagrams.
 //
-// Per directed link (node pair): a latency distribution, bandwidth (serialization delay plus
-// queueing behind earlier messages on the link), and packet faults (loss, duplication,
-// reordering). Partitions are a directed reachability matrix, checked when a message would be
-// delivered.
+// Per node: a NIC (full duplex) whose bandwidth all of the node's flows share, egress and
+// ingress each. Per directed link (node pair): a latency distribution, an optional path
+// bandwidth (a throttled or narrower path: serialization plus queueing behind earlier messages
+// on that path), and packet faults (loss, duplication, reordering). Partitions are a directed
+// reachability matrix, checked when a message would be delivered.
 //
-// Connections behave as TCP does (Kafka runs over TCP), so verdicts never rest on failures
-// TCP cannot have:
-//   - each direction of a connection is a stream: messages arrive in the order sent, each
-//     once; a lost packet is retransmitted (the message arrives a retransmission timeout
-//     later, and the ones behind it wait); a duplicated packet is discarded; a reordered one
-//     is held until the gap fills (a delay);
-//   - a message whose path is cut (a partition, a host without power) is retransmitted with
-//     exponential backoff (RTO 200 ms doubling to 120 s, as Linux) until the path heals, or
-//     until the sender gives up after 15 attempts (tcp_retries2; 8 for data a closed socket
-//     still owes, tcp_orphan_retries) and its end of the connection breaks (ETIMEDOUT);
-//   - an end that is gone answers what reaches it with a reset: a process that was killed or
-//     shut down resets its connections at once (its peers learn one latency later, when the
-//     path is open); a host that lost power sends nothing, so its peers learn only by their
-//     own timeouts or, once it is back, by the reset its new process answers with;
-//   - closing an end (a client giving up after a request timeout, as Kafka's NetworkClient
-//     does) refuses what still arrives for it, while what it already sent keeps going, and a
-//     FIN behind it closes the peer's end.
-// A process learns that an end of its was closed by a notice message of kind
-// kConnectionClosedKind (sim/envelope.h), delivered like any message.
-//
-// Datagrams (no connection) suffer the packet faults directly: lost, duplicated, reordered.
-// The message_* faults break TCP's promise on purpose, for experiments that want a datagram
-// network under a stream protocol: they drop, duplicate or reorder whole messages on
-// connections too. They are never the meaning of "loss".
+// The NICs (native engine; an engine with a network model carries the bytes itself): each
+// node pair is a flow whose messages go one after another; a message's rate is the flow's fair
+// share of both NICs when it is sent — the sender's NIC divided among its flows with bytes
+// still queued, the receiver's among the flows coming into it, the smaller of the two (the
+// max-min share of a flow crossing two links, as SimGrid's model gives). The share is frozen
+// for the message: a flow that starts later does not slow one already under way, so for the
+// length of one message a NIC can carry more than its bandwidth; over longer intervals its
+// flows share it fairly and in total a node's 1 Gbit/s is 1 Gbit/s, whatever the number of its
+// peers, and small messages (acknowledgements, fetch requests) are not queued behind another
+// flow's megabytes. Deterministic: flows are counted over node indices.
 #pragma once
 
 #include <cstdint>
@@ -66,7 +53,9 @@ struct LatencyModel {
 
 struct LinkModel {
   LatencyModel latency;
-  int64_t bandwidth_bytes_per_s = 1'250'000'000;  // 10 Gbit/s; 0: unlimited
+  // The path's own limit, beside the NICs at its ends (a throttle, a narrower inter-zone
+  // path); 0: none, the NICs alone.
+  int64_t bandwidth_bytes_per_s = 0;
   // Packet faults: a datagram is lost, duplicated or reordered; a connection retransmits,
   // discards the copy, or holds later data until the gap fills.
   double loss = 0.0;                  // per packet (MSS-sized segment)
@@ -117,6 +106,9 @@ class Network {
 
   void resize(size_t nodes);
   size_t nodes() const { return n_; }
+  // Node `n`'s NIC bandwidth, each direction (0: unlimited). New nodes get 10 Gbit/s.
+  void set_nic(NodeId n, int64_t bytes_per_s);
+  int64_t nic(NodeId n) const { return nics_[n.value].bytes_per_s; }
   void set_default_link(const LinkModel& m);
   void set_link(NodeId from, NodeId to, const LinkModel& m);
   LinkModel& link(NodeId from, NodeId to) { return links_[index(from, to)].model; }
@@ -153,7 +145,8 @@ class Network {
  private:
   struct Link {
     LinkModel model;
-    Instant busy_until;    // end of the last serialization on this link
+    Instant busy_until;    // end of the last serialization on the path's own limit
+    Instant flow_busy;     // when the NICs have carried this pair's messages sent so far
     Instant last_arrival;  // FIFO order of datagrams
   };
   // One direction of a connection: its messages in flight, oldest first. Only the front may
@@ -190,8 +183,14 @@ class Network {
     bool control = false;  // stream: a FIN/RST notice, not data
   };
 
+  struct Nic {
+    int64_t bytes_per_s = 1'250'000'000;
+  };
+
   size_t index(NodeId from, NodeId to) const { return static_cast<size_t>(from.value) * n_ + to.value; }
-  Instant transmit(Link& link, uint32_t bytes);
+  // The instant the last byte of a message from `from` to `to` is through the path's limit and
+  // both NICs (before the latency).
+  Instant transmit(Link& link, NodeId from, NodeId to, uint32_t bytes);
   // Puts a message on the wire from `from` to `to` and calls land(arrival) with the instant it
   // arrives (before the stream's order and the message faults): through the engine's network
   // model when it has one (then, or later), else serialized on `link` plus `latency` at once.
@@ -234,6 +233,7 @@ class Network {
   LinkModel default_link_;
   Duration latency_floor_;  // of the default link: what an engine's platform puts on its wire
   std::vector<Link> links_;
+  std::vector<Nic> nics_;
   std::vector<bool> blocked_;
   std::vector<Connection> conns_;
   FreeSlots free_conns_;
