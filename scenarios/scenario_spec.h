@@ -121,6 +121,9 @@ struct ProducerSpec {
   std::string topic;
   int count = 1;                 // producer instances, each on its own client node
   double messages_per_s = 1000;  // per producer
+  // `rate: max`: OpenMessaging Benchmark's maximum-rate search (producerRate 0) sets the rate of
+  // every such producer while the run goes (omb_rate_controller.h); messages_per_s is unused.
+  bool max_rate = false;
   int message_bytes = 1024;
   KeySpec keys;
   double tombstones = 0;         // share of records sent as tombstones (null values), keyed only
@@ -232,6 +235,9 @@ struct ScenarioSpec {
   std::vector<FaultSpec> faults;
   std::optional<NemesisSpec> nemesis;
   sim::Duration duration = sim::seconds(10);       // workload and faults
+  // The first part of `duration` whose operations stay out of the throughput and latency
+  // statistics (OMB's warm-up: its counters are reset when it ends). 0: none.
+  sim::Duration warmup = sim::Duration::zero();
   sim::Duration heal_for = sim::seconds(10);       // quiet healed phase, then the final reads
   sim::Duration liveness_bound = sim::seconds(30); // produce/consume must succeed within this after healing
   ExpectSpec expect;

@@ -87,8 +87,8 @@ class SpecBuilder {
     }
     require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
     check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
-                           "faults", "nemesis", "duration", "heal_for", "liveness_bound", "max_events", "expect",
-                           "engine"});
+                           "faults", "nemesis", "duration", "warmup", "heal_for", "liveness_bound", "max_events",
+                           "expect", "engine"});
     read_name();
     if (const YamlValue* v = root_.find("engine")) read_engine(*v);
     if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
@@ -127,6 +127,13 @@ class SpecBuilder {
     }
     if (const YamlValue* v = root_.find("heal_for")) {
       spec_.heal_for = read_duration(*v, "heal_for", sim::Duration::zero(), kScenarioDurationMax);
+    }
+    if (const YamlValue* v = root_.find("warmup")) {
+      spec_.warmup = read_duration(*v, "warmup", sim::Duration::zero(), kScenarioDurationMax);
+      if (spec_.warmup >= spec_.duration) {
+        fail_at(v->where, "warmup: expected less than the duration (" + sim::format_duration(spec_.duration) +
+                              "): statistics are taken after the warm-up, within the duration; got " + v->describe());
+      }
     }
     if (const YamlValue* v = root_.find("liveness_bound")) {
       spec_.liveness_bound = read_duration(*v, "liveness_bound", sim::nanoseconds(1), kScenarioDurationMax);
@@ -528,7 +535,15 @@ class SpecBuilder {
     ProducerSpec p;
     p.topic = read_topic_ref(v, path);
     if (const YamlValue* x = v.find("count")) p.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
-    if (const YamlValue* x = v.find("rate")) p.messages_per_s = read_parsed<double>(*x, path + ".rate", "a rate like 1000/s", parse_rate);
+    if (const YamlValue* x = v.find("rate")) {
+      if (x->is_scalar() && x->text == "max") {
+        // OMB's producerRate 0: the maximum sustainable rate, searched while the run goes
+        // (omb_rate_controller.h); the rate below is only where each producer starts.
+        p.max_rate = true;
+      } else {
+        p.messages_per_s = read_parsed<double>(*x, path + ".rate", "a rate like 1000/s, or max", parse_rate);
+      }
+    }
     if (const YamlValue* x = v.find("message_size")) {
       int64_t bytes = read_parsed<int64_t>(*x, path + ".message_size", "a size like 1KiB", parse_size);
       if (bytes < 1 || bytes > kMessageBytesMax) {
