@@ -110,7 +110,8 @@ TEST(PlatformSaturation, ThroughputFlattensAtTheNicAndAtTheDisk) {
   spec.producers[0].messages_per_s = 100'000;
   ScenarioResult disk = run_scenario(spec, RunOptions{1, nullptr});
   EXPECT_TRUE(disk.expectations_met()) << format_summary(disk);
-  EXPECT_GT(produced_mb_per_s(disk, bytes), 25);
+  // Native reaches ~28 MB/s of the 40 (SimGrid ~37: docs/engines.md); never past the disk.
+  EXPECT_GT(produced_mb_per_s(disk, bytes), 20);
   EXPECT_LT(produced_mb_per_s(disk, bytes), 41);
 }
 
