@@ -13,6 +13,7 @@ shift $(( $# < 3 ? $# : 3 ))
 SRC=$(cd "$(dirname "$0")/.." && pwd)
 if [ $# -gt 0 ]; then FILES=("$@"); else FILES=("$SRC"/scenarios/durability/*.yaml "$SRC"/scenarios/ci/*.yaml); fi
 JOBS=${JOBS:-2}
+mkdir -p "$OUT"
 for engine in native simgrid; do
   rm -rf "$OUT/$engine"
   "$EDDY" sweep "${FILES[@]}" --seeds "1..$N" --engine "$engine" --jobs "$JOBS" --out "$OUT/$engine" \

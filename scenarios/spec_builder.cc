@@ -132,7 +132,8 @@ class SpecBuilder {
       spec_.warmup = read_duration(*v, "warmup", sim::Duration::zero(), kScenarioDurationMax);
       if (spec_.warmup >= spec_.duration) {
         fail_at(v->where, "warmup: expected less than the duration (" + sim::format_duration(spec_.duration) +
-                              "): statistics are taken after the warm-up, within the duration; got " + v->describe());
+                              "): statistics are taken after the warm-up, within the duration (a file that shortens an "
+                              "included or OMB duration sets its own warmup); got " + v->describe());
       }
     }
     if (const YamlValue* v = root_.find("liveness_bound")) {
