@@ -20,6 +20,7 @@ LatencyStats LatencyStats::of(const LogLinearHistogram& h) {
 }
 
 double RunMetrics::workload_seconds() const {
+  if (warmup_ns > 0) return static_cast<double>(std::max<int64_t>(measure_to_ns - measure_from_ns, 1)) / 1e9;
   int64_t span = std::max<int64_t>(workload_end_ns - start_ns, 1);
   return static_cast<double>(span) / 1e9;
 }
@@ -275,6 +276,10 @@ RunMetrics compute_metrics(const scenarios::ScenarioResult& result, const scenar
   m.start_ns = start;
   m.end_ns = std::max(result.end.ns(), start + 1);
   m.workload_end_ns = std::max(last_send, start + 1);
+  m.warmup_ns = spec.warmup.ns();
+  m.measure_from_ns = (result.workload_start + spec.warmup).ns();
+  m.measure_to_ns = (result.workload_start + spec.duration).ns();
+  auto measured = [&m](int64_t t) { return m.warmup_ns == 0 || (t >= m.measure_from_ns && t <= m.measure_to_ns); };
   m.window_ns = pick_window_ns(m.end_ns - m.start_ns);
   size_t n_windows = static_cast<size_t>((m.end_ns - m.start_ns + m.window_ns - 1) / m.window_ns);
   m.windows.resize(std::max<size_t>(n_windows, 1));
@@ -305,7 +310,11 @@ RunMetrics compute_metrics(const scenarios::ScenarioResult& result, const scenar
       ++w.produced;
       w.produced_bytes += bytes_of(p.record_id);
       win_produce[win_index(done)].record(lat);
-      m.produce_hist.record(lat);
+      if (measured(done)) {
+        ++m.produced;
+        m.produced_bytes += bytes_of(p.record_id);
+        m.produce_hist.record(lat);
+      }
       produce_pts.push_back(LatencyPoint{done, lat});
       continue;
     }
@@ -322,11 +331,16 @@ RunMetrics compute_metrics(const scenarios::ScenarioResult& result, const scenar
     Window& w = window_of(at.ns());
     ++w.consumed;
     w.consumed_bytes += bytes_of(record_id);
+    const bool counts = measured(at.ns());
+    if (counts) {
+      ++m.consumed;
+      m.consumed_bytes += bytes_of(record_id);
+    }
     auto it = std::lower_bound(sent_at.begin(), sent_at.end(), std::make_pair(record_id, INT64_MIN));
     if (it == sent_at.end() || it->first != record_id) return;
     int64_t lat = at.ns() - it->second;
     win_e2e[win_index(at.ns())].record(lat);
-    m.end_to_end_hist.record(lat);
+    if (counts) m.end_to_end_hist.record(lat);
     e2e_pts.push_back(LatencyPoint{at.ns(), lat});
   };
   for (const auto& c : h.consumes()) consumed(c.record_id, c.at);
@@ -335,10 +349,6 @@ RunMetrics compute_metrics(const scenarios::ScenarioResult& result, const scenar
     Window& w = m.windows[i];
     w.produce = LatencyStats::of(win_produce[i]);
     w.end_to_end = LatencyStats::of(win_e2e[i]);
-    m.produced += w.produced;
-    m.produced_bytes += w.produced_bytes;
-    m.consumed += w.consumed;
-    m.consumed_bytes += w.consumed_bytes;
   }
   m.produce_points = thin(std::move(produce_pts));
   m.end_to_end_points = thin(std::move(e2e_pts));

@@ -92,6 +92,11 @@ struct RunMetrics {
   int64_t window_ns = 0;
   int64_t start_ns = 0, end_ns = 0;  // workload start (first send) and end of run
   int64_t workload_end_ns = 0;       // last send
+  // The scenario's warm-up (OMB's): the totals and whole-run histograms count only operations
+  // completed in [measure_from_ns, measure_to_ns], the workload after its warm-up; the windows
+  // keep everything. 0: no warm-up, every operation counts.
+  int64_t warmup_ns = 0;
+  int64_t measure_from_ns = 0, measure_to_ns = 0;
   std::vector<Window> windows;
   LogLinearHistogram produce_hist, end_to_end_hist;
   int64_t produced = 0, produced_bytes = 0, consumed = 0, consumed_bytes = 0;

@@ -53,7 +53,8 @@ json config_json(const scenarios::ScenarioSpec& spec) {
                            {"configs", configs_json(t.configs)}});
   j["producers"] = json::array();
   for (const auto& p : spec.producers)
-    j["producers"].push_back({{"topic", p.topic}, {"count", p.count}, {"messages_per_s", p.messages_per_s},
+    j["producers"].push_back({{"topic", p.topic}, {"count", p.count},
+                              {"messages_per_s", p.max_rate ? json("max") : json(p.messages_per_s)},
                               {"message_bytes", p.message_bytes}, {"configs", configs_json(p.configs)}});
   j["consumers"] = json::array();
   for (const auto& c : spec.consumers)
@@ -229,10 +230,17 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
                  {"unknown", r.counts.unknown}, {"consumed", r.counts.consumed}};
   double ws = m.workload_seconds();
   j["throughput"] = {{"workload_s", round3(ws)},
+                     {"warmup_s", round3(static_cast<double>(m.warmup_ns) / 1e9)},
                      {"produced_records_per_s", round3(static_cast<double>(m.produced) / ws)},
                      {"produced_mb_per_s", round3(static_cast<double>(m.produced_bytes) / ws / 1e6)},
                      {"consumed_records_per_s", round3(static_cast<double>(m.consumed) / ws)},
                      {"consumed_mb_per_s", round3(static_cast<double>(m.consumed_bytes) / ws / 1e6)}};
+  if (!r.rate_search.empty()) {
+    // OMB's maximum-rate search: [seconds into the workload, total messages/s] per control period.
+    json rs = json::array();
+    for (const auto& [at, rate] : r.rate_search) rs.push_back(json::array({round3(at), round3(rate)}));
+    j["throughput"]["rate_search"] = std::move(rs);
+  }
   j["availability"] = m.availability() < 0 ? json(nullptr) : json(round3(m.availability() * 100.0) / 100.0);
   j["errors"] = json::object();
   for (const auto& [k, v] : m.errors) j["errors"][k] = v;

@@ -242,12 +242,27 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     // Messages go out in bursts of at most kSendTick worth of the rate: the same rate, far
     // fewer wake-ups at high rates (a burst shares its send instant, well below linger.ms).
     constexpr sim::Duration kSendTick = sim::milliseconds(1);
-    const double per_ns = std::max(p.messages_per_s, 1e-3) / 1e9;
-    const int64_t burst = std::max<int64_t>(1, static_cast<int64_t>(per_ns * static_cast<double>(kSendTick.ns())));
-    const sim::Duration interval = sim::nanoseconds(static_cast<int64_t>(static_cast<double>(burst) / per_ns));
+    double rate = -1;
+    int64_t burst = 1;
+    sim::Duration interval;
+    // A rate of (almost) nothing still wakes up now and then, to see whether the rate changed.
+    constexpr double kRateMin = 1e-3;
+    constexpr sim::Duration kIntervalMax = sim::seconds(1);
+    auto set_rate = [&](double messages_per_s) {
+      rate = messages_per_s;
+      const double per_ns = std::max(messages_per_s, kRateMin) / 1e9;
+      burst = std::max<int64_t>(1, static_cast<int64_t>(per_ns * static_cast<double>(kSendTick.ns())));
+      interval = sim::nanoseconds(static_cast<int64_t>(static_cast<double>(burst) / per_ns));
+    };
+    set_rate(p.max_rate ? lab.max_rate_per_producer : p.messages_per_s);
     uint64_t seq = 0;
     const sim::Symbol topic(p.topic);  // interned once, not per message
     while (!lab.workload_stopped) {
+      if (p.max_rate && lab.max_rate_per_producer != rate) set_rate(lab.max_rate_per_producer);
+      if (p.max_rate && interval > kIntervalMax) {
+        ctx.sleep_for(kIntervalMax);  // nothing to send yet at this rate: look again later
+        continue;
+      }
       for (int64_t i = 0; i < burst; ++i) {
         uint64_t id = make_record_id(static_cast<uint32_t>(producer_index), ++seq);
         std::optional<std::string> key = keys.next();

@@ -27,6 +27,9 @@ struct LabState {
   // fault lines a run prints (fault_line).
   sim::Instant workload_start = sim::Instant::epoch();
   bool workload_stopped = false;
+  // OMB's maximum-rate search (producers with `rate: max`): the rate each of them sends at now,
+  // set by the lab's rate controller (as OMB's driver tells its workers adjustPublishRate).
+  double max_rate_per_producer = 0;
   int producers_drained = 0;        // producers whose every record has an outcome after the stop
   bool final_phase_done = false;
   bool liveness = false;

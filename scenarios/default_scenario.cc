@@ -63,9 +63,15 @@ std::string format_summary(const ScenarioResult& r) {
   o << "  produced: " << r.counts.attempted << " attempted, " << r.counts.acknowledged << " acknowledged, "
     << r.counts.failed << " failed, " << r.counts.unknown << " unknown; consumed " << r.counts.consumed << "\n";
   char buf[256];
-  std::snprintf(buf, sizeof buf, "  throughput: produce %.0f records/s, consume %.0f records/s\n", r.produce_records_per_s,
-                r.consume_records_per_s);
+  std::snprintf(buf, sizeof buf, "  throughput: produce %.0f records/s, consume %.0f records/s%s\n", r.produce_records_per_s,
+                r.consume_records_per_s,
+                r.warmup > sim::Duration::zero() ? (" (after a warm-up of " + sim::format_duration(r.warmup) + ")").c_str() : "");
   o << buf;
+  if (!r.rate_search.empty()) {
+    std::snprintf(buf, sizeof buf, "  max-rate search (OMB): %zu control periods, last rate %.0f messages/s at t=%.0fs\n",
+                  r.rate_search.size(), r.rate_search.back().second, r.rate_search.back().first);
+    o << buf;
+  }
   auto ms = [](sim::Duration d) { return static_cast<double>(d.ns()) / 1e6; };
   std::snprintf(buf, sizeof buf, "  produce latency (acknowledged): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
                 ms(r.produce_latency.p50), ms(r.produce_latency.p99), ms(r.produce_latency.max));

@@ -16,6 +16,7 @@
 #include "scenarios/fault_targets.h"
 #include "scenarios/group_workload.h"
 #include "scenarios/lab_observer.h"
+#include "scenarios/omb_rate_controller.h"
 #include "scenarios/swarm.h"
 #include "scenarios/txn_workload.h"
 #include "sim/world/world.h"
@@ -57,6 +58,7 @@ sim::DiskModel disk_model_of(const DiskSpec& d) {
   m.write_latency = d.write_latency;
   m.fsync_latency = d.fsync_latency;
   m.bandwidth_bytes_per_s = d.bandwidth_bytes_per_s;
+  m.iops = d.iops;
   m.crash_mode = crash_mode_of(d.crash_mode);
   return m;
 }
@@ -71,6 +73,9 @@ sim::NodeOptions server_options(const ScenarioSpec& spec, const std::string& nod
     if (o.clock) clock = *o.clock;
   }
   sim::NodeOptions opt;
+  opt.nic_bytes_per_s = spec.cluster.network.bandwidth_bytes_per_s;
+  opt.cpu_flops = spec.cluster.cpu.speed_flops;
+  opt.cores = spec.cluster.cpu.cores;
   opt.disk = disk_model_of(disk);
   opt.clock.offset = clock.offset;
   opt.clock.drift_ppm = clock.drift_ppm;
@@ -152,10 +157,11 @@ sim::Duration max_delivery_timeout(const ScenarioSpec& spec) {
   return longest;
 }
 
-LatencySummary latency_of(const History& h) {
+// Acknowledged produces completed within [from, to] (every one when `to` is Instant::max()).
+LatencySummary latency_of(const History& h, sim::Instant from, sim::Instant to) {
   std::vector<int64_t> ns;
   for (const auto& p : h.produces())
-    if (p.outcome == OpOutcome::kOk) ns.push_back((p.completed - p.invoked).ns());
+    if (p.outcome == OpOutcome::kOk && p.completed >= from && p.completed <= to) ns.push_back((p.completed - p.invoked).ns());
   LatencySummary s;
   s.count = static_cast<int64_t>(ns.size());
   if (ns.empty()) return s;
@@ -169,6 +175,39 @@ LatencySummary latency_of(const History& h) {
   s.p99 = sim::nanoseconds(ns[i99]);
   s.max = sim::nanoseconds(*std::max_element(at(i99), ns.end()));
   return s;
+}
+
+int record_producer(uint64_t record_id) { return static_cast<int>(record_id >> 40); }  // make_record_id
+
+// OMB's findMaximumSustainableRate, as a world thread: every control period, the totals of
+// messages the max-rate producers got acknowledged and of messages consumed go through OMB's
+// RateController, and the new rate is shared among those producers.
+void run_rate_search(sim::World& world, LabState& lab, const ScenarioSpec& spec, int producers, sim::Instant start,
+                     std::vector<std::pair<double, double>>& out) {
+  std::vector<bool> searching;  // by producer index
+  for (const auto& p : spec.producers)
+    for (int k = 0; k < p.count; ++k) searching.push_back(p.max_rate);
+  OmbRateController controller;
+  double rate = OmbRateController::kInitialRate;
+  sim::Instant last = world.now();
+  const sim::Instant end = start + spec.duration;
+  while (!lab.workload_stopped && world.now() + OmbRateController::kControlPeriod <= end) {
+    world.sleep_for(OmbRateController::kControlPeriod);
+    const History& h = lab.history;
+    int64_t published = 0, received = 0;
+    for (const auto& p : h.produces())
+      if (p.outcome == OpOutcome::kOk && p.producer >= 0 && static_cast<size_t>(p.producer) < searching.size() &&
+          searching[static_cast<size_t>(p.producer)])
+        ++published;
+    for (const auto& c : h.consumes())
+      if (record_producer(c.record_id) != kLivenessProbeProducer) ++received;
+    for (const auto& g : h.groups().processed)
+      if (record_producer(g.record_id) != kLivenessProbeProducer) ++received;
+    rate = controller.next_rate(rate, world.now() - last, published, received);
+    last = world.now();
+    lab.max_rate_per_producer = rate / producers;
+    out.emplace_back(static_cast<double>((world.now() - start).ns()) / 1e9, rate);
+  }
 }
 
 }  // namespace
@@ -321,7 +360,12 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   // phase and a margin: a run that goes past it is stuck.
   wc.limits.max_time = sim::Instant::epoch() + sim::seconds(60) + spec.duration + max_delivery_timeout(spec) +
                        sim::seconds(1) + spec.heal_for + spec.liveness_bound * 3;
+  // cluster.network.bandwidth is each server's NIC (server_options); the clients' NIC is
+  // client_bandwidth when given; paths have no limit of their own unless a link class says so.
   wc.link = link_of(spec.cluster.network);
+  wc.link.bandwidth_bytes_per_s = 0;
+  wc.nic_bytes_per_s = spec.cluster.client_nic_bytes_per_s >= 0 ? spec.cluster.client_nic_bytes_per_s
+                                                                 : spec.cluster.network.bandwidth_bytes_per_s;
   // The lab's state outlives the world: fibers still waiting on it at the end are unwound
   // when the world is destroyed.
   auto lab = std::make_unique<LabState>();
@@ -424,6 +468,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   targets.record_nemesis_faults(&result.nemesis_faults);
   targets.set_group_lab(&groups);
   targets.coordinator_of = [&groups](const std::string& group) { return groups.coordinator_of(group); };
+  int max_rate_producers = 0;
+  for (const auto& p : spec.producers)
+    if (p.max_rate) max_rate_producers += p.count;
+  if (max_rate_producers > 0) lab->max_rate_per_producer = OmbRateController::kInitialRate / max_rate_producers;
   world.spawn("scenario-driver", [&] {
     sim::Instant setup_deadline = world.now() + sim::seconds(60);
     while (!lab->ready && world.now() < setup_deadline) lab->changed.wait_until(setup_deadline);
@@ -436,6 +484,11 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     lab->workload_start = start;
     result.workload_start = start;
     groups.start_lag_sampler();
+    if (max_rate_producers > 0) {
+      world.spawn("omb-rate-controller", [&, start] {
+        run_rate_search(world, *lab, spec, max_rate_producers, start, result.rate_search);
+      });
+    }
     for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
     if (!spec.nemesis || spec.nemesis->fire)
       targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
@@ -500,10 +553,28 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
       result.liveness = false;
       result.liveness_note += "; " + fr.tp.str() + " could not be read to its end";
     }
-  double seconds = static_cast<double>(spec.duration.ns()) / 1e9;
-  result.produce_records_per_s = static_cast<double>(result.counts.acknowledged) / seconds;
-  result.consume_records_per_s = static_cast<double>(result.counts.consumed) / seconds;
-  result.produce_latency = latency_of(h);
+  result.warmup = spec.warmup;
+  if (spec.warmup > sim::Duration::zero()) {
+    // OMB resets its counters when the warm-up ends and reports what completes afterwards.
+    const sim::Instant from = result.workload_start + spec.warmup, to = result.workload_start + spec.duration;
+    const double seconds = static_cast<double>((spec.duration - spec.warmup).ns()) / 1e9;
+    int64_t produced = 0, consumed = 0;
+    for (const auto& p : h.produces())
+      if (p.outcome == OpOutcome::kOk && p.producer != kLivenessProbeProducer && p.completed >= from && p.completed <= to)
+        ++produced;
+    for (const auto& c : h.consumes())
+      if (record_producer(c.record_id) != kLivenessProbeProducer && c.at >= from && c.at <= to) ++consumed;
+    for (const auto& g : h.groups().processed)
+      if (record_producer(g.record_id) != kLivenessProbeProducer && g.at >= from && g.at <= to) ++consumed;
+    result.produce_records_per_s = static_cast<double>(produced) / seconds;
+    result.consume_records_per_s = static_cast<double>(consumed) / seconds;
+    result.produce_latency = latency_of(h, from, to);
+  } else {
+    const double seconds = static_cast<double>(spec.duration.ns()) / 1e9;
+    result.produce_records_per_s = static_cast<double>(result.counts.acknowledged) / seconds;
+    result.consume_records_per_s = static_cast<double>(result.counts.consumed) / seconds;
+    result.produce_latency = latency_of(h, sim::Instant::epoch(), sim::Instant::max());
+  }
   result.fault_points = world.fault_points().stats();
   lab->cluster.close_leaderless(result.end);
   result.longest_leaderless_ms = lab->cluster.longest_leaderless().ms();

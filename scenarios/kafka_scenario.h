@@ -79,8 +79,15 @@ struct ScenarioResult {
   int64_t longest_leaderless_ms = 0;  // ClusterFacts::longest_leaderless
   int64_t controller_elections = 0;   // controller quorum leaders elected (RaftLeaderElected)
   std::map<std::string, int64_t> produce_error_answers;  // Kafka error name -> produce attempts so answered  // the EDDY_FAULT_POINT sites reached while enabled
+  // Throughput and latency are over the measured part of the workload: after `warmup` (when
+  // the scenario has one, OMB's way: operations completed between the warm-up's end and the
+  // workload's end), else every acknowledged record over `duration`.
   double produce_records_per_s = 0;
   double consume_records_per_s = 0;
+  // OMB's maximum-rate search (producers with `rate: max`): the total rate it set at each
+  // control period, (seconds since the workload started, messages/s). Empty without one.
+  std::vector<std::pair<double, double>> rate_search;
+  sim::Duration warmup;  // the scenario's: the statistics above start this long into the workload
   LatencySummary produce_latency;
   checkers::History history;
   // Consumer groups (empty without them): who owned which partition when, for reports (the

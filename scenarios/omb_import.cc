@@ -18,7 +18,6 @@ namespace {
 // OMB's own defaults (io.openmessaging.benchmark.Workload).
 constexpr int64_t kOmbWarmupMinutesDefault = 1;
 constexpr int64_t kOmbKeysMax = 10'000;           // distinct keys for KEY_ROUND_ROBIN / RANDOM_NANO
-constexpr int64_t kOmbUnthrottledRatePerProducer = 10'000;  // producerRate 0 ("as fast as possible")
 constexpr int64_t kOmbTopicsMax = 1'000;
 constexpr int64_t kOmbDurationMinutesMax = 7 * 24 * 60;
 
@@ -253,8 +252,8 @@ class OmbBuilder {
       if (gb > 0) notes_.push_back("accepted, no effect: OMB consumerBacklogSizeGB (consumers start with the producers; no backlog phase)");
     }
     if (producers > 0 && rate == 0) {
-      notes_.push_back("OMB producerRate 0 (unthrottled): each producer sends " +
-                       std::to_string(kOmbUnthrottledRatePerProducer) + " messages/s");
+      notes_.push_back("OMB producerRate 0: the maximum sustainable rate is searched as OMB does (rate: max; "
+                       "scenarios/omb_rate_controller.h)");
     }
 
     YamlValue topic_list = list_at(tw.where);
@@ -273,9 +272,12 @@ class OmbBuilder {
         put(p, "topic", scalar(topic, prw.where));
         put(p, "count", scalar(std::to_string(producers), prw.where));
         // producerRate is the total over every producer of the test; rates are per producer.
-        int64_t per_minute = rate == 0 ? kOmbUnthrottledRatePerProducer * 60
-                                       : std::max<int64_t>(1, (rate * 60 + topics * producers / 2) / (topics * producers));
-        put(p, "rate", scalar(std::to_string(per_minute) + "/m", rw.where));
+        if (rate == 0) {
+          put(p, "rate", scalar("max", rw.where));  // OMB's maximum-rate search
+        } else {
+          int64_t per_minute = std::max<int64_t>(1, (rate * 60 + topics * producers / 2) / (topics * producers));
+          put(p, "rate", scalar(std::to_string(per_minute) + "/m", rw.where));
+        }
         put(p, "message_size", scalar(std::to_string(message_size) + "B", mw.where));
         put(p, "keys", scalar(keys, keys_where));
         put(p, "configs", configs(ConfigScope::kProducer, {&common_props_, &producer_props_}, prw.where, {}));
@@ -299,8 +301,10 @@ class OmbBuilder {
     int64_t test = 0, warmup = kOmbWarmupMinutesDefault;
     const YamlValue& tw = int_field("testDurationMinutes", 1, kOmbDurationMinutesMax, test);
     int_field("warmupDurationMinutes", 0, kOmbDurationMinutesMax, warmup, false);
-    // The warmup is part of the run: the workload runs warmup + test minutes.
+    // The warmup is part of the run: the workload runs warmup + test minutes, and the statistics
+    // leave the warm-up out (OMB resets its counters when it ends).
     put(doc, "duration", scalar(std::to_string(test + warmup) + "m", tw.where));
+    if (warmup > 0) put(doc, "warmup", scalar(std::to_string(warmup) + "m", tw.where));
   }
 
   const YamlValue& driver_;

@@ -31,6 +31,8 @@ struct LatencySpec {
 
 struct NetworkSpec {
   LatencySpec latency;
+  // cluster.network: each node's NIC (each direction, shared by all its flows); a link class
+  // (same_zone, cross_zone, client): a limit of those paths on top of the NICs, 0 for none.
   int64_t bandwidth_bytes_per_s = 1'250'000'000;
   // Packet faults (connections absorb them as TCP does: retransmission, discard, delay).
   double loss = 0.0;
@@ -46,6 +48,7 @@ struct DiskSpec {
   sim::Duration write_latency = sim::microseconds(20);
   sim::Duration fsync_latency = sim::milliseconds(1);
   int64_t bandwidth_bytes_per_s = 500'000'000;
+  int64_t iops = 0;  // 0: unlimited; an fsync takes one I/O
   std::string crash_mode = "lose-unsynced";  // lose-unsynced | keep-prefix | torn-last-sector
 };
 
@@ -62,10 +65,10 @@ struct NodeOverrideSpec {
   std::optional<ClockSpec> clock;
 };
 
-// CPU cost of request handling, charged on engines with a CPU model (SimGrid); the native
-// engine charges no CPU time.
+// CPU cost of request handling, charged on both engines (a queue per server for its cores).
 struct CpuSpec {
-  double speed_flops = 1e9;     // each host's speed, flop/s
+  double speed_flops = 1e9;     // each host's speed, flop/s per core
+  int cores = 1;                // each server's cores
   double request_flops = 0;     // per request a broker handles
   double byte_flops = 0;        // per byte of that request
 };
@@ -75,7 +78,12 @@ struct ClusterSpec {
   int controllers = 3;
   std::vector<std::string> racks;             // broker.rack per broker (empty: no racks); a rack is a zone
   std::vector<std::string> controller_racks;  // zone of each controller (empty: none)
+  // cluster.profile: the bundled machine the servers are (platform_profiles.h), "" for none;
+  // its figures are the defaults the file's network, disk and cpu keys override.
+  std::string profile;
   NetworkSpec network;
+  // cluster.network.client_bandwidth: each client's NIC; -1: the servers' (network.bandwidth).
+  int64_t client_nic_bytes_per_s = -1;
   // Link classes (each the whole model for its links): between two servers of one zone,
   // between servers of two zones, and every link with a client at one end.
   std::optional<NetworkSpec> network_same_zone;
@@ -113,6 +121,9 @@ struct ProducerSpec {
   std::string topic;
   int count = 1;                 // producer instances, each on its own client node
   double messages_per_s = 1000;  // per producer
+  // `rate: max`: OpenMessaging Benchmark's maximum-rate search (producerRate 0) sets the rate of
+  // every such producer while the run goes (omb_rate_controller.h); messages_per_s is unused.
+  bool max_rate = false;
   int message_bytes = 1024;
   KeySpec keys;
   double tombstones = 0;         // share of records sent as tombstones (null values), keyed only
@@ -240,6 +251,9 @@ struct ScenarioSpec {
   std::vector<FaultSpec> faults;
   std::optional<NemesisSpec> nemesis;
   sim::Duration duration = sim::seconds(10);       // workload and faults
+  // The first part of `duration` whose operations stay out of the throughput and latency
+  // statistics (OMB's warm-up: its counters are reset when it ends). 0: none.
+  sim::Duration warmup = sim::Duration::zero();
   sim::Duration heal_for = sim::seconds(10);       // quiet healed phase, then the final reads
   sim::Duration liveness_bound = sim::seconds(30); // produce/consume must succeed within this after healing
   ExpectSpec expect;

@@ -1,5 +1,7 @@
 #include "scenarios/spec_builder.h"
 
+#include "scenarios/platform_profiles.h"
+
 #include <algorithm>
 #include <limits>
 #include <set>
@@ -85,8 +87,8 @@ class SpecBuilder {
     }
     require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
     check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
-                           "faults", "nemesis", "duration", "heal_for", "liveness_bound", "max_events", "expect",
-                           "engine"});
+                           "faults", "nemesis", "duration", "warmup", "heal_for", "liveness_bound", "max_events",
+                           "expect", "engine"});
     read_name();
     if (const YamlValue* v = root_.find("engine")) read_engine(*v);
     if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
@@ -126,6 +128,14 @@ class SpecBuilder {
     if (const YamlValue* v = root_.find("heal_for")) {
       spec_.heal_for = read_duration(*v, "heal_for", sim::Duration::zero(), kScenarioDurationMax);
     }
+    if (const YamlValue* v = root_.find("warmup")) {
+      spec_.warmup = read_duration(*v, "warmup", sim::Duration::zero(), kScenarioDurationMax);
+      if (spec_.warmup >= spec_.duration) {
+        fail_at(v->where, "warmup: expected less than the duration (" + sim::format_duration(spec_.duration) +
+                              "): statistics are taken after the warm-up, within the duration (a file that shortens an "
+                              "included or OMB duration sets its own warmup); got " + v->describe());
+      }
+    }
     if (const YamlValue* v = root_.find("liveness_bound")) {
       spec_.liveness_bound = read_duration(*v, "liveness_bound", sim::nanoseconds(1), kScenarioDurationMax);
     }
@@ -137,9 +147,11 @@ class SpecBuilder {
   // --- cluster
 
   void read_cpu(const YamlValue& v, CpuSpec& cpu) {
-    require_map(v, "cluster.cpu", "a map of CPU settings (speed_flops, request_flops, byte_flops)");
-    check_keys(v, "cluster.cpu", {"speed_flops", "request_flops", "byte_flops"});
+    require_map(v, "cluster.cpu", "a map of CPU settings (cores, speed_flops, request_flops, byte_flops)");
+    check_keys(v, "cluster.cpu", {"cores", "speed_flops", "request_flops", "byte_flops"});
     constexpr double kFlopsMax = 1e15;
+    constexpr int64_t kCoresMax = 1024;
+    if (const YamlValue* x = v.find("cores")) cpu.cores = static_cast<int>(read_int(*x, "cluster.cpu.cores", 1, kCoresMax));
     if (const YamlValue* x = v.find("speed_flops")) cpu.speed_flops = read_number(*x, "cluster.cpu.speed_flops", 1e3, kFlopsMax);
     if (const YamlValue* x = v.find("request_flops")) cpu.request_flops = read_number(*x, "cluster.cpu.request_flops", 0, kFlopsMax);
     if (const YamlValue* x = v.find("byte_flops")) cpu.byte_flops = read_number(*x, "cluster.cpu.byte_flops", 0, 1e6);
@@ -147,9 +159,18 @@ class SpecBuilder {
 
   void read_cluster(const YamlValue& v) {
     require_map(v, "cluster", "a map of cluster settings");
-    check_keys(v, "cluster", {"brokers", "controllers", "racks", "controller_racks", "network", "disk", "cpu", "clock",
-                              "nodes", "broker_configs", "variants"});
+    check_keys(v, "cluster", {"brokers", "controllers", "racks", "controller_racks", "profile", "network", "disk", "cpu",
+                              "clock", "nodes", "broker_configs", "variants"});
     ClusterSpec& c = spec_.cluster;
+    // The profile first: the file's own network, disk and cpu keys override its figures.
+    if (const YamlValue* p = v.find("profile")) {
+      std::string name = read_text(*p, "cluster.profile", "a platform profile name");
+      const PlatformProfile* profile = find_platform_profile(name);
+      if (profile == nullptr) {
+        fail_at(p->where, "cluster.profile: unknown platform profile '" + name + "'; known: " + platform_profile_names());
+      }
+      apply_platform_profile(*profile, c);
+    }
     if (const YamlValue* b = v.find("brokers")) c.brokers = static_cast<int>(read_int(*b, "cluster.brokers", 1, kBrokersMax));
     if (const YamlValue* n = v.find("controllers")) {
       c.controllers = static_cast<int>(read_int(*n, "cluster.controllers", 1, 5));
@@ -204,10 +225,14 @@ class SpecBuilder {
   void read_network(const YamlValue& v) {
     require_map(v, "cluster.network", "a map of network settings");
     check_keys(v, "cluster.network",
-               {"latency", "bandwidth", "loss", "duplicate", "reorder", "message_drop", "message_duplicate",
-                "message_reorder", "same_zone", "cross_zone", "client"});
+               {"latency", "bandwidth", "client_bandwidth", "loss", "duplicate", "reorder", "message_drop",
+                "message_duplicate", "message_reorder", "same_zone", "cross_zone", "client"});
     NetworkSpec& n = spec_.cluster.network;
     read_link_keys(v, "cluster.network", n);
+    if (const YamlValue* x = v.find("client_bandwidth")) {
+      spec_.cluster.client_nic_bytes_per_s =
+          read_parsed<int64_t>(*x, "cluster.network.client_bandwidth", "a bandwidth like 10Gbit/s", parse_bandwidth);
+    }
     spec_.cluster.network_latency_set = v.find("latency") != nullptr;
     read_link_classes(v);
   }
@@ -233,7 +258,9 @@ class SpecBuilder {
 
   void read_disk_into(const YamlValue& v, const std::string& path, DiskSpec& d) {
     require_map(v, path, "a map of disk settings");
-    check_keys(v, path, {"write_latency", "fsync_latency", "bandwidth", "crash_mode"});
+    check_keys(v, path, {"write_latency", "fsync_latency", "bandwidth", "iops", "crash_mode"});
+    constexpr int64_t kIopsMax = 100'000'000;
+    if (const YamlValue* x = v.find("iops")) d.iops = read_int(*x, path + ".iops", 0, kIopsMax);
     if (const YamlValue* x = v.find("write_latency")) {
       d.write_latency = read_duration(*x, path + ".write_latency", sim::Duration::zero(), kScenarioDurationMax);
     }
@@ -368,6 +395,7 @@ class SpecBuilder {
                                  "to say which node is in which zone");
       }
       NetworkSpec n = spec_.cluster.network;
+      n.bandwidth_bytes_per_s = 0;  // the cluster's is each node's NIC; a class's is a path limit, none unless given
       read_link_keys(*x, path, n);
       *slot = n;
     }
@@ -509,7 +537,15 @@ class SpecBuilder {
     ProducerSpec p;
     p.topic = read_topic_ref(v, path);
     if (const YamlValue* x = v.find("count")) p.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
-    if (const YamlValue* x = v.find("rate")) p.messages_per_s = read_parsed<double>(*x, path + ".rate", "a rate like 1000/s", parse_rate);
+    if (const YamlValue* x = v.find("rate")) {
+      if (x->is_scalar() && x->text == "max") {
+        // OMB's producerRate 0: the maximum sustainable rate, searched while the run goes
+        // (omb_rate_controller.h); the rate below is only where each producer starts.
+        p.max_rate = true;
+      } else {
+        p.messages_per_s = read_parsed<double>(*x, path + ".rate", "a rate like 1000/s, or max", parse_rate);
+      }
+    }
     if (const YamlValue* x = v.find("message_size")) {
       int64_t bytes = read_parsed<int64_t>(*x, path + ".message_size", "a size like 1KiB", parse_size);
       if (bytes < 1 || bytes > kMessageBytesMax) {

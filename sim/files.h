@@ -31,7 +31,13 @@ struct ReadResult {
 class Files {
  public:
   // Blocking operations (from a thread of the owning process).
-  virtual IoStatus write(const std::string& file, int64_t offset, std::string_view data) = 0;
+  // `device_bytes`: what the write stands for on the device, when the data leaves bytes out
+  // (a record's padding, sim's stand-in for a payload it does not materialize): the disk
+  // charges its bandwidth for those, not for data.size().
+  virtual IoStatus write(const std::string& file, int64_t offset, std::string_view data, int64_t device_bytes) = 0;
+  IoStatus write(const std::string& file, int64_t offset, std::string_view data) {
+    return write(file, offset, data, static_cast<int64_t>(data.size()));
+  }
   virtual IoStatus append(const std::string& file, std::string_view data) = 0;
   virtual ReadResult read(const std::string& file, int64_t offset, int64_t length) = 0;
   virtual ReadResult read_all(const std::string& file) = 0;

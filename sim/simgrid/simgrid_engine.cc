@@ -96,15 +96,14 @@ void SimgridEngine::configure_platform(const PlatformModel& p) {
   platform_ = p;
 }
 
-void SimgridEngine::add_host(uint32_t node, std::string name, int64_t disk_bytes_per_s) {
+void SimgridEngine::add_host(uint32_t node, const HostModel& host) {
   EDDY_CHECK_MSG(!platform_built_, "on the SimGrid engine, every node is added before the first run");
-  EDDY_CHECK(node == host_names_.size());
-  host_names_.push_back(std::move(name));
-  host_disk_bytes_per_s_.push_back(disk_bytes_per_s);
+  EDDY_CHECK(node == host_models_.size());
+  host_models_.push_back(host);
 }
 
 void SimgridEngine::bind_group(GroupId g, uint32_t node) {
-  EDDY_CHECK(g < groups_.size() && node < host_names_.size());
+  EDDY_CHECK(g < groups_.size() && node < host_models_.size());
   groups_[g].node = static_cast<int>(node);
 }
 
@@ -116,19 +115,21 @@ void SimgridEngine::bind_group(GroupId g, uint32_t node) {
 void SimgridEngine::build_platform() {
   auto* zone = sg4::create_full_zone("eddy");
   world_host_ = zone->create_host("world", platform_.cpu_flops);
-  const double nic = platform_.nic_bytes_per_s > 0 ? static_cast<double>(platform_.nic_bytes_per_s) : kUnlimitedBytesPerS;
   const double half_latency = static_cast<double>(platform_.latency.ns()) / 2e9;
   std::vector<sg4::SplitDuplexLink*> nics;
-  for (size_t i = 0; i < host_names_.size(); ++i) {
+  for (size_t i = 0; i < host_models_.size(); ++i) {
+    const HostModel& m = host_models_[i];
     // Node names are unique in a world, but a SimGrid name must be: prefix the index.
-    std::string name = std::to_string(i) + ":" + host_names_[i];
-    sg4::Host* h = zone->create_host(name, platform_.cpu_flops);
+    std::string name = std::to_string(i) + ":" + m.name;
+    sg4::Host* h = zone->create_host(name, m.cpu_flops);
+    h->set_core_count(m.cores);
     hosts_.push_back(h);
+    const double nic = m.nic_bytes_per_s > 0 ? static_cast<double>(m.nic_bytes_per_s) : kUnlimitedBytesPerS;
     auto* link = zone->create_split_duplex_link(name + ".nic", nic);
     link->set_latency(half_latency);
     link->seal();
     nics.push_back(link);
-    int64_t disk = host_disk_bytes_per_s_[i];
+    int64_t disk = m.disk_bytes_per_s;
     disks_.push_back(disk > 0 ? h->create_disk(name + ".disk", static_cast<double>(disk), static_cast<double>(disk))->seal()
                               : nullptr);
   }

@@ -53,7 +53,7 @@ class SimgridEngine final : public Engine {
 
   // --- platform ----------------------------------------------------------------
   void configure_platform(const PlatformModel& p) override;
-  void add_host(uint32_t node, std::string name, int64_t disk_bytes_per_s) override;
+  void add_host(uint32_t node, const HostModel& host) override;
   void bind_group(GroupId g, uint32_t node) override;
   bool transfer(uint32_t from, uint32_t to, uint64_t bytes, std::function<void()> done) override;
   bool disk_io(int64_t bytes, bool write, const char* what) override;
@@ -179,8 +179,7 @@ class SimgridEngine final : public Engine {
   uint64_t next_sequence_ = 1;
   uint64_t next_fiber_id_ = 1;
 
-  std::vector<std::string> host_names_;  // by node
-  std::vector<int64_t> host_disk_bytes_per_s_;
+  std::vector<HostModel> host_models_;  // by node
   std::vector<simgrid::s4u::Host*> hosts_;
   std::vector<simgrid::s4u::Disk*> disks_;
   simgrid::s4u::Host* world_host_ = nullptr;

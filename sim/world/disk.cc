@@ -63,22 +63,31 @@ int64_t Disk::pending_bytes(const File& f) {
   return n;
 }
 
-void Disk::charge(Duration latency, int64_t bytes, const char* what) {
-  // An engine with a disk model (SimGrid's S4U disk, shared by concurrent I/O) charges the
-  // bytes; the latency (seek, fsync barrier) stays the model's.
+void Disk::charge(Duration latency, int64_t bytes, const char* what, Duration device_time) {
+  // The device's time (the bytes at its bandwidth, an fsync's I/O) is taken one operation after
+  // another; the latency (a write's syscall, an fsync's barrier) is the caller's wait on top,
+  // which does not keep others off the device. An engine with a disk model (SimGrid's S4U
+  // disk, shared by concurrent I/O) charges the bytes itself.
+  const int64_t slow = faults_.slowdown_factor;
   bool read = std::string_view(what) == "disk read";
-  if (bytes > 0 && engine_.disk_io(bytes * faults_.slowdown_factor, !read, what)) {
-    Duration cost = latency * faults_.slowdown_factor;
+  if (bytes > 0 && engine_.disk_io(bytes * slow, !read, what)) {
+    Duration cost = (latency + device_time) * slow;
     if (cost > Duration::zero()) engine_.sleep_until(engine_.now() + cost, what);
     return;
   }
-  Instant start = busy_until_ > engine_.now() ? busy_until_ : engine_.now();
-  Duration cost = latency * faults_.slowdown_factor;
+  // Concurrent operations share the device fairly, as SimGrid's disks do: an operation gets
+  // the bandwidth divided among those still under way when it starts (this one included),
+  // frozen for its length (the network's NICs do the same: sim/world/network.h). A small
+  // follower append is not queued behind a large leader append.
+  const Instant now = engine_.now();
+  std::erase_if(in_flight_until_, [now](Instant end) { return end <= now; });
+  const auto sharing = static_cast<int64_t>(in_flight_until_.size()) + 1;
+  Duration on_device = device_time * sharing;
   if (model_.bandwidth_bytes_per_s > 0 && bytes > 0)
-    cost += transfer_time(bytes, model_.bandwidth_bytes_per_s) *
-            faults_.slowdown_factor;
-  busy_until_ = start + cost;
-  engine_.sleep_until(busy_until_, what);
+    on_device += transfer_time(bytes, std::max<int64_t>(model_.bandwidth_bytes_per_s / sharing, 1));
+  const Instant done = now + on_device * slow;
+  if (done > now) in_flight_until_.push_back(done);
+  engine_.sleep_until(done + latency * slow, what);
 }
 
 void Disk::write_back_expired(File& f) {
@@ -101,7 +110,7 @@ void Disk::recount_usage() {
   for (const auto& [name, f] : files_) used_bytes_ += static_cast<int64_t>(f.current.size());
 }
 
-IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view data) {
+IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view data, int64_t device_bytes) {
   EDDY_CHECK(offset >= 0);
   auto it = find_file(file);
   int64_t old_size = it == files_.end() ? 0 : static_cast<int64_t>(it->second.current.size());
@@ -129,7 +138,7 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
   }
   used_bytes_ += growth;
   trace_.record(engine_.now(), node_, "disk.write", {{"file", file}, {"offset", offset}, {"bytes", data.size()}});
-  charge(model_.write_latency, static_cast<int64_t>(data.size()), "disk write");
+  charge(model_.write_latency, std::max<int64_t>(device_bytes, 0), "disk write");
   return IoStatus::kOk;
 }
 
@@ -178,7 +187,9 @@ IoStatus Disk::fsync(const std::string& file) {
   auto it = find_file(file);
   if (it == files_.end()) return IoStatus::kNotFound;
   File& f = it->second;
-  charge(model_.fsync_latency, pending_bytes(f), "fsync");
+  // The bytes were charged when written (write-through); the barrier is one more I/O.
+  Duration io = model_.iops > 0 && !f.pending.empty() ? nanoseconds(1'000'000'000 / model_.iops) : Duration::zero();
+  charge(model_.fsync_latency, 0, "fsync", io);
   // Re-find: the file may have been removed while this fiber waited.
   it = find_file(file);
   if (it == files_.end()) return IoStatus::kNotFound;
@@ -370,7 +381,7 @@ void Disk::crash() {
                   {{"file", name}, {"pending_ops", pending}, {"kept_ops", kept}, {"mode", to_string(model_.crash_mode)}});
   }
   recount_usage();
-  busy_until_ = engine_.now();
+  in_flight_until_.clear();
 }
 
 std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int64_t> offset) {

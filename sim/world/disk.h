@@ -6,8 +6,13 @@
 // corruption of durable bytes, a full disk, a slow disk. File creation, removal and rename
 // are durable at once (a simplification; the data inside is not).
 //
-// Operations take simulated time (latency + bytes / bandwidth, one operation at a time per
-// disk), charged through the engine, and are called from the threads of the node's process.
+// Operations take simulated time: the device's part (bytes at the bandwidth, which operations
+// under way at once share fairly; an fsync's I/O at `iops`), then the operation's latency,
+// which does not keep others off the device; called from the threads of the node's process.
+// Writes are write-through: a write holds its writer for the bytes it stands for (the real
+// payload, `device_bytes`) at the disk's bandwidth, as the page cache's write-back throttling
+// does once a disk is saturated, with no dirty allowance; an fsync then costs its barrier
+// (fsync_latency plus one I/O at `iops`), its bytes having been charged when written.
 // Processes see a disk only as sim::Files; the crash and fault controls are the world's.
 #pragma once
 
@@ -45,6 +50,10 @@ struct DiskModel {
   Duration read_latency = Duration::zero();
   Duration fsync_latency = milliseconds(1);
   int64_t bandwidth_bytes_per_s = 500'000'000;  // 0: unlimited
+  // I/O operations per second the device sustains (0: unlimited). Writes are merged into
+  // large sequential I/Os by the page cache and charged by their bytes; an fsync is at
+  // least one I/O of its own (a flush barrier), so it also takes 1/iops of the disk's time.
+  int64_t iops = 0;
   uint32_t sector_bytes = 512;
   int64_t capacity_bytes = int64_t{64} << 30;
   CrashMode crash_mode = CrashMode::kLoseUnsynced;
@@ -69,7 +78,8 @@ class Disk final : public Files {
   Disk& operator=(const Disk&) = delete;
 
   // --- Files (sim/files.h): what the node's process sees --------------------------
-  IoStatus write(const std::string& file, int64_t offset, std::string_view data) override;
+  using Files::write;
+  IoStatus write(const std::string& file, int64_t offset, std::string_view data, int64_t device_bytes) override;
   IoStatus append(const std::string& file, std::string_view data) override;
   ReadResult read(const std::string& file, int64_t offset, int64_t length) override;
   ReadResult read_all(const std::string& file) override;
@@ -142,7 +152,9 @@ class Disk final : public Files {
   static void to_general(File& f);
   static void to_prefix_if_synced(File& f);
   static int64_t pending_bytes(const File& f);
-  void charge(Duration latency, int64_t bytes, const char* what);
+  // Blocks the caller for `latency` after the device has done its part: `bytes` at the disk's
+  // bandwidth plus `device_time`, behind what it was already doing.
+  void charge(Duration latency, int64_t bytes, const char* what, Duration device_time = Duration::zero());
   size_t tear(const std::string& file, int64_t offset, char* bytes, size_t length);
   void write_back_expired(File& f);
   void recount_usage();
@@ -153,7 +165,9 @@ class Disk final : public Files {
   Prng prng_;
   DiskModel model_;
   DiskFaults faults_;
-  Instant busy_until_;
+  // When each operation now on the device ends (bounded by the node's threads: each waits for
+  // its own); they share its bandwidth (charge()).
+  std::vector<Instant> in_flight_until_;
   int64_t used_bytes_ = 0;
   uint64_t generation_ = 0;
   uint64_t changes_ = 0;

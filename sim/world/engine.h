@@ -59,16 +59,23 @@ struct RunOutcome {
 };
 
 // The hardware beneath the world, for an engine that models it (SimGrid builds its platform
-// from this); the native engine models the network and disks in the world itself
-// (sim/world/network.h, sim/world/disk.h) and ignores it.
+// from this); the native engine models the NICs, disks and CPUs in the world itself
+// (sim/world/network.h, sim/world/disk.h, World's CPU queues) and ignores it.
 struct PlatformModel {
-  // Each node's NIC (full duplex): all of a node's flows share it. 0: unlimited.
-  int64_t nic_bytes_per_s = 1'250'000'000;
   // One-way latency between two nodes on the wire (the link model's floor; the network adds
   // the sampled jitter above it).
   Duration latency = microseconds(100);
-  // Host speed, in flop/s, for Engine::compute.
+  // The speed of the host world threads run on, flop/s.
   double cpu_flops = 1e9;
+};
+
+// One machine of the platform.
+struct HostModel {
+  std::string name;
+  int64_t nic_bytes_per_s = 1'250'000'000;  // each direction, shared by the node's flows; 0: unlimited
+  int64_t disk_bytes_per_s = 500'000'000;   // 0: unlimited
+  double cpu_flops = 1e9;                   // per core
+  int cores = 1;
 };
 
 class Engine : public Parker {
@@ -93,9 +100,8 @@ class Engine : public Parker {
 
   // --- platform (engines with a physical model; the native engine ignores these) ---
   virtual void configure_platform(const PlatformModel&) {}
-  // Node `node` is a machine named `name` with a disk of that bandwidth (0: unlimited). Called
-  // for every node before the first run.
-  virtual void add_host(uint32_t /*node*/, std::string /*name*/, int64_t /*disk_bytes_per_s*/) {}
+  // Node `node` is this machine. Called for every node before the first run.
+  virtual void add_host(uint32_t /*node*/, const HostModel& /*host*/) {}
   // Group `g` (a process incarnation) runs on node `node`'s host.
   virtual void bind_group(GroupId /*g*/, uint32_t /*node*/) {}
   // Moves `bytes` from node `from` to node `to` through the engine's network model and calls

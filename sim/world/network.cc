@@ -55,12 +55,19 @@ Network::Network(Engine& engine, Trace& trace, Prng prng, NetworkHost& host)
 void Network::resize(size_t nodes) {
   EDDY_CHECK(nodes >= n_);
   links_.resize(nodes);
+  nics_.resize(nodes);
   n_ = nodes;
 }
 
 Network::Link& Network::link_state(NodeId from, NodeId to) {
   EDDY_CHECK(from.value < n_ && to.value < n_);
-  return links_[from.value].try_emplace(to.value, Link{default_link_, {}, {}}).first->second;
+  return links_[from.value].try_emplace(to.value, Link{default_link_, {}, {}, {}}).first->second;
+}
+
+void Network::set_nic(NodeId n, int64_t bytes_per_s) {
+  EDDY_CHECK(n.value < n_);
+  EDDY_CHECK(bytes_per_s >= 0);
+  nics_[n.value].bytes_per_s = bytes_per_s;
 }
 
 void Network::set_default_link(const LinkModel& m) {
@@ -147,7 +154,8 @@ void Network::send_control(uint32_t conn_slot, int side, CloseReason why) {
   m.env.payload = why;
   Link& link = *c.links[side];
   Stream& st = c.streams[side];
-  Instant arrival = std::max(transmit(link, m.env.bytes) + link.model.latency.sample(prng_), st.last_arrival);
+  Instant arrival =
+      std::max(transmit(link, m.env.from, m.env.to, m.env.bytes) + link.model.latency.sample(prng_), st.last_arrival);
   st.last_arrival = arrival;
   uint32_t slot = park(std::move(m));
   st.in_flight.push_back(slot);
@@ -185,13 +193,52 @@ void Network::release_if_done(uint32_t conn_slot) {
 
 // ------------------------------------------------------------------ sending
 
-Instant Network::transmit(Link& link, uint32_t bytes) {
-  // Serialization: the message waits for the link, then takes bytes / bandwidth.
-  Instant start = link.busy_until > engine_.now() ? link.busy_until : engine_.now();
-  const LinkModel& m = link.model;
-  Duration tx = m.bandwidth_bytes_per_s > 0 ? transfer_time(bytes, m.bandwidth_bytes_per_s) : Duration::zero();
-  link.busy_until = start + tx;
-  return link.busy_until;
+Instant Network::transmit(Link& link, NodeId from, NodeId to, uint32_t bytes) {
+  const Instant now = engine_.now();
+  // The path's own limit (a throttle): the message waits for the path, then takes its time.
+  Instant path_end = now;
+  if (link.model.bandwidth_bytes_per_s > 0) {
+    Instant start = std::max(link.busy_until, now);
+    link.busy_until = start + transfer_time(bytes, link.model.bandwidth_bytes_per_s);
+    path_end = link.busy_until;
+  }
+  if (from == to) return path_end;  // loopback: no NIC
+  // The NICs: this flow's fair share of each end, frozen when the message is sent (see the
+  // header): the sender's NIC split among its flows with bytes still queued, the receiver's
+  // among the flows coming into it, this one included in both.
+  // Each NIC's list of busy flows is pruned of the ones that ended, then counted.
+  auto busy_flows = [&](std::vector<uint32_t>& peers, bool outgoing, uint32_t this_peer) {
+    int64_t flows = 1;  // this one
+    size_t kept = 0;
+    for (uint32_t p : peers) {
+      const Link& l = outgoing ? link_state(from, NodeId{p}) : link_state(NodeId{p}, to);
+      if (l.flow_busy <= now) continue;
+      peers[kept++] = p;
+      if (p != this_peer) ++flows;
+    }
+    peers.resize(kept);
+    return flows;
+  };
+  int64_t flows_out = busy_flows(nics_[from.value].sending, true, to.value);
+  int64_t flows_in = busy_flows(nics_[to.value].receiving, false, from.value);
+  int64_t share = 0;  // bytes/s; 0: unlimited
+  auto narrow = [&share](int64_t nic, int64_t flows) {
+    if (nic <= 0) return;
+    int64_t s = std::max<int64_t>(nic / flows, 1);
+    share = share == 0 ? s : std::min(share, s);
+  };
+  narrow(nics_[from.value].bytes_per_s, flows_out);
+  narrow(nics_[to.value].bytes_per_s, flows_in);
+  Instant start = std::max(link.flow_busy, now);
+  link.flow_busy = start + (share > 0 ? transfer_time(bytes, share) : Duration::zero());
+  if (link.flow_busy > now) {
+    auto note = [](std::vector<uint32_t>& peers, uint32_t p) {
+      if (std::find(peers.begin(), peers.end(), p) == peers.end()) peers.push_back(p);
+    };
+    note(nics_[from.value].sending, to.value);
+    note(nics_[to.value].receiving, from.value);
+  }
+  return std::max(link.flow_busy, path_end);
 }
 
 void Network::send(Envelope&& env) {
@@ -358,7 +405,7 @@ void Network::over_wire(Link& link, NodeId from, NodeId to, uint32_t bytes, Dura
   // its wire); otherwise the link serializes them here.
   Duration jitter = latency > latency_floor_ ? latency - latency_floor_ : Duration::zero();
   if (engine_.transfer(from.value, to.value, bytes, [this, jitter, land] { land(engine_.now() + jitter); })) return;
-  land(transmit(link, bytes) + latency);
+  land(transmit(link, from, to, bytes) + latency);
 }
 
 void Network::schedule(uint32_t slot, Instant at) {

@@ -1,11 +1,24 @@
 // The simulated network: messages between nodes, on connections or as datagrams.
 //
-// Per directed link (node pair): a latency distribution, bandwidth (serialization delay plus
-// queueing behind earlier messages on the link), and packet faults (loss, duplication,
-// reordering). Partitions are a set of blocked directed pairs, checked when a message would be
-// delivered. Both are sparse: a link exists once something used or changed it (the others
-// follow the default model), so a lab with thousands of client nodes holds the pairs that
-// talk, not the square of its node count.
+// Per node: a NIC (full duplex) whose bandwidth all of the node's flows share, egress and
+// ingress each. Per directed link (node pair): a latency distribution, an optional path
+// bandwidth (a throttled or narrower path: serialization plus queueing behind earlier messages
+// on that path), and packet faults (loss, duplication, reordering). Partitions are a set of
+// blocked directed pairs, checked when a message would be delivered. Links and blocked pairs
+// are sparse: a link exists once something used or changed it (the others follow the default
+// model), so a lab with thousands of client nodes holds the pairs that talk, not the square of
+// its node count.
+//
+// The NICs (native engine; an engine with a network model carries the bytes itself): each
+// node pair is a flow whose messages go one after another; a message's rate is the flow's fair
+// share of both NICs when it is sent — the sender's NIC divided among its flows with bytes
+// still queued, the receiver's among the flows coming into it, the smaller of the two (the
+// max-min share of a flow crossing two links, as SimGrid's model gives). The share is frozen
+// for the message: a flow that starts later does not slow one already under way, so for the
+// length of one message a NIC can carry more than its bandwidth; over longer intervals its
+// flows share it fairly and in total a node's 1 Gbit/s is 1 Gbit/s, whatever the number of its
+// peers, and small messages (acknowledgements, fetch requests) are not queued behind another
+// flow's megabytes. Deterministic: flows are counted over node indices.
 //
 // Connections behave as TCP does (Kafka runs over TCP), so verdicts never rest on failures
 // TCP cannot have:
@@ -71,7 +84,9 @@ struct LatencyModel {
 
 struct LinkModel {
   LatencyModel latency;
-  int64_t bandwidth_bytes_per_s = 1'250'000'000;  // 10 Gbit/s; 0: unlimited
+  // The path's own limit, beside the NICs at its ends (a throttle, a narrower inter-zone
+  // path); 0: none, the NICs alone.
+  int64_t bandwidth_bytes_per_s = 0;
   // Packet faults: a datagram is lost, duplicated or reordered; a connection retransmits,
   // discards the copy, or holds later data until the gap fills.
   double loss = 0.0;                  // per packet (MSS-sized segment)
@@ -122,6 +137,9 @@ class Network {
 
   void resize(size_t nodes);
   size_t nodes() const { return n_; }
+  // Node `n`'s NIC bandwidth, each direction (0: unlimited). New nodes get 10 Gbit/s.
+  void set_nic(NodeId n, int64_t bytes_per_s);
+  int64_t nic(NodeId n) const { return nics_[n.value].bytes_per_s; }
   void set_default_link(const LinkModel& m);
   void set_link(NodeId from, NodeId to, const LinkModel& m);
   // The link's model, to read or change (the default model until changed).
@@ -159,7 +177,8 @@ class Network {
  private:
   struct Link {
     LinkModel model;
-    Instant busy_until;    // end of the last serialization on this link
+    Instant busy_until;    // end of the last serialization on the path's own limit
+    Instant flow_busy;     // when the NICs have carried this pair's messages sent so far
     Instant last_arrival;  // FIFO order of datagrams
   };
   // One direction of a connection: its messages in flight, oldest first. Only the front may
@@ -197,10 +216,20 @@ class Network {
     bool control = false;  // stream: a FIN/RST notice, not data
   };
 
+  struct Nic {
+    int64_t bytes_per_s = 1'250'000'000;
+    // The peers this node has a message still going out to, and still coming in from (their
+    // link's flow_busy after the last check): the flows that share the NIC, pruned as they end.
+    // Counting them per message costs the number of busy flows, not the number of nodes.
+    std::vector<uint32_t> sending, receiving;
+  };
+
   // The link from `from` to `to`, made with the default model when first asked for. Links are
   // never erased, so a reference stays valid.
   Link& link_state(NodeId from, NodeId to);
-  Instant transmit(Link& link, uint32_t bytes);
+  // The instant the last byte of a message from `from` to `to` is through the path's limit and
+  // both NICs (before the latency).
+  Instant transmit(Link& link, NodeId from, NodeId to, uint32_t bytes);
   // Puts a message on the wire from `from` to `to` and calls land(arrival) with the instant it
   // arrives (before the stream's order and the message faults): through the engine's network
   // model when it has one (then, or later), else serialized on `link` plus `latency` at once.
@@ -243,6 +272,7 @@ class Network {
   LinkModel default_link_;
   Duration latency_floor_;  // of the default link: what an engine's platform puts on its wire
   std::vector<std::map<uint32_t, Link>> links_;      // [from][to], the pairs used or changed
+  std::vector<Nic> nics_;
   std::set<std::pair<uint32_t, uint32_t>> blocked_;  // (from, to) that cannot reach
 
   std::vector<Connection> conns_;

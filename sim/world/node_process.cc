@@ -84,7 +84,7 @@ Files& NodeProcess::files() {
 void NodeProcess::charge_cpu(uint64_t bytes) {
   world_.engine().check_alive();
   double flops = world_.cpu_flops_per_request() + world_.cpu_flops_per_byte() * static_cast<double>(bytes);
-  if (flops > 0) world_.engine().compute(flops);
+  world_.charge_cpu(node_, flops);
 }
 
 void NodeProcess::halt(std::string_view why) {

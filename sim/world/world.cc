@@ -1,6 +1,8 @@
 #include "sim/world/world.h"
 
+#include <algorithm>
 #include <cinttypes>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -51,7 +53,7 @@ World::World(WorldConfig config)
       root_(config.seed),
       fault_points_(root_.fork("fault-points"), trace_) {
   engine_->set_seed_for_diagnostics(config.seed);
-  engine_->configure_platform(PlatformModel{config.link.bandwidth_bytes_per_s, config.link.latency.floor(), config.cpu_flops});
+  engine_->configure_platform(PlatformModel{config.link.latency.floor(), config.cpu_flops});
   fault_points_.configure(config.fault_points);
   net_ = std::make_unique<Network>(*engine_, trace_, root_.fork("network"), static_cast<NetworkHost&>(*this));
   net_->set_default_link(config.link);
@@ -78,9 +80,15 @@ NodeId World::add_node(std::string name, BootFn boot, NodeOptions options) {
   n->options_ = options;
   n->clock_ = NodeClock(options.clock);
   n->disk_ = std::make_unique<Disk>(*engine_, trace_, static_cast<int>(id.value), root_.fork("disk", id.value), options.disk);
-  engine_->add_host(id.value, n->name_, options.disk.bandwidth_bytes_per_s);
+  EDDY_CHECK_MSG(options.cores >= 1, "a node has at least one core");
+  if (options.nic_bytes_per_s < 0) n->options_.nic_bytes_per_s = config_.nic_bytes_per_s;
+  if (options.cpu_flops <= 0) n->options_.cpu_flops = config_.cpu_flops;
+  n->core_free_at_.assign(static_cast<size_t>(options.cores), Instant::epoch());
+  engine_->add_host(id.value, HostModel{n->name_, n->options_.nic_bytes_per_s, options.disk.bandwidth_bytes_per_s,
+                                        n->options_.cpu_flops, options.cores});
   nodes_.push_back(std::move(n));
   net_->resize(nodes_.size());
+  net_->set_nic(id, nodes_.back()->options_.nic_bytes_per_s);
   return id;
 }
 
@@ -204,6 +212,18 @@ uint64_t World::fingerprint() {
   Prng probe = root_.fork("fingerprint");
   fp = mix64(fp ^ probe.next_u64());
   return fp;
+}
+
+void World::charge_cpu(Node& n, double flops) {
+  if (flops <= 0) return;
+  if (engine_->compute(flops)) return;  // an engine with a CPU model (SimGrid: the host's cores)
+  // The native CPU queue: the request waits for the first core free (the lowest-numbered
+  // among equals), then holds it for flops / speed.
+  auto core = std::min_element(n.core_free_at_.begin(), n.core_free_at_.end());
+  Instant start = std::max(*core, now());
+  auto ns = static_cast<int64_t>(std::llround(flops / n.options_.cpu_flops * 1e9));
+  *core = start + nanoseconds(ns);
+  engine_->sleep_until(*core, "cpu");
 }
 
 }  // namespace sim

@@ -37,6 +37,13 @@ class World;
 struct NodeOptions {
   DiskModel disk;
   ClockModel clock;
+  // The machine's NIC, each direction, shared by all its flows (0: unlimited; -1: the world's
+  // nic_bytes_per_s).
+  int64_t nic_bytes_per_s = -1;
+  // Its CPU: flop/s per core (0: the world's cpu_flops) and cores. Requests its process
+  // handles (NodeContext::charge_cpu) queue for the first free core.
+  double cpu_flops = 0;
+  int cores = 1;
   size_t inbox_capacity = 65'536;  // messages; deliveries beyond it are dropped and traced
 };
 
@@ -69,6 +76,8 @@ class Node {
   std::unique_ptr<Disk> disk_;
   NodeClock clock_;
   std::unique_ptr<NodeProcess> process_;
+  // The native CPU queue: when each core is free again (an engine with a CPU model keeps its own).
+  std::vector<Instant> core_free_at_;
   // Processes killed but still unwinding; freed when their last thread exits.
   std::vector<std::unique_ptr<NodeProcess>> dying_;
 };
@@ -78,12 +87,15 @@ struct WorldConfig {
   EngineKind engine = EngineKind::kNative;
   RunLimits limits;
   LinkModel link;
+  // Each node's NIC unless its NodeOptions say otherwise (sim/world/network.h).
+  int64_t nic_bytes_per_s = 1'250'000'000;
   FaultPointConfig fault_points;
-  // Host speed for engines that model CPU time (SimGrid): flop/s. The NIC bandwidth and wire
-  // latency of their platform come from `link`.
+  // Host speed (flop/s per core) unless a node's options say otherwise. An engine with a
+  // network model puts `link`'s latency floor on its wire.
   double cpu_flops = 1e9;
   // The CPU cost of handling a request (NodeContext::charge_cpu), in flops: per request and
-  // per byte of it. 0: free (the default; the native engine never charges CPU time).
+  // per byte of it, charged on both engines (native: a queue per node for its cores; SimGrid:
+  // an execution on the host). 0: free (the default).
   double cpu_flops_per_request = 0;
   double cpu_flops_per_byte = 0;
 };
@@ -141,6 +153,8 @@ class World final : private NetworkHost {
  private:
   friend class NodeProcess;
   void end_process(Node& n, bool power_loss);
+  // Charges `flops` of work on node `n`'s CPU (NodeContext::charge_cpu).
+  void charge_cpu(Node& n, double flops);
   // NetworkHost
   bool host_up(NodeId n) const override;
   uint64_t process_incarnation(NodeId n) const override;

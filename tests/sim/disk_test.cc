@@ -202,5 +202,56 @@ TEST(Disk, SlowDiskTakesLongerAndOperationsQueue) {
   EXPECT_EQ(time_of_fsync(10), 20'100'000);
 }
 
+// Issue 22: the disk was charged for the few bytes a message materializes (its id), not its
+// payload, so a 100 MB/s disk sustained 1 GB/s. A write says what it stands for on the device.
+TEST(Disk, AWriteIsChargedForTheBytesItStandsFor) {
+  World w(WorldConfig{});
+  NodeOptions no;
+  no.disk.bandwidth_bytes_per_s = 100'000'000;  // 100 MB/s
+  no.disk.write_latency = Duration::zero();
+  no.disk.fsync_latency = milliseconds(1);
+  no.disk.iops = 1'000;  // an fsync is one more I/O: 1 ms
+  std::vector<int64_t> took;
+  NodeId n = w.add_node("n", [&](NodeContext& ctx) {
+    Instant t0 = ctx.true_now();
+    ctx.files().write("log", 0, "id-of-a-1MB-record", 1'000'000);  // 18 bytes kept, 1 MB charged
+    took.push_back((ctx.true_now() - t0).ns());
+    t0 = ctx.true_now();
+    ctx.files().append("log", std::string(1'000, 'x'));  // no padding: its own size
+    took.push_back((ctx.true_now() - t0).ns());
+    t0 = ctx.true_now();
+    ctx.files().fsync("log");  // the bytes were charged when written: the barrier only
+    took.push_back((ctx.true_now() - t0).ns());
+  }, no);
+  w.start(n);
+  w.run();
+  EXPECT_EQ(took, (std::vector<int64_t>{milliseconds(10).ns(), microseconds(10).ns(), milliseconds(2).ns()}));
+  EXPECT_EQ(w.node(n).disk().durable_image("log").size(), 1'018u);
+}
+
+// The native engine's CPU queue: requests wait for a free core (NodeContext::charge_cpu).
+TEST(Cpu, RequestsQueueForTheNodesCores) {
+  WorldConfig c;
+  c.cpu_flops = 1e9;               // a flop is a nanosecond
+  c.cpu_flops_per_request = 1e6;   // 1 ms per request
+  c.cpu_flops_per_byte = 1.0;      // and 1 ns per byte
+  World w(c);
+  NodeOptions no;
+  no.cores = 2;
+  std::vector<int64_t> done_at;
+  NodeId n = w.add_node("n", [&](NodeContext& ctx) {
+    for (int i = 0; i < 3; ++i)
+      ctx.spawn("worker", [&ctx, &done_at] {
+        ctx.charge_cpu(1'000'000);  // 1 ms + 1 ms
+        done_at.push_back(ctx.true_now().ns());
+      });
+    ctx.sleep_for(seconds(1));
+  }, no);
+  w.start(n);
+  w.run(Instant::epoch() + seconds(2));
+  // Two cores: two requests end at 2 ms, the third waited for a core and ends at 4 ms.
+  EXPECT_EQ(done_at, (std::vector<int64_t>{milliseconds(2).ns(), milliseconds(2).ns(), milliseconds(4).ns()}));
+}
+
 }  // namespace
 }  // namespace sim

@@ -2,7 +2,9 @@
 // bandwidth and FIFO behave as modelled for datagrams; connections behave as TCP does.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 #include <vector>
 
@@ -118,6 +120,7 @@ Received stream(const LinkModel& link, int count, uint32_t bytes, uint64_t seed 
   WorldConfig c;
   c.seed = seed;
   c.link = link;
+  c.nic_bytes_per_s = 0;  // unlimited NICs: the link model's times alone
   World w(c);
   Received r;
   NodeId a = w.add_node("a", [&](NodeContext& ctx) {
@@ -179,6 +182,83 @@ TEST(Network, BandwidthSerializesAndQueues) {
   for (int i = 0; i < 5; ++i) EXPECT_EQ(r.times_ns[i], (i + 1) * 1'000'000 + 1'000'000) << i;
 }
 
+// A node's NIC is shared by all its flows (issue 22: the bandwidth was per node pair, and one
+// producer on a "1 Gbit/s" machine pushed ~290 MB/s to three brokers).
+struct FanOut {
+  std::vector<Instant> arrivals;
+};
+
+FanOut fan_out(int receivers, uint32_t bytes, int64_t receiver_nic = 100'000'000) {
+  WorldConfig c;
+  c.link.latency = LatencyModel::constant(microseconds(100));
+  c.nic_bytes_per_s = receiver_nic;
+  World w(c);
+  FanOut out;
+  sim::NodeOptions sender;
+  sender.nic_bytes_per_s = 100'000'000;  // 100 MB/s
+  w.add_node("sender", [&](NodeContext& ctx) {
+    for (int r = 1; r <= receivers; ++r) ctx.send_datagram(NodeId{static_cast<uint32_t>(r)}, "blob", bytes, r);
+    ctx.receive();
+  }, sender);
+  for (int r = 1; r <= receivers; ++r)
+    w.add_node("receiver-" + std::to_string(r), [&](NodeContext& ctx) {
+      for (;;) {
+        ctx.receive();
+        out.arrivals.push_back(ctx.true_now());
+      }
+    });
+  for (int i = 0; i <= receivers; ++i) w.start(NodeId{static_cast<uint32_t>(i)});
+  w.run(Instant::epoch() + seconds(5));
+  return out;
+}
+
+TEST(Network, ANodesFlowsShareItsNic) {
+  constexpr uint32_t kBytes = 10'000'000;  // 100 ms alone on a 100 MB/s NIC
+  FanOut one = fan_out(1, kBytes);
+  FanOut three = fan_out(3, kBytes);
+  ASSERT_EQ(one.arrivals.size(), 1u);
+  ASSERT_EQ(three.arrivals.size(), 3u);
+  EXPECT_EQ(one.arrivals[0].ns(), (milliseconds(100) + microseconds(100)).ns());
+  // Three flows out of one 100 MB/s NIC take 300 ms in all, not 100 ms each in parallel:
+  // the first gets the whole NIC, the later ones their share as they start.
+  Instant last = *std::max_element(three.arrivals.begin(), three.arrivals.end());
+  EXPECT_GE(last.ns(), milliseconds(250).ns());
+  // The receiver's NIC bounds a flow too: a 10 MB/s receiver takes 1 s for the 10 MB.
+  FanOut slow = fan_out(1, kBytes, 10'000'000);
+  ASSERT_EQ(slow.arrivals.size(), 1u);
+  EXPECT_EQ(slow.arrivals[0].ns(), (seconds(1) + microseconds(100)).ns());
+}
+
+TEST(Network, ManyFlowsIntoOneNicAddUpToItsBandwidth) {
+  // Four senders, each streaming 1 MB messages as fast as it may to one receiver whose NIC is
+  // 100 MB/s: in 2 s it takes ~200 MB, never more (their NICs would allow 4x that).
+  WorldConfig c;
+  c.link.latency = LatencyModel::constant(microseconds(100));
+  c.nic_bytes_per_s = 400'000'000;
+  World w(c);
+  int64_t received = 0;
+  sim::NodeOptions receiver;
+  receiver.nic_bytes_per_s = 100'000'000;
+  NodeId sink = w.add_node("sink", [&](NodeContext& ctx) {
+    for (;;) {
+      std::optional<Envelope> m = ctx.receive();
+      if (m) received += m->bytes;
+    }
+  }, receiver);
+  for (int s = 0; s < 4; ++s)
+    w.add_node("source-" + std::to_string(s), [&](NodeContext& ctx) {
+      ConnectionId conn = ctx.connect(sink);
+      for (int i = 0; i < 200; ++i) {
+        ctx.send(conn, "blob", 1'000'000, i);
+        ctx.sleep_for(milliseconds(10));  // offered: 100 MB/s per source
+      }
+    });
+  for (uint32_t i = 0; i < 5; ++i) w.start(NodeId{i});
+  w.run(Instant::epoch() + seconds(2));
+  EXPECT_LE(received, 205'000'000);
+  EXPECT_GE(received, 180'000'000);
+}
+
 TEST(Network, PayloadsAreCopiedValues) {
   WorldConfig c;
   c.link.latency = LatencyModel::constant(microseconds(10));
@@ -221,6 +301,7 @@ struct StreamWorld {
     WorldConfig c;
     c.seed = seed;
     c.link = link;
+    c.nic_bytes_per_s = 0;  // unlimited NICs: the times below are the link model's alone
     return c;
   }()) {}
   // Client: sends `count` messages at `start` spaced `gap` apart (then waits); server: records.
@@ -377,6 +458,7 @@ TEST(Connection, ClosingAnEndRefusesWhatArrivesAndClosesThePeer) {
   l.latency = LatencyModel::constant(milliseconds(1));
   WorldConfig c;
   c.link = l;
+  c.nic_bytes_per_s = 0;  // unlimited NICs: exact times
   World w(c);
   std::vector<int> client_got;
   std::vector<int64_t> server_closed_at;

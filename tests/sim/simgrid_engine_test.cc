@@ -159,7 +159,7 @@ std::vector<Instant> fan_out(EngineKind engine, int receivers, uint32_t bytes) {
   WorldConfig c = simgrid_config();
   c.engine = engine;
   c.link.latency = LatencyModel::constant(microseconds(100));
-  c.link.bandwidth_bytes_per_s = 100'000'000;  // 100 MB/s NICs
+  c.nic_bytes_per_s = 100'000'000;  // 100 MB/s NICs
   World w(c);
   std::vector<Instant> arrivals;
   w.add_node("sender", [&](NodeContext& ctx) {
