@@ -85,9 +85,10 @@ TEST(BugZoo, WithoutEligibleLeaderReplicasTheLastReplicaStandingLosesAcknowledge
 }
 
 // KIP-966 from a general swarm: `eddy hunt zoo/unflushed-swarm.yaml --variant
-// pre-kip-966-no-elr` found seed 12 after 12 seeds (1.1 s); with ELR, 877 seeds passed.
+// pre-kip-966-no-elr` found seed 15 after 15 seeds (seed 12 before the platform of issue 22
+// changed NIC and disk timing); with ELR, 877 seeds passed.
 TEST(BugZoo, PreKip966NoElrIsFoundByTheUnflushedSwarm) {
-  expect_found("zoo/unflushed-swarm.yaml", Variant::kPreKip966NoElr, 12, "lost_writes", {10, 11, 12});
+  expect_found("zoo/unflushed-swarm.yaml", Variant::kPreKip966NoElr, 15, "lost_writes", {13, 14, 15});
 }
 
 // KIP-996: an isolated active controller comes back. With pre-vote the run has exactly the

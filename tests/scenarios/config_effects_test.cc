@@ -150,7 +150,9 @@ TEST(ConfigEffects, CompressionCostsCpuTimeOnProducerAndLeader) {
   double lz4 = p50_ms("", ", compression.type: lz4");
   double recompressed = p50_ms("compression.type: gzip", "");  // the leader compresses
   // 64 KiB: gzip 11.1 ns/B to compress + 2.5 ns/B to decompress ~ 0.89 ms; lz4 ~ 0.10 ms.
-  EXPECT_GT(gzip - plain, 0.8) << plain << " vs " << gzip;
+  // Less the NIC time the smaller batch saves (per-node NICs, issue 22: ~40 KB less on the
+  // producer's and the leader's NICs at 1.25 GB/s, some 0.1 ms): 0.78 ms measured.
+  EXPECT_GT(gzip - plain, 0.7) << plain << " vs " << gzip;
   EXPECT_LT(gzip - plain, 1.5) << plain << " vs " << gzip;
   EXPECT_LT(lz4 - plain, 0.3) << plain << " vs " << lz4;
   EXPECT_GT(lz4, plain);
