@@ -79,7 +79,7 @@ case "$mode" in
     # The whole lab on the SimGrid engine (label simgrid) runs in the release build only (the
     # engine's own tests run in both; tests/CMakeLists.txt).
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-      ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "lint|slow|simgrid"
+      ctest --test-dir build-asan --output-on-failure -j "$jobs" -LE "lint|slow|simgrid|notebook|browser|python"
     ;;
   *)
     echo "usage: ./setup.sh [build | run [ARGS...] | test]" >&2
