@@ -37,7 +37,8 @@ size_t count(const std::string& text, const std::string& what) {
 }
 
 // The case: 1000 runs "done, every expectation held", exit 0, with 151 recorded.
-TEST(CliSweepResults, ASweepThatCannotRecordItsResultsStopsWithExitSix) {
+// CliSlow (label slow: the release pass only): 1,000 runs, 55 s under ASan.
+TEST(CliSlow, ASweepThatCannotRecordItsResultsStopsWithExitSix) {
   TempDir dir("sweep-efbig");
   std::string sweep = kEddy + " sweep " + kCi + " --seeds 1..40 --jobs 2 --no-progress --determinism-sample 0 --out " +
                       dir.str("out") + " --junit " + dir.str("junit.xml");

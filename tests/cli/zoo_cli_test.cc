@@ -67,7 +67,8 @@ TEST(CliZoo, HuntEndsCleanWhenTheBudgetOrTheSeedsRunOut) {
   EXPECT_EQ(eddy("hunt " + bundled("ci/leader-failover-10s.yaml") + " --check-off --max-seeds 1").exit_code, 2);
 }
 
-TEST(CliZoo, ShrinkReducesTheFailingSeedToAFileThatFailsOnItsOwn) {
+// CliSlow (label slow: the release pass only): a shrink is dozens of runs, 100 s under ASan.
+TEST(CliSlow, ShrinkReducesTheFailingSeedToAFileThatFailsOnItsOwn) {
   TempDir dir("zoo-shrink");
   std::filesystem::create_directories(dir.path);
   std::string min = (dir.path / "min.yaml").string();
