@@ -11,6 +11,7 @@
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/protocol/messages.h"
 #include "broker_model/txn/control_batch.h"
+#include "scenarios/client_support.h"
 #include "sim/check.h"
 
 namespace scenarios {
@@ -21,7 +22,6 @@ using namespace checkers;
 namespace {
 
 constexpr sim::Duration kClientRequestTimeout = sim::seconds(5);
-constexpr sim::Duration kMetadataMaxAge = sim::seconds(5);
 // The final reader's producer index: its marker records never collide with the workload's.
 constexpr uint32_t kMarkerProducer = kLivenessProbeProducer;
 
@@ -32,73 +32,6 @@ std::vector<std::string> topic_names(const ScenarioSpec& spec) {
   for (const auto& t : spec.topics) out.push_back(t.name);
   return out;
 }
-
-RpcEndpoint& client_rpc(sim::NodeContext& ctx) {
-  RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
-  rpc.start([](const RequestInfo&, sim::Payload&&) {});  // clients serve nothing
-  return rpc;
-}
-
-void wait_ready(LabState& lab) {
-  while (!lab.ready) lab.changed.wait();
-}
-
-// A producer's caller as Jepsen's clients are: it records each produce when it invokes it
-// (send) and what came back when its batch completes. Lives in the client's process memory.
-class ProduceRecorder final : public ProducerListener {
- public:
-  ProduceRecorder(sim::NodeContext& ctx, History& history, int producer_index)
-      : ctx_(ctx), history_(history), producer_index_(producer_index) {}
-
-  // Records a produce of `record_id` as invoked now; returns the token to send it with (its
-  // place in the History). To a compacted topic, its key and whether it is a tombstone too.
-  uint64_t invoke(uint64_t record_id, const std::optional<std::string>& key = std::nullopt, bool tombstone = false) {
-    ProduceOp op;
-    op.record_id = record_id;
-    op.producer = producer_index_;
-    op.invoked = ctx_.true_now();
-    size_t token = history_.begin_produce(std::move(op));
-    if (keyed_ && key) history_.keyed_produce(token, KeyedProduce{*key, tombstone});
-    return token;
-  }
-  void record_keys() { keyed_ = true; }
-  // What send() did with it: where it went, or its failure when refused.
-  void sent(uint64_t token, const SendResult& r) {
-    ProduceOp& p = history_.produce(token);
-    p.tp = r.tp;
-    if (!r.queued()) {
-      p.completed = ctx_.true_now();
-      p.outcome = OpOutcome::kFailed;
-      p.error = to_string(r.error);
-    }
-  }
-
-  void on_completion(std::span<const uint64_t> tokens, const DeliveryReport& r) override {
-    const sim::Instant now = ctx_.true_now();
-    const OpOutcome outcome = r.outcome == DeliveryOutcome::kAcknowledged ? OpOutcome::kOk
-                              : r.outcome == DeliveryOutcome::kFailed     ? OpOutcome::kFailed
-                                                                          : OpOutcome::kUnknown;
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      ProduceOp& p = history_.produce(tokens[i]);
-      p.completed = now;
-      p.outcome = outcome;
-      p.attempts = r.attempts;
-      if (outcome == OpOutcome::kOk) {
-        p.offset = r.base_offset + static_cast<int64_t>(i);
-        p.acked_by = r.broker;
-        p.leader_epoch = r.leader_epoch;
-      } else if (r.error != ErrorCode::kNone) {
-        p.error = to_string(r.error);
-      }
-    }
-  }
-
- private:
-  sim::NodeContext& ctx_;
-  History& history_;
-  int producer_index_;
-  bool keyed_ = false;
-};
 
 // A consumer's caller: every record it reads goes into the History.
 class ConsumeRecorder final : public ConsumerListener {
@@ -455,6 +388,54 @@ sim::BootFn make_final_reader_boot(const ScenarioSpec& spec, LabState& lab) {
     lab.final_phase_done = true;
     lab.changed.notify_all();
   };
+}
+
+RpcEndpoint& client_rpc(sim::NodeContext& ctx) {
+  RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
+  rpc.start([](const RequestInfo&, sim::Payload&&) {});  // clients serve nothing
+  return rpc;
+}
+
+void wait_ready(LabState& lab) {
+  while (!lab.ready) lab.changed.wait();
+}
+
+int64_t broker_int(const ScenarioSpec& spec, const char* key, int64_t fallback) {
+  auto it = spec.cluster.broker_configs.find(key);
+  if (it == spec.cluster.broker_configs.end()) return fallback;
+  return parse_int(it->second).value_or(fallback);  // validated by the loader
+}
+
+void ProduceRecorder::sent(uint64_t token, const SendResult& r) {
+  ProduceOp& p = history_.produce(token);
+  p.tp = r.tp;
+  if (!r.queued()) {
+    p.completed = ctx_.true_now();
+    p.outcome = OpOutcome::kFailed;
+    p.error = to_string(r.error);
+    if (on_not_acknowledged_) on_not_acknowledged_();
+  }
+}
+
+void ProduceRecorder::on_completion(std::span<const uint64_t> tokens, const DeliveryReport& r) {
+  const sim::Instant now = ctx_.true_now();
+  const OpOutcome outcome = r.outcome == DeliveryOutcome::kAcknowledged ? OpOutcome::kOk
+                            : r.outcome == DeliveryOutcome::kFailed     ? OpOutcome::kFailed
+                                                                        : OpOutcome::kUnknown;
+  if (outcome != OpOutcome::kOk && on_not_acknowledged_) on_not_acknowledged_();
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    ProduceOp& p = history_.produce(tokens[i]);
+    p.completed = now;
+    p.outcome = outcome;
+    p.attempts = r.attempts;
+    if (outcome == OpOutcome::kOk) {
+      p.offset = r.base_offset + static_cast<int64_t>(i);
+      p.acked_by = r.broker;
+      p.leader_epoch = r.leader_epoch;
+    } else if (r.error != ErrorCode::kNone) {
+      p.error = to_string(r.error);
+    }
+  }
 }
 
 }  // namespace scenarios

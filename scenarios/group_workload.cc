@@ -9,6 +9,7 @@
 #include "broker_model/clients/group_consumer.h"
 #include "broker_model/group/group_messages.h"
 #include "faults/random_faults.h"
+#include "scenarios/client_support.h"
 
 namespace scenarios {
 
@@ -18,15 +19,8 @@ using namespace checkers;
 namespace {
 
 constexpr sim::Duration kPollTimeout = sim::milliseconds(100);
-constexpr sim::Duration kMetadataMaxAge = sim::seconds(5);
 constexpr sim::Duration kLagSampleEvery = sim::milliseconds(500);
 constexpr sim::Duration kCatchUpCheckEvery = sim::milliseconds(200);
-
-int64_t broker_int(const ScenarioSpec& spec, const char* key, int64_t fallback) {
-  auto it = spec.cluster.broker_configs.find(key);
-  if (it == spec.cluster.broker_configs.end()) return fallback;
-  return parse_int(it->second).value_or(fallback);
-}
 
 std::string group_of(const ConsumerSpec& c) { return c.configs.at("group.id"); }
 
@@ -116,8 +110,7 @@ sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec&
                                    LabState& lab) {
   return [&spec, &c, consumer_index, index_in_entry, &lab](sim::NodeContext& ctx) {
     (void)spec;
-    RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
-    rpc.start([](const RequestInfo&, sim::Payload&&) {});
+    RpcEndpoint& rpc = client_rpc(ctx);
     ConsumerConfig config;
     ConsumerConfig::parse(c.configs, config);  // validated by the loader
     if (!config.client_id.empty()) lab.history.set_consumer_client_id(consumer_index, config.client_id);
@@ -128,7 +121,7 @@ sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec&
     ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{c.topic}, kMetadataMaxAge,
                                                   sim::milliseconds(config.request_timeout_ms));
     md.start();
-    while (!lab.ready) lab.changed.wait();
+    wait_ready(lab);
     while (md.partitions(c.topic) == 0) md.refresh_now();
     const bool commit_after = c.commit == Commit::kSyncAfterProcessing || c.commit == Commit::kAsyncAfterProcessing;
     MemberApp& app = ctx.make<MemberApp>(ctx, lab.history, config.group_id, consumer_index, commit_after);

@@ -7,6 +7,7 @@
 #include "broker_model/clients/producer.h"
 #include "broker_model/protocol/messages.h"
 #include "broker_model/txn/transactional_producer.h"
+#include "scenarios/client_support.h"
 
 namespace scenarios {
 
@@ -15,68 +16,8 @@ using namespace checkers;
 
 namespace {
 
-constexpr sim::Duration kMetadataMaxAge = sim::seconds(5);
 // After a failed InitProducerId, the pause before the next (the coordinator may be moving).
 constexpr sim::Duration kInitBackoff = sim::milliseconds(200);
-
-int64_t broker_int(const ScenarioSpec& spec, const char* key, int64_t fallback) {
-  auto it = spec.cluster.broker_configs.find(key);
-  if (it == spec.cluster.broker_configs.end()) return fallback;
-  return std::stoll(it->second);  // validated by the loader
-}
-
-// Records what the producer's batches came to, as the plain workload's recorder does, and
-// tells the transaction when one of its records was not acknowledged (it must abort).
-class TxnRecorder final : public ProducerListener {
- public:
-  TxnRecorder(sim::NodeContext& ctx, History& history, int producer_index)
-      : ctx_(ctx), history_(history), producer_index_(producer_index) {}
-  void attach(TransactionalProducer* txp) { txp_ = txp; }
-
-  uint64_t invoke(uint64_t record_id) {
-    ProduceOp op;
-    op.record_id = record_id;
-    op.producer = producer_index_;
-    op.invoked = ctx_.true_now();
-    return history_.begin_produce(std::move(op));
-  }
-  void sent(uint64_t token, const SendResult& r) {
-    ProduceOp& p = history_.produce(token);
-    p.tp = r.tp;
-    if (!r.queued()) {
-      p.completed = ctx_.true_now();
-      p.outcome = OpOutcome::kFailed;
-      p.error = to_string(r.error);
-      if (txp_ != nullptr) txp_->record_failed();
-    }
-  }
-  void on_completion(std::span<const uint64_t> tokens, const DeliveryReport& r) override {
-    const sim::Instant now = ctx_.true_now();
-    const OpOutcome outcome = r.outcome == DeliveryOutcome::kAcknowledged ? OpOutcome::kOk
-                              : r.outcome == DeliveryOutcome::kFailed     ? OpOutcome::kFailed
-                                                                          : OpOutcome::kUnknown;
-    if (outcome != OpOutcome::kOk && txp_ != nullptr) txp_->record_failed();
-    for (size_t i = 0; i < tokens.size(); ++i) {
-      ProduceOp& p = history_.produce(tokens[i]);
-      p.completed = now;
-      p.outcome = outcome;
-      p.attempts = r.attempts;
-      if (outcome == OpOutcome::kOk) {
-        p.offset = r.base_offset + static_cast<int64_t>(i);
-        p.acked_by = r.broker;
-        p.leader_epoch = r.leader_epoch;
-      } else if (r.error != ErrorCode::kNone) {
-        p.error = to_string(r.error);
-      }
-    }
-  }
-
- private:
-  sim::NodeContext& ctx_;
-  History& history_;
-  int producer_index_;
-  TransactionalProducer* txp_ = nullptr;
-};
 
 bool fenced(ErrorCode e) { return e == ErrorCode::kProducerFenced || e == ErrorCode::kInvalidProducerEpoch; }
 
@@ -104,8 +45,7 @@ bool is_transactional(const ProducerSpec& p) { return p.configs.count("transacti
 sim::BootFn make_transactional_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, int producer_index,
                                              int index_in_entry, LabState& lab) {
   return [&spec, &p, producer_index, index_in_entry, &lab](sim::NodeContext& ctx) {
-    RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
-    rpc.start([](const RequestInfo&, sim::Payload&&) {});  // clients serve nothing
+    RpcEndpoint& rpc = client_rpc(ctx);
     ProducerConfig config;
     ProducerConfig::parse(p.configs, config);  // validated by the loader
     config.variants = spec.cluster.variants;
@@ -115,12 +55,12 @@ sim::BootFn make_transactional_producer_boot(const ScenarioSpec& spec, const Pro
     ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{p.topic}, kMetadataMaxAge,
                                                   sim::milliseconds(config.request_timeout_ms));
     md.start();
-    TxnRecorder& recorder = ctx.make<TxnRecorder>(ctx, lab.history, producer_index);
+    ProduceRecorder& recorder = ctx.make<ProduceRecorder>(ctx, lab.history, producer_index);
     Producer& producer = ctx.make<Producer>(rpc, md, config, recorder, producer_index);
     producer.start();
     TransactionalProducer& txp = ctx.make<TransactionalProducer>(rpc, md, producer, config);
-    recorder.attach(&txp);
-    while (!lab.ready) lab.changed.wait();
+    recorder.on_not_acknowledged([&txp] { txp.record_failed(); });  // the transaction must abort
+    wait_ready(lab);
     while (md.partitions(p.topic) == 0) md.refresh_now();
     sim::Prng draws = ctx.prng().fork("transactions");
     const uint64_t keys = p.keys.count > 0 ? static_cast<uint64_t>(p.keys.count) : 100;

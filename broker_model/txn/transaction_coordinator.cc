@@ -130,6 +130,17 @@ TransactionCoordinator::Txn* TransactionCoordinator::find(const std::string& id,
   return &it->second;
 }
 
+TransactionCoordinator::Txn* TransactionCoordinator::find_for(const std::string& id, ProducerId pid, int16_t epoch,
+                                                              ErrorCode& error) {
+  Txn* t = find(id, error);
+  if (t == nullptr) {
+    if (error == ErrorCode::kNone) error = ErrorCode::kInvalidProducerIdMapping;
+    return nullptr;
+  }
+  error = check_producer(*t, pid, epoch);
+  return error == ErrorCode::kNone ? t : nullptr;
+}
+
 ErrorCode TransactionCoordinator::check_producer(const Txn& t, ProducerId pid, int16_t epoch) {
   if (t.meta.producer_id != pid) return ErrorCode::kInvalidProducerIdMapping;
   // Kafka answers PRODUCER_FENCED (since 2.7, KIP-588) to a transactional request of an
@@ -267,16 +278,8 @@ ErrorCode TransactionCoordinator::verify(const AddPartitionsToTxnRequest& req) c
 AddPartitionsToTxnResponse TransactionCoordinator::add_partitions(const AddPartitionsToTxnRequest& req) {
   if (req.verify_only) return AddPartitionsToTxnResponse{verify(req)};
   AddPartitionsToTxnResponse resp;
-  ErrorCode error;
-  Txn* t = find(req.transactional_id, error);
-  if (t == nullptr) {
-    resp.error = error != ErrorCode::kNone ? error : ErrorCode::kInvalidProducerIdMapping;
-    return resp;
-  }
-  if (ErrorCode e = check_producer(*t, req.producer_id, req.producer_epoch); e != ErrorCode::kNone) {
-    resp.error = e;
-    return resp;
-  }
+  Txn* t = find_for(req.transactional_id, req.producer_id, req.producer_epoch, resp.error);
+  if (t == nullptr) return resp;
   if (t->meta.state == txn::TxnState::kPrepareCommit || t->meta.state == txn::TxnState::kPrepareAbort) {
     resp.error = ErrorCode::kConcurrentTransactions;
     return resp;
@@ -307,16 +310,8 @@ AddOffsetsToTxnResponse TransactionCoordinator::add_offsets(const AddOffsetsToTx
 
 EndTxnResponse TransactionCoordinator::end_txn(const EndTxnRequest& req) {
   EndTxnResponse resp;
-  ErrorCode error;
-  Txn* t = find(req.transactional_id, error);
-  if (t == nullptr) {
-    resp.error = error != ErrorCode::kNone ? error : ErrorCode::kInvalidProducerIdMapping;
-    return resp;
-  }
-  if (ErrorCode e = check_producer(*t, req.producer_id, req.producer_epoch); e != ErrorCode::kNone) {
-    resp.error = e;
-    return resp;
-  }
+  Txn* t = find_for(req.transactional_id, req.producer_id, req.producer_epoch, resp.error);
+  if (t == nullptr) return resp;
   using S = txn::TxnState;
   const S prepare = req.committed ? S::kPrepareCommit : S::kPrepareAbort;
   const S done = req.committed ? S::kCompleteCommit : S::kCompleteAbort;

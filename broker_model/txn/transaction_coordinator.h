@@ -109,6 +109,9 @@ class TransactionCoordinator {
   Txn* find(const std::string& id, ErrorCode& error);
   // Validates a client's producer id and epoch against the transaction.
   static ErrorCode check_producer(const Txn& t, ProducerId pid, int16_t epoch);
+  // The transaction of `id` for a request of producer `pid` at `epoch`: nullptr with `error`
+  // set when the coordinator cannot serve it, knows no such id, or the producer is not its own.
+  Txn* find_for(const std::string& id, ProducerId pid, int16_t epoch, ErrorCode& error);
   // Writes `next` as the state of its transactional.id (acks=all); on success it becomes the
   // coordinator's state. Blocks; the caller must look the transaction up again afterwards.
   ErrorCode write_state(const std::string& id, int32_t partition, const txn::TxnLogRecord& next);
