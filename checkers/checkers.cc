@@ -5,6 +5,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
+#include <span>
 
 #include "checkers/compaction.h"
 #include "sim/check.h"
@@ -100,6 +102,14 @@ std::string ack_line(const ProduceOp& p) {
          ") at offset " + p.offset.str() + " after " + std::to_string(p.attempts) + " attempt(s)";
 }
 
+// The sends of one batch: its first send (attempt 1, which alone lists the records) and the
+// ones after it in the History, up to the next batch's first send.
+std::span<const ProduceAttempt> sends_of_batch(const std::vector<ProduceAttempt>& attempts, size_t first) {
+  size_t end = first + 1;
+  while (end < attempts.size() && attempts[end].attempt != 1) ++end;
+  return std::span<const ProduceAttempt>(attempts).subspan(first, end - first);
+}
+
 // The sends of the batch that carried produce op `op` (recorded for batches sent more than
 // once): each is one line of a duplicate's story.
 std::vector<std::string> attempt_story(const History& h, size_t op) {
@@ -109,21 +119,19 @@ std::vector<std::string> attempt_story(const History& h, size_t op) {
     if (attempts[i].attempt != 1 || std::find(attempts[i].ops.begin(), attempts[i].ops.end(), op) == attempts[i].ops.end())
       continue;
     bool idempotent = attempts[i].producer_id != kNoProducerId;
-    size_t end = i + 1;
-    while (end < attempts.size() && attempts[end].attempt != 1) ++end;
+    const std::span<const ProduceAttempt> sends = sends_of_batch(attempts, i);
     // What happened to the partition (and the cluster) while the batch was being retried.
     std::vector<std::pair<sim::Instant, std::string>> events;
     for (const auto& e : h.timeline_events()) {
-      if (e.at < attempts[i].sent || e.at > attempts[end - 1].answered) continue;
+      if (e.at < sends.front().sent || e.at > sends.back().answered) continue;
       if (!e.tp.topic.empty() && !(e.tp == attempts[i].tp)) continue;
       std::string who = e.broker == kNoBroker ? "" : " broker " + e.broker.str();
       events.emplace_back(e.at, at(e.at) + " " + e.kind + who + (e.detail.empty() ? "" : ": " + e.detail));
     }
     size_t next_event = 0;
-    for (size_t j = i; j < end; ++j) {
-      while (next_event < events.size() && events[next_event].first <= attempts[j].sent)
+    for (const ProduceAttempt& a : sends) {
+      while (next_event < events.size() && events[next_event].first <= a.sent)
         out.push_back("  " + events[next_event++].second);
-      const ProduceAttempt& a = attempts[j];
       std::string who = idempotent ? " (producer id " + a.producer_id.str() + ", epoch " + std::to_string(a.producer_epoch) +
                                          ", sequence " + std::to_string(a.base_sequence) + ")"
                                    : " (no producer id: enable.idempotence=false)";
@@ -459,9 +467,7 @@ struct RecordIdentity {
   int16_t epoch;
   int64_t sequence;
   bool operator<(const RecordIdentity& o) const {
-    if (producer_id != o.producer_id) return producer_id < o.producer_id;
-    if (epoch != o.epoch) return epoch < o.epoch;
-    return sequence < o.sequence;
+    return std::tie(producer_id, epoch, sequence) < std::tie(o.producer_id, o.epoch, o.sequence);
   }
 };
 
@@ -470,13 +476,6 @@ struct RecordIdentity {
 bool may_have_appended(const std::string& result) {
   return result.empty() || result.rfind("acknowledged", 0) == 0 || result.rfind("no response", 0) == 0 ||
          result == "NOT_ENOUGH_REPLICAS_AFTER_APPEND";
-}
-
-// The sends of one batch: its first send (attempt 1, which alone lists the records) and the
-// ones after it in the History, up to the next batch's first send.
-template <typename F>
-void for_each_send(const std::vector<ProduceAttempt>& attempts, size_t first, F f) {
-  for (size_t j = first; j < attempts.size() && (j == first || attempts[j].attempt != 1); ++j) f(attempts[j]);
 }
 
 // A retry the broker refused although it had the batch: a send repeating an identity whose
@@ -490,21 +489,21 @@ void for_each_send(const std::vector<ProduceAttempt>& attempts, size_t first, F 
 // gap, and the epoch bump it causes is Kafka's producer at work. Per (producer, partition):
 // the time of the first refusal.
 template <typename Duplicated>
-std::map<std::pair<int, std::string>, sim::Instant> refused_retries(const std::vector<ProduceAttempt>& attempts,
+std::map<std::pair<int, TopicPartition>, sim::Instant> refused_retries(const std::vector<ProduceAttempt>& attempts,
                                                                     Duplicated duplicated) {
-  std::map<std::pair<int, std::string>, sim::Instant> out;
+  std::map<std::pair<int, TopicPartition>, sim::Instant> out;
   for (size_t first = 0; first < attempts.size(); ++first) {
     if (attempts[first].attempt != 1 || attempts[first].producer_id == kNoProducerId || !duplicated(first)) continue;
     std::map<std::pair<int16_t, int32_t>, bool> appended_maybe;  // (epoch, base sequence) -> an earlier send may have appended
-    for_each_send(attempts, first, [&](const ProduceAttempt& send) {
+    for (const ProduceAttempt& send : sends_of_batch(attempts, first)) {
       auto key = std::make_pair(send.producer_epoch, send.base_sequence);
       auto seen = appended_maybe.find(key);
       if (seen != appended_maybe.end() && seen->second && send.result.rfind("OUT_OF_ORDER_SEQUENCE_NUMBER", 0) == 0) {
-        auto [it, fresh] = out.emplace(std::make_pair(send.producer, send.tp.str()), send.answered);
+        auto [it, fresh] = out.emplace(std::make_pair(send.producer, send.tp), send.answered);
         if (!fresh) it->second = std::min(it->second, send.answered);
       }
       appended_maybe[key] = appended_maybe[key] || may_have_appended(send.result);
-    });
+    }
   }
   return out;
 }
@@ -523,12 +522,12 @@ SendIdentities identities_of(const std::vector<ProduceAttempt>& attempts, const 
     auto at = std::find(records.begin(), records.end(), op);
     if (at == records.end()) continue;
     int64_t position = at - records.begin();
-    for_each_send(attempts, first, [&](const ProduceAttempt& send) {
-      if (send.producer_id == kNoProducerId) return;
+    for (const ProduceAttempt& send : sends_of_batch(attempts, first)) {
+      if (send.producer_id == kNoProducerId) continue;
       out.distinct.insert(
           RecordIdentity{send.producer_id, send.producer_epoch, send.base_sequence < 0 ? -1 : send.base_sequence + position});
       out.last_sent = std::max(out.last_sent, send.sent);
-    });
+    }
   }
   return out;
 }
@@ -546,7 +545,7 @@ Duplicates check_duplicates(const History& h) {
   // carried it: built only when something is held twice.
   std::map<uint64_t, size_t> op_of_record;
   std::map<size_t, std::vector<size_t>> sends_of_op;
-  std::map<std::pair<int, std::string>, sim::Instant> refused;
+  std::map<std::pair<int, TopicPartition>, sim::Instant> refused;
   int64_t restamped = 0, without_idempotence = 0;
   // Every record held more than once, per final read: (record id, offsets).
   struct Held {
@@ -596,7 +595,7 @@ Duplicates check_duplicates(const History& h) {
     bool idempotent = !ids.distinct.empty();
     std::optional<sim::Instant> refusal;
     if (idempotent) {
-      auto it = refused.find(std::make_pair(ops[op_it->second].producer, fr.tp.str()));
+      auto it = refused.find(std::make_pair(ops[op_it->second].producer, fr.tp));
       if (it != refused.end() && it->second <= ids.last_sent) refusal = it->second;
     }
     Violation v;
