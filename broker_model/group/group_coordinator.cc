@@ -68,47 +68,38 @@ void GroupCoordinator::load(int32_t partition, LeaderEpoch epoch) {
   Partition* part = replicas_.partition(offsets_tp(partition));
   std::map<std::string, Group> loaded;
   int64_t records = 0;
-  Offset at = part->log().log_start_offset();
-  // Kafka reads to the log end: what this leader holds is what the group's log will be.
-  while (at < part->log().log_end_offset()) {
-    storage::LogReadResult r = part->log().read(at, kLoadReadBytes);
-    if (r.error != ErrorCode::kNone || r.batches.empty()) break;
-    for (const auto& b : r.batches) {
-      for (const auto& rec : b.records) {
-        std::optional<GroupLogRecord> gr = decode_group_record(rec);
-        if (!gr) continue;
-        ++records;
-        if (const auto* o = std::get_if<OffsetCommitRecord>(&*gr)) {
-          Group& g = loaded[o->group];
-          g.id = o->group;
-          g.offsets[o->tp] = o->offset;
-        } else {
-          const auto& m = std::get<GroupMetadataRecord>(*gr);
-          Group& g = loaded[m.group];
-          g.id = m.group;
-          g.generation = m.generation;
-          g.protocol = m.protocol;
-          g.leader = m.leader;
-          g.members.clear();
-          g.static_members.clear();
-          for (const auto& sm : m.members) {
-            Member mem;
-            mem.id = sm.member_id;
-            mem.instance_id = sm.group_instance_id;
-            mem.session_timeout_ms = sm.session_timeout_ms;
-            mem.rebalance_timeout_ms = sm.rebalance_timeout_ms;
-            mem.protocols = {JoinGroupProtocol{m.protocol, sm.protocol_metadata}};
-            mem.assignment = sm.assignment;
-            mem.synced = true;
-            g.members[mem.id] = mem;
-            if (mem.instance_id) g.static_members[*mem.instance_id] = mem.id;
-          }
-          g.state = g.members.empty() ? State::kEmpty : State::kStable;
-        }
+  part->log().for_each_record(kLoadReadBytes, [&](const storage::Record& rec) {
+    std::optional<GroupLogRecord> gr = decode_group_record(rec);
+    if (!gr) return;
+    ++records;
+    if (const auto* o = std::get_if<OffsetCommitRecord>(&*gr)) {
+      Group& g = loaded[o->group];
+      g.id = o->group;
+      g.offsets[o->tp] = o->offset;
+    } else {
+      const auto& m = std::get<GroupMetadataRecord>(*gr);
+      Group& g = loaded[m.group];
+      g.id = m.group;
+      g.generation = m.generation;
+      g.protocol = m.protocol;
+      g.leader = m.leader;
+      g.members.clear();
+      g.static_members.clear();
+      for (const auto& sm : m.members) {
+        Member mem;
+        mem.id = sm.member_id;
+        mem.instance_id = sm.group_instance_id;
+        mem.session_timeout_ms = sm.session_timeout_ms;
+        mem.rebalance_timeout_ms = sm.rebalance_timeout_ms;
+        mem.protocols = {JoinGroupProtocol{m.protocol, sm.protocol_metadata}};
+        mem.assignment = sm.assignment;
+        mem.synced = true;
+        g.members[mem.id] = mem;
+        if (mem.instance_id) g.static_members[*mem.instance_id] = mem.id;
       }
+      g.state = g.members.empty() ? State::kEmpty : State::kStable;
     }
-    at = r.batches.back().next_offset();
-  }
+  });
   if (!part->is_leader() || part->leader_epoch() != epoch) {  // lost it while reading
     loaded_.erase(partition);
     return;

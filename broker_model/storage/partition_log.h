@@ -125,6 +125,21 @@ class PartitionLog {
   LogReadResult read(Offset fetch_offset, int64_t max_bytes, std::optional<Offset> max_offset = std::nullopt,
                      bool min_one_batch = true);
 
+  // Every record from log start to log end, in order, read `chunk_bytes` at a time as a
+  // coordinator loads its internal partition (Kafka reads to the log end: what the leader
+  // holds is what the log will be); stops at the first read that fails or returns nothing.
+  template <class Visit>
+  void for_each_record(int64_t chunk_bytes, Visit visit) {
+    Offset at = log_start_offset();
+    while (at < log_end_offset()) {
+      LogReadResult r = read(at, chunk_bytes);
+      if (r.error != ErrorCode::kNone || r.batches.empty()) return;
+      for (const auto& b : r.batches)
+        for (const auto& rec : b.records) visit(rec);
+      at = r.batches.back().next_offset();
+    }
+  }
+
   // The values of every record from log start to log end, batch by batch, without
   // building Records: the disk's bytes up to the batches the tail cache holds (see
   // LogSegment::scan), then those batches, as read() serves them, under the same condition

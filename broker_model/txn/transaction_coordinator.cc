@@ -80,20 +80,13 @@ void TransactionCoordinator::load(int32_t partition, LeaderEpoch epoch) {
   std::erase_if(txns_, [&](const auto& kv) { return kv.second.partition == partition; });
   Partition* part = replicas_.partition(state_tp(partition));
   std::map<std::string, Txn> loaded;
-  Offset at = part->log().log_start_offset();
-  // Kafka loads to the log end: what this leader holds is what the log will be.
-  while (at < part->log().log_end_offset()) {
-    storage::LogReadResult r = part->log().read(at, kLoadReadBytes);
-    if (r.error != ErrorCode::kNone || r.batches.empty()) break;
-    for (const auto& b : r.batches)
-      for (const auto& rec : b.records)
-        if (std::optional<txn::TxnLogRecord> t = txn::decode_txn_record(rec)) {
-          Txn& x = loaded[t->transactional_id];
-          x.meta = std::move(*t);
-          x.partition = partition;
-        }
-    at = r.batches.back().next_offset();
-  }
+  part->log().for_each_record(kLoadReadBytes, [&](const storage::Record& rec) {
+    if (std::optional<txn::TxnLogRecord> t = txn::decode_txn_record(rec)) {
+      Txn& x = loaded[t->transactional_id];
+      x.meta = std::move(*t);
+      x.partition = partition;
+    }
+  });
   auto it = loaded_.find(partition);
   if (it == loaded_.end() || it->second.epoch != epoch || !part->is_leader() || part->leader_epoch() != epoch) return;
   std::vector<std::string> prepared;
