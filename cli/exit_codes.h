@@ -9,4 +9,5 @@ inline constexpr int kExitLiveness = 3;        // the system did not recover in 
 inline constexpr int kExitLabError = 4;        // the lab itself failed: deadlock, limit, unexpected exception, nondeterminism
 inline constexpr int kExitLabCrash = 5;        // the lab crashed (signal) or hung (--wall-timeout, sweep --seed-timeout)
 inline constexpr int kExitWriteFailed = 6;     // a lab error of its own: a result, trace or report could not be written
+inline constexpr int kExitInconclusive = 7;    // every check held but a progress floor did not: too little happened to judge
 }  // namespace cli

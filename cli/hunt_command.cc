@@ -111,7 +111,8 @@ Batch run_batch(sweep::WorkerPool& pool, const HuntArgs& args, uint32_t kind, ui
         rec.message = d.how == TaskDone::How::kAnswered ? "the lab's worker answered something unreadable" : d.message;
       }
       ++b.done;
-      if (rec.verdict == Verdict::kOk) continue;
+      // An inconclusive seed broke no guarantee: not what a hunt is looking for.
+      if (rec.verdict == Verdict::kOk || rec.verdict == Verdict::kInconclusive) continue;
       if (b.failures.empty()) b.first_failure_wall_s = seconds_since(t0);
       b.failures.emplace(seed, std::move(rec));
       if (stop_at_failure) stop = true;

@@ -159,6 +159,10 @@ int run_command(const RunArgs& args) {
   } else if (r.liveness_failed()) {
     std::cout << "  replay: " << replay << "\n";
     rc = cli::kExitLiveness;
+  } else if (r.inconclusive()) {
+    std::cout << "  inconclusive: every check held, but a progress floor did not (too little happened to judge)\n"
+              << "  replay: " << replay << "\n";
+    rc = cli::kExitInconclusive;
   }
   int trace_rc = cli::close_trace_file(trace);
   if (int orc = cli::write_output(output, spec, r, rc, replay, EDDY_VERSION); orc != cli::kExitOk) return orc;

@@ -21,13 +21,14 @@ const char* to_string(Verdict v) {
     case Verdict::kLabError: return "lab_error";
     case Verdict::kLabCrash: return "lab_crash";
     case Verdict::kLabHang: return "lab_hang";
+    case Verdict::kInconclusive: return "inconclusive";
   }
   return "?";
 }
 
 std::optional<Verdict> verdict_from_string(const std::string& s) {
   for (Verdict v : {Verdict::kOk, Verdict::kSafety, Verdict::kLiveness, Verdict::kLabError, Verdict::kLabCrash,
-                    Verdict::kLabHang}) {
+                    Verdict::kLabHang, Verdict::kInconclusive}) {
     if (s == to_string(v)) return v;
   }
   return std::nullopt;
@@ -41,6 +42,7 @@ int exit_code_of(Verdict v) {
     case Verdict::kLabError: return kExitLabError;
     case Verdict::kLabCrash:
     case Verdict::kLabHang: return kExitLabCrash;
+    case Verdict::kInconclusive: return kExitInconclusive;
   }
   return kExitLabError;
 }
@@ -49,6 +51,7 @@ Verdict verdict_of(const scenarios::ScenarioResult& r) {
   if (!r.outcome.ok() && r.outcome.status != sim::RunStatus::kStopped) return Verdict::kLabError;
   if (r.safety_failed()) return Verdict::kSafety;
   if (r.liveness_failed()) return Verdict::kLiveness;
+  if (r.inconclusive()) return Verdict::kInconclusive;
   return Verdict::kOk;
 }
 

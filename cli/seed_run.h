@@ -17,9 +17,13 @@
 namespace cli {
 
 // What became of one (scenario, seed). The order is not a ranking; see exit_code_of.
-enum class Verdict { kOk, kSafety, kLiveness, kLabError, kLabCrash, kLabHang };
+// kInconclusive: every safety and liveness expectation held, but a progress floor (`acknowledged:
+// "> N"`) did not, so the checks had too little to judge. Last, so the numbers of the others
+// (exchanged between processes by check-determinism) stay as they were.
+enum class Verdict { kOk, kSafety, kLiveness, kLabError, kLabCrash, kLabHang, kInconclusive };
+inline constexpr size_t kVerdictCount = 7;
 
-const char* to_string(Verdict v);                       // "ok", "safety", "liveness", "lab_error", "lab_crash", "lab_hang"
+const char* to_string(Verdict v);                       // "ok", "safety", "liveness", "lab_error", "lab_crash", "lab_hang", "inconclusive"
 std::optional<Verdict> verdict_from_string(const std::string& s);
 int exit_code_of(Verdict v);                            // the kExit* code for that verdict
 

@@ -91,7 +91,7 @@ class Shrinker {
   bool still_fails(const scenarios::ScenarioSpec& candidate) {
     if (out_of_budget()) return false;
     Failure f = failure_of(run(candidate));
-    if (f.verdict == Verdict::kOk) return false;
+    if (f.verdict == Verdict::kOk || f.verdict == Verdict::kInconclusive) return false;
     if (target_.checks.empty()) return f.verdict == target_.verdict;
     for (const auto& c : f.checks)
       if (target_.checks.count(c)) return true;
@@ -213,8 +213,10 @@ int shrink_command(const ShrinkArgs& args, const std::string& eddy) {
   Shrinker s(args, static_cast<double>(budget.value->ns()) / 1e9);
   scenarios::ScenarioResult first = s.run(*spec);
   Failure target = failure_of(first);
-  if (target.verdict == Verdict::kOk) {
-    std::cerr << "eddy: error: seed " << args.seed << " of " << args.file << " passes; there is no failure to shrink\n";
+  if (target.verdict == Verdict::kOk || target.verdict == Verdict::kInconclusive) {
+    std::cerr << "eddy: error: seed " << args.seed << " of " << args.file
+              << (target.verdict == Verdict::kOk ? " passes" : " is inconclusive (every check held; a progress floor did not)")
+              << "; there is no failure to shrink\n";
     return kExitUsage;
   }
   s.set_target(target);

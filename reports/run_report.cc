@@ -78,6 +78,7 @@ const char* verdict_of(int exit_code) {
     case 0: return "pass";
     case 1: return "safety_violation";
     case 3: return "liveness_failure";
+    case 7: return "inconclusive";
     default: return "lab_error";
   }
 }
@@ -214,7 +215,7 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
   j["expectations"] = json::array();
   for (const auto& e : r.expectations)
     j["expectations"].push_back({{"check", e.check}, {"expected", e.expected}, {"actual", e.actual}, {"held", e.held},
-                                 {"kind", e.safety ? "safety" : "liveness"}});
+                                 {"kind", e.progress ? "progress" : e.safety ? "safety" : "liveness"}});
   j["checks"] = json::array();
   for (const auto& c : r.checks) {
     json cj = {{"check", c.check}, {"count", c.count}, {"note", c.note}, {"examples", json::array()}};
@@ -312,7 +313,7 @@ std::string md_cell(std::string s) {
 std::string summary_markdown(const json& s) {
   std::string v = s["verdict"];
   std::string out = "### eddy: " + s["scenario"].get<std::string>() + ", seed " + std::to_string(s["seed"].get<uint64_t>()) +
-                    " — " + (v == "pass" ? "✅ pass" : "❌ " + v) + "\n\n";
+                    " — " + (v == "pass" ? "✅ pass" : v == "inconclusive" ? "⚠️ inconclusive" : "❌ " + v) + "\n\n";
   out += "| check | expected | actual | held |\n|---|---|---|---|\n";
   for (const auto& e : s["expectations"])
     out += "| " + md_cell(e["check"]) + " | " + md_cell(e["expected"]) + " | " + md_cell(e["actual"]) + " | " +

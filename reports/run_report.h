@@ -22,7 +22,7 @@ struct RunContext {
   std::string eddy_version;
 };
 
-// "pass", "safety_violation", "liveness_failure" or "lab_error", from the exit code.
+// "pass", "safety_violation", "liveness_failure", "inconclusive" or "lab_error", from the exit code.
 const char* verdict_of(int exit_code);
 
 nlohmann::json summary_json(const RunContext& run, const RunMetrics& m);

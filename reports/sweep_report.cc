@@ -125,7 +125,10 @@ void SweepAggregate::add(const SweepSeed& s) {
     agg->throughput.record(std::llround(s.produce_records_per_s));
     if (s.produce_p99_ms > 0) agg->p99_us.record(std::llround(s.produce_p99_ms * 1000.0));
   }
-  if (!s.ok()) {
+  if (s.inconclusive()) {
+    ++agg->inconclusive_total;
+    if (agg->inconclusive.size() < kSweepFailingKept) agg->inconclusive.push_back(s);
+  } else if (!s.ok()) {
     ++agg->failing_total;
     if (agg->failing.size() < kSweepFailingKept) agg->failing.push_back(s);
   }
@@ -192,8 +195,21 @@ int64_t SweepAggregate::missing_runs() const {
 
 int64_t SweepAggregate::failures() const {
   int64_t n = 0;
-  for (const auto& s : scenarios) n += s.failing_total;
+  for (const auto& s : scenarios) n += s.failing_total + (over_inconclusive_allowance(s) ? s.inconclusive_total : 0);
   return n;
+}
+
+double SweepAggregate::max_inconclusive_percent() const {
+  // The sweep's default, 1%, also for results written before the field existed.
+  return header.is_object() ? get_or<double>(header, "max_inconclusive_percent", 1.0) : 1.0;
+}
+
+int64_t inconclusive_allowed(int64_t seeds, double percent) {
+  return static_cast<int64_t>(std::floor(static_cast<double>(seeds) * percent / 100.0));
+}
+
+int64_t SweepAggregate::inconclusive_allowed(const ScenarioAggregate& s) const {
+  return reports::inconclusive_allowed(s.seeds, max_inconclusive_percent());
 }
 
 SweepAggregate aggregate_sweep(std::istream& in) {
@@ -234,6 +250,7 @@ json sweep_json(const SweepAggregate& a) {
   j["missing_runs"] = a.missing_runs();
   j["complete"] = a.expected_runs() >= 0 && a.missing_runs() == 0;
   j["failures"] = a.failures();
+  j["max_inconclusive_percent"] = a.max_inconclusive_percent();
   bool failed = a.failures() > 0 || !a.determinism_mismatches.empty();
   j["verdict"] = failed ? "fail" : !j["complete"].get<bool>() ? "incomplete" : "pass";
   j["latency_relative_error"] = LogLinearHistogram::kRelativeError;
@@ -254,6 +271,11 @@ json sweep_json(const SweepAggregate& a) {
     sj["wall_s"] = r3(s.wall_s);
     sj["simulated_s"] = r3(s.simulated_s);
     sj["failing_total"] = s.failing_total;
+    sj["inconclusive_total"] = s.inconclusive_total;
+    sj["inconclusive_allowed"] = a.inconclusive_allowed(s);
+    sj["inconclusive"] = json::array();
+    for (const auto& f : s.inconclusive)
+      sj["inconclusive"].push_back({{"seed", f.seed}, {"reason", f.reason()}, {"replay", f.replay}});
     sj["failing"] = json::array();
     for (const auto& f : s.failing)
       sj["failing"].push_back({{"seed", f.seed}, {"verdict", f.verdict}, {"reason", f.reason()},
@@ -276,8 +298,8 @@ std::string sweep_markdown(const json& s) {
            " runs are missing (interrupted, stopped by a time budget or a failure, shards not merged, or lines "
            "dropped as damaged); nothing is known about them.\n\n";
   }
-  out += "| scenario | seeds | ok | safety | liveness | lab | throughput p50 (rec/s) | produce p99 p50 / max (ms) |\n";
-  out += "|---|---|---|---|---|---|---|---|\n";
+  out += "| scenario | seeds | ok | safety | liveness | lab | inconclusive (allowed) | throughput p50 (rec/s) | produce p99 p50 / max (ms) |\n";
+  out += "|---|---|---|---|---|---|---|---|---|\n";
   auto v = [](const json& verdicts, const char* k) { return verdicts.contains(k) ? verdicts[k].get<int64_t>() : 0; };
   for (const auto& sc : s["scenarios"]) {
     const json& vd = sc["verdicts"];
@@ -288,7 +310,8 @@ std::string sweep_markdown(const json& s) {
                                                            fmt("%.2f", sc["produce_p99_ms"]["max"].get<double>());
     out += "| " + sc["name"].get<std::string>() + " | " + std::to_string(sc["seeds"].get<int64_t>()) + " | " +
            std::to_string(v(vd, "ok")) + " | " + std::to_string(v(vd, "safety")) + " | " + std::to_string(v(vd, "liveness")) +
-           " | " + std::to_string(lab) + " | " + tp + " | " + p99 + " |\n";
+           " | " + std::to_string(lab) + " | " + std::to_string(v(vd, "inconclusive")) + " (" +
+           std::to_string(sc.value("inconclusive_allowed", int64_t{0})) + ") | " + tp + " | " + p99 + " |\n";
   }
   bool any = false;
   for (const auto& sc : s["scenarios"]) {
@@ -305,6 +328,20 @@ std::string sweep_markdown(const json& s) {
       out += "- … " + std::to_string(sc["failing_total"].get<int64_t>() - 10) + " more for `" +
              sc["name"].get<std::string>() + "` (sweep.json)\n";
   }
+  for (const auto& sc : s["scenarios"]) {
+    int64_t total = sc.value("inconclusive_total", int64_t{0});
+    if (total == 0) continue;
+    int64_t allowed = sc.value("inconclusive_allowed", int64_t{0});
+    out += "\nInconclusive seeds of `" + sc["name"].get<std::string>() + "` (every check held, a progress floor did not): " +
+           std::to_string(total) + ", allowed " + std::to_string(allowed) + (total > allowed ? " — **over the allowance**" : "") +
+           "\n\n";
+    size_t shown = 0;
+    for (const auto& f : sc["inconclusive"]) {
+      if (shown++ >= 10) break;
+      out += "- seed " + std::to_string(f["seed"].get<uint64_t>()) + ": " + f["reason"].get<std::string>() + " — `" +
+             f["replay"].get<std::string>() + "`\n";
+    }
+  }
   if (const json& fp = s["fault_point_coverage"]; fp.is_object() && fp["sites_fired"].get<int64_t>() > 0)
     out += "\nFault points: " + std::to_string(fp["sites_fired"].get<int64_t>()) + " of " +
            std::to_string(fp["sites_known"].get<int64_t>()) + " sites fired (sweep.json, sweep.html).\n";
@@ -315,9 +352,11 @@ std::string sweep_markdown(const json& s) {
 }
 
 void write_junit(const SweepAggregate& a, std::istream& in, std::ostream& out) {
-  int64_t errors_total = 0;
+  int64_t errors_total = 0, skipped_total = 0;
   double time_total = 0;
   for (const auto& s : a.scenarios) {
+    // Inconclusive seeds are skipped test cases, or failures when their scenario is over its allowance.
+    if (!a.over_inconclusive_allowance(s)) skipped_total += s.inconclusive_total;
     errors_total += s.verdicts.count("lab_error") ? s.verdicts.at("lab_error") : 0;
     errors_total += s.verdicts.count("lab_crash") ? s.verdicts.at("lab_crash") : 0;
     errors_total += s.verdicts.count("lab_hang") ? s.verdicts.at("lab_hang") : 0;
@@ -328,8 +367,8 @@ void write_junit(const SweepAggregate& a, std::istream& in, std::ostream& out) {
   int64_t missing = a.missing_runs();
   int64_t incomplete = missing > 0 || a.expected_runs() < 0 ? 1 : 0;
   out << "<testsuites name=\"eddy sweep\" tests=\"" << a.runs() + mismatches + incomplete << "\" failures=\""
-      << (a.failures() - errors_total + mismatches) << "\" errors=\"" << errors_total << "\" skipped=\"" << incomplete
-      << "\" time=\"" << fmt("%.3f", time_total) << "\">\n";
+      << (a.failures() - errors_total + mismatches) << "\" errors=\"" << errors_total << "\" skipped=\""
+      << incomplete + skipped_total << "\" time=\"" << fmt("%.3f", time_total) << "\">\n";
   if (incomplete > 0) {
     std::string what = std::to_string(missing) + " of " +
                        (a.expected_runs() < 0 ? std::string("?") : std::to_string(a.expected_runs())) +
@@ -342,9 +381,10 @@ void write_junit(const SweepAggregate& a, std::istream& in, std::ostream& out) {
   for (const auto& s : a.scenarios) {
     int64_t errors = 0;
     for (const char* k : {"lab_error", "lab_crash", "lab_hang"}) errors += s.verdicts.count(k) ? s.verdicts.at(k) : 0;
+    bool over = a.over_inconclusive_allowance(s);
     out << "  <testsuite name=\"" << xml_escape(s.scenario) << "\" tests=\"" << s.seeds << "\" failures=\""
-        << (s.failing_total - errors) << "\" errors=\"" << errors << "\" skipped=\"0\" time=\"" << fmt("%.3f", s.wall_s)
-        << "\">\n";
+        << (s.failing_total - errors + (over ? s.inconclusive_total : 0)) << "\" errors=\"" << errors << "\" skipped=\""
+        << (over ? 0 : s.inconclusive_total) << "\" time=\"" << fmt("%.3f", s.wall_s) << "\">\n";
     in.clear();
     in.seekg(0);
     std::string line;
@@ -358,6 +398,11 @@ void write_junit(const SweepAggregate& a, std::istream& in, std::ostream& out) {
           << seed->seed << "\" time=\"" << fmt("%.3f", seed->wall_s) << "\"";
       if (seed->ok()) {
         out << "/>\n";
+        continue;
+      }
+      if (seed->inconclusive() && !over) {
+        out << ">\n      <skipped message=\"" << xml_escape("inconclusive: " + seed->reason() + "; replay: " + seed->replay)
+            << "\"/>\n    </testcase>\n";
         continue;
       }
       const char* tag = seed->lab_problem() ? "error" : "failure";

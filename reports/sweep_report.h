@@ -28,7 +28,7 @@ struct SweepSeed {
   std::string scenario;  // the file as given
   std::string name;
   uint64_t seed = 0;
-  std::string verdict;   // ok, safety, liveness, lab_error, lab_crash, lab_hang
+  std::string verdict;   // ok, safety, liveness, lab_error, lab_crash, lab_hang, inconclusive
   std::string fingerprint;
   std::vector<std::string> failed;  // failed expectations
   std::string message;
@@ -39,6 +39,7 @@ struct SweepSeed {
   std::map<std::string, uint64_t> fault_points;  // EDDY_FAULT_POINT site -> firings
   std::string replay;
   bool ok() const { return verdict == "ok"; }
+  bool inconclusive() const { return verdict == "inconclusive"; }
   bool lab_problem() const { return verdict.rfind("lab_", 0) == 0; }
   // The one-line reason a failing seed failed.
   std::string reason() const;
@@ -57,7 +58,9 @@ struct ScenarioAggregate {
   LogLinearHistogram p99_us;      // produce p99 in microseconds, one sample per seed with acks
   double wall_s = 0, simulated_s = 0;
   std::vector<SweepSeed> failing;  // the first kSweepFailingKept
-  int64_t failing_total = 0;
+  int64_t failing_total = 0;       // neither ok nor inconclusive
+  std::vector<SweepSeed> inconclusive;  // the first kSweepFailingKept
+  int64_t inconclusive_total = 0;
   struct Point { uint64_t seed; double records_per_s, p99_ms; std::string verdict; };
   std::vector<Point> points;
 };
@@ -67,6 +70,10 @@ struct FaultPointCoverage {
   int64_t seeds = 0;     // seeds in which it fired
   uint64_t firings = 0;  // over all seeds
 };
+
+// The inconclusive seeds --max-inconclusive allows a scenario of `seeds` seeds: `percent` of
+// them, rounded down (the sweep's exit code and its reports count the same).
+int64_t inconclusive_allowed(int64_t seeds, double percent);
 
 struct SweepAggregate {
   nlohmann::json header;  // the "type":"sweep" line, or null
@@ -83,7 +90,15 @@ struct SweepAggregate {
   // False for a line that must be dropped: damaged, or unsealed in a sealed file.
   bool usable(const std::string& line) const;
   int64_t runs() const;
+  // Failed runs, plus the inconclusive seeds of each scenario over its allowance.
   int64_t failures() const;
+  // The header's --max-inconclusive (1 when the header has none), and what it allows a
+  // scenario: that percent of its seeds, rounded down.
+  double max_inconclusive_percent() const;
+  int64_t inconclusive_allowed(const ScenarioAggregate& s) const;
+  bool over_inconclusive_allowance(const ScenarioAggregate& s) const {
+    return s.inconclusive_total > inconclusive_allowed(s);
+  }
   // The runs the sweep asked for (scenarios x the seeds of its shard), from the header; -1
   // without a header.
   int64_t expected_runs() const;

@@ -95,7 +95,7 @@ std::string format_summary(const ScenarioResult& r) {
   if (!r.groups_note.empty()) o << "  groups: " << r.groups_note << "\n";
   o << "  liveness: " << (r.liveness ? "ok" : "FAILED") << " (" << r.liveness_note << ")\n";
   for (const auto& e : r.expectations)
-    o << "  expect " << e.check << " " << e.expected << ": " << e.actual << (e.held ? " ok" : " VIOLATED") << "\n";
+    o << "  expect " << e.check << " " << e.expected << ": " << e.actual << (e.held ? " ok" : e.progress ? " NOT REACHED (inconclusive)" : " VIOLATED") << "\n";
   o << "  fingerprint=" << fp << "\n";
   return o.str();
 }

@@ -50,6 +50,10 @@ struct ExpectationResult {
   std::string actual;
   bool held = true;
   bool safety = true;  // a safety expectation (else liveness)
+  // A progress floor (`acknowledged: "> 4000"`, `committed_transactions > 0`): there so the
+  // safety checks cannot pass vacuously. When only floors fail the run is inconclusive, not
+  // failed: too little happened to judge (Jepsen's checkers answer :valid? :unknown then).
+  bool progress = false;
 };
 
 struct ScenarioResult {
@@ -99,6 +103,8 @@ struct ScenarioResult {
   bool expectations_met() const;
   bool safety_failed() const;
   bool liveness_failed() const;
+  // Every safety and liveness expectation held but a progress floor did not.
+  bool inconclusive() const;
 };
 
 ScenarioResult run_scenario(const ScenarioSpec& spec, const RunOptions& options, const ProgressHook& on_progress = {});

@@ -47,9 +47,9 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
   for (size_t i = 0; i < parts.size(); ++i) {
     const auto& h = parts[i].header;
     if (h.scenarios != h0.scenarios || h.seed_first != h0.seed_first || h.seed_last != h0.seed_last ||
-        h.shard_count != h0.shard_count) {
+        h.shard_count != h0.shard_count || h.max_inconclusive_percent != h0.max_inconclusive_percent) {
       std::cerr << "eddy: error: " << args.dirs[i] << " is not a shard of the same sweep as " << args.dirs[0]
-                << " (the scenario files, --seeds and the N of --shard I/N must match)\n";
+                << " (the scenario files, --seeds, the N of --shard I/N and --max-inconclusive must match)\n";
       return kExitUsage;
     }
     shards.insert(h.shard_index);
@@ -77,7 +77,7 @@ int merge_command(const MergeArgs& args, const std::string& eddy) {
 
   // One record per (scenario, seed); a run present twice with different fingerprints is a
   // determinism failure.
-  sweep::Tally tally;
+  sweep::Tally tally(h0.max_inconclusive_percent);
   std::map<std::pair<std::string, uint64_t>, const SeedRecord*> runs;
   std::vector<sweep::DeterminismRecord> determinism;
   std::set<std::pair<std::string, uint64_t>> rechecked;

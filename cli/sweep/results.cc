@@ -30,6 +30,7 @@ std::string to_json_line(const SweepHeader& h) {
   j["started"] = h.started_utc;
   if (!h.scenario_digests.empty()) j["scenario_digests"] = h.scenario_digests;
   if (!h.variants.empty()) j["variants"] = h.variants;
+  j["max_inconclusive_percent"] = h.max_inconclusive_percent;
   return reports::seal_line(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
 }
 
@@ -154,6 +155,7 @@ SweepHeader header_from(const json& j) {
   h.started_utc = get_or<std::string>(j, "started", "");
   h.scenario_digests = get_or<std::vector<std::string>>(j, "scenario_digests", {});
   h.variants = get_or<std::vector<std::string>>(j, "variants", {});
+  h.max_inconclusive_percent = get_or<double>(j, "max_inconclusive_percent", kDefaultMaxInconclusivePercent);
   return h;
 }
 

@@ -20,6 +20,9 @@ namespace cli::sweep {
 inline constexpr int kResultsFormatVersion = 2;  // 1: lines without seals (still read)
 inline constexpr const char* kResultsFileName = "results.jsonl";
 
+// --max-inconclusive when not given (and for results files older than the field).
+inline constexpr double kDefaultMaxInconclusivePercent = 1.0;
+
 struct SweepHeader {
   int version = kResultsFormatVersion;
   std::string eddy_version;
@@ -29,6 +32,7 @@ struct SweepHeader {
   std::string started_utc;               // when the sweep (first) started, ISO 8601
   std::vector<std::string> scenario_digests;  // per file, of its document with includes (format 2)
   std::vector<std::string> variants;  // --variant NAME given to the sweep (the bug zoo), as given
+  double max_inconclusive_percent = kDefaultMaxInconclusivePercent;  // --max-inconclusive
 };
 
 struct DeterminismRecord {

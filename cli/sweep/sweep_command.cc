@@ -61,6 +61,7 @@ struct SweepArgs {
   std::vector<std::string> include_roots;
   std::string engine;
   std::vector<std::string> variants;  // --variant NAME: the bug zoo, for every file
+  double max_inconclusive_percent = sweep::kDefaultMaxInconclusivePercent;
 };
 
 constexpr double kSeedTimeoutSecondsMax = 7 * 24 * 3600;  // beyond, a typo, and milliseconds could overflow
@@ -130,6 +131,7 @@ bool same_sweep(const sweep::SweepHeader& a, const sweep::SweepHeader& b, std::s
   else if (a.seed_first != b.seed_first || a.seed_last != b.seed_last) why = "another seed range";
   else if (a.shard_index != b.shard_index || a.shard_count != b.shard_count) why = "another shard";
   else if (a.variants != b.variants) why = "other --variant protocol variants";
+  else if (a.max_inconclusive_percent != b.max_inconclusive_percent) why = "another --max-inconclusive";
   else return true;
   return false;
 }
@@ -339,7 +341,7 @@ class SweepRun {
         st_.fingerprints[key] = rec.fingerprint;
         pending_.push_back({d.task.unit, kDeterminismRerun});
       }
-      if (args_.fail_fast && rec.verdict != Verdict::kOk) stop_ = true;
+      if (args_.fail_fast && rec.verdict != Verdict::kOk && rec.verdict != Verdict::kInconclusive) stop_ = true;
       return;
     }
     sweep::DeterminismRecord det;
@@ -428,8 +430,11 @@ class SweepRun {
   }
 
   static const char* exit_reason(int rc, bool incomplete) {
-    if (rc == kExitOk) return incomplete ? " (no failure in the runs done; the sweep is incomplete)" : " (every expectation held)";
+    if (rc == kExitOk)
+      return incomplete ? " (no failure in the runs done; the sweep is incomplete)"
+                        : " (every check held; any inconclusive seeds are within --max-inconclusive)";
     if (rc == kExitSafetyViolation) return " (safety violation)";
+    if (rc == kExitInconclusive) return " (too many inconclusive seeds: every check held, a progress floor did not)";
     if (rc == kExitLiveness) return " (liveness failure)";
     if (rc == kExitLabCrash) return " (the lab crashed or hung)";
     return " (lab error)";
@@ -462,6 +467,7 @@ sweep::SweepHeader header_of(const SweepArgs& args, const SweepSettings& s) {
   header.started_utc = utc_now("%Y-%m-%dT%H:%M:%SZ");
   for (const auto& f : args.files) header.scenario_digests.push_back(sweep::scenario_digest(f, {args.include_roots}));
   header.variants = args.variants;
+  header.max_inconclusive_percent = args.max_inconclusive_percent;
   return header;
 }
 
@@ -484,6 +490,7 @@ int sweep_command(const SweepArgs& args, const std::string& eddy) {
   std::string results_path = (std::filesystem::path(out) / sweep::kResultsFileName).string();
   sweep::SweepHeader header = header_of(args, settings);
   SweepState state;
+  state.tally = sweep::Tally(args.max_inconclusive_percent);
   std::error_code ec;
   if (std::filesystem::exists(results_path, ec)) {
     if (!args.resume) {
@@ -517,6 +524,10 @@ LabCommand add_sweep_command(CLI::App& app, const std::string& eddy) {
   cmd->add_option("--junit", args->junit, "Also write a JUnit XML file (one test case per scenario and seed)");
   cmd->add_flag("--resume", args->resume, "Finish the sweep whose results are in --out");
   cmd->add_flag("--fail-fast", args->fail_fast, "Start no new runs after the first failure");
+  cmd->add_option("--max-inconclusive", args->max_inconclusive_percent,
+                  "Percent of a scenario's seeds that may be inconclusive (every check held, a progress floor did not) "
+                  "before the sweep fails (default 1)")
+      ->check(CLI::Range(0.0, 100.0));
   cmd->add_flag("--no-progress", args->no_progress, "No progress on stderr");
   cmd->add_option("--determinism-sample", args->determinism_sample,
                   "Runs re-run to compare fingerprints (default 20; 0: none)")

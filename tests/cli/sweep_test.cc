@@ -127,6 +127,41 @@ TEST(Cli, SweepOfAPlantedViolationExitsOneAndItsReplayCommandReproducesIt) {
   EXPECT_TRUE(fs::exists(dir.path / "eddy-out/replay/planted-acks1-expects-no-loss-seed1.trace.jsonl"));
 }
 
+// A run whose checks all held but whose progress floor was not reached is inconclusive: exit 7
+// alone, and a sweep fails only when a scenario has more such seeds than --max-inconclusive
+// allows (1% of its seeds by default, rounded down: none of 3).
+TEST(Cli, AProgressFloorNotReachedIsInconclusiveAndASweepBoundsIt) {
+  TempDir dir("inconclusive");
+  const std::string floor = kSource + "/tests/scenarios/floor-out-of-reach.yaml";
+  Result run = eddy("run " + floor + " --seed 1 --out " + dir.str("run"));
+  EXPECT_EQ(run.exit_code, 7) << run.out;
+  EXPECT_NE(run.out.find("expect acknowledged > 100000: 100 NOT REACHED (inconclusive)"), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("VIOLATED"), std::string::npos) << run.out;
+
+  Result strict = eddy("sweep " + floor + " --seeds 1..3 --jobs 2 --no-progress --out " + dir.str("strict") + " --junit " +
+                       dir.str("strict.xml"));
+  EXPECT_EQ(strict.exit_code, 7) << strict.out;
+  EXPECT_NE(strict.out.find("inconclusive 3"), std::string::npos) << strict.out;
+  EXPECT_NE(strict.out.find("OVER for " + floor + " (3 of 3)"), std::string::npos) << strict.out;
+  std::ifstream sj(dir.str("strict/sweep.json"));
+  std::string sweep_json((std::istreambuf_iterator<char>(sj)), std::istreambuf_iterator<char>());
+  EXPECT_NE(sweep_json.find("\"verdict\": \"fail\""), std::string::npos) << sweep_json;
+
+  Result lenient = eddy("sweep " + floor + " --seeds 1..3 --jobs 2 --no-progress --max-inconclusive 100 --out " +
+                        dir.str("lenient") + " --junit " + dir.str("lenient.xml"));
+  EXPECT_EQ(lenient.exit_code, 0) << lenient.out;
+  std::ifstream lj(dir.str("lenient.xml"));
+  std::string xml((std::istreambuf_iterator<char>(lj)), std::istreambuf_iterator<char>());
+  EXPECT_NE(xml.find("<skipped message=\"inconclusive: acknowledged &gt; 100000: "), std::string::npos) << xml;
+  EXPECT_EQ(xml.find("<failure"), std::string::npos) << xml;
+
+  // A resumed sweep keeps its allowance; another one is another sweep.
+  Result other = eddy("sweep " + floor + " --seeds 1..3 --jobs 2 --no-progress --resume --max-inconclusive 50 --out " +
+                      dir.str("lenient"));
+  EXPECT_EQ(other.exit_code, 2) << other.out;
+  EXPECT_NE(other.out.find("another --max-inconclusive"), std::string::npos) << other.out;
+}
+
 TEST(Cli, SweepRecordsALabCrashWithItsSeedAndFinishesTheRest) {
   TempDir dir("crash");
   Result r = eddy("sweep " + kCi + " --seeds 1..5 --jobs 2 --no-progress --out " + dir.str("out"),

@@ -97,6 +97,55 @@ TEST(SweepReport, AggregatesCountsFailingSeedsAndDistributions) {
   EXPECT_NE(md.find("1 mismatched"), std::string::npos) << md;
 }
 
+// Inconclusive seeds (every check held, a progress floor did not) are neither ok nor failing:
+// a scenario may have the header's max_inconclusive_percent of its seeds so (rounded down),
+// and beyond that all of them fail the sweep; JUnit skips them, or fails them when over.
+TEST(SweepReport, InconclusiveSeedsPassWithinTheAllowanceAndFailBeyondIt) {
+  auto sweep_of = [](int inconclusive) {
+    std::ostringstream o;
+    o << R"({"type":"sweep","version":1,"eddy":"0.1.0","scenarios":["a.yaml"],"seed_first":1,"seed_last":200,"shard":"1/1","started":"x","max_inconclusive_percent":1})"
+      << "\n";
+    for (uint64_t s = 1; s <= 200; ++s) {
+      json j = json::parse(seed_line("a.yaml", "steady", s, "ok", 400, 3.0, 0));
+      if (static_cast<int>(s) <= inconclusive) {
+        j["verdict"] = "inconclusive";
+        j["failed"] = json::array({"acknowledged > 4000: 0"});
+      }
+      o << j.dump() << "\n";
+    }
+    return o.str();
+  };
+  {
+    std::istringstream in(sweep_of(2));  // 1% of 200
+    SweepAggregate a = aggregate_sweep(in);
+    EXPECT_EQ(a.scenarios[0].inconclusive_total, 2);
+    EXPECT_EQ(a.scenarios[0].failing_total, 0);
+    EXPECT_EQ(a.failures(), 0);
+    json s = sweep_json(a);
+    EXPECT_EQ(s["verdict"], "pass");
+    EXPECT_EQ(s["scenarios"][0]["inconclusive_allowed"], 2);
+    EXPECT_EQ(s["scenarios"][0]["inconclusive"][1]["reason"], "acknowledged > 4000: 0");
+    EXPECT_NE(sweep_markdown(s).find("| steady | 200 | 198 | 0 | 0 | 0 | 2 (2) |"), std::string::npos) << sweep_markdown(s);
+    std::istringstream again(sweep_of(2));
+    std::ostringstream xml;
+    write_junit(a, again, xml);
+    EXPECT_NE(xml.str().find("skipped=\"2\""), std::string::npos) << xml.str();
+    EXPECT_EQ(xml.str().find("<failure"), std::string::npos) << xml.str();
+  }
+  {
+    std::istringstream in(sweep_of(3));
+    SweepAggregate a = aggregate_sweep(in);
+    EXPECT_EQ(a.failures(), 3);
+    json s = sweep_json(a);
+    EXPECT_EQ(s["verdict"], "fail");
+    EXPECT_NE(sweep_markdown(s).find("**over the allowance**"), std::string::npos) << sweep_markdown(s);
+    std::istringstream again(sweep_of(3));
+    std::ostringstream xml;
+    write_junit(a, again, xml);
+    EXPECT_NE(xml.str().find("failures=\"3\""), std::string::npos) << xml.str();
+  }
+}
+
 TEST(SweepReport, JunitIsReadByAnXmlParserWithTheCommonShape) {
   fs::path dir = fs::path(EDDY_ARTIFACTS) / "sweep-fixture";
   fs::remove_all(dir);
