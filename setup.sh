@@ -19,7 +19,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev libjemalloc-dev
   libsimgrid-dev
   chromium
-  python3-pandas python3-matplotlib python3-nbconvert python3-nbclient python3-ipykernel
+  python3-yaml python3-pandas python3-matplotlib python3-nbconvert python3-nbclient python3-ipykernel
 )
 
 install_packages() {

@@ -204,7 +204,8 @@ int main(int argc, char** argv) {
   app.footer(
       "Exit codes: 0 all expectations held; 1 safety violation; 2 bad arguments or input; 3 liveness failure; "
       "4 lab error (deadlock, run limit, nondeterminism); 5 the lab crashed or hung; 6 a result, trace or report "
-      "could not be written (disk full, I/O error).");
+      "could not be written (disk full, I/O error); 7 inconclusive (every check held, a progress floor did not; a sweep: "
+      "more such seeds than --max-inconclusive).");
 
   cli::CompareArgs compare_args;
   CLI::App* compare = cli::add_compare_command(app, compare_args);
