@@ -76,7 +76,7 @@ std::optional<std::string> write_run_dir(const RunContext& run, const fs::path& 
   step("final_log.jsonl", [&](std::ostream& o) { write_final_log_jsonl(run.result.history, o); });
   step("attempts.jsonl", [&](std::ostream& o) { write_attempts_jsonl(run.result.history, o); });
   step("timeline.jsonl", [&](std::ostream& o) { write_timeline_jsonl(m, o); });
-  if (has_groups(run.result)) step("groups.jsonl", [&](std::ostream& o) { write_groups_jsonl(run.result, o); });
+  if (has_groups(run.result)) step("groups.jsonl", [&](std::ostream& o) { write_groups_jsonl(run.result, run.spec, o); });
   step("report.html", [&](std::ostream& o) { o << report_html(summary, m); });
   if (!err && written != nullptr) {
     written->report_html_bytes = fs::file_size(dir / "report.html", ec);

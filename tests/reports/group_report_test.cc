@@ -19,7 +19,7 @@ TEST(GroupReport, GroupsJsonlHoldsTheRebalanceTimeline) {
   scenarios::ScenarioResult r = scenarios::run_scenario(spec.spec(), scenarios::RunOptions{1, nullptr});
   ASSERT_TRUE(has_groups(r));
   std::ostringstream out;
-  write_groups_jsonl(r, out);
+  write_groups_jsonl(r, spec.spec(), out);
   std::istringstream in(out.str());
   std::map<std::string, int> types;
   std::string line;
@@ -36,6 +36,13 @@ TEST(GroupReport, GroupsJsonlHoldsTheRebalanceTimeline) {
   EXPECT_EQ(types["generation"], 3) << "the first assignment and the two cooperative rounds";
   EXPECT_GT(types["lag"], 0);
   EXPECT_GT(types["event"], 0);
+  // What the group checkers judge, for notebooks/recount.py.
+  EXPECT_EQ(types["group_topic"], 1);
+  EXPECT_EQ(types["processed"], static_cast<int>(r.history.groups().processed.size()));
+  EXPECT_GT(types["processed"], 0);
+  EXPECT_EQ(types["commit"], static_cast<int>(r.history.groups().commits.size()));
+  EXPECT_EQ(types["accepted_commit"], static_cast<int>(r.history.groups().accepted_commits.size()));
+  EXPECT_GT(types["accepted_commit"], 0);
   EXPECT_EQ(owners_at_end.size(), 6u);
   for (const auto& [p, n] : owners_at_end) EXPECT_EQ(n, 1) << p;
 }

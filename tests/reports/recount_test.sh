@@ -11,7 +11,7 @@ out="$artifacts/recount"
 rm -rf "$out"
 mkdir -p "$out"
 for s in basics/retention durability/unclean-election-lost-reads durability/duplicates-on-retry \
-         durability/acks1-leader-cut-off; do
+         durability/acks1-leader-cut-off groups/paused-member-zombie groups/commit-before-processing; do
   dir="$out/$(basename "$s")"
   rc=0
   "$eddy" run "$src/scenarios/$s.yaml" --seed 1 --out "$dir" --history > "$dir.txt" 2>&1 || rc=$?
@@ -32,13 +32,37 @@ run_expecting() {  # run_expecting EXIT NAME EDDY_ARGS...
   python3 "$src/notebooks/recount.py" "$out/$name"
 }
 run_expecting 1 kafka-5494 "$src/scenarios/durability/idempotent-retries.yaml" --seed 1 --variant pre-kafka-5494-one-batch
+# The group checks recounted from groups.jsonl: KAFKA-2555's variant lets a zombie's commits
+# through (stale commits, offsets moving back).
+run_expecting 1 kafka-2555 "$src/scenarios/groups/paused-member-zombie.yaml" --seed 1 --variant group-commit-ignores-generation
 python3 - "$out" <<'PY'
 import json, sys
 def count(name, check):
     return next(c["count"] for c in json.load(open(f"{sys.argv[1]}/{name}/summary.json"))["checks"] if c["check"] == check)
 assert count("kafka-5494", "dedup_failures") > 0, "KAFKA-5494's duplicates are the broker's"
 assert count("kafka-5494", "dedup_failures") == count("kafka-5494", "duplicates"), "every one of them"
+for name, check in [("kafka-2555", "stale_commits"), ("kafka-2555", "offset_regressions"), ("kafka-2555", "zombie_overlaps"),
+                    ("paused-member-zombie", "duplicates_processed"), ("paused-member-zombie", "commits_rejected"),
+                    ("commit-before-processing", "unprocessed")]:
+    assert count(name, check) > 0, f"{name}: {check} is not zero, so agreeing on it means something"
 PY
+# Two members of one generation owning a partition at once, planted in groups.jsonl: the
+# recount finds what eddy did not report.
+cp -r "$out/paused-member-zombie" "$out/planted-overlap"
+python3 - "$out/planted-overlap/groups.jsonl" <<'PY'
+import json, sys
+p = sys.argv[1]
+rows = [json.loads(l) for l in open(p) if l.strip()]
+o = next(r for r in rows if r["type"] == "ownership" and r["start_ns"] < r["end_ns"])
+twin = dict(o, consumer=o["consumer"] + 100, member_id="planted")
+with open(p, "a") as f:
+    f.write(json.dumps(twin) + "\n")
+PY
+if python3 "$src/notebooks/recount.py" "$out/planted-overlap" > "$out/planted-overlap.txt"; then
+  echo "a planted double owner went unnoticed"; exit 1
+fi
+grep -q "group_exclusivity    recounted        1  eddy        0  MISMATCH" "$out/planted-overlap.txt"
+
 # Each count recomputed is not zero in some run, so agreeing means something.
 grep -q '"expired"' "$out/retention/summary.json"
 dir="$out/duplicates-on-retry"
