@@ -1,7 +1,10 @@
 #include "checkers/group_checkers.h"
 
 #include <algorithm>
+#include <climits>
+#include <cstdint>
 #include <set>
+#include <tuple>
 
 namespace checkers {
 
@@ -134,24 +137,38 @@ CheckResult check_unprocessed(const History& h, const std::vector<OwnershipInter
 
 CheckResult check_duplicates_processed(const History& h) {
   CheckResult r{"duplicates_processed", 0, {}, {}};
-  std::map<std::tuple<std::string, TopicPartition, Offset>, const ProcessOp*> first;
-  for (const auto& p : h.groups().processed) {
-    auto key = std::make_tuple(p.group, p.tp, p.offset);
-    auto it = first.find(key);
-    if (it == first.end()) {
-      first[key] = &p;
-      continue;
+  // The processings sorted by (group, partition, offset), ties in processing order, so each
+  // repeat finds the first processing of its record: an index per processing rather than a
+  // map node with copies of the group and topic (a long run processes millions of records).
+  const std::vector<ProcessOp>& ops = h.groups().processed;
+  std::vector<uint32_t> order(ops.size());
+  for (uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  auto key = [&ops](uint32_t i) { return std::tie(ops[i].group, ops[i].tp, ops[i].offset); };
+  std::stable_sort(order.begin(), order.end(), [&key](uint32_t a, uint32_t b) { return key(a) < key(b); });
+  constexpr uint32_t kFirst = UINT32_MAX;
+  std::vector<uint32_t> first_of(ops.size(), kFirst);  // the first processing of the same record
+  size_t distinct = 0;
+  for (size_t k = 0; k < order.size(); ++k) {
+    if (k > 0 && key(order[k]) == key(order[k - 1])) {
+      first_of[order[k]] = first_of[order[k - 1]] == kFirst ? order[k - 1] : first_of[order[k - 1]];
+    } else {
+      ++distinct;
     }
+  }
+  for (size_t i = 0; i < ops.size(); ++i) {
+    if (first_of[i] == kFirst) continue;
+    const ProcessOp& p = ops[i];
+    const ProcessOp& before = ops[first_of[i]];
     Violation v;
     v.summary = format_record_id(p.record_id) + " at " + p.tp.str() + " offset " + p.offset.str() + " processed again by group " +
                 p.group;
-    v.story = {at(it->second->at) + " processed by consumer " + std::to_string(it->second->consumer) + " (generation " +
-                   std::to_string(it->second->generation) + ")",
+    v.story = {at(before.at) + " processed by consumer " + std::to_string(before.consumer) + " (generation " +
+                   std::to_string(before.generation) + ")",
                at(p.at) + " processed by consumer " + std::to_string(p.consumer) + " (generation " +
                    std::to_string(p.generation) + ")"};
     add_example(r, std::move(v));
   }
-  r.note = std::to_string(h.groups().processed.size()) + " processing(s), " + std::to_string(first.size()) + " distinct record(s)";
+  r.note = std::to_string(ops.size()) + " processing(s), " + std::to_string(distinct) + " distinct record(s)";
   return r;
 }
 
