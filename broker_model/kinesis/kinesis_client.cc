@@ -51,7 +51,9 @@ void KinesisProducer::add(uint64_t token, std::string partition_key, uint64_t re
   p.retry_after = p.added;
   queue_.push_back(std::move(p));
   ++outstanding_;
-  if (queue_.size() >= static_cast<size_t>(config_.batch_records)) wakeup_.notify_one();
+  if (queue_.size() == 1 || queue_.size() >= static_cast<size_t>(config_.batch_records) ||
+      config_.max_buffered == sim::Duration::zero())
+    wakeup_.notify_one();
 }
 
 void KinesisProducer::flush() {
@@ -77,10 +79,11 @@ void KinesisProducer::retry_later(Pending p, const std::string& error) {
 
 void KinesisProducer::sender_loop() {
   for (;;) {
-    // Wait for a full batch or for the oldest ready record's buffered time to pass.
+    // Wait for a full batch, for the oldest ready record's buffered time to pass, or for the
+    // next record in backoff to become ready.
     const sim::Instant now = ctx_.now();
     std::vector<Pending> batch;
-    sim::Instant next_wake = now + config_.max_buffered;
+    sim::Instant next_wake = sim::Instant::max();
     size_t ready = 0;
     sim::Instant oldest = sim::Instant::max();
     for (const Pending& p : queue_)
@@ -90,12 +93,13 @@ void KinesisProducer::sender_loop() {
       } else {
         next_wake = std::min(next_wake, p.retry_after);
       }
+    const bool flushing = !drained_.empty();
     const bool due = ready > 0 && (ready >= static_cast<size_t>(config_.batch_records) ||
-                                   now - oldest >= config_.max_buffered || drained_.empty() == false);
+                                   now - oldest >= config_.max_buffered || flushing);
     if (!due) {
       if (ready > 0) next_wake = std::min(next_wake, oldest + config_.max_buffered);
-      if (queue_.empty()) wakeup_.wait();
-      else wakeup_.wait_until(ctx_.sim_deadline(std::max(next_wake - now, sim::nanoseconds(1))));
+      if (next_wake == sim::Instant::max()) wakeup_.wait();
+      else wakeup_.wait_until(ctx_.sim_deadline(std::max(next_wake - now, sim::milliseconds(1))));
       continue;
     }
     std::deque<Pending> rest;
