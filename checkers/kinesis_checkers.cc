@@ -32,6 +32,29 @@ void add_lease_story(const History& h, const std::set<int>& workers, const Topic
                                    std::to_string(c.sequence) + (c.ok ? "" : " refused (lease lost)"));
 }
 
+// Why a record was processed again: the last accepted checkpoint of its shard before it was
+// first processed, the faults and lease changes until it was processed the last time, and the
+// checkpoints refused meanwhile (a worker that lost its lease).
+void processing_story(const History& h, const std::set<int>& workers, const TopicPartition& tp, sim::Instant first,
+                      sim::Instant last, std::vector<std::pair<sim::Instant, std::string>>& lines) {
+  const KinesisCheckpoint* before = nullptr;
+  for (const auto& c : h.kinesis().checkpoints)
+    if (c.tp == tp && c.ok && workers.count(c.consumer) != 0 && c.at <= first) before = &c;
+  if (before != nullptr)
+    lines.emplace_back(before->at, at(before->at) + " " + worker_name(h, before->consumer) + " checkpoint " + tp.str() +
+                                       " at sequence " + std::to_string(before->sequence) + " (the last before it)");
+  const sim::Instant from = before != nullptr ? before->at : first;
+  for (const auto& e : h.timeline_events())
+    if (e.kind == "fault" && e.at + sim::seconds(10) >= from && e.at <= last) lines.emplace_back(e.at, at(e.at) + " fault: " + e.detail);
+  for (const auto& e : h.kinesis().leases)
+    if (e.tp == tp && workers.count(e.consumer) != 0 && e.at >= from && e.at <= last && e.what != "created")
+      lines.emplace_back(e.at, lease_line(h, e));
+  for (const auto& c : h.kinesis().checkpoints)
+    if (c.tp == tp && !c.ok && workers.count(c.consumer) != 0 && c.at >= from && c.at <= last + sim::seconds(5))
+      lines.emplace_back(c.at, at(c.at) + " " + worker_name(h, c.consumer) + " checkpoint " + tp.str() + " at sequence " +
+                                   std::to_string(c.sequence) + " refused: the lease has another owner");
+}
+
 std::vector<std::string> sorted_story(std::vector<std::pair<sim::Instant, std::string>> lines) {
   std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   std::vector<std::string> out;
@@ -65,7 +88,7 @@ void check_processing(const History& h, KinesisChecks& out) {
                   std::to_string(where.second) + " processed " + std::to_string(ops.size()) + " times by application " + app;
       std::vector<std::pair<sim::Instant, std::string>> lines;
       for (const ConsumeOp* c : ops) lines.emplace_back(c->at, at(c->at) + " " + worker_name(h, c->consumer) + " processed it");
-      add_lease_story(h, workers, where.first, ops.front()->at - sim::seconds(30), ops.back()->at, lines);
+      processing_story(h, workers, where.first, ops.front()->at, ops.back()->at, lines);
       v.story = sorted_story(std::move(lines));
       add_example(out.processed_twice, std::move(v));
     }

@@ -156,6 +156,9 @@ sim::Duration max_delivery_timeout(const ScenarioSpec& spec) {
     // up to max.block.ms more.
     longest = std::max(longest, sim::milliseconds(c.delivery_timeout_ms + (c.transactional_id ? c.max_block_ms : 0)));
   }
+  // A Kinesis producer gives a record up after its record_ttl (plus a last call's timeout).
+  if (spec.kinesis)
+    for (const auto& p : spec.kinesis->producers) longest = std::max(longest, p.record_ttl + sim::seconds(6));
   return longest;
 }
 

@@ -116,6 +116,7 @@ sim::BootFn make_kinesis_producer_boot(const ScenarioSpec& spec, const KinesisPr
     config.max_buffered = p.max_buffered;
     config.record_ttl = p.record_ttl;
     config.request_timeout = kClientRequestTimeout;
+    config.max_in_flight_calls = p.kpl ? 8 : 1;
     checkers::History& h = lab.history;
     // Whether an attempt of the record may have written it (InternalFailure, no answer): then a
     // record that runs out of TTL has an unknown outcome, not a failed one.

@@ -39,7 +39,8 @@ KinesisProducer::KinesisProducer(sim::NodeContext& ctx, KinesisClient& client, K
 }
 
 void KinesisProducer::start() {
-  ctx_.spawn("kinesis-producer", [this] { sender_loop(); });
+  for (int32_t i = 0; i < std::max(1, config_.max_in_flight_calls); ++i)
+    ctx_.spawn("kinesis-producer-" + std::to_string(i), [this] { sender_loop(); });
 }
 
 void KinesisProducer::add(uint64_t token, std::string partition_key, uint64_t record_id, int32_t data_bytes,

@@ -51,6 +51,8 @@ struct KinesisProducerConfig {
   sim::Duration backoff_base = sim::milliseconds(100);
   sim::Duration backoff_max = sim::seconds(2);
   sim::Duration request_timeout = sim::seconds(6);
+  // PutRecords calls in flight at once (KPL: MaxConnections, default 24; an SDK loop: 1).
+  int32_t max_in_flight_calls = 1;
 };
 
 // What became of a user record: written (shard, sequence number) or failed after its TTL.

@@ -61,6 +61,10 @@ void StreamFrontend::run() {
   pc.request_timeout_ms = std::min<int64_t>(2'000, config_.write_timeout_ms);
   pc.retry_backoff_ms = 50;
   pc.max_block_ms = 0;
+  // Batches well below the broker's message.max.bytes (1 MiB), so that a backlog after a
+  // fault never builds one the broker refuses as too large.
+  pc.batch_size = 256 << 10;
+  pc.buffer_memory = int64_t{256} << 20;
   pc.client_id = "kinesis-frontend";
   metadata_ = &ctx_.make<ClientMetadata>(rpc_, config_.brokers, topics, sim::seconds(5),
                                          sim::milliseconds(pc.request_timeout_ms));
