@@ -20,18 +20,6 @@ std::string lease_line(const History& h, const KinesisLeaseEvent& e) {
   return s + " (lease counter " + std::to_string(e.counter) + ")";
 }
 
-// The lease events and checkpoints of `tp` by `workers` in [from, to], as story lines.
-void add_lease_story(const History& h, const std::set<int>& workers, const TopicPartition& tp, sim::Instant from,
-                     sim::Instant to, std::vector<std::pair<sim::Instant, std::string>>& lines) {
-  for (const auto& e : h.kinesis().leases)
-    if (e.tp == tp && workers.count(e.consumer) != 0 && e.at >= from && e.at <= to && e.what != "created")
-      lines.emplace_back(e.at, lease_line(h, e));
-  for (const auto& c : h.kinesis().checkpoints)
-    if (c.tp == tp && workers.count(c.consumer) != 0 && c.at >= from && c.at <= to)
-      lines.emplace_back(c.at, at(c.at) + " " + worker_name(h, c.consumer) + " checkpoint " + tp.str() + " at sequence " +
-                                   std::to_string(c.sequence) + (c.ok ? "" : " refused (lease lost)"));
-}
-
 // Why a record was processed again: the last accepted checkpoint of its shard before it was
 // first processed, the faults and lease changes until it was processed the last time, and the
 // checkpoints refused meanwhile (a worker that lost its lease).
@@ -106,10 +94,33 @@ void check_processing(const History& h, KinesisChecks& out) {
         v.summary = format_record_id(id) + " at " + tp.str() + " sequence " + std::to_string(off) +
                     " was never processed by application " + app + ", yet the shard's checkpoint is past it (" +
                     std::to_string(cp->sequence) + ")";
+        // The checkpoint that first went past it, the faults around it, and who took the
+        // lease next (and started after that checkpoint).
+        const KinesisCheckpoint* past = nullptr;
+        for (const auto& c : k.checkpoints)
+          if (c.tp == tp && c.ok && workers.count(c.consumer) != 0 && c.sequence >= off) {
+            past = &c;
+            break;
+          }
         std::vector<std::pair<sim::Instant, std::string>> lines;
-        add_lease_story(h, workers, tp, sim::Instant::epoch(), cp->at, lines);
+        if (past != nullptr) {
+          lines.emplace_back(past->at, at(past->at) + " " + worker_name(h, past->consumer) + " checkpoint " + tp.str() +
+                                           " at sequence " + std::to_string(past->sequence) + ", past sequence " +
+                                           std::to_string(off) + " (not processed)");
+          const KinesisLeaseEvent* next = nullptr;
+          for (const auto& e : k.leases)
+            if (e.tp == tp && e.at > past->at && (e.what == "taken" || e.what == "stolen")) {
+              next = &e;
+              break;
+            }
+          const sim::Instant until = next != nullptr ? next->at : past->at + sim::seconds(10);
+          for (const auto& e : h.timeline_events())
+            if (e.kind == "fault" && e.at >= past->at - sim::seconds(1) && e.at <= until)
+              lines.emplace_back(e.at, at(e.at) + " fault: " + e.detail);
+          if (next != nullptr)
+            lines.emplace_back(next->at, lease_line(h, *next) + ", reading after the checkpoint");
+        }
         v.story = sorted_story(std::move(lines));
-        if (v.story.size() > 8) v.story.erase(v.story.begin(), v.story.end() - 8);
         add_example(out.processed_skipped, std::move(v));
       }
     }
