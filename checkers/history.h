@@ -16,6 +16,7 @@
 #include "checkers/controller_history.h"
 #include "checkers/group_history.h"
 #include "checkers/ids.h"
+#include "checkers/kinesis_history.h"
 #include "sim/time.h"
 
 namespace checkers {
@@ -222,6 +223,9 @@ class History {
   void set_read_committed(int consumer) { read_committed_consumers_.insert(consumer); }
   bool read_committed(int consumer) const { return read_committed_consumers_.count(consumer) != 0; }
 
+  // Kinesis (checkers/kinesis_checkers.h): partition keys, throttles, leases, checkpoints.
+  KinesisHistory& kinesis() { return kinesis_; }
+  const KinesisHistory& kinesis() const { return kinesis_; }
   FetchSessionStats& fetch_sessions() { return fetch_sessions_; }
   const FetchSessionStats& fetch_sessions() const { return fetch_sessions_; }
 
@@ -251,6 +255,7 @@ class History {
   std::vector<ReplicaState> replicas_;
   std::vector<FinalRead> final_reads_;
   GroupHistory groups_;
+  KinesisHistory kinesis_;
   FetchSessionStats fetch_sessions_;
   ControllerHistory controller_;
   std::map<std::string, sim::Duration> compacted_topics_;

@@ -261,6 +261,9 @@ RunMetrics compute_metrics(const scenarios::ScenarioResult& result, const scenar
   std::vector<int64_t> message_bytes;  // by producer index
   for (const auto& p : spec.producers)
     for (int k = 0; k < p.count; ++k) message_bytes.push_back(p.message_bytes);
+  if (spec.kinesis)  // numbered after the Kafka producers (scenarios/kinesis_workload.h)
+    for (const auto& p : spec.kinesis->producers)
+      for (int k = 0; k < p.count; ++k) message_bytes.push_back(p.record_bytes);
   auto bytes_of = [&](uint64_t id) {
     auto p = static_cast<size_t>(producer_of(id));
     return p < message_bytes.size() ? message_bytes[p] : int64_t{0};

@@ -278,6 +278,17 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
                            {"session_id_not_found", fs.id_not_found},
                            {"invalid_session_epoch", fs.invalid_epoch}};
   }
+  if (!r.kinesis_throttling.empty()) {
+    // Kinesis (docs/kinesis.md): each shard's acknowledged puts and throttled answers.
+    json shards = json::array();
+    for (const auto& s : r.kinesis_throttling)
+      shards.push_back({{"shard", s.tp.str()},
+                        {"records_written", s.records_written},
+                        {"writes_throttled", s.writes_throttled},
+                        {"reads_throttled", s.reads_throttled},
+                        {"throttled_ms", s.throttled_ms}});
+    j["kinesis"] = {{"shards", std::move(shards)}};
+  }
   j["window_s"] = seconds(m.window_ns);
   j["faults"] = json::array();
   for (const auto& f : m.faults)

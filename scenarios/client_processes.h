@@ -22,6 +22,7 @@ struct LabState {
   std::vector<broker_model::BrokerId> brokers;
   std::vector<sim::NodeId> controllers;
   std::vector<sim::NodeId> producer_nodes;  // producer instance i's client node ("producer i" targets)
+  std::vector<sim::NodeId> kcl_worker_nodes;  // KCL worker i's node ("worker i" targets; kinesis_workload.h)
   bool ready = false;               // topics exist and every partition has a leader
   // When the workload started: the reference of a scenario's fault times (`at:`), and of the
   // fault lines a run prints (fault_line).

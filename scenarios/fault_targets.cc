@@ -77,6 +77,10 @@ std::vector<sim::NodeId> FaultTargets::resolve_one(const std::string& target) {
       if (!b) return {};
       return {sim::NodeId{static_cast<uint32_t>(*b)}};
     }
+    case K::kKinesisWorker: {
+      if (t.index < 0 || static_cast<size_t>(t.index) >= lab_.kcl_worker_nodes.size()) return {};
+      return {lab_.kcl_worker_nodes[static_cast<size_t>(t.index)]};
+    }
     case K::kConsumer:
     case K::kMemberOf: {
       if (groups_ == nullptr) return {};

@@ -10,11 +10,13 @@
 #include "checkers/compaction.h"
 #include "checkers/controller_checkers.h"
 #include "checkers/group_checkers.h"
+#include "checkers/kinesis_checkers.h"
 #include "checkers/txn_checkers.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/config_notes.h"
 #include "scenarios/fault_targets.h"
 #include "scenarios/group_workload.h"
+#include "scenarios/kinesis_workload.h"
 #include "scenarios/lab_observer.h"
 #include "scenarios/omb_rate_controller.h"
 #include "scenarios/swarm.h"
@@ -154,6 +156,9 @@ sim::Duration max_delivery_timeout(const ScenarioSpec& spec) {
     // up to max.block.ms more.
     longest = std::max(longest, sim::milliseconds(c.delivery_timeout_ms + (c.transactional_id ? c.max_block_ms : 0)));
   }
+  // A Kinesis producer gives a record up after its record_ttl (plus a last call's timeout).
+  if (spec.kinesis)
+    for (const auto& p : spec.kinesis->producers) longest = std::max(longest, p.record_ttl + sim::seconds(6));
   return longest;
 }
 
@@ -296,6 +301,27 @@ bool has_compacted_topic(const ScenarioSpec& spec) {
   return false;
 }
 
+// Kinesis' expectations (checkers/kinesis_checkers.h): with KCL consumers the skipped and
+// key-order counts default to 0; processed_twice is at-least-once working and, like
+// duplicates and throttling, only checked where the scenario states it.
+void judge_kinesis(const ScenarioSpec& spec, ScenarioResult& r) {
+  auto count_of = [&](const char* name) {
+    for (const auto& c : r.checks)
+      if (c.check == name) return c.count;
+    return int64_t{0};
+  };
+  const ExpectSpec& e = spec.expect;
+  const bool kcl = !spec.kinesis->consumers.empty();
+  const std::optional<CountExpectation> zero_if_kcl =
+      kcl ? std::optional<CountExpectation>(CountExpectation{CountExpectation::Op::kEq, 0}) : std::nullopt;
+  add_expectation(r, "processed_twice", e.processed_twice, count_of("processed_twice"));
+  add_expectation(r, "processed_skipped", e.processed_skipped ? e.processed_skipped : zero_if_kcl, count_of("processed_skipped"));
+  add_expectation(r, "kinesis_key_order", e.kinesis_key_order ? e.kinesis_key_order : zero_if_kcl, count_of("kinesis_key_order"));
+  add_expectation(r, "throttled_writes", e.throttled_writes, count_of("throttled_writes"));
+  add_expectation(r, "throttled_reads", e.throttled_reads, count_of("throttled_reads"));
+  add_expectation(r, "lease_changes", e.lease_changes, count_of("lease_changes"));
+}
+
 void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   auto count_of = [&](const char* name) {
     for (const auto& c : r.checks)
@@ -333,6 +359,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   }
   judge_groups(spec, r, count_of);
   judge_transactions(spec, r, count_of);
+  if (spec.kinesis) judge_kinesis(spec, r);
   if (has_compacted_topic(spec))
     add_expectation(r, "latest_values", spec.expect.latest_values.value_or(zero), count_of("latest_values"));
   bool want_live = spec.expect.liveness.value_or(true);
@@ -443,6 +470,15 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc),
                    server_options(spec, "controller " + std::to_string(i)));
   }
+  // Kinesis (kinesis_workload.h): the lease table and the stream frontends are servers too.
+  std::vector<sim::NodeId> server_nodes;
+  for (uint32_t i = 0; i < static_cast<uint32_t>(brokers + controllers); ++i) server_nodes.push_back(sim::NodeId{i});
+  KinesisNodes kinesis_nodes;
+  if (spec.kinesis) {
+    kinesis_nodes = add_kinesis_servers(world, spec, *lab);
+    server_nodes.push_back(kinesis_nodes.lease_table);
+    for (sim::NodeId n : kinesis_nodes.frontends) server_nodes.push_back(n);
+  }
   std::vector<sim::NodeId> workload_nodes;
   sim::NodeId admin = world.add_node("admin", make_admin_boot(spec, *lab));
   int producer_index = 0;
@@ -453,6 +489,16 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
       workload_nodes.push_back(world.add_node("producer-" + std::to_string(producer_index), std::move(boot)));
       lab->producer_nodes.push_back(workload_nodes.back());
       ++producer_index;
+    }
+  }
+  if (spec.kinesis) {
+    for (const auto& p : spec.kinesis->producers) {
+      for (int k = 0; k < p.count; ++k) {
+        workload_nodes.push_back(world.add_node("kinesis-producer-" + std::to_string(producer_index),
+                                                make_kinesis_producer_boot(spec, p, producer_index, kinesis_nodes, *lab)));
+        lab->producer_nodes.push_back(workload_nodes.back());
+        ++producer_index;
+      }
     }
   }
   int consumer_index = 0;
@@ -468,9 +514,20 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
           world.add_node("consumer-" + std::to_string(index), make_consumer_boot(spec, c, index, k, c.count, *lab)));
     }
   }
+  if (spec.kinesis) {
+    int worker = 0;
+    for (const auto& c : spec.kinesis->consumers) {
+      for (int k = 0; k < c.workers; ++k, ++worker) {
+        const int index = consumer_index++;
+        workload_nodes.push_back(world.add_node("kcl-worker-" + std::to_string(worker),
+                                                make_kcl_worker_boot(spec, c, index, worker, kinesis_nodes, *lab)));
+        lab->kcl_worker_nodes.push_back(workload_nodes.back());
+      }
+    }
+  }
   sim::NodeId final_reader = world.add_node("final-reader", make_final_reader_boot(spec, *lab));
 
-  for (uint32_t i = 0; i < static_cast<uint32_t>(brokers + controllers); ++i) world.start(sim::NodeId{i});
+  for (sim::NodeId n : server_nodes) world.start(n);
   world.start(admin);
   for (auto n : workload_nodes) world.start(n);
 
@@ -556,6 +613,13 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     TransactionChecks t = check_transactions(h);
     result.committed_transactions = t.committed;
     for (CheckResult* c : {&t.aborted_reads, &t.read_past_lso, &t.torn_transactions, &t.lost_committed_writes})
+      result.checks.push_back(std::move(*c));
+  }
+  if (spec.kinesis) {
+    KinesisChecks k = check_kinesis(h);
+    result.kinesis_throttling = std::move(k.throttling);
+    for (CheckResult* c : {&k.processed_twice, &k.processed_skipped, &k.key_order, &k.throttled_writes,
+                           &k.throttled_reads, &k.lease_changes})
       result.checks.push_back(std::move(*c));
   }
   if (groups.active()) {

@@ -15,6 +15,7 @@
 
 #include "checkers/checkers.h"
 #include "checkers/history.h"
+#include "checkers/kinesis_checkers.h"
 #include "checkers/ownership.h"
 #include "scenarios/scenario_spec.h"
 #include "sim/world/engine.h"
@@ -97,6 +98,8 @@ struct ScenarioResult {
   // Consumer groups (empty without them): who owned which partition when, for reports (the
   // lag over time is history.groups().lag), and whether the groups caught up after healing.
   std::vector<checkers::OwnershipInterval> rebalance_timeline;
+  // Kinesis: throttling per shard (checkers/kinesis_checkers.h); empty without `kinesis:`.
+  std::vector<checkers::ShardThrottling> kinesis_throttling;
   std::string groups_note;
   std::vector<std::string> node_names;  // by node id, as the trace numbers them ("broker-0", "controller-0", ...)
 

@@ -273,6 +273,7 @@ void LabObserver::subscribe_clients() {
     ++facts_.produce_error_answers[to_string(e.error)];
   });
   bus.subscribe<ProduceBatchAttempt>([this](const EventOrigin&, const ProduceBatchAttempt& a) {
+    if (a.producer < 0) return;  // a Kinesis frontend's internal producer (kinesis/stream_frontend.h)
     checkers::ProduceAttempt p;
     p.producer = a.producer;
     p.tp = a.tp;

@@ -151,6 +151,56 @@ struct ConsumerSpec {
   bool in_group() const { return configs.count("group.id") != 0; }
 };
 
+// `kinesis:` (scenarios/kinesis_workload.h, docs/kinesis.md): Kinesis Data Streams on the
+// cluster. Each stream becomes the topic `kinesis.<name>` (one partition per shard) in `topics`.
+struct KinesisStreamSpec {
+  std::string name;
+  int shards = 1;
+};
+struct KinesisProducerSpec {
+  std::string stream;
+  int count = 1;
+  double records_per_s = 100;    // per producer
+  int record_bytes = 100;        // Data size (8 to 1 MiB)
+  KeySpec keys;                  // partition keys; none: one random key per record
+  double hot_key_share = 0;      // share of records sent with the partition key "hot"
+  bool kpl = false;              // library: kpl (collects for max_buffered) or sdk (sends at once)
+  int batch_records = 500;       // records per PutRecords
+  sim::Duration max_buffered = sim::milliseconds(100);
+  sim::Duration record_ttl = sim::seconds(30);
+};
+struct KinesisConsumerSpec {
+  std::string stream;
+  std::string application = "app";
+  int workers = 1;
+  sim::Duration lease_duration = sim::seconds(10);
+  sim::Duration idle_between_reads = sim::seconds(1);
+  sim::Duration processing_time = sim::Duration::zero();
+  int max_records = 10'000;
+  bool checkpoint_before_processing = false;  // checkpoint: before_processing
+};
+struct KinesisSpec {
+  int frontends = 1;
+  std::vector<KinesisStreamSpec> streams;
+  std::vector<KinesisProducerSpec> producers;
+  std::vector<KinesisConsumerSpec> consumers;
+  // Per-shard limits (defaults: AWS's, kinesis/shard_throttle.h).
+  int64_t write_bytes_per_s = 1'000'000;
+  int64_t write_records_per_s = 1'000;
+  int64_t read_bytes_per_s = 2'000'000;
+  int64_t read_calls_per_s = 5;
+  int producer_count() const {
+    int n = 0;
+    for (const auto& p : producers) n += p.count;
+    return n;
+  }
+  int worker_count() const {
+    int n = 0;
+    for (const auto& c : consumers) n += c.workers;
+    return n;
+  }
+};
+
 struct FaultSpec {
   using Kind = faults::FaultKind;  // spellings in faults/fault_catalogue.h
   Kind kind = Kind::kCrash;
@@ -220,6 +270,14 @@ struct ExpectSpec {
   std::optional<CountExpectation> torn_transactions;
   std::optional<CountExpectation> lost_committed_writes;
   std::optional<CountExpectation> committed_transactions;
+  // Kinesis (checkers/kinesis_checkers.h). With KCL consumers, processed_skipped and
+  // kinesis_key_order default to 0; the others are counts to state.
+  std::optional<CountExpectation> processed_twice;     // records a KCL application processed more than once
+  std::optional<CountExpectation> processed_skipped;   // records below a shard's checkpoint never processed
+  std::optional<CountExpectation> kinesis_key_order;   // a key's records processed out of sequence order
+  std::optional<CountExpectation> throttled_writes;    // PutRecords records refused by a shard's limits
+  std::optional<CountExpectation> throttled_reads;     // GetRecords calls refused by a shard's limits
+  std::optional<CountExpectation> lease_changes;       // leases taken or stolen from a live owner
   // The longest time, in ms, a partition went without a leader after a fault took its leader
   // out (ClusterFacts in scenarios/lab_observer.h says how it is measured).
   std::optional<CountExpectation> leaderless_ms;
@@ -250,6 +308,7 @@ struct ScenarioSpec {
   std::vector<ConsumerSpec> consumers;
   std::vector<FaultSpec> faults;
   std::optional<NemesisSpec> nemesis;
+  std::optional<KinesisSpec> kinesis;
   sim::Duration duration = sim::seconds(10);       // workload and faults
   // The first part of `duration` whose operations stay out of the throughput and latency
   // statistics (OMB's warm-up: its counters are reset when it ends). 0: none.

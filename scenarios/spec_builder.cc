@@ -88,7 +88,7 @@ class SpecBuilder {
     require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
     check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
                            "faults", "nemesis", "duration", "warmup", "heal_for", "liveness_bound", "max_events",
-                           "expect", "engine"});
+                           "expect", "engine", "kinesis"});
     read_name();
     if (const YamlValue* v = root_.find("engine")) read_engine(*v);
     if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
@@ -98,6 +98,7 @@ class SpecBuilder {
     check_broker_configs();
     if (const YamlValue* v = root_.find("producers")) read_producers(*v);
     if (const YamlValue* v = root_.find("consumers")) read_consumers(*v);
+    if (const YamlValue* v = root_.find("kinesis")) read_kinesis(*v);
     if (const YamlValue* v = root_.find("faults")) read_faults(*v);
     if (const YamlValue* v = root_.find("nemesis")) read_nemesis(*v);
     if (const YamlValue* v = root_.find("expect")) read_expect(*v);
@@ -727,6 +728,131 @@ class SpecBuilder {
     }
   }
 
+  // --- kinesis (scenarios/kinesis_workload.h)
+
+  void read_kinesis(const YamlValue& v) {
+    require_map(v, "kinesis", "a map with streams, producers, consumers, frontends, limits");
+    check_keys(v, "kinesis", {"streams", "producers", "consumers", "frontends", "limits"});
+    KinesisSpec k;
+    if (const YamlValue* x = v.find("frontends")) k.frontends = static_cast<int>(read_int(*x, "kinesis.frontends", 1, 16));
+    const YamlValue& streams = require_key(v, "kinesis", "streams");
+    if (!streams.is_list() || streams.items.empty())
+      fail_at(streams.where, "kinesis.streams: expected a list of streams like {name: orders, shards: 4}, got " + streams.describe());
+    const int rf = std::min(3, spec_.cluster.brokers);
+    for (size_t i = 0; i < streams.items.size(); ++i) {
+      const std::string path = index_path("kinesis.streams", i);
+      const YamlValue& e = streams.items[i];
+      require_map(e, path, "a stream entry (a map with name, shards)");
+      check_keys(e, path, {"name", "shards"});
+      KinesisStreamSpec st;
+      const YamlValue& name = require_key(e, path, "name");
+      st.name = read_text(name, path + ".name", "a stream name");
+      if (!name_chars_ok(st.name, true) || st.name.size() > 128)
+        fail_at(name.where, path + ".name: expected 1 to 128 characters from [a-zA-Z0-9._-], got " + name.describe());
+      for (const auto& other : k.streams)
+        if (other.name == st.name) fail_at(name.where, path + ".name: stream '" + st.name + "' is declared twice");
+      if (const YamlValue* x = e.find("shards")) st.shards = static_cast<int>(read_int(*x, path + ".shards", 1, 1'000));
+      if (find_topic("kinesis." + st.name) != nullptr)
+        fail_at(name.where, path + ".name: the topic kinesis." + st.name + " that stores this stream is also declared under topics");
+      TopicSpec t;
+      t.name = "kinesis." + st.name;
+      t.partitions = st.shards;
+      t.replication_factor = rf;
+      t.configs["min.insync.replicas"] = std::to_string(std::min(2, rf));
+      spec_.topics.push_back(t);
+      k.streams.push_back(st);
+    }
+    auto stream_ref = [&](const YamlValue& e, const std::string& path) {
+      const YamlValue& x = require_key(e, path, "stream");
+      std::string name = read_text(x, path + ".stream", "a stream name");
+      for (const auto& st : k.streams)
+        if (st.name == name) return name;
+      fail_at(x.where, path + ".stream: unknown stream '" + name + "'; expected a stream declared under kinesis.streams");
+      return name;
+    };
+    auto duration = [&](const YamlValue& e, const std::string& path, const char* key, sim::Duration& out) {
+      if (const YamlValue* x = e.find(key))
+        out = read_duration(*x, path + "." + key, sim::nanoseconds(1), kScenarioDurationMax);
+    };
+    if (const YamlValue* ps = v.find("producers")) {
+      if (!ps->is_list()) fail_at(ps->where, "kinesis.producers: expected a list of producer entries, got " + ps->describe());
+      for (size_t i = 0; i < ps->items.size(); ++i) {
+        const std::string path = index_path("kinesis.producers", i);
+        const YamlValue& e = ps->items[i];
+        require_map(e, path, "a Kinesis producer entry (a map with stream, count, rate, record_size, keys, library, ...)");
+        check_keys(e, path, {"stream", "count", "rate", "record_size", "keys", "hot_key_share", "library",
+                             "batch_records", "max_buffered", "record_ttl"});
+        KinesisProducerSpec p;
+        p.stream = stream_ref(e, path);
+        if (const YamlValue* x = e.find("count")) p.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
+        if (const YamlValue* x = e.find("rate"))
+          p.records_per_s = read_parsed<double>(*x, path + ".rate", "a rate like 1000/s", parse_rate);
+        if (const YamlValue* x = e.find("record_size")) {
+          int64_t bytes = read_parsed<int64_t>(*x, path + ".record_size", "a size like 1KiB", parse_size);
+          // A record's Data is at most 1 MiB (PutRecord); eddy's carry an 8-byte record id.
+          if (bytes < 8 || bytes > (int64_t{1} << 20))
+            fail_at(x->where, path + ".record_size: expected a size from 8B to 1MiB (Kinesis' record limit), got " + x->describe());
+          p.record_bytes = static_cast<int>(bytes);
+        }
+        if (const YamlValue* x = e.find("keys"))
+          p.keys = read_parsed<KeySpec>(*x, path + ".keys", "keys like 'uniform 100'", parse_keys);
+        if (const YamlValue* x = e.find("hot_key_share")) p.hot_key_share = read_number(*x, path + ".hot_key_share", 0, 1);
+        if (const YamlValue* x = e.find("library")) {
+          std::string lib = read_text(*x, path + ".library", "sdk or kpl");
+          if (lib != "sdk" && lib != "kpl") fail_at(x->where, path + ".library: expected sdk or kpl, got " + x->describe());
+          p.kpl = lib == "kpl";
+          if (!p.kpl) p.max_buffered = sim::Duration::zero();
+        } else {
+          p.max_buffered = sim::Duration::zero();
+        }
+        if (const YamlValue* x = e.find("batch_records"))
+          p.batch_records = static_cast<int>(read_int(*x, path + ".batch_records", 1, 500));
+        duration(e, path, "max_buffered", p.max_buffered);
+        duration(e, path, "record_ttl", p.record_ttl);
+        k.producers.push_back(p);
+      }
+    }
+    if (const YamlValue* cs = v.find("consumers")) {
+      if (!cs->is_list()) fail_at(cs->where, "kinesis.consumers: expected a list of consumer entries, got " + cs->describe());
+      for (size_t i = 0; i < cs->items.size(); ++i) {
+        const std::string path = index_path("kinesis.consumers", i);
+        const YamlValue& e = cs->items[i];
+        require_map(e, path, "a KCL application entry (a map with stream, application, workers, ...)");
+        check_keys(e, path, {"stream", "application", "workers", "lease_duration", "idle_between_reads",
+                             "processing_time", "max_records", "checkpoint"});
+        KinesisConsumerSpec c;
+        c.stream = stream_ref(e, path);
+        if (const YamlValue* x = e.find("application")) c.application = read_text(*x, path + ".application", "a name");
+        if (const YamlValue* x = e.find("workers")) c.workers = static_cast<int>(read_int(*x, path + ".workers", 1, 100));
+        duration(e, path, "lease_duration", c.lease_duration);
+        duration(e, path, "idle_between_reads", c.idle_between_reads);
+        if (const YamlValue* x = e.find("processing_time"))
+          c.processing_time = read_duration(*x, path + ".processing_time", sim::Duration::zero(), sim::seconds(10));
+        if (const YamlValue* x = e.find("max_records"))
+          c.max_records = static_cast<int>(read_int(*x, path + ".max_records", 1, 10'000));
+        if (const YamlValue* x = e.find("checkpoint")) {
+          std::string when = read_text(*x, path + ".checkpoint", "after_processing or before_processing");
+          if (when != "after_processing" && when != "before_processing")
+            fail_at(x->where, path + ".checkpoint: expected after_processing or before_processing, got " + x->describe());
+          c.checkpoint_before_processing = when == "before_processing";
+        }
+        k.consumers.push_back(c);
+      }
+    }
+    if (const YamlValue* l = v.find("limits")) {
+      require_map(*l, "kinesis.limits", "a map of per-shard limits");
+      check_keys(*l, "kinesis.limits", {"write_bytes_per_s", "write_records_per_s", "read_bytes_per_s", "read_calls_per_s"});
+      auto lim = [&](const char* key, int64_t& out) {
+        if (const YamlValue* x = l->find(key)) out = read_int(*x, std::string("kinesis.limits.") + key, 1, int64_t{1} << 40);
+      };
+      lim("write_bytes_per_s", k.write_bytes_per_s);
+      lim("write_records_per_s", k.write_records_per_s);
+      lim("read_bytes_per_s", k.read_bytes_per_s);
+      lim("read_calls_per_s", k.read_calls_per_s);
+    }
+    spec_.kinesis = std::move(k);
+  }
+
   // --- faults
 
   void read_faults(const YamlValue& v) {
@@ -1030,9 +1156,15 @@ class SpecBuilder {
                                   "cluster.controller_racks: " + list_names(zones));
         }
         break;
+      case FaultTarget::Kind::kKinesisWorker: {
+        const int workers = spec_.kinesis ? spec_.kinesis->worker_count() : 0;
+        if (t.index >= workers) out_of_range(t.str(), workers, "the kinesis consumers' total workers");
+        break;
+      }
       case FaultTarget::Kind::kProducer: {
         int64_t producers = 0;
         for (const ProducerSpec& p : spec_.producers) producers += p.count;
+        if (spec_.kinesis) producers += spec_.kinesis->producer_count();
         if (t.index >= producers) out_of_range(t.str(), producers, "the producers' total count");
         break;
       }

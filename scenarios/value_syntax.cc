@@ -339,6 +339,7 @@ std::string FaultTarget::str() const {
     case Kind::kProducer: return "producer " + std::to_string(index);
     case Kind::kConsumer: return "consumer " + std::to_string(index);
     case Kind::kMemberOf: return "member " + std::to_string(index) + " of group " + topic;
+    case Kind::kKinesisWorker: return "worker " + std::to_string(index);
     case Kind::kFollowersOf: return "followers of " + topic + "/" + std::to_string(partition);
     case Kind::kIsrOf: return "isr of " + topic + "/" + std::to_string(partition);
     case Kind::kBusiestLeader: return "busiest leader";
@@ -350,6 +351,13 @@ namespace {
 // Consumer-group targets: "consumer N", "member N of group G".
 std::optional<FaultTarget> parse_group_fault_target(const std::vector<std::string_view>& w) {
   FaultTarget t;
+  if (w.size() == 2 && w[0] == "worker") {
+    std::optional<int64_t> n = parse_integer(w[1]);
+    if (!n || *n < 0) return std::nullopt;
+    t.kind = FaultTarget::Kind::kKinesisWorker;
+    t.index = *n;
+    return t;
+  }
   if (w.size() == 2 && w[0] == "consumer") {
     std::optional<int64_t> n = parse_integer(w[1]);
     if (!n || *n < 0) return std::nullopt;
@@ -372,7 +380,7 @@ std::optional<FaultTarget> parse_group_fault_target(const std::vector<std::strin
 Parsed<FaultTarget> parse_fault_target(std::string_view text) {
   const std::string expected = "expected a target 'broker N', 'controller N', 'leader of TOPIC/PARTITION', "
                                "'active controller', 'random broker', 'zone Z', 'coordinator of group G', "
-                               "'all brokers', 'all controllers', 'producer N', 'consumer N', 'member N of group G', "
+                               "'all brokers', 'all controllers', 'producer N', 'consumer N', 'member N of group G', 'worker N', "
                                "'followers of TOPIC/PARTITION', 'isr of TOPIC/PARTITION' or 'busiest leader'";
   std::vector<std::string_view> w = split_words(text);
   FaultTarget t;

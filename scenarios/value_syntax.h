@@ -59,6 +59,7 @@ struct FaultTarget {
     kProducer,       // "producer N": the workload's Nth producer instance (a client node)
     kConsumer,       // "consumer N": consumer node N (numbered across all consumer entries)
     kMemberOf,       // "member N of group G": the N-th member of group G
+    kKinesisWorker,  // "worker N": the N-th KCL worker of the scenario's kinesis consumers
     kFollowersOf,    // "followers of TOPIC/PARTITION": its replicas other than the leader, now
     kIsrOf,          // "isr of TOPIC/PARTITION": its in-sync replicas (leader included), now
     kBusiestLeader,  // "busiest leader": the broker leading the most partitions, now

@@ -49,6 +49,8 @@ struct ConsumedRecord {
   TopicPartition tp;
   Offset offset;
   uint64_t record_id = 0;
+  int64_t timestamp_ms = 0;  // the record's timestamp (CreateTime: the producer's clock)
+  int64_t bytes = 0;         // its size as Kafka carries it (key, value, padding, overhead)
 };
 
 // A consumer in assign mode hands every record it reads here, in offset order per partition.

@@ -193,7 +193,9 @@ void Fetcher::on_partition(BrokerId broker, const FetchPartitionResponse& pr) {
         continue;
       }
       p.buffer.push_back(PartitionState::Entry{
-          Fetched{ConsumedRecord{pr.tp, off, record_id_of(b.records[i])}, broker, p.reset_pending},
+          Fetched{ConsumedRecord{pr.tp, off, record_id_of(b.records[i]), b.records[i].timestamp_ms,
+                                 b.records[i].logical_size_in_bytes()},
+                  broker, p.reset_pending},
           b.partition_leader_epoch});
       p.reset_pending = false;
       next = off + 1;

@@ -1,0 +1,126 @@
+// Kinesis Data Streams requests and responses, named as AWS's API names them (PutRecords,
+// GetShardIterator, GetRecords, ListShards), carried between the lab's clients and the
+// stream frontends as values with a computed wire size. A record's Data is the workload's
+// 8-byte record id plus `data_bytes - 8` bytes of padding, as the Kafka workload's values are.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "broker_model/kinesis/shard_map.h"
+#include "sim/symbol.h"
+
+namespace broker_model::kinesis {
+
+inline const sim::Symbol kPutRecordsRpc{"Kinesis.PutRecords"};
+inline const sim::Symbol kGetShardIteratorRpc{"Kinesis.GetShardIterator"};
+inline const sim::Symbol kGetRecordsRpc{"Kinesis.GetRecords"};
+inline const sim::Symbol kListShardsRpc{"Kinesis.ListShards"};
+
+// AWS error codes (per-record ErrorCode of PutRecords, or the exception of a call).
+inline constexpr const char* kThroughputExceeded = "ProvisionedThroughputExceededException";
+inline constexpr const char* kInternalFailure = "InternalFailure";
+inline constexpr const char* kResourceNotFound = "ResourceNotFoundException";
+inline constexpr const char* kInvalidArgument = "InvalidArgumentException";
+inline constexpr const char* kExpiredIterator = "ExpiredIteratorException";
+
+// PutRecords: at most 500 records, each Data up to 1 MiB, the request up to 5 MiB
+// (AWS API Reference, PutRecords: "Each PutRecords request can support up to 500 records.
+// Each record in the request can be as large as 1 MiB, up to a limit of 5 MiB for the entire
+// request, including partition keys"). PutRecord is a PutRecords of one.
+inline constexpr size_t kPutRecordsMax = 500;
+inline constexpr int64_t kRecordDataBytesMax = int64_t{1} << 20;
+inline constexpr int64_t kPutRecordsBytesMax = int64_t{5} << 20;
+// Partition keys are Unicode strings of 1 to 256 characters (PutRecord: PartitionKey).
+inline constexpr size_t kPartitionKeyLengthMax = 256;
+// GetRecords returns at most 10,000 records per call (GetRecords: Limit).
+inline constexpr int32_t kGetRecordsLimitMax = 10'000;
+
+struct PutRecordsEntry {
+  std::string partition_key;
+  std::optional<std::string> explicit_hash_key;
+  uint64_t record_id = 0;
+  int32_t data_bytes = 8;
+};
+struct PutRecordsRequest {
+  std::string stream;
+  std::vector<PutRecordsEntry> records;
+};
+struct PutRecordsResultEntry {
+  std::string error_code;  // "" when the record was written
+  int32_t shard = -1;
+  int64_t sequence_number = -1;
+};
+struct PutRecordsResponse {
+  std::string error_code;  // the whole call failed (ResourceNotFound, InvalidArgument)
+  int32_t failed_record_count = 0;
+  std::vector<PutRecordsResultEntry> records;  // in request order
+};
+
+enum class IteratorType : uint8_t { kTrimHorizon, kLatest, kAtSequenceNumber, kAfterSequenceNumber, kAtTimestamp };
+const char* to_string(IteratorType t);
+std::optional<IteratorType> iterator_type_from_name(std::string_view name);
+
+struct GetShardIteratorRequest {
+  std::string stream;
+  int32_t shard = 0;
+  IteratorType type = IteratorType::kTrimHorizon;
+  int64_t sequence_number = -1;  // AT_/AFTER_SEQUENCE_NUMBER
+  int64_t timestamp_ms = 0;      // AT_TIMESTAMP
+};
+// A shard iterator: opaque to clients; here the stream, shard and the next sequence number.
+struct ShardIterator {
+  std::string stream;
+  int32_t shard = 0;
+  int64_t next_sequence = 0;
+};
+struct GetShardIteratorResponse {
+  std::string error_code;
+  ShardIterator iterator;
+};
+
+struct KinesisRecord {
+  int64_t sequence_number = 0;
+  uint64_t record_id = 0;
+  int64_t approximate_arrival_ms = 0;
+  int32_t data_bytes = 0;
+};
+struct GetRecordsRequest {
+  ShardIterator iterator;
+  int32_t limit = kGetRecordsLimitMax;
+};
+struct GetRecordsResponse {
+  std::string error_code;
+  std::vector<KinesisRecord> records;
+  ShardIterator next_iterator;
+  int64_t millis_behind_latest = 0;
+};
+
+struct ListShardsRequest {
+  std::string stream;
+};
+struct ListShardsResponse {
+  std::string error_code;
+  std::vector<ShardRange> shards;
+};
+
+inline uint32_t wire_bytes(const PutRecordsRequest& r) {
+  uint32_t n = 64 + static_cast<uint32_t>(r.stream.size());
+  for (const auto& e : r.records) n += 16 + static_cast<uint32_t>(e.partition_key.size()) + static_cast<uint32_t>(e.data_bytes);
+  return n;
+}
+inline uint32_t wire_bytes(const PutRecordsResponse& r) { return 48 + 48 * static_cast<uint32_t>(r.records.size()); }
+inline uint32_t wire_bytes(const GetShardIteratorRequest&) { return 96; }
+inline uint32_t wire_bytes(const GetShardIteratorResponse&) { return 96; }
+inline uint32_t wire_bytes(const GetRecordsRequest&) { return 96; }
+inline uint32_t wire_bytes(const GetRecordsResponse& r) {
+  uint32_t n = 96;
+  for (const auto& rec : r.records) n += 40 + static_cast<uint32_t>(rec.data_bytes);
+  return n;
+}
+inline uint32_t wire_bytes(const ListShardsRequest&) { return 64; }
+inline uint32_t wire_bytes(const ListShardsResponse& r) { return 64 + 96 * static_cast<uint32_t>(r.shards.size()); }
+
+}  // namespace broker_model::kinesis

@@ -1,0 +1,283 @@
+#include "broker_model/kinesis/stream_frontend.h"
+
+#include <algorithm>
+
+#include "broker_model/clients/partitioner.h"
+#include "broker_model/protocol/messages.h"
+#include "sim/check.h"
+
+namespace broker_model::kinesis {
+namespace {
+
+// Requests waiting for the serving fiber beyond this are refused (InternalFailure).
+constexpr size_t kQueuedRequestsMax = 10'000;
+// A PutRecords record's token: the pending call's number and the record's place in it.
+constexpr int kTokenIndexBits = 20;
+// How often the frontend looks for its streams' topics while the cluster starts.
+constexpr sim::Duration kStartupPoll = sim::milliseconds(100);
+
+uint64_t token_of(uint64_t put, size_t index) { return (put << kTokenIndexBits) | index; }
+
+}  // namespace
+
+sim::BootFn make_stream_frontend_boot(FrontendConfig config) {
+  return [config](sim::NodeContext& ctx) {
+    StreamFrontend& f = ctx.make<StreamFrontend>(ctx, config);
+    f.run();
+  };
+}
+
+StreamFrontend::StreamFrontend(sim::NodeContext& ctx, FrontendConfig config)
+    : ctx_(ctx), config_(std::move(config)), rpc_(ctx), throttle_(config_.limits) {
+  for (const StreamConfig& s : config_.streams) {
+    Stream st;
+    st.config = s;
+    st.shards = even_shards(s.shards);
+    st.cache.resize(static_cast<size_t>(s.shards));
+    // A key the Kafka partitioner sends to each shard's partition (as the lab's liveness
+    // probe finds its keys): the shard, not the Kafka partitioner, decides where a record goes.
+    st.routing_keys.resize(static_cast<size_t>(s.shards));
+    int32_t missing = s.shards;
+    for (uint64_t n = 0; missing > 0; ++n) {
+      EDDY_CHECK_MSG(n < uint64_t{1000} * static_cast<uint64_t>(s.shards) + 1000, "no routing key for some shard");
+      std::string key = "shard-route-" + std::to_string(n);
+      std::string& slot = st.routing_keys[static_cast<size_t>(to_positive(murmur2(key)) % s.shards)];
+      if (!slot.empty()) continue;
+      slot = std::move(key);
+      --missing;
+    }
+    stream_of_topic_[stream_topic(s.name)] = s.name;
+    streams_.emplace(s.name, std::move(st));
+  }
+}
+
+void StreamFrontend::run() {
+  std::vector<std::string> topics;
+  for (const auto& [topic, stream] : stream_of_topic_) topics.push_back(topic);
+  ProducerConfig pc;
+  pc.acks = kAcksAll;
+  pc.linger_ms = 2;
+  pc.delivery_timeout_ms = config_.write_timeout_ms;
+  pc.request_timeout_ms = std::min<int64_t>(2'000, config_.write_timeout_ms);
+  pc.retry_backoff_ms = 50;
+  pc.max_block_ms = 0;
+  // Batches well below the broker's message.max.bytes (1 MiB), so that a backlog after a
+  // fault never builds one the broker refuses as too large.
+  pc.batch_size = 256 << 10;
+  pc.buffer_memory = int64_t{256} << 20;
+  pc.client_id = "kinesis-frontend";
+  metadata_ = &ctx_.make<ClientMetadata>(rpc_, config_.brokers, topics, sim::seconds(5),
+                                         sim::milliseconds(pc.request_timeout_ms));
+  rpc_.start([this](const RequestInfo& info, sim::Payload&& body) { on_request(info, std::move(body)); });
+  metadata_->start();
+  // Wait until every stream's topic exists (the lab's admin creates them), then start the
+  // internal producer and the consumer that fills the read cache.
+  for (;;) {
+    bool all = true;
+    for (const auto& [topic, stream] : stream_of_topic_)
+      if (metadata_->partitions(topic) == 0) all = false;
+    if (all) break;
+    metadata_->refresh_now();
+    ctx_.sleep_for(kStartupPoll);
+  }
+  producer_ = &ctx_.make<Producer>(rpc_, *metadata_, pc, *this, kFrontendClientIndex);
+  producer_->start();
+  std::vector<TopicPartition> all;
+  for (const auto& [name, s] : streams_)
+    for (int32_t i = 0; i < s.config.shards; ++i) all.push_back(TopicPartition{stream_topic(name), i});
+  ConsumerConfig cc;
+  cc.auto_offset_reset = "earliest";
+  cc.fetch_max_wait_ms = 50;
+  cc.request_timeout_ms = 3'000;
+  Consumer& consumer = ctx_.make<Consumer>(rpc_, *metadata_, cc, *this, kFrontendClientIndex, all);
+  consumer.start();
+  ready_ = true;
+  ctx_.spawn("kinesis-frontend", [this] { serve_loop(); });
+}
+
+void StreamFrontend::on_request(const RequestInfo& info, sim::Payload&& body) {
+  if (queue_.size() >= kQueuedRequestsMax) {
+    if (info.type == kPutRecordsRpc) rpc_.reply_sized(info, PutRecordsResponse{kInternalFailure, 0, {}});
+    return;  // other calls time out at the client
+  }
+  queue_.push_back(Queued{info, std::move(body)});
+  queued_.notify_one();
+}
+
+void StreamFrontend::serve_loop() {
+  for (;;) {
+    while (queue_.empty()) queued_.wait();
+    Queued q = std::move(queue_.front());
+    queue_.pop_front();
+    if (q.info.type == kPutRecordsRpc) {
+      if (auto* req = sim::payload_cast<PutRecordsRequest>(&q.body)) put_records(q.info, *req);
+    } else if (q.info.type == kGetShardIteratorRpc) {
+      if (auto* req = sim::payload_cast<GetShardIteratorRequest>(&q.body)) rpc_.reply_sized(q.info, get_shard_iterator(*req));
+    } else if (q.info.type == kGetRecordsRpc) {
+      if (auto* req = sim::payload_cast<GetRecordsRequest>(&q.body)) rpc_.reply_sized(q.info, get_records(*req));
+    } else if (q.info.type == kListShardsRpc) {
+      if (auto* req = sim::payload_cast<ListShardsRequest>(&q.body)) rpc_.reply_sized(q.info, list_shards(*req));
+    }
+  }
+}
+
+StreamFrontend::Stream* StreamFrontend::find_stream(const std::string& name) {
+  auto it = streams_.find(name);
+  return it == streams_.end() ? nullptr : &it->second;
+}
+
+void StreamFrontend::put_records(const RequestInfo& info, PutRecordsRequest& req) {
+  Stream* s = find_stream(req.stream);
+  if (s == nullptr) {
+    rpc_.reply_sized(info, PutRecordsResponse{kResourceNotFound, 0, {}});
+    return;
+  }
+  int64_t total = 0;
+  bool valid = !req.records.empty() && req.records.size() <= kPutRecordsMax;
+  for (const auto& e : req.records) {
+    total += e.data_bytes + static_cast<int64_t>(e.partition_key.size());
+    if (e.partition_key.empty() || e.partition_key.size() > kPartitionKeyLengthMax) valid = false;
+    if (e.data_bytes < 8 || e.data_bytes > kRecordDataBytesMax) valid = false;
+    if (e.explicit_hash_key && !parse_hash_key(*e.explicit_hash_key)) valid = false;
+  }
+  if (!valid || total > kPutRecordsBytesMax) {
+    rpc_.reply_sized(info, PutRecordsResponse{kInvalidArgument, 0, {}});
+    return;
+  }
+  const uint64_t put = next_put_++;
+  PendingPut& p = puts_[put];
+  p.info = info;
+  p.response.records.resize(req.records.size());
+  p.remaining = req.records.size();
+  const sim::Instant now = ctx_.now();
+  const sim::Symbol topic(stream_topic(req.stream));
+  for (size_t i = 0; i < req.records.size(); ++i) {
+    const PutRecordsEntry& e = req.records[i];
+    HashKey k = e.explicit_hash_key ? *parse_hash_key(*e.explicit_hash_key) : hash_key_of_partition_key(e.partition_key);
+    const int32_t shard = shard_for(s->shards, k);
+    PutRecordsResultEntry result;
+    result.shard = shard;
+    if (!throttle_.admit_write(shard, e.data_bytes + static_cast<int64_t>(e.partition_key.size()), now)) {
+      result.error_code = kThroughputExceeded;
+      finish_record(token_of(put, i), result);
+      continue;
+    }
+    p.response.records[i].shard = shard;
+    SendResult r = producer_->send(topic, s->routing_keys[static_cast<size_t>(shard)], value_with_record_id(e.record_id),
+                                   token_of(put, i), std::max(0, e.data_bytes - 8));
+    if (!r.queued()) {
+      result.error_code = kInternalFailure;
+      finish_record(token_of(put, i), result);
+    }
+  }
+}
+
+void StreamFrontend::finish_record(uint64_t token, const PutRecordsResultEntry& result) {
+  auto it = puts_.find(token >> kTokenIndexBits);
+  if (it == puts_.end()) return;
+  PendingPut& p = it->second;
+  const size_t index = token & ((uint64_t{1} << kTokenIndexBits) - 1);
+  p.response.records[index] = result;
+  if (!result.error_code.empty()) ++p.response.failed_record_count;
+  if (--p.remaining == 0) {
+    rpc_.reply_sized(p.info, std::move(p.response));
+    puts_.erase(it);
+  }
+}
+
+void StreamFrontend::on_completion(std::span<const uint64_t> tokens, const DeliveryReport& report) {
+  for (size_t i = 0; i < tokens.size(); ++i) {
+    PutRecordsResultEntry result;
+    result.shard = report.tp.partition;
+    if (report.outcome == DeliveryOutcome::kAcknowledged) {
+      result.sequence_number = report.base_offset.value() + static_cast<int64_t>(i);
+    } else {
+      result.error_code = kInternalFailure;
+    }
+    finish_record(tokens[i], result);
+  }
+}
+
+void StreamFrontend::on_record(const ConsumedRecord& r, BrokerId, bool) {
+  auto it = stream_of_topic_.find(std::string(r.tp.topic.view()));
+  if (it == stream_of_topic_.end()) return;
+  Stream& s = streams_.at(it->second);
+  auto& cache = s.cache[static_cast<size_t>(r.tp.partition)];
+  // The consumer reads committed records only; after a position reset it may go back: the
+  // cache then keeps what it had up to there.
+  const auto seq = r.offset.value();
+  if (seq < static_cast<int64_t>(cache.size())) cache.resize(static_cast<size_t>(seq));
+  if (seq != static_cast<int64_t>(cache.size())) return;  // a gap (retention): not modelled in the cache
+  cache.push_back(KinesisRecord{seq, r.record_id, r.timestamp_ms, static_cast<int32_t>(std::min<int64_t>(r.bytes, INT32_MAX))});
+}
+
+GetShardIteratorResponse StreamFrontend::get_shard_iterator(const GetShardIteratorRequest& req) {
+  GetShardIteratorResponse out;
+  Stream* s = find_stream(req.stream);
+  if (s == nullptr || req.shard < 0 || req.shard >= s->config.shards) {
+    out.error_code = kResourceNotFound;
+    return out;
+  }
+  const auto& cache = s->cache[static_cast<size_t>(req.shard)];
+  out.iterator.stream = req.stream;
+  out.iterator.shard = req.shard;
+  switch (req.type) {
+    case IteratorType::kTrimHorizon: out.iterator.next_sequence = 0; break;
+    case IteratorType::kLatest: out.iterator.next_sequence = static_cast<int64_t>(cache.size()); break;
+    case IteratorType::kAtSequenceNumber: out.iterator.next_sequence = req.sequence_number; break;
+    case IteratorType::kAfterSequenceNumber: out.iterator.next_sequence = req.sequence_number + 1; break;
+    case IteratorType::kAtTimestamp: {
+      auto it = std::find_if(cache.begin(), cache.end(),
+                             [&](const KinesisRecord& k) { return k.approximate_arrival_ms >= req.timestamp_ms; });
+      out.iterator.next_sequence = it == cache.end() ? static_cast<int64_t>(cache.size()) : it->sequence_number;
+      break;
+    }
+  }
+  if (out.iterator.next_sequence < 0) out.error_code = kInvalidArgument;
+  return out;
+}
+
+GetRecordsResponse StreamFrontend::get_records(const GetRecordsRequest& req) {
+  GetRecordsResponse out;
+  Stream* s = find_stream(req.iterator.stream);
+  if (s == nullptr || req.iterator.shard < 0 || req.iterator.shard >= s->config.shards) {
+    out.error_code = kResourceNotFound;
+    return out;
+  }
+  if (req.limit < 1 || req.limit > kGetRecordsLimitMax) {
+    out.error_code = kInvalidArgument;
+    return out;
+  }
+  const sim::Instant now = ctx_.now();
+  if (!throttle_.admit_read(req.iterator.shard, now)) {
+    out.error_code = kThroughputExceeded;
+    return out;
+  }
+  const auto& cache = s->cache[static_cast<size_t>(req.iterator.shard)];
+  // "GetRecords can return up to 10 MB of data" per call (GetRecords).
+  constexpr int64_t kGetRecordsBytesMax = int64_t{10} << 20;
+  int64_t bytes = 0;
+  int64_t seq = req.iterator.next_sequence;
+  while (seq < static_cast<int64_t>(cache.size()) && static_cast<int32_t>(out.records.size()) < req.limit &&
+         bytes < kGetRecordsBytesMax) {
+    out.records.push_back(cache[static_cast<size_t>(seq)]);
+    bytes += cache[static_cast<size_t>(seq)].data_bytes;
+    ++seq;
+  }
+  throttle_.charge_read(req.iterator.shard, bytes, now);
+  out.next_iterator = req.iterator;
+  out.next_iterator.next_sequence = seq;
+  if (!out.records.empty() && !cache.empty())
+    out.millis_behind_latest = std::max<int64_t>(0, cache.back().approximate_arrival_ms - out.records.back().approximate_arrival_ms);
+  return out;
+}
+
+ListShardsResponse StreamFrontend::list_shards(const ListShardsRequest& req) {
+  ListShardsResponse out;
+  Stream* s = find_stream(req.stream);
+  if (s == nullptr) out.error_code = kResourceNotFound;
+  else out.shards = s->shards;
+  return out;
+}
+
+}  // namespace broker_model::kinesis

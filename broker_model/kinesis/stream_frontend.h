@@ -1,0 +1,105 @@
+// A Kinesis Data Streams frontend: the node clients call with Kinesis' API. It keeps no data
+// of its own. Each stream is an internal Kafka topic (`kinesis.<stream>`, one partition per
+// shard, replicated like any topic), so durability, replication and every fault of the
+// cluster apply to the shards unchanged:
+// - PutRecords: each record goes to the shard whose hash-key range holds MD5(partition key)
+//   (or its ExplicitHashKey), is admitted or refused by the shard's write limits, and is
+//   written through a Kafka producer (acks=all, idempotent) to the shard's partition; its
+//   sequence number is the Kafka offset, increasing per shard. The answer has one result per
+//   record, in order: a sequence number, or ProvisionedThroughputExceededException (throttled)
+//   or InternalFailure (the write failed or timed out: it may still be in the shard, which is
+//   how Kinesis' retries make duplicates).
+// - GetShardIterator / GetRecords: served from a read cache that a Kafka consumer fills by
+//   reading every shard's partition from its start up to the high watermark: only committed
+//   records are ever returned. GetRecords is refused past 5 calls/s or 2 MB/s per shard.
+// - ListShards: the shards and their hash-key ranges.
+// The write and read limits are enforced by each frontend for the calls it serves
+// (docs/kinesis.md: with several frontends a shard can take more than its limit).
+#pragma once
+
+#include <deque>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "broker_model/clients/client_listeners.h"
+#include "broker_model/clients/client_metadata.h"
+#include "broker_model/clients/consumer.h"
+#include "broker_model/clients/producer.h"
+#include "broker_model/kinesis/kinesis_messages.h"
+#include "broker_model/kinesis/shard_throttle.h"
+#include "broker_model/rpc/rpc_endpoint.h"
+#include "sim/node_context.h"
+
+namespace broker_model::kinesis {
+
+// The client index the frontend's internal Kafka producer and consumer report under: not one
+// of the workload's clients (the lab's observer leaves their events out of the History).
+inline constexpr int kFrontendClientIndex = -1;
+
+struct StreamConfig {
+  std::string name;
+  int32_t shards = 1;
+};
+
+struct FrontendConfig {
+  std::vector<StreamConfig> streams;
+  std::vector<BrokerId> brokers;  // bootstrap
+  ShardLimits limits;
+  // The internal producer's delivery.timeout.ms: a record not written by then is answered
+  // InternalFailure (it may still land). Kept below the clients' request timeout.
+  int64_t write_timeout_ms = 4'000;
+};
+
+sim::BootFn make_stream_frontend_boot(FrontendConfig config);
+
+class StreamFrontend final : public ProducerListener, public ConsumerListener {
+ public:
+  StreamFrontend(sim::NodeContext& ctx, FrontendConfig config);
+  void run();
+
+ private:
+  struct Stream {
+    StreamConfig config;
+    std::vector<ShardRange> shards;
+    std::vector<std::string> routing_keys;  // a Kafka key murmur2 sends to each shard's partition
+    std::vector<std::vector<KinesisRecord>> cache;  // per shard, contiguous from sequence 0
+  };
+  struct PendingPut {
+    RequestInfo info;
+    PutRecordsResponse response;
+    size_t remaining = 0;
+  };
+  struct Queued {
+    RequestInfo info;
+    sim::Payload body;
+  };
+
+  void on_request(const RequestInfo& info, sim::Payload&& body);
+  void serve_loop();
+  void put_records(const RequestInfo& info, PutRecordsRequest& req);
+  GetShardIteratorResponse get_shard_iterator(const GetShardIteratorRequest& req);
+  GetRecordsResponse get_records(const GetRecordsRequest& req);
+  ListShardsResponse list_shards(const ListShardsRequest& req);
+  Stream* find_stream(const std::string& name);
+  void finish_record(uint64_t token, const PutRecordsResultEntry& result);
+  // ProducerListener / ConsumerListener
+  void on_completion(std::span<const uint64_t> tokens, const DeliveryReport& report) override;
+  void on_record(const ConsumedRecord& r, BrokerId from, bool after_reset) override;
+
+  sim::NodeContext& ctx_;
+  FrontendConfig config_;
+  RpcEndpoint rpc_;
+  ShardThrottle throttle_;
+  std::map<std::string, Stream> streams_;
+  std::map<std::string, std::string> stream_of_topic_;
+  ClientMetadata* metadata_ = nullptr;
+  Producer* producer_ = nullptr;
+  std::map<uint64_t, PendingPut> puts_;
+  uint64_t next_put_ = 1;
+  std::deque<Queued> queue_;
+  sim::WaitQueue queued_{"kinesis frontend"};
+  bool ready_ = false;
+};
+
+}  // namespace broker_model::kinesis

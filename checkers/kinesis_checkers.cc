@@ -1,0 +1,225 @@
+#include "checkers/kinesis_checkers.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+
+namespace checkers {
+namespace {
+
+std::string at(sim::Instant t) { return "t=" + sim::format_instant(t); }
+
+std::string worker_name(const History& h, int consumer) {
+  auto it = h.kinesis().worker_ids.find(consumer);
+  return it == h.kinesis().worker_ids.end() ? h.consumer_name(consumer) : "worker " + it->second;
+}
+
+std::string lease_line(const History& h, const KinesisLeaseEvent& e) {
+  std::string s = at(e.at) + " " + worker_name(h, e.consumer) + " lease of " + e.tp.str() + ": " + e.what;
+  if (!e.previous_owner.empty() && (e.what == "taken" || e.what == "stolen")) s += " from " + e.previous_owner;
+  return s + " (lease counter " + std::to_string(e.counter) + ")";
+}
+
+// Why a record was processed again: the last accepted checkpoint of its shard before it was
+// first processed, the faults and lease changes until it was processed the last time, and the
+// checkpoints refused meanwhile (a worker that lost its lease).
+void processing_story(const History& h, const std::set<int>& workers, const TopicPartition& tp, sim::Instant first,
+                      sim::Instant last, std::vector<std::pair<sim::Instant, std::string>>& lines) {
+  const KinesisCheckpoint* before = nullptr;
+  for (const auto& c : h.kinesis().checkpoints)
+    if (c.tp == tp && c.ok && workers.count(c.consumer) != 0 && c.at <= first) before = &c;
+  if (before != nullptr)
+    lines.emplace_back(before->at, at(before->at) + " " + worker_name(h, before->consumer) + " checkpoint " + tp.str() +
+                                       " at sequence " + std::to_string(before->sequence) + " (the last before it)");
+  const sim::Instant from = before != nullptr ? before->at : first;
+  for (const auto& e : h.timeline_events())
+    if (e.kind == "fault" && e.at + sim::seconds(10) >= from && e.at <= last) lines.emplace_back(e.at, at(e.at) + " fault: " + e.detail);
+  for (const auto& e : h.kinesis().leases)
+    if (e.tp == tp && workers.count(e.consumer) != 0 && e.at >= from && e.at <= last && e.what != "created")
+      lines.emplace_back(e.at, lease_line(h, e));
+  for (const auto& c : h.kinesis().checkpoints)
+    if (c.tp == tp && !c.ok && workers.count(c.consumer) != 0 && c.at >= from && c.at <= last + sim::seconds(5))
+      lines.emplace_back(c.at, at(c.at) + " " + worker_name(h, c.consumer) + " checkpoint " + tp.str() + " at sequence " +
+                                   std::to_string(c.sequence) + " refused: the lease has another owner");
+}
+
+std::vector<std::string> sorted_story(std::vector<std::pair<sim::Instant, std::string>> lines) {
+  std::stable_sort(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::string> out;
+  constexpr size_t kStoryLinesMax = 14;
+  for (auto& l : lines) {
+    if (out.size() == kStoryLinesMax) {
+      out.push_back("... (" + std::to_string(lines.size() - kStoryLinesMax) + " more)");
+      break;
+    }
+    out.push_back(std::move(l.second));
+  }
+  return out;
+}
+
+void check_processing(const History& h, KinesisChecks& out) {
+  const KinesisHistory& k = h.kinesis();
+  // Final logs: per shard partition, offset -> record id.
+  std::map<TopicPartition, std::map<int64_t, uint64_t>> final_log;
+  for (const auto& fr : h.final_reads())
+    for (const auto& [off, id] : fr.records) final_log[fr.tp][off.value()] = id;
+  for (const auto& [app, workers] : k.applications) {
+    // Every processing of (shard, sequence) by this application, in time order.
+    std::map<std::pair<TopicPartition, int64_t>, std::vector<const ConsumeOp*>> processed;
+    for (const auto& c : h.consumes())
+      if (workers.count(c.consumer) != 0) processed[{c.tp, c.offset.value()}].push_back(&c);
+    for (const auto& [where, ops] : processed) {
+      if (ops.size() < 2) continue;
+      Violation v;
+      v.record_id = ops[0]->record_id;
+      v.summary = format_record_id(ops[0]->record_id) + " at " + where.first.str() + " sequence " +
+                  std::to_string(where.second) + " processed " + std::to_string(ops.size()) + " times by application " + app;
+      std::vector<std::pair<sim::Instant, std::string>> lines;
+      for (const ConsumeOp* c : ops) lines.emplace_back(c->at, at(c->at) + " " + worker_name(h, c->consumer) + " processed it");
+      processing_story(h, workers, where.first, ops.front()->at, ops.back()->at, lines);
+      v.story = sorted_story(std::move(lines));
+      add_example(out.processed_twice, std::move(v));
+    }
+    // The final checkpoint of each shard (the last accepted one): what lies at or below it
+    // must have been processed by someone.
+    std::map<TopicPartition, const KinesisCheckpoint*> last;
+    for (const auto& c : k.checkpoints)
+      if (c.ok && workers.count(c.consumer) != 0) last[c.tp] = &c;
+    for (const auto& [tp, cp] : last) {
+      for (const auto& [off, id] : final_log[tp]) {
+        if (off > cp->sequence) break;
+        if (processed.count({tp, off}) != 0) continue;
+        Violation v;
+        v.record_id = id;
+        v.summary = format_record_id(id) + " at " + tp.str() + " sequence " + std::to_string(off) +
+                    " was never processed by application " + app + ", yet the shard's checkpoint is past it (" +
+                    std::to_string(cp->sequence) + ")";
+        // The checkpoint that first went past it, the faults around it, and who took the
+        // lease next (and started after that checkpoint).
+        const KinesisCheckpoint* past = nullptr;
+        for (const auto& c : k.checkpoints)
+          if (c.tp == tp && c.ok && workers.count(c.consumer) != 0 && c.sequence >= off) {
+            past = &c;
+            break;
+          }
+        std::vector<std::pair<sim::Instant, std::string>> lines;
+        if (past != nullptr) {
+          lines.emplace_back(past->at, at(past->at) + " " + worker_name(h, past->consumer) + " checkpoint " + tp.str() +
+                                           " at sequence " + std::to_string(past->sequence) + ", past sequence " +
+                                           std::to_string(off) + " (not processed)");
+          const KinesisLeaseEvent* next = nullptr;
+          for (const auto& e : k.leases)
+            if (e.tp == tp && e.at > past->at && (e.what == "taken" || e.what == "stolen")) {
+              next = &e;
+              break;
+            }
+          const sim::Instant until = next != nullptr ? next->at : past->at + sim::seconds(10);
+          for (const auto& e : h.timeline_events())
+            if (e.kind == "fault" && e.at >= past->at - sim::seconds(1) && e.at <= until)
+              lines.emplace_back(e.at, at(e.at) + " fault: " + e.detail);
+          if (next != nullptr)
+            lines.emplace_back(next->at, lease_line(h, *next) + ", reading after the checkpoint");
+        }
+        v.story = sorted_story(std::move(lines));
+        add_example(out.processed_skipped, std::move(v));
+      }
+    }
+    // Per partition key: first processings must follow the shard's sequence order.
+    std::set<std::pair<TopicPartition, int64_t>> seen;
+    std::map<std::string, std::map<TopicPartition, const ConsumeOp*>> latest;  // key -> shard -> last first-processing
+    for (const auto& c : h.consumes()) {
+      if (workers.count(c.consumer) == 0) continue;
+      if (!seen.insert({c.tp, c.offset.value()}).second) continue;  // processed again: at-least-once, not order
+      auto key = k.partition_keys.find(c.record_id);
+      if (key == k.partition_keys.end()) continue;
+      const ConsumeOp*& prev = latest[key->second][c.tp];
+      if (prev != nullptr && c.offset < prev->offset) {
+        Violation v;
+        v.record_id = c.record_id;
+        v.summary = "partition key '" + key->second + "' processed out of order on " + c.tp.str() + ": sequence " +
+                    c.offset.str() + " after " + prev->offset.str();
+        v.story = {at(prev->at) + " " + worker_name(h, prev->consumer) + " processed " + format_record_id(prev->record_id) +
+                       " (sequence " + prev->offset.str() + ")",
+                   at(c.at) + " " + worker_name(h, c.consumer) + " processed " + format_record_id(c.record_id) +
+                       " (sequence " + c.offset.str() + ") for the first time"};
+        add_example(out.key_order, std::move(v));
+      } else {
+        prev = &c;
+      }
+    }
+  }
+  for (const auto& e : k.leases) {
+    const bool change = e.what == "stolen" || (e.what == "taken" && !e.previous_owner.empty());
+    if (!change) continue;
+    Violation v;
+    v.summary = worker_name(h, e.consumer) + " " + (e.what == "stolen" ? "stole" : "took over the expired") + " lease of " +
+                e.tp.str() + " from " + e.previous_owner;
+    std::vector<std::pair<sim::Instant, std::string>> lines;
+    for (const auto& x : k.leases)
+      if (x.tp == e.tp && x.at <= e.at && x.at + sim::seconds(60) >= e.at) lines.emplace_back(x.at, lease_line(h, x));
+    v.story = sorted_story(std::move(lines));
+    add_example(out.lease_changes, std::move(v));
+  }
+  out.processed_twice.note = "at-least-once: records a new lease owner processed again from the last checkpoint";
+}
+
+void check_throttling(const History& h, KinesisChecks& out) {
+  constexpr int64_t kWindowMs = 100;
+  std::map<TopicPartition, ShardThrottling> shards;
+  std::map<TopicPartition, std::set<int64_t>> windows;
+  for (const auto& p : h.produces())
+    if (p.outcome == OpOutcome::kOk && h.kinesis().partition_keys.count(p.record_id) != 0) ++shards[p.tp].records_written;
+  for (const auto& t : h.kinesis().throttles) {
+    ShardThrottling& s = shards[t.tp];
+    s.tp = t.tp;
+    (t.write ? s.writes_throttled : s.reads_throttled)++;
+    windows[t.tp].insert((t.at - sim::Instant::epoch()).ms() / kWindowMs);
+    ++(t.write ? out.throttled_writes.count : out.throttled_reads.count);
+  }
+  for (auto& [tp, s] : shards) {
+    s.tp = tp;
+    s.throttled_ms = static_cast<int64_t>(windows[tp].size()) * kWindowMs;
+    out.throttling.push_back(s);
+  }
+  auto describe = [&](CheckResult& r, bool write) {
+    std::vector<std::string> parts;
+    for (const auto& s : out.throttling) {
+      const int64_t n = write ? s.writes_throttled : s.reads_throttled;
+      if (n == 0) continue;
+      parts.push_back(s.tp.str() + ": " + std::to_string(n) + " (throttled for " + std::to_string(s.throttled_ms) + " ms)");
+    }
+    for (size_t i = 0; i < parts.size(); ++i) r.note += (i == 0 ? "per shard: " : "; ") + parts[i];
+    if (parts.empty()) r.note = "no shard throttled";
+    (void)write;
+  };
+  describe(out.throttled_writes, true);
+  describe(out.throttled_reads, false);
+  // The first throttled write of the most throttled shard, as an example.
+  const ShardThrottling* worst = nullptr;
+  for (const auto& s : out.throttling)
+    if (s.writes_throttled > 0 && (worst == nullptr || s.writes_throttled > worst->writes_throttled)) worst = &s;
+  if (worst != nullptr) {
+    for (const auto& t : h.kinesis().throttles) {
+      if (!(t.write && t.tp == worst->tp)) continue;
+      Violation v;
+      v.summary = worst->tp.str() + " refused " + std::to_string(worst->writes_throttled) +
+                  " record(s) with ProvisionedThroughputExceededException while taking " +
+                  std::to_string(worst->records_written) + " (1,000 records/s and 1 MB/s per shard)";
+      v.story = {at(t.at) + " first refusal, to " + h.producer_name(t.client),
+                 "throttled for " + std::to_string(worst->throttled_ms) + " ms in 100 ms windows"};
+      out.throttled_writes.examples.push_back(std::move(v));
+      break;
+    }
+  }
+}
+
+}  // namespace
+
+KinesisChecks check_kinesis(const History& h) {
+  KinesisChecks out;
+  check_processing(h, out);
+  check_throttling(h, out);
+  return out;
+}
+
+}  // namespace checkers

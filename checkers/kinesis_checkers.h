@@ -1,0 +1,43 @@
+// Kinesis' checkers, reading the History (checkers/kinesis_history.h) and the final log of each
+// shard's partition. Lost and duplicated records are the general checkers' (a Kinesis put is
+// a ProduceOp; a duplicate is what Kinesis documents as at-least-once delivery of retried
+// puts). These add what the KCL and the shard limits bring:
+// - processed_twice: a record (shard, sequence number) one KCL application processed more
+//   than once, told with the lease changes between: at-least-once across lease changes;
+// - processed_skipped: a record at or below its shard's final checkpoint that no worker of the
+//   application processed: a checkpoint went past records not processed (a safety violation);
+// - kinesis_key_order: a partition key's records first processed out of their shard's
+//   sequence order (a safety violation for a KCL application);
+// - throttled_writes / throttled_reads: ProvisionedThroughputExceededException answers, with
+//   per shard the count and the time spent throttled (100 ms windows holding one);
+// - lease_changes: leases taken over from another worker (expired) or stolen.
+#pragma once
+
+#include <vector>
+
+#include "checkers/checkers.h"
+#include "checkers/history.h"
+
+namespace checkers {
+
+struct ShardThrottling {
+  TopicPartition tp;
+  int64_t writes_throttled = 0;
+  int64_t reads_throttled = 0;
+  int64_t throttled_ms = 0;  // 100 ms windows with at least one throttled answer, times 100
+  int64_t records_written = 0;  // acknowledged puts to the shard
+};
+
+struct KinesisChecks {
+  CheckResult processed_twice{"processed_twice", 0, {}, {}};
+  CheckResult processed_skipped{"processed_skipped", 0, {}, {}};
+  CheckResult key_order{"kinesis_key_order", 0, {}, {}};
+  CheckResult throttled_writes{"throttled_writes", 0, {}, {}};
+  CheckResult throttled_reads{"throttled_reads", 0, {}, {}};
+  CheckResult lease_changes{"lease_changes", 0, {}, {}};
+  std::vector<ShardThrottling> throttling;  // every shard with a put or a throttle, by partition
+};
+
+KinesisChecks check_kinesis(const History& h);
+
+}  // namespace checkers

@@ -1,0 +1,135 @@
+// The Kinesis checkers (checkers/kinesis_checkers.h) on hand-made histories: each fires on the
+// violation it is for and tells it, and a clean history counts nothing.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "checkers/kinesis_checkers.h"
+
+namespace checkers {
+namespace {
+
+sim::Instant t(int64_t ms) { return sim::Instant::epoch() + sim::milliseconds(ms); }
+const TopicPartition kShard0{"kinesis.orders", 0};
+const TopicPartition kShard1{"kinesis.orders", 1};
+
+// Records 1..n in shard 0 at sequences 0..n-1 with partition keys "k<id % 2>", and two workers
+// (consumers 0 and 1) of application "app".
+History base(int n) {
+  History h;
+  FinalRead fr;
+  fr.tp = kShard0;
+  fr.complete = true;
+  for (int i = 0; i < n; ++i) {
+    const uint64_t id = make_record_id(0, static_cast<uint64_t>(i + 1));
+    ProduceOp p;
+    p.record_id = id;
+    p.tp = kShard0;
+    p.offset = Offset(i);
+    p.outcome = OpOutcome::kOk;
+    h.begin_produce(p);
+    h.kinesis().partition_keys[id] = "k" + std::to_string(i % 2);
+    fr.records.emplace_back(Offset(i), id);
+  }
+  h.final_read(fr);
+  for (int w : {0, 1}) {
+    h.kinesis().kcl_consumers.insert(w);
+    h.kinesis().worker_ids[w] = "app-worker-" + std::to_string(w);
+    h.kinesis().applications["app"].insert(w);
+  }
+  return h;
+}
+
+void process(History& h, int worker, int64_t seq, int64_t at_ms, bool first = false) {
+  h.consumed(ConsumeOp{worker, kShard0, Offset(seq), make_record_id(0, static_cast<uint64_t>(seq + 1)), t(at_ms), kNoBroker, first});
+}
+
+std::string story(const CheckResult& r) {
+  std::string s;
+  for (const auto& v : r.examples) {
+    s += v.summary + "\n";
+    for (const auto& l : v.story) s += "  " + l + "\n";
+  }
+  return s;
+}
+
+TEST(KinesisCheckers, CleanHistoryCountsNothing) {
+  History h = base(6);
+  for (int64_t s = 0; s < 6; ++s) process(h, 0, s, 10 + s, s == 0);
+  h.kinesis().checkpoints.push_back(KinesisCheckpoint{t(20), 0, kShard0, 5, true});
+  KinesisChecks k = check_kinesis(h);
+  EXPECT_EQ(k.processed_twice.count, 0);
+  EXPECT_EQ(k.processed_skipped.count, 0);
+  EXPECT_EQ(k.key_order.count, 0);
+  EXPECT_EQ(k.throttled_writes.count, 0);
+  EXPECT_EQ(k.lease_changes.count, 0);
+}
+
+TEST(KinesisCheckers, RecordProcessedAgainAfterALeaseIsStolenIsTold) {
+  History h = base(6);
+  for (int64_t s = 0; s < 4; ++s) process(h, 0, s, 10 + s, s == 0);
+  h.kinesis().checkpoints.push_back(KinesisCheckpoint{t(11), 0, kShard0, 1, true});
+  h.kinesis().leases.push_back(KinesisLeaseEvent{t(30), 1, kShard0, "taken", "app-worker-0", 5});
+  for (int64_t s = 2; s < 6; ++s) process(h, 1, s, 40 + s, s == 2);
+  h.kinesis().checkpoints.push_back(KinesisCheckpoint{t(50), 0, kShard0, 3, false});
+  KinesisChecks k = check_kinesis(h);
+  EXPECT_EQ(k.processed_twice.count, 2);  // sequences 2 and 3
+  EXPECT_EQ(k.lease_changes.count, 1);
+  const std::string s = story(k.processed_twice);
+  EXPECT_NE(s.find("processed 2 times by application app"), std::string::npos) << s;
+  EXPECT_NE(s.find("taken from app-worker-0"), std::string::npos) << s;
+  EXPECT_NE(s.find("at sequence 1 (the last before it)"), std::string::npos) << s;
+  EXPECT_EQ(k.processed_skipped.count, 0);
+}
+
+TEST(KinesisCheckers, CheckpointPastUnprocessedRecordsIsASkip) {
+  History h = base(6);
+  process(h, 0, 0, 10, true);
+  process(h, 0, 1, 11);
+  // Checkpointed the whole batch before processing it, then died: 2..4 never processed.
+  h.kinesis().checkpoints.push_back(KinesisCheckpoint{t(12), 0, kShard0, 4, true});
+  h.kinesis().leases.push_back(KinesisLeaseEvent{t(30), 1, kShard0, "taken", "app-worker-0", 5});
+  process(h, 1, 5, 40, true);
+  KinesisChecks k = check_kinesis(h);
+  EXPECT_EQ(k.processed_skipped.count, 3);
+  const std::string s = story(k.processed_skipped);
+  EXPECT_NE(s.find("was never processed by application app, yet the shard's checkpoint is past it (4)"), std::string::npos) << s;
+}
+
+TEST(KinesisCheckers, KeyProcessedOutOfSequenceOrder) {
+  History h = base(4);
+  process(h, 0, 2, 10, true);  // key k0, sequence 2
+  process(h, 0, 0, 11);        // key k0, sequence 0: after 2
+  process(h, 0, 1, 12);
+  process(h, 0, 3, 13);
+  KinesisChecks k = check_kinesis(h);
+  EXPECT_EQ(k.key_order.count, 1);
+  EXPECT_NE(story(k.key_order).find("partition key 'k0' processed out of order"), std::string::npos) << story(k.key_order);
+  // Processing a record again (at-least-once) is not an order violation.
+  History again = base(4);
+  for (int64_t s = 0; s < 4; ++s) process(again, 0, s, 10 + s, s == 0);
+  process(again, 1, 0, 20, true);
+  EXPECT_EQ(check_kinesis(again).key_order.count, 0);
+}
+
+TEST(KinesisCheckers, ThrottlingPerShardAndTimeThrottled) {
+  History h = base(2);
+  for (int i = 0; i < 5; ++i) h.kinesis().throttles.push_back(KinesisThrottle{t(1'000 + i * 10), kShard1, true, 0});
+  h.kinesis().throttles.push_back(KinesisThrottle{t(1'250), kShard1, true, 0});
+  h.kinesis().throttles.push_back(KinesisThrottle{t(2'000), kShard0, false, 1});
+  KinesisChecks k = check_kinesis(h);
+  EXPECT_EQ(k.throttled_writes.count, 6);
+  EXPECT_EQ(k.throttled_reads.count, 1);
+  bool found = false;
+  for (const auto& s : k.throttling)
+    if (s.tp == kShard1) {
+      found = true;
+      EXPECT_EQ(s.writes_throttled, 6);
+      EXPECT_EQ(s.throttled_ms, 200);  // two 100 ms windows
+    }
+  EXPECT_TRUE(found);
+  EXPECT_NE(k.throttled_writes.note.find("kinesis.orders-1: 6"), std::string::npos) << k.throttled_writes.note;
+}
+
+}  // namespace
+}  // namespace checkers
