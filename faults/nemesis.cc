@@ -90,7 +90,11 @@ FaultAction draw_nemesis_fault(const NemesisPlan& plan, sim::Prng& prng, const s
     }
     case TargetUse::kNodes:
     case TargetUse::kNodesOptionalOtherSide:
-      a.nodes.push_back(a.kind == FaultKind::kCorrupt ? prng.pick(brokers) : prng.pick(servers));
+      if (a.kind != FaultKind::kCorrupt) {
+        a.nodes.push_back(prng.pick(servers));
+      } else if (!brokers.empty()) {  // empty: no broker to corrupt (the caller skips the fault)
+        a.nodes.push_back(prng.pick(brokers));
+      }
       break;
   }
   switch (a.kind) {
