@@ -68,7 +68,7 @@ MUTANTS = [
          old="  if (dirty && !save_state()) return;  // durable before the reply leaves",
          new="", what="a Raft vote answered before it is durable"),
     dict(id="raft-commit-old-term", file="broker_model/controller/raft_node.cc",
-         old="  if (log_.term_at(n - 1) != state_.term && !config_.unsafe_commit_previous_term_entries) return;\n",
+         old="  if (log_.term_at(n - 1) != state_.term && !config_.commit_previous_term_entries()) return;\n",
          new="", what="a Raft leader commits a previous term's entry by counting replicas (figure 8)"),
     dict(id="raft-majority-off-by-one", file="broker_model/controller/raft_node.cc",
          old="  Offset n = ends[majority() - 1];",
