@@ -53,8 +53,8 @@ MUTANTS = [
          new="  Offset flushing_to = log_end_offset_ + 1;", what="the recovery point claims one record more than fsynced"),
     # ---- controller (broker_model/controller/)
     dict(id="elect-outside-isr", file="broker_model/controller/partition_change_builder.cc",
-         old="      if (in(isr, r) && is_active_(r)) {",
-         new="      if (is_active_(r)) {", what="a leader elected from all replicas, not the ISR (always unclean)"),
+         old="  auto valid = [&](BrokerId b) { return (in(isr, b) || (isr.empty() && in(elr, b))) && acceptable_leader(b); };",
+         new="  auto valid = [&](BrokerId b) { (void)isr; (void)elr; return acceptable_leader(b); };", what="a leader elected from all replicas, not the ISR (always unclean)"),
     dict(id="alter-partition-stale-epoch", file="broker_model/controller/replication_control.cc",
          old="  if (req.partition_epoch != p->partition_epoch) return ErrorCode::kInvalidUpdateVersion;\n",
          new="", what="the controller applies an AlterPartition built on a stale partition epoch"),
