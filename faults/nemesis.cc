@@ -81,6 +81,11 @@ FaultAction draw_nemesis_fault(const NemesisPlan& plan, sim::Prng& prng, const s
     case TargetUse::kZone: break;
     case TargetUse::kNodesOrAll: break;  // every server
     case TargetUse::kTwoSides: {
+      // One node among the targets (an aim): the caller cuts it from the rest.
+      if (servers.size() < 2) {
+        a.nodes = servers;
+        break;
+      }
       std::vector<sim::NodeId> order = servers;
       prng.shuffle(order);
       size_t cut = static_cast<size_t>(prng.int_in_range(1, static_cast<int64_t>(order.size())));
@@ -90,7 +95,11 @@ FaultAction draw_nemesis_fault(const NemesisPlan& plan, sim::Prng& prng, const s
     }
     case TargetUse::kNodes:
     case TargetUse::kNodesOptionalOtherSide:
-      a.nodes.push_back(a.kind == FaultKind::kCorrupt ? prng.pick(brokers) : prng.pick(servers));
+      if (a.kind != FaultKind::kCorrupt) {
+        a.nodes.push_back(prng.pick(servers));
+      } else if (!brokers.empty()) {  // empty: no broker to corrupt (the caller skips the fault)
+        a.nodes.push_back(prng.pick(brokers));
+      }
       break;
   }
   switch (a.kind) {

@@ -205,21 +205,35 @@ void FaultTargets::nemesis_step(const faults::NemesisPlan& plan, sim::Instant en
     if (next < end) world_.at(next, [this, plan, end, &fired] { nemesis_step(plan, end, fired); });
   };
   std::vector<sim::NodeId> hit_brokers = brokers_, hit_servers = servers_;
-  if (n != nullptr && !n->targets.empty()) {
+  // The targets of this fault: the file's, or one of the aims the seed kept on ("" is anywhere).
+  std::vector<std::string> targets;
+  if (n != nullptr) targets = n->targets;
+  bool aimed = n != nullptr && !n->drawn_aims.empty();
+  if (aimed) {
+    const std::string& aim = n->drawn_aims[nemesis_prng_.below(n->drawn_aims.size())];
+    if (!aim.empty()) targets = {aim};
+  }
+  if (!targets.empty()) {
     // Resolved now: "followers of orders/0" is whoever follows it at this moment.
-    hit_servers = resolve(n->targets);
+    hit_servers = resolve(targets);
     hit_brokers.clear();
     for (sim::NodeId s : hit_servers)
       if (std::find(brokers_.begin(), brokers_.end(), s) != brokers_.end()) hit_brokers.push_back(s);
   }
-  if (hit_servers.empty() || hit_brokers.empty()) {
+  // An aim at the controllers has no broker in it; only `corrupt` needs one (below).
+  if (hit_servers.empty() || (hit_brokers.empty() && !aimed)) {
     note(fired, "nemesis: no node matches its targets now; no fault this time");
     schedule_next();
     return;
   }
   sim::Duration lasts;
   faults::FaultAction a = faults::draw_nemesis_fault(plan, nemesis_prng_, hit_brokers, hit_servers, world_.now(), lasts);
-  if (n != nullptr && !n->targets.empty() && faults::info(a.kind).target == faults::TargetUse::kTwoSides) {
+  if (a.kind == faults::FaultKind::kCorrupt && a.nodes.empty()) {
+    note(fired, "nemesis: no broker among its targets now; no corruption this time");
+    schedule_next();
+    return;
+  }
+  if (!targets.empty() && faults::info(a.kind).target == faults::TargetUse::kTwoSides) {
     // The targets cut off from every other server.
     a.nodes = hit_servers;
     a.other_group.clear();

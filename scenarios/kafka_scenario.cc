@@ -395,6 +395,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     sim::Prng plan_prng = swarm_prng.fork("nemesis-plan");
     nemesis_plan = faults::plan_nemesis(spec.nemesis->options, plan_prng);
     for (const std::string& line : nemesis_plan.lines()) drawn.push_back(line);
+    for (const std::string& line : draw_nemesis_aims(spec, swarm_prng.fork("nemesis-aims"))) drawn.push_back(line);
   }
   sim::WorldConfig wc;
   wc.seed = options.seed;

@@ -227,6 +227,15 @@ struct NemesisSpec {
   // Each fault healed before the next one starts (Jepsen's one-at-a-time nemesis), instead of
   // faults starting on their own clock and overlapping.
   bool one_at_a_time = false;
+  // Swarm aims: where each fault lands, drawn per fault among the aims the seed keeps on
+  // ("anywhere", or a target; "TOPIC/*" is one partition of TOPIC drawn per seed, so a seed's
+  // faults keep coming back to the same partition's leader, followers and ISR). With
+  // `swarm: true` each aim is on with probability 1/2 (at least one); otherwise all are.
+  std::vector<std::string> aims;
+  // `one_at_a_time: drawn`: the seed decides (probability 1/2).
+  bool one_at_a_time_drawn = false;
+  // Filled per run from `aims` ("" is anywhere, '*' resolved): what nemesis faults draw from.
+  std::vector<std::string> drawn_aims;
   int line = 0;
 };
 

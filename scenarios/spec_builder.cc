@@ -1031,8 +1031,8 @@ class SpecBuilder {
   // --- nemesis
 
   void read_nemesis(const YamlValue& v) {
-    require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm, targets, one_at_a_time, fire)");
-    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm", "targets", "one_at_a_time", "fire"});
+    require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm, targets, aims, one_at_a_time, fire)");
+    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm", "targets", "aims", "one_at_a_time", "fire"});
     NemesisSpec n;
     n.line = v.where.line;
     faults::NemesisOptions& o = n.options;
@@ -1070,7 +1070,17 @@ class SpecBuilder {
     }
     if (const YamlValue* x = v.find("swarm")) o.swarm = read_bool(*x, "nemesis.swarm");
     if (const YamlValue* x = v.find("targets")) n.targets = read_targets(*x, "nemesis.targets");
-    if (const YamlValue* x = v.find("one_at_a_time")) n.one_at_a_time = read_bool(*x, "nemesis.one_at_a_time");
+    if (const YamlValue* x = v.find("aims")) {
+      if (n.targets.size() > 0) fail_at(x->where, "nemesis.aims: expected either targets or aims, not both");
+      n.aims = read_aims(*x, "nemesis.aims");
+    }
+    if (const YamlValue* x = v.find("one_at_a_time")) {
+      if (x->is_scalar() && x->text == "drawn") {
+        n.one_at_a_time_drawn = true;
+      } else {
+        n.one_at_a_time = read_bool(*x, "nemesis.one_at_a_time (true, false or drawn)");
+      }
+    }
     if (const YamlValue* x = v.find("fire")) n.fire = read_bool(*x, "nemesis.fire");
     spec_.nemesis = n;
   }
@@ -1117,6 +1127,38 @@ class SpecBuilder {
     }
     targets.push_back(read_target(v, path));
     return targets;
+  }
+
+  // nemesis.aims: "anywhere" or a target, where "TOPIC/*" stands for a partition of TOPIC the
+  // seed draws.
+  std::vector<std::string> read_aims(const YamlValue& v, const std::string& path) {
+    if (!v.is_list() || v.items.empty()) {
+      fail_at(v.where, path + ": expected a non-empty list of aims ('anywhere' or targets such as 'followers of "
+                              "orders/*'), got " + v.describe());
+    }
+    std::vector<std::string> aims;
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const YamlValue& item = v.items[i];
+      const std::string at = index_path(path, i);
+      std::string aim;
+      if (item.is_scalar() && item.text == "anywhere") {
+        aim = "anywhere";
+      } else {
+        YamlValue probe = item;
+        bool star = false;
+        if (probe.is_scalar() && probe.text.size() >= 2 && probe.text.compare(probe.text.size() - 2, 2, "/*") == 0) {
+          probe.text = probe.text.substr(0, probe.text.size() - 1) + "0";
+          star = true;
+        }
+        aim = read_target(probe, at);
+        if (star) aim = aim.substr(0, aim.size() - 1) + "*";
+      }
+      if (std::find(aims.begin(), aims.end(), aim) != aims.end()) {
+        fail_at(item.where, at + ": '" + aim + "' is listed twice; expected distinct aims");
+      }
+      aims.push_back(aim);
+    }
+    return aims;
   }
 
   std::string read_target(const YamlValue& v, const std::string& path) {

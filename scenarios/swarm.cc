@@ -69,4 +69,51 @@ std::vector<std::string> draw_swarm_knobs(ScenarioSpec& spec, sim::Prng prng) {
   return drawn;
 }
 
+std::vector<std::string> draw_nemesis_aims(ScenarioSpec& spec, sim::Prng prng) {
+  std::vector<std::string> lines;
+  if (!spec.nemesis) return lines;
+  NemesisSpec& n = *spec.nemesis;
+  if (n.one_at_a_time_drawn) {
+    n.one_at_a_time = prng.chance(0.5);
+    lines.push_back(std::string("nemesis: ") + (n.one_at_a_time ? "one fault at a time (drawn)" : "faults overlap (drawn)"));
+  }
+  n.drawn_aims.clear();
+  if (n.aims.empty()) return lines;
+  std::vector<std::string> on, off;
+  for (const std::string& aim : n.aims) {
+    if (!n.options.swarm || prng.chance(0.5)) {
+      on.push_back(aim);
+    } else {
+      off.push_back(aim);
+    }
+  }
+  if (on.empty()) {
+    size_t i = prng.below(off.size());
+    on.push_back(off[i]);
+    off.erase(off.begin() + static_cast<std::ptrdiff_t>(i));
+  }
+  // One partition per topic and seed behind "TOPIC/*", drawn in the order the topics are declared.
+  std::vector<std::pair<std::string, int64_t>> chosen;
+  for (const TopicSpec& t : spec.topics) chosen.emplace_back(t.name, static_cast<int64_t>(prng.below(static_cast<uint64_t>(t.partitions))));
+  std::string said;
+  for (const std::string& aim : on) {
+    std::string resolved = aim == "anywhere" ? "" : aim;
+    if (resolved.size() >= 2 && resolved.compare(resolved.size() - 2, 2, "/*") == 0) {
+      size_t of = resolved.rfind(' ');
+      std::string topic = resolved.substr(of + 1, resolved.size() - 2 - (of + 1));
+      for (const auto& [name, partition] : chosen)
+        if (name == topic) resolved = resolved.substr(0, resolved.size() - 1) + std::to_string(partition);
+    }
+    n.drawn_aims.push_back(resolved);
+    said += (said.empty() ? "" : ", ") + (resolved.empty() ? std::string("anywhere") : resolved);
+  }
+  lines.push_back("nemesis: aims " + said);
+  if (!off.empty()) {
+    std::string o;
+    for (const std::string& aim : off) o += (o.empty() ? "" : ", ") + aim;
+    lines.push_back("nemesis: aims off: " + o);
+  }
+  return lines;
+}
+
 }  // namespace scenarios

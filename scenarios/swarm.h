@@ -17,4 +17,11 @@ namespace scenarios {
 // linger.ms=20").
 std::vector<std::string> draw_swarm_knobs(ScenarioSpec& spec, sim::Prng prng);
 
+// The nemesis's aims for this run (NemesisSpec::aims): which aims are on (swarm: each with
+// probability 1/2, at least one; otherwise all), the partition behind each "TOPIC/*" (one per
+// topic and seed), and, for `one_at_a_time: drawn`, whether faults come one at a time. Fills
+// spec.nemesis->drawn_aims; returns the lines for the run summary. Nothing when the file has
+// no aims (the prng is then unused, so files without aims draw what they always drew).
+std::vector<std::string> draw_nemesis_aims(ScenarioSpec& spec, sim::Prng prng);
+
 }  // namespace scenarios

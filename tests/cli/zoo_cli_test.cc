@@ -38,10 +38,10 @@ TEST(CliZoo, ListNamesEveryVariantWithItsReference) {
 TEST(CliZoo, AVariantRunSaysSoAndItsReplayRepeatsIt) {
   TempDir dir("zoo-run");
   std::string out = (dir.path / "run").string();
-  Result r = eddy("run " + bundled("ci/acks-all-swarm.yaml") + " --seed 74 --variant pre-kip-101-truncation --out " + out);
+  Result r = eddy("run " + bundled("ci/acks-all-swarm.yaml") + " --seed 46 --variant pre-kip-101-truncation --out " + out);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   EXPECT_NE(r.out.find("protocol variants (historical bugs brought back"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("--seed 74 --variant pre-kip-101-truncation"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--seed 46 --variant pre-kip-101-truncation"), std::string::npos) << r.out;
   std::ifstream summary(dir.path / "run" / "summary.json");
   std::string text((std::istreambuf_iterator<char>(summary)), std::istreambuf_iterator<char>());
   EXPECT_TRUE(std::regex_search(text, std::regex("\"variants\":\\s*\\[\\s*\"pre-kip-101-truncation\"\\s*\\]")))
@@ -50,13 +50,13 @@ TEST(CliZoo, AVariantRunSaysSoAndItsReplayRepeatsIt) {
 
 TEST(CliZoo, HuntFindsAVariantAndTheSameSeedsPassWithoutIt) {
   Result r = eddy("hunt " + bundled("ci/acks-all-swarm.yaml") +
-                  " --variant pre-kip-101-truncation --seeds-from 70 --budget 120s --jobs 2 --no-progress --check-off");
+                  " --variant pre-kip-101-truncation --seeds-from 42 --budget 120s --jobs 2 --no-progress --check-off");
   EXPECT_EQ(r.exit_code, 1) << r.out;
-  EXPECT_NE(r.out.find("FOUND: seed 74 fails (safety) after 5 seed(s) tried"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("FOUND: seed 46 fails (safety) after 5 seed(s) tried"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("replay: "), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("--seed 74 --variant pre-kip-101-truncation"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("with the variants off, the same 5 seed(s) 70..74 all pass"), std::string::npos) << r.out;
-  EXPECT_NE(r.out.find("hunt: found=1 seed=74 seeds=5"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("--seed 46 --variant pre-kip-101-truncation"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("with the variants off, the same 5 seed(s) 42..46 all pass"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("hunt: found=1 seed=46 seeds=5"), std::string::npos) << r.out;
 }
 
 TEST(CliZoo, HuntEndsCleanWhenTheBudgetOrTheSeedsRunOut) {
@@ -72,7 +72,7 @@ TEST(CliSlow, ShrinkReducesTheFailingSeedToAFileThatFailsOnItsOwn) {
   TempDir dir("zoo-shrink");
   std::filesystem::create_directories(dir.path);
   std::string min = (dir.path / "min.yaml").string();
-  Result r = eddy("shrink " + bundled("ci/acks-all-swarm.yaml") + " --seed 74 --variant pre-kip-101-truncation --out " + min);
+  Result r = eddy("shrink " + bundled("ci/acks-all-swarm.yaml") + " --seed 46 --variant pre-kip-101-truncation --out " + min);
   EXPECT_EQ(r.exit_code, 1) << r.out;
   std::smatch m;
   ASSERT_TRUE(std::regex_search(r.out, m, std::regex("faults (\\d+) -> (\\d+),"))) << r.out;
@@ -81,10 +81,10 @@ TEST(CliSlow, ShrinkReducesTheFailingSeedToAFileThatFailsOnItsOwn) {
   EXPECT_NE(r.out.find("on its own: fails with safety"), std::string::npos) << r.out;
   ASSERT_TRUE(std::filesystem::exists(min));
   // Replayed as a user would, it fails the same way; and shrink never overwrites it.
-  Result again = eddy("run " + min + " --seed 74 --no-out --include-root " + bundled("ci"));
+  Result again = eddy("run " + min + " --seed 46 --no-out --include-root " + bundled("ci"));
   EXPECT_EQ(again.exit_code, 1) << again.out;
   EXPECT_NE(again.out.find("expect lost_writes == 0"), std::string::npos) << again.out;
-  Result twice = eddy("shrink " + bundled("ci/acks-all-swarm.yaml") + " --seed 74 --variant pre-kip-101-truncation --out " + min);
+  Result twice = eddy("shrink " + bundled("ci/acks-all-swarm.yaml") + " --seed 46 --variant pre-kip-101-truncation --out " + min);
   EXPECT_EQ(twice.exit_code, 2) << twice.out;
   EXPECT_NE(twice.out.find("never overwrites"), std::string::npos) << twice.out;
 }

@@ -9,8 +9,8 @@ runner says so instead of silently testing nothing.
 MUTANTS = [
     # ---- replication (broker_model/broker/)
     dict(id="hw-ignores-proposed-isr", file="broker_model/broker/partition.cc",
-         old="  if (pending_alter_)\n    for (BrokerId b : pending_alter_->new_isr)\n      if (!contains(isr_, b) && !bound_by(b)) return;\n",
-         new="", what="the high watermark counts only the committed ISR while an expansion is pending (seed 47's bug)"),
+         old="  if (pending_alter_ && !committed_isr_only)\n",
+         new="  if (false && !committed_isr_only)\n", what="the high watermark counts only the committed ISR while an expansion is pending (seed 47's bug)"),
     dict(id="isr-shrink-flipped", file="broker_model/broker/partition.cc",
          old="now - it->second.last_caught_up > config_.replica_lag_time_max",
          new="now - it->second.last_caught_up < config_.replica_lag_time_max",
@@ -53,8 +53,8 @@ MUTANTS = [
          new="  Offset flushing_to = log_end_offset_ + 1;", what="the recovery point claims one record more than fsynced"),
     # ---- controller (broker_model/controller/)
     dict(id="elect-outside-isr", file="broker_model/controller/partition_change_builder.cc",
-         old="      if (in(isr, r) && is_active_(r)) {",
-         new="      if (is_active_(r)) {", what="a leader elected from all replicas, not the ISR (always unclean)"),
+         old="  auto valid = [&](BrokerId b) { return (in(isr, b) || (isr.empty() && in(elr, b))) && acceptable_leader(b); };",
+         new="  auto valid = [&](BrokerId b) { (void)isr; (void)elr; return acceptable_leader(b); };", what="a leader elected from all replicas, not the ISR (always unclean)"),
     dict(id="alter-partition-stale-epoch", file="broker_model/controller/replication_control.cc",
          old="  if (req.partition_epoch != p->partition_epoch) return ErrorCode::kInvalidUpdateVersion;\n",
          new="", what="the controller applies an AlterPartition built on a stale partition epoch"),
@@ -68,7 +68,7 @@ MUTANTS = [
          old="  if (dirty && !save_state()) return;  // durable before the reply leaves",
          new="", what="a Raft vote answered before it is durable"),
     dict(id="raft-commit-old-term", file="broker_model/controller/raft_node.cc",
-         old="  if (log_.term_at(n - 1) != state_.term && !config_.unsafe_commit_previous_term_entries) return;\n",
+         old="  if (log_.term_at(n - 1) != state_.term && !config_.commit_previous_term_entries()) return;\n",
          new="", what="a Raft leader commits a previous term's entry by counting replicas (figure 8)"),
     dict(id="raft-majority-off-by-one", file="broker_model/controller/raft_node.cc",
          old="  Offset n = ends[majority() - 1];",

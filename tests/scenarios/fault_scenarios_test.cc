@@ -344,5 +344,59 @@ expect: {lost_writes: 0}
   EXPECT_EQ(most, 1) << all_fired(r);
 }
 
+// Swarm aims: each seed keeps some aims on and draws the partition behind "t/*"; each fault
+// lands on one of them (a controller aim hits controllers only, and partition-like faults cut
+// the aimed node off); the drawn lines say what was chosen; aims are validated on load.
+TEST(FaultScenarios, SwarmAimsLandFaultsWhereTheSeedAimed) {
+  const std::string head = R"(name: aims
+cluster: {brokers: 3, controllers: 3}
+topics: [{name: t, partitions: 4, replication_factor: 3, configs: {min.insync.replicas: 2}}]
+producers: [{topic: t, rate: 100/s, message_size: 100B, configs: {acks: all}}]
+duration: 8s
+heal_for: 4s
+)";
+  ScenarioSpec spec = load_text(head + R"(nemesis: {kinds: [kill, partition], interval: 300ms, lasts_min: 100ms, lasts_max: 300ms,
+          swarm: true, aims: ["all controllers"], one_at_a_time: drawn}
+)");
+  int faults = 0;
+  for (uint64_t seed = 1; seed <= 3; ++seed) {
+    ScenarioResult r = run_scenario(spec, RunOptions{.seed = seed});
+    std::string drawn;
+    for (const auto& l : r.drawn) drawn += l + "\n";
+    EXPECT_NE(drawn.find("nemesis: aims all controllers"), std::string::npos) << drawn;
+    EXPECT_NE(drawn.find("(drawn)"), std::string::npos) << drawn;
+    for (const auto& f : r.faults_fired) {
+      if (f.find("end of") != std::string::npos || f.find("nemesis:") != std::string::npos) continue;
+      if (f.find(" kill ") != std::string::npos) {
+        ++faults;
+        EXPECT_NE(f.find("controller-"), std::string::npos) << f;
+        EXPECT_EQ(f.find("broker-"), std::string::npos) << f;
+      }
+    }
+    EXPECT_FALSE(r.safety_failed()) << all_fired(r);
+  }
+  EXPECT_GE(faults, 3);
+  // "t/*" becomes one partition per seed, named in the drawn lines.
+  ScenarioSpec star = load_text(head + R"(nemesis: {kinds: [pause], aims: ["leader of t/*", "followers of t/*"], interval: 1s}
+)");
+  ScenarioResult r = run_scenario(star, RunOptions{.seed = 2});
+  std::string drawn;
+  for (const auto& l : r.drawn) drawn += l + "\n";
+  EXPECT_NE(drawn.find("nemesis: aims leader of t/"), std::string::npos) << drawn;
+  EXPECT_EQ(drawn.find("t/*"), std::string::npos) << drawn;
+  // Load errors: an unknown topic, a bad aim, aims with targets.
+  auto error_of = [&](const std::string& nemesis) {
+    LoadResult bad = load_scenario_text(head + nemesis, "aims.yaml");
+    return bad.ok() ? std::string("(loaded)") : bad.error().str();
+  };
+  EXPECT_NE(error_of("nemesis: {kinds: [kill], aims: [\"leader of nope/*\"]}\n").find("unknown topic 'nope'"), std::string::npos);
+  EXPECT_NE(error_of("nemesis: {kinds: [kill], aims: [somewhere]}\n").find("nemesis.aims[0]"), std::string::npos);
+  EXPECT_NE(error_of("nemesis: {kinds: [kill], aims: [anywhere, anywhere]}\n").find("listed twice"), std::string::npos);
+  EXPECT_NE(error_of("nemesis: {kinds: [kill], targets: [\"broker 0\"], aims: [anywhere]}\n").find("not both"),
+            std::string::npos);
+  EXPECT_NE(error_of("nemesis: {kinds: [kill], one_at_a_time: sometimes}\n").find("nemesis.one_at_a_time"), std::string::npos);
+}
+
+
 }  // namespace
 }  // namespace scenarios
