@@ -45,6 +45,7 @@ constexpr Rule kTopicRules[] = {
 constexpr Rule kBrokerRules[] = {
     {"broker.heartbeat.interval.ms", Type::kInt, 1},
     {"broker.session.timeout.ms", Type::kInt, 1},
+    {"controlled.shutdown.enable", Type::kBool},
     {"default.replication.factor", Type::kInt, 1},
     {"eligible.leader.replicas.version", Type::kInt, 0},  // a feature level in Kafka (KIP-966)
     {"group.initial.rebalance.delay.ms", Type::kInt, 0},

@@ -406,6 +406,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     bc.rack = i < static_cast<int>(spec.cluster.racks.size()) ? spec.cluster.racks[static_cast<size_t>(i)] : "";
     bc.controllers = lab->controllers;
     bc.broker_heartbeat_interval_ms = broker_config_int(spec, "broker.heartbeat.interval.ms", 2'000);
+    auto cs = spec.cluster.broker_configs.find("controlled.shutdown.enable");
+    if (cs != spec.cluster.broker_configs.end()) bc.controlled_shutdown_enable = parse_bool(cs->second).value_or(true);
     bc.group = group_coordinator_config(spec);
     bc.transactions = transaction_coordinator_config(spec);
     world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
@@ -579,6 +581,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   lab->cluster.close_leaderless(result.end);
   result.longest_leaderless_ms = lab->cluster.longest_leaderless().ms();
   result.controller_elections = static_cast<int64_t>(h.controller().elections.size());
+  result.restart_steps = targets.restart_steps();
   result.produce_error_answers = lab->cluster.produce_error_answers;
   judge(spec, result);
   result.fingerprint = world.fingerprint();

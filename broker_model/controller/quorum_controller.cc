@@ -98,7 +98,8 @@ MetadataBatch QuorumController::with_partition_changes(MetadataBatch records) co
   bool membership = false;
   for (const MetadataRecord& r : records)
     membership = membership || std::holds_alternative<RegisterBrokerRecord>(r) ||
-                 std::holds_alternative<FenceBrokerRecord>(r) || std::holds_alternative<UnfenceBrokerRecord>(r);
+                 std::holds_alternative<FenceBrokerRecord>(r) || std::holds_alternative<UnfenceBrokerRecord>(r) ||
+                 std::holds_alternative<BrokerRegistrationChangeRecord>(r);
   if (!membership) return records;
   MetadataImage next = *working_;
   next.apply(records);
@@ -192,7 +193,7 @@ void QuorumController::on_registration(const RequestInfo& info, const BrokerRegi
 
 void QuorumController::on_heartbeat(const RequestInfo& info, const BrokerHeartbeatRequest& req) {
   if (reject_if_inactive<BrokerHeartbeatResponse>(info)) return;
-  auto result = cluster_.heartbeat(*working_, req, ctx_.now());
+  auto result = cluster_.heartbeat(*working_, req, raft_.log_end_offset(), ctx_.now());
   std::optional<Offset> written;
   if (!result.records.empty()) {
     written = write(with_partition_changes(std::move(result.records)));
