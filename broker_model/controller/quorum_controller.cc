@@ -14,6 +14,7 @@ QuorumController::QuorumController(sim::NodeContext& ctx, RpcEndpoint& rpc, Raft
 void QuorumController::start() {
   raft_.set_listener(this);
   ctx_.spawn("controller-sessions", [this] { session_loop(); });
+  if (config_.auto_leader_rebalance_enable) ctx_.spawn("controller-leader-balance", [this] { leader_balance_loop(); });
 }
 
 bool QuorumController::handle(const RequestInfo& info, sim::Payload& body) {
@@ -256,6 +257,24 @@ void QuorumController::session_loop() {
     if (!active()) continue;
     MetadataBatch fences = cluster_.fence_expired(*working_, ctx_.now());
     if (!fences.empty()) write(with_partition_changes(std::move(fences)));
+  }
+}
+
+// Kafka's QuorumController.maybeScheduleNextBalancePartitionLeaders: a pass every
+// leader.imbalance.check.interval; a pass that hit its election limit runs again soon.
+void QuorumController::leader_balance_loop() {
+  sim::Duration interval = sim::milliseconds(std::max<int64_t>(1, config_.leader_imbalance_check_interval_ms));
+  bool more = false;
+  for (;;) {
+    ctx_.sleep_for(more ? sim::milliseconds(10) : interval);
+    more = false;
+    if (!active()) continue;
+    MetadataBatch elections = replication_.balance_leaders(*working_, config_.leader_imbalance_per_broker_percentage,
+                                                           kMaxElectionsPerImbalance);
+    if (elections.empty()) continue;
+    more = elections.size() >= kMaxElectionsPerImbalance;
+    ctx_.trace("controller.preferred_leader_elections", {{"partitions", elections.size()}});
+    write(std::move(elections));
   }
 }
 

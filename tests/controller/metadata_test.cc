@@ -330,5 +330,34 @@ TEST(MetadataCodec, BrokerRegistrationChangeRoundTrips) {
   EXPECT_EQ(std::string(record_type_name(b[0])), "BrokerRegistrationChangeRecord");
 }
 
+// auto.leader.rebalance.enable: the preferred (first) replica leads again when it is active and
+// in the ISR, and only for a broker whose imbalance exceeds leader.imbalance.per.broker.percentage.
+TEST(ReplicationControl, PreferredLeadersAreElectedBackPastTheImbalanceThreshold) {
+  ReplicationControl rc(ReplicationControlConfig{});
+  MetadataImage img;
+  for (int b = 1; b <= 3; ++b) {
+    img.apply(RegisterBrokerRecord{BrokerId(b), BrokerEpoch(b), 1, "", sim::NodeId{static_cast<uint32_t>(b)}});
+    img.apply(UnfenceBrokerRecord{BrokerId(b), BrokerEpoch(b)});
+  }
+  img.apply(TopicRecord{"t", 4, {}});
+  // Broker 1 is preferred for p0..p2 but leads only p0; p3's preferred broker 2 leads it.
+  img.apply(PartitionRecord{TopicPartition{"t", 0}, ids({1, 2, 3}), ids({1, 2, 3}), BrokerId(1), LeaderEpoch(0), PartitionEpoch(0)});
+  img.apply(PartitionRecord{TopicPartition{"t", 1}, ids({1, 2, 3}), ids({1, 2, 3}), BrokerId(2), LeaderEpoch(3), PartitionEpoch(5)});
+  img.apply(PartitionRecord{TopicPartition{"t", 2}, ids({1, 3, 2}), ids({3, 2}), BrokerId(3), LeaderEpoch(1), PartitionEpoch(1)});
+  img.apply(PartitionRecord{TopicPartition{"t", 3}, ids({2, 1, 3}), ids({2, 1, 3}), BrokerId(2), LeaderEpoch(0), PartitionEpoch(0)});
+  MetadataBatch b = rc.balance_leaders(img, 10, 100);
+  ASSERT_EQ(b.size(), 1u) << "p2's preferred replica is out of the ISR: not electable";
+  const auto& rec = std::get<PartitionChangeRecord>(b[0]);
+  EXPECT_EQ(rec.tp, (TopicPartition{"t", 1}));
+  EXPECT_EQ(rec.leader, BrokerId(1));
+  EXPECT_EQ(rec.leader_epoch, LeaderEpoch(4));
+  EXPECT_EQ(rec.partition_epoch, PartitionEpoch(6));
+  EXPECT_TRUE(rc.balance_leaders(img, 67, 100).empty()) << "2 of 3 not led is 66%: under the threshold";
+  img.apply(b);
+  EXPECT_EQ(img.partition({"t", 1})->leader, BrokerId(1));
+  img.apply(FenceBrokerRecord{BrokerId(1), BrokerEpoch(1)});
+  EXPECT_TRUE(rc.balance_leaders(img, 0, 100).empty()) << "a fenced preferred replica is not elected";
+}
+
 }  // namespace
 }  // namespace broker_model

@@ -124,6 +124,18 @@ TEST(BugZoo, ARollingRestartWithoutWaitingForLeadersToMoveTimesRequestsOut) {
   }
 }
 
+// auto.leader.rebalance.enable: after the rolling restart the preferred leaders lead again;
+// with it off, leadership stays where the restarts pushed it.
+TEST(BugZoo, WithoutAutoLeaderRebalanceARollingRestartLeavesLeadershipImbalanced) {
+  ScenarioSpec spec = load_bundled("operations/rolling-restart.yaml");
+  ScenarioResult on = run_scenario(spec, RunOptions{3, nullptr});
+  EXPECT_EQ(on.leader_imbalance, 0) << format_summary(on);
+  spec.cluster.broker_configs["auto.leader.rebalance.enable"] = "false";
+  ScenarioResult off = run_scenario(spec, RunOptions{3, nullptr});
+  EXPECT_GT(off.leader_imbalance, 0) << format_summary(off);
+  EXPECT_FALSE(off.expectations_met());
+}
+
 // KIP-101: the replication swarm, seed 121 (found by `eddy hunt` after 121 seeds).
 TEST(BugZoo, PreKip101TruncationLosesAcknowledgedWrites) {
   expect_found("zoo/replication-swarm.yaml", Variant::kPreKip101Truncation, 121, "lost_writes", {121});
