@@ -47,8 +47,8 @@ void RollingRestart::run(std::shared_ptr<RollingRestart> self) {
 
 std::string RollingRestart::step_label() const {
   if (options_.wait_for_replicas)
-    return "step " + std::to_string(step_.index + 1) + "/" + std::to_string(step_.steps) + " of rolling-restart: " +
-           step_.name;
+    return "restart-step " + step_.name + " (" + std::to_string(step_.index + 1) + "/" + std::to_string(step_.steps) +
+           " of a rolling-restart)";
   return std::string(options_.start_again ? "controlled-restart " : "controlled-shutdown ") + step_.name;
 }
 
