@@ -93,7 +93,8 @@ ControllerResult<BrokerHeartbeatResponse> ClusterControl::heartbeat(const Metada
       fenced = false;
     }
   } else if (in_shutdown) {
-    if (controlled_shutdown_offset_.count(b->id) == 0) controlled_shutdown_offset_[b->id] = next_offset;  // a new controller
+    // A controller that became active since: the batch is somewhere below the log's end.
+    if (controlled_shutdown_offset_.count(b->id) == 0) controlled_shutdown_offset_[b->id] = Offset(next_offset.value() - 1);
     if (controlled_shutdown_done(image, *b)) shut_down_now = true;
   } else if (req.want_fence || (req.want_shut_down && !leads_any(image, b->id))) {
     shut_down_now = req.want_shut_down;  // "granted an immediate shutdown" (or fencing, as asked)
