@@ -106,8 +106,8 @@ TEST(BugZoo, WithoutPreVoteARejoiningControllerForcesAnElection) {
 }
 
 // KIP-631 controlled shutdown: a rolling restart of every broker under acks=all. Leaders move
-// before each broker stops, so producers see only NOT_LEADER_OR_FOLLOWER; a broker that stops
-// without waiting leaves requests to time out.
+// before each broker stops, so at most a request or two is caught by a broker's exit; a broker
+// that stops without waiting leaves requests to its partitions to time out.
 TEST(BugZoo, ARollingRestartWithoutWaitingForLeadersToMoveTimesRequestsOut) {
   ScenarioSpec spec = load_bundled("operations/rolling-restart.yaml");
   for (uint64_t seed : {1, 2}) {
@@ -120,7 +120,7 @@ TEST(BugZoo, ARollingRestartWithoutWaitingForLeadersToMoveTimesRequestsOut) {
     }
     ScenarioResult on = run_scenario(with_variant(spec, Variant::kControlledShutdownNoWait), RunOptions{seed, nullptr});
     EXPECT_FALSE(on.expectations_met()) << "seed " << seed << "\n" << format_summary(on);
-    EXPECT_GT(on.produce_error_answers["REQUEST_TIMED_OUT"], 0) << "seed " << seed;
+    EXPECT_GT(on.produce_error_answers["REQUEST_TIMED_OUT"], 2) << "seed " << seed;
   }
 }
 
