@@ -55,6 +55,10 @@ const std::vector<VariantInfo> kCatalogue = {
     {V::kNoAbortedTransactionsInFetch, "no-aborted-transactions-in-fetch", "transactions",
      "eddy's mutation of KIP-98's aborted-transactions index (FetchResponse.AbortedTransactions)",
      "read_committed fetches carry no aborted transactions, so consumers keep aborted records"},
+    {V::kControlledShutdownNoWait, "controlled-shutdown-no-wait", "operations",
+     "eddy's mutation of KIP-631 controlled shutdown (BrokerServer.shutdown waiting on controlledShutdownFuture)",
+     "a stopping broker asks the controller for a controlled shutdown but stops without waiting for its "
+     "leaderships to move, so its partitions are leaderless until its session expires"},
 };
 
 }  // namespace

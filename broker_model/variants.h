@@ -36,6 +36,8 @@ enum class Variant : uint8_t {
   // transactions (broker_model/txn/): planted mutations the transaction checkers must catch
   kReadCommittedPastLso,
   kNoAbortedTransactionsInFetch,
+  // operations (broker and controller): controlled shutdown
+  kControlledShutdownNoWait,
   kCount
 };
 

@@ -25,6 +25,16 @@ constexpr std::array kCatalogue = {
     FaultKindInfo{K::kResume, "resume", G::kProcess, T::kNodes, 0, 0, false, "unfreezes a paused process"},
     FaultKindInfo{K::kKillAll, "kill-all", G::kProcess, T::kNone, 0, 0, true,
                   "power loss: crashes every broker and controller at once (for: start all)"},
+    FaultKindInfo{K::kControlledShutdown, "controlled-shutdown", G::kProcess, T::kNodes, 0, 0, true,
+                  "asks the process to stop (SIGTERM): a broker first has the controller move its leaderships "
+                  "away (controlled shutdown, KIP-631), then closes its logs and exits; nothing is lost "
+                  "(for: start again once it has stopped)"},
+    FaultKindInfo{K::kControlledRestart, "controlled-restart", G::kProcess, T::kNodes, 0, 0, false,
+                  "controlled-shutdown, then boots the process again as soon as it has stopped"},
+    FaultKindInfo{K::kRollingRestart, "rolling-restart", G::kProcess, T::kNodes, 0, 0, false,
+                  "restarts the targets one at a time, as MSK patching does: controlled-restart of one, then "
+                  "wait until no partition is under-replicated before the next; each step's times go to the "
+                  "fault list"},
     FaultKindInfo{K::kIsolate, "isolate", G::kNetwork, T::kNodes, 0, 0, true,
                   "cuts each target off from every other node (for: reconnect)"},
     FaultKindInfo{K::kPartition, "partition", G::kNetwork, T::kTwoSides, 0, 0, true,

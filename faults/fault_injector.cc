@@ -122,6 +122,26 @@ AppliedFault FaultInjector::apply(const FaultAction& a) {
     case K::kRestart: for (auto n : nodes) world_.restart(n); break;
     case K::kShutdown: for (auto n : nodes) world_.shutdown(n); break;
     case K::kStart: for (auto n : nodes) world_.start(n); break;
+    case K::kControlledShutdown:
+    case K::kControlledRestart:
+    case K::kRollingRestart: {
+      // Watched by timers until each process has stopped (and, for the restarts, started again).
+      RollingRestartOptions options = restart_options_;
+      options.wait_for_replicas = a.kind == K::kRollingRestart;
+      options.start_again = a.kind != K::kControlledShutdown;
+      auto make = [&](std::vector<sim::NodeId> ns) {
+        std::vector<std::string> ns_names;
+        for (auto n : ns) ns_names.push_back(name(n));
+        return std::make_shared<RollingRestart>(world_, std::move(ns), std::move(ns_names), options, under_replicated_,
+                                                restart_note_, restart_stopped_, on_restart_step_);
+      };
+      if (options.wait_for_replicas) {
+        RollingRestart::run(make(nodes));  // one at a time
+      } else {
+        for (auto n : nodes) RollingRestart::run(make({n}));  // each at once
+      }
+      break;
+    }
     case K::kPause: for (auto n : nodes) world_.pause(n); break;
     case K::kResume: for (auto n : nodes) world_.resume(n); break;
     case K::kKillAll:
@@ -254,6 +274,7 @@ std::string FaultInjector::undo(const AppliedFault& applied) {
     case K::kCrash:
     case K::kKill:
     case K::kShutdown:
+    case K::kControlledShutdown:  // a broker still stopping stays up (heal_all starts it)
     case K::kTornCrash:
     case K::kKillAll:
       for (auto n : a.nodes)
@@ -301,6 +322,8 @@ std::string FaultInjector::undo(const AppliedFault& applied) {
       break;
     }
     case K::kRestart:
+    case K::kControlledRestart:
+    case K::kRollingRestart:
     case K::kStart:
     case K::kResume:
     case K::kHeal:

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "faults/fault_schedule.h"
+#include "faults/rolling_restart.h"
 #include "sim/prng.h"
 #include "sim/world/world.h"
 
@@ -38,6 +39,18 @@ class FaultInjector {
   // End of the fault phase: everything back to normal (clocks keep their offsets).
   void heal_all();
 
+  // For rolling-restart: how many partitions are under-replicated now (the scenario layer
+  // knows; without it a step waits only for the broker to be started).
+  void set_under_replicated_probe(RollingRestart::UnderReplicated probe) { under_replicated_ = std::move(probe); }
+  // Where controlled-restart and rolling-restart report their steps.
+  void set_restart_progress(RollingRestart::Note note, RollingRestart::Stopped stopped,
+                            std::function<void(const RollingRestartStep&)> on_step) {
+    restart_note_ = std::move(note);
+    restart_stopped_ = std::move(stopped);
+    on_restart_step_ = std::move(on_step);
+  }
+  RollingRestartOptions& restart_options() { return restart_options_; }
+
  private:
   void cut(AppliedFault& out, sim::NodeId from, sim::NodeId to);
   void cut_both(AppliedFault& out, sim::NodeId a, sim::NodeId b);
@@ -58,6 +71,11 @@ class FaultInjector {
   // restore these. Only links between nodes that existed then; the rest are never restored.
   std::map<std::pair<sim::NodeId, sim::NodeId>, sim::LinkModel> baseline_;
   size_t baseline_nodes_ = 0;
+  RollingRestart::UnderReplicated under_replicated_;
+  RollingRestart::Note restart_note_;
+  RollingRestart::Stopped restart_stopped_;
+  std::function<void(const RollingRestartStep&)> on_restart_step_;
+  RollingRestartOptions restart_options_;
 };
 
 }  // namespace faults

@@ -14,6 +14,11 @@ enum class FaultKind {
   kPause,        // freeze the process (GC pause, SIGSTOP); time moves on
   kResume,
   kKillAll,      // power loss of every broker and controller
+  // operations: clean stops a broker takes part in (SIGTERM: a Kafka broker's controlled
+  // shutdown moves its leaderships away before it stops; unlike crash, kill and shutdown)
+  kControlledShutdown,
+  kControlledRestart,
+  kRollingRestart,  // every target in turn, waiting for under-replicated partitions to clear
   // network topology
   kIsolate,      // cut a node from every other node
   kPartition,    // split nodes into two sides that cannot talk

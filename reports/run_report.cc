@@ -243,6 +243,23 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
     j["throughput"]["rate_search"] = std::move(rs);
   }
   j["availability"] = m.availability() < 0 ? json(nullptr) : json(round3(m.availability() * 100.0) / 100.0);
+  // Operations: each controlled-restart / rolling-restart step, and leader balance at the end.
+  if (!r.restart_steps.empty()) {
+    json steps = json::array();
+    for (const auto& st : r.restart_steps)
+      steps.push_back({{"broker", st.name},
+                       {"step", st.index + 1},
+                       {"at_s", seconds(st.stop_requested.ns() - r.workload_start.ns())},
+                       {"stop_s", seconds(st.stop_time().ns())},
+                       {"under_replicated_wait_s", seconds(st.under_replicated_wait().ns())},
+                       {"total_s", seconds(st.total().ns())},
+                       {"stop_timed_out", st.stop_timed_out},
+                       {"under_replicated_timed_out", st.healthy_timed_out}});
+    j["restart_steps"] = std::move(steps);
+  }
+  j["leaders_per_broker"] = json::object();
+  for (const auto& [b, n] : r.leaders_per_broker) j["leaders_per_broker"][std::to_string(b)] = n;
+  j["leader_imbalance"] = r.leader_imbalance;
   j["errors"] = json::object();
   for (const auto& [k, v] : m.errors) j["errors"][k] = v;
   j["latency"] = {{"unit", "ms"},

@@ -26,6 +26,43 @@ FaultTargets::FaultTargets(sim::World& world, LabState& lab, const ScenarioSpec&
   for (int i = 0; i < spec.cluster.brokers; ++i) brokers_.push_back(sim::NodeId{static_cast<uint32_t>(i)});
   for (int i = 0; i < spec.cluster.controllers; ++i)
     controllers_.push_back(sim::NodeId{static_cast<uint32_t>(spec.cluster.brokers + i)});
+  // rolling-restart waits for this to reach 0 between brokers (MSK's UnderReplicatedPartitions).
+  injector_.set_under_replicated_probe([this] { return under_replicated_partitions(); });
+}
+
+int64_t FaultTargets::under_replicated_partitions() const {
+  // The scenario's topics, as the lab heard from their leaders: no leader known, a leader a
+  // fault took out, or an ISR smaller than the replication factor.
+  int64_t n = 0;
+  for (const TopicSpec& t : spec_.topics)
+    for (int p = 0; p < t.partitions; ++p) {
+      broker_model::TopicPartition tp{t.name, p};
+      auto isr = lab_.cluster.isr.find(tp);
+      bool under = !lab_.cluster.partition_leader(tp) || lab_.cluster.leaderless_since.count(tp) > 0 ||
+                   isr == lab_.cluster.isr.end() || static_cast<int>(isr->second.size()) < t.replication_factor;
+      if (under) ++n;
+    }
+  return n;
+}
+
+void FaultTargets::watch_restarts(std::vector<std::string>& fired) {
+  using Kind = faults::RollingRestart::NoteKind;
+  injector_.set_restart_progress(
+      [this, &fired](const std::string& line, Kind kind) {
+        if (kind == Kind::kPeriodStart) note(fired, line);
+        if (kind == Kind::kPeriodEnd) note(fired, "end of " + line);
+        if (kind == Kind::kDetail) {
+          fired.push_back(fault_line(lab_, world_.now(), line));
+          world_.trace().record(world_.now(), sim::Trace::kWorldNode, "fault.detail", {{"what", line}});
+        }
+      },
+      [this](sim::NodeId node) {
+        // Whatever it still leads (a controlled shutdown that timed out, or none at all) is
+        // leaderless from now until another broker is elected.
+        faults::FaultAction stopped{faults::FaultKind::kShutdown, world_.now(), {node}, {}, {}};
+        note_leaders_taken_out(stopped);
+      },
+      [this](const faults::RollingRestartStep& step) { restart_steps_.push_back(step); });
 }
 
 std::vector<sim::NodeId> FaultTargets::resolve_one(const std::string& target) {
@@ -169,6 +206,7 @@ void FaultTargets::note_fault_ended(const faults::FaultAction& a) {
 
 void FaultTargets::fire(const faults::FaultAction& a, std::optional<sim::Duration> lasts, std::vector<std::string>& fired,
                         std::function<void()> after_undo) {
+  watch_restarts(fired);
   faults::AppliedFault applied = injector_.apply(a);
   note_leaders_taken_out(applied.action);
   if (groups_ != nullptr && (a.kind == faults::FaultKind::kCrash || a.kind == faults::FaultKind::kKill ||

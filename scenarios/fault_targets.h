@@ -44,6 +44,11 @@ class FaultTargets {
   // Consumer-group targets ("consumer N", "member N of G", "coordinator of G") and members.
   void set_group_lab(GroupLab* groups) { groups_ = groups; }
 
+  // Partitions of the scenario's topics under-replicated or leaderless now, as the lab heard.
+  int64_t under_replicated_partitions() const;
+  // The steps of every controlled-restart / rolling-restart so far, in the order they ended.
+  const std::vector<faults::RollingRestartStep>& restart_steps() const { return restart_steps_; }
+
   // Resolves targets now (public for tests).
   std::vector<sim::NodeId> resolve(const std::vector<std::string>& targets);
 
@@ -58,6 +63,8 @@ class FaultTargets {
   void note_fault_ended(const faults::FaultAction& a);
   void nemesis_step(const faults::NemesisPlan& plan, sim::Instant end, std::vector<std::string>& fired);
   void note(std::vector<std::string>& fired, const std::string& what);
+  void watch_restarts(std::vector<std::string>& fired);
+  std::vector<faults::RollingRestartStep> restart_steps_;
 
   sim::World& world_;
   LabState& lab_;

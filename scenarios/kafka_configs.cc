@@ -43,13 +43,17 @@ constexpr Rule kTopicRules[] = {
 };
 
 constexpr Rule kBrokerRules[] = {
+    {"auto.leader.rebalance.enable", Type::kBool},
     {"broker.heartbeat.interval.ms", Type::kInt, 1},
     {"broker.session.timeout.ms", Type::kInt, 1},
+    {"controlled.shutdown.enable", Type::kBool},
     {"default.replication.factor", Type::kInt, 1},
     {"eligible.leader.replicas.version", Type::kInt, 0},  // a feature level in Kafka (KIP-966)
     {"group.initial.rebalance.delay.ms", Type::kInt, 0},
     {"group.max.session.timeout.ms", Type::kInt, 1},
     {"group.min.session.timeout.ms", Type::kInt, 1},
+    {"leader.imbalance.check.interval.seconds", Type::kLong, 1},
+    {"leader.imbalance.per.broker.percentage", Type::kInt, 0},
     {"log.cleaner.backoff.ms", Type::kLong, 0},
     {"log.flush.interval.messages", Type::kLong, 1},
     {"log.flush.interval.ms", Type::kLong, 0},

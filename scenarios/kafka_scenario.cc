@@ -353,6 +353,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   // How the cluster behaved under the faults (not safety: a slow failover is no data loss).
   add_expectation(r, "leaderless_ms", spec.expect.leaderless_ms, r.longest_leaderless_ms, false);
   add_expectation(r, "controller_elections", spec.expect.controller_elections, r.controller_elections, false);
+  add_expectation(r, "leader_imbalance", spec.expect.leader_imbalance, r.leader_imbalance, false);
   for (const auto& [name, want] : spec.expect.errors) {
     auto it = r.produce_error_answers.find(name);
     add_expectation(r, "errors." + name, want, it == r.produce_error_answers.end() ? 0 : it->second, false);
@@ -454,6 +455,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     bc.rack = i < static_cast<int>(spec.cluster.racks.size()) ? spec.cluster.racks[static_cast<size_t>(i)] : "";
     bc.controllers = lab->controllers;
     bc.broker_heartbeat_interval_ms = broker_config_int(spec, "broker.heartbeat.interval.ms", 2'000);
+    auto cs = spec.cluster.broker_configs.find("controlled.shutdown.enable");
+    if (cs != spec.cluster.broker_configs.end()) bc.controlled_shutdown_enable = parse_bool(cs->second).value_or(true);
     bc.group = group_coordinator_config(spec);
     bc.transactions = transaction_coordinator_config(spec);
     world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
@@ -468,6 +471,12 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     cc.controller.replication.eligible_leader_replicas_enabled =
         defaults.eligible_leader_replicas && !spec.cluster.variants.has(Variant::kPreKip966NoElr);
     cc.raft.variants = spec.cluster.variants;
+    if (auto it = spec.cluster.broker_configs.find("auto.leader.rebalance.enable"); it != spec.cluster.broker_configs.end())
+      cc.controller.auto_leader_rebalance_enable = parse_bool(it->second).value_or(true);
+    cc.controller.leader_imbalance_check_interval_ms =
+        broker_config_int(spec, "leader.imbalance.check.interval.seconds", 300) * 1'000;
+    cc.controller.leader_imbalance_per_broker_percentage =
+        static_cast<int32_t>(broker_config_int(spec, "leader.imbalance.per.broker.percentage", 10));
     world.add_node("controller-" + std::to_string(i), make_controller_server_boot(cc),
                    server_options(spec, "controller " + std::to_string(i)));
   }
@@ -664,6 +673,20 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   lab->cluster.close_leaderless(result.end);
   result.longest_leaderless_ms = lab->cluster.longest_leaderless().ms();
   result.controller_elections = static_cast<int64_t>(h.controller().elections.size());
+  result.restart_steps = targets.restart_steps();
+  for (int b = 0; b < spec.cluster.brokers; ++b) result.leaders_per_broker[b] = 0;
+  for (const TopicSpec& t : spec.topics)
+    for (int p = 0; p < t.partitions; ++p)
+      if (auto leader = lab->cluster.partition_leader(broker_model::TopicPartition{t.name, p}))
+        ++result.leaders_per_broker[leader->value()];
+  if (!result.leaders_per_broker.empty()) {
+    int64_t most = 0, fewest = INT64_MAX;
+    for (const auto& [b, n] : result.leaders_per_broker) {
+      most = std::max(most, n);
+      fewest = std::min(fewest, n);
+    }
+    result.leader_imbalance = most - fewest;
+  }
   result.produce_error_answers = lab->cluster.produce_error_answers;
   judge(spec, result);
   result.fingerprint = world.fingerprint();

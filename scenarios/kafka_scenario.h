@@ -5,6 +5,8 @@
 // checkers and compares them with the scenario's expectations.
 #pragma once
 
+#include "faults/rolling_restart.h"
+
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -82,6 +84,13 @@ struct ScenarioResult {
   std::vector<FaultSpec> nemesis_faults;  // what the nemesis drew, as explicit fault entries
   std::vector<sim::FaultPointStats> fault_points;
   int64_t longest_leaderless_ms = 0;  // ClusterFacts::longest_leaderless
+  // controlled-restart / rolling-restart steps: how long each broker took to stop and how long
+  // under-replicated partitions took to clear after it started again.
+  std::vector<faults::RollingRestartStep> restart_steps;
+  // Partitions of the scenario's topics each broker leads at the end (every broker listed), and
+  // the most minus the fewest.
+  std::map<int, int64_t> leaders_per_broker;
+  int64_t leader_imbalance = 0;
   int64_t controller_elections = 0;   // controller quorum leaders elected (RaftLeaderElected)
   std::map<std::string, int64_t> produce_error_answers;  // Kafka error name -> produce attempts so answered  // the EDDY_FAULT_POINT sites reached while enabled
   // Throughput and latency are over the measured part of the workload: after `warmup` (when

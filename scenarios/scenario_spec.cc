@@ -89,6 +89,9 @@ const std::vector<ExpectKey>& expect_keys() {
        "the longest time (ms) a partition was without a leader after a fault took its leader out"},
       {"controller_elections", &ExpectSpec::controller_elections,
        "controller quorum leaders elected during the run, the first included (liveness; KIP-996 pre-vote)"},
+      {"leader_imbalance", &ExpectSpec::leader_imbalance,
+       "at the end: the most partitions of the scenario's topics one broker leads minus the fewest (leader "
+       "balance; auto.leader.rebalance.enable brings preferred leaders back)"},
       {"errors", nullptr,
        "a map from Kafka error name to a count: produce answers with that error (e.g. NOT_ENOUGH_REPLICAS: \"> 0\"); "
        "REQUEST_TIMED_OUT counts requests that timed out"},

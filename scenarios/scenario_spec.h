@@ -293,6 +293,9 @@ struct ExpectSpec {
   // Controller quorum leaders elected during the run (one per term won), the first included:
   // a liveness measure (KIP-996: a member coming back from isolation must not force another).
   std::optional<CountExpectation> controller_elections;
+  // Leader balance at the end of the run: the most partitions of the scenario's topics one
+  // broker leads minus the fewest (0 or 1 when leadership is spread evenly).
+  std::optional<CountExpectation> leader_imbalance;
   // Produce answers with an error, by Kafka error name ("NOT_ENOUGH_REPLICAS"), counted per
   // batch and attempt; a request that timed out counts as REQUEST_TIMED_OUT.
   std::map<std::string, CountExpectation> errors;

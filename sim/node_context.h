@@ -91,6 +91,18 @@ class NodeContext {
   // stays up (its page cache keeps every write, its sockets are reset), the process is gone
   // until something starts it again. The calling thread unwinds (FiberUnwind); never returns.
   [[noreturn]] virtual void halt(std::string_view why) = 0;
+  // Ends this process cleanly, as a process does that returns from main after its shutdown
+  // sequence (the world's shutdown: the disk keeps everything). Never returns.
+  [[noreturn]] virtual void exit(std::string_view why) = 0;
+  // What this process does when asked to stop (SIGTERM: World::terminate): `handler` runs
+  // once, at the instant of the request, outside any thread of the process, and must not
+  // block — it spawns the thread that shuts down and then calls exit(). A process that set
+  // none is stopped at once, cleanly.
+  void on_terminate(std::function<void()> handler) { terminate_handler_ = std::move(handler); }
+  // World side: the handler, taken (a second request finds none and waits for the first).
+  std::function<void()> take_terminate_handler() { return std::exchange(terminate_handler_, {}); }
+  bool terminating() const { return terminating_; }
+  void set_terminating() { terminating_ = true; }
   Prng& prng() { return prng_; }
   virtual void trace(TraceKey kind, std::initializer_list<TraceField> fields) = 0;
 
@@ -132,6 +144,8 @@ class NodeContext {
     while (!owned_.empty()) owned_.pop_back();
   }
   const DeliveryRouter& router() const { return router_; }
+  std::function<void()> terminate_handler_;
+  bool terminating_ = false;
 
  private:
   struct HolderBase {

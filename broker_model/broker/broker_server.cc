@@ -65,6 +65,7 @@ void BrokerServer::run() {
   metadata_->start();
   lifecycle_->start();
   ctx_.spawn("metadata-applier", [this] { apply_metadata_loop(); });
+  ctx_.on_terminate([this] { ctx_.spawn("shutdown", [this] { shut_down(); }); });
   ctx_.trace("broker.start", {{"id", config_.broker.id.value()}});
 }
 
@@ -96,6 +97,29 @@ void BrokerServer::apply_metadata_loop() {
       txns_->start();
     }
   }
+}
+
+// Kafka's BrokerServer.shutdown with controlled.shutdown.enable: replicaManager.
+// beginControlledShutdown, lifecycleManager.beginControlledShutdown, then wait on the
+// lifecycle manager's controlledShutdownFuture until the deadline ("Timed out waiting for the
+// controller to approve controlled shutdown"), then stop serving and close the logs
+// (LogManager.shutdown flushes them: a clean shutdown loses nothing to a later power cut).
+// The broker keeps serving while it waits: its followers fetch, and a leader answers
+// NOT_LEADER_OR_FOLLOWER once the metadata moving its partitions arrives.
+void BrokerServer::shut_down() {
+  bool controlled = config_.controlled_shutdown_enable && lifecycle_->registered();
+  ctx_.trace("broker.shutdown", {{"broker", config_.broker.id.value()}, {"controlled", controlled}});
+  if (controlled) {
+    lifecycle_->begin_controlled_shutdown();
+    // BUG ZOO (`controlled-shutdown-no-wait`): the broker asks, but stops without waiting for
+    // the controller to move its leaderships: its partitions go leaderless until its session
+    // expires, as after a crash.
+    bool wait = !config_.broker.variants.has(Variant::kControlledShutdownNoWait);
+    if (wait && !lifecycle_->wait_for_controlled_shutdown(config_.controlled_shutdown_timeout_ms))
+      ctx_.trace("broker.controlled_shutdown_timed_out", {{"broker", config_.broker.id.value()}});
+  }
+  replicas_->close_logs();
+  ctx_.exit(controlled ? "controlled shutdown" : "shutdown");
 }
 
 void BrokerServer::alter_partition(const IsrProposal& p,

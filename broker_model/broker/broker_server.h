@@ -32,6 +32,10 @@ struct BrokerProcessConfig {
   int64_t broker_heartbeat_interval_ms = 2'000;  // broker.heartbeat.interval.ms
   GroupCoordinatorConfig group;                  // offsets.topic.*, group.* broker configs
   TransactionCoordinatorConfig transactions;     // transaction.state.log.*, transaction.* broker configs
+  bool controlled_shutdown_enable = true;        // controlled.shutdown.enable
+  // How long a stopping broker waits for the controller to move its leaderships away (Kafka's
+  // BrokerServer.shutdown waits on controlledShutdownFuture until the shutdown deadline).
+  int64_t controlled_shutdown_timeout_ms = 30'000;
 };
 
 // The boot function of a broker node.
@@ -55,6 +59,8 @@ class BrokerServer {
   MetadataResponse handle_metadata(const MetadataRequest& req) const;
   InitProducerIdResponse handle_init_producer_id(const InitProducerIdRequest& req);
   void apply_metadata_loop();
+  // SIGTERM (World::terminate): controlled shutdown, then the logs closed, then exit.
+  void shut_down();
   // Consumer-group requests (broker_model/group/); false if `body` is not one.
   bool handle_group_request(const RequestInfo& info, sim::Payload& body);
   FindCoordinatorResponse find_coordinator(const FindCoordinatorRequest& req);

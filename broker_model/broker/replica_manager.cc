@@ -343,4 +343,8 @@ void ReplicaManager::isr_maintenance_loop() {
   }
 }
 
+void ReplicaManager::close_logs() {
+  for_each_partition([](Partition& p) { p.log().close(); });  // an error: the log recovers on start
+}
+
 }  // namespace broker_model

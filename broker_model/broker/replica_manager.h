@@ -66,6 +66,8 @@ class ReplicaManager {
 
   Partition* partition(const TopicPartition& tp);
   const BrokerConfig& config() const { return config_; }
+  // The end of a clean shutdown (Kafka's LogManager.shutdown): every log flushed and closed.
+  void close_logs();
 
  private:
   Partition* create_partition(const TopicPartition& tp, const MetadataImage& image);

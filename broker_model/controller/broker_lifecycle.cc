@@ -23,6 +23,16 @@ void BrokerLifecycle::run() {
     heartbeat_once();
     if (!registered_) continue;
     sim::Duration interval = sim::milliseconds(config_.broker_heartbeat_interval_ms);
+    if (shutdown_granted_) return;  // SHUTTING_DOWN: no more heartbeats
+    if (pending_shutdown_) {
+      // Kafka: the first answer in PENDING_CONTROLLED_SHUTDOWN brings the next heartbeat 50 ms
+      // later ("in the case where controlled shutdown completes quickly, this will speed things
+      // up a little bit"), later ones come at the usual interval.
+      bool first = !got_shutdown_response_;
+      got_shutdown_response_ = true;
+      ctx_.sleep_for(first ? sim::milliseconds(50) : interval);
+      continue;
+    }
     if (fenced_) {
       // Heartbeat as soon as the registration is applied here: that is what unfences us.
       metadata_.wait_for_offset(Offset(broker_epoch_.value() + 1), interval);
@@ -31,7 +41,7 @@ void BrokerLifecycle::run() {
         continue;
       }
     } else {
-      ctx_.sleep_for(interval);
+      heartbeat_now_.wait_until(ctx_.sim_deadline(interval));  // begin_controlled_shutdown cuts it short
       if (EDDY_FAULT_POINT("controller.heartbeat_delayed")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(100), sim::seconds(2)));
     }
   }
@@ -53,7 +63,7 @@ bool BrokerLifecycle::register_once() {
 }
 
 void BrokerLifecycle::heartbeat_once() {
-  BrokerHeartbeatRequest req{config_.broker_id, broker_epoch_, metadata_.applied_end_offset(), false};
+  BrokerHeartbeatRequest req{config_.broker_id, broker_epoch_, metadata_.applied_end_offset(), false, pending_shutdown_};
   auto resp = channel_.call<BrokerHeartbeatResponse>(kBrokerHeartbeatRpc, kBrokerHeartbeatBytes, req);
   if (!resp) return;
   if (resp->error == ErrorCode::kStaleBrokerEpoch || resp->error == ErrorCode::kBrokerIdNotRegistered) {
@@ -67,6 +77,25 @@ void BrokerLifecycle::heartbeat_once() {
     else ctx_.trace("broker.unfenced", {{"broker", config_.broker_id.value()}});
   }
   fenced_ = resp->is_fenced;
+  if (pending_shutdown_ && resp->should_shut_down && !shutdown_granted_) {
+    shutdown_granted_ = true;
+    ctx_.trace("broker.controlled_shutdown_granted", {{"broker", config_.broker_id.value()}});
+    shutdown_changed_.notify_all();
+  }
+}
+
+void BrokerLifecycle::begin_controlled_shutdown() {
+  if (pending_shutdown_) return;
+  pending_shutdown_ = true;
+  ctx_.trace("broker.controlled_shutdown_begin", {{"broker", config_.broker_id.value()}});
+  heartbeat_now_.notify_all();  // "send the next heartbeat immediately"
+}
+
+bool BrokerLifecycle::wait_for_controlled_shutdown(int64_t timeout_ms) {
+  sim::Instant deadline = ctx_.sim_deadline(sim::milliseconds(timeout_ms));
+  while (!shutdown_granted_)
+    if (!shutdown_changed_.wait_until(deadline)) return shutdown_granted_;
+  return true;
 }
 
 void BrokerLifecycle::alter_partition(TopicPartition tp, LeaderEpoch leader_epoch, PartitionEpoch partition_epoch,

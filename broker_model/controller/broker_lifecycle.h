@@ -5,6 +5,12 @@
 // registration, so the controller can unfence it. A registration the controller no longer
 // knows (STALE_BROKER_EPOCH, BROKER_ID_NOT_REGISTERED) makes it register again.
 //
+// Controlled shutdown (KIP-631; Kafka's BrokerLifecycleManager.beginControlledShutdown): the
+// broker enters PENDING_CONTROLLED_SHUTDOWN and heartbeats at once with wantShutDown; the
+// controller moves its leaderships away (cluster_control.h) and answers shouldShutDown when
+// it may stop. wait_for_controlled_shutdown() blocks until then or until its timeout (Kafka's
+// BrokerServer.shutdown waits on controlledShutdownFuture until its deadline).
+//
 // alter_partition() is the AlterPartition call a partition leader's replica manager uses to
 // change the ISR (async: the callback gets the response, or nullopt when no controller
 // answered).
@@ -16,6 +22,7 @@
 
 #include "broker_model/controller/controller_channel.h"
 #include "broker_model/controller/metadata_client.h"
+#include "sim/wait_queue.h"
 
 namespace broker_model {
 
@@ -42,6 +49,12 @@ class BrokerLifecycle {
   // As the controller last said; true until the first heartbeat says otherwise.
   bool fenced() const { return fenced_; }
 
+  // Starts a controlled shutdown (idempotent); the next heartbeat goes at once.
+  void begin_controlled_shutdown();
+  // True once the controller said shouldShutDown; false when `timeout_ms` passed first.
+  bool wait_for_controlled_shutdown(int64_t timeout_ms);
+  bool shutting_down() const { return pending_shutdown_; }
+
   void alter_partition(TopicPartition tp, LeaderEpoch leader_epoch, PartitionEpoch partition_epoch,
                        std::vector<BrokerId> new_isr, std::function<void(std::optional<AlterPartitionResponse>)> done);
 
@@ -58,6 +71,11 @@ class BrokerLifecycle {
   bool registered_ = false;
   BrokerEpoch broker_epoch_ = kNoBrokerEpoch;
   bool fenced_ = true;
+  bool pending_shutdown_ = false;   // PENDING_CONTROLLED_SHUTDOWN
+  bool shutdown_granted_ = false;   // the controller answered shouldShutDown
+  bool got_shutdown_response_ = false;
+  sim::WaitQueue shutdown_changed_{"controlled-shutdown"};
+  sim::WaitQueue heartbeat_now_{"heartbeat-now"};
 };
 
 }  // namespace broker_model

@@ -4,6 +4,16 @@
 // has caught up with the metadata log up to its own registration) and session expiry
 // (fence a broker that has not heartbeated for broker.session.timeout.ms). It holds only
 // session times; everything else it reads from the image it is given.
+//
+// Controlled shutdown (KIP-631; Kafka's BrokerHeartbeatManager.calculateNextBrokerState and
+// ReplicationControlManager.processBrokerHeartbeat): an active broker whose heartbeat says
+// wantShutDown while it leads partitions enters CONTROLLED_SHUTDOWN — a
+// BrokerRegistrationChangeRecord that makes it inactive, so the partition changes written in
+// the same batch take it out of every ISR and elect other leaders. Its shutdown is granted
+// (shouldShutDown, and it is fenced) once it leads nothing and every active broker has
+// applied the metadata log past the batch that put it in controlled shutdown (Kafka's
+// controlledShutdownOffset <= lowestActiveOffset): the new leaders know they lead before the
+// old one goes. A broker that leads nothing, or is fenced, is let go at once.
 #pragma once
 
 #include <map>
@@ -30,8 +40,9 @@ class ClusterControl {
   ControllerResult<BrokerRegistrationResponse> register_broker(const MetadataImage& image,
                                                                const BrokerRegistrationRequest& req,
                                                                Offset next_offset, sim::Instant now);
+  // `next_offset`: the offset a batch written for this heartbeat will get.
   ControllerResult<BrokerHeartbeatResponse> heartbeat(const MetadataImage& image, const BrokerHeartbeatRequest& req,
-                                                      sim::Instant now);
+                                                      Offset next_offset, sim::Instant now);
   // FenceBrokerRecords for active brokers whose session expired.
   MetadataBatch fence_expired(const MetadataImage& image, sim::Instant now);
   // A newly active controller gives every registered broker a fresh session.
@@ -39,9 +50,17 @@ class ClusterControl {
 
  private:
   bool session_alive(BrokerId id, sim::Instant now) const;
+  // The lowest metadata end offset an active broker (unfenced, not shutting down) last
+  // reported; Offset max when there is none.
+  Offset lowest_active_offset(const MetadataImage& image) const;
+  // Where `id` stands in a controlled shutdown: granted now (records: its fence), or not yet.
+  bool controlled_shutdown_done(const MetadataImage& image, const BrokerRegistration& b) const;
 
   ClusterControlConfig config_;
   std::map<BrokerId, sim::Instant> last_contact_;  // local clock of the controller
+  std::map<BrokerId, Offset> metadata_end_;        // from each broker's last heartbeat
+  // The batch that put a broker in controlled shutdown (Kafka's controlledShutdownOffset).
+  std::map<BrokerId, Offset> controlled_shutdown_offset_;
 };
 
 }  // namespace broker_model

@@ -44,10 +44,17 @@ struct BrokerHeartbeatRequest {
   BrokerEpoch broker_epoch;
   Offset current_metadata_offset;  // the broker has applied the metadata log below this
   bool want_fence = false;
+  // KIP-631: the broker is shutting down and asks the controller to move its leaderships
+  // away first (Kafka's BrokerLifecycleManager in PENDING_CONTROLLED_SHUTDOWN).
+  bool want_shut_down = false;
 };
 struct BrokerHeartbeatResponse : ControllerResponseHeader {
   bool is_caught_up = false;
   bool is_fenced = true;
+  bool in_controlled_shutdown = false;
+  // The controller lets the broker stop: it leads nothing and every active broker has
+  // applied the metadata that moved its leaderships away.
+  bool should_shut_down = false;
 };
 
 struct CreatableTopic {

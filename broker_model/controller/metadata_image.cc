@@ -41,6 +41,13 @@ void MetadataImage::apply_record(const UnfenceBrokerRecord& r) {
   it->second.fenced = false;
 }
 
+void MetadataImage::apply_record(const BrokerRegistrationChangeRecord& r) {
+  auto it = brokers_.find(r.broker_id);
+  EDDY_CHECK_MSG(it != brokers_.end(), "changing an unregistered broker");
+  EDDY_CHECK_MSG(it->second.epoch == r.broker_epoch, "changing a stale broker epoch");
+  it->second.in_controlled_shutdown = r.in_controlled_shutdown;
+}
+
 void MetadataImage::apply_record(const TopicRecord& r) {
   EDDY_CHECK_MSG(topics_.count(r.name) == 0, "topic created twice");
   EDDY_CHECK(r.partitions > 0);
@@ -103,13 +110,13 @@ const BrokerRegistration* MetadataImage::broker(BrokerId id) const {
 
 bool MetadataImage::is_active(BrokerId id) const {
   const BrokerRegistration* b = broker(id);
-  return b != nullptr && !b->fenced;
+  return b != nullptr && !b->fenced && !b->in_controlled_shutdown;
 }
 
 std::vector<BrokerId> MetadataImage::active_brokers() const {
   std::vector<BrokerId> out;
   for (const auto& [id, b] : brokers_)
-    if (!b.fenced) out.push_back(id);
+    if (!b.fenced && !b.in_controlled_shutdown) out.push_back(id);
   return out;
 }
 

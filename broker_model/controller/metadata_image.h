@@ -23,6 +23,9 @@ struct BrokerRegistration {
   std::string rack;
   sim::NodeId endpoint;
   bool fenced = true;
+  // Asked to shut down and granted a controlled shutdown (BrokerRegistrationChangeRecord):
+  // not active, as Kafka's ClusterControlManager.isActive says, until it registers again.
+  bool in_controlled_shutdown = false;
   bool operator==(const BrokerRegistration&) const = default;
 };
 
@@ -59,7 +62,7 @@ class MetadataImage {
 
   const std::map<BrokerId, BrokerRegistration>& brokers() const { return brokers_; }
   const BrokerRegistration* broker(BrokerId id) const;
-  // Registered and not fenced.
+  // Registered, not fenced and not in controlled shutdown.
   bool is_active(BrokerId id) const;
   std::vector<BrokerId> active_brokers() const;
 
@@ -82,6 +85,7 @@ class MetadataImage {
   void apply_record(const RegisterBrokerRecord& r);
   void apply_record(const FenceBrokerRecord& r);
   void apply_record(const UnfenceBrokerRecord& r);
+  void apply_record(const BrokerRegistrationChangeRecord& r);
   void apply_record(const TopicRecord& r);
   void apply_record(const PartitionRecord& r);
   void apply_record(const PartitionChangeRecord& r);

@@ -17,6 +17,7 @@ enum class RecordTag : uint8_t {
   kLeaderChange = 7,
   kNoOp = 8,
   kProducerIds = 9,
+  kBrokerRegistrationChange = 10,
 };
 
 // PartitionChangeRecord's flags byte (bit 0 was its unclean_election bool before KIP-966).
@@ -68,6 +69,13 @@ void encode_fields(ByteWriter& w, const UnfenceBrokerRecord& r) {
   w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kUnfenceBroker));
   w.put<int32_t>(r.broker_id.value());
   w.put<int64_t>(r.broker_epoch.value());
+}
+
+void encode_fields(ByteWriter& w, const BrokerRegistrationChangeRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kBrokerRegistrationChange));
+  w.put<int32_t>(r.broker_id.value());
+  w.put<int64_t>(r.broker_epoch.value());
+  w.put<uint8_t>(r.in_controlled_shutdown ? 1 : 0);
 }
 
 void encode_fields(ByteWriter& w, const TopicRecord& r) {
@@ -214,6 +222,16 @@ std::optional<MetadataRecord> decode_record(ByteReader& in) {
     case RecordTag::kUnfenceBroker: {
       BrokerId id(in.get<int32_t>());
       rec = UnfenceBrokerRecord{id, BrokerEpoch(in.get<int64_t>())};
+      break;
+    }
+    case RecordTag::kBrokerRegistrationChange: {
+      BrokerRegistrationChangeRecord c;
+      c.broker_id = BrokerId(in.get<int32_t>());
+      c.broker_epoch = BrokerEpoch(in.get<int64_t>());
+      uint8_t flag = in.get<uint8_t>();
+      if (flag > 1) return std::nullopt;
+      c.in_controlled_shutdown = flag == 1;
+      rec = c;
       break;
     }
     case RecordTag::kTopic: rec = decode_topic(in); break;

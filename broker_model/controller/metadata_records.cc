@@ -21,6 +21,10 @@ std::string describe_fields(const FenceBrokerRecord& r) { return "broker " + r.b
 std::string describe_fields(const UnfenceBrokerRecord& r) {
   return "broker " + r.broker_id.str() + " epoch " + r.broker_epoch.str();
 }
+std::string describe_fields(const BrokerRegistrationChangeRecord& r) {
+  return "broker " + r.broker_id.str() + " epoch " + r.broker_epoch.str() +
+         (r.in_controlled_shutdown ? " in_controlled_shutdown" : "");
+}
 std::string describe_fields(const TopicRecord& r) {
   return r.name + " partitions " + std::to_string(r.partitions) + " configs " + std::to_string(r.configs.size());
 }
@@ -48,7 +52,8 @@ std::string describe_fields(const ProducerIdsRecord& r) {
 const char* record_type_name(const MetadataRecord& r) {
   static constexpr const char* kNames[] = {"RegisterBrokerRecord",  "FenceBrokerRecord", "UnfenceBrokerRecord",
                                            "TopicRecord",           "PartitionRecord",   "PartitionChangeRecord",
-                                           "LeaderChangeRecord",    "NoOpRecord",        "ProducerIdsRecord"};
+                                           "LeaderChangeRecord",    "NoOpRecord",        "ProducerIdsRecord",
+                                           "BrokerRegistrationChangeRecord"};
   static_assert(std::size(kNames) == std::variant_size_v<MetadataRecord>);
   return kNames[r.index()];
 }

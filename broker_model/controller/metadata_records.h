@@ -40,6 +40,18 @@ struct UnfenceBrokerRecord {
   bool operator==(const UnfenceBrokerRecord&) const = default;
 };
 
+// A broker's registration changed without a new registration. eddy writes it for one change
+// only: the broker asked to shut down (BrokerHeartbeat wantShutDown) and entered controlled
+// shutdown (Kafka's BrokerRegistrationChangeRecord with InControlledShutdown=1, written by
+// ReplicationControlManager.handleBrokerInControlledShutdown). Such a broker is not active:
+// it leaves every ISR, leads nothing and may not join an ISR again until it registers anew.
+struct BrokerRegistrationChangeRecord {
+  BrokerId broker_id;
+  BrokerEpoch broker_epoch;
+  bool in_controlled_shutdown = true;
+  bool operator==(const BrokerRegistrationChangeRecord&) const = default;
+};
+
 struct TopicRecord {
   std::string name;
   int32_t partitions = 0;
@@ -99,7 +111,7 @@ struct NoOpRecord {
 
 using MetadataRecord = std::variant<RegisterBrokerRecord, FenceBrokerRecord, UnfenceBrokerRecord, TopicRecord,
                                     PartitionRecord, PartitionChangeRecord, LeaderChangeRecord, NoOpRecord,
-                                    ProducerIdsRecord>;
+                                    ProducerIdsRecord, BrokerRegistrationChangeRecord>;
 
 // Records written together and applied atomically (one Raft log entry, like a KRaft batch).
 using MetadataBatch = std::vector<MetadataRecord>;

@@ -14,6 +14,7 @@ QuorumController::QuorumController(sim::NodeContext& ctx, RpcEndpoint& rpc, Raft
 void QuorumController::start() {
   raft_.set_listener(this);
   ctx_.spawn("controller-sessions", [this] { session_loop(); });
+  if (config_.auto_leader_rebalance_enable) ctx_.spawn("controller-leader-balance", [this] { leader_balance_loop(); });
 }
 
 bool QuorumController::handle(const RequestInfo& info, sim::Payload& body) {
@@ -98,7 +99,8 @@ MetadataBatch QuorumController::with_partition_changes(MetadataBatch records) co
   bool membership = false;
   for (const MetadataRecord& r : records)
     membership = membership || std::holds_alternative<RegisterBrokerRecord>(r) ||
-                 std::holds_alternative<FenceBrokerRecord>(r) || std::holds_alternative<UnfenceBrokerRecord>(r);
+                 std::holds_alternative<FenceBrokerRecord>(r) || std::holds_alternative<UnfenceBrokerRecord>(r) ||
+                 std::holds_alternative<BrokerRegistrationChangeRecord>(r);
   if (!membership) return records;
   MetadataImage next = *working_;
   next.apply(records);
@@ -192,7 +194,7 @@ void QuorumController::on_registration(const RequestInfo& info, const BrokerRegi
 
 void QuorumController::on_heartbeat(const RequestInfo& info, const BrokerHeartbeatRequest& req) {
   if (reject_if_inactive<BrokerHeartbeatResponse>(info)) return;
-  auto result = cluster_.heartbeat(*working_, req, ctx_.now());
+  auto result = cluster_.heartbeat(*working_, req, raft_.log_end_offset(), ctx_.now());
   std::optional<Offset> written;
   if (!result.records.empty()) {
     written = write(with_partition_changes(std::move(result.records)));
@@ -255,6 +257,24 @@ void QuorumController::session_loop() {
     if (!active()) continue;
     MetadataBatch fences = cluster_.fence_expired(*working_, ctx_.now());
     if (!fences.empty()) write(with_partition_changes(std::move(fences)));
+  }
+}
+
+// Kafka's QuorumController.maybeScheduleNextBalancePartitionLeaders: a pass every
+// leader.imbalance.check.interval; a pass that hit its election limit runs again soon.
+void QuorumController::leader_balance_loop() {
+  sim::Duration interval = sim::milliseconds(std::max<int64_t>(1, config_.leader_imbalance_check_interval_ms));
+  bool more = false;
+  for (;;) {
+    ctx_.sleep_for(more ? sim::milliseconds(10) : interval);
+    more = false;
+    if (!active()) continue;
+    MetadataBatch elections = replication_.balance_leaders(*working_, config_.leader_imbalance_per_broker_percentage,
+                                                           kMaxElectionsPerImbalance);
+    if (elections.empty()) continue;
+    more = elections.size() >= kMaxElectionsPerImbalance;
+    ctx_.trace("controller.preferred_leader_elections", {{"partitions", elections.size()}});
+    write(std::move(elections));
   }
 }
 

@@ -34,6 +34,9 @@ struct QuorumControllerConfig {
   ClusterControlConfig cluster;
   ReplicationControlConfig replication;
   int64_t session_check_interval_ms = 100;  // how often broker sessions are checked
+  bool auto_leader_rebalance_enable = true;               // auto.leader.rebalance.enable
+  int64_t leader_imbalance_check_interval_ms = 300'000;   // leader.imbalance.check.interval.seconds
+  int32_t leader_imbalance_per_broker_percentage = 10;    // leader.imbalance.per.broker.percentage
   uint32_t metadata_fetch_max_entries = 256;
 };
 
@@ -43,6 +46,8 @@ class QuorumController final : public RaftClientListener {
   // REQUEST_TIMED_OUT at once (the client retries).
   static constexpr size_t kMaxPendingReplies = 4'096;
   static constexpr size_t kMaxPartitionChangesPerBatch = 10'000;
+  // Preferred-leader elections per pass (Kafka's maxElectionsPerImbalance default).
+  static constexpr size_t kMaxElectionsPerImbalance = 1'000;
 
   QuorumController(sim::NodeContext& ctx, RpcEndpoint& rpc, RaftNode& raft, QuorumControllerConfig config);
   QuorumController(const QuorumController&) = delete;
@@ -103,6 +108,8 @@ class QuorumController final : public RaftClientListener {
   void on_metadata_fetch(const RequestInfo& info, const MetadataFetchRequest& req);
   void on_allocate_producer_ids(const RequestInfo& info, const AllocateProducerIdsRequest& req);
   void session_loop();
+  // auto.leader.rebalance.enable: every leader.imbalance.check.interval, preferred leaders back.
+  void leader_balance_loop();
 
   sim::NodeContext& ctx_;
   RpcEndpoint& rpc_;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <map>
 #include <set>
 
 #include "broker_model/controller/replica_placer.h"
@@ -163,6 +164,38 @@ MetadataBatch ReplicationControl::unclean_shutdown(const MetadataImage& image, B
     if (!p.in_isr(broker) && !p.in_elr(broker)) continue;
     if (std::optional<PartitionChangeRecord> rec = builder(image, tp, p).set_unclean_shutdown_replica(broker).build())
       out.push_back(std::move(*rec));
+  }
+  return out;
+}
+
+MetadataBatch ReplicationControl::balance_leaders(const MetadataImage& image, int32_t imbalance_percentage,
+                                                 size_t max_changes) const {
+  // Per preferred broker: the partitions it should lead, and those it does not.
+  std::map<BrokerId, std::pair<int64_t, std::vector<TopicPartition>>> by_preferred;
+  for (const auto& [tp, p] : image.partitions()) {
+    if (p.replicas.empty()) continue;
+    auto& [preferred_for, not_led] = by_preferred[p.replicas.front()];
+    ++preferred_for;
+    if (p.leader != p.replicas.front()) not_led.push_back(tp);
+  }
+  MetadataBatch out;
+  for (const auto& [broker, counts] : by_preferred) {
+    const auto& [preferred_for, not_led] = counts;
+    if (!image.is_active(broker)) continue;
+    if (static_cast<int64_t>(not_led.size()) * 100 <= static_cast<int64_t>(imbalance_percentage) * preferred_for) continue;
+    for (const TopicPartition& tp : not_led) {
+      if (out.size() >= max_changes) return out;
+      const PartitionRegistration& p = *image.partition(tp);
+      // Kafka's electPreferredLeader: the preferred replica, if it is a valid new leader (in
+      // the ISR and acceptable); otherwise nothing changes.
+      if (!p.in_isr(broker)) continue;
+      PartitionChangeRecord rec;
+      rec.tp = tp;
+      rec.leader = broker;
+      rec.leader_epoch = LeaderEpoch(p.leader_epoch.value() + 1);
+      rec.partition_epoch = PartitionEpoch(p.partition_epoch.value() + 1);
+      out.push_back(std::move(rec));
+    }
   }
   return out;
 }

@@ -50,6 +50,14 @@ class ReplicationControl {
   // KAFKA-15586). `image` already holds its new, fenced registration. One change per such
   // partition, however many: a missed one would leave an unclean replica electable.
   MetadataBatch unclean_shutdown(const MetadataImage& image, BrokerId broker) const;
+  // auto.leader.rebalance.enable: preferred-leader elections (the first replica of the
+  // assignment leads again once it is active and in the ISR; Kafka's
+  // maybeBalancePartitionLeaders with Election.PREFERRED). A broker's partitions are moved
+  // back only when more than `imbalance_percentage` of those it is preferred for are led by
+  // others (leader.imbalance.per.broker.percentage, as the ZooKeeper-era controller's
+  // checkAndTriggerAutoLeaderRebalance applied it; KRaft's controller balances every
+  // imbalanced partition, which is percentage 0). At most `max_changes` records.
+  MetadataBatch balance_leaders(const MetadataImage& image, int32_t imbalance_percentage, size_t max_changes) const;
 
   bool unclean_enabled(const MetadataImage& image, const std::string& topic) const;
   int32_t min_insync_replicas(const MetadataImage& image, const std::string& topic) const;

@@ -96,6 +96,13 @@ void NodeProcess::halt(std::string_view why) {
   throw FiberUnwind{"halt"};
 }
 
+void NodeProcess::exit(std::string_view why) {
+  world_.engine().check_alive();
+  trace("process.exit", {{"why", why}});
+  world_.shutdown(id());
+  throw FiberUnwind{"exit"};
+}
+
 void NodeProcess::trace(TraceKey kind, std::initializer_list<TraceField> fields) {
   world_.trace().record(world_.now(), static_cast<int>(id().value), kind, fields);
 }

@@ -38,6 +38,7 @@ class NodeProcess final : public NodeContext {
   Files& files() override;
   void charge_cpu(uint64_t bytes) override;
   [[noreturn]] void halt(std::string_view why) override;
+  [[noreturn]] void exit(std::string_view why) override;
   void trace(TraceKey kind, std::initializer_list<TraceField> fields) override;
 
   // World side.

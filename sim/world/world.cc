@@ -157,6 +157,18 @@ void World::shutdown(NodeId id) {
   end_process(n, /*power_loss=*/false);
 }
 
+void World::terminate(NodeId id) {
+  Node& n = node(id);
+  if (n.state_ == NodeState::kDown) return;
+  NodeProcess& p = *n.process_;
+  if (p.terminating()) return;
+  p.set_terminating();
+  trace_.record(now(), static_cast<int>(id.value), "node.terminate", {{"incarnation", n.incarnation_}});
+  std::function<void()> handler = p.take_terminate_handler();
+  if (handler) handler();
+  else shutdown(id);
+}
+
 void World::restart(NodeId id) {
   crash(id);
   start(id);

@@ -133,6 +133,10 @@ class World final : private NetworkHost {
   void kill(NodeId id);       // the process dies (SIGKILL): the machine stays up, so the page cache
                               // keeps every write and the process's connections are reset at once
   void shutdown(NodeId id);   // clean stop: the process ends, the disk keeps everything it had
+  // Asks the process to stop (SIGTERM): its terminate handler (NodeContext::on_terminate)
+  // runs and the process ends itself when done (a Kafka broker's controlled shutdown); a
+  // process without one is shut down at once. A second request while it stops does nothing.
+  void terminate(NodeId id);
   void restart(NodeId id);    // crash if up, then boot a fresh process
   void pause(NodeId id);
   void resume(NodeId id);

@@ -10,6 +10,7 @@
 #include "broker_model/controller/metadata_record_codec.h"
 #include "broker_model/controller/partition_change_builder.h"
 #include "broker_model/controller/replica_placer.h"
+#include "broker_model/controller/replication_control.h"
 
 namespace broker_model {
 namespace {
@@ -239,19 +240,123 @@ TEST(ClusterControl, SessionsExpireAndCaughtUpBrokersAreUnfenced) {
   ASSERT_EQ(reg1.records.size(), 1u);
   EXPECT_EQ(reg1.response.broker_epoch, BrokerEpoch(4));
   img.apply(reg1.records);
-  auto early = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(4), Offset(4), false}, t0);
+  auto early = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(4), Offset(4), false}, Offset(5), t0);
   EXPECT_TRUE(early.records.empty()) << "not caught up with its own registration yet";
   EXPECT_TRUE(early.response.is_fenced);
-  auto caught = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(4), Offset(5), false}, t0);
+  auto caught = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(4), Offset(5), false}, Offset(5), t0);
   ASSERT_EQ(caught.records.size(), 1u);
   EXPECT_FALSE(caught.response.is_fenced);
   img.apply(caught.records);
-  auto stale = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(3), Offset(5), false}, t0);
+  auto stale = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(3), Offset(5), false}, Offset(5), t0);
   EXPECT_EQ(stale.response.error, ErrorCode::kStaleBrokerEpoch);
   auto dup = cc.register_broker(img, BrokerRegistrationRequest{BrokerId(1), 12, "", sim::NodeId{5}}, Offset(9), t0);
   EXPECT_EQ(dup.response.error, ErrorCode::kDuplicateBrokerRegistration);
   EXPECT_TRUE(cc.fence_expired(img, t0 + sim::milliseconds(9'000)).empty());
   EXPECT_EQ(cc.fence_expired(img, t0 + sim::milliseconds(9'001)).size(), 1u);
+}
+
+// KIP-631 controlled shutdown (Kafka's BrokerHeartbeatManager.calculateNextBrokerState): a
+// broker that leads asks to shut down; the controller puts it in controlled shutdown, which
+// (through reconcile, as QuorumController writes it in the same batch) moves its leaderships
+// to other ISR members and takes it out of every ISR; it may stop only once it leads nothing
+// and every active broker has applied that batch.
+TEST(ClusterControl, ControlledShutdownMovesLeadersAwayBeforeItIsGranted) {
+  ClusterControl cc(ClusterControlConfig{9'000});
+  ReplicationControl rc(ReplicationControlConfig{});
+  MetadataImage img;
+  sim::Instant t0 = sim::Instant::epoch();
+  for (int b = 1; b <= 3; ++b) {
+    img.apply(RegisterBrokerRecord{BrokerId(b), BrokerEpoch(b), 100u + static_cast<uint64_t>(b), "", sim::NodeId{static_cast<uint32_t>(b)}});
+    img.apply(UnfenceBrokerRecord{BrokerId(b), BrokerEpoch(b)});
+  }
+  img.apply(TopicRecord{"t", 2, {}});
+  img.apply(PartitionRecord{TopicPartition{"t", 0}, ids({1, 2, 3}), ids({1, 2, 3}), BrokerId(1), LeaderEpoch(0), PartitionEpoch(0)});
+  img.apply(PartitionRecord{TopicPartition{"t", 1}, ids({2, 1, 3}), ids({2, 1, 3}), BrokerId(2), LeaderEpoch(0), PartitionEpoch(0)});
+  // Everyone has applied up to offset 10.
+  for (int b = 2; b <= 3; ++b) cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(b), BrokerEpoch(b), Offset(10), false}, Offset(10), t0);
+
+  BrokerHeartbeatRequest ask{BrokerId(1), BrokerEpoch(1), Offset(10), false, true};
+  auto first = cc.heartbeat(img, ask, Offset(10), t0);
+  ASSERT_EQ(first.records.size(), 1u);
+  ASSERT_TRUE(std::holds_alternative<BrokerRegistrationChangeRecord>(first.records[0]));
+  EXPECT_TRUE(first.response.in_controlled_shutdown);
+  EXPECT_FALSE(first.response.should_shut_down) << "it still leads t/0";
+  img.apply(first.records);
+  EXPECT_FALSE(img.is_active(BrokerId(1)));
+  MetadataBatch moves = rc.reconcile(img, 100);
+  ASSERT_EQ(moves.size(), 2u) << "t/0 gets a new leader, t/1 drops broker 1 from its ISR";
+  img.apply(moves);
+  EXPECT_EQ(img.partition({"t", 0})->leader, BrokerId(2)) << "elected from the ISR";
+  EXPECT_FALSE(img.partition({"t", 0})->in_isr(BrokerId(1)));
+  EXPECT_FALSE(img.partition({"t", 1})->in_isr(BrokerId(1)));
+  // An ISR expansion naming it is refused while it shuts down ("shutting down" in Kafka).
+  AlterPartitionRequest expand{BrokerId(2), BrokerEpoch(2), TopicPartition{"t", 1}, img.partition({"t", 1})->leader_epoch,
+                               img.partition({"t", 1})->partition_epoch, ids({2, 3, 1})};
+  EXPECT_EQ(rc.alter_partition(img, expand).response.error, ErrorCode::kIneligibleReplica);
+
+  // Leads nothing now, but broker 3 has not applied the batch at offset 10 yet.
+  auto early = cc.heartbeat(img, ask, Offset(11), t0);
+  EXPECT_TRUE(early.records.empty());
+  EXPECT_FALSE(early.response.should_shut_down) << "a new leader has not learned it leads";
+  cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(2), BrokerEpoch(2), Offset(11), false}, Offset(11), t0);
+  cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(3), BrokerEpoch(3), Offset(11), false}, Offset(11), t0);
+  auto granted = cc.heartbeat(img, ask, Offset(11), t0);
+  EXPECT_TRUE(granted.response.should_shut_down);
+  ASSERT_EQ(granted.records.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<FenceBrokerRecord>(granted.records[0]));
+  img.apply(granted.records);
+  // A new registration of it starts out of controlled shutdown.
+  img.apply(RegisterBrokerRecord{BrokerId(1), BrokerEpoch(12), 200, "", sim::NodeId{1}});
+  EXPECT_FALSE(img.broker(BrokerId(1))->in_controlled_shutdown);
+}
+
+TEST(ClusterControl, ABrokerThatLeadsNothingIsLetGoAtOnce) {
+  ClusterControl cc(ClusterControlConfig{9'000});
+  MetadataImage img;
+  img.apply(RegisterBrokerRecord{BrokerId(1), BrokerEpoch(1), 1, "", sim::NodeId{1}});
+  img.apply(UnfenceBrokerRecord{BrokerId(1), BrokerEpoch(1)});
+  auto r = cc.heartbeat(img, BrokerHeartbeatRequest{BrokerId(1), BrokerEpoch(1), Offset(3), false, true}, Offset(3),
+                        sim::Instant::epoch());
+  EXPECT_TRUE(r.response.should_shut_down);
+  ASSERT_EQ(r.records.size(), 1u);
+  EXPECT_TRUE(std::holds_alternative<FenceBrokerRecord>(r.records[0]));
+}
+
+TEST(MetadataCodec, BrokerRegistrationChangeRoundTrips) {
+  MetadataBatch b{BrokerRegistrationChangeRecord{BrokerId(4), BrokerEpoch(9), true}};
+  auto back = decode_batch(encode_batch(b));
+  ASSERT_TRUE(back);
+  EXPECT_EQ(*back, b);
+  EXPECT_EQ(std::string(record_type_name(b[0])), "BrokerRegistrationChangeRecord");
+}
+
+// auto.leader.rebalance.enable: the preferred (first) replica leads again when it is active and
+// in the ISR, and only for a broker whose imbalance exceeds leader.imbalance.per.broker.percentage.
+TEST(ReplicationControl, PreferredLeadersAreElectedBackPastTheImbalanceThreshold) {
+  ReplicationControl rc(ReplicationControlConfig{});
+  MetadataImage img;
+  for (int b = 1; b <= 3; ++b) {
+    img.apply(RegisterBrokerRecord{BrokerId(b), BrokerEpoch(b), 1, "", sim::NodeId{static_cast<uint32_t>(b)}});
+    img.apply(UnfenceBrokerRecord{BrokerId(b), BrokerEpoch(b)});
+  }
+  img.apply(TopicRecord{"t", 4, {}});
+  // Broker 1 is preferred for p0..p2 but leads only p0; p3's preferred broker 2 leads it.
+  img.apply(PartitionRecord{TopicPartition{"t", 0}, ids({1, 2, 3}), ids({1, 2, 3}), BrokerId(1), LeaderEpoch(0), PartitionEpoch(0)});
+  img.apply(PartitionRecord{TopicPartition{"t", 1}, ids({1, 2, 3}), ids({1, 2, 3}), BrokerId(2), LeaderEpoch(3), PartitionEpoch(5)});
+  img.apply(PartitionRecord{TopicPartition{"t", 2}, ids({1, 3, 2}), ids({3, 2}), BrokerId(3), LeaderEpoch(1), PartitionEpoch(1)});
+  img.apply(PartitionRecord{TopicPartition{"t", 3}, ids({2, 1, 3}), ids({2, 1, 3}), BrokerId(2), LeaderEpoch(0), PartitionEpoch(0)});
+  MetadataBatch b = rc.balance_leaders(img, 10, 100);
+  ASSERT_EQ(b.size(), 1u) << "p2's preferred replica is out of the ISR: not electable";
+  const auto& rec = std::get<PartitionChangeRecord>(b[0]);
+  EXPECT_EQ(rec.tp, (TopicPartition{"t", 1}));
+  EXPECT_EQ(rec.leader, BrokerId(1));
+  EXPECT_EQ(rec.leader_epoch, LeaderEpoch(4));
+  EXPECT_EQ(rec.partition_epoch, PartitionEpoch(6));
+  EXPECT_TRUE(rc.balance_leaders(img, 67, 100).empty()) << "2 of 3 not led is 66%: under the threshold";
+  img.apply(b);
+  EXPECT_EQ(img.partition({"t", 1})->leader, BrokerId(1));
+  img.apply(FenceBrokerRecord{BrokerId(1), BrokerEpoch(1)});
+  EXPECT_TRUE(rc.balance_leaders(img, 0, 100).empty()) << "a fenced preferred replica is not elected";
 }
 
 }  // namespace

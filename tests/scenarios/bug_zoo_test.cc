@@ -105,6 +105,37 @@ TEST(BugZoo, WithoutPreVoteARejoiningControllerForcesAnElection) {
   }
 }
 
+// KIP-631 controlled shutdown: a rolling restart of every broker under acks=all. Leaders move
+// before each broker stops, so at most a request or two is caught by a broker's exit; a broker
+// that stops without waiting leaves requests to its partitions to time out.
+TEST(BugZoo, ARollingRestartWithoutWaitingForLeadersToMoveTimesRequestsOut) {
+  ScenarioSpec spec = load_bundled("operations/rolling-restart.yaml");
+  for (uint64_t seed : {1, 2}) {
+    ScenarioResult off = run_scenario(spec, RunOptions{seed, nullptr});
+    EXPECT_TRUE(off.expectations_met()) << "seed " << seed << "\n" << format_summary(off);
+    ASSERT_EQ(off.restart_steps.size(), 3u);
+    for (const auto& step : off.restart_steps) {
+      EXPECT_FALSE(step.stop_timed_out) << step.name;
+      EXPECT_FALSE(step.healthy_timed_out) << step.name;
+    }
+    ScenarioResult on = run_scenario(with_variant(spec, Variant::kControlledShutdownNoWait), RunOptions{seed, nullptr});
+    EXPECT_FALSE(on.expectations_met()) << "seed " << seed << "\n" << format_summary(on);
+    EXPECT_GT(on.produce_error_answers["REQUEST_TIMED_OUT"], 2) << "seed " << seed;
+  }
+}
+
+// auto.leader.rebalance.enable: after the rolling restart the preferred leaders lead again;
+// with it off, leadership stays where the restarts pushed it.
+TEST(BugZoo, WithoutAutoLeaderRebalanceARollingRestartLeavesLeadershipImbalanced) {
+  ScenarioSpec spec = load_bundled("operations/rolling-restart.yaml");
+  ScenarioResult on = run_scenario(spec, RunOptions{3, nullptr});
+  EXPECT_EQ(on.leader_imbalance, 0) << format_summary(on);
+  spec.cluster.broker_configs["auto.leader.rebalance.enable"] = "false";
+  ScenarioResult off = run_scenario(spec, RunOptions{3, nullptr});
+  EXPECT_GT(off.leader_imbalance, 0) << format_summary(off);
+  EXPECT_FALSE(off.expectations_met());
+}
+
 // KIP-101: the replication swarm, seed 121 (found by `eddy hunt` after 121 seeds).
 TEST(BugZoo, PreKip101TruncationLosesAcknowledgedWrites) {
   expect_found("zoo/replication-swarm.yaml", Variant::kPreKip101Truncation, 121, "lost_writes", {121});
