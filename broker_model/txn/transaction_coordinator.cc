@@ -407,7 +407,7 @@ void TransactionCoordinator::complete(const std::string& id, LeaderEpoch epoch) 
       });
     }
     if (local) {
-      WriteTxnMarkersResponse mine = write_markers(ctx_, replicas_, *local, timeout);
+      WriteTxnMarkersResponse mine = write_markers(ctx_, replicas_, *local, timeout, marker_written_);
       round->results.insert(round->results.end(), mine.partitions.begin(), mine.partitions.end());
     }
     while (round->pending > 0) round->answered.wait();  // each call ends by its answer or its timeout
@@ -428,7 +428,8 @@ void TransactionCoordinator::complete(const std::string& id, LeaderEpoch epoch) 
 }
 
 WriteTxnMarkersResponse TransactionCoordinator::write_markers(sim::NodeContext& ctx, ReplicaManager& replicas,
-                                                              const WriteTxnMarkersRequest& req, sim::Duration timeout) {
+                                                              const WriteTxnMarkersRequest& req, sim::Duration timeout,
+                                                              const MarkerWritten& on_written) {
   WriteTxnMarkersResponse resp;
   const txn::MarkerType type = req.committed ? txn::MarkerType::kCommit : txn::MarkerType::kAbort;
   for (const TopicPartition& tp : req.partitions) {
@@ -439,6 +440,9 @@ WriteTxnMarkersResponse TransactionCoordinator::write_markers(sim::NodeContext& 
       RecordBatch marker = txn::make_marker_batch(req.producer_id, req.producer_epoch, type, req.coordinator_epoch,
                                                   ctx.wall_now().ns() / 1'000'000);
       e = p->produce(marker, kAcksAll, timeout).error;
+      // KafkaApis.handleWriteTxnMarkersRequest: for the __consumer_offsets partitions whose
+      // marker was appended, groupCoordinator.onTransactionCompleted.
+      if (e == ErrorCode::kNone && on_written) on_written(tp, req.producer_id, req.committed);
     }
     ctx.trace("txn.marker", {{"partition", tp.str()}, {"producer_id", req.producer_id.value()},
                              {"epoch", static_cast<int64_t>(req.producer_epoch)}, {"type", txn::to_string(type)},

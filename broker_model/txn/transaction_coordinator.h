@@ -82,8 +82,14 @@ class TransactionCoordinator {
 
   // The partition leader's side of WriteTxnMarkers (any broker, for partitions it leads):
   // appends a COMMIT or ABORT control batch with acks=all to each.
+  // `on_written` is told of each marker written (the broker's group coordinator applies or
+  // drops the transaction's pending offsets when the partition is one of __consumer_offsets).
+  using MarkerWritten = std::function<void(const TopicPartition&, ProducerId, bool committed)>;
   static WriteTxnMarkersResponse write_markers(sim::NodeContext& ctx, ReplicaManager& replicas,
-                                               const WriteTxnMarkersRequest& req, sim::Duration timeout);
+                                               const WriteTxnMarkersRequest& req, sim::Duration timeout,
+                                               const MarkerWritten& on_written);
+  // What write_markers tells when this coordinator writes markers to partitions it leads.
+  void set_marker_written(MarkerWritten f) { marker_written_ = std::move(f); }
 
   int32_t partition_for(const std::string& transactional_id) const;
   const TransactionCoordinatorConfig& config() const { return config_; }
@@ -130,6 +136,7 @@ class TransactionCoordinator {
   std::map<std::string, Txn> txns_;
   std::map<int32_t, Loaded> loaded_;
   sim::Instant next_timeout_check_;
+  MarkerWritten marker_written_;
 };
 
 }  // namespace broker_model
