@@ -55,6 +55,9 @@ const std::vector<VariantInfo> kCatalogue = {
     {V::kNoAbortedTransactionsInFetch, "no-aborted-transactions-in-fetch", "transactions",
      "eddy's mutation of KIP-98's aborted-transactions index (FetchResponse.AbortedTransactions)",
      "read_committed fetches carry no aborted transactions, so consumers keep aborted records"},
+    {V::kCtpOffsetsOutsideTransaction, "ctp-offsets-outside-transaction", "transactions",
+     "eddy's mutation of KIP-98's sendOffsetsToTransaction (the at-least-once pattern in a transactional pipeline)",
+     "a consume-transform-produce member commits its offsets with commitSync after its transaction, not in it"},
 };
 
 }  // namespace

@@ -36,6 +36,7 @@ enum class Variant : uint8_t {
   // transactions (broker_model/txn/): planted mutations the transaction checkers must catch
   kReadCommittedPastLso,
   kNoAbortedTransactionsInFetch,
+  kCtpOffsetsOutsideTransaction,
   kCount
 };
 

@@ -1066,7 +1066,8 @@ class SpecBuilder {
       case FaultTarget::Kind::kBusiestLeader:
       case FaultTarget::Kind::kRandomBroker:
       case FaultTarget::Kind::kAllBrokers:
-      case FaultTarget::Kind::kAllControllers: break;
+      case FaultTarget::Kind::kAllControllers:
+      case FaultTarget::Kind::kTxnCoordinatorOf: break;
       case FaultTarget::Kind::kConsumer:
       case FaultTarget::Kind::kMemberOf:
       case FaultTarget::Kind::kCoordinatorOf: check_group_target(t, v, path); break;

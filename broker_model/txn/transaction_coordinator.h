@@ -55,6 +55,15 @@ struct TransactionCoordinatorConfig {
   // transaction.partition.verification.enable (KIP-890 part 1, Kafka 3.6, on by default): a
   // leader asks the coordinator before a producer's first transactional append to a partition.
   bool partition_verification = true;
+  // The transaction.version feature level (Kafka's TransactionVersion, FEATURE_NAME
+  // "transaction.version"; set with kafka-features / kafka-storage --feature, not a broker
+  // config). Level 2 (TV_2, Kafka 4.0, "epoch bump per transaction", KIP-890 part 2): every
+  // EndTxn bumps the producer epoch, the markers carry the bumped epoch (so a late batch or
+  // marker of the ended transaction is fenced on the partition), the producer learns the new
+  // epoch from the EndTxn answer, and a delayed EndTxn of an earlier epoch cannot end the
+  // transaction that followed it. Below 2, the KIP-98 behaviour. Kafka 4.0 formats a new
+  // cluster at level 2; eddy defaults to 0, which its earlier transaction scenarios pin.
+  int16_t transaction_version = 0;
   ProtocolVariants variants;
 };
 
@@ -99,6 +108,10 @@ class TransactionCoordinator {
     txn::TxnLogRecord meta;
     int32_t partition = 0;
     bool busy = false;  // a state change is being written
+    // transaction.version 2: the epoch the last EndTxn came with, before the bump (Kafka's
+    // TransactionMetadata.lastProducerEpoch), so its retry is recognised. In memory only: a
+    // new coordinator answers such a retry PRODUCER_FENCED (the client's outcome: unknown).
+    int16_t last_epoch = kNoProducerEpoch;
   };
   struct Loaded {
     LeaderEpoch epoch;

@@ -54,7 +54,7 @@ bool TransactionalProducer::find_coordinator() {
 }
 
 template <class Resp, class Req>
-ErrorCode TransactionalProducer::call_coordinator(sim::Symbol type, const Req& req, int* attempts) {
+ErrorCode TransactionalProducer::call_coordinator(sim::Symbol type, const Req& req, int* attempts, Resp* answer) {
   sim::NodeContext& ctx = rpc_.context();
   const sim::Instant deadline = ctx.sim_deadline(sim::milliseconds(config_.max_block_ms));
   ErrorCode last = ErrorCode::kRequestTimedOut;
@@ -67,6 +67,7 @@ ErrorCode TransactionalProducer::call_coordinator(sim::Symbol type, const Req& r
     auto resp = rpc_.call(node_of(*coordinator_), type, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
     const auto* r = resp ? sim::payload_cast<Resp>(&*resp) : nullptr;
     last = r == nullptr ? ErrorCode::kRequestTimedOut : r->error;
+    if (r != nullptr && answer != nullptr) *answer = *r;
     if (!retriable(last)) return last;
     if (last == ErrorCode::kNotCoordinator || last == ErrorCode::kCoordinatorNotAvailable || r == nullptr) coordinator_.reset();
     ctx.sleep_for(sim::milliseconds(config_.retry_backoff_ms));
@@ -212,7 +213,16 @@ ErrorCode TransactionalProducer::end_transaction(bool commit, TxnOutcome& outcom
   }
   EndTxnRequest req{*config_.transactional_id, producer_id_, producer_epoch_, commit};
   int attempts = 0;
-  ErrorCode e = call_coordinator<EndTxnResponse>(kEndTxnRpc, req, &attempts);
+  EndTxnResponse answer;
+  ErrorCode e = call_coordinator<EndTxnResponse>(kEndTxnRpc, req, &attempts, &answer);
+  // KIP-890 part 2: a coordinator at transaction.version 2 bumped the epoch; the next
+  // transaction runs under it (Kafka's TransactionManager takes it from the EndTxn response).
+  if (e == ErrorCode::kNone && answer.producer_epoch != kNoProducerEpoch &&
+      (answer.producer_epoch != producer_epoch_ || answer.producer_id != producer_id_)) {
+    producer_id_ = answer.producer_id;
+    producer_epoch_ = answer.producer_epoch;
+    producer_.set_transactional_producer(producer_id_, producer_epoch_);
+  }
   if (e == ErrorCode::kNone) outcome = commit ? TxnOutcome::kCommitted : TxnOutcome::kAborted;
   else if (!commit) outcome = TxnOutcome::kAborted;  // an abort that did not go through: the timeout aborts it
   else if (attempts == 1 && (e == ErrorCode::kProducerFenced || e == ErrorCode::kInvalidProducerEpoch ||

@@ -75,7 +75,7 @@ class TransactionalProducer {
   bool find_coordinator();
   // Sends `req` to the coordinator until a non-retriable answer or max.block.ms.
   template <class Resp, class Req>
-  ErrorCode call_coordinator(sim::Symbol type, const Req& req, int* attempts = nullptr);
+  ErrorCode call_coordinator(sim::Symbol type, const Req& req, int* attempts = nullptr, Resp* answer = nullptr);
   ErrorCode end_transaction(bool commit, TxnOutcome& outcome);
 
   RpcEndpoint& rpc_;

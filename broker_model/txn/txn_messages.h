@@ -72,6 +72,11 @@ struct EndTxnRequest {
 };
 struct EndTxnResponse {
   ErrorCode error = ErrorCode::kNone;
+  // KIP-890 part 2 (transaction.version 2, EndTxn v5): the epoch the coordinator bumped to at
+  // the end of the transaction, which the producer's next transaction uses. kNoProducerEpoch
+  // from a coordinator that does not bump (transaction.version below 2).
+  ProducerId producer_id = kNoProducerId;
+  int16_t producer_epoch = kNoProducerEpoch;
 };
 
 struct WriteTxnMarkersRequest {
