@@ -155,17 +155,23 @@ CtpChecks check_ctp(const History& h) {
   }
 
   // Order: per input partition and output partition, the committed outputs in log order must
-  // have come from inputs in log order.
+  // have come from inputs in log order. Only each input's first output counts: a duplicate
+  // goes back by nature, and is told above.
   std::map<std::pair<TopicPartition, TopicPartition>, std::vector<std::pair<Offset, const CtpLink*>>> lanes;
-  for (const auto& [in_id, made] : made_from)
-    for (const auto& [l, p] : made) lanes[{l->input_tp, p.tp}].emplace_back(p.offset, l);
+  for (const auto& [in_id, made] : made_from) {
+    std::map<TopicPartition, std::pair<Offset, const CtpLink*>> first;  // output partition -> first copy
+    for (const auto& [l, p] : made) {
+      auto it = first.find(p.tp);
+      if (it == first.end() || p.offset < it->second.first) first[p.tp] = {p.offset, l};
+    }
+    for (const auto& [tp, f] : first) lanes[{f.second->input_tp, tp}].push_back(f);
+  }
   for (auto& [lane, outs] : lanes) {
     std::sort(outs.begin(), outs.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
     for (size_t i = 1; i < outs.size(); ++i) {
       const CtpLink& prev = *outs[i - 1].second;
       const CtpLink& cur = *outs[i].second;
       if (cur.input_offset > prev.input_offset) continue;
-      if (cur.input_record_id == prev.input_record_id) continue;  // a duplicate, told above
       Violation v;
       v.summary = "in " + lane.second.str() + ", the output of " + lane.first.str() + " offset " + cur.input_offset.str() +
                   " (at " + outs[i].first.str() + ") follows that of offset " + prev.input_offset.str() + " (at " +
