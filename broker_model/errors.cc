@@ -53,7 +53,8 @@ constexpr ErrorCode kKafkaErrors[] = {
     ErrorCode::kInvalidTransactionTimeout,
     ErrorCode::kConcurrentTransactions,
     ErrorCode::kTransactionCoordinatorFenced,
-    ErrorCode::kProducerFenced};
+    ErrorCode::kProducerFenced,
+    ErrorCode::kUnstableOffsetCommit};
 }  // namespace
 
 std::optional<ErrorCode> error_code_from_name(std::string_view name) {
@@ -113,6 +114,7 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::kConcurrentTransactions: return "CONCURRENT_TRANSACTIONS";
     case ErrorCode::kTransactionCoordinatorFenced: return "TRANSACTION_COORDINATOR_FENCED";
     case ErrorCode::kProducerFenced: return "PRODUCER_FENCED";
+    case ErrorCode::kUnstableOffsetCommit: return "UNSTABLE_OFFSET_COMMIT";
     case ErrorCode::kUnexpectedAppendOffset: return "UNEXPECTED_APPEND_OFFSET";
     case ErrorCode::kBufferExhausted: return "BUFFER_EXHAUSTED";
     case ErrorCode::kRecordTooLarge: return "RECORD_TOO_LARGE";

@@ -68,6 +68,9 @@ enum class ErrorCode : int16_t {
   kConcurrentTransactions = 51,
   kTransactionCoordinatorFenced = 52,
   kProducerFenced = 90,
+  // KIP-447: OffsetFetch with require_stable while a transaction's offsets for the partition
+  // are pending (written to __consumer_offsets, no marker yet).
+  kUnstableOffsetCommit = 88,
   // Internal: a follower append whose first offset is not the log end offset
   // (Kafka's UnexpectedAppendOffsetException).
   kUnexpectedAppendOffset = 1000,

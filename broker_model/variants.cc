@@ -59,6 +59,9 @@ const std::vector<VariantInfo> kCatalogue = {
      "eddy's mutation of KIP-631 controlled shutdown (BrokerServer.shutdown waiting on controlledShutdownFuture)",
      "a stopping broker asks the controller for a controlled shutdown but stops without waiting for its "
      "leaderships to move, so its partitions are leaderless until its session expires"},
+    {V::kCtpOffsetsOutsideTransaction, "ctp-offsets-outside-transaction", "transactions",
+     "eddy's mutation of KIP-98's sendOffsetsToTransaction (the at-least-once pattern in a transactional pipeline)",
+     "a consume-transform-produce member commits its offsets with commitSync after its transaction, not in it"},
 };
 
 }  // namespace

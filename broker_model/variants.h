@@ -38,6 +38,7 @@ enum class Variant : uint8_t {
   kNoAbortedTransactionsInFetch,
   // operations (broker and controller): controlled shutdown
   kControlledShutdownNoWait,
+  kCtpOffsetsOutsideTransaction,
   kCount
 };
 

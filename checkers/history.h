@@ -174,7 +174,27 @@ struct TxnOp {
   bool commit_intended = true;
   TxnResult result = TxnResult::kUnknown;
   std::string note;  // why it ended as it did ("EndTxn(commit) acknowledged", the error, ...)
+  // Consume-transform-produce: the consumed offsets sent with it (sendOffsetsToTransaction),
+  // the group, and the member's generation then.
+  std::string group;
+  int32_t generation = -1;
+  std::vector<std::pair<TopicPartition, Offset>> offsets;
 };
+
+// Consume-transform-produce (checkers/ctp_checkers.h): an output record and the input record
+// it was made from, written by the lab's member when it sends the output.
+struct CtpLink {
+  uint64_t output_record_id = 0;
+  uint64_t input_record_id = 0;
+  TopicPartition input_tp;
+  Offset input_offset{-1};
+  int consumer = 0;
+  size_t transaction = 0;  // index into History::transactions()
+};
+
+// The producer index a consume-transform-produce member's producer records under: the
+// member's consumer index plus this (output record ids carry it).
+inline constexpr int kCtpProducerBase = 0x1000;
 
 class History {
  public:
@@ -221,6 +241,11 @@ class History {
   TxnOp& transaction(size_t index) { return transactions_[index]; }
   const std::vector<TxnOp>& transactions() const { return transactions_; }
   void set_read_committed(int consumer) { read_committed_consumers_.insert(consumer); }
+  void ctp_link(CtpLink l) { ctp_links_.push_back(std::move(l)); }
+  const std::vector<CtpLink>& ctp_links() const { return ctp_links_; }
+  // Input topic -> output topic of the scenario's consume-transform-produce pipelines.
+  void ctp_pipeline(const std::string& input, const std::string& output) { ctp_pipelines_[input] = output; }
+  const std::map<std::string, std::string>& ctp_pipelines() const { return ctp_pipelines_; }
   bool read_committed(int consumer) const { return read_committed_consumers_.count(consumer) != 0; }
 
   // Kinesis (checkers/kinesis_checkers.h): partition keys, throttles, leases, checkpoints.
@@ -262,6 +287,8 @@ class History {
   std::map<size_t, KeyedProduce> keyed_produces_;
   std::vector<TxnOp> transactions_;
   std::set<int> read_committed_consumers_;
+  std::vector<CtpLink> ctp_links_;
+  std::map<std::string, std::string> ctp_pipelines_;
   sim::Instant end_;
   std::map<int, std::string> producer_client_ids_;
   std::map<int, std::string> consumer_client_ids_;

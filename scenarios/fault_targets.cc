@@ -4,6 +4,7 @@
 
 #include "faults/fault_catalogue.h"
 #include "scenarios/group_workload.h"
+#include "scenarios/txn_workload.h"
 #include "scenarios/value_syntax.h"
 
 namespace scenarios {
@@ -117,6 +118,13 @@ std::vector<sim::NodeId> FaultTargets::resolve_one(const std::string& target) {
     case K::kKinesisWorker: {
       if (t.index < 0 || static_cast<size_t>(t.index) >= lab_.kcl_worker_nodes.size()) return {};
       return {lab_.kcl_worker_nodes[static_cast<size_t>(t.index)]};
+    }
+    case K::kTxnCoordinatorOf: {
+      // TransactionStateManager.partitionFor: abs(hash(transactional.id)) % partitions.
+      const int32_t state_partition = broker_model::offsets_partition_for(t.topic, transaction_coordinator_config(spec_).transaction_state_partitions);
+      auto leader = lab_.cluster.partition_leader(broker_model::TopicPartition{broker_model::kTransactionStateTopic, state_partition});
+      if (!leader) return {};
+      return {sim::NodeId{static_cast<uint32_t>(leader->value())}};
     }
     case K::kConsumer:
     case K::kMemberOf: {

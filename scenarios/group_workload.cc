@@ -2,12 +2,15 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/client_metadata.h"
 #include "broker_model/clients/group_consumer.h"
 #include "broker_model/group/group_messages.h"
+#include "broker_model/clients/producer.h"
+#include "broker_model/txn/transactional_producer.h"
 #include "faults/random_faults.h"
 #include "scenarios/client_support.h"
 
@@ -106,8 +109,166 @@ GroupCoordinatorConfig group_coordinator_config(const ScenarioSpec& spec) {
   return g;
 }
 
+namespace {
+
+// A consume-transform-produce member (KIP-98's exactly-once processing, as Kafka's
+// examples/ExactlyOnceMessageProcessor and Kafka Streams' EOS do it): poll the input with the
+// group's consumer; begin a transaction; send one output record per input record; send the
+// consumed offsets with sendOffsetsToTransaction (the consumer's generation and member id:
+// KIP-447's fencing of zombie members); commit. An aborted or failed transaction rewinds the
+// consumer to the committed offsets. Its transactional.id is "<id>-k" for member k of the
+// entry, so a restarted member fences its previous incarnation.
+// `output_seq` numbers the output record ids across restarts: it lives with the lab.
+void run_ctp_member(sim::NodeContext& ctx, const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index,
+                    int index_in_entry, LabState& lab, uint64_t& output_seq) {
+  RpcEndpoint& rpc = client_rpc(ctx);
+  ConsumerConfig config;
+  ConsumerConfig::parse(c.configs, config);  // validated by the loader
+  config.enable_auto_commit = false;
+  if (!config.client_id.empty()) lab.history.set_consumer_client_id(consumer_index, config.client_id);
+  if (config.read_committed) lab.history.set_read_committed(consumer_index);
+  if (config.group_instance_id && c.count > 1) *config.group_instance_id += "-" + std::to_string(index_in_entry);
+  ProducerConfig pconfig;
+  ProducerConfig::parse(c.producer_configs, pconfig);
+  pconfig.variants = spec.cluster.variants;
+  if (c.count > 1) *pconfig.transactional_id += "-" + std::to_string(index_in_entry);
+  if (pconfig.client_id.empty()) pconfig.client_id = *pconfig.transactional_id;
+  const int producer_index = kCtpProducerBase + consumer_index;
+  lab.history.set_producer_client_id(producer_index, pconfig.client_id);
+  lab.history.ctp_pipeline(c.topic, c.transform_to);
+  ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{c.topic, c.transform_to},
+                                                kMetadataMaxAge, sim::milliseconds(config.request_timeout_ms));
+  md.start();
+  wait_ready(lab);
+  while (md.partitions(c.topic) == 0 || md.partitions(c.transform_to) == 0) md.refresh_now();
+  ProduceRecorder& recorder = ctx.make<ProduceRecorder>(ctx, lab.history, producer_index);
+  Producer& producer = ctx.make<Producer>(rpc, md, pconfig, recorder, producer_index);
+  producer.start();
+  TransactionalProducer& txp = ctx.make<TransactionalProducer>(rpc, md, producer, pconfig);
+  recorder.on_not_acknowledged([&txp] { txp.record_failed(); });
+  MemberApp& app = ctx.make<MemberApp>(ctx, lab.history, config.group_id, consumer_index, false);
+  GroupConsumer& consumer = ctx.make<GroupConsumer>(rpc, md, config, std::vector<std::string>{c.topic}, app, consumer_index);
+  app.consumer = &consumer;
+  consumer.start();
+  const std::string group = config.group_id;
+  const sim::Symbol output(c.transform_to);
+  bool initialized = false;
+  int64_t number = 0;
+  int32_t read_in_generation = -1;
+  std::set<TopicPartition> read_since_rewind;
+  for (;;) {
+    if (!initialized) {
+      if (txp.init_transactions() != ErrorCode::kNone) {
+        ctx.sleep_for(sim::milliseconds(200));
+        continue;
+      }
+      initialized = true;
+      consumer.rewind_to_committed();
+      read_since_rewind.clear();
+    }
+    std::vector<ConsumedRecord> records = consumer.poll(kPollTimeout);
+    // The lab's liveness probes (its final phase writes one to every partition) are not the
+    // workload's: nothing is made of them, and they are not committed.
+    std::erase_if(records, [](const ConsumedRecord& r) { return (r.record_id >> 40) == kLivenessProbeProducer; });
+    if (records.empty()) continue;
+    const int32_t generation = consumer.generation();
+    if (generation != read_in_generation) {
+      read_in_generation = generation;
+      read_since_rewind.clear();
+    }
+    txp.begin_transaction();
+    TxnOp op;
+    op.producer = producer_index;
+    op.number = ++number;
+    op.producer_id = txp.producer_id();
+    op.producer_epoch = txp.producer_epoch();
+    op.begun = ctx.true_now();
+    op.group = group;
+    op.generation = generation;
+    const size_t t = lab.history.begin_transaction(std::move(op));
+    ErrorCode error = ErrorCode::kNone;
+    std::string note;
+    std::map<TopicPartition, Offset> next;
+    for (const ConsumedRecord& r : records) {
+      // The first record of a partition after a rewind or a rebalance starts from the committed
+      // offset: going back there is the protocol working (ConsumeOp::position_reset).
+      const bool restarted = read_since_rewind.insert(r.tp).second;
+      lab.history.consumed(ConsumeOp{consumer_index, r.tp, r.offset, r.record_id, ctx.true_now(), kNoBroker, restarted});
+      if (c.processing_time > sim::Duration::zero()) ctx.sleep_for(c.processing_time);
+      const uint64_t id = make_record_id(static_cast<uint32_t>(producer_index), ++output_seq);
+      const uint64_t token = recorder.invoke(id);
+      lab.history.transaction(t).ops.push_back(token);
+      lab.history.ctp_link(CtpLink{id, r.record_id, r.tp, r.offset, consumer_index, t});
+      // Keyed by the input partition: its outputs share an output partition, in order.
+      SendResult sr = txp.send(output, "from-" + r.tp.str(), value_with_record_id(id), token, 92);
+      recorder.sent(token, sr);
+      if (!sr.queued()) {
+        error = sr.error;
+        note = std::string("send failed: ") + to_string(sr.error);
+        break;
+      }
+      next[r.tp] = r.offset + 1;
+    }
+    // BUG ZOO (ctp-offsets-outside-transaction, a planted mutation): the offsets are committed
+    // with a plain OffsetCommit after the transaction instead of in it, so a crash or a
+    // rebalance between the two has the output committed and the input read again.
+    const bool offsets_outside = spec.cluster.variants.has(broker_model::Variant::kCtpOffsetsOutsideTransaction);
+    if (error == ErrorCode::kNone && !offsets_outside) {
+      for (const auto& [tp, o] : next) lab.history.transaction(t).offsets.emplace_back(tp, o);
+      error = txp.send_offsets_to_transaction(next, group, generation, consumer.member_id());
+      if (error != ErrorCode::kNone) note = std::string("sendOffsetsToTransaction failed: ") + to_string(error);
+    }
+    lab.history.transaction(t).end_invoked = ctx.true_now();
+    TxnOutcome outcome = TxnOutcome::kUnknown;
+    ErrorCode end = ErrorCode::kNone;
+    if (error == ErrorCode::kNone) {
+      end = txp.commit_transaction(outcome);
+      note = end == ErrorCode::kNone ? "EndTxn(commit) acknowledged"
+             : txp.records_failed()  ? "not committed: an output record was not acknowledged"
+                                     : std::string("commit failed: ") + to_string(end);
+      if (end != ErrorCode::kNone && outcome == TxnOutcome::kAborted && end != ErrorCode::kProducerFenced &&
+          end != ErrorCode::kInvalidProducerEpoch) {
+        end = txp.abort_transaction(outcome);
+        note += end == ErrorCode::kNone ? "; EndTxn(abort) acknowledged" : std::string("; abort failed: ") + to_string(end);
+      }
+    } else {
+      lab.history.transaction(t).commit_intended = false;
+      end = txp.abort_transaction(outcome);
+      note += end == ErrorCode::kNone ? "; EndTxn(abort) acknowledged" : std::string("; abort failed: ") + to_string(end);
+    }
+    TxnOp& done = lab.history.transaction(t);
+    done.completed = ctx.true_now();
+    done.result = outcome == TxnOutcome::kCommitted ? TxnResult::kCommitted
+                  : outcome == TxnOutcome::kAborted ? TxnResult::kAborted
+                                                    : TxnResult::kUnknown;
+    done.note = note;
+    if (outcome == TxnOutcome::kCommitted && offsets_outside && consumer.commit_sync(next) == ErrorCode::kNone)
+      for (const auto& [tp, o] : next) lab.history.transaction(t).offsets.emplace_back(tp, o);
+    if (outcome == TxnOutcome::kCommitted) {
+      for (const ConsumedRecord& r : records)
+        lab.history.groups().processed.push_back(
+            ProcessOp{ctx.true_now(), group, consumer_index, generation, r.tp, r.offset, r.record_id});
+    } else {
+      consumer.rewind_to_committed();  // read again from what the group committed
+      read_since_rewind.clear();
+    }
+    // Fenced, failed or unknown: a new epoch before the next transaction (KIP-360).
+    if (end != ErrorCode::kNone || error == ErrorCode::kProducerFenced || error == ErrorCode::kInvalidProducerEpoch ||
+        txp.records_failed() || outcome == TxnOutcome::kUnknown)
+      initialized = false;
+  }
+}
+
+}  // namespace
+
 sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int index_in_entry,
                                    LabState& lab) {
+  if (!c.transform_to.empty()) {
+    auto seq = std::make_shared<uint64_t>(0);  // the lab's, so it survives the member's restarts
+    return [&spec, &c, consumer_index, index_in_entry, &lab, seq](sim::NodeContext& ctx) {
+      run_ctp_member(ctx, spec, c, consumer_index, index_in_entry, lab, *seq);
+    };
+  }
   return [&spec, &c, consumer_index, index_in_entry, &lab](sim::NodeContext& ctx) {
     (void)spec;
     RpcEndpoint& rpc = client_rpc(ctx);
@@ -258,11 +419,21 @@ bool GroupLab::wait_caught_up(sim::Instant deadline, std::string& note) {
   // Producers have drained: every produce has its outcome. What each group still has to
   // process shrinks as processing is recorded.
   std::map<std::string, std::set<uint64_t>> missing;  // group -> acknowledged record ids not processed yet
+  // Records of transactions that did not commit (as their producer knows it): a read_committed
+  // group never sees them.
+  std::set<size_t> uncommitted;
+  for (const auto& t : lab_.history.transactions())
+    if (t.result != TxnResult::kCommitted) uncommitted.insert(t.ops.begin(), t.ops.end());
   for (const auto& m : members_) {
     if (missing.count(m.group) != 0) continue;
     std::set<uint64_t>& ids = missing[m.group];
-    for (const auto& p : lab_.history.produces())
-      if (p.outcome == OpOutcome::kOk && p.tp.topic == m.topic && p.producer != kLivenessProbeProducer) ids.insert(p.record_id);
+    const auto& produces = lab_.history.produces();
+    for (size_t i = 0; i < produces.size(); ++i) {
+      const auto& p = produces[i];
+      if (p.outcome == OpOutcome::kOk && p.tp.topic == m.topic && p.producer != kLivenessProbeProducer &&
+          uncommitted.count(i) == 0)
+        ids.insert(p.record_id);
+    }
   }
   size_t cursor = 0;
   for (;;) {

@@ -80,6 +80,9 @@ constexpr Rule kBrokerRules[] = {
     {"transaction.state.log.min.isr", Type::kInt, 1},
     {"transaction.state.log.num.partitions", Type::kInt, 1},
     {"transaction.state.log.replication.factor", Type::kShort, 1},
+    // A feature level in Kafka (kafka-features.sh --feature transaction.version=2), written
+    // among the broker configs here: 0-2 (TransactionVersion), 2 is KIP-890 part 2.
+    {"transaction.version", Type::kEnum, 0, "0|1|2"},
     {"unclean.leader.election.enable", Type::kBool},
 };
 

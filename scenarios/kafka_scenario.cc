@@ -11,6 +11,7 @@
 #include "checkers/controller_checkers.h"
 #include "checkers/group_checkers.h"
 #include "checkers/kinesis_checkers.h"
+#include "checkers/ctp_checkers.h"
 #include "checkers/txn_checkers.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/config_notes.h"
@@ -275,8 +276,26 @@ void judge_groups(const ScenarioSpec& spec, ScenarioResult& r, CountOf count_of)
   add_expectation(r, "commits_rejected", e.commits_rejected, count_of("commits_rejected"));
 }
 
+bool has_ctp(const ScenarioSpec& spec) {
+  return std::any_of(spec.consumers.begin(), spec.consumers.end(), [](const ConsumerSpec& c) { return !c.transform_to.empty(); });
+}
+
 bool has_transactions(const ScenarioSpec& spec) {
-  return std::any_of(spec.producers.begin(), spec.producers.end(), [](const ProducerSpec& p) { return is_transactional(p); });
+  return has_ctp(spec) ||
+         std::any_of(spec.producers.begin(), spec.producers.end(), [](const ProducerSpec& p) { return is_transactional(p); });
+}
+
+// Consume-transform-produce (checkers/ctp_checkers.h): exactly once, in order, nothing aborted
+// made durable; and not vacuously: some committed input verified.
+void judge_ctp(const ScenarioSpec& spec, ScenarioResult& r, const std::function<int64_t(const char*)>& count_of) {
+  if (!has_ctp(spec)) return;
+  CountExpectation zero{CountExpectation::Op::kEq, 0};
+  const ExpectSpec& e = spec.expect;
+  add_expectation(r, "ctp_duplicates", e.ctp_duplicates.value_or(zero), count_of("ctp_duplicates"));
+  add_expectation(r, "ctp_lost", e.ctp_lost.value_or(zero), count_of("ctp_lost"));
+  add_expectation(r, "ctp_order", e.ctp_order.value_or(zero), count_of("ctp_order"));
+  add_expectation(r, "ctp_aborted_reads", e.ctp_aborted_reads.value_or(zero), count_of("ctp_aborted_reads"));
+  add_progress_floor(r, "ctp_verified", e.ctp_verified.value_or(CountExpectation{CountExpectation::Op::kGt, 0}), r.ctp_verified);
 }
 
 // Transactions (checkers/txn_checkers.h): the four safety checks default to 0, and "none
@@ -361,6 +380,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   judge_groups(spec, r, count_of);
   judge_transactions(spec, r, count_of);
   if (spec.kinesis) judge_kinesis(spec, r);
+  judge_ctp(spec, r, count_of);
   if (has_compacted_topic(spec))
     add_expectation(r, "latest_values", spec.expect.latest_values.value_or(zero), count_of("latest_values"));
   bool want_live = spec.expect.liveness.value_or(true);
@@ -631,6 +651,11 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     for (CheckResult* c : {&k.processed_twice, &k.processed_skipped, &k.key_order, &k.throttled_writes,
                            &k.throttled_reads, &k.lease_changes})
       result.checks.push_back(std::move(*c));
+  }
+  if (has_ctp(spec)) {
+    CtpChecks ctp = check_ctp(h);
+    result.ctp_verified = ctp.verified;
+    for (CheckResult* c : {&ctp.duplicates, &ctp.lost, &ctp.order, &ctp.aborted_reads}) result.checks.push_back(std::move(*c));
   }
   if (groups.active()) {
     result.rebalance_timeline = ownership_intervals(h, result.end);

@@ -72,6 +72,7 @@ struct ScenarioResult {
   checkers::OutcomeCounts counts;
   int64_t acknowledged_verified = 0;  // acknowledged records the durability check held to the final log
   int64_t committed_transactions = 0;  // transactions whose commit was acknowledged (checkers/txn_checkers.h)
+  int64_t ctp_verified = 0;            // consume-transform-produce input records verified (checkers/ctp_checkers.h)
   std::vector<checkers::CheckResult> checks;
   bool liveness = false;
   std::string liveness_note;

@@ -85,6 +85,19 @@ const std::vector<ExpectKey>& expect_keys() {
       {"committed_transactions", &ExpectSpec::committed_transactions,
        "transactions whose commit was acknowledged: the floor that keeps the transaction checks from passing "
        "vacuously (default > 0 with transactions)"},
+      {"ctp_duplicates", &ExpectSpec::ctp_duplicates,
+       "consume-transform-produce: input records with more than one committed output (default 0 with transform_to)"},
+      {"ctp_lost", &ExpectSpec::ctp_lost,
+       "consume-transform-produce: committed input records below the group's committed offset with no committed "
+       "output (default 0 with transform_to)"},
+      {"ctp_order", &ExpectSpec::ctp_order,
+       "consume-transform-produce: committed outputs of one input partition out of input order (default 0 with "
+       "transform_to)"},
+      {"ctp_aborted_reads", &ExpectSpec::ctp_aborted_reads,
+       "consume-transform-produce: committed outputs made from aborted or undecided input records (default 0 with "
+       "transform_to)"},
+      {"ctp_verified", &ExpectSpec::ctp_verified,
+       "consume-transform-produce: committed input records verified (default > 0 with transform_to)"},
       {"leaderless_ms", &ExpectSpec::leaderless_ms,
        "the longest time (ms) a partition was without a leader after a fault took its leader out"},
       {"controller_elections", &ExpectSpec::controller_elections,

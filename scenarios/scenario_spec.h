@@ -145,9 +145,15 @@ struct ConsumerSpec {
     kSyncAfterProcessing,   // commitSync after processing each poll's records (at-least-once)
     kAsyncAfterProcessing,  // commitAsync after processing
     kSyncBeforeProcessing,  // commitSync right after poll, then process (at-most-once)
+    kTransaction,           // consume-transform-produce: offsets go in the output transaction
   };
   Commit commit = Commit::kAuto;
   sim::Duration processing_time = sim::Duration::zero();  // per record
+  // Consume-transform-produce (scenarios/ctp_workload.h): each poll's records are written to
+  // `transform_to` by a transactional producer with `producer_configs` (a transactional.id),
+  // with the consumed offsets committed in the same transaction (sendOffsetsToTransaction).
+  std::string transform_to{};
+  KafkaConfigs producer_configs{};
   bool in_group() const { return configs.count("group.id") != 0; }
 };
 
@@ -287,6 +293,13 @@ struct ExpectSpec {
   std::optional<CountExpectation> throttled_writes;    // PutRecords records refused by a shard's limits
   std::optional<CountExpectation> throttled_reads;     // GetRecords calls refused by a shard's limits
   std::optional<CountExpectation> lease_changes;       // leases taken or stolen from a live owner
+  // Consume-transform-produce (checkers/ctp_checkers.h): with a transform_to consumer the four
+  // counts default to 0 and ctp_verified to "> 0".
+  std::optional<CountExpectation> ctp_duplicates;
+  std::optional<CountExpectation> ctp_lost;
+  std::optional<CountExpectation> ctp_order;
+  std::optional<CountExpectation> ctp_aborted_reads;
+  std::optional<CountExpectation> ctp_verified;
   // The longest time, in ms, a partition went without a leader after a fault took its leader
   // out (ClusterFacts in scenarios/lab_observer.h says how it is measured).
   std::optional<CountExpectation> leaderless_ms;

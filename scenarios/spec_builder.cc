@@ -620,7 +620,7 @@ class SpecBuilder {
       const std::string path = index_path("consumers", i);
       const YamlValue& e = v.items[i];
       require_map(e, path, "a consumer entry (a map with topic, count, configs)");
-      check_keys(e, path, {"topic", "count", "configs", "processing_time", "commit"});
+      check_keys(e, path, {"topic", "count", "configs", "processing_time", "commit", "transform_to", "producer_configs"});
       ConsumerSpec c;
       c.topic = read_topic_ref(e, path);
       if (const YamlValue* x = e.find("count")) c.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
@@ -629,6 +629,7 @@ class SpecBuilder {
         check_consumer_configs(e, path, c.configs);
       }
       read_group_processing(e, path, c);
+      read_transform(e, path, c);
       spec_.consumers.push_back(std::move(c));
     }
   }
@@ -647,6 +648,31 @@ class SpecBuilder {
       fail_at(where("enable.auto.commit"), at + "enable.auto.commit: auto-commit needs a consumer group; expected "
                                                 "group.id to be set as well");
     }
+  }
+
+  // --- consume-transform-produce (scenarios/ctp_workload.h)
+
+  void read_transform(const YamlValue& e, const std::string& path, ConsumerSpec& c) {
+    const YamlValue* to = e.find("transform_to");
+    const YamlValue* pc = e.find("producer_configs");
+    if (to == nullptr) {
+      if (pc != nullptr) fail_at(pc->where, path + ".producer_configs: only with transform_to (consume-transform-produce)");
+      return;
+    }
+    std::string name = read_text(*to, path + ".transform_to", "a topic name");
+    if (find_topic(name) == nullptr) fail_at(to->where, path + ".transform_to: unknown topic '" + name + "'");
+    if (name == c.topic) fail_at(to->where, path + ".transform_to: expected a topic other than the one consumed");
+    if (!c.in_group()) fail_at(to->where, path + ".transform_to: consume-transform-produce needs a consumer group; expected configs.group.id");
+    if (pc == nullptr) fail_at(to->where, path + ".transform_to: expected producer_configs with a transactional.id beside it");
+    c.producer_configs = read_configs(*pc, path + ".producer_configs", ConfigScope::kProducer);
+    if (c.producer_configs.count("transactional.id") == 0)
+      fail_at(pc->where, path + ".producer_configs: expected a transactional.id (the output is written in transactions)");
+    if (config_is(c.configs, "enable.auto.commit", "true"))
+      fail_at(to->where, path + ".transform_to: the offsets are committed in the transactions; expected enable.auto.commit: false");
+    if (e.find("commit") != nullptr)
+      fail_at(e.find("commit")->where, path + ".commit: a consume-transform-produce member commits in its transactions; expected no commit mode");
+    c.transform_to = name;
+    c.commit = ConsumerSpec::Commit::kTransaction;
   }
 
   // --- consumer groups: the processing model of a group member
@@ -1214,7 +1240,8 @@ class SpecBuilder {
       case FaultTarget::Kind::kBusiestLeader:
       case FaultTarget::Kind::kRandomBroker:
       case FaultTarget::Kind::kAllBrokers:
-      case FaultTarget::Kind::kAllControllers: break;
+      case FaultTarget::Kind::kAllControllers:
+      case FaultTarget::Kind::kTxnCoordinatorOf: break;
       case FaultTarget::Kind::kConsumer:
       case FaultTarget::Kind::kMemberOf:
       case FaultTarget::Kind::kCoordinatorOf: check_group_target(t, v, path); break;

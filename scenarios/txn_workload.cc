@@ -36,6 +36,7 @@ TransactionCoordinatorConfig transaction_coordinator_config(const ScenarioSpec& 
   t.request_timeout_ms = broker_int(spec, "request.timeout.ms", 30'000);
   auto verification = spec.cluster.broker_configs.find("transaction.partition.verification.enable");
   t.partition_verification = verification == spec.cluster.broker_configs.end() || verification->second == "true";
+  t.transaction_version = static_cast<int16_t>(broker_int(spec, "transaction.version", 0));
   t.variants = spec.cluster.variants;
   return t;
 }

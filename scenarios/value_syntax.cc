@@ -334,6 +334,7 @@ std::string FaultTarget::str() const {
     case Kind::kRandomBroker: return "random broker";
     case Kind::kZone: return "zone " + topic;
     case Kind::kCoordinatorOf: return "coordinator of group " + topic;
+    case Kind::kTxnCoordinatorOf: return "transaction coordinator of " + topic;
     case Kind::kAllBrokers: return "all brokers";
     case Kind::kAllControllers: return "all controllers";
     case Kind::kProducer: return "producer " + std::to_string(index);
@@ -379,7 +380,7 @@ std::optional<FaultTarget> parse_group_fault_target(const std::vector<std::strin
 
 Parsed<FaultTarget> parse_fault_target(std::string_view text) {
   const std::string expected = "expected a target 'broker N', 'controller N', 'leader of TOPIC/PARTITION', "
-                               "'active controller', 'random broker', 'zone Z', 'coordinator of group G', "
+                               "'active controller', 'random broker', 'zone Z', 'coordinator of group G', 'transaction coordinator of ID', "
                                "'all brokers', 'all controllers', 'producer N', 'consumer N', 'member N of group G', 'worker N', "
                                "'followers of TOPIC/PARTITION', 'isr of TOPIC/PARTITION' or 'busiest leader'";
   std::vector<std::string_view> w = split_words(text);
@@ -407,6 +408,11 @@ Parsed<FaultTarget> parse_fault_target(std::string_view text) {
   if (w.size() == 2 && w[0] == "zone") {
     t.kind = FaultTarget::Kind::kZone;
     t.topic = std::string(w[1]);
+    return Parsed<FaultTarget>::ok(t);
+  }
+  if (w.size() == 4 && w[0] == "transaction" && w[1] == "coordinator" && w[2] == "of") {
+    t.kind = FaultTarget::Kind::kTxnCoordinatorOf;
+    t.topic = std::string(w[3]);
     return Parsed<FaultTarget>::ok(t);
   }
   if (w.size() == 4 && w[0] == "coordinator" && w[1] == "of" && w[2] == "group") {

@@ -63,6 +63,8 @@ struct FaultTarget {
     kFollowersOf,    // "followers of TOPIC/PARTITION": its replicas other than the leader, now
     kIsrOf,          // "isr of TOPIC/PARTITION": its in-sync replicas (leader included), now
     kBusiestLeader,  // "busiest leader": the broker leading the most partitions, now
+    kTxnCoordinatorOf,  // "transaction coordinator of ID": the leader of transactional.id ID's
+                        // __transaction_state partition, now
   };
   Kind kind = Kind::kBroker;
   int64_t index = 0;      // kBroker, kController, kProducer, kConsumer, kMemberOf
@@ -72,7 +74,7 @@ struct FaultTarget {
   std::string str() const;
 };
 // "broker N" | "controller N" | "leader of TOPIC/PARTITION" | "active controller" |
-// "random broker" | "zone Z" | "coordinator of group G" | "all brokers" | "all controllers" |
+// "random broker" | "zone Z" | "coordinator of group G" | "transaction coordinator of ID" | "all brokers" | "all controllers" |
 // "consumer N" | "member N of group G" | "followers of TOPIC/PARTITION" | "isr of TOPIC/PARTITION" |
 // "busiest leader" (words separated by blanks). Ranges are the caller's to check.
 Parsed<FaultTarget> parse_fault_target(std::string_view text);

@@ -48,6 +48,9 @@ void BrokerServer::run() {
         const PartitionRegistration* reg = metadata_->image().partition(tp);
         return reg != nullptr && reg->has_leader() ? reg->leader : kNoBroker;
       });
+  txns_->set_marker_written([this](const TopicPartition& tp, ProducerId pid, bool committed) {
+    groups_->transaction_completed(tp, pid, committed);
+  });
   channel_ = std::make_unique<ControllerChannel>(ctx_, rpc_, config_.controllers);
   metadata_ = std::make_unique<MetadataClient>(ctx_, *channel_, MetadataClientConfig{config_.broker.id});
   lifecycle_ = std::make_unique<BrokerLifecycle>(
@@ -243,6 +246,7 @@ bool BrokerServer::handle_group_request(const RequestInfo& info, sim::Payload& b
   else if (auto* l = sim::payload_cast<LeaveGroupRequest>(&body)) reply(groups_->leave(*l));
   else if (auto* c = sim::payload_cast<OffsetCommitRequest>(&body)) reply(groups_->commit(*c));
   else if (auto* f = sim::payload_cast<OffsetFetchRequest>(&body)) reply(groups_->fetch_offsets(*f));
+  else if (auto* t = sim::payload_cast<TxnOffsetCommitRequest>(&body)) reply(groups_->txn_commit(*t));
   else return false;
   return true;
 }
@@ -311,8 +315,11 @@ bool BrokerServer::handle_txn_request(const RequestInfo& info, sim::Payload& bod
     // answers on too, and a marker waiting for replication must not hold up the fetches it
     // waits for (Kafka's marker channel has a connection of its own).
     ctx_.spawn("write-txn-markers", [this, info, req = *m] {
-      rpc_.reply_sized(info, TransactionCoordinator::write_markers(ctx_, *replicas_, req,
-                                                                    sim::milliseconds(config_.transactions.request_timeout_ms)));
+      rpc_.reply_sized(info, TransactionCoordinator::write_markers(
+                                 ctx_, *replicas_, req, sim::milliseconds(config_.transactions.request_timeout_ms),
+                                 [this](const TopicPartition& tp, ProducerId pid, bool committed) {
+                                   groups_->transaction_completed(tp, pid, committed);
+                                 }));
     });
   } else return false;
   return true;

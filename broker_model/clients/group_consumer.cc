@@ -407,7 +407,11 @@ void GroupConsumer::ensure_positions() {
   for (const auto& tp : assigned_)
     if (!fetcher_.position(tp)) unknown.push_back(tp);
   if (unknown.empty() || !ensure_coordinator()) return;
-  OffsetFetchRequest req{config_.group_id, unknown};
+  // KIP-447: a read_committed consumer asks for stable offsets only (Kafka's
+  // ConsumerCoordinator sends OffsetFetch with requireStable = isolation.level is
+  // read_committed); a partition whose transactional offsets are pending answers
+  // UNSTABLE_OFFSET_COMMIT and gets no position until a later poll asks again.
+  OffsetFetchRequest req{config_.group_id, unknown, config_.read_committed};
   auto resp = call_coordinator(kOffsetFetchRpc, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
   const auto* r = resp ? sim::payload_cast<OffsetFetchResponse>(&*resp) : nullptr;
   if (r == nullptr) return;
@@ -417,6 +421,7 @@ void GroupConsumer::ensure_positions() {
   }
   for (const auto& p : r->partitions) {
     if (std::find(assigned_.begin(), assigned_.end(), p.tp) == assigned_.end()) continue;
+    if (p.error != ErrorCode::kNone) continue;  // UNSTABLE_OFFSET_COMMIT: asked again next poll
     // -1: nothing committed: reset per auto.offset.reset at the first fetch.
     fetcher_.seek(p.tp, p.offset < Offset{0} ? Fetcher::kResetPosition : p.offset);
     rpc_.context().emit(MemberPositionFetched{facts(), p.tp, p.offset, config_.auto_offset_reset});
@@ -431,6 +436,11 @@ void GroupConsumer::on_no_offset(const TopicPartition& tp) { rpc_.context().emit
 
 void GroupConsumer::on_truncation_detected(const TopicPartition& tp, Offset from, LeaderEpoch epoch, Offset to) {
   rpc_.context().emit(MemberTruncationDetected{facts(), tp, from, epoch, to});
+}
+
+void GroupConsumer::rewind_to_committed() {
+  fetcher_.assign({});
+  fetcher_.assign(assigned_);
 }
 
 // ---- poll -----------------------------------------------------------------------------------

@@ -62,6 +62,10 @@ class GroupConsumer : private Fetcher::Events {
   int32_t generation() const { return generation_; }
   const std::string& member_id() const { return member_id_; }
   bool fenced() const { return fatal_; }
+  // Forgets the positions of the owned partitions: the next poll fetches the committed offsets
+  // again (what a consume-transform-produce application does after aborting a transaction:
+  // Kafka's examples seek every partition back to its committed offset).
+  void rewind_to_committed();
 
  private:
   enum class State { kUnjoined, kRebalancing, kStable };

@@ -6,6 +6,7 @@
 #include "broker_model/broker/replica_manager.h"
 #include "broker_model/group/consumer_protocol.h"
 #include "broker_model/fault_sites.h"
+#include "broker_model/txn/control_batch.h"
 #include "sim/fault_point.h"
 
 namespace broker_model {
@@ -68,14 +69,26 @@ void GroupCoordinator::load(int32_t partition, LeaderEpoch epoch) {
   Partition* part = replicas_.partition(offsets_tp(partition));
   std::map<std::string, Group> loaded;
   int64_t records = 0;
-  part->log().for_each_record(kLoadReadBytes, [&](const storage::Record& rec) {
+  // Batch by batch (Kafka's GroupMetadataManager.doLoadGroupsAndOffsets): offsets in a
+  // transactional batch are held pending under its producer id until a control batch of that
+  // producer says COMMIT (they become committed offsets, if appended after the current ones:
+  // CommitRecordMetadataAndOffset.olderThan) or ABORT (dropped).
+  auto visit = [&](const storage::Record& rec, const RecordBatch& batch) {
     std::optional<GroupLogRecord> gr = decode_group_record(rec);
     if (!gr) return;
     ++records;
     if (const auto* o = std::get_if<OffsetCommitRecord>(&*gr)) {
       Group& g = loaded[o->group];
       g.id = o->group;
-      g.offsets[o->tp] = o->offset;
+      if (txn::is_transactional(batch)) {
+        g.pending_txn_offsets[batch.producer_id][o->tp] =
+            Group::PendingOffset{o->offset, batch.base_offset, o->generation, o->member_id, ctx_.true_now()};
+        return;
+      }
+      if (g.offsets_appended_at.count(o->tp) == 0 || g.offsets_appended_at[o->tp] < batch.base_offset) {
+        g.offsets[o->tp] = o->offset;
+        g.offsets_appended_at[o->tp] = batch.base_offset;
+      }
     } else {
       const auto& m = std::get<GroupMetadataRecord>(*gr);
       Group& g = loaded[m.group];
@@ -99,7 +112,21 @@ void GroupCoordinator::load(int32_t partition, LeaderEpoch epoch) {
       }
       g.state = g.members.empty() ? State::kEmpty : State::kStable;
     }
-  });
+  };
+  storage::PartitionLog& log = part->log();
+  for (Offset at = log.log_start_offset(); at < log.log_end_offset();) {
+    storage::LogReadResult r = log.read(at, kLoadReadBytes);
+    if (r.error != ErrorCode::kNone || r.batches.empty()) break;
+    for (const RecordBatch& b : r.batches) {
+      if (txn::is_control(b)) {
+        if (std::optional<txn::MarkerType> m = txn::marker_of(b))
+          for (auto& [id, g] : loaded) complete_pending(g, b.producer_id, *m == txn::MarkerType::kCommit, false);
+        continue;
+      }
+      for (const auto& rec : b.records) visit(rec, b);
+    }
+    at = r.batches.back().next_offset();
+  }
   if (!part->is_leader() || part->leader_epoch() != epoch) {  // lost it while reading
     loaded_.erase(partition);
     return;
@@ -642,13 +669,134 @@ OffsetFetchResponse GroupCoordinator::fetch_offsets(const OffsetFetchRequest& re
   Group* g = find(req.group_id);
   for (const auto& tp : req.partitions) {
     Offset o{-1};
+    ErrorCode e = ErrorCode::kNone;
     if (g != nullptr) {
       auto it = g->offsets.find(tp);
       if (it != g->offsets.end()) o = it->second;
+      // KIP-447 (GroupMetadata.hasPendingOffsetCommitsForTopicPartition): a pending
+      // transactional offset may be about to replace it; a read_committed consumer waits.
+      if (req.require_stable)
+        for (const auto& [pid, offsets] : g->pending_txn_offsets)
+          if (offsets.count(tp) != 0) e = ErrorCode::kUnstableOffsetCommit;
     }
-    r.partitions.push_back(OffsetFetchPartition{tp, o});
+    r.partitions.push_back(OffsetFetchPartition{tp, e == ErrorCode::kNone ? o : Offset{-1}, e});
   }
   return r;
+}
+
+// ---- transactional offsets (KIP-98, KIP-447) -----------------------------------------------
+
+TxnOffsetCommitResponse GroupCoordinator::txn_commit(const TxnOffsetCommitRequest& req) {
+  TxnOffsetCommitResponse resp;
+  if ((resp.error = coordinator_error(req.group_id)) != ErrorCode::kNone) return resp;
+  Group* g = find(req.group_id);
+  // Kafka's GroupCoordinator.handleTxnCommitOffsets: with group metadata (KIP-447) the member
+  // and generation are validated as for OffsetCommit (validateOffsetCommit), so a zombie
+  // member's transaction cannot commit offsets for partitions the group gave to another.
+  if (req.generation_id >= 0) {
+    if (g == nullptr) resp.error = ErrorCode::kIllegalGeneration;
+    else if (g->members.count(req.member_id) == 0) resp.error = ErrorCode::kUnknownMemberId;
+    else if (req.generation_id != g->generation) resp.error = ErrorCode::kIllegalGeneration;
+    if (resp.error != ErrorCode::kNone) {
+      ctx_.emit(OffsetCommitRejected{GroupFacts{req.group_id, self_, g == nullptr ? -1 : g->generation}, resp.error,
+                                     req.member_id, req.generation_id, static_cast<int64_t>(req.partitions.size())});
+      return resp;
+    }
+  }
+  if (g == nullptr) {
+    Group& created = groups_[req.group_id];
+    created.id = req.group_id;
+    created.partition = offsets_partition_for(req.group_id, config_.offsets_topic_partitions);
+    g = &created;
+  }
+  const sim::Instant validated = ctx_.true_now();
+  const int32_t partition = g->partition;
+  auto loaded = loaded_.find(partition);
+  Partition* part = replicas_.partition(offsets_tp(partition));
+  if (loaded == loaded_.end() || part == nullptr || !part->is_leader() || part->leader_epoch() != loaded->second.epoch) {
+    resp.error = ErrorCode::kNotCoordinator;
+    return resp;
+  }
+  const int64_t ts = ctx_.wall_now().ns() / 1'000'000;
+  std::vector<storage::Record> records;
+  for (const auto& p : req.partitions)
+    records.push_back(encode_group_record(OffsetCommitRecord{req.group_id, p.tp, p.offset, req.generation_id, req.member_id}, ts));
+  RecordBatch batch = RecordBatch::of(std::move(records));
+  batch.attributes = static_cast<int16_t>(batch.attributes | txn::kTransactionalFlag);
+  batch.producer_id = req.producer_id;
+  batch.producer_epoch = req.producer_epoch;
+  // Kafka's GroupMetadataManager.storeOffsets appends with the producer's id and epoch and
+  // origin COORDINATOR, which skips the sequence check (ProducerAppendInfo only checks a
+  // CLIENT's sequences); this log checks every idempotent batch, so the batch carries the
+  // sequence that follows the producer's last one on this partition.
+  const ProducerStateEntry* e = part->producer_state().entry(req.producer_id);  // may block
+  batch.base_sequence = e != nullptr && e->producer_epoch == req.producer_epoch && e->last_sequence() >= 0
+                            ? ProducerStateTable::next_sequence(e->last_sequence())
+                            : 0;
+  if (coordinator_error(req.group_id) != ErrorCode::kNone) {
+    resp.error = ErrorCode::kNotCoordinator;
+    return resp;
+  }
+  ProducePartitionResponse r = part->produce(batch, kAcksAll, sim::milliseconds(config_.offsets_commit_timeout_ms));
+  switch (r.error) {
+    case ErrorCode::kNone: break;
+    case ErrorCode::kNotLeaderOrFollower: resp.error = ErrorCode::kNotCoordinator; break;
+    case ErrorCode::kNotEnoughReplicas:
+    case ErrorCode::kNotEnoughReplicasAfterAppend: resp.error = ErrorCode::kCoordinatorNotAvailable; break;
+    case ErrorCode::kRequestTimedOut: resp.error = ErrorCode::kRequestTimedOut; break;
+    case ErrorCode::kInvalidProducerEpoch:
+    case ErrorCode::kProducerFenced: resp.error = ErrorCode::kProducerFenced; break;
+    default: resp.error = ErrorCode::kUnknownServerError; break;
+  }
+  if (resp.error != ErrorCode::kNone) return resp;
+  Group* cur = find(req.group_id);
+  if (cur == nullptr) {  // unloaded meanwhile: the next coordinator reads the batch from the log
+    resp.error = ErrorCode::kNotCoordinator;
+    return resp;
+  }
+  // GroupMetadata.onTxnOffsetCommitAppend: pending until the marker.
+  for (const auto& p : req.partitions)
+    cur->pending_txn_offsets[req.producer_id][p.tp] =
+        Group::PendingOffset{p.offset, r.base_offset, req.generation_id, req.member_id, validated};
+  ctx_.trace("group.txn_offsets_pending", {{"group", req.group_id}, {"producer_id", req.producer_id.value()},
+                                           {"partitions", static_cast<int64_t>(req.partitions.size())}});
+  return resp;
+}
+
+void GroupCoordinator::transaction_completed(const TopicPartition& tp, ProducerId producer_id, bool committed) {
+  if (tp.topic != kConsumerOffsetsTopic) return;
+  auto loaded = loaded_.find(tp.partition);
+  // Not (yet) loaded here: the marker is in the log, and the load applies it.
+  if (loaded == loaded_.end() || loaded->second.loading) return;
+  for (auto& [id, g] : groups_)
+    if (g.partition == tp.partition) complete_pending(g, producer_id, committed, true);
+}
+
+void GroupCoordinator::complete_pending(Group& g, ProducerId pid, bool committed, bool emit) {
+  auto it = g.pending_txn_offsets.find(pid);
+  if (it == g.pending_txn_offsets.end()) return;
+  std::map<TopicPartition, Group::PendingOffset> pending = std::move(it->second);
+  g.pending_txn_offsets.erase(it);
+  if (!committed) return;
+  // GroupMetadata.completePendingTxnOffsetCommit: a pending offset replaces the committed one
+  // only when it was appended after it.
+  std::map<std::pair<int32_t, std::string>, OffsetCommitAccepted> by_commit;
+  for (const auto& [tp, p] : pending) {
+    auto at = g.offsets_appended_at.find(tp);
+    const bool current = at == g.offsets_appended_at.end() || at->second < p.appended_at;
+    if (current) {
+      g.offsets[tp] = p.offset;
+      g.offsets_appended_at[tp] = p.appended_at;
+    }
+    if (!emit) continue;
+    OffsetCommitAccepted& a = by_commit[{p.generation, p.member_id}];
+    a.g = GroupFacts{g.id, self_, p.generation};
+    a.member_id = p.member_id;
+    a.validated = p.validated;
+    (current ? a.offsets : a.superseded).emplace_back(tp, p.offset);
+  }
+  if (emit && ctx_.observed<OffsetCommitAccepted>())
+    for (auto& [k, a] : by_commit) ctx_.emit(a);
 }
 
 }  // namespace broker_model

@@ -26,6 +26,7 @@
 #include "broker_model/group/group_messages.h"
 #include "broker_model/group/group_records.h"
 #include "broker_model/group/group_events.h"
+#include "broker_model/txn/txn_messages.h"
 #include "sim/prng.h"
 #include "sim/wait_queue.h"
 #include "sim/node_context.h"
@@ -56,6 +57,15 @@ class GroupCoordinator {
   LeaveGroupResponse leave(const LeaveGroupRequest& req);
   OffsetCommitResponse commit(const OffsetCommitRequest& req);
   OffsetFetchResponse fetch_offsets(const OffsetFetchRequest& req);
+  // KIP-98 TxnOffsetCommit: the offsets are appended to the group's __consumer_offsets
+  // partition in a transactional batch of the producer, and held pending (Kafka's
+  // GroupMetadata.prepareTxnOffsetCommit) until the transaction's marker lands there.
+  TxnOffsetCommitResponse txn_commit(const TxnOffsetCommitRequest& req);
+  // A COMMIT or ABORT marker of `producer_id` was written to offsets partition `tp` (Kafka's
+  // GroupCoordinator.onTransactionCompleted, called from KafkaApis.handleWriteTxnMarkersRequest
+  // for __consumer_offsets partitions): its pending offsets become the groups' committed
+  // offsets, or are dropped (GroupMetadata.completePendingTxnOffsetCommit).
+  void transaction_completed(const TopicPartition& tp, ProducerId producer_id, bool committed);
 
   const GroupCoordinatorConfig& config() const { return config_; }
 
@@ -87,6 +97,16 @@ class GroupCoordinator {
     // since this coordinator loaded the group): a commit completing after a later one in the
     // log does not replace it (Kafka's GroupMetadata.onOffsetCommitAppend).
     std::map<TopicPartition, Offset> offsets_appended_at;
+    // Transactional offsets awaiting their transaction's marker, per producer id (Kafka's
+    // GroupMetadata.pendingTransactionalOffsetCommits).
+    struct PendingOffset {
+      Offset offset{-1};
+      Offset appended_at{-1};
+      int32_t generation = -1;
+      std::string member_id;
+      sim::Instant validated;
+    };
+    std::map<ProducerId, std::map<TopicPartition, PendingOffset>> pending_txn_offsets;
     sim::Instant rebalance_deadline;
     sim::Instant initial_delay_until;
     sim::Instant sync_deadline;
@@ -125,6 +145,8 @@ class GroupCoordinator {
   ErrorCode append(int32_t partition, std::vector<storage::Record> records, Offset* appended_at = nullptr);
   GroupFacts facts(const Group& g) const { return GroupFacts{g.id, self_, g.generation}; }
   void report_stable(const Group& g);
+  // Applies `pid`'s pending offsets of `g` (commit) or drops them (abort).
+  void complete_pending(Group& g, ProducerId pid, bool committed, bool emit);
 
   sim::NodeContext& ctx_;
   ReplicaManager& replicas_;

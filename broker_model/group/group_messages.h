@@ -121,10 +121,15 @@ struct OffsetCommitResponse {
 struct OffsetFetchRequest {
   std::string group_id;
   std::vector<TopicPartition> partitions;
+  // KIP-447 (OffsetFetch v7): a partition with transactional offsets still pending (their
+  // transaction's marker not yet on __consumer_offsets) answers UNSTABLE_OFFSET_COMMIT instead
+  // of its last stable offset. Kafka's consumer sets it with isolation.level=read_committed.
+  bool require_stable = false;
 };
 struct OffsetFetchPartition {
   TopicPartition tp;
   Offset offset{-1};  // -1: nothing committed
+  ErrorCode error = ErrorCode::kNone;  // UNSTABLE_OFFSET_COMMIT (require_stable)
 };
 struct OffsetFetchResponse {
   ErrorCode error = ErrorCode::kNone;

@@ -303,11 +303,43 @@ AddOffsetsToTxnResponse TransactionCoordinator::add_offsets(const AddOffsetsToTx
 
 EndTxnResponse TransactionCoordinator::end_txn(const EndTxnRequest& req) {
   EndTxnResponse resp;
-  Txn* t = find_for(req.transactional_id, req.producer_id, req.producer_epoch, resp.error);
-  if (t == nullptr) return resp;
   using S = txn::TxnState;
   const S prepare = req.committed ? S::kPrepareCommit : S::kPrepareAbort;
   const S done = req.committed ? S::kCompleteCommit : S::kCompleteAbort;
+  const bool bump = config_.transaction_version >= 2;
+  Txn* t = nullptr;
+  if (!bump) {
+    t = find_for(req.transactional_id, req.producer_id, req.producer_epoch, resp.error);
+    if (t == nullptr) return resp;
+  } else {
+    // Kafka's TransactionCoordinator.endTransaction with TV_2: Ongoing (and Empty) need the
+    // current epoch; a Prepare*/Complete* state only answers the retry of the EndTxn that
+    // bumped it (the epoch just before, as lastProducerEpoch recorded: endTxnEpochBumped);
+    // anything else is PRODUCER_FENCED. So a delayed EndTxn of transaction N cannot end
+    // transaction N+1, which runs under the next epoch.
+    t = find(req.transactional_id, resp.error);
+    if (t == nullptr) {
+      if (resp.error == ErrorCode::kNone) resp.error = ErrorCode::kInvalidProducerIdMapping;
+      return resp;
+    }
+    if (t->meta.producer_id != req.producer_id) {
+      resp.error = ErrorCode::kInvalidProducerIdMapping;
+      return resp;
+    }
+    const S state = t->meta.state;
+    const bool retry = req.producer_epoch == t->last_epoch && t->meta.producer_epoch == req.producer_epoch + 1;
+    const bool valid = state == S::kOngoing || state == S::kEmpty ? req.producer_epoch == t->meta.producer_epoch : retry;
+    if (!valid) {
+      resp.error = ErrorCode::kProducerFenced;
+      ctx_.trace("txn.end_txn_fenced", {{"transactional_id", req.transactional_id},
+                                        {"epoch", static_cast<int64_t>(req.producer_epoch)},
+                                        {"current_epoch", static_cast<int64_t>(t->meta.producer_epoch)},
+                                        {"state", txn::to_string(state)}});
+      return resp;
+    }
+    resp.producer_id = t->meta.producer_id;
+    resp.producer_epoch = t->meta.producer_epoch;
+  }
   // Kafka's TransactionCoordinator.endTransaction: a retry of the decision already taken is
   // answered as it was (CONCURRENT_TRANSACTIONS while its markers are still being written);
   // the other decision, or EndTxn with nothing open, is INVALID_TXN_STATE.
@@ -322,8 +354,20 @@ EndTxnResponse TransactionCoordinator::end_txn(const EndTxnRequest& req) {
   }
   txn::TxnLogRecord next = t->meta;
   next.state = prepare;
-  resp.error = write_state(req.transactional_id, t->partition, next);
-  if (resp.error == ErrorCode::kNone) complete_later(req.transactional_id);
+  // TV_2 (TransactionMetadata.prepareAbortOrCommit with supportsEpochBump): the decision is
+  // written with the epoch bumped, and the markers carry it.
+  if (bump && next.producer_epoch < INT16_MAX - 1) next.producer_epoch = static_cast<int16_t>(next.producer_epoch + 1);
+  const std::string id = req.transactional_id;
+  resp.error = write_state(id, t->partition, next);
+  if (resp.error == ErrorCode::kNone) {
+    if (bump) {
+      auto it = txns_.find(id);
+      if (it != txns_.end()) it->second.last_epoch = req.producer_epoch;
+      resp.producer_id = next.producer_id;
+      resp.producer_epoch = next.producer_epoch;
+    }
+    complete_later(id);
+  }
   return resp;
 }
 
@@ -407,7 +451,7 @@ void TransactionCoordinator::complete(const std::string& id, LeaderEpoch epoch) 
       });
     }
     if (local) {
-      WriteTxnMarkersResponse mine = write_markers(ctx_, replicas_, *local, timeout);
+      WriteTxnMarkersResponse mine = write_markers(ctx_, replicas_, *local, timeout, marker_written_);
       round->results.insert(round->results.end(), mine.partitions.begin(), mine.partitions.end());
     }
     while (round->pending > 0) round->answered.wait();  // each call ends by its answer or its timeout
@@ -428,7 +472,8 @@ void TransactionCoordinator::complete(const std::string& id, LeaderEpoch epoch) 
 }
 
 WriteTxnMarkersResponse TransactionCoordinator::write_markers(sim::NodeContext& ctx, ReplicaManager& replicas,
-                                                              const WriteTxnMarkersRequest& req, sim::Duration timeout) {
+                                                              const WriteTxnMarkersRequest& req, sim::Duration timeout,
+                                                              const MarkerWritten& on_written) {
   WriteTxnMarkersResponse resp;
   const txn::MarkerType type = req.committed ? txn::MarkerType::kCommit : txn::MarkerType::kAbort;
   for (const TopicPartition& tp : req.partitions) {
@@ -439,6 +484,9 @@ WriteTxnMarkersResponse TransactionCoordinator::write_markers(sim::NodeContext& 
       RecordBatch marker = txn::make_marker_batch(req.producer_id, req.producer_epoch, type, req.coordinator_epoch,
                                                   ctx.wall_now().ns() / 1'000'000);
       e = p->produce(marker, kAcksAll, timeout).error;
+      // KafkaApis.handleWriteTxnMarkersRequest: for the __consumer_offsets partitions whose
+      // marker was appended, groupCoordinator.onTransactionCompleted.
+      if (e == ErrorCode::kNone && on_written) on_written(tp, req.producer_id, req.committed);
     }
     ctx.trace("txn.marker", {{"partition", tp.str()}, {"producer_id", req.producer_id.value()},
                              {"epoch", static_cast<int64_t>(req.producer_epoch)}, {"type", txn::to_string(type)},

@@ -55,6 +55,15 @@ struct TransactionCoordinatorConfig {
   // transaction.partition.verification.enable (KIP-890 part 1, Kafka 3.6, on by default): a
   // leader asks the coordinator before a producer's first transactional append to a partition.
   bool partition_verification = true;
+  // The transaction.version feature level (Kafka's TransactionVersion, FEATURE_NAME
+  // "transaction.version"; set with kafka-features / kafka-storage --feature, not a broker
+  // config). Level 2 (TV_2, Kafka 4.0, "epoch bump per transaction", KIP-890 part 2): every
+  // EndTxn bumps the producer epoch, the markers carry the bumped epoch (so a late batch or
+  // marker of the ended transaction is fenced on the partition), the producer learns the new
+  // epoch from the EndTxn answer, and a delayed EndTxn of an earlier epoch cannot end the
+  // transaction that followed it. Below 2, the KIP-98 behaviour. Kafka 4.0 formats a new
+  // cluster at level 2; eddy defaults to 0, which its earlier transaction scenarios pin.
+  int16_t transaction_version = 0;
   ProtocolVariants variants;
 };
 
@@ -82,8 +91,14 @@ class TransactionCoordinator {
 
   // The partition leader's side of WriteTxnMarkers (any broker, for partitions it leads):
   // appends a COMMIT or ABORT control batch with acks=all to each.
+  // `on_written` is told of each marker written (the broker's group coordinator applies or
+  // drops the transaction's pending offsets when the partition is one of __consumer_offsets).
+  using MarkerWritten = std::function<void(const TopicPartition&, ProducerId, bool committed)>;
   static WriteTxnMarkersResponse write_markers(sim::NodeContext& ctx, ReplicaManager& replicas,
-                                               const WriteTxnMarkersRequest& req, sim::Duration timeout);
+                                               const WriteTxnMarkersRequest& req, sim::Duration timeout,
+                                               const MarkerWritten& on_written);
+  // What write_markers tells when this coordinator writes markers to partitions it leads.
+  void set_marker_written(MarkerWritten f) { marker_written_ = std::move(f); }
 
   int32_t partition_for(const std::string& transactional_id) const;
   const TransactionCoordinatorConfig& config() const { return config_; }
@@ -93,6 +108,10 @@ class TransactionCoordinator {
     txn::TxnLogRecord meta;
     int32_t partition = 0;
     bool busy = false;  // a state change is being written
+    // transaction.version 2: the epoch the last EndTxn came with, before the bump (Kafka's
+    // TransactionMetadata.lastProducerEpoch), so its retry is recognised. In memory only: a
+    // new coordinator answers such a retry PRODUCER_FENCED (the client's outcome: unknown).
+    int16_t last_epoch = kNoProducerEpoch;
   };
   struct Loaded {
     LeaderEpoch epoch;
@@ -130,6 +149,7 @@ class TransactionCoordinator {
   std::map<std::string, Txn> txns_;
   std::map<int32_t, Loaded> loaded_;
   sim::Instant next_timeout_check_;
+  MarkerWritten marker_written_;
 };
 
 }  // namespace broker_model

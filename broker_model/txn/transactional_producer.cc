@@ -54,7 +54,7 @@ bool TransactionalProducer::find_coordinator() {
 }
 
 template <class Resp, class Req>
-ErrorCode TransactionalProducer::call_coordinator(sim::Symbol type, const Req& req, int* attempts) {
+ErrorCode TransactionalProducer::call_coordinator(sim::Symbol type, const Req& req, int* attempts, Resp* answer) {
   sim::NodeContext& ctx = rpc_.context();
   const sim::Instant deadline = ctx.sim_deadline(sim::milliseconds(config_.max_block_ms));
   ErrorCode last = ErrorCode::kRequestTimedOut;
@@ -67,6 +67,7 @@ ErrorCode TransactionalProducer::call_coordinator(sim::Symbol type, const Req& r
     auto resp = rpc_.call(node_of(*coordinator_), type, wire_bytes(req), req, sim::milliseconds(config_.request_timeout_ms));
     const auto* r = resp ? sim::payload_cast<Resp>(&*resp) : nullptr;
     last = r == nullptr ? ErrorCode::kRequestTimedOut : r->error;
+    if (r != nullptr && answer != nullptr) *answer = *r;
     if (!retriable(last)) return last;
     if (last == ErrorCode::kNotCoordinator || last == ErrorCode::kCoordinatorNotAvailable || r == nullptr) coordinator_.reset();
     ctx.sleep_for(sim::milliseconds(config_.retry_backoff_ms));
@@ -113,6 +114,7 @@ void TransactionalProducer::begin_transaction() {
   in_transaction_ = true;
   records_failed_ = false;
   partitions_.clear();
+  offsets_added_ = false;
 }
 
 SendResult TransactionalProducer::send(sim::Symbol topic, const std::string& key, std::string value, uint64_t token,
@@ -133,7 +135,60 @@ SendResult TransactionalProducer::send(sim::Symbol topic, const std::string& key
 
 ErrorCode TransactionalProducer::add_offsets(const std::string& group_id) {
   AddOffsetsToTxnRequest req{*config_.transactional_id, producer_id_, producer_epoch_, group_id};
-  return call_coordinator<AddOffsetsToTxnResponse>(kAddOffsetsToTxnRpc, req);
+  ErrorCode e = call_coordinator<AddOffsetsToTxnResponse>(kAddOffsetsToTxnRpc, req);
+  if (e == ErrorCode::kNone) offsets_added_ = true;
+  return e;
+}
+
+ErrorCode TransactionalProducer::send_offsets_to_transaction(const std::map<TopicPartition, Offset>& offsets,
+                                                             const std::string& group_id, int32_t generation,
+                                                             const std::string& member_id) {
+  if (offsets.empty()) return ErrorCode::kNone;
+  // Kafka's TransactionManager.sendOffsetsToTransaction: AddOffsetsToTxn first, and only once
+  // it succeeded the TxnOffsetCommit (TxnOffsetCommitHandler) to the group coordinator.
+  if (!offsets_added_)
+    if (ErrorCode e = add_offsets(group_id); e != ErrorCode::kNone) return e;
+  TxnOffsetCommitRequest req{*config_.transactional_id, group_id, producer_id_, producer_epoch_, generation, member_id, {}};
+  for (const auto& [tp, o] : offsets) req.partitions.push_back(TxnOffsetCommitPartition{tp, o});
+  sim::NodeContext& ctx = rpc_.context();
+  const sim::Instant deadline = ctx.sim_deadline(sim::milliseconds(config_.max_block_ms));
+  ErrorCode last = ErrorCode::kRequestTimedOut;
+  while (ctx.true_now() < deadline) {
+    if (!group_coordinator_) {
+      for (BrokerId b : metadata_.brokers()) {
+        FindCoordinatorRequest find{group_id, kGroupCoordinatorKey};
+        auto resp = rpc_.call(node_of(b), kFindCoordinatorRpc, wire_bytes(find), find, sim::milliseconds(config_.request_timeout_ms));
+        const auto* r = resp ? sim::payload_cast<FindCoordinatorResponse>(&*resp) : nullptr;
+        if (r != nullptr && r->error == ErrorCode::kNone) {
+          group_coordinator_ = r->node_id;
+          break;
+        }
+      }
+      if (!group_coordinator_) {
+        metadata_.request_refresh();
+        ctx.sleep_for(sim::milliseconds(config_.retry_backoff_ms));
+        continue;
+      }
+    }
+    auto resp = rpc_.call(node_of(*group_coordinator_), kTxnOffsetCommitRpc, wire_bytes(req), req,
+                          sim::milliseconds(config_.request_timeout_ms));
+    const auto* r = resp ? sim::payload_cast<TxnOffsetCommitResponse>(&*resp) : nullptr;
+    last = r == nullptr ? ErrorCode::kRequestTimedOut : r->error;
+    // TxnOffsetCommitHandler: coordinator errors look the coordinator up again, load in
+    // progress and timeouts retry, the rest (fencing, a generation the group left behind) end it.
+    switch (last) {
+      case ErrorCode::kNone: return last;
+      case ErrorCode::kCoordinatorNotAvailable:
+      case ErrorCode::kNotCoordinator:
+      case ErrorCode::kRequestTimedOut: group_coordinator_.reset(); break;
+      case ErrorCode::kCoordinatorLoadInProgress:
+      case ErrorCode::kUnknownServerError:
+      case ErrorCode::kConcurrentTransactions: break;
+      default: return last;
+    }
+    ctx.sleep_for(sim::milliseconds(config_.retry_backoff_ms));
+  }
+  return last;
 }
 
 ErrorCode TransactionalProducer::commit_transaction(TxnOutcome& outcome) {
@@ -152,13 +207,22 @@ ErrorCode TransactionalProducer::abort_transaction(TxnOutcome& outcome) {
 
 ErrorCode TransactionalProducer::end_transaction(bool commit, TxnOutcome& outcome) {
   in_transaction_ = false;
-  if (partitions_.empty()) {  // nothing was added: the coordinator has nothing open (Kafka skips EndTxn too)
+  if (partitions_.empty() && !offsets_added_) {  // nothing was added: the coordinator has nothing open (Kafka skips EndTxn too)
     outcome = commit ? TxnOutcome::kCommitted : TxnOutcome::kAborted;
     return ErrorCode::kNone;
   }
   EndTxnRequest req{*config_.transactional_id, producer_id_, producer_epoch_, commit};
   int attempts = 0;
-  ErrorCode e = call_coordinator<EndTxnResponse>(kEndTxnRpc, req, &attempts);
+  EndTxnResponse answer;
+  ErrorCode e = call_coordinator<EndTxnResponse>(kEndTxnRpc, req, &attempts, &answer);
+  // KIP-890 part 2: a coordinator at transaction.version 2 bumped the epoch; the next
+  // transaction runs under it (Kafka's TransactionManager takes it from the EndTxn response).
+  if (e == ErrorCode::kNone && answer.producer_epoch != kNoProducerEpoch &&
+      (answer.producer_epoch != producer_epoch_ || answer.producer_id != producer_id_)) {
+    producer_id_ = answer.producer_id;
+    producer_epoch_ = answer.producer_epoch;
+    producer_.set_transactional_producer(producer_id_, producer_epoch_);
+  }
   if (e == ErrorCode::kNone) outcome = commit ? TxnOutcome::kCommitted : TxnOutcome::kAborted;
   else if (!commit) outcome = TxnOutcome::kAborted;  // an abort that did not go through: the timeout aborts it
   else if (attempts == 1 && (e == ErrorCode::kProducerFenced || e == ErrorCode::kInvalidProducerEpoch ||
@@ -166,6 +230,7 @@ ErrorCode TransactionalProducer::end_transaction(bool commit, TxnOutcome& outcom
     outcome = TxnOutcome::kAborted;  // refused outright: the coordinator never took a commit decision
   else outcome = TxnOutcome::kUnknown;
   partitions_.clear();
+  offsets_added_ = false;
   return e;
 }
 

@@ -17,6 +17,7 @@
 // queuing the partition's first record: the same order on the wire, simpler to follow.
 #pragma once
 
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -39,6 +40,7 @@ const char* to_string(TxnOutcome o);
 inline const sim::Symbol kAddPartitionsToTxnRpc{"AddPartitionsToTxn"};
 inline const sim::Symbol kAddOffsetsToTxnRpc{"AddOffsetsToTxn"};
 inline const sim::Symbol kEndTxnRpc{"EndTxn"};
+inline const sim::Symbol kTxnOffsetCommitRpc{"TxnOffsetCommit"};
 
 class TransactionalProducer {
  public:
@@ -52,6 +54,13 @@ class TransactionalProducer {
   SendResult send(sim::Symbol topic, const std::string& key, std::string value, uint64_t token, int32_t value_padding);
   // Adds the group's offsets partition to the transaction (AddOffsetsToTxn).
   ErrorCode add_offsets(const std::string& group_id);
+  // Kafka's sendOffsetsToTransaction(offsets, groupMetadata): AddOffsetsToTxn to the
+  // transaction coordinator, then TxnOffsetCommit to the group's coordinator with the
+  // consumer's generation and member id (KIP-447). An error means the transaction must abort
+  // (ILLEGAL_GENERATION / UNKNOWN_MEMBER_ID: the group moved on), or, fenced, that this
+  // instance is done.
+  ErrorCode send_offsets_to_transaction(const std::map<TopicPartition, Offset>& offsets, const std::string& group_id,
+                                        int32_t generation, const std::string& member_id);
   // Flushes; an error when some record was not acknowledged (abort then) or EndTxn failed.
   ErrorCode commit_transaction(TxnOutcome& outcome);
   ErrorCode abort_transaction(TxnOutcome& outcome);
@@ -66,7 +75,7 @@ class TransactionalProducer {
   bool find_coordinator();
   // Sends `req` to the coordinator until a non-retriable answer or max.block.ms.
   template <class Resp, class Req>
-  ErrorCode call_coordinator(sim::Symbol type, const Req& req, int* attempts = nullptr);
+  ErrorCode call_coordinator(sim::Symbol type, const Req& req, int* attempts = nullptr, Resp* answer = nullptr);
   ErrorCode end_transaction(bool commit, TxnOutcome& outcome);
 
   RpcEndpoint& rpc_;
@@ -79,6 +88,8 @@ class TransactionalProducer {
   bool in_transaction_ = false;
   bool records_failed_ = false;
   std::set<TopicPartition> partitions_;  // in the open transaction
+  bool offsets_added_ = false;           // AddOffsetsToTxn succeeded in the open transaction
+  std::optional<BrokerId> group_coordinator_;
 };
 
 }  // namespace broker_model

@@ -69,5 +69,29 @@ TEST(GroupLoader, MistakesAreLocatedAndExplained) {
             std::string::npos);
 }
 
+// Consume-transform-produce: transform_to with producer_configs (a transactional.id) is read;
+// each missing piece is a located error naming what is expected.
+TEST(GroupLoader, TransformToIsReadAndItsMistakesExplained) {
+  auto two_topics = [](const std::string& consumer) {
+    return "name: g\ncluster: {brokers: 3}\ntopics:\n  - {name: t, partitions: 3, replication_factor: 3}\n"
+           "  - {name: out, partitions: 3, replication_factor: 3}\nconsumers:\n  - " + consumer + "\nduration: 10s\n";
+  };
+  LoadResult ok = load_scenario_text(
+      two_topics("{topic: t, transform_to: out, configs: {group.id: a}, producer_configs: {transactional.id: x}}"), "g.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.error().str();
+  EXPECT_EQ(ok.spec().consumers[0].transform_to, "out");
+  EXPECT_EQ(ok.spec().consumers[0].commit, ConsumerSpec::Commit::kTransaction);
+  std::string e = error_of(two_topics("{topic: t, transform_to: out, configs: {group.id: a}}"));
+  EXPECT_NE(e.find("expected producer_configs with a transactional.id"), std::string::npos) << e;
+  e = error_of(two_topics("{topic: t, transform_to: out, configs: {group.id: a}, producer_configs: {acks: all}}"));
+  EXPECT_NE(e.find("expected a transactional.id"), std::string::npos) << e;
+  e = error_of(two_topics("{topic: t, transform_to: nope, configs: {group.id: a}, producer_configs: {transactional.id: x}}"));
+  EXPECT_NE(e.find("unknown topic 'nope'"), std::string::npos) << e;
+  e = error_of(two_topics("{topic: t, transform_to: out, producer_configs: {transactional.id: x}}"));
+  EXPECT_NE(e.find("needs a consumer group"), std::string::npos) << e;
+  e = error_of(two_topics("{topic: t, producer_configs: {transactional.id: x}, configs: {group.id: a}}"));
+  EXPECT_NE(e.find("only with transform_to"), std::string::npos) << e;
+}
+
 }  // namespace
 }  // namespace scenarios
