@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <functional>
 #include <string>
 
 #include "scenarios/kafka_scenario.h"
@@ -26,6 +27,27 @@ inline ScenarioSpec load_bundled(const std::string& relative) {
   LoadResult r = load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/" + relative);
   EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().str());
   return r.ok() ? r.spec() : ScenarioSpec{};
+}
+
+// What a test prints when a run did not hold: the failed expectations, then the summary.
+inline std::string failed_expectations(const ScenarioResult& r) {
+  std::string out;
+  for (const auto& e : r.expectations)
+    if (!e.held) out += "  " + e.check + " expected " + e.expected + ", got " + e.actual + "\n";
+  return out + format_summary(r);
+}
+
+// Every expectation of the bundled file holds on seeds 1..seeds, the cluster having come up;
+// `also` checks more of each run.
+inline void expect_holds(const std::string& relative, uint64_t seeds,
+                         const std::function<void(const ScenarioResult&, uint64_t seed)>& also = {}) {
+  ScenarioSpec spec = load_bundled(relative);
+  for (uint64_t seed = 1; seed <= seeds; ++seed) {
+    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
+    ASSERT_TRUE(r.cluster_ready) << relative << " seed " << seed;
+    EXPECT_TRUE(r.expectations_met()) << relative << " seed " << seed << "\n" << failed_expectations(r);
+    if (also) also(r, seed);
+  }
 }
 
 // The count a check reported in a run (0 when it did not run).

@@ -16,27 +16,14 @@ using testing::check_count;
 using testing::load_bundled;
 using testing::seeds_or;
 
-std::string failed(const ScenarioResult& r) {
-  std::string out;
-  for (const auto& e : r.expectations)
-    if (!e.held) out += "  " + e.check + " expected " + e.expected + ", got " + e.actual + "\n";
-  return out + format_summary(r);
-}
-
-void expect_holds(const std::string& file, uint64_t seeds) {
-  ScenarioSpec spec = load_bundled(file);
-  for (uint64_t seed = 1; seed <= seeds; ++seed) {
-    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
-    ASSERT_TRUE(r.cluster_ready) << file << " seed " << seed;
-    EXPECT_TRUE(r.expectations_met()) << file << " seed " << seed << "\n" << failed(r);
-  }
-}
+using testing::expect_holds;
+using testing::failed_expectations;
 
 TEST(KinesisScenarios, HotKeyThrottlesOneShardOnly) {
   ScenarioSpec spec = load_bundled("kinesis/hot-key-throttled.yaml");
   for (uint64_t seed = 1; seed <= seeds_or(2); ++seed) {
     ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
-    EXPECT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << failed(r);
+    EXPECT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << failed_expectations(r);
     int throttled_shards = 0;
     for (const auto& s : r.kinesis_throttling) throttled_shards += s.writes_throttled > 0 ? 1 : 0;
     EXPECT_EQ(throttled_shards, 1) << "seed " << seed;
@@ -56,13 +43,13 @@ TEST(KinesisScenarios, CrashAndPartitionUnderRetriesLoseNothing) {
 TEST(KinesisScenarios, CheckpointBeforeProcessingSkipsRecordsAfterDoesNot) {
   ScenarioSpec spec = load_bundled("kinesis/checkpoint-before-processing.yaml");
   ScenarioResult bad = run_scenario(spec, RunOptions{1, nullptr});
-  EXPECT_TRUE(bad.expectations_met()) << failed(bad);
+  EXPECT_TRUE(bad.expectations_met()) << failed_expectations(bad);
   EXPECT_GT(check_count(bad, "processed_skipped"), 0);
   spec.kinesis->consumers[0].checkpoint_before_processing = false;
   spec.expect.processed_skipped = CountExpectation{CountExpectation::Op::kEq, 0};
   spec.expect.kinesis_key_order = CountExpectation{CountExpectation::Op::kEq, 0};
   ScenarioResult good = run_scenario(spec, RunOptions{1, nullptr});
-  EXPECT_TRUE(good.expectations_met()) << failed(good);
+  EXPECT_TRUE(good.expectations_met()) << failed_expectations(good);
   EXPECT_EQ(check_count(good, "processed_skipped"), 0);
   EXPECT_GT(good.counts.consumed, 2000);
 }

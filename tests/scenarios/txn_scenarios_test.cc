@@ -18,21 +18,13 @@ using testing::check_count;
 using testing::load_bundled;
 using testing::seeds_or;
 
-std::string failed(const ScenarioResult& r) {
-  std::string out;
-  for (const auto& e : r.expectations)
-    if (!e.held) out += "  " + e.check + " expected " + e.expected + ", got " + e.actual + "\n";
-  return out + format_summary(r);
-}
+using testing::failed_expectations;
 
+// The file's expectations hold, and transactions committed.
 void expect_holds(const std::string& file, uint64_t seeds) {
-  ScenarioSpec spec = load_bundled(file);
-  for (uint64_t seed = 1; seed <= seeds; ++seed) {
-    ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
-    ASSERT_TRUE(r.cluster_ready) << file << " seed " << seed;
-    EXPECT_TRUE(r.expectations_met()) << file << " seed " << seed << "\n" << failed(r);
+  testing::expect_holds(file, seeds, [&file](const ScenarioResult& r, uint64_t seed) {
     EXPECT_GT(r.committed_transactions, 0) << file << " seed " << seed;
-  }
+  });
 }
 
 TEST(TxnScenarios, CommitAndAbortHolds) { expect_holds("transactions/commit-and-abort.yaml", seeds_or(3)); }
@@ -47,7 +39,7 @@ TEST(TxnScenarios, WithoutVerificationADelayedBatchOfAnAbortedTransactionIsCommi
   ScenarioSpec spec = load_bundled("transactions/hanging-transaction-no-verification.yaml");
   for (uint64_t seed = 1; seed <= seeds_or(3); ++seed) {
     ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
-    EXPECT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << failed(r);
+    EXPECT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << failed_expectations(r);
     EXPECT_GT(check_count(r, "aborted_reads"), 0) << "seed " << seed;
     for (const auto& c : r.checks) {
       if (c.check != "aborted_reads" || c.examples.empty()) continue;
@@ -105,7 +97,7 @@ TEST(TxnScenarios, NothingCommittedFailsTheFloor) {
   bool floor_failed = false;
   for (const auto& e : r.expectations)
     if (e.check == "committed_transactions" && !e.held) floor_failed = true;
-  EXPECT_TRUE(floor_failed) << failed(r);
+  EXPECT_TRUE(floor_failed) << failed_expectations(r);
 }
 
 TEST(TxnScenarios, SameSeedSameRun) {
@@ -133,7 +125,7 @@ std::string first_story(const ScenarioResult& r, const char* check) {
 // ABORT marker.
 TEST(TxnScenarios, CtpReadUncommittedMakesAbortedInputDurable) {
   ScenarioResult r = run_scenario(load_bundled("transactions/ctp-read-uncommitted.yaml"), RunOptions{1, nullptr});
-  EXPECT_TRUE(r.expectations_met()) << failed(r);
+  EXPECT_TRUE(r.expectations_met()) << failed_expectations(r);
   EXPECT_GT(check_count(r, "ctp_aborted_reads"), 0) << format_summary(r);
   const std::string story = first_story(r, "ctp_aborted_reads");
   EXPECT_NE(story.find("ABORT marker"), std::string::npos) << story;
@@ -145,7 +137,7 @@ TEST(TxnScenarios, CtpReadUncommittedMakesAbortedInputDurable) {
 TEST(TxnScenarios, CtpOffsetsOutsideTheTransactionAreFound) {
   ScenarioSpec spec = load_bundled("transactions/ctp-read-committed.yaml");
   ScenarioResult clean = run_scenario(spec, RunOptions{21, nullptr});
-  EXPECT_TRUE(clean.expectations_met()) << failed(clean);
+  EXPECT_TRUE(clean.expectations_met()) << failed_expectations(clean);
   spec.cluster.variants.set(Variant::kCtpOffsetsOutsideTransaction);
   ScenarioResult r = run_scenario(spec, RunOptions{21, nullptr});
   EXPECT_GT(check_count(r, "ctp_duplicates"), 0) << format_summary(r);
