@@ -44,7 +44,7 @@ void expect_over_seeds(const std::string& file, uint64_t seeds) {
 
 // Demonstration 1: acks=all, min.insync.replicas=2, single-node faults: nothing lost, no
 // divergence. 1,000 seeds in the sweep target; a handful in CI.
-TEST(BundledScenarios, AcksAllSurvivesSingleNodeFaults) { expect_over_seeds("ci/acks-all-single-faults.yaml", seeds_or(20)); }
+TEST(BundledScenarios, AcksAllSurvivesSingleNodeFaults) { expect_over_seeds("ci/acks-all-single-faults.yaml", seeds_or(20, 4)); }
 
 // Demonstration 2: acks=1 and a deposed leader that keeps acknowledging.
 TEST(BundledScenarios, Acks1LeaderCutOffLosesWrites) { expect_over_seeds("durability/acks1-leader-cut-off.yaml", seeds_or(6)); }
