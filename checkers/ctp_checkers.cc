@@ -1,4 +1,5 @@
 #include "checkers/ctp_checkers.h"
+#include "checkers/txn_checkers.h"
 
 #include <algorithm>
 #include <map>
@@ -14,23 +15,10 @@ using Fate = FinalRecordMeta::Txn;
 
 std::string at(sim::Instant t) { return "t=" + sim::format_instant(t); }
 
-struct Placed {
-  TopicPartition tp;
-  Offset offset;
-  Fate fate = Fate::kNone;
-};
+using Placed = FinalPlace;
 
 bool committed(Fate f) { return f == Fate::kNone || f == Fate::kCommitted; }
 
-const char* fate_word(Fate f) {
-  switch (f) {
-    case Fate::kNone: return "outside any transaction";
-    case Fate::kCommitted: return "committed";
-    case Fate::kAborted: return "aborted (an ABORT marker follows it)";
-    case Fate::kOpen: return "undecided (no marker follows it)";
-  }
-  return "?";
-}
 
 // The transaction that wrote an output, as its member saw it.
 std::vector<std::string> txn_lines(const History& h, size_t index) {
@@ -92,7 +80,7 @@ CtpChecks check_ctp(const History& h) {
     story.insert(story.end(), t.begin(), t.end());
     story.push_back("  " + h.consumer_name(l.consumer) + " made " + format_record_id(l.output_record_id) + " from " +
                     format_record_id(l.input_record_id) + " (" + l.input_tp.str() + " offset " + l.input_offset.str() +
-                    "); the final log holds it at " + p.tp.str() + " offset " + p.offset.str() + ", " + fate_word(p.fate));
+                    "); the final log holds it at " + p.tp.str() + " offset " + p.offset.str() + ", " + txn_fate_name(p.fate));
   };
 
   // Where the group's committed transactions left each input partition (the pipeline's own
@@ -116,9 +104,9 @@ CtpChecks check_ctp(const History& h) {
       if (copies == 0) continue;
       Violation v;
       v.summary = format_record_id(in_id) + " at " + where.tp.str() + " offset " + where.offset.str() + " is " +
-                  fate_word(where.fate) + ", yet the pipeline's committed output holds what it was made into";
+                  txn_fate_name(where.fate) + ", yet the pipeline's committed output holds what it was made into";
       v.story.push_back("the final log holds the input " + format_record_id(in_id) + " at " + where.tp.str() + " offset " +
-                        where.offset.str() + ", " + fate_word(where.fate));
+                        where.offset.str() + ", " + txn_fate_name(where.fate));
       for (const auto& [l, p] : made->second) output_lines(v.story, *l, p);
       v.record_id = in_id;
       add_example(r.aborted_reads, std::move(v));
@@ -134,7 +122,7 @@ CtpChecks check_ctp(const History& h) {
       v.summary = "committed input " + format_record_id(in_id) + " at " + where.tp.str() + " offset " + where.offset.str() +
                   " has no committed output, yet the group's committed offset passed it";
       v.story.push_back("the final log holds the input " + format_record_id(in_id) + " at " + where.tp.str() + " offset " +
-                        where.offset.str() + ", " + fate_word(where.fate));
+                        where.offset.str() + ", " + txn_fate_name(where.fate));
       std::vector<std::string> t = txn_lines(h, done_by[where.tp]);
       v.story.push_back("the committed offset of " + where.tp.str() + " reached " + bound->second.str() + " with:");
       v.story.insert(v.story.end(), t.begin(), t.end());

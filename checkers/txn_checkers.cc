@@ -12,21 +12,7 @@ using Fate = FinalRecordMeta::Txn;
 
 std::string at(sim::Instant t) { return "t=" + sim::format_instant(t); }
 
-const char* fate_name(Fate f) {
-  switch (f) {
-    case Fate::kNone: return "outside any transaction";
-    case Fate::kCommitted: return "committed (a COMMIT marker follows it)";
-    case Fate::kAborted: return "aborted (an ABORT marker follows it)";
-    case Fate::kOpen: return "in a transaction the log never decided (no marker follows it)";
-  }
-  return "?";
-}
-
-struct Where {
-  TopicPartition tp;
-  Offset offset;
-  Fate fate = Fate::kNone;
-};
+using Where = FinalPlace;
 
 // Every record of the final log, by id (a record at two offsets: both).
 std::map<uint64_t, std::vector<Where>> final_fates(const History& h) {
@@ -69,10 +55,20 @@ void where_lines(std::vector<std::string>& story, const std::map<uint64_t, std::
   }
   for (const Where& w : it->second)
     story.push_back("the final log holds " + format_record_id(id) + " at " + w.tp.str() + " offset " + w.offset.str() +
-                    ", " + fate_name(w.fate));
+                    ", " + txn_fate_name(w.fate));
 }
 
 }  // namespace
+
+const char* txn_fate_name(FinalRecordMeta::Txn f) {
+  switch (f) {
+    case Fate::kNone: return "outside any transaction";
+    case Fate::kCommitted: return "committed (a COMMIT marker follows it)";
+    case Fate::kAborted: return "aborted (an ABORT marker follows it)";
+    case Fate::kOpen: return "in a transaction the log never decided (no marker follows it)";
+  }
+  return "?";
+}
 
 TransactionChecks check_transactions(const History& h) {
   TransactionChecks r;

@@ -28,4 +28,14 @@ struct TransactionChecks {
 };
 TransactionChecks check_transactions(const History& h);
 
+// A record's place in a partition's final log and what the markers after it decided; the
+// transaction and consume-transform-produce checkers tell stories with them.
+struct FinalPlace {
+  TopicPartition tp;
+  Offset offset;
+  FinalRecordMeta::Txn fate = FinalRecordMeta::Txn::kNone;
+};
+// "committed (a COMMIT marker follows it)", "aborted (an ABORT marker follows it)", ...
+const char* txn_fate_name(FinalRecordMeta::Txn f);
+
 }  // namespace checkers

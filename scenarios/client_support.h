@@ -11,6 +11,7 @@
 
 #include "broker_model/clients/producer.h"
 #include "broker_model/rpc/rpc_endpoint.h"
+#include "broker_model/txn/transactional_producer.h"
 #include "checkers/history.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/scenario_spec.h"
@@ -60,5 +61,20 @@ class ProduceRecorder final : public broker_model::ProducerListener {
   bool keyed_ = false;
   std::function<void()> on_not_acknowledged_;
 };
+
+// Begins a transaction on `txp` and describes it as the History records it: the producer's
+// `number`-th, under the producer id and epoch it holds now. The caller adds what its workload
+// knows (the intent, the group) before begin_transaction records it.
+inline checkers::TxnOp begin_transaction_op(broker_model::TransactionalProducer& txp, int producer, int64_t number,
+                                            sim::Instant now) {
+  txp.begin_transaction();
+  checkers::TxnOp op;
+  op.producer = producer;
+  op.number = number;
+  op.producer_id = txp.producer_id();
+  op.producer_epoch = txp.producer_epoch();
+  op.begun = now;
+  return op;
+}
 
 }  // namespace scenarios

@@ -176,13 +176,7 @@ void run_ctp_member(sim::NodeContext& ctx, const ScenarioSpec& spec, const Consu
       read_in_generation = generation;
       read_since_rewind.clear();
     }
-    txp.begin_transaction();
-    TxnOp op;
-    op.producer = producer_index;
-    op.number = ++number;
-    op.producer_id = txp.producer_id();
-    op.producer_epoch = txp.producer_epoch();
-    op.begun = ctx.true_now();
+    TxnOp op = begin_transaction_op(txp, producer_index, ++number, ctx.true_now());
     op.group = group;
     op.generation = generation;
     const size_t t = lab.history.begin_transaction(std::move(op));

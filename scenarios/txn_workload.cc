@@ -79,13 +79,7 @@ sim::BootFn make_transactional_producer_boot(const ScenarioSpec& spec, const Pro
         }
         initialized = true;
       }
-      txp.begin_transaction();
-      TxnOp op;
-      op.producer = producer_index;
-      op.number = ++number;
-      op.producer_id = txp.producer_id();
-      op.producer_epoch = txp.producer_epoch();
-      op.begun = ctx.true_now();
+      TxnOp op = begin_transaction_op(txp, producer_index, ++number, ctx.true_now());
       op.commit_intended = draws.unit() >= p.abort_ratio;
       const size_t t = lab.history.begin_transaction(std::move(op));
       ErrorCode send_error = ErrorCode::kNone;

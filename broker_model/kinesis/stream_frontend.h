@@ -34,7 +34,7 @@
 namespace broker_model::kinesis {
 
 // The client index the frontend's internal Kafka producer and consumer report under: not one
-// of the workload's clients (the lab's observer leaves their events out of the History).
+// of the workload's clients (the lab's observer leaves their events out of what it records of the workload).
 inline constexpr int kFrontendClientIndex = -1;
 
 struct StreamConfig {
