@@ -86,6 +86,65 @@ CheckResult check_offset_regressions(const History& h) {
   return r;
 }
 
+CheckResult check_lost_commits(const History& h) {
+  CheckResult r{"lost_commits", 0, {}, {}};
+  const GroupHistory& g = h.groups();
+  using Key = std::pair<std::string, TopicPartition>;
+  std::map<Key, std::vector<const AcceptedCommit*>> accepted;  // by completion, so in log order
+  for (const auto& c : g.accepted_commits) accepted[{c.group, c.tp}].push_back(&c);
+  for (auto& [k, list] : accepted)
+    std::stable_sort(list.begin(), list.end(), [](const auto* a, const auto* b) { return a->at < b->at; });
+  std::map<Key, std::vector<const AppendingCommit*>> appending;
+  for (const auto& c : g.appending_commits) appending[{c.group, c.tp}].push_back(&c);
+  int64_t judged = 0;
+  int64_t stale = 0;
+  for (const auto& f : g.fetched_offsets) {
+    auto list = accepted.find({f.group, f.tp});
+    if (list == accepted.end()) continue;
+    // The last commit answered before this answer, among those accepted under this leader
+    // epoch of the offsets partition or an earlier one: it was committed to the offsets log,
+    // so every later leader holds it (acks=all appends; Kafka's offsets.commit.required.acks).
+    const AcceptedCommit* last = nullptr;
+    bool newer_epoch = false;
+    for (const auto* c : list->second) {
+      if (c->at > f.at) break;
+      if (c->epoch <= f.epoch) last = c;
+      else newer_epoch = true;
+    }
+    if (last == nullptr) {
+      stale += newer_epoch ? 1 : 0;
+      continue;
+    }
+    ++judged;
+    if (newer_epoch) ++stale;  // also answered by a deposed coordinator; still judged against what it knew
+    if (f.offset == last->offset) continue;
+    // What else the log may hold after that commit: offsets appended from its validation on,
+    // answered or not (a failed append's record can survive and be loaded).
+    bool possible = false;
+    if (auto a = appending.find({f.group, f.tp}); a != appending.end())
+      for (const auto* c : a->second)
+        possible = possible || (c->at >= last->validated && c->at <= f.at && c->offset == f.offset);
+    if (possible) continue;
+    Violation v;
+    v.summary = "OffsetFetch of " + f.tp.str() + " for group " + f.group + " answered " +
+                (f.offset < Offset{0} ? std::string("no committed offset") : "offset " + f.offset.str()) + " at " + at(f.at) +
+                ", though offset " + last->offset.str() + " was committed at " + at(last->at);
+    v.story = {at(last->validated) + " broker " + last->coordinator.str() + " (offsets partition leader epoch " +
+                   std::to_string(last->epoch) + ") accepted offset " + last->offset.str() + " from member " + last->member_id +
+                   " (generation " + std::to_string(last->generation) + "), committed " + at(last->at),
+               at(f.at) + " broker " + f.coordinator.str() + " (leader epoch " + std::to_string(f.epoch) +
+                   ") answered OffsetFetch with " +
+                   (f.offset < Offset{0} ? std::string("no committed offset") : "offset " + f.offset.str()) +
+                   ": the member starts " + (f.offset < Offset{0} ? "from auto.offset.reset" : "there")};
+    group_story(h, f.group, last->at, f.at, v.story);
+    add_example(r, std::move(v));
+  }
+  r.note = std::to_string(g.fetched_offsets.size()) + " OffsetFetch answer(s), " + std::to_string(judged) +
+           " after a commit of their partition";
+  if (stale > 0) r.note += ", " + std::to_string(stale) + " from a coordinator behind the commit's leader epoch";
+  return r;
+}
+
 CheckResult check_stale_commits(const History& h) {
   CheckResult r{"stale_commits", 0, {}, {}};
   for (const auto& c : h.groups().accepted_commits) {
@@ -196,8 +255,8 @@ CheckResult check_commits_rejected(const History& h) {
 
 std::vector<CheckResult> check_groups(const History& h, const std::vector<OwnershipInterval>& timeline, const GroupTopics& groups) {
   return {check_group_exclusivity(timeline, true), check_group_exclusivity(timeline, false), check_offset_regressions(h),
-          check_stale_commits(h), check_unprocessed(h, timeline, groups), check_duplicates_processed(h),
-          check_commits_rejected(h)};
+          check_stale_commits(h), check_lost_commits(h), check_unprocessed(h, timeline, groups),
+          check_duplicates_processed(h), check_commits_rejected(h)};
 }
 
 }  // namespace checkers

@@ -7,6 +7,12 @@
 //   still believes it owns the partition (a paused or cut-off member), counted and shown.
 // - offset_regressions: a committed offset of a group's partition moving backwards.
 // - stale_commits: a commit accepted from a generation older than one already stable.
+// - lost_commits: an OffsetFetch answered with less than the group had committed: a
+//   coordinator at the same or a later leader epoch of the offsets partition than the one
+//   that accepted the partition's last commit answers neither that commit's offset nor one
+//   appended after it (the commit was lost, or the coordinator took the group over without
+//   its offsets). Answers of a coordinator behind that epoch (deposed, not yet told) are not
+//   judged: Kafka makes no promise for them.
 // - unprocessed: acknowledged records of the group's topic the group never processed
 //   (at-least-once demands none; at-most-once configurations report them here).
 // - duplicates_processed: records processed more than once (at-least-once's price).
@@ -32,6 +38,7 @@ std::vector<CheckResult> check_groups(const History& h, const std::vector<Owners
 CheckResult check_group_exclusivity(const std::vector<OwnershipInterval>& timeline, bool same_generation);
 CheckResult check_offset_regressions(const History& h);
 CheckResult check_stale_commits(const History& h);
+CheckResult check_lost_commits(const History& h);
 CheckResult check_unprocessed(const History& h, const std::vector<OwnershipInterval>& timeline,
                               const GroupTopics& groups);
 CheckResult check_duplicates_processed(const History& h);

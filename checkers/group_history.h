@@ -60,6 +60,30 @@ struct AcceptedCommit {
   int32_t generation = -1;  // the commit's generation (the group's at validation)
   TopicPartition tp;
   Offset offset;
+  int32_t epoch = -1;       // the offsets partition's leader epoch the coordinator had loaded
+};
+
+// Offsets a coordinator was about to append to the offsets log (OffsetCommit, or a
+// transaction's TxnOffsetCommit). Whether or not the append was answered, its record may
+// survive in the log and be loaded by a later coordinator.
+struct AppendingCommit {
+  sim::Instant at;
+  std::string group;
+  BrokerId coordinator = kNoBroker;
+  TopicPartition tp;
+  Offset offset;
+  bool transactional = false;
+};
+
+// A coordinator's OffsetFetch answer for one partition: the group's committed offset (-1:
+// none), as the coordinator that had loaded the offsets partition at `epoch` knew it.
+struct FetchedOffset {
+  sim::Instant at;
+  std::string group;
+  BrokerId coordinator = kNoBroker;
+  int32_t epoch = -1;
+  TopicPartition tp;
+  Offset offset;
 };
 
 // A generation that became stable on a coordinator: every member and its assignment.
@@ -97,6 +121,8 @@ struct GroupHistory {
   std::vector<ProcessOp> processed;
   std::vector<CommitOp> commits;
   std::vector<AcceptedCommit> accepted_commits;
+  std::vector<AppendingCommit> appending_commits;
+  std::vector<FetchedOffset> fetched_offsets;
   std::vector<StableGeneration> generations;
   std::vector<GroupEvent> events;
   std::vector<GroupLagSample> lag;

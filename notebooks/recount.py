@@ -8,7 +8,7 @@ lost_writes, expired, duplicates, dedup_failures and lost_reads the way checkers
 defines them, and compares with what eddy reported. With consumer groups it also reads
 groups.jsonl (ownership, processing, commits as sent and as accepted, stable generations) and
 recounts the group checks of checkers/group_checkers.h: group_exclusivity, zombie_overlaps,
-offset_regressions, stale_commits, unprocessed, duplicates_processed and commits_rejected, and
+offset_regressions, stale_commits, lost_commits, unprocessed, duplicates_processed and commits_rejected, and
 lost_reads over the members' processed records. Python 3 standard library only, so a user can
 audit a verdict without eddy (as Jepsen's histories allow).
 
@@ -133,6 +133,24 @@ def group_counts(groups, history):
         1 for c in accepted if c["generation"] >= 0 and any(
             g["group"] == c["group"] and g["generation"] > c["generation"] and g["at_ns"] < c["validated_ns"]
             for g in generations))
+    # An OffsetFetch answered with neither the partition's last commit (accepted before the
+    # answer, under the answering coordinator's leader epoch of the offsets partition or an
+    # earlier one) nor an offset appended to the offsets log since that commit was validated.
+    appending = by_type.get("appending_commit", [])
+    lost_commits = 0
+    for f in by_type.get("offset_fetch", []):
+        last = None
+        for c in accepted:
+            if c["at_ns"] > f["at_ns"]:
+                break
+            if c["group"] == f["group"] and c["partition"] == f["partition"] and c["epoch"] <= f["epoch"]:
+                last = c
+        if last is None or f["offset"] == last["offset"]:
+            continue
+        lost_commits += not any(
+            a["group"] == f["group"] and a["partition"] == f["partition"] and a["offset"] == f["offset"]
+            and last["validated_ns"] <= a["at_ns"] <= f["at_ns"] for a in appending)
+    counts["lost_commits"] = lost_commits
     # Acknowledged records of a group's topic that no member of the group processed.
     processed = by_type.get("processed", [])
     unprocessed = 0

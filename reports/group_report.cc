@@ -53,7 +53,16 @@ void write_groups_jsonl(const scenarios::ScenarioResult& r, const scenarios::Sce
   for (const auto& c : g.accepted_commits)
     out << json{{"type", "accepted_commit"}, {"group", c.group}, {"coordinator", c.coordinator.value()},
                 {"member_id", c.member_id}, {"generation", c.generation}, {"partition", c.tp.str()},
-                {"offset", c.offset.value()}, {"validated_ns", c.validated.ns()}, {"at_ns", c.at.ns()}}.dump()
+                {"offset", c.offset.value()}, {"validated_ns", c.validated.ns()}, {"at_ns", c.at.ns()}, {"epoch", c.epoch}}.dump()
+        << "\n";
+  for (const auto& c : g.appending_commits)
+    out << json{{"type", "appending_commit"}, {"group", c.group}, {"coordinator", c.coordinator.value()},
+                {"partition", c.tp.str()}, {"offset", c.offset.value()}, {"transactional", c.transactional}, {"at_ns", c.at.ns()}}
+               .dump()
+        << "\n";
+  for (const auto& f : g.fetched_offsets)
+    out << json{{"type", "offset_fetch"}, {"group", f.group}, {"coordinator", f.coordinator.value()}, {"epoch", f.epoch},
+                {"partition", f.tp.str()}, {"offset", f.offset.value()}, {"at_ns", f.at.ns()}}.dump()
         << "\n";
   for (const auto& s : g.generations) {
     json assignment = json::object();

@@ -270,6 +270,7 @@ void judge_groups(const ScenarioSpec& spec, ScenarioResult& r, CountOf count_of)
   add_expectation(r, "group_exclusivity", e.group_exclusivity.value_or(zero), count_of("group_exclusivity"));
   add_expectation(r, "offset_regressions", e.offset_regressions.value_or(zero), count_of("offset_regressions"));
   add_expectation(r, "stale_commits", e.stale_commits.value_or(zero), count_of("stale_commits"));
+  add_expectation(r, "lost_commits", e.lost_commits.value_or(zero), count_of("lost_commits"));
   add_expectation(r, "zombie_overlaps", e.zombie_overlaps, count_of("zombie_overlaps"));
   add_expectation(r, "unprocessed", e.unprocessed, count_of("unprocessed"));
   add_expectation(r, "duplicates_processed", e.duplicates_processed, count_of("duplicates_processed"));

@@ -263,7 +263,17 @@ void LabObserver::subscribe_coordinators() {
   bus.subscribe<OffsetCommitAccepted>([this](const EventOrigin& o, const OffsetCommitAccepted& e) {
     for (const auto& [tp, offset] : e.offsets)
       history_.groups().accepted_commits.push_back(
-          AcceptedCommit{e.validated, o.at, e.g.group, e.g.coordinator, e.member_id, e.g.generation, tp, offset});
+          AcceptedCommit{e.validated, o.at, e.g.group, e.g.coordinator, e.member_id, e.g.generation, tp, offset, e.epoch.value()});
+  });
+  bus.subscribe<OffsetCommitAppending>([this](const EventOrigin& o, const OffsetCommitAppending& e) {
+    for (const auto& [tp, offset] : e.offsets)
+      history_.groups().appending_commits.push_back(
+          checkers::AppendingCommit{o.at, e.g.group, e.g.coordinator, tp, offset, e.transactional});
+  });
+  bus.subscribe<OffsetFetchAnswered>([this](const EventOrigin& o, const OffsetFetchAnswered& e) {
+    for (const auto& [tp, offset] : e.offsets)
+      history_.groups().fetched_offsets.push_back(
+          checkers::FetchedOffset{o.at, e.g.group, e.g.coordinator, e.epoch.value(), tp, offset});
   });
 }
 

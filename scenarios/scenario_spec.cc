@@ -55,6 +55,8 @@ const std::vector<ExpectKey>& expect_keys() {
        "a member of an older generation still working on a partition a newer one owns"},
       {"offset_regressions", &ExpectSpec::offset_regressions, "a group's committed offset moving backwards (default 0 with groups)"},
       {"stale_commits", &ExpectSpec::stale_commits, "commits accepted from a stale generation (default 0 with groups)"},
+      {"lost_commits", &ExpectSpec::lost_commits,
+       "OffsetFetch answered with less than the group had committed (default 0 with groups)"},
       {"unprocessed", &ExpectSpec::unprocessed, "acknowledged records no group member ever processed"},
       {"duplicates_processed", &ExpectSpec::duplicates_processed, "records processed more than once"},
       {"commits_rejected", &ExpectSpec::commits_rejected, "commits the coordinator refused"},

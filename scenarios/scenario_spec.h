@@ -267,11 +267,12 @@ struct ExpectSpec {
   std::optional<CountExpectation> expired;       // acknowledged records retention deleted (not lost)
   std::optional<bool> liveness;
   // Consumer groups (checkers/group_checkers.h). With groups in the scenario,
-  // group_exclusivity, offset_regressions and stale_commits default to 0.
+  // group_exclusivity, offset_regressions, stale_commits and lost_commits default to 0.
   std::optional<CountExpectation> group_exclusivity;     // same-generation ownership overlaps
   std::optional<CountExpectation> zombie_overlaps;       // cross-generation ownership overlaps
   std::optional<CountExpectation> offset_regressions;    // committed offsets moving backwards
   std::optional<CountExpectation> stale_commits;         // commits accepted from a stale generation
+  std::optional<CountExpectation> lost_commits;          // OffsetFetch answered below a committed offset
   std::optional<CountExpectation> unprocessed;           // acknowledged records never processed
   std::optional<CountExpectation> duplicates_processed;  // records processed more than once
   std::optional<CountExpectation> commits_rejected;      // commits the coordinator refused

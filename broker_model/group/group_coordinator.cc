@@ -637,6 +637,12 @@ OffsetCommitResponse GroupCoordinator::commit(const OffsetCommitRequest& req) {
   int64_t ts = ctx_.wall_now().ns() / 1'000'000;
   for (const auto& p : req.partitions)
     records.push_back(encode_group_record(OffsetCommitRecord{req.group_id, p.tp, p.offset, req.generation_id, req.member_id}, ts));
+  if (ctx_.observed<OffsetCommitAppending>()) {
+    OffsetCommitAppending appending{GroupFacts{req.group_id, self_, req.generation_id}, {}, false};
+    for (const auto& p : req.partitions) appending.offsets.emplace_back(p.tp, p.offset);
+    ctx_.emit(appending);
+  }
+  const LeaderEpoch epoch = loaded_epoch(partition);
   Offset appended_at{-1};
   e = append(partition, std::move(records), &appended_at);
   if (e == ErrorCode::kNone) {
@@ -644,7 +650,7 @@ OffsetCommitResponse GroupCoordinator::commit(const OffsetCommitRequest& req) {
     // complete later (its request waited longer): the offset that counts is the one appended
     // last, as Kafka's GroupMetadata.onOffsetCommitAppend keeps it (CommitRecordMetadataAndOffset.
     // olderThan compares the appended batch offsets). Both are answered NONE.
-    OffsetCommitAccepted accepted{GroupFacts{req.group_id, self_, req.generation_id}, req.member_id, validated, {}, {}};
+    OffsetCommitAccepted accepted{GroupFacts{req.group_id, self_, req.generation_id}, req.member_id, validated, {}, {}, epoch};
     Group* cur = find(req.group_id);
     for (const auto& p : req.partitions) {
       bool current = true;
@@ -681,7 +687,19 @@ OffsetFetchResponse GroupCoordinator::fetch_offsets(const OffsetFetchRequest& re
     }
     r.partitions.push_back(OffsetFetchPartition{tp, e == ErrorCode::kNone ? o : Offset{-1}, e});
   }
+  if (ctx_.observed<OffsetFetchAnswered>()) {
+    OffsetFetchAnswered answered{GroupFacts{req.group_id, self_, g == nullptr ? -1 : g->generation},
+                                 loaded_epoch(offsets_partition_for(req.group_id, config_.offsets_topic_partitions)), {}};
+    for (const auto& p : r.partitions)
+      if (p.error == ErrorCode::kNone) answered.offsets.emplace_back(p.tp, p.offset);
+    ctx_.emit(answered);
+  }
   return r;
+}
+
+LeaderEpoch GroupCoordinator::loaded_epoch(int32_t partition) const {
+  auto it = loaded_.find(partition);
+  return it == loaded_.end() ? kNoLeaderEpoch : it->second.epoch;
 }
 
 // ---- transactional offsets (KIP-98, KIP-447) -----------------------------------------------
@@ -736,6 +754,11 @@ TxnOffsetCommitResponse GroupCoordinator::txn_commit(const TxnOffsetCommitReques
   if (coordinator_error(req.group_id) != ErrorCode::kNone) {
     resp.error = ErrorCode::kNotCoordinator;
     return resp;
+  }
+  if (ctx_.observed<OffsetCommitAppending>()) {
+    OffsetCommitAppending appending{GroupFacts{req.group_id, self_, req.generation_id}, {}, true};
+    for (const auto& p : req.partitions) appending.offsets.emplace_back(p.tp, p.offset);
+    ctx_.emit(appending);
   }
   ProducePartitionResponse r = part->produce(batch, kAcksAll, sim::milliseconds(config_.offsets_commit_timeout_ms));
   switch (r.error) {
@@ -793,6 +816,7 @@ void GroupCoordinator::complete_pending(Group& g, ProducerId pid, bool committed
     a.g = GroupFacts{g.id, self_, p.generation};
     a.member_id = p.member_id;
     a.validated = p.validated;
+    a.epoch = loaded_epoch(g.partition);
     (current ? a.offsets : a.superseded).emplace_back(tp, p.offset);
   }
   if (emit && ctx_.observed<OffsetCommitAccepted>())

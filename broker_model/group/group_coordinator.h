@@ -119,6 +119,7 @@ class GroupCoordinator {
   };
 
   void tick_loop();
+  LeaderEpoch loaded_epoch(int32_t partition) const;  // kNoLeaderEpoch: not loaded here
   void follow_leadership();
   void load(int32_t partition, LeaderEpoch epoch);
   void unload(int32_t partition, const char* why);

@@ -104,6 +104,25 @@ struct OffsetCommitAccepted {
   // Accepted too, but a commit appended later in the log completed first: the committed
   // offset stays that later one's.
   std::vector<std::pair<TopicPartition, Offset>> superseded;
+  LeaderEpoch epoch = kNoLeaderEpoch;  // the offsets partition's leader epoch the coordinator loaded
+};
+
+// Offsets about to be appended to the offsets log (OffsetCommit, or TxnOffsetCommit with
+// `transactional`). The append may fail and its records still survive in the log, so a later
+// coordinator can load them without any commit having been answered: what a fetched offset
+// may be is judged against these too.
+struct OffsetCommitAppending {
+  GroupFacts g;
+  std::vector<std::pair<TopicPartition, Offset>> offsets;
+  bool transactional = false;
+};
+
+// The coordinator answered an OffsetFetch: each partition's committed offset (-1: none).
+// Partitions answered with an error (UNSTABLE_OFFSET_COMMIT) are left out.
+struct OffsetFetchAnswered {
+  GroupFacts g;
+  LeaderEpoch epoch = kNoLeaderEpoch;  // the offsets partition's leader epoch the coordinator loaded
+  std::vector<std::pair<TopicPartition, Offset>> offsets;
 };
 
 }  // namespace broker_model

@@ -65,6 +65,59 @@ TEST(GroupCheckers, ACommitFromAGenerationOlderThanAStableOneIsStale) {
   EXPECT_EQ(check_stale_commits(h).count, 1);
 }
 
+TEST(GroupCheckers, AnOffsetFetchBelowTheLastCommitIsALostCommitUnlessTheCoordinatorIsBehindIt) {
+  auto accepted = [](History& h, int64_t validated_ms, int64_t at_ms, int64_t offset, int32_t epoch) {
+    h.groups().accepted_commits.push_back(
+        AcceptedCommit{t(validated_ms), t(at_ms), "g", BrokerId{0}, "m0", 1, kP0, Offset{offset}, epoch});
+    h.groups().appending_commits.push_back(AppendingCommit{t(validated_ms), "g", BrokerId{0}, kP0, Offset{offset}, false});
+  };
+  auto fetched = [](History& h, int64_t ms, int64_t offset, int32_t epoch) {
+    h.groups().fetched_offsets.push_back(FetchedOffset{t(ms), "g", BrokerId{1}, epoch, kP0, Offset{offset}});
+  };
+  {
+    History h;  // the new coordinator answers the committed offset: fine
+    accepted(h, 1'000, 1'100, 10, 3);
+    fetched(h, 2'000, 10, 4);
+    fetched(h, 500, -1, 3);  // before any commit: nothing to hold it to
+    EXPECT_EQ(check_lost_commits(h).count, 0);
+  }
+  {
+    History h;  // the new coordinator took the group over without its offsets
+    accepted(h, 1'000, 1'100, 10, 3);
+    fetched(h, 2'000, -1, 4);
+    CheckResult r = check_lost_commits(h);
+    EXPECT_EQ(r.count, 1);
+    ASSERT_FALSE(r.examples.empty());
+    EXPECT_NE(r.examples[0].summary.find("no committed offset"), std::string::npos) << r.examples[0].summary;
+  }
+  {
+    History h;  // an older offset from a coordinator at the same epoch: the commit is lost
+    accepted(h, 1'000, 1'100, 5, 3);
+    accepted(h, 1'500, 1'600, 10, 3);
+    fetched(h, 2'000, 5, 3);
+    EXPECT_EQ(check_lost_commits(h).count, 1);
+  }
+  {
+    History h;  // a deposed coordinator (epoch 3) answering after epoch 4 accepted a commit
+    accepted(h, 1'000, 1'100, 5, 3);
+    accepted(h, 1'500, 1'600, 10, 4);
+    fetched(h, 2'000, 5, 3);
+    EXPECT_EQ(check_lost_commits(h).count, 0) << "judged against epoch 3's last commit, which it holds";
+    fetched(h, 2'100, -1, 3);
+    EXPECT_EQ(check_lost_commits(h).count, 1) << "but it must still hold what epoch 3 committed";
+  }
+  {
+    History h;  // an append that was never answered survived in the log and was loaded: fine
+    accepted(h, 1'000, 1'100, 5, 3);
+    h.groups().appending_commits.push_back(AppendingCommit{t(1'200), "g", BrokerId{0}, kP0, Offset{12}, false});
+    fetched(h, 2'000, 12, 4);
+    EXPECT_EQ(check_lost_commits(h).count, 0);
+    h.groups().appending_commits.push_back(AppendingCommit{t(900), "g", BrokerId{0}, kP0, Offset{4}, false});
+    fetched(h, 2'100, 4, 4);
+    EXPECT_EQ(check_lost_commits(h).count, 1) << "appended before the last commit was validated: superseded";
+  }
+}
+
 TEST(GroupCheckers, UnprocessedAndDuplicatesProcessed) {
   History h;
   for (uint64_t seq = 1; seq <= 3; ++seq) {

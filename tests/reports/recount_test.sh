@@ -35,13 +35,16 @@ run_expecting 1 kafka-5494 "$src/scenarios/durability/idempotent-retries.yaml" -
 # The group checks recounted from groups.jsonl: KAFKA-2555's variant lets a zombie's commits
 # through (stale commits, offsets moving back).
 run_expecting 1 kafka-2555 "$src/scenarios/groups/paused-member-zombie.yaml" --seed 1 --variant group-commit-ignores-generation
+# apache/kafka#2436's variant: a coordinator taking the group over without its offsets answers
+# OffsetFetch with none (lost_commits, from the offset_fetch and accepted_commit lines).
+run_expecting 1 offsets-not-loaded "$src/scenarios/zoo/groups-swarm.yaml" --seed 7 --variant offsets-not-loaded-on-failover
 python3 - "$out" <<'PY'
 import json, sys
 def count(name, check):
     return next(c["count"] for c in json.load(open(f"{sys.argv[1]}/{name}/summary.json"))["checks"] if c["check"] == check)
 assert count("kafka-5494", "dedup_failures") > 0, "KAFKA-5494's duplicates are the broker's"
 assert count("kafka-5494", "dedup_failures") == count("kafka-5494", "duplicates"), "every one of them"
-for name, check in [("kafka-2555", "stale_commits"), ("kafka-2555", "offset_regressions"), ("kafka-2555", "zombie_overlaps"),
+for name, check in [("offsets-not-loaded", "lost_commits"), ("kafka-2555", "stale_commits"), ("kafka-2555", "offset_regressions"), ("kafka-2555", "zombie_overlaps"),
                     ("paused-member-zombie", "duplicates_processed"), ("paused-member-zombie", "commits_rejected"),
                     ("commit-before-processing", "unprocessed")]:
     assert count(name, check) > 0, f"{name}: {check} is not zero, so agreeing on it means something"

@@ -162,6 +162,13 @@ TEST(BugZoo, GroupCommitIgnoringTheGenerationAcceptsAZombiesCommit) {
   expect_found("groups/paused-member-zombie.yaml", Variant::kGroupCommitIgnoresGeneration, 1, "stale_commits", {1});
 }
 
+// apache/kafka#2436: `eddy hunt zoo/groups-swarm.yaml --variant offsets-not-loaded-on-failover`
+// found seed 7 after 7 seeds once lost_commits judged OffsetFetch answers: a coordinator moved
+// to broker 0 answers "no committed offset" for orders-2, though broker 2 had committed 318.
+TEST(BugZoo, OffsetsNotLoadedOnFailoverIsFoundByTheGroupsSwarm) {
+  expect_found("zoo/groups-swarm.yaml", Variant::kOffsetsNotLoadedOnFailover, 7, "lost_commits", {6, 7});
+}
+
 // KIP-101's mechanism where no loss follows: a follower restarted by the swarm cuts its whole
 // log (its high watermark is 0 after a restart) instead of asking the leader.
 TEST(BugZoo, PreKip101FollowersCutTheirLogToTheHighWatermark) {
