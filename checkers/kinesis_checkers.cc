@@ -178,7 +178,7 @@ void check_processing(const History& h, KinesisChecks& out) {
         v.record_id = id;
         v.summary = format_record_id(id) + " at " + tp.str() + " sequence " + std::to_string(off) +
                     " was never processed by application " + app + ", yet the shard's checkpoint is past it (" +
-                    sequence_text(cp->sequence) + ")";
+                    (cp->sequence == kShardEndSequence ? std::string("SHARD_END") : std::to_string(cp->sequence)) + ")";
         // The checkpoint that first went past it, the faults around it, and who took the
         // lease next (and started after that checkpoint).
         const KinesisCheckpoint* past = nullptr;
@@ -234,6 +234,12 @@ void check_processing(const History& h, KinesisChecks& out) {
     }
   }
   for (const auto& [app, workers] : k.applications) check_reshard_order(h, app, workers, out);
+  // The reshards the lab called, done or refused: counted (done), each in the note.
+  for (const auto& e : h.timeline_events()) {
+    if (e.kind != "reshard") continue;
+    if (e.detail.size() >= 6 && e.detail.compare(e.detail.size() - 6, 6, ": done") == 0) ++out.reshards.count;
+    out.reshards.note += (out.reshards.note.empty() ? "" : "; ") + e.detail;
+  }
   for (const auto& e : k.leases) {
     const bool change = e.what == "stolen" || (e.what == "taken" && !e.previous_owner.empty());
     if (!change) continue;

@@ -103,8 +103,12 @@ TEST(KinesisReshard, UpdateShardCountReachesTheUniformLayout) {
     expect_open_shards_tile_the_space(m);
     // Every closed shard has a child; every created shard has a parent.
     for (const ShardRange& s : m.shards()) {
-      if (s.closed) EXPECT_FALSE(m.children_of(s.index).empty()) << s.shard_id;
-      if (s.index >= from) EXPECT_GE(s.parent, 0) << s.shard_id;
+      if (s.closed) {
+        EXPECT_FALSE(m.children_of(s.index).empty()) << s.shard_id;
+      }
+      if (s.index >= from) {
+        EXPECT_GE(s.parent, 0) << s.shard_id;
+      }
     }
   }
   // Doubling splits each shard once: no short-lived shards.
