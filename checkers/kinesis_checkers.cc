@@ -9,6 +9,10 @@ namespace {
 
 std::string at(sim::Instant t) { return "t=" + sim::format_instant(t); }
 
+std::string sequence_text(int64_t sequence) {
+  return sequence == kShardEndSequence ? std::string("SHARD_END") : "sequence " + std::to_string(sequence);
+}
+
 std::string worker_name(const History& h, int consumer) {
   auto it = h.kinesis().worker_ids.find(consumer);
   return it == h.kinesis().worker_ids.end() ? h.consumer_name(consumer) : "worker " + it->second;
@@ -30,7 +34,7 @@ void processing_story(const History& h, const std::set<int>& workers, const Topi
     if (c.tp == tp && c.ok && workers.count(c.consumer) != 0 && c.at <= first) before = &c;
   if (before != nullptr)
     lines.emplace_back(before->at, at(before->at) + " " + worker_name(h, before->consumer) + " checkpoint " + tp.str() +
-                                       " at sequence " + std::to_string(before->sequence) + " (the last before it)");
+                                       " at " + sequence_text(before->sequence) + " (the last before it)");
   const sim::Instant from = before != nullptr ? before->at : first;
   for (const auto& e : h.timeline_events())
     if (e.kind == "fault" && e.at + sim::seconds(10) >= from && e.at <= last) lines.emplace_back(e.at, at(e.at) + " fault: " + e.detail);
@@ -39,8 +43,8 @@ void processing_story(const History& h, const std::set<int>& workers, const Topi
       lines.emplace_back(e.at, lease_line(h, e));
   for (const auto& c : h.kinesis().checkpoints)
     if (c.tp == tp && !c.ok && workers.count(c.consumer) != 0 && c.at >= from && c.at <= last + sim::seconds(5))
-      lines.emplace_back(c.at, at(c.at) + " " + worker_name(h, c.consumer) + " checkpoint " + tp.str() + " at sequence " +
-                                   std::to_string(c.sequence) + " refused: the lease has another owner");
+      lines.emplace_back(c.at, at(c.at) + " " + worker_name(h, c.consumer) + " checkpoint " + tp.str() + " at " +
+                                   sequence_text(c.sequence) + " refused: the lease has another owner");
 }
 
 std::vector<std::string> sorted_story(std::vector<std::pair<sim::Instant, std::string>> lines) {
@@ -55,6 +59,79 @@ std::vector<std::string> sorted_story(std::vector<std::pair<sim::Instant, std::s
     out.push_back(std::move(l.second));
   }
   return out;
+}
+
+// Whether shard partition `tp` was created (through any number of reshards) from `ancestor`.
+bool descends_from(const KinesisHistory& k, const TopicPartition& tp, int32_t ancestor) {
+  std::vector<int32_t> todo{tp.partition};
+  std::set<int32_t> visited;
+  while (!todo.empty()) {
+    const int32_t s = todo.back();
+    todo.pop_back();
+    if (!visited.insert(s).second) continue;
+    auto it = k.shards.find(TopicPartition{tp.topic, s});
+    if (it == k.shards.end()) continue;
+    for (int32_t p : it->second.parents) {
+      if (p == ancestor) return true;
+      todo.push_back(p);
+    }
+  }
+  return false;
+}
+
+// A partition key's records in a parent shard all precede its records in the children; a
+// record of the parent processed (for the first time) after one of a descendant's is out of
+// order. The story names the reshard, both processings, the child's lease and whether the
+// parent was read to SHARD_END before.
+void check_reshard_order(const History& h, const std::string& app, const std::set<int>& workers, KinesisChecks& out) {
+  const KinesisHistory& k = h.kinesis();
+  if (k.shards.empty()) return;
+  std::set<std::pair<TopicPartition, int64_t>> seen;
+  std::map<std::string, std::map<TopicPartition, const ConsumeOp*>> first_in_shard;  // key -> shard -> first processing
+  for (const auto& c : h.consumes()) {
+    if (workers.count(c.consumer) == 0) continue;
+    if (!seen.insert({c.tp, c.offset.value()}).second) continue;
+    auto key = k.partition_keys.find(c.record_id);
+    if (key == k.partition_keys.end()) continue;
+    auto& shards = first_in_shard[key->second];
+    const ConsumeOp* child = nullptr;
+    for (const auto& [tp, op] : shards)
+      if (tp.topic == c.tp.topic && tp != c.tp && descends_from(k, tp, c.tp.partition)) {
+        child = op;
+        break;
+      }
+    shards.emplace(c.tp, &c);
+    if (child == nullptr) continue;
+    Violation v;
+    v.record_id = c.record_id;
+    v.summary = "partition key '" + key->second + "': " + format_record_id(c.record_id) + " of parent shard " + c.tp.str() +
+                " (sequence " + c.offset.str() + ") processed by application " + app + " after " +
+                format_record_id(child->record_id) + " of its child shard " + child->tp.str();
+    std::vector<std::pair<sim::Instant, std::string>> lines;
+    for (const auto& e : h.timeline_events())
+      if (e.kind == "reshard" && e.tp.topic == c.tp.topic && e.at <= c.at) lines.emplace_back(e.at, at(e.at) + " " + e.detail);
+    for (const auto& e : k.leases)
+      if (e.tp == child->tp && workers.count(e.consumer) != 0 && e.what == "taken" && e.at <= child->at)
+        lines.emplace_back(e.at, lease_line(h, e));
+    lines.emplace_back(child->at, at(child->at) + " " + worker_name(h, child->consumer) + " processed " +
+                                      format_record_id(child->record_id) + " of child " + child->tp.str() + " (sequence " +
+                                      child->offset.str() + ")");
+    lines.emplace_back(c.at, at(c.at) + " " + worker_name(h, c.consumer) + " processed " + format_record_id(c.record_id) +
+                                 " of parent " + c.tp.str() + " (sequence " + c.offset.str() + "), the same key, later");
+    const KinesisCheckpoint* end = nullptr;
+    for (const auto& cp : k.checkpoints)
+      if (cp.tp == c.tp && cp.ok && cp.sequence == kShardEndSequence && workers.count(cp.consumer) != 0) {
+        end = &cp;
+        break;
+      }
+    if (end != nullptr)
+      lines.emplace_back(end->at, at(end->at) + " " + worker_name(h, end->consumer) + " checkpoint " + c.tp.str() +
+                                      " at SHARD_END: only now was the parent finished");
+    else
+      lines.emplace_back(c.at, "the parent " + c.tp.str() + " was never checkpointed at SHARD_END");
+    v.story = sorted_story(std::move(lines));
+    add_example(out.reshard_key_order, std::move(v));
+  }
 }
 
 void check_processing(const History& h, KinesisChecks& out) {
@@ -86,14 +163,22 @@ void check_processing(const History& h, KinesisChecks& out) {
     for (const auto& c : k.checkpoints)
       if (c.ok && workers.count(c.consumer) != 0) last[c.tp] = &c;
     for (const auto& [tp, cp] : last) {
+      // SHARD_END covers the shard up to its EndingSequenceNumber (records a failed write left
+      // beyond it are never served).
+      int64_t covered = cp->sequence;
+      if (covered == kShardEndSequence) {
+        auto info = k.shards.find(tp);
+        if (info == k.shards.end() || !info->second.ending_sequence) continue;
+        covered = *info->second.ending_sequence;
+      }
       for (const auto& [off, id] : final_log[tp]) {
-        if (off > cp->sequence) break;
+        if (off > covered) break;
         if (processed.count({tp, off}) != 0) continue;
         Violation v;
         v.record_id = id;
         v.summary = format_record_id(id) + " at " + tp.str() + " sequence " + std::to_string(off) +
                     " was never processed by application " + app + ", yet the shard's checkpoint is past it (" +
-                    std::to_string(cp->sequence) + ")";
+                    (cp->sequence == kShardEndSequence ? std::string("SHARD_END") : std::to_string(cp->sequence)) + ")";
         // The checkpoint that first went past it, the faults around it, and who took the
         // lease next (and started after that checkpoint).
         const KinesisCheckpoint* past = nullptr;
@@ -105,7 +190,7 @@ void check_processing(const History& h, KinesisChecks& out) {
         std::vector<std::pair<sim::Instant, std::string>> lines;
         if (past != nullptr) {
           lines.emplace_back(past->at, at(past->at) + " " + worker_name(h, past->consumer) + " checkpoint " + tp.str() +
-                                           " at sequence " + std::to_string(past->sequence) + ", past sequence " +
+                                           " at " + sequence_text(past->sequence) + ", past sequence " +
                                            std::to_string(off) + " (not processed)");
           const KinesisLeaseEvent* next = nullptr;
           for (const auto& e : k.leases)
@@ -147,6 +232,13 @@ void check_processing(const History& h, KinesisChecks& out) {
         prev = &c;
       }
     }
+  }
+  for (const auto& [app, workers] : k.applications) check_reshard_order(h, app, workers, out);
+  // The reshards the lab called, done or refused: counted (done), each in the note.
+  for (const auto& e : h.timeline_events()) {
+    if (e.kind != "reshard") continue;
+    if (e.detail.size() >= 6 && e.detail.compare(e.detail.size() - 6, 6, ": done") == 0) ++out.reshards.count;
+    out.reshards.note += (out.reshards.note.empty() ? "" : "; ") + e.detail;
   }
   for (const auto& e : k.leases) {
     const bool change = e.what == "stolen" || (e.what == "taken" && !e.previous_owner.empty());

@@ -8,6 +8,11 @@
 //   application processed: a checkpoint went past records not processed (a safety violation);
 // - kinesis_key_order: a partition key's records first processed out of their shard's
 //   sequence order (a safety violation for a KCL application);
+// - reshard_key_order: a partition key's record of a parent shard first processed after one of
+//   its records of a child (or later descendant) shard: every record of a key in the parent
+//   precedes those in its children, and the KCL processes a child only once its parents are
+//   at SHARD_END (a safety violation for a KCL application);
+// - reshards: the SplitShard / MergeShards / UpdateShardCount calls done (counted, not judged);
 // - throttled_writes / throttled_reads: ProvisionedThroughputExceededException answers, with
 //   per shard the count and the time spent throttled (100 ms windows holding one);
 // - lease_changes: leases taken over from another worker (expired) or stolen.
@@ -32,6 +37,8 @@ struct KinesisChecks {
   CheckResult processed_twice{"processed_twice", 0, {}, {}};
   CheckResult processed_skipped{"processed_skipped", 0, {}, {}};
   CheckResult key_order{"kinesis_key_order", 0, {}, {}};
+  CheckResult reshard_key_order{"reshard_key_order", 0, {}, {}};
+  CheckResult reshards{"reshards", 0, {}, {}};  // reshards done (not a violation; the note lists each call)
   CheckResult throttled_writes{"throttled_writes", 0, {}, {}};
   CheckResult throttled_reads{"throttled_reads", 0, {}, {}};
   CheckResult lease_changes{"lease_changes", 0, {}, {}};

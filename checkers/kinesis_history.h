@@ -1,13 +1,16 @@
 // What the lab records of a Kinesis run besides the produces and consumes every workload has
 // (a Kinesis put is a ProduceOp whose partition is the shard's and whose offset is its
 // sequence number; a KCL worker's processed record is a ConsumeOp): the partition key of each
-// record, each throttled write and read, the KCL workers' lease changes and checkpoints.
+// record, each throttled write and read, the KCL workers' lease changes and checkpoints, and
+// the shards' lineage after a reshard (parents, EndingSequenceNumber).
 // Written by the lab's Kinesis clients (scenarios/kinesis_workload.h), read by
 // checkers/kinesis_checkers.h.
 #pragma once
 
 #include <cstdint>
+#include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -41,6 +44,17 @@ struct KinesisCheckpoint {
   bool ok = true;
 };
 
+// The sequence a SHARD_END checkpoint is recorded with: the shard was read to its end.
+inline constexpr int64_t kShardEndSequence = std::numeric_limits<int64_t>::max();
+
+// A shard as the frontend last told it (after a reshard): its parents and, once closed and
+// drained, its EndingSequenceNumber (-1: it holds no record).
+struct KinesisShardInfo {
+  std::vector<int32_t> parents;  // ParentShardId, AdjacentParentShardId
+  bool closed = false;
+  std::optional<int64_t> ending_sequence;
+};
+
 struct KinesisHistory {
   std::map<uint64_t, std::string> partition_keys;  // record id -> its partition key
   std::vector<KinesisThrottle> throttles;
@@ -49,6 +63,7 @@ struct KinesisHistory {
   std::set<int> kcl_consumers;                     // consumer indexes that are KCL workers
   std::map<int, std::string> worker_ids;           // consumer index -> worker id
   std::map<std::string, std::set<int>> applications;  // application -> its workers (consumer indexes)
+  std::map<TopicPartition, KinesisShardInfo> shards;  // only streams that were resharded
   bool active = false;
 };
 

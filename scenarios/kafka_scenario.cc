@@ -337,6 +337,7 @@ void judge_kinesis(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "processed_twice", e.processed_twice, count_of("processed_twice"));
   add_expectation(r, "processed_skipped", e.processed_skipped ? e.processed_skipped : zero_if_kcl, count_of("processed_skipped"));
   add_expectation(r, "kinesis_key_order", e.kinesis_key_order ? e.kinesis_key_order : zero_if_kcl, count_of("kinesis_key_order"));
+  add_expectation(r, "reshard_key_order", e.reshard_key_order ? e.reshard_key_order : zero_if_kcl, count_of("reshard_key_order"));
   add_expectation(r, "throttled_writes", e.throttled_writes, count_of("throttled_writes"));
   add_expectation(r, "throttled_reads", e.throttled_reads, count_of("throttled_reads"));
   add_expectation(r, "lease_changes", e.lease_changes, count_of("lease_changes"));
@@ -556,6 +557,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
       }
     }
   }
+  if (spec.kinesis && !spec.kinesis->reshards.empty())
+    workload_nodes.push_back(world.add_node("kinesis-admin", make_kinesis_admin_boot(spec, kinesis_nodes, *lab)));
   sim::NodeId final_reader = world.add_node("final-reader", make_final_reader_boot(spec, *lab));
 
   for (sim::NodeId n : server_nodes) world.start(n);
@@ -649,8 +652,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   if (spec.kinesis) {
     KinesisChecks k = check_kinesis(h);
     result.kinesis_throttling = std::move(k.throttling);
-    for (CheckResult* c : {&k.processed_twice, &k.processed_skipped, &k.key_order, &k.throttled_writes,
-                           &k.throttled_reads, &k.lease_changes})
+    for (CheckResult* c : {&k.processed_twice, &k.processed_skipped, &k.key_order, &k.reshard_key_order, &k.reshards,
+                           &k.throttled_writes, &k.throttled_reads, &k.lease_changes})
       result.checks.push_back(std::move(*c));
   }
   if (has_ctp(spec)) {

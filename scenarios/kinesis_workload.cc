@@ -21,6 +21,11 @@ namespace {
 // The rate loop's tick: records go out in bursts of at most this much of the rate.
 constexpr sim::Duration kSendTick = sim::milliseconds(1);
 constexpr sim::Duration kClientRequestTimeout = sim::seconds(6);
+// A reshard call answered ResourceInUseException (the stream is UPDATING) or not answered is
+// tried again after this, at most this many times.
+constexpr sim::Duration kReshardRetryBackoff = sim::milliseconds(200);
+constexpr int kReshardAttemptsMax = 150;
+static_assert(kShardEnd == checkers::kShardEndSequence, "SHARD_END is recorded as itself");
 
 // Partition keys per the scenario's key distribution (as the Kafka workload's KeyChooser;
 // none: a fresh random key per record, as applications without a natural key use).
@@ -95,7 +100,19 @@ KinesisNodes add_kinesis_servers(sim::World& world, const ScenarioSpec& spec, La
   lab.history.kinesis().active = true;
   out.lease_table = world.add_node("lease-table", make_lease_table_boot());
   FrontendConfig fc;
-  for (const auto& s : k.streams) fc.streams.push_back(StreamConfig{s.name, s.shards});
+  for (const auto& s : k.streams) fc.streams.push_back(StreamConfig{s.name, s.shards, s.partitions});
+  // The shards' lineage and ends, for the checkers (kinesis_history.h).
+  checkers::KinesisHistory& kh = lab.history.kinesis();
+  fc.on_shards_changed = [&kh](const std::string& stream, const std::vector<ShardRange>& shards) {
+    for (const ShardRange& s : shards) {
+      checkers::KinesisShardInfo& info = kh.shards[shard_tp(stream, s.index)];
+      info.parents.clear();
+      if (s.parent >= 0) info.parents.push_back(s.parent);
+      if (s.adjacent_parent >= 0) info.parents.push_back(s.adjacent_parent);
+      info.closed = s.closed;
+      info.ending_sequence = s.ending_sequence_number;
+    }
+  };
   fc.brokers = lab.brokers;
   fc.limits = ShardLimits{k.write_bytes_per_s, k.write_records_per_s, k.read_bytes_per_s, k.read_calls_per_s};
   for (int i = 0; i < k.frontends; ++i)
@@ -193,10 +210,50 @@ sim::BootFn make_kcl_worker_boot(const ScenarioSpec& spec, const KinesisConsumer
     config.max_records = c.max_records;
     config.processing_time = c.processing_time;
     config.checkpoint_before_processing = c.checkpoint_before_processing;
+    config.read_children_early = c.read_children_early;
+    config.parent_shard_poll = c.parent_shard_poll;
     KclRecorder& recorder = ctx.make<KclRecorder>(ctx, lab.history, consumer_index, c.stream);
     wait_ready(lab);
     KclWorker& w = ctx.make<KclWorker>(ctx, rpc, client, config, recorder);
     w.start();
+  };
+}
+
+sim::BootFn make_kinesis_admin_boot(const ScenarioSpec& spec, const KinesisNodes& nodes, LabState& lab) {
+  return [&spec, nodes, &lab](sim::NodeContext& ctx) {
+    RpcEndpoint& rpc = client_rpc(ctx);
+    KinesisClient& client = ctx.make<KinesisClient>(rpc, nodes.frontends, sim::seconds(3), 0);
+    wait_ready(lab);
+    const sim::Instant start = ctx.now();  // the workload's start, as the fault times count from it
+    for (const KinesisReshardSpec& r : spec.kinesis->reshards) {
+      if (ctx.now() < start + r.at) ctx.sleep_for(start + r.at - ctx.now());
+      // Retried while the stream is UPDATING (a previous reshard still closing its parents)
+      // or the frontend does not answer, for a bounded time.
+      std::string outcome = "gave up: no answer";
+      for (int attempt = 0; attempt < kReshardAttemptsMax; ++attempt) {
+        std::optional<ReshardResponse> resp;
+        switch (r.action) {
+          case KinesisReshardSpec::Action::kSplitShard:
+            resp = client.split_shard(SplitShardRequest{r.stream, r.shard, r.new_starting_hash_key});
+            break;
+          case KinesisReshardSpec::Action::kMergeShards:
+            resp = client.merge_shards(MergeShardsRequest{r.stream, r.shard, r.adjacent_shard});
+            break;
+          case KinesisReshardSpec::Action::kUpdateShardCount:
+            resp = client.update_shard_count(UpdateShardCountRequest{r.stream, r.target_shard_count, "UNIFORM_SCALING"});
+            break;
+        }
+        if (resp && resp->error_code.empty()) {
+          outcome = "done";
+          break;
+        }
+        if (resp) outcome = resp->error_code + ": " + resp->message;
+        if (resp && resp->error_code != kResourceInUse && resp->error_code != kLimitExceeded) break;
+        ctx.sleep_for(kReshardRetryBackoff);
+      }
+      lab.history.timeline(checkers::TimelineEvent{ctx.true_now(), "reshard", shard_tp(r.stream, 0), kNoBroker,
+                                                   "reshard of " + stream_topic(r.stream) + ": " + r.describe() + ": " + outcome});
+    }
   };
 }
 

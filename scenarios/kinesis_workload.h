@@ -26,4 +26,9 @@ sim::BootFn make_kinesis_producer_boot(const ScenarioSpec& spec, const KinesisPr
 sim::BootFn make_kcl_worker_boot(const ScenarioSpec& spec, const KinesisConsumerSpec& c, int consumer_index, int worker,
                                  const KinesisNodes& nodes, LabState& lab);
 
+// The node `kinesis-admin`: calls the scenario's `kinesis.reshard` entries (SplitShard,
+// MergeShards, UpdateShardCount) at their times, counted from the workload's start, and
+// records each in the History's timeline ("reshard").
+sim::BootFn make_kinesis_admin_boot(const ScenarioSpec& spec, const KinesisNodes& nodes, LabState& lab);
+
 }  // namespace scenarios

@@ -67,6 +67,9 @@ const std::vector<ExpectKey>& expect_keys() {
       {"kinesis_key_order", &ExpectSpec::kinesis_key_order,
        "Kinesis: a partition key's records first processed out of their shard's sequence order (default 0 with KCL "
        "consumers)"},
+      {"reshard_key_order", &ExpectSpec::reshard_key_order,
+       "Kinesis: a partition key's record of a parent shard first processed after one of its child shards (default 0 "
+       "with KCL consumers)"},
       {"throttled_writes", &ExpectSpec::throttled_writes,
        "Kinesis: records refused with ProvisionedThroughputExceededException (per-shard write limits)"},
       {"throttled_reads", &ExpectSpec::throttled_reads,
@@ -121,6 +124,15 @@ std::optional<std::string> add_variants(ClusterSpec& cluster, const std::vector<
     cluster.variants.set(*v);
   }
   return std::nullopt;
+}
+
+std::string KinesisReshardSpec::describe() const {
+  switch (action) {
+    case Action::kSplitShard: return "SplitShard " + shard + " at NewStartingHashKey " + new_starting_hash_key;
+    case Action::kMergeShards: return "MergeShards " + shard + " with " + adjacent_shard;
+    case Action::kUpdateShardCount: return "UpdateShardCount to " + std::to_string(target_shard_count) + " (UNIFORM_SCALING)";
+  }
+  return "?";
 }
 
 }  // namespace scenarios

@@ -162,6 +162,20 @@ struct ConsumerSpec {
 struct KinesisStreamSpec {
   std::string name;
   int shards = 1;
+  int partitions = 1;  // its topic's: the shards it starts with plus those its reshards create
+};
+// A `kinesis.reshard` entry: SplitShard, MergeShards or UpdateShardCount at a time, called by
+// the lab's `kinesis-admin` node (kinesis_workload.h). Shards by id ("shardId-000000000001").
+struct KinesisReshardSpec {
+  enum class Action { kSplitShard, kMergeShards, kUpdateShardCount };
+  sim::Duration at;
+  std::string stream;
+  Action action = Action::kSplitShard;
+  std::string shard;                  // ShardToSplit / ShardToMerge
+  std::string adjacent_shard;         // AdjacentShardToMerge
+  std::string new_starting_hash_key;  // decimal (the loader fills the parent's midpoint when absent)
+  int target_shard_count = 0;
+  std::string describe() const;       // "SplitShard shardId-000000000000 at 1701..."
 };
 struct KinesisProducerSpec {
   std::string stream;
@@ -184,12 +198,17 @@ struct KinesisConsumerSpec {
   sim::Duration processing_time = sim::Duration::zero();
   int max_records = 10'000;
   bool checkpoint_before_processing = false;  // checkpoint: before_processing
+  // Parent before child (kcl_worker.h): a child shard waits until its parents are at
+  // SHARD_END, polled every parent_shard_poll; read_children_early: true skips the wait.
+  bool read_children_early = false;
+  sim::Duration parent_shard_poll = sim::seconds(10);
 };
 struct KinesisSpec {
   int frontends = 1;
   std::vector<KinesisStreamSpec> streams;
   std::vector<KinesisProducerSpec> producers;
   std::vector<KinesisConsumerSpec> consumers;
+  std::vector<KinesisReshardSpec> reshards;  // by time
   // Per-shard limits (defaults: AWS's, kinesis/shard_throttle.h).
   int64_t write_bytes_per_s = 1'000'000;
   int64_t write_records_per_s = 1'000;
@@ -291,6 +310,7 @@ struct ExpectSpec {
   std::optional<CountExpectation> processed_twice;     // records a KCL application processed more than once
   std::optional<CountExpectation> processed_skipped;   // records below a shard's checkpoint never processed
   std::optional<CountExpectation> kinesis_key_order;   // a key's records processed out of sequence order
+  std::optional<CountExpectation> reshard_key_order;   // a key's parent-shard record processed after a child's
   std::optional<CountExpectation> throttled_writes;    // PutRecords records refused by a shard's limits
   std::optional<CountExpectation> throttled_reads;     // GetRecords calls refused by a shard's limits
   std::optional<CountExpectation> lease_changes;       // leases taken or stolen from a live owner

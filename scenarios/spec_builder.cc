@@ -7,6 +7,7 @@
 #include <set>
 
 #include "broker_model/errors.h"
+#include "broker_model/kinesis/shard_map.h"
 #include "faults/fault_catalogue.h"
 #include "scenarios/kafka_configs.h"
 #include "scenarios/value_syntax.h"
@@ -758,7 +759,7 @@ class SpecBuilder {
 
   void read_kinesis(const YamlValue& v) {
     require_map(v, "kinesis", "a map with streams, producers, consumers, frontends, limits");
-    check_keys(v, "kinesis", {"streams", "producers", "consumers", "frontends", "limits"});
+    check_keys(v, "kinesis", {"streams", "producers", "consumers", "frontends", "limits", "reshard"});
     KinesisSpec k;
     if (const YamlValue* x = v.find("frontends")) k.frontends = static_cast<int>(read_int(*x, "kinesis.frontends", 1, 16));
     const YamlValue& streams = require_key(v, "kinesis", "streams");
@@ -786,6 +787,7 @@ class SpecBuilder {
       t.replication_factor = rf;
       t.configs["min.insync.replicas"] = std::to_string(std::min(2, rf));
       spec_.topics.push_back(t);
+      st.partitions = st.shards;
       k.streams.push_back(st);
     }
     auto stream_ref = [&](const YamlValue& e, const std::string& path) {
@@ -845,7 +847,7 @@ class SpecBuilder {
         const YamlValue& e = cs->items[i];
         require_map(e, path, "a KCL application entry (a map with stream, application, workers, ...)");
         check_keys(e, path, {"stream", "application", "workers", "lease_duration", "idle_between_reads",
-                             "processing_time", "max_records", "checkpoint"});
+                             "processing_time", "max_records", "checkpoint", "read_children_early", "parent_shard_poll"});
         KinesisConsumerSpec c;
         c.stream = stream_ref(e, path);
         if (const YamlValue* x = e.find("application")) c.application = read_text(*x, path + ".application", "a name");
@@ -862,6 +864,8 @@ class SpecBuilder {
             fail_at(x->where, path + ".checkpoint: expected after_processing or before_processing, got " + x->describe());
           c.checkpoint_before_processing = when == "before_processing";
         }
+        if (const YamlValue* x = e.find("read_children_early")) c.read_children_early = read_bool(*x, path + ".read_children_early");
+        duration(e, path, "parent_shard_poll", c.parent_shard_poll);
         k.consumers.push_back(c);
       }
     }
@@ -876,7 +880,95 @@ class SpecBuilder {
       lim("read_bytes_per_s", k.read_bytes_per_s);
       lim("read_calls_per_s", k.read_calls_per_s);
     }
+    if (const YamlValue* r = v.find("reshard")) read_reshards(*r, k);
     spec_.kinesis = std::move(k);
+  }
+
+  // `kinesis.reshard`: each entry is played on the stream's shard map here, as the frontend
+  // will play it (broker_model/kinesis/shard_map.h), so that a bad shard id, a hash key outside
+  // the shard or shards that are not adjacent are located errors, and so that the stream's
+  // topic gets a partition for every shard its reshards create.
+  void read_reshards(const YamlValue& v, KinesisSpec& k) {
+    namespace kin = broker_model::kinesis;
+    if (!v.is_list()) fail_at(v.where, "kinesis.reshard: expected a list of entries like {at: 5s, split: shardId-000000000000}, got " + v.describe());
+    if (k.frontends > 1)
+      fail_at(v.where, "kinesis.reshard: resharding is modelled with one frontend only (kinesis.frontends is " +
+                           std::to_string(k.frontends) + ")");
+    std::map<std::string, kin::ShardMap> maps;
+    for (const auto& st : k.streams) maps.emplace(st.name, kin::ShardMap(st.shards));
+    sim::Duration previous = sim::Duration::zero();
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      const std::string path = index_path("kinesis.reshard", i);
+      const YamlValue& e = v.items[i];
+      require_map(e, path, "a reshard entry (a map with at and one of split, merge, update_shard_count)");
+      check_keys(e, path, {"at", "stream", "split", "new_starting_hash_key", "merge", "update_shard_count"});
+      KinesisReshardSpec r;
+      r.at = read_duration(require_key(e, path, "at"), path + ".at", sim::Duration::zero(), kScenarioDurationMax);
+      if (r.at < previous) fail_at(e.where, path + ".at: reshard entries must be in time order");
+      previous = r.at;
+      if (const YamlValue* x = e.find("stream")) {
+        r.stream = read_text(*x, path + ".stream", "a stream name");
+        if (maps.count(r.stream) == 0)
+          fail_at(x->where, path + ".stream: unknown stream '" + r.stream + "'; expected a stream declared under kinesis.streams");
+      } else if (k.streams.size() == 1) {
+        r.stream = k.streams[0].name;
+      } else {
+        fail_at(e.where, path + ": which stream? (stream: is needed with several streams)");
+      }
+      const int kinds = (e.find("split") ? 1 : 0) + (e.find("merge") ? 1 : 0) + (e.find("update_shard_count") ? 1 : 0);
+      if (kinds != 1) fail_at(e.where, path + ": expected exactly one of split, merge, update_shard_count");
+      kin::ShardMap& map = maps.at(r.stream);
+      auto shard_ref = [&](const YamlValue& x, const std::string& where) {
+        std::optional<int32_t> index = kin::shard_index_of(x.text);
+        if (!x.is_scalar() || !index)
+          fail_at(x.where, where + ": expected a shard id like shardId-000000000001, got " + x.describe());
+        return *index;
+      };
+      kin::ReshardResult result;
+      const YamlValue* split = e.find("split");
+      const YamlValue* merge = e.find("merge");
+      if (split != nullptr) {
+        r.action = KinesisReshardSpec::Action::kSplitShard;
+        const int32_t shard = shard_ref(*split, path + ".split");
+        r.shard = kin::shard_id_of(shard);
+        std::optional<kin::HashKey> key;
+        if (const YamlValue* h = e.find("new_starting_hash_key")) {
+          key = kin::parse_hash_key(h->text);
+          if (!h->is_scalar() || !key)
+            fail_at(h->where, path + ".new_starting_hash_key: expected a decimal hash key from 0 to 2^128 - 1, got " + h->describe());
+        } else if (shard >= 0 && shard < map.size()) {
+          key = kin::ShardMap::midpoint(map.at(shard));
+        } else {
+          key = kin::HashKey{};
+        }
+        r.new_starting_hash_key = key->str();
+        result = map.split(shard, *key);
+      } else if (merge != nullptr) {
+        r.action = KinesisReshardSpec::Action::kMergeShards;
+        if (!merge->is_list() || merge->items.size() != 2)
+          fail_at(merge->where, path + ".merge: expected two adjacent shards like [shardId-000000000001, shardId-000000000002], got " +
+                                    merge->describe());
+        const int32_t a = shard_ref(merge->items[0], path + ".merge[0]");
+        const int32_t b = shard_ref(merge->items[1], path + ".merge[1]");
+        r.shard = kin::shard_id_of(a);
+        r.adjacent_shard = kin::shard_id_of(b);
+        result = map.merge(a, b);
+      } else {
+        const YamlValue& x = *e.find("update_shard_count");
+        r.action = KinesisReshardSpec::Action::kUpdateShardCount;
+        r.target_shard_count = static_cast<int>(read_int(x, path + ".update_shard_count", 1, 1'000));
+        result = map.update_shard_count(r.target_shard_count);
+      }
+      if (!result.ok()) fail_at(e.where, path + ": " + result.error_code + ": " + result.message);
+      if (map.size() > 1'000)
+        fail_at(e.where, path + ": the stream would have more than 1,000 shards (open and closed) in all");
+      k.reshards.push_back(r);
+    }
+    for (auto& st : k.streams) {
+      st.partitions = maps.at(st.name).size();
+      for (auto& t : spec_.topics)
+        if (t.name == "kinesis." + st.name) t.partitions = st.partitions;
+    }
   }
 
   // --- faults

@@ -31,18 +31,14 @@ std::optional<LeaseResponse> KclWorker::lease_call(LeaseRequest req) {
 void KclWorker::coordinator_loop() {
   const sim::Duration renew_every = config_.lease_duration / 3;
   sim::Instant next_take = ctx_.now();
+  sim::Instant next_sync = ctx_.now();
   for (;;) {
-    if (!shards_synced_) {
-      auto shards = client_.list_shards(ListShardsRequest{config_.stream});
-      if (shards && shards->error_code.empty()) {
-        bool all = true;
-        for (const ShardRange& s : shards->shards) {
-          auto r = lease_call(LeaseRequest{LeaseOp::kCreateIfAbsent, s.index, "", 0, -1});
-          if (!r) all = false;
-          else if (r->ok) listener_.on_lease(s.index, "created", "", 0);
-        }
-        shards_synced_ = all;
-      }
+    // Shard sync: at start, every lease_duration (new shards after a reshard), and when a
+    // shard consumer reached a shard's end (the KCL syncs shards then to find its children).
+    if (!shards_synced_ || sync_requested_ || ctx_.now() >= next_sync) {
+      sync_requested_ = false;
+      shards_synced_ = sync_shards() || shards_synced_;
+      next_sync = ctx_.now() + config_.lease_duration;
     }
     renew_all();
     if (shards_synced_ && ctx_.now() >= next_take) {
@@ -51,6 +47,27 @@ void KclWorker::coordinator_loop() {
     }
     ctx_.sleep_for(renew_every);
   }
+}
+
+bool KclWorker::sync_shards() {
+  auto shards = client_.list_shards(ListShardsRequest{config_.stream});
+  if (!shards || !shards->error_code.empty()) return false;
+  bool all = true;
+  // By index: a parent's lease is created before its children's (parents have lower ids).
+  for (const ShardRange& s : shards->shards) {
+    if (leases_known_.count(s.index) != 0) continue;
+    std::vector<int32_t> parents;
+    if (s.parent >= 0) parents.push_back(s.parent);
+    if (s.adjacent_parent >= 0) parents.push_back(s.adjacent_parent);
+    auto r = lease_call(LeaseRequest{LeaseOp::kCreateIfAbsent, s.index, "", 0, -1, parents});
+    if (!r) {
+      all = false;
+      break;
+    }
+    leases_known_.insert(s.index);
+    if (r->ok) listener_.on_lease(s.index, "created", "", 0);
+  }
+  return all;
 }
 
 void KclWorker::drop(int32_t shard, const std::string& why, int64_t counter) {
@@ -63,7 +80,7 @@ void KclWorker::renew_all() {
   for (int32_t shard : shards) {
     auto it = held_.find(shard);
     if (it == held_.end()) continue;
-    auto r = lease_call(LeaseRequest{LeaseOp::kRenew, shard, config_.worker_id, it->second.counter, -1});
+    auto r = lease_call(LeaseRequest{LeaseOp::kRenew, shard, config_.worker_id, it->second.counter, -1, {}});
     if (!r) continue;  // no answer: try again next time (the lease may expire meanwhile)
     it = held_.find(shard);
     if (it == held_.end()) continue;
@@ -73,12 +90,15 @@ void KclWorker::renew_all() {
 }
 
 void KclWorker::take_leases() {
-  auto list = lease_call(LeaseRequest{LeaseOp::kList, 0, "", 0, -1});
+  auto list = lease_call(LeaseRequest{LeaseOp::kList, 0, "", 0, -1, {}});
   if (!list) return;
   const sim::Instant now = ctx_.now();
   std::vector<Lease> expired;
   std::map<std::string, std::vector<Lease>> by_owner;
+  size_t n = 0;
   for (const Lease& l : list->leases) {
+    if (l.finished()) continue;  // read to SHARD_END: nothing left to take
+    ++n;
     Seen& s = seen_[l.shard];
     if (s.counter != l.counter) {
       s.counter = l.counter;
@@ -91,14 +111,13 @@ void KclWorker::take_leases() {
   }
   std::set<std::string> workers{config_.worker_id};
   for (const auto& [owner, leases] : by_owner) workers.insert(owner);
-  const size_t n = list->leases.size();
   const size_t target = (n + workers.size() - 1) / workers.size();
   auto take = [&](const Lease& l, const char* what) {
-    auto r = lease_call(LeaseRequest{LeaseOp::kTake, l.shard, config_.worker_id, l.counter, -1});
+    auto r = lease_call(LeaseRequest{LeaseOp::kTake, l.shard, config_.worker_id, l.counter, -1, {}});
     if (!r || !r->ok) return false;
     const Lease& now_lease = r->leases.at(0);
     const uint64_t generation = next_generation_++;
-    held_[l.shard] = Held{now_lease.counter, now_lease.checkpoint, generation};
+    held_[l.shard] = Held{now_lease.counter, now_lease.checkpoint, generation, now_lease.parents};
     listener_.on_lease(l.shard, what, l.owner, now_lease.counter);
     ctx_.spawn("kcl-shard-" + std::to_string(l.shard), [this, shard = l.shard, generation] { shard_consumer(shard, generation); });
     return true;
@@ -124,7 +143,7 @@ bool KclWorker::still_holds(int32_t shard, uint64_t generation) const {
 bool KclWorker::checkpoint(int32_t shard, uint64_t generation, int64_t sequence) {
   for (int attempt = 0; attempt < kCheckpointRetries; ++attempt) {
     if (!still_holds(shard, generation)) return false;
-    auto r = lease_call(LeaseRequest{LeaseOp::kCheckpoint, shard, config_.worker_id, held_.at(shard).counter, sequence});
+    auto r = lease_call(LeaseRequest{LeaseOp::kCheckpoint, shard, config_.worker_id, held_.at(shard).counter, sequence, {}});
     if (!r) continue;
     if (r->ok) {
       listener_.on_checkpoint(shard, sequence, true);
@@ -142,7 +161,27 @@ bool KclWorker::checkpoint(int32_t shard, uint64_t generation, int64_t sequence)
   return false;
 }
 
+bool KclWorker::wait_for_parents(int32_t shard, uint64_t generation) {
+  if (config_.read_children_early) return true;  // the variant: no BlockOnParentShardTask
+  for (;;) {
+    if (!still_holds(shard, generation)) return false;
+    const Held& h = held_.at(shard);
+    if (h.parents.empty()) return true;
+    if (auto list = lease_call(LeaseRequest{LeaseOp::kList, 0, "", 0, -1, {}})) {
+      Lease me{shard, config_.worker_id, h.counter, h.checkpoint, h.parents};
+      if (parents_finished(me, list->leases)) return still_holds(shard, generation);
+    }
+    ctx_.sleep_for(config_.parent_shard_poll);
+  }
+}
+
 void KclWorker::shard_consumer(int32_t shard, uint64_t generation) {
+  // A lease taken from a stale list just as its owner finished the shard: nothing to read.
+  if (still_holds(shard, generation) && held_.at(shard).checkpoint == kShardEnd) {
+    drop(shard, "shard end", held_.at(shard).counter);
+    return;
+  }
+  if (!wait_for_parents(shard, generation)) return;
   std::optional<ShardIterator> iterator;
   bool first = true;
   while (still_holds(shard, generation)) {
@@ -174,6 +213,14 @@ void KclWorker::shard_consumer(int32_t shard, uint64_t generation) {
         first = false;
       }
       if (!config_.checkpoint_before_processing && !checkpoint(shard, generation, last)) break;
+    }
+    if (!r->next_iterator) {
+      // The shard is closed and read to its end (no NextShardIterator): the KCL shuts the
+      // record processor down with reason SHARD_END, the application checkpoints SHARD_END,
+      // and the lease is done; the children's leases come from the next shard sync.
+      if (checkpoint(shard, generation, kShardEnd)) drop(shard, "shard end", held_.at(shard).counter);
+      sync_requested_ = true;
+      break;
     }
     iterator = r->next_iterator;
     ctx_.sleep_for(config_.idle_between_reads);

@@ -27,6 +27,15 @@ std::optional<GetRecordsResponse> KinesisClient::get_records(GetRecordsRequest r
 std::optional<ListShardsResponse> KinesisClient::list_shards(ListShardsRequest req) {
   return call<ListShardsResponse>(kListShardsRpc, std::move(req));
 }
+std::optional<ReshardResponse> KinesisClient::split_shard(SplitShardRequest req) {
+  return call<ReshardResponse>(kSplitShardRpc, std::move(req));
+}
+std::optional<ReshardResponse> KinesisClient::merge_shards(MergeShardsRequest req) {
+  return call<ReshardResponse>(kMergeShardsRpc, std::move(req));
+}
+std::optional<ReshardResponse> KinesisClient::update_shard_count(UpdateShardCountRequest req) {
+  return call<ReshardResponse>(kUpdateShardCountRpc, std::move(req));
+}
 
 KinesisProducer::KinesisProducer(sim::NodeContext& ctx, KinesisClient& client, KinesisProducerConfig config,
                                  OnOutcome on_outcome, OnAttemptError on_attempt_error)

@@ -33,6 +33,9 @@ class KinesisClient {
   std::optional<GetShardIteratorResponse> get_shard_iterator(GetShardIteratorRequest req);
   std::optional<GetRecordsResponse> get_records(GetRecordsRequest req);
   std::optional<ListShardsResponse> list_shards(ListShardsRequest req);
+  std::optional<ReshardResponse> split_shard(SplitShardRequest req);
+  std::optional<ReshardResponse> merge_shards(MergeShardsRequest req);
+  std::optional<ReshardResponse> update_shard_count(UpdateShardCountRequest req);
 
  private:
   template <class Resp, class Req>

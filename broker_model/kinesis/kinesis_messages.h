@@ -1,5 +1,5 @@
 // Kinesis Data Streams requests and responses, named as AWS's API names them (PutRecords,
-// GetShardIterator, GetRecords, ListShards), carried between the lab's clients and the
+// GetShardIterator, GetRecords, ListShards, SplitShard, MergeShards, UpdateShardCount), carried between the lab's clients and the
 // stream frontends as values with a computed wire size. A record's Data is the workload's
 // 8-byte record id plus `data_bytes - 8` bytes of padding, as the Kafka workload's values are.
 #pragma once
@@ -18,6 +18,9 @@ inline const sim::Symbol kPutRecordsRpc{"Kinesis.PutRecords"};
 inline const sim::Symbol kGetShardIteratorRpc{"Kinesis.GetShardIterator"};
 inline const sim::Symbol kGetRecordsRpc{"Kinesis.GetRecords"};
 inline const sim::Symbol kListShardsRpc{"Kinesis.ListShards"};
+inline const sim::Symbol kSplitShardRpc{"Kinesis.SplitShard"};
+inline const sim::Symbol kMergeShardsRpc{"Kinesis.MergeShards"};
+inline const sim::Symbol kUpdateShardCountRpc{"Kinesis.UpdateShardCount"};
 
 // AWS error codes (per-record ErrorCode of PutRecords, or the exception of a call).
 inline constexpr const char* kThroughputExceeded = "ProvisionedThroughputExceededException";
@@ -25,6 +28,10 @@ inline constexpr const char* kInternalFailure = "InternalFailure";
 inline constexpr const char* kResourceNotFound = "ResourceNotFoundException";
 inline constexpr const char* kInvalidArgument = "InvalidArgumentException";
 inline constexpr const char* kExpiredIterator = "ExpiredIteratorException";
+// A reshard while the stream is UPDATING ("If a stream is in the CREATING, UPDATING, or
+// DELETING state, MergeShards returns a ResourceInUseException"; SplitShard likewise).
+inline constexpr const char* kResourceInUse = "ResourceInUseException";
+inline constexpr const char* kLimitExceeded = "LimitExceededException";
 
 // PutRecords: at most 500 records, each Data up to 1 MiB, the request up to 5 MiB
 // (AWS API Reference, PutRecords: "Each PutRecords request can support up to 500 records.
@@ -91,10 +98,21 @@ struct GetRecordsRequest {
   ShardIterator iterator;
   int32_t limit = kGetRecordsLimitMax;
 };
+// GetRecords' ChildShards: "returned in the GetRecords API's response only when the end of
+// the current shard is reached" (AWS API Reference, ChildShard).
+struct ChildShard {
+  int32_t shard = 0;
+  std::vector<int32_t> parent_shards;
+  HashKey starting_hash_key;
+  HashKey ending_hash_key;
+};
 struct GetRecordsResponse {
   std::string error_code;
   std::vector<KinesisRecord> records;
-  ShardIterator next_iterator;
+  // NextShardIterator: none when "the shard has been closed and the requested shard iterator
+  // would never have returned more data" (GetRecords); then child_shards says what follows.
+  std::optional<ShardIterator> next_iterator;
+  std::vector<ChildShard> child_shards;
   int64_t millis_behind_latest = 0;
 };
 
@@ -106,6 +124,32 @@ struct ListShardsResponse {
   std::vector<ShardRange> shards;
 };
 
+// SplitShard, MergeShards and UpdateShardCount (ScalingType UNIFORM_SCALING, the only one).
+// Shards are named by their ids ("shardId-000000000001") as the API names them.
+struct SplitShardRequest {
+  std::string stream;
+  std::string shard_to_split;
+  std::string new_starting_hash_key;  // decimal
+};
+struct MergeShardsRequest {
+  std::string stream;
+  std::string shard_to_merge;
+  std::string adjacent_shard_to_merge;
+};
+struct UpdateShardCountRequest {
+  std::string stream;
+  int32_t target_shard_count = 0;
+  std::string scaling_type = "UNIFORM_SCALING";
+};
+struct ReshardResponse {
+  std::string error_code;
+  std::string message;
+};
+
+inline uint32_t wire_bytes(const SplitShardRequest&) { return 160; }
+inline uint32_t wire_bytes(const MergeShardsRequest&) { return 160; }
+inline uint32_t wire_bytes(const UpdateShardCountRequest&) { return 96; }
+inline uint32_t wire_bytes(const ReshardResponse& r) { return 48 + static_cast<uint32_t>(r.message.size()); }
 inline uint32_t wire_bytes(const PutRecordsRequest& r) {
   uint32_t n = 64 + static_cast<uint32_t>(r.stream.size());
   for (const auto& e : r.records) n += 16 + static_cast<uint32_t>(e.partition_key.size()) + static_cast<uint32_t>(e.data_bytes);
@@ -116,11 +160,11 @@ inline uint32_t wire_bytes(const GetShardIteratorRequest&) { return 96; }
 inline uint32_t wire_bytes(const GetShardIteratorResponse&) { return 96; }
 inline uint32_t wire_bytes(const GetRecordsRequest&) { return 96; }
 inline uint32_t wire_bytes(const GetRecordsResponse& r) {
-  uint32_t n = 96;
+  uint32_t n = 96 + 96 * static_cast<uint32_t>(r.child_shards.size());
   for (const auto& rec : r.records) n += 40 + static_cast<uint32_t>(rec.data_bytes);
   return n;
 }
 inline uint32_t wire_bytes(const ListShardsRequest&) { return 64; }
-inline uint32_t wire_bytes(const ListShardsResponse& r) { return 64 + 96 * static_cast<uint32_t>(r.shards.size()); }
+inline uint32_t wire_bytes(const ListShardsResponse& r) { return 64 + 160 * static_cast<uint32_t>(r.shards.size()); }
 
 }  // namespace broker_model::kinesis

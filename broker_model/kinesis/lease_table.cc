@@ -2,6 +2,13 @@
 
 namespace broker_model::kinesis {
 
+bool parents_finished(const Lease& child, const std::vector<Lease>& table) {
+  for (int32_t parent : child.parents)
+    for (const Lease& l : table)
+      if (l.shard == parent && !l.finished()) return false;
+  return true;
+}
+
 sim::BootFn make_lease_table_boot() {
   return [](sim::NodeContext& ctx) { ctx.make<LeaseTableServer>(ctx).run(); };
 }
@@ -24,7 +31,7 @@ LeaseResponse LeaseTableServer::apply(std::map<int32_t, Lease>& table, const Lea
   auto it = table.find(req.shard);
   if (req.op == LeaseOp::kCreateIfAbsent) {
     if (it == table.end()) {
-      it = table.emplace(req.shard, Lease{req.shard, "", 0, -1}).first;
+      it = table.emplace(req.shard, Lease{req.shard, "", 0, -1, req.parents}).first;
       out.ok = true;
     }
     out.leases.push_back(it->second);

@@ -32,16 +32,19 @@ StreamFrontend::StreamFrontend(sim::NodeContext& ctx, FrontendConfig config)
   for (const StreamConfig& s : config_.streams) {
     Stream st;
     st.config = s;
-    st.shards = even_shards(s.shards);
-    st.cache.resize(static_cast<size_t>(s.shards));
+    st.map = ShardMap(s.shards);
+    const int32_t partitions = s.capacity();
+    st.cache.resize(static_cast<size_t>(partitions));
+    st.in_flight.assign(static_cast<size_t>(partitions), 0);
+    st.last_acked.assign(static_cast<size_t>(partitions), -1);
     // A key the Kafka partitioner sends to each shard's partition (as the lab's liveness
     // probe finds its keys): the shard, not the Kafka partitioner, decides where a record goes.
-    st.routing_keys.resize(static_cast<size_t>(s.shards));
-    int32_t missing = s.shards;
+    st.routing_keys.resize(static_cast<size_t>(partitions));
+    int32_t missing = partitions;
     for (uint64_t n = 0; missing > 0; ++n) {
-      EDDY_CHECK_MSG(n < uint64_t{1000} * static_cast<uint64_t>(s.shards) + 1000, "no routing key for some shard");
+      EDDY_CHECK_MSG(n < uint64_t{1000} * static_cast<uint64_t>(partitions) + 1000, "no routing key for some shard");
       std::string key = "shard-route-" + std::to_string(n);
-      std::string& slot = st.routing_keys[static_cast<size_t>(to_positive(murmur2(key)) % s.shards)];
+      std::string& slot = st.routing_keys[static_cast<size_t>(to_positive(murmur2(key)) % partitions)];
       if (!slot.empty()) continue;
       slot = std::move(key);
       --missing;
@@ -84,7 +87,7 @@ void StreamFrontend::run() {
   producer_->start();
   std::vector<TopicPartition> all;
   for (const auto& [name, s] : streams_)
-    for (int32_t i = 0; i < s.config.shards; ++i) all.push_back(TopicPartition{stream_topic(name), i});
+    for (int32_t i = 0; i < s.config.capacity(); ++i) all.push_back(TopicPartition{stream_topic(name), i});
   ConsumerConfig cc;
   cc.auto_offset_reset = "earliest";
   cc.fetch_max_wait_ms = 50;
@@ -98,6 +101,8 @@ void StreamFrontend::run() {
 void StreamFrontend::on_request(const RequestInfo& info, sim::Payload&& body) {
   if (queue_.size() >= kQueuedRequestsMax) {
     if (info.type == kPutRecordsRpc) rpc_.reply_sized(info, PutRecordsResponse{kInternalFailure, 0, {}});
+    if (info.type == kSplitShardRpc || info.type == kMergeShardsRpc || info.type == kUpdateShardCountRpc)
+      rpc_.reply_sized(info, ReshardResponse{kLimitExceeded, "the frontend's queue is full"});
     return;  // other calls time out at the client
   }
   queue_.push_back(Queued{info, std::move(body)});
@@ -117,6 +122,12 @@ void StreamFrontend::serve_loop() {
       if (auto* req = sim::payload_cast<GetRecordsRequest>(&q.body)) rpc_.reply_sized(q.info, get_records(*req));
     } else if (q.info.type == kListShardsRpc) {
       if (auto* req = sim::payload_cast<ListShardsRequest>(&q.body)) rpc_.reply_sized(q.info, list_shards(*req));
+    } else if (q.info.type == kSplitShardRpc) {
+      if (auto* req = sim::payload_cast<SplitShardRequest>(&q.body)) rpc_.reply_sized(q.info, split_shard(*req));
+    } else if (q.info.type == kMergeShardsRpc) {
+      if (auto* req = sim::payload_cast<MergeShardsRequest>(&q.body)) rpc_.reply_sized(q.info, merge_shards(*req));
+    } else if (q.info.type == kUpdateShardCountRpc) {
+      if (auto* req = sim::payload_cast<UpdateShardCountRequest>(&q.body)) rpc_.reply_sized(q.info, update_shard_count(*req));
     }
   }
 }
@@ -154,7 +165,7 @@ void StreamFrontend::put_records(const RequestInfo& info, PutRecordsRequest& req
   for (size_t i = 0; i < req.records.size(); ++i) {
     const PutRecordsEntry& e = req.records[i];
     HashKey k = e.explicit_hash_key ? *parse_hash_key(*e.explicit_hash_key) : hash_key_of_partition_key(e.partition_key);
-    const int32_t shard = shard_for(s->shards, k);
+    const int32_t shard = s->map.route(k);
     PutRecordsResultEntry result;
     result.shard = shard;
     if (!throttle_.admit_write(shard, e.data_bytes + static_cast<int64_t>(e.partition_key.size()), now)) {
@@ -168,6 +179,8 @@ void StreamFrontend::put_records(const RequestInfo& info, PutRecordsRequest& req
     if (!r.queued()) {
       result.error_code = kInternalFailure;
       finish_record(token_of(put, i), result);
+    } else {
+      ++s->in_flight[static_cast<size_t>(shard)];
     }
   }
 }
@@ -186,6 +199,16 @@ void StreamFrontend::finish_record(uint64_t token, const PutRecordsResultEntry& 
 }
 
 void StreamFrontend::on_completion(std::span<const uint64_t> tokens, const DeliveryReport& report) {
+  auto stream = stream_of_topic_.find(std::string(report.tp.topic.view()));
+  if (stream != stream_of_topic_.end()) {
+    Stream& s = streams_.at(stream->second);
+    const auto shard = static_cast<size_t>(report.tp.partition);
+    s.in_flight[shard] -= static_cast<int64_t>(tokens.size());
+    EDDY_CHECK_MSG(s.in_flight[shard] >= 0, "more writes answered than sent to a shard");
+    if (report.outcome == DeliveryOutcome::kAcknowledged && !tokens.empty())
+      s.last_acked[shard] = std::max(s.last_acked[shard], report.base_offset.value() + static_cast<int64_t>(tokens.size()) - 1);
+    if (s.updating) finish_closing(stream->second, s);
+  }
   for (size_t i = 0; i < tokens.size(); ++i) {
     PutRecordsResultEntry result;
     result.shard = report.tp.partition;
@@ -214,18 +237,23 @@ void StreamFrontend::on_record(const ConsumedRecord& r, BrokerId, bool) {
 GetShardIteratorResponse StreamFrontend::get_shard_iterator(const GetShardIteratorRequest& req) {
   GetShardIteratorResponse out;
   Stream* s = find_stream(req.stream);
-  if (s == nullptr || req.shard < 0 || req.shard >= s->config.shards) {
+  if (s == nullptr || req.shard < 0 || req.shard >= s->map.size()) {
     out.error_code = kResourceNotFound;
     return out;
   }
   const auto& cache = s->cache[static_cast<size_t>(req.shard)];
+  const std::optional<int64_t> ending = s->map.at(req.shard).ending_sequence_number;
   out.iterator.stream = req.stream;
   out.iterator.shard = req.shard;
   switch (req.type) {
     case IteratorType::kTrimHorizon: out.iterator.next_sequence = 0; break;
-    case IteratorType::kLatest: out.iterator.next_sequence = static_cast<int64_t>(cache.size()); break;
+    case IteratorType::kLatest:
+      out.iterator.next_sequence = ending ? *ending + 1 : static_cast<int64_t>(cache.size());
+      break;
     case IteratorType::kAtSequenceNumber: out.iterator.next_sequence = req.sequence_number; break;
-    case IteratorType::kAfterSequenceNumber: out.iterator.next_sequence = req.sequence_number + 1; break;
+    case IteratorType::kAfterSequenceNumber:
+      out.iterator.next_sequence = req.sequence_number == INT64_MAX ? -1 : req.sequence_number + 1;
+      break;
     case IteratorType::kAtTimestamp: {
       auto it = std::find_if(cache.begin(), cache.end(),
                              [&](const KinesisRecord& k) { return k.approximate_arrival_ms >= req.timestamp_ms; });
@@ -240,7 +268,7 @@ GetShardIteratorResponse StreamFrontend::get_shard_iterator(const GetShardIterat
 GetRecordsResponse StreamFrontend::get_records(const GetRecordsRequest& req) {
   GetRecordsResponse out;
   Stream* s = find_stream(req.iterator.stream);
-  if (s == nullptr || req.iterator.shard < 0 || req.iterator.shard >= s->config.shards) {
+  if (s == nullptr || req.iterator.shard < 0 || req.iterator.shard >= s->map.size()) {
     out.error_code = kResourceNotFound;
     return out;
   }
@@ -254,11 +282,25 @@ GetRecordsResponse StreamFrontend::get_records(const GetRecordsRequest& req) {
     return out;
   }
   const auto& cache = s->cache[static_cast<size_t>(req.iterator.shard)];
+  const ShardRange& shard = s->map.at(req.iterator.shard);
+  // A closed shard whose end is known: past it, no NextShardIterator and the ChildShards.
+  if (shard.ending_sequence_number && req.iterator.next_sequence > *shard.ending_sequence_number) {
+    for (int32_t c : s->map.children_of(shard.index)) {
+      const ShardRange& child = s->map.at(c);
+      ChildShard cs{c, {child.parent}, child.starting_hash_key, child.ending_hash_key};
+      if (child.adjacent_parent >= 0) cs.parent_shards.push_back(child.adjacent_parent);
+      out.child_shards.push_back(std::move(cs));
+    }
+    return out;
+  }
+  const int64_t readable = shard.ending_sequence_number
+                               ? std::min<int64_t>(*shard.ending_sequence_number + 1, static_cast<int64_t>(cache.size()))
+                               : static_cast<int64_t>(cache.size());
   // "GetRecords can return up to 10 MB of data" per call (GetRecords).
   constexpr int64_t kGetRecordsBytesMax = int64_t{10} << 20;
   int64_t bytes = 0;
   int64_t seq = req.iterator.next_sequence;
-  while (seq < static_cast<int64_t>(cache.size()) && static_cast<int32_t>(out.records.size()) < req.limit &&
+  while (seq < readable && static_cast<int32_t>(out.records.size()) < req.limit &&
          bytes < kGetRecordsBytesMax) {
     out.records.push_back(cache[static_cast<size_t>(seq)]);
     bytes += cache[static_cast<size_t>(seq)].data_bytes;
@@ -266,7 +308,7 @@ GetRecordsResponse StreamFrontend::get_records(const GetRecordsRequest& req) {
   }
   throttle_.charge_read(req.iterator.shard, bytes, now);
   out.next_iterator = req.iterator;
-  out.next_iterator.next_sequence = seq;
+  out.next_iterator->next_sequence = seq;
   if (!out.records.empty() && !cache.empty())
     out.millis_behind_latest = std::max<int64_t>(0, cache.back().approximate_arrival_ms - out.records.back().approximate_arrival_ms);
   return out;
@@ -276,8 +318,60 @@ ListShardsResponse StreamFrontend::list_shards(const ListShardsRequest& req) {
   ListShardsResponse out;
   Stream* s = find_stream(req.stream);
   if (s == nullptr) out.error_code = kResourceNotFound;
-  else out.shards = s->shards;
+  else out.shards = s->map.shards();
   return out;
+}
+
+ReshardResponse StreamFrontend::reshard(const std::string& name, const std::function<ReshardResult(ShardMap&)>& op) {
+  Stream* s = find_stream(name);
+  if (s == nullptr) return ReshardResponse{kResourceNotFound, "stream " + name + " not found"};
+  if (s->updating) return ReshardResponse{kResourceInUse, "stream " + name + " is UPDATING"};
+  ShardMap next = s->map;
+  ReshardResult r = op(next);
+  if (!r.ok()) return ReshardResponse{r.error_code, r.message};
+  if (next.size() > s->config.capacity())
+    return ReshardResponse{kLimitExceeded, "stream " + name + " would have more than " + std::to_string(s->config.capacity()) +
+                                               " shards (open and closed) in all"};
+  s->map = std::move(next);
+  s->updating = true;
+  finish_closing(name, *s);
+  if (s->updating && config_.on_shards_changed) config_.on_shards_changed(name, s->map.shards());
+  return ReshardResponse{};
+}
+
+void StreamFrontend::finish_closing(const std::string& name, Stream& s) {
+  bool waiting = false, changed = false;
+  for (const ShardRange& sh : s.map.shards()) {
+    if (!sh.closed || sh.ending_sequence_number) continue;
+    if (s.in_flight[static_cast<size_t>(sh.index)] > 0) {
+      waiting = true;
+      continue;
+    }
+    s.map.at(sh.index).ending_sequence_number = s.last_acked[static_cast<size_t>(sh.index)];
+    changed = true;
+  }
+  s.updating = waiting;
+  if (changed && config_.on_shards_changed) config_.on_shards_changed(name, s.map.shards());
+}
+
+ReshardResponse StreamFrontend::split_shard(const SplitShardRequest& req) {
+  const std::optional<int32_t> shard = shard_index_of(req.shard_to_split);
+  const std::optional<HashKey> key = parse_hash_key(req.new_starting_hash_key);
+  if (!shard || !key) return ReshardResponse{kInvalidArgument, "SplitShard: bad ShardToSplit or NewStartingHashKey"};
+  return reshard(req.stream, [&](ShardMap& m) { return m.split(*shard, *key); });
+}
+
+ReshardResponse StreamFrontend::merge_shards(const MergeShardsRequest& req) {
+  const std::optional<int32_t> a = shard_index_of(req.shard_to_merge);
+  const std::optional<int32_t> b = shard_index_of(req.adjacent_shard_to_merge);
+  if (!a || !b) return ReshardResponse{kInvalidArgument, "MergeShards: bad ShardToMerge or AdjacentShardToMerge"};
+  return reshard(req.stream, [&](ShardMap& m) { return m.merge(*a, *b); });
+}
+
+ReshardResponse StreamFrontend::update_shard_count(const UpdateShardCountRequest& req) {
+  if (req.scaling_type != "UNIFORM_SCALING")
+    return ReshardResponse{kInvalidArgument, "UpdateShardCount: ScalingType must be UNIFORM_SCALING"};
+  return reshard(req.stream, [&](ShardMap& m) { return m.update_shard_count(req.target_shard_count); });
 }
 
 }  // namespace broker_model::kinesis

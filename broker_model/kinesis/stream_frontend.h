@@ -12,12 +12,23 @@
 // - GetShardIterator / GetRecords: served from a read cache that a Kafka consumer fills by
 //   reading every shard's partition from its start up to the high watermark: only committed
 //   records are ever returned. GetRecords is refused past 5 calls/s or 2 MB/s per shard.
-// - ListShards: the shards and their hash-key ranges.
+// - ListShards: the shards, open and closed, with their hash-key ranges, ParentShardId,
+//   AdjacentParentShardId and EndingSequenceNumber.
+// - SplitShard, MergeShards, UpdateShardCount (shard_map.h): the parents are closed at once
+//   (new records go to the children) and the stream is UPDATING (further reshards answer
+//   ResourceInUseException) until every write in flight to a closed parent has finished; then
+//   the parent's EndingSequenceNumber is its last acknowledged sequence number. GetRecords past
+//   it answers no NextShardIterator and the ChildShards. A record the frontend answered
+//   InternalFailure that still lands in a closed parent after that lies beyond its end and is
+//   never served (its retry went to a child). Each child is a partition the topic was created
+//   with for it (the scenario counts the shards its reshards create; `partitions` below).
 // The write and read limits are enforced by each frontend for the calls it serves
 // (docs/kinesis.md: with several frontends a shard can take more than its limit).
 #pragma once
 
+#include <algorithm>
 #include <deque>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -40,6 +51,9 @@ inline constexpr int kFrontendClientIndex = -1;
 struct StreamConfig {
   std::string name;
   int32_t shards = 1;
+  // The internal topic's partitions: room for the shards reshards create (at least `shards`).
+  int32_t partitions = 0;
+  int32_t capacity() const { return std::max(shards, partitions); }
 };
 
 struct FrontendConfig {
@@ -49,6 +63,9 @@ struct FrontendConfig {
   // The internal producer's delivery.timeout.ms: a record not written by then is answered
   // InternalFailure (it may still land). Kept below the clients' request timeout.
   int64_t write_timeout_ms = 4'000;
+  // Told the stream's shards after each reshard and each EndingSequenceNumber found (the lab
+  // records them for its checkers; optional).
+  std::function<void(const std::string& stream, const std::vector<ShardRange>& shards)> on_shards_changed;
 };
 
 sim::BootFn make_stream_frontend_boot(FrontendConfig config);
@@ -61,7 +78,10 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
  private:
   struct Stream {
     StreamConfig config;
-    std::vector<ShardRange> shards;
+    ShardMap map;
+    bool updating = false;               // a reshard waits for writes to its closed parents
+    std::vector<int64_t> in_flight;      // per shard: records sent to its partition, not answered
+    std::vector<int64_t> last_acked;     // per shard: the highest sequence number acknowledged
     std::vector<std::string> routing_keys;  // a Kafka key murmur2 sends to each shard's partition
     std::vector<std::vector<KinesisRecord>> cache;  // per shard, contiguous from sequence 0
   };
@@ -81,6 +101,13 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
   GetShardIteratorResponse get_shard_iterator(const GetShardIteratorRequest& req);
   GetRecordsResponse get_records(const GetRecordsRequest& req);
   ListShardsResponse list_shards(const ListShardsRequest& req);
+  ReshardResponse reshard(const std::string& stream, const std::function<ReshardResult(ShardMap&)>& op);
+  ReshardResponse split_shard(const SplitShardRequest& req);
+  ReshardResponse merge_shards(const MergeShardsRequest& req);
+  ReshardResponse update_shard_count(const UpdateShardCountRequest& req);
+  // Sets the EndingSequenceNumber of closed shards with no write in flight; the stream is
+  // ACTIVE again once every closed shard has one.
+  void finish_closing(const std::string& name, Stream& s);
   Stream* find_stream(const std::string& name);
   void finish_record(uint64_t token, const PutRecordsResultEntry& result);
   // ProducerListener / ConsumerListener

@@ -112,6 +112,83 @@ TEST(KinesisCheckers, KeyProcessedOutOfSequenceOrder) {
   EXPECT_EQ(check_kinesis(again).key_order.count, 0);
 }
 
+// A split of shard 0 into shards 2 and 3: records 1..4 in the parent (keys k0, k1, k0, k1),
+// records 5..6 in child 2 (k0, k1) at sequences 0..1, record 7 in shard 1 (key k0).
+const TopicPartition kChild2{"kinesis.orders", 2};
+History resharded() {
+  History h = base(4);
+  FinalRead child;
+  child.tp = kChild2;
+  child.complete = true;
+  for (int i = 0; i < 2; ++i) {
+    const uint64_t id = make_record_id(0, static_cast<uint64_t>(5 + i));
+    h.kinesis().partition_keys[id] = "k" + std::to_string(i % 2);
+    child.records.emplace_back(Offset(i), id);
+  }
+  h.final_read(child);
+  h.kinesis().partition_keys[make_record_id(0, 7)] = "k0";
+  h.kinesis().shards[kShard0] = KinesisShardInfo{{}, true, 3};
+  h.kinesis().shards[kChild2] = KinesisShardInfo{{0}, false, std::nullopt};
+  h.kinesis().shards[kShard1] = KinesisShardInfo{{}, false, std::nullopt};
+  h.timeline(TimelineEvent{t(5), "reshard", kShard0, kNoBroker, "reshard of kinesis.orders: SplitShard shardId-000000000000"});
+  return h;
+}
+void process_child(History& h, int worker, int64_t seq, int64_t at_ms) {
+  h.consumed(ConsumeOp{worker, kChild2, Offset(seq), make_record_id(0, static_cast<uint64_t>(5 + seq)), t(at_ms), kNoBroker, seq == 0});
+}
+
+TEST(KinesisCheckers, ParentRecordAfterChildRecordOfTheSameKeyIsAReshardOrderViolation) {
+  History h = resharded();
+  process(h, 0, 0, 10, true);  // k0
+  process(h, 0, 1, 11);        // k1
+  h.kinesis().leases.push_back(KinesisLeaseEvent{t(12), 1, kChild2, "taken", "", 1});
+  process_child(h, 1, 0, 13);  // k0 in the child
+  process(h, 0, 2, 14);        // k0 in the parent, later: violation
+  process(h, 0, 3, 15);        // k1 in the parent, before any k1 of the child: fine
+  process_child(h, 1, 1, 16);  // k1 in the child
+  h.kinesis().checkpoints.push_back(KinesisCheckpoint{t(17), 0, kShard0, kShardEndSequence, true});
+  KinesisChecks k = check_kinesis(h);
+  EXPECT_EQ(k.reshard_key_order.count, 1) << story(k.reshard_key_order);
+  const std::string s = story(k.reshard_key_order);
+  EXPECT_NE(s.find("partition key 'k0': p0#3 of parent shard kinesis.orders-0 (sequence 2) processed by application app "
+                   "after p0#5 of its child shard kinesis.orders-2"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("SplitShard shardId-000000000000"), std::string::npos) << s;
+  EXPECT_NE(s.find("lease of kinesis.orders-2: taken"), std::string::npos) << s;
+  EXPECT_NE(s.find("at SHARD_END: only now was the parent finished"), std::string::npos) << s;
+  EXPECT_EQ(k.key_order.count, 0);  // within each shard the order holds
+  EXPECT_EQ(k.processed_skipped.count, 0) << story(k.processed_skipped);
+}
+
+TEST(KinesisCheckers, ParentFinishedBeforeChildHoldsTheOrder) {
+  History h = resharded();
+  for (int64_t s = 0; s < 4; ++s) process(h, 0, s, 10 + s, s == 0);
+  h.kinesis().checkpoints.push_back(KinesisCheckpoint{t(15), 0, kShard0, kShardEndSequence, true});
+  // Another shard's record of k0 (shard 1 is no descendant of shard 0) processed early is fine.
+  h.consumed(ConsumeOp{1, kShard1, Offset(0), make_record_id(0, 7), t(9), kNoBroker, true});
+  process_child(h, 1, 0, 16);
+  process_child(h, 1, 1, 17);
+  KinesisChecks k = check_kinesis(h);
+  EXPECT_EQ(k.reshard_key_order.count, 0) << story(k.reshard_key_order);
+  EXPECT_EQ(k.processed_skipped.count, 0) << story(k.processed_skipped);
+}
+
+// A SHARD_END checkpoint covers the shard up to its EndingSequenceNumber, no further.
+TEST(KinesisCheckers, ShardEndCheckpointCoversTheShardUpToItsEnd) {
+  History h = resharded();
+  h.kinesis().shards[kShard0].ending_sequence = 2;  // sequence 3 lies beyond the end: never served
+  process(h, 0, 0, 10, true);
+  process(h, 0, 2, 12);  // sequence 1 skipped
+  h.kinesis().checkpoints.push_back(KinesisCheckpoint{t(15), 0, kShard0, kShardEndSequence, true});
+  KinesisChecks k = check_kinesis(h);
+  EXPECT_EQ(k.processed_skipped.count, 1) << story(k.processed_skipped);
+  EXPECT_NE(story(k.processed_skipped).find("sequence 1 was never processed by application app, yet the shard's checkpoint "
+                                            "is past it (SHARD_END)"),
+            std::string::npos)
+      << story(k.processed_skipped);
+}
+
 TEST(KinesisCheckers, ThrottlingPerShardAndTimeThrottled) {
   History h = base(2);
   for (int i = 0; i < 5; ++i) h.kinesis().throttles.push_back(KinesisThrottle{t(1'000 + i * 10), kShard1, true, 0});

@@ -79,6 +79,25 @@ TEST(KinesisLoader, BadInputIsALocatedError) {
       {"kinesis: {streams: [{name: s}, {name: s}]}", "declared twice"},
       {"kinesis: {streams: [{name: s}], consumers: [{stream: s}]}\nfaults: [{at: 1s, kind: pause, target: \"worker 1\"}]",
        "worker 1 does not exist"},
+      {"kinesis: {streams: [{name: s, shards: 2}], reshard: [{at: 1s, split: shardId-000000000002}]}",
+       "ResourceNotFoundException: SplitShard: shard shardId-000000000002 does not exist"},
+      {"kinesis: {streams: [{name: s, shards: 2}], reshard: [{at: 1s, split: 0, new_starting_hash_key: \"0\"}]}",
+       "NewStartingHashKey 0 is not inside shardId-000000000000"},
+      {"kinesis: {streams: [{name: s, shards: 2}], reshard: [{at: 1s, split: 0, new_starting_hash_key: \"-4\"}]}",
+       "expected a decimal hash key"},
+      {"kinesis: {streams: [{name: s, shards: 3}], reshard: [{at: 1s, merge: [0, 2]}]}", "are not adjacent"},
+      {"kinesis: {streams: [{name: s, shards: 3}], reshard: [{at: 1s, merge: [0]}]}", "expected two adjacent shards"},
+      {"kinesis: {streams: [{name: s, shards: 2}], reshard: [{at: 1s, split: 0}, {at: 2s, split: 0}]}",
+       "kinesis.reshard[1]: InvalidArgumentException: SplitShard: shard shardId-000000000000 is closed"},
+      {"kinesis: {streams: [{name: s, shards: 2}], reshard: [{at: 1s, update_shard_count: 5}]}",
+       "LimitExceededException: UpdateShardCount: TargetShardCount 5"},
+      {"kinesis: {streams: [{name: s, shards: 2}], reshard: [{at: 1s, split: 0, merge: [1, 2]}]}",
+       "expected exactly one of split, merge, update_shard_count"},
+      {"kinesis: {streams: [{name: s, shards: 2}], reshard: [{at: 2s, split: 0}, {at: 1s, split: 1}]}", "in time order"},
+      {"kinesis: {streams: [{name: s, shards: 2}], reshard: [{at: 1s, split: shard-zero}]}", "expected a shard id"},
+      {"kinesis: {streams: [{name: s}, {name: t}], reshard: [{at: 1s, split: 0}]}", "which stream?"},
+      {"kinesis: {streams: [{name: s}], frontends: 2, reshard: [{at: 1s, split: 0}]}", "one frontend only"},
+      {"kinesis: {streams: [{name: s}], consumers: [{stream: s, read_children_early: maybe}]}", "read_children_early"},
   };
   for (const BadCase& c : cases) {
     LoadResult r = load_scenario_text(head + c.yaml + "\n", "k.yaml");
@@ -91,6 +110,65 @@ TEST(KinesisLoader, BadInputIsALocatedError) {
   ASSERT_EQ(ok.spec().topics.size(), 1u);
   EXPECT_EQ(ok.spec().topics[0].name, "kinesis.s");
   EXPECT_EQ(ok.spec().topics[0].partitions, 3);
+  // The stream's topic has a partition for every shard its reshards create (2 -> 3 makes the
+  // short-lived shards 2..5 and the merged 6: 7 in all).
+  LoadResult re = load_scenario_text(
+      head + "kinesis: {streams: [{name: s, shards: 2}], reshard: [{at: 1s, update_shard_count: 3}, {at: 2s, split: 6}]}\n",
+      "k.yaml");
+  ASSERT_TRUE(re.ok()) << re.error().str();
+  EXPECT_EQ(re.spec().topics[0].partitions, 9);
+  ASSERT_EQ(re.spec().kinesis->reshards.size(), 2u);
+  EXPECT_EQ(re.spec().kinesis->reshards[1].shard, "shardId-000000000006");
+}
+
+// A split of a hot shard under load: with the KCL's parent-before-child wait no key is out of
+// order across the reshard; the same run reading children early is caught by reshard_key_order.
+std::string check_note(const ScenarioResult& r, const std::string& check) {
+  for (const auto& c : r.checks)
+    if (c.check == check) return c.note;
+  return "";
+}
+
+TEST(KinesisScenarios, SplitHotShardKeepsKeyOrderOnlyWithParentBeforeChild) {
+  expect_holds("kinesis/split-hot-shard.yaml", seeds_or(2));
+  expect_holds("kinesis/split-hot-shard-early-read.yaml", seeds_or(1));
+  ScenarioSpec spec = load_bundled("kinesis/split-hot-shard.yaml");
+  ScenarioResult honoured = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_EQ(check_count(honoured, "reshard_key_order"), 0);
+  const std::string note = check_note(honoured, "reshards");
+  EXPECT_NE(note.find("SplitShard shardId-000000000000 at NewStartingHashKey 85070591730234615865843651857942052864: done"),
+            std::string::npos)
+      << note;
+  spec.kinesis->consumers[0].read_children_early = true;
+  spec.expect.reshard_key_order = CountExpectation{CountExpectation::Op::kGt, 0};
+  ScenarioResult early = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_TRUE(early.expectations_met()) << failed_expectations(early);
+  EXPECT_GT(check_count(early, "reshard_key_order"), 0);
+  EXPECT_EQ(check_count(early, "lost_writes"), 0);
+}
+
+// UpdateShardCount and MergeShards under load: the stream goes 2 -> 3 shards (short-lived
+// shards included) and back by a merge, with nothing lost or skipped and every key in order.
+TEST(KinesisScenarios, UpdateShardCountAndMergeKeepEverything) {
+  LoadResult re = load_scenario_text(
+      "name: k\ncluster: {brokers: 3, controllers: 1}\n"
+      "kinesis:\n"
+      "  streams: [{name: s, shards: 2}]\n"
+      "  producers: [{stream: s, rate: 400/s, keys: \"uniform 30\", library: kpl, max_buffered: 50ms}]\n"
+      "  consumers: [{stream: s, workers: 2, lease_duration: 1s, idle_between_reads: 200ms, parent_shard_poll: 200ms}]\n"
+      "  reshard: [{at: 2s, update_shard_count: 3}, {at: 4s, merge: [shardId-000000000006, shardId-000000000005]}]\n"
+      "duration: 6s\nheal_for: 4s\nexpect: {lost_writes: 0, acknowledged: \"> 1500\", liveness: true}\n",
+      "k.yaml");
+  ASSERT_TRUE(re.ok()) << re.error().str();
+  ScenarioResult r = run_scenario(re.spec(), RunOptions{1, nullptr});
+  EXPECT_TRUE(r.expectations_met()) << failed_expectations(r);
+  const std::string note = check_note(r, "reshards");
+  EXPECT_NE(note.find("UpdateShardCount to 3 (UNIFORM_SCALING): done"), std::string::npos) << note;
+  EXPECT_NE(note.find("MergeShards shardId-000000000006 with shardId-000000000005: done"), std::string::npos) << note;
+  EXPECT_EQ(check_count(r, "reshards"), 2);
+  EXPECT_EQ(check_count(r, "reshard_key_order"), 0);
+  EXPECT_EQ(check_count(r, "processed_skipped"), 0);
+  EXPECT_GT(r.counts.consumed, 1500);
 }
 
 }  // namespace
