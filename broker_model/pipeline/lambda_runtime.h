@@ -109,7 +109,7 @@ class FunctionRecorder : public ProducerListener {
   virtual void invocation_timed_out(int64_t invocation, int environment) = 0;
 };
 
-class FunctionEnvironment : private ProducerListener {
+class FunctionEnvironment final : public ProducerListener {
  public:
   FunctionEnvironment(sim::NodeContext& ctx, FunctionConfig config, FunctionRecorder& recorder)
       : ctx_(ctx), rpc_(ctx), config_(std::move(config)), recorder_(recorder) {}

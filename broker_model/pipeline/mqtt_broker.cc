@@ -126,15 +126,15 @@ void MqttBroker::deliver(const std::string& client_id, Session& s, const MqttPub
                         [this, client_id, connection, packet_id](std::optional<sim::Payload>&& resp) {
                           auto it = sessions_.find(client_id);
                           if (it == sessions_.end() || it->second.connection != connection) return;
-                          Session& s = it->second;
+                          Session& session = it->second;
                           if (!resp) {
-                            disconnect(s);  // no PUBACK in time: the connection is taken as failed
+                            disconnect(session);  // no PUBACK in time: the connection is taken as failed
                             return;
                           }
-                          s.last_heard = ctx_.now();
-                          for (auto i = s.inflight.begin(); i != s.inflight.end(); ++i)
+                          session.last_heard = ctx_.now();
+                          for (auto i = session.inflight.begin(); i != session.inflight.end(); ++i)
                             if (i->packet_id == packet_id) {
-                              s.inflight.erase(i);
+                              session.inflight.erase(i);
                               break;
                             }
                           pump(client_id);

@@ -77,7 +77,7 @@ class SinkTaskListener : public ProducerListener {
   virtual uint64_t begin_dead_letter(int task, const TopicPartition& tp, Offset offset, uint64_t record_id) = 0;
 };
 
-class SinkTask : private GroupConsumerListener {
+class SinkTask final : public GroupConsumerListener {
  public:
   SinkTask(sim::NodeContext& ctx, SinkTaskConfig config, SinkTaskListener& listener)
       : ctx_(ctx), rpc_(ctx), config_(std::move(config)), listener_(listener) {}
