@@ -17,6 +17,7 @@ sim::BootFn make_sink_task_boot(SinkTaskConfig config, std::function<SinkTaskLis
 }
 
 void SinkTask::run() {
+  rpc_.start([](const RequestInfo&, sim::Payload&&) {});  // a client: it serves nothing
   ctx_.spawn("connect-task", [this] { loop(); });
 }
 

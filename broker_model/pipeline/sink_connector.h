@@ -52,7 +52,7 @@ struct SinkTaskConfig {
   sim::Duration retry_backoff = sim::seconds(1);
   sim::Duration store_timeout = sim::seconds(2);
   int32_t max_poll_records = 500;                          // consumer.max.poll.records
-  int64_t session_timeout_ms = 10'000;
+  int64_t session_timeout_ms = 6'000;
   int64_t heartbeat_interval_ms = 3'000;
 };
 
