@@ -56,26 +56,55 @@ std::vector<std::string> story_of(const PipelineHistory& p, const ReadingKey& r)
 std::string cause_of_duplicate(const PipelineHistory& p, const ReadingKey& r) {
   std::set<std::pair<std::string, int64_t>> offsets;
   std::map<std::pair<std::string, int64_t>, int> writes_per_offset;
+  std::set<std::string> stored_ids;
+  for (const auto& d : p.documents) stored_ids.insert(d.id);
+  // Writes that made a document: acknowledged, or applied though their answer was lost.
   for (const auto& w : p.writes)
-    if (w.reading == r && w.ok) {
+    if (w.reading == r && (w.ok || stored_ids.count(w.doc_id) != 0)) {
       offsets.insert({w.tp.str(), w.offset});
       ++writes_per_offset[{w.tp.str(), w.offset}];
     }
   std::vector<std::string> causes;
-  for (const auto& [o, n] : writes_per_offset)
-    if (n > 1) {
-      // A replay: the record was written again after a sink task started over from a commit.
-      std::string why = "a sink task wrote " + o.first + " offset " + std::to_string(o.second) + " " + std::to_string(n) +
-                        " times: replayed from the last committed offset after";
-      bool told = false;
-      for (const auto& e : p.task_events)
-        if (e.what == "started" && e.at > p.writes.front().invoked) {
-          why += " task " + std::to_string(e.task) + " (re)started at " + at(e.at);
-          told = true;
-          break;
-        }
-      causes.push_back(told ? why : why + " a rebalance");
+  for (const auto& [o, n] : writes_per_offset) {
+    if (n < 2) continue;
+    // The same topic record written twice: after a write whose answer was lost (the store had
+    // applied it), or replayed by a task that started over from the last committed offset.
+    std::vector<const PipelineWrite*> ws;
+    for (const auto& w : p.writes)
+      if (w.reading == r && w.tp.str() == o.first && w.offset == o.second) ws.push_back(&w);
+    bool lost_answer = false;
+    for (const PipelineWrite* w : ws) lost_answer = lost_answer || (!w->ok && stored_ids.count(w->doc_id) != 0);
+    if (lost_answer) {
+      causes.push_back("sink task retried a write of " + o.first + " offset " + std::to_string(o.second) +
+                       " whose answer was lost although the store had applied it (insertOne takes a new _id each time)");
+      continue;
     }
+    std::string why = "a sink task wrote " + o.first + " offset " + std::to_string(o.second) + " " + std::to_string(n) +
+                      " times: replayed from the last committed offset";
+    sim::Instant first_ok = sim::Instant::max(), second_ok = sim::Instant::max();
+    for (const PipelineWrite* w : ws)
+      if (w->ok) {
+        if (first_ok == sim::Instant::max()) first_ok = w->completed;
+        else if (second_ok == sim::Instant::max()) second_ok = w->invoked;
+      }
+    for (const auto& e : p.task_events)
+      if (e.what == "started" && e.at > first_ok && e.at < second_ok) {
+        why += " after task " + std::to_string(e.task) + " started again at " + at(e.at);
+        int64_t committed = -1;
+        sim::Instant when;
+        for (const auto& c : p.commits)
+          if (c.ok && c.at < e.at)
+            for (const auto& [tp, off] : c.offsets)
+              if (tp.str() == o.first && off > committed) {
+                committed = off;
+                when = c.at;
+              }
+        if (committed >= 0)
+          why += " (the last commit of " + o.first + " before it: offset " + std::to_string(committed) + " at " + at(when) + ")";
+        break;
+      }
+    causes.push_back(why);
+  }
   if (offsets.size() > 1) {
     int receives = 0, forwards = 0;
     for (const auto& rc : p.receives) receives += rc.reading == r ? 1 : 0;
