@@ -30,10 +30,12 @@ TEST(PipelineScenarios, UpsertsByKeyLeaveNoDuplicateDocuments) { expect_holds("p
 
 TEST(PipelineScenarios, ShortVisibilityTimeoutDuplicatesAreToldWithTheirCause) {
   expect_holds("pipeline/visibility-timeout-short.yaml", seeds_or(2, 1), [](const ScenarioResult& r, uint64_t seed) {
-    for (const auto& c : r.checks)
-      if (c.check == "pipeline_duplicates")
-        for (const auto& v : c.examples)
-          EXPECT_NE(v.summary.find("visibility timeout"), std::string::npos) << "seed " << seed << ": " << v.summary;
+    for (const auto& c : r.checks) {
+      if (c.check != "pipeline_duplicates") continue;
+      for (const auto& v : c.examples) {
+        EXPECT_NE(v.summary.find("visibility timeout"), std::string::npos) << "seed " << seed << ": " << v.summary;
+      }
+    }
   });
 }
 
