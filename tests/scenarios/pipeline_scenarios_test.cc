@@ -75,6 +75,32 @@ TEST(PipelineScenarios, AFailedSinkTaskLeavesAcknowledgedReadingsMissing) {
   EXPECT_TRUE(ok.expectations_met()) << failed_expectations(ok);
 }
 
+// At most once: QoS 0 readings published while the rule's process is dead are dropped by the
+// broker (no session to hold them), counted as QoS 0 losses and not as missing (never
+// acknowledged to the device).
+TEST(PipelineScenarios, Qos0ReadingsAreLostWhileTheSubscriberIsAway) {
+  ScenarioSpec spec = load_bundled("pipeline/upserts-by-key.yaml");
+  spec.pipeline->qos = 0;
+  spec.faults.resize(1);
+  spec.faults[0].kind = FaultSpec::Kind::kKill;
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_GT(check_count(r, "pipeline_qos0_lost"), 0) << format_summary(r);
+  EXPECT_EQ(check_count(r, "pipeline_missing"), 0);
+}
+
+// A latest-reading-per-device collection (replaceOne by device): queue and concurrent
+// functions reorder a device's readings, and replays after the sink's restart bring old ones
+// back: documents overwritten by older readings.
+TEST(PipelineScenarios, UpsertByDeviceOverwritesNewerReadingsWithOlderOnes) {
+  ScenarioSpec spec = load_bundled("pipeline/connector-crash-before-commit.yaml");
+  spec.pipeline->write_mode = "upsert";
+  spec.pipeline->upsert_key = "device";
+  spec.expect.pipeline_duplicates.reset();
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_GT(check_count(r, "pipeline_out_of_order"), 0) << format_summary(r);
+  EXPECT_EQ(check_count(r, "pipeline_duplicates"), 0);
+}
+
 TEST(PipelineScenarios, SameSeedSameFingerprint) {
   ScenarioSpec spec = load_bundled("pipeline/visibility-timeout-short.yaml");
   EXPECT_EQ(run_scenario(spec, RunOptions{3, nullptr}).fingerprint, run_scenario(spec, RunOptions{3, nullptr}).fingerprint);
