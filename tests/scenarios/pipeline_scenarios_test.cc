@@ -101,6 +101,31 @@ TEST(PipelineScenarios, UpsertByDeviceOverwritesNewerReadingsWithOlderOnes) {
   EXPECT_EQ(check_count(r, "pipeline_duplicates"), 0);
 }
 
+// errors.tolerance=all with a dead-letter topic: malformed readings go there, the rest arrive;
+// the store loses power meanwhile and comes back from its journal with every acknowledged write.
+TEST(PipelineScenarios, DeadLetterTopicAndAStoreCrashLoseNothing) {
+  LoadResult loaded = load_scenario_text(R"(name: dlq
+cluster: {brokers: 3, controllers: 3, broker_configs: {replica.fetch.wait.max.ms: 100}}
+topics:
+  - {name: readings, partitions: 2, replication_factor: 3}
+  - {name: readings-dlq, partitions: 1, replication_factor: 3}
+pipeline:
+  devices: {count: 4, rate: 20/s, qos: 1, malformed: 0.02}
+  function: {topic: readings}
+  connector: {tasks: 2, write: upsert, errors.tolerance: all, errors.deadletterqueue.topic.name: readings-dlq}
+faults:
+  - {at: 4s, for: 2s, kind: crash, target: "pipeline docstore"}
+duration: 10s
+heal_for: 5s
+expect: {acknowledged: "> 500", pipeline_dead_lettered: "> 0", pipeline_duplicates: 0}
+)",
+                                         "dlq.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().str();
+  ScenarioResult r = run_scenario(loaded.spec(), RunOptions{1, nullptr});
+  EXPECT_TRUE(r.expectations_met()) << failed_expectations(r);
+  EXPECT_GT(r.pipeline_latency.count, 700);
+}
+
 TEST(PipelineScenarios, SameSeedSameFingerprint) {
   ScenarioSpec spec = load_bundled("pipeline/visibility-timeout-short.yaml");
   EXPECT_EQ(run_scenario(spec, RunOptions{3, nullptr}).fingerprint, run_scenario(spec, RunOptions{3, nullptr}).fingerprint);
