@@ -17,6 +17,7 @@
 #include "checkers/group_history.h"
 #include "checkers/ids.h"
 #include "checkers/kinesis_history.h"
+#include "checkers/pipeline_history.h"
 #include "sim/time.h"
 
 namespace checkers {
@@ -251,6 +252,9 @@ class History {
   // Kinesis (checkers/kinesis_checkers.h): partition keys, throttles, leases, checkpoints.
   KinesisHistory& kinesis() { return kinesis_; }
   const KinesisHistory& kinesis() const { return kinesis_; }
+  // The pipeline (checkers/pipeline_checkers.h): devices, rule, queue, function, sink, store.
+  PipelineHistory& pipeline() { return pipeline_; }
+  const PipelineHistory& pipeline() const { return pipeline_; }
   FetchSessionStats& fetch_sessions() { return fetch_sessions_; }
   const FetchSessionStats& fetch_sessions() const { return fetch_sessions_; }
 
@@ -281,6 +285,7 @@ class History {
   std::vector<FinalRead> final_reads_;
   GroupHistory groups_;
   KinesisHistory kinesis_;
+  PipelineHistory pipeline_;
   FetchSessionStats fetch_sessions_;
   ControllerHistory controller_;
   std::map<std::string, sim::Duration> compacted_topics_;

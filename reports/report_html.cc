@@ -73,6 +73,9 @@ json page_data(const json& summary, const RunMetrics& m) {
   for (const auto& p : m.produce_points) points.push_back({{"t", sec(p.at_ns)}, {"ms", msv(p.latency_ns)}, {"op", "produce"}});
   for (const auto& p : m.end_to_end_points)
     points.push_back({{"t", sec(p.at_ns)}, {"ms", msv(p.latency_ns)}, {"op", "end-to-end"}});
+  // The pipeline's readings: first PUBLISH to first store write (docs/pipeline.md).
+  if (summary.contains("pipeline"))
+    for (const auto& p : summary["pipeline"]["series"]) points.push_back({{"t", p[0]}, {"ms", p[1]}, {"op", "device-to-document"}});
   d["points"] = std::move(points);
   json dist = distribution(m.produce_hist, "produce");
   for (auto& x : distribution(m.end_to_end_hist, "end-to-end")) dist.push_back(std::move(x));

@@ -306,6 +306,18 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
                         {"throttled_ms", s.throttled_ms}});
     j["kinesis"] = {{"shards", std::move(shards)}};
   }
+  if (run.spec.pipeline) {
+    // The pipeline (docs/pipeline.md): device-to-document latency, percentiles and every
+    // reading's (first PUBLISH in seconds, latency in ms), for the report's chart.
+    const checkers::PipelineLatency& pl = r.pipeline_latency;
+    json series = json::array();
+    for (const auto& [sent, d] : pl.series) series.push_back({seconds(sent.ns()), static_cast<double>(d.ns()) / 1e6});
+    j["pipeline"] = {{"latency", {{"count", pl.count},
+                                  {"p50_ms", static_cast<double>(pl.p50.ns()) / 1e6},
+                                  {"p99_ms", static_cast<double>(pl.p99.ns()) / 1e6},
+                                  {"max_ms", static_cast<double>(pl.max.ns()) / 1e6}}},
+                     {"series", std::move(series)}};
+  }
   j["window_s"] = seconds(m.window_ns);
   j["faults"] = json::array();
   for (const auto& f : m.faults)

@@ -4,7 +4,9 @@
 // write what they see into the History.
 #pragma once
 
+#include <map>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "checkers/history.h"
@@ -22,6 +24,8 @@ struct LabState {
   std::vector<broker_model::BrokerId> brokers;
   std::vector<sim::NodeId> controllers;
   std::vector<sim::NodeId> producer_nodes;  // producer instance i's client node ("producer i" targets)
+  std::map<std::string, sim::NodeId> pipeline_nodes;  // "pipeline NAME" targets (pipeline_workload.h)
+  bool pipeline_read_done = false;  // the pipeline's store was read at the end
   std::vector<sim::NodeId> kcl_worker_nodes;  // KCL worker i's node ("worker i" targets; kinesis_workload.h)
   bool ready = false;               // topics exist and every partition has a leader
   // When the workload started: the reference of a scenario's fault times (`at:`), and of the

@@ -76,6 +76,12 @@ std::string format_summary(const ScenarioResult& r) {
   std::snprintf(buf, sizeof buf, "  produce latency (acknowledged): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
                 ms(r.produce_latency.p50), ms(r.produce_latency.p99), ms(r.produce_latency.max));
   o << buf;
+  if (r.pipeline_latency.count > 0) {
+    std::snprintf(buf, sizeof buf, "  pipeline latency (device -> document, %lld readings): p50 %.2f ms, p99 %.2f ms, max %.2f ms\n",
+                  static_cast<long long>(r.pipeline_latency.count), ms(r.pipeline_latency.p50), ms(r.pipeline_latency.p99),
+                  ms(r.pipeline_latency.max));
+    o << buf;
+  }
   const checkers::FetchSessionStats& fs = r.history.fetch_sessions();
   if (fs.created + fs.not_created > 0)
     o << "  fetch sessions (KIP-227): " << fs.created << " created, " << fs.evicted << " evicted, " << fs.not_created

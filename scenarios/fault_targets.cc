@@ -115,6 +115,11 @@ std::vector<sim::NodeId> FaultTargets::resolve_one(const std::string& target) {
       if (!b) return {};
       return {sim::NodeId{static_cast<uint32_t>(*b)}};
     }
+    case K::kPipelineNode: {
+      auto it = lab_.pipeline_nodes.find(t.topic);
+      if (it == lab_.pipeline_nodes.end()) return {};
+      return {it->second};
+    }
     case K::kKinesisWorker: {
       if (t.index < 0 || static_cast<size_t>(t.index) >= lab_.kcl_worker_nodes.size()) return {};
       return {lab_.kcl_worker_nodes[static_cast<size_t>(t.index)]};

@@ -11,6 +11,7 @@
 #include "checkers/controller_checkers.h"
 #include "checkers/group_checkers.h"
 #include "checkers/kinesis_checkers.h"
+#include "checkers/pipeline_checkers.h"
 #include "checkers/ctp_checkers.h"
 #include "checkers/txn_checkers.h"
 #include "scenarios/client_processes.h"
@@ -18,6 +19,7 @@
 #include "scenarios/fault_targets.h"
 #include "scenarios/group_workload.h"
 #include "scenarios/kinesis_workload.h"
+#include "scenarios/pipeline_workload.h"
 #include "scenarios/lab_observer.h"
 #include "scenarios/omb_rate_controller.h"
 #include "scenarios/swarm.h"
@@ -382,6 +384,20 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   judge_groups(spec, r, count_of);
   judge_transactions(spec, r, count_of);
   if (spec.kinesis) judge_kinesis(spec, r);
+  if (spec.pipeline) {
+    // The pipeline (checkers/pipeline_checkers.h): nothing acknowledged may go missing unless
+    // the scenario says otherwise, and something must have arrived; the rest are stated.
+    const ExpectSpec& e = spec.expect;
+    add_expectation(r, "pipeline_missing", e.pipeline_missing.value_or(zero), count_of("pipeline_missing"));
+    add_expectation(r, "pipeline_duplicates", e.pipeline_duplicates, count_of("pipeline_duplicates"));
+    add_expectation(r, "pipeline_out_of_order", e.pipeline_out_of_order, count_of("pipeline_out_of_order"));
+    add_expectation(r, "pipeline_qos0_lost", e.pipeline_qos0_lost, count_of("pipeline_qos0_lost"));
+    add_expectation(r, "pipeline_redelivered", e.pipeline_redelivered, count_of("pipeline_redelivered"));
+    add_expectation(r, "pipeline_replayed", e.pipeline_replayed, count_of("pipeline_replayed"));
+    add_expectation(r, "pipeline_dead_lettered", e.pipeline_dead_lettered, count_of("pipeline_dead_lettered"));
+    add_progress_floor(r, "pipeline_delivered", e.pipeline_delivered.value_or(CountExpectation{CountExpectation::Op::kGt, 0}),
+                       r.pipeline_latency.count);
+  }
   judge_ctp(spec, r, count_of);
   if (has_compacted_topic(spec))
     add_expectation(r, "latest_values", spec.expect.latest_values.value_or(zero), count_of("latest_values"));
@@ -546,6 +562,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
           world.add_node("consumer-" + std::to_string(index), make_consumer_boot(spec, c, index, k, c.count, *lab)));
     }
   }
+  sim::NodeId pipeline_reader;
+  if (spec.pipeline) pipeline_reader = add_pipeline(world, spec, *lab, server_nodes, workload_nodes, producer_index);
   if (spec.kinesis) {
     int worker = 0;
     for (const auto& c : spec.kinesis->consumers) {
@@ -614,6 +632,12 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     groups.heal(result.faults_fired);
     sim::this_fiber::sleep_for(spec.heal_for);
     if (groups.active()) groups.wait_caught_up(world.now() + spec.liveness_bound, result.groups_note);
+    if (spec.pipeline) {
+      // The pipeline drains (queue empty), then its store is read (pipeline_workload.h).
+      world.start(pipeline_reader);
+      const sim::Instant pipeline_deadline = world.now() + spec.liveness_bound + sim::seconds(30);
+      while (!lab->pipeline_read_done && world.now() < pipeline_deadline) lab->changed.wait_until(pipeline_deadline);
+    }
     world.start(final_reader);
     sim::Instant final_deadline = world.now() + spec.liveness_bound * 3;
     while (!lab->final_phase_done && world.now() < final_deadline) lab->changed.wait_until(final_deadline);
@@ -654,6 +678,13 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     result.kinesis_throttling = std::move(k.throttling);
     for (CheckResult* c : {&k.processed_twice, &k.processed_skipped, &k.key_order, &k.reshard_key_order, &k.reshards,
                            &k.throttled_writes, &k.throttled_reads, &k.lease_changes})
+      result.checks.push_back(std::move(*c));
+  }
+  if (spec.pipeline) {
+    PipelineChecks pc = check_pipeline(h);
+    result.pipeline_latency = std::move(pc.latency);
+    for (CheckResult* c : {&pc.missing, &pc.duplicates, &pc.out_of_order, &pc.qos0_lost, &pc.redelivered, &pc.replayed,
+                           &pc.dead_lettered})
       result.checks.push_back(std::move(*c));
   }
   if (has_ctp(spec)) {

@@ -18,6 +18,7 @@
 #include "checkers/checkers.h"
 #include "checkers/history.h"
 #include "checkers/kinesis_checkers.h"
+#include "checkers/pipeline_checkers.h"
 #include "checkers/ownership.h"
 #include "scenarios/scenario_spec.h"
 #include "sim/world/engine.h"
@@ -110,6 +111,8 @@ struct ScenarioResult {
   std::vector<checkers::OwnershipInterval> rebalance_timeline;
   // Kinesis: throttling per shard (checkers/kinesis_checkers.h); empty without `kinesis:`.
   std::vector<checkers::ShardThrottling> kinesis_throttling;
+  // The pipeline: device-to-document latency (checkers/pipeline_checkers.h); empty without `pipeline:`.
+  checkers::PipelineLatency pipeline_latency;
   std::string groups_note;
   std::vector<std::string> node_names;  // by node id, as the trace numbers them ("broker-0", "controller-0", ...)
 

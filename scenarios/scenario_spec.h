@@ -321,6 +321,16 @@ struct ExpectSpec {
   std::optional<CountExpectation> ctp_order;
   std::optional<CountExpectation> ctp_aborted_reads;
   std::optional<CountExpectation> ctp_verified;
+  // The pipeline (checkers/pipeline_checkers.h): with `pipeline:` missing readings default to 0
+  // and pipeline_delivered to "> 0"; the others are counts to state.
+  std::optional<CountExpectation> pipeline_missing;
+  std::optional<CountExpectation> pipeline_duplicates;
+  std::optional<CountExpectation> pipeline_out_of_order;
+  std::optional<CountExpectation> pipeline_qos0_lost;
+  std::optional<CountExpectation> pipeline_redelivered;
+  std::optional<CountExpectation> pipeline_replayed;
+  std::optional<CountExpectation> pipeline_dead_lettered;
+  std::optional<CountExpectation> pipeline_delivered;
   // The longest time, in ms, a partition went without a leader after a fault took its leader
   // out (ClusterFacts in scenarios/lab_observer.h says how it is measured).
   std::optional<CountExpectation> leaderless_ms;
@@ -344,6 +354,39 @@ struct ExpectKey {
 };
 const std::vector<ExpectKey>& expect_keys();
 
+// `pipeline:` (scenarios/pipeline_workload.h, docs/pipeline.md): devices -> MQTT -> rule ->
+// queue -> function -> topic -> sink connector -> document store. Defaults are the services'.
+struct PipelineSpec {
+  // devices
+  int devices = 4;
+  double readings_per_s = 10;  // per device
+  int qos = 1;
+  double malformed_share = 0;  // readings the sink's converter rejects
+  // MQTT broker (Mosquitto's defaults)
+  int mqtt_max_inflight_messages = 20;
+  int mqtt_max_queued_messages = 1'000;
+  // queue (SQS)
+  sim::Duration visibility_timeout = sim::seconds(30);
+  int max_receive_count = 0;  // 0: no redrive policy
+  // function (Lambda)
+  int concurrency = 2;
+  int pollers = 5;
+  int batch_size = 10;
+  sim::Duration function_timeout = sim::seconds(3);
+  sim::Duration work_time = sim::milliseconds(5);
+  sim::Duration cold_start = sim::milliseconds(200);
+  std::string topic;
+  KafkaConfigs producer_configs{};
+  // sink connector (Kafka Connect)
+  int tasks = 1;
+  std::string write_mode = "insert";   // insert | upsert
+  std::string upsert_key = "reading";  // reading | device
+  sim::Duration offset_flush_interval = sim::seconds(60);
+  bool errors_tolerance_all = false;
+  std::string dead_letter_topic;
+  sim::Duration retry_backoff = sim::seconds(1);
+};
+
 struct ScenarioSpec {
   std::string file;
   std::string name;
@@ -355,6 +398,7 @@ struct ScenarioSpec {
   std::vector<FaultSpec> faults;
   std::optional<NemesisSpec> nemesis;
   std::optional<KinesisSpec> kinesis;
+  std::optional<PipelineSpec> pipeline;
   sim::Duration duration = sim::seconds(10);       // workload and faults
   // The first part of `duration` whose operations stay out of the throughput and latency
   // statistics (OMB's warm-up: its counters are reset when it ends). 0: none.

@@ -89,7 +89,7 @@ class SpecBuilder {
     require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
     check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
                            "faults", "nemesis", "duration", "warmup", "heal_for", "liveness_bound", "max_events",
-                           "expect", "engine", "kinesis"});
+                           "expect", "engine", "kinesis", "pipeline"});
     read_name();
     if (const YamlValue* v = root_.find("engine")) read_engine(*v);
     if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
@@ -100,6 +100,7 @@ class SpecBuilder {
     if (const YamlValue* v = root_.find("producers")) read_producers(*v);
     if (const YamlValue* v = root_.find("consumers")) read_consumers(*v);
     if (const YamlValue* v = root_.find("kinesis")) read_kinesis(*v);
+    if (const YamlValue* v = root_.find("pipeline")) read_pipeline(*v);
     if (const YamlValue* v = root_.find("faults")) read_faults(*v);
     if (const YamlValue* v = root_.find("nemesis")) read_nemesis(*v);
     if (const YamlValue* v = root_.find("expect")) read_expect(*v);
@@ -755,6 +756,114 @@ class SpecBuilder {
     }
   }
 
+  // --- pipeline (scenarios/pipeline_workload.h, docs/pipeline.md)
+
+  void read_pipeline(const YamlValue& v) {
+    require_map(v, "pipeline", "a map with devices, mqtt, queue, function, connector");
+    check_keys(v, "pipeline", {"devices", "mqtt", "queue", "function", "connector"});
+    PipelineSpec p;
+    auto section = [&](const char* key, std::initializer_list<std::string_view> keys) -> const YamlValue* {
+      const YamlValue* x = v.find(key);
+      if (x == nullptr) return nullptr;
+      const std::string path = std::string("pipeline.") + key;
+      require_map(*x, path, "a map");
+      check_keys(*x, path, keys);
+      return x;
+    };
+    auto dur = [&](const YamlValue* sec, const char* sec_name, const char* key, sim::Duration& out, sim::Duration min,
+                   sim::Duration max) {
+      if (sec == nullptr) return;
+      if (const YamlValue* x = sec->find(key)) out = read_duration(*x, std::string("pipeline.") + sec_name + "." + key, min, max);
+    };
+    auto choice = [&](const YamlValue* sec, const char* sec_name, const char* key, std::initializer_list<const char*> allowed,
+                      std::string& out) {
+      if (sec == nullptr) return;
+      const YamlValue* x = sec->find(key);
+      if (x == nullptr) return;
+      const std::string path = std::string("pipeline.") + sec_name + "." + key;
+      std::string text = read_text(*x, path, "a word");
+      std::string list;
+      for (const char* a : allowed) {
+        if (text == a) {
+          out = text;
+          return;
+        }
+        list += (list.empty() ? "" : " or ") + std::string(a);
+      }
+      fail_at(x->where, path + ": expected " + list + ", got " + x->describe());
+    };
+    if (const YamlValue* d = section("devices", {"count", "rate", "qos", "malformed"})) {
+      if (const YamlValue* x = d->find("count")) p.devices = static_cast<int>(read_int(*x, "pipeline.devices.count", 1, 1'000));
+      if (const YamlValue* x = d->find("rate"))
+        p.readings_per_s = read_parsed<double>(*x, "pipeline.devices.rate", "a rate like 10/s", parse_rate);
+      if (p.readings_per_s <= 0 || p.readings_per_s > 10'000) fail_at(d->where, "pipeline.devices.rate: expected a rate from more than 0 to 10000/s per device");
+      if (const YamlValue* x = d->find("qos")) p.qos = static_cast<int>(read_int(*x, "pipeline.devices.qos (0 or 1; QoS 2 is not modelled)", 0, 1));
+      if (const YamlValue* x = d->find("malformed")) p.malformed_share = read_number(*x, "pipeline.devices.malformed", 0, 1);
+    }
+    if (const YamlValue* m = section("mqtt", {"max_inflight_messages", "max_queued_messages"})) {
+      if (const YamlValue* x = m->find("max_inflight_messages"))
+        p.mqtt_max_inflight_messages = static_cast<int>(read_int(*x, "pipeline.mqtt.max_inflight_messages", 1, 65'535));
+      if (const YamlValue* x = m->find("max_queued_messages"))
+        p.mqtt_max_queued_messages = static_cast<int>(read_int(*x, "pipeline.mqtt.max_queued_messages", 1, 1'000'000));
+    }
+    const YamlValue* q = section("queue", {"visibility_timeout", "max_receive_count"});
+    // SQS: VisibilityTimeout 0 s to 12 h; maxReceiveCount 1 to 1000.
+    dur(q, "queue", "visibility_timeout", p.visibility_timeout, sim::Duration::zero(), sim::seconds(12 * 3600));
+    if (q != nullptr)
+      if (const YamlValue* x = q->find("max_receive_count"))
+        p.max_receive_count = static_cast<int>(read_int(*x, "pipeline.queue.max_receive_count", 1, 1'000));
+    const YamlValue& fn = require_key(v, "pipeline", "function");
+    const YamlValue* f = section("function", {"topic", "concurrency", "pollers", "batch_size", "timeout", "work_time",
+                                              "cold_start", "producer_configs"});
+    {
+      const YamlValue& t = require_key(fn, "pipeline.function", "topic");
+      p.topic = read_text(t, "pipeline.function.topic", "a topic name");
+      if (find_topic(p.topic) == nullptr)
+        fail_at(t.where, "pipeline.function.topic: unknown topic '" + p.topic + "'; expected a topic declared under topics");
+    }
+    if (const YamlValue* x = f->find("concurrency")) p.concurrency = static_cast<int>(read_int(*x, "pipeline.function.concurrency", 1, 100));
+    if (const YamlValue* x = f->find("pollers")) p.pollers = static_cast<int>(read_int(*x, "pipeline.function.pollers", 1, 100));
+    // One ReceiveMessage per batch here, so at most 10 (Lambda's BatchSize goes to 10,000 with a batching window).
+    if (const YamlValue* x = f->find("batch_size")) p.batch_size = static_cast<int>(read_int(*x, "pipeline.function.batch_size", 1, 10));
+    dur(f, "function", "timeout", p.function_timeout, sim::milliseconds(1), sim::seconds(900));  // Lambda: 1 s to 900 s
+    dur(f, "function", "work_time", p.work_time, sim::Duration::zero(), sim::seconds(60));
+    dur(f, "function", "cold_start", p.cold_start, sim::Duration::zero(), sim::seconds(60));
+    if (const YamlValue* x = f->find("producer_configs")) {
+      p.producer_configs = read_configs(*x, "pipeline.function.producer_configs", ConfigScope::kProducer);
+    }
+    if (p.function_timeout > p.visibility_timeout) {
+      // Lambda refuses this mapping ("Your function's timeout must be less than or equal to the
+      // queue's visibility timeout"), and so does the lab.
+      fail_at(fn.where, "pipeline.function.timeout (" + sim::format_duration(p.function_timeout) +
+                            ") exceeds pipeline.queue.visibility_timeout (" + sim::format_duration(p.visibility_timeout) +
+                            "); Lambda refuses such an event source mapping: the function timeout must be at most the "
+                            "queue's visibility timeout");
+    }
+    const YamlValue* c = section("connector", {"tasks", "write", "upsert_key", "offset.flush.interval.ms", "errors.tolerance",
+                                               "errors.deadletterqueue.topic.name", "retry_backoff"});
+    if (c != nullptr) {
+      if (const YamlValue* x = c->find("tasks")) p.tasks = static_cast<int>(read_int(*x, "pipeline.connector.tasks", 1, 100));
+      choice(c, "connector", "write", {"insert", "upsert"}, p.write_mode);
+      choice(c, "connector", "upsert_key", {"reading", "device"}, p.upsert_key);
+      if (const YamlValue* x = c->find("offset.flush.interval.ms"))
+        p.offset_flush_interval = sim::milliseconds(read_int(*x, "pipeline.connector.offset.flush.interval.ms", 1, 86'400'000));
+      std::string tolerance = "none";
+      choice(c, "connector", "errors.tolerance", {"none", "all"}, tolerance);
+      p.errors_tolerance_all = tolerance == "all";
+      if (const YamlValue* x = c->find("errors.deadletterqueue.topic.name")) {
+        p.dead_letter_topic = read_text(*x, "pipeline.connector.errors.deadletterqueue.topic.name", "a topic name");
+        if (find_topic(p.dead_letter_topic) == nullptr)
+          fail_at(x->where, "pipeline.connector.errors.deadletterqueue.topic.name: unknown topic '" + p.dead_letter_topic +
+                                "'; expected a topic declared under topics");
+        if (!p.errors_tolerance_all)
+          fail_at(x->where, "pipeline.connector.errors.deadletterqueue.topic.name: only with errors.tolerance: all (Kafka "
+                            "Connect reports to the dead-letter queue only the errors it tolerates)");
+      }
+      dur(c, "connector", "retry_backoff", p.retry_backoff, sim::milliseconds(1), sim::seconds(60));
+    }
+    spec_.pipeline = std::move(p);
+  }
+
   // --- kinesis (scenarios/kinesis_workload.h)
 
   void read_kinesis(const YamlValue& v) {
@@ -1316,6 +1425,22 @@ class SpecBuilder {
                                   "cluster.controller_racks: " + list_names(zones));
         }
         break;
+      case FaultTarget::Kind::kPipelineNode: {
+        if (!spec_.pipeline) fail_at(v.where, path + ": '" + t.str() + "' needs a pipeline section");
+        const PipelineSpec& pl = *spec_.pipeline;
+        const std::string& n = t.topic;
+        auto numbered = [&](const std::string& prefix, int count) {
+          if (n.rfind(prefix, 0) != 0) return false;
+          auto k = parse_integer(n.substr(prefix.size()));
+          return k && *k >= 0 && *k < count;
+        };
+        if (n != "mqtt-broker" && n != "iot-rule" && n != "sqs" && n != "lambda" && n != "docstore" &&
+            !numbered("function-", pl.concurrency) && !numbered("connect-task-", pl.tasks) && !numbered("device-", pl.devices))
+          fail_at(v.where, path + ": unknown pipeline node '" + n + "'; expected mqtt-broker, iot-rule, sqs, lambda, docstore, "
+                           "function-N (N < " + std::to_string(pl.concurrency) + "), connect-task-N (N < " +
+                           std::to_string(pl.tasks) + ") or device-N (N < " + std::to_string(pl.devices) + ")");
+        break;
+      }
       case FaultTarget::Kind::kKinesisWorker: {
         const int workers = spec_.kinesis ? spec_.kinesis->worker_count() : 0;
         if (t.index >= workers) out_of_range(t.str(), workers, "the kinesis consumers' total workers");

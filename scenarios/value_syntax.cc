@@ -341,6 +341,7 @@ std::string FaultTarget::str() const {
     case Kind::kConsumer: return "consumer " + std::to_string(index);
     case Kind::kMemberOf: return "member " + std::to_string(index) + " of group " + topic;
     case Kind::kKinesisWorker: return "worker " + std::to_string(index);
+    case Kind::kPipelineNode: return "pipeline " + topic;
     case Kind::kFollowersOf: return "followers of " + topic + "/" + std::to_string(partition);
     case Kind::kIsrOf: return "isr of " + topic + "/" + std::to_string(partition);
     case Kind::kBusiestLeader: return "busiest leader";
@@ -352,6 +353,11 @@ namespace {
 // Consumer-group targets: "consumer N", "member N of group G".
 std::optional<FaultTarget> parse_group_fault_target(const std::vector<std::string_view>& w) {
   FaultTarget t;
+  if (w.size() == 2 && w[0] == "pipeline") {
+    t.kind = FaultTarget::Kind::kPipelineNode;
+    t.topic = std::string(w[1]);
+    return t;
+  }
   if (w.size() == 2 && w[0] == "worker") {
     std::optional<int64_t> n = parse_integer(w[1]);
     if (!n || *n < 0) return std::nullopt;
@@ -381,7 +387,7 @@ std::optional<FaultTarget> parse_group_fault_target(const std::vector<std::strin
 Parsed<FaultTarget> parse_fault_target(std::string_view text) {
   const std::string expected = "expected a target 'broker N', 'controller N', 'leader of TOPIC/PARTITION', "
                                "'active controller', 'random broker', 'zone Z', 'coordinator of group G', 'transaction coordinator of ID', "
-                               "'all brokers', 'all controllers', 'producer N', 'consumer N', 'member N of group G', 'worker N', "
+                               "'all brokers', 'all controllers', 'producer N', 'consumer N', 'member N of group G', 'worker N', 'pipeline NODE', "
                                "'followers of TOPIC/PARTITION', 'isr of TOPIC/PARTITION' or 'busiest leader'";
   std::vector<std::string_view> w = split_words(text);
   FaultTarget t;

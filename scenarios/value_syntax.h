@@ -60,6 +60,7 @@ struct FaultTarget {
     kConsumer,       // "consumer N": consumer node N (numbered across all consumer entries)
     kMemberOf,       // "member N of group G": the N-th member of group G
     kKinesisWorker,  // "worker N": the N-th KCL worker of the scenario's kinesis consumers
+    kPipelineNode,   // "pipeline NAME": a node of the pipeline (mqtt-broker, sqs, function-0, connect-task-0, docstore, ...)
     kFollowersOf,    // "followers of TOPIC/PARTITION": its replicas other than the leader, now
     kIsrOf,          // "isr of TOPIC/PARTITION": its in-sync replicas (leader included), now
     kBusiestLeader,  // "busiest leader": the broker leading the most partitions, now
