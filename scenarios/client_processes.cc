@@ -233,7 +233,8 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     Producer& producer = ctx.make<Producer>(rpc, md, config, recorder, producer_index);
     producer.start();
     wait_ready(lab);
-    while (md.partitions(p.topic) == 0) md.refresh_now();
+    // A topic the principal may not describe stays unknown: its sends fail at once.
+    while (md.partitions(p.topic) == 0 && md.topic_error(sim::Symbol(p.topic)) == ErrorCode::kNone) md.refresh_now();
     KeyChooser keys(p.keys, ctx.prng().fork("keys"));
     sim::Prng tombstone_draws = ctx.prng().fork("tombstones");
     // Messages go out in bursts of at most kSendTick worth of the rate: the same rate, far
@@ -296,7 +297,7 @@ sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, 
     std::vector<TopicPartition> mine;
     for (int32_t p = 0; p < partitions; ++p)
       if (p % consumers_of_topic == index_in_entry % consumers_of_topic) mine.push_back(TopicPartition{c.topic, p});
-    while (md.partitions(c.topic) == 0) md.refresh_now();
+    while (md.partitions(c.topic) == 0 && md.topic_error(sim::Symbol(c.topic)) == ErrorCode::kNone) md.refresh_now();
     if (!config.client_id.empty()) lab.history.set_consumer_client_id(consumer_index, config.client_id);
     if (config.read_committed) lab.history.set_read_committed(consumer_index);
     ConsumeRecorder& recorder = ctx.make<ConsumeRecorder>(ctx, lab.history, consumer_index);

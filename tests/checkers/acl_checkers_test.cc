@@ -69,13 +69,18 @@ TEST(AclCheckers, TheDefaultRuleAndSuperUsers) {
   AclHistory h;
   h.enabled = true;
   h.super_users = {"User:admin"};
+  h.propagation_bound = sim::milliseconds(500);
   h.accesses = {write(1'000, "User:anyone"), write(1'000, "User:admin")};
   EXPECT_EQ(check_acls(h).unauthorized_ops.count, 1);
   h.allow_everyone_if_no_acl_found = true;
   EXPECT_EQ(check_acls(h).unauthorized_ops.count, 0);
-  // An ACL on the resource for someone else: no longer "no ACL found".
+  // An ACL on the resource for someone else: no longer "no ACL found" (once the bound has
+  // passed since it was created: before, the open default was in force).
   h.changes = {AclChange{t(0), 1, false, entry("User:bob", "Write", "orders")}};
   EXPECT_EQ(check_acls(h).unauthorized_ops.count, 1);
+  h.changes = {AclChange{t(800), 1, false, entry("User:bob", "Write", "orders")}};
+  EXPECT_EQ(check_acls(h).unauthorized_ops.count, 0);
+  EXPECT_EQ(check_acls(h).stale_ops.count, 1);
   h.enabled = false;  // no security in the scenario: nothing judged
   EXPECT_EQ(check_acls(h).unauthorized_ops.count, 0);
 }

@@ -133,7 +133,7 @@ TEST(SecurityScenarios, APrincipalWithoutAclsIsRefusedEverything) {
 cluster: {brokers: 3, controllers: 1}
 topics: [{name: orders, partitions: 2, replication_factor: 3}]
 security: {}
-producers: [{topic: orders, principal: User:nobody, rate: 100/s, configs: {acks: all, delivery.timeout.ms: 5000}}]
+producers: [{topic: orders, principal: User:nobody, rate: 100/s, configs: {acks: all, request.timeout.ms: 2000, delivery.timeout.ms: 5000}}]
 duration: 3s
 heal_for: 1s
 expect: {acknowledged: "== 0"}
