@@ -202,7 +202,8 @@ void BrokerServer::connection_loop(sim::ConnectionId end) {
 void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
   // Fetch and Produce are nearly every request: try them before the rarer kinds (each
   // payload_cast is a type comparison).
-  const std::string& principal = authz_->principal_of(info.connection);
+  // A copy: the connection may close (and its binding go) while the request waits.
+  const std::string principal = authz_->enabled() ? authz_->principal_of(info.connection) : std::string();
   if (auto* fetch = sim::payload_cast<FetchRequest>(&body)) {
     if (fetch->replica_id != kNoBroker && authz_->enabled()) {
       if (std::optional<FetchResponse> refused = authz_->refuse_replica_fetch(principal, *fetch)) {
