@@ -54,7 +54,11 @@ constexpr ErrorCode kKafkaErrors[] = {
     ErrorCode::kConcurrentTransactions,
     ErrorCode::kTransactionCoordinatorFenced,
     ErrorCode::kProducerFenced,
-    ErrorCode::kUnstableOffsetCommit};
+    ErrorCode::kUnstableOffsetCommit,
+    ErrorCode::kTopicAuthorizationFailed,
+    ErrorCode::kGroupAuthorizationFailed,
+    ErrorCode::kClusterAuthorizationFailed,
+    ErrorCode::kTransactionalIdAuthorizationFailed};
 }  // namespace
 
 std::optional<ErrorCode> error_code_from_name(std::string_view name) {
@@ -95,6 +99,10 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::kInvalidReplicationFactor: return "INVALID_REPLICATION_FACTOR";
     case ErrorCode::kNotController: return "NOT_CONTROLLER";
     case ErrorCode::kInvalidRequest: return "INVALID_REQUEST";
+    case ErrorCode::kTopicAuthorizationFailed: return "TOPIC_AUTHORIZATION_FAILED";
+    case ErrorCode::kGroupAuthorizationFailed: return "GROUP_AUTHORIZATION_FAILED";
+    case ErrorCode::kClusterAuthorizationFailed: return "CLUSTER_AUTHORIZATION_FAILED";
+    case ErrorCode::kTransactionalIdAuthorizationFailed: return "TRANSACTIONAL_ID_AUTHORIZATION_FAILED";
     case ErrorCode::kStaleBrokerEpoch: return "STALE_BROKER_EPOCH";
     case ErrorCode::kInvalidUpdateVersion: return "INVALID_UPDATE_VERSION";
     case ErrorCode::kDuplicateBrokerRegistration: return "DUPLICATE_BROKER_REGISTRATION";

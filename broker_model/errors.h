@@ -68,6 +68,12 @@ enum class ErrorCode : int16_t {
   kConcurrentTransactions = 51,
   kTransactionCoordinatorFenced = 52,
   kProducerFenced = 90,
+  // Authorization (security/): the principal may not do this (KafkaApis answers these;
+  // clients treat them as not retriable).
+  kTopicAuthorizationFailed = 29,
+  kGroupAuthorizationFailed = 30,
+  kClusterAuthorizationFailed = 31,
+  kTransactionalIdAuthorizationFailed = 53,
   // KIP-447: OffsetFetch with require_stable while a transaction's offsets for the partition
   // are pending (written to __consumer_offsets, no marker yet).
   kUnstableOffsetCommit = 88,

@@ -62,6 +62,12 @@ const std::vector<VariantInfo> kCatalogue = {
     {V::kCtpOffsetsOutsideTransaction, "ctp-offsets-outside-transaction", "transactions",
      "eddy's mutation of KIP-98's sendOffsetsToTransaction (the at-least-once pattern in a transactional pipeline)",
      "a consume-transform-produce member commits its offsets with commitSync after its transaction, not in it"},
+    {V::kAclAllowOverridesDeny, "acl-allow-overrides-deny", "security",
+     "eddy's mutation of KRaft's StandardAuthorizerData (MatchingRuleBuilder.build: a matching DENY wins)",
+     "the brokers' authorizer lets a matching ALLOW win over a matching DENY"},
+    {V::kAclRemovalsIgnored, "acl-removals-ignored", "security",
+     "eddy's mutation of KRaft's AclPublisher (brokers replay RemoveAccessControlEntryRecord into the authorizer)",
+     "brokers never apply RemoveAccessControlEntryRecord: a revoked ACL keeps allowing on every broker that had it"},
 };
 
 }  // namespace

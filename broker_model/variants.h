@@ -39,6 +39,9 @@ enum class Variant : uint8_t {
   // operations (broker and controller): controlled shutdown
   kControlledShutdownNoWait,
   kCtpOffsetsOutsideTransaction,
+  // security (broker_model/security/): planted mutations the ACL checkers must catch
+  kAclAllowOverridesDeny,
+  kAclRemovalsIgnored,
   kCount
 };
 

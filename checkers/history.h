@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "checkers/acl_history.h"
 #include "checkers/controller_history.h"
 #include "checkers/group_history.h"
 #include "checkers/ids.h"
@@ -249,6 +250,10 @@ class History {
   const std::map<std::string, std::string>& ctp_pipelines() const { return ctp_pipelines_; }
   bool read_committed(int consumer) const { return read_committed_consumers_.count(consumer) != 0; }
 
+  // Access control (checkers/acl_checkers.h): ACL changes, their application, accepted accesses.
+  AclHistory& acl() { return acl_; }
+  const AclHistory& acl() const { return acl_; }
+
   // Kinesis (checkers/kinesis_checkers.h): partition keys, throttles, leases, checkpoints.
   KinesisHistory& kinesis() { return kinesis_; }
   const KinesisHistory& kinesis() const { return kinesis_; }
@@ -286,6 +291,7 @@ class History {
   GroupHistory groups_;
   KinesisHistory kinesis_;
   PipelineHistory pipeline_;
+  AclHistory acl_;
   FetchSessionStats fetch_sessions_;
   ControllerHistory controller_;
   std::map<std::string, sim::Duration> compacted_topics_;

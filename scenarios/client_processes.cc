@@ -120,7 +120,67 @@ void create_topics(sim::NodeContext& ctx, RpcEndpoint& rpc, const ScenarioSpec& 
   }
 }
 
+// Sends a controller request until the active controller answers it (NOT_CONTROLLER hints
+// followed); nullopt when it never did within the attempts.
+template <class Response, class Request>
+std::optional<Response> call_controller(sim::NodeContext& ctx, RpcEndpoint& rpc, LabState& lab, sim::Symbol type,
+                                        uint32_t bytes, const Request& req) {
+  constexpr int kAttemptsMax = 10'000;
+  size_t next = 0;
+  for (int attempt = 0; attempt < kAttemptsMax; ++attempt) {
+    sim::NodeId target = lab.controllers[next % lab.controllers.size()];
+    auto resp = rpc.call(target, type, bytes, req, kClientRequestTimeout);
+    const auto* r = resp ? sim::payload_cast<Response>(&*resp) : nullptr;
+    if (r != nullptr && r->error == ErrorCode::kNone) return *r;
+    if (r != nullptr && r->error == ErrorCode::kNotController && r->leader_hint) {
+      for (size_t i = 0; i < lab.controllers.size(); ++i)
+        if (lab.controllers[i] == *r->leader_hint) next = i;
+    } else {
+      ++next;
+    }
+    ctx.sleep_for(sim::milliseconds(100));
+  }
+  return std::nullopt;
+}
+
+// CreateAcls for the scenario's `security.acls`, straight to the controller quorum (KIP-919's
+// admin-to-controller path; Kafka's brokers would forward it there, KIP-590).
+void create_initial_acls(sim::NodeContext& ctx, RpcEndpoint& rpc, const ScenarioSpec& spec, LabState& lab) {
+  if (spec.security->acls.empty()) return;
+  CreateAclsRequest req{spec.security->acls};
+  call_controller<CreateAclsResponse>(ctx, rpc, lab, kCreateAclsRpc, create_acls_request_bytes(req), req);
+}
+
+// `security.changes`: each grant (CreateAcls) or revoke (DeleteAcls of exactly that entry) at
+// its time from the workload's start; the fault list says when each was sent and answered.
+void run_acl_changes(sim::NodeContext& ctx, RpcEndpoint& rpc, const ScenarioSpec& spec, LabState& lab) {
+  constexpr int kStartWaitsMax = 600'000;  // 10 minutes of 1 ms waits for the driver to start the workload
+  for (int i = 0; i < kStartWaitsMax && lab.workload_start == sim::Instant::epoch(); ++i) ctx.sleep_for(sim::milliseconds(1));
+  std::vector<AclChangeSpec> changes = spec.security->changes;
+  std::stable_sort(changes.begin(), changes.end(), [](const auto& a, const auto& b) { return a.at < b.at; });
+  for (const AclChangeSpec& c : changes) {
+    sim::Instant due = lab.workload_start + c.at;
+    if (ctx.true_now() < due) ctx.sleep_for(due - ctx.true_now());
+    sim::Instant sent = ctx.true_now();
+    bool done = false;
+    if (c.grant) {
+      CreateAclsRequest req{{c.acl}};
+      auto r = call_controller<CreateAclsResponse>(ctx, rpc, lab, kCreateAclsRpc, create_acls_request_bytes(req), req);
+      done = r && !r->results.empty() && r->results.front().error == ErrorCode::kNone;
+    } else {
+      DeleteAclsRequest req{{security::AclBindingFilter::exactly(c.acl)}};
+      auto r = call_controller<DeleteAclsResponse>(ctx, rpc, lab, kDeleteAclsRpc, delete_acls_request_bytes(req), req);
+      done = r && !r->results.empty() && r->results.front().error == ErrorCode::kNone;
+    }
+    lab.security_lines.push_back(fault_line(lab, sent, std::string(c.grant ? "acl grant " : "acl revoke ") + c.acl.str() +
+                                                           (done ? ", answered at " + sim::format_instant(ctx.true_now())
+                                                                 : ", never answered")));
+  }
+}
+
 }  // namespace
+
+std::string lab_principal(const ScenarioSpec& spec) { return spec.security ? kLabPrincipal : ""; }
 
 std::string fault_line(const LabState& lab, sim::Instant now, const std::string& what) {
   return "at " + sim::format_instant(sim::Instant::epoch() + (now - lab.workload_start)) + " (t=" + sim::format_instant(now) +
@@ -129,7 +189,10 @@ std::string fault_line(const LabState& lab, sim::Instant now, const std::string&
 
 sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab) {
   return [&spec, &lab](sim::NodeContext& ctx) {
-    RpcEndpoint& rpc = client_rpc(ctx);
+    RpcEndpoint& rpc = client_rpc(ctx, lab_principal(spec));
+    // The ACLs first: brokers apply the metadata log in order, so a broker that knows a topic
+    // already knows them.
+    if (spec.security) create_initial_acls(ctx, rpc, spec, lab);
     create_topics(ctx, rpc, spec, lab);
     ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, topic_names(spec), kMetadataMaxAge, kClientRequestTimeout);
     md.start();
@@ -146,12 +209,13 @@ sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab) {
     }
     lab.ready = true;
     lab.changed.notify_all();
+    if (spec.security && !spec.security->changes.empty()) run_acl_changes(ctx, rpc, spec, lab);
   };
 }
 
 sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, int producer_index, LabState& lab) {
   return [&spec, &p, producer_index, &lab](sim::NodeContext& ctx) {
-    RpcEndpoint& rpc = client_rpc(ctx);
+    RpcEndpoint& rpc = client_rpc(ctx, p.principal);
     ProducerConfig config;
     ProducerConfig::parse(p.configs, config);  // validated by the loader
     config.variants = spec.cluster.variants;
@@ -169,7 +233,8 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
     Producer& producer = ctx.make<Producer>(rpc, md, config, recorder, producer_index);
     producer.start();
     wait_ready(lab);
-    while (md.partitions(p.topic) == 0) md.refresh_now();
+    // A topic the principal may not describe stays unknown: its sends fail at once.
+    while (md.partitions(p.topic) == 0 && md.topic_error(sim::Symbol(p.topic)) == ErrorCode::kNone) md.refresh_now();
     KeyChooser keys(p.keys, ctx.prng().fork("keys"));
     sim::Prng tombstone_draws = ctx.prng().fork("tombstones");
     // Messages go out in bursts of at most kSendTick worth of the rate: the same rate, far
@@ -219,7 +284,7 @@ sim::BootFn make_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, 
 sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index, int index_in_entry,
                                int consumers_of_topic, LabState& lab) {
   return [&spec, &c, consumer_index, index_in_entry, consumers_of_topic, &lab](sim::NodeContext& ctx) {
-    RpcEndpoint& rpc = client_rpc(ctx);
+    RpcEndpoint& rpc = client_rpc(ctx, c.principal);
     ConsumerConfig config;
     ConsumerConfig::parse(c.configs, config);
     ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, std::vector<std::string>{c.topic}, kMetadataMaxAge,
@@ -232,7 +297,7 @@ sim::BootFn make_consumer_boot(const ScenarioSpec& spec, const ConsumerSpec& c, 
     std::vector<TopicPartition> mine;
     for (int32_t p = 0; p < partitions; ++p)
       if (p % consumers_of_topic == index_in_entry % consumers_of_topic) mine.push_back(TopicPartition{c.topic, p});
-    while (md.partitions(c.topic) == 0) md.refresh_now();
+    while (md.partitions(c.topic) == 0 && md.topic_error(sim::Symbol(c.topic)) == ErrorCode::kNone) md.refresh_now();
     if (!config.client_id.empty()) lab.history.set_consumer_client_id(consumer_index, config.client_id);
     if (config.read_committed) lab.history.set_read_committed(consumer_index);
     ConsumeRecorder& recorder = ctx.make<ConsumeRecorder>(ctx, lab.history, consumer_index);
@@ -375,7 +440,7 @@ FinalRead read_partition(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata
 
 sim::BootFn make_final_reader_boot(const ScenarioSpec& spec, LabState& lab) {
   return [&spec, &lab](sim::NodeContext& ctx) {
-    RpcEndpoint& rpc = client_rpc(ctx);
+    RpcEndpoint& rpc = client_rpc(ctx, lab_principal(spec));
     ClientMetadata& md = ctx.make<ClientMetadata>(rpc, lab.brokers, topic_names(spec), sim::seconds(1), kClientRequestTimeout);
     md.start();
     md.refresh_now();
@@ -390,8 +455,9 @@ sim::BootFn make_final_reader_boot(const ScenarioSpec& spec, LabState& lab) {
   };
 }
 
-RpcEndpoint& client_rpc(sim::NodeContext& ctx) {
+RpcEndpoint& client_rpc(sim::NodeContext& ctx, const std::string& principal) {
   RpcEndpoint& rpc = ctx.make<RpcEndpoint>(ctx);
+  if (!principal.empty()) rpc.set_sasl_principal(principal);
   rpc.start([](const RequestInfo&, sim::Payload&&) {});  // clients serve nothing
   return rpc;
 }

@@ -37,6 +37,8 @@ struct LabState {
   double max_rate_per_producer = 0;
   int producers_drained = 0;        // producers whose every record has an outcome after the stop
   bool final_phase_done = false;
+  // What the admin did with `security.changes` (fault-list lines, in order).
+  std::vector<std::string> security_lines;
   bool liveness = false;
   std::string liveness_note;
   sim::WaitQueue changed{"lab state"};

@@ -21,8 +21,11 @@ namespace scenarios {
 // How often the lab's clients refresh metadata unless a scenario sets metadata.max.age.ms.
 inline constexpr sim::Duration kMetadataMaxAge = sim::seconds(5);
 
-// A client's RPC endpoint: it calls brokers and serves nothing.
-broker_model::RpcEndpoint& client_rpc(sim::NodeContext& ctx);
+// A client's RPC endpoint: it calls brokers and serves nothing. With `principal`, every
+// connection it opens authenticates as that principal first (SASL, broker_model/security/sasl.h).
+broker_model::RpcEndpoint& client_rpc(sim::NodeContext& ctx, const std::string& principal = "");
+// The lab's own clients' principal: kLabPrincipal when the scenario has `security:`, else none.
+std::string lab_principal(const ScenarioSpec& spec);
 // Waits until the admin has created the topics and every partition has a leader.
 void wait_ready(LabState& lab);
 // A broker config of the scenario as an integer (validated by the loader), else `fallback`.

@@ -88,6 +88,11 @@ std::string format_summary(const ScenarioResult& r) {
       << " full fetches found no room; " << fs.incremental << " incremental fetches left out " << fs.partitions_omitted
       << " partitions with nothing new; FETCH_SESSION_ID_NOT_FOUND " << fs.id_not_found
       << ", INVALID_FETCH_SESSION_EPOCH " << fs.invalid_epoch << "\n";
+  if (r.history.acl().enabled)
+    o << "  security: " << r.acl_accesses << " accepted client accesses judged; ACL propagation max " << r.acl_propagation_max_ms
+      << " ms over " << r.acl_propagation_samples << " (record, broker) pairs, bound "
+      << sim::format_duration(r.history.acl().propagation_bound)
+      << (r.acl_propagation_story.empty() ? "" : " (" + r.acl_propagation_story + ")") << "\n";
   for (const auto& n : r.config_notes) o << "  note: " << n << "\n";
   for (const auto& d : r.drawn) o << "  drawn: " << d << "\n";
   for (const auto& f : r.faults_fired) o << "  fault: " << f << "\n";

@@ -121,7 +121,7 @@ namespace {
 // `output_seq` numbers the output record ids across restarts: it lives with the lab.
 void run_ctp_member(sim::NodeContext& ctx, const ScenarioSpec& spec, const ConsumerSpec& c, int consumer_index,
                     int index_in_entry, LabState& lab, uint64_t& output_seq) {
-  RpcEndpoint& rpc = client_rpc(ctx);
+  RpcEndpoint& rpc = client_rpc(ctx, c.principal);
   ConsumerConfig config;
   ConsumerConfig::parse(c.configs, config);  // validated by the loader
   config.enable_auto_commit = false;
@@ -265,7 +265,7 @@ sim::BootFn make_group_member_boot(const ScenarioSpec& spec, const ConsumerSpec&
   }
   return [&spec, &c, consumer_index, index_in_entry, &lab](sim::NodeContext& ctx) {
     (void)spec;
-    RpcEndpoint& rpc = client_rpc(ctx);
+    RpcEndpoint& rpc = client_rpc(ctx, c.principal);
     ConsumerConfig config;
     ConsumerConfig::parse(c.configs, config);  // validated by the loader
     if (!config.client_id.empty()) lab.history.set_consumer_client_id(consumer_index, config.client_id);

@@ -7,6 +7,7 @@
 #include "broker_model/clients/client_config.h"
 #include "broker_model/clients/producer.h"
 #include "broker_model/controller/controller_server.h"
+#include "checkers/acl_checkers.h"
 #include "checkers/compaction.h"
 #include "checkers/controller_checkers.h"
 #include "checkers/group_checkers.h"
@@ -183,6 +184,18 @@ LatencySummary latency_of(const History& h, sim::Instant from, sim::Instant to) 
   s.p99 = sim::nanoseconds(ns[i99]);
   s.max = sim::nanoseconds(*std::max_element(at(i99), ns.end()));
   return s;
+}
+
+// The brokers' authorizer: the scenario's super users and the lab's own principal (its admin,
+// final reader and liveness probe must see everything).
+security::AuthorizerConfig authorizer_config_of(const SecuritySpec& s) {
+  security::AuthorizerConfig c;
+  c.enabled = true;
+  c.super_users = s.super_users;
+  if (std::find(c.super_users.begin(), c.super_users.end(), kLabPrincipal) == c.super_users.end())
+    c.super_users.push_back(kLabPrincipal);
+  c.allow_everyone_if_no_acl_found = s.allow_everyone_if_no_acl_found;
+  return c;
 }
 
 int record_producer(uint64_t record_id) { return static_cast<int>(record_id >> 40); }  // make_record_id
@@ -399,6 +412,12 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
                        r.pipeline_latency.count);
   }
   judge_ctp(spec, r, count_of);
+  if (spec.security) {
+    add_expectation(r, "unauthorized_ops", spec.expect.unauthorized_ops.value_or(zero), count_of("unauthorized_ops"));
+    add_expectation(r, "deny_overridden", spec.expect.deny_overridden.value_or(zero), count_of("deny_overridden"));
+    add_expectation(r, "acl_stale_ops", spec.expect.acl_stale_ops, count_of("acl_stale_ops"), false);
+    add_expectation(r, "acl_propagation_ms", spec.expect.acl_propagation_ms, r.acl_propagation_max_ms, false);
+  }
   if (has_compacted_topic(spec))
     add_expectation(r, "latest_values", spec.expect.latest_values.value_or(zero), count_of("latest_values"));
   bool want_live = spec.expect.liveness.value_or(true);
@@ -474,6 +493,14 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   sim::World world(wc);
   // What the cluster reports becomes the History's timeline and the lab's view of who leads.
   lab->observer = std::make_unique<LabObserver>(world, lab->history, lab->cluster);
+  if (spec.security) {
+    lab->observer->observe_security();
+    checkers::AclHistory& acl = lab->history.acl();
+    acl.enabled = true;
+    acl.super_users = authorizer_config_of(*spec.security).super_users;
+    acl.allow_everyone_if_no_acl_found = spec.security->allow_everyone_if_no_acl_found;
+    acl.propagation_bound = spec.security->propagation_bound;
+  }
   for (const auto& t : spec.topics) {
     broker_model::storage::LogConfig log;
     for (const auto& [key, value] : t.configs) log.set_text(key, value);
@@ -497,6 +524,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     if (cs != spec.cluster.broker_configs.end()) bc.controlled_shutdown_enable = parse_bool(cs->second).value_or(true);
     bc.group = group_coordinator_config(spec);
     bc.transactions = transaction_coordinator_config(spec);
+    if (spec.security) {
+      bc.authorizer = authorizer_config_of(*spec.security);
+      bc.principal = spec.security->broker_principal;
+    }
     world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
   }
   for (int i = 0; i < controllers; ++i) {
@@ -687,6 +718,14 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
                            &pc.dead_lettered})
       result.checks.push_back(std::move(*c));
   }
+  if (spec.security) {
+    AclChecks acl = check_acls(h.acl());
+    result.acl_propagation_max_ms = acl.max_propagation_ms;
+    result.acl_propagation_samples = acl.propagation_samples;
+    result.acl_propagation_story = acl.propagation_story;
+    result.acl_accesses = static_cast<int64_t>(h.acl().accesses.size());
+    for (CheckResult* c : {&acl.unauthorized_ops, &acl.deny_overridden, &acl.stale_ops}) result.checks.push_back(std::move(*c));
+  }
   if (has_ctp(spec)) {
     CtpChecks ctp = check_ctp(h);
     result.ctp_verified = ctp.verified;
@@ -734,6 +773,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.longest_leaderless_ms = lab->cluster.longest_leaderless().ms();
   result.controller_elections = static_cast<int64_t>(h.controller().elections.size());
   result.restart_steps = targets.restart_steps();
+  for (const std::string& line : lab->security_lines) result.faults_fired.push_back(line);
   for (int b = 0; b < spec.cluster.brokers; ++b) result.leaders_per_broker[b] = 0;
   for (const TopicSpec& t : spec.topics)
     for (int p = 0; p < t.partitions; ++p)

@@ -94,6 +94,12 @@ struct ScenarioResult {
   std::map<int, int64_t> leaders_per_broker;
   int64_t leader_imbalance = 0;
   int64_t controller_elections = 0;   // controller quorum leaders elected (RaftLeaderElected)
+  // Security (checkers/acl_checkers.h): the longest commit-to-broker lag of an ACL record, over
+  // how many (record, broker) pairs, which one it was, and the accesses judged.
+  int64_t acl_propagation_max_ms = 0;
+  int64_t acl_propagation_samples = 0;
+  std::string acl_propagation_story;
+  int64_t acl_accesses = 0;
   std::map<std::string, int64_t> produce_error_answers;  // Kafka error name -> produce attempts so answered  // the EDDY_FAULT_POINT sites reached while enabled
   // Throughput and latency are over the measured part of the workload: after `warmup` (when
   // the scenario has one, OMB's way: operations completed between the warm-up's end and the

@@ -1,5 +1,7 @@
 #include "scenarios/lab_observer.h"
 
+#include "broker_model/security/security_events.h"
+
 #include <algorithm>
 #include <string>
 #include <vector>
@@ -179,6 +181,29 @@ void LabObserver::subscribe_fetch_sessions() {
   bus.subscribe<FetchSessionEvicted>([&stats](const EventOrigin&, const FetchSessionEvicted&) { ++stats.evicted; });
   bus.subscribe<FetchSessionRefused>([&stats](const EventOrigin&, const FetchSessionRefused& e) {
     ++(e.error == ErrorCode::kFetchSessionIdNotFound ? stats.id_not_found : stats.invalid_epoch);
+  });
+}
+
+namespace {
+checkers::AclEntry acl_entry_of(const broker_model::security::AclBinding& b) {
+  namespace sec = broker_model::security;
+  return checkers::AclEntry{sec::name_of(b.resource_type), b.resource_name, b.pattern_type == sec::PatternType::kPrefixed,
+                            b.principal, b.host, sec::name_of(b.operation), b.permission == sec::AclPermission::kAllow};
+}
+}  // namespace
+
+void LabObserver::observe_security() {
+  world_.events().subscribe<AclRecordCommitted>([this](const EventOrigin& o, const AclRecordCommitted& e) {
+    if (!acl_changes_seen_.insert({e.id, e.removed}).second) return;
+    history_.acl().changes.push_back(checkers::AclChange{o.at, e.id, e.removed, acl_entry_of(e.acl)});
+    timeline(o, "acl-committed", {}, kNoBroker, (e.removed ? "removed " : "created ") + e.acl.str());
+  });
+  world_.events().subscribe<AclRecordApplied>([this](const EventOrigin& o, const AclRecordApplied& e) {
+    history_.acl().applies.push_back(checkers::AclApply{o.at, e.broker, e.id, e.removed, e.process_started, e.ignored});
+  });
+  world_.events().subscribe<AclAccessAccepted>([this](const EventOrigin&, const AclAccessAccepted& e) {
+    history_.acl().accesses.push_back(
+        checkers::AclAccess{e.at, e.broker, e.principal, broker_model::security::name_of(e.operation), e.tp, e.records});
   });
 }
 

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <set>
 #include <vector>
 #include <optional>
 #include <string>
@@ -61,6 +62,9 @@ struct ClusterFacts {
 class LabObserver {
  public:
   LabObserver(sim::World& world, checkers::History& history, ClusterFacts& facts);
+  // The security model's events (broker_model/security/security_events.h) into the History's
+  // ACL record; only for scenarios with `security:` (subscribing costs every emit a scan).
+  void observe_security();
 
  private:
   void subscribe_replicas();
@@ -76,6 +80,7 @@ class LabObserver {
   checkers::History& history_;
   ClusterFacts& facts_;
   std::map<int64_t, size_t> first_commit_of_offset_;  // metadata log offset -> its first RaftCommit
+  std::set<std::pair<int64_t, bool>> acl_changes_seen_;  // (ACL id, removed): the first report is the commit
 };
 
 }  // namespace scenarios

@@ -124,6 +124,17 @@ const std::vector<ExpectKey>& expect_keys() {
       {"leader_imbalance", &ExpectSpec::leader_imbalance,
        "at the end: the most partitions of the scenario's topics one broker leads minus the fewest (leader "
        "balance; auto.leader.rebalance.enable brings preferred leaders back)"},
+      {"unauthorized_ops", &ExpectSpec::unauthorized_ops,
+       "security: produces and fetches a broker accepted that no ACL state within security.propagation_bound "
+       "allowed (default 0 with security)"},
+      {"deny_overridden", &ExpectSpec::deny_overridden,
+       "security: accepted produces and fetches that a matching DENY forbade throughout the propagation bound "
+       "(default 0 with security)"},
+      {"acl_stale_ops", &ExpectSpec::acl_stale_ops,
+       "security: accepted accesses forbidden at their moment but allowed within the bound (the window a "
+       "revocation leaves while brokers learn of it)"},
+      {"acl_propagation_ms", &ExpectSpec::acl_propagation_ms,
+       "security: the longest time (ms) from an ACL record's commit until a broker that was running applied it"},
       {"errors", nullptr,
        "a map from Kafka error name to a count: produce answers with that error (e.g. NOT_ENOUGH_REPLICAS: \"> 0\"); "
        "REQUEST_TIMED_OUT counts requests that timed out"},

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/security/acl.h"
 #include "broker_model/variants.h"
 #include "faults/fault_kind.h"
 #include "faults/fault_schedule.h"
@@ -133,6 +134,7 @@ struct ProducerSpec {
   double abort_ratio = 0;
   sim::Duration transaction_pause = sim::Duration::zero();
   KafkaConfigs configs;          // acks, linger.ms, batch.size, retries, delivery.timeout.ms, ...
+  std::string principal{};       // security: the SASL principal its connections carry ("" none)
 };
 
 struct ConsumerSpec {
@@ -154,8 +156,30 @@ struct ConsumerSpec {
   // with the consumed offsets committed in the same transaction (sendOffsetsToTransaction).
   std::string transform_to{};
   KafkaConfigs producer_configs{};
+  std::string principal{};  // security: the SASL principal its connections carry ("" none); also its group's
   bool in_group() const { return configs.count("group.id") != 0; }
 };
+
+// `security:` (broker_model/security/, docs/security.md): SASL principals, ACLs in the metadata
+// log, timed ACL changes.
+struct AclChangeSpec {
+  sim::Duration at;       // from the workload's start
+  bool grant = true;      // grant: CreateAcls of `acl`; revoke: DeleteAcls of exactly `acl`
+  broker_model::security::AclBinding acl;
+  int line = 0;
+};
+struct SecuritySpec {
+  std::string broker_principal = "User:broker";  // what brokers authenticate as
+  std::vector<std::string> super_users;           // super.users; [broker_principal] unless given
+  bool allow_everyone_if_no_acl_found = false;    // allow.everyone.if.no.acl.found (Kafka's default false)
+  // The stated propagation bound the unauthorized_ops check allows after an ACL change.
+  sim::Duration propagation_bound = sim::seconds(10);
+  std::vector<broker_model::security::AclBinding> acls;  // created before the workload starts
+  std::vector<AclChangeSpec> changes;
+};
+// The lab's own clients (the admin that creates topics and ACLs, the final reader and the
+// liveness probe) authenticate as this principal, which is always a super user.
+inline constexpr const char* kLabPrincipal = "User:eddy-lab";
 
 // `kinesis:` (scenarios/kinesis_workload.h, docs/kinesis.md): Kinesis Data Streams on the
 // cluster. Each stream becomes the topic `kinesis.<name>` (one partition per shard) in `topics`.
@@ -340,6 +364,12 @@ struct ExpectSpec {
   // Leader balance at the end of the run: the most partitions of the scenario's topics one
   // broker leads minus the fewest (0 or 1 when leadership is spread evenly).
   std::optional<CountExpectation> leader_imbalance;
+  // Access control (checkers/acl_checkers.h). With `security:` in the scenario,
+  // unauthorized_ops and deny_overridden default to 0.
+  std::optional<CountExpectation> unauthorized_ops;    // accesses no ACL state within the bound allowed
+  std::optional<CountExpectation> deny_overridden;     // accesses a matching DENY forbade throughout the bound
+  std::optional<CountExpectation> acl_stale_ops;       // accesses forbidden at their moment, allowed within the bound
+  std::optional<CountExpectation> acl_propagation_ms;  // the longest commit-to-broker lag of an ACL record
   // Produce answers with an error, by Kafka error name ("NOT_ENOUGH_REPLICAS"), counted per
   // batch and attempt; a request that timed out counts as REQUEST_TIMED_OUT.
   std::map<std::string, CountExpectation> errors;
@@ -399,6 +429,7 @@ struct ScenarioSpec {
   std::optional<NemesisSpec> nemesis;
   std::optional<KinesisSpec> kinesis;
   std::optional<PipelineSpec> pipeline;
+  std::optional<SecuritySpec> security;
   sim::Duration duration = sim::seconds(10);       // workload and faults
   // The first part of `duration` whose operations stay out of the throughput and latency
   // statistics (OMB's warm-up: its counters are reset when it ends). 0: none.

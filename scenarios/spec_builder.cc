@@ -1,5 +1,7 @@
 #include "scenarios/spec_builder.h"
 
+#include "scenarios/security_spec.h"
+
 #include "scenarios/platform_profiles.h"
 
 #include <algorithm>
@@ -89,7 +91,7 @@ class SpecBuilder {
     require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
     check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
                            "faults", "nemesis", "duration", "warmup", "heal_for", "liveness_bound", "max_events",
-                           "expect", "engine", "kinesis", "pipeline"});
+                           "expect", "engine", "kinesis", "pipeline", "security"});
     read_name();
     if (const YamlValue* v = root_.find("engine")) read_engine(*v);
     if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
@@ -101,6 +103,7 @@ class SpecBuilder {
     if (const YamlValue* v = root_.find("consumers")) read_consumers(*v);
     if (const YamlValue* v = root_.find("kinesis")) read_kinesis(*v);
     if (const YamlValue* v = root_.find("pipeline")) read_pipeline(*v);
+    if (const YamlValue* v = root_.find("security")) spec_.security = read_security(*v, spec_.duration);
     if (const YamlValue* v = root_.find("faults")) read_faults(*v);
     if (const YamlValue* v = root_.find("nemesis")) read_nemesis(*v);
     if (const YamlValue* v = root_.find("expect")) read_expect(*v);
@@ -536,9 +539,10 @@ class SpecBuilder {
   ProducerSpec read_producer(const YamlValue& v, const std::string& path) {
     require_map(v, path, "a producer entry (a map with topic, count, rate, message_size, keys, configs)");
     check_keys(v, path, {"topic", "count", "rate", "message_size", "keys", "tombstones", "configs",
-                         "records_per_transaction", "abort_ratio", "transaction_pause"});
+                         "records_per_transaction", "abort_ratio", "transaction_pause", "principal"});
     ProducerSpec p;
     p.topic = read_topic_ref(v, path);
+    if (const YamlValue* x = v.find("principal")) p.principal = read_principal(*x, path + ".principal");
     if (const YamlValue* x = v.find("count")) p.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
     if (const YamlValue* x = v.find("rate")) {
       if (x->is_scalar() && x->text == "max") {
@@ -622,9 +626,11 @@ class SpecBuilder {
       const std::string path = index_path("consumers", i);
       const YamlValue& e = v.items[i];
       require_map(e, path, "a consumer entry (a map with topic, count, configs)");
-      check_keys(e, path, {"topic", "count", "configs", "processing_time", "commit", "transform_to", "producer_configs"});
+      check_keys(e, path, {"topic", "count", "configs", "processing_time", "commit", "transform_to", "producer_configs",
+                           "principal"});
       ConsumerSpec c;
       c.topic = read_topic_ref(e, path);
+      if (const YamlValue* x = e.find("principal")) c.principal = read_principal(*x, path + ".principal");
       if (const YamlValue* x = e.find("count")) c.count = static_cast<int>(read_int(*x, path + ".count", 1, kClientsPerEntryMax));
       if (const YamlValue* x = e.find("configs")) {
         c.configs = read_configs(*x, path + ".configs", ConfigScope::kConsumer);

@@ -46,7 +46,7 @@ bool is_transactional(const ProducerSpec& p) { return p.configs.count("transacti
 sim::BootFn make_transactional_producer_boot(const ScenarioSpec& spec, const ProducerSpec& p, int producer_index,
                                              int index_in_entry, LabState& lab) {
   return [&spec, &p, producer_index, index_in_entry, &lab](sim::NodeContext& ctx) {
-    RpcEndpoint& rpc = client_rpc(ctx);
+    RpcEndpoint& rpc = client_rpc(ctx, p.principal);
     ProducerConfig config;
     ProducerConfig::parse(p.configs, config);  // validated by the loader
     config.variants = spec.cluster.variants;

@@ -6,6 +6,7 @@
 #include "broker_model/controller/metadata_client.h"
 #include "broker_model/controller/controller_messages.h"
 #include "broker_model/fault_sites.h"
+#include "broker_model/security/sasl.h"
 #include "broker_model/txn/control_batch.h"
 #include "broker_model/txn/transactional_producer.h"
 #include "sim/fault_point.h"
@@ -32,6 +33,8 @@ BrokerServer::BrokerServer(sim::NodeContext& ctx, BrokerProcessConfig config)
 BrokerServer::~BrokerServer() = default;
 
 void BrokerServer::run() {
+  authz_ = std::make_unique<RequestAuthorizer>(ctx_, config_.broker.id, config_.authorizer, config_.broker.variants);
+  if (!config_.principal.empty()) rpc_.set_sasl_principal(config_.principal);  // before any connection opens
   replicas_ = std::make_unique<ReplicaManager>(
       rpc_, config_.broker,
       [this](const IsrProposal& p, std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done) {
@@ -60,6 +63,9 @@ void BrokerServer::run() {
     AllocateProducerIdsRequest req{config_.broker.id, lifecycle_->broker_epoch()};
     return channel_->call<AllocateProducerIdsResponse>(kAllocateProducerIdsRpc, kAllocateProducerIdsRequestBytes, req);
   });
+  // ACL records reach the authorizer as the metadata log is applied (Kafka's AclPublisher).
+  if (authz_->enabled())
+    metadata_->add_listener([this](Offset offset, const MetadataRecord& r, const MetadataImage&) { authz_->apply(offset, r); });
   // Requests are queued per connection as they arrive (on_request only queues them).
   rpc_.start_routing_requests([this](const RequestInfo& info, sim::Payload&& body) { on_request(info, std::move(body)); });
   rpc_.on_disconnect([this](sim::ConnectionId end, sim::NodeId) { on_disconnect(end); });
@@ -150,6 +156,10 @@ void BrokerServer::alter_partition(const IsrProposal& p,
 }
 
 void BrokerServer::on_request(const RequestInfo& info, sim::Payload&& body) {
+  if (const auto* auth = sim::payload_cast<SaslAuthenticateRequest>(&body)) {
+    authz_->bind(info.connection, auth->principal);  // before anything else on this connection
+    return;
+  }
   auto& conn = connections_[info.connection];
   if (!conn) {
     conn = std::make_unique<sim::Channel<Inbound>>(kConnectionQueueMax, "connection queue");
@@ -167,6 +177,7 @@ void BrokerServer::on_disconnect(sim::ConnectionId end) {
   // queued behind it are dropped, never handled late; then the connection's fiber ends. (A
   // stale OffsetCommit handled after its connection broke and its client moved on made a
   // group's committed offset go back: found with fault points, acks-all-fault-points.yaml.)
+  authz_->forget(end);
   auto it = connections_.find(end);
   if (it == connections_.end()) return;
   while (it->second->try_receive()) {
@@ -191,15 +202,28 @@ void BrokerServer::connection_loop(sim::ConnectionId end) {
 void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
   // Fetch and Produce are nearly every request: try them before the rarer kinds (each
   // payload_cast is a type comparison).
+  // A copy: the connection may close (and its binding go) while the request waits.
+  const std::string principal = authz_->enabled() ? authz_->principal_of(info.connection) : std::string();
   if (auto* fetch = sim::payload_cast<FetchRequest>(&body)) {
+    if (fetch->replica_id != kNoBroker && authz_->enabled()) {
+      if (std::optional<FetchResponse> refused = authz_->refuse_replica_fetch(principal, *fetch)) {
+        rpc_.reply_sized(info, std::move(*refused));
+        return;
+      }
+    }
     FetchResponse resp = replicas_->handle_fetch(*fetch);
+    if (fetch->replica_id == kNoBroker) authz_->authorize_fetch_response(principal, resp);
     rpc_.reply_sized(info, std::move(resp));
   } else if (auto* req = sim::payload_cast<ProduceRequest>(&body)) {
-    std::vector<ProducePartitionResponse> refused;
+    const sim::Instant arrived = ctx_.true_now();
+    std::vector<ProducePartitionResponse> refused = authz_->authorize_produce(principal, *req);
     if (req->transactional_id && config_.transactions.partition_verification) verify_transactional_produce(*req, refused);
     ProduceResponse resp = replicas_->handle_produce(*req);
+    authz_->report_produce(principal, *req, resp, arrived);
     for (auto& r : refused) resp.partitions.push_back(std::move(r));
     if (req->acks != kAcksNone) rpc_.reply_sized(info, std::move(resp));
+  } else if (authz_->enabled() && refuse_unauthorized(info, body, principal)) {
+    return;
   } else if (handle_group_request(info, body)) {
     return;
   } else if (handle_txn_request(info, body)) {
@@ -212,7 +236,7 @@ void BrokerServer::handle(const RequestInfo& info, sim::Payload& body) {
     rpc_.reply(info, kInitProducerIdResponseBytes, std::move(resp));
   } else if (auto* md = sim::payload_cast<MetadataRequest>(&body)) {
     if (EDDY_FAULT_POINT("broker.metadata_answer_delayed")) ctx_.sleep_for(fault_delay(ctx_, sim::milliseconds(1), sim::milliseconds(200)));
-    MetadataResponse resp = handle_metadata(*md);
+    MetadataResponse resp = handle_metadata(*md, principal);
     rpc_.reply_sized(info, std::move(resp));
   } else if (sim::payload_cast<DumpReplicasRequest>(&body) != nullptr) {
     DumpReplicasResponse resp = replicas_->handle_dump();
@@ -380,13 +404,21 @@ void BrokerServer::create_internal_topic(const std::string& name, int32_t partit
                                        [this, name](std::optional<CreateTopicsResponse>) { topic_creation_in_flight_[name] = false; });
 }
 
-MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req) const {
+MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req, const std::string& principal) const {
   const MetadataImage& image = metadata_->image();
   MetadataResponse resp;
   resp.brokers = image.active_brokers();
+  auto describable = [&](const std::string& name) {
+    return authz_->allowed(principal, security::AclOperation::kDescribe, security::ResourceType::kTopic, name);
+  };
   auto add_topic = [&](const std::string& name) {
     TopicMetadata t;
     t.name = name;
+    if (!describable(name)) {  // handleTopicMetadataRequest: unauthorizedForDescribeTopics
+      t.error = ErrorCode::kTopicAuthorizationFailed;
+      resp.topics.push_back(std::move(t));
+      return;
+    }
     const TopicImage* topic = image.topic(name);
     if (topic == nullptr) {
       t.error = ErrorCode::kUnknownTopicOrPartition;
@@ -420,11 +452,89 @@ MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req) const
     resp.topics.push_back(std::move(t));
   };
   if (req.topics.empty()) {
-    for (const auto& [name, topic] : image.topics()) add_topic(name);
+    for (const auto& [name, topic] : image.topics())
+      if (describable(name)) add_topic(name);  // an all-topics request lists only what the principal may see
   } else {
     for (const auto& name : req.topics) add_topic(name);
   }
   return resp;
+}
+
+namespace {
+template <class Response>
+Response refusal(ErrorCode e) {
+  Response r;
+  r.error = e;
+  return r;
+}
+}  // namespace
+
+bool BrokerServer::refuse_unauthorized(const RequestInfo& info, sim::Payload& body, const std::string& principal) {
+  using security::AclOperation;
+  using security::ResourceType;
+  auto may = [&](AclOperation op, ResourceType type, const std::string& name) { return authz_->allowed(principal, op, type, name); };
+  auto refuse = [&](auto response) {
+    if constexpr (std::is_same_v<decltype(response), InitProducerIdResponse>)
+      rpc_.reply(info, kInitProducerIdResponseBytes, std::move(response));
+    else
+      rpc_.reply_sized(info, std::move(response));
+    return true;
+  };
+  const ErrorCode group_denied = ErrorCode::kGroupAuthorizationFailed;
+  const ErrorCode txn_denied = ErrorCode::kTransactionalIdAuthorizationFailed;
+  if (auto* j = sim::payload_cast<JoinGroupRequest>(&body)) {
+    if (!may(AclOperation::kRead, ResourceType::kGroup, j->group_id)) return refuse(refusal<JoinGroupResponse>(group_denied));
+  } else if (auto* s = sim::payload_cast<SyncGroupRequest>(&body)) {
+    if (!may(AclOperation::kRead, ResourceType::kGroup, s->group_id)) return refuse(refusal<SyncGroupResponse>(group_denied));
+  } else if (auto* h = sim::payload_cast<HeartbeatRequest>(&body)) {
+    if (!may(AclOperation::kRead, ResourceType::kGroup, h->group_id)) return refuse(refusal<HeartbeatResponse>(group_denied));
+  } else if (auto* l = sim::payload_cast<LeaveGroupRequest>(&body)) {
+    if (!may(AclOperation::kRead, ResourceType::kGroup, l->group_id)) return refuse(refusal<LeaveGroupResponse>(group_denied));
+  } else if (auto* f = sim::payload_cast<OffsetFetchRequest>(&body)) {
+    if (!may(AclOperation::kDescribe, ResourceType::kGroup, f->group_id)) return refuse(refusal<OffsetFetchResponse>(group_denied));
+  } else if (auto* c = sim::payload_cast<OffsetCommitRequest>(&body)) {
+    // handleOffsetCommitRequest: Read on the group for the whole request, then Read on each
+    // partition's topic; the authorized partitions are committed, the others refused.
+    bool group_ok = may(AclOperation::kRead, ResourceType::kGroup, c->group_id);
+    OffsetCommitResponse refused;
+    std::erase_if(c->partitions, [&](const OffsetCommitPartition& p) {
+      if (group_ok && may(AclOperation::kRead, ResourceType::kTopic, p.tp.topic.str())) return false;
+      refused.partitions.push_back({p.tp, group_ok ? ErrorCode::kTopicAuthorizationFailed : group_denied});
+      return true;
+    });
+    if (refused.partitions.empty()) return false;
+    OffsetCommitResponse resp = c->partitions.empty() ? OffsetCommitResponse{} : groups_->commit(*c);
+    for (auto& r : refused.partitions) resp.partitions.push_back(std::move(r));
+    return refuse(std::move(resp));
+  } else if (auto* fc = sim::payload_cast<FindCoordinatorRequest>(&body)) {
+    bool txn = fc->key_type == kTransactionCoordinatorKey;
+    if (!may(AclOperation::kDescribe, txn ? ResourceType::kTransactionalId : ResourceType::kGroup, fc->key))
+      return refuse(refusal<FindCoordinatorResponse>(txn ? txn_denied : group_denied));
+  } else if (auto* init = sim::payload_cast<InitProducerIdRequest>(&body)) {
+    if (init->transactional_id) {
+      if (!may(AclOperation::kWrite, ResourceType::kTransactionalId, *init->transactional_id))
+        return refuse(refusal<InitProducerIdResponse>(txn_denied));
+    } else {
+      std::vector<std::string> topics;
+      for (const auto& [name, topic] : metadata_->image().topics()) topics.push_back(name);
+      if (!authz_->may_write_idempotently(principal, topics))
+        return refuse(refusal<InitProducerIdResponse>(ErrorCode::kClusterAuthorizationFailed));
+    }
+  } else if (auto* a = sim::payload_cast<AddPartitionsToTxnRequest>(&body)) {
+    if (!may(a->verify_only ? AclOperation::kClusterAction : AclOperation::kWrite,
+             a->verify_only ? ResourceType::kCluster : ResourceType::kTransactionalId,
+             a->verify_only ? std::string(security::kClusterName) : a->transactional_id))
+      return refuse(refusal<AddPartitionsToTxnResponse>(a->verify_only ? ErrorCode::kClusterAuthorizationFailed : txn_denied));
+  } else if (auto* o = sim::payload_cast<AddOffsetsToTxnRequest>(&body)) {
+    if (!may(AclOperation::kWrite, ResourceType::kTransactionalId, o->transactional_id))
+      return refuse(refusal<AddOffsetsToTxnResponse>(txn_denied));
+  } else if (auto* e = sim::payload_cast<EndTxnRequest>(&body)) {
+    if (!may(AclOperation::kWrite, ResourceType::kTransactionalId, e->transactional_id)) return refuse(refusal<EndTxnResponse>(txn_denied));
+  } else if (auto* t = sim::payload_cast<TxnOffsetCommitRequest>(&body)) {
+    if (!may(AclOperation::kWrite, ResourceType::kTransactionalId, t->transactional_id))
+      return refuse(refusal<TxnOffsetCommitResponse>(txn_denied));
+  }
+  return false;
 }
 
 }  // namespace broker_model

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "broker_model/broker/replica_manager.h"
+#include "broker_model/broker/request_authorizer.h"
 #include "broker_model/group/group_coordinator.h"
 #include "broker_model/txn/transaction_coordinator.h"
 #include "broker_model/rpc/rpc_endpoint.h"
@@ -36,6 +37,11 @@ struct BrokerProcessConfig {
   // How long a stopping broker waits for the controller to move its leaderships away (Kafka's
   // BrokerServer.shutdown waits on controlledShutdownFuture until the shutdown deadline).
   int64_t controlled_shutdown_timeout_ms = 30'000;
+  // authorizer.class.name (StandardAuthorizer), super.users, allow.everyone.if.no.acl.found.
+  security::AuthorizerConfig authorizer;
+  // The principal this broker authenticates as on the connections it opens (replica fetches,
+  // transaction markers, the controller); empty: none (security/sasl.h).
+  std::string principal;
 };
 
 // The boot function of a broker node.
@@ -56,7 +62,10 @@ class BrokerServer {
   void connection_loop(sim::ConnectionId end);
   void on_disconnect(sim::ConnectionId end);
   void handle(const RequestInfo& info, sim::Payload& body);
-  MetadataResponse handle_metadata(const MetadataRequest& req) const;
+  MetadataResponse handle_metadata(const MetadataRequest& req, const std::string& principal) const;
+  // The group, transaction and InitProducerId requests `principal` may not make are answered
+  // here with their authorization error (request_authorizer.h); true if `body` was one.
+  bool refuse_unauthorized(const RequestInfo& info, sim::Payload& body, const std::string& principal);
   InitProducerIdResponse handle_init_producer_id(const InitProducerIdRequest& req);
   void apply_metadata_loop();
   // SIGTERM (World::terminate): controlled shutdown, then the logs closed, then exit.
@@ -80,6 +89,7 @@ class BrokerServer {
   std::unique_ptr<ControllerChannel> channel_;
   std::unique_ptr<MetadataClient> metadata_;
   std::unique_ptr<BrokerLifecycle> lifecycle_;
+  std::unique_ptr<RequestAuthorizer> authz_;
   std::unique_ptr<ReplicaManager> replicas_;
   std::unique_ptr<ProducerIdManager> producer_ids_;
   std::unique_ptr<GroupCoordinator> groups_;

@@ -23,6 +23,11 @@ int32_t ClientMetadata::partitions(sim::Symbol topic) const {
   return parts == nullptr ? 0 : static_cast<int32_t>(parts->size());
 }
 
+ErrorCode ClientMetadata::topic_error(sim::Symbol topic) const {
+  auto it = topic_errors_.find(topic.str());
+  return it == topic_errors_.end() ? ErrorCode::kNone : it->second;
+}
+
 std::optional<PartitionLeader> ClientMetadata::leader(const TopicPartition& tp) const {
   const std::vector<PartitionLeader>* parts = topics_state_.find(tp.topic);
   if (parts == nullptr || tp.partition < 0 || tp.partition >= static_cast<int32_t>(parts->size())) return std::nullopt;
@@ -56,6 +61,8 @@ bool ClientMetadata::fetch_once() {
   }
   if (!m->brokers.empty()) known_brokers_ = m->brokers;
   for (const auto& t : m->topics) {
+    if (t.error == ErrorCode::kTopicAuthorizationFailed) topic_errors_[t.name] = t.error;
+    else topic_errors_.erase(t.name);
     if (t.error != ErrorCode::kNone) continue;
     std::vector<PartitionLeader> parts(t.partitions.size());
     for (const auto& p : t.partitions)

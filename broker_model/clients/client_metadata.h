@@ -29,6 +29,9 @@ class ClientMetadata {
   // Partition count of a topic (0 while unknown).
   int32_t partitions(sim::Symbol topic) const;
   std::optional<PartitionLeader> leader(const TopicPartition& tp) const;
+  // TOPIC_AUTHORIZATION_FAILED when the last answer refused this topic's metadata (no
+  // Describe), else NONE: Kafka's producer then fails send() with TopicAuthorizationException.
+  ErrorCode topic_error(sim::Symbol topic) const;
   // Brokers known to be alive (the bootstrap list until the first answer).
   const std::vector<BrokerId>& brokers() const { return known_brokers_; }
   void request_refresh();
@@ -50,6 +53,7 @@ class ClientMetadata {
   bool refresh_wanted_ = true;
   uint64_t version_ = 0;
   TopicMap<std::vector<PartitionLeader>> topics_state_;
+  std::map<std::string, ErrorCode> topic_errors_;  // topics the last answer refused
   sim::WaitQueue wakeup_{"metadata refresh"};
   sim::WaitQueue changed_{"metadata changed"};
 };

@@ -66,6 +66,9 @@ SendResult Producer::send(sim::Symbol topic, std::optional<std::string> key, std
   int64_t size = Record::logical_size_in_bytes_of(key ? key->size() : 0, value.size(), value_padding);
   if (parts == 0) {
     metadata_.request_refresh();
+    // KafkaProducer.waitOnMetadata throws TopicAuthorizationException for a topic the
+    // principal may not describe.
+    if (metadata_.topic_error(topic) == ErrorCode::kTopicAuthorizationFailed) return SendResult{tp, ErrorCode::kTopicAuthorizationFailed};
     return SendResult{tp, ErrorCode::kUnknownTopicOrPartition};
   }
   // Kafka's KafkaProducer.ensureValidRecordSize: a record that could never be sent (larger,

@@ -32,4 +32,13 @@ uint32_t metadata_fetch_response_bytes(const MetadataFetchResponse& r) {
   return n;
 }
 
+uint32_t create_acls_request_bytes(const CreateAclsRequest& r) {
+  uint32_t n = 16;
+  for (const auto& b : r.creations)
+    n += 16 + static_cast<uint32_t>(b.resource_name.size() + b.principal.size() + b.host.size());
+  return n;
+}
+
+uint32_t delete_acls_request_bytes(const DeleteAclsRequest& r) { return 16 + 96 * static_cast<uint32_t>(r.filters.size()); }
+
 }  // namespace broker_model

@@ -12,6 +12,7 @@
 
 #include "broker_model/controller/raft_log.h"
 #include "broker_model/errors.h"
+#include "broker_model/security/acl.h"
 #include "broker_model/types.h"
 #include "sim/ids.h"
 
@@ -23,6 +24,8 @@ inline const sim::Symbol kCreateTopicsRpc{"CreateTopics"};
 inline const sim::Symbol kAlterPartitionRpc{"AlterPartition"};
 inline const sim::Symbol kMetadataFetchRpc{"MetadataFetch"};
 inline const sim::Symbol kAllocateProducerIdsRpc{"AllocateProducerIds"};
+inline const sim::Symbol kCreateAclsRpc{"CreateAcls"};
+inline const sim::Symbol kDeleteAclsRpc{"DeleteAcls"};
 
 struct ControllerResponseHeader {
   ErrorCode error = ErrorCode::kNone;
@@ -110,6 +113,32 @@ struct AllocateProducerIdsResponse : ControllerResponseHeader {
   int64_t producer_id_start = -1;
   int32_t producer_id_len = 0;
 };
+
+// CreateAcls / DeleteAcls (KIP-140), served by the active controller (Kafka's brokers forward
+// them there, KIP-590; an admin may also send them to a controller directly, KIP-919).
+struct CreateAclsRequest {
+  std::vector<security::AclBinding> creations;
+};
+struct AclCreationResult {
+  ErrorCode error = ErrorCode::kNone;
+  std::string error_message;
+};
+struct CreateAclsResponse : ControllerResponseHeader {
+  std::vector<AclCreationResult> results;  // one per creation, in order
+};
+struct DeleteAclsRequest {
+  std::vector<security::AclBindingFilter> filters;
+};
+struct DeleteAclsFilterResult {
+  ErrorCode error = ErrorCode::kNone;
+  std::vector<security::AclBinding> deleted;
+};
+struct DeleteAclsResponse : ControllerResponseHeader {
+  std::vector<DeleteAclsFilterResult> results;  // one per filter, in order
+};
+uint32_t create_acls_request_bytes(const CreateAclsRequest& r);
+uint32_t delete_acls_request_bytes(const DeleteAclsRequest& r);
+inline constexpr uint32_t kAclResponseBytesPerEntry = 64;
 
 // Wire sizes.
 inline constexpr uint32_t kBrokerRegistrationRequestBytes = 64;

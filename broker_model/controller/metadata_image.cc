@@ -138,6 +138,17 @@ const PartitionRegistration* MetadataImage::partition(const TopicPartition& tp) 
   return it == partitions_.end() ? nullptr : &it->second;
 }
 
+// AclControlManager.replay: an id is created once and removed only while it exists.
+void MetadataImage::apply_record(const AccessControlEntryRecord& r) {
+  EDDY_CHECK_MSG(acls_.count(r.id) == 0, "ACL id created twice");
+  acls_[r.id] = r.acl;
+  next_acl_id_ = std::max(next_acl_id_, r.id + 1);
+}
+
+void MetadataImage::apply_record(const RemoveAccessControlEntryRecord& r) {
+  EDDY_CHECK_MSG(acls_.erase(r.id) == 1, "removing an ACL id that does not exist");
+}
+
 std::string MetadataImage::dump() const {
   std::string out;
   for (const auto& [id, b] : brokers_)
@@ -145,6 +156,7 @@ std::string MetadataImage::dump() const {
            b.rack + "'\n";
   for (const auto& [name, t] : topics_) out += "topic " + name + " partitions " + std::to_string(t.partitions) + "\n";
   if (next_producer_id_ > 0) out += "next producer id " + std::to_string(next_producer_id_) + "\n";
+  for (const auto& [id, acl] : acls_) out += "acl " + std::to_string(id) + " " + acl.str() + "\n";
   for (const auto& [tp, p] : partitions_) {
     PartitionRecord r{tp, p.replicas, p.isr, p.leader, p.leader_epoch, p.partition_epoch};
     out += describe(r) + (p.last_election_unclean ? " (unclean)" : "");

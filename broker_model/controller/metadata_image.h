@@ -74,6 +74,11 @@ class MetadataImage {
   const std::map<TopicPartition, PartitionRegistration>& partitions() const { return partitions_; }
   const PartitionRegistration* partition(const TopicPartition& tp) const;
 
+  // ACLs by id (AccessControlEntryRecord / RemoveAccessControlEntryRecord), and the id the
+  // next created ACL gets (above every id used so far).
+  const std::map<security::AclId, security::AclBinding>& acls() const { return acls_; }
+  security::AclId next_acl_id() const { return next_acl_id_; }
+
   // Producer ids below this have been handed out in blocks (ProducerIdsRecord).
   int64_t next_producer_id() const { return next_producer_id_; }
 
@@ -92,12 +97,16 @@ class MetadataImage {
   void apply_record(const LeaderChangeRecord&) {}
   void apply_record(const NoOpRecord&) {}
   void apply_record(const ProducerIdsRecord& r);
+  void apply_record(const AccessControlEntryRecord& r);
+  void apply_record(const RemoveAccessControlEntryRecord& r);
   static void check_partition(const PartitionRegistration& p);
 
   std::map<BrokerId, BrokerRegistration> brokers_;
   std::map<std::string, TopicImage> topics_;
   std::map<TopicPartition, PartitionRegistration> partitions_;
   int64_t next_producer_id_ = 0;
+  std::map<security::AclId, security::AclBinding> acls_;
+  security::AclId next_acl_id_ = 1;
 };
 
 }  // namespace broker_model

@@ -47,13 +47,17 @@ std::string describe_fields(const ProducerIdsRecord& r) {
          std::to_string(r.next_producer_id);
 }
 
+std::string describe_fields(const AccessControlEntryRecord& r) { return "id " + std::to_string(r.id) + " " + r.acl.str(); }
+std::string describe_fields(const RemoveAccessControlEntryRecord& r) { return "id " + std::to_string(r.id); }
+
 }  // namespace
 
 const char* record_type_name(const MetadataRecord& r) {
   static constexpr const char* kNames[] = {"RegisterBrokerRecord",  "FenceBrokerRecord", "UnfenceBrokerRecord",
                                            "TopicRecord",           "PartitionRecord",   "PartitionChangeRecord",
                                            "LeaderChangeRecord",    "NoOpRecord",        "ProducerIdsRecord",
-                                           "BrokerRegistrationChangeRecord"};
+                                           "BrokerRegistrationChangeRecord", "AccessControlEntryRecord",
+                                           "RemoveAccessControlEntryRecord"};
   static_assert(std::size(kNames) == std::variant_size_v<MetadataRecord>);
   return kNames[r.index()];
 }

@@ -12,6 +12,7 @@
 #include <variant>
 #include <vector>
 
+#include "broker_model/security/acl.h"
 #include "broker_model/types.h"
 #include "sim/ids.h"
 
@@ -105,13 +106,29 @@ struct ProducerIdsRecord {
   bool operator==(const ProducerIdsRecord&) const = default;
 };
 
+// An ACL created (Kafka's AccessControlEntryRecord, written by AclControlManager.createAcls
+// for a CreateAcls request); `id` names it for a later RemoveAccessControlEntryRecord. Brokers
+// replay it into their authorizer (security/standard_authorizer.h).
+struct AccessControlEntryRecord {
+  security::AclId id = 0;
+  security::AclBinding acl;
+  bool operator==(const AccessControlEntryRecord&) const = default;
+};
+
+// An ACL deleted (Kafka's RemoveAccessControlEntryRecord, AclControlManager.deleteAcls).
+struct RemoveAccessControlEntryRecord {
+  security::AclId id = 0;
+  bool operator==(const RemoveAccessControlEntryRecord&) const = default;
+};
+
 struct NoOpRecord {
   bool operator==(const NoOpRecord&) const = default;
 };
 
 using MetadataRecord = std::variant<RegisterBrokerRecord, FenceBrokerRecord, UnfenceBrokerRecord, TopicRecord,
                                     PartitionRecord, PartitionChangeRecord, LeaderChangeRecord, NoOpRecord,
-                                    ProducerIdsRecord, BrokerRegistrationChangeRecord>;
+                                    ProducerIdsRecord, BrokerRegistrationChangeRecord, AccessControlEntryRecord,
+                                    RemoveAccessControlEntryRecord>;
 
 // Records written together and applied atomically (one Raft log entry, like a KRaft batch).
 using MetadataBatch = std::vector<MetadataRecord>;

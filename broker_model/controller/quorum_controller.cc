@@ -1,6 +1,8 @@
 #include "broker_model/controller/quorum_controller.h"
 
+#include "broker_model/controller/acl_control.h"
 #include "broker_model/controller/producer_id_control.h"
+#include "broker_model/security/security_events.h"
 #include "sim/check.h"
 #include "broker_model/fault_sites.h"
 #include "sim/fault_point.h"
@@ -30,6 +32,10 @@ bool QuorumController::handle(const RequestInfo& info, sim::Payload& body) {
     on_metadata_fetch(info, *f);
   } else if (auto* p = sim::payload_cast<AllocateProducerIdsRequest>(&body)) {
     on_allocate_producer_ids(info, *p);
+  } else if (auto* ca = sim::payload_cast<CreateAclsRequest>(&body)) {
+    on_create_acls(info, *ca);
+  } else if (auto* da = sim::payload_cast<DeleteAclsRequest>(&body)) {
+    on_delete_acls(info, *da);
   } else {
     return false;
   }
@@ -40,6 +46,7 @@ bool QuorumController::handle(const RequestInfo& info, sim::Payload& body) {
 
 void QuorumController::handle_commit(const LogEntry& entry) {
   EDDY_CHECK_MSG(entry.offset == applied_end_, "committed entries must arrive in order");
+  if (ctx_.observed<AclRecordCommitted>()) report_acl_commits(entry);
   committed_.apply(entry.batch);
   applied_end_ = entry.offset + 1;
   if (!active() && raft_.is_leader() && entry.term == raft_.term()) {
@@ -244,6 +251,38 @@ void QuorumController::on_allocate_producer_ids(const RequestInfo& info, const A
     result.response.producer_id_len = 0;
   }
   complete(info, kAllocateProducerIdsResponseBytes, std::move(result.response), written);
+}
+
+void QuorumController::report_acl_commits(const LogEntry& entry) {
+  for (const MetadataRecord& r : entry.batch) {
+    if (const auto* add = std::get_if<AccessControlEntryRecord>(&r)) {
+      ctx_.emit(AclRecordCommitted{ctx_.id(), entry.offset, add->id, false, add->acl});
+    } else if (const auto* remove = std::get_if<RemoveAccessControlEntryRecord>(&r)) {
+      auto it = committed_.acls().find(remove->id);
+      if (it != committed_.acls().end()) ctx_.emit(AclRecordCommitted{ctx_.id(), entry.offset, remove->id, true, it->second});
+    }
+  }
+}
+
+// CreateAcls / DeleteAcls (Kafka's QuorumController.createAcls / deleteAcls through
+// AclControlManager): decided on the working image, answered when the batch commits. The
+// caller's own authorization (Alter on the Cluster) is not checked here: the lab's admin is the
+// only caller.
+void QuorumController::on_create_acls(const RequestInfo& info, const CreateAclsRequest& req) {
+  if (reject_if_inactive<CreateAclsResponse>(info)) return;
+  auto result = AclControl::create_acls(*working_, req);
+  std::optional<Offset> written = write_result(result);
+  uint32_t bytes = kControllerResponseBytes + kAclResponseBytesPerEntry * static_cast<uint32_t>(result.response.results.size());
+  complete(info, bytes, std::move(result.response), written);
+}
+
+void QuorumController::on_delete_acls(const RequestInfo& info, const DeleteAclsRequest& req) {
+  if (reject_if_inactive<DeleteAclsResponse>(info)) return;
+  auto result = AclControl::delete_acls(*working_, req);
+  std::optional<Offset> written = write_result(result);
+  uint32_t bytes = kControllerResponseBytes;
+  for (const auto& r : result.response.results) bytes += kAclResponseBytesPerEntry * static_cast<uint32_t>(1 + r.deleted.size());
+  complete(info, bytes, std::move(result.response), written);
 }
 
 // Before any check: whatever changed meanwhile (leadership, the partition) is seen by it.

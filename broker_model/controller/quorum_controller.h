@@ -107,6 +107,10 @@ class QuorumController final : public RaftClientListener {
   void on_alter_partition(const RequestInfo& info, const AlterPartitionRequest& req);
   void on_metadata_fetch(const RequestInfo& info, const MetadataFetchRequest& req);
   void on_allocate_producer_ids(const RequestInfo& info, const AllocateProducerIdsRequest& req);
+  void on_create_acls(const RequestInfo& info, const CreateAclsRequest& req);
+  void on_delete_acls(const RequestInfo& info, const DeleteAclsRequest& req);
+  // AclRecordCommitted for each ACL record of a batch about to be applied to the committed image.
+  void report_acl_commits(const LogEntry& entry);
   void session_loop();
   // auto.leader.rebalance.enable: every leader.imbalance.check.interval, preferred leaders back.
   void leader_balance_loop();

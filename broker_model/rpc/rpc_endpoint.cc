@@ -1,5 +1,7 @@
 #include "broker_model/rpc/rpc_endpoint.h"
 
+#include "broker_model/security/sasl.h"
+
 #include <algorithm>
 #include <functional>
 #include <utility>
@@ -88,6 +90,11 @@ sim::ConnectionId RpcEndpoint::connection_to(sim::NodeId peer) {
   if (it != client_conns_.end()) return it->second;
   sim::ConnectionId end = ctx_.connect(peer);
   client_conns_.emplace(peer, end);
+  if (!sasl_principal_.empty()) {
+    SaslAuthenticateRequest auth{sasl_principal_};
+    uint32_t bytes = sasl_authenticate_bytes(auth);
+    ctx_.send(end, kSaslAuthenticateRpc, bytes, std::move(auth), sim::EnvelopeHeader{0, static_cast<uint8_t>(RpcKind::kOneWay)});
+  }
   return end;
 }
 

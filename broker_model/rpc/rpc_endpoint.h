@@ -108,6 +108,10 @@ class RpcEndpoint {
   }
   void send_one_way(sim::NodeId to, sim::Symbol type, uint32_t bytes, sim::Payload body);
 
+  // SASL (security/sasl.h): every connection this process opens from now on starts with a
+  // SaslAuthenticate message naming `principal`. Empty: connections carry no credentials.
+  void set_sasl_principal(std::string principal) { sasl_principal_ = std::move(principal); }
+
   size_t pending_calls() const { return live_calls_; }
   // Connections this process opened and still holds open (one per peer at most).
   size_t open_connections() const { return client_conns_.size(); }
@@ -143,6 +147,7 @@ class RpcEndpoint {
   Handler handler_;
   DisconnectHandler on_disconnect_;
   std::map<sim::NodeId, sim::ConnectionId> client_conns_;
+  std::string sasl_principal_;
   bool route_requests_ = false;
   uint64_t next_correlation_id_ = 1;
   // Calls by correlation id. Ids are handed out in order, so the calls are a window
