@@ -107,6 +107,10 @@ class QuorumController final : public RaftClientListener {
   void on_alter_partition(const RequestInfo& info, const AlterPartitionRequest& req);
   void on_metadata_fetch(const RequestInfo& info, const MetadataFetchRequest& req);
   void on_allocate_producer_ids(const RequestInfo& info, const AllocateProducerIdsRequest& req);
+  void on_alter_partition_reassignments(const RequestInfo& info, const AlterPartitionReassignmentsRequest& req);
+  void on_list_partition_reassignments(const RequestInfo& info);
+  void on_unregister_broker(const RequestInfo& info, const UnregisterBrokerRequest& req);
+  void on_incremental_alter_configs(const RequestInfo& info, const IncrementalAlterConfigsRequest& req);
   void session_loop();
   // auto.leader.rebalance.enable: every leader.imbalance.check.interval, preferred leaders back.
   void leader_balance_loop();
