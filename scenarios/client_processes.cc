@@ -146,6 +146,13 @@ sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab) {
     }
     lab.ready = true;
     lab.changed.notify_all();
+    if (spec.operations.empty()) return;
+    for (;;) {  // the scenario's operations (cluster_operations.h)
+      while (lab.admin_tasks.empty()) lab.admin_wakeup.wait();
+      auto task = std::move(lab.admin_tasks.front());
+      lab.admin_tasks.pop_front();
+      ctx.spawn("admin-task", [task = std::move(task), &ctx] { task(ctx); });
+    }
   };
 }
 
@@ -287,7 +294,7 @@ bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md,
 }
 
 void dump_replicas(RpcEndpoint& rpc, LabState& lab) {
-  for (BrokerId b : lab.brokers) {
+  for (BrokerId b : lab.all_brokers) {
     auto resp = rpc.call(node_of(b), "DumpReplicas", 32, DumpReplicasRequest{}, kClientRequestTimeout);
     auto* r = resp ? sim::payload_cast<DumpReplicasResponse>(&*resp) : nullptr;
     if (r == nullptr) continue;

@@ -4,6 +4,8 @@
 // write what they see into the History.
 #pragma once
 
+#include <deque>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -19,7 +21,8 @@ struct LabState {
   checkers::History history;
   ClusterFacts cluster;             // who leads, from the cluster's events (LabObserver)
   std::unique_ptr<LabObserver> observer;  // subscribed to the world's events; outlives the world
-  std::vector<broker_model::BrokerId> brokers;
+  std::vector<broker_model::BrokerId> brokers;      // started at boot: the clients' bootstrap list
+  std::vector<broker_model::BrokerId> all_brokers;  // also those an operation starts later (dumps)
   std::vector<sim::NodeId> controllers;
   std::vector<sim::NodeId> producer_nodes;  // producer instance i's client node ("producer i" targets)
   std::vector<sim::NodeId> kcl_worker_nodes;  // KCL worker i's node ("worker i" targets; kinesis_workload.h)
@@ -36,6 +39,9 @@ struct LabState {
   bool liveness = false;
   std::string liveness_note;
   sim::WaitQueue changed{"lab state"};
+  // Work for the admin node (cluster_operations.h): each task runs in a fiber of its own there.
+  std::deque<std::function<void(sim::NodeContext&)>> admin_tasks;
+  sim::WaitQueue admin_wakeup{"admin tasks"};
 };
 
 // A fault as a run prints it: "at 2.000000000s (t=2.412000000s) WHAT", the first time counted
