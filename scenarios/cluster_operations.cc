@@ -23,10 +23,7 @@ std::string ids_text(const std::vector<int>& v) {
   return "[" + s + "]";
 }
 
-struct AdminResult {
-  bool done = false;
-  std::vector<std::string> lines;  // what happened, for the fault list
-};
+using Note = std::function<void(const std::string&)>;
 
 // Retries a controller call until it answers (bounded).
 template <class Call>
@@ -44,7 +41,7 @@ auto with_retries(sim::NodeContext& ctx, Call call) -> decltype(call()) {
 // target replicas: only replicas out of the ISR are ever held back), then the reassignment;
 // --verify: poll ListPartitionReassignments until it is empty, then remove the throttle.
 void execute_reassignment(sim::NodeContext& ctx, LabState& lab, const std::vector<ReassignablePartition>& moves,
-                          int64_t throttle, AdminResult& out) {
+                          int64_t throttle, const Note& note) {
   RpcEndpoint& rpc = client_rpc(ctx);
   ControllerChannel& channel = ctx.make<ControllerChannel>(ctx, rpc, lab.controllers);
   std::map<std::string, std::string> follower_lists;
@@ -67,23 +64,24 @@ void execute_reassignment(sim::NodeContext& ctx, LabState& lab, const std::vecto
   };
   if (throttle >= 0) {
     auto r = with_retries(ctx, [&] { return incremental_alter_configs(channel, throttle_configs(true)); });
-    out.lines.push_back(r ? "throttle set: " + std::to_string(throttle) + " B/s on the moving replicas"
-                          : "throttle could not be set");
+    note(r ? "throttle set: " + std::to_string(throttle) + " B/s on the moving replicas" : "throttle could not be set");
   }
+  // The targets as asked: the checker holds the cluster to them whatever the answers say.
+  for (const ReassignablePartition& m : moves) lab.history.reassignments().targets[m.tp] = *m.replicas;
+  // A request whose answer was lost is sent again: the same targets change nothing more
+  // (Kafka's changePartitionReassignment against the replicas already listed).
   auto r = with_retries(ctx, [&] { return alter_partition_reassignments(channel, moves); });
   if (!r) {
-    out.lines.push_back("AlterPartitionReassignments got no answer");
-    out.done = true;
+    note("AlterPartitionReassignments got no answer");
     return;
   }
   int64_t errors = 0;
   for (const auto& p : r->partitions)
     if (p.error != ErrorCode::kNone) {
-      if (errors++ < 3) out.lines.push_back(p.tp.str() + ": " + to_string(p.error) + " " + p.error_message);
+      if (errors++ < 3) note(p.tp.str() + ": " + to_string(p.error) + " " + p.error_message);
     }
-  for (const ReassignablePartition& m : moves) lab.history.reassignments().targets[m.tp] = *m.replicas;
-  out.lines.push_back("AlterPartitionReassignments: " + std::to_string(moves.size()) + " partition(s), " +
-                      std::to_string(errors) + " refused");
+  note("AlterPartitionReassignments: " + std::to_string(moves.size()) + " partition(s), " + std::to_string(errors) +
+       " refused");
   sim::Instant deadline = ctx.now() + ClusterOperations::kFollowMax;
   size_t ongoing = moves.size();
   while (ctx.now() < deadline) {
@@ -93,7 +91,7 @@ void execute_reassignment(sim::NodeContext& ctx, LabState& lab, const std::vecto
     ongoing = l->reassignments.size();
     if (ongoing == 0) break;
   }
-  out.lines.push_back(ongoing == 0 ? "reassignment complete" : std::to_string(ongoing) + " partition(s) still moving");
+  note(ongoing == 0 ? "reassignment complete" : std::to_string(ongoing) + " partition(s) still moving");
   if (throttle >= 0) with_retries(ctx, [&] { return incremental_alter_configs(channel, throttle_configs(false)); });
 }
 
@@ -163,10 +161,8 @@ void ClusterOperations::run(const OperationSpec& op, std::vector<std::string>& f
     for (int32_t p = 0; p < t.partitions; ++p)
       moves.push_back(ReassignablePartition{TopicPartition{t.name, p}, (*assignment)[static_cast<size_t>(p)]});
   }
-  AdminResult result;
   const int64_t throttle = op.throttle_bytes_per_s;
-  on_admin([&](sim::NodeContext& ctx) { execute_reassignment(ctx, lab_, moves, throttle, result); });
-  for (const std::string& l : result.lines) note(l);
+  on_admin([&](sim::NodeContext& ctx) { execute_reassignment(ctx, lab_, moves, throttle, note); });
   char took[48];
   std::snprintf(took, sizeof took, "took %.3f s", static_cast<double>((world_.now() - began).ns()) / 1e9);
   note(took);
