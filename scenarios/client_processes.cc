@@ -1,5 +1,7 @@
 #include "scenarios/client_processes.h"
 
+#include "broker_model/controller/controller_channel.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -147,7 +149,14 @@ sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab) {
     lab.ready = true;
     lab.changed.notify_all();
     if (spec.operations.empty()) return;
-    for (;;) {  // the scenario's operations (cluster_operations.h)
+    // The scenario's operations (cluster_operations.h). Kafka's Admin waits request.timeout.ms
+    // (30 s) for an answer: a controller answers once its batch commits, which at 1,000
+    // partitions and 20 brokers can take over a second, and a shorter wait would resend
+    // requests that already took effect.
+    ControllerChannelConfig channel_config;
+    channel_config.request_timeout_ms = 30'000;
+    lab.admin_channel = &ctx.make<ControllerChannel>(ctx, rpc, lab.controllers, channel_config);
+    for (;;) {
       while (lab.admin_tasks.empty()) lab.admin_wakeup.wait();
       auto task = std::move(lab.admin_tasks.front());
       lab.admin_tasks.pop_front();

@@ -14,6 +14,10 @@
 #include "scenarios/scenario_spec.h"
 #include "sim/world/world.h"
 
+namespace broker_model {
+class ControllerChannel;
+}
+
 namespace scenarios {
 
 // State shared by the lab's client processes and the driver; lives outside every process.
@@ -39,8 +43,10 @@ struct LabState {
   bool liveness = false;
   std::string liveness_note;
   sim::WaitQueue changed{"lab state"};
-  // Work for the admin node (cluster_operations.h): each task runs in a fiber of its own there.
+  // Work for the admin node (cluster_operations.h): each task runs in a fiber of its own there,
+  // through the admin's one controller channel (set once the admin takes tasks).
   std::deque<std::function<void(sim::NodeContext&)>> admin_tasks;
+  broker_model::ControllerChannel* admin_channel = nullptr;
   sim::WaitQueue admin_wakeup{"admin tasks"};
 };
 

@@ -17,6 +17,7 @@ namespace {
 
 sim::NodeId node_of(int broker) { return sim::NodeId{static_cast<uint32_t>(broker)}; }
 
+
 std::string ids_text(const std::vector<int>& v) {
   std::string s;
   for (int b : v) s += (s.empty() ? "" : ",") + std::to_string(b);
@@ -42,8 +43,7 @@ auto with_retries(sim::NodeContext& ctx, Call call) -> decltype(call()) {
 // --verify: poll ListPartitionReassignments until it is empty, then remove the throttle.
 void execute_reassignment(sim::NodeContext& ctx, LabState& lab, const std::vector<ReassignablePartition>& moves,
                           int64_t throttle, const Note& note) {
-  RpcEndpoint& rpc = client_rpc(ctx);
-  ControllerChannel& channel = ctx.make<ControllerChannel>(ctx, rpc, lab.controllers);
+  ControllerChannel& channel = *lab.admin_channel;
   std::map<std::string, std::string> follower_lists;
   for (const ReassignablePartition& m : moves)
     for (BrokerId b : *m.replicas) {
@@ -181,8 +181,7 @@ void ClusterOperations::run(const OperationSpec& op, std::vector<std::string>& f
       world_.sleep_for(sim::milliseconds(50));
     bool unregistered = false;
     on_admin([&](sim::NodeContext& ctx) {
-      RpcEndpoint& rpc = client_rpc(ctx);
-      ControllerChannel& channel = ctx.make<ControllerChannel>(ctx, rpc, lab_.controllers);
+      ControllerChannel& channel = *lab_.admin_channel;
       // BROKER_ID_NOT_REGISTERED to a retry: an earlier attempt took effect (its answer was lost).
       for (int attempt = 0; attempt < kAdminAttemptsMax && !unregistered; ++attempt) {
         auto r = unregister_broker(channel, BrokerId{b});
