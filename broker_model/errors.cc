@@ -40,6 +40,9 @@ constexpr ErrorCode kKafkaErrors[] = {
     ErrorCode::kDuplicateBrokerRegistration,
     ErrorCode::kBrokerIdNotRegistered,
     ErrorCode::kIneligibleReplica,
+    ErrorCode::kInvalidConfig,
+    ErrorCode::kInvalidReplicaAssignment,
+    ErrorCode::kNoReassignmentInProgress,
     ErrorCode::kCoordinatorNotAvailable,
     ErrorCode::kNotCoordinator,
     ErrorCode::kIllegalGeneration,
@@ -107,6 +110,9 @@ const char* to_string(ErrorCode e) {
     case ErrorCode::kInvalidUpdateVersion: return "INVALID_UPDATE_VERSION";
     case ErrorCode::kDuplicateBrokerRegistration: return "DUPLICATE_BROKER_REGISTRATION";
     case ErrorCode::kBrokerIdNotRegistered: return "BROKER_ID_NOT_REGISTERED";
+    case ErrorCode::kInvalidConfig: return "INVALID_CONFIG";
+    case ErrorCode::kInvalidReplicaAssignment: return "INVALID_REPLICA_ASSIGNMENT";
+    case ErrorCode::kNoReassignmentInProgress: return "NO_REASSIGNMENT_IN_PROGRESS";
     case ErrorCode::kIneligibleReplica: return "INELIGIBLE_REPLICA";
     case ErrorCode::kCoordinatorNotAvailable: return "COORDINATOR_NOT_AVAILABLE";
     case ErrorCode::kNotCoordinator: return "NOT_COORDINATOR";

@@ -52,6 +52,9 @@ enum class ErrorCode : int16_t {
   kDuplicateBrokerRegistration = 101,
   kBrokerIdNotRegistered = 102,
   kIneligibleReplica = 107,
+  kInvalidConfig = 40,
+  kInvalidReplicaAssignment = 39,
+  kNoReassignmentInProgress = 85,
   // Consumer groups (broker_model/group/; COORDINATOR_LOAD_IN_PROGRESS above).
   kCoordinatorNotAvailable = 15,
   kNotCoordinator = 16,

@@ -125,6 +125,21 @@ struct ReplicaState {
   std::vector<std::pair<Offset, uint64_t>> records;  // offset -> record id, whole log
 };
 
+// Partition reassignment (KIP-455) as the lab's admin asked for it: the replicas each
+// partition must end with (the last target asked wins), and the bytes its new replicas
+// fetched, summed per interval of kMovedBytesInterval (the reassignment checker and the
+// report's moved-bytes chart).
+struct ReassignmentHistory {
+  static constexpr sim::Duration kMovedBytesInterval = sim::milliseconds(100);
+  std::map<TopicPartition, std::vector<BrokerId>> targets;
+  std::map<int64_t, int64_t> moved_bytes;  // interval index (time / interval) -> bytes
+  int64_t moved_bytes_total = 0;
+  void moved(sim::Instant at, int64_t bytes) {
+    moved_bytes[at.ns() / kMovedBytesInterval.ns()] += bytes;
+    moved_bytes_total += bytes;
+  }
+};
+
 // What the final read saw of each record besides its id, from its batch's header: who wrote
 // it (producer id and sequence; -1 without idempotence) and the leader epoch that appended it.
 // For final_log.jsonl, so a run's counts can be recomputed from its files.
@@ -260,6 +275,8 @@ class History {
   // The pipeline (checkers/pipeline_checkers.h): devices, rule, queue, function, sink, store.
   PipelineHistory& pipeline() { return pipeline_; }
   const PipelineHistory& pipeline() const { return pipeline_; }
+  ReassignmentHistory& reassignments() { return reassignments_; }
+  const ReassignmentHistory& reassignments() const { return reassignments_; }
   FetchSessionStats& fetch_sessions() { return fetch_sessions_; }
   const FetchSessionStats& fetch_sessions() const { return fetch_sessions_; }
 
@@ -293,6 +310,7 @@ class History {
   PipelineHistory pipeline_;
   AclHistory acl_;
   FetchSessionStats fetch_sessions_;
+  ReassignmentHistory reassignments_;
   ControllerHistory controller_;
   std::map<std::string, sim::Duration> compacted_topics_;
   std::map<size_t, KeyedProduce> keyed_produces_;

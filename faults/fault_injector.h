@@ -5,6 +5,8 @@
 // nodes resumed, stopped nodes started.
 #pragma once
 
+#include <algorithm>
+
 #include <map>
 #include <string>
 #include <utility>
@@ -38,6 +40,9 @@ class FaultInjector {
   std::string undo(const AppliedFault& applied);
   // End of the fault phase: everything back to normal (clocks keep their offsets).
   void heal_all();
+  // A server taken out of the cluster for good (a decommissioned broker): heal_all no longer
+  // starts it, kill-all and "every server" defaults leave it out.
+  void retire(sim::NodeId n) { servers_.erase(std::remove(servers_.begin(), servers_.end(), n), servers_.end()); }
 
   // For rolling-restart: how many partitions are under-replicated now (the scenario layer
   // knows; without it a step waits only for the broker to be started).

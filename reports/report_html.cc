@@ -126,6 +126,16 @@ json page_data(const json& summary, const RunMetrics& m) {
   d["marks"] = std::move(marks);
   d["events"] = std::move(events);
   d["events_total"] = m.timeline.size();
+  // Partition reassignment: MB/s fetched by the new replicas, per summary interval.
+  json moved = json::array();
+  if (summary.contains("reassignment")) {
+    const json& re = summary["reassignment"];
+    double interval = re.value("interval_s", 0.1);
+    double start = summary.contains("run") ? summary["run"].value("workload_start_s", 0.0) : 0.0;
+    for (const auto& p : re["moved_bytes"])
+      moved.push_back({{"t", start + p[0].get<double>()}, {"mbps", p[1].get<double>() / 1e6 / interval}});
+  }
+  d["moved"] = std::move(moved);
   d["run_start"] = sec(m.start_ns);
   d["run_end"] = sec(m.end_ns);
   return d;

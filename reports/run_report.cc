@@ -257,6 +257,13 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
                        {"under_replicated_timed_out", st.healthy_timed_out}});
     j["restart_steps"] = std::move(steps);
   }
+  // Partition reassignment: bytes the new replicas fetched, per 100 ms [seconds into the
+  // workload, bytes], and in all.
+  if (r.moved_bytes_total > 0 || !r.moved_bytes.empty()) {
+    json mb = json::array();
+    for (const auto& [at, bytes] : r.moved_bytes) mb.push_back(json::array({round3(at), bytes}));
+    j["reassignment"] = {{"moved_bytes_total", r.moved_bytes_total}, {"interval_s", 0.1}, {"moved_bytes", std::move(mb)}};
+  }
   j["leaders_per_broker"] = json::object();
   for (const auto& [b, n] : r.leaders_per_broker) j["leaders_per_broker"][std::to_string(b)] = n;
   j["leader_imbalance"] = r.leader_imbalance;

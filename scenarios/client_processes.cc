@@ -1,5 +1,7 @@
 #include "scenarios/client_processes.h"
 
+#include "broker_model/controller/controller_channel.h"
+
 #include <algorithm>
 #include <charconv>
 #include <cmath>
@@ -209,7 +211,26 @@ sim::BootFn make_admin_boot(const ScenarioSpec& spec, LabState& lab) {
     }
     lab.ready = true;
     lab.changed.notify_all();
-    if (spec.security && !spec.security->changes.empty()) run_acl_changes(ctx, rpc, spec, lab);
+    const bool acl_changes = spec.security && !spec.security->changes.empty();
+    if (spec.operations.empty()) {
+      if (acl_changes) run_acl_changes(ctx, rpc, spec, lab);
+      return;
+    }
+    // ACL changes and operations both run on this admin node: the changes on a fiber of their own.
+    if (acl_changes) ctx.spawn("acl-changes", [&ctx, &rpc, &spec, &lab] { run_acl_changes(ctx, rpc, spec, lab); });
+    // The scenario's operations (cluster_operations.h). Kafka's Admin waits request.timeout.ms
+    // (30 s) for an answer: a controller answers once its batch commits, which at 1,000
+    // partitions and 20 brokers can take over a second, and a shorter wait would resend
+    // requests that already took effect.
+    ControllerChannelConfig channel_config;
+    channel_config.request_timeout_ms = 30'000;
+    lab.admin_channel = &ctx.make<ControllerChannel>(ctx, rpc, lab.controllers, channel_config);
+    for (;;) {
+      while (lab.admin_tasks.empty()) lab.admin_wakeup.wait();
+      auto task = std::move(lab.admin_tasks.front());
+      lab.admin_tasks.pop_front();
+      ctx.spawn("admin-task", [task = std::move(task), &ctx] { task(ctx); });
+    }
   };
 }
 
@@ -352,7 +373,7 @@ bool check_liveness(sim::NodeContext& ctx, RpcEndpoint& rpc, ClientMetadata& md,
 }
 
 void dump_replicas(RpcEndpoint& rpc, LabState& lab) {
-  for (BrokerId b : lab.brokers) {
+  for (BrokerId b : lab.all_brokers) {
     auto resp = rpc.call(node_of(b), "DumpReplicas", 32, DumpReplicasRequest{}, kClientRequestTimeout);
     auto* r = resp ? sim::payload_cast<DumpReplicasResponse>(&*resp) : nullptr;
     if (r == nullptr) continue;

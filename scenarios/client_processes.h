@@ -5,6 +5,8 @@
 #pragma once
 
 #include <map>
+#include <deque>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -14,6 +16,10 @@
 #include "scenarios/scenario_spec.h"
 #include "sim/world/world.h"
 
+namespace broker_model {
+class ControllerChannel;
+}
+
 namespace scenarios {
 
 // State shared by the lab's client processes and the driver; lives outside every process.
@@ -21,7 +27,8 @@ struct LabState {
   checkers::History history;
   ClusterFacts cluster;             // who leads, from the cluster's events (LabObserver)
   std::unique_ptr<LabObserver> observer;  // subscribed to the world's events; outlives the world
-  std::vector<broker_model::BrokerId> brokers;
+  std::vector<broker_model::BrokerId> brokers;      // started at boot: the clients' bootstrap list
+  std::vector<broker_model::BrokerId> all_brokers;  // also those an operation starts later (dumps)
   std::vector<sim::NodeId> controllers;
   std::vector<sim::NodeId> producer_nodes;  // producer instance i's client node ("producer i" targets)
   std::map<std::string, sim::NodeId> pipeline_nodes;  // "pipeline NAME" targets (pipeline_workload.h)
@@ -42,6 +49,11 @@ struct LabState {
   bool liveness = false;
   std::string liveness_note;
   sim::WaitQueue changed{"lab state"};
+  // Work for the admin node (cluster_operations.h): each task runs in a fiber of its own there,
+  // through the admin's one controller channel (set once the admin takes tasks).
+  std::deque<std::function<void(sim::NodeContext&)>> admin_tasks;
+  broker_model::ControllerChannel* admin_channel = nullptr;
+  sim::WaitQueue admin_wakeup{"admin tasks"};
 };
 
 // A fault as a run prints it: "at 2.000000000s (t=2.412000000s) WHAT", the first time counted

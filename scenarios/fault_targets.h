@@ -49,6 +49,8 @@ class FaultTargets {
   // The steps of every controlled-restart / rolling-restart so far, in the order they ended.
   const std::vector<faults::RollingRestartStep>& restart_steps() const { return restart_steps_; }
 
+  faults::FaultInjector& injector() { return injector_; }
+
   // Resolves targets now (public for tests).
   std::vector<sim::NodeId> resolve(const std::vector<std::string>& targets);
 

@@ -14,8 +14,10 @@
 #include "checkers/kinesis_checkers.h"
 #include "checkers/pipeline_checkers.h"
 #include "checkers/ctp_checkers.h"
+#include "checkers/reassignment_checkers.h"
 #include "checkers/txn_checkers.h"
 #include "scenarios/client_processes.h"
+#include "scenarios/cluster_operations.h"
 #include "scenarios/config_notes.h"
 #include "scenarios/fault_targets.h"
 #include "scenarios/group_workload.h"
@@ -328,6 +330,13 @@ void judge_transactions(const ScenarioSpec& spec, ScenarioResult& r, const std::
                      e.committed_transactions.value_or(CountExpectation{CountExpectation::Op::kGt, 0}), r.committed_transactions);
 }
 
+// A reassign or decommission operation: the reassignment checker judges it (no key needed:
+// partitions that do not converge are never what a scenario wants).
+bool has_moving_operation(const ScenarioSpec& spec) {
+  return std::any_of(spec.operations.begin(), spec.operations.end(),
+                     [](const OperationSpec& o) { return o.kind != OperationSpec::Kind::kAddBrokers; });
+}
+
 bool has_compacted_topic(const ScenarioSpec& spec) {
   for (const auto& t : spec.topics) {
     auto it = t.configs.find("cleanup.policy");
@@ -418,6 +427,7 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
     add_expectation(r, "acl_stale_ops", spec.expect.acl_stale_ops, count_of("acl_stale_ops"), false);
     add_expectation(r, "acl_propagation_ms", spec.expect.acl_propagation_ms, r.acl_propagation_max_ms, false);
   }
+  if (has_moving_operation(spec)) add_expectation(r, "reassignment_unconverged", zero, count_of("reassignment_unconverged"));
   if (has_compacted_topic(spec))
     add_expectation(r, "latest_values", spec.expect.latest_values.value_or(zero), count_of("latest_values"));
   bool want_live = spec.expect.liveness.value_or(true);
@@ -510,7 +520,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
 
   const int brokers = spec.cluster.brokers;
   const int controllers = spec.cluster.controllers;
-  for (int i = 0; i < brokers; ++i) lab->brokers.push_back(BrokerId{i});
+  for (int i = 0; i < brokers; ++i) {
+    lab->all_brokers.push_back(BrokerId{i});
+    if (!spec.started_later(i)) lab->brokers.push_back(BrokerId{i});
+  }
   for (int i = 0; i < controllers; ++i) lab->controllers.push_back(sim::NodeId{static_cast<uint32_t>(brokers + i)});
 
 
@@ -610,7 +623,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     workload_nodes.push_back(world.add_node("kinesis-admin", make_kinesis_admin_boot(spec, kinesis_nodes, *lab)));
   sim::NodeId final_reader = world.add_node("final-reader", make_final_reader_boot(spec, *lab));
 
-  for (sim::NodeId n : server_nodes) world.start(n);
+  for (sim::NodeId n : server_nodes)
+    if (n.value >= static_cast<uint32_t>(brokers) || !spec.started_later(static_cast<int>(n.value))) world.start(n);
   world.start(admin);
   for (auto n : workload_nodes) world.start(n);
 
@@ -628,6 +642,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   targets.record_nemesis_faults(&result.nemesis_faults);
   targets.set_group_lab(&groups);
   targets.coordinator_of = [&groups](const std::string& group) { return groups.coordinator_of(group); };
+  ClusterOperations operations(world, *lab, spec, targets.injector());
   int max_rate_producers = 0;
   for (const auto& p : spec.producers)
     if (p.max_rate) max_rate_producers += p.count;
@@ -650,6 +665,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
       });
     }
     for (const auto& f : spec.faults) targets.schedule(f, start, result.faults_fired);
+    operations.schedule(start, result.faults_fired);
     if (!spec.nemesis || spec.nemesis->fire)
       targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
     sim::this_fiber::sleep_until(start + spec.duration);
@@ -698,6 +714,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
                    check_lost_reads(h), check_producer_order(h, producers_promising_order(spec)),
                    std::move(durability.expired), check_controller(h)};
   if (has_compacted_topic(spec)) result.checks.push_back(check_latest_values(h));
+  if (!h.reassignments().targets.empty() || has_moving_operation(spec)) result.checks.push_back(check_reassignments(h));
   if (has_transactions(spec)) {
     TransactionChecks t = check_transactions(h);
     result.committed_transactions = t.committed;
@@ -774,7 +791,13 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.controller_elections = static_cast<int64_t>(h.controller().elections.size());
   result.restart_steps = targets.restart_steps();
   for (const std::string& line : lab->security_lines) result.faults_fired.push_back(line);
-  for (int b = 0; b < spec.cluster.brokers; ++b) result.leaders_per_broker[b] = 0;
+  result.moved_bytes_total = h.reassignments().moved_bytes_total;
+  for (const auto& [interval, bytes] : h.reassignments().moved_bytes) {
+    const sim::Instant at = sim::Instant::epoch() + ReassignmentHistory::kMovedBytesInterval * interval;
+    result.moved_bytes.emplace_back(static_cast<double>((at - result.workload_start).ns()) / 1e9, bytes);
+  }
+  for (int b = 0; b < spec.cluster.brokers; ++b)
+    if (!operations.decommissioned(b)) result.leaders_per_broker[b] = 0;
   for (const TopicSpec& t : spec.topics)
     for (int p = 0; p < t.partitions; ++p)
       if (auto leader = lab->cluster.partition_leader(broker_model::TopicPartition{t.name, p}))

@@ -89,6 +89,10 @@ struct ScenarioResult {
   // controlled-restart / rolling-restart steps: how long each broker took to stop and how long
   // under-replicated partitions took to clear after it started again.
   std::vector<faults::RollingRestartStep> restart_steps;
+  // Partition reassignment: bytes the new replicas fetched, per 100 ms (seconds since the
+  // workload started, bytes in that interval; intervals with none left out), and in all.
+  std::vector<std::pair<double, int64_t>> moved_bytes;
+  int64_t moved_bytes_total = 0;
   // Partitions of the scenario's topics each broker leads at the end (every broker listed), and
   // the most minus the fewest.
   std::map<int, int64_t> leaders_per_broker;

@@ -153,6 +153,9 @@ void LabObserver::subscribe_replicas() {
              std::to_string(e.producers) + " producer(s) from " + std::to_string(e.batches_scanned) +
                  " batches scanned up to log end " + e.log_end_offset.str());
   });
+  bus.subscribe<ReassignmentBytesFetched>([this](const EventOrigin&, const ReassignmentBytesFetched& e) {
+    history_.reassignments().moved(world_.now(), e.bytes);
+  });
   bus.subscribe<LogDirFailed>([this](const EventOrigin& o, const LogDirFailed& e) {
     timeline(o, "log-dir-failed", {}, e.broker, "log directory failed at " + e.log + ": the broker halts");
   });

@@ -1,5 +1,7 @@
 #include "scenarios/scenario_spec.h"
 
+#include <algorithm>
+
 namespace scenarios {
 
 bool CountExpectation::holds(int64_t n) const {
@@ -158,6 +160,23 @@ std::string KinesisReshardSpec::describe() const {
     case Action::kUpdateShardCount: return "UpdateShardCount to " + std::to_string(target_shard_count) + " (UNIFORM_SCALING)";
   }
   return "?";
+}
+
+const char* to_string(OperationSpec::Kind k) {
+  switch (k) {
+    case OperationSpec::Kind::kAddBrokers: return "add-brokers";
+    case OperationSpec::Kind::kReassign: return "reassign";
+    case OperationSpec::Kind::kDecommission: return "decommission";
+  }
+  return "?";
+}
+
+bool ScenarioSpec::started_later(int broker) const {
+  for (const OperationSpec& o : operations)
+    if (o.kind == OperationSpec::Kind::kAddBrokers &&
+        std::find(o.brokers.begin(), o.brokers.end(), broker) != o.brokers.end())
+      return true;
+  return false;
 }
 
 }  // namespace scenarios

@@ -264,6 +264,25 @@ struct FaultSpec {
   int line = 0;                         // where it was written, for messages
 };
 
+// `operations:` what an operator does to the cluster while the workload runs (not faults):
+//   add-brokers   start brokers held back at boot (they register with the controller; new
+//                 topics and reassignments can use them)
+//   reassign      kafka-reassign-partitions --generate/--execute/--verify: the topics' partitions
+//                 placed anew on `brokers` (rack-aware round robin), optionally throttled
+//                 (`throttle`, bytes/s), then followed until the controller lists no reassignment
+//   decommission  every partition moved off `brokers` (reassigned to the other live brokers),
+//                 then each broker stopped (controlled shutdown) and unregistered
+struct OperationSpec {
+  enum class Kind { kAddBrokers, kReassign, kDecommission };
+  Kind kind = Kind::kReassign;
+  sim::Duration at;
+  std::vector<int> brokers;
+  std::vector<std::string> topics;  // reassign: empty = every topic of the scenario
+  int64_t throttle_bytes_per_s = -1;  // -1: no throttle
+  int line = 0;
+};
+const char* to_string(OperationSpec::Kind k);
+
 // `nemesis:` random faults of the listed kinds (swarm: the seed picks which are on).
 struct NemesisSpec {
   faults::NemesisOptions options;
@@ -426,6 +445,9 @@ struct ScenarioSpec {
   std::vector<ProducerSpec> producers;
   std::vector<ConsumerSpec> consumers;
   std::vector<FaultSpec> faults;
+  std::vector<OperationSpec> operations;
+  // Brokers an `add-brokers` operation starts: not started at boot.
+  bool started_later(int broker) const;
   std::optional<NemesisSpec> nemesis;
   std::optional<KinesisSpec> kinesis;
   std::optional<PipelineSpec> pipeline;

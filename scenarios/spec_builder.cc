@@ -91,7 +91,8 @@ class SpecBuilder {
     require_map(root_, "", "a map of scenario settings (name, cluster, topics, ...)");
     check_keys(root_, "", {"name", "description", "include", "cluster", "topics", "producers", "consumers",
                            "faults", "nemesis", "duration", "warmup", "heal_for", "liveness_bound", "max_events",
-                           "expect", "engine", "kinesis", "pipeline", "security"});
+                           "expect", "engine", "kinesis", "pipeline", "security",
+                           "operations"});
     read_name();
     if (const YamlValue* v = root_.find("engine")) read_engine(*v);
     if (const YamlValue* v = root_.find("description")) spec_.description = read_text(*v, "description");
@@ -106,6 +107,7 @@ class SpecBuilder {
     if (const YamlValue* v = root_.find("security")) spec_.security = read_security(*v, spec_.duration);
     if (const YamlValue* v = root_.find("faults")) read_faults(*v);
     if (const YamlValue* v = root_.find("nemesis")) read_nemesis(*v);
+    if (const YamlValue* v = root_.find("operations")) read_operations(*v);
     if (const YamlValue* v = root_.find("expect")) read_expect(*v);
     return std::move(spec_);
   }
@@ -1084,6 +1086,89 @@ class SpecBuilder {
       for (auto& t : spec_.topics)
         if (t.name == "kinesis." + st.name) t.partitions = st.partitions;
     }
+  }
+
+  // --- operations (scenario_spec.h)
+
+  void read_operations(const YamlValue& v) {
+    if (!v.is_list()) fail_at(v.where, "operations: expected a list of operation entries, got " + v.describe());
+    std::set<int> added;  // brokers some add-brokers starts
+    for (size_t i = 0; i < v.items.size(); ++i) {
+      OperationSpec o = read_operation(v.items[i], index_path("operations", i));
+      if (o.kind == OperationSpec::Kind::kAddBrokers)
+        for (int b : o.brokers)
+          if (!added.insert(b).second)
+            fail_at(v.items[i].where, index_path("operations", i) + ".brokers: broker " + std::to_string(b) +
+                                          " is added by an earlier add-brokers");
+      spec_.operations.push_back(std::move(o));
+    }
+    // A broker that starts later is there from its add-brokers on.
+    for (size_t i = 0; i < spec_.operations.size(); ++i) {
+      const OperationSpec& o = spec_.operations[i];
+      if (o.kind == OperationSpec::Kind::kAddBrokers) continue;
+      for (int b : o.brokers)
+        for (const OperationSpec& a : spec_.operations)
+          if (a.kind == OperationSpec::Kind::kAddBrokers && a.at > o.at &&
+              std::find(a.brokers.begin(), a.brokers.end(), b) != a.brokers.end())
+            fail_at(v.items[i].where, index_path("operations", i) + ".brokers: broker " + std::to_string(b) +
+                                          " is only added at " + sim::format_duration(a.at) + ", after this " +
+                                          to_string(o.kind) + " at " + sim::format_duration(o.at));
+    }
+  }
+
+  OperationSpec read_operation(const YamlValue& v, const std::string& path) {
+    require_map(v, path, "an operation entry (a map with at, kind and brokers)");
+    check_keys(v, path, {"at", "kind", "brokers", "topics", "throttle"});
+    OperationSpec o;
+    o.line = v.where.line;
+    const YamlValue& kind = require_key(v, path, "kind");
+    std::string name = read_text(kind, path + ".kind", "an operation kind");
+    if (name == "add-brokers") o.kind = OperationSpec::Kind::kAddBrokers;
+    else if (name == "reassign") o.kind = OperationSpec::Kind::kReassign;
+    else if (name == "decommission") o.kind = OperationSpec::Kind::kDecommission;
+    else fail_at(kind.where, path + ".kind: expected add-brokers, reassign or decommission, got '" + name + "'");
+    const YamlValue& at = require_key(v, path, "at");
+    o.at = read_duration(at, path + ".at", sim::Duration::zero(), spec_.duration);
+    const YamlValue& brokers = require_key(v, path, "brokers");
+    if (!brokers.is_list() || brokers.items.empty())
+      fail_at(brokers.where, path + ".brokers: expected a list of broker ids, got " + brokers.describe());
+    for (size_t i = 0; i < brokers.items.size(); ++i) {
+      int b = static_cast<int>(read_int(brokers.items[i], index_path(path + ".brokers", i), 0, spec_.cluster.brokers - 1));
+      if (std::find(o.brokers.begin(), o.brokers.end(), b) != o.brokers.end())
+        fail_at(brokers.items[i].where, path + ".brokers: broker " + std::to_string(b) + " named twice");
+      o.brokers.push_back(b);
+    }
+    if (const YamlValue* t = v.find("topics")) {
+      if (o.kind != OperationSpec::Kind::kReassign) fail_at(t->where, path + ".topics: only a reassign takes topics");
+      if (!t->is_list()) fail_at(t->where, path + ".topics: expected a list of topic names, got " + t->describe());
+      for (size_t i = 0; i < t->items.size(); ++i) {
+        std::string topic = read_text(t->items[i], index_path(path + ".topics", i), "a topic name");
+        if (find_topic(topic) == nullptr)
+          fail_at(t->items[i].where, path + ".topics: '" + topic + "' is not one of the scenario's topics");
+        o.topics.push_back(topic);
+      }
+    }
+    if (const YamlValue* x = v.find("throttle")) {
+      if (o.kind == OperationSpec::Kind::kAddBrokers) fail_at(x->where, path + ".throttle: add-brokers moves nothing to throttle");
+      o.throttle_bytes_per_s = read_parsed<int64_t>(*x, path + ".throttle", "a rate like 10MB/s", parse_bandwidth);
+    }
+    if (o.kind == OperationSpec::Kind::kReassign) {
+      for (const TopicSpec& t : spec_.topics) {
+        bool moved = o.topics.empty() || std::find(o.topics.begin(), o.topics.end(), t.name) != o.topics.end();
+        if (moved && t.replication_factor > static_cast<int>(o.brokers.size()))
+          fail_at(brokers.where, path + ".brokers: topic '" + t.name + "' has replication factor " +
+                                     std::to_string(t.replication_factor) + ", more than the " +
+                                     std::to_string(o.brokers.size()) + " broker(s) to place it on");
+      }
+    }
+    if (o.kind == OperationSpec::Kind::kDecommission) {
+      int left = spec_.cluster.brokers - static_cast<int>(o.brokers.size());
+      for (const TopicSpec& t : spec_.topics)
+        if (t.replication_factor > left)
+          fail_at(brokers.where, path + ".brokers: topic '" + t.name + "' needs " + std::to_string(t.replication_factor) +
+                                     " brokers, " + std::to_string(left) + " would be left");
+    }
+    return o;
   }
 
   // --- faults

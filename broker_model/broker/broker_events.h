@@ -115,6 +115,23 @@ struct LogDirFailed {
   std::string during;
 };
 
+// ---- partition reassignment (KIP-455) ----------------------------------------------------------
+
+// A replica the metadata no longer lists on this broker was stopped and its log deleted.
+struct ReplicaDeleted {
+  TopicPartition tp;
+  BrokerId broker;
+  Offset log_end_before;
+};
+
+// A replica a reassignment is adding appended `bytes` fetched from the leader (the bytes a
+// reassignment moves, as kafka-reassign-partitions' throttle counts them).
+struct ReassignmentBytesFetched {
+  TopicPartition tp;
+  BrokerId broker;
+  int64_t bytes = 0;
+};
+
 // ---- fetch sessions (KIP-227; ReplicaManager) ------------------------------------------------
 
 // A full fetch that asked for a session got one.

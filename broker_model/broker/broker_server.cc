@@ -134,7 +134,7 @@ void BrokerServer::shut_down() {
 void BrokerServer::alter_partition(const IsrProposal& p,
                                    std::function<void(ErrorCode, std::optional<PartitionRegistration>)> done) {
   lifecycle_->alter_partition(
-      p.tp, p.leader_epoch, p.partition_epoch, p.new_isr, [this, done](std::optional<AlterPartitionResponse> r) {
+      p.tp, p.leader_epoch, p.partition_epoch, p.new_isr, [this, done, asked_epoch = p.leader_epoch](std::optional<AlterPartitionResponse> r) {
         // A lost answer to a change the controller applied: the proposal stays pending until
         // a retry's answer or the metadata log settles it.
         if (!r || EDDY_FAULT_POINT("replication.alter_partition_answer_lost")) {
@@ -143,6 +143,13 @@ void BrokerServer::alter_partition(const IsrProposal& p,
         }
         if (r->error != ErrorCode::kNone) {
           done(r->error, std::nullopt);
+          return;
+        }
+        // A change that moved leadership or bumped the leader epoch (a reassignment completed
+        // by this ISR change): the registration comes from the metadata log, as Kafka's
+        // Partition.handleAlterPartitionUpdate waits for it; the proposal stays pending.
+        if (r->leader_epoch != asked_epoch) {
+          done(ErrorCode::kFencedLeaderEpoch, std::nullopt);
           return;
         }
         PartitionRegistration reg;

@@ -119,11 +119,15 @@ void Partition::notify_high_watermark() {
 
 bool Partition::apply(const PartitionRegistration& reg) {
   replicas_ = reg.replicas;
+  adding_ = reg.adding_replicas;
   if (!contains(reg.replicas, self_)) {
     bool changed = role_ != Role::kNone;
     role_ = Role::kNone;
+    if (changed) notify_activity();  // waiting produces and fetches answer NOT_LEADER_OR_FOLLOWER
     return changed;
   }
+  deleted_ = false;
+  if (is_leader()) sync_followers();
   bool epoch_changed = reg.leader_epoch != leader_epoch_;
   if (reg.leader == self_) {
     if (role_ != Role::kLeader || epoch_changed) {
@@ -144,6 +148,35 @@ bool Partition::apply(const PartitionRegistration& reg) {
     notify_activity();
   }
   return false;
+}
+
+// A reassignment adds and removes replicas without a new leader (Kafka's
+// Partition.updateAssignmentAndIsr): the leader tracks every replica of the list.
+void Partition::sync_followers() {
+  for (auto it = followers_.begin(); it != followers_.end();)
+    it = contains(replicas_, it->first) ? std::next(it) : followers_.erase(it);
+  sim::Instant now = ctx_.now();
+  for (BrokerId r : replicas_)
+    if (r != self_ && followers_.count(r) == 0) followers_[r] = FollowerProgress{Offset{-1}, now, now, Offset{-1}};
+}
+
+// Kafka's ReplicaManager.stopPartitions with deleteLocalLog (the broker applied metadata
+// that no longer lists it as a replica; LogManager.asyncDelete removes the directory): the
+// replica stops and its log is emptied, so it holds nothing and no dump lists it.
+ErrorCode Partition::delete_replica() {
+  EDDY_CHECK(role_ == Role::kNone);
+  deleted_ = true;
+  Offset before = log_.log_end_offset();
+  ErrorCode e = log_.truncate_fully_and_start_at(Offset{0});
+  producer_state_invalidated();
+  producer_state_stale_ = e != ErrorCode::kNone;
+  high_watermark_ = Offset{0};
+  leader_ = kNoBroker;
+  leader_epoch_ = kNoLeaderEpoch;
+  followers_.clear();
+  pending_alter_.reset();
+  ctx_.emit(ReplicaDeleted{tp_, self_, before});
+  return e;
 }
 
 void Partition::become_leader(const PartitionRegistration& reg) {

@@ -70,6 +70,24 @@ class Partition {
   // Applies the controller's state. Returns true when this broker's role or epoch changed.
   bool apply(const PartitionRegistration& reg);
   bool is_leader() const { return role_ == Role::kLeader; }
+  // No longer a replica of the partition (a reassignment moved it away), log deleted.
+  bool deleted() const { return deleted_; }
+  // Called once apply() took the replica out (this broker is not in the replica list).
+  ErrorCode delete_replica();
+  // This replica is one a reassignment is adding (it catches up before joining the ISR).
+  bool adding() const { return contains_self(adding_); }
+  // Named for this broker in the topic's leader / follower.replication.throttled.replicas.
+  void set_throttled(bool leader, bool follower) {
+    leader_throttled_ = leader;
+    follower_throttled_ = follower;
+  }
+  bool leader_throttled() const { return leader_throttled_; }
+  bool follower_throttled() const { return follower_throttled_; }
+  bool in_isr(BrokerId b) const {
+    for (BrokerId m : isr_)
+      if (m == b) return true;
+    return false;
+  }
   bool is_follower() const { return role_ == Role::kFollower; }
   BrokerId leader() const { return leader_; }
   LeaderEpoch leader_epoch() const { return leader_epoch_; }
@@ -136,6 +154,12 @@ class Partition {
     Offset leader_end_at_last_fetch{-1};
   };
   void become_leader(const PartitionRegistration& reg);
+  void sync_followers();
+  bool contains_self(const std::vector<BrokerId>& v) const {
+    for (BrokerId b : v)
+      if (b == self_) return true;
+    return false;
+  }
   void become_follower(const PartitionRegistration& reg);
   void update_follower(BrokerId replica, Offset fetch_offset, sim::Instant now);
   void maybe_advance_high_watermark();
@@ -162,6 +186,10 @@ class Partition {
   LeaderEpoch leader_epoch_ = kNoLeaderEpoch;
   PartitionEpoch partition_epoch_{-1};
   std::vector<BrokerId> replicas_;
+  std::vector<BrokerId> adding_;  // replicas a reassignment is adding
+  bool deleted_ = false;
+  bool leader_throttled_ = false;
+  bool follower_throttled_ = false;
   std::vector<BrokerId> isr_;
   std::map<BrokerId, FollowerProgress> followers_;
   Offset high_watermark_{0};

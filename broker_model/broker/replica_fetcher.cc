@@ -4,6 +4,7 @@
 
 #include "broker_model/broker/partition.h"
 #include "broker_model/broker/replica_manager.h"
+#include "broker_model/broker/replication_quota.h"
 #include "broker_model/fault_sites.h"
 #include "sim/fault_point.h"
 
@@ -13,8 +14,8 @@ namespace {
 sim::NodeId node_of(BrokerId b) { return sim::NodeId{static_cast<uint32_t>(b.value())}; }
 }  // namespace
 
-ReplicaFetcher::ReplicaFetcher(RpcEndpoint& rpc, const BrokerConfig& config, BrokerId leader)
-    : rpc_(rpc), config_(config), leader_(leader) {}
+ReplicaFetcher::ReplicaFetcher(RpcEndpoint& rpc, const BrokerConfig& config, BrokerId leader, ReplicationQuota& quota)
+    : rpc_(rpc), config_(config), leader_(leader), quota_(quota) {}
 
 void ReplicaFetcher::start() {
   rpc_.context().spawn("fetcher-" + leader_.str(), [this] { loop(); });
@@ -136,11 +137,19 @@ void ReplicaFetcher::fetch_once(const std::vector<State*>& states) {
   req.max_wait_ms = config_.replica_fetch_wait_max_ms;
   req.min_bytes = 1;
   std::vector<FetchPartition>& wanted = session_.next();
+  // Kafka's ReplicaFetcherThread.buildFetch with shouldFollowerThrottle: a throttled replica
+  // out of the ISR is left out of the fetch while the follower quota is exceeded.
+  const bool over_quota = quota_.exceeded(ctx.now());
   for (State* s : states) {
     Partition* p = s->partition;
+    if (over_quota && p->follower_throttled() && !p->in_isr(config_.id)) continue;
     LeaderEpoch epoch = p->leader_epoch();
     if (stale_epoch && epoch.value() > 0) epoch = LeaderEpoch(epoch.value() - 1);
     wanted.push_back(FetchPartition{p->tp(), p->log().log_end_offset(), epoch, config_.replica_fetch_max_bytes});
+  }
+  if (wanted.empty()) {  // everything throttled: Kafka's fetcher backs off (replica.fetch.backoff.ms)
+    ctx.sleep_for(sim::milliseconds(std::min<int64_t>(config_.replica_fetch_backoff_ms, 100)));
+    return;
   }
   session_.build(req);
   auto resp = rpc_.call_sized(node_of(leader_), kFetchRpc, std::move(req),
@@ -187,6 +196,13 @@ void ReplicaFetcher::handle(State& s, const FetchPartitionResponse& r) {
         return;
       }
       TopicPartition tp = p->tp();
+      if (p->follower_throttled() || p->adding()) {
+        int64_t bytes = 0;
+        for (const auto& b : r.batches) bytes += b.logical_size_in_bytes();
+        // processPartitionData: a throttled replica's bytes count against the quota.
+        if (p->follower_throttled()) quota_.record(bytes, rpc_.context().now());
+        if (p->adding() && bytes > 0) rpc_.context().emit(ReassignmentBytesFetched{tp, config_.id, bytes});
+      }
       ErrorCode e = p->append_as_follower(r.batches, r.high_watermark);  // blocks on disk
       // Re-checking the log against the leader's epochs is always safe: it truncates nothing
       // when the logs agree.

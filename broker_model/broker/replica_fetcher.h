@@ -15,11 +15,13 @@
 namespace broker_model {
 
 class Partition;
+class ReplicationQuota;
 struct BrokerConfig;
 
 class ReplicaFetcher {
  public:
-  ReplicaFetcher(RpcEndpoint& rpc, const BrokerConfig& config, BrokerId leader);
+  // `quota`: the broker's follower replication quota (replication_quota.h).
+  ReplicaFetcher(RpcEndpoint& rpc, const BrokerConfig& config, BrokerId leader, ReplicationQuota& quota);
   void start();
 
   // The partition needs truncation before its next fetch.
@@ -44,6 +46,7 @@ class ReplicaFetcher {
   RpcEndpoint& rpc_;
   const BrokerConfig& config_;
   BrokerId leader_;
+  ReplicationQuota& quota_;
   std::map<TopicPartition, State> partitions_;
   FetchSessionHandler session_;  // this fetcher's fetch session with the leader (KIP-227)
   uint64_t membership_changes_ = 0;  // add() and remove() calls: see fetch_once

@@ -5,6 +5,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "broker_model/clients/client_config.h"
+#include "broker_model/controller/replication_control.h"
 #include "sim/check.h"
 #include "broker_model/fault_sites.h"
 #include "sim/fault_point.h"
@@ -134,19 +135,68 @@ void ReplicaManager::apply_metadata(MetadataImage image) {
     BrokerId old_leader = p->leader();
     bool was_follower = p->is_follower();
     bool changed = p->apply(reg);
-    if (!changed) continue;
-    if (was_follower && old_leader != kNoBroker) {
+    if (changed && was_follower && old_leader != kNoBroker) {
       auto f = fetchers_.find(old_leader);
       if (f != fetchers_.end()) f->second->remove(p);
     }
-    if (p->is_follower() && p->leader() != kNoBroker) assign_fetcher(p);
+    // No longer a replica (a reassignment moved it away): stop it and delete its log, as
+    // KRaft's ReplicaManager.applyDelta does for partitions removed from this broker.
+    if (!reg.is_replica(config_.id)) {
+      if (!p->deleted()) p->delete_replica();  // blocks on disk
+      continue;
+    }
+    if (changed && p->is_follower() && p->leader() != kNoBroker) assign_fetcher(p);
+  }
+  apply_throttles(image);
+}
+
+namespace {
+
+// "*" or "partition:broker,...": does it name `partition` on `broker`?
+bool names_replica(const std::string& list, int32_t partition, BrokerId broker) {
+  if (list == "*") return true;
+  const std::string want = std::to_string(partition) + ":" + broker.str();
+  size_t at = 0;
+  while (at < list.size()) {
+    size_t comma = list.find(',', at);
+    size_t end = comma == std::string::npos ? list.size() : comma;
+    if (list.compare(at, end - at, want) == 0) return true;
+    at = end + 1;
+  }
+  return false;
+}
+
+int64_t rate_of(const std::string& value) {
+  auto v = parse_int(value);
+  return v && *v >= 0 ? *v : ReplicationQuota::kUnlimited;
+}
+
+}  // namespace
+
+// Kafka's DynamicConfig handlers (BrokerConfigHandler, TopicConfigHandler.updateThrottledList).
+void ReplicaManager::apply_throttles(const MetadataImage& image) {
+  leader_quota_.set_rate(rate_of(image.broker_config(config_.id, kLeaderThrottledRateConfig, "")));
+  follower_quota_.set_rate(rate_of(image.broker_config(config_.id, kFollowerThrottledRateConfig, "")));
+  for (auto& [topic, by_number] : partitions_) {
+    const TopicImage* t = image.topic(topic.str());
+    std::string leader_list, follower_list;
+    if (t != nullptr) {
+      if (auto it = t->configs.find(kLeaderThrottledReplicasConfig); it != t->configs.end()) leader_list = it->second;
+      if (auto it = t->configs.find(kFollowerThrottledReplicasConfig); it != t->configs.end()) follower_list = it->second;
+    }
+    for (size_t i = 0; i < by_number.size(); ++i) {
+      if (by_number[i] == nullptr) continue;
+      auto n = static_cast<int32_t>(i);
+      by_number[i]->set_throttled(!leader_list.empty() && names_replica(leader_list, n, config_.id),
+                                  !follower_list.empty() && names_replica(follower_list, n, config_.id));
+    }
   }
 }
 
 void ReplicaManager::assign_fetcher(Partition* p) {
   auto& f = fetchers_[p->leader()];
   if (!f) {
-    f = std::make_unique<ReplicaFetcher>(rpc_, config_, p->leader());
+    f = std::make_unique<ReplicaFetcher>(rpc_, config_, p->leader(), follower_quota_);
     f->start();
   }
   f->add(p);
@@ -231,7 +281,19 @@ FetchResponse ReplicaManager::handle_fetch(const FetchRequest& req) {
       }
       FetchPartitionResponse r = p->fetch(fp, req.replica_id, req.isolation_level == kReadCommitted);
       if (r.error != ErrorCode::kNone) any_error = true;
-      for (const auto& b : r.batches) bytes += b.logical_size_in_bytes();
+      int64_t partition_bytes = 0;
+      for (const auto& b : r.batches) partition_bytes += b.logical_size_in_bytes();
+      if (req.replica_id != kNoBroker && p->leader_throttled() && partition_bytes > 0) {
+        // Kafka's shouldLeaderThrottle: a throttled replica out of the ISR gets no data while
+        // the leader quota is exceeded; what a throttled replica is sent counts against it.
+        if (!p->in_isr(req.replica_id) && leader_quota_.exceeded(ctx.now())) {
+          r.batches.clear();
+          partition_bytes = 0;
+        } else {
+          leader_quota_.record(partition_bytes, ctx.now());
+        }
+      }
+      bytes += partition_bytes;
       if (session != nullptr) {
         const SessionPartitionSent& sent = session->sent[i];
         if (r.error == ErrorCode::kNone && r.batches.empty() && r.high_watermark == sent.high_watermark &&
@@ -291,7 +353,9 @@ OffsetsForLeaderEpochResponse ReplicaManager::handle_offsets_for_leader_epoch(co
 
 DumpReplicasResponse ReplicaManager::handle_dump() {
   DumpReplicasResponse resp;
-  for_each_partition([&](Partition& p) { resp.replicas.push_back(p.dump()); });
+  for_each_partition([&](Partition& p) {
+    if (!p.deleted()) resp.replicas.push_back(p.dump());
+  });
   return resp;
 }
 
@@ -317,6 +381,7 @@ void ReplicaManager::send_alter(const IsrProposal& proposal) {
       q->alter_settled(proposal);
       return;
     }
+    if (error == ErrorCode::kFencedLeaderEpoch) return;  // superseded by the metadata log (a newer epoch)
     if (error == ErrorCode::kIneligibleReplica || error == ErrorCode::kInvalidRequest ||
         error == ErrorCode::kUnknownTopicOrPartition) {
       q->alter_settled(proposal);  // the controller did not apply it

@@ -17,6 +17,7 @@
 #include "broker_model/broker/partition.h"
 #include "broker_model/storage/log_dir_failure_channel.h"
 #include "broker_model/broker/replica_fetcher.h"
+#include "broker_model/broker/replication_quota.h"
 #include "broker_model/controller/metadata_image.h"
 #include "sim/mutex.h"
 #include "broker_model/rpc/rpc_endpoint.h"
@@ -73,6 +74,9 @@ class ReplicaManager {
   Partition* create_partition(const TopicPartition& tp, const MetadataImage& image);
   PartitionConfig partition_config(const TopicPartition& tp, const MetadataImage& image);
   void assign_fetcher(Partition* p);
+  // The replication throttles (KIP-73) as the metadata image now says: the two rates, and
+  // which of this broker's replicas each applies to.
+  void apply_throttles(const MetadataImage& image);
   void propose(const IsrProposal& proposal);
   void send_alter(const IsrProposal& proposal);
   void isr_maintenance_loop();
@@ -93,6 +97,8 @@ class ReplicaManager {
   BrokerConfig config_;
   AlterPartitionFn alter_partition_;
   FetchSessionCache fetch_sessions_;
+  ReplicationQuota leader_quota_;    // leader.replication.throttled.rate
+  ReplicationQuota follower_quota_;  // follower.replication.throttled.rate
   storage::LogDirFailureChannel log_dir_failure_;
   std::string log_dir_failure_reason_;
   sim::WaitQueue log_dir_failed_{"log dir failure"};

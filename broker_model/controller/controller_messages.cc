@@ -40,5 +40,33 @@ uint32_t create_acls_request_bytes(const CreateAclsRequest& r) {
 }
 
 uint32_t delete_acls_request_bytes(const DeleteAclsRequest& r) { return 16 + 96 * static_cast<uint32_t>(r.filters.size()); }
+uint32_t alter_partition_reassignments_request_bytes(const AlterPartitionReassignmentsRequest& r) {
+  uint32_t n = 16;
+  for (const ReassignablePartition& p : r.partitions)
+    n += 12 + static_cast<uint32_t>(p.tp.topic.size() + 4 * (p.replicas ? p.replicas->size() : 0));
+  return n;
+}
+
+uint32_t alter_partition_reassignments_response_bytes(const AlterPartitionReassignmentsResponse& r) {
+  uint32_t n = kControllerResponseBytes;
+  for (const ReassignablePartitionResult& p : r.partitions)
+    n += 10 + static_cast<uint32_t>(p.tp.topic.size() + p.error_message.size());
+  return n;
+}
+
+uint32_t list_partition_reassignments_response_bytes(const ListPartitionReassignmentsResponse& r) {
+  uint32_t n = kControllerResponseBytes;
+  for (const OngoingPartitionReassignment& p : r.reassignments)
+    n += 16 + static_cast<uint32_t>(p.tp.topic.size() +
+                                    4 * (p.replicas.size() + p.adding_replicas.size() + p.removing_replicas.size()));
+  return n;
+}
+
+uint32_t incremental_alter_configs_request_bytes(const IncrementalAlterConfigsRequest& r) {
+  uint32_t n = 16;
+  for (const ConfigRecord& c : r.changes)
+    n += 8 + static_cast<uint32_t>(c.resource_name.size() + c.name.size() + (c.value ? c.value->size() : 0));
+  return n;
+}
 
 }  // namespace broker_model

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "broker_model/controller/metadata_records.h"
 #include "broker_model/controller/raft_log.h"
 #include "broker_model/errors.h"
 #include "broker_model/security/acl.h"
@@ -26,6 +27,10 @@ inline const sim::Symbol kMetadataFetchRpc{"MetadataFetch"};
 inline const sim::Symbol kAllocateProducerIdsRpc{"AllocateProducerIds"};
 inline const sim::Symbol kCreateAclsRpc{"CreateAcls"};
 inline const sim::Symbol kDeleteAclsRpc{"DeleteAcls"};
+inline const sim::Symbol kAlterPartitionReassignmentsRpc{"AlterPartitionReassignments"};
+inline const sim::Symbol kListPartitionReassignmentsRpc{"ListPartitionReassignments"};
+inline const sim::Symbol kUnregisterBrokerRpc{"UnregisterBroker"};
+inline const sim::Symbol kIncrementalAlterConfigsRpc{"IncrementalAlterConfigs"};
 
 struct ControllerResponseHeader {
   ErrorCode error = ErrorCode::kNone;
@@ -140,6 +145,52 @@ uint32_t create_acls_request_bytes(const CreateAclsRequest& r);
 uint32_t delete_acls_request_bytes(const DeleteAclsRequest& r);
 inline constexpr uint32_t kAclResponseBytesPerEntry = 64;
 
+// KIP-455's AlterPartitionReassignments: per partition, the target replicas, or nullopt to
+// cancel the reassignment in progress.
+struct ReassignablePartition {
+  TopicPartition tp;
+  std::optional<std::vector<BrokerId>> replicas;
+};
+struct AlterPartitionReassignmentsRequest {
+  std::vector<ReassignablePartition> partitions;
+};
+struct ReassignablePartitionResult {
+  TopicPartition tp;
+  ErrorCode error = ErrorCode::kNone;
+  std::string error_message;
+};
+struct AlterPartitionReassignmentsResponse : ControllerResponseHeader {
+  std::vector<ReassignablePartitionResult> partitions;
+};
+
+// KIP-455's ListPartitionReassignments: every partition being reassigned.
+struct ListPartitionReassignmentsRequest {};
+struct OngoingPartitionReassignment {
+  TopicPartition tp;
+  std::vector<BrokerId> replicas, adding_replicas, removing_replicas;
+};
+struct ListPartitionReassignmentsResponse : ControllerResponseHeader {
+  std::vector<OngoingPartitionReassignment> reassignments;
+};
+
+// KIP-631's UnregisterBroker (`kafka-cluster.sh unregister`).
+struct UnregisterBrokerRequest {
+  BrokerId broker_id;
+};
+struct UnregisterBrokerResponse : ControllerResponseHeader {
+  std::string error_message;
+};
+
+// IncrementalAlterConfigs (KIP-339) for the configs the controller keeps: each change is a
+// ConfigRecord (value nullopt deletes). One error for the request (Kafka answers per
+// resource).
+struct IncrementalAlterConfigsRequest {
+  std::vector<ConfigRecord> changes;
+};
+struct IncrementalAlterConfigsResponse : ControllerResponseHeader {
+  std::string error_message;
+};
+
 // Wire sizes.
 inline constexpr uint32_t kBrokerRegistrationRequestBytes = 64;
 inline constexpr uint32_t kBrokerHeartbeatBytes = 48;
@@ -152,5 +203,11 @@ uint32_t metadata_fetch_response_bytes(const MetadataFetchResponse& r);
 inline constexpr uint32_t kMetadataFetchRequestBytes = 32;
 inline constexpr uint32_t kAllocateProducerIdsRequestBytes = 24;
 inline constexpr uint32_t kAllocateProducerIdsResponseBytes = kControllerResponseBytes + 12;
+uint32_t alter_partition_reassignments_request_bytes(const AlterPartitionReassignmentsRequest& r);
+uint32_t alter_partition_reassignments_response_bytes(const AlterPartitionReassignmentsResponse& r);
+uint32_t list_partition_reassignments_response_bytes(const ListPartitionReassignmentsResponse& r);
+uint32_t incremental_alter_configs_request_bytes(const IncrementalAlterConfigsRequest& r);
+inline constexpr uint32_t kListPartitionReassignmentsRequestBytes = 24;
+inline constexpr uint32_t kUnregisterBrokerRequestBytes = 24;
 
 }  // namespace broker_model

@@ -13,6 +13,13 @@ bool PartitionRegistration::is_replica(BrokerId b) const {
   return std::find(replicas.begin(), replicas.end(), b) != replicas.end();
 }
 
+std::vector<BrokerId> PartitionRegistration::target_replicas() const {
+  std::vector<BrokerId> out;
+  for (BrokerId b : replicas)
+    if (std::find(removing_replicas.begin(), removing_replicas.end(), b) == removing_replicas.end()) out.push_back(b);
+  return out;
+}
+
 void MetadataImage::apply(const MetadataRecord& r) {
   std::visit([this](const auto& rec) { apply_record(rec); }, r);
 }
@@ -65,6 +72,12 @@ void MetadataImage::check_partition(const PartitionRegistration& p) {
     EDDY_CHECK_MSG(!p.in_isr(b), "ELR member also in the ISR");
   }
   if (p.has_leader()) EDDY_CHECK_MSG(p.in_isr(p.leader), "leader outside the ISR");
+  for (BrokerId b : p.adding_replicas) EDDY_CHECK_MSG(p.is_replica(b), "adding replica is not a replica");
+  for (BrokerId b : p.removing_replicas) {
+    EDDY_CHECK_MSG(p.is_replica(b), "removing replica is not a replica");
+    EDDY_CHECK_MSG(std::find(p.adding_replicas.begin(), p.adding_replicas.end(), b) == p.adding_replicas.end(),
+                   "a replica both added and removed");
+  }
 }
 
 void MetadataImage::apply_record(const PartitionRecord& r) {
@@ -72,7 +85,7 @@ void MetadataImage::apply_record(const PartitionRecord& r) {
   EDDY_CHECK_MSG(t != nullptr, "partition of an unknown topic");
   EDDY_CHECK_MSG(r.tp.partition >= 0 && r.tp.partition < t->partitions, "partition number out of range");
   EDDY_CHECK_MSG(partitions_.count(r.tp) == 0, "partition created twice");
-  PartitionRegistration p{r.replicas, r.isr, r.leader, r.leader_epoch, r.partition_epoch, false, {}, {}};
+  PartitionRegistration p{r.replicas, r.isr, r.leader, r.leader_epoch, r.partition_epoch, false, {}, {}, {}, {}};
   check_partition(p);
   partitions_[r.tp] = std::move(p);
 }
@@ -83,13 +96,18 @@ void MetadataImage::apply_record(const PartitionChangeRecord& r) {
   PartitionRegistration& p = it->second;
   EDDY_CHECK_MSG(r.partition_epoch.value() == p.partition_epoch.value() + 1, "partition epoch must grow by one");
   bool leader_changed = r.leader.has_value() && *r.leader != p.leader;
-  if (leader_changed) {
+  // A leader field, even naming the same leader, bumps the leader epoch (Kafka's
+  // triggerLeaderEpochBumpForReplicaReassignmentIfNeeded sets it so when replicas leave).
+  if (r.leader.has_value()) {
     EDDY_CHECK_MSG(r.leader_epoch.value() == p.leader_epoch.value() + 1, "leader epoch must grow by one on a leader change");
   } else {
     EDDY_CHECK_MSG(r.leader_epoch == p.leader_epoch, "leader epoch changed without a leader change");
   }
   if (r.leader) p.leader = *r.leader;
   if (r.isr) p.isr = *r.isr;
+  if (r.replicas) p.replicas = *r.replicas;
+  if (r.adding_replicas) p.adding_replicas = *r.adding_replicas;
+  if (r.removing_replicas) p.removing_replicas = *r.removing_replicas;
   if (r.elr) p.elr = *r.elr;
   if (r.last_known_elr) p.last_known_elr = *r.last_known_elr;
   p.leader_epoch = r.leader_epoch;
@@ -101,6 +119,36 @@ void MetadataImage::apply_record(const PartitionChangeRecord& r) {
 void MetadataImage::apply_record(const ProducerIdsRecord& r) {
   EDDY_CHECK_MSG(r.next_producer_id > next_producer_id_, "producer id blocks must only move forward");
   next_producer_id_ = r.next_producer_id;
+}
+
+void MetadataImage::apply_record(const UnregisterBrokerRecord& r) {
+  auto it = brokers_.find(r.broker_id);
+  EDDY_CHECK_MSG(it != brokers_.end(), "unregistering an unregistered broker");
+  EDDY_CHECK_MSG(it->second.epoch == r.broker_epoch, "unregistering a stale broker epoch");
+  brokers_.erase(it);
+}
+
+void MetadataImage::apply_record(const ConfigRecord& r) {
+  std::map<std::string, std::string>* configs = nullptr;
+  if (r.resource_type == ConfigRecord::Resource::kTopic) {
+    auto it = topics_.find(r.resource_name);
+    EDDY_CHECK_MSG(it != topics_.end(), "config of an unknown topic");
+    configs = &it->second.configs;
+  } else {
+    configs = &broker_configs_[r.resource_name];
+  }
+  if (r.value) (*configs)[r.name] = *r.value;
+  else configs->erase(r.name);
+}
+
+std::string MetadataImage::broker_config(BrokerId broker, const std::string& key, const std::string& fallback) const {
+  for (const std::string& resource : {broker.str(), std::string()}) {
+    auto it = broker_configs_.find(resource);
+    if (it == broker_configs_.end()) continue;
+    auto kv = it->second.find(key);
+    if (kv != it->second.end()) return kv->second;
+  }
+  return fallback;
 }
 
 const BrokerRegistration* MetadataImage::broker(BrokerId id) const {
@@ -160,6 +208,8 @@ std::string MetadataImage::dump() const {
   for (const auto& [tp, p] : partitions_) {
     PartitionRecord r{tp, p.replicas, p.isr, p.leader, p.leader_epoch, p.partition_epoch};
     out += describe(r) + (p.last_election_unclean ? " (unclean)" : "");
+    if (p.reassigning())
+      out += " adding " + std::to_string(p.adding_replicas.size()) + " removing " + std::to_string(p.removing_replicas.size());
     if (!p.elr.empty() || !p.last_known_elr.empty())
       out += " elr " + std::to_string(p.elr.size()) + " last_known_elr " + std::to_string(p.last_known_elr.size());
     out += "\n";

@@ -48,7 +48,15 @@ struct PartitionRegistration {
   // while the partition has no leader (Kafka's LastKnownElr in its default use).
   std::vector<BrokerId> elr = {};
   std::vector<BrokerId> last_known_elr = {};
+  // A reassignment in progress (KIP-455; Kafka's PartitionRegistration.addingReplicas and
+  // removingReplicas): `replicas` is then the target replicas followed by those being
+  // removed; the adding ones catch up and join the ISR, then the removing ones leave.
+  std::vector<BrokerId> adding_replicas = {};
+  std::vector<BrokerId> removing_replicas = {};
   bool has_leader() const { return leader != kNoBroker; }
+  bool reassigning() const { return !adding_replicas.empty() || !removing_replicas.empty(); }
+  // The replicas the partition ends with: `replicas` without those being removed.
+  std::vector<BrokerId> target_replicas() const;
   bool in_isr(BrokerId b) const;
   bool in_elr(BrokerId b) const;
   bool is_replica(BrokerId b) const;
@@ -70,6 +78,9 @@ class MetadataImage {
   const TopicImage* topic(const std::string& name) const;
   // A topic config, or `fallback` when the topic does not set it.
   std::string topic_config(const std::string& topic, const std::string& key, const std::string& fallback) const;
+  // A dynamic broker config (ConfigRecord): this broker's own, else the cluster default
+  // (resource name ""), else `fallback`.
+  std::string broker_config(BrokerId broker, const std::string& key, const std::string& fallback) const;
 
   const std::map<TopicPartition, PartitionRegistration>& partitions() const { return partitions_; }
   const PartitionRegistration* partition(const TopicPartition& tp) const;
@@ -99,11 +110,15 @@ class MetadataImage {
   void apply_record(const ProducerIdsRecord& r);
   void apply_record(const AccessControlEntryRecord& r);
   void apply_record(const RemoveAccessControlEntryRecord& r);
+  void apply_record(const UnregisterBrokerRecord& r);
+  void apply_record(const ConfigRecord& r);
   static void check_partition(const PartitionRegistration& p);
 
   std::map<BrokerId, BrokerRegistration> brokers_;
   std::map<std::string, TopicImage> topics_;
   std::map<TopicPartition, PartitionRegistration> partitions_;
+  // Dynamic broker configs by resource name (a broker id, or "" for the cluster default).
+  std::map<std::string, std::map<std::string, std::string>> broker_configs_;
   int64_t next_producer_id_ = 0;
   std::map<security::AclId, security::AclBinding> acls_;
   security::AclId next_acl_id_ = 1;

@@ -18,6 +18,8 @@ enum class RecordTag : uint8_t {
   kNoOp = 8,
   kProducerIds = 9,
   kBrokerRegistrationChange = 10,
+  kUnregisterBroker = 11,
+  kConfig = 12,
   // ACLs (security/acl.h); numbered apart from the replication records so the two can grow.
   kAccessControlEntry = 20,
   kRemoveAccessControlEntry = 21,
@@ -27,6 +29,12 @@ enum class RecordTag : uint8_t {
 constexpr uint8_t kChangeUnclean = 1;
 constexpr uint8_t kChangeHasElr = 2;
 constexpr uint8_t kChangeHasLastKnownElr = 4;
+// Reassignment fields (KIP-455), also only when present.
+constexpr uint8_t kChangeHasReplicas = 8;
+constexpr uint8_t kChangeHasAdding = 16;
+constexpr uint8_t kChangeHasRemoving = 32;
+constexpr uint8_t kChangeFlags =
+    kChangeUnclean | kChangeHasElr | kChangeHasLastKnownElr | kChangeHasReplicas | kChangeHasAdding | kChangeHasRemoving;
 
 void put_tp(ByteWriter& w, const TopicPartition& tp) {
   w.put_string(tp.topic);
@@ -114,10 +122,30 @@ void encode_fields(ByteWriter& w, const PartitionChangeRecord& r) {
   // One flags byte: the unclean mark and which KIP-966 fields follow (a change without them
   // costs what it did before ELR).
   uint8_t flags = static_cast<uint8_t>((r.unclean_election ? kChangeUnclean : 0) | (r.elr ? kChangeHasElr : 0) |
-                                       (r.last_known_elr ? kChangeHasLastKnownElr : 0));
+                                       (r.last_known_elr ? kChangeHasLastKnownElr : 0) |
+                                       (r.replicas ? kChangeHasReplicas : 0) | (r.adding_replicas ? kChangeHasAdding : 0) |
+                                       (r.removing_replicas ? kChangeHasRemoving : 0));
   w.put<uint8_t>(flags);
   if (r.elr) put_ids(w, *r.elr);
   if (r.last_known_elr) put_ids(w, *r.last_known_elr);
+  if (r.replicas) put_ids(w, *r.replicas);
+  if (r.adding_replicas) put_ids(w, *r.adding_replicas);
+  if (r.removing_replicas) put_ids(w, *r.removing_replicas);
+}
+
+void encode_fields(ByteWriter& w, const UnregisterBrokerRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kUnregisterBroker));
+  w.put<int32_t>(r.broker_id.value());
+  w.put<int64_t>(r.broker_epoch.value());
+}
+
+void encode_fields(ByteWriter& w, const ConfigRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kConfig));
+  w.put<uint8_t>(static_cast<uint8_t>(r.resource_type));
+  w.put_string(r.resource_name);
+  w.put_string(r.name);
+  w.put_bool(r.value.has_value());
+  if (r.value) w.put_string(*r.value);
 }
 
 void encode_fields(ByteWriter& w, const LeaderChangeRecord& r) {
@@ -222,7 +250,7 @@ MetadataRecord decode_partition_change(ByteReader& r) {
   rec.leader_epoch = LeaderEpoch(r.get<int32_t>());
   rec.partition_epoch = PartitionEpoch(r.get<int32_t>());
   uint8_t flags = r.get<uint8_t>();
-  if ((flags & ~(kChangeUnclean | kChangeHasElr | kChangeHasLastKnownElr)) != 0) r.set_failed();
+  if ((flags & ~kChangeFlags) != 0) r.set_failed();
   rec.unclean_election = (flags & kChangeUnclean) != 0;
   std::vector<BrokerId> elr;
   std::vector<BrokerId> last_known;
@@ -230,6 +258,9 @@ MetadataRecord decode_partition_change(ByteReader& r) {
   if ((flags & kChangeHasLastKnownElr) != 0) last_known = get_ids(r);
   if ((flags & kChangeHasElr) != 0) rec.elr.emplace(std::move(elr));
   if ((flags & kChangeHasLastKnownElr) != 0) rec.last_known_elr.emplace(std::move(last_known));
+  if ((flags & kChangeHasReplicas) != 0) rec.replicas.emplace(get_ids(r));
+  if ((flags & kChangeHasAdding) != 0) rec.adding_replicas.emplace(get_ids(r));
+  if ((flags & kChangeHasRemoving) != 0) rec.removing_replicas.emplace(get_ids(r));
   return rec;
 }
 #if defined(__GNUC__) && !defined(__clang__)
@@ -297,6 +328,24 @@ std::optional<MetadataRecord> decode_record(ByteReader& in) {
       break;
     }
     case RecordTag::kRemoveAccessControlEntry: rec = RemoveAccessControlEntryRecord{in.get<int64_t>()}; break;
+    case RecordTag::kUnregisterBroker: {
+      BrokerId id(in.get<int32_t>());
+      rec = UnregisterBrokerRecord{id, BrokerEpoch(in.get<int64_t>())};
+      break;
+    }
+    case RecordTag::kConfig: {
+      ConfigRecord c;
+      uint8_t type = in.get<uint8_t>();
+      if (type != static_cast<uint8_t>(ConfigRecord::Resource::kTopic) &&
+          type != static_cast<uint8_t>(ConfigRecord::Resource::kBroker))
+        return std::nullopt;
+      c.resource_type = static_cast<ConfigRecord::Resource>(type);
+      c.resource_name = in.get_string(kMaxMetadataStringBytes);
+      c.name = in.get_string(kMaxMetadataStringBytes);
+      if (in.get_bool()) c.value = in.get_string(kMaxMetadataStringBytes);
+      rec = c;
+      break;
+    }
     default: return std::nullopt;
   }
   if (!in.ok()) return std::nullopt;

@@ -38,7 +38,18 @@ std::string describe_fields(const PartitionChangeRecord& r) {
   if (r.isr) s += " isr " + join_ids(*r.isr);
   s += " leader_epoch " + r.leader_epoch.str() + " partition_epoch " + r.partition_epoch.str();
   if (r.unclean_election) s += " UNCLEAN";
+  if (r.replicas) s += " replicas " + join_ids(*r.replicas);
+  if (r.adding_replicas) s += " adding " + join_ids(*r.adding_replicas);
+  if (r.removing_replicas) s += " removing " + join_ids(*r.removing_replicas);
   return s;
+}
+std::string describe_fields(const UnregisterBrokerRecord& r) {
+  return "broker " + r.broker_id.str() + " epoch " + r.broker_epoch.str();
+}
+std::string describe_fields(const ConfigRecord& r) {
+  std::string s = r.resource_type == ConfigRecord::Resource::kTopic ? "topic " : "broker ";
+  s += (r.resource_name.empty() ? "<default>" : r.resource_name) + " " + r.name;
+  return s + (r.value ? "=" + *r.value : " deleted");
 }
 std::string describe_fields(const LeaderChangeRecord& r) { return "leader " + r.leader.str(); }
 std::string describe_fields(const NoOpRecord&) { return ""; }
@@ -57,7 +68,8 @@ const char* record_type_name(const MetadataRecord& r) {
                                            "TopicRecord",           "PartitionRecord",   "PartitionChangeRecord",
                                            "LeaderChangeRecord",    "NoOpRecord",        "ProducerIdsRecord",
                                            "BrokerRegistrationChangeRecord", "AccessControlEntryRecord",
-                                           "RemoveAccessControlEntryRecord"};
+                                           "RemoveAccessControlEntryRecord", "UnregisterBrokerRecord",
+                                           "ConfigRecord"};
   static_assert(std::size(kNames) == std::variant_size_v<MetadataRecord>);
   return kNames[r.index()];
 }

@@ -86,7 +86,34 @@ struct PartitionChangeRecord {
   bool unclean_election = false;
   std::optional<std::vector<BrokerId>> elr = std::nullopt;
   std::optional<std::vector<BrokerId>> last_known_elr = std::nullopt;
+  // Partition reassignment (KIP-455): the new replica list, and the replicas being added and
+  // removed (Kafka's Replicas, AddingReplicas, RemovingReplicas fields; set only when they
+  // change). While adding or removing is non-empty the partition is being reassigned.
+  std::optional<std::vector<BrokerId>> replicas = std::nullopt;
+  std::optional<std::vector<BrokerId>> adding_replicas = std::nullopt;
+  std::optional<std::vector<BrokerId>> removing_replicas = std::nullopt;
   bool operator==(const PartitionChangeRecord&) const = default;
+};
+
+// A broker removed from the cluster's registrations (Kafka's UnregisterBrokerRecord, written
+// for UnregisterBroker, KIP-631's `kafka-cluster.sh unregister`): the last step of
+// decommissioning a broker, once no partition is assigned to it.
+struct UnregisterBrokerRecord {
+  BrokerId broker_id;
+  BrokerEpoch broker_epoch;
+  bool operator==(const UnregisterBrokerRecord&) const = default;
+};
+
+// A dynamic config set or deleted (Kafka's ConfigRecord, written for IncrementalAlterConfigs):
+// a topic config, or a broker config for one broker (resource_name its id) or for every
+// broker (resource_name empty, Kafka's cluster default). value nullopt deletes the key.
+struct ConfigRecord {
+  enum class Resource : uint8_t { kTopic = 2, kBroker = 4 };  // Kafka's ConfigResource.Type ids
+  Resource resource_type = Resource::kTopic;
+  std::string resource_name;
+  std::string name;
+  std::optional<std::string> value;
+  bool operator==(const ConfigRecord&) const = default;
 };
 
 // Written by a new quorum leader as the first batch of its term (Kafka's LeaderChangeMessage
@@ -128,7 +155,7 @@ struct NoOpRecord {
 using MetadataRecord = std::variant<RegisterBrokerRecord, FenceBrokerRecord, UnfenceBrokerRecord, TopicRecord,
                                     PartitionRecord, PartitionChangeRecord, LeaderChangeRecord, NoOpRecord,
                                     ProducerIdsRecord, BrokerRegistrationChangeRecord, AccessControlEntryRecord,
-                                    RemoveAccessControlEntryRecord>;
+                                    RemoveAccessControlEntryRecord, UnregisterBrokerRecord, ConfigRecord>;
 
 // Records written together and applied atomically (one Raft log entry, like a KRaft batch).
 using MetadataBatch = std::vector<MetadataRecord>;

@@ -30,6 +30,38 @@ PartitionChangeBuilder& PartitionChangeBuilder::set_unclean_shutdown_replica(Bro
   return *this;
 }
 
+PartitionChangeBuilder& PartitionChangeBuilder::set_target_replicas(std::vector<BrokerId> replicas) {
+  target_replicas_ = std::move(replicas);
+  return *this;
+}
+
+PartitionChangeBuilder& PartitionChangeBuilder::set_target_adding(std::vector<BrokerId> adding) {
+  target_adding_ = std::move(adding);
+  return *this;
+}
+
+PartitionChangeBuilder& PartitionChangeBuilder::set_target_removing(std::vector<BrokerId> removing) {
+  target_removing_ = std::move(removing);
+  return *this;
+}
+
+PartitionChangeBuilder::Assignment PartitionChangeBuilder::complete_reassignment_if_needed(std::vector<BrokerId>& isr) const {
+  Assignment a{target_replicas_.value_or(current_.replicas), target_adding_.value_or(current_.adding_replicas),
+               target_removing_.value_or(current_.removing_replicas)};
+  if (a.adding.empty() && a.removing.empty()) return a;
+  // PartitionReassignmentReplicas.maybeCompleteReassignment.
+  std::vector<BrokerId> new_isr, new_replicas;
+  for (BrokerId b : isr)
+    if (!in(a.removing, b)) new_isr.push_back(b);
+  for (BrokerId b : a.replicas)
+    if (!in(a.removing, b)) new_replicas.push_back(b);
+  if (new_isr.empty() || new_replicas.empty()) return a;
+  for (BrokerId b : new_replicas)
+    if (!in(new_isr, b)) return a;
+  isr = std::move(new_isr);
+  return Assignment{std::move(new_replicas), {}, {}};
+}
+
 bool PartitionChangeBuilder::acceptable_leader(BrokerId b) const {
   return b != kNoBroker && b != unclean_shutdown_replica_ && is_active_(b);
 }
@@ -47,12 +79,14 @@ std::vector<BrokerId> PartitionChangeBuilder::next_isr() const {
   return isr;
 }
 
-std::vector<BrokerId> PartitionChangeBuilder::next_elr(const std::vector<BrokerId>& isr) const {
+std::vector<BrokerId> PartitionChangeBuilder::next_elr(const std::vector<BrokerId>& isr,
+                                                       const std::vector<BrokerId>& replicas) const {
   if (!elr_enabled_ || static_cast<int32_t>(isr.size()) >= min_insync_replicas_) return {};
   // Kafka's maybePopulateTargetElr: (current ELR + current ISR) - target ISR - unclean
-  // shutdown replicas; kept in assignment order here (Kafka's is a HashSet's).
+  // shutdown replicas; kept in assignment order here (Kafka's is a HashSet's). Only replicas
+  // of the (new) assignment: one a reassignment removed is no candidate.
   std::vector<BrokerId> out;
-  for (BrokerId r : current_.replicas) {
+  for (BrokerId r : replicas) {
     bool candidate = current_.in_elr(r) || current_.in_isr(r);
     if (candidate && !in(isr, r) && r != unclean_shutdown_replica_) out.push_back(r);
   }
@@ -60,18 +94,19 @@ std::vector<BrokerId> PartitionChangeBuilder::next_elr(const std::vector<BrokerI
 }
 
 PartitionChangeBuilder::Election PartitionChangeBuilder::elect(const std::vector<BrokerId>& isr,
-                                                               const std::vector<BrokerId>& elr) const {
+                                                               const std::vector<BrokerId>& elr,
+                                                               const std::vector<BrokerId>& replicas) const {
   // Kafka's isValidNewLeader: in the ISR, or in the ELR while the ISR is empty.
   auto valid = [&](BrokerId b) { return (in(isr, b) || (isr.empty() && in(elr, b))) && acceptable_leader(b); };
   if (current_.has_leader() && valid(current_.leader)) return {current_.leader, false};
-  for (BrokerId r : current_.replicas)
+  for (BrokerId r : replicas)
     if (valid(r)) return {r, false};
   // Kafka's canElectLastKnownLeader: ISR and ELR empty, the last known leader is back.
   if (elr_enabled_ && isr.empty() && elr.empty() && current_.last_known_elr.size() == 1 &&
       acceptable_leader(current_.last_known_elr.front()))
     return {current_.last_known_elr.front(), true};
   if (unclean_) {
-    for (BrokerId r : current_.replicas)
+    for (BrokerId r : replicas)
       if (acceptable_leader(r)) return {r, true};
   }
   return {kNoBroker, false};
@@ -79,8 +114,9 @@ PartitionChangeBuilder::Election PartitionChangeBuilder::elect(const std::vector
 
 std::optional<PartitionChangeRecord> PartitionChangeBuilder::build() const {
   std::vector<BrokerId> isr = next_isr();
-  std::vector<BrokerId> elr = next_elr(isr);
-  Election e = elect(isr, elr);
+  Assignment assignment = complete_reassignment_if_needed(isr);
+  std::vector<BrokerId> elr = next_elr(isr, assignment.replicas);
+  Election e = elect(isr, elr, assignment.replicas);
   if (e.leader != kNoBroker && e.leader != current_.leader) {
     if (e.unclean) {
       isr = {e.leader};
@@ -104,14 +140,26 @@ std::optional<PartitionChangeRecord> PartitionChangeBuilder::build() const {
   bool isr_changed = isr != current_.isr;
   bool elr_changed = elr != current_.elr;
   bool last_known_changed = last_known != current_.last_known_elr;
-  if (!leader_changed && !isr_changed && !elr_changed && !last_known_changed) return std::nullopt;
+  bool replicas_changed = assignment.replicas != current_.replicas;
+  bool adding_changed = assignment.adding != current_.adding_replicas;
+  bool removing_changed = assignment.removing != current_.removing_replicas;
+  if (!leader_changed && !isr_changed && !elr_changed && !last_known_changed && !replicas_changed && !adding_changed &&
+      !removing_changed)
+    return std::nullopt;
+  // triggerLeaderEpochBumpForReplicaReassignmentIfNeeded: a replica leaves the list.
+  bool bump = leader_changed;
+  for (BrokerId r : current_.replicas)
+    if (!in(assignment.replicas, r)) bump = true;
   PartitionChangeRecord rec;
   rec.tp = tp_;
-  if (leader_changed) rec.leader = e.leader;
+  if (bump) rec.leader = e.leader;
+  if (replicas_changed) rec.replicas = assignment.replicas;
+  if (adding_changed) rec.adding_replicas = assignment.adding;
+  if (removing_changed) rec.removing_replicas = assignment.removing;
   if (isr_changed) rec.isr = isr;
   if (elr_changed) rec.elr = elr;
   if (last_known_changed) rec.last_known_elr = last_known;
-  rec.leader_epoch = LeaderEpoch(current_.leader_epoch.value() + (leader_changed ? 1 : 0));
+  rec.leader_epoch = LeaderEpoch(current_.leader_epoch.value() + (bump ? 1 : 0));
   rec.partition_epoch = PartitionEpoch(current_.partition_epoch.value() + 1);
   rec.unclean_election = leader_changed && e.unclean;
   return rec;

@@ -28,6 +28,17 @@
 //   became empty) is elected once it is active, as an unclean election — Kafka 4.0's
 //   "select the last known leader if it is unfenced", which is what happened before 4.0;
 // - an unclean election clears the ELR.
+//
+// Reassignment (KIP-455; Kafka's PartitionChangeBuilder.completeReassignmentIfNeeded with
+// PartitionReassignmentReplicas.maybeCompleteReassignment, and
+// triggerLeaderEpochBumpForReplicaReassignmentIfNeeded): the builder may be given target
+// replicas, adding and removing replicas. Before the election, a reassignment in progress
+// completes when the next ISR without the removing replicas is not empty and holds every
+// replica that stays: the replicas become those, the ISR loses the removing ones, adding and
+// removing are cleared. Leaders are elected in the order of the (new) replica list, so a
+// leader being removed is replaced by the first target replica in the ISR. A change that
+// drops a replica from the list bumps the leader epoch even when the leader stays (the
+// record then names the same leader), so the removed replicas' fetches are fenced.
 #pragma once
 
 #include <functional>
@@ -52,6 +63,10 @@ class PartitionChangeBuilder {
   // A replica that registered again without proof of a clean shutdown: it leaves the ISR and
   // the ELR and may not be elected by this change (Kafka's setUncleanShutdownReplicas).
   PartitionChangeBuilder& set_unclean_shutdown_replica(BrokerId broker);
+  // Reassignment: the replica list, and the replicas being added and removed, to write.
+  PartitionChangeBuilder& set_target_replicas(std::vector<BrokerId> replicas);
+  PartitionChangeBuilder& set_target_adding(std::vector<BrokerId> adding);
+  PartitionChangeBuilder& set_target_removing(std::vector<BrokerId> removing);
 
   std::optional<PartitionChangeRecord> build() const;
 
@@ -62,9 +77,16 @@ class PartitionChangeBuilder {
   };
 
   std::vector<BrokerId> next_isr() const;
-  std::vector<BrokerId> next_elr(const std::vector<BrokerId>& isr) const;
+  std::vector<BrokerId> next_elr(const std::vector<BrokerId>& isr, const std::vector<BrokerId>& replicas) const;
   bool acceptable_leader(BrokerId b) const;
-  Election elect(const std::vector<BrokerId>& isr, const std::vector<BrokerId>& elr) const;
+  Election elect(const std::vector<BrokerId>& isr, const std::vector<BrokerId>& elr,
+                 const std::vector<BrokerId>& replicas) const;
+  struct Assignment {
+    std::vector<BrokerId> replicas, adding, removing;
+  };
+  // Completes a reassignment whose target replicas are all in `isr` (removing the removing
+  // ones from it); returns the assignment to write.
+  Assignment complete_reassignment_if_needed(std::vector<BrokerId>& isr) const;
 
   TopicPartition tp_;
   const PartitionRegistration& current_;
@@ -74,6 +96,7 @@ class PartitionChangeBuilder {
   bool elr_enabled_ = false;
   int32_t min_insync_replicas_ = 1;
   BrokerId unclean_shutdown_replica_ = kNoBroker;
+  std::optional<std::vector<BrokerId>> target_replicas_, target_adding_, target_removing_;
 };
 
 }  // namespace broker_model

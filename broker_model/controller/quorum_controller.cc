@@ -36,6 +36,14 @@ bool QuorumController::handle(const RequestInfo& info, sim::Payload& body) {
     on_create_acls(info, *ca);
   } else if (auto* da = sim::payload_cast<DeleteAclsRequest>(&body)) {
     on_delete_acls(info, *da);
+  } else if (auto* ar = sim::payload_cast<AlterPartitionReassignmentsRequest>(&body)) {
+    on_alter_partition_reassignments(info, *ar);
+  } else if (sim::payload_cast<ListPartitionReassignmentsRequest>(&body) != nullptr) {
+    on_list_partition_reassignments(info);
+  } else if (auto* u = sim::payload_cast<UnregisterBrokerRequest>(&body)) {
+    on_unregister_broker(info, *u);
+  } else if (auto* ac = sim::payload_cast<IncrementalAlterConfigsRequest>(&body)) {
+    on_incremental_alter_configs(info, *ac);
   } else {
     return false;
   }
@@ -107,7 +115,8 @@ MetadataBatch QuorumController::with_partition_changes(MetadataBatch records) co
   for (const MetadataRecord& r : records)
     membership = membership || std::holds_alternative<RegisterBrokerRecord>(r) ||
                  std::holds_alternative<FenceBrokerRecord>(r) || std::holds_alternative<UnfenceBrokerRecord>(r) ||
-                 std::holds_alternative<BrokerRegistrationChangeRecord>(r);
+                 std::holds_alternative<BrokerRegistrationChangeRecord>(r) ||
+                 std::holds_alternative<UnregisterBrokerRecord>(r);
   if (!membership) return records;
   MetadataImage next = *working_;
   next.apply(records);
@@ -282,6 +291,53 @@ void QuorumController::on_delete_acls(const RequestInfo& info, const DeleteAclsR
   std::optional<Offset> written = write_result(result);
   uint32_t bytes = kControllerResponseBytes;
   for (const auto& r : result.response.results) bytes += kAclResponseBytesPerEntry * static_cast<uint32_t>(1 + r.deleted.size());
+  complete(info, bytes, std::move(result.response), written);
+}
+
+void QuorumController::on_alter_partition_reassignments(const RequestInfo& info,
+                                                        const AlterPartitionReassignmentsRequest& req) {
+  if (reject_if_inactive<AlterPartitionReassignmentsResponse>(info)) return;
+  auto result = replication_.alter_partition_reassignments(*working_, req);
+  ctx_.trace("controller.alter_partition_reassignments",
+             {{"partitions", req.partitions.size()}, {"changes", result.records.size()}});
+  std::optional<Offset> written = write_result(result);
+  uint32_t bytes = alter_partition_reassignments_response_bytes(result.response);
+  complete(info, bytes, std::move(result.response), written);
+}
+
+void QuorumController::on_list_partition_reassignments(const RequestInfo& info) {
+  if (reject_if_inactive<ListPartitionReassignmentsResponse>(info)) return;
+  ListPartitionReassignmentsResponse resp = replication_.list_partition_reassignments(*working_);
+  uint32_t bytes = list_partition_reassignments_response_bytes(resp);
+  complete(info, bytes, std::move(resp), std::nullopt);  // waits for the last batch written, if any
+}
+
+// Kafka's ClusterControlManager.unregisterBroker: an unknown broker is BROKER_ID_NOT_REGISTERED;
+// otherwise an UnregisterBrokerRecord, and (ReplicationControlManager.handleBrokerUnregistered)
+// the broker leaves every ISR and leadership in the same batch.
+void QuorumController::on_unregister_broker(const RequestInfo& info, const UnregisterBrokerRequest& req) {
+  if (reject_if_inactive<UnregisterBrokerResponse>(info)) return;
+  UnregisterBrokerResponse resp;
+  const BrokerRegistration* b = working_->broker(req.broker_id);
+  std::optional<Offset> written;
+  if (b == nullptr) {
+    resp.error = ErrorCode::kBrokerIdNotRegistered;
+    resp.error_message = "broker " + req.broker_id.str() + " is not registered";
+  } else {
+    written = write(with_partition_changes({UnregisterBrokerRecord{req.broker_id, b->epoch}}));
+    if (!written) {
+      resp.error = write_error();
+      resp.leader_hint = raft_.leader();
+    }
+  }
+  complete(info, kControllerResponseBytes + static_cast<uint32_t>(resp.error_message.size()), std::move(resp), written);
+}
+
+void QuorumController::on_incremental_alter_configs(const RequestInfo& info, const IncrementalAlterConfigsRequest& req) {
+  if (reject_if_inactive<IncrementalAlterConfigsResponse>(info)) return;
+  auto result = replication_.alter_configs(*working_, req);
+  std::optional<Offset> written = write_result(result);
+  uint32_t bytes = kControllerResponseBytes + static_cast<uint32_t>(result.response.error_message.size());
   complete(info, bytes, std::move(result.response), written);
 }
 

@@ -111,6 +111,10 @@ class QuorumController final : public RaftClientListener {
   void on_delete_acls(const RequestInfo& info, const DeleteAclsRequest& req);
   // AclRecordCommitted for each ACL record of a batch about to be applied to the committed image.
   void report_acl_commits(const LogEntry& entry);
+  void on_alter_partition_reassignments(const RequestInfo& info, const AlterPartitionReassignmentsRequest& req);
+  void on_list_partition_reassignments(const RequestInfo& info);
+  void on_unregister_broker(const RequestInfo& info, const UnregisterBrokerRequest& req);
+  void on_incremental_alter_configs(const RequestInfo& info, const IncrementalAlterConfigsRequest& req);
   void session_loop();
   // auto.leader.rebalance.enable: every leader.imbalance.check.interval, preferred leaders back.
   void leader_balance_loop();

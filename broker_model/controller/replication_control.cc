@@ -122,7 +122,19 @@ ControllerResult<AlterPartitionResponse> ReplicationControl::alter_partition(con
   out.response.error = validate_alter(image, req, p);
   if (out.response.error != ErrorCode::kNone) return out;
   PartitionRegistration next = *p;
-  if (req.new_isr != p->isr) {
+  if (p->reassigning()) {
+    // During a reassignment the ISR change goes through the whole builder, as Kafka's
+    // AlterPartition does: an ISR holding every target replica completes the reassignment
+    // (the removing replicas leave the list and the ISR, and a leader being removed is
+    // replaced by the first target replica in the ISR, under a new leader epoch).
+    if (std::optional<PartitionChangeRecord> rec = builder(image, req.tp, *p).set_target_isr(req.new_isr).build()) {
+      if (rec->leader) next.leader = *rec->leader;
+      if (rec->isr) next.isr = *rec->isr;
+      next.leader_epoch = rec->leader_epoch;
+      next.partition_epoch = rec->partition_epoch;
+      out.records.push_back(std::move(*rec));
+    }
+  } else if (req.new_isr != p->isr) {
     PartitionChangeRecord rec;
     rec.tp = req.tp;
     rec.isr = req.new_isr;

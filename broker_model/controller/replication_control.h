@@ -16,6 +16,12 @@ namespace broker_model {
 
 inline constexpr const char* kUncleanLeaderElectionEnableConfig = "unclean.leader.election.enable";
 inline constexpr const char* kMinInsyncReplicasConfig = "min.insync.replicas";
+// Replication quotas (KIP-73): dynamic broker rates in bytes/s and the topic lists of
+// replicas they apply to ("*" or "partition:broker,...").
+inline constexpr const char* kLeaderThrottledRateConfig = "leader.replication.throttled.rate";
+inline constexpr const char* kFollowerThrottledRateConfig = "follower.replication.throttled.rate";
+inline constexpr const char* kLeaderThrottledReplicasConfig = "leader.replication.throttled.replicas";
+inline constexpr const char* kFollowerThrottledReplicasConfig = "follower.replication.throttled.replicas";
 // KIP-966's feature (set with kafka-storage format / kafka-features.sh in Kafka): 1 turns
 // eligible leader replicas on, 0 off.
 inline constexpr const char* kEligibleLeaderReplicasVersionFeature = "eligible.leader.replicas.version";
@@ -36,6 +42,9 @@ class ReplicationControl {
   static constexpr int32_t kMaxPartitionsPerTopic = 10'000;
   static constexpr size_t kMaxTopicNameBytes = 249;  // Kafka's limit
   static constexpr size_t kMaxTopicsPerRequest = 1'000;
+  // Partitions in one AlterPartitionReassignments (one metadata batch holds their records).
+  static constexpr size_t kMaxReassignmentsPerRequest = 20'000;
+  static constexpr size_t kMaxConfigChangesPerRequest = 1'000;
 
   explicit ReplicationControl(ReplicationControlConfig config) : config_(config) {}
 
@@ -58,6 +67,26 @@ class ReplicationControl {
   // checkAndTriggerAutoLeaderRebalance applied it; KRaft's controller balances every
   // imbalanced partition, which is percentage 0). At most `max_changes` records.
   MetadataBatch balance_leaders(const MetadataImage& image, int32_t imbalance_percentage, size_t max_changes) const;
+
+  // Partition reassignment (KIP-455, partition_reassignment.cc): Kafka's
+  // ReplicationControlManager.alterPartitionReassignments. Per partition, a target replica
+  // list starts (or replaces) a reassignment: one PartitionChangeRecord puts the target
+  // replicas first, the replicas leaving after them, and records adding and removing
+  // (PartitionReassignmentReplicas); when the ISR already holds every target replica it
+  // completes at once. nullopt cancels the one in progress (PartitionReassignmentRevert).
+  // Each partition gets its own error (INVALID_REPLICA_ASSIGNMENT, UNKNOWN_TOPIC_OR_PARTITION,
+  // NO_REASSIGNMENT_IN_PROGRESS, INVALID_REQUEST for a partition named twice); the others
+  // proceed.
+  ControllerResult<AlterPartitionReassignmentsResponse> alter_partition_reassignments(
+      const MetadataImage& image, const AlterPartitionReassignmentsRequest& req) const;
+  ListPartitionReassignmentsResponse list_partition_reassignments(const MetadataImage& image) const;
+  // IncrementalAlterConfigs for the dynamic configs eddy honours (the replication throttles:
+  // broker `leader.replication.throttled.rate`, `follower.replication.throttled.rate`; topic
+  // `leader.replication.throttled.replicas`, `follower.replication.throttled.replicas`). Any
+  // other key, a bad value or an unknown topic fails the whole request with INVALID_CONFIG /
+  // UNKNOWN_TOPIC_OR_PARTITION and a message.
+  ControllerResult<IncrementalAlterConfigsResponse> alter_configs(const MetadataImage& image,
+                                                                  const IncrementalAlterConfigsRequest& req) const;
 
   bool unclean_enabled(const MetadataImage& image, const std::string& topic) const;
   int32_t min_insync_replicas(const MetadataImage& image, const std::string& topic) const;

@@ -27,7 +27,7 @@ using testing::seeds_or;
 
 std::vector<fs::path> bundled_files() {
   std::vector<fs::path> out;
-  for (const char* group : {"basics", "durability", "ci", "groups", "kinesis", "kinesis/compare", "operations", "pipeline", "security"}) {
+  for (const char* group : {"basics", "durability", "ci", "groups", "kinesis", "kinesis/compare", "operations", "pipeline", "security", "msk"}) {
     fs::path dir = fs::path(EDDY_SOURCE_DIR) / "scenarios" / group;
     if (!fs::is_directory(dir)) continue;
     for (const auto& e : fs::directory_iterator(dir))
