@@ -93,6 +93,8 @@ struct ScenarioResult {
   std::map<int, int64_t> leaders_per_broker;
   int64_t leader_imbalance = 0;
   int64_t controller_elections = 0;   // controller quorum leaders elected (RaftLeaderElected)
+  int64_t isr_shrinks = 0;            // committed ISR changes dropping a member (ClusterFacts)
+  int64_t isr_expands = 0;            // committed ISR changes adding one
   std::map<std::string, int64_t> produce_error_answers;  // Kafka error name -> produce attempts so answered  // the EDDY_FAULT_POINT sites reached while enabled
   // Throughput and latency are over the measured part of the workload: after `warmup` (when
   // the scenario has one, OMB's way: operations completed between the warm-up's end and the
