@@ -526,7 +526,7 @@ ErrorCode Partition::append_as_follower(const std::vector<RecordBatch>& batches,
 }
 
 ErrorCode Partition::truncate_to(Offset offset, const char* why) {
-  if (offset >= log_.log_end_offset()) return ErrorCode::kNone;
+  if (offset >= log_.log_end_offset()) return log_.truncate_to(offset);  // the epoch cache only
   ctx_.emit(LogTruncated{tp_, self_, log_.log_end_offset(), offset, false, why});
   producer_state_invalidated();  // the state may name batches no longer in the log
   ErrorCode e = log_.truncate_to(offset);
