@@ -11,27 +11,10 @@
 #include <string>
 #include <vector>
 
+#include "checkers/check_result.h"
 #include "checkers/history.h"
 
 namespace checkers {
-
-struct Violation {
-  std::string summary;             // one line: what, where
-  std::vector<std::string> story;  // the events that led to it, in time order
-  uint64_t record_id = 0;          // the record it is about (lost_writes), 0 when none
-};
-
-struct CheckResult {
-  std::string check;  // "lost_writes", "duplicates", "inconsistent_offsets", "order_violations"
-  int64_t count = 0;
-  std::vector<Violation> examples;  // the first few (kMaxExamples)
-  std::string note;                 // e.g. how many acknowledged records were verified
-};
-
-inline constexpr size_t kMaxExamples = 5;
-
-// Counts a violation and keeps it among the examples while there is room.
-void add_example(CheckResult& r, Violation v);
 
 // Acknowledged (ok) produces whose record is absent from the final read of its partition,
 // except those retention deleted (History::log_cuts(): a retention cut removed the offset and

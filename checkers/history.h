@@ -19,6 +19,7 @@
 #include "checkers/ids.h"
 #include "checkers/kinesis_history.h"
 #include "checkers/pipeline_history.h"
+#include "checkers/replica_invariants.h"
 #include "sim/time.h"
 
 namespace checkers {
@@ -245,6 +246,11 @@ class History {
   GroupHistory& groups() { return groups_; }
   const GroupHistory& groups() const { return groups_; }
 
+  // The replicas' invariants, checked as their high-watermark reports arrive
+  // (replica_invariants.h).
+  ReplicaInvariants& replica_invariants() { return replica_invariants_; }
+  const ReplicaInvariants& replica_invariants() const { return replica_invariants_; }
+
   // The controller quorum's elections and commits (controller_checkers.h).
   ControllerHistory& controller() { return controller_; }
   const ControllerHistory& controller() const { return controller_; }
@@ -312,6 +318,7 @@ class History {
   FetchSessionStats fetch_sessions_;
   ReassignmentHistory reassignments_;
   ControllerHistory controller_;
+  ReplicaInvariants replica_invariants_;
   std::map<std::string, sim::Duration> compacted_topics_;
   std::map<size_t, KeyedProduce> keyed_produces_;
   std::vector<TxnOp> transactions_;

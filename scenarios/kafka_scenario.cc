@@ -392,6 +392,8 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "inconsistent_offsets", spec.expect.inconsistent_offsets.value_or(zero), count_of("inconsistent_offsets"));
   add_expectation(r, "order_violations", spec.expect.order_violations.value_or(zero), count_of("order_violations"));
   add_expectation(r, "controller_divergence", spec.expect.controller_divergence.value_or(zero), count_of("controller_divergence"));
+  add_expectation(r, "hw_violations", spec.expect.hw_violations.value_or(zero), count_of("hw_violations"));
+  add_expectation(r, "committed_rewrites", spec.expect.committed_rewrites.value_or(zero), count_of("committed_rewrites"));
   add_expectation(r, "producer_order", spec.expect.producer_order.value_or(zero), count_of("producer_order"));
   add_progress_floor(r, "acknowledged", spec.expect.acknowledged, r.counts.acknowledged);
   add_expectation(r, "expired", spec.expect.expired, count_of("expired"));
@@ -399,6 +401,8 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "leaderless_ms", spec.expect.leaderless_ms, r.longest_leaderless_ms, false);
   add_expectation(r, "controller_elections", spec.expect.controller_elections, r.controller_elections, false);
   add_expectation(r, "leader_imbalance", spec.expect.leader_imbalance, r.leader_imbalance, false);
+  add_expectation(r, "isr_shrinks", spec.expect.isr_shrinks, r.isr_shrinks, false);
+  add_expectation(r, "isr_expands", spec.expect.isr_expands, r.isr_expands, false);
   for (const auto& [name, want] : spec.expect.errors) {
     auto it = r.produce_error_answers.find(name);
     add_expectation(r, "errors." + name, want, it == r.produce_error_answers.end() ? 0 : it->second, false);
@@ -712,7 +716,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.checks = {std::move(durability.lost_writes), std::move(duplicates.duplicates), std::move(duplicates.dedup_failures),
                    check_inconsistent_offsets(h), check_order(h),
                    check_lost_reads(h), check_producer_order(h, producers_promising_order(spec)),
-                   std::move(durability.expired), check_controller(h)};
+                   std::move(durability.expired), check_controller(h), h.replica_invariants().hw_violations(),
+                   h.replica_invariants().committed_rewrites()};
   if (has_compacted_topic(spec)) result.checks.push_back(check_latest_values(h));
   if (!h.reassignments().targets.empty() || has_moving_operation(spec)) result.checks.push_back(check_reassignments(h));
   if (has_transactions(spec)) {
@@ -789,6 +794,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   lab->cluster.close_leaderless(result.end);
   result.longest_leaderless_ms = lab->cluster.longest_leaderless().ms();
   result.controller_elections = static_cast<int64_t>(h.controller().elections.size());
+  result.isr_shrinks = lab->cluster.isr_shrinks;
+  result.isr_expands = lab->cluster.isr_expands;
   result.restart_steps = targets.restart_steps();
   for (const std::string& line : lab->security_lines) result.faults_fired.push_back(line);
   result.moved_bytes_total = h.reassignments().moved_bytes_total;

@@ -104,6 +104,8 @@ struct ScenarioResult {
   int64_t acl_propagation_samples = 0;
   std::string acl_propagation_story;
   int64_t acl_accesses = 0;
+  int64_t isr_shrinks = 0;            // committed ISR changes dropping a member (ClusterFacts)
+  int64_t isr_expands = 0;            // committed ISR changes adding one
   std::map<std::string, int64_t> produce_error_answers;  // Kafka error name -> produce attempts so answered  // the EDDY_FAULT_POINT sites reached while enabled
   // Throughput and latency are over the measured part of the workload: after `warmup` (when
   // the scenario has one, OMB's way: operations completed between the warm-up's end and the

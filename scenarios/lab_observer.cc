@@ -111,6 +111,7 @@ void LabObserver::subscribe_replicas() {
     bool first = facts_.leaders.count(e.tp) == 0;
     auto& current = facts_.leaders[e.tp];
     if (first || e.leader_epoch > current.second) facts_.leader_back(e.tp, o.at);
+    if (e.unclean) history_.replica_invariants().unclean_election(e.tp);  // committed history given up
     if (e.leader_epoch >= current.second) {
       current = {e.broker, e.leader_epoch};
       facts_.isr[e.tp] = e.isr;
@@ -119,12 +120,25 @@ void LabObserver::subscribe_replicas() {
              "epoch " + e.leader_epoch.str() + ", log end " + e.log_end_offset.str() + ", high watermark " +
                  e.high_watermark.str() + ", isr " + list(e.isr));
   });
+  // The replicas' invariants (checkers/replica_invariants.h): every high-watermark move.
+  bus.subscribe<HighWatermarkUpdated>([this](const EventOrigin& o, const HighWatermarkUpdated& e) {
+    history_.replica_invariants().high_watermark(checkers::HighWatermarkReport{
+        o.at, e.tp, e.broker, o.incarnation, e.leader_epoch, e.leader, e.from, e.high_watermark, e.log_end_offset,
+        e.epochs});
+  });
   bus.subscribe<PartitionFollowerStarted>([this](const EventOrigin& o, const PartitionFollowerStarted& e) {
     facts_.follows[e.tp][e.broker] = e.leader_epoch;
     timeline(o, "follower", e.tp, e.broker, "of broker " + e.leader.str() + " at epoch " + e.leader_epoch.str());
   });
   bus.subscribe<IsrChanged>([this](const EventOrigin& o, const IsrChanged& e) {
-    if (facts_.partition_leader(e.tp) == e.broker) facts_.isr[e.tp] = e.to;
+    if (facts_.partition_leader(e.tp) == e.broker) {
+      facts_.isr[e.tp] = e.to;
+      auto missing = [](const std::vector<BrokerId>& a, const std::vector<BrokerId>& b) {
+        return std::any_of(a.begin(), a.end(), [&b](BrokerId x) { return std::find(b.begin(), b.end(), x) == b.end(); });
+      };
+      if (missing(e.from, e.to)) ++facts_.isr_shrinks;
+      if (missing(e.to, e.from)) ++facts_.isr_expands;
+    }
     timeline(o, "isr", e.tp, e.broker, list(e.from) + " -> " + list(e.to));
   });
   bus.subscribe<IsrShrinkProposed>([this](const EventOrigin& o, const IsrShrinkProposed& e) {

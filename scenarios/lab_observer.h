@@ -34,6 +34,9 @@ struct ClusterFacts {
   std::vector<broker_model::BrokerId> followers_of(const broker_model::TopicPartition& tp) const;
   // Produce attempts answered with an error, by Kafka error name (ProduceErrorAnswered).
   std::map<std::string, int64_t> produce_error_answers;
+  // Committed ISR changes the partition's leader applied that dropped / added a member.
+  int64_t isr_shrinks = 0;
+  int64_t isr_expands = 0;
   int active_controller = -1;  // node index; -1: none elected yet
   int64_t active_controller_term = -1;
 

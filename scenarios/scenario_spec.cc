@@ -44,6 +44,12 @@ const std::vector<ExpectKey>& expect_keys() {
        "a consumer seeing offsets go backwards or skipping records below the HW"},
       {"controller_divergence", &ExpectSpec::controller_divergence,
        "two controller leaders in one term, or two different entries committed at one metadata log offset (default 0)"},
+      {"hw_violations", &ExpectSpec::hw_violations,
+       "a replica's high watermark beyond its own log end, or a leader's going back within its epoch, checked by the "
+       "lab on every move (default 0)"},
+      {"committed_rewrites", &ExpectSpec::committed_rewrites,
+       "an offset below a replica's high watermark held under another leader epoch than the partition committed it "
+       "in: committed data rewritten or replicas diverging (default 0; an unclean election restarts the lineage)"},
       {"producer_order", &ExpectSpec::producer_order,
        "acknowledged records of one producer and partition out of send order, where the producer's configuration "
        "promises order (enable.idempotence, or max.in.flight.requests.per.connection=1; default 0)"},
@@ -123,6 +129,10 @@ const std::vector<ExpectKey>& expect_keys() {
        "the longest time (ms) a partition was without a leader after a fault took its leader out"},
       {"controller_elections", &ExpectSpec::controller_elections,
        "controller quorum leaders elected during the run, the first included (liveness; KIP-996 pre-vote)"},
+      {"isr_shrinks", &ExpectSpec::isr_shrinks,
+       "committed ISR changes that dropped a member, counted at the leader (liveness: a lagging follower must leave "
+       "the ISR)"},
+      {"isr_expands", &ExpectSpec::isr_expands, "committed ISR changes that added a member, counted at the leader"},
       {"leader_imbalance", &ExpectSpec::leader_imbalance,
        "at the end: the most partitions of the scenario's topics one broker leads minus the fewest (leader "
        "balance; auto.leader.rebalance.enable brings preferred leaders back)"},

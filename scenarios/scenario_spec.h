@@ -324,6 +324,11 @@ struct ExpectSpec {
   std::optional<CountExpectation> inconsistent_offsets;
   std::optional<CountExpectation> order_violations;
   std::optional<CountExpectation> controller_divergence;  // default 0: two controller leaders in a term, divergent commits
+  // The replicas' always-on invariants (checkers/replica_invariants.h), default 0: a high
+  // watermark beyond its replica's log end or a leader's going back within its epoch; a
+  // committed offset held under another leader epoch than first committed.
+  std::optional<CountExpectation> hw_violations;
+  std::optional<CountExpectation> committed_rewrites;
   std::optional<CountExpectation> producer_order;  // acknowledged records out of send order where promised
   std::optional<CountExpectation> acknowledged;  // e.g. "== 0" when nothing may be acknowledged
   std::optional<CountExpectation> expired;       // acknowledged records retention deleted (not lost)
@@ -380,6 +385,11 @@ struct ExpectSpec {
   // Controller quorum leaders elected during the run (one per term won), the first included:
   // a liveness measure (KIP-996: a member coming back from isolation must not force another).
   std::optional<CountExpectation> controller_elections;
+  // Committed ISR changes that dropped / added a member, counted at the partition's leader
+  // (Kafka's IsrShrinksPerSec / IsrExpandsPerSec): liveness measures (e.g. a follower that
+  // falls behind must be shrunk out of the ISR within replica.lag.time.max.ms).
+  std::optional<CountExpectation> isr_shrinks;
+  std::optional<CountExpectation> isr_expands;
   // Leader balance at the end of the run: the most partitions of the scenario's topics one
   // broker leads minus the fewest (0 or 1 when leadership is spread evenly).
   std::optional<CountExpectation> leader_imbalance;

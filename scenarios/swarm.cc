@@ -66,6 +66,15 @@ std::vector<std::string> draw_swarm_knobs(ScenarioSpec& spec, sim::Prng prng) {
     }
     drawn.push_back(std::string("swarm: cluster.network.latency=") + v);
   }
+  // Failure detection: Kafka's 9 s broker session, or a quick 3 s one (heartbeats every 500 ms)
+  // under which the nemesis's pauses and cuts of a few seconds depose leaders, so that a
+  // deposed leader's late AlterPartition and fetches meet the controller's and the new leader's
+  // fencing. Drawn last, so that the draws above are the same as before it was added.
+  if (broker.count("broker.session.timeout.ms") == 0 && broker.count("broker.heartbeat.interval.ms") == 0 &&
+      prng.chance(0.5)) {
+    set(broker, "cluster.broker_configs", "broker.session.timeout.ms", "3000");
+    set(broker, "cluster.broker_configs", "broker.heartbeat.interval.ms", "500");
+  }
   return drawn;
 }
 

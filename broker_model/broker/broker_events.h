@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "broker_model/errors.h"
@@ -55,6 +56,22 @@ struct IsrExpandProposed {
   TopicPartition tp;
   BrokerId broker;
   BrokerId follower;
+};
+
+// `broker`'s high watermark of `tp` moved, as leader (`leader`) or follower, from `from` to
+// `high_watermark`, with its log end at that moment. `epochs`: its leader-epoch cache's
+// entries covering the offsets [from, high_watermark) (when it moved up), so the lab can hold
+// every replica's committed offsets to one leader-epoch lineage (KIP-101). Emitted only when
+// observed.
+struct HighWatermarkUpdated {
+  TopicPartition tp;
+  BrokerId broker;
+  LeaderEpoch leader_epoch;
+  bool leader = false;
+  Offset from;
+  Offset high_watermark;
+  Offset log_end_offset;
+  std::vector<std::pair<Offset, LeaderEpoch>> epochs;  // (start offset, epoch), oldest first
 };
 
 // `broker` cut its log of `tp` back: to `to` (whole_log false), or threw it all away and

@@ -191,7 +191,11 @@ void Partition::become_leader(const PartitionRegistration& reg) {
   sim::Instant now = ctx_.now();
   for (BrokerId r : replicas_)
     if (r != self_) followers_[r] = FollowerProgress{Offset{-1}, now, now, Offset{-1}};
-  if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();
+  if (high_watermark_ > log_.log_end_offset()) {
+    Offset from = high_watermark_;
+    high_watermark_ = log_.log_end_offset();
+    high_watermark_moved(from);
+  }
   ctx_.emit(PartitionLeaderStarted{tp_, self_, leader_epoch_, log_.log_end_offset(), high_watermark_, isr_,
                                    reg.last_election_unclean});
   maybe_advance_high_watermark();
@@ -462,10 +466,21 @@ void Partition::maybe_advance_high_watermark() {
     for (BrokerId b : pending_alter_->new_isr)
       if (!contains(isr_, b) && !bound_by(b)) return;
   if (hw <= high_watermark_) return;
+  Offset from = high_watermark_;
   high_watermark_ = hw;
   EDDY_CHECK(high_watermark_ <= log_.log_end_offset());
+  high_watermark_moved(from);
   txns_.on_high_watermark(high_watermark_);
   notify_high_watermark();
+}
+
+void Partition::high_watermark_moved(Offset from) {
+  if (!ctx_.observed<HighWatermarkUpdated>()) return;
+  HighWatermarkUpdated e{tp_, self_, leader_epoch_, is_leader(), from, high_watermark_, log_.log_end_offset(), {}};
+  if (high_watermark_ > from)
+    for (const storage::EpochEntry& x : log_.leader_epoch_cache().entries_covering(from, high_watermark_))
+      e.epochs.emplace_back(x.start_offset, x.epoch);
+  ctx_.emit(e);
 }
 
 bool Partition::alter_pending(const IsrProposal& p) const {
@@ -530,8 +545,10 @@ ErrorCode Partition::append_as_follower(const std::vector<RecordBatch>& batches,
   }
   Offset hw = std::min(leader_high_watermark, log_.log_end_offset());
   if (hw > high_watermark_) {
+    Offset from = high_watermark_;
     high_watermark_ = hw;
     txns_.on_high_watermark(high_watermark_);
+    high_watermark_moved(from);
   }
   // Nobody long-polls a follower (fetches from it are answered NOT_LEADER_OR_FOLLOWER at
   // once); kept for any waiter that outlived a role change.
@@ -542,11 +559,15 @@ ErrorCode Partition::append_as_follower(const std::vector<RecordBatch>& batches,
 }
 
 ErrorCode Partition::truncate_to(Offset offset, const char* why) {
-  if (offset >= log_.log_end_offset()) return ErrorCode::kNone;
+  if (offset >= log_.log_end_offset()) return log_.truncate_to(offset);  // the epoch cache only
   ctx_.emit(LogTruncated{tp_, self_, log_.log_end_offset(), offset, false, why});
   producer_state_invalidated();  // the state may name batches no longer in the log
   ErrorCode e = log_.truncate_to(offset);
-  if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();
+  if (high_watermark_ > log_.log_end_offset()) {
+    Offset from = high_watermark_;
+    high_watermark_ = log_.log_end_offset();
+    high_watermark_moved(from);
+  }
   return e;
 }
 
@@ -554,7 +575,11 @@ ErrorCode Partition::truncate_fully_and_start_at(Offset offset, const char* why)
   ctx_.emit(LogTruncated{tp_, self_, log_.log_end_offset(), offset, true, why});
   producer_state_invalidated();
   ErrorCode e = log_.truncate_fully_and_start_at(offset);
-  if (high_watermark_ > log_.log_end_offset()) high_watermark_ = log_.log_end_offset();
+  if (high_watermark_ > log_.log_end_offset()) {
+    Offset from = high_watermark_;
+    high_watermark_ = log_.log_end_offset();
+    high_watermark_moved(from);
+  }
   return e;
 }
 

@@ -163,6 +163,8 @@ class Partition {
   void become_follower(const PartitionRegistration& reg);
   void update_follower(BrokerId replica, Offset fetch_offset, sim::Instant now);
   void maybe_advance_high_watermark();
+  // Reports a move of the high watermark from `from` (HighWatermarkUpdated), if observed.
+  void high_watermark_moved(Offset from);
   ErrorCode check_fetch_epoch(LeaderEpoch requested) const;
   void notify_activity();      // role, epoch or ISR changed: every waiter re-checks
   void notify_appended();      // the leader's log grew: follower fetches

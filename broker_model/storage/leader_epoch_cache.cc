@@ -162,4 +162,14 @@ std::vector<EpochEntry> LeaderEpochCache::entries() const {
   return out;
 }
 
+std::vector<EpochEntry> LeaderEpochCache::entries_covering(Offset from, Offset to) const {
+  std::vector<EpochEntry> out;
+  for (const auto& [epoch, start] : epochs_) {
+    if (start >= to) break;  // starts grow with epochs
+    if (start <= from && !out.empty()) out.clear();  // a later entry still covers `from`
+    out.push_back({epoch, start});
+  }
+  return out;
+}
+
 }  // namespace broker_model::storage

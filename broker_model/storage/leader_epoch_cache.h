@@ -75,6 +75,9 @@ class LeaderEpochCache {
   std::optional<LeaderEpoch> latest_epoch() const;
   std::optional<EpochEntry> latest_entry() const;
   std::vector<EpochEntry> entries() const;
+  // The entries that cover offsets in [from, to): the one [from] falls in (if any) and every
+  // one starting after `from` and before `to`, oldest first. No I/O.
+  std::vector<EpochEntry> entries_covering(Offset from, Offset to) const;
   bool empty() const { return epochs_.empty(); }
 
   // The checkpoint text for `entries` (Kafka's format plus the crc32c line), and its parser.

@@ -76,8 +76,8 @@ TEST(RunReport, SummaryFollowsTheDocumentedSchema) {
     expect_type(e, "held", V::boolean);
   }
   // lost_writes, duplicates, dedup_failures, inconsistent_offsets, order_violations, lost_reads,
-  // producer_order, expired, controller_divergence
-  ASSERT_EQ(s["checks"].size(), 9u);
+  // producer_order, expired, controller_divergence, hw_violations, committed_rewrites
+  ASSERT_EQ(s["checks"].size(), 11u);
   expect_type(s, "fault_points", V::array);
   expect_type(s, "variants", V::array);
   EXPECT_TRUE(s["variants"].empty()) << "no protocol variant is on unless a scenario asks";
