@@ -1,8 +1,8 @@
 // What the security model reports to the run's observers (sim/event_bus.h): when an ACL change
 // commits in the metadata log, when each broker applies it to its authorizer, and which client
-// produce and fetch requests a broker let through, under which principal. The lab turns these
-// into the History's ACL record (checkers/acl_checkers.h: unauthorized_ops, deny_overridden,
-// the propagation lag). Emitted only when someone observes them.
+// produce and fetch requests a broker let through, under which principal: typed facts for
+// whoever judges authorization; the model knows nothing of how. Emitted only when someone
+// observes them.
 #pragma once
 
 #include <string>

@@ -3,6 +3,8 @@
 // rules (clean, unclean, offline, ISR shrink on fencing); rack-aware placement.
 #include <gtest/gtest.h>
 
+#include "tests/controller/broker_ids.h"
+
 #include <set>
 
 #include "broker_model/controller/cluster_control.h"
@@ -14,12 +16,6 @@
 
 namespace broker_model {
 namespace {
-
-std::vector<BrokerId> ids(std::initializer_list<int> v) {
-  std::vector<BrokerId> out;
-  for (int i : v) out.emplace_back(i);
-  return out;
-}
 
 TEST(MetadataRecords, CodecRoundTripsEveryRecordAndRejectsTruncation) {
   MetadataBatch all{

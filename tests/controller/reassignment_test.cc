@@ -4,18 +4,14 @@
 // configs, and the records' codec.
 #include <gtest/gtest.h>
 
+#include "tests/controller/broker_ids.h"
+
 #include "broker_model/controller/metadata_image.h"
 #include "broker_model/controller/metadata_record_codec.h"
 #include "broker_model/controller/replication_control.h"
 
 namespace broker_model {
 namespace {
-
-std::vector<BrokerId> ids(std::initializer_list<int> v) {
-  std::vector<BrokerId> out;
-  for (int i : v) out.emplace_back(i);
-  return out;
-}
 
 const TopicPartition kTp{"t", 0};
 
