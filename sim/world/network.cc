@@ -313,17 +313,57 @@ void Network::send_datagram(Envelope&& env, Link& link) {
             });
 }
 
-Duration Network::stream_delay(const LinkModel& m, uint32_t bytes) {
+Duration Network::retransmission_chain(double loss) {
+  // A segment recovered by a timeout: sent again after the RTO, which doubles each time the
+  // new copy is lost too, as Linux does.
+  ++stats_.retransmissions;
+  Duration rto = kRtoMin;
+  Duration delay = rto;
+  for (int attempt = 1; attempt < kRetries && prng_.chance(loss); ++attempt) {
+    ++stats_.retransmissions;
+    rto = std::min(rto * 2, kRtoMax);
+    delay += rto;
+  }
+  return delay;
+}
+
+Duration Network::stream_delay(const LinkModel& m, uint32_t bytes, Duration one_way) {
   Duration delay = Duration::zero();
   if (m.loss > 0.0) {
-    // The message is lost if any of its packets is; TCP sends it again a timeout later.
-    double packets = std::max<double>(1.0, std::ceil(static_cast<double>(bytes) / kSegmentBytes));
-    double lost = 1.0 - std::pow(1.0 - m.loss, packets);
-    Duration rto = kRtoMin;
-    for (int attempt = 0; attempt < kRetries && prng_.chance(lost); ++attempt) {
-      ++stats_.retransmissions;
-      delay += rto;
-      rto = std::min(rto * 2, kRtoMax);
+    // Loss is per packet, and TCP recovers each lost segment of a message on its own; the
+    // message is through when its last segment is. How a loss is recovered follows Padhye,
+    // Firoiu, Towsley and Kurose, "Modeling TCP Throughput" (SIGCOMM 1998):
+    //   - with three or more segments behind it, the duplicate ACKs they raise trigger a fast
+    //     retransmit, one round trip, unless the congestion window is too small to raise them:
+    //     the paper's probability that a loss ends in a timeout, Q ~ min(1, 3 sqrt(3p/8)),
+    //     from the steady-state window sqrt(8/3p) (one segment per ACK);
+    //   - a loss among the last three segments (no duplicate ACKs follow it), or one the window
+    //     leaves to a timeout, waits for the RTO, which doubles while its retransmissions are
+    //     lost too.
+    // Recoveries are counted one after another (NewReno recovers one hole per round trip).
+    // Before this model, any lost packet made the whole message wait an RTO and be sent
+    // again, every packet of it at risk each time: a 180 KB fetch at 5% loss (124 packets,
+    // 99.8% of copies hit) arrived about 800 s late, where TCP takes well under a second.
+    const double p = std::min(m.loss, 1.0);
+    const uint64_t segments = std::max<uint64_t>(1, (static_cast<uint64_t>(bytes) + kSegmentBytes - 1) / kSegmentBytes);
+    const double timeout_share = std::min(1.0, 3.0 * std::sqrt(3.0 * p / 8.0));
+    const Duration rtt = one_way * 2;
+    // The lost segments, found by skipping a geometric number of delivered ones each time.
+    auto skip = [&]() -> uint64_t {
+      if (p >= 1.0) return 0;
+      double u = 1.0 - prng_.unit();  // in (0, 1]
+      double gap = std::floor(std::log(u) / std::log1p(-p));
+      return gap >= static_cast<double>(segments) ? segments : static_cast<uint64_t>(gap);
+    };
+    for (uint64_t i = skip(); i < segments; i += 1 + skip()) {
+      bool tail = segments - 1 - i < 3;
+      if (tail || prng_.chance(timeout_share)) {
+        delay += retransmission_chain(p);
+      } else {
+        ++stats_.retransmissions;
+        delay += rtt;  // fast retransmit
+        if (prng_.chance(p)) delay += retransmission_chain(p);  // the retransmission lost too
+      }
     }
   }
   if (m.reorder > 0.0 && prng_.chance(m.reorder)) {
@@ -347,7 +387,7 @@ void Network::send_on_stream(Envelope&& env, Link& link) {
   int side = side_of(env.connection);
   // Every random draw is made now, in the same order on every engine (see send_datagram).
   Duration latency = m.latency.sample(prng_);
-  latency += stream_delay(m, env.bytes);
+  latency += stream_delay(m, env.bytes, latency);
   bool out_of_order = m.message_reorder > 0.0 && prng_.chance(m.message_reorder);
   bool duplicated = m.message_duplicate > 0.0 && prng_.chance(m.message_duplicate);
   Duration dup_extra = duplicated ? nanoseconds(prng_.int_in_range(0, m.latency.a.ns() + 1)) : Duration::zero();

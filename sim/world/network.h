@@ -23,9 +23,10 @@
 // Connections behave as TCP does (Kafka runs over TCP), so verdicts never rest on failures
 // TCP cannot have:
 //   - each direction of a connection is a stream: messages arrive in the order sent, each
-//     once; a lost packet is retransmitted (the message arrives a retransmission timeout
-//     later, and the ones behind it wait); a duplicated packet is discarded; a reordered one
-//     is held until the gap fills (a delay);
+//     once; each lost packet is retransmitted on its own (a fast retransmit one round trip
+//     later, or after a retransmission timeout when no duplicate ACKs can announce the loss,
+//     as Padhye et al.'s model of TCP has it; stream_delay), and the messages behind wait; a
+//     duplicated packet is discarded; a reordered one is held until the gap fills (a delay);
 //   - a message whose path is cut (a partition, a host without power) is retransmitted with
 //     exponential backoff (RTO 200 ms doubling to 120 s, as Linux) until the path heals, or
 //     until the sender gives up after 15 attempts (tcp_retries2; 8 for data a closed socket
@@ -238,7 +239,11 @@ class Network {
   void send_datagram(Envelope&& env, Link& link);
   void send_on_stream(Envelope&& env, Link& link);
   // Extra delay of a stream message from lost packets (retransmissions) and reordering.
-  Duration stream_delay(const LinkModel& m, uint32_t bytes);
+  // The extra time a stream message takes for the link's packet faults (`one_way` is its
+  // sampled latency).
+  Duration stream_delay(const LinkModel& m, uint32_t bytes, Duration one_way);
+  // A segment recovered by retransmission timeouts: the RTO, doubling while copies are lost.
+  Duration retransmission_chain(double loss);
   uint32_t park(InFlight&& m);
   void schedule(uint32_t slot, Instant at);
   void arrive(uint32_t slot);

@@ -191,10 +191,11 @@ INSTANTIATE_TEST_SUITE_P(Bundled, LibraryScenario,
                          });
 
 // The 10-second CI gate's "nothing lost" comes from acks=all and min.insync.replicas=2: with
-// acks=1 the same crash and cut-off lose acknowledged writes (every seed tried here does).
+// acks=1 the same crash and cut-off lose acknowledged writes in most seeds (seeds 2, 3, 4 and 6
+// of 1..6 lose about 5,200 each; 1 and 5 lose none, since the packet-level loss model).
 TEST(ScenarioLibrary, LeaderFailover10sWithAcks1LosesWrites) {
   ScenarioSpec spec = testing::with_acks1(testing::load_bundled("ci/leader-failover-10s.yaml"));
-  for (uint64_t seed = 1; seed <= 2; ++seed) {
+  for (uint64_t seed = 2; seed <= 3; ++seed) {
     ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
     EXPECT_GT(testing::check_count(r, "lost_writes"), 0) << "seed " << seed;
   }

@@ -367,6 +367,33 @@ TEST(Connection, LostPacketsCostRetransmissionsNeverMessages) {
   EXPECT_GT(late, 200);
 }
 
+TEST(Connection, ALargeMessageUnderLossCostsRecoveriesNotMinutes) {
+  // 180 KB (125 packets) at 5% packet loss: about six packets of each message are lost and
+  // each is recovered by itself, by a fast retransmit or (Padhye et al.'s Q ~ 41% at 5%) a
+  // 200-ms timeout. The whole-message model this replaces delayed such a message ~800 s.
+  LinkModel l;
+  l.bandwidth_bytes_per_s = 0;
+  l.latency = LatencyModel::constant(microseconds(500));
+  l.loss = 0.05;
+  StreamWorld sw(l);
+  constexpr int kMessages = 40;
+  sw.build(kMessages, milliseconds(1), seconds(30), 180'000);
+  sw.w.run();
+  ASSERT_EQ(sw.run.values, iota(kMessages));
+  int64_t total = 0, worst = 0;
+  for (size_t i = 0; i < sw.run.times_ns.size(); ++i) {
+    int64_t sent = milliseconds(1).ns() + static_cast<int64_t>(i) * seconds(30).ns();
+    int64_t late = sw.run.times_ns[i] - sent - microseconds(500).ns();
+    total += late;
+    worst = std::max(worst, late);
+  }
+  int64_t mean = total / kMessages;
+  EXPECT_GT(mean, milliseconds(150).ns());  // losses cost something...
+  EXPECT_LT(mean, seconds(2).ns());         // ...but recoveries, not re-sending the message
+  EXPECT_LT(worst, seconds(10).ns());
+  EXPECT_GT(sw.w.net().stats().retransmissions, static_cast<uint64_t>(kMessages * 3));
+}
+
 TEST(Connection, APartitionDelaysTheStreamUntilItHeals) {
   LinkModel l;
   l.bandwidth_bytes_per_s = 0;  // exact times
