@@ -264,6 +264,18 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
     for (const auto& [at, bytes] : r.moved_bytes) mb.push_back(json::array({round3(at), bytes}));
     j["reassignment"] = {{"moved_bytes_total", r.moved_bytes_total}, {"interval_s", 0.1}, {"moved_bytes", std::move(mb)}};
   }
+  // Per fault that took partition leaders out: the time until every one had a leader again.
+  if (!r.leader_outages.empty()) {
+    json lo = json::array();
+    for (const auto& l : r.leader_outages)
+      lo.push_back({{"fault", l.fault},
+                    {"at_s", round3(l.at_s)},
+                    {"partitions", l.partitions},
+                    {"still_leaderless", l.still_leaderless},
+                    {"all_led_again_ms", l.all_led_again_ms < 0 ? json(nullptr) : json(l.all_led_again_ms)}});
+    j["leader_outages"] = std::move(lo);
+  }
+  j["longest_leaderless_ms"] = r.longest_leaderless_ms;
   j["leaders_per_broker"] = json::object();
   for (const auto& [b, n] : r.leaders_per_broker) j["leaders_per_broker"][std::to_string(b)] = n;
   j["leader_imbalance"] = r.leader_imbalance;

@@ -96,6 +96,14 @@ std::string format_summary(const ScenarioResult& r) {
   for (const auto& n : r.config_notes) o << "  note: " << n << "\n";
   for (const auto& d : r.drawn) o << "  drawn: " << d << "\n";
   for (const auto& f : r.faults_fired) o << "  fault: " << f << "\n";
+  for (const auto& l : r.leader_outages) {
+    std::snprintf(buf, sizeof buf, "%.3f", l.at_s);
+    o << "  leaders: " << l.fault << " at " << buf << "s left " << l.partitions << " partitions leaderless; ";
+    if (l.all_led_again_ms >= 0)
+      o << "every one led again after " << l.all_led_again_ms << " ms\n";
+    else
+      o << l.still_leaderless << " still leaderless at the end\n";
+  }
   for (const auto& c : r.checks) {
     o << "  check " << c.check << ": " << c.count << (c.note.empty() ? "" : " (" + c.note + ")") << "\n";
     for (const auto& v : c.examples) {

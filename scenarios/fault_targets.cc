@@ -61,7 +61,7 @@ void FaultTargets::watch_restarts(std::vector<std::string>& fired) {
         // Whatever it still leads (a controlled shutdown that timed out, or none at all) is
         // leaderless from now until another broker is elected.
         faults::FaultAction stopped{faults::FaultKind::kShutdown, world_.now(), {node}, {}, {}};
-        note_leaders_taken_out(stopped);
+        note_leaders_taken_out(stopped, "stop of " + node_name(node));
       },
       [this](const faults::RollingRestartStep& step) { restart_steps_.push_back(step); });
 }
@@ -194,11 +194,16 @@ bool takes_leaders_out(faults::FaultKind k) {
 
 }  // namespace
 
-void FaultTargets::note_leaders_taken_out(const faults::FaultAction& a) {
+void FaultTargets::note_leaders_taken_out(const faults::FaultAction& a, const std::string& what) {
   if (!takes_leaders_out(a.kind)) return;
+  std::vector<broker_model::TopicPartition> out;
   for (const auto& [tp, leader] : lab_.cluster.leaders)
-    if (std::find(a.nodes.begin(), a.nodes.end(), sim::NodeId{static_cast<uint32_t>(leader.first.value())}) != a.nodes.end())
-      lab_.cluster.leader_taken_out(tp, world_.now());
+    if (std::find(a.nodes.begin(), a.nodes.end(), sim::NodeId{static_cast<uint32_t>(leader.first.value())}) != a.nodes.end() &&
+        lab_.cluster.leaderless_since.count(tp) == 0)
+      out.push_back(tp);
+  if (out.empty()) return;
+  lab_.cluster.begin_outage(what, world_.now());
+  for (const auto& tp : out) lab_.cluster.leader_taken_out(tp, world_.now());
 }
 
 void FaultTargets::note_fault_ended(const faults::FaultAction& a) {
@@ -221,7 +226,7 @@ void FaultTargets::fire(const faults::FaultAction& a, std::optional<sim::Duratio
                         std::function<void()> after_undo) {
   watch_restarts(fired);
   faults::AppliedFault applied = injector_.apply(a);
-  note_leaders_taken_out(applied.action);
+  note_leaders_taken_out(applied.action, applied.what);
   if (groups_ != nullptr && (a.kind == faults::FaultKind::kCrash || a.kind == faults::FaultKind::kKill ||
                              a.kind == faults::FaultKind::kRestart || a.kind == faults::FaultKind::kShutdown))
     for (sim::NodeId n : a.nodes) groups_->member_down(n, a.kind == faults::FaultKind::kShutdown ? "shut down" : "crashed");

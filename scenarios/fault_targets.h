@@ -61,7 +61,9 @@ class FaultTargets {
   // fault that is not undone).
   void fire(const faults::FaultAction& a, std::optional<sim::Duration> lasts, std::vector<std::string>& fired,
             std::function<void()> after_undo = {});
-  void note_leaders_taken_out(const faults::FaultAction& a);
+  // Opens a leader outage named `what` (ClusterFacts::LeaderOutage) for the partitions `a` takes
+  // their leader from, if any.
+  void note_leaders_taken_out(const faults::FaultAction& a, const std::string& what);
   void note_fault_ended(const faults::FaultAction& a);
   void nemesis_step(const faults::NemesisPlan& plan, sim::Instant end, std::vector<std::string>& fired);
   void note(std::vector<std::string>& fired, const std::string& what);

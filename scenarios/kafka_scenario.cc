@@ -793,6 +793,9 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.fault_points = world.fault_points().stats();
   lab->cluster.close_leaderless(result.end);
   result.longest_leaderless_ms = lab->cluster.longest_leaderless().ms();
+  for (const ClusterFacts::LeaderOutage& o : lab->cluster.outages())
+    result.leader_outages.push_back({o.fault, static_cast<double>((o.at - result.workload_start).ns()) / 1e9, o.partitions,
+                                     o.still_leaderless, o.still_leaderless == 0 ? (o.all_led_again - o.at).ms() : -1});
   result.controller_elections = static_cast<int64_t>(h.controller().elections.size());
   result.isr_shrinks = lab->cluster.isr_shrinks;
   result.isr_expands = lab->cluster.isr_expands;

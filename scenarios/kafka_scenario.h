@@ -86,6 +86,17 @@ struct ScenarioResult {
   std::vector<FaultSpec> nemesis_faults;  // what the nemesis drew, as explicit fault entries
   std::vector<sim::FaultPointStats> fault_points;
   int64_t longest_leaderless_ms = 0;  // ClusterFacts::longest_leaderless
+  // Per fault that took partition leaders out (ClusterFacts::LeaderOutage): the time from the
+  // fault until every partition it left leaderless had a leader again (-1: not by the run's
+  // end). The longest of these is longest_leaderless_ms.
+  struct LeaderOutage {
+    std::string fault;
+    double at_s = 0;  // seconds since the workload started
+    int64_t partitions = 0;
+    int64_t still_leaderless = 0;
+    int64_t all_led_again_ms = -1;
+  };
+  std::vector<LeaderOutage> leader_outages;
   // controlled-restart / rolling-restart steps: how long each broker took to stop and how long
   // under-replicated partitions took to clear after it started again.
   std::vector<faults::RollingRestartStep> restart_steps;

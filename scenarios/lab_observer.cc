@@ -92,17 +92,34 @@ std::vector<BrokerId> ClusterFacts::followers_of(const TopicPartition& tp) const
   return out;
 }
 
-void ClusterFacts::leader_taken_out(const TopicPartition& tp, sim::Instant at) { leaderless_since.emplace(tp, at); }
+void ClusterFacts::begin_outage(std::string fault, sim::Instant at) {
+  outages_.push_back(LeaderOutage{std::move(fault), at, 0, 0, sim::Instant::epoch()});
+}
+
+void ClusterFacts::leader_taken_out(const TopicPartition& tp, sim::Instant at) {
+  if (!leaderless_since.emplace(tp, at).second || outages_.empty()) return;
+  LeaderOutage& o = outages_.back();
+  ++o.partitions;
+  ++o.still_leaderless;
+  outage_of_[tp] = outages_.size() - 1;
+}
 
 void ClusterFacts::leader_back(const TopicPartition& tp, sim::Instant at) {
   auto it = leaderless_since.find(tp);
   if (it == leaderless_since.end()) return;
   longest_leaderless_ = std::max(longest_leaderless_, at - it->second);
   leaderless_since.erase(it);
+  auto o = outage_of_.find(tp);
+  if (o == outage_of_.end()) return;
+  LeaderOutage& outage = outages_[o->second];
+  if (--outage.still_leaderless == 0) outage.all_led_again = at;
+  outage_of_.erase(o);
 }
 
 void ClusterFacts::close_leaderless(sim::Instant at) {
-  while (!leaderless_since.empty()) leader_back(leaderless_since.begin()->first, at);
+  // The end of the run ends the intervals; the outages that had not ended stay open.
+  for (const auto& [tp, since] : leaderless_since) longest_leaderless_ = std::max(longest_leaderless_, at - since);
+  leaderless_since.clear();
 }
 
 void LabObserver::subscribe_replicas() {

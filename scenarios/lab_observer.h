@@ -57,8 +57,25 @@ struct ClusterFacts {
   sim::Duration longest_leaderless() const { return longest_leaderless_; }
   std::map<broker_model::TopicPartition, sim::Instant> leaderless_since;
 
+  // Per fault that took leaders out: how many partitions it left without a leader, and when
+  // the last of them had one again (the time to leaders after that fault). A partition whose
+  // leader an earlier fault had already taken out stays that fault's. The longest of these
+  // times is longest_leaderless (every interval of one fault starts at the fault).
+  struct LeaderOutage {
+    std::string fault;  // the fault, as the fault list names it
+    sim::Instant at;
+    int64_t partitions = 0;
+    int64_t still_leaderless = 0;
+    sim::Instant all_led_again;  // when still_leaderless reached 0 (unset while > 0)
+  };
+  // Opens an outage for `fault` at `at`; the partitions taken out next count towards it.
+  void begin_outage(std::string fault, sim::Instant at);
+  const std::vector<LeaderOutage>& outages() const { return outages_; }
+
  private:
   sim::Duration longest_leaderless_ = sim::Duration::zero();
+  std::vector<LeaderOutage> outages_;
+  std::map<broker_model::TopicPartition, size_t> outage_of_;  // leaderless partition -> outages_ index
 };
 
 // Subscribes on construction (before the world runs); must outlive the world.

@@ -411,6 +411,43 @@ void BrokerServer::create_internal_topic(const std::string& name, int32_t partit
                                        [this, name](std::optional<CreateTopicsResponse>) { topic_creation_in_flight_[name] = false; });
 }
 
+std::shared_ptr<const PartitionMetadataList> BrokerServer::partition_metadata(const TopicImage& topic,
+                                                                              const std::string& name) const {
+  // Built once per applied metadata batch (the image's version) and topic, then shared by
+  // every answer from that image.
+  auto cached = metadata_answers_.find(name);
+  if (cached != metadata_answers_.end() && cached->second.first == metadata_->version()) return cached->second.second;
+  const MetadataImage& image = metadata_->image();
+  auto list = std::make_shared<PartitionMetadataList>();
+  // The topic's registrations are consecutive in the image's map (TopicPartition order): walk
+  // them alongside the partition numbers instead of searching the map for each (a client's
+  // metadata request names a topic of 10,000 partitions at scale).
+  const sim::Symbol topic_name(name);
+  const auto& registrations = image.partitions();
+  auto next = registrations.lower_bound(TopicPartition{topic_name, 0});
+  list->reserve(static_cast<size_t>(topic.partitions));
+  for (int32_t p = 0; p < topic.partitions; ++p) {
+    PartitionMetadata pm;
+    pm.partition = p;
+    while (next != registrations.end() && next->first.topic == topic_name && next->first.partition < p) ++next;
+    const PartitionRegistration* reg = nullptr;
+    if (next != registrations.end() && next->first == TopicPartition{topic_name, p}) reg = &next->second;
+    if (reg != nullptr) {
+      pm.leader = reg->leader;
+      pm.leader_epoch = reg->leader_epoch;
+      pm.replicas.assign(reg->replicas.begin(), reg->replicas.end());
+      pm.isr.assign(reg->isr.begin(), reg->isr.end());
+      if (!reg->has_leader()) pm.error = ErrorCode::kLeaderNotAvailable;
+    } else {
+      pm.error = ErrorCode::kLeaderNotAvailable;
+    }
+    list->push_back(std::move(pm));
+  }
+  std::shared_ptr<const PartitionMetadataList> shared = std::move(list);
+  metadata_answers_[name] = {metadata_->version(), shared};
+  return shared;
+}
+
 MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req, const std::string& principal) const {
   const MetadataImage& image = metadata_->image();
   MetadataResponse resp;
@@ -432,30 +469,7 @@ MetadataResponse BrokerServer::handle_metadata(const MetadataRequest& req, const
       resp.topics.push_back(std::move(t));
       return;
     }
-    // The topic's registrations are consecutive in the image's map (TopicPartition order): walk
-    // them alongside the partition numbers instead of searching the map for each (a client's
-    // metadata request names a topic of 10,000 partitions at scale).
-    const sim::Symbol topic_name(name);
-    const auto& registrations = image.partitions();
-    auto next = registrations.lower_bound(TopicPartition{topic_name, 0});
-    t.partitions.reserve(static_cast<size_t>(topic->partitions));
-    for (int32_t p = 0; p < topic->partitions; ++p) {
-      PartitionMetadata pm;
-      pm.partition = p;
-      while (next != registrations.end() && next->first.topic == topic_name && next->first.partition < p) ++next;
-      const PartitionRegistration* reg = nullptr;
-      if (next != registrations.end() && next->first == TopicPartition{topic_name, p}) reg = &next->second;
-      if (reg != nullptr) {
-        pm.leader = reg->leader;
-        pm.leader_epoch = reg->leader_epoch;
-        pm.replicas.assign(reg->replicas.begin(), reg->replicas.end());
-        pm.isr.assign(reg->isr.begin(), reg->isr.end());
-        if (!reg->has_leader()) pm.error = ErrorCode::kLeaderNotAvailable;
-      } else {
-        pm.error = ErrorCode::kLeaderNotAvailable;
-      }
-      t.partitions.push_back(std::move(pm));
-    }
+    t.partitions = partition_metadata(*topic, name);
     resp.topics.push_back(std::move(t));
   };
   if (req.topics.empty()) {

@@ -63,6 +63,8 @@ class BrokerServer {
   void on_disconnect(sim::ConnectionId end);
   void handle(const RequestInfo& info, sim::Payload& body);
   MetadataResponse handle_metadata(const MetadataRequest& req, const std::string& principal) const;
+  // The partitions of `topic` as a metadata answer lists them, from the current image.
+  std::shared_ptr<const PartitionMetadataList> partition_metadata(const TopicImage& topic, const std::string& name) const;
   // The group, transaction and InitProducerId requests `principal` may not make are answered
   // here with their authorization error (request_authorizer.h); true if `body` was one.
   bool refuse_unauthorized(const RequestInfo& info, sim::Payload& body, const std::string& principal);
@@ -96,6 +98,8 @@ class BrokerServer {
   std::unique_ptr<TransactionCoordinator> txns_;
   bool txns_started_ = false;
   std::map<std::string, bool> topic_creation_in_flight_;
+  // Per topic: the metadata image version its partition list was built at, and the list.
+  mutable std::map<std::string, std::pair<uint64_t, std::shared_ptr<const PartitionMetadataList>>> metadata_answers_;
   std::map<sim::ConnectionId, std::unique_ptr<sim::Channel<Inbound>>> connections_;
 };
 

@@ -63,9 +63,9 @@ bool ClientMetadata::fetch_once() {
   for (const auto& t : m->topics) {
     if (t.error == ErrorCode::kTopicAuthorizationFailed) topic_errors_[t.name] = t.error;
     else topic_errors_.erase(t.name);
-    if (t.error != ErrorCode::kNone) continue;
-    std::vector<PartitionLeader> parts(t.partitions.size());
-    for (const auto& p : t.partitions)
+    if (t.error != ErrorCode::kNone || t.partitions == nullptr) continue;
+    std::vector<PartitionLeader> parts(t.partitions->size());
+    for (const auto& p : *t.partitions)
       if (p.partition >= 0 && static_cast<size_t>(p.partition) < parts.size())
         parts[static_cast<size_t>(p.partition)] = PartitionLeader{p.error == ErrorCode::kNone ? p.leader : kNoBroker, p.leader_epoch};
     topics_state_[t.name] = std::move(parts);

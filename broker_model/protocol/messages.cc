@@ -33,7 +33,7 @@ uint32_t wire_bytes(const FetchResponse& r) {
 
 uint32_t wire_bytes(const MetadataResponse& r) {
   uint32_t n = 32 + 16 * static_cast<uint32_t>(r.brokers.size());
-  for (const auto& t : r.topics) n += 16 + static_cast<uint32_t>(t.name.size()) + 40 * static_cast<uint32_t>(t.partitions.size());
+  for (const auto& t : r.topics) n += 16 + static_cast<uint32_t>(t.name.size()) + 40 * static_cast<uint32_t>(t.partition_count());
   return n;
 }
 

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <climits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -172,10 +173,16 @@ struct PartitionMetadata {
   boost::container::small_vector<BrokerId, kInlineReplicas> replicas;
   boost::container::small_vector<BrokerId, kInlineReplicas> isr;
 };
+using PartitionMetadataList = std::vector<PartitionMetadata>;
 struct TopicMetadata {
   std::string name;
   ErrorCode error = ErrorCode::kNone;
-  std::vector<PartitionMetadata> partitions;
+  // Every partition of the topic, in partition order (none when `error` is set). Immutable and
+  // shared: a broker builds the list once per metadata image it applied, and every answer it
+  // gives from that image points at it (at scale 2,000 clients ask for a topic of 10,000
+  // partitions, ~1 MB each when copied per answer).
+  std::shared_ptr<const PartitionMetadataList> partitions;
+  size_t partition_count() const { return partitions ? partitions->size() : 0; }
 };
 struct MetadataResponse {
   std::vector<BrokerId> brokers;  // live (unfenced) brokers; a broker's node id is its id

@@ -301,6 +301,29 @@ TEST(FaultScenarios, RoleTargetsErrorCountsAndLeaderlessTime) {
   EXPECT_EQ(kills, 2) << all_fired(r);  // one line per fault: "kill broker-1,broker-2", "kill broker-0"
 }
 
+// The time to leaders per fault: a zone outage takes the leaders of the partitions led from
+// zone b out at once; the summary's outage counts them and ends when the last has a leader
+// again (elected in zone a or c after the zone's broker sessions expire), and that time is
+// the run's longest leaderless time (the only fault).
+TEST(FaultScenarios, ZoneOutageReportsTheTimeUntilEveryPartitionIsLedAgain) {
+  LoadResult loaded = load_scenario_file(std::string(EDDY_SOURCE_DIR) + "/scenarios/msk/az-outage-acks-all.yaml");
+  ASSERT_TRUE(loaded.ok()) << loaded.error().str();
+  ScenarioResult r = run_scenario(loaded.spec(), RunOptions{.seed = 1});
+  ASSERT_EQ(r.leader_outages.size(), 1u) << all_fired(r);
+  const ScenarioResult::LeaderOutage& o = r.leader_outages[0];
+  EXPECT_NE(o.fault.find("zone-outage"), std::string::npos) << o.fault;
+  EXPECT_DOUBLE_EQ(o.at_s, 3.0);
+  EXPECT_GT(o.partitions, 0);
+  EXPECT_LT(o.partitions, 12);  // zone b leads a share of the 12, not all
+  EXPECT_EQ(o.still_leaderless, 0);
+  EXPECT_GT(o.all_led_again_ms, 0);
+  EXPECT_LT(o.all_led_again_ms, 8000);  // before the zone returned: new leaders in a and c
+  EXPECT_EQ(o.all_led_again_ms, r.longest_leaderless_ms);
+  std::string summary = format_summary(r);
+  EXPECT_NE(summary.find("every one led again after " + std::to_string(o.all_led_again_ms) + " ms"), std::string::npos)
+      << summary;
+}
+
 // An expectation on an error count can fail, and fails as liveness (not safety).
 TEST(FaultScenarios, AnErrorCountExpectationCanFail) {
   ScenarioSpec spec = load_text(R"(name: no-outage
