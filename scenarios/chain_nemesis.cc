@@ -31,6 +31,8 @@ ChainNemesis::ChainNemesis(sim::World& world, FaultTargets& targets, const Scena
   plan_ = plan;
   plan_.kinds = chain.kinds;
   plan_.weights.assign(chain.kinds.size(), 1);
+  plan_.lasts_min = chain.lasts_min;
+  plan_.lasts_max = chain.lasts_max;
   sim::EventBus& bus = world_.events();
   bus.subscribe<broker_model::PartitionLeaderStarted>(
       [this](const sim::EventOrigin&, const broker_model::PartitionLeaderStarted& e) {
@@ -49,11 +51,26 @@ ChainNemesis::ChainNemesis(sim::World& world, FaultTargets& targets, const Scena
           consequence(Link::kDeposedLeader, node_of(*deposed),
                       "broker " + deposed->str() + " lost " + tp_str(e.tp) + " to broker " + e.broker.str());
       });
+  // A replica that must now follow the new leader (truncate to it, fetch from it): one of the
+  // partition's other replicas, as the followers' own reports name them.
+  if (linked(Link::kNewLeadersFollower))
+    bus.subscribe<broker_model::PartitionFollowerStarted>(
+        [this](const sim::EventOrigin&, const broker_model::PartitionFollowerStarted& e) {
+          if (!follows(e.tp)) return;
+          consequence(Link::kNewLeadersFollower, node_of(e.broker),
+                      "broker " + e.broker.str() + " follows broker " + e.leader.str() + " for " + tp_str(e.tp) +
+                          " at epoch " + e.leader_epoch.str());
+        });
   bus.subscribe<broker_model::IsrChanged>([this](const sim::EventOrigin&, const broker_model::IsrChanged& e) {
     if (!follows(e.tp)) return;
-    std::optional<BrokerId> joined;
+    std::optional<BrokerId> joined, left;
     for (BrokerId b : e.to)
       if (std::find(e.from.begin(), e.from.end(), b) == e.from.end()) joined = b;
+    for (BrokerId b : e.from)
+      if (std::find(e.to.begin(), e.to.end(), b) == e.to.end()) left = b;
+    if (left && linked(Link::kShrinkingLeader))
+      consequence(Link::kShrinkingLeader, node_of(e.broker),
+                  "broker " + e.broker.str() + " dropped broker " + left->str() + " from the ISR of " + tp_str(e.tp));
     if (!joined) return;
     bool to_joiner = linked(Link::kIsrJoiner), to_leader = linked(Link::kExpandingLeader);
     if (to_joiner && to_leader) (prng_.chance(0.5) ? to_joiner : to_leader) = false;
@@ -61,6 +78,14 @@ ChainNemesis::ChainNemesis(sim::World& world, FaultTargets& targets, const Scena
     if (to_joiner) consequence(Link::kIsrJoiner, node_of(*joined), what);
     if (to_leader) consequence(Link::kExpandingLeader, node_of(e.broker), what);
   });
+  // The leader asking the controller to let a follower back in: the moment an expansion is in
+  // flight (committed by the controller, maybe not yet applied by the leader).
+  if (linked(Link::kExpandingLeader))
+    bus.subscribe<broker_model::IsrExpandProposed>([this](const sim::EventOrigin&, const broker_model::IsrExpandProposed& e) {
+      if (!follows(e.tp)) return;
+      consequence(Link::kExpandingLeader, node_of(e.broker),
+                  "broker " + e.broker.str() + " proposed broker " + e.follower.str() + " for the ISR of " + tp_str(e.tp));
+    });
   if (linked(Link::kTruncatedFollower))
     bus.subscribe<broker_model::LogTruncated>([this](const sim::EventOrigin&, const broker_model::LogTruncated& e) {
       if (!follows(e.tp) || e.to >= e.from_log_end) return;  // nothing cut: nothing to follow

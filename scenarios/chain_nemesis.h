@@ -3,9 +3,9 @@
 // high-watermark bugs (docs/bug-zoo.md: KIP-279, KIP-320, KAFKA-7128, the maximal ISR) and
 // Raft's figure 8 each need a second or third fault on one particular node within a fetch
 // round trip of the first: the new leader right after an election, the deposed leader as it
-// comes back, the replica that just rejoined the ISR (or the leader that let it in), the
-// follower that just truncated, the quorum's new leader before it commits an entry of its own
-// term. A random nemesis, even aimed at one partition, lands there rarely; this one follows
+// comes back, a replica that must now follow the new leader, the replica that just rejoined
+// the ISR (or the leader letting it in), the leader that just shrank its ISR, the follower that
+// just truncated, the quorum's new leader before it commits an entry of its own term. A random nemesis, even aimed at one partition, lands there rarely; this one follows
 // the consequences (Jepsen's nemeses that target "the primary" pick by role the same way, at
 // the moment they fire).
 //

@@ -184,9 +184,11 @@ const char* to_string(NemesisSpec::Chain::Link l) {
     case L::kNewLeader: return "new leader";
     case L::kDeposedLeader: return "deposed leader";
     case L::kIsrJoiner: return "replica that rejoined the ISR";
-    case L::kExpandingLeader: return "leader that expanded the ISR";
+    case L::kExpandingLeader: return "leader that expands the ISR";
     case L::kTruncatedFollower: return "follower that truncated";
     case L::kNewQuorumLeader: return "new quorum leader";
+    case L::kNewLeadersFollower: return "follower of a new leader";
+    case L::kShrinkingLeader: return "leader that shrank the ISR";
   }
   return "?";
 }

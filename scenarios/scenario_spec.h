@@ -313,12 +313,13 @@ struct NemesisSpec {
   bool chain_drawn = false;
   // Filled per run when the chain is on (scenarios/swarm.h draw_nemesis_chain).
   struct Chain {
-    enum class Link { kNewLeader, kDeposedLeader, kIsrJoiner, kExpandingLeader, kTruncatedFollower, kNewQuorumLeader };
+    enum class Link { kNewLeader, kDeposedLeader, kIsrJoiner, kExpandingLeader, kTruncatedFollower, kNewQuorumLeader, kNewLeadersFollower, kShrinkingLeader };
     bool on = false;
     std::vector<Link> links;           // which consequences it follows
     std::vector<faults::FaultKind> kinds;  // what it injects (kinds of the file that take a node out)
     double probability = 0.5;          // per observed consequence
     sim::Duration delay_max = sim::milliseconds(100);  // the fault lands 0..delay_max after it
+    sim::Duration lasts_min, lasts_max;  // how long a chained fault lasts (swarm: the nemesis's, or 2..6 s)
     int faults_max = 8;                // chained faults per run
     // The partitions whose consequences it follows; empty: every partition of the file's topics.
     std::vector<std::pair<std::string, int32_t>> partitions;

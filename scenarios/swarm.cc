@@ -143,7 +143,7 @@ std::vector<std::string> draw_nemesis_chain(ScenarioSpec& spec, sim::Prng prng) 
   }
   using L = NemesisSpec::Chain::Link;
   const L all[] = {L::kNewLeader, L::kDeposedLeader, L::kIsrJoiner, L::kExpandingLeader, L::kTruncatedFollower,
-                   L::kNewQuorumLeader};
+                   L::kNewQuorumLeader, L::kNewLeadersFollower, L::kShrinkingLeader};
   std::vector<faults::FaultKind> kinds;
   for (faults::FaultKind k : n.options.kinds)
     if (chain_can_inject(k)) kinds.push_back(k);
@@ -169,6 +169,14 @@ std::vector<std::string> draw_nemesis_chain(ScenarioSpec& spec, sim::Prng prng) 
     c.delay_max = sim::milliseconds(kDelayMs[prng.below(4)]);
     c.faults_max = static_cast<int>(prng.int_in_range(2, 13));
   }
+  // How long a chained fault lasts: the nemesis's range, or (swarm, half the seeds) 2..6 s, past
+  // replica.lag.time.max.ms and a quick broker session, so that it also moves ISRs and leaders.
+  c.lasts_min = n.options.lasts_min;
+  c.lasts_max = n.options.lasts_max;
+  if (swarm && prng.chance(0.5)) {
+    c.lasts_min = sim::seconds(2);
+    c.lasts_max = sim::seconds(6);
+  }
   // The partitions the aims drew ("leader of orders/2"), if any; otherwise every partition.
   for (const std::string& aim : n.drawn_aims) {
     size_t of = aim.rfind(" of ");
@@ -185,7 +193,8 @@ std::vector<std::string> draw_nemesis_chain(ScenarioSpec& spec, sim::Prng prng) 
   for (faults::FaultKind k : c.kinds) injects += (injects.empty() ? "" : ", ") + std::string(faults::to_string(k));
   for (const auto& [t, p] : c.partitions) where += (where.empty() ? "" : ", ") + t + "/" + std::to_string(p);
   lines.push_back("nemesis: chain on: after each " + follows + " (probability " + std::to_string(c.probability).substr(0, 4) +
-                  "), " + injects + " on it within " + sim::format_duration(c.delay_max) + ", at most " +
+                  "), " + injects + " on it within " + sim::format_duration(c.delay_max) + ", lasting " +
+                  sim::format_duration(c.lasts_min) + " to " + sim::format_duration(c.lasts_max) + ", at most " +
                   std::to_string(c.faults_max) + " chained faults; partitions: " + (where.empty() ? "all" : where));
   return lines;
 }
