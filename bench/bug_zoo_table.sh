@@ -20,7 +20,8 @@ variants=${VARIANTS:-$("$eddy" list | sed -n '/^protocol variants/,/^checkers/p'
 # The general swarm each variant is hunted in (raft-no-prevote breaks liveness only, so its
 # scenario is the one whose expectation can see it: not a swarm). The replication and Raft
 # variants are hunted in the aimed swarm (faults that keep coming back to one partition and to
-# the quorum), producer-bump-behind-acked in the plain replication swarm, where it was found.
+# the quorum), the five it never found in the chain swarm (the aimed swarm plus the chaining
+# nemesis), producer-bump-behind-acked in the plain replication swarm, where it was found.
 # VARIANTS (space-separated) limits the table to those variants.
 scenario_of() {
   case $1 in
@@ -28,6 +29,8 @@ scenario_of() {
     pre-kip-966-no-elr) echo zoo/unflushed-swarm.yaml ;;
     raft-no-prevote) echo basics/controller-voter-isolated.yaml ;;
     producer-bump-behind-acked) echo zoo/replication-swarm.yaml ;;
+    pre-kip-279-epoch-lookup|pre-kip-320-unfenced-fetch|kafka-7128-isr-expansion|hw-over-committed-isr|raft-commit-previous-term)
+      echo zoo/chain-swarm.yaml ;;  # the aimed swarm plus the chaining nemesis (docs/bug-zoo.md)
     *) echo zoo/aimed-swarm.yaml ;;
   esac
 }

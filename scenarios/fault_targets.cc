@@ -282,14 +282,22 @@ void FaultTargets::nemesis_step(const faults::NemesisPlan& plan, sim::Instant en
     schedule_next();
     return;
   }
+  fire_drawn(plan, nemesis_prng_, hit_brokers, hit_servers, !targets.empty(), fired,
+             one_at_a_time ? std::function<void()>(schedule_next) : std::function<void()>());
+  if (!one_at_a_time) schedule_next();
+}
+
+bool FaultTargets::fire_drawn(const faults::NemesisPlan& plan, sim::Prng& prng, const std::vector<sim::NodeId>& hit_brokers,
+                              const std::vector<sim::NodeId>& hit_servers, bool aimed, std::vector<std::string>& fired,
+                              std::function<void()> after_undo) {
   sim::Duration lasts;
-  faults::FaultAction a = faults::draw_nemesis_fault(plan, nemesis_prng_, hit_brokers, hit_servers, world_.now(), lasts);
+  faults::FaultAction a = faults::draw_nemesis_fault(plan, prng, hit_brokers, hit_servers, world_.now(), lasts);
   if (a.kind == faults::FaultKind::kCorrupt && a.nodes.empty()) {
     note(fired, "nemesis: no broker among its targets now; no corruption this time");
-    schedule_next();
-    return;
+    if (after_undo) after_undo();
+    return false;
   }
-  if (!targets.empty() && faults::info(a.kind).target == faults::TargetUse::kTwoSides) {
+  if (aimed && faults::info(a.kind).target == faults::TargetUse::kTwoSides) {
     // The targets cut off from every other server.
     a.nodes = hit_servers;
     a.other_group.clear();
@@ -297,8 +305,8 @@ void FaultTargets::nemesis_step(const faults::NemesisPlan& plan, sim::Instant en
       if (std::find(hit_servers.begin(), hit_servers.end(), s) == hit_servers.end()) a.other_group.push_back(s);
     if (a.other_group.empty()) {
       note(fired, "nemesis: its targets are every server; no partition this time");
-      schedule_next();
-      return;
+      if (after_undo) after_undo();
+      return false;
     }
   }
   bool undoable = faults::info(a.kind).undoable;
@@ -313,9 +321,8 @@ void FaultTargets::nemesis_step(const faults::NemesisPlan& plan, sim::Instant en
     f.params = a.params;
     nemesis_faults_->push_back(std::move(f));
   }
-  fire(a, undoable ? std::optional<sim::Duration>(lasts) : std::nullopt, fired,
-       one_at_a_time ? std::function<void()>(schedule_next) : std::function<void()>());
-  if (!one_at_a_time) schedule_next();
+  fire(a, undoable ? std::optional<sim::Duration>(lasts) : std::nullopt, fired, std::move(after_undo));
+  return true;
 }
 
 std::string FaultTargets::node_name(sim::NodeId n) const {

@@ -51,6 +51,20 @@ class FaultTargets {
 
   faults::FaultInjector& injector() { return injector_; }
 
+  // Draws one fault from `plan` on `hit_servers` (corrupt: `hit_brokers`) and fires it, recorded
+  // for `eddy shrink` like every nemesis fault; `aimed`: a partition-like fault cuts the targets
+  // from every other server. Calls `after_undo` once it is healed (at once when nothing fired).
+  // False when nothing fired. The random and the chaining nemesis both fire through this.
+  bool fire_drawn(const faults::NemesisPlan& plan, sim::Prng& prng, const std::vector<sim::NodeId>& hit_brokers,
+                  const std::vector<sim::NodeId>& hit_servers, bool aimed, std::vector<std::string>& fired,
+                  std::function<void()> after_undo = {});
+  // A line in the run's fault list, the trace and the timeline.
+  void note(std::vector<std::string>& fired, const std::string& what);
+  // Names a server as a fault entry does ("broker 1", "controller 0").
+  std::string node_name(sim::NodeId n) const;
+  // The workload start the nemesis's recorded faults are timed from.
+  void set_nemesis_start(sim::Instant start) { nemesis_start_ = start; }
+
   // Resolves targets now (public for tests).
   std::vector<sim::NodeId> resolve(const std::vector<std::string>& targets);
 
@@ -66,7 +80,6 @@ class FaultTargets {
   void note_leaders_taken_out(const faults::FaultAction& a, const std::string& what);
   void note_fault_ended(const faults::FaultAction& a);
   void nemesis_step(const faults::NemesisPlan& plan, sim::Instant end, std::vector<std::string>& fired);
-  void note(std::vector<std::string>& fired, const std::string& what);
   void watch_restarts(std::vector<std::string>& fired);
   std::vector<faults::RollingRestartStep> restart_steps_;
 
@@ -80,7 +93,6 @@ class FaultTargets {
   GroupLab* groups_ = nullptr;
   std::vector<FaultSpec>* nemesis_faults_ = nullptr;
   sim::Instant nemesis_start_;
-  std::string node_name(sim::NodeId n) const;  // "broker 1", "controller 0"
 };
 
 std::vector<sim::NodeId> server_nodes(const ScenarioSpec& spec);

@@ -19,6 +19,7 @@
 #include "scenarios/client_processes.h"
 #include "scenarios/cluster_operations.h"
 #include "scenarios/config_notes.h"
+#include "scenarios/chain_nemesis.h"
 #include "scenarios/fault_targets.h"
 #include "scenarios/group_workload.h"
 #include "scenarios/kinesis_workload.h"
@@ -468,6 +469,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     nemesis_plan = faults::plan_nemesis(spec.nemesis->options, plan_prng);
     for (const std::string& line : nemesis_plan.lines()) drawn.push_back(line);
     for (const std::string& line : draw_nemesis_aims(spec, swarm_prng.fork("nemesis-aims"))) drawn.push_back(line);
+    for (const std::string& line : draw_nemesis_chain(spec, swarm_prng.fork("nemesis-chain"))) drawn.push_back(line);
   }
   sim::WorldConfig wc;
   wc.seed = options.seed;
@@ -646,6 +648,10 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   targets.record_nemesis_faults(&result.nemesis_faults);
   targets.set_group_lab(&groups);
   targets.coordinator_of = [&groups](const std::string& group) { return groups.coordinator_of(group); };
+  // The chaining nemesis (off unless the file asks; never when shrink materialised its faults).
+  NemesisSpec::Chain no_chain;
+  const bool chain_fires = spec.nemesis && spec.nemesis->fire;
+  ChainNemesis chain(world, targets, spec, chain_fires ? spec.nemesis->drawn_chain : no_chain, nemesis_plan);
   ClusterOperations operations(world, *lab, spec, targets.injector());
   int max_rate_producers = 0;
   for (const auto& p : spec.producers)
@@ -672,6 +678,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     operations.schedule(start, result.faults_fired);
     if (!spec.nemesis || spec.nemesis->fire)
       targets.schedule_nemesis(nemesis_plan, start, start + spec.duration, result.faults_fired);
+    if (chain_fires) chain.start(start, start + spec.duration, result.faults_fired);
     sim::this_fiber::sleep_until(start + spec.duration);
     lab->workload_stopped = true;
     // Let every produced record reach its outcome before healing (Jepsen's "stop the

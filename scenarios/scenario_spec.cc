@@ -172,6 +172,27 @@ std::string KinesisReshardSpec::describe() const {
   return "?";
 }
 
+bool chain_can_inject(faults::FaultKind k) {
+  using K = faults::FaultKind;
+  return k == K::kCrash || k == K::kTornCrash || k == K::kKill || k == K::kShutdown || k == K::kPause ||
+         k == K::kIsolate || k == K::kPartition;
+}
+
+const char* to_string(NemesisSpec::Chain::Link l) {
+  using L = NemesisSpec::Chain::Link;
+  switch (l) {
+    case L::kNewLeader: return "new leader";
+    case L::kDeposedLeader: return "deposed leader";
+    case L::kIsrJoiner: return "replica that rejoined the ISR";
+    case L::kExpandingLeader: return "leader that expands the ISR";
+    case L::kTruncatedFollower: return "follower that truncated";
+    case L::kNewQuorumLeader: return "new quorum leader";
+    case L::kNewLeadersFollower: return "follower of a new leader";
+    case L::kShrinkingLeader: return "leader that shrank the ISR";
+  }
+  return "?";
+}
+
 const char* to_string(OperationSpec::Kind k) {
   switch (k) {
     case OperationSpec::Kind::kAddBrokers: return "add-brokers";

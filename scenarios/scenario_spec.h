@@ -304,8 +304,32 @@ struct NemesisSpec {
   bool one_at_a_time_drawn = false;
   // Filled per run from `aims` ("" is anywhere, '*' resolved): what nemesis faults draw from.
   std::vector<std::string> drawn_aims;
+  // `chain: true | drawn`: a chaining nemesis (scenarios/chain_nemesis.h) beside the random
+  // one: each fault it injects is aimed at the node the previous fault's consequence named
+  // (the new leader, the deposed one, the replica that just rejoined the ISR, the follower that
+  // just truncated, the new quorum leader), as the lab observes them. `drawn`: the seed decides
+  // (probability 1/2).
+  bool chain = false;
+  bool chain_drawn = false;
+  // Filled per run when the chain is on (scenarios/swarm.h draw_nemesis_chain).
+  struct Chain {
+    enum class Link { kNewLeader, kDeposedLeader, kIsrJoiner, kExpandingLeader, kTruncatedFollower, kNewQuorumLeader, kNewLeadersFollower, kShrinkingLeader };
+    bool on = false;
+    std::vector<Link> links;           // which consequences it follows
+    std::vector<faults::FaultKind> kinds;  // what it injects (kinds of the file that take a node out)
+    double probability = 0.5;          // per observed consequence
+    sim::Duration delay_max = sim::milliseconds(100);  // the fault lands 0..delay_max after it
+    sim::Duration lasts_min, lasts_max;  // how long a chained fault lasts (swarm: the nemesis's, or 2..6 s)
+    int faults_max = 8;                // chained faults per run
+    // The partitions whose consequences it follows; empty: every partition of the file's topics.
+    std::vector<std::pair<std::string, int32_t>> partitions;
+  };
+  Chain drawn_chain;
   int line = 0;
 };
+const char* to_string(NemesisSpec::Chain::Link l);
+// The kinds a chaining nemesis injects: those that take the node they hit out of service.
+bool chain_can_inject(faults::FaultKind k);
 
 // An expectation is a comparison on a counted outcome: "== 0", "> 0", "<= 3".
 struct CountExpectation {

@@ -1349,8 +1349,8 @@ class SpecBuilder {
   // --- nemesis
 
   void read_nemesis(const YamlValue& v) {
-    require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm, targets, aims, one_at_a_time, fire)");
-    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm", "targets", "aims", "one_at_a_time", "fire"});
+    require_map(v, "nemesis", "a map of nemesis settings (kinds, interval, lasts_min, lasts_max, swarm, targets, aims, one_at_a_time, chain, fire)");
+    check_keys(v, "nemesis", {"kinds", "interval", "lasts_min", "lasts_max", "swarm", "targets", "aims", "one_at_a_time", "chain", "fire"});
     NemesisSpec n;
     n.line = v.where.line;
     faults::NemesisOptions& o = n.options;
@@ -1398,6 +1398,17 @@ class SpecBuilder {
       } else {
         n.one_at_a_time = read_bool(*x, "nemesis.one_at_a_time (true, false or drawn)");
       }
+    }
+    if (const YamlValue* x = v.find("chain")) {
+      if (x->is_scalar() && x->text == "drawn") {
+        n.chain_drawn = true;
+      } else {
+        n.chain = read_bool(*x, "nemesis.chain (true, false or drawn)");
+      }
+      bool takes_out = std::any_of(o.kinds.begin(), o.kinds.end(), [](faults::FaultKind k) { return chain_can_inject(k); });
+      if ((n.chain || n.chain_drawn) && !takes_out)
+        fail_at(x->where, "nemesis.chain: the chain injects only kinds that take a node out; expected at least one of "
+                          "crash, torn-crash, kill, shutdown, pause, isolate, partition in nemesis.kinds");
     }
     if (const YamlValue* x = v.find("fire")) n.fire = read_bool(*x, "nemesis.fire");
     spec_.nemesis = n;

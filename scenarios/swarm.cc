@@ -1,5 +1,9 @@
 #include "scenarios/swarm.h"
 
+#include <algorithm>
+#include <iterator>
+#include <optional>
+
 #include "broker_model/clients/client_config.h"
 
 namespace scenarios {
@@ -122,6 +126,76 @@ std::vector<std::string> draw_nemesis_aims(ScenarioSpec& spec, sim::Prng prng) {
     for (const std::string& aim : off) o += (o.empty() ? "" : ", ") + aim;
     lines.push_back("nemesis: aims off: " + o);
   }
+  return lines;
+}
+
+std::vector<std::string> draw_nemesis_chain(ScenarioSpec& spec, sim::Prng prng) {
+  std::vector<std::string> lines;
+  if (!spec.nemesis) return lines;
+  NemesisSpec& n = *spec.nemesis;
+  n.drawn_chain = NemesisSpec::Chain{};
+  if (!n.chain && !n.chain_drawn) return lines;
+  NemesisSpec::Chain& c = n.drawn_chain;
+  c.on = n.chain || prng.chance(0.5);
+  if (!c.on) {
+    lines.push_back("nemesis: chain off (drawn)");
+    return lines;
+  }
+  using L = NemesisSpec::Chain::Link;
+  const L all[] = {L::kNewLeader, L::kDeposedLeader, L::kIsrJoiner, L::kExpandingLeader, L::kTruncatedFollower,
+                   L::kNewQuorumLeader, L::kNewLeadersFollower, L::kShrinkingLeader};
+  std::vector<faults::FaultKind> kinds;
+  for (faults::FaultKind k : n.options.kinds)
+    if (chain_can_inject(k)) kinds.push_back(k);
+  const bool swarm = n.options.swarm;
+  // At least one of `from` on: each with probability 1/2 under swarm, all otherwise.
+  auto some = [&prng, swarm](const auto& from, auto& into) {
+    std::vector<size_t> off;
+    for (size_t i = 0; i < std::size(from); ++i) {
+      if (!swarm || prng.chance(0.5)) {
+        into.push_back(from[i]);
+      } else {
+        off.push_back(i);
+      }
+    }
+    if (into.empty() && !off.empty()) into.push_back(from[off[prng.below(off.size())]]);
+  };
+  some(all, c.links);
+  some(kinds, c.kinds);
+  if (swarm) {
+    static const double kProbability[] = {0.25, 0.5, 1.0};
+    static const int64_t kDelayMs[] = {5, 50, 200, 1000};
+    c.probability = kProbability[prng.below(3)];
+    c.delay_max = sim::milliseconds(kDelayMs[prng.below(4)]);
+    c.faults_max = static_cast<int>(prng.int_in_range(2, 13));
+  }
+  // How long a chained fault lasts: the nemesis's range, or (swarm, half the seeds) 2..6 s, past
+  // replica.lag.time.max.ms and a quick broker session, so that it also moves ISRs and leaders.
+  c.lasts_min = n.options.lasts_min;
+  c.lasts_max = n.options.lasts_max;
+  if (swarm && prng.chance(0.5)) {
+    c.lasts_min = sim::seconds(2);
+    c.lasts_max = sim::seconds(6);
+  }
+  // The partitions the aims drew ("leader of orders/2"), if any; otherwise every partition.
+  for (const std::string& aim : n.drawn_aims) {
+    size_t of = aim.rfind(" of ");
+    size_t slash = aim.rfind('/');
+    if (of == std::string::npos || slash == std::string::npos || slash < of) continue;
+    std::string topic = aim.substr(of + 4, slash - (of + 4));
+    std::optional<int64_t> p = broker_model::parse_int(aim.substr(slash + 1));
+    if (!p) continue;
+    std::pair<std::string, int32_t> tp{topic, static_cast<int32_t>(*p)};
+    if (std::find(c.partitions.begin(), c.partitions.end(), tp) == c.partitions.end()) c.partitions.push_back(tp);
+  }
+  std::string follows, injects, where;
+  for (L l : c.links) follows += (follows.empty() ? "" : ", ") + std::string(to_string(l));
+  for (faults::FaultKind k : c.kinds) injects += (injects.empty() ? "" : ", ") + std::string(faults::to_string(k));
+  for (const auto& [t, p] : c.partitions) where += (where.empty() ? "" : ", ") + t + "/" + std::to_string(p);
+  lines.push_back("nemesis: chain on: after each " + follows + " (probability " + std::to_string(c.probability).substr(0, 4) +
+                  "), " + injects + " on it within " + sim::format_duration(c.delay_max) + ", lasting " +
+                  sim::format_duration(c.lasts_min) + " to " + sim::format_duration(c.lasts_max) + ", at most " +
+                  std::to_string(c.faults_max) + " chained faults; partitions: " + (where.empty() ? "all" : where));
   return lines;
 }
 

@@ -24,4 +24,14 @@ std::vector<std::string> draw_swarm_knobs(ScenarioSpec& spec, sim::Prng prng);
 // no aims (the prng is then unused, so files without aims draw what they always drew).
 std::vector<std::string> draw_nemesis_aims(ScenarioSpec& spec, sim::Prng prng);
 
+// The chaining nemesis of this run (NemesisSpec::chain, scenarios/chain_nemesis.h): whether it
+// is on (`chain: drawn`: probability 1/2), and, with `swarm: true`, which consequences it
+// follows (each 1/2, at least one), which of the file's node-stopping kinds it injects (each
+// 1/2, at least one), its probability per consequence (1/4, 1/2 or 1), how soon after it the
+// fault lands (at most 5 ms .. 1 s) and how many it chains per run (2..12). Without swarm: every
+// link and kind, 1/2, 100 ms, 8. The partitions it follows are those the aims drew (call after
+// draw_nemesis_aims), or every partition. Fills spec.nemesis->drawn_chain; returns the lines for
+// the run summary. Nothing (and no draw) when the file has no chain.
+std::vector<std::string> draw_nemesis_chain(ScenarioSpec& spec, sim::Prng prng);
+
 }  // namespace scenarios

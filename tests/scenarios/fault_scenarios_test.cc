@@ -421,5 +421,54 @@ heal_for: 4s
 }
 
 
+// The chaining nemesis: each chained fault lands on the node the consequence it follows named
+// (the line before the fault says which), is recorded for shrink like every nemesis fault, the
+// run stays deterministic, and the key is validated.
+TEST(FaultScenarios, ChainedFaultsLandOnTheNodeTheLastConsequenceNamed) {
+  const std::string head = R"(name: chain
+cluster: {brokers: 3, controllers: 3, broker_configs: {broker.session.timeout.ms: 3000, broker.heartbeat.interval.ms: 500}}
+topics: [{name: t, partitions: 2, replication_factor: 3, configs: {min.insync.replicas: 2}}]
+producers: [{topic: t, rate: 100/s, message_size: 100B, configs: {acks: all}}]
+duration: 8s
+heal_for: 4s
+)";
+  ScenarioSpec spec = load_text(head + R"(nemesis: {kinds: [kill, pause], interval: 1s, lasts_min: 3500ms, lasts_max: 4s,
+          aims: ["leader of t/*"], chain: true}
+)");
+  int chained = 0;
+  for (uint64_t seed = 1; seed <= 2; ++seed) {
+    ScenarioResult r = run_scenario(spec, RunOptions{.seed = seed});
+    std::string drawn;
+    for (const auto& l : r.drawn) drawn += l + "\n";
+    EXPECT_NE(drawn.find("nemesis: chain on: after each new leader, deposed leader"), std::string::npos) << drawn;
+    size_t faults = 0;
+    for (size_t i = 0; i < r.faults_fired.size(); ++i) {
+      const std::string& f = r.faults_fired[i];
+      if (f.find("end of") == std::string::npos && f.find("nemesis") == std::string::npos &&
+          (f.find(" kill ") != std::string::npos || f.find(" pause ") != std::string::npos))
+        ++faults;
+      size_t at = f.find("nemesis chain (");
+      if (at == std::string::npos) continue;
+      ++chained;
+      // "...): broker 2 leads t/1 at epoch 3" -> the next line's fault hits broker-2.
+      size_t named = f.find("): ", at) + 3;
+      std::string node = f.substr(named, f.find(' ', f.find(' ', named) + 1) - named);
+      std::replace(node.begin(), node.end(), ' ', '-');
+      ASSERT_LT(i + 1, r.faults_fired.size()) << all_fired(r);
+      EXPECT_NE(r.faults_fired[i + 1].find(node), std::string::npos) << f << "\n" << r.faults_fired[i + 1];
+    }
+    EXPECT_EQ(r.nemesis_faults.size(), faults) << all_fired(r);  // every fault, chained ones too, for shrink
+    EXPECT_FALSE(r.safety_failed()) << all_fired(r);
+  }
+  EXPECT_GE(chained, 2);
+  EXPECT_EQ(run_scenario(spec, RunOptions{.seed = 1}).fingerprint, run_scenario(spec, RunOptions{.seed = 1}).fingerprint);
+  auto error_of = [&](const std::string& nemesis) {
+    LoadResult bad = load_scenario_text(head + nemesis, "chain.yaml");
+    return bad.ok() ? std::string("(loaded)") : bad.error().str();
+  };
+  EXPECT_NE(error_of("nemesis: {kinds: [kill], chain: sometimes}\n").find("nemesis.chain"), std::string::npos);
+  EXPECT_NE(error_of("nemesis: {kinds: [link-loss], chain: true}\n").find("take a node out"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace scenarios
