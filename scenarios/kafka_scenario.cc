@@ -16,6 +16,7 @@
 #include "checkers/ctp_checkers.h"
 #include "checkers/reassignment_checkers.h"
 #include "checkers/txn_checkers.h"
+#include "checkers/txn_cycles.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/cluster_operations.h"
 #include "scenarios/config_notes.h"
@@ -326,6 +327,8 @@ void judge_transactions(const ScenarioSpec& spec, ScenarioResult& r, const std::
   add_expectation(r, "read_past_lso", e.read_past_lso.value_or(zero), count_of("read_past_lso"));
   add_expectation(r, "torn_transactions", e.torn_transactions.value_or(zero), count_of("torn_transactions"));
   add_expectation(r, "lost_committed_writes", e.lost_committed_writes.value_or(zero), count_of("lost_committed_writes"));
+  add_expectation(r, "txn_cycles", e.txn_cycles.value_or(zero), count_of("txn_cycles"));
+  if (e.txn_write_cycles) add_expectation(r, "txn_write_cycles", *e.txn_write_cycles, count_of("txn_write_cycles"));
   add_progress_floor(r, "committed_transactions",
                      e.committed_transactions.value_or(CountExpectation{CountExpectation::Op::kGt, 0}), r.committed_transactions);
 }
@@ -725,6 +728,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     result.committed_transactions = t.committed;
     for (CheckResult* c : {&t.aborted_reads, &t.read_past_lso, &t.torn_transactions, &t.lost_committed_writes})
       result.checks.push_back(std::move(*c));
+    TxnCycleChecks cycles = check_txn_cycles(h);
+    for (CheckResult* c : {&cycles.cycles, &cycles.write_cycles}) result.checks.push_back(std::move(*c));
   }
   if (spec.kinesis) {
     KinesisChecks k = check_kinesis(h);

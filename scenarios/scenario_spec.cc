@@ -95,6 +95,12 @@ const std::vector<ExpectKey>& expect_keys() {
        "transactions)"},
       {"lost_committed_writes", &ExpectSpec::lost_committed_writes,
        "records of committed transactions not visible as committed in the final log (default 0 with transactions)"},
+      {"txn_cycles", &ExpectSpec::txn_cycles,
+       "cycles of write-read, process-order and one-transactional.id write-write dependencies between committed "
+       "transactions (G1c, G0-process; default 0 with transactions)"},
+      {"txn_write_cycles", &ExpectSpec::txn_write_cycles,
+       "cycles through the interleaved writes of different transactional.ids (G0, G1c): allowed by Kafka's model, "
+       "counted"},
       {"committed_transactions", &ExpectSpec::committed_transactions,
        "transactions whose commit was acknowledged: the floor that keeps the transaction checks from passing "
        "vacuously (default > 0 with transactions)"},

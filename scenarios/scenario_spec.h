@@ -353,6 +353,10 @@ struct ExpectSpec {
   std::optional<CountExpectation> torn_transactions;
   std::optional<CountExpectation> lost_committed_writes;
   std::optional<CountExpectation> committed_transactions;
+  // Write/read cycles between transactions (checkers/txn_cycles.h): txn_cycles defaults to 0
+  // with transactions; txn_write_cycles (allowed by Kafka's model) is counted.
+  std::optional<CountExpectation> txn_cycles;
+  std::optional<CountExpectation> txn_write_cycles;
   // Kinesis (checkers/kinesis_checkers.h). With KCL consumers, processed_skipped and
   // kinesis_key_order default to 0; the others are counts to state.
   std::optional<CountExpectation> processed_twice;     // records a KCL application processed more than once
