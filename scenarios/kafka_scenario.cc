@@ -419,8 +419,11 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
     const ExpectSpec& e = spec.expect;
     add_expectation(r, "pipeline_missing", e.pipeline_missing.value_or(zero), count_of("pipeline_missing"));
     add_expectation(r, "pipeline_duplicates", e.pipeline_duplicates, count_of("pipeline_duplicates"));
+    add_expectation(r, "pipeline_unexplained_duplicates", e.pipeline_unexplained_duplicates.value_or(zero),
+                    count_of("pipeline_unexplained_duplicates"));
     add_expectation(r, "pipeline_out_of_order", e.pipeline_out_of_order, count_of("pipeline_out_of_order"));
     add_expectation(r, "pipeline_qos0_lost", e.pipeline_qos0_lost, count_of("pipeline_qos0_lost"));
+    add_expectation(r, "pipeline_mqtt_redelivered", e.pipeline_mqtt_redelivered, count_of("pipeline_mqtt_redelivered"));
     add_expectation(r, "pipeline_redelivered", e.pipeline_redelivered, count_of("pipeline_redelivered"));
     add_expectation(r, "pipeline_replayed", e.pipeline_replayed, count_of("pipeline_replayed"));
     add_expectation(r, "pipeline_dead_lettered", e.pipeline_dead_lettered, count_of("pipeline_dead_lettered"));
@@ -741,7 +744,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   if (spec.pipeline) {
     PipelineChecks pc = check_pipeline(h);
     result.pipeline_latency = std::move(pc.latency);
-    for (CheckResult* c : {&pc.missing, &pc.duplicates, &pc.out_of_order, &pc.qos0_lost, &pc.redelivered, &pc.replayed,
+    for (CheckResult* c : {&pc.missing, &pc.duplicates, &pc.unexplained_duplicates, &pc.mqtt_redelivered, &pc.out_of_order, &pc.qos0_lost, &pc.redelivered, &pc.replayed,
                            &pc.dead_lettered})
       result.checks.push_back(std::move(*c));
   }

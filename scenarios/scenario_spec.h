@@ -377,8 +377,10 @@ struct ExpectSpec {
   // and pipeline_delivered to "> 0"; the others are counts to state.
   std::optional<CountExpectation> pipeline_missing;
   std::optional<CountExpectation> pipeline_duplicates;
+  std::optional<CountExpectation> pipeline_unexplained_duplicates;  // default 0 with pipeline
   std::optional<CountExpectation> pipeline_out_of_order;
   std::optional<CountExpectation> pipeline_qos0_lost;
+  std::optional<CountExpectation> pipeline_mqtt_redelivered;
   std::optional<CountExpectation> pipeline_redelivered;
   std::optional<CountExpectation> pipeline_replayed;
   std::optional<CountExpectation> pipeline_dead_lettered;

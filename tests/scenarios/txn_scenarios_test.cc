@@ -193,5 +193,33 @@ TEST(TxnScenarios, EpochBumpPerTransactionFencesTheDelayedEndTxn) {
   expect_holds("transactions/delayed-end-txn-tv2.yaml", seeds_or(3));
 }
 
+// ---- write/read cycles between transactions (checkers/txn_cycles.h) ----------------------------
+
+// The fence removed: the zombie's late records land among the next instance's transactions of
+// the same transactional.id and are committed with them; one id's transactions ordered both
+// ways is a cycle, told with the records and offsets. The same faults with the fence on:
+// none (zombie-fencing.yaml, whose txn_cycles defaults to 0).
+TEST(TxnScenarios, AZombiesLateWritesMakeACycleWithoutTheEpochFence) {
+  ScenarioResult r = run_scenario(load_bundled("transactions/zombie-stale-epoch-accepted.yaml"), RunOptions{1, nullptr});
+  EXPECT_TRUE(r.expectations_met()) << failed_expectations(r);
+  EXPECT_GT(check_count(r, "txn_cycles"), 0) << format_summary(r);
+  const std::string story = first_story(r, "txn_cycles");
+  EXPECT_NE(story.find("one transactional.id: its transactions never interleave"), std::string::npos) << story;
+  ScenarioResult clean = run_scenario(load_bundled("transactions/zombie-fencing.yaml"), RunOptions{1, nullptr});
+  EXPECT_EQ(check_count(clean, "txn_cycles"), 0) << first_story(clean, "txn_cycles");
+}
+
+// On the correct protocol the graph is there (the members' reads give wr edges, one id's
+// transactions po edges) and holds no forbidden cycle.
+TEST(TxnScenarios, ConsumeTransformProduceHasNoForbiddenCycle) {
+  ScenarioResult r = run_scenario(load_bundled("transactions/ctp-read-committed.yaml"), RunOptions{1, nullptr});
+  EXPECT_EQ(check_count(r, "txn_cycles"), 0) << first_story(r, "txn_cycles");
+  for (const auto& c : r.checks)
+    if (c.check == "txn_cycles") {
+      EXPECT_EQ(c.note.find("wr 0,"), std::string::npos) << c.note;
+      EXPECT_EQ(c.note.find("po 0)"), std::string::npos) << c.note;
+    }
+}
+
 }  // namespace
 }  // namespace scenarios
