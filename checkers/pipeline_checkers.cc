@@ -109,10 +109,30 @@ std::string cause_of_duplicate(const PipelineHistory& p, const ReadingKey& r, bo
   }
   if (offsets.size() > 1) {
     int receives = 0, forwards = 0;
-    for (const auto& rc : p.receives) receives += rc.reading == r ? 1 : 0;
-    for (const auto& f : p.forwards) forwards += f.reading == r && !f.message_id.empty() ? 1 : 0;
+    std::set<std::string> forwarded, received;  // queue message ids
+    for (const auto& rc : p.receives)
+      if (rc.reading == r) {
+        ++receives;
+        received.insert(rc.message_id);
+      }
+    for (const auto& f : p.forwards)
+      if (f.reading == r && !f.message_id.empty()) {
+        ++forwards;
+        forwarded.insert(f.message_id);
+      }
     std::string why = "the record is in the topic " + std::to_string(offsets.size()) + " times";
+    bool explained = forwards > 1;
     if (forwards > 1) why += "; the rule enqueued it " + std::to_string(forwards) + " times (MQTT re-delivery with DUP)";
+    // A queue message the rule never heard it had sent: a SendMessage whose answer was lost,
+    // sent again (a standard queue does not deduplicate).
+    std::string unheard;
+    for (const auto& id : received)
+      if (forwarded.count(id) == 0) unheard += (unheard.empty() ? "" : ", ") + id;
+    if (!unheard.empty()) {
+      explained = true;
+      why += "; the rule sent it again after a SendMessage whose answer it did not get had been enqueued (" + unheard +
+             "; a standard queue does not deduplicate)";
+    }
     if (receives > 1) {
       why += "; the queue delivered it " + std::to_string(receives) + " times";
       // Was an earlier invocation of it still running when it was received again?
@@ -134,11 +154,9 @@ std::string cause_of_duplicate(const PipelineHistory& p, const ReadingKey& r, bo
         why += ": an invocation holding it timed out mid-produce (after sending some records) and the batch was retried";
       else if (failed)
         why += ": an invocation holding it failed and the batch came back after its visibility timeout";
-      else
-        unexplained = true;
-    } else if (forwards <= 1) {
-      unexplained = true;
+      explained = explained || overlap || timed_out || failed;
     }
+    if (!explained) unexplained = true;
     causes.push_back(why);
   }
   std::string out;
