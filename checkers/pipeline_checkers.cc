@@ -139,9 +139,10 @@ std::string cause_of_duplicate(const PipelineHistory& p, const ReadingKey& r, bo
       std::vector<sim::Instant> recv;
       for (const auto& rc : p.receives)
         if (rc.reading == r) recv.push_back(rc.at);
-      bool overlap = false, timed_out = false, failed = false;
+      bool overlap = false, timed_out = false, failed = false, stale_delete = false;
       for (const auto& inv : p.invocations) {
         if (std::find(inv.readings.begin(), inv.readings.end(), r) == inv.readings.end()) continue;
+        stale_delete = stale_delete || (inv.outcome == "ok" && inv.deleted < static_cast<int32_t>(inv.message_ids.size()));
         timed_out = timed_out || inv.outcome == "timeout";
         failed = failed || inv.outcome.rfind("error", 0) == 0;
         for (sim::Instant t : recv)
@@ -154,7 +155,11 @@ std::string cause_of_duplicate(const PipelineHistory& p, const ReadingKey& r, bo
         why += ": an invocation holding it timed out mid-produce (after sending some records) and the batch was retried";
       else if (failed)
         why += ": an invocation holding it failed and the batch came back after its visibility timeout";
-      explained = explained || overlap || timed_out || failed;
+      else if (stale_delete)
+        why += ": an invocation holding it succeeded but its DeleteMessageBatch removed fewer messages than it held "
+               "(its visibility timeout had ended while the batch waited or ran: a stale receipt handle deletes "
+               "nothing), so the message came back";
+      explained = explained || overlap || timed_out || failed || stale_delete;
     }
     if (!explained) unexplained = true;
     causes.push_back(why);
