@@ -68,6 +68,10 @@ const std::vector<VariantInfo> kCatalogue = {
     {V::kAclRemovalsIgnored, "acl-removals-ignored", "security",
      "eddy's mutation of KRaft's AclPublisher (brokers replay RemoveAccessControlEntryRecord into the authorizer)",
      "brokers never apply RemoveAccessControlEntryRecord: a revoked ACL keeps allowing on every broker that had it"},
+    {V::kStaleEpochProduceAccepted, "stale-epoch-produce-accepted", "transactions",
+     "eddy's mutation of KIP-98's producer fencing (ProducerAppendInfo.checkProducerEpoch on a produce)",
+     "leaders append a produce whose producer epoch is older than the producer's: a fenced zombie's late "
+     "writes join the next instance's transaction"},
 };
 
 }  // namespace

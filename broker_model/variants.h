@@ -42,6 +42,8 @@ enum class Variant : uint8_t {
   // security (broker_model/security/): planted mutations the ACL checkers must catch
   kAclAllowOverridesDeny,
   kAclRemovalsIgnored,
+  // transactions (broker): a planted mutation the transaction cycle checker must catch
+  kStaleEpochProduceAccepted,
   kCount
 };
 

@@ -544,6 +544,7 @@ Duplicates check_duplicates(const History& h) {
   // Where each record was produced and which recorded sends (batches sent more than once)
   // carried it: built only when something is held twice.
   std::map<uint64_t, size_t> op_of_record;
+  std::map<uint64_t, int> produce_calls;  // duplicated record id -> the produce calls that sent it
   std::map<size_t, std::vector<size_t>> sends_of_op;
   std::map<std::pair<int, TopicPartition>, sim::Instant> refused;
   int64_t restamped = 0, without_idempotence = 0;
@@ -573,7 +574,10 @@ Duplicates check_duplicates(const History& h) {
     }
   }
   if (!held.empty()) {
-    for (size_t op = 0; op < ops.size(); ++op) op_of_record.emplace(ops[op].record_id, op);
+    for (size_t op = 0; op < ops.size(); ++op) {
+      op_of_record.emplace(ops[op].record_id, op);
+      if (duplicated.count(ops[op].record_id) > 0) ++produce_calls[ops[op].record_id];
+    }
     for (size_t a = 0; a < attempts.size(); ++a)
       if (attempts[a].attempt == 1)
         for (size_t op : attempts[a].ops) sends_of_op[op].push_back(a);
@@ -625,6 +629,12 @@ Duplicates check_duplicates(const History& h) {
                           " producer id/epoch/sequence identities): an idempotent producer's epoch bump (KIP-360) "
                           "renumbers in-flight batches, and a copy already appended under the old identity "
                           "cannot be recognised (KAFKA-14034)");
+    } else if (produce_calls[id] > 1) {
+      // The application itself sent the record again (the pipeline's function retried after a
+      // timed-out invocation, with the reading's id): two produce calls, not one batch retried.
+      if (!v.story.empty())
+        v.story.push_back("the application produced " + format_record_id(id) + " " + std::to_string(produce_calls[id]) +
+                          " times (separate send calls): no producer's idempotence can recognise that");
     } else if (idempotent) {
       // One identity over every send: the leader had what it needs to answer the retry
       // with the original offset (ProducerStateManager's batch metadata) and did not.

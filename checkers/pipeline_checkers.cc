@@ -53,7 +53,9 @@ std::vector<std::string> story_of(const PipelineHistory& p, const ReadingKey& r)
 }
 
 // Why a reading is in the store twice.
-std::string cause_of_duplicate(const PipelineHistory& p, const ReadingKey& r) {
+// `unexplained` is set when no hop's behaviour accounts for it (pipeline_unexplained_duplicates).
+std::string cause_of_duplicate(const PipelineHistory& p, const ReadingKey& r, bool& unexplained) {
+  unexplained = false;
   std::set<std::pair<std::string, int64_t>> offsets;
   std::map<std::pair<std::string, int64_t>, int> writes_per_offset;
   std::set<std::string> stored_ids;
@@ -107,19 +109,40 @@ std::string cause_of_duplicate(const PipelineHistory& p, const ReadingKey& r) {
   }
   if (offsets.size() > 1) {
     int receives = 0, forwards = 0;
-    for (const auto& rc : p.receives) receives += rc.reading == r ? 1 : 0;
-    for (const auto& f : p.forwards) forwards += f.reading == r && !f.message_id.empty() ? 1 : 0;
+    std::set<std::string> forwarded, received;  // queue message ids
+    for (const auto& rc : p.receives)
+      if (rc.reading == r) {
+        ++receives;
+        received.insert(rc.message_id);
+      }
+    for (const auto& f : p.forwards)
+      if (f.reading == r && !f.message_id.empty()) {
+        ++forwards;
+        forwarded.insert(f.message_id);
+      }
     std::string why = "the record is in the topic " + std::to_string(offsets.size()) + " times";
+    bool explained = forwards > 1;
     if (forwards > 1) why += "; the rule enqueued it " + std::to_string(forwards) + " times (MQTT re-delivery with DUP)";
+    // A queue message the rule never heard it had sent: a SendMessage whose answer was lost,
+    // sent again (a standard queue does not deduplicate).
+    std::string unheard;
+    for (const auto& id : received)
+      if (forwarded.count(id) == 0) unheard += (unheard.empty() ? "" : ", ") + id;
+    if (!unheard.empty()) {
+      explained = true;
+      why += "; the rule sent it again after a SendMessage whose answer it did not get had been enqueued (" + unheard +
+             "; a standard queue does not deduplicate)";
+    }
     if (receives > 1) {
       why += "; the queue delivered it " + std::to_string(receives) + " times";
       // Was an earlier invocation of it still running when it was received again?
       std::vector<sim::Instant> recv;
       for (const auto& rc : p.receives)
         if (rc.reading == r) recv.push_back(rc.at);
-      bool overlap = false, timed_out = false, failed = false;
+      bool overlap = false, timed_out = false, failed = false, stale_delete = false;
       for (const auto& inv : p.invocations) {
         if (std::find(inv.readings.begin(), inv.readings.end(), r) == inv.readings.end()) continue;
+        stale_delete = stale_delete || (inv.outcome == "ok" && inv.deleted < static_cast<int32_t>(inv.message_ids.size()));
         timed_out = timed_out || inv.outcome == "timeout";
         failed = failed || inv.outcome.rfind("error", 0) == 0;
         for (sim::Instant t : recv)
@@ -132,11 +155,18 @@ std::string cause_of_duplicate(const PipelineHistory& p, const ReadingKey& r) {
         why += ": an invocation holding it timed out mid-produce (after sending some records) and the batch was retried";
       else if (failed)
         why += ": an invocation holding it failed and the batch came back after its visibility timeout";
+      else if (stale_delete)
+        why += ": an invocation holding it succeeded but its DeleteMessageBatch removed fewer messages than it held "
+               "(its visibility timeout had ended while the batch waited or ran: a stale receipt handle deletes "
+               "nothing), so the message came back";
+      explained = explained || overlap || timed_out || failed || stale_delete;
     }
+    if (!explained) unexplained = true;
     causes.push_back(why);
   }
   std::string out;
   for (const auto& c : causes) out += (out.empty() ? "" : "; ") + c;
+  if (out.empty()) unexplained = true;
   return out.empty() ? "cause not identified" : out;
 }
 
@@ -184,8 +214,11 @@ PipelineChecks check_pipeline(const History& h) {
     for (const auto& [r, ids] : docs_of) {
       if (ids.size() < 2) continue;
       Violation v;
-      v.summary = "duplicate: " + name(r) + " is in " + std::to_string(ids.size()) + " documents; " + cause_of_duplicate(p, r);
+      bool unexplained = false;
+      v.summary = "duplicate: " + name(r) + " is in " + std::to_string(ids.size()) + " documents; " +
+                  cause_of_duplicate(p, r, unexplained);
       v.story = story_of(p, r);
+      if (unexplained) add_example(out.unexplained_duplicates, v);
       add_example(out.duplicates, std::move(v));
     }
   for (const auto& w : p.writes)
@@ -197,6 +230,24 @@ PipelineChecks check_pipeline(const History& h) {
       v.story = story_of(p, w.reading);
       add_example(out.out_of_order, std::move(v));
     }
+  // MQTT QoS 1 re-deliveries (MQTT 3.1.1 section 4.4): a device re-sending a PUBLISH whose
+  // PUBACK it never got, or the broker re-sending one to the rule, both with DUP=1.
+  std::map<ReadingKey, int> dup_forwards;
+  for (const auto& f : p.forwards)
+    if (f.dup) ++dup_forwards[f.reading];
+  for (const auto& [r, x] : p.readings) {
+    auto it = dup_forwards.find(r);
+    const int to_rule = it == dup_forwards.end() ? 0 : it->second;
+    if (x.publishes < 2 && to_rule == 0) continue;
+    Violation v;
+    v.summary = "MQTT re-delivery: " + name(r);
+    if (x.publishes > 1) v.summary += " re-sent by its device with DUP=1 (" + std::to_string(x.publishes) + " PUBLISHes)";
+    if (to_rule > 0)
+      v.summary += std::string(x.publishes > 1 ? ";" : "") + " re-delivered by the MQTT broker to the rule with DUP=1 " +
+                   std::to_string(to_rule) + " time(s)";
+    v.story = story_of(p, r);
+    add_example(out.mqtt_redelivered, std::move(v));
+  }
   std::set<std::string> redelivered;
   for (const auto& rc : p.receives)
     if (rc.receive_count > 1 && redelivered.insert(rc.message_id).second) {

@@ -35,7 +35,11 @@ struct PipelineChecks {
   CheckResult missing{"pipeline_missing", 0, {}, {}};
   CheckResult qos0_lost{"pipeline_qos0_lost", 0, {}, {}};
   CheckResult duplicates{"pipeline_duplicates", 0, {}, {}};
+  // Duplicates whose cause no hop's recorded behaviour explains (a re-delivery, a timed-out or
+  // failed invocation, a replay, a lost store answer): 0 unless the model has a gap.
+  CheckResult unexplained_duplicates{"pipeline_unexplained_duplicates", 0, {}, {}};
   CheckResult out_of_order{"pipeline_out_of_order", 0, {}, {}};
+  CheckResult mqtt_redelivered{"pipeline_mqtt_redelivered", 0, {}, {}};  // readings sent again with DUP=1
   CheckResult redelivered{"pipeline_redelivered", 0, {}, {}};
   CheckResult replayed{"pipeline_replayed", 0, {}, {}};
   CheckResult dead_lettered{"pipeline_dead_lettered", 0, {}, {}};

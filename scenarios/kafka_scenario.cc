@@ -16,6 +16,7 @@
 #include "checkers/ctp_checkers.h"
 #include "checkers/reassignment_checkers.h"
 #include "checkers/txn_checkers.h"
+#include "checkers/txn_cycles.h"
 #include "scenarios/client_processes.h"
 #include "scenarios/cluster_operations.h"
 #include "scenarios/config_notes.h"
@@ -327,6 +328,8 @@ void judge_transactions(const ScenarioSpec& spec, ScenarioResult& r, const std::
   add_expectation(r, "read_past_lso", e.read_past_lso.value_or(zero), count_of("read_past_lso"));
   add_expectation(r, "torn_transactions", e.torn_transactions.value_or(zero), count_of("torn_transactions"));
   add_expectation(r, "lost_committed_writes", e.lost_committed_writes.value_or(zero), count_of("lost_committed_writes"));
+  add_expectation(r, "txn_cycles", e.txn_cycles.value_or(zero), count_of("txn_cycles"));
+  if (e.txn_write_cycles) add_expectation(r, "txn_write_cycles", *e.txn_write_cycles, count_of("txn_write_cycles"));
   add_progress_floor(r, "committed_transactions",
                      e.committed_transactions.value_or(CountExpectation{CountExpectation::Op::kGt, 0}), r.committed_transactions);
 }
@@ -417,8 +420,11 @@ void judge(const ScenarioSpec& spec, ScenarioResult& r) {
     const ExpectSpec& e = spec.expect;
     add_expectation(r, "pipeline_missing", e.pipeline_missing.value_or(zero), count_of("pipeline_missing"));
     add_expectation(r, "pipeline_duplicates", e.pipeline_duplicates, count_of("pipeline_duplicates"));
+    add_expectation(r, "pipeline_unexplained_duplicates", e.pipeline_unexplained_duplicates.value_or(zero),
+                    count_of("pipeline_unexplained_duplicates"));
     add_expectation(r, "pipeline_out_of_order", e.pipeline_out_of_order, count_of("pipeline_out_of_order"));
     add_expectation(r, "pipeline_qos0_lost", e.pipeline_qos0_lost, count_of("pipeline_qos0_lost"));
+    add_expectation(r, "pipeline_mqtt_redelivered", e.pipeline_mqtt_redelivered, count_of("pipeline_mqtt_redelivered"));
     add_expectation(r, "pipeline_redelivered", e.pipeline_redelivered, count_of("pipeline_redelivered"));
     add_expectation(r, "pipeline_replayed", e.pipeline_replayed, count_of("pipeline_replayed"));
     add_expectation(r, "pipeline_dead_lettered", e.pipeline_dead_lettered, count_of("pipeline_dead_lettered"));
@@ -732,6 +738,8 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     result.committed_transactions = t.committed;
     for (CheckResult* c : {&t.aborted_reads, &t.read_past_lso, &t.torn_transactions, &t.lost_committed_writes})
       result.checks.push_back(std::move(*c));
+    TxnCycleChecks cycles = check_txn_cycles(h);
+    for (CheckResult* c : {&cycles.cycles, &cycles.write_cycles}) result.checks.push_back(std::move(*c));
   }
   if (spec.kinesis) {
     KinesisChecks k = check_kinesis(h);
@@ -743,7 +751,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   if (spec.pipeline) {
     PipelineChecks pc = check_pipeline(h);
     result.pipeline_latency = std::move(pc.latency);
-    for (CheckResult* c : {&pc.missing, &pc.duplicates, &pc.out_of_order, &pc.qos0_lost, &pc.redelivered, &pc.replayed,
+    for (CheckResult* c : {&pc.missing, &pc.duplicates, &pc.unexplained_duplicates, &pc.mqtt_redelivered, &pc.out_of_order, &pc.qos0_lost, &pc.redelivered, &pc.replayed,
                            &pc.dead_lettered})
       result.checks.push_back(std::move(*c));
   }

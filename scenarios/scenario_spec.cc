@@ -95,6 +95,12 @@ const std::vector<ExpectKey>& expect_keys() {
        "transactions)"},
       {"lost_committed_writes", &ExpectSpec::lost_committed_writes,
        "records of committed transactions not visible as committed in the final log (default 0 with transactions)"},
+      {"txn_cycles", &ExpectSpec::txn_cycles,
+       "cycles of write-read, process-order and one-transactional.id write-write dependencies between committed "
+       "transactions (G1c, G0-process; default 0 with transactions)"},
+      {"txn_write_cycles", &ExpectSpec::txn_write_cycles,
+       "cycles through the interleaved writes of different transactional.ids (G0, G1c): allowed by Kafka's model, "
+       "counted"},
       {"committed_transactions", &ExpectSpec::committed_transactions,
        "transactions whose commit was acknowledged: the floor that keeps the transaction checks from passing "
        "vacuously (default > 0 with transactions)"},
@@ -115,9 +121,13 @@ const std::vector<ExpectKey>& expect_keys() {
        "pipeline: QoS 1 readings acknowledged to their device with no document in the store (default 0 with pipeline)"},
       {"pipeline_duplicates", &ExpectSpec::pipeline_duplicates,
        "pipeline: readings held by more than one document in the store, each told with its cause"},
+      {"pipeline_unexplained_duplicates", &ExpectSpec::pipeline_unexplained_duplicates,
+       "pipeline: duplicate documents no hop's recorded behaviour explains (default 0 with pipeline)"},
       {"pipeline_out_of_order", &ExpectSpec::pipeline_out_of_order,
        "pipeline: store writes that replaced a device's document holding a newer reading (upsert by device)"},
       {"pipeline_qos0_lost", &ExpectSpec::pipeline_qos0_lost, "pipeline: QoS 0 readings with no document (at most once)"},
+      {"pipeline_mqtt_redelivered", &ExpectSpec::pipeline_mqtt_redelivered,
+       "pipeline: QoS 1 readings sent again with DUP=1, by their device (PUBACK lost) or by the MQTT broker to the rule"},
       {"pipeline_redelivered", &ExpectSpec::pipeline_redelivered, "pipeline: queue messages received more than once"},
       {"pipeline_replayed", &ExpectSpec::pipeline_replayed,
        "pipeline: topic records a sink task wrote to the store more than once (replays from a committed offset)"},

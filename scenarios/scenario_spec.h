@@ -377,6 +377,10 @@ struct ExpectSpec {
   std::optional<CountExpectation> torn_transactions;
   std::optional<CountExpectation> lost_committed_writes;
   std::optional<CountExpectation> committed_transactions;
+  // Write/read cycles between transactions (checkers/txn_cycles.h): txn_cycles defaults to 0
+  // with transactions; txn_write_cycles (allowed by Kafka's model) is counted.
+  std::optional<CountExpectation> txn_cycles;
+  std::optional<CountExpectation> txn_write_cycles;
   // Kinesis (checkers/kinesis_checkers.h). With KCL consumers, processed_skipped and
   // kinesis_key_order default to 0; the others are counts to state.
   std::optional<CountExpectation> processed_twice;     // records a KCL application processed more than once
@@ -397,8 +401,10 @@ struct ExpectSpec {
   // and pipeline_delivered to "> 0"; the others are counts to state.
   std::optional<CountExpectation> pipeline_missing;
   std::optional<CountExpectation> pipeline_duplicates;
+  std::optional<CountExpectation> pipeline_unexplained_duplicates;  // default 0 with pipeline
   std::optional<CountExpectation> pipeline_out_of_order;
   std::optional<CountExpectation> pipeline_qos0_lost;
+  std::optional<CountExpectation> pipeline_mqtt_redelivered;
   std::optional<CountExpectation> pipeline_redelivered;
   std::optional<CountExpectation> pipeline_replayed;
   std::optional<CountExpectation> pipeline_dead_lettered;

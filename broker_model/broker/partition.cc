@@ -6,6 +6,7 @@
 
 #include "sim/check.h"
 #include "broker_model/fault_sites.h"
+#include "broker_model/txn/control_batch.h"
 #include "sim/fault_point.h"
 
 namespace broker_model {
@@ -230,6 +231,11 @@ storage::LogAppendInfo Partition::append_checked(const RecordBatch& batch, Leade
   }
   if (idempotent) {
     ProducerCheckResult check = producer_state_.check(batch);
+    // BUG ZOO (kStaleEpochProduceAccepted, eddy's mutation of KIP-98's fencing): a batch of an
+    // older epoch than the producer's (a fenced zombie's) is appended, not refused.
+    if (check.verdict == ProducerCheck::kReject && check.error == ErrorCode::kInvalidProducerEpoch &&
+        config_.variants.has(Variant::kStaleEpochProduceAccepted) && !txn::is_control(batch))
+      check.verdict = ProducerCheck::kAppend;
     if (check.verdict == ProducerCheck::kReject) {
       ctx_.trace("partition.producer_rejected",
                  {{"partition", tp_.str()}, {"producer_id", batch.producer_id.value()},

@@ -193,5 +193,39 @@ TEST(TxnScenarios, EpochBumpPerTransactionFencesTheDelayedEndTxn) {
   expect_holds("transactions/delayed-end-txn-tv2.yaml", seeds_or(3));
 }
 
+// ---- write/read cycles between transactions (checkers/txn_cycles.h) ----------------------------
+
+// The epoch fence removed (`stale-epoch-produce-accepted`): the delayed batch of an aborted
+// transaction lands among the records of the producer's later transactions and is committed
+// with them; one transactional.id's transactions in both orders is a cycle, told with the
+// records and offsets, and the file's expectations fail. The file as bundled (the fence on)
+// refuses the batch: no cycle.
+TEST(TxnScenarios, ALateWriteAcceptedUnderAStaleEpochMakesACycle) {
+  ScenarioSpec spec = load_bundled("transactions/late-write-stale-epoch.yaml");
+  spec.cluster.variants.set(Variant::kStaleEpochProduceAccepted);
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_TRUE(r.safety_failed()) << format_summary(r);
+  EXPECT_GT(check_count(r, "txn_cycles"), 0) << format_summary(r);
+  const std::string story = first_story(r, "txn_cycles");
+  EXPECT_NE(story.find("one transactional.id: its transactions never interleave"), std::string::npos) << story;
+  EXPECT_NE(story.find("the next committed record there"), std::string::npos) << story;
+  spec.cluster.variants = {};
+  ScenarioResult clean = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_TRUE(clean.expectations_met()) << failed_expectations(clean);
+  EXPECT_EQ(check_count(clean, "txn_cycles"), 0) << first_story(clean, "txn_cycles");
+}
+
+// On the correct protocol the graph is there (the members' reads give wr edges, one id's
+// transactions po edges) and holds no forbidden cycle.
+TEST(TxnScenarios, ConsumeTransformProduceHasNoForbiddenCycle) {
+  ScenarioResult r = run_scenario(load_bundled("transactions/ctp-read-committed.yaml"), RunOptions{1, nullptr});
+  EXPECT_EQ(check_count(r, "txn_cycles"), 0) << first_story(r, "txn_cycles");
+  for (const auto& c : r.checks)
+    if (c.check == "txn_cycles") {
+      EXPECT_EQ(c.note.find("wr 0,"), std::string::npos) << c.note;
+      EXPECT_EQ(c.note.find("po 0)"), std::string::npos) << c.note;
+    }
+}
+
 }  // namespace
 }  // namespace scenarios
