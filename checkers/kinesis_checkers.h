@@ -15,7 +15,12 @@
 // - reshards: the SplitShard / MergeShards / UpdateShardCount calls done (counted, not judged);
 // - throttled_writes / throttled_reads: ProvisionedThroughputExceededException answers, with
 //   per shard the count and the time spent throttled (100 ms windows holding one);
-// - lease_changes: leases taken over from another worker (expired) or stolen.
+// - lease_changes: leases taken over from another worker (expired) or stolen;
+// - kinesis_expired_unread: an acknowledged record retention trimmed before the application
+//   processed it and before any of its checkpoints went past it: what AWS documents for a
+//   consumer that falls behind by more than the retention period (counted per application,
+//   told with the worker's faults and where it read on; such records are not counted as
+//   skipped). A record a checkpoint went past before it expired stays processed_skipped.
 #pragma once
 
 #include <vector>
@@ -42,6 +47,7 @@ struct KinesisChecks {
   CheckResult throttled_writes{"throttled_writes", 0, {}, {}};
   CheckResult throttled_reads{"throttled_reads", 0, {}, {}};
   CheckResult lease_changes{"lease_changes", 0, {}, {}};
+  CheckResult expired_unread{"kinesis_expired_unread", 0, {}, {}};
   std::vector<ShardThrottling> throttling;  // every shard with a put or a throttle, by partition
 };
 

@@ -36,6 +36,12 @@ std::optional<ReshardResponse> KinesisClient::merge_shards(MergeShardsRequest re
 std::optional<ReshardResponse> KinesisClient::update_shard_count(UpdateShardCountRequest req) {
   return call<ReshardResponse>(kUpdateShardCountRpc, std::move(req));
 }
+std::optional<ReshardResponse> KinesisClient::increase_stream_retention_period(StreamRetentionRequest req) {
+  return call<ReshardResponse>(kIncreaseStreamRetentionPeriodRpc, std::move(req));
+}
+std::optional<ReshardResponse> KinesisClient::decrease_stream_retention_period(StreamRetentionRequest req) {
+  return call<ReshardResponse>(kDecreaseStreamRetentionPeriodRpc, std::move(req));
+}
 
 KinesisProducer::KinesisProducer(sim::NodeContext& ctx, KinesisClient& client, KinesisProducerConfig config,
                                  OnOutcome on_outcome, OnAttemptError on_attempt_error)

@@ -36,6 +36,8 @@ class KinesisClient {
   std::optional<ReshardResponse> split_shard(SplitShardRequest req);
   std::optional<ReshardResponse> merge_shards(MergeShardsRequest req);
   std::optional<ReshardResponse> update_shard_count(UpdateShardCountRequest req);
+  std::optional<ReshardResponse> increase_stream_retention_period(StreamRetentionRequest req);
+  std::optional<ReshardResponse> decrease_stream_retention_period(StreamRetentionRequest req);
 
  private:
   template <class Resp, class Req>

@@ -21,6 +21,8 @@ inline const sim::Symbol kListShardsRpc{"Kinesis.ListShards"};
 inline const sim::Symbol kSplitShardRpc{"Kinesis.SplitShard"};
 inline const sim::Symbol kMergeShardsRpc{"Kinesis.MergeShards"};
 inline const sim::Symbol kUpdateShardCountRpc{"Kinesis.UpdateShardCount"};
+inline const sim::Symbol kIncreaseStreamRetentionPeriodRpc{"Kinesis.IncreaseStreamRetentionPeriod"};
+inline const sim::Symbol kDecreaseStreamRetentionPeriodRpc{"Kinesis.DecreaseStreamRetentionPeriod"};
 
 // AWS error codes (per-record ErrorCode of PutRecords, or the exception of a call).
 inline constexpr const char* kThroughputExceeded = "ProvisionedThroughputExceededException";
@@ -42,6 +44,14 @@ inline constexpr int64_t kRecordDataBytesMax = int64_t{1} << 20;
 inline constexpr int64_t kPutRecordsBytesMax = int64_t{5} << 20;
 // Partition keys are Unicode strings of 1 to 256 characters (PutRecord: PartitionKey).
 inline constexpr size_t kPartitionKeyLengthMax = 256;
+// Retention: "The default retention period is 24 hours"; IncreaseStreamRetentionPeriod: "The
+// maximum value of a stream's retention period is 8760 hours (365 days)";
+// DecreaseStreamRetentionPeriod: "The minimum value of a stream's retention period is 24 hours"
+// (AWS API Reference). RetentionPeriodHours "Must be more than the current retention period"
+// (Increase) / "less than" (Decrease); else InvalidArgumentException.
+inline constexpr int32_t kRetentionHoursDefault = 24;
+inline constexpr int32_t kRetentionHoursMin = 24;
+inline constexpr int32_t kRetentionHoursMax = 8'760;
 // GetRecords returns at most 10,000 records per call (GetRecords: Limit).
 inline constexpr int32_t kGetRecordsLimitMax = 10'000;
 
@@ -141,6 +151,12 @@ struct UpdateShardCountRequest {
   int32_t target_shard_count = 0;
   std::string scaling_type = "UNIFORM_SCALING";
 };
+// IncreaseStreamRetentionPeriod / DecreaseStreamRetentionPeriod (answered as a ReshardResponse:
+// an error code and message, or nothing).
+struct StreamRetentionRequest {
+  std::string stream;
+  int32_t retention_period_hours = 0;
+};
 struct ReshardResponse {
   std::string error_code;
   std::string message;
@@ -149,6 +165,7 @@ struct ReshardResponse {
 inline uint32_t wire_bytes(const SplitShardRequest&) { return 160; }
 inline uint32_t wire_bytes(const MergeShardsRequest&) { return 160; }
 inline uint32_t wire_bytes(const UpdateShardCountRequest&) { return 96; }
+inline uint32_t wire_bytes(const StreamRetentionRequest&) { return 96; }
 inline uint32_t wire_bytes(const ReshardResponse& r) { return 48 + static_cast<uint32_t>(r.message.size()); }
 inline uint32_t wire_bytes(const PutRecordsRequest& r) {
   uint32_t n = 64 + static_cast<uint32_t>(r.stream.size());
