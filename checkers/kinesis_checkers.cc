@@ -376,12 +376,49 @@ void check_throttling(const History& h, KinesisChecks& out) {
   }
 }
 
+// Per application: records processed, reads throttled and the delay from put to processing;
+// the throttled_reads note tells them (a fan-out application's reads are never throttled).
+void consumer_stats(const History& h, KinesisChecks& out) {
+  const KinesisHistory& k = h.kinesis();
+  std::map<std::pair<TopicPartition, int64_t>, sim::Instant> acked;
+  for (const auto& p : h.produces())
+    if (p.outcome == OpOutcome::kOk && k.partition_keys.count(p.record_id) != 0) acked[{p.tp, p.offset.value()}] = p.completed;
+  std::string note;
+  for (const auto& [app, workers] : k.applications) {
+    KinesisConsumerStats s;
+    s.application = app;
+    s.fan_out = k.fan_out_applications.count(app) != 0;
+    std::set<std::pair<TopicPartition, int64_t>> seen;
+    std::vector<int64_t> delays;
+    for (const auto& c : h.consumes()) {
+      if (workers.count(c.consumer) == 0 || !seen.insert({c.tp, c.offset.value()}).second) continue;
+      ++s.records_processed;
+      auto a = acked.find({c.tp, c.offset.value()});
+      if (a != acked.end()) delays.push_back(std::max<int64_t>(0, (c.at - a->second).ms()));
+    }
+    for (const auto& t : k.throttles)
+      if (!t.write && workers.count(t.client) != 0) ++s.reads_throttled;
+    std::sort(delays.begin(), delays.end());
+    if (!delays.empty()) {
+      s.delay_ms_p50 = delays[delays.size() / 2];
+      s.delay_ms_p99 = delays[std::min(delays.size() - 1, delays.size() * 99 / 100)];
+    }
+    note += (note.empty() ? "" : "; ") + std::string("application ") + app + (s.fan_out ? " (enhanced fan-out)" : " (shared GetRecords)") +
+            ": " + std::to_string(s.records_processed) + " records processed, " + std::to_string(s.reads_throttled) +
+            " reads throttled, put-to-processing p50 " + std::to_string(s.delay_ms_p50) + " ms, p99 " +
+            std::to_string(s.delay_ms_p99) + " ms";
+    out.consumers.push_back(s);
+  }
+  if (!note.empty()) out.throttled_reads.note += "; per application: " + note;
+}
+
 }  // namespace
 
 KinesisChecks check_kinesis(const History& h) {
   KinesisChecks out;
   check_processing(h, out);
   check_throttling(h, out);
+  consumer_stats(h, out);
   return out;
 }
 

@@ -71,6 +71,7 @@ struct KinesisHistory {
   std::set<int> kcl_consumers;                     // consumer indexes that are KCL workers
   std::map<int, std::string> worker_ids;           // consumer index -> worker id
   std::map<std::string, std::set<int>> applications;  // application -> its workers (consumer indexes)
+  std::set<std::string> fan_out_applications;          // those reading by enhanced fan-out
   std::map<TopicPartition, KinesisShardInfo> shards;  // only streams that were resharded
   std::vector<KinesisTrim> trims;                     // in time order
   std::map<std::string, int> retention_hours;         // stream topic -> its retention at the start

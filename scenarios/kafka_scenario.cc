@@ -730,6 +730,7 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   if (spec.kinesis) {
     KinesisChecks k = check_kinesis(h);
     result.kinesis_throttling = std::move(k.throttling);
+    result.kinesis_consumers = std::move(k.consumers);
     for (CheckResult* c : {&k.processed_twice, &k.processed_skipped, &k.key_order, &k.reshard_key_order, &k.reshards,
                            &k.throttled_writes, &k.throttled_reads, &k.lease_changes, &k.expired_unread})
       result.checks.push_back(std::move(*c));

@@ -204,6 +204,7 @@ sim::BootFn make_kcl_worker_boot(const ScenarioSpec& spec, const KinesisConsumer
   lab.history.kinesis().kcl_consumers.insert(consumer_index);
   lab.history.kinesis().worker_ids[consumer_index] = worker_id;
   lab.history.kinesis().applications[c.application].insert(consumer_index);
+  if (c.fan_out) lab.history.kinesis().fan_out_applications.insert(c.application);
   lab.history.set_consumer_client_id(consumer_index, worker_id);
   return [&c, consumer_index, worker, worker_id, nodes, &lab](sim::NodeContext& ctx) {
     RpcEndpoint& rpc = client_rpc(ctx);
@@ -219,6 +220,8 @@ sim::BootFn make_kcl_worker_boot(const ScenarioSpec& spec, const KinesisConsumer
     config.checkpoint_before_processing = c.checkpoint_before_processing;
     config.read_children_early = c.read_children_early;
     config.parent_shard_poll = c.parent_shard_poll;
+    config.fan_out = c.fan_out;
+    config.consumer_name = c.application;
     KclRecorder& recorder = ctx.make<KclRecorder>(ctx, lab.history, consumer_index, c.stream);
     wait_ready(lab);
     KclWorker& w = ctx.make<KclWorker>(ctx, rpc, client, config, recorder);

@@ -231,6 +231,9 @@ struct KinesisConsumerSpec {
   // SHARD_END, polled every parent_shard_poll; read_children_early: true skips the wait.
   bool read_children_early = false;
   sim::Duration parent_shard_poll = sim::seconds(10);
+  // Enhanced fan-out (kcl_worker.h): the application registers a stream consumer named after
+  // it and its workers subscribe to their shards instead of polling GetRecords.
+  bool fan_out = false;
 };
 struct KinesisSpec {
   int frontends = 1;

@@ -965,7 +965,8 @@ class SpecBuilder {
         const YamlValue& e = cs->items[i];
         require_map(e, path, "a KCL application entry (a map with stream, application, workers, ...)");
         check_keys(e, path, {"stream", "application", "workers", "lease_duration", "idle_between_reads",
-                             "processing_time", "max_records", "checkpoint", "read_children_early", "parent_shard_poll"});
+                             "processing_time", "max_records", "checkpoint", "read_children_early", "parent_shard_poll",
+                             "fan_out"});
         KinesisConsumerSpec c;
         c.stream = stream_ref(e, path);
         if (const YamlValue* x = e.find("application")) c.application = read_text(*x, path + ".application", "a name");
@@ -983,6 +984,14 @@ class SpecBuilder {
           c.checkpoint_before_processing = when == "before_processing";
         }
         if (const YamlValue* x = e.find("read_children_early")) c.read_children_early = read_bool(*x, path + ".read_children_early");
+        if (const YamlValue* x = e.find("fan_out")) {
+          c.fan_out = read_bool(*x, path + ".fan_out");
+          // RegisterStreamConsumer: at most 20 registered consumers per stream.
+          int registered = c.fan_out ? 1 : 0;
+          for (const auto& other : k.consumers) registered += other.fan_out && other.stream == c.stream ? 1 : 0;
+          if (registered > 20)
+            fail_at(x->where, path + ".fan_out: LimitExceededException: a stream has at most 20 registered (fan-out) consumers");
+        }
         duration(e, path, "parent_shard_poll", c.parent_shard_poll);
         k.consumers.push_back(c);
       }

@@ -19,6 +19,11 @@ constexpr sim::Duration kStartupPoll = sim::milliseconds(100);
 // also trim first, so a trimmed record is never served in between).
 constexpr sim::Duration kTrimEveryMin = sim::milliseconds(10);
 constexpr sim::Duration kTrimEveryMax = sim::seconds(60);
+// Enhanced fan-out: how often the frontend looks for records to push (AWS quotes ~70 ms from
+// put to a subscriber), and how long it holds a SubscribeToShardEvent call with nothing to
+// push before answering it empty.
+constexpr sim::Duration kFanOutTick = sim::milliseconds(20);
+constexpr sim::Duration kEventHoldMax = sim::seconds(1);
 
 uint64_t token_of(uint64_t put, size_t index) { return (put << kTokenIndexBits) | index; }
 
@@ -159,6 +164,14 @@ void StreamFrontend::serve_loop() {
       if (auto* req = sim::payload_cast<MergeShardsRequest>(&q.body)) rpc_.reply_sized(q.info, merge_shards(*req));
     } else if (q.info.type == kUpdateShardCountRpc) {
       if (auto* req = sim::payload_cast<UpdateShardCountRequest>(&q.body)) rpc_.reply_sized(q.info, update_shard_count(*req));
+    } else if (q.info.type == kRegisterStreamConsumerRpc) {
+      if (auto* req = sim::payload_cast<StreamConsumerRequest>(&q.body)) rpc_.reply_sized(q.info, register_consumer(*req));
+    } else if (q.info.type == kDeregisterStreamConsumerRpc) {
+      if (auto* req = sim::payload_cast<StreamConsumerRequest>(&q.body)) rpc_.reply_sized(q.info, deregister_consumer(*req));
+    } else if (q.info.type == kSubscribeToShardRpc) {
+      if (auto* req = sim::payload_cast<SubscribeToShardRequest>(&q.body)) rpc_.reply_sized(q.info, subscribe_to_shard(*req));
+    } else if (q.info.type == kSubscribeToShardEventRpc) {
+      if (auto* req = sim::payload_cast<SubscribeToShardEventRequest>(&q.body)) hold_event(q.info, *req);
     } else if (q.info.type == kIncreaseStreamRetentionPeriodRpc || q.info.type == kDecreaseStreamRetentionPeriodRpc) {
       if (auto* req = sim::payload_cast<StreamRetentionRequest>(&q.body))
         rpc_.reply_sized(q.info, change_retention(*req, q.info.type == kIncreaseStreamRetentionPeriodRpc));
@@ -411,6 +424,142 @@ ReshardResponse StreamFrontend::merge_shards(const MergeShardsRequest& req) {
   const std::optional<int32_t> b = shard_index_of(req.adjacent_shard_to_merge);
   if (!a || !b) return ReshardResponse{kInvalidArgument, "MergeShards: bad ShardToMerge or AdjacentShardToMerge"};
   return reshard(req.stream, [&](ShardMap& m) { return m.merge(*a, *b); });
+}
+
+StreamConsumerResponse StreamFrontend::register_consumer(const StreamConsumerRequest& req) {
+  StreamConsumerResponse out;
+  Stream* s = find_stream(req.stream);
+  if (s == nullptr) return StreamConsumerResponse{kResourceNotFound, "stream " + req.stream + " not found", ""};
+  if (req.consumer_name.empty() || req.consumer_name.size() > 128)
+    return StreamConsumerResponse{kInvalidArgument, "ConsumerName must be 1 to 128 characters", ""};
+  if (auto it = s->consumers.find(req.consumer_name); it != s->consumers.end())
+    return StreamConsumerResponse{kResourceInUse, "consumer " + req.consumer_name + " is already registered", it->second};
+  if (s->consumers.size() >= kConsumersPerStreamMax)
+    return StreamConsumerResponse{kLimitExceeded, "a stream has at most 20 registered consumers", ""};
+  out.consumer_arn = "arn:aws:kinesis:lab:000000000000:stream/" + req.stream + "/consumer/" + req.consumer_name + ":" +
+                     std::to_string(++s->consumers_registered);
+  s->consumers[req.consumer_name] = out.consumer_arn;
+  return out;
+}
+
+StreamConsumerResponse StreamFrontend::deregister_consumer(const StreamConsumerRequest& req) {
+  Stream* s = find_stream(req.stream);
+  if (s == nullptr || s->consumers.erase(req.consumer_name) == 0)
+    return StreamConsumerResponse{kResourceNotFound, "consumer " + req.consumer_name + " not found", ""};
+  return StreamConsumerResponse{};  // its subscriptions end at their next push
+}
+
+SubscribeToShardResponse StreamFrontend::subscribe_to_shard(const SubscribeToShardRequest& req) {
+  SubscribeToShardResponse out;
+  Stream* stream = nullptr;
+  std::string name;
+  for (auto& [n, s] : streams_)
+    for (const auto& [consumer, arn] : s.consumers)
+      if (arn == req.consumer_arn) {
+        stream = &s;
+        name = n;
+      }
+  if (stream == nullptr) {
+    out.error_code = kResourceNotFound;
+    return out;
+  }
+  GetShardIteratorResponse it = get_shard_iterator(GetShardIteratorRequest{name, req.shard, req.type, req.sequence_number, 0});
+  if (!it.error_code.empty()) {
+    out.error_code = it.error_code;
+    return out;
+  }
+  if (!fan_out_started_) {
+    fan_out_started_ = true;
+    ctx_.spawn("kinesis-fan-out", [this] { fan_out_loop(); });
+  }
+  out.subscription = next_subscription_++;
+  subscriptions_[out.subscription] =
+      Subscription{name, req.consumer_arn, req.shard, it.iterator.next_sequence, ctx_.now() + sim::seconds(kSubscriptionLifetimeS), {}, {}};
+  return out;
+}
+
+void StreamFrontend::hold_event(const RequestInfo& info, const SubscribeToShardEventRequest& req) {
+  auto it = subscriptions_.find(req.subscription);
+  if (it == subscriptions_.end()) {
+    SubscribeToShardEvent e;
+    e.error_code = kResourceNotFound;
+    rpc_.reply_sized(info, std::move(e));
+    return;
+  }
+  it->second.waiting = info;
+  it->second.answer_by = ctx_.now() + kEventHoldMax;
+  push(req.subscription);
+}
+
+void StreamFrontend::fan_out_loop() {
+  for (;;) {
+    std::vector<uint64_t> ids;
+    for (const auto& [id, sub] : subscriptions_)
+      if (sub.waiting) ids.push_back(id);
+    for (uint64_t id : ids) push(id);
+    ctx_.sleep_for(kFanOutTick);
+  }
+}
+
+void StreamFrontend::push(uint64_t id) {
+  auto found = subscriptions_.find(id);
+  if (found == subscriptions_.end() || !found->second.waiting) return;
+  Subscription& sub = found->second;
+  Stream& s = streams_.at(sub.stream);
+  const sim::Instant now = ctx_.now();
+  SubscribeToShardEvent e;
+  bool registered = false;
+  for (const auto& [name, arn] : s.consumers) registered = registered || arn == sub.consumer_arn;
+  auto answer = [&](bool done) {
+    rpc_.reply_sized(*sub.waiting, std::move(e));
+    sub.waiting.reset();
+    if (done) subscriptions_.erase(found);
+  };
+  if (!registered || now >= sub.expires) {  // over: the consumer subscribes again from here
+    e.ended = true;
+    e.continuation = sub.next_sequence;
+    answer(true);
+    return;
+  }
+  trim(sub.stream, s);
+  const ShardCache& cache = s.cache[static_cast<size_t>(sub.shard)];
+  const ShardRange& shard = s.map.at(sub.shard);
+  if (shard.ending_sequence_number && sub.next_sequence > *shard.ending_sequence_number) {
+    for (int32_t c : s.map.children_of(shard.index)) {
+      const ShardRange& child = s.map.at(c);
+      ChildShard cs{c, {child.parent}, child.starting_hash_key, child.ending_hash_key};
+      if (child.adjacent_parent >= 0) cs.parent_shards.push_back(child.adjacent_parent);
+      e.child_shards.push_back(std::move(cs));
+    }
+    answer(true);
+    return;
+  }
+  const int64_t readable =
+      shard.ending_sequence_number ? std::min<int64_t>(*shard.ending_sequence_number + 1, cache.end()) : cache.end();
+  sub.next_sequence = std::max(sub.next_sequence, cache.first);
+  auto bucket = fan_out_bytes_.find({sub.consumer_arn, sub.shard});
+  if (bucket == fan_out_bytes_.end())
+    bucket = fan_out_bytes_.emplace(std::pair{sub.consumer_arn, sub.shard}, TokenBucket(kFanOutBytesPerShardPerS, now)).first;
+  const bool has_records = sub.next_sequence < readable;
+  if (has_records && bucket->second.positive(now)) {
+    // Each push is charged to this consumer's own 2 MB/s of the shard (in debt after a large
+    // one, as GetRecords' bytes): other consumers, shared or not, are not affected.
+    constexpr int64_t kPushBytesMax = int64_t{2} << 20;
+    int64_t bytes = 0;
+    while (sub.next_sequence < readable && static_cast<int32_t>(e.records.size()) < kGetRecordsLimitMax && bytes < kPushBytesMax) {
+      e.records.push_back(cache.at(sub.next_sequence));
+      bytes += cache.at(sub.next_sequence).data_bytes;
+      ++sub.next_sequence;
+    }
+    bucket->second.charge(static_cast<double>(bytes), now);
+    if (!cache.records.empty())
+      e.millis_behind_latest =
+          std::max<int64_t>(0, cache.records.back().approximate_arrival_ms - e.records.back().approximate_arrival_ms);
+  } else if (now < sub.answer_by) {
+    return;  // nothing to push yet: keep holding the call
+  }
+  e.continuation = sub.next_sequence;
+  answer(false);
 }
 
 ReshardResponse StreamFrontend::change_retention(const StreamRetentionRequest& req, bool increase) {

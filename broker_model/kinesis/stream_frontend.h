@@ -28,6 +28,12 @@
 //   an iterator at a trimmed record (AT_/AFTER_SEQUENCE_NUMBER, AT_TIMESTAMP older than the
 //   trim horizon) reads from it (docs/kinesis.md, "Retention"). The lab may let an hour of
 //   retention last less than an hour (`retention_hour`), so that a run of seconds shows it.
+// - Enhanced fan-out: RegisterStreamConsumer / DeregisterStreamConsumer (at most 20 per
+//   stream), SubscribeToShard: the frontend pushes records to the subscriber (each push the
+//   answer to a SubscribeToShardEvent call it holds until it has records), up to 2 MB/s per
+//   shard for each registered consumer, apart from the shard's shared read limits; a
+//   subscription ends after 5 minutes (or on deregistration) and is renewed by the consumer
+//   from its ContinuationSequenceNumber.
 // The write and read limits are enforced by each frontend for the calls it serves
 // (docs/kinesis.md: with several frontends a shard can take more than its limit).
 #pragma once
@@ -36,6 +42,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -105,6 +112,17 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
     std::vector<int64_t> last_acked;     // per shard: the highest sequence number acknowledged
     std::vector<std::string> routing_keys;  // a Kafka key murmur2 sends to each shard's partition
     std::vector<ShardCache> cache;       // per shard
+    std::map<std::string, std::string> consumers;  // registered (fan-out) consumer name -> ARN
+    uint64_t consumers_registered = 0;
+  };
+  struct Subscription {
+    std::string stream;
+    std::string consumer_arn;
+    int32_t shard = 0;
+    int64_t next_sequence = 0;
+    sim::Instant expires;                // local clock
+    std::optional<RequestInfo> waiting;  // the SubscribeToShardEvent call held
+    sim::Instant answer_by;              // then answered even without records
   };
   struct PendingPut {
     RequestInfo info;
@@ -130,6 +148,13 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
   // Drops every record older than the stream's retention period (by its arrival time).
   void trim(const std::string& name, Stream& s);
   void retention_loop();
+  StreamConsumerResponse register_consumer(const StreamConsumerRequest& req);
+  StreamConsumerResponse deregister_consumer(const StreamConsumerRequest& req);
+  SubscribeToShardResponse subscribe_to_shard(const SubscribeToShardRequest& req);
+  void hold_event(const RequestInfo& info, const SubscribeToShardEventRequest& req);
+  // Answers the held call of subscription `id` if there is something to push (or it ended).
+  void push(uint64_t id);
+  void fan_out_loop();
   // Sets the EndingSequenceNumber of closed shards with no write in flight; the stream is
   // ACTIVE again once every closed shard has one.
   void finish_closing(const std::string& name, Stream& s);
@@ -148,6 +173,10 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
   ClientMetadata* metadata_ = nullptr;
   Producer* producer_ = nullptr;
   std::map<uint64_t, PendingPut> puts_;
+  std::map<uint64_t, Subscription> subscriptions_;
+  uint64_t next_subscription_ = 1;
+  bool fan_out_started_ = false;
+  std::map<std::pair<std::string, int32_t>, TokenBucket> fan_out_bytes_;  // (consumer ARN, shard)
   uint64_t next_put_ = 1;
   std::deque<Queued> queue_;
   sim::WaitQueue queued_{"kinesis frontend"};

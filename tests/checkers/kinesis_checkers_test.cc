@@ -93,7 +93,7 @@ TEST(KinesisCheckers, RecordsTrimmedBeforeTheyWereReadAreExpiredNotSkipped) {
   process(bad, 0, 1, 11);
   bad.kinesis().checkpoints.push_back(KinesisCheckpoint{t(12), 0, kShard0, 4, true});
   bad.kinesis().trims.push_back(KinesisTrim{t(100), kShard0, 5});
-  for (int64_t s = 5; s < 8; ++s) process(bad, 0, s, 200 + s);
+  for (int64_t q = 5; q < 8; ++q) process(bad, 0, q, 200 + q);
   bad.kinesis().checkpoints.push_back(KinesisCheckpoint{t(210), 0, kShard0, 7, true});
   KinesisChecks kb = check_kinesis(bad);
   EXPECT_EQ(kb.processed_skipped.count, 3);

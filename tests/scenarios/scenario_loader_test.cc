@@ -221,7 +221,7 @@ TEST(ScenarioLoader, EveryListedExpectKeyLoadsIntoItsField) {
     EXPECT_TRUE((e.*k.count)->holds(++n)) << k.name;
     EXPECT_FALSE((e.*k.count)->holds(n + 1)) << k.name;
   }
-  EXPECT_EQ(n, 55);
+  EXPECT_EQ(n, 56);
 }
 
 TEST(ScenarioLoader, RoleTargetsNemesisTargetsAndErrorExpectations) {
