@@ -70,6 +70,26 @@ TEST(KinesisScenarios, SlowConsumerPastRetentionExpiresRecordsUnread) {
   EXPECT_TRUE(kept_up.expectations_met()) << failed_expectations(kept_up);
 }
 
+// Enhanced fan-out: the two fan-out applications are never throttled and keep up; the three
+// shared GetRecords applications on the same shard are throttled and fall behind.
+TEST(KinesisScenarios, FanOutConsumersGetTheirOwnThroughput) {
+  ScenarioSpec spec = load_bundled("kinesis/fan-out-vs-shared.yaml");
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_TRUE(r.expectations_met()) << failed_expectations(r);
+  ASSERT_EQ(r.kinesis_consumers.size(), 5u);
+  for (const auto& c : r.kinesis_consumers) {
+    EXPECT_GT(c.records_processed, 5000) << c.application;
+    if (c.fan_out) {
+      EXPECT_EQ(c.reads_throttled, 0) << c.application;
+      EXPECT_LT(c.delay_ms_p99, 200) << c.application;
+    } else {
+      EXPECT_GT(c.reads_throttled, 0) << c.application;
+      EXPECT_GT(c.delay_ms_p50, 300) << c.application;
+    }
+  }
+  EXPECT_EQ(r.fingerprint, run_scenario(spec, RunOptions{1, nullptr}).fingerprint);
+}
+
 TEST(KinesisScenarios, SameSeedSameFingerprint) {
   ScenarioSpec spec = load_bundled("kinesis/paused-worker-lease-stolen.yaml");
   EXPECT_EQ(run_scenario(spec, RunOptions{3, nullptr}).fingerprint, run_scenario(spec, RunOptions{3, nullptr}).fingerprint);
@@ -122,6 +142,7 @@ TEST(KinesisLoader, BadInputIsALocatedError) {
        "must be less than the stream's current 48"},
       {"kinesis: {streams: [{name: s}], reshard: [{at: 1s, decrease_retention: 12}]}", "decrease_retention: expected RetentionPeriodHours"},
       {"kinesis: {streams: [{name: s}], retention_hour: 0s}", "kinesis.retention_hour"},
+      {"kinesis: {streams: [{name: s}], consumers: [{stream: s, fan_out: maybe}]}", "fan_out"},
   };
   for (const BadCase& c : cases) {
     LoadResult r = load_scenario_text(head + c.yaml + "\n", "k.yaml");
