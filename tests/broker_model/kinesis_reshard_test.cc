@@ -154,7 +154,7 @@ TEST(KinesisLeaseOrder, ChildWaitsForEveryParentAtShardEnd) {
 
 TEST(KinesisLeaseOrder, LeaseTableKeepsParentsAndShardEnd) {
   std::map<int32_t, Lease> t;
-  LeaseResponse c = LeaseTableServer::apply(t, LeaseRequest{LeaseOp::kCreateIfAbsent, 2, "", 0, -1, {0, 1}});
+  LeaseResponse c = LeaseTableServer::apply(t, LeaseRequest{LeaseOp::kCreateIfAbsent, 2, "", 0, -1, {0, 1}, ""});
   ASSERT_TRUE(c.ok);
   EXPECT_EQ(c.leases.at(0).parents, (std::vector<int32_t>{0, 1}));
   ASSERT_TRUE(LeaseTableServer::apply(t, LeaseRequest{LeaseOp::kTake, 2, "w0", 0, -1, {}, ""}).ok);
