@@ -85,7 +85,7 @@ TEST(KinesisCheckers, RecordsTrimmedBeforeTheyWereReadAreExpiredNotSkipped) {
   EXPECT_EQ(k.processed_skipped.count, 0) << story(k.processed_skipped);
   const std::string s = story(k.expired_unread);
   EXPECT_NE(s.find("expired (trimmed by retention) before application app read it"), std::string::npos) << s;
-  EXPECT_NE(s.find("retention trimmed kinesis.orders/0 past sequence 2"), std::string::npos) << s;
+  EXPECT_NE(s.find("retention trimmed kinesis.orders-0 past sequence 2"), std::string::npos) << s;
   EXPECT_NE(s.find("read on at sequence 5, the oldest record kept"), std::string::npos) << s;
   // Checkpointed past 2..4 before the trim without processing them: skips, not expiries.
   History bad = base(8);
