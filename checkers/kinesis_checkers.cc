@@ -134,6 +134,63 @@ void check_reshard_order(const History& h, const std::string& app, const std::se
   }
 }
 
+// When retention first trimmed (tp, sequence): the first trim whose horizon is past it.
+std::optional<sim::Instant> trimmed_at(const KinesisHistory& k, const TopicPartition& tp, int64_t sequence) {
+  for (const auto& t : k.trims)
+    if (t.tp == tp && t.trim_horizon > sequence) return t.at;
+  return std::nullopt;
+}
+
+// Whether an accepted checkpoint of the application went past (tp, sequence) before `until`.
+bool checkpointed_past_before(const KinesisHistory& k, const std::set<int>& workers, const TopicPartition& tp,
+                              int64_t sequence, sim::Instant until) {
+  for (const auto& c : k.checkpoints)
+    if (c.tp == tp && c.ok && workers.count(c.consumer) != 0 && c.sequence >= sequence && c.at < until) return true;
+  return false;
+}
+
+// Records retention trimmed before the application read them (or checkpointed past them).
+void check_expired_unread(const History& h, const std::string& app, const std::set<int>& workers,
+                          const std::set<std::pair<TopicPartition, int64_t>>& processed, KinesisChecks& out) {
+  const KinesisHistory& k = h.kinesis();
+  if (k.trims.empty()) return;
+  for (const auto& p : h.produces()) {
+    if (p.outcome != OpOutcome::kOk || k.partition_keys.count(p.record_id) == 0) continue;
+    if (processed.count({p.tp, p.offset.value()}) != 0) continue;
+    const std::optional<sim::Instant> trimmed = trimmed_at(k, p.tp, p.offset.value());
+    if (!trimmed || checkpointed_past_before(k, workers, p.tp, p.offset.value(), *trimmed)) continue;
+    Violation v;
+    v.record_id = p.record_id;
+    auto hours = k.retention_hours.find(p.tp.topic);
+    v.summary = format_record_id(p.record_id) + " at " + p.tp.str() + " sequence " + p.offset.str() +
+                " expired (trimmed by retention) before application " + app + " read it";
+    std::vector<std::pair<sim::Instant, std::string>> lines;
+    lines.emplace_back(p.completed, at(p.completed) + " written (acknowledged), sequence " + p.offset.str());
+    const KinesisCheckpoint* last = nullptr;
+    for (const auto& c : k.checkpoints)
+      if (c.tp == p.tp && c.ok && workers.count(c.consumer) != 0 && c.at < *trimmed) last = &c;
+    if (last != nullptr)
+      lines.emplace_back(last->at, at(last->at) + " " + worker_name(h, last->consumer) + " checkpoint " + p.tp.str() +
+                                       " at " + sequence_text(last->sequence) + " (the application's last before the trim)");
+    for (const auto& e : h.timeline_events())
+      if ((e.kind == "fault" || e.kind == "retention") && e.at <= *trimmed) lines.emplace_back(e.at, at(e.at) + " " + e.kind + ": " + e.detail);
+    std::string retention = hours == k.retention_hours.end() ? std::string("its") : std::to_string(hours->second) + " hours'";
+    lines.emplace_back(*trimmed, at(*trimmed) + " retention trimmed " + p.tp.str() + " past sequence " + p.offset.str() +
+                                     " (" + retention + " retention at the start; the lab's retention_hour scales it)");
+    const ConsumeOp* next = nullptr;
+    for (const auto& c : h.consumes())
+      if (c.tp == p.tp && workers.count(c.consumer) != 0 && c.at >= *trimmed) {
+        next = &c;
+        break;
+      }
+    if (next != nullptr)
+      lines.emplace_back(next->at, at(next->at) + " " + worker_name(h, next->consumer) + " read on at sequence " +
+                                       next->offset.str() + ", the oldest record kept: the records between are gone");
+    v.story = sorted_story(std::move(lines));
+    add_example(out.expired_unread, std::move(v));
+  }
+}
+
 void check_processing(const History& h, KinesisChecks& out) {
   const KinesisHistory& k = h.kinesis();
   // Final logs: per shard partition, offset -> record id.
@@ -174,6 +231,9 @@ void check_processing(const History& h, KinesisChecks& out) {
       for (const auto& [off, id] : final_log[tp]) {
         if (off > covered) break;
         if (processed.count({tp, off}) != 0) continue;
+        // Trimmed by retention before the application read it or checkpointed past it:
+        // kinesis_expired_unread, not a skip.
+        if (auto trimmed = trimmed_at(k, tp, off); trimmed && !checkpointed_past_before(k, workers, tp, off, *trimmed)) continue;
         Violation v;
         v.record_id = id;
         v.summary = format_record_id(id) + " at " + tp.str() + " sequence " + std::to_string(off) +
@@ -233,7 +293,18 @@ void check_processing(const History& h, KinesisChecks& out) {
       }
     }
   }
-  for (const auto& [app, workers] : k.applications) check_reshard_order(h, app, workers, out);
+  for (const auto& [app, workers] : k.applications) {
+    check_reshard_order(h, app, workers, out);
+    std::set<std::pair<TopicPartition, int64_t>> processed;
+    for (const auto& c : h.consumes())
+      if (workers.count(c.consumer) != 0) processed.insert({c.tp, c.offset.value()});
+    check_expired_unread(h, app, workers, processed, out);
+  }
+  out.expired_unread.note = k.trims.empty() ? "retention trimmed nothing"
+                                            : "retention trims records older than the stream's retention period whether "
+                                              "read or not (documented); these were not read by then";
+  for (const auto& e : h.timeline_events())
+    if (e.kind == "retention") out.expired_unread.note += "; " + e.detail;
   // The reshards the lab called, done or refused: counted (done), each in the note.
   for (const auto& e : h.timeline_events()) {
     if (e.kind != "reshard") continue;
@@ -305,12 +376,49 @@ void check_throttling(const History& h, KinesisChecks& out) {
   }
 }
 
+// Per application: records processed, reads throttled and the delay from put to processing;
+// the throttled_reads note tells them (a fan-out application's reads are never throttled).
+void consumer_stats(const History& h, KinesisChecks& out) {
+  const KinesisHistory& k = h.kinesis();
+  std::map<std::pair<TopicPartition, int64_t>, sim::Instant> acked;
+  for (const auto& p : h.produces())
+    if (p.outcome == OpOutcome::kOk && k.partition_keys.count(p.record_id) != 0) acked[{p.tp, p.offset.value()}] = p.completed;
+  std::string note;
+  for (const auto& [app, workers] : k.applications) {
+    KinesisConsumerStats s;
+    s.application = app;
+    s.fan_out = k.fan_out_applications.count(app) != 0;
+    std::set<std::pair<TopicPartition, int64_t>> seen;
+    std::vector<int64_t> delays;
+    for (const auto& c : h.consumes()) {
+      if (workers.count(c.consumer) == 0 || !seen.insert({c.tp, c.offset.value()}).second) continue;
+      ++s.records_processed;
+      auto a = acked.find({c.tp, c.offset.value()});
+      if (a != acked.end()) delays.push_back(std::max<int64_t>(0, (c.at - a->second).ms()));
+    }
+    for (const auto& t : k.throttles)
+      if (!t.write && workers.count(t.client) != 0) ++s.reads_throttled;
+    std::sort(delays.begin(), delays.end());
+    if (!delays.empty()) {
+      s.delay_ms_p50 = delays[delays.size() / 2];
+      s.delay_ms_p99 = delays[std::min(delays.size() - 1, delays.size() * 99 / 100)];
+    }
+    note += (note.empty() ? "" : "; ") + std::string("application ") + app + (s.fan_out ? " (enhanced fan-out)" : " (shared GetRecords)") +
+            ": " + std::to_string(s.records_processed) + " records processed, " + std::to_string(s.reads_throttled) +
+            " reads throttled, put-to-processing p50 " + std::to_string(s.delay_ms_p50) + " ms, p99 " +
+            std::to_string(s.delay_ms_p99) + " ms";
+    out.consumers.push_back(s);
+  }
+  if (!note.empty()) out.throttled_reads.note += "; per application: " + note;
+}
+
 }  // namespace
 
 KinesisChecks check_kinesis(const History& h) {
   KinesisChecks out;
   check_processing(h, out);
   check_throttling(h, out);
+  consumer_stats(h, out);
   return out;
 }
 

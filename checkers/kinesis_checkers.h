@@ -15,7 +15,12 @@
 // - reshards: the SplitShard / MergeShards / UpdateShardCount calls done (counted, not judged);
 // - throttled_writes / throttled_reads: ProvisionedThroughputExceededException answers, with
 //   per shard the count and the time spent throttled (100 ms windows holding one);
-// - lease_changes: leases taken over from another worker (expired) or stolen.
+// - lease_changes: leases taken over from another worker (expired) or stolen;
+// - kinesis_expired_unread: an acknowledged record retention trimmed before the application
+//   processed it and before any of its checkpoints went past it: what AWS documents for a
+//   consumer that falls behind by more than the retention period (counted per application,
+//   told with the worker's faults and where it read on; such records are not counted as
+//   skipped). A record a checkpoint went past before it expired stays processed_skipped.
 #pragma once
 
 #include <vector>
@@ -33,6 +38,18 @@ struct ShardThrottling {
   int64_t records_written = 0;  // acknowledged puts to the shard
 };
 
+// A KCL application's reading: how it reads (enhanced fan-out or shared GetRecords), what it
+// processed (first processings; their data bytes from the producers' record size are not
+// known here, so records), its GetRecords calls refused, and its end-to-end delay.
+struct KinesisConsumerStats {
+  std::string application;
+  bool fan_out = false;
+  int64_t records_processed = 0;   // distinct (shard, sequence) processed
+  int64_t reads_throttled = 0;
+  int64_t delay_ms_p50 = 0;         // first processing minus the put's acknowledgement
+  int64_t delay_ms_p99 = 0;
+};
+
 struct KinesisChecks {
   CheckResult processed_twice{"processed_twice", 0, {}, {}};
   CheckResult processed_skipped{"processed_skipped", 0, {}, {}};
@@ -42,7 +59,9 @@ struct KinesisChecks {
   CheckResult throttled_writes{"throttled_writes", 0, {}, {}};
   CheckResult throttled_reads{"throttled_reads", 0, {}, {}};
   CheckResult lease_changes{"lease_changes", 0, {}, {}};
+  CheckResult expired_unread{"kinesis_expired_unread", 0, {}, {}};
   std::vector<ShardThrottling> throttling;  // every shard with a put or a throttle, by partition
+  std::vector<KinesisConsumerStats> consumers;  // per KCL application, by name
 };
 
 KinesisChecks check_kinesis(const History& h);

@@ -55,6 +55,14 @@ struct KinesisShardInfo {
   std::optional<int64_t> ending_sequence;
 };
 
+// Retention trimmed a shard: every sequence number below `trim_horizon` is gone from then on
+// (reported by the frontend, kinesis/stream_frontend.h).
+struct KinesisTrim {
+  sim::Instant at;
+  TopicPartition tp;
+  int64_t trim_horizon = 0;
+};
+
 struct KinesisHistory {
   std::map<uint64_t, std::string> partition_keys;  // record id -> its partition key
   std::vector<KinesisThrottle> throttles;
@@ -63,7 +71,10 @@ struct KinesisHistory {
   std::set<int> kcl_consumers;                     // consumer indexes that are KCL workers
   std::map<int, std::string> worker_ids;           // consumer index -> worker id
   std::map<std::string, std::set<int>> applications;  // application -> its workers (consumer indexes)
+  std::set<std::string> fan_out_applications;          // those reading by enhanced fan-out
   std::map<TopicPartition, KinesisShardInfo> shards;  // only streams that were resharded
+  std::vector<KinesisTrim> trims;                     // in time order
+  std::map<std::string, int> retention_hours;         // stream topic -> its retention at the start
   bool active = false;
 };
 

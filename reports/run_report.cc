@@ -323,7 +323,16 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
                         {"writes_throttled", s.writes_throttled},
                         {"reads_throttled", s.reads_throttled},
                         {"throttled_ms", s.throttled_ms}});
-    j["kinesis"] = {{"shards", std::move(shards)}};
+    // Each KCL application: fan-out or shared reads, records processed, reads throttled, delay.
+    json consumers = json::array();
+    for (const auto& c : r.kinesis_consumers)
+      consumers.push_back({{"application", c.application},
+                           {"fan_out", c.fan_out},
+                           {"records_processed", c.records_processed},
+                           {"reads_throttled", c.reads_throttled},
+                           {"delay_ms_p50", c.delay_ms_p50},
+                           {"delay_ms_p99", c.delay_ms_p99}});
+    j["kinesis"] = {{"shards", std::move(shards)}, {"consumers", std::move(consumers)}};
   }
   if (run.spec.pipeline) {
     // The pipeline (docs/pipeline.md): device-to-document latency, percentiles and every

@@ -369,6 +369,7 @@ void judge_kinesis(const ScenarioSpec& spec, ScenarioResult& r) {
   add_expectation(r, "throttled_writes", e.throttled_writes, count_of("throttled_writes"));
   add_expectation(r, "throttled_reads", e.throttled_reads, count_of("throttled_reads"));
   add_expectation(r, "lease_changes", e.lease_changes, count_of("lease_changes"));
+  add_expectation(r, "kinesis_expired_unread", e.kinesis_expired_unread, count_of("kinesis_expired_unread"));
 }
 
 void judge(const ScenarioSpec& spec, ScenarioResult& r) {
@@ -744,8 +745,9 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   if (spec.kinesis) {
     KinesisChecks k = check_kinesis(h);
     result.kinesis_throttling = std::move(k.throttling);
+    result.kinesis_consumers = std::move(k.consumers);
     for (CheckResult* c : {&k.processed_twice, &k.processed_skipped, &k.key_order, &k.reshard_key_order, &k.reshards,
-                           &k.throttled_writes, &k.throttled_reads, &k.lease_changes})
+                           &k.throttled_writes, &k.throttled_reads, &k.lease_changes, &k.expired_unread})
       result.checks.push_back(std::move(*c));
   }
   if (spec.pipeline) {

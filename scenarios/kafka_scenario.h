@@ -134,6 +134,7 @@ struct ScenarioResult {
   std::vector<checkers::OwnershipInterval> rebalance_timeline;
   // Kinesis: throttling per shard (checkers/kinesis_checkers.h); empty without `kinesis:`.
   std::vector<checkers::ShardThrottling> kinesis_throttling;
+  std::vector<checkers::KinesisConsumerStats> kinesis_consumers;  // per KCL application
   // The pipeline: device-to-document latency (checkers/pipeline_checkers.h); empty without `pipeline:`.
   checkers::PipelineLatency pipeline_latency;
   std::string groups_note;

@@ -100,7 +100,11 @@ KinesisNodes add_kinesis_servers(sim::World& world, const ScenarioSpec& spec, La
   lab.history.kinesis().active = true;
   out.lease_table = world.add_node("lease-table", make_lease_table_boot());
   FrontendConfig fc;
-  for (const auto& s : k.streams) fc.streams.push_back(StreamConfig{s.name, s.shards, s.partitions});
+  for (const auto& s : k.streams) {
+    fc.streams.push_back(StreamConfig{s.name, s.shards, s.partitions, s.retention_hours});
+    lab.history.kinesis().retention_hours[stream_topic(s.name)] = s.retention_hours;
+  }
+  fc.retention_hour = k.retention_hour;
   // The shards' lineage and ends, for the checkers (kinesis_history.h).
   checkers::KinesisHistory& kh = lab.history.kinesis();
   fc.on_shards_changed = [&kh](const std::string& stream, const std::vector<ShardRange>& shards) {
@@ -112,6 +116,9 @@ KinesisNodes add_kinesis_servers(sim::World& world, const ScenarioSpec& spec, La
       info.closed = s.closed;
       info.ending_sequence = s.ending_sequence_number;
     }
+  };
+  fc.on_trimmed = [&kh](sim::Instant at, const std::string& stream, int32_t shard, int64_t trim_horizon) {
+    kh.trims.push_back(checkers::KinesisTrim{at, shard_tp(stream, shard), trim_horizon});
   };
   fc.brokers = lab.brokers;
   fc.limits = ShardLimits{k.write_bytes_per_s, k.write_records_per_s, k.read_bytes_per_s, k.read_calls_per_s};
@@ -197,6 +204,7 @@ sim::BootFn make_kcl_worker_boot(const ScenarioSpec& spec, const KinesisConsumer
   lab.history.kinesis().kcl_consumers.insert(consumer_index);
   lab.history.kinesis().worker_ids[consumer_index] = worker_id;
   lab.history.kinesis().applications[c.application].insert(consumer_index);
+  if (c.fan_out) lab.history.kinesis().fan_out_applications.insert(c.application);
   lab.history.set_consumer_client_id(consumer_index, worker_id);
   return [&c, consumer_index, worker, worker_id, nodes, &lab](sim::NodeContext& ctx) {
     RpcEndpoint& rpc = client_rpc(ctx);
@@ -212,6 +220,8 @@ sim::BootFn make_kcl_worker_boot(const ScenarioSpec& spec, const KinesisConsumer
     config.checkpoint_before_processing = c.checkpoint_before_processing;
     config.read_children_early = c.read_children_early;
     config.parent_shard_poll = c.parent_shard_poll;
+    config.fan_out = c.fan_out;
+    config.consumer_name = c.application;
     KclRecorder& recorder = ctx.make<KclRecorder>(ctx, lab.history, consumer_index, c.stream);
     wait_ready(lab);
     KclWorker& w = ctx.make<KclWorker>(ctx, rpc, client, config, recorder);
@@ -229,6 +239,22 @@ sim::BootFn make_kinesis_admin_boot(const ScenarioSpec& spec, const KinesisNodes
       if (ctx.now() < start + r.at) ctx.sleep_for(start + r.at - ctx.now());
       // Retried while the stream is UPDATING (a previous reshard still closing its parents)
       // or the frontend does not answer, for a bounded time.
+      if (r.retention()) {
+        std::string outcome = "gave up: no answer";
+        for (int attempt = 0; attempt < kReshardAttemptsMax; ++attempt) {
+          StreamRetentionRequest req{r.stream, r.retention_hours};
+          auto resp = r.action == KinesisReshardSpec::Action::kIncreaseRetention ? client.increase_stream_retention_period(req)
+                                                                                   : client.decrease_stream_retention_period(req);
+          if (resp) {
+            outcome = resp->error_code.empty() ? "done" : resp->error_code + ": " + resp->message;
+            break;
+          }
+          ctx.sleep_for(kReshardRetryBackoff);
+        }
+        lab.history.timeline(checkers::TimelineEvent{ctx.true_now(), "retention", shard_tp(r.stream, 0), kNoBroker,
+                                                     stream_topic(r.stream) + ": " + r.describe() + ": " + outcome});
+        continue;
+      }
       std::string outcome = "gave up: no answer";
       for (int attempt = 0; attempt < kReshardAttemptsMax; ++attempt) {
         std::optional<ReshardResponse> resp;
@@ -242,6 +268,8 @@ sim::BootFn make_kinesis_admin_boot(const ScenarioSpec& spec, const KinesisNodes
           case KinesisReshardSpec::Action::kUpdateShardCount:
             resp = client.update_shard_count(UpdateShardCountRequest{r.stream, r.target_shard_count, "UNIFORM_SCALING"});
             break;
+          case KinesisReshardSpec::Action::kIncreaseRetention:
+          case KinesisReshardSpec::Action::kDecreaseRetention: break;  // above
         }
         if (resp && resp->error_code.empty()) {
           outcome = "done";

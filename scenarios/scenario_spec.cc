@@ -83,6 +83,9 @@ const std::vector<ExpectKey>& expect_keys() {
       {"throttled_reads", &ExpectSpec::throttled_reads,
        "Kinesis: GetRecords calls refused with ProvisionedThroughputExceededException (per-shard read limits)"},
       {"lease_changes", &ExpectSpec::lease_changes, "Kinesis: leases taken over (expired) or stolen by another worker"},
+      {"kinesis_expired_unread", &ExpectSpec::kinesis_expired_unread,
+       "Kinesis: records retention trimmed before a KCL application read them (a consumer behind by more than the "
+       "retention period)"},
       {"latest_values", &ExpectSpec::latest_values,
        "keys of a compacted topic whose latest acknowledged value is not in the final log (default 0 with compaction)"},
       {"aborted_reads", &ExpectSpec::aborted_reads,
@@ -178,6 +181,8 @@ std::string KinesisReshardSpec::describe() const {
     case Action::kSplitShard: return "SplitShard " + shard + " at NewStartingHashKey " + new_starting_hash_key;
     case Action::kMergeShards: return "MergeShards " + shard + " with " + adjacent_shard;
     case Action::kUpdateShardCount: return "UpdateShardCount to " + std::to_string(target_shard_count) + " (UNIFORM_SCALING)";
+    case Action::kIncreaseRetention: return "IncreaseStreamRetentionPeriod to " + std::to_string(retention_hours) + " hours";
+    case Action::kDecreaseRetention: return "DecreaseStreamRetentionPeriod to " + std::to_string(retention_hours) + " hours";
   }
   return "?";
 }

@@ -187,11 +187,14 @@ struct KinesisStreamSpec {
   std::string name;
   int shards = 1;
   int partitions = 1;  // its topic's: the shards it starts with plus those its reshards create
+  int retention_hours = 24;  // RetentionPeriodHours (24 to 8,760), kinesis/stream_frontend.h
 };
 // A `kinesis.reshard` entry: SplitShard, MergeShards or UpdateShardCount at a time, called by
 // the lab's `kinesis-admin` node (kinesis_workload.h). Shards by id ("shardId-000000000001").
 struct KinesisReshardSpec {
-  enum class Action { kSplitShard, kMergeShards, kUpdateShardCount };
+  // kIncreaseRetention / kDecreaseRetention: Increase/DecreaseStreamRetentionPeriod to
+  // retention_hours (the same list: the admin node plays both in time order).
+  enum class Action { kSplitShard, kMergeShards, kUpdateShardCount, kIncreaseRetention, kDecreaseRetention };
   sim::Duration at;
   std::string stream;
   Action action = Action::kSplitShard;
@@ -199,6 +202,8 @@ struct KinesisReshardSpec {
   std::string adjacent_shard;         // AdjacentShardToMerge
   std::string new_starting_hash_key;  // decimal (the loader fills the parent's midpoint when absent)
   int target_shard_count = 0;
+  int retention_hours = 0;
+  bool retention() const { return action == Action::kIncreaseRetention || action == Action::kDecreaseRetention; }
   std::string describe() const;       // "SplitShard shardId-000000000000 at 1701..."
 };
 struct KinesisProducerSpec {
@@ -226,6 +231,9 @@ struct KinesisConsumerSpec {
   // SHARD_END, polled every parent_shard_poll; read_children_early: true skips the wait.
   bool read_children_early = false;
   sim::Duration parent_shard_poll = sim::seconds(10);
+  // Enhanced fan-out (kcl_worker.h): the application registers a stream consumer named after
+  // it and its workers subscribe to their shards instead of polling GetRecords.
+  bool fan_out = false;
 };
 struct KinesisSpec {
   int frontends = 1;
@@ -233,6 +241,9 @@ struct KinesisSpec {
   std::vector<KinesisProducerSpec> producers;
   std::vector<KinesisConsumerSpec> consumers;
   std::vector<KinesisReshardSpec> reshards;  // by time
+  // How long one hour of retention lasts (lab only, `kinesis.retention_hour`; default an hour):
+  // a scenario of seconds shortens it to show records expiring. Nothing else is scaled.
+  sim::Duration retention_hour = sim::seconds(3'600);
   // Per-shard limits (defaults: AWS's, kinesis/shard_throttle.h).
   int64_t write_bytes_per_s = 1'000'000;
   int64_t write_records_per_s = 1'000;
@@ -390,6 +401,7 @@ struct ExpectSpec {
   std::optional<CountExpectation> throttled_writes;    // PutRecords records refused by a shard's limits
   std::optional<CountExpectation> throttled_reads;     // GetRecords calls refused by a shard's limits
   std::optional<CountExpectation> lease_changes;       // leases taken or stolen from a live owner
+  std::optional<CountExpectation> kinesis_expired_unread;  // records retention trimmed before a KCL application read them
   // Consume-transform-produce (checkers/ctp_checkers.h): with a transform_to consumer the four
   // counts default to 0 and ctp_verified to "> 0".
   std::optional<CountExpectation> ctp_duplicates;

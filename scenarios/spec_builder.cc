@@ -876,7 +876,7 @@ class SpecBuilder {
 
   void read_kinesis(const YamlValue& v) {
     require_map(v, "kinesis", "a map with streams, producers, consumers, frontends, limits");
-    check_keys(v, "kinesis", {"streams", "producers", "consumers", "frontends", "limits", "reshard"});
+    check_keys(v, "kinesis", {"streams", "producers", "consumers", "frontends", "limits", "reshard", "retention_hour"});
     KinesisSpec k;
     if (const YamlValue* x = v.find("frontends")) k.frontends = static_cast<int>(read_int(*x, "kinesis.frontends", 1, 16));
     const YamlValue& streams = require_key(v, "kinesis", "streams");
@@ -887,7 +887,7 @@ class SpecBuilder {
       const std::string path = index_path("kinesis.streams", i);
       const YamlValue& e = streams.items[i];
       require_map(e, path, "a stream entry (a map with name, shards)");
-      check_keys(e, path, {"name", "shards"});
+      check_keys(e, path, {"name", "shards", "retention_hours"});
       KinesisStreamSpec st;
       const YamlValue& name = require_key(e, path, "name");
       st.name = read_text(name, path + ".name", "a stream name");
@@ -896,6 +896,7 @@ class SpecBuilder {
       for (const auto& other : k.streams)
         if (other.name == st.name) fail_at(name.where, path + ".name: stream '" + st.name + "' is declared twice");
       if (const YamlValue* x = e.find("shards")) st.shards = static_cast<int>(read_int(*x, path + ".shards", 1, 1'000));
+      if (const YamlValue* x = e.find("retention_hours")) st.retention_hours = read_retention_hours(*x, path + ".retention_hours");
       if (find_topic("kinesis." + st.name) != nullptr)
         fail_at(name.where, path + ".name: the topic kinesis." + st.name + " that stores this stream is also declared under topics");
       TopicSpec t;
@@ -964,7 +965,8 @@ class SpecBuilder {
         const YamlValue& e = cs->items[i];
         require_map(e, path, "a KCL application entry (a map with stream, application, workers, ...)");
         check_keys(e, path, {"stream", "application", "workers", "lease_duration", "idle_between_reads",
-                             "processing_time", "max_records", "checkpoint", "read_children_early", "parent_shard_poll"});
+                             "processing_time", "max_records", "checkpoint", "read_children_early", "parent_shard_poll",
+                             "fan_out"});
         KinesisConsumerSpec c;
         c.stream = stream_ref(e, path);
         if (const YamlValue* x = e.find("application")) c.application = read_text(*x, path + ".application", "a name");
@@ -982,6 +984,14 @@ class SpecBuilder {
           c.checkpoint_before_processing = when == "before_processing";
         }
         if (const YamlValue* x = e.find("read_children_early")) c.read_children_early = read_bool(*x, path + ".read_children_early");
+        if (const YamlValue* x = e.find("fan_out")) {
+          c.fan_out = read_bool(*x, path + ".fan_out");
+          // RegisterStreamConsumer: at most 20 registered consumers per stream.
+          int registered = c.fan_out ? 1 : 0;
+          for (const auto& other : k.consumers) registered += other.fan_out && other.stream == c.stream ? 1 : 0;
+          if (registered > 20)
+            fail_at(x->where, path + ".fan_out: LimitExceededException: a stream has at most 20 registered (fan-out) consumers");
+        }
         duration(e, path, "parent_shard_poll", c.parent_shard_poll);
         k.consumers.push_back(c);
       }
@@ -997,8 +1007,20 @@ class SpecBuilder {
       lim("read_bytes_per_s", k.read_bytes_per_s);
       lim("read_calls_per_s", k.read_calls_per_s);
     }
+    // Lab only: how long an hour of retention lasts, so that seconds of simulated time show it.
+    if (const YamlValue* x = v.find("retention_hour"))
+      k.retention_hour = read_duration(*x, "kinesis.retention_hour", sim::milliseconds(1), sim::seconds(3'600));
     if (const YamlValue* r = v.find("reshard")) read_reshards(*r, k);
     spec_.kinesis = std::move(k);
+  }
+
+  // RetentionPeriodHours: AWS's range (kinesis_messages.h).
+  int read_retention_hours(const YamlValue& x, const std::string& path) {
+    const int64_t hours = read_int(x, path, INT32_MIN, INT32_MAX);
+    if (hours < 24 || hours > 8'760)
+      fail_at(x.where, path + ": expected RetentionPeriodHours from 24 to 8760 (1 to 365 days, AWS's range), got " +
+                           x.describe());
+    return static_cast<int>(hours);
   }
 
   // `kinesis.reshard`: each entry is played on the stream's shard map here, as the frontend
@@ -1012,13 +1034,19 @@ class SpecBuilder {
       fail_at(v.where, "kinesis.reshard: resharding is modelled with one frontend only (kinesis.frontends is " +
                            std::to_string(k.frontends) + ")");
     std::map<std::string, kin::ShardMap> maps;
-    for (const auto& st : k.streams) maps.emplace(st.name, kin::ShardMap(st.shards));
+    std::map<std::string, int> retention;
+    for (const auto& st : k.streams) {
+      maps.emplace(st.name, kin::ShardMap(st.shards));
+      retention.emplace(st.name, st.retention_hours);
+    }
     sim::Duration previous = sim::Duration::zero();
     for (size_t i = 0; i < v.items.size(); ++i) {
       const std::string path = index_path("kinesis.reshard", i);
       const YamlValue& e = v.items[i];
-      require_map(e, path, "a reshard entry (a map with at and one of split, merge, update_shard_count)");
-      check_keys(e, path, {"at", "stream", "split", "new_starting_hash_key", "merge", "update_shard_count"});
+      require_map(e, path, "a reshard entry (a map with at and one of split, merge, update_shard_count, increase_retention, "
+                           "decrease_retention)");
+      check_keys(e, path, {"at", "stream", "split", "new_starting_hash_key", "merge", "update_shard_count",
+                           "increase_retention", "decrease_retention"});
       KinesisReshardSpec r;
       r.at = read_duration(require_key(e, path, "at"), path + ".at", sim::Duration::zero(), kScenarioDurationMax);
       if (r.at < previous) fail_at(e.where, path + ".at: reshard entries must be in time order");
@@ -1032,8 +1060,27 @@ class SpecBuilder {
       } else {
         fail_at(e.where, path + ": which stream? (stream: is needed with several streams)");
       }
-      const int kinds = (e.find("split") ? 1 : 0) + (e.find("merge") ? 1 : 0) + (e.find("update_shard_count") ? 1 : 0);
-      if (kinds != 1) fail_at(e.where, path + ": expected exactly one of split, merge, update_shard_count");
+      const int kinds = (e.find("split") ? 1 : 0) + (e.find("merge") ? 1 : 0) + (e.find("update_shard_count") ? 1 : 0) +
+                        (e.find("increase_retention") ? 1 : 0) + (e.find("decrease_retention") ? 1 : 0);
+      if (kinds != 1)
+        fail_at(e.where, path + ": expected exactly one of split, merge, update_shard_count, increase_retention, decrease_retention");
+      // Increase/DecreaseStreamRetentionPeriod, played on the stream's retention as the
+      // frontend will (the new period must be more / less than the current one).
+      const YamlValue* increase = e.find("increase_retention");
+      const YamlValue* decrease = e.find("decrease_retention");
+      if (increase != nullptr || decrease != nullptr) {
+        const YamlValue& x = increase != nullptr ? *increase : *decrease;
+        const std::string where = path + (increase != nullptr ? ".increase_retention" : ".decrease_retention");
+        r.action = increase != nullptr ? KinesisReshardSpec::Action::kIncreaseRetention : KinesisReshardSpec::Action::kDecreaseRetention;
+        r.retention_hours = read_retention_hours(x, where);
+        int& current = retention.at(r.stream);
+        if (increase != nullptr ? r.retention_hours <= current : r.retention_hours >= current)
+          fail_at(x.where, where + ": InvalidArgumentException: RetentionPeriodHours must be " +
+                               (increase != nullptr ? "more" : "less") + " than the stream's current " + std::to_string(current));
+        current = r.retention_hours;
+        k.reshards.push_back(r);
+        continue;
+      }
       kin::ShardMap& map = maps.at(r.stream);
       auto shard_ref = [&](const YamlValue& x, const std::string& where) {
         std::optional<int32_t> index = kin::shard_index_of(x.text);

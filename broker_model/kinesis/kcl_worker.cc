@@ -22,6 +22,7 @@ void KclWorker::start() {
 }
 
 std::optional<LeaseResponse> KclWorker::lease_call(LeaseRequest req) {
+  req.table = config_.consumer_name;
   auto resp = rpc_.call_sized(config_.lease_table, kLeaseTableRpc, std::move(req), config_.request_timeout);
   const auto* r = resp ? sim::payload_cast<LeaseResponse>(&*resp) : nullptr;
   if (r == nullptr) return std::nullopt;
@@ -59,7 +60,7 @@ bool KclWorker::sync_shards() {
     std::vector<int32_t> parents;
     if (s.parent >= 0) parents.push_back(s.parent);
     if (s.adjacent_parent >= 0) parents.push_back(s.adjacent_parent);
-    auto r = lease_call(LeaseRequest{LeaseOp::kCreateIfAbsent, s.index, "", 0, -1, parents});
+    auto r = lease_call(LeaseRequest{LeaseOp::kCreateIfAbsent, s.index, "", 0, -1, parents, ""});
     if (!r) {
       all = false;
       break;
@@ -80,7 +81,7 @@ void KclWorker::renew_all() {
   for (int32_t shard : shards) {
     auto it = held_.find(shard);
     if (it == held_.end()) continue;
-    auto r = lease_call(LeaseRequest{LeaseOp::kRenew, shard, config_.worker_id, it->second.counter, -1, {}});
+    auto r = lease_call(LeaseRequest{LeaseOp::kRenew, shard, config_.worker_id, it->second.counter, -1, {}, ""});
     if (!r) continue;  // no answer: try again next time (the lease may expire meanwhile)
     it = held_.find(shard);
     if (it == held_.end()) continue;
@@ -90,7 +91,7 @@ void KclWorker::renew_all() {
 }
 
 void KclWorker::take_leases() {
-  auto list = lease_call(LeaseRequest{LeaseOp::kList, 0, "", 0, -1, {}});
+  auto list = lease_call(LeaseRequest{LeaseOp::kList, 0, "", 0, -1, {}, ""});
   if (!list) return;
   const sim::Instant now = ctx_.now();
   std::vector<Lease> expired;
@@ -113,7 +114,7 @@ void KclWorker::take_leases() {
   for (const auto& [owner, leases] : by_owner) workers.insert(owner);
   const size_t target = (n + workers.size() - 1) / workers.size();
   auto take = [&](const Lease& l, const char* what) {
-    auto r = lease_call(LeaseRequest{LeaseOp::kTake, l.shard, config_.worker_id, l.counter, -1, {}});
+    auto r = lease_call(LeaseRequest{LeaseOp::kTake, l.shard, config_.worker_id, l.counter, -1, {}, ""});
     if (!r || !r->ok) return false;
     const Lease& now_lease = r->leases.at(0);
     const uint64_t generation = next_generation_++;
@@ -143,7 +144,7 @@ bool KclWorker::still_holds(int32_t shard, uint64_t generation) const {
 bool KclWorker::checkpoint(int32_t shard, uint64_t generation, int64_t sequence) {
   for (int attempt = 0; attempt < kCheckpointRetries; ++attempt) {
     if (!still_holds(shard, generation)) return false;
-    auto r = lease_call(LeaseRequest{LeaseOp::kCheckpoint, shard, config_.worker_id, held_.at(shard).counter, sequence, {}});
+    auto r = lease_call(LeaseRequest{LeaseOp::kCheckpoint, shard, config_.worker_id, held_.at(shard).counter, sequence, {}, ""});
     if (!r) continue;
     if (r->ok) {
       listener_.on_checkpoint(shard, sequence, true);
@@ -167,11 +168,60 @@ bool KclWorker::wait_for_parents(int32_t shard, uint64_t generation) {
     if (!still_holds(shard, generation)) return false;
     const Held& h = held_.at(shard);
     if (h.parents.empty()) return true;
-    if (auto list = lease_call(LeaseRequest{LeaseOp::kList, 0, "", 0, -1, {}})) {
+    if (auto list = lease_call(LeaseRequest{LeaseOp::kList, 0, "", 0, -1, {}, ""})) {
       Lease me{shard, config_.worker_id, h.counter, h.checkpoint, h.parents};
       if (parents_finished(me, list->leases)) return still_holds(shard, generation);
     }
     ctx_.sleep_for(config_.parent_shard_poll);
+  }
+}
+
+bool KclWorker::register_consumer() {
+  if (!consumer_arn_.empty()) return true;
+  auto r = client_.register_stream_consumer(StreamConsumerRequest{config_.stream, config_.consumer_name});
+  // Registered now, or already (by another worker of the application): either way its ARN.
+  if (r && (r->error_code.empty() || r->error_code == kResourceInUse)) consumer_arn_ = r->consumer_arn;
+  return !consumer_arn_.empty();
+}
+
+void KclWorker::fan_out_consumer(int32_t shard, uint64_t generation) {
+  bool first = true;
+  std::optional<int64_t> from;  // the continuation of the last subscription
+  while (still_holds(shard, generation)) {
+    if (!register_consumer()) {
+      ctx_.sleep_for(kReadBackoff);
+      continue;
+    }
+    SubscribeToShardRequest req{consumer_arn_, shard, IteratorType::kTrimHorizon, -1};
+    const int64_t cp = held_.at(shard).checkpoint;
+    if (from) req = SubscribeToShardRequest{consumer_arn_, shard, IteratorType::kAtSequenceNumber, *from};
+    else if (cp >= 0) req = SubscribeToShardRequest{consumer_arn_, shard, IteratorType::kAfterSequenceNumber, cp};
+    auto sub = client_.subscribe_to_shard(req);
+    if (!sub || !sub->error_code.empty()) {
+      if (sub && sub->error_code == kResourceNotFound) consumer_arn_.clear();  // deregistered: register again
+      ctx_.sleep_for(kReadBackoff);
+      continue;
+    }
+    for (;;) {
+      auto e = client_.next_event(SubscribeToShardEventRequest{sub->subscription}, config_.request_timeout);
+      if (!still_holds(shard, generation)) return;
+      if (!e || !e->error_code.empty()) break;  // subscribe again
+      if (!e->records.empty()) {
+        for (const KinesisRecord& rec : e->records) {
+          if (config_.processing_time > sim::Duration::zero()) ctx_.sleep_for(config_.processing_time);
+          listener_.on_record(shard, rec, first);
+          first = false;
+        }
+        if (!checkpoint(shard, generation, e->records.back().sequence_number)) return;
+      }
+      if (!e->continuation) {  // the closed shard's end: SHARD_END, as with GetRecords
+        if (checkpoint(shard, generation, kShardEnd)) drop(shard, "shard end", held_.at(shard).counter);
+        sync_requested_ = true;
+        return;
+      }
+      from = e->continuation;
+      if (e->ended) break;  // 5 minutes are up: SubscribeToShard again from the continuation
+    }
   }
 }
 
@@ -182,6 +232,10 @@ void KclWorker::shard_consumer(int32_t shard, uint64_t generation) {
     return;
   }
   if (!wait_for_parents(shard, generation)) return;
+  if (config_.fan_out) {
+    fan_out_consumer(shard, generation);
+    return;
+  }
   std::optional<ShardIterator> iterator;
   bool first = true;
   while (still_holds(shard, generation)) {

@@ -50,6 +50,12 @@ struct KclConfig {
   bool read_children_early = false;
   sim::Duration parent_shard_poll = sim::seconds(10);
   sim::Duration request_timeout = sim::seconds(3);
+  // Enhanced fan-out (KCL 2.x's default retrieval): the application registers a stream
+  // consumer named `consumer_name` and each shard consumer subscribes to its shard
+  // (SubscribeToShard), processing each push, instead of polling GetRecords.
+  bool fan_out = false;
+  // The application's name: its lease table's and its registered consumer's.
+  std::string consumer_name;
 };
 
 // What the worker tells its application (the lab records it).
@@ -88,6 +94,10 @@ class KclWorker {
   void renew_all();
   void take_leases();
   void shard_consumer(int32_t shard, uint64_t generation);
+  // The fan-out shard consumer: subscribes from the checkpoint, processes each push and
+  // checkpoints it, subscribes again when a subscription ends. False when the lease was lost.
+  void fan_out_consumer(int32_t shard, uint64_t generation);
+  bool register_consumer();  // sets consumer_arn_; false: no answer yet
   bool still_holds(int32_t shard, uint64_t generation) const;
   std::optional<LeaseResponse> lease_call(LeaseRequest req);
   bool checkpoint(int32_t shard, uint64_t generation, int64_t sequence);
@@ -104,6 +114,7 @@ class KclWorker {
   bool shards_synced_ = false;
   bool sync_requested_ = false;
   std::set<int32_t> leases_known_;  // shards whose lease this worker has seen created
+  std::string consumer_arn_;        // fan-out: the registered consumer's ARN
 };
 
 }  // namespace broker_model::kinesis

@@ -36,6 +36,32 @@ std::optional<ReshardResponse> KinesisClient::merge_shards(MergeShardsRequest re
 std::optional<ReshardResponse> KinesisClient::update_shard_count(UpdateShardCountRequest req) {
   return call<ReshardResponse>(kUpdateShardCountRpc, std::move(req));
 }
+std::optional<ReshardResponse> KinesisClient::increase_stream_retention_period(StreamRetentionRequest req) {
+  return call<ReshardResponse>(kIncreaseStreamRetentionPeriodRpc, std::move(req));
+}
+std::optional<ReshardResponse> KinesisClient::decrease_stream_retention_period(StreamRetentionRequest req) {
+  return call<ReshardResponse>(kDecreaseStreamRetentionPeriodRpc, std::move(req));
+}
+std::optional<StreamConsumerResponse> KinesisClient::register_stream_consumer(StreamConsumerRequest req) {
+  return call<StreamConsumerResponse>(kRegisterStreamConsumerRpc, std::move(req));
+}
+std::optional<StreamConsumerResponse> KinesisClient::deregister_stream_consumer(StreamConsumerRequest req) {
+  return call<StreamConsumerResponse>(kDeregisterStreamConsumerRpc, std::move(req));
+}
+std::optional<SubscribeToShardResponse> KinesisClient::subscribe_to_shard(SubscribeToShardRequest req) {
+  return call<SubscribeToShardResponse>(kSubscribeToShardRpc, std::move(req));
+}
+std::optional<SubscribeToShardEvent> KinesisClient::next_event(SubscribeToShardEventRequest req, sim::Duration wait) {
+  // The subscription lives on the frontend that took it: no failover here (the caller
+  // subscribes again on no answer).
+  auto resp = rpc_.call_sized(frontends_[current_], kSubscribeToShardEventRpc, req, wait + timeout_);
+  const SubscribeToShardEvent* r = resp ? sim::payload_cast<SubscribeToShardEvent>(&*resp) : nullptr;
+  if (r == nullptr) {
+    current_ = (current_ + 1) % frontends_.size();
+    return std::nullopt;
+  }
+  return *r;
+}
 
 KinesisProducer::KinesisProducer(sim::NodeContext& ctx, KinesisClient& client, KinesisProducerConfig config,
                                  OnOutcome on_outcome, OnAttemptError on_attempt_error)

@@ -36,6 +36,13 @@ class KinesisClient {
   std::optional<ReshardResponse> split_shard(SplitShardRequest req);
   std::optional<ReshardResponse> merge_shards(MergeShardsRequest req);
   std::optional<ReshardResponse> update_shard_count(UpdateShardCountRequest req);
+  std::optional<ReshardResponse> increase_stream_retention_period(StreamRetentionRequest req);
+  std::optional<ReshardResponse> decrease_stream_retention_period(StreamRetentionRequest req);
+  std::optional<StreamConsumerResponse> register_stream_consumer(StreamConsumerRequest req);
+  std::optional<StreamConsumerResponse> deregister_stream_consumer(StreamConsumerRequest req);
+  std::optional<SubscribeToShardResponse> subscribe_to_shard(SubscribeToShardRequest req);
+  // The next push of a subscription: waits up to `wait` (the frontend holds the call).
+  std::optional<SubscribeToShardEvent> next_event(SubscribeToShardEventRequest req, sim::Duration wait);
 
  private:
   template <class Resp, class Req>

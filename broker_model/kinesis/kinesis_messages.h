@@ -21,6 +21,14 @@ inline const sim::Symbol kListShardsRpc{"Kinesis.ListShards"};
 inline const sim::Symbol kSplitShardRpc{"Kinesis.SplitShard"};
 inline const sim::Symbol kMergeShardsRpc{"Kinesis.MergeShards"};
 inline const sim::Symbol kUpdateShardCountRpc{"Kinesis.UpdateShardCount"};
+inline const sim::Symbol kIncreaseStreamRetentionPeriodRpc{"Kinesis.IncreaseStreamRetentionPeriod"};
+inline const sim::Symbol kDecreaseStreamRetentionPeriodRpc{"Kinesis.DecreaseStreamRetentionPeriod"};
+inline const sim::Symbol kRegisterStreamConsumerRpc{"Kinesis.RegisterStreamConsumer"};
+inline const sim::Symbol kDeregisterStreamConsumerRpc{"Kinesis.DeregisterStreamConsumer"};
+inline const sim::Symbol kSubscribeToShardRpc{"Kinesis.SubscribeToShard"};
+// The next SubscribeToShardEvent of a subscription: the HTTP/2 stream's pushes, one answer each
+// (the frontend holds the call until it has records to push or the subscription ends).
+inline const sim::Symbol kSubscribeToShardEventRpc{"Kinesis.SubscribeToShardEvent"};
 
 // AWS error codes (per-record ErrorCode of PutRecords, or the exception of a call).
 inline constexpr const char* kThroughputExceeded = "ProvisionedThroughputExceededException";
@@ -42,6 +50,22 @@ inline constexpr int64_t kRecordDataBytesMax = int64_t{1} << 20;
 inline constexpr int64_t kPutRecordsBytesMax = int64_t{5} << 20;
 // Partition keys are Unicode strings of 1 to 256 characters (PutRecord: PartitionKey).
 inline constexpr size_t kPartitionKeyLengthMax = 256;
+// Retention: "The default retention period is 24 hours"; IncreaseStreamRetentionPeriod: "The
+// maximum value of a stream's retention period is 8760 hours (365 days)";
+// DecreaseStreamRetentionPeriod: "The minimum value of a stream's retention period is 24 hours"
+// (AWS API Reference). RetentionPeriodHours "Must be more than the current retention period"
+// (Increase) / "less than" (Decrease); else InvalidArgumentException.
+inline constexpr int32_t kRetentionHoursDefault = 24;
+inline constexpr int32_t kRetentionHoursMin = 24;
+inline constexpr int32_t kRetentionHoursMax = 8'760;
+// Enhanced fan-out: "You can register up to 20 consumers per data stream"
+// (RegisterStreamConsumer); a subscription "stays active for up to 5 minutes" and the consumer
+// calls SubscribeToShard again to go on (SubscribeToShard); each registered consumer reads up
+// to 2 MB/s per shard, "independent of other consumers" (Developer Guide, "Develop enhanced
+// fan-out consumers with dedicated throughput").
+inline constexpr size_t kConsumersPerStreamMax = 20;
+inline constexpr int64_t kSubscriptionLifetimeS = 300;
+inline constexpr int64_t kFanOutBytesPerShardPerS = 2'000'000;
 // GetRecords returns at most 10,000 records per call (GetRecords: Limit).
 inline constexpr int32_t kGetRecordsLimitMax = 10'000;
 
@@ -141,6 +165,49 @@ struct UpdateShardCountRequest {
   int32_t target_shard_count = 0;
   std::string scaling_type = "UNIFORM_SCALING";
 };
+// IncreaseStreamRetentionPeriod / DecreaseStreamRetentionPeriod (answered as a ReshardResponse:
+// an error code and message, or nothing).
+struct StreamRetentionRequest {
+  std::string stream;
+  int32_t retention_period_hours = 0;
+};
+// RegisterStreamConsumer (ResourceInUseException when the name is taken: the answer then still
+// names its ARN, as DescribeStreamConsumer would), DeregisterStreamConsumer.
+struct StreamConsumerRequest {
+  std::string stream;
+  std::string consumer_name;
+};
+struct StreamConsumerResponse {
+  std::string error_code;
+  std::string message;
+  std::string consumer_arn;  // "arn:aws:kinesis:lab:000000000000:stream/<stream>/consumer/<name>:<n>"
+};
+// SubscribeToShard: a StartingPosition like GetShardIterator's; answered with a subscription
+// id, then SubscribeToShardEvent calls get the pushes.
+struct SubscribeToShardRequest {
+  std::string consumer_arn;
+  int32_t shard = 0;
+  IteratorType type = IteratorType::kTrimHorizon;
+  int64_t sequence_number = -1;
+};
+struct SubscribeToShardResponse {
+  std::string error_code;
+  uint64_t subscription = 0;
+};
+struct SubscribeToShardEventRequest {
+  uint64_t subscription = 0;
+};
+// A push: records from ContinuationSequenceNumber on. `ended`: the subscription is over (5
+// minutes passed, or the consumer was deregistered): subscribe again from `continuation`.
+// At a closed shard's end: no continuation and the ChildShards.
+struct SubscribeToShardEvent {
+  std::string error_code;
+  std::vector<KinesisRecord> records;
+  std::optional<int64_t> continuation;  // ContinuationSequenceNumber: the next sequence to push
+  std::vector<ChildShard> child_shards;
+  bool ended = false;
+  int64_t millis_behind_latest = 0;
+};
 struct ReshardResponse {
   std::string error_code;
   std::string message;
@@ -149,6 +216,17 @@ struct ReshardResponse {
 inline uint32_t wire_bytes(const SplitShardRequest&) { return 160; }
 inline uint32_t wire_bytes(const MergeShardsRequest&) { return 160; }
 inline uint32_t wire_bytes(const UpdateShardCountRequest&) { return 96; }
+inline uint32_t wire_bytes(const StreamRetentionRequest&) { return 96; }
+inline uint32_t wire_bytes(const StreamConsumerRequest& r) { return 64 + static_cast<uint32_t>(r.consumer_name.size()); }
+inline uint32_t wire_bytes(const StreamConsumerResponse& r) { return 64 + static_cast<uint32_t>(r.consumer_arn.size()); }
+inline uint32_t wire_bytes(const SubscribeToShardRequest& r) { return 96 + static_cast<uint32_t>(r.consumer_arn.size()); }
+inline uint32_t wire_bytes(const SubscribeToShardResponse&) { return 64; }
+inline uint32_t wire_bytes(const SubscribeToShardEventRequest&) { return 32; }
+inline uint32_t wire_bytes(const SubscribeToShardEvent& r) {
+  uint32_t n = 96 + 96 * static_cast<uint32_t>(r.child_shards.size());
+  for (const auto& rec : r.records) n += 40 + static_cast<uint32_t>(rec.data_bytes);
+  return n;
+}
 inline uint32_t wire_bytes(const ReshardResponse& r) { return 48 + static_cast<uint32_t>(r.message.size()); }
 inline uint32_t wire_bytes(const PutRecordsRequest& r) {
   uint32_t n = 64 + static_cast<uint32_t>(r.stream.size());

@@ -17,7 +17,7 @@ void LeaseTableServer::run() {
   rpc_.start([this](const RequestInfo& info, sim::Payload&& body) {
     const auto* req = sim::payload_cast<LeaseRequest>(&body);
     if (req == nullptr) return;
-    rpc_.reply_sized(info, apply(table_, *req));
+    rpc_.reply_sized(info, apply(tables_[req->table], *req));
   });
 }
 

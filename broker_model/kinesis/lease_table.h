@@ -55,6 +55,9 @@ struct LeaseRequest {
   int64_t expected_counter = 0;
   int64_t checkpoint = -1;
   std::vector<int32_t> parents;  // kCreateIfAbsent
+  // The application's table: each KCL application keeps its leases in its own DynamoDB table
+  // (named after the application), so applications reading one stream do not share leases.
+  std::string table;
 };
 struct LeaseResponse {
   bool ok = false;  // the condition held (for kList, always)
@@ -74,7 +77,7 @@ class LeaseTableServer {
 
  private:
   RpcEndpoint rpc_;
-  std::map<int32_t, Lease> table_;
+  std::map<std::string, std::map<int32_t, Lease>> tables_;
 };
 
 }  // namespace broker_model::kinesis

@@ -22,6 +22,18 @@
 //   InternalFailure that still lands in a closed parent after that lies beyond its end and is
 //   never served (its retry went to a child). Each child is a partition the topic was created
 //   with for it (the scenario counts the shards its reshards create; `partitions` below).
+// - Retention (IncreaseStreamRetentionPeriod / DecreaseStreamRetentionPeriod, 24 to 8,760
+//   hours, 24 by default): a record whose ApproximateArrivalTimestamp is older than the
+//   retention period is trimmed: the shard's TRIM_HORIZON is then the oldest record kept, and
+//   an iterator at a trimmed record (AT_/AFTER_SEQUENCE_NUMBER, AT_TIMESTAMP older than the
+//   trim horizon) reads from it (docs/kinesis.md, "Retention"). The lab may let an hour of
+//   retention last less than an hour (`retention_hour`), so that a run of seconds shows it.
+// - Enhanced fan-out: RegisterStreamConsumer / DeregisterStreamConsumer (at most 20 per
+//   stream), SubscribeToShard: the frontend pushes records to the subscriber (each push the
+//   answer to a SubscribeToShardEvent call it holds until it has records), up to 2 MB/s per
+//   shard for each registered consumer, apart from the shard's shared read limits; a
+//   subscription ends after 5 minutes (or on deregistration) and is renewed by the consumer
+//   from its ContinuationSequenceNumber.
 // The write and read limits are enforced by each frontend for the calls it serves
 // (docs/kinesis.md: with several frontends a shard can take more than its limit).
 #pragma once
@@ -30,6 +42,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -53,6 +66,7 @@ struct StreamConfig {
   int32_t shards = 1;
   // The internal topic's partitions: room for the shards reshards create (at least `shards`).
   int32_t partitions = 0;
+  int32_t retention_hours = kRetentionHoursDefault;  // RetentionPeriodHours
   int32_t capacity() const { return std::max(shards, partitions); }
 };
 
@@ -66,6 +80,12 @@ struct FrontendConfig {
   // Told the stream's shards after each reshard and each EndingSequenceNumber found (the lab
   // records them for its checkers; optional).
   std::function<void(const std::string& stream, const std::vector<ShardRange>& shards)> on_shards_changed;
+  // How long one hour of retention lasts in this run: an hour, unless a lab scenario shortens
+  // it (kinesis.retention_hour) to show retention within seconds. Only retention uses it.
+  sim::Duration retention_hour = sim::seconds(3'600);
+  // Told each time retention trims a shard: its new trim horizon (the oldest sequence number
+  // kept) at the simulated instant `at` (the lab records it for its checkers; optional).
+  std::function<void(sim::Instant at, const std::string& stream, int32_t shard, int64_t trim_horizon)> on_trimmed;
 };
 
 sim::BootFn make_stream_frontend_boot(FrontendConfig config);
@@ -76,6 +96,14 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
   void run();
 
  private:
+  // The records of a shard the frontend serves: [first, end()), contiguous; retention trims
+  // from the front.
+  struct ShardCache {
+    int64_t first = 0;
+    std::deque<KinesisRecord> records;
+    int64_t end() const { return first + static_cast<int64_t>(records.size()); }
+    const KinesisRecord& at(int64_t seq) const { return records[static_cast<size_t>(seq - first)]; }
+  };
   struct Stream {
     StreamConfig config;
     ShardMap map;
@@ -83,7 +111,18 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
     std::vector<int64_t> in_flight;      // per shard: records sent to its partition, not answered
     std::vector<int64_t> last_acked;     // per shard: the highest sequence number acknowledged
     std::vector<std::string> routing_keys;  // a Kafka key murmur2 sends to each shard's partition
-    std::vector<std::vector<KinesisRecord>> cache;  // per shard, contiguous from sequence 0
+    std::vector<ShardCache> cache;       // per shard
+    std::map<std::string, std::string> consumers;  // registered (fan-out) consumer name -> ARN
+    uint64_t consumers_registered = 0;
+  };
+  struct Subscription {
+    std::string stream;
+    std::string consumer_arn;
+    int32_t shard = 0;
+    int64_t next_sequence = 0;
+    sim::Instant expires;                // local clock
+    std::optional<RequestInfo> waiting;  // the SubscribeToShardEvent call held
+    sim::Instant answer_by;              // then answered even without records
   };
   struct PendingPut {
     RequestInfo info;
@@ -105,6 +144,17 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
   ReshardResponse split_shard(const SplitShardRequest& req);
   ReshardResponse merge_shards(const MergeShardsRequest& req);
   ReshardResponse update_shard_count(const UpdateShardCountRequest& req);
+  ReshardResponse change_retention(const StreamRetentionRequest& req, bool increase);
+  // Drops every record older than the stream's retention period (by its arrival time).
+  void trim(const std::string& name, Stream& s);
+  void retention_loop();
+  StreamConsumerResponse register_consumer(const StreamConsumerRequest& req);
+  StreamConsumerResponse deregister_consumer(const StreamConsumerRequest& req);
+  SubscribeToShardResponse subscribe_to_shard(const SubscribeToShardRequest& req);
+  void hold_event(const RequestInfo& info, const SubscribeToShardEventRequest& req);
+  // Answers the held call of subscription `id` if there is something to push (or it ended).
+  void push(uint64_t id);
+  void fan_out_loop();
   // Sets the EndingSequenceNumber of closed shards with no write in flight; the stream is
   // ACTIVE again once every closed shard has one.
   void finish_closing(const std::string& name, Stream& s);
@@ -123,6 +173,10 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
   ClientMetadata* metadata_ = nullptr;
   Producer* producer_ = nullptr;
   std::map<uint64_t, PendingPut> puts_;
+  std::map<uint64_t, Subscription> subscriptions_;
+  uint64_t next_subscription_ = 1;
+  bool fan_out_started_ = false;
+  std::map<std::pair<std::string, int32_t>, TokenBucket> fan_out_bytes_;  // (consumer ARN, shard)
   uint64_t next_put_ = 1;
   std::deque<Queued> queue_;
   sim::WaitQueue queued_{"kinesis frontend"};

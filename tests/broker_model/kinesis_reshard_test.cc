@@ -154,11 +154,11 @@ TEST(KinesisLeaseOrder, ChildWaitsForEveryParentAtShardEnd) {
 
 TEST(KinesisLeaseOrder, LeaseTableKeepsParentsAndShardEnd) {
   std::map<int32_t, Lease> t;
-  LeaseResponse c = LeaseTableServer::apply(t, LeaseRequest{LeaseOp::kCreateIfAbsent, 2, "", 0, -1, {0, 1}});
+  LeaseResponse c = LeaseTableServer::apply(t, LeaseRequest{LeaseOp::kCreateIfAbsent, 2, "", 0, -1, {0, 1}, ""});
   ASSERT_TRUE(c.ok);
   EXPECT_EQ(c.leases.at(0).parents, (std::vector<int32_t>{0, 1}));
-  ASSERT_TRUE(LeaseTableServer::apply(t, LeaseRequest{LeaseOp::kTake, 2, "w0", 0, -1, {}}).ok);
-  ASSERT_TRUE(LeaseTableServer::apply(t, LeaseRequest{LeaseOp::kCheckpoint, 2, "w0", 1, kShardEnd, {}}).ok);
+  ASSERT_TRUE(LeaseTableServer::apply(t, LeaseRequest{LeaseOp::kTake, 2, "w0", 0, -1, {}, ""}).ok);
+  ASSERT_TRUE(LeaseTableServer::apply(t, LeaseRequest{LeaseOp::kCheckpoint, 2, "w0", 1, kShardEnd, {}, ""}).ok);
   EXPECT_TRUE(t.at(2).finished());
 }
 

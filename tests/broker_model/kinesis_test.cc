@@ -90,19 +90,19 @@ TEST(KinesisThrottle, FiveReadsPerSecondAndBytesInDebt) {
 
 TEST(KinesisLeaseTable, ConditionalWrites) {
   std::map<int32_t, Lease> table;
-  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kCreateIfAbsent, 0, "", 0, -1, {}}).ok);
-  EXPECT_FALSE(LeaseTableServer::apply(table, {LeaseOp::kCreateIfAbsent, 0, "", 0, -1, {}}).ok);
-  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kTake, 0, "w1", 0, -1, {}}).ok);      // counter 0 -> 1
-  EXPECT_FALSE(LeaseTableServer::apply(table, {LeaseOp::kTake, 0, "w2", 0, -1, {}}).ok);     // stale counter
-  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kRenew, 0, "w1", 1, -1, {}}).ok);     // -> 2
-  EXPECT_FALSE(LeaseTableServer::apply(table, {LeaseOp::kRenew, 0, "w2", 2, -1, {}}).ok);    // not the owner
-  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kTake, 0, "w2", 2, -1, {}}).ok);      // stolen -> 3
+  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kCreateIfAbsent, 0, "", 0, -1, {}, ""}).ok);
+  EXPECT_FALSE(LeaseTableServer::apply(table, {LeaseOp::kCreateIfAbsent, 0, "", 0, -1, {}, ""}).ok);
+  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kTake, 0, "w1", 0, -1, {}, ""}).ok);      // counter 0 -> 1
+  EXPECT_FALSE(LeaseTableServer::apply(table, {LeaseOp::kTake, 0, "w2", 0, -1, {}, ""}).ok);     // stale counter
+  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kRenew, 0, "w1", 1, -1, {}, ""}).ok);     // -> 2
+  EXPECT_FALSE(LeaseTableServer::apply(table, {LeaseOp::kRenew, 0, "w2", 2, -1, {}, ""}).ok);    // not the owner
+  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kTake, 0, "w2", 2, -1, {}, ""}).ok);      // stolen -> 3
   // The old owner's checkpoint and renewal are refused: its counter is stale.
-  LeaseResponse r = LeaseTableServer::apply(table, {LeaseOp::kCheckpoint, 0, "w1", 2, 41, {}});
+  LeaseResponse r = LeaseTableServer::apply(table, {LeaseOp::kCheckpoint, 0, "w1", 2, 41, {}, ""});
   EXPECT_FALSE(r.ok);
   EXPECT_EQ(r.leases.at(0).owner, "w2");
   EXPECT_EQ(r.leases.at(0).checkpoint, -1);
-  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kCheckpoint, 0, "w2", 3, 41, {}}).ok);
+  EXPECT_TRUE(LeaseTableServer::apply(table, {LeaseOp::kCheckpoint, 0, "w2", 3, 41, {}, ""}).ok);
   EXPECT_EQ(table.at(0).checkpoint, 41);
 }
 

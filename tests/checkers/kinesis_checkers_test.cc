@@ -63,6 +63,41 @@ TEST(KinesisCheckers, CleanHistoryCountsNothing) {
   EXPECT_EQ(k.key_order.count, 0);
   EXPECT_EQ(k.throttled_writes.count, 0);
   EXPECT_EQ(k.lease_changes.count, 0);
+  EXPECT_EQ(k.expired_unread.count, 0);
+}
+
+// Retention: records trimmed before the application read them (or checkpointed past them)
+// are expired unread, not skipped; a record a checkpoint went past before its trim is still a
+// skip, and one processed before its trim counts nothing.
+TEST(KinesisCheckers, RecordsTrimmedBeforeTheyWereReadAreExpiredNotSkipped) {
+  History h = base(8);
+  h.kinesis().retention_hours[kShard0.topic] = 24;
+  process(h, 0, 0, 10, true);
+  process(h, 0, 1, 11);
+  h.kinesis().checkpoints.push_back(KinesisCheckpoint{t(12), 0, kShard0, 1, true});
+  // The worker stalls; retention trims 0..4 at t=100 (the trim horizon is 5); the worker reads
+  // on from 5, the oldest record kept, and checkpoints past everything.
+  h.kinesis().trims.push_back(KinesisTrim{t(100), kShard0, 5});
+  for (int64_t s = 5; s < 8; ++s) process(h, 0, s, 200 + s);
+  h.kinesis().checkpoints.push_back(KinesisCheckpoint{t(210), 0, kShard0, 7, true});
+  KinesisChecks k = check_kinesis(h);
+  EXPECT_EQ(k.expired_unread.count, 3);  // 2, 3, 4 (0 and 1 were processed before the trim)
+  EXPECT_EQ(k.processed_skipped.count, 0) << story(k.processed_skipped);
+  const std::string s = story(k.expired_unread);
+  EXPECT_NE(s.find("expired (trimmed by retention) before application app read it"), std::string::npos) << s;
+  EXPECT_NE(s.find("retention trimmed kinesis.orders-0 past sequence 2"), std::string::npos) << s;
+  EXPECT_NE(s.find("read on at sequence 5, the oldest record kept"), std::string::npos) << s;
+  // Checkpointed past 2..4 before the trim without processing them: skips, not expiries.
+  History bad = base(8);
+  process(bad, 0, 0, 10, true);
+  process(bad, 0, 1, 11);
+  bad.kinesis().checkpoints.push_back(KinesisCheckpoint{t(12), 0, kShard0, 4, true});
+  bad.kinesis().trims.push_back(KinesisTrim{t(100), kShard0, 5});
+  for (int64_t q = 5; q < 8; ++q) process(bad, 0, q, 200 + q);
+  bad.kinesis().checkpoints.push_back(KinesisCheckpoint{t(210), 0, kShard0, 7, true});
+  KinesisChecks kb = check_kinesis(bad);
+  EXPECT_EQ(kb.processed_skipped.count, 3);
+  EXPECT_EQ(kb.expired_unread.count, 0);
 }
 
 TEST(KinesisCheckers, RecordProcessedAgainAfterALeaseIsStolenIsTold) {

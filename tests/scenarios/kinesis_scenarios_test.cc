@@ -54,6 +54,42 @@ TEST(KinesisScenarios, CheckpointBeforeProcessingSkipsRecordsAfterDoesNot) {
   EXPECT_GT(good.counts.consumed, 2000);
 }
 
+// Retention: a worker paused longer than the (lab-scaled) retention period finds the records it
+// had not read trimmed: each is counted as expired unread and none as skipped or lost; the
+// IncreaseStreamRetentionPeriod call is done. The same run without the pause expires nothing.
+TEST(KinesisScenarios, SlowConsumerPastRetentionExpiresRecordsUnread) {
+  ScenarioSpec spec = load_bundled("kinesis/slow-consumer-past-retention.yaml");
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_TRUE(r.expectations_met()) << failed_expectations(r);
+  EXPECT_GT(check_count(r, "kinesis_expired_unread"), 100);
+  EXPECT_EQ(check_count(r, "processed_skipped"), 0);
+  EXPECT_EQ(r.fingerprint, run_scenario(spec, RunOptions{1, nullptr}).fingerprint);
+  spec.faults.clear();
+  spec.expect.kinesis_expired_unread = CountExpectation{CountExpectation::Op::kEq, 0};
+  ScenarioResult kept_up = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_TRUE(kept_up.expectations_met()) << failed_expectations(kept_up);
+}
+
+// Enhanced fan-out: the two fan-out applications are never throttled and keep up; the three
+// shared GetRecords applications on the same shard are throttled and fall behind.
+TEST(KinesisScenarios, FanOutConsumersGetTheirOwnThroughput) {
+  ScenarioSpec spec = load_bundled("kinesis/fan-out-vs-shared.yaml");
+  ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
+  EXPECT_TRUE(r.expectations_met()) << failed_expectations(r);
+  ASSERT_EQ(r.kinesis_consumers.size(), 5u);
+  for (const auto& c : r.kinesis_consumers) {
+    EXPECT_GT(c.records_processed, 5000) << c.application;
+    if (c.fan_out) {
+      EXPECT_EQ(c.reads_throttled, 0) << c.application;
+      EXPECT_LT(c.delay_ms_p99, 200) << c.application;
+    } else {
+      EXPECT_GT(c.reads_throttled, 0) << c.application;
+      EXPECT_GT(c.delay_ms_p50, 300) << c.application;
+    }
+  }
+  EXPECT_EQ(r.fingerprint, run_scenario(spec, RunOptions{1, nullptr}).fingerprint);
+}
+
 TEST(KinesisScenarios, SameSeedSameFingerprint) {
   ScenarioSpec spec = load_bundled("kinesis/paused-worker-lease-stolen.yaml");
   EXPECT_EQ(run_scenario(spec, RunOptions{3, nullptr}).fingerprint, run_scenario(spec, RunOptions{3, nullptr}).fingerprint);
@@ -98,6 +134,15 @@ TEST(KinesisLoader, BadInputIsALocatedError) {
       {"kinesis: {streams: [{name: s}, {name: t}], reshard: [{at: 1s, split: 0}]}", "which stream?"},
       {"kinesis: {streams: [{name: s}], frontends: 2, reshard: [{at: 1s, split: 0}]}", "one frontend only"},
       {"kinesis: {streams: [{name: s}], consumers: [{stream: s, read_children_early: maybe}]}", "read_children_early"},
+      {"kinesis: {streams: [{name: s, retention_hours: 12}]}", "expected RetentionPeriodHours from 24 to 8760"},
+      {"kinesis: {streams: [{name: s, retention_hours: 9000}]}", "expected RetentionPeriodHours from 24 to 8760"},
+      {"kinesis: {streams: [{name: s}], reshard: [{at: 1s, increase_retention: 24}]}",
+       "InvalidArgumentException: RetentionPeriodHours must be more than the stream's current 24"},
+      {"kinesis: {streams: [{name: s, retention_hours: 48}], reshard: [{at: 1s, decrease_retention: 72}]}",
+       "must be less than the stream's current 48"},
+      {"kinesis: {streams: [{name: s}], reshard: [{at: 1s, decrease_retention: 12}]}", "decrease_retention: expected RetentionPeriodHours"},
+      {"kinesis: {streams: [{name: s}], retention_hour: 0s}", "kinesis.retention_hour"},
+      {"kinesis: {streams: [{name: s}], consumers: [{stream: s, fan_out: maybe}]}", "fan_out"},
   };
   for (const BadCase& c : cases) {
     LoadResult r = load_scenario_text(head + c.yaml + "\n", "k.yaml");

@@ -221,7 +221,7 @@ TEST(ScenarioLoader, EveryListedExpectKeyLoadsIntoItsField) {
     EXPECT_TRUE((e.*k.count)->holds(++n)) << k.name;
     EXPECT_FALSE((e.*k.count)->holds(n + 1)) << k.name;
   }
-  EXPECT_EQ(n, 59);  // 55 + txn_cycles, txn_write_cycles, pipeline_unexplained_duplicates, pipeline_mqtt_redelivered
+  EXPECT_EQ(n, 60);  // 55 + txn_cycles, txn_write_cycles, pipeline_unexplained_duplicates, pipeline_mqtt_redelivered, kinesis_expired_unread
 }
 
 TEST(ScenarioLoader, RoleTargetsNemesisTargetsAndErrorExpectations) {
