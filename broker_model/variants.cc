@@ -68,6 +68,13 @@ const std::vector<VariantInfo> kCatalogue = {
     {V::kAclRemovalsIgnored, "acl-removals-ignored", "security",
      "eddy's mutation of KRaft's AclPublisher (brokers replay RemoveAccessControlEntryRecord into the authorizer)",
      "brokers never apply RemoveAccessControlEntryRecord: a revoked ACL keeps allowing on every broker that had it"},
+    {V::kAckOnFailedLogDir, "ack-on-failed-log-dir", "operations",
+     "eddy's mutation of KIP-112 (a replica in a failed log directory answers KAFKA_STORAGE_ERROR)",
+     "a leader whose log directory failed acknowledges writes it could not append, at its log end offset"},
+    {V::kLogDirFailureUnreported, "log-dir-failure-unreported", "operations",
+     "eddy's mutation of KIP-858 (BrokerHeartbeat OfflineLogDirs, ReplicationControlManager.handleDirectoriesOffline)",
+     "a broker takes a failed log directory's replicas offline but never tells the controller, so their "
+     "leaderships stay on it while it heartbeats"},
 };
 
 }  // namespace

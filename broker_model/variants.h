@@ -42,6 +42,9 @@ enum class Variant : uint8_t {
   // security (broker_model/security/): planted mutations the ACL checkers must catch
   kAclAllowOverridesDeny,
   kAclRemovalsIgnored,
+  // operations: JBOD log directories (KIP-112, KIP-858)
+  kAckOnFailedLogDir,
+  kLogDirFailureUnreported,
   kCount
 };
 

@@ -68,6 +68,7 @@ sim::DiskModel disk_model_of(const DiskSpec& d) {
   m.bandwidth_bytes_per_s = d.bandwidth_bytes_per_s;
   m.iops = d.iops;
   m.crash_mode = crash_mode_of(d.crash_mode);
+  m.capacity_bytes = d.capacity_bytes;
   return m;
 }
 
@@ -143,6 +144,7 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     else if (key == "log.retention.check.interval.ms" && v) c.log_retention_check_interval_ms = *v;
     else if (key == "log.cleaner.backoff.ms" && v) c.log_cleaner_backoff_ms = *v;
   }
+  c.log_dirs = log_dirs_of(spec.cluster.broker_configs);
   c.variants = spec.cluster.variants;
   return c;
 }
@@ -545,7 +547,13 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
       bc.authorizer = authorizer_config_of(*spec.security);
       bc.principal = spec.security->broker_principal;
     }
-    world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
+    sim::NodeOptions node_options = server_options(spec, "broker " + std::to_string(i));
+    // JBOD (log.dirs): each log directory on its own disk of the configured size, as volumes
+    // of the node's disk (sim::DiskVolume); the node's own limit is their sum.
+    const int64_t dir_bytes = node_options.disk.capacity_bytes;
+    if (!bc.broker.log_dirs.empty()) node_options.disk.capacity_bytes = dir_bytes * static_cast<int64_t>(bc.broker.log_dirs.size());
+    sim::NodeId node = world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), node_options);
+    for (const std::string& dir : bc.broker.log_dirs) world.node(node).disk().add_volume(log_dir_prefix(dir), dir_bytes);
   }
   for (int i = 0; i < controllers; ++i) {
     ControllerServerConfig cc;
