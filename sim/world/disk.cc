@@ -108,7 +108,14 @@ void Disk::write_back_expired(File& f) {
 void Disk::recount_usage() {
   used_bytes_ = 0;
   for (DiskVolume& v : volumes_) v.used_bytes = 0;
-  for (const auto& [name, f] : files_) add_usage(name, static_cast<int64_t>(f.current.size()));
+  for (const auto& [name, f] : files_) add_usage(name, footprint(f));
+}
+
+int64_t Disk::scaled_padding(int64_t padding, int64_t before, int64_t after) {
+  if (padding == 0 || before <= 0 || after <= 0) return 0;
+  if (after >= before) return padding;
+  // padding * after / before without overflow (padding and sizes stay far below 2^62).
+  return static_cast<int64_t>(static_cast<__int128>(padding) * after / before);
 }
 
 size_t Disk::add_volume(std::string prefix, int64_t capacity_bytes) {
@@ -147,7 +154,9 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
   EDDY_CHECK(offset >= 0);
   auto it = find_file(file);
   int64_t old_size = it == files_.end() ? 0 : static_cast<int64_t>(it->second.current.size());
-  int64_t growth = std::max<int64_t>(0, offset + static_cast<int64_t>(data.size()) - old_size);
+  // The device holds what the write stands for: its data past the file's end, and padding.
+  const int64_t padding = std::max<int64_t>(0, device_bytes - static_cast<int64_t>(data.size()));
+  int64_t growth = std::max<int64_t>(0, offset + static_cast<int64_t>(data.size()) - old_size) + padding;
   DiskVolume* vol = volumes_.empty() ? nullptr : volume_of(file);
   bool volume_full = vol != nullptr && (vol->faults.full || vol->used_bytes + growth > vol->capacity_bytes);
   if (growth > 0 && (faults_.full || used_bytes_ + growth > model_.capacity_bytes || volume_full)) {
@@ -171,6 +180,7 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
     apply(f.current, op);
     f.pending.push_back(std::move(op));
   }
+  f.padding += padding;
   used_bytes_ += growth;
   if (vol != nullptr) vol->used_bytes += growth;
   trace_.record(engine_.now(), node_, "disk.write", {{"file", file}, {"offset", offset}, {"bytes", data.size()}});
@@ -274,7 +284,8 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
   File& f = it->second;
   ++changes_;
   write_back_expired(f);
-  add_usage(file, -static_cast<int64_t>(f.current.size()));
+  add_usage(file, -footprint(f));
+  const auto size_before = static_cast<int64_t>(f.current.size());
   if (f.prefix && new_size == static_cast<int64_t>(f.current.size())) {
     // Changes nothing wherever a crash cuts the pending ops (see File): stays a prefix.
     f.pending.push_back(PendingOp{new_size, 0, engine_.now(), nullptr, true});
@@ -284,7 +295,8 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
     apply(f.current, op);
     f.pending.push_back(std::move(op));
   }
-  add_usage(file, static_cast<int64_t>(f.current.size()));
+  f.padding = scaled_padding(f.padding, size_before, static_cast<int64_t>(f.current.size()));
+  add_usage(file, footprint(f));
   trace_.record(engine_.now(), node_, "disk.truncate", {{"file", file}, {"size", new_size}});
   charge(model_.write_latency, 0, "disk truncate");
   return IoStatus::kOk;
@@ -338,7 +350,7 @@ IoStatus Disk::remove(const std::string& file) {
   forget_cached_files();
   auto it = files_.find(file);
   if (it == files_.end()) return IoStatus::kNotFound;
-  add_usage(file, -static_cast<int64_t>(it->second.current.size()));
+  add_usage(file, -footprint(it->second));
   files_.erase(it);
   trace_.record(engine_.now(), node_, "disk.remove", {{"file", file}});
   return IoStatus::kOk;
@@ -351,9 +363,9 @@ IoStatus Disk::rename(const std::string& from, const std::string& to) {
   ++changes_;
   forget_cached_files();
   files_.erase(it);
-  const auto moved = static_cast<int64_t>(f.current.size());
+  const int64_t moved = footprint(f);
   File& replaced = files_[to];  // an existing `to` is replaced: its bytes are no longer used
-  add_usage(to, -static_cast<int64_t>(replaced.current.size()));
+  add_usage(to, -footprint(replaced));
   replaced = std::move(f);
   if (!volumes_.empty()) {  // a rename across volumes moves the bytes from one to the other
     add_usage(from, -moved);
@@ -387,6 +399,7 @@ void Disk::crash() {
   ++changes_;
   for (auto& [name, f] : files_) {
     write_back_expired(f);
+    const auto size_before = static_cast<int64_t>(f.current.size());
     size_t pending = f.pending.size();
     size_t kept = 0;
     if (pending > 0 && model_.crash_mode != CrashMode::kLoseUnsynced) kept = static_cast<size_t>(prng_.below(pending + 1));
@@ -423,6 +436,7 @@ void Disk::crash() {
       f.dropped = false;
     }
     f.pending.clear();
+    f.padding = scaled_padding(f.padding, size_before, static_cast<int64_t>(f.current.size()));
     trace_.record(engine_.now(), node_, "disk.crash",
                   {{"file", name}, {"pending_ops", pending}, {"kept_ops", kept}, {"mode", to_string(model_.crash_mode)}});
   }

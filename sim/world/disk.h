@@ -163,6 +163,9 @@ class Disk final : public Files {
     int64_t durable_size = 0;  // prefix mode: the platter's size
     ChunkedBytes durable;      // general mode: the platter's image
     bool dropped = false;      // general mode: an fsync error dropped pending writes
+    // Bytes the file stands for beyond its data (writes whose device_bytes exceed their data:
+    // a record's padding), counted in the disk's usage; scaled with the file on a truncation.
+    int64_t padding = 0;
 
     int64_t platter_size() const { return prefix ? durable_size : static_cast<int64_t>(durable.size()); }
   };
@@ -170,6 +173,10 @@ class Disk final : public Files {
   static void to_general(File& f);
   static void to_prefix_if_synced(File& f);
   static int64_t pending_bytes(const File& f);
+  // What the file takes on the device: its data and the padding it stands for.
+  static int64_t footprint(const File& f) { return static_cast<int64_t>(f.current.size()) + f.padding; }
+  // Padding kept when a file of `before` data bytes now holds `after`.
+  static int64_t scaled_padding(int64_t padding, int64_t before, int64_t after);
   // Blocks the caller for `latency` after the device has done its part: `bytes` at the disk's
   // bandwidth plus `device_time`, behind what it was already doing.
   void charge(Duration latency, int64_t bytes, const char* what, Duration device_time = Duration::zero());
