@@ -95,7 +95,7 @@ void ReplicaManager::handle_log_dir_failure(size_t k) {
       if (f != fetchers_.end()) f->second->remove(&p);
     }
   });
-  ctx.emit(LogDirFailed{config_.id, d.failure_reason, "", d.name, all_failed, static_cast<int32_t>(offline.size())});
+  ctx.emit(LogDirFailed{config_.id, d.failure_reason, "", d.name, all_failed || k == 0, static_cast<int32_t>(offline.size())});
   ctx.trace("broker.log_dir_failed", {{"broker", config_.id.value()}, {"log", d.failure_reason}, {"dir", d.name},
                                       {"replicas", offline.size()}});
   if (all_failed) ctx.halt("all log dirs have failed: " + d.failure_reason);
@@ -237,7 +237,9 @@ void ReplicaManager::apply_metadata(MetadataImage image) {
       if (!p->deleted()) p->delete_replica();  // blocks on disk
       continue;
     }
-    if (changed && p->is_follower() && p->leader() != kNoBroker) assign_fetcher(p);
+    // A replica in a failed log directory fetches nothing (Kafka's handleLogDirFailure removed
+    // its fetcher; an offline partition gets none back).
+    if (changed && p->is_follower() && p->leader() != kNoBroker && !in_failed_dir(*p)) assign_fetcher(p);
   }
   apply_throttles(image);
 }
@@ -447,7 +449,7 @@ DumpReplicasResponse ReplicaManager::handle_dump() {
   DumpReplicasResponse resp;
   // A replica in a failed log directory cannot be read (Kafka serves nothing from it).
   for_each_partition([&](Partition& p) {
-    if (!p.deleted() && !p.log().offline()) resp.replicas.push_back(p.dump());
+    if (!p.deleted() && !in_failed_dir(p)) resp.replicas.push_back(p.dump());
   });
   return resp;
 }

@@ -87,6 +87,8 @@ class ReplicaManager {
   size_t log_dir_of(const Partition& p) const;
   size_t log_dir_count() const { return log_dirs_.size(); }
   bool log_dir_offline(size_t k) const { return log_dirs_[k].failure->has_failed(); }
+  // Its log directory failed and was taken offline (with one directory the broker halted).
+  bool in_failed_dir(const Partition& p) const { return log_dirs_[log_dir_of(p)].handled; }
 
  private:
   Partition* create_partition(const TopicPartition& tp, const MetadataImage& image);
