@@ -72,6 +72,13 @@ const std::vector<VariantInfo> kCatalogue = {
      "eddy's mutation of KIP-98's producer fencing (ProducerAppendInfo.checkProducerEpoch on a produce)",
      "leaders append a produce whose producer epoch is older than the producer's: a fenced zombie's late "
      "writes join the next instance's transaction"},
+    {V::kAckOnFailedLogDir, "ack-on-failed-log-dir", "operations",
+     "eddy's mutation of KIP-112 (a replica in a failed log directory answers KAFKA_STORAGE_ERROR)",
+     "a leader whose log directory failed acknowledges writes it could not append, at its log end offset"},
+    {V::kLogDirFailureUnreported, "log-dir-failure-unreported", "operations",
+     "eddy's mutation of KIP-858 (BrokerHeartbeat OfflineLogDirs, ReplicationControlManager.handleDirectoriesOffline)",
+     "a broker takes a failed log directory's replicas offline but never tells the controller, so their "
+     "leaderships stay on it while it heartbeats"},
 };
 
 }  // namespace

@@ -44,6 +44,9 @@ enum class Variant : uint8_t {
   kAclRemovalsIgnored,
   // transactions (broker): a planted mutation the transaction cycle checker must catch
   kStaleEpochProduceAccepted,
+  // operations: JBOD log directories (KIP-112, KIP-858)
+  kAckOnFailedLogDir,
+  kLogDirFailureUnreported,
   kCount
 };
 

@@ -82,16 +82,17 @@ constexpr std::array kCatalogue = {
                   kParamProbability, true,
                   "whole messages on the links overtake earlier ones with `probability`, on connections too: "
                   "breaks TCP's promise on purpose (for: restore)"},
-    FaultKindInfo{K::kFsyncError, "fsync-error", G::kDisk, T::kNodes, kParamProbability, 0, true,
+    FaultKindInfo{K::kFsyncError, "fsync-error", G::kDisk, T::kNodes, kParamProbability | kParamLogDir, 0, true,
                   "fsync fails with EIO with `probability` (default 1) and its pending writes never reach the "
-                  "platter (for: stop failing)"},
+                  "platter; with `dir`, only on that log directory's disk (for: stop failing)"},
     FaultKindInfo{K::kTornCrash, "torn-crash", G::kDisk, T::kNodes, 0, 0, true,
                   "crashes the process with a seeded prefix of its unsynced writes kept and the next one torn "
                   "mid-sector (for: start again)"},
     FaultKindInfo{K::kCorrupt, "corrupt", G::kDisk, T::kNodes, 0, 0, false,
                   "latent corruption: flips one bit of a seeded file's durable image, seen by checksums on read"},
-    FaultKindInfo{K::kDiskFull, "disk-full", G::kDisk, T::kNodes, 0, 0, true,
-                  "writes that grow the disk's usage fail with ENOSPC (for: free space again)"},
+    FaultKindInfo{K::kDiskFull, "disk-full", G::kDisk, T::kNodes, kParamLogDir, 0, true,
+                  "writes that grow the disk's usage fail with ENOSPC; with `dir`, only on that log directory's "
+                  "disk (for: free space again)"},
     FaultKindInfo{K::kSlowDisk, "slow-disk", G::kDisk, T::kNodes, kParamFactor, kParamFactor, true,
                   "disk latencies multiplied by `factor` (for: normal speed)"},
     FaultKindInfo{K::kClockJump, "clock-jump", G::kClock, T::kNodes, kParamAmount, kParamAmount, true,
@@ -146,6 +147,7 @@ const char* param_name(FaultParam p) {
     case kParamFactor: return "factor";
     case kParamDriftPpm: return "drift_ppm";
     case kParamActivation: return "activation";
+    case kParamLogDir: return "dir";
     case kParamNone: break;
   }
   return "?";

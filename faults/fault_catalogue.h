@@ -39,6 +39,8 @@ enum FaultParam : uint32_t {
   kParamFactor = 1u << 4,       // an integer >= 2 (slow disk)
   kParamDriftPpm = 1u << 5,     // an integer, -999999..1000000 (clock drift)
   kParamActivation = 1u << 6,   // 0..1, share of fault point sites switched on
+  kParamLogDir = 1u << 7,       // a log directory's index in the broker's log.dirs (disk faults, JBOD)
+  kParamLast = kParamLogDir,
 };
 
 struct FaultKindInfo {

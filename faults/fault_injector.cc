@@ -14,6 +14,15 @@ void FaultInjector::capture_link_baseline() {
   baseline_.clear();
 }
 
+sim::DiskFaults* FaultInjector::disk_faults(sim::NodeId n, int32_t log_dir) {
+  sim::Disk& disk = world_.node(n).disk();
+  if (log_dir < 0) return &disk.faults();
+  // The loader checked `dir` against the brokers' log.dirs; a node without that directory (a
+  // controller) is left alone.
+  if (static_cast<size_t>(log_dir) >= disk.volume_count()) return nullptr;
+  return &disk.volume(static_cast<size_t>(log_dir)).faults;
+}
+
 std::string FaultInjector::name(sim::NodeId n) { return world_.node(n).name(); }
 
 std::string FaultInjector::names(const std::vector<sim::NodeId>& ns) {
@@ -217,7 +226,8 @@ AppliedFault FaultInjector::apply(const FaultAction& a) {
       if (!other.empty()) out.what += " <-> " + names(other);
       break;
     case K::kFsyncError:
-      for (auto n : nodes) world_.node(n).disk().faults().fsync_error_probability = a.params.probability;
+      for (auto n : nodes)
+        if (sim::DiskFaults* f = disk_faults(n, a.params.log_dir)) f->fsync_error_probability = a.params.probability;
       break;
     case K::kTornCrash:
       for (auto n : nodes) {
@@ -229,7 +239,10 @@ AppliedFault FaultInjector::apply(const FaultAction& a) {
       }
       break;
     case K::kCorrupt: for (auto n : nodes) corrupt(out, n); break;
-    case K::kDiskFull: for (auto n : nodes) world_.node(n).disk().faults().full = true; break;
+    case K::kDiskFull:
+      for (auto n : nodes)
+        if (sim::DiskFaults* f = disk_faults(n, a.params.log_dir)) f->full = true;
+      break;
     case K::kSlowDisk: for (auto n : nodes) world_.node(n).disk().faults().slowdown_factor = a.params.factor; break;
     case K::kClockJump:
       for (auto n : nodes) world_.node(n).clock().jump(a.amount);
@@ -304,8 +317,14 @@ std::string FaultInjector::undo(const AppliedFault& applied) {
     case K::kThrottle:
       for (const auto& [from, to] : applied.links) restore_link(from, to);
       break;
-    case K::kFsyncError: for (auto n : a.nodes) world_.node(n).disk().faults().fsync_error_probability = 0; break;
-    case K::kDiskFull: for (auto n : a.nodes) world_.node(n).disk().faults().full = false; break;
+    case K::kFsyncError:
+      for (auto n : a.nodes)
+        if (sim::DiskFaults* f = disk_faults(n, a.params.log_dir)) f->fsync_error_probability = 0;
+      break;
+    case K::kDiskFull:
+      for (auto n : a.nodes)
+        if (sim::DiskFaults* f = disk_faults(n, a.params.log_dir)) f->full = false;
+      break;
     case K::kSlowDisk: for (auto n : a.nodes) world_.node(n).disk().faults().slowdown_factor = 1; break;
     case K::kClockJump: for (auto n : a.nodes) world_.node(n).clock().jump(sim::Duration::zero() - a.amount); break;
     case K::kClockSkew:

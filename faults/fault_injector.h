@@ -65,6 +65,8 @@ class FaultInjector {
   std::vector<sim::NodeId> shuffled(std::vector<sim::NodeId> nodes);
   void ring(AppliedFault& out, const std::vector<sim::NodeId>& nodes);
   void corrupt(AppliedFault& out, sim::NodeId n);
+  // The faults of node n's disk, or of its log directory `log_dir`'s volume (JBOD).
+  sim::DiskFaults* disk_faults(sim::NodeId n, int32_t log_dir);
   std::string name(sim::NodeId n);
   std::string names(const std::vector<sim::NodeId>& ns);
 

@@ -19,6 +19,7 @@ std::string describe(const FaultAction& a) {
   if (a.kind == FaultAction::Kind::kClockJump || a.kind == FaultAction::Kind::kClockSkew) {
     s += " by " + sim::format_duration(a.amount);
   }
+  if (a.params.log_dir >= 0) s += " dir " + std::to_string(a.params.log_dir);
   return s;
 }
 

@@ -20,6 +20,7 @@ struct FaultParams {
   int64_t bandwidth_bytes_per_s = 0;  // throttle
   int64_t factor = 1;                 // slow disk
   int64_t drift_ppm = 0;              // clock drift
+  int32_t log_dir = -1;               // disk full, fsync error: one log directory's disk (-1: the node's)
 };
 
 struct FaultAction {

@@ -136,6 +136,21 @@ json page_data(const json& summary, const RunMetrics& m) {
       moved.push_back({{"t", start + p[0].get<double>()}, {"mbps", p[1].get<double>() / 1e6 / interval}});
   }
   d["moved"] = std::move(moved);
+  // JBOD: disk usage per broker log directory, MB over time (a capped number of points each).
+  json disk = json::array();
+  if (summary.contains("disk_usage")) {
+    double start = summary.contains("run") ? summary["run"].value("workload_start_s", 0.0) : 0.0;
+    for (const auto& s : summary["disk_usage"]) {
+      const std::string series = "broker " + std::to_string(s["broker"].get<int>()) + " " + s["dir"].get<std::string>();
+      const json& samples = s["points"];
+      const size_t step = std::max<size_t>(1, samples.size() / 300);
+      for (size_t i = 0; i < samples.size(); i += step)
+        disk.push_back({{"t", start + samples[i][0].get<double>()}, {"series", series},
+                        {"mb", samples[i][1].get<double>() / 1e6},
+                        {"full_pct", 100.0 * samples[i][1].get<double>() / std::max(1.0, s["capacity_bytes"].get<double>())}});
+    }
+  }
+  d["disk"] = std::move(disk);
   d["run_start"] = sec(m.start_ns);
   d["run_end"] = sec(m.end_ns);
   return d;

@@ -276,6 +276,16 @@ json summary_json(const RunContext& run, const RunMetrics& m) {
     j["leader_outages"] = std::move(lo);
   }
   j["longest_leaderless_ms"] = r.longest_leaderless_ms;
+  // JBOD: each broker log directory's disk usage [seconds into the workload, bytes].
+  if (!r.disk_usage.empty()) {
+    json du = json::array();
+    for (const auto& s : r.disk_usage) {
+      json points = json::array();
+      for (const auto& [at, bytes] : s.points) points.push_back(json::array({round3(at), bytes}));
+      du.push_back({{"broker", s.broker}, {"dir", s.dir}, {"capacity_bytes", s.capacity_bytes}, {"points", std::move(points)}});
+    }
+    j["disk_usage"] = std::move(du);
+  }
   j["leaders_per_broker"] = json::object();
   for (const auto& [b, n] : r.leaders_per_broker) j["leaders_per_broker"][std::to_string(b)] = n;
   j["leader_imbalance"] = r.leader_imbalance;

@@ -55,6 +55,7 @@ constexpr Rule kBrokerRules[] = {
     {"leader.imbalance.check.interval.seconds", Type::kLong, 1},
     {"leader.imbalance.per.broker.percentage", Type::kInt, 0},
     {"log.cleaner.backoff.ms", Type::kLong, 0},
+    {"log.dirs", Type::kText},
     {"log.flush.interval.messages", Type::kLong, 1},
     {"log.flush.interval.ms", Type::kLong, 0},
     {"log.retention.bytes", Type::kLong, -1},

@@ -70,6 +70,7 @@ sim::DiskModel disk_model_of(const DiskSpec& d) {
   m.bandwidth_bytes_per_s = d.bandwidth_bytes_per_s;
   m.iops = d.iops;
   m.crash_mode = crash_mode_of(d.crash_mode);
+  m.capacity_bytes = d.capacity_bytes;
   return m;
 }
 
@@ -145,6 +146,7 @@ BrokerConfig broker_config_of(const ScenarioSpec& spec, int id) {
     else if (key == "log.retention.check.interval.ms" && v) c.log_retention_check_interval_ms = *v;
     else if (key == "log.cleaner.backoff.ms" && v) c.log_cleaner_backoff_ms = *v;
   }
+  c.log_dirs = log_dirs_of(spec.cluster.broker_configs);
   c.variants = spec.cluster.variants;
   return c;
 }
@@ -533,6 +535,13 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
 
   const int brokers = spec.cluster.brokers;
   const int controllers = spec.cluster.controllers;
+  // JBOD: every broker log directory's volume, for the disk-usage series.
+  struct JbodDir {
+    sim::NodeId node;
+    size_t volume;
+    ScenarioResult::DiskUsageSeries series;
+  };
+  std::vector<JbodDir> jbod_dirs;
   for (int i = 0; i < brokers; ++i) {
     lab->all_brokers.push_back(BrokerId{i});
     if (!spec.started_later(i)) lab->brokers.push_back(BrokerId{i});
@@ -554,7 +563,16 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
       bc.authorizer = authorizer_config_of(*spec.security);
       bc.principal = spec.security->broker_principal;
     }
-    world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), server_options(spec, "broker " + std::to_string(i)));
+    sim::NodeOptions node_options = server_options(spec, "broker " + std::to_string(i));
+    // JBOD (log.dirs): each log directory on its own disk of the configured size, as volumes
+    // of the node's disk (sim::DiskVolume); the node's own limit is their sum.
+    const int64_t dir_bytes = node_options.disk.capacity_bytes;
+    if (!bc.broker.log_dirs.empty()) node_options.disk.capacity_bytes = dir_bytes * static_cast<int64_t>(bc.broker.log_dirs.size());
+    sim::NodeId node = world.add_node("broker-" + std::to_string(i), make_broker_boot(bc), node_options);
+    for (size_t k = 0; k < bc.broker.log_dirs.size(); ++k) {
+      world.node(node).disk().add_volume(log_dir_prefix(bc.broker.log_dirs[k]), dir_bytes);
+      jbod_dirs.push_back({node, k, ScenarioResult::DiskUsageSeries{i, bc.broker.log_dirs[k], dir_bytes, {}}});
+    }
   }
   for (int i = 0; i < controllers; ++i) {
     ControllerServerConfig cc;
@@ -709,6 +727,20 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
     world.stop(lab->final_phase_done ? "final phase done" : "final phase did not finish");
   });
 
+  if (!jbod_dirs.empty()) {
+    // Reads the world's disks (no effect on the run): a sample every kDiskSampleInterval, at
+    // most kDiskSamplesMax per directory.
+    constexpr sim::Duration kDiskSampleInterval = sim::milliseconds(200);
+    constexpr size_t kDiskSamplesMax = 2'000;
+    world.spawn("disk-usage", [&] {
+      for (size_t n = 0; n < kDiskSamplesMax; ++n) {
+        for (JbodDir& d : jbod_dirs)
+          d.series.points.emplace_back(static_cast<double>((world.now() - sim::Instant::epoch()).ns()) / 1e9,
+                                       world.node(d.node).disk().volume(d.volume).used_bytes);
+        world.sleep_for(kDiskSampleInterval);
+      }
+    });
+  }
   if (on_progress) {
     world.spawn("progress", [&] {
       for (;;) {
@@ -818,6 +850,11 @@ ScenarioResult run_scenario(const ScenarioSpec& file_spec, const RunOptions& opt
   result.isr_expands = lab->cluster.isr_expands;
   result.restart_steps = targets.restart_steps();
   for (const std::string& line : lab->security_lines) result.faults_fired.push_back(line);
+  for (JbodDir& d : jbod_dirs) {  // times since the workload started, as moved_bytes
+    const double start_s = static_cast<double>((result.workload_start - sim::Instant::epoch()).ns()) / 1e9;
+    for (auto& point : d.series.points) point.first -= start_s;
+    result.disk_usage.push_back(std::move(d.series));
+  }
   result.moved_bytes_total = h.reassignments().moved_bytes_total;
   for (const auto& [interval, bytes] : h.reassignments().moved_bytes) {
     const sim::Instant at = sim::Instant::epoch() + ReassignmentHistory::kMovedBytesInterval * interval;

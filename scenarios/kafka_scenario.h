@@ -104,6 +104,15 @@ struct ScenarioResult {
   // workload started, bytes in that interval; intervals with none left out), and in all.
   std::vector<std::pair<double, int64_t>> moved_bytes;
   int64_t moved_bytes_total = 0;
+  // JBOD (brokers with log.dirs): each log directory's disk usage over time, sampled by the lab
+  // (seconds since the workload started, bytes used).
+  struct DiskUsageSeries {
+    int broker = 0;
+    std::string dir;
+    int64_t capacity_bytes = 0;
+    std::vector<std::pair<double, int64_t>> points;
+  };
+  std::vector<DiskUsageSeries> disk_usage;
   // Partitions of the scenario's topics each broker leads at the end (every broker listed), and
   // the most minus the fewest.
   std::map<int, int64_t> leaders_per_broker;

@@ -188,7 +188,12 @@ void LabObserver::subscribe_replicas() {
     history_.reassignments().moved(world_.now(), e.bytes);
   });
   bus.subscribe<LogDirFailed>([this](const EventOrigin& o, const LogDirFailed& e) {
-    timeline(o, "log-dir-failed", {}, e.broker, "log directory failed at " + e.log + ": the broker halts");
+    if (e.broker_halts || e.dir.empty())
+      timeline(o, "log-dir-failed", {}, e.broker, "log directory failed at " + e.log + ": the broker halts");
+    else
+      timeline(o, "log-dir-failed", {}, e.broker,
+               "log directory " + e.dir + " failed at " + e.log + ": its " + std::to_string(e.replicas) +
+                   " replica(s) offline, the broker goes on with its other directories (KIP-112)");
   });
   bus.subscribe<RetentionDeleted>([this](const EventOrigin& o, const RetentionDeleted& e) {
     history_.log_cut(checkers::LogCut{o.at, e.tp, e.broker, e.from_log_start, e.log_start_offset, true});

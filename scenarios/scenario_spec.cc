@@ -226,3 +226,24 @@ bool ScenarioSpec::started_later(int broker) const {
 }
 
 }  // namespace scenarios
+
+namespace scenarios {
+
+std::vector<std::string> log_dirs_of(const std::map<std::string, std::string>& broker_configs) {
+  std::vector<std::string> out;
+  auto it = broker_configs.find("log.dirs");
+  if (it == broker_configs.end()) return out;
+  const std::string& list = it->second;
+  size_t at = 0;
+  while (at <= list.size()) {
+    size_t comma = std::min(list.find(',', at), list.size());
+    std::string item = list.substr(at, comma - at);
+    while (!item.empty() && item.front() == ' ') item.erase(item.begin());
+    while (!item.empty() && item.back() == ' ') item.pop_back();
+    out.push_back(item);
+    at = comma + 1;
+  }
+  return out;
+}
+
+}  // namespace scenarios

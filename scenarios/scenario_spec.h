@@ -51,7 +51,14 @@ struct DiskSpec {
   int64_t bandwidth_bytes_per_s = 500'000'000;
   int64_t iops = 0;  // 0: unlimited; an fsync takes one I/O
   std::string crash_mode = "lose-unsynced";  // lose-unsynced | keep-prefix | torn-last-sector
+  // The disk's size; with the brokers' log.dirs, each log directory's own disk has this size.
+  int64_t capacity_bytes = int64_t{64} << 30;
 };
+
+// Log directories a broker's log.dirs may name (each its own disk: sim::Disk::kMaxVolumes).
+inline constexpr int64_t kLogDirsMax = 16;
+// log.dirs split at its commas (Kafka's list syntax), spaces trimmed; empty when unset.
+std::vector<std::string> log_dirs_of(const std::map<std::string, std::string>& broker_configs);
 
 // A node's clock: wall-clock offset from true time (signed) and drift.
 struct ClockSpec {

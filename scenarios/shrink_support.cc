@@ -64,6 +64,7 @@ std::string fault_entry_yaml(const FaultSpec& f) {
     case K::kClockDrift: out += ", drift_ppm: " + std::to_string(f.params.drift_ppm); break;
     default: break;
   }
+  if (f.params.log_dir >= 0) out += ", dir: " + std::to_string(f.params.log_dir);
   return out + "}";
 }
 

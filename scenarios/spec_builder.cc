@@ -266,7 +266,11 @@ class SpecBuilder {
 
   void read_disk_into(const YamlValue& v, const std::string& path, DiskSpec& d) {
     require_map(v, path, "a map of disk settings");
-    check_keys(v, path, {"write_latency", "fsync_latency", "bandwidth", "iops", "crash_mode"});
+    check_keys(v, path, {"write_latency", "fsync_latency", "bandwidth", "iops", "crash_mode", "capacity"});
+    if (const YamlValue* x = v.find("capacity")) {
+      d.capacity_bytes = read_parsed<int64_t>(*x, path + ".capacity", "a size like 2GB", parse_size);
+      if (d.capacity_bytes < 1) fail_at(x->where, path + ".capacity: expected a size of at least 1B, got " + x->describe());
+    }
     constexpr int64_t kIopsMax = 100'000'000;
     if (const YamlValue* x = v.find("iops")) d.iops = read_int(*x, path + ".iops", 0, kIopsMax);
     if (const YamlValue* x = v.find("write_latency")) {
@@ -316,6 +320,29 @@ class SpecBuilder {
     return *entry.find(configs_key)->find(key);
   }
 
+  // log.dirs (JBOD): named, distinct directories, at most kLogDirsMax.
+  void check_log_dirs(const YamlValue& configs) {
+    const std::vector<std::string> dirs = log_dirs_of(spec_.cluster.broker_configs);
+    if (dirs.empty()) return;
+    const YamlValue& at = *configs.find("log.dirs");
+    const std::string path = "cluster.broker_configs.log.dirs";
+    if (static_cast<int64_t>(dirs.size()) > kLogDirsMax)
+      fail_at(at.where, path + ": expected at most " + std::to_string(kLogDirsMax) + " directories, got " +
+                            std::to_string(dirs.size()));
+    std::set<std::string> seen;
+    for (const std::string& d : dirs) {
+      std::string name = d;
+      while (!name.empty() && name.front() == '/') name.erase(name.begin());
+      while (!name.empty() && name.back() == '/') name.pop_back();
+      if (name.empty()) fail_at(at.where, path + ": expected comma-separated directory names like /data1,/data2, got '" +
+                                              spec_.cluster.broker_configs.at("log.dirs") + "'");
+      if (!seen.insert(name).second) fail_at(at.where, path + ": directory '" + d + "' is named twice");
+      for (const std::string& other : seen)
+        if (other != name && (other.starts_with(name + "/") || name.starts_with(other + "/")))
+          fail_at(at.where, path + ": '" + d + "' and '" + other + "' nest; expected directories on separate disks");
+    }
+  }
+
   void check_broker_configs() {
     const KafkaConfigs& b = spec_.cluster.broker_configs;
     if (b.empty()) return;
@@ -327,6 +354,7 @@ class SpecBuilder {
                                               std::to_string(brokers) + " (cluster.brokers), got " + b.at(key));
       }
     }
+    check_log_dirs(configs);
     if (b.count("replica.fetch.wait.max.ms") != 0 &&
         config_int_or(b, "replica.fetch.wait.max.ms", 0) >
             config_int_or(b, "replica.lag.time.max.ms", kKafkaReplicaLagTimeMaxMsDefault)) {
@@ -1255,7 +1283,7 @@ class SpecBuilder {
   FaultSpec read_fault(const YamlValue& v, const std::string& path) {
     require_map(v, path, "a fault entry (a map with at, kind, and target where the kind needs one)");
     check_keys(v, path, {"at", "for", "kind", "target", "other_side", "amount", "probability", "latency", "bandwidth",
-                         "factor", "drift_ppm", "activation"});
+                         "factor", "drift_ppm", "activation", "dir"});
     FaultSpec f;
     f.line = v.where.line;
     const YamlValue& kind = require_key(v, path, "kind");
@@ -1337,9 +1365,9 @@ class SpecBuilder {
     using faults::FaultParam;
     const std::string name = info.name;
     std::string allowed;
-    for (uint32_t bit = 1; bit <= faults::kParamActivation; bit <<= 1)
+    for (uint32_t bit = 1; bit <= faults::kParamLast; bit <<= 1)
       if ((info.params & bit) != 0) allowed += (allowed.empty() ? "" : ", ") + std::string(faults::param_name(static_cast<FaultParam>(bit)));
-    for (uint32_t bit = 1; bit <= faults::kParamActivation; bit <<= 1) {
+    for (uint32_t bit = 1; bit <= faults::kParamLast; bit <<= 1) {
       const char* key = faults::param_name(static_cast<FaultParam>(bit));
       const YamlValue* x = v.find(key);
       if (x == nullptr) {
@@ -1373,6 +1401,16 @@ class SpecBuilder {
           break;
         case faults::kParamFactor: f.params.factor = read_int(*x, at, 2, 1'000'000); break;
         case faults::kParamDriftPpm: f.params.drift_ppm = read_int(*x, at, -999'999, 1'000'000); break;
+        case faults::kParamLogDir: {
+          // The brokers' log.dirs (cluster, read before the faults): one directory when unset.
+          const auto dirs = static_cast<int64_t>(std::max<size_t>(1, log_dirs_of(spec_.cluster.broker_configs).size()));
+          if (dirs < 2) {
+            fail_at(x->where, at + ": 'dir' names one of the brokers' log directories, but "
+                                   "cluster.broker_configs has no log.dirs with several (e.g. log.dirs: /d0,/d1,/d2)");
+          }
+          f.params.log_dir = static_cast<int32_t>(read_int(*x, at, 0, dirs - 1));
+          break;
+        }
         case faults::kParamNone: break;
       }
     }
@@ -1388,6 +1426,7 @@ class SpecBuilder {
       case faults::kParamFactor: return "an integer factor from 2 to 1000000";
       case faults::kParamDriftPpm: return "an integer from -999999 to 1000000 (parts per million)";
       case faults::kParamActivation: return "a share of sites from 0 to 1";
+      case faults::kParamLogDir: return "a log directory's index in the broker's log.dirs, from 0";
       case faults::kParamNone: break;
     }
     return "a value";

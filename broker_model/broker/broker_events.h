@@ -130,6 +130,9 @@ struct LogDirFailed {
   BrokerId broker;
   std::string log;
   std::string during;
+  std::string dir;           // as log.dirs names it ("": the broker's one directory)
+  bool broker_halts = true;  // no directory is left online
+  int32_t replicas = 0;      // taken offline with it (when the broker goes on)
 };
 
 // ---- partition reassignment (KIP-455) ----------------------------------------------------------

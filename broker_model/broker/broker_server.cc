@@ -58,6 +58,9 @@ void BrokerServer::run() {
   metadata_ = std::make_unique<MetadataClient>(ctx_, *channel_, MetadataClientConfig{config_.broker.id});
   lifecycle_ = std::make_unique<BrokerLifecycle>(
       ctx_, *channel_, *metadata_, BrokerLifecycleConfig{config_.broker.id, config_.rack, config_.broker_heartbeat_interval_ms});
+  replicas_->set_log_dir_offline_listener([this](const std::string& dir, std::vector<TopicPartition> replicas) {
+    lifecycle_->log_dir_offline(dir, replicas);
+  });
   producer_ids_ = std::make_unique<ProducerIdManager>([this]() -> std::optional<AllocateProducerIdsResponse> {
     if (!lifecycle_->registered()) return std::nullopt;
     AllocateProducerIdsRequest req{config_.broker.id, lifecycle_->broker_epoch()};

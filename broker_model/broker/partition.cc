@@ -22,7 +22,7 @@ bool contains(const std::vector<BrokerId>& v, BrokerId b) { return std::find(v.b
 
 Partition::Partition(sim::NodeContext& ctx, BrokerId self, TopicPartition tp, PartitionConfig config,
                      sim::WaitQueue* activity)
-    : ctx_(ctx), self_(self), tp_(tp), config_(config), log_(ctx, tp, config.log), activity_(activity) {
+    : ctx_(ctx), self_(self), tp_(tp), config_(config), log_(ctx, tp, config.log, config.log_dir), activity_(activity) {
   log_.set_failure_channel(config.log_dir_failure);
   // BUG ZOO (KAFKA-5494, fixed in Kafka 1.0.0): idempotence first kept only the last batch
   // of each producer, which was right for one request in flight. With up to five in flight,
@@ -310,6 +310,12 @@ ProducePartitionResponse Partition::produce(const RecordBatch& batch, int16_t ac
     }
   }
   storage::LogAppendInfo info = append_checked(stored, epoch, duplicate);
+  // BUG ZOO (`ack-on-failed-log-dir`, a planted mutation of KIP-112): a leader whose log
+  // directory failed answers the write as appended at its log end, though nothing was written.
+  if (info.error == ErrorCode::kKafkaStorageError && config_.variants.has(Variant::kAckOnFailedLogDir)) {
+    r.base_offset = log_.log_end_offset();
+    return r;
+  }
   if (info.error != ErrorCode::kNone) {
     r.error = info.error;
     return r;

@@ -37,7 +37,8 @@ namespace broker_model {
 
 struct PartitionConfig {
   storage::LogConfig log;
-  storage::LogDirFailureChannel* log_dir_failure = nullptr;  // the broker's, for its one log directory
+  storage::LogDirFailureChannel* log_dir_failure = nullptr;  // the broker's, for the log's directory
+  std::string log_dir;  // the log directory's path prefix ("data2/"; "": the only one, the disk's root)
   int32_t min_insync_replicas = 1;
   // KIP-966's broker half: the high watermark only advances while the ISR has at least
   // min.insync.replicas members, so a replica that leaves the ISR below it (an ELR member)
@@ -72,6 +73,8 @@ class Partition {
   bool is_leader() const { return role_ == Role::kLeader; }
   // No longer a replica of the partition (a reassignment moved it away), log deleted.
   bool deleted() const { return deleted_; }
+  // The path prefix of the log directory holding its log ("": the broker's only one).
+  const std::string& log_dir() const { return config_.log_dir; }
   // Called once apply() took the replica out (this broker is not in the replica list).
   ErrorCode delete_replica();
   // This replica is one a reassignment is adding (it catches up before joining the ISR).

@@ -21,13 +21,28 @@ ReplicaManager::ReplicaManager(RpcEndpoint& rpc, BrokerConfig config, AlterParti
     : rpc_(rpc),
       config_(config),
       alter_partition_(std::move(alter_partition)),
-      fetch_sessions_(config.max_incremental_fetch_session_cache_slots, rpc.context().prng().fork("fetch-sessions")),
-      log_dir_failure_([this](std::string_view log, std::string_view during) {
-        // Called in the middle of a failing operation: the handler fiber does the rest, as
-        // Kafka's LogDirFailureChannel queues the directory for its LogDirFailureHandler.
-        log_dir_failure_reason_ = std::string(log) + " (" + std::string(during) + ")";
-        log_dir_failed_.notify_all();
-      }) {}
+      fetch_sessions_(config.max_incremental_fetch_session_cache_slots, rpc.context().prng().fork("fetch-sessions")) {
+  std::vector<std::string> names = config_.log_dirs;
+  if (names.empty()) names.push_back("");
+  for (size_t k = 0; k < names.size(); ++k) {
+    LogDir d;
+    d.name = names[k];
+    d.prefix = names[k].empty() ? "" : log_dir_prefix(names[k]);
+    d.failure = std::make_unique<storage::LogDirFailureChannel>([this, k](std::string_view log, std::string_view during) {
+      // Called in the middle of a failing operation: the handler fiber does the rest, as
+      // Kafka's LogDirFailureChannel queues the directory for its LogDirFailureHandler.
+      log_dirs_[k].failure_reason = std::string(log) + " (" + std::string(during) + ")";
+      log_dir_failed_.notify_all();
+    });
+    log_dirs_.push_back(std::move(d));
+  }
+}
+
+std::string log_dir_prefix(std::string_view name) {
+  while (name.starts_with('/')) name.remove_prefix(1);
+  while (name.ends_with('/')) name.remove_suffix(1);
+  return std::string(name) + "/";
+}
 
 void ReplicaManager::start() {
   rpc_.context().spawn("isr-maintenance", [this] { isr_maintenance_loop(); });
@@ -37,17 +52,84 @@ void ReplicaManager::start() {
 }
 
 // Kafka's ReplicaManager.handleLogDirFailure: the replicas of a failed log directory stop
-// being served (their logs answer KAFKA_STORAGE_ERROR from the failure on), and when no log
-// directory is left online the broker halts ("Shutdown broker because all log dirs in ... have
-// failed", then Exit.halt; core/src/main/scala/kafka/server/ReplicaManager.scala). A broker
-// here has one log directory, so it halts; the controller fences it when its heartbeats stop
-// and moves leadership to the other replicas.
+// being served (their logs answer KAFKA_STORAGE_ERROR from the failure on, followers stop
+// fetching: replicaFetcherManager.removeFetcherForPartitions, logManager.handleLogDirFailure),
+// and when no log directory is left online the broker halts ("Shutdown broker because all log
+// dirs in ... have failed", then Exit.halt; core/src/main/scala/kafka/server/ReplicaManager.scala).
+// A broker with one log directory therefore halts; the controller fences it when its
+// heartbeats stop. With several (KIP-112, and KIP-858 in KRaft) it goes on: the directory is
+// reported to the controller (BrokerLifecycleManager.propagateDirectoryFailure: the heartbeat's
+// OfflineLogDirs), which moves leadership away from the replicas in it and takes them out of
+// the ISR (ReplicationControlManager.handleDirectoriesOffline). Kafka brings a failed
+// directory back only with a restart, as here.
 void ReplicaManager::log_dir_failure_loop() {
+  for (;;) {
+    size_t failed = log_dirs_.size();
+    for (size_t k = 0; k < log_dirs_.size() && failed == log_dirs_.size(); ++k)
+      if (!log_dirs_[k].handled && log_dirs_[k].failure->has_failed()) failed = k;
+    if (failed == log_dirs_.size()) {
+      log_dir_failed_.wait();
+      continue;
+    }
+    handle_log_dir_failure(failed);
+  }
+}
+
+void ReplicaManager::handle_log_dir_failure(size_t k) {
   sim::NodeContext& ctx = rpc_.context();
-  while (!log_dir_failure_.has_failed()) log_dir_failed_.wait();
-  ctx.emit(LogDirFailed{config_.id, log_dir_failure_reason_, ""});
-  ctx.trace("broker.log_dir_failed", {{"broker", config_.id.value()}, {"log", log_dir_failure_reason_}});
-  ctx.halt("all log dirs have failed: " + log_dir_failure_reason_);
+  LogDir& d = log_dirs_[k];
+  d.handled = true;
+  const bool all_failed = std::all_of(log_dirs_.begin(), log_dirs_.end(), [](const LogDir& x) { return x.handled; });
+  if (log_dirs_.size() == 1) {
+    ctx.emit(LogDirFailed{config_.id, d.failure_reason, "", d.name, true, 0});
+    ctx.trace("broker.log_dir_failed", {{"broker", config_.id.value()}, {"log", d.failure_reason}});
+    ctx.halt("all log dirs have failed: " + d.failure_reason);
+  }
+  std::vector<TopicPartition> offline;
+  for_each_partition([&](Partition& p) {
+    if (p.deleted() || log_dir_of(p) != k) return;
+    p.log().take_offline("log-dir-failure");
+    offline.push_back(p.tp());
+    if (p.is_follower()) {
+      auto f = fetchers_.find(p.leader());
+      if (f != fetchers_.end()) f->second->remove(&p);
+    }
+  });
+  ctx.emit(LogDirFailed{config_.id, d.failure_reason, "", d.name, all_failed || k == 0, static_cast<int32_t>(offline.size())});
+  ctx.trace("broker.log_dir_failed", {{"broker", config_.id.value()}, {"log", d.failure_reason}, {"dir", d.name},
+                                      {"replicas", offline.size()}});
+  if (all_failed) ctx.halt("all log dirs have failed: " + d.failure_reason);
+  // In KRaft the metadata log lives in metadata.log.dir, by default the first of log.dirs; its
+  // failure halts the broker ("Shutdown broker because the metadata log dir ... has failed",
+  // ReplicaManager.handleLogDirFailure).
+  if (k == 0) ctx.halt("the metadata log dir has failed: " + d.failure_reason);
+  // BUG ZOO (`log-dir-failure-unreported`): the controller is never told.
+  if (config_.variants.has(Variant::kLogDirFailureUnreported)) return;
+  if (on_log_dir_offline_) on_log_dir_offline_(d.name, std::move(offline));
+}
+
+size_t ReplicaManager::log_dir_of(const Partition& p) const {
+  for (size_t k = log_dirs_.size(); k-- > 1;)
+    if (p.log_dir() == log_dirs_[k].prefix) return k;
+  return 0;
+}
+
+// Kafka's LogManager: a log found on disk stays in its directory (loadLogs); a new one goes to
+// the online directory holding the fewest logs, the first in log.dirs order on a tie
+// (nextLogDirs). Kafka 3.7+ then tells the controller (AssignReplicasToDirs); eddy's
+// controller learns a replica's directory only when that directory fails (the heartbeat names
+// the replicas it held), which is when it acts on it.
+size_t ReplicaManager::place_log(const TopicPartition& tp) {
+  if (log_dirs_.size() == 1) return 0;
+  sim::Files& files = rpc_.context().files();
+  for (size_t k = 0; k < log_dirs_.size(); ++k)
+    if (!files.list(log_dirs_[k].prefix + storage::PartitionLog::dir_for(tp)).empty()) return k;
+  size_t best = log_dirs_.size();
+  for (size_t k = 0; k < log_dirs_.size(); ++k) {
+    if (log_dirs_[k].failure->has_failed()) continue;
+    if (best == log_dirs_.size() || log_dirs_[k].partitions < log_dirs_[best].partitions) best = k;
+  }
+  return best == log_dirs_.size() ? 0 : best;  // none online: the broker is halting
 }
 
 // Kafka's LogManager background tasks: the flush.ms scheduler and retention (time and size),
@@ -100,7 +182,6 @@ Partition* ReplicaManager::partition(const TopicPartition& tp) {
 PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const MetadataImage& image) {
   PartitionConfig c;
   c.log = config_.log;
-  c.log_dir_failure = &log_dir_failure_;
   c.replica_lag_time_max = sim::milliseconds(config_.replica_lag_time_max_ms);
   c.min_insync_replicas = config_.min_insync_replicas;
   c.variants = config_.variants;
@@ -116,13 +197,24 @@ PartitionConfig ReplicaManager::partition_config(const TopicPartition& tp, const
 }
 
 Partition* ReplicaManager::create_partition(const TopicPartition& tp, const MetadataImage& image) {
-  auto p = std::make_unique<Partition>(rpc_.context(), config_.id, tp, partition_config(tp, image), nullptr);
+  PartitionConfig config = partition_config(tp, image);
+  const size_t dir = place_log(tp);
+  config.log_dir = log_dirs_[dir].prefix;
+  config.log_dir_failure = log_dirs_[dir].failure.get();
+  ++log_dirs_[dir].partitions;
+  auto p = std::make_unique<Partition>(rpc_.context(), config_.id, tp, config, nullptr);
   Partition* raw = p.get();
   EDDY_CHECK(tp.partition >= 0);
   auto& by_number = partitions_[tp.topic];
   if (by_number.size() <= static_cast<size_t>(tp.partition)) by_number.resize(static_cast<size_t>(tp.partition) + 1);
   by_number[static_cast<size_t>(tp.partition)] = std::move(p);
   raw->open();  // recovery from disk; a failed log stays offline and answers KAFKA_STORAGE_ERROR
+  if (log_dirs_[dir].handled) {
+    // Its directory failed before: the replica is offline from the start and the controller
+    // hears of it with the directory's other replicas.
+    raw->log().take_offline("log-dir-failure");
+    if (on_log_dir_offline_) on_log_dir_offline_(log_dirs_[dir].name, {tp});
+  }
   return raw;
 }
 
@@ -145,7 +237,9 @@ void ReplicaManager::apply_metadata(MetadataImage image) {
       if (!p->deleted()) p->delete_replica();  // blocks on disk
       continue;
     }
-    if (changed && p->is_follower() && p->leader() != kNoBroker) assign_fetcher(p);
+    // A replica in a failed log directory fetches nothing (Kafka's handleLogDirFailure removed
+    // its fetcher; an offline partition gets none back).
+    if (changed && p->is_follower() && p->leader() != kNoBroker && !in_failed_dir(*p)) assign_fetcher(p);
   }
   apply_throttles(image);
 }
@@ -353,8 +447,9 @@ OffsetsForLeaderEpochResponse ReplicaManager::handle_offsets_for_leader_epoch(co
 
 DumpReplicasResponse ReplicaManager::handle_dump() {
   DumpReplicasResponse resp;
+  // A replica in a failed log directory cannot be read (Kafka serves nothing from it).
   for_each_partition([&](Partition& p) {
-    if (!p.deleted()) resp.replicas.push_back(p.dump());
+    if (!p.deleted() && !in_failed_dir(p)) resp.replicas.push_back(p.dump());
   });
   return resp;
 }

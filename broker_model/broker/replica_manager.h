@@ -43,8 +43,19 @@ struct BrokerConfig {
   int64_t log_flush_scheduler_interval_ms = 1'000;    // how often flush.ms is checked
   int64_t log_cleaner_backoff_ms = 15'000;            // log.cleaner.backoff.ms: the cleaner's pause between rounds
   storage::LogConfig log;                          // log.* defaults for topics
+  // log.dirs (JBOD, KIP-112): the broker's log directories, each on its own disk (the lab gives
+  // the node's disk one volume per directory, sim::DiskVolume). Empty: one directory, the
+  // disk's root, whose failure halts the broker as before.
+  std::vector<std::string> log_dirs;
   ProtocolVariants variants;                       // the bug zoo (variants.h); none by default
 };
+
+// The path prefix of log directory `name` on the node's disk: "/data/k1" -> "data/k1/".
+std::string log_dir_prefix(std::string_view name);
+
+// A log directory went offline while the broker goes on (its other directories are online):
+// the directory's name and the replicas that were in it.
+using LogDirOfflineFn = std::function<void(const std::string& dir, std::vector<TopicPartition> replicas)>;
 
 // Sends an ISR proposal to the controller; `done` gets the committed partition state or an error.
 using AlterPartitionFn =
@@ -69,6 +80,15 @@ class ReplicaManager {
   const BrokerConfig& config() const { return config_; }
   // The end of a clean shutdown (Kafka's LogManager.shutdown): every log flushed and closed.
   void close_logs();
+  // Where a failed log directory is reported while the broker goes on (the BrokerLifecycle's
+  // heartbeat carries it to the controller).
+  void set_log_dir_offline_listener(LogDirOfflineFn f) { on_log_dir_offline_ = std::move(f); }
+  // Index in log.dirs of the directory holding tp's log (0 with one directory).
+  size_t log_dir_of(const Partition& p) const;
+  size_t log_dir_count() const { return log_dirs_.size(); }
+  bool log_dir_offline(size_t k) const { return log_dirs_[k].failure->has_failed(); }
+  // Its log directory failed and was taken offline (with one directory the broker halted).
+  bool in_failed_dir(const Partition& p) const { return log_dirs_[log_dir_of(p)].handled; }
 
  private:
   Partition* create_partition(const TopicPartition& tp, const MetadataImage& image);
@@ -82,8 +102,12 @@ class ReplicaManager {
   void isr_maintenance_loop();
   void log_manager_loop();
   void log_cleaner_loop();
-  // Kafka's LogDirFailureHandler: once the log directory failed, halt the broker.
+  // Kafka's LogDirFailureHandler: takes a failed directory's replicas offline and reports it;
+  // halts the broker once no directory is left online.
   void log_dir_failure_loop();
+  void handle_log_dir_failure(size_t k);
+  // The directory a new replica's log goes to (Kafka's LogManager.nextLogDirs).
+  size_t place_log(const TopicPartition& tp);
   // Calls f on every partition in TopicPartition order. By index, not iterator: f may block
   // (disk, RPC) while apply_metadata adds partitions and grows a topic's vector.
   template <class F>
@@ -99,8 +123,16 @@ class ReplicaManager {
   FetchSessionCache fetch_sessions_;
   ReplicationQuota leader_quota_;    // leader.replication.throttled.rate
   ReplicationQuota follower_quota_;  // follower.replication.throttled.rate
-  storage::LogDirFailureChannel log_dir_failure_;
-  std::string log_dir_failure_reason_;
+  struct LogDir {
+    std::string name;    // as log.dirs spells it ("" for the disk's root)
+    std::string prefix;  // its files' path prefix on the node's disk
+    std::unique_ptr<storage::LogDirFailureChannel> failure;
+    std::string failure_reason;
+    bool handled = false;    // its failure has been handled
+    int32_t partitions = 0;  // logs placed in it
+  };
+  std::vector<LogDir> log_dirs_;
+  LogDirOfflineFn on_log_dir_offline_;
   sim::WaitQueue log_dir_failed_{"log dir failure"};
   // The replicas this broker holds, by topic and then partition number (the order
   // TopicPartition sorts in): every fetch evaluation looks up each partition it asks for, and

@@ -1,4 +1,7 @@
 #include "broker_model/controller/broker_lifecycle.h"
+
+#include <algorithm>
+
 #include "broker_model/fault_sites.h"
 #include "sim/fault_point.h"
 
@@ -63,8 +66,9 @@ bool BrokerLifecycle::register_once() {
 }
 
 void BrokerLifecycle::heartbeat_once() {
-  BrokerHeartbeatRequest req{config_.broker_id, broker_epoch_, metadata_.applied_end_offset(), false, pending_shutdown_};
-  auto resp = channel_.call<BrokerHeartbeatResponse>(kBrokerHeartbeatRpc, kBrokerHeartbeatBytes, req);
+  BrokerHeartbeatRequest req{config_.broker_id, broker_epoch_, metadata_.applied_end_offset(), false, pending_shutdown_,
+                             offline_log_dirs_};
+  auto resp = channel_.call<BrokerHeartbeatResponse>(kBrokerHeartbeatRpc, broker_heartbeat_request_bytes(req), req);
   if (!resp) return;
   if (resp->error == ErrorCode::kStaleBrokerEpoch || resp->error == ErrorCode::kBrokerIdNotRegistered) {
     ctx_.trace("broker.reregister", {{"broker", config_.broker_id.value()}, {"error", to_string(resp->error)}});
@@ -82,6 +86,15 @@ void BrokerLifecycle::heartbeat_once() {
     ctx_.trace("broker.controlled_shutdown_granted", {{"broker", config_.broker_id.value()}});
     shutdown_changed_.notify_all();
   }
+}
+
+void BrokerLifecycle::log_dir_offline(const std::string& dir, const std::vector<TopicPartition>& replicas) {
+  auto it = std::find_if(offline_log_dirs_.begin(), offline_log_dirs_.end(),
+                         [&](const OfflineLogDir& d) { return d.dir == dir; });
+  if (it == offline_log_dirs_.end()) it = offline_log_dirs_.insert(offline_log_dirs_.end(), OfflineLogDir{dir, {}});
+  it->replicas.insert(it->replicas.end(), replicas.begin(), replicas.end());
+  ctx_.trace("broker.log_dir_offline", {{"broker", config_.broker_id.value()}, {"dir", dir}, {"replicas", replicas.size()}});
+  heartbeat_now_.notify_all();  // propagateDirectoryFailure: "send a heartbeat immediately"
 }
 
 void BrokerLifecycle::begin_controlled_shutdown() {

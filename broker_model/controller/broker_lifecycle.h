@@ -55,6 +55,11 @@ class BrokerLifecycle {
   bool wait_for_controlled_shutdown(int64_t timeout_ms);
   bool shutting_down() const { return pending_shutdown_; }
 
+  // A log directory failed while the broker goes on (KIP-858; Kafka's
+  // BrokerLifecycleManager.propagateDirectoryFailure): every heartbeat from now on names it and
+  // its replicas (more may be added), and the next one goes at once.
+  void log_dir_offline(const std::string& dir, const std::vector<TopicPartition>& replicas);
+
   void alter_partition(TopicPartition tp, LeaderEpoch leader_epoch, PartitionEpoch partition_epoch,
                        std::vector<BrokerId> new_isr, std::function<void(std::optional<AlterPartitionResponse>)> done);
 
@@ -76,6 +81,7 @@ class BrokerLifecycle {
   bool got_shutdown_response_ = false;
   sim::WaitQueue shutdown_changed_{"controlled-shutdown"};
   sim::WaitQueue heartbeat_now_{"heartbeat-now"};
+  std::vector<OfflineLogDir> offline_log_dirs_;
 };
 
 }  // namespace broker_model

@@ -80,6 +80,7 @@ ControllerResult<BrokerHeartbeatResponse> ClusterControl::heartbeat(const Metada
   }
   last_contact_[req.broker_id] = now;
   metadata_end_[req.broker_id] = req.current_metadata_offset;
+  offline_log_dirs(image, *b, req, out.records);
   // Caught up: the broker has applied the batch that registered it.
   bool caught_up = req.current_metadata_offset.value() > b->epoch.value();
   bool fenced = b->fenced;
@@ -116,6 +117,24 @@ ControllerResult<BrokerHeartbeatResponse> ClusterControl::heartbeat(const Metada
   out.response.in_controlled_shutdown = in_shutdown;
   out.response.should_shut_down = shut_down_now;
   return out;
+}
+
+// KIP-858 (Kafka 3.7+; ReplicationControlManager.handleDirectoriesOffline, called from
+// processBrokerHeartbeat): a directory the heartbeat names offline, or replicas of it not yet
+// recorded, are written down; the partition changes that follow (its replicas leave the ISR,
+// leadership moves) come from the same batch's reconcile (QuorumController's
+// with_partition_changes, PartitionChangeBuilder with the replica inactive).
+void ClusterControl::offline_log_dirs(const MetadataImage& image, const BrokerRegistration& b,
+                                      const BrokerHeartbeatRequest& req, MetadataBatch& records) const {
+  for (const OfflineLogDir& d : req.offline_log_dirs) {
+    std::vector<TopicPartition> fresh;
+    for (const TopicPartition& tp : d.replicas) {
+      const PartitionRegistration* p = image.partition(tp);
+      if (p != nullptr && p->is_replica(b.id) && b.offline_replicas.count(tp) == 0) fresh.push_back(tp);
+    }
+    bool known = std::find(b.offline_log_dirs.begin(), b.offline_log_dirs.end(), d.dir) != b.offline_log_dirs.end();
+    if (!known || !fresh.empty()) records.push_back(BrokerLogDirOfflineRecord{b.id, b.epoch, d.dir, std::move(fresh)});
+  }
 }
 
 MetadataBatch ClusterControl::fence_expired(const MetadataImage& image, sim::Instant now) {

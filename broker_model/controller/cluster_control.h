@@ -45,6 +45,9 @@ class ClusterControl {
                                                       Offset next_offset, sim::Instant now);
   // FenceBrokerRecords for active brokers whose session expired.
   MetadataBatch fence_expired(const MetadataImage& image, sim::Instant now);
+  // The heartbeat's offline log directories (KIP-858) not yet in the image, as records.
+  void offline_log_dirs(const MetadataImage& image, const BrokerRegistration& b, const BrokerHeartbeatRequest& req,
+                        MetadataBatch& records) const;
   // A newly active controller gives every registered broker a fresh session.
   void reset_sessions(const MetadataImage& image, sim::Instant now);
 

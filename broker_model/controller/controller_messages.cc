@@ -22,6 +22,16 @@ uint32_t alter_partition_request_bytes(const AlterPartitionRequest& r) {
   return 48 + static_cast<uint32_t>(r.tp.topic.size() + 4 * r.new_isr.size());
 }
 
+uint32_t broker_heartbeat_request_bytes(const BrokerHeartbeatRequest& r) {
+  // Kafka sends directory ids (16 bytes each); eddy's names and replicas cost their encoding.
+  size_t bytes = kBrokerHeartbeatBytes;
+  for (const OfflineLogDir& d : r.offline_log_dirs) {
+    bytes += 16 + d.dir.size();
+    for (const TopicPartition& tp : d.replicas) bytes += 6 + tp.topic.size();
+  }
+  return static_cast<uint32_t>(bytes);
+}
+
 uint32_t alter_partition_response_bytes(const AlterPartitionResponse& r) {
   return kControllerResponseBytes + 24 + static_cast<uint32_t>(r.tp.topic.size() + 4 * r.isr.size());
 }

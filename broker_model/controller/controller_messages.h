@@ -47,6 +47,13 @@ struct BrokerRegistrationResponse : ControllerResponseHeader {
   BrokerEpoch broker_epoch = kNoBrokerEpoch;
 };
 
+// A log directory the broker reports offline (KIP-858's OfflineLogDirs; eddy names the
+// replicas it held instead of a directory id: see BrokerLogDirOfflineRecord).
+struct OfflineLogDir {
+  std::string dir;
+  std::vector<TopicPartition> replicas;
+};
+
 struct BrokerHeartbeatRequest {
   BrokerId broker_id;
   BrokerEpoch broker_epoch;
@@ -55,6 +62,9 @@ struct BrokerHeartbeatRequest {
   // KIP-631: the broker is shutting down and asks the controller to move its leaderships
   // away first (Kafka's BrokerLifecycleManager in PENDING_CONTROLLED_SHUTDOWN).
   bool want_shut_down = false;
+  // Log directories that failed while the broker goes on (Kafka 3.7+: OfflineLogDirs); sent
+  // in every heartbeat until the broker registers again.
+  std::vector<OfflineLogDir> offline_log_dirs = {};
 };
 struct BrokerHeartbeatResponse : ControllerResponseHeader {
   bool is_caught_up = false;
@@ -194,6 +204,7 @@ struct IncrementalAlterConfigsResponse : ControllerResponseHeader {
 // Wire sizes.
 inline constexpr uint32_t kBrokerRegistrationRequestBytes = 64;
 inline constexpr uint32_t kBrokerHeartbeatBytes = 48;
+uint32_t broker_heartbeat_request_bytes(const BrokerHeartbeatRequest& r);
 inline constexpr uint32_t kControllerResponseBytes = 32;
 uint32_t create_topics_request_bytes(const CreateTopicsRequest& r);
 uint32_t create_topics_response_bytes(const CreateTopicsResponse& r);

@@ -55,6 +55,15 @@ void MetadataImage::apply_record(const BrokerRegistrationChangeRecord& r) {
   it->second.in_controlled_shutdown = r.in_controlled_shutdown;
 }
 
+void MetadataImage::apply_record(const BrokerLogDirOfflineRecord& r) {
+  auto it = brokers_.find(r.broker_id);
+  EDDY_CHECK_MSG(it != brokers_.end(), "a log directory of an unregistered broker");
+  EDDY_CHECK_MSG(it->second.epoch == r.broker_epoch, "a log directory of a stale broker epoch");
+  std::vector<std::string>& dirs = it->second.offline_log_dirs;
+  if (std::find(dirs.begin(), dirs.end(), r.dir) == dirs.end()) dirs.push_back(r.dir);
+  it->second.offline_replicas.insert(r.replicas.begin(), r.replicas.end());
+}
+
 void MetadataImage::apply_record(const TopicRecord& r) {
   EDDY_CHECK_MSG(topics_.count(r.name) == 0, "topic created twice");
   EDDY_CHECK(r.partitions > 0);
@@ -159,6 +168,12 @@ const BrokerRegistration* MetadataImage::broker(BrokerId id) const {
 bool MetadataImage::is_active(BrokerId id) const {
   const BrokerRegistration* b = broker(id);
   return b != nullptr && !b->fenced && !b->in_controlled_shutdown;
+}
+
+bool MetadataImage::is_active_replica(BrokerId id, const TopicPartition& tp) const {
+  const BrokerRegistration* b = broker(id);
+  return b != nullptr && !b->fenced && !b->in_controlled_shutdown &&
+         (b->offline_replicas.empty() || b->offline_replicas.count(tp) == 0);
 }
 
 std::vector<BrokerId> MetadataImage::active_brokers() const {

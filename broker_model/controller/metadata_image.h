@@ -9,6 +9,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -26,6 +27,10 @@ struct BrokerRegistration {
   // Asked to shut down and granted a controlled shutdown (BrokerRegistrationChangeRecord):
   // not active, as Kafka's ClusterControlManager.isActive says, until it registers again.
   bool in_controlled_shutdown = false;
+  // KIP-858: log directories reported offline since it registered, and the replicas in them
+  // (BrokerLogDirOfflineRecord): those may not lead or be in an ISR.
+  std::vector<std::string> offline_log_dirs = {};
+  std::set<TopicPartition> offline_replicas = {};
   bool operator==(const BrokerRegistration&) const = default;
 };
 
@@ -72,6 +77,9 @@ class MetadataImage {
   const BrokerRegistration* broker(BrokerId id) const;
   // Registered, not fenced and not in controlled shutdown.
   bool is_active(BrokerId id) const;
+  // Active, and its replica of tp is not in a failed log directory (KIP-858's
+  // LeaderAcceptor: isActive and hasOnlineDir).
+  bool is_active_replica(BrokerId id, const TopicPartition& tp) const;
   std::vector<BrokerId> active_brokers() const;
 
   const std::map<std::string, TopicImage>& topics() const { return topics_; }
@@ -102,6 +110,7 @@ class MetadataImage {
   void apply_record(const FenceBrokerRecord& r);
   void apply_record(const UnfenceBrokerRecord& r);
   void apply_record(const BrokerRegistrationChangeRecord& r);
+  void apply_record(const BrokerLogDirOfflineRecord& r);
   void apply_record(const TopicRecord& r);
   void apply_record(const PartitionRecord& r);
   void apply_record(const PartitionChangeRecord& r);

@@ -20,10 +20,14 @@ enum class RecordTag : uint8_t {
   kBrokerRegistrationChange = 10,
   kUnregisterBroker = 11,
   kConfig = 12,
+  kBrokerLogDirOffline = 13,
   // ACLs (security/acl.h); numbered apart from the replication records so the two can grow.
   kAccessControlEntry = 20,
   kRemoveAccessControlEntry = 21,
 };
+
+// Replicas one BrokerLogDirOfflineRecord may name (a broker's replicas, at most).
+constexpr uint32_t kMaxOfflineReplicasPerRecord = 1'000'000;
 
 // PartitionChangeRecord's flags byte (bit 0 was its unclean_election bool before KIP-966).
 constexpr uint8_t kChangeUnclean = 1;
@@ -87,6 +91,15 @@ void encode_fields(ByteWriter& w, const BrokerRegistrationChangeRecord& r) {
   w.put<int32_t>(r.broker_id.value());
   w.put<int64_t>(r.broker_epoch.value());
   w.put<uint8_t>(r.in_controlled_shutdown ? 1 : 0);
+}
+
+void encode_fields(ByteWriter& w, const BrokerLogDirOfflineRecord& r) {
+  w.put<uint8_t>(static_cast<uint8_t>(RecordTag::kBrokerLogDirOffline));
+  w.put<int32_t>(r.broker_id.value());
+  w.put<int64_t>(r.broker_epoch.value());
+  w.put_string(r.dir);
+  w.put<uint32_t>(static_cast<uint32_t>(r.replicas.size()));
+  for (const TopicPartition& tp : r.replicas) put_tp(w, tp);
 }
 
 void encode_fields(ByteWriter& w, const TopicRecord& r) {
@@ -306,6 +319,16 @@ std::optional<MetadataRecord> decode_record(ByteReader& in) {
       if (flag > 1) return std::nullopt;
       c.in_controlled_shutdown = flag == 1;
       rec = c;
+      break;
+    }
+    case RecordTag::kBrokerLogDirOffline: {
+      BrokerLogDirOfflineRecord o;
+      o.broker_id = BrokerId(in.get<int32_t>());
+      o.broker_epoch = BrokerEpoch(in.get<int64_t>());
+      o.dir = in.get_string(kMaxMetadataStringBytes);
+      uint32_t n = in.get_count(kMaxOfflineReplicasPerRecord, 5);
+      for (uint32_t i = 0; i < n && in.ok(); ++i) o.replicas.push_back(get_tp(in));
+      rec = std::move(o);
       break;
     }
     case RecordTag::kTopic: rec = decode_topic(in); break;

@@ -25,6 +25,10 @@ std::string describe_fields(const BrokerRegistrationChangeRecord& r) {
   return "broker " + r.broker_id.str() + " epoch " + r.broker_epoch.str() +
          (r.in_controlled_shutdown ? " in_controlled_shutdown" : "");
 }
+std::string describe_fields(const BrokerLogDirOfflineRecord& r) {
+  return "broker " + r.broker_id.str() + " epoch " + r.broker_epoch.str() + " dir '" + r.dir + "' replicas " +
+         std::to_string(r.replicas.size());
+}
 std::string describe_fields(const TopicRecord& r) {
   return r.name + " partitions " + std::to_string(r.partitions) + " configs " + std::to_string(r.configs.size());
 }
@@ -69,7 +73,7 @@ const char* record_type_name(const MetadataRecord& r) {
                                            "LeaderChangeRecord",    "NoOpRecord",        "ProducerIdsRecord",
                                            "BrokerRegistrationChangeRecord", "AccessControlEntryRecord",
                                            "RemoveAccessControlEntryRecord", "UnregisterBrokerRecord",
-                                           "ConfigRecord"};
+                                           "ConfigRecord", "BrokerLogDirOfflineRecord"};
   static_assert(std::size(kNames) == std::variant_size_v<MetadataRecord>);
   return kNames[r.index()];
 }

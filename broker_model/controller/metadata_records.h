@@ -53,6 +53,20 @@ struct BrokerRegistrationChangeRecord {
   bool operator==(const BrokerRegistrationChangeRecord&) const = default;
 };
 
+// A log directory of the broker failed while the broker goes on (KIP-858, Kafka 3.7+): its
+// replicas there may no longer lead or stay in an ISR until the broker registers again.
+// Kafka writes this as a BrokerRegistrationChangeRecord whose LogDirs lists the directories
+// still online, and finds the replicas through each partition's Directories (assigned by
+// AssignReplicasToDirs); eddy's broker names the replicas the directory held (in its
+// heartbeat) and this record carries them. Written with the partition changes that follow.
+struct BrokerLogDirOfflineRecord {
+  BrokerId broker_id;
+  BrokerEpoch broker_epoch;
+  std::string dir;                        // as the broker's log.dirs names it
+  std::vector<TopicPartition> replicas;   // newly offline replicas in it
+  bool operator==(const BrokerLogDirOfflineRecord&) const = default;
+};
+
 struct TopicRecord {
   std::string name;
   int32_t partitions = 0;
@@ -155,7 +169,8 @@ struct NoOpRecord {
 using MetadataRecord = std::variant<RegisterBrokerRecord, FenceBrokerRecord, UnfenceBrokerRecord, TopicRecord,
                                     PartitionRecord, PartitionChangeRecord, LeaderChangeRecord, NoOpRecord,
                                     ProducerIdsRecord, BrokerRegistrationChangeRecord, AccessControlEntryRecord,
-                                    RemoveAccessControlEntryRecord, UnregisterBrokerRecord, ConfigRecord>;
+                                    RemoveAccessControlEntryRecord, UnregisterBrokerRecord, ConfigRecord,
+                                    BrokerLogDirOfflineRecord>;
 
 // Records written together and applied atomically (one Raft log entry, like a KRaft batch).
 using MetadataBatch = std::vector<MetadataRecord>;

@@ -116,6 +116,7 @@ MetadataBatch QuorumController::with_partition_changes(MetadataBatch records) co
     membership = membership || std::holds_alternative<RegisterBrokerRecord>(r) ||
                  std::holds_alternative<FenceBrokerRecord>(r) || std::holds_alternative<UnfenceBrokerRecord>(r) ||
                  std::holds_alternative<BrokerRegistrationChangeRecord>(r) ||
+                 std::holds_alternative<BrokerLogDirOfflineRecord>(r) ||
                  std::holds_alternative<UnregisterBrokerRecord>(r);
   if (!membership) return records;
   MetadataImage next = *working_;

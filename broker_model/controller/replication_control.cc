@@ -36,7 +36,8 @@ int32_t ReplicationControl::min_insync_replicas(const MetadataImage& image, cons
 
 PartitionChangeBuilder ReplicationControl::builder(const MetadataImage& image, const TopicPartition& tp,
                                                    const PartitionRegistration& p) const {
-  PartitionChangeBuilder b(tp, p, [&image](BrokerId id) { return image.is_active(id); },
+  // A replica in a failed log directory counts as inactive for this partition (KIP-858).
+  PartitionChangeBuilder b(tp, p, [&image, &tp](BrokerId id) { return image.is_active_replica(id, tp); },
                            unclean_enabled(image, tp.topic));
   b.set_eligible_leader_replicas(config_.eligible_leader_replicas_enabled, min_insync_replicas(image, tp.topic));
   return b;
@@ -109,7 +110,7 @@ ErrorCode ReplicationControl::validate_alter(const MetadataImage& image, const A
     return ErrorCode::kInvalidRequest;
   for (BrokerId r : req.new_isr) {
     if (!p->is_replica(r)) return ErrorCode::kInvalidRequest;
-    if (!image.is_active(r)) return ErrorCode::kIneligibleReplica;
+    if (!image.is_active_replica(r, req.tp)) return ErrorCode::kIneligibleReplica;
   }
   return ErrorCode::kNone;
 }

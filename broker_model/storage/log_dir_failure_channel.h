@@ -2,7 +2,7 @@
 // read or open: EIO, ENOSPC), as Kafka's LogDirFailureChannel does. The broker listening on it
 // stops serving every replica in the directory and, when no log directory is left online,
 // halts: Kafka's ReplicaManager.handleLogDirFailure ("Shutdown broker because all log dirs in
-// ... have failed", then Exit.halt). eddy's brokers have one log directory: the node's disk.
+// ... have failed", then Exit.halt). A broker has one channel per log directory (log.dirs).
 #pragma once
 
 #include <functional>

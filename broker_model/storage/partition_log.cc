@@ -9,12 +9,12 @@
 
 namespace broker_model::storage {
 
-PartitionLog::PartitionLog(sim::NodeContext& ctx, TopicPartition tp, LogConfig config)
+PartitionLog::PartitionLog(sim::NodeContext& ctx, TopicPartition tp, LogConfig config, std::string log_dir)
     : ctx_(ctx),
       disk_(ctx.files()),
       tp_(std::move(tp)),
       config_(config),
-      dir_(dir_for(tp_)),
+      dir_(log_dir + dir_for(tp_)),
       epoch_cache_(ctx.files(), dir_) {
   EDDY_CHECK_MSG(config_.validate().empty(), config_.validate().c_str());
   EDDY_CHECK(tp_.partition >= 0);
@@ -37,6 +37,12 @@ ErrorCode PartitionLog::fail(ErrorCode e, std::string_view during) {
     if (failure_channel_ != nullptr) failure_channel_->failed(dir_, during);
   }
   return e;
+}
+
+void PartitionLog::take_offline(std::string_view why) {
+  if (offline_) return;
+  offline_ = true;
+  ctx_.trace("log.offline", {{"dir", dir_}, {"during", why}});
 }
 
 LogSegment& PartitionLog::active() {

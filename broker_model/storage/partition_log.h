@@ -94,7 +94,9 @@ struct LogScanResult {
 class PartitionLog {
  public:
   // No I/O; call open() from one of the node's fibers before anything else.
-  PartitionLog(sim::NodeContext& ctx, TopicPartition tp, LogConfig config);
+  // `log_dir`: the log directory it lives in, as a path prefix ("data2/"; "": the disk's root,
+  // the one directory of a broker without log.dirs).
+  PartitionLog(sim::NodeContext& ctx, TopicPartition tp, LogConfig config, std::string log_dir = {});
   PartitionLog(const PartitionLog&) = delete;
   PartitionLog& operator=(const PartitionLog&) = delete;
 
@@ -104,6 +106,9 @@ class PartitionLog {
   // Where this log reports an I/O failure of its directory (nullptr: nowhere). The log goes
   // offline either way.
   void set_failure_channel(LogDirFailureChannel* channel) { failure_channel_ = channel; }
+  // Another log of its directory failed: this one goes offline too (Kafka's
+  // LogManager.handleLogDirFailure drops every log of the directory), without a report.
+  void take_offline(std::string_view why);
 
   // Loads the leader epoch checkpoint, recovers every segment (validating every batch and
   // cutting a torn or corrupt tail; segments after a damaged one are deleted), creates an

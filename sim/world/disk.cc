@@ -107,15 +107,59 @@ void Disk::write_back_expired(File& f) {
 
 void Disk::recount_usage() {
   used_bytes_ = 0;
-  for (const auto& [name, f] : files_) used_bytes_ += static_cast<int64_t>(f.current.size());
+  for (DiskVolume& v : volumes_) v.used_bytes = 0;
+  for (const auto& [name, f] : files_) add_usage(name, footprint(f));
+}
+
+int64_t Disk::scaled_padding(int64_t padding, int64_t before, int64_t after) {
+  if (padding == 0 || before <= 0 || after <= 0) return 0;
+  if (after >= before) return padding;
+  // padding * after / before without overflow (padding and sizes stay far below 2^62).
+  return static_cast<int64_t>(static_cast<__int128>(padding) * after / before);
+}
+
+size_t Disk::add_volume(std::string prefix, int64_t capacity_bytes) {
+  EDDY_CHECK_MSG(volumes_.size() < kMaxVolumes, "too many volumes on one disk");
+  EDDY_CHECK_MSG(!prefix.empty() && prefix.back() == '/', "a volume's prefix is a directory ending in '/'");
+  for (const DiskVolume& v : volumes_)
+    EDDY_CHECK_MSG(!v.prefix.starts_with(prefix) && !prefix.starts_with(v.prefix), "volumes may not nest");
+  volumes_.push_back(DiskVolume{std::move(prefix), capacity_bytes, {}, 0});
+  recount_usage();
+  return volumes_.size() - 1;
+}
+
+DiskVolume& Disk::volume(size_t i) {
+  EDDY_CHECK(i < volumes_.size());
+  return volumes_[i];
+}
+
+const DiskVolume& Disk::volume(size_t i) const {
+  EDDY_CHECK(i < volumes_.size());
+  return volumes_[i];
+}
+
+DiskVolume* Disk::volume_of(std::string_view file) {
+  for (DiskVolume& v : volumes_)
+    if (file.starts_with(v.prefix)) return &v;
+  return nullptr;
+}
+
+void Disk::add_usage(std::string_view file, int64_t delta) {
+  used_bytes_ += delta;
+  if (volumes_.empty()) return;
+  if (DiskVolume* v = volume_of(file)) v->used_bytes += delta;
 }
 
 IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view data, int64_t device_bytes) {
   EDDY_CHECK(offset >= 0);
   auto it = find_file(file);
   int64_t old_size = it == files_.end() ? 0 : static_cast<int64_t>(it->second.current.size());
-  int64_t growth = std::max<int64_t>(0, offset + static_cast<int64_t>(data.size()) - old_size);
-  if (growth > 0 && (faults_.full || used_bytes_ + growth > model_.capacity_bytes)) {
+  // The device holds what the write stands for: its data past the file's end, and padding.
+  const int64_t padding = std::max<int64_t>(0, device_bytes - static_cast<int64_t>(data.size()));
+  int64_t growth = std::max<int64_t>(0, offset + static_cast<int64_t>(data.size()) - old_size) + padding;
+  DiskVolume* vol = volumes_.empty() ? nullptr : volume_of(file);
+  bool volume_full = vol != nullptr && (vol->faults.full || vol->used_bytes + growth > vol->capacity_bytes);
+  if (growth > 0 && (faults_.full || used_bytes_ + growth > model_.capacity_bytes || volume_full)) {
     trace_.record(engine_.now(), node_, "disk.write", {{"file", file}, {"bytes", data.size()}, {"status", "ENOSPC"}});
     charge(model_.write_latency, 0, "disk write");
     return IoStatus::kNoSpace;
@@ -136,7 +180,9 @@ IoStatus Disk::write(const std::string& file, int64_t offset, std::string_view d
     apply(f.current, op);
     f.pending.push_back(std::move(op));
   }
+  f.padding += padding;
   used_bytes_ += growth;
+  if (vol != nullptr) vol->used_bytes += growth;
   trace_.record(engine_.now(), node_, "disk.write", {{"file", file}, {"offset", offset}, {"bytes", data.size()}});
   charge(model_.write_latency, std::max<int64_t>(device_bytes, 0), "disk write");
   return IoStatus::kOk;
@@ -195,11 +241,16 @@ IoStatus Disk::fsync(const std::string& file) {
   if (it == files_.end()) return IoStatus::kNotFound;
   File& g = it->second;
   bool fail = false;
-  if (faults_.fail_next_fsyncs > 0) {
-    --faults_.fail_next_fsyncs;
-    fail = true;
-  } else if (faults_.fsync_error_probability > 0.0) {
-    fail = prng_.chance(faults_.fsync_error_probability);
+  DiskVolume* vol = volumes_.empty() ? nullptr : volume_of(file);
+  // The volume's own faults first (its device), then the node's.
+  for (DiskFaults* faults : {vol != nullptr ? &vol->faults : nullptr, &faults_}) {
+    if (faults == nullptr || fail) continue;
+    if (faults->fail_next_fsyncs > 0) {
+      --faults->fail_next_fsyncs;
+      fail = true;
+    } else if (faults->fsync_error_probability > 0.0) {
+      fail = prng_.chance(faults->fsync_error_probability);
+    }
   }
   if (fail) {
     // Like Linux after a writeback error: the dirty pages are marked clean, so the data
@@ -233,7 +284,8 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
   File& f = it->second;
   ++changes_;
   write_back_expired(f);
-  used_bytes_ -= static_cast<int64_t>(f.current.size());
+  add_usage(file, -footprint(f));
+  const auto size_before = static_cast<int64_t>(f.current.size());
   if (f.prefix && new_size == static_cast<int64_t>(f.current.size())) {
     // Changes nothing wherever a crash cuts the pending ops (see File): stays a prefix.
     f.pending.push_back(PendingOp{new_size, 0, engine_.now(), nullptr, true});
@@ -243,7 +295,8 @@ IoStatus Disk::truncate(const std::string& file, int64_t new_size) {
     apply(f.current, op);
     f.pending.push_back(std::move(op));
   }
-  used_bytes_ += static_cast<int64_t>(f.current.size());
+  f.padding = scaled_padding(f.padding, size_before, static_cast<int64_t>(f.current.size()));
+  add_usage(file, footprint(f));
   trace_.record(engine_.now(), node_, "disk.truncate", {{"file", file}, {"size", new_size}});
   charge(model_.write_latency, 0, "disk truncate");
   return IoStatus::kOk;
@@ -297,7 +350,7 @@ IoStatus Disk::remove(const std::string& file) {
   forget_cached_files();
   auto it = files_.find(file);
   if (it == files_.end()) return IoStatus::kNotFound;
-  used_bytes_ -= static_cast<int64_t>(it->second.current.size());
+  add_usage(file, -footprint(it->second));
   files_.erase(it);
   trace_.record(engine_.now(), node_, "disk.remove", {{"file", file}});
   return IoStatus::kOk;
@@ -310,9 +363,14 @@ IoStatus Disk::rename(const std::string& from, const std::string& to) {
   ++changes_;
   forget_cached_files();
   files_.erase(it);
+  const int64_t moved = footprint(f);
   File& replaced = files_[to];  // an existing `to` is replaced: its bytes are no longer used
-  used_bytes_ -= static_cast<int64_t>(replaced.current.size());
+  add_usage(to, -footprint(replaced));
   replaced = std::move(f);
+  if (!volumes_.empty()) {  // a rename across volumes moves the bytes from one to the other
+    add_usage(from, -moved);
+    add_usage(to, moved);
+  }
   trace_.record(engine_.now(), node_, "disk.rename", {{"from", from}, {"to", to}});
   return IoStatus::kOk;
 }
@@ -341,6 +399,7 @@ void Disk::crash() {
   ++changes_;
   for (auto& [name, f] : files_) {
     write_back_expired(f);
+    const auto size_before = static_cast<int64_t>(f.current.size());
     size_t pending = f.pending.size();
     size_t kept = 0;
     if (pending > 0 && model_.crash_mode != CrashMode::kLoseUnsynced) kept = static_cast<size_t>(prng_.below(pending + 1));
@@ -377,6 +436,7 @@ void Disk::crash() {
       f.dropped = false;
     }
     f.pending.clear();
+    f.padding = scaled_padding(f.padding, size_before, static_cast<int64_t>(f.current.size()));
     trace_.record(engine_.now(), node_, "disk.crash",
                   {{"file", name}, {"pending_ops", pending}, {"kept_ops", kept}, {"mode", to_string(model_.crash_mode)}});
   }
@@ -400,10 +460,10 @@ std::optional<int64_t> Disk::corrupt(const std::string& file, std::optional<int6
     f.current[static_cast<size_t>(at)] ^= bit;
   } else {
     f.durable[static_cast<size_t>(at)] ^= bit;
-    used_bytes_ -= static_cast<int64_t>(f.current.size());  // re-derived: pages an fsync error dropped go
+    add_usage(file, -static_cast<int64_t>(f.current.size()));  // re-derived: pages an fsync error dropped go
     f.current = f.durable;
     for (const auto& op : f.pending) apply(f.current, op);
-    used_bytes_ += static_cast<int64_t>(f.current.size());
+    add_usage(file, static_cast<int64_t>(f.current.size()));
     f.dropped = false;  // pages dropped by an fsync error are gone from the cache too
     to_prefix_if_synced(f);
   }

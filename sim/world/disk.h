@@ -70,6 +70,17 @@ struct DiskFaults {
   int64_t slowdown_factor = 1;  // latencies multiplied by this
 };
 
+// A log directory's own device inside a node's disk (JBOD, Kafka's `log.dirs` with one disk
+// per directory; KIP-112): the files whose path starts with `prefix` live on it, with its own
+// capacity, its own usage and its own faults, so one directory can fill or fail while the
+// others go on. Simplified: the volumes share the node's bandwidth, latencies and crash model.
+struct DiskVolume {
+  std::string prefix;  // "data1/"
+  int64_t capacity_bytes = 0;
+  DiskFaults faults;   // full, fsync errors (slowdown_factor is the node's)
+  int64_t used_bytes = 0;
+};
+
 class Disk final : public Files {
  public:
   Disk(Engine& engine, Trace& trace, int node, Prng prng, DiskModel model = {});
@@ -97,6 +108,13 @@ class Disk final : public Files {
   bool serve_cached_read(uint64_t generation) override;
   const ChunkedBytes* page_cache(const std::string& file) override;
   uint64_t changes() const override { return changes_; }
+
+  // World side: volumes (one per log directory; none: the whole disk is one).
+  static constexpr size_t kMaxVolumes = 64;
+  size_t add_volume(std::string prefix, int64_t capacity_bytes);
+  size_t volume_count() const { return volumes_.size(); }
+  DiskVolume& volume(size_t i);
+  const DiskVolume& volume(size_t i) const;
 
   // World side: faults and crashes.
   void crash();
@@ -145,6 +163,9 @@ class Disk final : public Files {
     int64_t durable_size = 0;  // prefix mode: the platter's size
     ChunkedBytes durable;      // general mode: the platter's image
     bool dropped = false;      // general mode: an fsync error dropped pending writes
+    // Bytes the file stands for beyond its data (writes whose device_bytes exceed their data:
+    // a record's padding), counted in the disk's usage; scaled with the file on a truncation.
+    int64_t padding = 0;
 
     int64_t platter_size() const { return prefix ? durable_size : static_cast<int64_t>(durable.size()); }
   };
@@ -152,12 +173,20 @@ class Disk final : public Files {
   static void to_general(File& f);
   static void to_prefix_if_synced(File& f);
   static int64_t pending_bytes(const File& f);
+  // What the file takes on the device: its data and the padding it stands for.
+  static int64_t footprint(const File& f) { return static_cast<int64_t>(f.current.size()) + f.padding; }
+  // Padding kept when a file of `before` data bytes now holds `after`.
+  static int64_t scaled_padding(int64_t padding, int64_t before, int64_t after);
   // Blocks the caller for `latency` after the device has done its part: `bytes` at the disk's
   // bandwidth plus `device_time`, behind what it was already doing.
   void charge(Duration latency, int64_t bytes, const char* what, Duration device_time = Duration::zero());
   size_t tear(const std::string& file, int64_t offset, char* bytes, size_t length);
   void write_back_expired(File& f);
   void recount_usage();
+  // The volume a file lives on (nullptr: none, the disk's own space).
+  DiskVolume* volume_of(std::string_view file);
+  // Usage moves by `delta` bytes for a file: the disk's and its volume's.
+  void add_usage(std::string_view file, int64_t delta);
 
   Engine& engine_;
   Trace& trace_;
@@ -169,6 +198,7 @@ class Disk final : public Files {
   // its own); they share its bandwidth (charge()).
   std::vector<Instant> in_flight_until_;
   int64_t used_bytes_ = 0;
+  std::vector<DiskVolume> volumes_;
   uint64_t generation_ = 0;
   uint64_t changes_ = 0;
   using Files = std::map<std::string, File, std::less<>>;

@@ -179,6 +179,58 @@ TEST(Disk, FullDiskRejectsGrowth) {
   EXPECT_EQ(results, (std::vector<IoStatus>{IoStatus::kOk, IoStatus::kNoSpace, IoStatus::kOk, IoStatus::kNoSpace}));
 }
 
+// JBOD: a log directory's volume has its own capacity and faults; the others go on.
+TEST(Disk, VolumesFillAndFailIndependently) {
+  World w(WorldConfig{});
+  std::vector<IoStatus> results;
+  NodeOptions no;
+  no.disk.capacity_bytes = 100;
+  NodeId n = w.add_node("n", [&](NodeContext& ctx) {
+    results.push_back(ctx.files().append("d0/a", "12345678"));    // 8 of d0's 10
+    results.push_back(ctx.files().append("d0/a", "abc"));         // would need 11 on d0
+    results.push_back(ctx.files().append("d1/a", "12345678abc"));  // d1 has room
+    results.push_back(ctx.files().append("root", std::string(50, 'r')));  // outside every volume
+    w.node(ctx.id()).disk().volume(1).faults.full = true;
+    results.push_back(ctx.files().append("d1/b", "x"));  // d1 full
+    results.push_back(ctx.files().append("d0/b", "x"));  // d0 still takes 2 more
+  }, no);
+  Disk& disk = w.node(n).disk();
+  EXPECT_EQ(disk.add_volume("d0/", 10), 0u);
+  EXPECT_EQ(disk.add_volume("d1/", 20), 1u);
+  w.start(n);
+  w.run();
+  EXPECT_EQ(results, (std::vector<IoStatus>{IoStatus::kOk, IoStatus::kNoSpace, IoStatus::kOk, IoStatus::kOk,
+                                            IoStatus::kNoSpace, IoStatus::kOk}));
+  EXPECT_EQ(disk.volume(0).used_bytes, 9);
+  EXPECT_EQ(disk.volume(1).used_bytes, 11);
+  EXPECT_EQ(disk.used_bytes(), 70);
+}
+
+// A volume's usage counts what writes stand for (a record's padding), follows removals,
+// truncations and renames across volumes, and survives a crash's recount.
+TEST(Disk, VolumeUsageCountsPaddingAndFollowsFiles) {
+  World w(WorldConfig{});
+  NodeId n = w.add_node("n", [&](NodeContext& ctx) {
+    Disk& disk = w.node(ctx.id()).disk();
+    ASSERT_EQ(ctx.files().write("d0/log", 0, "0123456789", 1'000), IoStatus::kOk);  // 10 bytes standing for 1,000
+    EXPECT_EQ(disk.volume(0).used_bytes, 1'000);
+    EXPECT_EQ(ctx.files().write("d0/log", 10, "x", 2'000), IoStatus::kNoSpace);  // over d0's 2,000
+    ASSERT_EQ(ctx.files().truncate("d0/log", 5), IoStatus::kOk);  // half the data: half the padding
+    EXPECT_EQ(disk.volume(0).used_bytes, 500);
+    ASSERT_EQ(ctx.files().rename("d0/log", "d1/log"), IoStatus::kOk);
+    EXPECT_EQ(disk.volume(0).used_bytes, 0);
+    EXPECT_EQ(disk.volume(1).used_bytes, 500);
+    ASSERT_EQ(ctx.files().fsync("d1/log"), IoStatus::kOk);
+  });
+  w.node(n).disk().add_volume("d0/", 2'000);
+  w.node(n).disk().add_volume("d1/", 2'000);
+  w.start(n);
+  w.run();
+  w.node(n).disk().crash();  // recounts usage from the files
+  EXPECT_EQ(w.node(n).disk().volume(1).used_bytes, 500);
+  EXPECT_EQ(w.node(n).disk().used_bytes(), 500);
+}
+
 TEST(Disk, SlowDiskTakesLongerAndOperationsQueue) {
   auto time_of_fsync = [](int64_t slowdown) {
     World w(WorldConfig{});
