@@ -15,8 +15,8 @@ constexpr size_t kQueuedRequestsMax = 10'000;
 constexpr int kTokenIndexBits = 20;
 // How often the frontend looks for its streams' topics while the cluster starts.
 constexpr sim::Duration kStartupPoll = sim::milliseconds(100);
-// Retention trims every 1/100 of the shortest retention period, within these bounds (reads
-// also trim first, so a trimmed record is never served in between).
+// Retention trims every 1/100 of the shortest retention period, within these bounds (a read
+// trims its shard first, so a trimmed record is never served in between).
 constexpr sim::Duration kTrimEveryMin = sim::milliseconds(10);
 constexpr sim::Duration kTrimEveryMax = sim::seconds(60);
 // Enhanced fan-out: how often the frontend looks for records to push (AWS quotes ~70 ms from
@@ -120,17 +120,19 @@ void StreamFrontend::retention_loop() {
 }
 
 void StreamFrontend::trim(const std::string& name, Stream& s) {
+  for (size_t shard = 0; shard < s.cache.size(); ++shard) trim(name, s, static_cast<int32_t>(shard));
+}
+
+void StreamFrontend::trim(const std::string& name, Stream& s, int32_t shard) {
   // Arrival times are the frontend's wall clock (its internal producer stamps them).
   const int64_t oldest_kept_ms = ctx_.wall_now().ns() / 1'000'000 - (config_.retention_hour * s.config.retention_hours).ms();
-  for (size_t shard = 0; shard < s.cache.size(); ++shard) {
-    ShardCache& c = s.cache[shard];
-    const int64_t before = c.first;
-    while (!c.records.empty() && c.records.front().approximate_arrival_ms < oldest_kept_ms) {
-      c.records.pop_front();
-      ++c.first;
-    }
-    if (c.first != before && config_.on_trimmed) config_.on_trimmed(ctx_.true_now(), name, static_cast<int32_t>(shard), c.first);
+  ShardCache& c = s.cache[static_cast<size_t>(shard)];
+  const int64_t before = c.first;
+  while (!c.records.empty() && c.records.front().approximate_arrival_ms < oldest_kept_ms) {
+    c.records.pop_front();
+    ++c.first;
   }
+  if (c.first != before && config_.on_trimmed) config_.on_trimmed(ctx_.true_now(), name, shard, c.first);
 }
 
 void StreamFrontend::on_request(const RequestInfo& info, sim::Payload&& body) {
@@ -290,7 +292,7 @@ GetShardIteratorResponse StreamFrontend::get_shard_iterator(const GetShardIterat
     out.error_code = kResourceNotFound;
     return out;
   }
-  trim(req.stream, *s);
+  trim(req.stream, *s, req.shard);
   const ShardCache& cache = s->cache[static_cast<size_t>(req.shard)];
   const std::optional<int64_t> ending = s->map.at(req.shard).ending_sequence_number;
   out.iterator.stream = req.stream;
@@ -335,7 +337,7 @@ GetRecordsResponse StreamFrontend::get_records(const GetRecordsRequest& req) {
     out.error_code = kThroughputExceeded;
     return out;
   }
-  trim(req.iterator.stream, *s);
+  trim(req.iterator.stream, *s, req.iterator.shard);
   const ShardCache& cache = s->cache[static_cast<size_t>(req.iterator.shard)];
   const ShardRange& shard = s->map.at(req.iterator.shard);
   // A closed shard whose end is known: past it, no NextShardIterator and the ChildShards.
@@ -521,7 +523,7 @@ void StreamFrontend::push(uint64_t id) {
     answer(true);
     return;
   }
-  trim(sub.stream, s);
+  trim(sub.stream, s, sub.shard);
   const ShardCache& cache = s.cache[static_cast<size_t>(sub.shard)];
   const ShardRange& shard = s.map.at(sub.shard);
   if (shard.ending_sequence_number && sub.next_sequence > *shard.ending_sequence_number) {

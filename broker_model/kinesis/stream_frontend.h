@@ -146,7 +146,9 @@ class StreamFrontend final : public ProducerListener, public ConsumerListener {
   ReshardResponse update_shard_count(const UpdateShardCountRequest& req);
   ReshardResponse change_retention(const StreamRetentionRequest& req, bool increase);
   // Drops every record older than the stream's retention period (by its arrival time).
+  // Drops the records older than the stream's retention: every shard, or one (a read's).
   void trim(const std::string& name, Stream& s);
+  void trim(const std::string& name, Stream& s, int32_t shard);
   void retention_loop();
   StreamConsumerResponse register_consumer(const StreamConsumerRequest& req);
   StreamConsumerResponse deregister_consumer(const StreamConsumerRequest& req);
