@@ -63,12 +63,16 @@ inline void expect_holds(const std::string& relative, uint64_t seeds,
   }
 }
 
-// The count a check reported in a run (0 when it did not run).
-inline int64_t check_count(const ScenarioResult& r, const std::string& check) {
+// The count a check reported in a run, or `absent` when it did not run.
+inline int64_t check_count(const ScenarioResult& r, const std::string& check, int64_t absent = 0) {
   for (const auto& c : r.checks)
     if (c.check == check) return c.count;
-  return 0;
+  return absent;
 }
+
+// The same, -1 when the check did not run: an expectation of 0 then fails instead of passing
+// on a check that never looked.
+inline int64_t ran_check_count(const ScenarioResult& r, const std::string& check) { return check_count(r, check, -1); }
 
 // The same scenario with acks=1 and min.insync.replicas=1 for its first producer and topic:
 // what a "nothing lost" scenario should lose once its durability settings are taken away.

@@ -15,13 +15,8 @@ namespace {
 
 using broker_model::Variant;
 using testing::load_bundled;
+using testing::ran_check_count;
 using testing::seeds_or;
-
-int64_t count_of(const ScenarioResult& r, const std::string& check) {
-  for (const auto& c : r.checks)
-    if (c.check == check) return c.count;
-  return -1;
-}
 
 TEST(Jbod, OneDirectoryFailsAndTheBrokerKeepsLeadingItsOtherPartitions) {
   ScenarioSpec spec = load_bundled("operations/jbod-dir-failure.yaml");
@@ -40,7 +35,7 @@ TEST(Jbod, AFailureTheControllerNeverHearsOfLeavesPartitionsWithoutAWorkingLeade
   ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
   EXPECT_FALSE(r.expectations_met()) << format_summary(r);
   EXPECT_TRUE(r.liveness_failed()) << format_summary(r);
-  EXPECT_EQ(count_of(r, "lost_writes"), 0) << "unavailable, not unsafe";
+  EXPECT_EQ(ran_check_count(r, "lost_writes"), 0) << "unavailable, not unsafe";
 }
 
 TEST(Jbod, BadLogDirsAreClearErrors) {

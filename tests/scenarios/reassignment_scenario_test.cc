@@ -15,20 +15,15 @@ namespace scenarios {
 namespace {
 
 using testing::load_bundled;
+using testing::ran_check_count;
 using testing::seeds_or;
-
-int64_t count_of(const ScenarioResult& r, const std::string& check) {
-  for (const auto& c : r.checks)
-    if (c.check == check) return c.count;
-  return -1;
-}
 
 TEST(Reassignment, HundredPartitionsMoveOntoNewBrokersUnderFaults) {
   ScenarioSpec spec = load_bundled("operations/reassignment-under-faults.yaml");
   for (uint64_t seed = 1; seed <= seeds_or(2, 1); ++seed) {
     ScenarioResult r = run_scenario(spec, RunOptions{seed, nullptr});
     ASSERT_TRUE(r.expectations_met()) << "seed " << seed << "\n" << format_summary(r);
-    EXPECT_EQ(count_of(r, "reassignment_unconverged"), 0);
+    EXPECT_EQ(ran_check_count(r, "reassignment_unconverged"), 0);
     EXPECT_EQ(r.history.reassignments().targets.size(), 100u);
     EXPECT_GT(r.moved_bytes_total, 0);
     EXPECT_FALSE(r.moved_bytes.empty());
@@ -46,13 +41,13 @@ TEST(Reassignment, AThrottleTooLowForTheMoveLeavesPartitionsUnconverged) {
   ASSERT_EQ(spec.operations[1].kind, OperationSpec::Kind::kReassign);
   spec.operations[1].throttle_bytes_per_s = 1;
   ScenarioResult r = run_scenario(spec, RunOptions{1, nullptr});
-  EXPECT_GT(count_of(r, "reassignment_unconverged"), 0) << format_summary(r);
+  EXPECT_GT(ran_check_count(r, "reassignment_unconverged"), 0) << format_summary(r);
   EXPECT_FALSE(r.expectations_met());
   EXPECT_TRUE(r.safety_failed());
   // Less moves, though not nothing: Kafka's Rate counts a young window as 10 s long, so the
   // first fetches pass before the quota reads as exceeded.
   EXPECT_LT(r.moved_bytes_total, fast.moved_bytes_total);
-  EXPECT_EQ(count_of(r, "lost_writes"), 0) << "a throttle never costs data";
+  EXPECT_EQ(ran_check_count(r, "lost_writes"), 0) << "a throttle never costs data";
 }
 
 TEST(Reassignment, ABrokerIsAddedAndAnotherDecommissioned) {
